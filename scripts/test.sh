@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# One command: set up and run every check: ruff, mypy, migrations, the test suite on SQLite,
+# then on PostgreSQL when reachable (with CI=true PostgreSQL is mandatory).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# Debian packages: chromium for browser tests, gettext for translations, a CJK font.
+need=()
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v msgfmt >/dev/null 2>&1 || need+=(gettext)
+fc-list 2>/dev/null | grep -qi "wenquanyi\|noto sans cjk" || need+=(fonts-wqy-zenhei)
+if ((${#need[@]})); then
+  echo "== installing Debian packages: ${need[*]}"
+  sudo_cmd=""
+  [ "$(id -u)" = 0 ] || sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+scripts/bootstrap.sh dev
+export PATH="$PWD/.venv/bin:$PATH"
+export DJANGO_SETTINGS_MODULE=ecity.conf.test
+export ECITY_DATA_DIR="${ECITY_DATA_DIR:-$(mktemp -d)}"
+
+echo "== translations"
+(cd src/ecity && django-admin compilemessages --ignore=.venv -v 0)
+echo "== ruff"
+ruff format --check src benchmarks
+ruff check src benchmarks
+echo "== mypy (services and selectors)"
+mapfile -t typed < <(ls src/ecity/*/services.py src/ecity/*/selectors.py src/ecity/core/*.py 2>/dev/null)
+mypy "${typed[@]}"
+echo "== migrations are up to date"
+python manage.py makemigrations --check --dry-run -v 1
+
+echo "== tests on SQLite"
+unset DATABASE_URL
+pytest -q -p no:cacheprovider "$@"
+
+pg_url="${ECITY_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/ecity}"
+if python - "$pg_url" <<'PY'
+import sys, psycopg
+url = sys.argv[1].rsplit("/", 1)[0] + "/postgres"
+try:
+    psycopg.connect(url, connect_timeout=3).close()
+except Exception as exc:
+    print(f"PostgreSQL not reachable: {exc}")
+    sys.exit(1)
+PY
+then
+  echo "== tests on PostgreSQL"
+  DATABASE_URL="$pg_url" pytest -q -p no:cacheprovider "$@"
+elif [ "${CI:-}" = "true" ]; then
+  echo "CI=true but PostgreSQL is not reachable at $pg_url: failing." >&2
+  exit 1
+else
+  echo "== PostgreSQL not reachable: skipped the PostgreSQL run (CI=true makes it mandatory)"
+fi

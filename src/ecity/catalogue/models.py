@@ -1,0 +1,247 @@
+"""The service catalogue: service items (事项), their versioned guides, materials and forms.
+
+A ``ServiceItem`` is the stable identity (code, department). Its content lives in
+``ServiceItemVersion`` rows: a published version is immutable, editing happens on a draft, and
+publishing a draft makes it ``ServiceItem.current_version``. Older versions stay readable.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from ecity.core.models import BaseModel
+
+
+class Audience(models.TextChoices):
+    CITIZENS = "g2c", _("Citizens (G2C)")
+    ENTERPRISES = "g2b", _("Enterprises (G2B)")
+    GOVERNMENT = "g2g", _("Government (G2G)")
+
+
+class BilingualName(models.Model):
+    """``name_zh`` is authoritative; ``name_en`` is shown to English readers when present."""
+
+    name_zh = models.CharField(_("name (Chinese)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=300, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def name(self) -> str:
+        if (get_language() or "").startswith("en") and self.name_en:
+            return self.name_en
+        return self.name_zh
+
+    def __str__(self) -> str:
+        return self.name_zh
+
+
+class Theme(BaseModel, BilingualName):
+    """A subject theme for browsing (e.g. 市场监管, 社会保障)."""
+
+    code = models.SlugField(_("code"), max_length=50, unique=True)
+    audience = models.CharField(_("audience"), max_length=3, choices=Audience.choices)
+    description_zh = models.TextField(_("description (Chinese)"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
+    sort_order = models.PositiveIntegerField(_("sort order"), default=0)
+
+    class Meta:
+        verbose_name = _("theme")
+        verbose_name_plural = _("themes")
+        ordering = ["sort_order", "code"]
+
+
+class LifeEvent(BaseModel, BilingualName):
+    """A life event (e.g. 开办企业, 生育, 就业, 养老) grouping the services it needs."""
+
+    code = models.SlugField(_("code"), max_length=50, unique=True)
+    audience = models.CharField(_("audience"), max_length=3, choices=Audience.choices)
+    description_zh = models.TextField(_("description (Chinese)"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
+    sort_order = models.PositiveIntegerField(_("sort order"), default=0)
+
+    class Meta:
+        verbose_name = _("life event")
+        verbose_name_plural = _("life events")
+        ordering = ["sort_order", "code"]
+
+
+class ServiceItem(BaseModel):
+    """The stable identity of a government service item; its content is in its versions."""
+
+    code = models.CharField(_("service item code"), max_length=64, unique=True)
+    department = models.ForeignKey(
+        "identity.Department", verbose_name=_("implementing department"),
+        on_delete=models.PROTECT, related_name="service_items",
+    )
+    current_version = models.OneToOneField(
+        "ServiceItemVersion", verbose_name=_("current version"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("service item")
+        verbose_name_plural = _("service items")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class ServiceItemVersion(BaseModel, BilingualName):
+    """One version of a service guide. Published versions are never changed again."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published (current)")
+        SUPERSEDED = "superseded", _("Superseded")
+
+    class Kind(models.TextChoices):
+        LICENSING = "licensing", _("Administrative licensing")  # 行政许可
+        CONFIRMATION = "confirmation", _("Administrative confirmation")  # 行政确认
+        PAYMENT = "payment", _("Administrative payment")  # 行政给付
+        ADJUDICATION = "adjudication", _("Administrative adjudication")  # 行政裁决
+        AWARD = "award", _("Administrative award")  # 行政奖励
+        OTHER_POWER = "other_power", _("Other administrative power")  # 其他行政权力
+        PUBLIC_SERVICE = "public_service", _("Public service")  # 公共服务
+
+    item = models.ForeignKey(
+        ServiceItem, verbose_name=_("service item"), on_delete=models.CASCADE,
+        related_name="versions",
+    )
+    number = models.PositiveIntegerField(_("version number"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
+    summary_zh = models.TextField(_("summary (Chinese)"), blank=True)
+    summary_en = models.TextField(_("summary (English)"), blank=True)
+    legal_basis = models.TextField(_("legal basis"))
+    conditions = models.TextField(_("conditions"))
+    statutory_days = models.PositiveIntegerField(_("statutory time limit (working days)"))
+    committed_days = models.PositiveIntegerField(_("committed time limit (working days)"))
+    is_free = models.BooleanField(_("free of charge"), default=True)
+    fee_description = models.TextField(_("fees"), blank=True)
+    fee_basis = models.TextField(_("basis of fees"), blank=True)
+    is_online = models.BooleanField(_("can apply online"), default=True)
+    is_counter = models.BooleanField(_("can apply at a counter"), default=True)
+    is_mobile = models.BooleanField(_("can apply on a mobile phone"), default=False)
+    audiences = models.JSONField(_("audiences"), default=list, help_text=_("g2c, g2b, g2g"))
+    themes = models.ManyToManyField(Theme, verbose_name=_("themes"), blank=True, related_name="versions")
+    life_events = models.ManyToManyField(
+        LifeEvent, verbose_name=_("life events"), blank=True, related_name="versions"
+    )
+    process_description = models.TextField(_("procedure"), blank=True)
+    result_description = models.TextField(_("result of the service"), blank=True)
+    contact_phone = models.CharField(_("enquiry phone"), max_length=100, blank=True)
+    complaint_phone = models.CharField(_("complaint phone"), max_length=100, blank=True)
+    form_schema = models.JSONField(_("application form schema"), default=dict, blank=True)
+    change_note = models.CharField(_("what changed"), max_length=300, blank=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        "identity.User", verbose_name=_("published by"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("service item version")
+        verbose_name_plural = _("service item versions")
+        ordering = ["item", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["item", "number"], name="catalogue_version_unique_number"),
+            models.UniqueConstraint(
+                fields=["item"], condition=Q(status="draft"), name="catalogue_version_one_draft"
+            ),
+            models.CheckConstraint(
+                condition=Q(committed_days__lte=models.F("statutory_days")),
+                name="catalogue_version_committed_within_statutory",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name_zh} v{self.number}"
+
+    @property
+    def summary(self) -> str:
+        if (get_language() or "").startswith("en") and self.summary_en:
+            return self.summary_en
+        return self.summary_zh
+
+
+class RequiredMaterial(BaseModel, BilingualName):
+    """A document the applicant must (or may) provide."""
+
+    class Form(models.TextChoices):
+        ORIGINAL = "original", _("Original")
+        COPY = "copy", _("Copy")
+        ORIGINAL_AND_COPY = "original_and_copy", _("Original and copy")
+        ELECTRONIC = "electronic", _("Electronic")
+
+    version = models.ForeignKey(
+        ServiceItemVersion, verbose_name=_("version"), on_delete=models.CASCADE,
+        related_name="materials",
+    )
+    form = models.CharField(_("form"), max_length=32, choices=Form.choices, default=Form.ORIGINAL)
+    copies = models.PositiveSmallIntegerField(_("number of copies"), default=1)
+    is_mandatory = models.BooleanField(_("mandatory"), default=True)
+    source = models.CharField(_("source"), max_length=200, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    template = models.FileField(_("blank template"), upload_to="catalogue/templates/", blank=True)
+    example = models.FileField(_("filled-in example"), upload_to="catalogue/examples/", blank=True)
+    max_size_mb = models.PositiveSmallIntegerField(_("maximum upload size (MB)"), default=10)
+    accepted_types = models.JSONField(
+        _("accepted file types"), default=list, blank=True,
+        help_text=_("MIME types, e.g. application/pdf, image/jpeg"),
+    )
+    sort_order = models.PositiveIntegerField(_("sort order"), default=0)
+
+    class Meta:
+        verbose_name = _("required material")
+        verbose_name_plural = _("required materials")
+        ordering = ["sort_order", "id"]
+
+
+class ServiceLocation(BaseModel):
+    """Where (and when) the service can be handled in person."""
+
+    version = models.ForeignKey(
+        ServiceItemVersion, verbose_name=_("version"), on_delete=models.CASCADE,
+        related_name="locations",
+    )
+    name = models.CharField(_("name"), max_length=200)
+    address = models.CharField(_("address"), max_length=300)
+    hours = models.CharField(_("opening hours"), max_length=300)
+    phone = models.CharField(_("phone"), max_length=100, blank=True)
+    sort_order = models.PositiveIntegerField(_("sort order"), default=0)
+
+    class Meta:
+        verbose_name = _("service location")
+        verbose_name_plural = _("service locations")
+        ordering = ["sort_order", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class FAQ(BaseModel):
+    """A frequently asked question about the service."""
+
+    version = models.ForeignKey(
+        ServiceItemVersion, verbose_name=_("version"), on_delete=models.CASCADE, related_name="faqs"
+    )
+    question = models.CharField(_("question"), max_length=300)
+    answer = models.TextField(_("answer"))
+    sort_order = models.PositiveIntegerField(_("sort order"), default=0)
+
+    class Meta:
+        verbose_name = _("FAQ")
+        verbose_name_plural = _("FAQs")
+        ordering = ["sort_order", "id"]
+
+    def __str__(self) -> str:
+        return self.question

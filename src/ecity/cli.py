@@ -1,0 +1,132 @@
+"""The ``ecity`` command: run the platform, migrate, load demo data, create an administrator.
+
+``ecity run`` is the embedded, one-command start: it prepares the database (SQLite by default),
+loads the demo city when the database is empty and serves it with gunicorn, a production WSGI
+server, using the production settings. Everything else is a Django management command and can
+also be reached through ``ecity manage <command>``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+import sys
+from pathlib import Path
+
+
+def _ensure_secret_key(data_dir: Path) -> None:
+    """Embedded mode: keep a generated secret key in the data directory (never in the repo)."""
+    if os.environ.get("SECRET_KEY"):
+        return
+    data_dir.mkdir(parents=True, exist_ok=True)
+    key_file = data_dir / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_urlsafe(50))
+        key_file.chmod(0o600)
+    os.environ["SECRET_KEY"] = key_file.read_text().strip()
+
+
+def _setup(settings_module: str) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", settings_module)
+    if os.environ["DJANGO_SETTINGS_MODULE"].endswith("production"):
+        from ecity.conf import env
+
+        _ensure_secret_key(env.DATA_DIR)
+    import django
+
+    django.setup()
+
+
+def _call(*args: str) -> None:
+    from django.core.management import call_command
+
+    call_command(*args)
+
+
+def _prepare(*, load_demo: bool) -> None:
+    from ecity.conf import env
+
+    env.DATA_DIR.mkdir(parents=True, exist_ok=True)
+    _call("migrate", "--no-input", "-v", "0")
+    _call("collectstatic", "--no-input", "-v", "0")
+    _call("calendar_seed")
+    if load_demo:
+        _call("load_demo", "--if-empty")
+
+
+def cmd_run(args: argparse.Namespace) -> None:
+    bind = args.bind
+    host = bind.rsplit(":", 1)[0]
+    if host in {"127.0.0.1", "localhost", "[::1]"}:
+        # Plain HTTP on the loopback address: cookies cannot require HTTPS there.
+        os.environ.setdefault("ECITY_SECURE_COOKIES", "false")
+    _setup("ecity.conf.production")
+    _prepare(load_demo=not args.no_demo)
+    from gunicorn.app.wsgiapp import run as gunicorn_run
+
+    print(f"ecity is serving on http://{bind}/  (Ctrl+C to stop)", flush=True)
+    sys.argv = [
+        "gunicorn", "ecity.conf.wsgi:application", "--bind", bind, "--workers", str(args.workers),
+        "--access-logfile", "-", "--timeout", "60", "--graceful-timeout", "20",
+    ]
+    gunicorn_run()
+
+
+def cmd_migrate(args: argparse.Namespace) -> None:
+    _setup("ecity.conf.production")
+    _call("migrate", "--no-input")
+    _call("calendar_seed")
+
+
+def cmd_demo(args: argparse.Namespace) -> None:
+    _setup("ecity.conf.production")
+    _call("load_demo")
+
+
+def cmd_createadmin(args: argparse.Namespace) -> None:
+    _setup("ecity.conf.production")
+    options = ["create_platform_admin", "--username", args.username]
+    if args.email:
+        options += ["--email", args.email]
+    _call(*options)
+
+
+def cmd_manage(args: argparse.Namespace) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ecity.conf.production")
+    _setup(os.environ["DJANGO_SETTINGS_MODULE"])
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["ecity manage", *args.rest])
+
+
+def main(argv: list[str] | None = None) -> None:
+    from ecity.conf import env
+
+    parser = argparse.ArgumentParser(prog="ecity", description="ecity e-government platform")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="migrate, load the demo city if empty, and serve")
+    run.add_argument("--bind", default=env.BIND, help="address:port (default %(default)s)")
+    run.add_argument("--workers", type=int, default=env.WEB_WORKERS, help="web processes")
+    run.add_argument("--no-demo", action="store_true", help="do not load the demo city")
+    run.set_defaults(func=cmd_run)
+
+    sub.add_parser("migrate", help="create or upgrade the database").set_defaults(func=cmd_migrate)
+    sub.add_parser("demo", help="load (or refresh) the demo city").set_defaults(func=cmd_demo)
+
+    admin = sub.add_parser("createadmin", help="create a platform administrator")
+    admin.add_argument("--username", required=True)
+    admin.add_argument("--email", default="")
+    admin.set_defaults(func=cmd_createadmin)
+
+    manage = sub.add_parser("manage", help="run a Django management command")
+    manage.add_argument("rest", nargs=argparse.REMAINDER)
+    manage.set_defaults(func=cmd_manage)
+
+    args = parser.parse_args(argv)
+    args.func(args)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,70 @@
+"""Every environment variable ecity reads, in one place.
+
+Each variable has a default suitable for the embedded mode (SQLite, no other services) except the
+production secrets, which production settings require. Documented in docs/configuration.md.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent  # src/ecity
+PROJECT_DIR = BASE_DIR.parent.parent  # repository root when run from a checkout
+
+
+def _str(name: str, default: str = "") -> str:
+    return os.environ.get(name, default)
+
+
+def _bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    value = raw.strip().lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off"}:
+        return False
+    raise ImproperlyConfigured(f"{name} must be a boolean (true/false), got {raw!r}")
+
+
+def _int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must be an integer, got {raw!r}") from exc
+
+
+def _list(name: str, default: list[str]) -> list[str]:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+DATA_DIR = Path(_str("ECITY_DATA_DIR", str(PROJECT_DIR / "var"))).resolve()
+
+SECRET_KEY = _str("SECRET_KEY")
+DEBUG = _bool("ECITY_DEBUG", False)
+ALLOWED_HOSTS = _list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
+CSRF_TRUSTED_ORIGINS = _list("ECITY_CSRF_TRUSTED_ORIGINS", [])
+DATABASE_URL = _str("DATABASE_URL", f"sqlite:///{DATA_DIR / 'ecity.sqlite3'}")
+DATABASE_CONN_MAX_AGE = _int("ECITY_DB_CONN_MAX_AGE", 60)
+MEDIA_ROOT = Path(_str("ECITY_MEDIA_ROOT", str(DATA_DIR / "media"))).resolve()
+STATIC_ROOT = Path(_str("ECITY_STATIC_ROOT", str(DATA_DIR / "static"))).resolve()
+TIME_ZONE = _str("ECITY_TIME_ZONE", "Asia/Shanghai")
+SECURE_COOKIES = _bool("ECITY_SECURE_COOKIES", True)
+SECURE_SSL_REDIRECT = _bool("ECITY_SSL_REDIRECT", False)
+EMAIL_URL = _str("ECITY_EMAIL_URL", "console://")
+DEFAULT_FROM_EMAIL = _str("ECITY_DEFAULT_FROM_EMAIL", "ecity <noreply@ecity.invalid>")
+SITE_URL = _str("ECITY_SITE_URL", "http://127.0.0.1:8000")
+LOG_LEVEL = _str("ECITY_LOG_LEVEL", "INFO")
+CITY_NAME = _str("ECITY_CITY_NAME", "示范市")
+BIND = _str("ECITY_BIND", "127.0.0.1:8000")
+WEB_WORKERS = _int("ECITY_WEB_WORKERS", 2)

@@ -1,0 +1,32 @@
+"""Root URL configuration: HTML pages under a language prefix, APIs without one."""
+
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+from ecity.core import views as core_views
+
+api_patterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
+    path("v1/identity/", include("ecity.identity.api.urls")),
+    path("v1/catalogue/", include("ecity.catalogue.api.urls")),
+]
+
+urlpatterns = [
+    path("api/", include(api_patterns)),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("healthz", core_views.healthz, name="healthz"),
+]
+urlpatterns += i18n_patterns(
+    path("admin/", admin.site.urls),
+    path("accounts/", include("ecity.identity.urls")),
+    path("services/", include("ecity.catalogue.urls")),
+    path("", include("ecity.portal.urls")),
+    prefix_default_language=False,
+)
+
+handler404 = "ecity.core.views.page_not_found"
+handler500 = "ecity.core.views.server_error"

@@ -1,0 +1,211 @@
+"""Organisations (regions, departments) and accounts (citizens, enterprises, staff)."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from ecity.core.models import BaseModel
+from ecity.core.validators import validate_id_number, validate_mobile, validate_uscc
+
+
+class Region(BaseModel):
+    """An administrative area: city → district → sub-district → community."""
+
+    class Level(models.TextChoices):
+        CITY = "city", _("City")
+        DISTRICT = "district", _("District")
+        SUBDISTRICT = "subdistrict", _("Sub-district")
+        COMMUNITY = "community", _("Community")
+
+    code = models.CharField(_("region code"), max_length=12, unique=True)
+    name_zh = models.CharField(_("name (Chinese)"), max_length=100)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    level = models.CharField(_("level"), max_length=16, choices=Level.choices)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("parent"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="children",
+    )
+
+    class Meta:
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name_zh
+
+
+class Department(BaseModel):
+    """A government department (委办局) or one of its sub-units."""
+
+    code = models.CharField(_("department code"), max_length=32, unique=True)
+    name_zh = models.CharField(_("name (Chinese)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=300, blank=True)
+    short_name = models.CharField(_("short name"), max_length=50, blank=True)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("parent department"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="children",
+    )
+    region = models.ForeignKey(
+        Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="departments"
+    )
+    uscc = models.CharField(
+        _("unified social credit code"), max_length=18, blank=True, validators=[validate_uscc]
+    )
+    phone = models.CharField(_("phone"), max_length=50, blank=True)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    sort_order = models.PositiveIntegerField(_("sort order"), default=0)
+
+    class Meta:
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+        ordering = ["sort_order", "code"]
+
+    def __str__(self) -> str:
+        return self.name_zh
+
+
+class User(AbstractUser):
+    """A platform account. Every account can act as a citizen; roles and authorisations add more.
+
+    ``username`` is the login name chosen at registration (a phone number or e-mail also work as
+    login names, see identity.services).
+    """
+
+    public_id = models.UUIDField(_("public ID"), default=uuid.uuid4, unique=True, editable=False)
+    real_name = models.CharField(_("real name"), max_length=100, blank=True)
+    id_number = models.CharField(
+        _("resident ID number"), max_length=18, blank=True, validators=[validate_id_number]
+    )
+    phone = models.CharField(_("mobile phone"), max_length=20, blank=True, validators=[validate_mobile])
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    is_real_name_verified = models.BooleanField(_("real name verified"), default=False)
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=10, default="zh-hans",
+        choices=[("zh-hans", "简体中文"), ("en", "English")],
+    )
+
+    class Meta(AbstractUser.Meta):
+        verbose_name = _("account")
+        verbose_name_plural = _("accounts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["id_number"], condition=~Q(id_number=""), name="identity_user_unique_id_number"
+            ),
+            models.UniqueConstraint(
+                fields=["phone"], condition=~Q(phone=""), name="identity_user_unique_phone"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.real_name or self.username
+
+
+class LegalEntity(BaseModel):
+    """An enterprise or other legal person, identified by its unified social credit code."""
+
+    uscc = models.CharField(
+        _("unified social credit code"), max_length=18, unique=True, validators=[validate_uscc]
+    )
+    name = models.CharField(_("name"), max_length=200)
+    legal_representative_name = models.CharField(_("legal representative"), max_length=100)
+    legal_representative_id_number = models.CharField(
+        _("legal representative's ID number"), max_length=18, blank=True,
+        validators=[validate_id_number],
+    )
+    address = models.CharField(_("registered address"), max_length=300, blank=True)
+    region = models.ForeignKey(
+        Region, verbose_name=_("region"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    phone = models.CharField(_("contact phone"), max_length=50, blank=True)
+    is_verified = models.BooleanField(_("verified"), default=False)
+
+    class Meta:
+        verbose_name = _("legal entity")
+        verbose_name_plural = _("legal entities")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AgentAuthorisation(BaseModel):
+    """A citizen's authority to act for a legal entity (as its representative or an agent)."""
+
+    class Role(models.TextChoices):
+        LEGAL_REPRESENTATIVE = "legal_representative", _("Legal representative")
+        ADMINISTRATOR = "administrator", _("Enterprise account administrator")
+        AGENT = "agent", _("Authorised agent")
+
+    legal_entity = models.ForeignKey(
+        LegalEntity, verbose_name=_("legal entity"), on_delete=models.CASCADE,
+        related_name="authorisations",
+    )
+    user = models.ForeignKey(
+        User, verbose_name=_("account"), on_delete=models.CASCADE, related_name="authorisations"
+    )
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices, default=Role.AGENT)
+    granted_by = models.ForeignKey(
+        User, verbose_name=_("granted by"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("agent authorisation")
+        verbose_name_plural = _("agent authorisations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["legal_entity", "user"], name="identity_agent_unique_entity_user"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.legal_entity} ({self.get_role_display()})"
+
+
+class StaffRole(BaseModel):
+    """A role a civil servant holds in a department. Platform administrators need no department."""
+
+    class Role(models.TextChoices):
+        COUNTER_CLERK = "counter_clerk", _("Counter clerk")
+        REVIEWER = "reviewer", _("Reviewer")
+        APPROVER = "approver", _("Approver")
+        DEPARTMENT_ADMIN = "department_admin", _("Department administrator")
+        SUPERVISOR = "supervisor", _("Supervisor")
+        PLATFORM_ADMIN = "platform_admin", _("Platform administrator")
+
+    user = models.ForeignKey(
+        User, verbose_name=_("account"), on_delete=models.CASCADE, related_name="staff_roles"
+    )
+    department = models.ForeignKey(
+        Department, verbose_name=_("department"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="staff_roles",
+    )
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("staff role")
+        verbose_name_plural = _("staff roles")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "department", "role"], name="identity_staffrole_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(role="platform_admin") | Q(department__isnull=False),
+                name="identity_staffrole_department_required",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        where = self.department or _("platform")
+        return f"{self.user} · {self.get_role_display()} · {where}"
