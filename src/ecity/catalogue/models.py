@@ -118,20 +118,29 @@ class ServiceItemVersion(BaseModel, BilingualName):
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
-    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices, blank=True)
     summary_zh = models.TextField(_("summary (Chinese)"), blank=True)
     summary_en = models.TextField(_("summary (English)"), blank=True)
-    legal_basis = models.TextField(_("legal basis"))
-    conditions = models.TextField(_("conditions"))
-    statutory_days = models.PositiveIntegerField(_("statutory time limit (working days)"))
-    committed_days = models.PositiveIntegerField(_("committed time limit (working days)"))
+    # Drafts may be incomplete; version_publish checks that every guide element is filled in.
+    legal_basis = models.TextField(_("legal basis"), blank=True)
+    conditions = models.TextField(_("conditions"), blank=True)
+    statutory_days = models.PositiveIntegerField(
+        _("statutory time limit (working days)"), null=True, blank=True
+    )
+    committed_days = models.PositiveIntegerField(
+        _("committed time limit (working days)"), null=True, blank=True
+    )
     is_free = models.BooleanField(_("free of charge"), default=True)
     fee_description = models.TextField(_("fees"), blank=True)
     fee_basis = models.TextField(_("basis of fees"), blank=True)
     is_online = models.BooleanField(_("can apply online"), default=True)
     is_counter = models.BooleanField(_("can apply at a counter"), default=True)
     is_mobile = models.BooleanField(_("can apply on a mobile phone"), default=False)
-    audiences = models.JSONField(_("audiences"), default=list, help_text=_("g2c, g2b, g2g"))
+    # One boolean per audience (not a JSON list) so that filtering works the same on SQLite and
+    # PostgreSQL and can use plain indexes.
+    for_g2c = models.BooleanField(_("for citizens (G2C)"), default=False)
+    for_g2b = models.BooleanField(_("for enterprises (G2B)"), default=False)
+    for_g2g = models.BooleanField(_("for government (G2G)"), default=False)
     themes = models.ManyToManyField(Theme, verbose_name=_("themes"), blank=True, related_name="versions")
     life_events = models.ManyToManyField(
         LifeEvent, verbose_name=_("life events"), blank=True, related_name="versions"
@@ -171,6 +180,24 @@ class ServiceItemVersion(BaseModel, BilingualName):
         if (get_language() or "").startswith("en") and self.summary_en:
             return self.summary_en
         return self.summary_zh
+
+    @property
+    def audiences(self) -> list[str]:
+        """The audience codes (``g2c``, ``g2b``, ``g2g``) this version serves."""
+        return [a for a in Audience.values if getattr(self, f"for_{a}")]
+
+    @property
+    def audience_labels(self) -> list[str]:
+        return [str(label) for value, label in Audience.choices if getattr(self, f"for_{value}")]
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+    @property
+    def is_public(self) -> bool:
+        """Published and superseded versions may be shown to anyone; drafts never."""
+        return self.status != self.Status.DRAFT
 
 
 class RequiredMaterial(BaseModel, BilingualName):

@@ -7,10 +7,21 @@ import uuid
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from ecity.core.models import BaseModel
 from ecity.core.validators import validate_id_number, validate_mobile, validate_uscc
+from ecity.identity.masking import mask_id_number, mask_phone
+
+
+def _localised_name(name_zh: str, name_en: str) -> str:
+    """``name_zh`` is authoritative; English readers see ``name_en`` when it is filled in."""
+    if (get_language() or "").startswith("en") and name_en:
+        return name_en
+    return name_zh
 
 
 class Region(BaseModel):
@@ -38,6 +49,10 @@ class Region(BaseModel):
 
     def __str__(self) -> str:
         return self.name_zh
+
+    @property
+    def name(self) -> str:
+        return _localised_name(self.name_zh, self.name_en)
 
 
 class Department(BaseModel):
@@ -71,6 +86,10 @@ class Department(BaseModel):
     def __str__(self) -> str:
         return self.name_zh
 
+    @property
+    def name(self) -> str:
+        return _localised_name(self.name_zh, self.name_en)
+
 
 class User(AbstractUser):
     """A platform account. Every account can act as a citizen; roles and authorisations add more.
@@ -102,10 +121,22 @@ class User(AbstractUser):
             models.UniqueConstraint(
                 fields=["phone"], condition=~Q(phone=""), name="identity_user_unique_phone"
             ),
+            # E-mail addresses are login names and password-reset targets: one account each.
+            models.UniqueConstraint(
+                Lower("email"), condition=~Q(email=""), name="identity_user_unique_email"
+            ),
         ]
 
     def __str__(self) -> str:
         return self.real_name or self.username
+
+    @property
+    def id_number_masked(self) -> str:
+        return mask_id_number(self.id_number)
+
+    @property
+    def phone_masked(self) -> str:
+        return mask_phone(self.phone)
 
 
 class LegalEntity(BaseModel):
@@ -171,6 +202,18 @@ class AgentAuthorisation(BaseModel):
     def __str__(self) -> str:
         return f"{self.user} → {self.legal_entity} ({self.get_role_display()})"
 
+    @property
+    def is_current(self) -> bool:
+        """Active and not past its ``valid_until`` date (inclusive)."""
+        return self.is_active and (
+            self.valid_until is None or self.valid_until >= timezone.localdate()
+        )
+
+    @property
+    def can_manage(self) -> bool:
+        """Whether this authorisation lets its holder manage the entity's agents."""
+        return self.is_current and self.role in MANAGER_ROLES
+
 
 class StaffRole(BaseModel):
     """A role a civil servant holds in a department. Platform administrators need no department."""
@@ -209,3 +252,9 @@ class StaffRole(BaseModel):
     def __str__(self) -> str:
         where = self.department or _("platform")
         return f"{self.user} · {self.get_role_display()} · {where}"
+
+
+# Roles of an enterprise that may grant and revoke its agents' authorisations.
+MANAGER_ROLES = frozenset(
+    {AgentAuthorisation.Role.LEGAL_REPRESENTATIVE, AgentAuthorisation.Role.ADMINISTRATOR}
+)
