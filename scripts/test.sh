@@ -32,6 +32,8 @@ mapfile -t typed < <(ls src/ecity/*/services.py src/ecity/*/selectors.py src/eci
 mypy "${typed[@]}"
 echo "== migrations are up to date"
 python manage.py makemigrations --check --dry-run -v 1
+echo "== OpenAPI schema is valid"
+python manage.py spectacular --validate --fail-on-warn --file "$ECITY_DATA_DIR/openapi.yaml"
 
 echo "== tests on SQLite"
 unset DATABASE_URL

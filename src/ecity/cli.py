@@ -67,8 +67,18 @@ def cmd_run(args: argparse.Namespace) -> None:
 
     print(f"ecity is serving on http://{bind}/  (Ctrl+C to stop)", flush=True)
     sys.argv = [
-        "gunicorn", "ecity.conf.wsgi:application", "--bind", bind, "--workers", str(args.workers),
-        "--access-logfile", "-", "--timeout", "60", "--graceful-timeout", "20",
+        "gunicorn",
+        "ecity.conf.wsgi:application",
+        "--bind",
+        bind,
+        "--workers",
+        str(args.workers),
+        "--access-logfile",
+        "-",
+        "--timeout",
+        "60",
+        "--graceful-timeout",
+        "20",
     ]
     gunicorn_run()
 

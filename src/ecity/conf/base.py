@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import unquote, urlsplit
 
 import dj_database_url
+
 from ecity.conf import env
 
 BASE_DIR = env.BASE_DIR
@@ -172,7 +173,9 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "ecity API",
-    "DESCRIPTION": "Unified e-government platform API: service catalogue, accounts and organisations.",
+    "DESCRIPTION": (
+        "Unified e-government platform API: service catalogue, accounts and organisations."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,

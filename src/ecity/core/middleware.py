@@ -31,5 +31,7 @@ class SecurityHeadersMiddleware:
         # The API docs (Swagger UI) need inline bootstrap code; everything else stays strict.
         if not request.path.startswith(("/api/docs", "/api/redoc")):
             response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-        response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        response.headers.setdefault(
+            "Permissions-Policy", "camera=(), microphone=(), geolocation=()"
+        )
         return response

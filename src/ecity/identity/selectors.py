@@ -1,0 +1,382 @@
+"""Reads about organisations and accounts, with permission filtering built in.
+
+These are also the permission helpers other apps call: ``user_has_role``, ``departments_where``,
+``is_platform_admin``, ``acting_identity`` and ``legal_entities_for``.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ecity.core.errors import NotFound, PermissionDenied
+from ecity.identity.models import (
+    MANAGER_ROLES,
+    AgentAuthorisation,
+    Department,
+    LegalEntity,
+    Region,
+    StaffRole,
+    User,
+)
+
+# The session key holding the public ID of the legal entity the user acts for ("" = themselves).
+ACTING_SESSION_KEY = "ecity_acting_as"
+
+# Roles a department administrator may grant within their department.
+DEPARTMENT_GRANTABLE_ROLES = frozenset(
+    {
+        StaffRole.Role.COUNTER_CLERK,
+        StaffRole.Role.REVIEWER,
+        StaffRole.Role.APPROVER,
+        StaffRole.Role.DEPARTMENT_ADMIN,
+        StaffRole.Role.SUPERVISOR,
+    }
+)
+
+
+@dataclass(frozen=True)
+class ActingIdentity:
+    """Who the user acts as right now: themselves (a citizen) or an enterprise they represent."""
+
+    kind: str  # "citizen" or "enterprise"
+    display_name: str
+    legal_entity: LegalEntity | None = None
+    role: str = ""  # the AgentAuthorisation role when acting for an enterprise
+
+    CITIZEN = "citizen"
+    ENTERPRISE = "enterprise"
+
+    @property
+    def is_enterprise(self) -> bool:
+        return self.kind == self.ENTERPRISE
+
+    @property
+    def key(self) -> str:
+        """The value a switcher form posts: "" for oneself, else the entity's public ID."""
+        return str(self.legal_entity.public_id) if self.legal_entity else ""
+
+
+@dataclass(frozen=True)
+class TreeNode:
+    """One node of a region or department tree, with its children in display order."""
+
+    obj: Any
+    children: list[TreeNode] = field(default_factory=list)
+
+
+# --- roles and permissions -------------------------------------------------------------------
+
+
+def _active_roles(user: User) -> QuerySet[StaffRole]:
+    return StaffRole.objects.filter(user=user, is_active=True).filter(
+        Q(department__isnull=True) | Q(department__is_active=True)
+    )
+
+
+def user_roles(*, user: User | Any) -> QuerySet[StaffRole]:
+    """List the active staff roles of ``user`` (none for anonymous users), departments joined."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return StaffRole.objects.none()
+    return _active_roles(user).select_related("department").order_by("department__code", "role")
+
+
+def is_platform_admin(*, user: User | Any) -> bool:
+    """Whether ``user`` administers the whole platform (superuser or platform_admin role)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    return _active_roles(user).filter(role=StaffRole.Role.PLATFORM_ADMIN).exists()
+
+
+def is_staff_member(*, user: User | Any) -> bool:
+    """Whether ``user`` holds any active staff role (or is a platform administrator)."""
+    return is_platform_admin(user=user) or user_roles(user=user).exists()
+
+
+def _descendant_ids(root_ids: Iterable[int]) -> set[int]:
+    """Department IDs of the given departments and all their sub-units (breadth first)."""
+    seen: set[int] = set()
+    frontier = set(root_ids)
+    while frontier:
+        seen |= frontier
+        frontier = set(
+            Department.objects.filter(parent_id__in=frontier).values_list("id", flat=True)
+        ) - seen
+    return seen
+
+
+def user_has_role(
+    *, user: User | Any, role: str, department: Department | None = None
+) -> bool:
+    """Whether ``user`` holds ``role`` (in ``department``, if given) as an active staff role.
+
+    A role held in a department also counts in its sub-units. Platform administrators hold every
+    role everywhere.
+    """
+    if is_platform_admin(user=user):
+        return True
+    roles = _active_roles(user).filter(role=role) if getattr(user, "is_authenticated", False) else None
+    if roles is None:
+        return False
+    if department is None:
+        return roles.exists()
+    held = set(roles.exclude(department__isnull=True).values_list("department_id", flat=True))
+    if not held:
+        return False
+    return department.pk in _descendant_ids(held)
+
+
+def departments_where(*, user: User | Any, role: str) -> QuerySet[Department]:
+    """List the departments (with their sub-units) in which ``user`` holds ``role``.
+
+    Platform administrators get every department.
+    """
+    if is_platform_admin(user=user):
+        return Department.objects.all()
+    if not getattr(user, "is_authenticated", False):
+        return Department.objects.none()
+    held = _active_roles(user).filter(role=role).values_list("department_id", flat=True)
+    return Department.objects.filter(id__in=_descendant_ids(d for d in held if d is not None))
+
+
+def can_manage_staff(*, actor: User | Any, department: Department) -> bool:
+    """Whether ``actor`` may see and change the staff roles of ``department``."""
+    return user_has_role(user=actor, role=StaffRole.Role.DEPARTMENT_ADMIN, department=department)
+
+
+def staff_list(*, actor: User | Any, department: Department | None = None) -> QuerySet[StaffRole]:
+    """List the active staff roles visible to ``actor``, optionally of one department.
+
+    Platform administrators see everything; department administrators see their departments and
+    sub-units; anyone else gets ``PermissionDenied``.
+    """
+    if is_platform_admin(user=actor):
+        visible = StaffRole.objects.all()
+    else:
+        departments = departments_where(user=actor, role=StaffRole.Role.DEPARTMENT_ADMIN)
+        if not departments.exists():
+            raise PermissionDenied(_("Only department administrators can see staff lists."))
+        visible = StaffRole.objects.filter(department__in=departments)
+    if department is not None:
+        if not can_manage_staff(actor=actor, department=department):
+            raise PermissionDenied(_("You cannot see the staff of this department."))
+        visible = visible.filter(department=department)
+    return (
+        visible.filter(is_active=True)
+        .select_related("user", "department")
+        .order_by("department__code", "user__username", "role")
+    )
+
+
+# --- enterprises and acting identities -------------------------------------------------------
+
+
+def _current_authorisations(user: User) -> QuerySet[AgentAuthorisation]:
+    return AgentAuthorisation.objects.filter(user=user, is_active=True).filter(
+        Q(valid_until__isnull=True) | Q(valid_until__gte=timezone.localdate())
+    )
+
+
+def legal_entities_for(*, user: User | Any) -> QuerySet[AgentAuthorisation]:
+    """List ``user``'s current authorisations (active, not expired), entities joined, by name."""
+    if not getattr(user, "is_authenticated", False):
+        return AgentAuthorisation.objects.none()
+    return (
+        _current_authorisations(user).select_related("legal_entity").order_by("legal_entity__name")
+    )
+
+
+def authorisation_for(*, user: User | Any, legal_entity: LegalEntity) -> AgentAuthorisation | None:
+    """Return ``user``'s current authorisation for ``legal_entity``, or None."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return _current_authorisations(user).filter(legal_entity=legal_entity).first()
+
+
+def can_manage_agents(*, user: User | Any, legal_entity: LegalEntity) -> bool:
+    """Whether ``user`` may grant and revoke agents of ``legal_entity``.
+
+    Its legal representative and administrators may; so may platform administrators.
+    """
+    if is_platform_admin(user=user):
+        return True
+    authorisation = authorisation_for(user=user, legal_entity=legal_entity)
+    return authorisation is not None and authorisation.role in MANAGER_ROLES
+
+
+def legal_entity_get(*, user: User | Any, public_id: Any) -> LegalEntity:
+    """Return the legal entity ``public_id`` if ``user`` is its current agent (or platform admin).
+
+    Raises ``NotFound`` otherwise, so that unrelated users cannot probe which entities exist.
+    """
+    if not _is_uuid(public_id):
+        raise NotFound(_("No such enterprise among yours."))
+    entity = LegalEntity.objects.filter(public_id=public_id).first()
+    if entity is None:
+        raise NotFound(_("No such enterprise among yours."))
+    if is_platform_admin(user=user) or authorisation_for(user=user, legal_entity=entity):
+        return entity
+    raise NotFound(_("No such enterprise among yours."))
+
+
+def agent_list(*, actor: User | Any, legal_entity: LegalEntity) -> QuerySet[AgentAuthorisation]:
+    """List all authorisations (active or not) of ``legal_entity`` for one of its managers.
+
+    Raises ``PermissionDenied`` unless ``actor`` may manage the entity's agents.
+    """
+    if not can_manage_agents(user=actor, legal_entity=legal_entity):
+        raise PermissionDenied(_("Only the legal representative or an administrator can do this."))
+    return (
+        AgentAuthorisation.objects.filter(legal_entity=legal_entity)
+        .select_related("user", "granted_by")
+        .order_by("-is_active", "role", "user__real_name")
+    )
+
+
+def _citizen_identity(user: User) -> ActingIdentity:
+    return ActingIdentity(
+        kind=ActingIdentity.CITIZEN, display_name=user.real_name or user.get_username()
+    )
+
+
+def _enterprise_identity(authorisation: AgentAuthorisation) -> ActingIdentity:
+    return ActingIdentity(
+        kind=ActingIdentity.ENTERPRISE,
+        display_name=authorisation.legal_entity.name,
+        legal_entity=authorisation.legal_entity,
+        role=authorisation.role,
+    )
+
+
+def acting_identities(*, user: User) -> list[ActingIdentity]:
+    """List every identity ``user`` may act as: themselves first, then their enterprises."""
+    return [_citizen_identity(user)] + [
+        _enterprise_identity(a) for a in legal_entities_for(user=user)
+    ]
+
+
+def acting_identity(*, user: User | Any, session: Mapping[str, Any]) -> ActingIdentity | None:
+    """Return who ``user`` acts as in this session (None for anonymous users).
+
+    The enterprise stored in the session is re-checked on every call: once an authorisation is
+    revoked or expires, the user acts as themselves again.
+    """
+    if not getattr(user, "is_authenticated", False):
+        return None
+    key = session.get(ACTING_SESSION_KEY) or ""
+    if key:
+        authorisation = (
+            legal_entities_for(user=user).filter(legal_entity__public_id=key).first()
+            if _is_uuid(key)
+            else None
+        )
+        if authorisation is not None:
+            return _enterprise_identity(authorisation)
+    return _citizen_identity(user)
+
+
+def _is_uuid(value: Any) -> bool:
+    try:
+        uuid.UUID(str(value))
+    except ValueError:
+        return False
+    return True
+
+
+# --- regions and departments -----------------------------------------------------------------
+
+
+def region_list(
+    *, parent_code: str | None = None, level: str | None = None, q: str | None = None
+) -> QuerySet[Region]:
+    """List regions, optionally children of ``parent_code``, of one ``level``, or matching ``q``.
+
+    ``q`` matches the code prefix or a part of the Chinese or English name. Public data.
+    """
+    regions = Region.objects.select_related("parent").order_by("code")
+    if parent_code:
+        regions = regions.filter(parent__code=parent_code)
+    if level:
+        regions = regions.filter(level=level)
+    if q:
+        regions = regions.filter(
+            Q(code__startswith=q) | Q(name_zh__icontains=q) | Q(name_en__icontains=q)
+        )
+    return regions
+
+
+def region_get(*, code: str) -> Region:
+    """Return the region with ``code``; raises ``NotFound``."""
+    try:
+        return Region.objects.select_related("parent").get(code=code)
+    except Region.DoesNotExist as exc:
+        raise NotFound(_("No region has this code.")) from exc
+
+
+def department_list(
+    *,
+    active_only: bool = True,
+    parent_code: str | None = None,
+    region_code: str | None = None,
+    q: str | None = None,
+    top_level_only: bool = False,
+) -> QuerySet[Department]:
+    """List departments in display order, filtered as asked. Public data.
+
+    ``q`` matches the code prefix or a part of the Chinese, English or short name.
+    """
+    departments = Department.objects.select_related("parent", "region").order_by(
+        "sort_order", "code"
+    )
+    if active_only:
+        departments = departments.filter(is_active=True)
+    if top_level_only:
+        departments = departments.filter(parent__isnull=True)
+    if parent_code:
+        departments = departments.filter(parent__code=parent_code)
+    if region_code:
+        departments = departments.filter(region__code=region_code)
+    if q:
+        departments = departments.filter(
+            Q(code__startswith=q)
+            | Q(name_zh__icontains=q)
+            | Q(name_en__icontains=q)
+            | Q(short_name__icontains=q)
+        )
+    return departments
+
+
+def department_get(*, code: str, active_only: bool = True) -> Department:
+    """Return the department with ``code``; raises ``NotFound``."""
+    try:
+        return department_list(active_only=active_only).get(code=code)
+    except Department.DoesNotExist as exc:
+        raise NotFound(_("No department has this code.")) from exc
+
+
+def _tree(objects: Iterable[Any]) -> list[TreeNode]:
+    """Build a forest from objects having ``pk`` and ``parent_id``; keeps the given order."""
+    nodes = {obj.pk: TreeNode(obj=obj) for obj in objects}
+    roots: list[TreeNode] = []
+    for node in nodes.values():
+        parent = nodes.get(node.obj.parent_id)
+        (parent.children if parent is not None else roots).append(node)
+    return roots
+
+
+def department_tree(*, active_only: bool = True) -> list[TreeNode]:
+    """Return departments as a forest (委办局 at the roots, sub-units below), in display order."""
+    return _tree(department_list(active_only=active_only))
+
+
+def region_tree() -> list[TreeNode]:
+    """Return regions as a forest (city → district → sub-district → community), by code."""
+    return _tree(Region.objects.order_by("code"))
