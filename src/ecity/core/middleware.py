@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
+from django.utils import translation
 
 # Self-hosted assets only: no inline scripts, no third-party origins.
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -34,4 +35,30 @@ class SecurityHeadersMiddleware:
         response.headers.setdefault(
             "Permissions-Policy", "camera=(), microphone=(), geolocation=()"
         )
+        return response
+
+
+class ApiLanguageMiddleware:
+    """Let API clients choose the language of messages.
+
+    HTML pages take their language from the URL (``/en/…``; no prefix means zh-Hans). API URLs
+    carry no language prefix, so for them ``?lang=`` or the ``Accept-Language`` header decides.
+    Runs after Django's LocaleMiddleware.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path.startswith("/api/"):
+            requested = request.GET.get("lang", "")
+            try:
+                language = translation.get_supported_language_variant(requested)
+            except LookupError:
+                language = translation.get_language_from_request(request, check_path=False)
+            translation.activate(language)
+            request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        if request.path.startswith("/api/"):
+            response.headers["Content-Language"] = request.LANGUAGE_CODE
         return response

@@ -1,11 +1,15 @@
-"""Shared model base classes and kernel models (working-day calendar)."""
+"""Shared model base classes and kernel models (working-day calendar, USCC allow-list)."""
 
 from __future__ import annotations
 
 import uuid
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from ecity.core.validators import validate_uscc_format
 
 
 class BaseModel(models.Model):
@@ -21,3 +25,102 @@ class BaseModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class CalendarYear(BaseModel):
+    """Where a year's holidays and adjusted working days came from, and whether they are final.
+
+    The State Council publishes each year's holiday arrangement late in the previous year. A year
+    is seeded from the ``chinese-calendar`` package when the package knows it; otherwise an
+    administrator enters the days and ticks ``is_complete`` once the official notice is in.
+    """
+
+    class Source(models.TextChoices):
+        PACKAGE = "chinese_calendar", _("Seeded from the chinese-calendar package")
+        ADMINISTRATOR = "administrator", _("Entered by an administrator")
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    source = models.CharField(_("source"), max_length=32, choices=Source.choices)
+    is_complete = models.BooleanField(
+        _("official data complete"),
+        default=False,
+        help_text=_("Tick when every holiday and adjusted working day of the year is entered."),
+    )
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("calendar year")
+        verbose_name_plural = _("calendar years")
+        ordering = ["-year"]
+
+    def __str__(self) -> str:
+        return str(self.year)
+
+
+class CalendarDay(BaseModel):
+    """A date that breaks the Monday-to-Friday rule: a public holiday or an adjusted working day.
+
+    Every other date is a working day from Monday to Friday and a rest day at the weekend.
+    """
+
+    class Kind(models.TextChoices):
+        HOLIDAY = "holiday", _("Public holiday (no work)")
+        ADJUSTED_WORKDAY = "adjusted_workday", _("Adjusted working day (work at the weekend)")
+
+    date = models.DateField(_("date"), unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    name = models.CharField(
+        _("name"), max_length=100, blank=True, help_text=_("For example 春节 or 国庆节.")
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("calendar day")
+        verbose_name_plural = _("calendar days")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date.isoformat()} {self.get_kind_display()}"
+
+    def clean(self) -> None:
+        super().clean()
+        # Saturdays and Sundays are the only days that can be turned into working days.
+        if self.kind == self.Kind.ADJUSTED_WORKDAY and self.date and self.date.weekday() < 5:
+            raise ValidationError(
+                {"date": _("An adjusted working day must be a Saturday or a Sunday.")},
+                code="adjusted_workday_on_weekday",
+            )
+
+
+class UsccAllowListEntry(BaseModel):
+    """A legally issued unified social credit code that fails the GB 32100 check character.
+
+    Some codes issued in the early years of the system do not satisfy the check; validators
+    accept them only when an administrator has put them here with the reason.
+    """
+
+    uscc = models.CharField(
+        _("unified social credit code"),
+        max_length=18,
+        unique=True,
+        validators=[validate_uscc_format],
+    )
+    reason = models.CharField(
+        _("reason"), max_length=300, help_text=_("Who issued the code and how it was verified.")
+    )
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("added by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("USCC allow-list entry")
+        verbose_name_plural = _("USCC allow-list")
+        ordering = ["uscc"]
+
+    def __str__(self) -> str:
+        return self.uscc

@@ -1,0 +1,574 @@
+"""Writes about accounts, enterprises and staff roles. Every rule is checked here, not in views.
+
+Each service validates all its input first and reports every problem at once as
+``ValidationFailed(fields=...)``; nothing is written unless everything is valid.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable, MutableMapping
+from typing import Any
+
+from django.contrib.auth import password_validation
+from django.contrib.auth.validators import UnicodeUsernameValidator
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ecity.core.errors import PermissionDenied, ValidationFailed
+from ecity.core.validators import validate_id_number, validate_mobile, validate_uscc
+from ecity.identity import selectors
+from ecity.identity.models import (
+    AgentAuthorisation,
+    Department,
+    LegalEntity,
+    Region,
+    StaffRole,
+    User,
+)
+
+logger = logging.getLogger("ecity.identity")
+
+Errors = dict[str, list[str]]
+
+
+# --- field checks ----------------------------------------------------------------------------
+
+
+def _run(errors: Errors, name: str, validator: Callable[[str], Any], value: str) -> None:
+    try:
+        validator(value)
+    except ValidationError as exc:
+        errors.setdefault(name, []).extend(str(m) for m in exc.messages)
+
+
+def _required(errors: Errors, name: str, value: str) -> bool:
+    if not value:
+        errors.setdefault(name, []).append(_("This field is required."))
+        return False
+    return True
+
+
+def _normalise_email(value: str) -> str:
+    return value.strip().lower()
+
+
+def _normalise_code(value: str) -> str:
+    """ID numbers and USCCs: upper-case (the check character may be "x"), no spaces."""
+    return value.strip().replace(" ", "").upper()
+
+
+def _check_username(errors: Errors, username: str) -> None:
+    if not _required(errors, "username", username):
+        return
+    _run(errors, "username", UnicodeUsernameValidator(), username)
+    if len(username) > 150:
+        errors.setdefault("username", []).append(_("Use at most 150 characters."))
+    # Phone numbers and e-mail addresses are login names too; a username must not look like one.
+    if username.isdigit() or "@" in username:
+        errors.setdefault("username", []).append(
+            _("A username cannot be all digits or contain “@”.")
+        )
+    if "username" not in errors and User.objects.filter(username__iexact=username).exists():
+        errors.setdefault("username", []).append(_("This username is already taken."))
+
+
+def _check_id_number(errors: Errors, id_number: str, *, exclude: User | None = None) -> None:
+    if not _required(errors, "id_number", id_number):
+        return
+    _run(errors, "id_number", validate_id_number, id_number)
+    others = User.objects.filter(id_number=id_number)
+    if exclude is not None:
+        others = others.exclude(pk=exclude.pk)
+    if "id_number" not in errors and others.exists():
+        errors.setdefault("id_number", []).append(
+            _("An account with this ID number is already registered.")
+        )
+
+
+def _check_phone(errors: Errors, phone: str, *, exclude: User | None = None) -> None:
+    if not _required(errors, "phone", phone):
+        return
+    _run(errors, "phone", validate_mobile, phone)
+    others = User.objects.filter(phone=phone)
+    if exclude is not None:
+        others = others.exclude(pk=exclude.pk)
+    if "phone" not in errors and others.exists():
+        errors.setdefault("phone", []).append(
+            _("An account with this phone number is already registered.")
+        )
+
+
+def _check_email(
+    errors: Errors, email: str, *, required: bool = True, exclude: User | None = None
+) -> None:
+    if not email:
+        if required:
+            _required(errors, "email", email)
+        return
+    _run(errors, "email", validate_email, email)
+    others = User.objects.filter(email__iexact=email)
+    if exclude is not None:
+        others = others.exclude(pk=exclude.pk)
+    if "email" not in errors and others.exists():
+        errors.setdefault("email", []).append(
+            _("An account with this e-mail address is already registered.")
+        )
+
+
+def _check_password(errors: Errors, password: str, user: User) -> None:
+    if not _required(errors, "password", password):
+        return
+    _run(errors, "password", lambda p: password_validation.validate_password(p, user), password)
+
+
+def _raise_if(errors: Errors) -> None:
+    if errors:
+        raise ValidationFailed(fields=errors)
+
+
+def _unique_violation(exc: IntegrityError) -> ValidationFailed:
+    """A concurrent request won the race for a unique value: report it like a validation error."""
+    text = str(exc).lower()
+    for name, constraint in (
+        ("id_number", "id_number"),
+        ("phone", "phone"),
+        ("email", "email"),
+        ("uscc", "uscc"),
+        ("username", "username"),
+    ):
+        if constraint in text:
+            return ValidationFailed(fields={name: [_("This value is already registered.")]})
+    return ValidationFailed(_("This record already exists."))
+
+
+# --- citizens --------------------------------------------------------------------------------
+
+
+def citizen_register(
+    *,
+    username: str,
+    password: str,
+    real_name: str,
+    id_number: str,
+    phone: str,
+    email: str,
+    address: str = "",
+    preferred_language: str = "zh-hans",
+) -> User:
+    """Register a citizen account (not yet real-name verified) and return it.
+
+    Rules: every field is validated (ID number GB 11643, mainland mobile, e-mail, password policy);
+    username, ID number, phone and e-mail are unique. Raises ``ValidationFailed`` listing every
+    field problem; nothing is written then.
+    """
+    username = username.strip()
+    real_name = real_name.strip()
+    id_number = _normalise_code(id_number)
+    phone = phone.strip()
+    email = _normalise_email(email)
+    errors: Errors = {}
+    _check_username(errors, username)
+    if _required(errors, "real_name", real_name) and len(real_name) > 100:
+        errors.setdefault("real_name", []).append(_("Use at most 100 characters."))
+    _check_id_number(errors, id_number)
+    _check_phone(errors, phone)
+    _check_email(errors, email)
+    if preferred_language not in dict(User._meta.get_field("preferred_language").choices or []):
+        errors.setdefault("preferred_language", []).append(_("Choose a language from the list."))
+    user = User(
+        username=username,
+        real_name=real_name,
+        id_number=id_number,
+        phone=phone,
+        email=email,
+        address=address.strip(),
+        preferred_language=preferred_language,
+    )
+    _check_password(errors, password, user)
+    _raise_if(errors)
+    user.set_password(password)
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError as exc:
+        raise _unique_violation(exc) from exc
+    logger.info("citizen registered: user=%s", user.public_id)
+    return user
+
+
+def profile_update(
+    *,
+    user: User,
+    phone: str | None = None,
+    email: str | None = None,
+    address: str | None = None,
+    preferred_language: str | None = None,
+) -> User:
+    """Change the contact details of ``user``'s own account; ``None`` leaves a field unchanged.
+
+    Real name and ID number are not changed here: they are the identity that was registered and
+    verified. Raises ``ValidationFailed`` (invalid or already registered phone/e-mail).
+    """
+    errors: Errors = {}
+    changes: dict[str, str] = {}
+    if phone is not None:
+        phone = phone.strip()
+        _check_phone(errors, phone, exclude=user)
+        changes["phone"] = phone
+    if email is not None:
+        email = _normalise_email(email)
+        _check_email(errors, email, exclude=user)
+        changes["email"] = email
+    if address is not None:
+        address = address.strip()
+        if len(address) > 300:
+            errors.setdefault("address", []).append(_("Use at most 300 characters."))
+        changes["address"] = address
+    if preferred_language is not None:
+        if preferred_language not in dict(
+            User._meta.get_field("preferred_language").choices or []
+        ):
+            errors.setdefault("preferred_language", []).append(_("Choose a language from the list."))
+        changes["preferred_language"] = preferred_language
+    _raise_if(errors)
+    for name, value in changes.items():
+        setattr(user, name, value)
+    try:
+        with transaction.atomic():
+            user.save(update_fields=[*changes, "last_login"] if changes else ["last_login"])
+    except IntegrityError as exc:
+        raise _unique_violation(exc) from exc
+    return user
+
+
+def acting_identity_switch(
+    *, user: User, session: MutableMapping[str, Any], legal_entity: LegalEntity | None
+) -> selectors.ActingIdentity:
+    """Make ``user`` act as ``legal_entity`` (or as themselves when None) in this session.
+
+    Raises ``PermissionDenied`` unless ``user`` is a current agent of ``legal_entity``.
+    """
+    if legal_entity is None:
+        session[selectors.ACTING_SESSION_KEY] = ""
+    else:
+        if selectors.authorisation_for(user=user, legal_entity=legal_entity) is None:
+            raise PermissionDenied(_("You are not an authorised agent of this enterprise."))
+        session[selectors.ACTING_SESSION_KEY] = str(legal_entity.public_id)
+    identity = selectors.acting_identity(user=user, session=session)
+    assert identity is not None  # user is authenticated here
+    return identity
+
+
+# --- enterprises -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def legal_entity_register(
+    *,
+    actor: User,
+    uscc: str,
+    name: str,
+    legal_representative_name: str,
+    legal_representative_id_number: str = "",
+    address: str = "",
+    phone: str = "",
+    region: Region | None = None,
+) -> AgentAuthorisation:
+    """Register an enterprise on behalf of citizen ``actor``; return ``actor``'s authorisation.
+
+    ``actor`` becomes the LEGAL_REPRESENTATIVE agent when their ID number is the legal
+    representative's, otherwise the enterprise's ADMINISTRATOR. The enterprise starts unverified.
+    Raises ``PermissionDenied`` if ``actor`` has no real name and ID number on file, and
+    ``ValidationFailed`` for invalid fields or a USCC that is already registered.
+    """
+    if not (actor.is_authenticated and actor.real_name and actor.id_number):
+        raise PermissionDenied(
+            _("Add your real name and ID number to your account before registering an enterprise.")
+        )
+    uscc = _normalise_code(uscc)
+    name = name.strip()
+    legal_representative_name = legal_representative_name.strip()
+    legal_representative_id_number = _normalise_code(legal_representative_id_number)
+    errors: Errors = {}
+    if _required(errors, "uscc", uscc):
+        _run(errors, "uscc", validate_uscc, uscc)
+        if "uscc" not in errors and LegalEntity.objects.filter(uscc=uscc).exists():
+            errors["uscc"] = [_("An enterprise with this unified social credit code is registered.")]
+    _required(errors, "name", name)
+    _required(errors, "legal_representative_name", legal_representative_name)
+    if legal_representative_id_number:
+        _run(
+            errors,
+            "legal_representative_id_number",
+            validate_id_number,
+            legal_representative_id_number,
+        )
+    _raise_if(errors)
+    is_representative = legal_representative_id_number == actor.id_number
+    try:
+        with transaction.atomic():
+            entity = LegalEntity.objects.create(
+                uscc=uscc,
+                name=name,
+                legal_representative_name=legal_representative_name,
+                legal_representative_id_number=legal_representative_id_number,
+                address=address.strip(),
+                phone=phone.strip(),
+                region=region,
+            )
+    except IntegrityError as exc:
+        raise _unique_violation(exc) from exc
+    authorisation = AgentAuthorisation.objects.create(
+        legal_entity=entity,
+        user=actor,
+        role=(
+            AgentAuthorisation.Role.LEGAL_REPRESENTATIVE
+            if is_representative
+            else AgentAuthorisation.Role.ADMINISTRATOR
+        ),
+        granted_by=actor,
+    )
+    logger.info("legal entity registered: entity=%s by=%s", entity.public_id, actor.public_id)
+    return authorisation
+
+
+@transaction.atomic
+def agent_grant(
+    *,
+    actor: User,
+    legal_entity: LegalEntity,
+    role: str = AgentAuthorisation.Role.AGENT,
+    user: User | None = None,
+    id_number: str = "",
+    real_name: str = "",
+    valid_until: dt.date | None = None,
+) -> AgentAuthorisation:
+    """Authorise a registered citizen to act for ``legal_entity`` and return the authorisation.
+
+    The citizen is ``user`` or the account whose ID number and real name both match. Only the
+    entity's legal representative or administrators (or a platform administrator) may grant;
+    only a platform administrator may grant the legal-representative role. A revoked
+    authorisation is reactivated. Raises ``PermissionDenied`` or ``ValidationFailed``.
+    """
+    if not selectors.can_manage_agents(user=actor, legal_entity=legal_entity):
+        raise PermissionDenied(_("Only the legal representative or an administrator can do this."))
+    errors: Errors = {}
+    if role not in AgentAuthorisation.Role.values:
+        errors["role"] = [_("Choose a role from the list.")]
+    elif role == AgentAuthorisation.Role.LEGAL_REPRESENTATIVE and not selectors.is_platform_admin(
+        user=actor
+    ):
+        errors["role"] = [_("Only a platform administrator can appoint a legal representative.")]
+    if valid_until is not None and valid_until < timezone.localdate():
+        errors["valid_until"] = [_("The date must not be in the past.")]
+    if user is None:
+        id_number = _normalise_code(id_number)
+        if _required(errors, "id_number", id_number):
+            user = User.objects.filter(
+                id_number=id_number, real_name=real_name.strip(), is_active=True
+            ).first()
+            if user is None:
+                errors["id_number"] = [_("No registered account matches this ID number and name.")]
+    if user is not None:
+        existing = (
+            AgentAuthorisation.objects.select_for_update()
+            .filter(legal_entity=legal_entity, user=user)
+            .first()
+        )
+        if existing is not None and existing.is_current:
+            errors.setdefault("id_number", []).append(
+                _("This person is already authorised for this enterprise.")
+            )
+    _raise_if(errors)
+    assert user is not None
+    authorisation, _created = AgentAuthorisation.objects.update_or_create(
+        legal_entity=legal_entity,
+        user=user,
+        defaults={
+            "role": role,
+            "granted_by": actor,
+            "valid_until": valid_until,
+            "is_active": True,
+        },
+    )
+    logger.info(
+        "agent granted: entity=%s user=%s role=%s by=%s",
+        legal_entity.public_id,
+        user.public_id,
+        role,
+        actor.public_id,
+    )
+    return authorisation
+
+
+@transaction.atomic
+def agent_revoke(*, actor: User, authorisation: AgentAuthorisation) -> AgentAuthorisation:
+    """Revoke an authorisation (kept, inactive, for the record); agents may also resign.
+
+    Managers (legal representative, administrators) and platform administrators may revoke;
+    an administrator cannot revoke the legal representative; the last current manager cannot be
+    removed. Raises ``PermissionDenied`` or ``ValidationFailed``.
+    """
+    entity = LegalEntity.objects.select_for_update().get(pk=authorisation.legal_entity_id)
+    is_self = authorisation.user_id == actor.pk
+    if not (is_self or selectors.can_manage_agents(user=actor, legal_entity=entity)):
+        raise PermissionDenied(_("Only the legal representative or an administrator can do this."))
+    is_admin = selectors.is_platform_admin(user=actor)
+    if (
+        authorisation.role == AgentAuthorisation.Role.LEGAL_REPRESENTATIVE
+        and not is_self
+        and not is_admin
+        and getattr(selectors.authorisation_for(user=actor, legal_entity=entity), "role", None)
+        != AgentAuthorisation.Role.LEGAL_REPRESENTATIVE
+    ):
+        raise PermissionDenied(_("Only the legal representative can revoke this authorisation."))
+    if authorisation.can_manage:
+        other_managers = [
+            a
+            for a in AgentAuthorisation.objects.filter(legal_entity=entity, is_active=True).exclude(
+                pk=authorisation.pk
+            )
+            if a.can_manage
+        ]
+        if not other_managers:
+            raise ValidationFailed(
+                _("An enterprise must keep at least one legal representative or administrator.")
+            )
+    authorisation.is_active = False
+    authorisation.save(update_fields=["is_active", "updated_at"])
+    logger.info("agent revoked: authorisation=%s by=%s", authorisation.public_id, actor.public_id)
+    return authorisation
+
+
+# --- staff -----------------------------------------------------------------------------------
+
+_ADMIN_SITE_ROLES = {StaffRole.Role.DEPARTMENT_ADMIN, StaffRole.Role.PLATFORM_ADMIN}
+
+
+def _check_staff_permission(*, actor: User, role: str, department: Department | None) -> None:
+    if role == StaffRole.Role.PLATFORM_ADMIN or department is None:
+        if not selectors.is_platform_admin(user=actor):
+            raise PermissionDenied(_("Only a platform administrator can do this."))
+        return
+    if not selectors.can_manage_staff(actor=actor, department=department):
+        raise PermissionDenied(_("You can manage staff only in your own department."))
+
+
+def _sync_staff_flags(user: User) -> None:
+    """Admin-site access follows the administrator roles a user holds."""
+    roles = set(
+        StaffRole.objects.filter(user=user, is_active=True).values_list("role", flat=True)
+    )
+    user.is_staff = bool(roles & _ADMIN_SITE_ROLES) or user.is_superuser
+    user.save(update_fields=["is_staff", "is_superuser"])
+
+
+@transaction.atomic
+def staff_role_grant(
+    *, actor: User, user: User, role: str, department: Department | None = None
+) -> StaffRole:
+    """Give ``user`` a staff ``role`` in ``department`` (none for platform_admin); return it.
+
+    Platform administrators may grant any role anywhere; department administrators may grant
+    department roles in their department and its sub-units, never platform_admin. A revoked role
+    is reactivated. Raises ``PermissionDenied`` or ``ValidationFailed``.
+    """
+    errors: Errors = {}
+    if role not in StaffRole.Role.values:
+        errors["role"] = [_("Choose a role from the list.")]
+        _raise_if(errors)
+    if role == StaffRole.Role.PLATFORM_ADMIN:
+        department = None
+    elif department is None:
+        errors["department"] = [_("Choose the department this role is held in.")]
+        _raise_if(errors)
+    _check_staff_permission(actor=actor, role=role, department=department)
+    if department is not None and not department.is_active:
+        errors["department"] = [_("This department is no longer active.")]
+    if not user.is_active:
+        errors["user"] = [_("This account is disabled.")]
+    existing = (
+        StaffRole.objects.select_for_update().filter(user=user, role=role, department=department)
+        # NULL departments are not equal in a unique index: look them up explicitly.
+        if department is not None
+        else StaffRole.objects.select_for_update().filter(
+            user=user, role=role, department__isnull=True
+        )
+    ).first()
+    if existing is not None and existing.is_active:
+        errors.setdefault("role", []).append(_("This person already holds this role here."))
+    _raise_if(errors)
+    if existing is None:
+        staff_role = StaffRole.objects.create(user=user, role=role, department=department)
+    else:
+        existing.is_active = True
+        existing.save(update_fields=["is_active", "updated_at"])
+        staff_role = existing
+    if role == StaffRole.Role.PLATFORM_ADMIN:
+        user.is_superuser = True
+    _sync_staff_flags(user)
+    logger.info(
+        "staff role granted: user=%s role=%s department=%s by=%s",
+        user.public_id,
+        role,
+        department.code if department else "-",
+        actor.public_id,
+    )
+    return staff_role
+
+
+@transaction.atomic
+def staff_role_revoke(*, actor: User, staff_role: StaffRole) -> StaffRole:
+    """Deactivate ``staff_role`` (kept for the record) under the same rules as granting it.
+
+    The last platform administrator cannot be removed. Raises ``PermissionDenied`` or
+    ``ValidationFailed``.
+    """
+    staff_role = StaffRole.objects.select_for_update().select_related("user").get(pk=staff_role.pk)
+    _check_staff_permission(actor=actor, role=staff_role.role, department=staff_role.department)
+    user = staff_role.user
+    if staff_role.role == StaffRole.Role.PLATFORM_ADMIN:
+        others = (
+            StaffRole.objects.filter(role=StaffRole.Role.PLATFORM_ADMIN, is_active=True)
+            .exclude(pk=staff_role.pk)
+            .exists()
+        )
+        if not others:
+            raise ValidationFailed(_("The platform must keep at least one platform administrator."))
+        user.is_superuser = False
+    staff_role.is_active = False
+    staff_role.save(update_fields=["is_active", "updated_at"])
+    _sync_staff_flags(user)
+    logger.info("staff role revoked: role=%s by=%s", staff_role.public_id, actor.public_id)
+    return staff_role
+
+
+@transaction.atomic
+def platform_admin_create(*, username: str, password: str, email: str = "") -> User:
+    """Create a platform administrator (staff, superuser, platform_admin role) and return it.
+
+    Used by ``manage.py create_platform_admin`` / ``ecity createadmin``. Raises
+    ``ValidationFailed`` for a taken username or e-mail, or a password the policy refuses.
+    """
+    username = username.strip()
+    email = _normalise_email(email)
+    errors: Errors = {}
+    if not _required(errors, "username", username):
+        _raise_if(errors)
+    _run(errors, "username", UnicodeUsernameValidator(), username)
+    if User.objects.filter(username__iexact=username).exists():
+        errors.setdefault("username", []).append(_("This username is already taken."))
+    _check_email(errors, email, required=False)
+    user = User(username=username, email=email, is_staff=True, is_superuser=True)
+    _check_password(errors, password, user)
+    _raise_if(errors)
+    user.set_password(password)
+    user.save()
+    StaffRole.objects.create(user=user, role=StaffRole.Role.PLATFORM_ADMIN)
+    logger.info("platform administrator created: user=%s", user.public_id)
+    return user
