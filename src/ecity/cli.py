@@ -25,6 +25,9 @@ def _ensure_secret_key(data_dir: Path) -> None:
         key_file.write_text(secrets.token_urlsafe(50))
         key_file.chmod(0o600)
     os.environ["SECRET_KEY"] = key_file.read_text().strip()
+    from ecity.conf import env
+
+    env.SECRET_KEY = os.environ["SECRET_KEY"]  # env.py was read before the key existed
 
 
 def _setup(settings_module: str) -> None:

@@ -30,7 +30,14 @@ from django import forms
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext as _
 
-from ecity.core.validators import validate_id_number, validate_mobile, validate_uscc
+from ecity.core.validators import (
+    normalise_id_number,
+    normalise_mobile,
+    normalise_uscc,
+    validate_id_number,
+    validate_mobile,
+    validate_uscc,
+)
 
 TYPES = ("string", "integer", "number", "boolean")
 FORMATS = ("id_number", "uscc", "mobile", "email", "date")
@@ -53,6 +60,23 @@ _FORMAT_VALIDATORS: dict[str, Callable[[str], None]] = {
     "uscc": validate_uscc,
     "mobile": validate_mobile,
 }
+_FORMAT_NORMALISERS: dict[str, Callable[[str], str]] = {
+    "id_number": normalise_id_number,
+    "uscc": normalise_uscc,
+    "mobile": normalise_mobile,
+}
+
+
+class NormalisedCharField(forms.CharField):
+    """A text field that turns what people type into the canonical form before validating."""
+
+    def __init__(self, *, normalise: Callable[[str], str], **kwargs: Any) -> None:
+        self.normalise = normalise
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> str:
+        text = super().to_python(value)
+        return self.normalise(text) if text else text
 
 
 def _is_int(value: Any) -> bool:
@@ -73,11 +97,14 @@ def _matches_type(value: Any, type_: str) -> bool:
     return isinstance(value, bool)
 
 
-def _check_property(name: str, prop: Any) -> list[str]:  # noqa: C901 - one rule per keyword
+def _check_property(name: str, prop: Any) -> list[str]:
     where = _("Field “%(name)s”") % {"name": name}
     if not FIELD_NAME.match(name):
         return [
-            _("%(where)s: a field name must start with a letter and use only letters, digits and _.")
+            _(
+                "%(where)s: a field name must start with a letter and use only letters, "
+                "digits and _."
+            )
             % {"where": where}
         ]
     if not isinstance(prop, dict):
@@ -128,11 +155,7 @@ def _check_property(name: str, prop: Any) -> list[str]:  # noqa: C901 - one rule
                 _("%(where)s: “%(key)s” must be a number.") % {"where": where, "key": key}
             )
     for low, high in (("minLength", "maxLength"), ("minimum", "maximum")):
-        if (
-            _is_number(prop.get(low))
-            and _is_number(prop.get(high))
-            and prop[low] > prop[high]
-        ):
+        if _is_number(prop.get(low)) and _is_number(prop.get(high)) and prop[low] > prop[high]:
             errors.append(
                 _("%(where)s: “%(low)s” is greater than “%(high)s”.")
                 % {"where": where, "low": low, "high": high}
@@ -167,9 +190,7 @@ def _check_property(name: str, prop: Any) -> list[str]:  # noqa: C901 - one rule
                 % {"where": where}
             )
     if "default" in prop and not _matches_type(prop["default"], type_):
-        errors.append(
-            _("%(where)s: the default value does not match the type.") % {"where": where}
-        )
+        errors.append(_("%(where)s: the default value does not match the type.") % {"where": where})
     return errors
 
 
@@ -214,9 +235,12 @@ def schema_validate_definition(schema: Any) -> list[str]:
         return []
     if not isinstance(schema, dict):
         return [_("The form schema must be a JSON object.")]
-    errors = [_("Unknown top-level keyword “%(key)s”.") % {"key": k} for k in sorted(set(schema) - TOP_KEYWORDS)]
+    errors = [
+        _("Unknown top-level keyword “%(key)s”.") % {"key": k}
+        for k in sorted(set(schema) - TOP_KEYWORDS)
+    ]
     if schema.get("type") != "object":
-        errors.append(_("The form schema must have \"type\": \"object\"."))
+        errors.append(_('The form schema must have "type": "object".'))
     for key in ("title", "title_en", "description", "description_en"):
         if key in schema and not isinstance(schema[key], str):
             errors.append(_("“%(key)s” must be text.") % {"key": key})
@@ -310,7 +334,11 @@ def _string_field(prop: Mapping[str, Any], common: dict[str, Any]) -> forms.Fiel
         widget = forms.TextInput(attrs={"type": "tel", **attrs})
     else:
         widget = forms.TextInput(attrs=attrs)
-    return forms.CharField(
+    field_class: Callable[..., forms.CharField] = forms.CharField
+    if fmt in _FORMAT_NORMALISERS:
+        field_class = NormalisedCharField
+        common = {**common, "normalise": _FORMAT_NORMALISERS[fmt]}
+    return field_class(
         min_length=prop.get("minLength"),
         max_length=prop.get("maxLength"),
         validators=validators,
@@ -414,4 +442,3 @@ def schema_validate_data(
         return {}, errors
     cleaned = {name: _json_value(value) for name, value in form.cleaned_data.items()}
     return cleaned, {}
-

@@ -30,13 +30,13 @@ class BilingualName(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self) -> str:
+        return self.name_zh
+
     @property
     def name(self) -> str:
         if (get_language() or "").startswith("en") and self.name_en:
             return self.name_en
-        return self.name_zh
-
-    def __str__(self) -> str:
         return self.name_zh
 
 
@@ -75,12 +75,18 @@ class ServiceItem(BaseModel):
 
     code = models.CharField(_("service item code"), max_length=64, unique=True)
     department = models.ForeignKey(
-        "identity.Department", verbose_name=_("implementing department"),
-        on_delete=models.PROTECT, related_name="service_items",
+        "identity.Department",
+        verbose_name=_("implementing department"),
+        on_delete=models.PROTECT,
+        related_name="service_items",
     )
     current_version = models.OneToOneField(
-        "ServiceItemVersion", verbose_name=_("current version"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        "ServiceItemVersion",
+        verbose_name=_("current version"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     is_active = models.BooleanField(_("active"), default=True)
 
@@ -111,7 +117,9 @@ class ServiceItemVersion(BaseModel, BilingualName):
         PUBLIC_SERVICE = "public_service", _("Public service")  # 公共服务
 
     item = models.ForeignKey(
-        ServiceItem, verbose_name=_("service item"), on_delete=models.CASCADE,
+        ServiceItem,
+        verbose_name=_("service item"),
+        on_delete=models.CASCADE,
         related_name="versions",
     )
     number = models.PositiveIntegerField(_("version number"))
@@ -141,7 +149,9 @@ class ServiceItemVersion(BaseModel, BilingualName):
     for_g2c = models.BooleanField(_("for citizens (G2C)"), default=False)
     for_g2b = models.BooleanField(_("for enterprises (G2B)"), default=False)
     for_g2g = models.BooleanField(_("for government (G2G)"), default=False)
-    themes = models.ManyToManyField(Theme, verbose_name=_("themes"), blank=True, related_name="versions")
+    themes = models.ManyToManyField(
+        Theme, verbose_name=_("themes"), blank=True, related_name="versions"
+    )
     life_events = models.ManyToManyField(
         LifeEvent, verbose_name=_("life events"), blank=True, related_name="versions"
     )
@@ -153,8 +163,12 @@ class ServiceItemVersion(BaseModel, BilingualName):
     change_note = models.CharField(_("what changed"), max_length=300, blank=True)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     published_by = models.ForeignKey(
-        "identity.User", verbose_name=_("published by"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        "identity.User",
+        verbose_name=_("published by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
 
     class Meta:
@@ -162,7 +176,9 @@ class ServiceItemVersion(BaseModel, BilingualName):
         verbose_name_plural = _("service item versions")
         ordering = ["item", "-number"]
         constraints = [
-            models.UniqueConstraint(fields=["item", "number"], name="catalogue_version_unique_number"),
+            models.UniqueConstraint(
+                fields=["item", "number"], name="catalogue_version_unique_number"
+            ),
             models.UniqueConstraint(
                 fields=["item"], condition=Q(status="draft"), name="catalogue_version_one_draft"
             ),
@@ -210,7 +226,9 @@ class RequiredMaterial(BaseModel, BilingualName):
         ELECTRONIC = "electronic", _("Electronic")
 
     version = models.ForeignKey(
-        ServiceItemVersion, verbose_name=_("version"), on_delete=models.CASCADE,
+        ServiceItemVersion,
+        verbose_name=_("version"),
+        on_delete=models.CASCADE,
         related_name="materials",
     )
     form = models.CharField(_("form"), max_length=32, choices=Form.choices, default=Form.ORIGINAL)
@@ -222,7 +240,9 @@ class RequiredMaterial(BaseModel, BilingualName):
     example = models.FileField(_("filled-in example"), upload_to="catalogue/examples/", blank=True)
     max_size_mb = models.PositiveSmallIntegerField(_("maximum upload size (MB)"), default=10)
     accepted_types = models.JSONField(
-        _("accepted file types"), default=list, blank=True,
+        _("accepted file types"),
+        default=list,
+        blank=True,
         help_text=_("MIME types, e.g. application/pdf, image/jpeg"),
     )
     sort_order = models.PositiveIntegerField(_("sort order"), default=0)
@@ -237,7 +257,9 @@ class ServiceLocation(BaseModel):
     """Where (and when) the service can be handled in person."""
 
     version = models.ForeignKey(
-        ServiceItemVersion, verbose_name=_("version"), on_delete=models.CASCADE,
+        ServiceItemVersion,
+        verbose_name=_("version"),
+        on_delete=models.CASCADE,
         related_name="locations",
     )
     name = models.CharField(_("name"), max_length=200)

@@ -136,7 +136,8 @@ def department_get_with_services(*, code: str) -> Department:
         raise NotFound(_("No department has this code.")) from exc
 
 
-def published_item_list(
+def filter_published_items(
+    items: QuerySet[ServiceItem],
     *,
     theme: str | None = None,
     life_event: str | None = None,
@@ -145,15 +146,7 @@ def published_item_list(
     q: str | None = None,
     kind: str | None = None,
 ) -> QuerySet[ServiceItem]:
-    """List active items that have a published version, filtered by codes and free text.
-
-    ``theme``, ``life_event`` and ``department`` are codes; ``audience`` is g2c, g2b or g2g;
-    ``q`` matches the code, the Chinese or English name or summary. ``current_version`` and
-    ``department`` are joined, so a page of results costs a constant number of queries.
-    """
-    items = ServiceItem.objects.filter(
-        is_active=True, current_version__status=PUBLISHED
-    ).select_related("current_version", "department")
+    """Narrow a queryset of items by the browse filters (see ``published_item_list``)."""
     if theme:
         items = items.filter(current_version__themes__code=theme)
     if life_event:
@@ -174,6 +167,37 @@ def published_item_list(
             | Q(current_version__summary_zh__icontains=text)
             | Q(current_version__summary_en__icontains=text)
         )
+    return items
+
+
+def published_item_list(
+    *,
+    theme: str | None = None,
+    life_event: str | None = None,
+    department: str | None = None,
+    audience: str | None = None,
+    q: str | None = None,
+    kind: str | None = None,
+) -> QuerySet[ServiceItem]:
+    """List active items that have a published version, filtered by codes and free text.
+
+    ``theme``, ``life_event`` and ``department`` are codes; ``audience`` is g2c, g2b or g2g
+    (anything else raises ``NotFound``); ``kind`` a ServiceItemVersion.Kind value; ``q`` matches
+    the code, the Chinese or English name or summary. ``current_version`` and ``department`` are
+    joined, so a page of results costs a constant number of queries. Ordered by code.
+    """
+    items = ServiceItem.objects.filter(
+        is_active=True, current_version__status=PUBLISHED
+    ).select_related("current_version", "department")
+    items = filter_published_items(
+        items,
+        theme=theme,
+        life_event=life_event,
+        department=department,
+        audience=audience,
+        q=q,
+        kind=kind,
+    )
     return items.order_by("code")
 
 
@@ -199,8 +223,36 @@ def item_get_published(*, code: str) -> ServiceItem:
     )
     if item is None:
         raise NotFound(_("No published service has this code."))
-    item.current_version = _with_guide(ServiceItemVersion.objects).get(pk=item.current_version_id)
+    version_id = item.current_version_id
+    if version_id is None:  # excluded by the filter above; keeps the type checker informed
+        raise NotFound(_("No published service has this code."))
+    item.current_version = _with_guide(ServiceItemVersion.objects.all()).get(pk=version_id)
     return item
+
+
+def item_get(*, code: str) -> ServiceItem:
+    """Return the item ``code`` whatever its state (for write endpoints); ``NotFound``."""
+    item = ServiceItem.objects.select_related("department", "current_version").filter(code=code)
+    found = item.first()
+    if found is None:
+        raise NotFound(_("No service has this code."))
+    return found
+
+
+def version_get(*, public_id: Any) -> ServiceItemVersion:
+    """Return the version ``public_id`` whatever its state (for write endpoints); ``NotFound``."""
+    try:
+        uuid.UUID(str(public_id))
+    except ValueError as exc:
+        raise NotFound(_("No version has this ID.")) from exc
+    version = (
+        ServiceItemVersion.objects.select_related("item", "item__department")
+        .filter(public_id=public_id)
+        .first()
+    )
+    if version is None:
+        raise NotFound(_("No version has this ID."))
+    return version
 
 
 def item_get_for_editing(*, user: Any, code: str) -> ServiceItem:
@@ -223,9 +275,7 @@ def version_list(
 
 def version_get_public(*, item: ServiceItem, number: int) -> ServiceItemVersion:
     """Return a published or superseded version of ``item`` with its guide; ``NotFound``."""
-    version = (
-        _with_guide(version_list(item=item)).filter(number=number).first()
-    )
+    version = _with_guide(version_list(item=item)).filter(number=number).first()
     if version is None:
         raise NotFound(_("This version does not exist or is not public."))
     return version
@@ -237,7 +287,7 @@ def version_get_for_editing(*, user: Any, public_id: Any) -> ServiceItemVersion:
         uuid.UUID(str(public_id))
     except ValueError as exc:
         raise NotFound(_("No version you can edit has this ID.")) from exc
-    version = _with_guide(ServiceItemVersion.objects).filter(public_id=public_id).first()
+    version = _with_guide(ServiceItemVersion.objects.all()).filter(public_id=public_id).first()
     if version is None or not can_edit_item(user=user, item=version.item):
         raise NotFound(_("No version you can edit has this ID."))
     return version

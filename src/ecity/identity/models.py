@@ -38,7 +38,11 @@ class Region(BaseModel):
     name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
     level = models.CharField(_("level"), max_length=16, choices=Level.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent"), null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name=_("parent"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="children",
     )
 
@@ -63,8 +67,12 @@ class Department(BaseModel):
     name_en = models.CharField(_("name (English)"), max_length=300, blank=True)
     short_name = models.CharField(_("short name"), max_length=50, blank=True)
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent department"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="children",
+        "self",
+        verbose_name=_("parent department"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     region = models.ForeignKey(
         Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="departments"
@@ -103,11 +111,15 @@ class User(AbstractUser):
     id_number = models.CharField(
         _("resident ID number"), max_length=18, blank=True, validators=[validate_id_number]
     )
-    phone = models.CharField(_("mobile phone"), max_length=20, blank=True, validators=[validate_mobile])
+    phone = models.CharField(
+        _("mobile phone"), max_length=20, blank=True, validators=[validate_mobile]
+    )
     address = models.CharField(_("address"), max_length=300, blank=True)
     is_real_name_verified = models.BooleanField(_("real name verified"), default=False)
     preferred_language = models.CharField(
-        _("preferred language"), max_length=10, default="zh-hans",
+        _("preferred language"),
+        max_length=10,
+        default="zh-hans",
         choices=[("zh-hans", "简体中文"), ("en", "English")],
     )
 
@@ -116,7 +128,9 @@ class User(AbstractUser):
         verbose_name_plural = _("accounts")
         constraints = [
             models.UniqueConstraint(
-                fields=["id_number"], condition=~Q(id_number=""), name="identity_user_unique_id_number"
+                fields=["id_number"],
+                condition=~Q(id_number=""),
+                name="identity_user_unique_id_number",
             ),
             models.UniqueConstraint(
                 fields=["phone"], condition=~Q(phone=""), name="identity_user_unique_phone"
@@ -148,7 +162,9 @@ class LegalEntity(BaseModel):
     name = models.CharField(_("name"), max_length=200)
     legal_representative_name = models.CharField(_("legal representative"), max_length=100)
     legal_representative_id_number = models.CharField(
-        _("legal representative's ID number"), max_length=18, blank=True,
+        _("legal representative's ID number"),
+        max_length=18,
+        blank=True,
         validators=[validate_id_number],
     )
     address = models.CharField(_("registered address"), max_length=300, blank=True)
@@ -176,7 +192,9 @@ class AgentAuthorisation(BaseModel):
         AGENT = "agent", _("Authorised agent")
 
     legal_entity = models.ForeignKey(
-        LegalEntity, verbose_name=_("legal entity"), on_delete=models.CASCADE,
+        LegalEntity,
+        verbose_name=_("legal entity"),
+        on_delete=models.CASCADE,
         related_name="authorisations",
     )
     user = models.ForeignKey(
@@ -184,7 +202,11 @@ class AgentAuthorisation(BaseModel):
     )
     role = models.CharField(_("role"), max_length=32, choices=Role.choices, default=Role.AGENT)
     granted_by = models.ForeignKey(
-        User, verbose_name=_("granted by"), null=True, blank=True, on_delete=models.SET_NULL,
+        User,
+        verbose_name=_("granted by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
@@ -230,8 +252,12 @@ class StaffRole(BaseModel):
         User, verbose_name=_("account"), on_delete=models.CASCADE, related_name="staff_roles"
     )
     department = models.ForeignKey(
-        Department, verbose_name=_("department"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="staff_roles",
+        Department,
+        verbose_name=_("department"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="staff_roles",
     )
     role = models.CharField(_("role"), max_length=32, choices=Role.choices)
     is_active = models.BooleanField(_("active"), default=True)

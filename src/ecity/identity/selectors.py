@@ -107,15 +107,14 @@ def _descendant_ids(root_ids: Iterable[int]) -> set[int]:
     frontier = set(root_ids)
     while frontier:
         seen |= frontier
-        frontier = set(
-            Department.objects.filter(parent_id__in=frontier).values_list("id", flat=True)
-        ) - seen
+        frontier = (
+            set(Department.objects.filter(parent_id__in=frontier).values_list("id", flat=True))
+            - seen
+        )
     return seen
 
 
-def user_has_role(
-    *, user: User | Any, role: str, department: Department | None = None
-) -> bool:
+def user_has_role(*, user: User | Any, role: str, department: Department | None = None) -> bool:
     """Whether ``user`` holds ``role`` (in ``department``, if given) as an active staff role.
 
     A role held in a department also counts in its sub-units. Platform administrators hold every
@@ -123,7 +122,9 @@ def user_has_role(
     """
     if is_platform_admin(user=user):
         return True
-    roles = _active_roles(user).filter(role=role) if getattr(user, "is_authenticated", False) else None
+    roles = (
+        _active_roles(user).filter(role=role) if getattr(user, "is_authenticated", False) else None
+    )
     if roles is None:
         return False
     if department is None:

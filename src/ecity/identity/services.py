@@ -20,7 +20,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ecity.core.errors import PermissionDenied, ValidationFailed
-from ecity.core.validators import validate_id_number, validate_mobile, validate_uscc
+from ecity.core.validators import (
+    normalise_id_number,
+    normalise_mobile,
+    normalise_uscc,
+    validate_id_number,
+    validate_mobile,
+    validate_uscc,
+)
 from ecity.identity import selectors
 from ecity.identity.models import (
     AgentAuthorisation,
@@ -55,11 +62,6 @@ def _required(errors: Errors, name: str, value: str) -> bool:
 
 def _normalise_email(value: str) -> str:
     return value.strip().lower()
-
-
-def _normalise_code(value: str) -> str:
-    """ID numbers and USCCs: upper-case (the check character may be "x"), no spaces."""
-    return value.strip().replace(" ", "").upper()
 
 
 def _check_username(errors: Errors, username: str) -> None:
@@ -168,8 +170,8 @@ def citizen_register(
     """
     username = username.strip()
     real_name = real_name.strip()
-    id_number = _normalise_code(id_number)
-    phone = phone.strip()
+    id_number = normalise_id_number(id_number) if id_number else ""
+    phone = normalise_mobile(phone)
     email = _normalise_email(email)
     errors: Errors = {}
     _check_username(errors, username)
@@ -217,7 +219,7 @@ def profile_update(
     errors: Errors = {}
     changes: dict[str, str] = {}
     if phone is not None:
-        phone = phone.strip()
+        phone = normalise_mobile(phone)
         _check_phone(errors, phone, exclude=user)
         changes["phone"] = phone
     if email is not None:
@@ -230,17 +232,19 @@ def profile_update(
             errors.setdefault("address", []).append(_("Use at most 300 characters."))
         changes["address"] = address
     if preferred_language is not None:
-        if preferred_language not in dict(
-            User._meta.get_field("preferred_language").choices or []
-        ):
-            errors.setdefault("preferred_language", []).append(_("Choose a language from the list."))
+        if preferred_language not in dict(User._meta.get_field("preferred_language").choices or []):
+            errors.setdefault("preferred_language", []).append(
+                _("Choose a language from the list.")
+            )
         changes["preferred_language"] = preferred_language
     _raise_if(errors)
+    if not changes:
+        return user
     for name, value in changes.items():
         setattr(user, name, value)
     try:
         with transaction.atomic():
-            user.save(update_fields=[*changes, "last_login"] if changes else ["last_login"])
+            user.save(update_fields=list(changes))
     except IntegrityError as exc:
         raise _unique_violation(exc) from exc
     return user
@@ -290,15 +294,21 @@ def legal_entity_register(
         raise PermissionDenied(
             _("Add your real name and ID number to your account before registering an enterprise.")
         )
-    uscc = _normalise_code(uscc)
+    uscc = normalise_uscc(uscc)
     name = name.strip()
     legal_representative_name = legal_representative_name.strip()
-    legal_representative_id_number = _normalise_code(legal_representative_id_number)
+    legal_representative_id_number = (
+        normalise_id_number(legal_representative_id_number)
+        if legal_representative_id_number
+        else ""
+    )
     errors: Errors = {}
     if _required(errors, "uscc", uscc):
         _run(errors, "uscc", validate_uscc, uscc)
         if "uscc" not in errors and LegalEntity.objects.filter(uscc=uscc).exists():
-            errors["uscc"] = [_("An enterprise with this unified social credit code is registered.")]
+            errors["uscc"] = [
+                _("An enterprise with this unified social credit code is registered.")
+            ]
     _required(errors, "name", name)
     _required(errors, "legal_representative_name", legal_representative_name)
     if legal_representative_id_number:
@@ -367,7 +377,7 @@ def agent_grant(
     if valid_until is not None and valid_until < timezone.localdate():
         errors["valid_until"] = [_("The date must not be in the past.")]
     if user is None:
-        id_number = _normalise_code(id_number)
+        id_number = normalise_id_number(id_number) if id_number else ""
         if _required(errors, "id_number", id_number):
             user = User.objects.filter(
                 id_number=id_number, real_name=real_name.strip(), is_active=True
@@ -461,9 +471,7 @@ def _check_staff_permission(*, actor: User, role: str, department: Department | 
 
 def _sync_staff_flags(user: User) -> None:
     """Admin-site access follows the administrator roles a user holds."""
-    roles = set(
-        StaffRole.objects.filter(user=user, is_active=True).values_list("role", flat=True)
-    )
+    roles = set(StaffRole.objects.filter(user=user, is_active=True).values_list("role", flat=True))
     user.is_staff = bool(roles & _ADMIN_SITE_ROLES) or user.is_superuser
     user.save(update_fields=["is_staff", "is_superuser"])
 

@@ -1,11 +1,37 @@
-from django.contrib.auth import views as auth_views
+"""Account pages, mounted at /accounts/ (under the language prefix)."""
+
 from django.urls import path
-from django.views.generic import TemplateView
+
+from ecity.identity import views
 
 app_name = "identity"
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(template_name="identity/login.html"), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("register/", TemplateView.as_view(template_name="identity/login.html"), name="register"),
-    path("profile/", TemplateView.as_view(template_name="identity/login.html"), name="profile"),
+    path("login/", views.LoginView.as_view(), name="login"),
+    path("logout/", views.LogoutView.as_view(), name="logout"),
+    path("register/", views.register, name="register"),
+    path("profile/", views.profile, name="profile"),
+    path("profile/edit/", views.profile_edit, name="profile_edit"),
+    path("switch-identity/", views.switch_identity, name="switch_identity"),
+    path("password/change/", views.PasswordChangeView.as_view(), name="password_change"),
+    path("password/reset/", views.PasswordResetView.as_view(), name="password_reset"),
+    path("password/reset/sent/", views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path(
+        "password/reset/<uidb64>/<token>/",
+        views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "password/reset/complete/",
+        views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+    path("enterprises/", views.enterprise_list, name="enterprise_list"),
+    path("enterprises/register/", views.enterprise_register, name="enterprise_register"),
+    path("enterprises/<uuid:public_id>/", views.enterprise_detail, name="enterprise_detail"),
+    path("enterprises/<uuid:public_id>/agents/", views.agent_grant, name="agent_grant"),
+    path(
+        "enterprises/<uuid:public_id>/agents/<uuid:authorisation_id>/revoke/",
+        views.agent_revoke,
+        name="agent_revoke",
+    ),
 ]

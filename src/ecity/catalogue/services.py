@@ -1,0 +1,363 @@
+"""Writes to the service catalogue: items, drafts, publishing.
+
+Rules: a published (or superseded) version is never changed again. Editing happens on a draft
+(at most one per item); publishing a draft checks that the guide is complete, supersedes the
+previous published version and makes the draft ``ServiceItem.current_version``.
+
+Permissions: platform administrators may maintain every item, department administrators the
+items of their department; everyone else gets ``PermissionDenied``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from ecity.catalogue.form_schema import schema_validate_definition
+from ecity.catalogue.models import (
+    FAQ,
+    Audience,
+    LifeEvent,
+    RequiredMaterial,
+    ServiceItem,
+    ServiceItemVersion,
+    ServiceLocation,
+    Theme,
+)
+from ecity.catalogue.selectors import can_edit_item
+from ecity.core.errors import Conflict, PermissionDenied, ValidationFailed
+from ecity.identity.models import Department, StaffRole, User
+from ecity.identity.selectors import user_has_role
+
+# Guide elements a draft may change; relations are handled separately below.
+GUIDE_FIELDS = frozenset(
+    {
+        "name_zh",
+        "name_en",
+        "kind",
+        "summary_zh",
+        "summary_en",
+        "legal_basis",
+        "conditions",
+        "statutory_days",
+        "committed_days",
+        "is_free",
+        "fee_description",
+        "fee_basis",
+        "is_online",
+        "is_counter",
+        "is_mobile",
+        "for_g2c",
+        "for_g2b",
+        "for_g2g",
+        "process_description",
+        "result_description",
+        "contact_phone",
+        "complaint_phone",
+        "form_schema",
+        "change_note",
+    }
+)
+RELATION_FIELDS = frozenset(
+    {"themes", "life_events", "audiences", "materials", "locations", "faqs"}
+)
+MATERIAL_FIELDS = frozenset(
+    {"name_zh", "name_en", "form", "copies", "is_mandatory", "source", "notes", "template"}
+    | {"example", "max_size_mb", "accepted_types", "sort_order"}
+)
+LOCATION_FIELDS = frozenset({"name", "address", "hours", "phone", "sort_order"})
+FAQ_FIELDS = frozenset({"question", "answer", "sort_order"})
+
+
+class VersionNotEditable(Conflict):
+    default_code = "version_immutable"
+    default_message = gettext_lazy(
+        "A published version cannot be changed. Create a new draft instead."
+    )
+
+
+class DraftExists(Conflict):
+    default_code = "draft_exists"
+    default_message = gettext_lazy("This service already has a draft. Edit or discard it first.")
+
+
+def _require_editor(actor: User, item: ServiceItem) -> None:
+    if not can_edit_item(user=actor, item=item):
+        raise PermissionDenied(
+            _("Only administrators of this department can maintain its services.")
+        )
+
+
+def _require_draft(version: ServiceItemVersion) -> None:
+    if version.status != ServiceItemVersion.Status.DRAFT:
+        raise VersionNotEditable()
+
+
+def _lookup(model: type[Theme] | type[LifeEvent], values: Iterable[Any], field: str) -> list[Any]:
+    found: list[Any] = []
+    unknown: list[str] = []
+    for value in values:
+        if isinstance(value, model):
+            found.append(value)
+            continue
+        obj = model.objects.filter(code=str(value)).first()
+        if obj is None:
+            unknown.append(str(value))
+        else:
+            found.append(obj)
+    if unknown:
+        raise ValidationFailed(
+            fields={field: [_("Unknown code: %(codes)s.") % {"codes": ", ".join(unknown)}]}
+        )
+    return found
+
+
+def _children(version: ServiceItemVersion, field: str, rows: Iterable[Mapping[str, Any]]) -> None:
+    model: Any
+    model, allowed = {
+        "materials": (RequiredMaterial, MATERIAL_FIELDS),
+        "locations": (ServiceLocation, LOCATION_FIELDS),
+        "faqs": (FAQ, FAQ_FIELDS),
+    }[field]
+    getattr(version, field).all().delete()
+    for index, row in enumerate(rows):
+        extra = set(row) - allowed
+        if extra:
+            raise ValidationFailed(
+                fields={
+                    field: [_("Unknown fields: %(names)s.") % {"names": ", ".join(sorted(extra))}]
+                }
+            )
+        values = {"sort_order": index, **row}
+        obj = model(version=version, **values)
+        try:
+            obj.full_clean(exclude=["version"])
+        except DjangoValidationError as exc:
+            raise ValidationFailed(fields={f"{field}.{index}": exc.messages}) from exc
+        obj.save()
+
+
+def _apply_fields(version: ServiceItemVersion, fields: Mapping[str, Any]) -> None:
+    unknown = set(fields) - GUIDE_FIELDS - RELATION_FIELDS
+    if unknown:
+        raise ValidationFailed(
+            fields={name: [_("This field cannot be changed.")] for name in sorted(unknown)}
+        )
+    if "audiences" in fields:
+        wanted = set(fields["audiences"] or [])
+        bad = wanted - set(Audience.values)
+        if bad:
+            raise ValidationFailed(fields={"audiences": [_("Unknown audience.")]})
+        for audience in Audience.values:
+            setattr(version, f"for_{audience}", audience in wanted)
+    for name in GUIDE_FIELDS & set(fields):
+        setattr(version, name, fields[name])
+    errors: dict[str, list[str]] = {}
+    if "form_schema" in fields:
+        version.form_schema = fields["form_schema"] or {}
+        problems = schema_validate_definition(version.form_schema)
+        if problems:
+            errors["form_schema"] = problems
+    if version.kind and version.kind not in ServiceItemVersion.Kind.values:
+        errors["kind"] = [_("Unknown kind of service.")]
+    for name in ("statutory_days", "committed_days"):
+        value = getattr(version, name)
+        if value is not None and (not isinstance(value, int) or value < 0):
+            errors[name] = [_("Enter a whole number of working days (0 or more).")]
+    if (
+        not errors
+        and version.statutory_days is not None
+        and version.committed_days is not None
+        and version.committed_days > version.statutory_days
+    ):
+        errors["committed_days"] = [
+            _("The committed time limit cannot be longer than the statutory one.")
+        ]
+    if errors:
+        raise ValidationFailed(fields=errors)
+    version.save()
+    if "themes" in fields:
+        version.themes.set(_lookup(Theme, fields["themes"] or [], "themes"))
+    if "life_events" in fields:
+        version.life_events.set(_lookup(LifeEvent, fields["life_events"] or [], "life_events"))
+    for name in ("materials", "locations", "faqs"):
+        if name in fields:
+            _children(version, name, fields[name] or [])
+
+
+@transaction.atomic
+def item_create(
+    *, actor: User, code: str, department: Department, **first_draft_fields: Any
+) -> ServiceItem:
+    """Create a service item and its first draft (version 1) from ``first_draft_fields``.
+
+    Permissions: platform admin, or department admin of ``department``. Raises
+    ``ValidationFailed`` for a taken code or bad fields.
+    """
+    if not user_has_role(user=actor, role=StaffRole.Role.DEPARTMENT_ADMIN, department=department):
+        raise PermissionDenied(_("Only administrators of this department can add services to it."))
+    code = (code or "").strip()
+    if not code:
+        raise ValidationFailed(fields={"code": [_("Enter a service item code.")]})
+    if ServiceItem.objects.filter(code=code).exists():
+        raise ValidationFailed(
+            fields={"code": [_("A service item with this code already exists.")]}
+        )
+    item = ServiceItem.objects.create(code=code, department=department)
+    version = ServiceItemVersion(item=item, number=1, status=ServiceItemVersion.Status.DRAFT)
+    _apply_fields(version, first_draft_fields)
+    return item
+
+
+@transaction.atomic
+def version_draft_create(
+    *, actor: User, item: ServiceItem, source: ServiceItemVersion | None = None
+) -> ServiceItemVersion:
+    """Start a new draft of ``item`` as a copy of its current version (or of ``source``).
+
+    Copies every guide element with its materials, locations, FAQs, themes and life events; the
+    draft's number is the highest so far plus one. Raises ``DraftExists`` (409) when the item
+    already has a draft, ``PermissionDenied`` for non-editors.
+    """
+    item = ServiceItem.objects.select_for_update().get(pk=item.pk)
+    _require_editor(actor, item)
+    if item.versions.filter(status=ServiceItemVersion.Status.DRAFT).exists():
+        raise DraftExists()
+    if source is not None and source.item_id != item.pk:
+        raise ValidationFailed(fields={"source": [_("This version belongs to another service.")]})
+    source = source or item.current_version or item.versions.order_by("-number").first()
+    number = (item.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+    if source is None:
+        draft = ServiceItemVersion.objects.create(item=item, number=number)
+        return draft
+    draft = ServiceItemVersion.objects.get(pk=source.pk)
+    draft.pk = None
+    draft.id = None
+    draft._state.adding = True
+    draft.public_id = ServiceItemVersion._meta.get_field("public_id").get_default()
+    draft.number = number
+    draft.status = ServiceItemVersion.Status.DRAFT
+    draft.published_at = None
+    draft.published_by = None
+    draft.change_note = ""
+    try:
+        with transaction.atomic():
+            draft.save(force_insert=True)
+    except IntegrityError as exc:  # a concurrent request created the draft first
+        raise DraftExists() from exc
+    draft.themes.set(source.themes.all())
+    draft.life_events.set(source.life_events.all())
+    for relation in ("materials", "locations", "faqs"):
+        for child in getattr(source, relation).all():
+            child.pk = None
+            child.id = None
+            child._state.adding = True
+            child.public_id = type(child)._meta.get_field("public_id").get_default()
+            child.version = draft
+            child.save(force_insert=True)
+    return draft
+
+
+@transaction.atomic
+def version_draft_update(
+    *, actor: User, version: ServiceItemVersion, **fields: Any
+) -> ServiceItemVersion:
+    """Change guide elements of a draft; ``themes``/``life_events`` take codes or objects.
+
+    ``audiences`` (a list of g2c/g2b/g2g) sets the ``for_*`` flags; ``materials``, ``locations``
+    and ``faqs`` (lists of dicts) replace the existing rows. Raises ``VersionNotEditable`` (409)
+    for published or superseded versions, ``ValidationFailed`` for bad values,
+    ``PermissionDenied`` for non-editors.
+    """
+    version = ServiceItemVersion.objects.select_for_update().get(pk=version.pk)
+    _require_editor(actor, version.item)
+    _require_draft(version)
+    _apply_fields(version, fields)
+    return version
+
+
+def version_completeness_errors(version: ServiceItemVersion) -> dict[str, list[str]]:
+    """List what a version lacks before it can be published, by field."""
+    errors: dict[str, list[str]] = {}
+    required = {
+        "name_zh": _("Enter the name of the service."),
+        "kind": _("Choose the kind of service."),
+        "legal_basis": _("Enter the legal basis."),
+        "conditions": _("Enter the conditions for applying."),
+    }
+    for name, message in required.items():
+        if not str(getattr(version, name) or "").strip():
+            errors[name] = [message]
+    for name in ("statutory_days", "committed_days"):
+        if getattr(version, name) is None:
+            errors[name] = [_("Enter the time limit in working days.")]
+    if (
+        version.statutory_days is not None
+        and version.committed_days is not None
+        and version.committed_days > version.statutory_days
+    ):
+        errors["committed_days"] = [
+            _("The committed time limit cannot be longer than the statutory one.")
+        ]
+    if not version.audiences:
+        errors["audiences"] = [_("Choose at least one audience.")]
+    if not version.is_free and not version.fee_description.strip():
+        errors["fee_description"] = [_("Describe the fees, or mark the service as free.")]
+    if not (version.is_online or version.is_counter or version.is_mobile):
+        errors["is_online"] = [_("Offer at least one channel (online, counter or mobile).")]
+    problems = schema_validate_definition(version.form_schema)
+    if problems:
+        errors["form_schema"] = problems
+    elif version.is_online and not version.form_schema:
+        errors["form_schema"] = [_("A service offered online needs an application form.")]
+    return errors
+
+
+@transaction.atomic
+def version_publish(*, actor: User, version: ServiceItemVersion) -> ServiceItemVersion:
+    """Publish a draft: it becomes the item's current version; the previous one is superseded.
+
+    Checks completeness first (names, kind, legal basis, conditions, time limits with
+    committed ≤ statutory, audiences, fees, channels, a valid form schema) and raises
+    ``ValidationFailed`` listing what is missing. Sets ``published_at``/``published_by``.
+    Raises ``VersionNotEditable`` when the version is not a draft.
+    """
+    item = ServiceItem.objects.select_for_update().get(pk=version.item_id)
+    version = ServiceItemVersion.objects.get(pk=version.pk)
+    _require_editor(actor, item)
+    _require_draft(version)
+    errors = version_completeness_errors(version)
+    if errors:
+        raise ValidationFailed(
+            _("This draft is not complete and cannot be published yet."), fields=errors
+        )
+    ServiceItemVersion.objects.filter(item=item, status=ServiceItemVersion.Status.PUBLISHED).update(
+        status=ServiceItemVersion.Status.SUPERSEDED, updated_at=timezone.now()
+    )
+    version.status = ServiceItemVersion.Status.PUBLISHED
+    version.published_at = timezone.now()
+    version.published_by = actor
+    version.save(update_fields=["status", "published_at", "published_by", "updated_at"])
+    item.current_version = version
+    item.save(update_fields=["current_version", "updated_at"])
+    return version
+
+
+@transaction.atomic
+def version_discard_draft(*, actor: User, version: ServiceItemVersion) -> None:
+    """Delete a draft with its materials, locations and FAQs.
+
+    Raises ``VersionNotEditable`` for published or superseded versions (they are kept forever).
+    Uploaded template files are kept: earlier versions may share them.
+    """
+    version = ServiceItemVersion.objects.select_for_update().get(pk=version.pk)
+    _require_editor(actor, version.item)
+    _require_draft(version)
+    version.delete()

@@ -1,0 +1,225 @@
+"""Versioning rules: drafts, publishing, immutability, permissions."""
+
+from __future__ import annotations
+
+import pytest
+
+from ecity.catalogue import selectors, services
+from ecity.catalogue.models import ServiceItemVersion
+from ecity.catalogue.tests.factories import (
+    APPLICATION_SCHEMA,
+    FAQFactory,
+    LocationFactory,
+    MaterialFactory,
+    ThemeFactory,
+    VersionFactory,
+    department_admin,
+    platform_admin,
+    published_item,
+)
+from ecity.core.errors import Conflict, PermissionDenied, ValidationFailed
+from ecity.identity.tests.factories import DepartmentFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+Status = ServiceItemVersion.Status
+
+COMPLETE = {
+    "name_zh": "企业设立登记",
+    "name_en": "Company registration",
+    "kind": "licensing",
+    "legal_basis": "《公司法》",
+    "conditions": "有符合规定的名称。",
+    "statutory_days": 15,
+    "committed_days": 3,
+    "audiences": ["g2b"],
+    "form_schema": APPLICATION_SCHEMA,
+}
+
+
+def test_item_create_makes_item_with_draft_version_one():
+    department = DepartmentFactory()
+    admin = department_admin(department)
+
+    item = services.item_create(actor=admin, code="QY-001", department=department, **COMPLETE)
+
+    draft = item.versions.get()
+    assert (draft.number, draft.status, draft.name_zh) == (1, Status.DRAFT, "企业设立登记")
+    assert draft.audiences == ["g2b"]
+    assert item.current_version is None
+
+
+def test_item_create_by_admin_of_other_department_is_denied():
+    admin = department_admin(DepartmentFactory())
+
+    with pytest.raises(PermissionDenied):
+        services.item_create(actor=admin, code="X-1", department=DepartmentFactory(), **COMPLETE)
+
+
+def test_publishing_first_draft_makes_it_current():
+    department = DepartmentFactory()
+    admin = department_admin(department)
+    item = services.item_create(actor=admin, code="QY-002", department=department, **COMPLETE)
+
+    version = services.version_publish(actor=admin, version=item.versions.get())
+
+    item.refresh_from_db()
+    assert item.current_version == version
+    assert version.status == Status.PUBLISHED
+    assert version.published_by == admin
+    assert version.published_at is not None
+
+
+def test_publishing_new_draft_supersedes_old_version_which_stays_readable():
+    item = published_item(name_zh="旧名称")
+    admin = platform_admin()
+    old = item.current_version
+
+    draft = services.version_draft_create(actor=admin, item=item)
+    services.version_draft_update(actor=admin, version=draft, name_zh="新名称")
+    services.version_publish(actor=admin, version=draft)
+
+    item.refresh_from_db()
+    old.refresh_from_db()
+    assert item.current_version.name_zh == "新名称"
+    assert item.current_version.number == 2
+    assert old.status == Status.SUPERSEDED
+    assert selectors.version_get_public(item=item, number=1).name_zh == "旧名称"
+    assert [v.number for v in selectors.version_list(item=item)] == [2, 1]
+
+
+def test_draft_copies_materials_locations_faqs_themes_and_life_events():
+    theme = ThemeFactory()
+    item = published_item(themes=[theme])
+    source = item.current_version
+    MaterialFactory(version=source, name_zh="身份证")
+    LocationFactory(version=source, name="东区中心")
+    FAQFactory(version=source, question="几天办结？")
+
+    draft = services.version_draft_create(actor=platform_admin(), item=item)
+
+    assert [m.name_zh for m in draft.materials.all()] == ["身份证"]
+    assert [loc.name for loc in draft.locations.all()] == ["东区中心"]
+    assert [f.question for f in draft.faqs.all()] == ["几天办结？"]
+    assert list(draft.themes.all()) == [theme]
+    assert source.materials.count() == 1
+    assert draft.public_id != source.public_id
+
+
+def test_only_one_draft_at_a_time():
+    item = published_item()
+    admin = platform_admin()
+    services.version_draft_create(actor=admin, item=item)
+
+    with pytest.raises(Conflict) as caught:
+        services.version_draft_create(actor=admin, item=item)
+
+    assert caught.value.code == "draft_exists"
+
+
+def test_published_version_cannot_be_updated():
+    item = published_item(name_zh="原名")
+
+    with pytest.raises(Conflict) as caught:
+        services.version_draft_update(
+            actor=platform_admin(), version=item.current_version, name_zh="篡改"
+        )
+
+    assert caught.value.code == "version_immutable"
+    item.current_version.refresh_from_db()
+    assert item.current_version.name_zh == "原名"
+
+
+def test_published_version_cannot_be_published_again_or_discarded():
+    item = published_item()
+    admin = platform_admin()
+
+    with pytest.raises(Conflict):
+        services.version_publish(actor=admin, version=item.current_version)
+    with pytest.raises(Conflict):
+        services.version_discard_draft(actor=admin, version=item.current_version)
+
+
+def test_publish_rejects_incomplete_draft_with_field_errors():
+    draft = VersionFactory(legal_basis="", statutory_days=5, committed_days=5, for_g2c=False)
+
+    with pytest.raises(ValidationFailed) as caught:
+        services.version_publish(actor=platform_admin(), version=draft)
+
+    assert set(caught.value.fields) == {"legal_basis", "audiences"}
+    draft.refresh_from_db()
+    assert draft.status == Status.DRAFT
+
+
+def test_publish_rejects_invalid_form_schema():
+    draft = VersionFactory(form_schema={"type": "object", "properties": {"a": {"type": "file"}}})
+
+    with pytest.raises(ValidationFailed) as caught:
+        services.version_publish(actor=platform_admin(), version=draft)
+
+    assert "form_schema" in caught.value.fields
+
+
+def test_update_rejects_committed_longer_than_statutory():
+    draft = VersionFactory(statutory_days=10, committed_days=5)
+
+    with pytest.raises(ValidationFailed) as caught:
+        services.version_draft_update(actor=platform_admin(), version=draft, committed_days=12)
+
+    assert list(caught.value.fields) == ["committed_days"]
+
+
+def test_update_rejects_invalid_form_schema_and_unknown_fields():
+    draft = VersionFactory()
+    admin = platform_admin()
+
+    with pytest.raises(ValidationFailed) as schema_error:
+        services.version_draft_update(actor=admin, version=draft, form_schema={"type": "array"})
+    with pytest.raises(ValidationFailed) as field_error:
+        services.version_draft_update(actor=admin, version=draft, status="published")
+
+    assert "form_schema" in schema_error.value.fields
+    assert "status" in field_error.value.fields
+
+
+def test_update_replaces_materials_and_sets_themes_by_code():
+    theme = ThemeFactory(code="shengyu")
+    draft = VersionFactory()
+
+    services.version_draft_update(
+        actor=platform_admin(),
+        version=draft,
+        themes=["shengyu"],
+        materials=[{"name_zh": "出生医学证明", "form": "original_and_copy", "copies": 2}],
+    )
+
+    material = draft.materials.get()
+    assert (material.name_zh, material.copies, material.sort_order) == ("出生医学证明", 2, 0)
+    assert list(draft.themes.all()) == [theme]
+
+
+def test_discarding_draft_keeps_published_version():
+    item = published_item()
+    admin = platform_admin()
+    draft = services.version_draft_create(actor=admin, item=item)
+
+    services.version_discard_draft(actor=admin, version=draft)
+
+    assert list(item.versions.values_list("number", flat=True)) == [1]
+
+
+def test_department_admin_may_edit_own_items_only():
+    own = published_item()
+    other = published_item()
+    admin = department_admin(own.department)
+
+    draft = services.version_draft_create(actor=admin, item=own)
+    with pytest.raises(PermissionDenied):
+        services.version_draft_create(actor=admin, item=other)
+
+    assert draft.number == 2
+
+
+def test_citizen_cannot_create_drafts():
+    with pytest.raises(PermissionDenied):
+        services.version_draft_create(actor=UserFactory(), item=published_item())

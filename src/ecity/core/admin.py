@@ -1,0 +1,144 @@
+"""Administration of the kernel: the working-day calendar and the USCC allow-list."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.http import HttpRequest, HttpResponse
+from django.utils import formats
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from ecity.core.calendar import (
+    calendar_year_ensure,
+    invalidate_cache,
+    upcoming_years_without_official_data,
+)
+from ecity.core.models import CalendarDay, CalendarYear, UsccAllowListEntry
+
+
+def _warn_missing_years(request: HttpRequest) -> None:
+    missing = upcoming_years_without_official_data()
+    if missing:
+        messages.warning(
+            request,
+            gettext(
+                "No complete official holiday arrangement for %(years)s: working days there "
+                "are Monday to Friday, plus any days entered here. Enter the State Council's "
+                "arrangement when it is published and mark the year complete."
+            )
+            % {"years": ", ".join(str(year) for year in missing)},
+        )
+
+
+class _YearFilter(admin.SimpleListFilter):
+    title = _("year")
+    parameter_name = "year"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        years = CalendarDay.objects.dates("date", "year", order="DESC")
+        return [(str(day.year), str(day.year)) for day in years]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        value = self.value()
+        if value and value.isdigit():
+            return queryset.filter(date__year=int(value))
+        return queryset
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(admin.ModelAdmin):
+    list_display = ["date", "weekday", "kind", "name", "note"]
+    list_filter = [_YearFilter, "kind"]
+    search_fields = ["name", "note"]
+    fields = ["date", "kind", "name", "note"]
+    ordering = ["-date"]
+
+    @admin.display(description=_("weekday"), ordering="date")
+    def weekday(self, obj: CalendarDay) -> str:
+        return formats.date_format(obj.date, "l")
+
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        _warn_missing_years(request)
+        return super().changelist_view(request, extra_context)
+
+    def save_model(self, request: HttpRequest, obj: CalendarDay, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        calendar_year_ensure(year=obj.date.year)
+        invalidate_cache()
+
+    def delete_model(self, request: HttpRequest, obj: CalendarDay) -> None:
+        super().delete_model(request, obj)
+        invalidate_cache()
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[CalendarDay]) -> None:
+        super().delete_queryset(request, queryset)
+        invalidate_cache()
+
+
+def _count_of(kind: str) -> Coalesce:
+    days = (
+        CalendarDay.objects.filter(date__year=OuterRef("year"), kind=kind)
+        .order_by()
+        .values("kind")
+        .annotate(total=Count("id"))
+        .values("total")
+    )
+    return Coalesce(Subquery(days, output_field=IntegerField()), 0)
+
+
+@admin.register(CalendarYear)
+class CalendarYearAdmin(admin.ModelAdmin):
+    list_display = ["year", "source", "is_complete", "holiday_count", "workday_count", "updated_at"]
+    list_filter = ["source", "is_complete"]
+    fields = ["year", "source", "is_complete", "note"]
+    readonly_fields = ["source"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[CalendarYear]:
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                holiday_total=_count_of(CalendarDay.Kind.HOLIDAY),
+                workday_total=_count_of(CalendarDay.Kind.ADJUSTED_WORKDAY),
+            )
+        )
+
+    @admin.display(description=_("holidays"), ordering="holiday_total")
+    def holiday_count(self, obj: Any) -> int:
+        return obj.holiday_total
+
+    @admin.display(description=_("adjusted working days"), ordering="workday_total")
+    def workday_count(self, obj: Any) -> int:
+        return obj.workday_total
+
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        _warn_missing_years(request)
+        return super().changelist_view(request, extra_context)
+
+    def save_model(self, request: HttpRequest, obj: CalendarYear, form: Any, change: bool) -> None:
+        if not change:
+            obj.source = CalendarYear.Source.ADMINISTRATOR
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(UsccAllowListEntry)
+class UsccAllowListEntryAdmin(admin.ModelAdmin):
+    list_display = ["uscc", "reason", "added_by", "created_at"]
+    search_fields = ["uscc", "reason"]
+    fields = ["uscc", "reason", "added_by"]
+    readonly_fields = ["added_by"]
+
+    def save_model(
+        self, request: HttpRequest, obj: UsccAllowListEntry, form: Any, change: bool
+    ) -> None:
+        if not change and request.user.is_authenticated:
+            obj.added_by = request.user
+        super().save_model(request, obj, form, change)

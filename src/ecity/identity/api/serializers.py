@@ -1,0 +1,124 @@
+"""API input and output shapes for organisations and accounts. No business rules here."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from ecity.identity.masking import mask_email
+from ecity.identity.models import Department, Region, StaffRole, User
+
+
+class RegionOutput(serializers.ModelSerializer):
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    name = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Region
+        fields = ["code", "name", "name_zh", "name_en", "level", "parent"]
+
+
+class DepartmentOutput(serializers.ModelSerializer):
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    region = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    name = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Department
+        fields = [
+            "code",
+            "name",
+            "name_zh",
+            "name_en",
+            "short_name",
+            "parent",
+            "region",
+            "phone",
+            "address",
+            "website",
+            "is_active",
+        ]
+
+
+class StaffRoleOutput(serializers.ModelSerializer):
+    department = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = StaffRole
+        fields = ["role", "department"]
+
+
+class MeOutput(serializers.ModelSerializer):
+    """The caller's own account; identifiers masked (they are shown, not re-entered)."""
+
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    id_number = serializers.CharField(source="id_number_masked", read_only=True)
+    phone = serializers.CharField(source="phone_masked", read_only=True)
+    email = serializers.SerializerMethodField()
+    staff_roles = serializers.SerializerMethodField()
+
+    class Meta:
+        model = User
+        fields = [
+            "id",
+            "username",
+            "real_name",
+            "id_number",
+            "phone",
+            "email",
+            "address",
+            "is_real_name_verified",
+            "preferred_language",
+            "staff_roles",
+        ]
+
+    def get_email(self, user: User) -> str:
+        return mask_email(user.email)
+
+    def get_staff_roles(self, user: User) -> list[dict]:
+        roles = self.context.get("roles", [])
+        return StaffRoleOutput(roles, many=True).data  # type: ignore[return-value]
+
+
+class MeUpdateInput(serializers.Serializer):
+    phone = serializers.CharField(required=False, allow_blank=True, max_length=20)
+    email = serializers.CharField(required=False, allow_blank=True, max_length=254)
+    address = serializers.CharField(required=False, allow_blank=True, max_length=300)
+    preferred_language = serializers.CharField(required=False, max_length=10)
+
+
+class ActingIdentityOutput(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=["citizen", "enterprise"])
+    display_name = serializers.CharField()
+    legal_entity = serializers.SerializerMethodField()
+    uscc = serializers.SerializerMethodField()
+    role = serializers.CharField()
+    is_current = serializers.SerializerMethodField()
+
+    def get_legal_entity(self, identity) -> str | None:
+        return str(identity.legal_entity.public_id) if identity.legal_entity else None
+
+    def get_uscc(self, identity) -> str | None:
+        return identity.legal_entity.uscc if identity.legal_entity else None
+
+    def get_is_current(self, identity) -> bool:
+        current = self.context.get("current")
+        return current is not None and current.key == identity.key
+
+
+class ActingIdentitySwitchInput(serializers.Serializer):
+    legal_entity = serializers.UUIDField(
+        allow_null=True, help_text="Public ID of the enterprise, or null to act as oneself."
+    )
+
+
+class RegistrationInput(serializers.Serializer):
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(max_length=128, write_only=True, trim_whitespace=False)
+    real_name = serializers.CharField(max_length=100)
+    id_number = serializers.CharField(max_length=18)
+    phone = serializers.CharField(max_length=20)
+    email = serializers.CharField(max_length=254)
+    address = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    preferred_language = serializers.ChoiceField(
+        choices=["zh-hans", "en"], required=False, default="zh-hans"
+    )

@@ -1,0 +1,189 @@
+"""HTML forms for accounts and enterprises. They collect input; services validate and write."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth.forms import (
+    AuthenticationForm,
+    PasswordChangeForm,
+    PasswordResetForm,
+    SetPasswordForm,
+)
+from django.utils.translation import gettext_lazy as _
+
+from ecity.identity.models import AgentAuthorisation, User
+
+LANGUAGE_CHOICES = [("zh-hans", "简体中文"), ("en", "English")]
+
+
+class LoginForm(AuthenticationForm):
+    """Username, phone or e-mail plus password, with one generic error for any mismatch."""
+
+    username = forms.CharField(
+        label=_("Username, mobile phone or e-mail"),
+        max_length=254,
+        widget=forms.TextInput(attrs={"autocomplete": "username", "autofocus": True}),
+    )
+    error_messages = {
+        "invalid_login": _("The login name or password is incorrect. Check both and try again."),
+        "inactive": _("This account is disabled."),
+    }
+
+
+class RegisterForm(forms.Form):
+    """Citizen registration. Field rules (ID number, phone, uniqueness…) live in the service."""
+
+    username = forms.CharField(
+        label=_("Username"),
+        max_length=150,
+        help_text=_("Letters, digits and . + - _ only; not all digits."),
+        widget=forms.TextInput(attrs={"autocomplete": "username"}),
+    )
+    real_name = forms.CharField(
+        label=_("Real name"),
+        max_length=100,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    id_number = forms.CharField(
+        label=_("Resident ID number"),
+        max_length=18,
+        help_text=_("18 characters, as on your resident identity card."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    phone = forms.CharField(
+        label=_("Mobile phone"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+    )
+    email = forms.EmailField(
+        label=_("E-mail"), widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+    password1 = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        help_text=_("At least 10 characters; not too common, not only digits."),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password2 = forms.CharField(
+        label=_("Password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self) -> dict:
+        data = super().clean() or {}
+        first, second = data.get("password1"), data.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", _("The two passwords are not the same."))
+        return data
+
+
+class ProfileForm(forms.Form):
+    """The contact details a user may change themselves."""
+
+    phone = forms.CharField(
+        label=_("Mobile phone"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+    )
+    email = forms.EmailField(
+        label=_("E-mail"), widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+    address = forms.CharField(
+        label=_("Address"),
+        max_length=300,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
+    )
+    preferred_language = forms.ChoiceField(label=_("Preferred language"), choices=LANGUAGE_CHOICES)
+
+    @classmethod
+    def for_user(cls, user: User) -> ProfileForm:
+        return cls(
+            initial={
+                "phone": user.phone,
+                "email": user.email,
+                "address": user.address,
+                "preferred_language": user.preferred_language,
+            }
+        )
+
+
+class LegalEntityRegisterForm(forms.Form):
+    uscc = forms.CharField(
+        label=_("Unified social credit code"),
+        max_length=18,
+        help_text=_("18 characters, as on the business licence."),
+        widget=forms.TextInput(attrs={"spellcheck": "false", "autocomplete": "off"}),
+    )
+    name = forms.CharField(label=_("Enterprise name"), max_length=200)
+    legal_representative_name = forms.CharField(
+        label=_("Legal representative's name"), max_length=100
+    )
+    legal_representative_id_number = forms.CharField(
+        label=_("Legal representative's ID number"),
+        max_length=18,
+        required=False,
+        help_text=_(
+            "If it is your own ID number you become the legal representative on the platform; "
+            "otherwise you become the enterprise's account administrator."
+        ),
+        widget=forms.TextInput(attrs={"spellcheck": "false", "autocomplete": "off"}),
+    )
+    address = forms.CharField(label=_("Registered address"), max_length=300, required=False)
+    phone = forms.CharField(
+        label=_("Contact phone"),
+        max_length=50,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "tel"}),
+    )
+
+
+class AgentGrantForm(forms.Form):
+    """Authorise a registered citizen, identified by ID number and real name together."""
+
+    real_name = forms.CharField(label=_("Agent's real name"), max_length=100)
+    id_number = forms.CharField(
+        label=_("Agent's ID number"),
+        max_length=18,
+        widget=forms.TextInput(attrs={"spellcheck": "false", "autocomplete": "off"}),
+    )
+    role = forms.ChoiceField(
+        label=_("Role"),
+        choices=[
+            (AgentAuthorisation.Role.AGENT, AgentAuthorisation.Role.AGENT.label),
+            (AgentAuthorisation.Role.ADMINISTRATOR, AgentAuthorisation.Role.ADMINISTRATOR.label),
+        ],
+    )
+    valid_until = forms.DateField(
+        label=_("Valid until"),
+        required=False,
+        help_text=_("Leave empty for no end date."),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("prefix", "grant")
+        super().__init__(*args, **kwargs)
+
+
+class IdentitySwitchForm(forms.Form):
+    """Choose who to act as: "" for oneself, else an enterprise's public ID."""
+
+    acting_as = forms.CharField(required=False)
+
+
+class ResetRequestForm(PasswordResetForm):
+    email = forms.EmailField(
+        label=_("E-mail"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+
+class NewPasswordForm(SetPasswordForm):
+    pass
+
+
+class ChangePasswordForm(PasswordChangeForm):
+    pass

@@ -1,0 +1,37 @@
+"""``manage.py load_demo [--if-empty]``: load or refresh the demo city 示范市."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from ecity.portal.services import demo_city_load
+
+
+class Command(BaseCommand):
+    help = (
+        "Load or refresh the demo city 示范市 (regions, departments, service guides, demo "
+        "accounts with the demo-only password Demo@12345). Safe to run again."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="do nothing when the database already holds departments or service items",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        result = demo_city_load(if_empty=options["if_empty"])
+        if result.skipped:
+            self.stdout.write("The database already holds city data: demo city not loaded.")
+            return
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo city loaded: {result.regions} regions, {result.departments} departments, "
+                f"{result.themes} themes, {result.life_events} life events, {result.items} "
+                f"service items ({result.versions} versions published), {result.accounts} "
+                f"accounts, {result.enterprises} enterprises created."
+            )
+        )
