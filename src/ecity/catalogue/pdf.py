@@ -134,7 +134,7 @@ def guide_pdf(version: ServiceItemVersion) -> bytes:
                     ]
                     for i, m in enumerate(materials, start=1)
                 ],
-                [10 * mm, 55 * mm, 25 * mm, 15 * mm, 18 * mm, 47 * mm],
+                [12 * mm, 55 * mm, 25 * mm, 15 * mm, 18 * mm, 45 * mm],
             )
         )
     else:

@@ -223,7 +223,10 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
     language = get_language() or "zh-hans"
     data = request.POST if request.method == "POST" else None
     form = schema_to_form(version.form_schema, data=data, language=language)
-    context: dict[str, Any] = {"item": item, "version": version, "form": form}
+    english = language.startswith("en")
+    schema = version.form_schema
+    title = (schema.get("title_en") if english else None) or schema.get("title") or ""
+    context: dict[str, Any] = {"item": item, "version": version, "form": form, "title": title}
     if request.method == "POST" and form.is_valid():
         context["summary"] = _summary(form)
         return render(request, "catalogue/apply_done.html", context)

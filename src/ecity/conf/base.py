@@ -184,6 +184,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "ServiceKindEnum": "ecity.catalogue.models.ServiceItemVersion.Kind",
+        "AudienceEnum": "ecity.catalogue.models.Audience",
+    },
 }
 
 LOGGING = {

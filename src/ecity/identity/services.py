@@ -8,13 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable, MutableMapping
+from collections.abc import MutableMapping
 from typing import Any
 
-from django.contrib.auth import password_validation
 from django.contrib.auth.validators import UnicodeUsernameValidator
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,10 +22,9 @@ from ecity.core.validators import (
     normalise_mobile,
     normalise_uscc,
     validate_id_number,
-    validate_mobile,
     validate_uscc,
 )
-from ecity.identity import selectors
+from ecity.identity import checks, selectors
 from ecity.identity.models import (
     AgentAuthorisation,
     Department,
@@ -39,113 +35,6 @@ from ecity.identity.models import (
 )
 
 logger = logging.getLogger("ecity.identity")
-
-Errors = dict[str, list[str]]
-
-
-# --- field checks ----------------------------------------------------------------------------
-
-
-def _run(errors: Errors, name: str, validator: Callable[[str], Any], value: str) -> None:
-    try:
-        validator(value)
-    except ValidationError as exc:
-        errors.setdefault(name, []).extend(str(m) for m in exc.messages)
-
-
-def _required(errors: Errors, name: str, value: str) -> bool:
-    if not value:
-        errors.setdefault(name, []).append(_("This field is required."))
-        return False
-    return True
-
-
-def _normalise_email(value: str) -> str:
-    return value.strip().lower()
-
-
-def _check_username(errors: Errors, username: str) -> None:
-    if not _required(errors, "username", username):
-        return
-    _run(errors, "username", UnicodeUsernameValidator(), username)
-    if len(username) > 150:
-        errors.setdefault("username", []).append(_("Use at most 150 characters."))
-    # Phone numbers and e-mail addresses are login names too; a username must not look like one.
-    if username.isdigit() or "@" in username:
-        errors.setdefault("username", []).append(
-            _("A username cannot be all digits or contain “@”.")
-        )
-    if "username" not in errors and User.objects.filter(username__iexact=username).exists():
-        errors.setdefault("username", []).append(_("This username is already taken."))
-
-
-def _check_id_number(errors: Errors, id_number: str, *, exclude: User | None = None) -> None:
-    if not _required(errors, "id_number", id_number):
-        return
-    _run(errors, "id_number", validate_id_number, id_number)
-    others = User.objects.filter(id_number=id_number)
-    if exclude is not None:
-        others = others.exclude(pk=exclude.pk)
-    if "id_number" not in errors and others.exists():
-        errors.setdefault("id_number", []).append(
-            _("An account with this ID number is already registered.")
-        )
-
-
-def _check_phone(errors: Errors, phone: str, *, exclude: User | None = None) -> None:
-    if not _required(errors, "phone", phone):
-        return
-    _run(errors, "phone", validate_mobile, phone)
-    others = User.objects.filter(phone=phone)
-    if exclude is not None:
-        others = others.exclude(pk=exclude.pk)
-    if "phone" not in errors and others.exists():
-        errors.setdefault("phone", []).append(
-            _("An account with this phone number is already registered.")
-        )
-
-
-def _check_email(
-    errors: Errors, email: str, *, required: bool = True, exclude: User | None = None
-) -> None:
-    if not email:
-        if required:
-            _required(errors, "email", email)
-        return
-    _run(errors, "email", validate_email, email)
-    others = User.objects.filter(email__iexact=email)
-    if exclude is not None:
-        others = others.exclude(pk=exclude.pk)
-    if "email" not in errors and others.exists():
-        errors.setdefault("email", []).append(
-            _("An account with this e-mail address is already registered.")
-        )
-
-
-def _check_password(errors: Errors, password: str, user: User) -> None:
-    if not _required(errors, "password", password):
-        return
-    _run(errors, "password", lambda p: password_validation.validate_password(p, user), password)
-
-
-def _raise_if(errors: Errors) -> None:
-    if errors:
-        raise ValidationFailed(fields=errors)
-
-
-def _unique_violation(exc: IntegrityError) -> ValidationFailed:
-    """A concurrent request won the race for a unique value: report it like a validation error."""
-    text = str(exc).lower()
-    for name, constraint in (
-        ("id_number", "id_number"),
-        ("phone", "phone"),
-        ("email", "email"),
-        ("uscc", "uscc"),
-        ("username", "username"),
-    ):
-        if constraint in text:
-            return ValidationFailed(fields={name: [_("This value is already registered.")]})
-    return ValidationFailed(_("This record already exists."))
 
 
 # --- citizens --------------------------------------------------------------------------------
@@ -172,14 +61,14 @@ def citizen_register(
     real_name = real_name.strip()
     id_number = normalise_id_number(id_number) if id_number else ""
     phone = normalise_mobile(phone)
-    email = _normalise_email(email)
-    errors: Errors = {}
-    _check_username(errors, username)
-    if _required(errors, "real_name", real_name) and len(real_name) > 100:
+    email = checks.normalise_email(email)
+    errors: checks.Errors = {}
+    checks.check_username(errors, username)
+    if checks.check_required(errors, "real_name", real_name) and len(real_name) > 100:
         errors.setdefault("real_name", []).append(_("Use at most 100 characters."))
-    _check_id_number(errors, id_number)
-    _check_phone(errors, phone)
-    _check_email(errors, email)
+    checks.check_id_number(errors, id_number)
+    checks.check_phone(errors, phone)
+    checks.check_email(errors, email)
     if preferred_language not in dict(User._meta.get_field("preferred_language").choices or []):
         errors.setdefault("preferred_language", []).append(_("Choose a language from the list."))
     user = User(
@@ -191,14 +80,14 @@ def citizen_register(
         address=address.strip(),
         preferred_language=preferred_language,
     )
-    _check_password(errors, password, user)
-    _raise_if(errors)
+    checks.check_password(errors, password, user)
+    checks.raise_if(errors)
     user.set_password(password)
     try:
         with transaction.atomic():
             user.save()
     except IntegrityError as exc:
-        raise _unique_violation(exc) from exc
+        raise checks.unique_violation(exc) from exc
     logger.info("citizen registered: user=%s", user.public_id)
     return user
 
@@ -216,15 +105,15 @@ def profile_update(
     Real name and ID number are not changed here: they are the identity that was registered and
     verified. Raises ``ValidationFailed`` (invalid or already registered phone/e-mail).
     """
-    errors: Errors = {}
+    errors: checks.Errors = {}
     changes: dict[str, str] = {}
     if phone is not None:
         phone = normalise_mobile(phone)
-        _check_phone(errors, phone, exclude=user)
+        checks.check_phone(errors, phone, exclude=user)
         changes["phone"] = phone
     if email is not None:
-        email = _normalise_email(email)
-        _check_email(errors, email, exclude=user)
+        email = checks.normalise_email(email)
+        checks.check_email(errors, email, exclude=user)
         changes["email"] = email
     if address is not None:
         address = address.strip()
@@ -237,7 +126,7 @@ def profile_update(
                 _("Choose a language from the list.")
             )
         changes["preferred_language"] = preferred_language
-    _raise_if(errors)
+    checks.raise_if(errors)
     if not changes:
         return user
     for name, value in changes.items():
@@ -246,7 +135,7 @@ def profile_update(
         with transaction.atomic():
             user.save(update_fields=list(changes))
     except IntegrityError as exc:
-        raise _unique_violation(exc) from exc
+        raise checks.unique_violation(exc) from exc
     return user
 
 
@@ -302,23 +191,23 @@ def legal_entity_register(
         if legal_representative_id_number
         else ""
     )
-    errors: Errors = {}
-    if _required(errors, "uscc", uscc):
-        _run(errors, "uscc", validate_uscc, uscc)
+    errors: checks.Errors = {}
+    if checks.check_required(errors, "uscc", uscc):
+        checks.run(errors, "uscc", validate_uscc, uscc)
         if "uscc" not in errors and LegalEntity.objects.filter(uscc=uscc).exists():
             errors["uscc"] = [
                 _("An enterprise with this unified social credit code is registered.")
             ]
-    _required(errors, "name", name)
-    _required(errors, "legal_representative_name", legal_representative_name)
+    checks.check_required(errors, "name", name)
+    checks.check_required(errors, "legal_representative_name", legal_representative_name)
     if legal_representative_id_number:
-        _run(
+        checks.run(
             errors,
             "legal_representative_id_number",
             validate_id_number,
             legal_representative_id_number,
         )
-    _raise_if(errors)
+    checks.raise_if(errors)
     is_representative = legal_representative_id_number == actor.id_number
     try:
         with transaction.atomic():
@@ -332,7 +221,7 @@ def legal_entity_register(
                 region=region,
             )
     except IntegrityError as exc:
-        raise _unique_violation(exc) from exc
+        raise checks.unique_violation(exc) from exc
     authorisation = AgentAuthorisation.objects.create(
         legal_entity=entity,
         user=actor,
@@ -367,7 +256,7 @@ def agent_grant(
     """
     if not selectors.can_manage_agents(user=actor, legal_entity=legal_entity):
         raise PermissionDenied(_("Only the legal representative or an administrator can do this."))
-    errors: Errors = {}
+    errors: checks.Errors = {}
     if role not in AgentAuthorisation.Role.values:
         errors["role"] = [_("Choose a role from the list.")]
     elif role == AgentAuthorisation.Role.LEGAL_REPRESENTATIVE and not selectors.is_platform_admin(
@@ -378,7 +267,7 @@ def agent_grant(
         errors["valid_until"] = [_("The date must not be in the past.")]
     if user is None:
         id_number = normalise_id_number(id_number) if id_number else ""
-        if _required(errors, "id_number", id_number):
+        if checks.check_required(errors, "id_number", id_number):
             user = User.objects.filter(
                 id_number=id_number, real_name=real_name.strip(), is_active=True
             ).first()
@@ -394,7 +283,7 @@ def agent_grant(
             errors.setdefault("id_number", []).append(
                 _("This person is already authorised for this enterprise.")
             )
-    _raise_if(errors)
+    checks.raise_if(errors)
     assert user is not None
     authorisation, _created = AgentAuthorisation.objects.update_or_create(
         legal_entity=legal_entity,
@@ -486,15 +375,15 @@ def staff_role_grant(
     department roles in their department and its sub-units, never platform_admin. A revoked role
     is reactivated. Raises ``PermissionDenied`` or ``ValidationFailed``.
     """
-    errors: Errors = {}
+    errors: checks.Errors = {}
     if role not in StaffRole.Role.values:
         errors["role"] = [_("Choose a role from the list.")]
-        _raise_if(errors)
+        checks.raise_if(errors)
     if role == StaffRole.Role.PLATFORM_ADMIN:
         department = None
     elif department is None:
         errors["department"] = [_("Choose the department this role is held in.")]
-        _raise_if(errors)
+        checks.raise_if(errors)
     _check_staff_permission(actor=actor, role=role, department=department)
     if department is not None and not department.is_active:
         errors["department"] = [_("This department is no longer active.")]
@@ -510,7 +399,7 @@ def staff_role_grant(
     ).first()
     if existing is not None and existing.is_active:
         errors.setdefault("role", []).append(_("This person already holds this role here."))
-    _raise_if(errors)
+    checks.raise_if(errors)
     if existing is None:
         staff_role = StaffRole.objects.create(user=user, role=role, department=department)
     else:
@@ -564,17 +453,17 @@ def platform_admin_create(*, username: str, password: str, email: str = "") -> U
     ``ValidationFailed`` for a taken username or e-mail, or a password the policy refuses.
     """
     username = username.strip()
-    email = _normalise_email(email)
-    errors: Errors = {}
-    if not _required(errors, "username", username):
-        _raise_if(errors)
-    _run(errors, "username", UnicodeUsernameValidator(), username)
+    email = checks.normalise_email(email)
+    errors: checks.Errors = {}
+    if not checks.check_required(errors, "username", username):
+        checks.raise_if(errors)
+    checks.run(errors, "username", UnicodeUsernameValidator(), username)
     if User.objects.filter(username__iexact=username).exists():
         errors.setdefault("username", []).append(_("This username is already taken."))
-    _check_email(errors, email, required=False)
+    checks.check_email(errors, email, required=False)
     user = User(username=username, email=email, is_staff=True, is_superuser=True)
-    _check_password(errors, password, user)
-    _raise_if(errors)
+    checks.check_password(errors, password, user)
+    checks.raise_if(errors)
     user.set_password(password)
     user.save()
     StaffRole.objects.create(user=user, role=StaffRole.Role.PLATFORM_ADMIN)

@@ -422,3 +422,10 @@ def test_platform_admin_create_makes_superuser_with_role():
     assert user.is_staff and user.is_superuser
     assert selectors.is_platform_admin(user=user)
     assert StaffRole.objects.filter(user=user, role=StaffRole.Role.PLATFORM_ADMIN).count() == 1
+
+
+def test_citizen_register_requires_email():
+    with pytest.raises(ValidationFailed) as caught:
+        services.citizen_register(**{**GOOD, "email": "  "})
+
+    assert caught.value.fields == {"email": ["This field is required."]}

@@ -1,0 +1,261 @@
+"""The demo city loader: content rules, accounts, idempotence and --if-empty."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.contrib.auth.password_validation import validate_password
+from django.core.management import call_command
+from django.db.models import Count
+
+from ecity.catalogue.form_schema import schema_validate_definition
+from ecity.catalogue.models import (
+    FAQ,
+    LifeEvent,
+    RequiredMaterial,
+    ServiceItem,
+    ServiceItemVersion,
+    ServiceLocation,
+    Theme,
+)
+from ecity.identity.models import (
+    AgentAuthorisation,
+    Department,
+    LegalEntity,
+    Region,
+    StaffRole,
+    User,
+)
+from ecity.identity.tests.factories import DepartmentFactory
+from ecity.portal.demo.accounts import DEMO_PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+PUBLISHED = ServiceItemVersion.Status.PUBLISHED
+MODELS = [
+    Region, Department, Theme, LifeEvent, ServiceItem, ServiceItemVersion, RequiredMaterial,
+    ServiceLocation, FAQ, User, StaffRole, LegalEntity, AgentAuthorisation,
+]
+
+
+def _counts() -> dict[str, int]:
+    return {model.__name__: model.objects.count() for model in MODELS}
+
+
+def _current_versions():
+    return ServiceItemVersion.objects.filter(status=PUBLISHED, item__is_active=True)
+
+
+def test_load_demo_creates_the_city_with_departments_and_published_services():
+    # When
+    out = io.StringIO()
+    call_command("load_demo", stdout=out)
+
+    # Then: a city with districts, sub-districts and communities
+    city = Region.objects.get(code="990100")
+    assert (city.name_zh, city.level, city.parent) == ("示范市", "city", None)
+    assert set(Region.objects.filter(parent=city).values_list("name_zh", flat=True)) >= {
+        "东城区", "滨江区"
+    }
+    assert Region.objects.filter(level="community", parent__parent__parent=city).count() >= 6
+    # at least 12 departments (top level), with a few sub-units
+    top = Department.objects.filter(parent__isnull=True)
+    assert top.count() >= 12
+    assert Department.objects.filter(parent__isnull=False).count() >= 3
+    assert top.filter(code="SCJ", name_zh="示范市市场监督管理局").exists()
+    assert not top.filter(name_en="").exists()
+    # at least 20 published services
+    assert ServiceItem.objects.filter(current_version__status=PUBLISHED).count() >= 20
+    assert "Demo city loaded" in out.getvalue()
+
+
+def test_every_published_demo_guide_is_complete(demo_city):
+    versions = _current_versions().annotate(
+        n_materials=Count("materials", distinct=True),
+        n_faqs=Count("faqs", distinct=True),
+        n_locations=Count("locations", distinct=True),
+        n_themes=Count("themes", distinct=True),
+    )
+    assert versions.count() >= 20
+    for version in versions:
+        name = version.name_zh
+        assert version.item.current_version_id == version.pk, name
+        assert 3 <= version.n_materials <= 6, name
+        assert 2 <= version.n_faqs <= 3, name
+        assert version.n_locations >= 1, name
+        assert version.n_themes >= 1, name
+        assert version.committed_days <= version.statutory_days, name
+        assert version.legal_basis.startswith("《"), name
+        assert version.name_en and version.summary_en, name
+        assert version.audiences, name
+        assert version.published_at is not None, name
+        assert version.is_free or version.fee_description, name
+
+
+def test_every_demo_form_schema_is_a_valid_definition_using_the_identifier_formats(demo_city):
+    formats = set()
+    for version in _current_versions():
+        assert version.form_schema, version.name_zh
+        assert schema_validate_definition(version.form_schema) == [], version.name_zh
+        formats |= {
+            prop.get("format") for prop in version.form_schema["properties"].values()
+        }
+    assert {"id_number", "uscc", "mobile", "date"} <= formats
+
+
+def test_named_demo_services_are_there_with_their_departments(demo_city):
+    expected = {
+        "食品经营许可": "SCJ",
+        "公共场所卫生许可": "WJW",
+        "个体工商户登记（设立）": "SCJ",
+        "建设工程消防验收": "ZJW",
+        "出生医学证明（首次签发）": "WJW",
+        "城乡居民养老保险参保登记": "RSJ",
+    }
+    found = dict(
+        _current_versions().values_list("name_zh", "item__department__code")
+    )
+    for name, department in expected.items():
+        assert found.get(name) == department, name
+    starting = _current_versions().get(name_zh__startswith="企业开办")
+    assert "市场监管" in starting.summary_zh and "税务" in starting.summary_zh
+
+
+def test_food_business_licence_has_a_superseded_first_version(demo_city):
+    item = ServiceItem.objects.get(code="SCJ-XK-001")
+    v1, v2 = item.versions.order_by("number")
+
+    assert (v1.number, v1.status) == (1, ServiceItemVersion.Status.SUPERSEDED)
+    assert (v2.number, v2.status) == (2, PUBLISHED)
+    assert item.current_version == v2
+    assert v1.published_at < v2.published_at
+    assert (v1.statutory_days, v2.statutory_days, v2.committed_days) == (20, 10, 3)
+    assert "第三十五条" in v2.legal_basis
+    assert v2.change_note
+
+
+def test_theme_and_life_event_codes_are_bilingual_and_have_services(demo_city):
+    assert Theme.objects.filter(audience="g2c").count() >= 5
+    assert Theme.objects.filter(audience="g2b").count() >= 5
+    assert not Theme.objects.filter(name_en="").exists()
+    assert not LifeEvent.objects.filter(name_en="").exists()
+    market = Theme.objects.get(code="market-access")
+    assert (market.name_zh, market.name_en) == ("市场准入", "Market access")
+    assert market.versions.filter(status=PUBLISHED, name_zh="食品经营许可").exists()
+    for code in ("start-business", "birth", "employment", "pension", "marriage",
+                 "home-buying", "retirement"):
+        assert LifeEvent.objects.get(code=code).versions.filter(status=PUBLISHED).exists(), code
+
+
+def test_materials_with_a_blank_template_get_a_pdf_file(demo_city):
+    with_template = RequiredMaterial.objects.exclude(template="").filter(
+        version__status=PUBLISHED
+    )
+    assert with_template.count() >= 15
+    material = with_template.get(version__item__code="SCJ-XK-001", name_zh="食品经营许可申请书")
+    with material.template.open("rb") as file:
+        content = file.read()
+    assert content.startswith(b"%PDF-")
+    assert material.template.name.startswith("catalogue/templates/SCJ-XK-001-v2-")
+
+
+def test_loading_again_changes_nothing_and_creates_no_duplicates(demo_city):
+    before = _counts()
+    item = ServiceItem.objects.get(code="SCJ-XK-001")
+    published_at = item.current_version.published_at
+
+    # When
+    out = io.StringIO()
+    call_command("load_demo", stdout=out)
+
+    # Then
+    assert "0 service items (0 versions published), 0 accounts" in out.getvalue()
+    assert _counts() == before
+    item.refresh_from_db()
+    assert item.current_version.published_at == published_at
+    assert item.versions.count() == 2
+
+
+def test_loading_again_restores_edited_names_but_keeps_changed_passwords(demo_city):
+    Department.objects.filter(code="SCJ").update(name_zh="改过的名字")
+    user = User.objects.get(username="zhangwei")
+    user.set_password("A-new-secret-2026")
+    user.save()
+
+    call_command("load_demo", stdout=io.StringIO())
+
+    assert Department.objects.get(code="SCJ").name_zh == "示范市市场监督管理局"
+    user.refresh_from_db()
+    assert user.check_password("A-new-secret-2026")
+
+
+def test_if_empty_loads_into_an_empty_database():
+    call_command("load_demo", "--if-empty", stdout=io.StringIO())
+
+    assert ServiceItem.objects.count() >= 20
+
+
+def test_if_empty_does_nothing_when_the_database_has_city_data():
+    DepartmentFactory(code="REAL-1")
+    out = io.StringIO()
+
+    call_command("load_demo", "--if-empty", stdout=out)
+
+    assert ServiceItem.objects.count() == 0
+    assert not Region.objects.filter(code="990100").exists()
+    assert "not loaded" in out.getvalue()
+
+
+def test_demo_password_passes_the_password_policy():
+    validate_password(DEMO_PASSWORD, User(username="zhangwei", real_name="张伟"))
+
+
+@pytest.mark.parametrize(
+    "username",
+    ["admin", "zhangwei", "lina", "wangfang", "clerk_zwb", "reviewer_scj", "reviewer_wjw",
+     "approver_scj", "deptadmin_scj", "supervisor_zwb"],
+)
+def test_demo_accounts_log_in_with_the_demo_password(demo_city, client, username):
+    assert client.login(username=username, password=DEMO_PASSWORD)
+
+
+def test_demo_accounts_have_their_roles(demo_city):
+    admin = User.objects.get(username="admin")
+    assert admin.is_superuser and admin.is_staff
+    assert StaffRole.objects.filter(user=admin, role="platform_admin", department=None).exists()
+
+    roles = {
+        (r.user.username, r.role, r.department.code)
+        for r in StaffRole.objects.exclude(department=None).select_related("user", "department")
+    }
+    assert roles == {
+        ("clerk_zwb", "counter_clerk", "ZWB"),
+        ("reviewer_scj", "reviewer", "SCJ"),
+        ("reviewer_wjw", "reviewer", "WJW"),
+        ("approver_scj", "approver", "SCJ"),
+        ("deptadmin_scj", "department_admin", "SCJ"),
+        ("supervisor_zwb", "supervisor", "ZWB"),
+    }
+    # Only administrators reach the admin site.
+    staff = set(User.objects.filter(is_staff=True).values_list("username", flat=True))
+    assert staff == {"admin", "deptadmin_scj"}
+
+
+def test_demo_citizens_and_enterprise_have_valid_identifiers(demo_city):
+    citizens = User.objects.exclude(id_number="")
+    assert citizens.count() == 3
+    for user in citizens:
+        user.full_clean()  # ID number (GB 11643), mobile and e-mail validators
+        assert user.is_real_name_verified
+    entity = LegalEntity.objects.get(name="示范市云帆科技有限公司")
+    entity.full_clean()  # USCC (GB 32100)
+    lina = User.objects.get(username="lina")
+    assert (entity.legal_representative_name, entity.legal_representative_id_number) == (
+        "李娜", lina.id_number
+    )
+    authorisations = {
+        (a.user.username, a.role)
+        for a in entity.authorisations.filter(is_active=True).select_related("user")
+    }
+    assert authorisations == {("lina", "legal_representative"), ("wangfang", "agent")}
