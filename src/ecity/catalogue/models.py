@@ -202,6 +202,11 @@ class ServiceItemVersion(BaseModel, BilingualName):
         """The audience codes (``g2c``, ``g2b``, ``g2g``) this version serves."""
         return [a for a in Audience.values if getattr(self, f"for_{a}")]
 
+    @audiences.setter
+    def audiences(self, codes: list[str]) -> None:
+        for audience in Audience.values:
+            setattr(self, f"for_{audience}", audience in (codes or []))
+
     @property
     def audience_labels(self) -> list[str]:
         return [str(label) for value, label in Audience.choices if getattr(self, f"for_{value}")]

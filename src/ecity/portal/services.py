@@ -252,7 +252,9 @@ def _load_item(result: DemoLoadResult, *, item: Item, actor: User) -> None:
         else:
             highest = existing.versions.aggregate(n=Max("number"))["n"] or 0
             if existing.versions.filter(status=ServiceItemVersion.Status.DRAFT).exists():
-                logger.warning("demo: %s has a draft; version %s not loaded", item.code, guide.number)
+                logger.warning(
+                    "demo: %s has a draft; version %s not loaded", item.code, guide.number
+                )
                 continue
             if highest >= guide.number:
                 continue
@@ -284,8 +286,9 @@ def _guide_fields(guide: Guide, *, item: Item, department: Department) -> dict[s
         for name, prop in guide.form_schema.get("properties", {}).items()
     ]
     fields["materials"] = [
-        _material_row(material, guide=guide, item=item, index=index, labels=labels,
-                      department=department)
+        _material_row(
+            material, guide=guide, item=item, index=index, labels=labels, department=department
+        )
         for index, material in enumerate(guide.materials)
     ]
     fields["locations"] = [

@@ -12,11 +12,13 @@ from ecity.portal.demo import (
     services_market,
     services_police,
     services_social,
+    services_tax,
 )
 from ecity.portal.demo.blocks import Item
 
 ITEMS: list[Item] = [
     *services_market.ITEMS,
+    *services_tax.ITEMS,
     *services_health.ITEMS,
     *services_social.ITEMS,
     *services_police.ITEMS,

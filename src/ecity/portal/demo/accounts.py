@@ -3,18 +3,20 @@
 DEMO ONLY. Every demo account uses the same published password, ``Demo@12345``. It exists so that
 people trying the demo city can log in; never load the demo data into a production database.
 
-| username        | password     | who                         | role                                              |
-|-----------------|--------------|-----------------------------|---------------------------------------------------|
-| admin           | Demo@12345   | 平台管理员                  | platform administrator (superuser)                |
-| zhangwei        | Demo@12345   | 张伟 (citizen)              | citizen, real-name verified                       |
-| lina            | Demo@12345   | 李娜 (citizen)              | legal representative of 示范市云帆科技有限公司    |
-| wangfang        | Demo@12345   | 王芳 (citizen)              | authorised agent of 示范市云帆科技有限公司        |
-| clerk_zwb       | Demo@12345   | 赵敏                        | counter clerk, 市政务服务管理办公室               |
-| reviewer_scj    | Demo@12345   | 钱磊                        | reviewer, 市市场监督管理局                        |
-| reviewer_wjw    | Demo@12345   | 孙丽                        | reviewer, 市卫生健康委员会                        |
-| approver_scj    | Demo@12345   | 周强                        | approver, 市市场监督管理局                        |
-| deptadmin_scj   | Demo@12345   | 吴刚                        | department administrator, 市市场监督管理局        |
-| supervisor_zwb  | Demo@12345   | 郑洁                        | supervisor (效能监督), 市政务服务管理办公室       |
+| username       | role                                                      |
+|----------------|-----------------------------------------------------------|
+| admin          | platform administrator (superuser) 平台管理员             |
+| zhangwei       | citizen 张伟, real-name verified                          |
+| lina           | citizen 李娜, legal representative of 示范市云帆科技有限公司 |
+| wangfang       | citizen 王芳, authorised agent of 示范市云帆科技有限公司    |
+| clerk_zwb      | 赵敏, counter clerk, 市政务服务管理办公室 (ZWB)           |
+| reviewer_scj   | 钱磊, reviewer, 市市场监督管理局 (SCJ)                    |
+| reviewer_wjw   | 孙丽, reviewer, 市卫生健康委员会 (WJW)                    |
+| approver_scj   | 周强, approver, 市市场监督管理局 (SCJ)                    |
+| deptadmin_scj  | 吴刚, department administrator, 市市场监督管理局 (SCJ)    |
+| supervisor_zwb | 郑洁, supervisor (效能监督), 市政务服务管理办公室 (ZWB)   |
+
+Password of every account above: ``Demo@12345`` (demo only).
 
 Passwords are set when an account is created; loading the demo again never resets a password
 someone has changed.
@@ -53,32 +55,83 @@ class Account(NamedTuple):
 
 
 ADMIN = Account(
-    "admin", "平台管理员", "admin@shifan.example",
-    staff_roles=(("platform_admin", None),), is_superuser=True,
+    "admin",
+    "平台管理员",
+    "admin@shifan.example",
+    staff_roles=(("platform_admin", None),),
+    is_superuser=True,
 )
 
 CITIZENS: list[Account] = [
-    Account("zhangwei", "张伟", "zhangwei@shifan.example", "13800990001",
-            _id_number("33010619880312251"), "示范市东城区东华社区人民路12号3单元501室"),
-    Account("lina", "李娜", "lina@shifan.example", "13800990002",
-            _id_number("32010219900717102"), "示范市滨江区望湖社区湖景苑8栋1202室"),
-    Account("wangfang", "王芳", "wangfang@shifan.example", "13800990003",
-            _id_number("44030519950203064"), "示范市高新区云谷社区创业公寓2号楼306室"),
+    Account(
+        "zhangwei",
+        "张伟",
+        "zhangwei@shifan.example",
+        "13800990001",
+        _id_number("33010619880312251"),
+        "示范市东城区东华社区人民路12号3单元501室",
+    ),
+    Account(
+        "lina",
+        "李娜",
+        "lina@shifan.example",
+        "13800990002",
+        _id_number("32010219900717102"),
+        "示范市滨江区望湖社区湖景苑8栋1202室",
+    ),
+    Account(
+        "wangfang",
+        "王芳",
+        "wangfang@shifan.example",
+        "13800990003",
+        _id_number("44030519950203064"),
+        "示范市高新区云谷社区创业公寓2号楼306室",
+    ),
 ]
 
 STAFF: list[Account] = [
-    Account("clerk_zwb", "赵敏", "zhaomin@shifan.example", "13900990011",
-            staff_roles=(("counter_clerk", "ZWB"),)),
-    Account("reviewer_scj", "钱磊", "qianlei@shifan.example", "13900990012",
-            staff_roles=(("reviewer", "SCJ"),)),
-    Account("reviewer_wjw", "孙丽", "sunli@shifan.example", "13900990013",
-            staff_roles=(("reviewer", "WJW"),)),
-    Account("approver_scj", "周强", "zhouqiang@shifan.example", "13900990014",
-            staff_roles=(("approver", "SCJ"),)),
-    Account("deptadmin_scj", "吴刚", "wugang@shifan.example", "13900990015",
-            staff_roles=(("department_admin", "SCJ"),)),
-    Account("supervisor_zwb", "郑洁", "zhengjie@shifan.example", "13900990016",
-            staff_roles=(("supervisor", "ZWB"),)),
+    Account(
+        "clerk_zwb",
+        "赵敏",
+        "zhaomin@shifan.example",
+        "13900990011",
+        staff_roles=(("counter_clerk", "ZWB"),),
+    ),
+    Account(
+        "reviewer_scj",
+        "钱磊",
+        "qianlei@shifan.example",
+        "13900990012",
+        staff_roles=(("reviewer", "SCJ"),),
+    ),
+    Account(
+        "reviewer_wjw",
+        "孙丽",
+        "sunli@shifan.example",
+        "13900990013",
+        staff_roles=(("reviewer", "WJW"),),
+    ),
+    Account(
+        "approver_scj",
+        "周强",
+        "zhouqiang@shifan.example",
+        "13900990014",
+        staff_roles=(("approver", "SCJ"),),
+    ),
+    Account(
+        "deptadmin_scj",
+        "吴刚",
+        "wugang@shifan.example",
+        "13900990015",
+        staff_roles=(("department_admin", "SCJ"),),
+    ),
+    Account(
+        "supervisor_zwb",
+        "郑洁",
+        "zhengjie@shifan.example",
+        "13900990016",
+        staff_roles=(("supervisor", "ZWB"),),
+    ),
 ]
 
 

@@ -47,7 +47,9 @@ def blank_form_pdf(*, title: str, department: str, fields: Iterable[str], city: 
         pdf.drawString(left + 3 * mm, top - row + 3.8 * mm, label)
     pdf.line(left + label_width, y, left + label_width, y - row * len(rows))
     y -= row * len(rows) + 14 * mm
-    pdf.drawString(left, y, "本人承诺以上填写内容及所附材料真实、有效，如有虚假，愿承担相应法律责任。")
+    pdf.drawString(
+        left, y, "本人承诺以上填写内容及所附材料真实、有效，如有虚假，愿承担相应法律责任。"
+    )
     y -= 14 * mm
     pdf.drawString(left, y, "申请人（签字或盖章）：")
     pdf.drawString(left + 105 * mm, y, "日期：      年    月    日")

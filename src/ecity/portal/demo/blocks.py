@@ -122,7 +122,13 @@ BUSINESS_HALLS = (CITY_CENTRE, HIGHTECH_CENTRE)
 # ecity.catalogue.form_schema: id_number, uscc, mobile, email, date).
 def text(title: str, title_en: str, *, max_length: int = 100, **extra: Any) -> dict[str, Any]:
     """A free-text field."""
-    return {"type": "string", "title": title, "title_en": title_en, "maxLength": max_length, **extra}
+    return {
+        "type": "string",
+        "title": title,
+        "title_en": title_en,
+        "maxLength": max_length,
+        **extra,
+    }
 
 
 def choice(title: str, title_en: str, options: list[tuple[str, str, str]]) -> dict[str, Any]:
@@ -158,7 +164,10 @@ ADDRESS = text("地址", "Address", max_length=200)
 DELIVERY = choice(
     "结果领取方式",
     "How to receive the result",
-    [("counter", "窗口领取", "Collect at the counter"), ("post", "免费邮寄", "Free postal delivery")],
+    [
+        ("counter", "窗口领取", "Collect at the counter"),
+        ("post", "免费邮寄", "Free postal delivery"),
+    ],
 )
 
 

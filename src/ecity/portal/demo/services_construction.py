@@ -1,3 +1,4 @@
+# ruff: noqa: E501 - the guides are long Chinese legal texts; wrapping them hurts reading
 """Demo service guides: construction, environment, transport, housing and property."""
 
 from __future__ import annotations
@@ -14,13 +15,11 @@ from ecity.portal.demo.blocks import (
     DELIVERY,
     G2B,
     G2C,
-    ID_CARD,
     Faq,
     Guide,
     Item,
     Location,
     Material,
-    choice,
     date,
     enterprise_form,
     person_form,
@@ -60,21 +59,31 @@ FIRE_ACCEPTANCE = Item(
             themes=("construction",),
             life_events=("build-project",),
             materials=(
-                Material("消防验收申请表", "Application form for fire safety acceptance",
-                         has_template=True),
+                Material(
+                    "消防验收申请表",
+                    "Application form for fire safety acceptance",
+                    has_template=True,
+                ),
                 Material("工程竣工验收报告", "Completion acceptance report"),
-                Material("涉及消防的建设工程竣工图纸", "As-built drawings concerning fire safety",
-                         form="electronic"),
+                Material(
+                    "涉及消防的建设工程竣工图纸",
+                    "As-built drawings concerning fire safety",
+                    form="electronic",
+                ),
                 Material("消防设施检测报告", "Fire equipment test report", form="original"),
                 AGENT_PAPERS,
             ),
             locations=(CITY_CENTRE,),
             faqs=(
-                Faq("哪些工程属于特殊建设工程？",
+                Faq(
+                    "哪些工程属于特殊建设工程？",
                     "总建筑面积大于一万平方米的体育场馆、会堂，公共展览馆、博物馆的展示厅等，"
-                    "具体范围见《建设工程消防设计审查验收管理暂行规定》第十四条。"),
-                Faq("其他建设工程需要消防验收吗？",
-                    "其他建设工程实行备案抽查制度，竣工验收合格之日起5个工作日内备案。"),
+                    "具体范围见《建设工程消防设计审查验收管理暂行规定》第十四条。",
+                ),
+                Faq(
+                    "其他建设工程需要消防验收吗？",
+                    "其他建设工程实行备案抽查制度，竣工验收合格之日起5个工作日内备案。",
+                ),
                 Faq("现场评定不合格怎么办？", "整改后重新申请消防验收。"),
             ),
             process_description="网上申请 → 受理 → 资料审查与现场评定 → 出具消防验收意见",
@@ -84,8 +93,9 @@ FIRE_ACCEPTANCE = Item(
                 "Fire safety acceptance application",
                 {
                     **_PROJECT_FIELDS,
-                    "design_approval_no": text("消防设计审查意见书文号", "Fire design approval number",
-                                               max_length=50),
+                    "design_approval_no": text(
+                        "消防设计审查意见书文号", "Fire design approval number", max_length=50
+                    ),
                     "completed_on": date("竣工验收日期", "Completion acceptance date"),
                 },
             ),
@@ -124,21 +134,33 @@ CONSTRUCTION_PERMIT = Item(
             themes=("construction",),
             life_events=("build-project",),
             materials=(
-                Material("建筑工程施工许可证申请表", "Construction permit application form",
-                         has_template=True),
-                Material("建设工程规划许可证", "Planning permit for the construction project",
-                         form="copy", notes="已实现电子证照共享的，免于提交。"),
-                Material("中标通知书及施工合同", "Letter of award and construction contract",
-                         form="copy"),
+                Material(
+                    "建筑工程施工许可证申请表",
+                    "Construction permit application form",
+                    has_template=True,
+                ),
+                Material(
+                    "建设工程规划许可证",
+                    "Planning permit for the construction project",
+                    form="copy",
+                    notes="已实现电子证照共享的，免于提交。",
+                ),
+                Material(
+                    "中标通知书及施工合同", "Letter of award and construction contract", form="copy"
+                ),
                 Material("工程质量安全措施承诺书", "Commitment on quality and safety measures"),
                 BUSINESS_LICENCE,
             ),
             locations=(CITY_CENTRE,),
             faqs=(
-                Faq("工程投资额多少以下不需要办理施工许可证？",
-                    "工程投资额在100万元以下或者建筑面积在500平方米以下的建筑工程，可以不申请办理施工许可证。"),
-                Faq("施工许可证有效期多长？",
-                    "建设单位应当自领取施工许可证之日起三个月内开工，因故不能按期开工的，可以申请延期。"),
+                Faq(
+                    "工程投资额多少以下不需要办理施工许可证？",
+                    "工程投资额在100万元以下或者建筑面积在500平方米以下的建筑工程，可以不申请办理施工许可证。",
+                ),
+                Faq(
+                    "施工许可证有效期多长？",
+                    "建设单位应当自领取施工许可证之日起三个月内开工，因故不能按期开工的，可以申请延期。",
+                ),
             ),
             process_description="网上申请 → 受理 → 审查 → 核发施工许可证（电子证照）",
             result_description="《建筑工程施工许可证》",
@@ -147,8 +169,12 @@ CONSTRUCTION_PERMIT = Item(
                 "Construction permit application",
                 {
                     **_PROJECT_FIELDS,
-                    "contract_price": {"type": "number", "title": "合同价格（万元）",
-                                       "title_en": "Contract price (10,000 yuan)", "minimum": 0},
+                    "contract_price": {
+                        "type": "number",
+                        "title": "合同价格（万元）",
+                        "title_en": "Contract price (10,000 yuan)",
+                        "minimum": 0,
+                    },
                     "planned_start_on": date("计划开工日期", "Planned start date"),
                 },
             ),
@@ -181,16 +207,26 @@ PUBLIC_RENTAL_HOUSING = Item(
             themes=("housing",),
             life_events=("employment",),
             materials=(
-                Material("公共租赁住房申请表", "Public rental housing application form",
-                         has_template=True),
+                Material(
+                    "公共租赁住房申请表",
+                    "Public rental housing application form",
+                    has_template=True,
+                ),
                 Material("家庭成员身份证件及户口簿", "Identity documents and household register"),
                 Material("家庭收入证明", "Proof of household income"),
-                Material("劳动合同或社会保险缴费证明", "Employment contract or social insurance record",
-                         is_mandatory=False, notes="外来务工人员提供。"),
+                Material(
+                    "劳动合同或社会保险缴费证明",
+                    "Employment contract or social insurance record",
+                    is_mandatory=False,
+                    notes="外来务工人员提供。",
+                ),
             ),
             locations=CITY_HALLS,
             faqs=(
-                Faq("审核通过后多久能入住？", "审核通过的家庭进入轮候，按轮候顺序配租，轮候期一般不超过5年。"),
+                Faq(
+                    "审核通过后多久能入住？",
+                    "审核通过的家庭进入轮候，按轮候顺序配租，轮候期一般不超过5年。",
+                ),
                 Faq("租金怎么确定？", "公共租赁住房租金按照略低于同地段住房市场租金水平确定。"),
             ),
             process_description="申请 → 街道初审 → 部门联合审核 → 公示 → 登记轮候 → 配租",
@@ -199,12 +235,19 @@ PUBLIC_RENTAL_HOUSING = Item(
                 "公共租赁住房申请表",
                 "Public rental housing application",
                 {
-                    "household_size": {"type": "integer", "title": "家庭人口",
-                                       "title_en": "Household members", "minimum": 1,
-                                       "maximum": 15},
-                    "monthly_income": {"type": "number", "title": "家庭月收入（元）",
-                                       "title_en": "Monthly household income (yuan)",
-                                       "minimum": 0},
+                    "household_size": {
+                        "type": "integer",
+                        "title": "家庭人口",
+                        "title_en": "Household members",
+                        "minimum": 1,
+                        "maximum": 15,
+                    },
+                    "monthly_income": {
+                        "type": "number",
+                        "title": "家庭月收入（元）",
+                        "title_en": "Monthly household income (yuan)",
+                        "minimum": 0,
+                    },
                     "current_address": ADDRESS,
                 },
             ),
@@ -237,17 +280,30 @@ PROPERTY_TRANSFER = Item(
             themes=("housing",),
             life_events=("home-buying",),
             materials=(
-                Material("不动产登记申请书", "Real estate registration application form",
-                         has_template=True),
+                Material(
+                    "不动产登记申请书",
+                    "Real estate registration application form",
+                    has_template=True,
+                ),
                 Material("买卖双方身份证明", "Identity documents of buyer and seller"),
                 Material("不动产权属证书", "Current title certificate"),
                 Material("房屋买卖合同", "Purchase contract"),
-                Material("完税凭证", "Proof of tax payment", is_mandatory=False,
-                         notes="税务部门已推送完税信息的，免于提交。"),
+                Material(
+                    "完税凭证",
+                    "Proof of tax payment",
+                    is_mandatory=False,
+                    notes="税务部门已推送完税信息的，免于提交。",
+                ),
                 AGENT_PAPERS,
             ),
-            locations=(Location("示范市不动产登记中心", "示范市东城区人民大道150号",
-                                "周一至周五 9:00-17:00；周六 9:00-12:00", "0999-88021010"),),
+            locations=(
+                Location(
+                    "示范市不动产登记中心",
+                    "示范市东城区人民大道150号",
+                    "周一至周五 9:00-17:00；周六 9:00-12:00",
+                    "0999-88021010",
+                ),
+            ),
             faqs=(
                 Faq("登记费是多少？", "住宅类不动产登记费每件80元，每增加一本证书加收工本费10元。"),
                 Faq("可以和税费一起办吗？", "可以。登记、交易、缴税在“一窗受理”窗口一次办理。"),
@@ -259,11 +315,16 @@ PROPERTY_TRANSFER = Item(
                 "Property transfer registration",
                 {
                     "property_address": text("不动产坐落", "Property address", max_length=200),
-                    "certificate_no": text("原不动产权证书号", "Current title certificate number",
-                                           max_length=50),
+                    "certificate_no": text(
+                        "原不动产权证书号", "Current title certificate number", max_length=50
+                    ),
                     "seller_name": text("出卖人姓名", "Seller's name", max_length=50),
-                    "seller_id_number": {"type": "string", "title": "出卖人身份号码",
-                                         "title_en": "Seller's ID number", "format": "id_number"},
+                    "seller_id_number": {
+                        "type": "string",
+                        "title": "出卖人身份号码",
+                        "title_en": "Seller's ID number",
+                        "format": "id_number",
+                    },
                     "delivery": DELIVERY,
                 },
             ),
@@ -298,23 +359,39 @@ ENVIRONMENT_ASSESSMENT = Item(
             themes=("environment", "construction"),
             life_events=("build-project",),
             materials=(
-                Material("建设项目环境影响评价文件审批申请书", "Application for approval",
-                         has_template=True),
-                Material("环境影响报告表（全本）", "Environmental impact report form (full text)",
-                         form="electronic"),
-                Material("删除涉及国家秘密、商业秘密等内容的说明", "Statement on removed confidential content",
-                         is_mandatory=False),
+                Material(
+                    "建设项目环境影响评价文件审批申请书",
+                    "Application for approval",
+                    has_template=True,
+                ),
+                Material(
+                    "环境影响报告表（全本）",
+                    "Environmental impact report form (full text)",
+                    form="electronic",
+                ),
+                Material(
+                    "删除涉及国家秘密、商业秘密等内容的说明",
+                    "Statement on removed confidential content",
+                    is_mandatory=False,
+                ),
                 BUSINESS_LICENCE,
             ),
             locations=BUSINESS_HALLS,
             faqs=(
-                Faq("报告表需要公示吗？", "受理后在示范市生态环境局网站公示报告表全本，公示期不少于5个工作日。"),
-                Faq("哪些项目只需登记表备案？", "按《建设项目环境影响评价分类管理名录》填报登记表的项目，网上备案即可。"),
+                Faq(
+                    "报告表需要公示吗？",
+                    "受理后在示范市生态环境局网站公示报告表全本，公示期不少于5个工作日。",
+                ),
+                Faq(
+                    "哪些项目只需登记表备案？",
+                    "按《建设项目环境影响评价分类管理名录》填报登记表的项目，网上备案即可。",
+                ),
             ),
             process_description="网上申请 → 受理并公示 → 技术评估 → 审批决定",
             result_description="环境影响报告表审批意见",
-            form_schema=enterprise_form("环评审批申请", "Environmental approval application",
-                                        dict(_PROJECT_FIELDS)),
+            form_schema=enterprise_form(
+                "环评审批申请", "Environmental approval application", dict(_PROJECT_FIELDS)
+            ),
             contact_phone="0999-12369",
         ),
     ),
@@ -352,11 +429,20 @@ DANGEROUS_GOODS_TRANSPORT = Item(
                 Material("安全生产管理制度文本", "Safety management rules"),
                 BUSINESS_LICENCE,
             ),
-            locations=(Location("示范市交通运输局行政审批窗口", "示范市东城区人民大道100号 三楼",
-                                "周一至周五 9:00-17:00", "0999-88019001"),),
+            locations=(
+                Location(
+                    "示范市交通运输局行政审批窗口",
+                    "示范市东城区人民大道100号 三楼",
+                    "周一至周五 9:00-17:00",
+                    "0999-88019001",
+                ),
+            ),
             faqs=(
                 Faq("许可证有效期多久？", "道路运输经营许可证有效期为4年。"),
-                Faq("车辆可以在取得许可后购置吗？", "可以。提交拟投入车辆承诺书，取得许可后按承诺落实车辆。"),
+                Faq(
+                    "车辆可以在取得许可后购置吗？",
+                    "可以。提交拟投入车辆承诺书，取得许可后按承诺落实车辆。",
+                ),
             ),
             process_description="申请 → 受理 → 审查（含实地核查） → 许可决定 → 发证",
             result_description="《道路运输经营许可证》",
@@ -364,10 +450,15 @@ DANGEROUS_GOODS_TRANSPORT = Item(
                 "道路危险货物运输经营申请表",
                 "Dangerous goods transport application",
                 {
-                    "vehicle_count": {"type": "integer", "title": "拟投入车辆数",
-                                      "title_en": "Number of vehicles", "minimum": 5},
-                    "goods_classes": text("拟运输危险货物类别", "Classes of dangerous goods",
-                                          max_length=200),
+                    "vehicle_count": {
+                        "type": "integer",
+                        "title": "拟投入车辆数",
+                        "title_en": "Number of vehicles",
+                        "minimum": 5,
+                    },
+                    "goods_classes": text(
+                        "拟运输危险货物类别", "Classes of dangerous goods", max_length=200
+                    ),
                 },
             ),
             contact_phone="0999-88019001",

@@ -1,3 +1,4 @@
+# ruff: noqa: E501 - the guides are long Chinese legal texts; wrapping them hurts reading
 """Demo service guides: health (卫健委) and medical insurance (医保局)."""
 
 from __future__ import annotations
@@ -57,21 +58,31 @@ PUBLIC_VENUE_HYGIENE = Item(
             life_events=("open-restaurant",),
             materials=(
                 Material("卫生许可证申请表", "Hygiene permit application form", has_template=True),
-                Material("法定代表人或者负责人身份证明", "Identity document of the legal representative",
-                         form="copy"),
-                Material("公共场所地址方位示意图、平面图和卫生设施平面布局图",
-                         "Location map, floor plan and layout of hygiene facilities", form="copy"),
+                Material(
+                    "法定代表人或者负责人身份证明",
+                    "Identity document of the legal representative",
+                    form="copy",
+                ),
+                Material(
+                    "公共场所地址方位示意图、平面图和卫生设施平面布局图",
+                    "Location map, floor plan and layout of hygiene facilities",
+                    form="copy",
+                ),
                 Material("公共场所卫生检测或者评价报告", "Hygiene test or assessment report"),
                 Material("公共场所卫生管理制度", "Hygiene management rules", form="copy"),
                 BUSINESS_LICENCE,
             ),
             locations=BUSINESS_HALLS,
             faqs=(
-                Faq("哪些公共场所需要卫生许可？",
+                Faq(
+                    "哪些公共场所需要卫生许可？",
                     "宾馆、旅店、公共浴室、理发店、美容店、游泳场（馆）等；"
-                    "饭馆、咖啡馆、酒吧、茶座已取消卫生许可，由市场监管部门实施食品经营许可。"),
-                Faq("可以告知承诺办理吗？",
-                    "可以。申请人书面承诺符合许可条件的，当场作出许可决定，事后核查。"),
+                    "饭馆、咖啡馆、酒吧、茶座已取消卫生许可，由市场监管部门实施食品经营许可。",
+                ),
+                Faq(
+                    "可以告知承诺办理吗？",
+                    "可以。申请人书面承诺符合许可条件的，当场作出许可决定，事后核查。",
+                ),
                 Faq("卫生许可证有效期是多久？", "公共场所卫生许可证有效期为4年。"),
             ),
             process_description="申请 → 受理 → 资料审查、现场审核 → 许可决定 → 发证",
@@ -81,17 +92,30 @@ PUBLIC_VENUE_HYGIENE = Item(
                 "Public venue hygiene permit application",
                 {
                     "venue_address": ADDRESS,
-                    "venue_type": choice("场所类别", "Type of venue", [
-                        ("hotel", "住宿场所", "Accommodation"),
-                        ("beauty", "美容美发场所", "Hairdressing and beauty"),
-                        ("bath", "沐浴场所", "Bath house"),
-                        ("swimming", "游泳场（馆）", "Swimming pool"),
-                    ]),
-                    "floor_area": {"type": "integer", "title": "营业面积（平方米）",
-                                   "title_en": "Floor area (m²)", "minimum": 1},
-                    "commitment": choice("是否告知承诺办理", "Apply with a written commitment", [
-                        ("yes", "是", "Yes"), ("no", "否", "No"),
-                    ]),
+                    "venue_type": choice(
+                        "场所类别",
+                        "Type of venue",
+                        [
+                            ("hotel", "住宿场所", "Accommodation"),
+                            ("beauty", "美容美发场所", "Hairdressing and beauty"),
+                            ("bath", "沐浴场所", "Bath house"),
+                            ("swimming", "游泳场（馆）", "Swimming pool"),
+                        ],
+                    ),
+                    "floor_area": {
+                        "type": "integer",
+                        "title": "营业面积（平方米）",
+                        "title_en": "Floor area (m²)",
+                        "minimum": 1,
+                    },
+                    "commitment": choice(
+                        "是否告知承诺办理",
+                        "Apply with a written commitment",
+                        [
+                            ("yes", "是", "Yes"),
+                            ("no", "否", "No"),
+                        ],
+                    ),
                 },
             ),
             contact_phone="0999-88015010",
@@ -130,21 +154,42 @@ BIRTH_CERTIFICATE = Item(
             life_events=("birth",),
             materials=(
                 Material("父母双方有效身份证件", "Identity documents of both parents"),
-                Material("《出生医学证明》首次签发信息登记表", "Birth certificate information form",
-                         has_template=True),
-                Material("分娩住院证明", "Proof of hospital delivery", is_mandatory=False,
-                         notes="助产机构可在院内系统核验的，免于提交。"),
+                Material(
+                    "《出生医学证明》首次签发信息登记表",
+                    "Birth certificate information form",
+                    has_template=True,
+                ),
+                Material(
+                    "分娩住院证明",
+                    "Proof of hospital delivery",
+                    is_mandatory=False,
+                    notes="助产机构可在院内系统核验的，免于提交。",
+                ),
                 AGENT_PAPERS,
             ),
             locations=(
-                Location("示范市妇幼保健院 出生医学证明办理窗口", "示范市东城区健康路20号 门诊一楼",
-                         "周一至周五 8:00-12:00，14:00-17:30", "0999-88015120"),
-                Location("示范市第一人民医院 产科服务台", "示范市滨江区江滨大道300号",
-                         "周一至周五 8:00-17:00", "0999-88015300"),
+                Location(
+                    "示范市妇幼保健院 出生医学证明办理窗口",
+                    "示范市东城区健康路20号 门诊一楼",
+                    "周一至周五 8:00-12:00，14:00-17:30",
+                    "0999-88015120",
+                ),
+                Location(
+                    "示范市第一人民医院 产科服务台",
+                    "示范市滨江区江滨大道300号",
+                    "周一至周五 8:00-17:00",
+                    "0999-88015300",
+                ),
             ),
             faqs=(
-                Faq("新生儿姓名填错了怎么办？", "《出生医学证明》签发后，可凭有效证明到签发机构申请变更。"),
-                Faq("出生医学证明有什么用？", "用于办理出生登记（落户）、参加城乡居民医保、接种疫苗等。"),
+                Faq(
+                    "新生儿姓名填错了怎么办？",
+                    "《出生医学证明》签发后，可凭有效证明到签发机构申请变更。",
+                ),
+                Faq(
+                    "出生医学证明有什么用？",
+                    "用于办理出生登记（落户）、参加城乡居民医保、接种疫苗等。",
+                ),
                 Faq("可以网上申请吗？", "可以在线填写登记信息，到签发窗口核验后领取。"),
             ),
             process_description="在线填写登记信息 → 助产机构核验 → 签发 → 窗口领取",
@@ -155,11 +200,17 @@ BIRTH_CERTIFICATE = Item(
                 {
                     **_BABY_FIELDS,
                     "mother_name": text("母亲姓名", "Mother's name", max_length=50),
-                    "mother_id_number": {**ID_NUMBER, "title": "母亲身份号码",
-                                         "title_en": "Mother's ID number"},
+                    "mother_id_number": {
+                        **ID_NUMBER,
+                        "title": "母亲身份号码",
+                        "title_en": "Mother's ID number",
+                    },
                     "father_name": text("父亲姓名", "Father's name", max_length=50),
-                    "father_id_number": {**ID_NUMBER, "title": "父亲身份号码",
-                                         "title_en": "Father's ID number"},
+                    "father_id_number": {
+                        **ID_NUMBER,
+                        "title": "父亲身份号码",
+                        "title_en": "Father's ID number",
+                    },
                 },
             ),
             is_online=True,
@@ -192,16 +243,23 @@ PHYSICIAN_REGISTRATION = Item(
             themes=("health-care", "employment"),
             life_events=("employment",),
             materials=(
-                Material("医师执业注册申请审核表", "Registration application form",
-                         has_template=True),
+                Material(
+                    "医师执业注册申请审核表", "Registration application form", has_template=True
+                ),
                 Material("近6个月内的健康体检证明", "Health check (last 6 months)"),
                 Material("拟执业医疗机构的聘用证明", "Offer from the medical institution"),
                 ID_CARD,
             ),
             locations=(CITY_CENTRE,),
             faqs=(
-                Faq("医师资格证书和执业证书有什么区别？", "医师资格证书证明具备行医资格，执业证书是在注册的执业地点、类别和范围内执业的凭证。"),
-                Faq("变更执业地点需要重新注册吗？", "需要办理变更注册，可通过电子化注册系统在线办理。"),
+                Faq(
+                    "医师资格证书和执业证书有什么区别？",
+                    "医师资格证书证明具备行医资格，执业证书是在注册的执业地点、类别和范围内执业的凭证。",
+                ),
+                Faq(
+                    "变更执业地点需要重新注册吗？",
+                    "需要办理变更注册，可通过电子化注册系统在线办理。",
+                ),
             ),
             process_description="电子化注册系统申请 → 审核 → 注册 → 发放电子证照",
             result_description="《医师执业证书》（电子证照）",
@@ -209,14 +267,19 @@ PHYSICIAN_REGISTRATION = Item(
                 "医师执业注册申请",
                 "Medical practitioner registration",
                 {
-                    "qualification_no": text("医师资格证书编码", "Qualification certificate number",
-                                             max_length=30),
-                    "practice_category": choice("执业类别", "Category", [
-                        ("clinical", "临床", "Clinical medicine"),
-                        ("tcm", "中医", "Traditional Chinese medicine"),
-                        ("dental", "口腔", "Dentistry"),
-                        ("public_health", "公共卫生", "Public health"),
-                    ]),
+                    "qualification_no": text(
+                        "医师资格证书编码", "Qualification certificate number", max_length=30
+                    ),
+                    "practice_category": choice(
+                        "执业类别",
+                        "Category",
+                        [
+                            ("clinical", "临床", "Clinical medicine"),
+                            ("tcm", "中医", "Traditional Chinese medicine"),
+                            ("dental", "口腔", "Dentistry"),
+                            ("public_health", "公共卫生", "Public health"),
+                        ],
+                    ),
                     "institution": text("执业机构", "Medical institution", max_length=100),
                 },
             ),
@@ -251,16 +314,31 @@ OUT_OF_TOWN_MEDICAL = Item(
             life_events=("retirement", "pension"),
             materials=(
                 Material("社会保障卡或有效身份证件", "Social security card or ID"),
-                Material("跨省异地就医备案表", "Registration form", has_template=True,
-                         is_mandatory=False, notes="线上办理的无需提交。"),
+                Material(
+                    "跨省异地就医备案表",
+                    "Registration form",
+                    has_template=True,
+                    is_mandatory=False,
+                    notes="线上办理的无需提交。",
+                ),
                 Material("异地居住证明或个人承诺书", "Proof of residence or written commitment"),
-                Material("转诊证明", "Referral from the treating hospital", is_mandatory=False,
-                         notes="异地转诊人员提供。"),
+                Material(
+                    "转诊证明",
+                    "Referral from the treating hospital",
+                    is_mandatory=False,
+                    notes="异地转诊人员提供。",
+                ),
             ),
             locations=CITY_HALLS,
             faqs=(
-                Faq("备案后多久生效？", "线上备案即时生效，备案有效期内可在就医地定点医疗机构直接结算。"),
-                Faq("临时外出就医可以先就医后备案吗？", "可以。在出院结算前补办备案的，可以享受直接结算。"),
+                Faq(
+                    "备案后多久生效？",
+                    "线上备案即时生效，备案有效期内可在就医地定点医疗机构直接结算。",
+                ),
+                Faq(
+                    "临时外出就医可以先就医后备案吗？",
+                    "可以。在出院结算前补办备案的，可以享受直接结算。",
+                ),
             ),
             process_description="国家医保服务平台或本平台在线备案 → 即时办结",
             result_description="异地就医备案信息（可直接结算）",
@@ -268,12 +346,18 @@ OUT_OF_TOWN_MEDICAL = Item(
                 "跨省异地就医备案",
                 "Out-of-province medical treatment registration",
                 {
-                    "kind": choice("备案类型", "Type", [
-                        ("resident", "异地长期居住", "Long-term residence"),
-                        ("retired", "异地安置退休", "Retired and living elsewhere"),
-                        ("temporary", "临时外出就医", "Temporary treatment"),
-                    ]),
-                    "destination": text("就医地（省、市）", "Where (province, city)", max_length=60),
+                    "kind": choice(
+                        "备案类型",
+                        "Type",
+                        [
+                            ("resident", "异地长期居住", "Long-term residence"),
+                            ("retired", "异地安置退休", "Retired and living elsewhere"),
+                            ("temporary", "临时外出就医", "Temporary treatment"),
+                        ],
+                    ),
+                    "destination": text(
+                        "就医地（省、市）", "Where (province, city)", max_length=60
+                    ),
                     "starts_on": date("备案开始日期", "Start date"),
                 },
             ),

@@ -1,4 +1,5 @@
-"""Demo service guides: market access (市场监管), starting a business (政务服务办) and tax (税务)."""
+# ruff: noqa: E501 - the guides are long Chinese legal texts; wrapping them hurts reading
+"""Demo service guides: market access (市场监管) and starting a business (政务服务办)."""
 
 from __future__ import annotations
 
@@ -18,7 +19,6 @@ from ecity.portal.demo.blocks import (
     Faq,
     Guide,
     Item,
-    Location,
     Material,
     choice,
     enterprise_form,
@@ -27,38 +27,58 @@ from ecity.portal.demo.blocks import (
 )
 
 _FOOD_MATERIALS = (
-    Material("食品经营许可申请书", "Application form for a food business licence",
-             has_template=True),
+    Material(
+        "食品经营许可申请书", "Application form for a food business licence", has_template=True
+    ),
     BUSINESS_LICENCE,
-    Material("法定代表人（负责人）身份证明", "Identity document of the legal representative",
-             form="copy"),
-    Material("与食品经营相适应的主要设备设施、经营布局、操作流程等文件",
-             "Layout of the premises, main equipment and operating procedures", form="copy"),
-    Material("食品安全自查、从业人员健康管理、进货查验记录、食品安全事故处置等保证食品安全的规章制度",
-             "Food safety rules: self-inspection, staff health, purchase checks, incidents",
-             form="copy"),
+    Material(
+        "法定代表人（负责人）身份证明", "Identity document of the legal representative", form="copy"
+    ),
+    Material(
+        "与食品经营相适应的主要设备设施、经营布局、操作流程等文件",
+        "Layout of the premises, main equipment and operating procedures",
+        form="copy",
+    ),
+    Material(
+        "食品安全自查、从业人员健康管理、进货查验记录、食品安全事故处置等保证食品安全的规章制度",
+        "Food safety rules: self-inspection, staff health, purchase checks, incidents",
+        form="copy",
+    ),
     AGENT_PAPERS,
 )
 _FOOD_FAQS = (
-    Faq("仅销售预包装食品需要办理食品经营许可吗？",
-        "不需要办理许可，但应当向所在地县级以上市场监督管理部门办理备案。"),
+    Faq(
+        "仅销售预包装食品需要办理食品经营许可吗？",
+        "不需要办理许可，但应当向所在地县级以上市场监督管理部门办理备案。",
+    ),
     Faq("食品经营许可证的有效期是多久？", "食品经营许可证有效期为5年。"),
-    Faq("可以网上申请吗？",
-        "可以。通过本平台在线填写申请表并上传材料，审查通过后可选择邮寄送达许可证。"),
+    Faq(
+        "可以网上申请吗？",
+        "可以。通过本平台在线填写申请表并上传材料，审查通过后可选择邮寄送达许可证。",
+    ),
 )
 _FOOD_FORM = enterprise_form(
     "食品经营许可申请表",
     "Food business licence application",
     {
         "business_address": text("经营场所", "Business premises", max_length=200),
-        "business_type": choice("主体业态", "Type of business", [
-            ("catering", "餐饮服务经营者", "Catering service"),
-            ("retail", "食品销售经营者", "Food retail"),
-            ("canteen", "单位食堂", "Staff canteen"),
-        ]),
+        "business_type": choice(
+            "主体业态",
+            "Type of business",
+            [
+                ("catering", "餐饮服务经营者", "Catering service"),
+                ("retail", "食品销售经营者", "Food retail"),
+                ("canteen", "单位食堂", "Staff canteen"),
+            ],
+        ),
         "business_items": text("经营项目", "Business items", max_length=300),
-        "floor_area": {"type": "integer", "title": "经营场所面积（平方米）",
-                       "title_en": "Floor area (m²)", "minimum": 1, "maximum": 100000},
+        "floor_area": {
+            "type": "integer",
+            "title": "经营场所面积（平方米）",
+            "title_en": "Floor area (m²)",
+            "minimum": 1,
+            "maximum": 100000,
+        },
         "delivery": DELIVERY,
     },
 )
@@ -162,18 +182,27 @@ INDIVIDUAL_BUSINESS = Item(
             themes=("market-access", "employment"),
             life_events=("open-restaurant", "employment"),
             materials=(
-                Material("个体工商户登记（备案）申请书", "Registration application form",
-                         has_template=True),
+                Material(
+                    "个体工商户登记（备案）申请书",
+                    "Registration application form",
+                    has_template=True,
+                ),
                 ID_CARD,
-                Material("经营场所使用相关文件", "Proof of the right to use the premises",
-                         form="copy", notes="自有房产提交产权证明，租赁的提交租赁合同。"),
+                Material(
+                    "经营场所使用相关文件",
+                    "Proof of the right to use the premises",
+                    form="copy",
+                    notes="自有房产提交产权证明，租赁的提交租赁合同。",
+                ),
                 AGENT_PAPERS,
             ),
             locations=(CITY_CENTRE, HIGHTECH_CENTRE),
             faqs=(
                 Faq("个体工商户可以起字号名称吗？", "可以，也可以不使用名称。"),
-                Faq("登记后还需要办理税务登记吗？",
-                    "不需要单独办理。营业执照信息共享至税务部门，首次办理涉税事项时补充信息即可。"),
+                Faq(
+                    "登记后还需要办理税务登记吗？",
+                    "不需要单独办理。营业执照信息共享至税务部门，首次办理涉税事项时补充信息即可。",
+                ),
             ),
             process_description="网上申请 → 形式审查 → 当场或3个工作日内登记 → 领取营业执照（可电子）",
             result_description="个体工商户《营业执照》",
@@ -181,7 +210,9 @@ INDIVIDUAL_BUSINESS = Item(
                 "个体工商户登记申请表",
                 "Individual business registration",
                 {
-                    "trade_name": text("字号名称（可不填）", "Trade name (optional)", max_length=60),
+                    "trade_name": text(
+                        "字号名称（可不填）", "Trade name (optional)", max_length=60
+                    ),
                     "business_address": ADDRESS,
                     "business_scope": text("经营范围", "Business scope", max_length=300),
                     "delivery": DELIVERY,
@@ -217,19 +248,33 @@ COMPANY_REGISTRATION = Item(
             themes=("market-access",),
             life_events=("start-business",),
             materials=(
-                Material("公司登记（备案）申请书", "Company registration application form",
-                         has_template=True),
+                Material(
+                    "公司登记（备案）申请书",
+                    "Company registration application form",
+                    has_template=True,
+                ),
                 Material("公司章程", "Articles of association"),
-                Material("股东的主体资格文件或者自然人身份证明", "Shareholders' identity documents",
-                         form="copy"),
-                Material("法定代表人、董事、监事和高级管理人员的任职文件",
-                         "Appointment of the legal representative, directors and managers"),
+                Material(
+                    "股东的主体资格文件或者自然人身份证明",
+                    "Shareholders' identity documents",
+                    form="copy",
+                ),
+                Material(
+                    "法定代表人、董事、监事和高级管理人员的任职文件",
+                    "Appointment of the legal representative, directors and managers",
+                ),
                 Material("住所使用相关文件", "Proof of the registered address", form="copy"),
             ),
             locations=BUSINESS_HALLS,
             faqs=(
-                Faq("注册资本需要实缴吗？", "有限责任公司全体股东认缴的出资额应当按照公司章程规定自公司成立之日起五年内缴足。"),
-                Faq("可以用住宅作为公司住所吗？", "按照示范市住所登记管理规定，部分行业可以使用住宅登记，但需提交住所承诺书。"),
+                Faq(
+                    "注册资本需要实缴吗？",
+                    "有限责任公司全体股东认缴的出资额应当按照公司章程规定自公司成立之日起五年内缴足。",
+                ),
+                Faq(
+                    "可以用住宅作为公司住所吗？",
+                    "按照示范市住所登记管理规定，部分行业可以使用住宅登记，但需提交住所承诺书。",
+                ),
             ),
             process_description="名称自主申报 → 网上提交设立登记 → 审查 → 核发营业执照",
             result_description="《营业执照》（含电子营业执照）",
@@ -238,9 +283,12 @@ COMPANY_REGISTRATION = Item(
                 "Company incorporation application",
                 {
                     "registered_address": ADDRESS,
-                    "registered_capital": {"type": "number", "title": "注册资本（万元）",
-                                           "title_en": "Registered capital (10,000 yuan)",
-                                           "minimum": 0},
+                    "registered_capital": {
+                        "type": "number",
+                        "title": "注册资本（万元）",
+                        "title_en": "Registered capital (10,000 yuan)",
+                        "minimum": 0,
+                    },
                     "business_scope": text("经营范围", "Business scope", max_length=500),
                 },
             ),
@@ -279,18 +327,31 @@ START_BUSINESS = Item(
             themes=("market-access", "tax", "employer-services"),
             life_events=("start-business",),
             materials=(
-                Material("企业开办一表通申请表", "Single application form for starting a business",
-                         has_template=True),
+                Material(
+                    "企业开办一表通申请表",
+                    "Single application form for starting a business",
+                    has_template=True,
+                ),
                 Material("公司章程", "Articles of association"),
-                Material("股东、法定代表人身份证明", "Identity documents of shareholders and the legal representative",
-                         form="copy"),
+                Material(
+                    "股东、法定代表人身份证明",
+                    "Identity documents of shareholders and the legal representative",
+                    form="copy",
+                ),
                 Material("住所使用相关文件", "Proof of the registered address", form="copy"),
             ),
             locations=(CITY_CENTRE, HIGHTECH_CENTRE),
             faqs=(
-                Faq("企业开办需要跑几次？", "全程网办的零跑动；选择窗口领取的，营业执照、印章、发票和税控设备一次领取。"),
-                Faq("刻制公章要收费吗？", "示范市新开办企业首套印章（4枚）由政府购买服务免费刻制。"),
-                Faq("各部门的办理结果如何查询？", "在“我的办件”中可以看到每个部门的办理进度和结果。"),
+                Faq(
+                    "企业开办需要跑几次？",
+                    "全程网办的零跑动；选择窗口领取的，营业执照、印章、发票和税控设备一次领取。",
+                ),
+                Faq(
+                    "刻制公章要收费吗？", "示范市新开办企业首套印章（4枚）由政府购买服务免费刻制。"
+                ),
+                Faq(
+                    "各部门的办理结果如何查询？", "在“我的办件”中可以看到每个部门的办理进度和结果。"
+                ),
             ),
             process_description=(
                 "一表填报 → 市场监管部门核发营业执照 → 公安部门公章刻制备案、"
@@ -302,125 +363,33 @@ START_BUSINESS = Item(
                 "Starting a business: single form",
                 {
                     "registered_address": ADDRESS,
-                    "seal_count": {"type": "integer", "title": "刻制印章数量",
-                                   "title_en": "Number of seals", "minimum": 1, "maximum": 10,
-                                   "default": 4},
-                    "invoice_kind": choice("申领发票种类", "Invoice type", [
-                        ("general", "增值税普通发票", "Ordinary VAT invoice"),
-                        ("special", "增值税专用发票", "Special VAT invoice"),
-                        ("digital", "全面数字化电子发票", "Fully digital e-invoice"),
-                    ]),
-                    "employees": {"type": "integer", "title": "参保职工人数",
-                                  "title_en": "Employees to insure", "minimum": 0},
+                    "seal_count": {
+                        "type": "integer",
+                        "title": "刻制印章数量",
+                        "title_en": "Number of seals",
+                        "minimum": 1,
+                        "maximum": 10,
+                        "default": 4,
+                    },
+                    "invoice_kind": choice(
+                        "申领发票种类",
+                        "Invoice type",
+                        [
+                            ("general", "增值税普通发票", "Ordinary VAT invoice"),
+                            ("special", "增值税专用发票", "Special VAT invoice"),
+                            ("digital", "全面数字化电子发票", "Fully digital e-invoice"),
+                        ],
+                    ),
+                    "employees": {
+                        "type": "integer",
+                        "title": "参保职工人数",
+                        "title_en": "Employees to insure",
+                        "minimum": 0,
+                    },
                 },
             ),
             contact_phone="0999-88012345",
             is_mobile=True,
-        ),
-    ),
-)
-
-INVOICE = Item(
-    code="SWJ-QT-001",
-    department="SWJ",
-    versions=(
-        Guide(
-            number=1,
-            published_on=dt.date(2025, 2, 10),
-            name_zh="发票领用",
-            name_en="Obtaining invoices",
-            kind="other_power",
-            summary_zh="已办理涉税信息确认的纳税人首次或按需领用发票。",
-            summary_en="Taxpayers obtain invoices (first time or as needed).",
-            legal_basis=(
-                "《中华人民共和国发票管理办法》第十五条：需要领用发票的单位和个人，应当持设立登记证件"
-                "或者税务登记证件，以及经办人身份证明，向主管税务机关办理发票领用手续。"
-            ),
-            conditions="已办理设立登记并完成涉税信息确认的纳税人。",
-            statutory_days=5,
-            committed_days=1,
-            audiences=(G2B,),
-            themes=("tax",),
-            life_events=("start-business",),
-            materials=(
-                Material("经办人身份证件", "Identity document of the person handling the matter"),
-                BUSINESS_LICENCE,
-                Material("发票领用表", "Invoice request form", has_template=True,
-                         is_mandatory=False, notes="通过电子税务局办理的无需提交。"),
-            ),
-            locations=(Location("示范市税务局第一税务分局办税服务厅", "示范市东城区财富路8号",
-                                "周一至周五 9:00-12:00，13:30-17:00", "0999-12366"),),
-            faqs=(
-                Faq("首次领用发票需要到税务局吗？", "不需要，新办纳税人可通过电子税务局在线申领，发票邮寄或自行下载（数电发票）。"),
-                Faq("可以领用多少份发票？", "按照纳税人风险等级和经营情况确定发票领用数量和额度，可按需调整。"),
-            ),
-            process_description="电子税务局提交 → 税务机关审核 → 发放发票或授予数电发票开票额度",
-            result_description="发票或数电发票开票额度",
-            form_schema=enterprise_form(
-                "发票领用申请",
-                "Invoice request",
-                {"invoice_kind": choice("发票种类", "Invoice type", [
-                    ("general", "增值税普通发票", "Ordinary VAT invoice"),
-                    ("special", "增值税专用发票", "Special VAT invoice"),
-                    ("digital", "全面数字化电子发票", "Fully digital e-invoice"),
-                ])},
-            ),
-            contact_phone="0999-12366",
-            is_mobile=True,
-        ),
-    ),
-)
-
-DEED_TAX = Item(
-    code="SWJ-GG-002",
-    department="SWJ",
-    versions=(
-        Guide(
-            number=1,
-            published_on=dt.date(2025, 5, 12),
-            name_zh="契税申报",
-            name_en="Deed tax return (home purchase)",
-            kind="public_service",
-            summary_zh="购买住房等承受土地、房屋权属的单位和个人，在办理不动产登记前申报缴纳契税。",
-            summary_en="Declare and pay deed tax before registering a property you bought.",
-            legal_basis=(
-                "《中华人民共和国契税法》第一条、第十条：纳税人应当在依法办理土地、房屋权属登记手续前"
-                "申报缴纳契税。"
-            ),
-            conditions="在中华人民共和国境内转移土地、房屋权属，承受的单位和个人。",
-            statutory_days=1,
-            committed_days=1,
-            audiences=(G2C, G2B),
-            themes=("housing", "tax"),
-            life_events=("home-buying",),
-            materials=(
-                ID_CARD,
-                Material("房屋买卖合同", "Purchase contract", form="original_and_copy"),
-                Material("家庭住房情况书面查询结果或承诺书", "Household housing status (for tax relief)",
-                         is_mandatory=False, notes="享受首套、第二套住房契税优惠的提供。"),
-            ),
-            locations=(Location("不动产登记税费一窗受理区", "示范市东城区人民大道150号 一楼",
-                                "周一至周五 9:00-17:00", "0999-12366"),),
-            faqs=(
-                Faq("首套住房契税税率是多少？", "面积为140平方米及以下的，减按1%的税率征收；面积为140平方米以上的，减按1.5%的税率征收。"),
-                Faq("契税可以和不动产登记一起办吗？", "可以。在不动产登记“一窗受理”窗口可同时申报契税和办理登记。"),
-            ),
-            process_description="一窗受理 → 计税审核 → 缴纳税款 → 推送完税信息至不动产登记中心",
-            result_description="完税证明（电子）",
-            form_schema=person_form(
-                "契税申报表",
-                "Deed tax return",
-                {
-                    "property_address": text("房屋坐落", "Property address", max_length=200),
-                    "price": {"type": "number", "title": "成交价格（元）",
-                              "title_en": "Purchase price (yuan)", "minimum": 0},
-                    "first_home": choice("是否家庭唯一住房", "Only home of the household", [
-                        ("yes", "是", "Yes"), ("no", "否", "No"),
-                    ]),
-                },
-            ),
-            fee_description="不收费（应纳契税按《中华人民共和国契税法》规定的税率计算）。",
-            contact_phone="0999-12366",
         ),
     ),
 )
@@ -430,6 +399,4 @@ ITEMS = [
     INDIVIDUAL_BUSINESS,
     COMPANY_REGISTRATION,
     START_BUSINESS,
-    INVOICE,
-    DEED_TAX,
 ]

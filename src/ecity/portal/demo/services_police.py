@@ -1,3 +1,4 @@
+# ruff: noqa: E501 - the guides are long Chinese legal texts; wrapping them hurts reading
 """Demo service guides: public security (公安): seals, household registration, ID cards, passports."""
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from ecity.portal.demo.blocks import (
     G2B,
     G2C,
     HIGHTECH_CENTRE,
-    ID_CARD,
     Faq,
     Guide,
     Item,
@@ -27,14 +27,24 @@ from ecity.portal.demo.blocks import (
 )
 
 _EXIT_ENTRY_HALL = Location(
-    "示范市公安局出入境接待大厅", "示范市东城区安平街9号",
-    "周一至周六 9:00-17:00（周六不办理加急业务）", "0999-88110300",
+    "示范市公安局出入境接待大厅",
+    "示范市东城区安平街9号",
+    "周一至周六 9:00-17:00（周六不办理加急业务）",
+    "0999-88110300",
 )
 _POLICE_STATIONS = (
-    Location("示范市公安局东华派出所户籍窗口", "示范市东城区东华路21号",
-             "周一至周五 8:30-12:00，14:00-17:30；周六上午", "0999-88111021"),
-    Location("示范市公安局江滨派出所户籍窗口", "示范市滨江区江滨大道58号",
-             "周一至周五 8:30-12:00，14:00-17:30；周六上午", "0999-88111051"),
+    Location(
+        "示范市公安局东华派出所户籍窗口",
+        "示范市东城区东华路21号",
+        "周一至周五 8:30-12:00，14:00-17:30；周六上午",
+        "0999-88111021",
+    ),
+    Location(
+        "示范市公安局江滨派出所户籍窗口",
+        "示范市滨江区江滨大道58号",
+        "周一至周五 8:30-12:00，14:00-17:30；周六上午",
+        "0999-88111051",
+    ),
 )
 
 COMPANY_SEAL = Item(
@@ -61,15 +71,19 @@ COMPANY_SEAL = Item(
             life_events=("start-business",),
             materials=(
                 BUSINESS_LICENCE,
-                Material("法定代表人身份证件", "Legal representative's identity document",
-                         form="copy"),
+                Material(
+                    "法定代表人身份证件", "Legal representative's identity document", form="copy"
+                ),
                 Material("公章刻制申请表", "Seal registration form", has_template=True),
                 AGENT_PAPERS,
             ),
             locations=(CITY_CENTRE, HIGHTECH_CENTRE),
             faqs=(
                 Faq("可以自己选择刻章店吗？", "可以，在平台公布的备案印章刻制企业中自主选择。"),
-                Faq("首套免费印章包括哪些？", "企业公章、财务专用章、发票专用章、法定代表人名章各1枚。"),
+                Faq(
+                    "首套免费印章包括哪些？",
+                    "企业公章、财务专用章、发票专用章、法定代表人名章各1枚。",
+                ),
             ),
             process_description="在线选择刻章企业 → 刻制 → 公安备案 → 领取（或随营业执照一并寄递）",
             result_description="印章及备案信息",
@@ -111,12 +125,19 @@ PASSPORT = Item(
             life_events=("travel-abroad",),
             materials=(
                 Material("居民身份证", "Resident ID card"),
-                Material("出入境证件申请表", "Exit-entry document application form",
-                         has_template=True, notes="可在大厅现场填写或自助机打印。"),
-                Material("出入境证件照片", "Passport photo",
-                         notes="大厅内可免费现场采集。"),
-                Material("国家工作人员出境审批意见", "Exit approval for civil servants",
-                         is_mandatory=False, notes="登记备案的国家工作人员提供。"),
+                Material(
+                    "出入境证件申请表",
+                    "Exit-entry document application form",
+                    has_template=True,
+                    notes="可在大厅现场填写或自助机打印。",
+                ),
+                Material("出入境证件照片", "Passport photo", notes="大厅内可免费现场采集。"),
+                Material(
+                    "国家工作人员出境审批意见",
+                    "Exit approval for civil servants",
+                    is_mandatory=False,
+                    notes="登记备案的国家工作人员提供。",
+                ),
             ),
             locations=(_EXIT_ENTRY_HALL,),
             faqs=(
@@ -130,11 +151,15 @@ PASSPORT = Item(
                 "普通护照申请预约",
                 "Passport application appointment",
                 {
-                    "kind": choice("申请类别", "Type of application", [
-                        ("first", "首次申领", "First passport"),
-                        ("renew", "换发", "Renewal"),
-                        ("replace", "补发", "Replacement"),
-                    ]),
+                    "kind": choice(
+                        "申请类别",
+                        "Type of application",
+                        [
+                            ("first", "首次申领", "First passport"),
+                            ("renew", "换发", "Renewal"),
+                            ("replace", "补发", "Replacement"),
+                        ],
+                    ),
                     "appointment_on": date("预约日期", "Appointment date"),
                     "delivery": DELIVERY,
                 },
@@ -171,15 +196,24 @@ BIRTH_REGISTRATION = Item(
             life_events=("birth",),
             materials=(
                 Material("《出生医学证明》", "Medical birth certificate"),
-                Material("父母双方居民身份证、居民户口簿", "Parents' ID cards and household register"),
-                Material("父母结婚证", "Parents' marriage certificate", is_mandatory=False,
-                         notes="已通过婚姻登记信息共享核验的，免于提交。"),
+                Material(
+                    "父母双方居民身份证、居民户口簿", "Parents' ID cards and household register"
+                ),
+                Material(
+                    "父母结婚证",
+                    "Parents' marriage certificate",
+                    is_mandatory=False,
+                    notes="已通过婚姻登记信息共享核验的，免于提交。",
+                ),
                 Material("出生登记申请表", "Birth registration form", has_template=True),
             ),
             locations=_POLICE_STATIONS,
             faqs=(
                 Faq("超过一个月还能办理吗？", "可以，逾期申报的仍予登记，但需说明原因。"),
-                Faq("可以和出生医学证明、医保参保一起办吗？", "可以。在“生育”场景下可一次申请出生医学证明、落户和城乡居民医保参保。"),
+                Faq(
+                    "可以和出生医学证明、医保参保一起办吗？",
+                    "可以。在“生育”场景下可一次申请出生医学证明、落户和城乡居民医保参保。",
+                ),
             ),
             process_description="申请 → 派出所审核 → 登记 → 户口簿登记新生儿信息",
             result_description="居民户口簿（新增新生儿户口页）",
@@ -189,8 +223,9 @@ BIRTH_REGISTRATION = Item(
                 {
                     "baby_name": text("新生儿姓名", "Baby's name", max_length=50),
                     "born_on": date("出生日期", "Date of birth"),
-                    "certificate_no": text("出生医学证明编号", "Birth certificate number",
-                                           max_length=20),
+                    "certificate_no": text(
+                        "出生医学证明编号", "Birth certificate number", max_length=20
+                    ),
                 },
             ),
             contact_phone="0999-88110200",
@@ -222,8 +257,12 @@ ID_CARD_RENEWAL = Item(
             life_events=(),
             materials=(
                 Material("原居民身份证", "Current ID card"),
-                Material("居民户口簿", "Household register", is_mandatory=False,
-                         notes="户籍信息可在线核验的，免于提交。"),
+                Material(
+                    "居民户口簿",
+                    "Household register",
+                    is_mandatory=False,
+                    notes="户籍信息可在线核验的，免于提交。",
+                ),
                 Material("数码相片", "Digital photo", notes="窗口免费现场采集。"),
             ),
             locations=(*_POLICE_STATIONS, EAST_CENTRE),
@@ -238,11 +277,15 @@ ID_CARD_RENEWAL = Item(
                 "居民身份证换领预约",
                 "ID card renewal appointment",
                 {
-                    "reason": choice("换领原因", "Reason", [
-                        ("expired", "有效期满", "Expired"),
-                        ("damaged", "证件损坏", "Damaged"),
-                        ("changed", "登记项目变更", "Details changed"),
-                    ]),
+                    "reason": choice(
+                        "换领原因",
+                        "Reason",
+                        [
+                            ("expired", "有效期满", "Expired"),
+                            ("damaged", "证件损坏", "Damaged"),
+                            ("changed", "登记项目变更", "Details changed"),
+                        ],
+                    ),
                     "delivery": DELIVERY,
                 },
             ),

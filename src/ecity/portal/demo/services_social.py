@@ -1,3 +1,4 @@
+# ruff: noqa: E501 - the guides are long Chinese legal texts; wrapping them hurts reading
 """Demo service guides: social insurance (人社), civil affairs (民政) and education (教育)."""
 
 from __future__ import annotations
@@ -6,7 +7,6 @@ import datetime as dt
 
 from ecity.portal.demo.blocks import (
     ADDRESS,
-    AGENT_PAPERS,
     BUSINESS_LICENCE,
     CITY_HALLS,
     G2B,
@@ -26,8 +26,10 @@ from ecity.portal.demo.blocks import (
 )
 
 _SOCIAL_CENTRE = Location(
-    "示范市社会保险事业管理中心服务大厅", "示范市滨江区江滨大道200号",
-    "周一至周五 9:00-17:00（法定节假日除外）", "0999-12333",
+    "示范市社会保险事业管理中心服务大厅",
+    "示范市滨江区江滨大道200号",
+    "周一至周五 9:00-17:00（法定节假日除外）",
+    "0999-12333",
 )
 
 RESIDENT_PENSION = Item(
@@ -54,15 +56,22 @@ RESIDENT_PENSION = Item(
             life_events=("pension", "employment"),
             materials=(
                 ID_CARD,
-                Material("户口簿", "Household register", is_mandatory=False,
-                         notes="已通过户籍信息共享核验的，免于提交。"),
+                Material(
+                    "户口簿",
+                    "Household register",
+                    is_mandatory=False,
+                    notes="已通过户籍信息共享核验的，免于提交。",
+                ),
                 Material("城乡居民基本养老保险参保登记表", "Enrolment form", has_template=True),
             ),
             locations=(_SOCIAL_CENTRE, *CITY_HALLS[1:]),
             faqs=(
                 Faq("缴费档次有哪些？", "示范市设每年200元至5000元共12个缴费档次，多缴多得。"),
                 Faq("在哪里缴费？", "参保登记后，通过税务部门的缴费渠道（银行、手机App）缴纳。"),
-                Faq("什么时候可以领取养老金？", "年满60周岁、累计缴费满15年，可以按月领取城乡居民养老保险待遇。"),
+                Faq(
+                    "什么时候可以领取养老金？",
+                    "年满60周岁、累计缴费满15年，可以按月领取城乡居民养老保险待遇。",
+                ),
             ),
             process_description="在线或窗口申请 → 信息核验 → 即时登记",
             result_description="城乡居民养老保险参保信息",
@@ -71,13 +80,17 @@ RESIDENT_PENSION = Item(
                 "Residents' pension enrolment",
                 {
                     "household_address": text("户籍地址", "Registered residence", max_length=200),
-                    "contribution_level": choice("缴费档次（元/年）", "Contribution (yuan per year)", [
-                        ("200", "200元", "200 yuan"),
-                        ("500", "500元", "500 yuan"),
-                        ("1000", "1000元", "1,000 yuan"),
-                        ("2000", "2000元", "2,000 yuan"),
-                        ("5000", "5000元", "5,000 yuan"),
-                    ]),
+                    "contribution_level": choice(
+                        "缴费档次（元/年）",
+                        "Contribution (yuan per year)",
+                        [
+                            ("200", "200元", "200 yuan"),
+                            ("500", "500元", "500 yuan"),
+                            ("1000", "1000元", "1,000 yuan"),
+                            ("2000", "2000元", "2,000 yuan"),
+                            ("5000", "5000元", "5,000 yuan"),
+                        ],
+                    ),
                 },
             ),
             contact_phone="0999-12333",
@@ -116,7 +129,10 @@ EMPLOYER_INSURANCE = Item(
             ),
             locations=(_SOCIAL_CENTRE,),
             faqs=(
-                Faq("企业开办时已经登记了，还需要再办吗？", "通过企业开办“一件事”办理的，已同步完成单位参保登记，无需重复办理。"),
+                Faq(
+                    "企业开办时已经登记了，还需要再办吗？",
+                    "通过企业开办“一件事”办理的，已同步完成单位参保登记，无需重复办理。",
+                ),
                 Faq("新招用职工怎么参保？", "自用工之日起三十日内为职工办理参保登记（增员）。"),
             ),
             process_description="网上申请 → 信息核验 → 登记",
@@ -125,8 +141,12 @@ EMPLOYER_INSURANCE = Item(
                 "单位参保登记",
                 "Employer social insurance registration",
                 {
-                    "employees": {"type": "integer", "title": "职工人数",
-                                  "title_en": "Number of employees", "minimum": 0},
+                    "employees": {
+                        "type": "integer",
+                        "title": "职工人数",
+                        "title_en": "Number of employees",
+                        "minimum": 0,
+                    },
                     "founded_on": date("成立日期", "Date of incorporation"),
                 },
             ),
@@ -162,13 +182,21 @@ UNEMPLOYMENT_BENEFIT = Item(
             life_events=("employment",),
             materials=(
                 ID_CARD,
-                Material("解除或终止劳动关系证明", "Proof of termination of employment", form="copy"),
+                Material(
+                    "解除或终止劳动关系证明", "Proof of termination of employment", form="copy"
+                ),
                 Material("社会保障卡或银行账户信息", "Social security card or bank account"),
             ),
             locations=(_SOCIAL_CENTRE,),
             faqs=(
-                Faq("失业保险金能领多久？", "按累计缴费年限确定：满1年不足5年的最长12个月，满5年不足10年的最长18个月，10年以上的最长24个月。"),
-                Faq("领取期间找到工作怎么办？", "重新就业的，停止领取失业保险金，请及时告知经办机构。"),
+                Faq(
+                    "失业保险金能领多久？",
+                    "按累计缴费年限确定：满1年不足5年的最长12个月，满5年不足10年的最长18个月，10年以上的最长24个月。",
+                ),
+                Faq(
+                    "领取期间找到工作怎么办？",
+                    "重新就业的，停止领取失业保险金，请及时告知经办机构。",
+                ),
             ),
             process_description="失业登记 → 网上申领 → 资格审核 → 按月发放",
             result_description="按月发放失业保险金",
@@ -178,8 +206,9 @@ UNEMPLOYMENT_BENEFIT = Item(
                 {
                     "last_employer": text("原工作单位", "Last employer", max_length=200),
                     "left_on": date("离职日期", "Date employment ended"),
-                    "bank_account": text("银行账号", "Bank account number", max_length=30,
-                                         pattern="[0-9]{12,30}"),
+                    "bank_account": text(
+                        "银行账号", "Bank account number", max_length=30, pattern="[0-9]{12,30}"
+                    ),
                 },
             ),
             contact_phone="0999-12333",
@@ -260,16 +289,31 @@ MARRIAGE = Item(
             life_events=("marriage",),
             materials=(
                 Material("双方本人居民身份证", "Both partners' resident ID cards"),
-                Material("双方近期半身免冠合影照片", "Recent joint photos", copies=3,
-                         notes="2寸，红色背景；登记处可现场拍摄。"),
-                Material("无配偶及无禁止结婚亲属关系的签字声明", "Signed declaration",
-                         notes="在登记员面前签署。"),
+                Material(
+                    "双方近期半身免冠合影照片",
+                    "Recent joint photos",
+                    copies=3,
+                    notes="2寸，红色背景；登记处可现场拍摄。",
+                ),
+                Material(
+                    "无配偶及无禁止结婚亲属关系的签字声明",
+                    "Signed declaration",
+                    notes="在登记员面前签署。",
+                ),
             ),
-            locations=(Location("示范市婚姻登记中心", "示范市东城区民安路3号",
-                                "周一至周六 9:00-12:00，13:30-17:00（周六仅办理结婚登记）",
-                                "0999-88017020"),),
+            locations=(
+                Location(
+                    "示范市婚姻登记中心",
+                    "示范市东城区民安路3号",
+                    "周一至周六 9:00-12:00，13:30-17:00（周六仅办理结婚登记）",
+                    "0999-88017020",
+                ),
+            ),
             faqs=(
-                Faq("需要户口簿吗？", "不需要。按照现行《婚姻登记条例》，凭双方身份证即可在全国任一婚姻登记机关办理。"),
+                Faq(
+                    "需要户口簿吗？",
+                    "不需要。按照现行《婚姻登记条例》，凭双方身份证即可在全国任一婚姻登记机关办理。",
+                ),
                 Faq("可以预约特殊日期吗？", "可以，网上预约通道提前30天开放。"),
             ),
             process_description="网上预约 → 双方到场 → 审查、签字 → 颁证",
@@ -279,8 +323,11 @@ MARRIAGE = Item(
                 "Marriage registration appointment",
                 {
                     "partner_name": text("另一方姓名", "Partner's name", max_length=50),
-                    "partner_id_number": {**ID_NUMBER, "title": "另一方身份号码",
-                                          "title_en": "Partner's ID number"},
+                    "partner_id_number": {
+                        **ID_NUMBER,
+                        "title": "另一方身份号码",
+                        "title_en": "Partner's ID number",
+                    },
                     "appointment_on": date("预约日期", "Appointment date"),
                 },
             ),
@@ -313,17 +360,29 @@ MINIMUM_LIVING_ALLOWANCE = Item(
             life_events=("hardship",),
             materials=(
                 Material("最低生活保障申请书", "Application", has_template=True),
-                Material("家庭成员身份证件和户口簿", "Household members' IDs and household register",
-                         form="copy"),
+                Material(
+                    "家庭成员身份证件和户口簿",
+                    "Household members' IDs and household register",
+                    form="copy",
+                ),
                 Material("家庭经济状况核对授权书", "Authorisation to check household finances"),
-                Material("残疾证、病历等证明", "Disability or medical certificates",
-                         is_mandatory=False),
+                Material(
+                    "残疾证、病历等证明", "Disability or medical certificates", is_mandatory=False
+                ),
             ),
             locations=(
-                Location("东华街道便民服务中心", "示范市东城区东华路9号",
-                         "周一至周五 9:00-12:00，13:30-17:00", "0999-88103001"),
-                Location("江滨街道便民服务中心", "示范市滨江区江滨大道12号",
-                         "周一至周五 9:00-12:00，13:30-17:00", "0999-88503001"),
+                Location(
+                    "东华街道便民服务中心",
+                    "示范市东城区东华路9号",
+                    "周一至周五 9:00-12:00，13:30-17:00",
+                    "0999-88103001",
+                ),
+                Location(
+                    "江滨街道便民服务中心",
+                    "示范市滨江区江滨大道12号",
+                    "周一至周五 9:00-12:00，13:30-17:00",
+                    "0999-88503001",
+                ),
             ),
             faqs=(
                 Faq("在哪里申请？", "向户籍所在地街道办事处或乡镇人民政府申请，也可以在线申请。"),
@@ -335,12 +394,21 @@ MINIMUM_LIVING_ALLOWANCE = Item(
                 "最低生活保障申请",
                 "Minimum living allowance application",
                 {
-                    "household_size": {"type": "integer", "title": "共同生活家庭成员人数",
-                                       "title_en": "Household members", "minimum": 1},
-                    "monthly_income": {"type": "number", "title": "家庭月收入（元）",
-                                       "title_en": "Monthly household income (yuan)",
-                                       "minimum": 0},
-                    "reason": text("申请理由", "Reason", max_length=500, **{"x-widget": "textarea"}),
+                    "household_size": {
+                        "type": "integer",
+                        "title": "共同生活家庭成员人数",
+                        "title_en": "Household members",
+                        "minimum": 1,
+                    },
+                    "monthly_income": {
+                        "type": "number",
+                        "title": "家庭月收入（元）",
+                        "title_en": "Monthly household income (yuan)",
+                        "minimum": 0,
+                    },
+                    "reason": text(
+                        "申请理由", "Reason", max_length=500, **{"x-widget": "textarea"}
+                    ),
                 },
             ),
             contact_phone="0999-88017001",
@@ -373,13 +441,19 @@ SCHOOL_ENROLMENT = Item(
             materials=(
                 Material("儿童户口簿或居住证", "Child's household register or residence permit"),
                 Material("监护人身份证件", "Guardian's identity document"),
-                Material("房产证明或租赁备案证明", "Proof of home ownership or registered tenancy",
-                         form="copy"),
+                Material(
+                    "房产证明或租赁备案证明",
+                    "Proof of home ownership or registered tenancy",
+                    form="copy",
+                ),
                 Material("预防接种证查验证明", "Vaccination check certificate", is_mandatory=False),
             ),
             locations=CITY_HALLS,
             faqs=(
-                Faq("什么时候登记？", "每年4月至5月开放网上登记，具体时间以示范市教育局当年招生公告为准。"),
+                Faq(
+                    "什么时候登记？",
+                    "每年4月至5月开放网上登记，具体时间以示范市教育局当年招生公告为准。",
+                ),
                 Faq("学区怎么划分？", "按就近入学原则由区教育局划定并向社会公布。"),
             ),
             process_description="网上登记 → 材料审核 → 学位分配 → 发放入学通知",
@@ -389,12 +463,19 @@ SCHOOL_ENROLMENT = Item(
                 "School enrolment",
                 {
                     "child_name": text("儿童姓名", "Child's name", max_length=50),
-                    "child_id_number": {**ID_NUMBER, "title": "儿童身份号码",
-                                        "title_en": "Child's ID number"},
-                    "grade": choice("入学年级", "Entering", [
-                        ("primary", "小学一年级", "Primary year 1"),
-                        ("junior", "初中一年级", "Junior secondary year 1"),
-                    ]),
+                    "child_id_number": {
+                        **ID_NUMBER,
+                        "title": "儿童身份号码",
+                        "title_en": "Child's ID number",
+                    },
+                    "grade": choice(
+                        "入学年级",
+                        "Entering",
+                        [
+                            ("primary", "小学一年级", "Primary year 1"),
+                            ("junior", "初中一年级", "Junior secondary year 1"),
+                        ],
+                    ),
                     "home_address": ADDRESS,
                 },
             ),

@@ -34,8 +34,19 @@ pytestmark = pytest.mark.django_db
 
 PUBLISHED = ServiceItemVersion.Status.PUBLISHED
 MODELS = [
-    Region, Department, Theme, LifeEvent, ServiceItem, ServiceItemVersion, RequiredMaterial,
-    ServiceLocation, FAQ, User, StaffRole, LegalEntity, AgentAuthorisation,
+    Region,
+    Department,
+    Theme,
+    LifeEvent,
+    ServiceItem,
+    ServiceItemVersion,
+    RequiredMaterial,
+    ServiceLocation,
+    FAQ,
+    User,
+    StaffRole,
+    LegalEntity,
+    AgentAuthorisation,
 ]
 
 
@@ -56,7 +67,8 @@ def test_load_demo_creates_the_city_with_departments_and_published_services():
     city = Region.objects.get(code="990100")
     assert (city.name_zh, city.level, city.parent) == ("示范市", "city", None)
     assert set(Region.objects.filter(parent=city).values_list("name_zh", flat=True)) >= {
-        "东城区", "滨江区"
+        "东城区",
+        "滨江区",
     }
     assert Region.objects.filter(level="community", parent__parent__parent=city).count() >= 6
     # at least 12 departments (top level), with a few sub-units
@@ -98,9 +110,7 @@ def test_every_demo_form_schema_is_a_valid_definition_using_the_identifier_forma
     for version in _current_versions():
         assert version.form_schema, version.name_zh
         assert schema_validate_definition(version.form_schema) == [], version.name_zh
-        formats |= {
-            prop.get("format") for prop in version.form_schema["properties"].values()
-        }
+        formats |= {prop.get("format") for prop in version.form_schema["properties"].values()}
     assert {"id_number", "uscc", "mobile", "date"} <= formats
 
 
@@ -113,9 +123,7 @@ def test_named_demo_services_are_there_with_their_departments(demo_city):
         "出生医学证明（首次签发）": "WJW",
         "城乡居民养老保险参保登记": "RSJ",
     }
-    found = dict(
-        _current_versions().values_list("name_zh", "item__department__code")
-    )
+    found = dict(_current_versions().values_list("name_zh", "item__department__code"))
     for name, department in expected.items():
         assert found.get(name) == department, name
     starting = _current_versions().get(name_zh__startswith="企业开办")
@@ -143,15 +151,20 @@ def test_theme_and_life_event_codes_are_bilingual_and_have_services(demo_city):
     market = Theme.objects.get(code="market-access")
     assert (market.name_zh, market.name_en) == ("市场准入", "Market access")
     assert market.versions.filter(status=PUBLISHED, name_zh="食品经营许可").exists()
-    for code in ("start-business", "birth", "employment", "pension", "marriage",
-                 "home-buying", "retirement"):
+    for code in (
+        "start-business",
+        "birth",
+        "employment",
+        "pension",
+        "marriage",
+        "home-buying",
+        "retirement",
+    ):
         assert LifeEvent.objects.get(code=code).versions.filter(status=PUBLISHED).exists(), code
 
 
 def test_materials_with_a_blank_template_get_a_pdf_file(demo_city):
-    with_template = RequiredMaterial.objects.exclude(template="").filter(
-        version__status=PUBLISHED
-    )
+    with_template = RequiredMaterial.objects.exclude(template="").filter(version__status=PUBLISHED)
     assert with_template.count() >= 15
     material = with_template.get(version__item__code="SCJ-XK-001", name_zh="食品经营许可申请书")
     with material.template.open("rb") as file:
@@ -213,8 +226,18 @@ def test_demo_password_passes_the_password_policy():
 
 @pytest.mark.parametrize(
     "username",
-    ["admin", "zhangwei", "lina", "wangfang", "clerk_zwb", "reviewer_scj", "reviewer_wjw",
-     "approver_scj", "deptadmin_scj", "supervisor_zwb"],
+    [
+        "admin",
+        "zhangwei",
+        "lina",
+        "wangfang",
+        "clerk_zwb",
+        "reviewer_scj",
+        "reviewer_wjw",
+        "approver_scj",
+        "deptadmin_scj",
+        "supervisor_zwb",
+    ],
 )
 def test_demo_accounts_log_in_with_the_demo_password(demo_city, client, username):
     assert client.login(username=username, password=DEMO_PASSWORD)
@@ -252,7 +275,8 @@ def test_demo_citizens_and_enterprise_have_valid_identifiers(demo_city):
     entity.full_clean()  # USCC (GB 32100)
     lina = User.objects.get(username="lina")
     assert (entity.legal_representative_name, entity.legal_representative_id_number) == (
-        "李娜", lina.id_number
+        "李娜",
+        lina.id_number,
     )
     authorisations = {
         (a.user.username, a.role)

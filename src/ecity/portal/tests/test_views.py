@@ -61,7 +61,10 @@ def test_home_in_english_shows_english_names_and_english_links(client, demo_city
     assert '<html lang="en">' in page
     assert "one-stop government services" in page
     assert '<a href="/en/services/themes/market-access/">Market access</a>' in page
-    assert '<a href="/en/services/items/JYJ-GG-001/">School enrolment (compulsory education)</a>' in page
+    assert (
+        '<a href="/en/services/items/JYJ-GG-001/">School enrolment (compulsory education)</a>'
+        in page
+    )
     assert "Shifan Administration for Market Regulation" in page
     assert "5 services" in page
     assert "市场准入" not in page
@@ -134,9 +137,7 @@ def test_switching_from_an_english_page_back_to_chinese(client, demo_city, engli
     assert page.status_code == 200
 
     # When the visitor picks Chinese in the switcher
-    response = client.post(
-        "/i18n/setlang/", {"language": "zh-hans", "next": _next_value(page)}
-    )
+    response = client.post("/i18n/setlang/", {"language": "zh-hans", "next": _next_value(page)})
 
     # Then they land on the same page in Chinese
     assert response.status_code == 302
@@ -150,9 +151,7 @@ def test_switching_language_round_trip_keeps_the_page(client, demo_city):
 
     to_english = client.post("/i18n/setlang/", {"language": "en", "next": _next_value(page)})
     english_page = client.get(to_english["Location"])
-    back = client.post(
-        "/i18n/setlang/", {"language": "zh-hans", "next": _next_value(english_page)}
-    )
+    back = client.post("/i18n/setlang/", {"language": "zh-hans", "next": _next_value(english_page)})
 
     assert to_english["Location"] == "/en/services/items/WJW-XK-001/"
     assert "Public venue hygiene permit" in english_page.content.decode()
