@@ -22,7 +22,7 @@ from ecity.identity.models import (
     StaffRole,
     User,
 )
-from ecity.portal import demo
+from ecity.portal import demo, selectors
 from ecity.portal.demo import accounts, departments, regions, taxonomy
 from ecity.portal.demo.blank_forms import blank_form_pdf
 from ecity.portal.demo.blocks import Guide, Item, Material
@@ -72,11 +72,6 @@ class DemoLoadResult:
     enterprises: int = 0
 
 
-def database_has_city_data() -> bool:
-    """Whether departments or service items exist already (demo or real)."""
-    return Department.objects.exists() or ServiceItem.objects.exists()
-
-
 @transaction.atomic
 def demo_city_load(*, if_empty: bool = False) -> DemoLoadResult:
     """Load or refresh the demo city 示范市 and return what was created.
@@ -91,7 +86,7 @@ def demo_city_load(*, if_empty: bool = False) -> DemoLoadResult:
     Errors: ``ValidationFailed`` from the catalogue services if the demo data breaks a rule.
     """
     result = DemoLoadResult()
-    if if_empty and database_has_city_data():
+    if if_empty and selectors.city_data_exists():
         result.skipped = True
         return result
     city = _load_regions(result)

@@ -183,7 +183,7 @@ def test_loading_again_changes_nothing_and_creates_no_duplicates(demo_city):
     call_command("load_demo", stdout=out)
 
     # Then
-    assert "0 service items (0 versions published), 0 accounts" in out.getvalue()
+    assert "service items 0, published versions 0, accounts 0" in out.getvalue()
     assert _counts() == before
     item.refresh_from_db()
     assert item.current_version.published_at == published_at

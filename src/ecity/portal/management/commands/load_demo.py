@@ -27,11 +27,17 @@ class Command(BaseCommand):
         if result.skipped:
             self.stdout.write("The database already holds city data: demo city not loaded.")
             return
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"Demo city loaded: {result.regions} regions, {result.departments} departments, "
-                f"{result.themes} themes, {result.life_events} life events, {result.items} "
-                f"service items ({result.versions} versions published), {result.accounts} "
-                f"accounts, {result.enterprises} enterprises created."
-            )
+        created = ", ".join(
+            f"{label} {getattr(result, name)}"
+            for name, label in [
+                ("regions", "regions"),
+                ("departments", "departments"),
+                ("themes", "themes"),
+                ("life_events", "life events"),
+                ("items", "service items"),
+                ("versions", "published versions"),
+                ("accounts", "accounts"),
+                ("enterprises", "enterprises"),
+            ]
         )
+        self.stdout.write(self.style.SUCCESS(f"Demo city loaded. Created: {created}."))
