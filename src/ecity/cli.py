@@ -9,8 +9,10 @@ also be reached through ``ecity manage <command>``.
 from __future__ import annotations
 
 import argparse
+import atexit
 import os
 import secrets
+import subprocess
 import sys
 from pathlib import Path
 
@@ -68,6 +70,11 @@ def cmd_run(args: argparse.Namespace) -> None:
     _prepare(load_demo=not args.no_demo)
     from gunicorn.app.wsgiapp import run as gunicorn_run
 
+    if not args.no_worker:
+        # Background jobs (notification delivery, deadline refresh, workflow timers) run in one
+        # worker process next to the web server; it stops when this process exits.
+        worker = subprocess.Popen([sys.executable, "-m", "ecity", "worker"])  # noqa: S603
+        atexit.register(worker.terminate)
     print(f"ecity is serving on http://{bind}/  (Ctrl+C to stop)", flush=True)
     sys.argv = [
         "gunicorn",
@@ -84,6 +91,11 @@ def cmd_run(args: argparse.Namespace) -> None:
         "20",
     ]
     gunicorn_run()
+
+
+def cmd_worker(args: argparse.Namespace) -> None:
+    _setup("ecity.conf.production")
+    _call("run_worker", *(["--once"] if args.once else []))
 
 
 def cmd_migrate(args: argparse.Namespace) -> None:
@@ -123,7 +135,12 @@ def main(argv: list[str] | None = None) -> None:
     run.add_argument("--bind", default=env.BIND, help="address:port (default %(default)s)")
     run.add_argument("--workers", type=int, default=env.WEB_WORKERS, help="web processes")
     run.add_argument("--no-demo", action="store_true", help="do not load the demo city")
+    run.add_argument("--no-worker", action="store_true", help="do not start the job worker")
     run.set_defaults(func=cmd_run)
+
+    worker = sub.add_parser("worker", help="run background jobs (embedded mode)")
+    worker.add_argument("--once", action="store_true", help="run every job once and exit")
+    worker.set_defaults(func=cmd_worker)
 
     sub.add_parser("migrate", help="create or upgrade the database").set_defaults(func=cmd_migrate)
     sub.add_parser("demo", help="load (or refresh) the demo city").set_defaults(func=cmd_demo)

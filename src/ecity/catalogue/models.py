@@ -138,6 +138,14 @@ class ServiceItemVersion(BaseModel, BilingualName):
     committed_days = models.PositiveIntegerField(
         _("committed time limit (working days)"), null=True, blank=True
     )
+    acceptance_days = models.PositiveIntegerField(
+        _("time limit for acceptance (working days)"),
+        default=5,
+        help_text=_(
+            "Working days to accept the application or tell the applicant, once and completely, "
+            "what is missing."
+        ),
+    )
     is_free = models.BooleanField(_("free of charge"), default=True)
     fee_description = models.TextField(_("fees"), blank=True)
     fee_basis = models.TextField(_("basis of fees"), blank=True)

@@ -32,6 +32,9 @@ INSTALLED_APPS = [
     "ecity.core",
     "ecity.identity",
     "ecity.catalogue",
+    "ecity.notify",
+    "ecity.certificates",
+    "ecity.cases",
     "ecity.portal",
 ]
 
@@ -201,3 +204,5 @@ LOGGING = {
 
 ECITY_CITY_NAME = env.CITY_NAME
 ECITY_SITE_URL = env.SITE_URL
+ECITY_BROKER_URL = env.BROKER_URL
+ECITY_SMS_URL = env.SMS_URL

@@ -13,6 +13,9 @@ api_patterns = [
     path("redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
     path("v1/identity/", include("ecity.identity.api.urls")),
     path("v1/catalogue/", include("ecity.catalogue.api.urls")),
+    path("v1/cases/", include("ecity.cases.api.urls")),
+    path("v1/notifications/", include("ecity.notify.api.urls")),
+    path("v1/certificates/", include("ecity.certificates.api.urls")),
 ]
 
 urlpatterns = [
@@ -24,6 +27,9 @@ urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("accounts/", include("ecity.identity.urls")),
     path("services/", include("ecity.catalogue.urls")),
+    path("cases/", include("ecity.cases.urls")),
+    path("notifications/", include("ecity.notify.urls")),
+    path("certificates/", include("ecity.certificates.urls")),
     path("", include("ecity.portal.urls")),
     prefix_default_language=False,
 )

@@ -1,0 +1,540 @@
+"""Cases (办件): one application being handled, from submission to decision.
+
+A ``Case`` is created only when an application is submitted (drafts live in ``CaseDraft``). After
+acceptance the case runs a BPMN process (SpiffWorkflow) whose serialized state is kept in
+``Case.workflow_state``; each ready user task is mirrored as a ``CaseTask`` row that staff queues
+read and act on. Every action is recorded as a ``CaseEvent`` (the case timeline).
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from ecity.core.models import BaseModel
+
+
+class ProcessDefinition(BaseModel):
+    """A BPMN 2.0 process for one service version: uploaded, or built in the admin."""
+
+    class Source(models.TextChoices):
+        UPLOADED = "uploaded", _("Uploaded BPMN file")
+        BUILT = "built", _("Built from a simple description")
+
+    service_version = models.ForeignKey(
+        "catalogue.ServiceItemVersion",
+        verbose_name=_("service version"),
+        on_delete=models.CASCADE,
+        related_name="process_definitions",
+    )
+    name = models.CharField(_("name"), max_length=200)
+    source = models.CharField(_("source"), max_length=16, choices=Source.choices)
+    bpmn_xml = models.TextField(_("BPMN 2.0 XML"))
+    process_id = models.CharField(_("BPMN process id"), max_length=200)
+    description = models.JSONField(
+        _("simple description"),
+        default=dict,
+        blank=True,
+        help_text=_("For built processes: the departments and roles of each step."),
+    )
+    reject_ends_case = models.BooleanField(
+        _("a rejection by one department ends the case"), default=True
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    created_by = models.ForeignKey(
+        "identity.User",
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("process definition")
+        verbose_name_plural = _("process definitions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["service_version"],
+                condition=Q(is_active=True),
+                name="cases_process_one_active_per_version",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Case(BaseModel):
+    """One application for one service version, handled by one or more departments."""
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("Submitted, awaiting acceptance")  # 待受理
+        REFUSED = "refused", _("Not accepted")  # 不予受理
+        IN_PROGRESS = "in_progress", _("Being processed")  # 办理中
+        AWAITING_CORRECTION = "awaiting_correction", _("Awaiting correction")  # 补正中
+        APPROVED = "approved", _("Completed: approved")  # 办结（准予）
+        REJECTED = "rejected", _("Completed: not approved")  # 办结（不予）
+        WITHDRAWN = "withdrawn", _("Withdrawn by the applicant")
+
+    class Channel(models.TextChoices):
+        ONLINE = "online", _("Online")
+        COUNTER = "counter", _("Counter")
+        MOBILE = "mobile", _("Mobile")
+        API = "api", _("API")
+
+    class ApplicantKind(models.TextChoices):
+        CITIZEN = "citizen", _("Citizen")
+        ENTERPRISE = "enterprise", _("Enterprise")
+
+    class DeadlineState(models.TextChoices):
+        NORMAL = "normal", _("On time")
+        DUE_SOON = "due_soon", _("Due soon")  # 预警
+        OVERDUE = "overdue", _("Overdue")  # 超期
+        SUSPENDED = "suspended", _("Clock stopped")
+
+    CLOSED_STATUSES = ("refused", "approved", "rejected", "withdrawn")
+
+    number = models.CharField(_("case number"), max_length=40, unique=True)
+    query_code = models.CharField(_("query code"), max_length=16)
+    service_version = models.ForeignKey(
+        "catalogue.ServiceItemVersion",
+        verbose_name=_("service version"),
+        on_delete=models.PROTECT,
+        related_name="cases",
+    )
+    department = models.ForeignKey(
+        "identity.Department",
+        verbose_name=_("lead department"),
+        on_delete=models.PROTECT,
+        related_name="cases",
+    )
+    process = models.ForeignKey(
+        ProcessDefinition,
+        verbose_name=_("process"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases",
+    )
+    applicant = models.ForeignKey(
+        "identity.User",
+        verbose_name=_("applicant account"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases",
+        help_text=_("Empty for a walk-in applicant without an account."),
+    )
+    applicant_kind = models.CharField(
+        _("applicant kind"), max_length=16, choices=ApplicantKind.choices
+    )
+    legal_entity = models.ForeignKey(
+        "identity.LegalEntity",
+        verbose_name=_("enterprise"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases",
+    )
+    applicant_name = models.CharField(_("applicant name"), max_length=200)
+    applicant_identifier = models.CharField(
+        _("applicant ID number or USCC"), max_length=18, blank=True
+    )
+    contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True)
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    submitted_by = models.ForeignKey(
+        "identity.User",
+        verbose_name=_("submitted by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("The counter clerk when submitted on behalf of a walk-in applicant."),
+    )
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
+    form_data = models.JSONField(_("form data"), default=dict)
+    status = models.CharField(
+        _("status"), max_length=24, choices=Status.choices, default=Status.SUBMITTED, db_index=True
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), db_index=True)
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    # Deadlines (working days from the holiday calendar), recomputed on suspension/resumption.
+    acceptance_due_on = models.DateField(_("acceptance due on"), null=True, blank=True)
+    committed_due_on = models.DateField(_("committed deadline"), null=True, blank=True)
+    statutory_due_on = models.DateField(_("statutory deadline"), null=True, blank=True)
+    suspended_working_days = models.PositiveIntegerField(_("working days suspended"), default=0)
+    extension_working_days = models.PositiveIntegerField(_("working days of extension"), default=0)
+    deadline_state = models.CharField(
+        _("deadline state"),
+        max_length=16,
+        choices=DeadlineState.choices,
+        default=DeadlineState.NORMAL,
+        db_index=True,
+    )
+    workflow_state = models.JSONField(_("workflow state"), null=True, blank=True)
+    decision_text = models.TextField(_("decision"), blank=True)
+    lock_version = models.PositiveIntegerField(_("row version"), default=0)
+
+    class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        ordering = ["-submitted_at"]
+        indexes = [
+            models.Index(
+                fields=["department", "status", "-submitted_at"], name="cases_dept_status"
+            ),
+            models.Index(fields=["applicant", "-submitted_at"], name="cases_applicant"),
+            models.Index(fields=["deadline_state", "statutory_due_on"], name="cases_deadline"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status in self.CLOSED_STATUSES
+
+
+class CaseDraft(BaseModel):
+    """A saved, not yet submitted application; one per account, identity and service version."""
+
+    owner = models.ForeignKey(
+        "identity.User",
+        verbose_name=_("owner"),
+        on_delete=models.CASCADE,
+        related_name="case_drafts",
+    )
+    legal_entity = models.ForeignKey(
+        "identity.LegalEntity",
+        verbose_name=_("enterprise"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    service_version = models.ForeignKey(
+        "catalogue.ServiceItemVersion",
+        verbose_name=_("service version"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    form_data = models.JSONField(_("form data"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("application draft")
+        verbose_name_plural = _("application drafts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner", "legal_entity", "service_version"],
+                name="cases_draft_unique",
+                nulls_distinct=False,
+            )
+        ]
+
+
+class Attachment(BaseModel):
+    """An uploaded material file, on a draft until submission and then on the case."""
+
+    case = models.ForeignKey(
+        Case,
+        verbose_name=_("case"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="attachments",
+    )
+    draft = models.ForeignKey(
+        CaseDraft,
+        verbose_name=_("draft"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="attachments",
+    )
+    material = models.ForeignKey(
+        "catalogue.RequiredMaterial",
+        verbose_name=_("material"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    file = models.FileField(_("file"), upload_to="cases/%Y/%m/")  # generated safe names
+    original_name = models.CharField(_("original file name"), max_length=255)
+    content_type = models.CharField(_("detected content type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size in bytes"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        "identity.User",
+        verbose_name=_("uploaded by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(case__isnull=False) | Q(draft__isnull=False),
+                name="cases_attachment_on_case_or_draft",
+            )
+        ]
+
+
+class CaseTask(BaseModel):
+    """A user task of the case's process that staff of one department and role must complete."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        CLAIMED = "claimed", _("Claimed")
+        COMPLETED = "completed", _("Completed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    class Kind(models.TextChoices):
+        ACCEPT = "accept", _("Acceptance")  # 受理
+        REVIEW = "review", _("Review")  # 审查
+        DECIDE = "decide", _("Decision")  # 决定
+
+    class Outcome(models.TextChoices):
+        APPROVE = "approve", _("Approve")
+        REJECT = "reject", _("Reject")
+        ACCEPT = "accept", _("Accept")
+        REFUSE = "refuse", _("Refuse to accept")
+
+    case = models.ForeignKey(
+        Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="tasks"
+    )
+    spiff_task_id = models.CharField(_("workflow task id"), max_length=64, blank=True)
+    spec_name = models.CharField(_("BPMN task id"), max_length=200)
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    department = models.ForeignKey(
+        "identity.Department",
+        verbose_name=_("department"),
+        on_delete=models.PROTECT,
+        related_name="case_tasks",
+    )
+    role = models.CharField(_("role"), max_length=32)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.OPEN, db_index=True
+    )
+    claimed_by = models.ForeignKey(
+        "identity.User",
+        verbose_name=_("claimed by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    completed_by = models.ForeignKey(
+        "identity.User",
+        verbose_name=_("completed by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices, blank=True)
+    opinion = models.TextField(_("opinion"), blank=True)
+    lock_version = models.PositiveIntegerField(_("row version"), default=0)
+
+    class Meta:
+        verbose_name = _("case task")
+        verbose_name_plural = _("case tasks")
+        ordering = ["created_at"]
+        indexes = [
+            models.Index(fields=["department", "role", "status"], name="cases_task_queue"),
+        ]
+
+
+class CaseCopy(BaseModel):
+    """A related department copied on the case (抄报): it may read the case, not act on it."""
+
+    case = models.ForeignKey(
+        Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="copies"
+    )
+    department = models.ForeignKey(
+        "identity.Department",
+        verbose_name=_("department"),
+        on_delete=models.PROTECT,
+        related_name="copied_cases",
+    )
+
+    class Meta:
+        verbose_name = _("copied department")
+        verbose_name_plural = _("copied departments")
+        constraints = [
+            models.UniqueConstraint(fields=["case", "department"], name="cases_copy_unique")
+        ]
+
+
+class CaseEvent(BaseModel):
+    """One entry of the case timeline: who did what, when."""
+
+    class Action(models.TextChoices):
+        SUBMITTED = "submitted", _("Submitted")
+        ACCEPTED = "accepted", _("Accepted")
+        REFUSED = "refused", _("Not accepted")
+        CORRECTION_REQUESTED = "correction_requested", _("Correction requested")
+        CORRECTED = "corrected", _("Correction submitted")
+        TASK_CLAIMED = "task_claimed", _("Task claimed")
+        TASK_RELEASED = "task_released", _("Task released")
+        APPROVED = "approved", _("Approved by a department")
+        REJECTED = "rejected", _("Rejected by a department")
+        DECIDED = "decided", _("Decision made")
+        EXTENDED = "extended", _("Time limit extended")
+        URGED = "urged", _("Urged by a supervisor")
+        CERTIFICATE_ISSUED = "certificate_issued", _("Certificate issued")
+        RATED = "rated", _("Rated by the applicant")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    case = models.ForeignKey(
+        Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="events"
+    )
+    action = models.CharField(_("action"), max_length=32, choices=Action.choices)
+    actor = models.ForeignKey(
+        "identity.User",
+        verbose_name=_("actor"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    department = models.ForeignKey(
+        "identity.Department",
+        verbose_name=_("department"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    task = models.ForeignKey(
+        CaseTask,
+        verbose_name=_("task"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="events",
+    )
+    note = models.TextField(_("note"), blank=True)
+    data = models.JSONField(_("details"), default=dict, blank=True)
+    is_public = models.BooleanField(
+        _("shown to the applicant"),
+        default=True,
+        help_text=_("Internal notes (e.g. urging) are shown to staff only."),
+    )
+
+    class Meta:
+        verbose_name = _("case event")
+        verbose_name_plural = _("case events")
+        ordering = ["created_at", "id"]
+
+
+class CorrectionRequest(BaseModel):
+    """A request to the applicant to correct or complete the application (补正); stops the clock."""
+
+    case = models.ForeignKey(
+        Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="corrections"
+    )
+    task = models.ForeignKey(
+        CaseTask,
+        verbose_name=_("task"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    requested_by = models.ForeignKey(
+        "identity.User", verbose_name=_("requested by"), on_delete=models.PROTECT, related_name="+"
+    )
+    items = models.JSONField(
+        _("what to correct"),
+        default=list,
+        help_text=_('[{"field" or "material": name, "message": text}]'),
+    )
+    note = models.TextField(_("note"), blank=True)
+    suspended_on = models.DateField(_("clock stopped on"))
+    resolved_at = models.DateTimeField(_("corrected at"), null=True, blank=True)
+    resumed_on = models.DateField(_("clock resumed on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("correction request")
+        verbose_name_plural = _("correction requests")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=Q(resolved_at__isnull=True),
+                name="cases_one_open_correction",
+            )
+        ]
+
+
+class Extension(BaseModel):
+    """An approved extension (延期) of the statutory time limit."""
+
+    case = models.ForeignKey(
+        Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="extensions"
+    )
+    working_days = models.PositiveSmallIntegerField(_("working days"))
+    reason = models.TextField(_("reason"))
+    requested_by = models.ForeignKey(
+        "identity.User", verbose_name=_("requested by"), on_delete=models.PROTECT, related_name="+"
+    )
+    approved_by = models.ForeignKey(
+        "identity.User", verbose_name=_("approved by"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("extension")
+        verbose_name_plural = _("extensions")
+
+
+class Rating(BaseModel):
+    """The applicant's rating of a closed case (好差评)."""
+
+    class Level(models.IntegerChoices):
+        VERY_SATISFIED = 5, _("Very satisfied")  # 非常满意
+        SATISFIED = 4, _("Satisfied")  # 满意
+        FAIRLY_SATISFIED = 3, _("Fairly satisfied")  # 基本满意
+        DISSATISFIED = 2, _("Dissatisfied")  # 不满意
+        VERY_DISSATISFIED = 1, _("Very dissatisfied")  # 非常不满意
+
+    case = models.OneToOneField(
+        Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="rating"
+    )
+    level = models.PositiveSmallIntegerField(_("rating"), choices=Level.choices)
+    comment = models.TextField(_("comment"), blank=True)
+    is_flagged = models.BooleanField(_("flagged to the supervisor"), default=False)
+    handled_at = models.DateTimeField(_("handled at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("rating")
+        verbose_name_plural = _("ratings")
+
+
+class IdempotencyRecord(BaseModel):
+    """Remembers a write request's key so that a retry returns the first answer, not a new case."""
+
+    key = models.CharField(_("idempotency key"), max_length=100)
+    user = models.ForeignKey(
+        "identity.User", verbose_name=_("account"), on_delete=models.CASCADE, related_name="+"
+    )
+    scope = models.CharField(_("operation"), max_length=64)
+    request_fingerprint = models.CharField(_("request fingerprint"), max_length=64)
+    case = models.ForeignKey(
+        Case, verbose_name=_("case"), null=True, on_delete=models.CASCADE, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("idempotency record")
+        verbose_name_plural = _("idempotency records")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "scope", "key"], name="cases_idempotency_unique"
+            )
+        ]

@@ -1,0 +1,1 @@
+"""Reads on cases, with permission filtering. Re-exports each module's public functions."""

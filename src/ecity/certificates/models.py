@@ -1,0 +1,1 @@
+"""Decision documents, e-certificates and signing keys (written by the certificates helper)."""

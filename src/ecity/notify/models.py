@@ -1,0 +1,1 @@
+"""Notification outbox, channels and preferences (written by the notify helper)."""
