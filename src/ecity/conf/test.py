@@ -12,3 +12,9 @@ STORAGES = {
 # Serve static files straight from the apps (no collectstatic before tests).
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+# A fixed, test-only keyring for field encryption (production keys come from the environment or
+# the data directory, never from the repository).
+ECITY_FIELD_KEYS = (
+    '{"active": "k1", "keys": {"k1": "dGVzdC1vbmx5LWZpZWxkLWtleS0wMDAwMDAwMDAwMDE="},'
+    ' "index_key": "dGVzdC1vbmx5LWluZGV4LWtleS0wMDAwMDAwMDAwMDE="}'
+)
