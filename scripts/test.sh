@@ -38,7 +38,7 @@ python manage.py spectacular --validate --fail-on-warn --file "$ECITY_DATA_DIR/o
 
 echo "== tests on SQLite"
 unset DATABASE_URL
-pytest -q -p no:cacheprovider "$@"
+pytest -q -p no:cacheprovider -n 2 "$@"
 
 pg_url="${ECITY_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/ecity}"
 if python - "$pg_url" <<'PY'
@@ -52,7 +52,7 @@ except Exception as exc:
 PY
 then
   echo "== tests on PostgreSQL"
-  DATABASE_URL="$pg_url" pytest -q -p no:cacheprovider "$@"
+  DATABASE_URL="$pg_url" pytest -q -p no:cacheprovider -n 2 "$@"
 elif [ "${CI:-}" = "true" ]; then
   echo "CI=true but PostgreSQL is not reachable at $pg_url: failing." >&2
   exit 1

@@ -54,6 +54,7 @@ def _prepare(*, load_demo: bool) -> None:
 
     env.DATA_DIR.mkdir(parents=True, exist_ok=True)
     _call("migrate", "--no-input", "-v", "0")
+    _call("createcachetable")  # shared cache for rate limits (no-op unless ECITY_CACHE_URL=db://)
     _call("collectstatic", "--no-input", "-v", "0")
     _call("calendar_seed")
     if load_demo:
@@ -101,6 +102,7 @@ def cmd_worker(args: argparse.Namespace) -> None:
 def cmd_migrate(args: argparse.Namespace) -> None:
     _setup("ecity.conf.production")
     _call("migrate", "--no-input")
+    _call("createcachetable")
     _call("calendar_seed")
 
 

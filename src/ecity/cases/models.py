@@ -174,6 +174,12 @@ class Case(BaseModel):
         default=DeadlineState.NORMAL,
         db_index=True,
     )
+    # Set while the clock is stopped (awaiting correction); cleared when it resumes.
+    clock_suspended_on = models.DateField(_("clock stopped on"), null=True, blank=True)
+    # Working days from acceptance to decision, less the stopped clock (set when decided).
+    handling_working_days = models.PositiveIntegerField(
+        _("handling time (working days)"), null=True, blank=True
+    )
     workflow_state = models.JSONField(_("workflow state"), null=True, blank=True)
     decision_text = models.TextField(_("decision"), blank=True)
     lock_version = models.PositiveIntegerField(_("row version"), default=0)
@@ -188,6 +194,22 @@ class Case(BaseModel):
             ),
             models.Index(fields=["applicant", "-submitted_at"], name="cases_applicant"),
             models.Index(fields=["deadline_state", "statutory_due_on"], name="cases_deadline"),
+            # Deadline refresh and the staff queues only look at open cases (partial indexes).
+            models.Index(
+                fields=["committed_due_on"],
+                condition=Q(status="in_progress"),
+                name="cases_open_committed",
+            ),
+            models.Index(
+                fields=["acceptance_due_on"],
+                condition=Q(status="submitted"),
+                name="cases_open_acceptance",
+            ),
+            models.Index(
+                fields=["department", "decided_at"],
+                condition=Q(decided_at__isnull=False),
+                name="cases_decided",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -349,6 +371,12 @@ class CaseTask(BaseModel):
         ordering = ["created_at"]
         indexes = [
             models.Index(fields=["department", "role", "status"], name="cases_task_queue"),
+            # The workbench's review and decision queues read only open tasks.
+            models.Index(
+                fields=["department", "role", "kind"],
+                condition=Q(status__in=["open", "claimed"]),
+                name="cases_task_open_queue",
+            ),
         ]
 
 
@@ -389,6 +417,7 @@ class CaseEvent(BaseModel):
         DECIDED = "decided", _("Decision made")
         EXTENDED = "extended", _("Time limit extended")
         URGED = "urged", _("Urged by a supervisor")
+        COPIED = "copied", _("Related departments copied")
         CERTIFICATE_ISSUED = "certificate_issued", _("Certificate issued")
         RATED = "rated", _("Rated by the applicant")
         WITHDRAWN = "withdrawn", _("Withdrawn")
@@ -538,3 +567,23 @@ class IdempotencyRecord(BaseModel):
                 fields=["user", "scope", "key"], name="cases_idempotency_unique"
             )
         ]
+
+
+class CaseNumberSequence(BaseModel):
+    """The last case number handed out for one year and lead department (case numbers)."""
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    department_code = models.CharField(_("department code"), max_length=32)
+    last = models.PositiveIntegerField(_("last sequence number"), default=0)
+
+    class Meta:
+        verbose_name = _("case number sequence")
+        verbose_name_plural = _("case number sequences")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "department_code"], name="cases_number_sequence_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}-{self.department_code}: {self.last}"

@@ -1,6 +1,76 @@
 """HTML pages of the case system: applicant pages and the staff workbench."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
 app_name = "cases"
 urlpatterns: list = []
+
+# submission (applicant and public pages). A case number looks like 2026-SCJ-000123; the
+# converter keeps "<number>/" from swallowing other one-segment paths such as "workbench/".
+from django.urls import register_converter  # noqa: E402
+
+from ecity.cases.views import applicant as applicant_views  # noqa: E402
+from ecity.cases.views import public as public_views  # noqa: E402
+
+
+class CaseNumberConverter:
+    regex = r"[0-9]{4}-[A-Za-z0-9_.-]+-[0-9]{6,}"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(CaseNumberConverter, "casenumber")
+
+urlpatterns += [
+    path("", applicant_views.my_cases, name="my_cases"),
+    path("apply/<str:code>/", applicant_views.apply, name="apply"),
+    path("counter/apply/<str:code>/", applicant_views.counter_apply, name="counter_apply"),
+    path("lookup/", public_views.lookup, name="lookup"),
+    path("results/", public_views.results, name="results"),
+    path(
+        "drafts/attachments/<uuid:public_id>/",
+        applicant_views.draft_attachment_download,
+        name="draft_attachment_download",
+    ),
+    path("<casenumber:number>/", applicant_views.case_detail, name="detail"),
+    path("<casenumber:number>/submitted/", applicant_views.submitted, name="submitted"),
+    path("<casenumber:number>/receipt/", applicant_views.receipt, name="receipt"),
+    path("<casenumber:number>/correction/", applicant_views.correction, name="correction"),
+    path("<casenumber:number>/rating/", applicant_views.rate, name="rate"),
+    path("<casenumber:number>/withdraw/", applicant_views.withdraw, name="withdraw"),
+    path(
+        "<casenumber:number>/attachments/<uuid:public_id>/",
+        applicant_views.attachment_download,
+        name="attachment_download",
+    ),
+]
+
+# workbench (staff queues and case handling) and supervision
+from ecity.cases.views import supervision as supervision_views  # noqa: E402
+from ecity.cases.views import workbench as workbench_views  # noqa: E402
+
+urlpatterns += [
+    path("workbench/", workbench_views.workbench, name="workbench"),
+    path(
+        "workbench/tasks/<uuid:public_id>/claim/",
+        workbench_views.task_claim,
+        name="workbench_task_claim",
+    ),
+    path(
+        "workbench/tasks/<uuid:public_id>/release/",
+        workbench_views.task_release,
+        name="workbench_task_release",
+    ),
+    path("workbench/<str:number>/", workbench_views.case_detail, name="workbench_case"),
+    path(
+        "workbench/<str:number>/<slug:action>/",
+        workbench_views.case_action,
+        name="workbench_action",
+    ),
+    path("supervision/", supervision_views.supervision, name="supervision"),
+    path("supervision/<str:number>/urge/", supervision_views.urge, name="supervision_urge"),
+]

@@ -9,7 +9,7 @@ from django import forms
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.text import slugify
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
@@ -215,11 +215,18 @@ def _summary(form: SchemaForm) -> list[tuple[str, str]]:
 
 @require_http_methods(["GET", "POST"])
 def apply(request: HttpRequest, code: str) -> HttpResponse:
-    """Show the online application form; POST validates it and confirms (nothing is stored)."""
+    """Online application: logged-in users go to the case system's application page.
+
+    Anonymous visitors may try the form here (POST validates it; nothing is stored) and are
+    asked to log in to submit.
+    """
     item = _get_or_404(selectors.item_get_published, code=code)
     version = item.current_version
     if not (version.is_online and version.form_schema):
         raise Http404(_("This service cannot be applied for online."))
+    if request.user.is_authenticated:
+        # Logged-in applicants fill in the real application (drafts, files, submission).
+        return redirect("cases:apply", code=item.code)
     language = get_language() or "zh-hans"
     data = request.POST if request.method == "POST" else None
     form = schema_to_form(version.form_schema, data=data, language=language)

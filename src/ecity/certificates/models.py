@@ -1,1 +1,342 @@
-"""Decision documents, e-certificates and signing keys (written by the certificates helper)."""
+"""Decision documents, e-certificates (电子证照) and the keys that sign them.
+
+A ``DecisionDocument`` is the written decision on a closed case (行政许可决定书 and the like).
+A ``Certificate`` is issued on approval when a ``CertificateType`` is linked to the case's
+service item: its ``identifier`` follows the national e-licence form (see ``identifiers.py``),
+its data is signed with Ed25519 (see ``signing.py``), and anyone can verify it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from ecity.core.models import BaseModel
+
+TYPE_CODE_RE = re.compile(r"^[0-9A-Z]{1,40}$")
+
+#: Case attributes a certificate field may copy (``case.<name>``); ``form.<key>`` copies form data.
+CASE_SOURCES = (
+    "number",
+    "applicant_name",
+    "applicant_identifier",
+    "decided_on",
+    "service_name",
+    "department_name",
+    "legal_entity_name",
+    "legal_entity_uscc",
+)
+
+
+def validate_type_code(value: str) -> None:
+    if not TYPE_CODE_RE.match(value or ""):
+        raise ValidationError(
+            _("A certificate type code has 1 to 40 digits and capital letters (A-Z), no dots."),
+            code="bad_type_code",
+        )
+
+
+def validate_data_schema(value: object) -> None:
+    """Check ``[{"name", "label_zh", "label_en", "source"}]``; source: form.<key> or case.<attr>."""
+    if not isinstance(value, list):
+        raise ValidationError(_("The data fields must be a list."), code="bad_schema")
+    names: set[str] = set()
+    for index, entry in enumerate(value, start=1):
+        if not isinstance(entry, dict) or not entry.get("name") or not entry.get("source"):
+            raise ValidationError(
+                _("Data field %(index)d needs a name and a source."),
+                code="bad_schema",
+                params={"index": index},
+            )
+        name, source = str(entry["name"]), str(entry["source"])
+        if not re.match(r"^[a-z][a-z0-9_]{0,49}$", name) or name in names:
+            raise ValidationError(
+                _("Data field %(index)d: the name must be unique, lower case letters, digits, _."),
+                code="bad_schema",
+                params={"index": index},
+            )
+        names.add(name)
+        kind, _dot, key = source.partition(".")
+        if not key or kind not in {"form", "case"} or (kind == "case" and key not in CASE_SOURCES):
+            raise ValidationError(
+                _(
+                    'Data field %(index)d: the source must be "form.<field>" or one of '
+                    "%(case_sources)s."
+                ),
+                code="bad_schema",
+                params={
+                    "index": index,
+                    "case_sources": ", ".join(f"case.{s}" for s in CASE_SOURCES),
+                },
+            )
+
+
+class CertificateType(BaseModel):
+    """A kind of e-certificate (e.g. 食品经营许可证): its national type code and data fields."""
+
+    code = models.CharField(
+        _("certificate type code"),
+        max_length=40,
+        unique=True,
+        validators=[validate_type_code],
+        help_text=_(
+            "The licence type code of the national e-licence identifier: usually the USCC of "
+            "the defining authority followed by a 3-digit number, e.g. 11100000000013338W011."
+        ),
+    )
+    name_zh = models.CharField(_("name (Chinese)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=300, blank=True)
+    department = models.ForeignKey(
+        "identity.Department",
+        verbose_name=_("issuing department"),
+        on_delete=models.PROTECT,
+        related_name="certificate_types",
+    )
+    service_items = models.ManyToManyField(
+        "catalogue.ServiceItem",
+        verbose_name=_("issued by the services"),
+        blank=True,
+        related_name="certificate_types",
+    )
+    validity_years = models.PositiveSmallIntegerField(_("valid for (years)"), null=True, blank=True)
+    validity_days = models.PositiveIntegerField(_("valid for (days)"), null=True, blank=True)
+    data_schema = models.JSONField(
+        _("data fields"),
+        default=list,
+        blank=True,
+        validators=[validate_data_schema],
+        help_text=_(
+            '[{"name": "shop_name", "label_zh": "店铺名称", "label_en": "Shop name", '
+            '"source": "form.shop_name"}]; a source is form.<form field> or case.<attribute>.'
+        ),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("certificate type")
+        verbose_name_plural = _("certificate types")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name_zh
+
+    @property
+    def name(self) -> str:
+        if (get_language() or "").startswith("en") and self.name_en:
+            return self.name_en
+        return self.name_zh
+
+    @property
+    def has_expiry(self) -> bool:
+        return bool(self.validity_years or self.validity_days)
+
+    def clean(self) -> None:
+        super().clean()
+        if self.department_id and not self.department.uscc:
+            raise ValidationError(
+                {
+                    "department": _(
+                        "The issuing department needs a unified social credit code: it is part "
+                        "of every certificate identifier."
+                    )
+                },
+                code="issuer_without_uscc",
+            )
+
+
+class SigningKey(BaseModel):
+    """An Ed25519 key pair. One key is active (signs); retired keys only verify.
+
+    The private key never leaves the database in clear: it is stored as PKCS#8 encrypted with
+    AES-256-GCM under a key derived from ``SECRET_KEY`` by HKDF-SHA256 (see ``signing.py``).
+    """
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active (signs new certificates)")
+        RETIRED = "retired", _("Retired (verifies only)")
+
+    key_id = models.CharField(_("key ID"), max_length=16, unique=True)
+    algorithm = models.CharField(_("algorithm"), max_length=16, default="Ed25519")
+    public_key = models.CharField(_("public key (raw, base64)"), max_length=64)
+    private_key_encrypted = models.TextField(_("private key (encrypted)"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.ACTIVE
+    )
+    retired_at = models.DateTimeField(_("retired at"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        "identity.User",
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("signing key")
+        verbose_name_plural = _("signing keys")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["status"], condition=Q(status="active"), name="certificates_one_active_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.algorithm} {self.key_id}"
+
+
+class SerialCounter(models.Model):
+    """The last number handed out in one numbering scope (locked row, see services)."""
+
+    scope = models.CharField(_("scope"), max_length=100, unique=True)
+    last_value = models.PositiveBigIntegerField(_("last value"), default=0)
+
+    class Meta:
+        verbose_name = _("serial counter")
+        verbose_name_plural = _("serial counters")
+
+    def __str__(self) -> str:
+        return f"{self.scope}: {self.last_value}"
+
+
+class Certificate(BaseModel):
+    """One issued e-certificate. Its signed fields never change; only status does."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Valid")
+        REVOKED = "revoked", _("Revoked")
+
+    class HolderKind(models.TextChoices):
+        CITIZEN = "citizen", _("Citizen")
+        ENTERPRISE = "enterprise", _("Enterprise")
+
+    identifier = models.CharField(_("certificate identifier"), max_length=160, unique=True)
+    type = models.ForeignKey(
+        CertificateType,
+        verbose_name=_("certificate type"),
+        on_delete=models.PROTECT,
+        related_name="certificates",
+    )
+    case = models.ForeignKey(
+        "cases.Case",
+        verbose_name=_("case"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="certificates",
+    )
+    # Snapshots at issuance: they are signed, so later edits of the type or the department must
+    # not change what the certificate says.
+    type_code = models.CharField(_("certificate type code"), max_length=40)
+    type_name = models.CharField(_("certificate name"), max_length=200)
+    issuer = models.ForeignKey(
+        "identity.Department",
+        verbose_name=_("issuing department"),
+        on_delete=models.PROTECT,
+        related_name="certificates",
+    )
+    issuer_name = models.CharField(_("issuer name"), max_length=200)
+    issuer_uscc = models.CharField(_("issuer USCC"), max_length=18)
+    holder_kind = models.CharField(_("holder kind"), max_length=16, choices=HolderKind.choices)
+    holder_name = models.CharField(_("holder name"), max_length=200)
+    holder_identifier = models.CharField(_("holder ID number or USCC"), max_length=18, blank=True)
+    data = models.JSONField(_("certificate data"), default=dict)
+    data_labels = models.JSONField(
+        _("data field labels"), default=list, help_text=_("[[name, label_zh, label_en], …]")
+    )
+    serial = models.CharField(_("serial number"), max_length=40)
+    version = models.PositiveSmallIntegerField(_("version"), default=1)
+    issued_on = models.DateField(_("issued on"))
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    signature = models.CharField(_("signature (base64)"), max_length=100)
+    key = models.ForeignKey(
+        SigningKey,
+        verbose_name=_("signing key"),
+        on_delete=models.PROTECT,
+        related_name="certificates",
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.ACTIVE, db_index=True
+    )
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        "identity.User",
+        verbose_name=_("revoked by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    revocation_reason = models.TextField(_("reason for revocation"), blank=True)
+    pdf = models.FileField(_("PDF"), upload_to="certificates/%Y/%m/", blank=True)
+    issued_by = models.ForeignKey(
+        "identity.User",
+        verbose_name=_("issued by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("certificate")
+        verbose_name_plural = _("certificates")
+        ordering = ["-issued_on", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "version"], name="certificates_case_version"),
+            models.UniqueConstraint(
+                fields=["type_code", "issuer_uscc", "serial", "version"],
+                name="certificates_serial_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.identifier
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.status == self.Status.REVOKED
+
+
+class DecisionDocument(BaseModel):
+    """The written decision on a closed case: approval, rejection or refusal to accept."""
+
+    class Kind(models.TextChoices):
+        APPROVED = "approved", _("Approval")  # 准予（行政许可决定书）
+        REJECTED = "rejected", _("Rejection")  # 不予许可决定书
+        REFUSED = "refused", _("Refusal to accept")  # 不予受理决定书
+
+    case = models.OneToOneField(
+        "cases.Case",
+        verbose_name=_("case"),
+        on_delete=models.PROTECT,
+        related_name="decision_document",
+    )
+    number = models.CharField(_("document number"), max_length=60, unique=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=100)
+    text = models.TextField(_("decision text"))
+    pdf = models.FileField(_("PDF"), upload_to="decisions/%Y/%m/", blank=True)
+    issued_at = models.DateTimeField(_("issued at"))
+    issued_by = models.ForeignKey(
+        "identity.User",
+        verbose_name=_("issued by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("decision document")
+        verbose_name_plural = _("decision documents")
+        ordering = ["-issued_at"]
+
+    def __str__(self) -> str:
+        return self.number

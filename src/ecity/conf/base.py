@@ -29,8 +29,11 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "oauth2_provider",
     "ecity.core",
+    "ecity.audit",
     "ecity.identity",
+    "ecity.sso",
     "ecity.catalogue",
     "ecity.notify",
     "ecity.certificates",
@@ -50,6 +53,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "ecity.core.middleware.SecurityHeadersMiddleware",
+    "ecity.identity.security.middleware.StaffIdleTimeoutMiddleware",
+    "ecity.identity.security.middleware.MfaEnrolmentMiddleware",
 ]
 
 ROOT_URLCONF = "ecity.conf.urls"
@@ -67,6 +72,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "ecity.core.context_processors.platform",
+                "ecity.notify.context_processors.unread_count",
             ],
         },
     },
@@ -95,11 +101,12 @@ PASSWORD_HASHERS = [
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
-        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "NAME": "ecity.identity.security.passwords.MinimumLengthValidator",
         "OPTIONS": {"min_length": 10},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "ecity.identity.security.passwords.CharacterClassValidator"},
 ]
 LOGIN_URL = "identity:login"
 LOGIN_REDIRECT_URL = "identity:profile"
@@ -158,6 +165,26 @@ def _email_settings(url: str) -> dict[str, object]:
 
 
 globals().update(_email_settings(env.EMAIL_URL))
+
+
+def _cache_settings(url: str) -> dict[str, object]:
+    """The shared cache (rate limits, API throttles): every web process must see the same one."""
+    parts = urlsplit(url)
+    if parts.scheme == "db":
+        return {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": parts.netloc or "ecity_cache",
+            "OPTIONS": {"MAX_ENTRIES": 100_000, "CULL_FREQUENCY": 4},
+        }
+    if parts.scheme in {"redis", "rediss"}:
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    if parts.scheme == "locmem":
+        # One process only (tests, a single-process development server).
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    raise ValueError(f"ECITY_CACHE_URL has an unknown scheme: {parts.scheme!r}")
+
+
+CACHES = {"default": {**_cache_settings(env.CACHE_URL), "KEY_PREFIX": "ecity"}}
 DEFAULT_FROM_EMAIL = env.DEFAULT_FROM_EMAIL
 
 REST_FRAMEWORK = {
@@ -174,6 +201,12 @@ REST_FRAMEWORK = {
         "rest_framework.filters.OrderingFilter",
     ],
     "EXCEPTION_HANDLER": "ecity.core.api.exception_handler",
+    # Answered with 429 and the envelope code "throttled"; counted in the shared cache.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {"anon": "120/min", "user": "600/min"},
     "DEFAULT_VERSIONING_CLASS": None,
 }
 SPECTACULAR_SETTINGS = {
@@ -206,3 +239,88 @@ ECITY_CITY_NAME = env.CITY_NAME
 ECITY_SITE_URL = env.SITE_URL
 ECITY_BROKER_URL = env.BROKER_URL
 ECITY_SMS_URL = env.SMS_URL
+ECITY_FIELD_KEYS = env.FIELD_KEYS
+ECITY_FIELD_KEYS_FILE = env.FIELD_KEYS_FILE
+
+# OpenID Connect provider for department applications (ecity.sso, part of the identity domain).
+# The signing key is not a setting: ecity.sso.keys reads ECITY_OIDC_PRIVATE_KEY or generates one
+# into the database on first use, and publishes current + previous keys in the JWKS.
+ECITY_OIDC_ISSUER = (env.OIDC_ISSUER or env.SITE_URL.rstrip("/") + "/o").rstrip("/")
+ECITY_OIDC_PRIVATE_KEY = env.OIDC_PRIVATE_KEY
+# ecity.sso refers to the (swappable) client model; migrations need the setting spelled out.
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+OAUTH2_PROVIDER = {
+    "OIDC_ENABLED": True,
+    "OIDC_ISS_ENDPOINT": ECITY_OIDC_ISSUER,
+    "OAUTH2_VALIDATOR_CLASS": "ecity.sso.oidc.EcityOAuth2Validator",
+    "SCOPES_BACKEND_CLASS": "ecity.sso.oidc.PolicyScopes",
+    "SCOPES": {
+        "openid": "Sign in with your ecity account",
+        "profile": "Real name and real-name verification level",
+        "phone": "Mobile phone number",
+        "id_number": "Resident ID number",
+        "enterprise": "The enterprise the user acts for",
+    },
+    "DEFAULT_SCOPES": ["openid"],
+    "PKCE_REQUIRED": True,
+    "AUTHORIZATION_CODE_EXPIRE_SECONDS": 60,
+    "ACCESS_TOKEN_EXPIRE_SECONDS": 10 * 60,
+    "ID_TOKEN_EXPIRE_SECONDS": 10 * 60,
+    "REFRESH_TOKEN_EXPIRE_SECONDS": 12 * 60 * 60,
+    "ROTATE_REFRESH_TOKEN": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    "REFRESH_TOKEN_GRACE_PERIOD_SECONDS": 0,
+    "OIDC_RESPONSE_TYPES_SUPPORTED": ["code"],
+    "OIDC_TOKEN_ENDPOINT_AUTH_METHODS_SUPPORTED": [
+        "client_secret_basic",
+        "client_secret_post",
+        "none",
+    ],
+    "OIDC_RP_INITIATED_LOGOUT_ENABLED": True,
+    "OIDC_RP_INITIATED_LOGOUT_ALWAYS_PROMPT": False,
+    "OIDC_RP_INITIATED_LOGOUT_STRICT_REDIRECT_URIS": True,
+    # ecity.sso.views.LogoutView revokes only the requesting application's tokens itself.
+    "OIDC_RP_INITIATED_LOGOUT_DELETE_TOKENS": False,
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https", "http"],
+}
+
+# --- Authentication hardening (ecity.identity.security; documented in docs/security.md) ---------
+# Reverse proxies in front of the web processes that append X-Forwarded-For (0: use REMOTE_ADDR).
+ECITY_PROXY_COUNT = env.PROXY_COUNT
+# Per account: this many consecutive failures (password or second factor) lock the account for
+# ECITY_LOCKOUT_BASE_SECONDS; each further lock doubles the time, up to ECITY_LOCKOUT_MAX_SECONDS.
+# A successful login resets both the failure count and the doubling.
+ECITY_LOCKOUT_THRESHOLD = 5
+ECITY_LOCKOUT_BASE_SECONDS = 15 * 60
+ECITY_LOCKOUT_MAX_SECONDS = 24 * 60 * 60
+# Per address: this many failures within the window block further attempts for the block time.
+ECITY_IP_FAILURE_LIMIT = 20
+ECITY_IP_FAILURE_WINDOW_SECONDS = 10 * 60
+ECITY_IP_BLOCK_SECONDS = 10 * 60
+# Requests per address and window (seconds) on public forms: (limit, window).
+ECITY_RATELIMIT_ENABLED = True
+ECITY_RATE_LIMITS = {
+    "login": (30, 60),
+    "mfa_verify": (20, 60),
+    "password_reset": (10, 60 * 60),
+    "register": (10, 60 * 60),
+}
+# Second factor: TOTP (RFC 6238, 30 s, 6 digits, SHA-1) mandatory for these staff roles.
+# (Auditors read everyone's audit trail, so they are included too.)
+ECITY_MFA_REQUIRED_ROLES = (
+    "approver",
+    "department_admin",
+    "supervisor",
+    "platform_admin",
+    "auditor",
+)
+ECITY_MFA_ISSUER = env.CITY_NAME + " ecity"
+# Seconds between the password step and the second factor (or forced enrolment).
+ECITY_MFA_PENDING_SECONDS = 5 * 60
+ECITY_MFA_ENROL_PENDING_SECONDS = 15 * 60
+# Staff sessions end after this much inactivity and at most this long after login, and their
+# cookie ends with the browser. Citizens keep SESSION_COOKIE_AGE (8 hours).
+ECITY_STAFF_IDLE_SECONDS = 30 * 60
+ECITY_STAFF_SESSION_MAX_SECONDS = 10 * 60 * 60
+# Uploaded BPMN processes: at most this many branches leave one parallel gateway.
+ECITY_MAX_PARALLEL_BRANCHES = 10

@@ -70,5 +70,11 @@ BIND = _str("ECITY_BIND", "127.0.0.1:8000")
 WEB_WORKERS = _int("ECITY_WEB_WORKERS", 2)
 BROKER_URL = _str("ECITY_BROKER_URL", "redis://127.0.0.1:6379/0")
 SMS_URL = _str("ECITY_SMS_URL", "console://")
+CACHE_URL = _str("ECITY_CACHE_URL", "db://ecity_cache")
+PROXY_COUNT = _int("ECITY_PROXY_COUNT", 0)
 FIELD_KEYS = _str("ECITY_FIELD_KEYS")
 FIELD_KEYS_FILE = _str("ECITY_FIELD_KEYS_FILE", str(DATA_DIR / "field_keys.json"))
+# OpenID Connect provider (ecity.sso): the ID-token signing key as PEM (otherwise generated into
+# the database on first use) and the issuer (otherwise ECITY_SITE_URL + "/o").
+OIDC_PRIVATE_KEY = _str("ECITY_OIDC_PRIVATE_KEY")
+OIDC_ISSUER = _str("ECITY_OIDC_ISSUER")

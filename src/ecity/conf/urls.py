@@ -6,26 +6,33 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from ecity.core import views as core_views
+from ecity.sso import views as sso_views
 
 api_patterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
     path("v1/identity/", include("ecity.identity.api.urls")),
+    path("v1/audit/", include("ecity.audit.api.urls")),
     path("v1/catalogue/", include("ecity.catalogue.api.urls")),
     path("v1/cases/", include("ecity.cases.api.urls")),
     path("v1/notifications/", include("ecity.notify.api.urls")),
     path("v1/certificates/", include("ecity.certificates.api.urls")),
+    path("v1/sso/", include("ecity.sso.api.urls")),
 ]
 
 urlpatterns = [
     path("api/", include(api_patterns)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", core_views.healthz, name="healthz"),
+    path("o/", include("ecity.sso.oidc_urls")),
+    path(".well-known/openid-configuration", sso_views.discovery, name="oidc-discovery-root"),
 ]
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
+    path("accounts/linked-apps/", include("ecity.sso.urls")),
     path("accounts/", include("ecity.identity.urls")),
+    path("audit/", include("ecity.audit.urls")),
     path("services/", include("ecity.catalogue.urls")),
     path("cases/", include("ecity.cases.urls")),
     path("notifications/", include("ecity.notify.urls")),

@@ -276,3 +276,7 @@ class StaffRoleAdmin(admin.ModelAdmin):
                 revoked += 1
         if revoked:
             messages.success(request, _("%(count)d roles revoked.") % {"count": revoked})
+
+
+# Lock-outs, second-factor devices and the admin site's login (authentication hardening).
+from ecity.identity.security import admin as _security_admin  # noqa: E402, F401

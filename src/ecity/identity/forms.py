@@ -9,9 +9,12 @@ from django.contrib.auth.forms import (
     PasswordResetForm,
     SetPasswordForm,
 )
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from ecity.core.ratelimit import client_ip
 from ecity.identity.models import AgentAuthorisation, User
+from ecity.identity.security import lockout
 
 LANGUAGE_CHOICES = [("zh-hans", "简体中文"), ("en", "English")]
 
@@ -28,6 +31,28 @@ class LoginForm(AuthenticationForm):
         "invalid_login": _("The login name or password is incorrect. Check both and try again."),
         "inactive": _("This account is disabled."),
     }
+
+    def clean(self) -> dict:
+        """Refuse blocked addresses and locked accounts before checking the password; count
+        each failure (``security.lockout``) and say so when it locks the account."""
+        username = self.cleaned_data.get("username")
+        password = self.cleaned_data.get("password")
+        if username is None or not password or self.request is None:
+            return super().clean()
+        gate = lockout.login_gate(login_name=username, ip=client_ip(self.request))
+        if gate.refused_until is not None:
+            raise ValidationError(gate.message, code=gate.reason)
+        try:
+            return super().clean()
+        except ValidationError:
+            locked_until = lockout.login_failure_record(
+                user=gate.user, ip=gate.ip, request=self.request
+            )
+            if locked_until is not None:
+                raise ValidationError(
+                    lockout.locked_message(locked_until), code="account_locked"
+                ) from None
+            raise
 
 
 class RegisterForm(forms.Form):
@@ -61,7 +86,10 @@ class RegisterForm(forms.Form):
     password1 = forms.CharField(
         label=_("Password"),
         strip=False,
-        help_text=_("At least 10 characters; not too common, not only digits."),
+        help_text=_(
+            "At least 10 characters with at least three of: lower-case letters, capital "
+            "letters, digits, other characters; not a common password."
+        ),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
     password2 = forms.CharField(

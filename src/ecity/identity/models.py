@@ -247,6 +247,7 @@ class StaffRole(BaseModel):
         DEPARTMENT_ADMIN = "department_admin", _("Department administrator")
         SUPERVISOR = "supervisor", _("Supervisor")
         PLATFORM_ADMIN = "platform_admin", _("Platform administrator")
+        AUDITOR = "auditor", _("Auditor")
 
     user = models.ForeignKey(
         User, verbose_name=_("account"), on_delete=models.CASCADE, related_name="staff_roles"
@@ -284,3 +285,26 @@ class StaffRole(BaseModel):
 MANAGER_ROLES = frozenset(
     {AgentAuthorisation.Role.LEGAL_REPRESENTATIVE, AgentAuthorisation.Role.ADMINISTRATOR}
 )
+
+
+# Second factor, recovery codes and lock-out state (authentication hardening).
+from ecity.identity.security.models import (  # noqa: E402
+    AccountLockout,
+    LoginFailure,
+    MfaDevice,
+    RecoveryCode,
+)
+
+__all__ = [
+    "MANAGER_ROLES",
+    "AccountLockout",
+    "AgentAuthorisation",
+    "Department",
+    "LegalEntity",
+    "LoginFailure",
+    "MfaDevice",
+    "RecoveryCode",
+    "Region",
+    "StaffRole",
+    "User",
+]

@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ecity.audit.services import audit_record
 from ecity.core.errors import PermissionDenied, ValidationFailed
 from ecity.core.validators import (
     normalise_id_number,
@@ -86,6 +87,7 @@ def citizen_register(
     try:
         with transaction.atomic():
             user.save()
+            audit_record(actor=user, action="account.registered", obj=user, subject=user)
     except IntegrityError as exc:
         raise checks.unique_violation(exc) from exc
     logger.info("citizen registered: user=%s", user.public_id)
@@ -134,6 +136,13 @@ def profile_update(
     try:
         with transaction.atomic():
             user.save(update_fields=list(changes))
+            audit_record(
+                actor=user,
+                action="personal_data.write",
+                obj=user,
+                subject=user,
+                fields=list(changes),
+            )
     except IntegrityError as exc:
         raise checks.unique_violation(exc) from exc
     return user
@@ -295,6 +304,14 @@ def agent_grant(
             "is_active": True,
         },
     )
+    audit_record(
+        actor=actor,
+        action="agent.granted",
+        obj=authorisation,
+        subject=user,
+        acting_for=legal_entity,
+        data={"role": role},
+    )
     logger.info(
         "agent granted: entity=%s user=%s role=%s by=%s",
         legal_entity.public_id,
@@ -340,6 +357,14 @@ def agent_revoke(*, actor: User, authorisation: AgentAuthorisation) -> AgentAuth
             )
     authorisation.is_active = False
     authorisation.save(update_fields=["is_active", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="agent.revoked",
+        obj=authorisation,
+        subject=authorisation.user,
+        acting_for=entity,
+        data={"role": authorisation.role},
+    )
     logger.info("agent revoked: authorisation=%s by=%s", authorisation.public_id, actor.public_id)
     return authorisation
 
@@ -350,7 +375,8 @@ _ADMIN_SITE_ROLES = {StaffRole.Role.DEPARTMENT_ADMIN, StaffRole.Role.PLATFORM_AD
 
 
 def _check_staff_permission(*, actor: User, role: str, department: Department | None) -> None:
-    if role == StaffRole.Role.PLATFORM_ADMIN or department is None:
+    # Auditors see the whole audit trail: only a platform administrator appoints them.
+    if role in {StaffRole.Role.PLATFORM_ADMIN, StaffRole.Role.AUDITOR} or department is None:
         if not selectors.is_platform_admin(user=actor):
             raise PermissionDenied(_("Only a platform administrator can do this."))
         return
@@ -409,6 +435,13 @@ def staff_role_grant(
     if role == StaffRole.Role.PLATFORM_ADMIN:
         user.is_superuser = True
     _sync_staff_flags(user)
+    audit_record(
+        actor=actor,
+        action="role.granted",
+        obj=staff_role,
+        subject=user,
+        data={"role": role, "department": department.code if department else ""},
+    )
     logger.info(
         "staff role granted: user=%s role=%s department=%s by=%s",
         user.public_id,
@@ -441,6 +474,16 @@ def staff_role_revoke(*, actor: User, staff_role: StaffRole) -> StaffRole:
     staff_role.is_active = False
     staff_role.save(update_fields=["is_active", "updated_at"])
     _sync_staff_flags(user)
+    audit_record(
+        actor=actor,
+        action="role.revoked",
+        obj=staff_role,
+        subject=user,
+        data={
+            "role": staff_role.role,
+            "department": staff_role.department.code if staff_role.department else "",
+        },
+    )
     logger.info("staff role revoked: role=%s by=%s", staff_role.public_id, actor.public_id)
     return staff_role
 

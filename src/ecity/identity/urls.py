@@ -3,11 +3,22 @@
 from django.urls import path
 
 from ecity.identity import views
+from ecity.identity.security import views as security_views
 
 app_name = "identity"
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
+    path("login/verify/", security_views.login_verify, name="login_verify"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
+    path("mfa/", security_views.mfa_manage, name="mfa_manage"),
+    path("mfa/setup/", security_views.mfa_setup, name="mfa_setup"),
+    path("mfa/recovery-codes/", security_views.mfa_recovery_codes, name="mfa_recovery_codes"),
+    path(
+        "mfa/recovery-codes/regenerate/",
+        security_views.mfa_recovery_regenerate,
+        name="mfa_recovery_regenerate",
+    ),
+    path("mfa/disable/", security_views.mfa_disable, name="mfa_disable"),
     path("register/", views.register, name="register"),
     path("profile/", views.profile, name="profile"),
     path("profile/edit/", views.profile_edit, name="profile_edit"),

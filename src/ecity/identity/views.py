@@ -9,14 +9,17 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ecity.core.errors import ApplicationError, NotFound
 from ecity.core.forms import add_application_error
+from ecity.core.ratelimit import ratelimit, setting_rate
 from ecity.identity import forms, selectors, services
 from ecity.identity.models import AgentAuthorisation, LegalEntity
+from ecity.identity.security import flow
 
 
 def _safe_next(request: HttpRequest, fallback: str) -> str:
@@ -29,16 +32,35 @@ def _safe_next(request: HttpRequest, fallback: str) -> str:
     return fallback
 
 
+_login_limit, _login_window = setting_rate("login")
+_reset_limit, _reset_window = setting_rate("password_reset")
+_register_limit, _register_window = setting_rate("register")
+
+
+@method_decorator(
+    ratelimit(key="ip", limit=_login_limit, window=_login_window, scope="login"), name="dispatch"
+)
 class LoginView(auth_views.LoginView):
+    """Password step. The form refuses locked accounts and blocked addresses and counts failures
+    (``security.lockout``); a correct password leads on to the second factor when the account
+    has or needs one (``security.flow``), and only then is the session logged in."""
+
     template_name = "identity/login.html"
     authentication_form = forms.LoginForm
     redirect_authenticated_user = True
+
+    def form_valid(self, form: forms.LoginForm) -> HttpResponse:  # type: ignore[override]
+        return flow.after_password(self.request, form.get_user(), next_url=self.get_success_url())
 
 
 class LogoutView(auth_views.LogoutView):
     """POST only (Django refuses GET), so that a link or image cannot log anyone out."""
 
 
+@method_decorator(
+    ratelimit(key="ip", limit=_reset_limit, window=_reset_window, scope="password_reset"),
+    name="dispatch",
+)
 class PasswordResetView(auth_views.PasswordResetView):
     template_name = "identity/password_reset_form.html"
     form_class = forms.ResetRequestForm
@@ -76,6 +98,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         return response
 
 
+@ratelimit(key="ip", limit=_register_limit, window=_register_window, scope="register")
 def register(request: HttpRequest) -> HttpResponse:
     """Citizen registration; afterwards the new citizen logs in with the chosen password."""
     if request.user.is_authenticated:

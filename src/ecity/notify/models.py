@@ -1,1 +1,207 @@
-"""Notification outbox, channels and preferences (written by the notify helper)."""
+"""Notification outbox (主动告知), per-channel preferences and the delivery log.
+
+A state change writes its notifications here in its own transaction (the outbox); the
+``notify.deliver`` job sends them later, at least once, with retries and backoff. Subject and body
+are rendered when the row is written, in the recipient's language, so what is sent is fixed.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from ecity.core.models import BaseModel
+
+
+class Channel(models.TextChoices):
+    IN_APP = "in_app", _("In-app message")
+    EMAIL = "email", _("E-mail")
+    SMS = "sms", _("Text message (SMS)")
+
+
+class Event(models.TextChoices):
+    CASE_SUBMITTED = "case_submitted", _("Application submitted")
+    CASE_ACCEPTED = "case_accepted", _("Application accepted")
+    CASE_REFUSED = "case_refused", _("Application not accepted")
+    CORRECTION_REQUESTED = "correction_requested", _("Correction requested")
+    CASE_CORRECTED = "case_corrected", _("Corrections received")
+    CASE_APPROVED = "case_approved", _("Application approved")
+    CASE_REJECTED = "case_rejected", _("Application not approved")
+    CERTIFICATE_ISSUED = "certificate_issued", _("Certificate issued")
+    CASE_URGED = "case_urged", _("Case urged (staff)")
+    RATING_LOW = "rating_low", _("Low service rating (supervisors)")
+
+
+class EventGroup(models.TextChoices):
+    """Events are switched on and off by group; ``all`` covers every group of a channel."""
+
+    ALL = "all", _("All notifications")
+    PROGRESS = "progress", _("Progress of my applications")
+    ACTION_REQUIRED = "action_required", _("Something I need to do")
+    RESULT = "result", _("Results and certificates")
+    STAFF = "staff", _("Staff work: urging and low ratings")
+
+
+EVENT_GROUPS: dict[str, str] = {
+    Event.CASE_SUBMITTED: EventGroup.PROGRESS,
+    Event.CASE_ACCEPTED: EventGroup.PROGRESS,
+    Event.CASE_CORRECTED: EventGroup.PROGRESS,
+    Event.CORRECTION_REQUESTED: EventGroup.ACTION_REQUIRED,
+    Event.CASE_REFUSED: EventGroup.RESULT,
+    Event.CASE_APPROVED: EventGroup.RESULT,
+    Event.CASE_REJECTED: EventGroup.RESULT,
+    Event.CERTIFICATE_ISSUED: EventGroup.RESULT,
+    Event.CASE_URGED: EventGroup.STAFF,
+    Event.RATING_LOW: EventGroup.STAFF,
+}
+
+
+class Notification(BaseModel):
+    """One message to one recipient over one channel: an outbox row until it is sent.
+
+    In-app rows are ``sent`` as soon as they are written (the inbox is the delivery); e-mail and
+    SMS rows wait in ``pending`` for the delivery job, which claims them (``sending``) and marks
+    them ``sent``, or reschedules them with backoff, or gives up (``failed``).
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting to be sent")
+        SENDING = "sending", _("Being sent")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed (gave up)")
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        help_text=_("Empty for an applicant without an account (e-mail or SMS only)."),
+    )
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
+    event = models.CharField(_("event"), max_length=40, choices=Event.choices)
+    case = models.ForeignKey(
+        "cases.Case",
+        verbose_name=_("case"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="notifications",
+    )
+    case_number = models.CharField(_("case number"), max_length=40, blank=True)
+    language = models.CharField(_("language"), max_length=10, default="zh-hans")
+    subject = models.CharField(_("subject"), max_length=300, blank=True)
+    body = models.TextField(_("text"))
+    link_path = models.CharField(
+        _("link"), max_length=300, blank=True, help_text=_("Path of the page the message is about.")
+    )
+    to_address = models.CharField(
+        _("address"), max_length=254, blank=True, help_text=_("E-mail address or mobile number.")
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    claim_token = models.CharField(_("claim token"), max_length=32, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    is_read = models.BooleanField(_("read"), default=False)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    idempotency_key = models.CharField(_("idempotency key"), max_length=200)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["idempotency_key", "channel"], name="notify_notification_unique_key"
+            ),
+            models.CheckConstraint(
+                condition=Q(channel="in_app", recipient__isnull=False) | ~Q(channel="in_app"),
+                name="notify_notification_in_app_has_recipient",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="notify_due_idx"),
+            models.Index(fields=["recipient", "channel", "is_read"], name="notify_inbox_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_event_display()} · {self.get_channel_display()} · {self.case_number}"
+
+
+class NotificationPreference(BaseModel):
+    """A user's choice for one channel and one event group (or ``all`` groups).
+
+    Without a row the default applies: e-mail on when the account has an e-mail address, SMS on
+    when it has a mobile number. In-app messages cannot be switched off and are never stored here.
+    A group row wins over the channel's ``all`` row.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account"),
+        on_delete=models.CASCADE,
+        related_name="notification_preferences",
+    )
+    channel = models.CharField(
+        _("channel"),
+        max_length=16,
+        choices=[
+            (Channel.EMAIL.value, Channel.EMAIL.label),
+            (Channel.SMS.value, Channel.SMS.label),
+        ],
+    )
+    event_group = models.CharField(
+        _("notifications"), max_length=20, choices=EventGroup.choices, default=EventGroup.ALL
+    )
+    is_enabled = models.BooleanField(_("enabled"), default=True)
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+        ordering = ["user", "channel", "event_group"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "channel", "event_group"], name="notify_preference_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        state = _("on") if self.is_enabled else _("off")
+        group = self.get_event_group_display()
+        return f"{self.user} · {self.get_channel_display()} · {group}: {state}"
+
+
+class DeliveryAttempt(models.Model):
+    """One try to send a notification: the delivery log shown in the admin."""
+
+    class Outcome(models.TextChoices):
+        SENT = "sent", _("Sent")
+        RETRY = "retry", _("Failed, will retry")
+        FAILED = "failed", _("Failed, gave up")
+
+    notification = models.ForeignKey(
+        Notification,
+        verbose_name=_("notification"),
+        on_delete=models.CASCADE,
+        related_name="delivery_attempts",
+    )
+    attempted_at = models.DateTimeField(_("attempted at"))
+    outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices)
+    error = models.TextField(_("error"), blank=True)
+    duration_ms = models.PositiveIntegerField(_("duration (ms)"), default=0)
+
+    class Meta:
+        verbose_name = _("delivery attempt")
+        verbose_name_plural = _("delivery attempts")
+        ordering = ["attempted_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.attempted_at:%Y-%m-%d %H:%M:%S} {self.get_outcome_display()}"

@@ -1,4 +1,59 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
 app_name = "cases-api"
 urlpatterns: list = []
+
+# workbench (staff) and supervision
+from ecity.cases.api import workbench as workbench_api  # noqa: E402
+
+urlpatterns += [
+    path("workbench/queues/<slug:name>/", workbench_api.QueueApi.as_view(), name="workbench-queue"),
+    path(
+        "workbench/cases/<str:number>/",
+        workbench_api.StaffCaseApi.as_view(),
+        name="workbench-case",
+    ),
+    *[
+        path(
+            f"workbench/tasks/<uuid:public_id>/{action}/",
+            workbench_api.TaskActionApi.as_view(action=action),
+            name=f"workbench-task-{action}",
+        )
+        for action in ("claim", "release", "complete")
+    ],
+    *[
+        path(
+            f"workbench/cases/<str:number>/{action}/",
+            workbench_api.CaseActionApi.as_view(action=action),
+            name=f"workbench-case-{action}",
+        )
+        for action in ("accept", "refuse", "correction", "decide", "extension", "copy", "urge")
+    ],
+    path(
+        "supervision/cases/",
+        workbench_api.SupervisionCasesApi.as_view(),
+        name="supervision-cases",
+    ),
+    path(
+        "supervision/performance/",
+        workbench_api.SupervisionPerformanceApi.as_view(),
+        name="supervision-performance",
+    ),
+]
+
+# submission (applicant and public API)
+from ecity.cases.api import submission as submission_api  # noqa: E402
+
+urlpatterns += [
+    path("applications/", submission_api.ApplicationSubmitApi.as_view(), name="application-submit"),
+    path("my/", submission_api.MyCaseListApi.as_view(), name="my-case-list"),
+    path("my/<str:number>/", submission_api.MyCaseDetailApi.as_view(), name="my-case-detail"),
+    path(
+        "my/<str:number>/correction/",
+        submission_api.MyCaseCorrectionApi.as_view(),
+        name="my-case-correction",
+    ),
+    path("my/<str:number>/rating/", submission_api.MyCaseRatingApi.as_view(), name="my-case-rating"),
+    path("lookup/", submission_api.CaseLookupApi.as_view(), name="case-lookup"),
+    path("results/", submission_api.ResultListApi.as_view(), name="result-list"),
+]

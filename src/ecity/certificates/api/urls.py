@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from ecity.certificates.api import views
 
 app_name = "certificates-api"
-urlpatterns: list = []
+urlpatterns = [
+    path("verify/", views.CertificateVerifyApi.as_view(), name="verify"),
+    path("<str:identifier>/revoke/", views.CertificateRevokeApi.as_view(), name="revoke"),
+]

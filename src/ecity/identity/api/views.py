@@ -6,6 +6,7 @@ become the ecity envelope through ``ecity.core.api.exception_handler``.
 
 from __future__ import annotations
 
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
@@ -15,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ecity.core.errors import NotFound, PermissionDenied
+from ecity.core.ratelimit import ratelimit, setting_rate
 from ecity.identity import selectors, services
 from ecity.identity.api.serializers import (
     ActingIdentityOutput,
@@ -252,17 +254,20 @@ class ActingIdentityApi(APIView):
         return Response(ActingIdentityOutput(identity, context={"current": identity}).data)
 
 
+_register_limit, _register_window = setting_rate("register")
+
+
 @extend_schema(
     tags=["account"],
     summary="Register a citizen account",
     request=RegistrationInput,
-    responses={201: MeOutput, 400: ENVELOPE},
+    responses={201: MeOutput, 400: ENVELOPE, 429: ENVELOPE},
     examples=[
         OpenApiExample(
             "Registration",
             value={
                 "username": "zhangsan",
-                "password": "a-long-pass-phrase",
+                "password": "a-Long-pass-phrase",
                 "real_name": "张三",
                 "id_number": "11010519900517002X",
                 "phone": "13800000001",
@@ -272,6 +277,11 @@ class ActingIdentityApi(APIView):
         ),
         ERROR_EXAMPLE,
     ],
+)
+@method_decorator(
+    # The same counter as the registration page: one budget per address.
+    ratelimit(key="ip", limit=_register_limit, window=_register_window, scope="register"),
+    name="post",
 )
 class RegistrationApi(APIView):
     permission_classes = [permissions.AllowAny]

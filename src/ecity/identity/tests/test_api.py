@@ -149,7 +149,7 @@ def test_registration_creates_account(api_client):
         f"{BASE}/registrations/",
         {
             "username": "zhaoliu",
-            "password": "a-long-pass-phrase",
+            "password": "a-Long-pass-phrase",
             "real_name": "赵六",
             "id_number": id_number_for(701),
             "phone": "13900000701",
@@ -161,7 +161,7 @@ def test_registration_creates_account(api_client):
     assert response.status_code == 201
     assert response.json()["username"] == "zhaoliu"
     assert "password" not in response.json()
-    assert User.objects.get(username="zhaoliu").check_password("a-long-pass-phrase")
+    assert User.objects.get(username="zhaoliu").check_password("a-Long-pass-phrase")
 
 
 def test_registration_bad_input_answers_field_level_envelope(api_client, citizen):

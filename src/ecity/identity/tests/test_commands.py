@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_creates_admin_from_environment(monkeypatch):
-    monkeypatch.setenv("ECITY_ADMIN_PASSWORD", "a-long-pass-phrase")
+    monkeypatch.setenv("ECITY_ADMIN_PASSWORD", "a-Long-pass-phrase")
     out = io.StringIO()
 
     call_command(
@@ -26,7 +26,7 @@ def test_creates_admin_from_environment(monkeypatch):
     user = User.objects.get(username="ops")
     assert user.is_staff and user.is_superuser
     assert user.email == "ops@example.cn"
-    assert user.check_password("a-long-pass-phrase")
+    assert user.check_password("a-Long-pass-phrase")
     assert selectors.is_platform_admin(user=user)
     assert "created" in out.getvalue()
 
@@ -34,17 +34,17 @@ def test_creates_admin_from_environment(monkeypatch):
 def test_prompts_twice_on_a_terminal(monkeypatch):
     monkeypatch.delenv("ECITY_ADMIN_PASSWORD", raising=False)
     monkeypatch.setattr(command, "_stdin_is_terminal", lambda: True)
-    answers = iter(["a-long-pass-phrase", "a-long-pass-phrase"])
+    answers = iter(["a-Long-pass-phrase", "a-Long-pass-phrase"])
     monkeypatch.setattr(command.getpass, "getpass", lambda prompt: next(answers))
 
     call_command("create_platform_admin", "--username", "ops", stdout=io.StringIO())
 
-    assert User.objects.get(username="ops").check_password("a-long-pass-phrase")
+    assert User.objects.get(username="ops").check_password("a-Long-pass-phrase")
 
 
 def test_refuses_existing_username(monkeypatch):
     UserFactory(username="ops")
-    monkeypatch.setenv("ECITY_ADMIN_PASSWORD", "a-long-pass-phrase")
+    monkeypatch.setenv("ECITY_ADMIN_PASSWORD", "a-Long-pass-phrase")
 
     with pytest.raises(CommandError, match="username"):
         call_command("create_platform_admin", "--username", "ops")

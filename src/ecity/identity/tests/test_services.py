@@ -30,7 +30,7 @@ def _english():
 
 GOOD = {
     "username": "wangwu",
-    "password": "a-long-pass-phrase",
+    "password": "a-Long-pass-phrase",
     "real_name": "王五",
     "id_number": id_number_for(501),
     "phone": "13900000501",
@@ -416,7 +416,7 @@ def test_last_platform_admin_cannot_be_revoked(platform_admin):
 
 def test_platform_admin_create_makes_superuser_with_role():
     user = services.platform_admin_create(
-        username="ops", email="ops@example.cn", password="a-long-pass-phrase"
+        username="ops", email="ops@example.cn", password="a-Long-pass-phrase"
     )
 
     assert user.is_staff and user.is_superuser

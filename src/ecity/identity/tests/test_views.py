@@ -21,8 +21,8 @@ REGISTRATION = {
     "id_number": id_number_for(601),
     "phone": "13900000601",
     "email": "lisi@example.cn",
-    "password1": "a-long-pass-phrase",
-    "password2": "a-long-pass-phrase",
+    "password1": "a-Long-pass-phrase",
+    "password2": "a-Long-pass-phrase",
 }
 
 
@@ -35,7 +35,7 @@ def test_register_login_profile_switch_logout_journey(client, enterprise_b):
 
     # Log in with the phone number.
     response = client.post(
-        reverse("identity:login"), {"username": "13900000601", "password": "a-long-pass-phrase"}
+        reverse("identity:login"), {"username": "13900000601", "password": "a-Long-pass-phrase"}
     )
     assert response.status_code == 302
     assert response["Location"] == reverse("identity:profile")
@@ -196,12 +196,12 @@ def test_password_reset_mail_link_sets_new_password(client, citizen):
     set_url = form_page.redirect_chain[-1][0]
     done = client.post(
         set_url,
-        {"new_password1": "brand-new-pass-phrase", "new_password2": "brand-new-pass-phrase"},
+        {"new_password1": "brand-New-pass-phrase", "new_password2": "brand-New-pass-phrase"},
     )
 
     citizen.refresh_from_db()
     assert done["Location"] == reverse("identity:password_reset_complete")
-    assert citizen.check_password("brand-new-pass-phrase")
+    assert citizen.check_password("brand-New-pass-phrase")
 
 
 def test_password_reset_mail_is_translated(client, citizen):
@@ -225,14 +225,14 @@ def test_password_change(client, citizen):
         reverse("identity:password_change"),
         {
             "old_password": PASSWORD,
-            "new_password1": "another-long-phrase",
-            "new_password2": "another-long-phrase",
+            "new_password1": "another-Long-phrase",
+            "new_password2": "another-Long-phrase",
         },
     )
 
     citizen.refresh_from_db()
     assert response["Location"] == reverse("identity:profile")
-    assert citizen.check_password("another-long-phrase")
+    assert citizen.check_password("another-Long-phrase")
 
 
 def test_enterprise_pages_are_limited_to_own_enterprises(

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from ecity.certificates.demo import demo_certificate_types
 from ecity.portal.services import demo_city_load
 
 
@@ -27,6 +28,7 @@ class Command(BaseCommand):
         if result.skipped:
             self.stdout.write("The database already holds city data: demo city not loaded.")
             return
+        demo_certificate_types()
         created = ", ".join(
             f"{label} {getattr(result, name)}"
             for name, label in [

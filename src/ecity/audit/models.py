@@ -1,0 +1,143 @@
+"""The audit trail: append-only entries chained by SHA-256, the chain head and anchors.
+
+Rows are written only by ``ecity.audit.services`` and never changed or deleted afterwards:
+
+* ``save()`` refuses to update an existing row, ``delete()`` raises, and the default manager's
+  ``update()``/``delete()`` raise (``AuditLogImmutable``);
+* the admin has no add, change or delete permission;
+* on PostgreSQL a trigger (migration 0002) refuses UPDATE and DELETE. The one UPDATE it lets
+  through is the one Django issues when an account is deleted: ``actor_id``/``subject_id`` set to
+  NULL with every other column unchanged. The snapshots (``actor_username``, ``actor_public_id``
+  …) stay, and only they are covered by the hash (see ``ecity.audit.chain``).
+"""
+
+from __future__ import annotations
+
+from typing import Any, NoReturn
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+GENESIS_HASH = "0" * 64
+
+
+class AuditLogImmutable(Exception):
+    """Raised on any attempt to change or delete audit rows through the ORM."""
+
+
+class _AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs: Any) -> NoReturn:
+        raise AuditLogImmutable("audit rows cannot be updated")
+
+    def delete(self) -> NoReturn:
+        raise AuditLogImmutable("audit rows cannot be deleted")
+
+
+class _AppendOnlyModel(models.Model):
+    objects = _AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AuditLogImmutable(f"{self._meta.label} rows cannot be updated")
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise AuditLogImmutable(f"{self._meta.label} rows cannot be deleted")
+
+
+class AuditEntry(_AppendOnlyModel):
+    """One audited event: who (acting for whom) did what to which object and whose data, when,
+    from where and why."""
+
+    sequence = models.BigIntegerField(_("sequence"), unique=True, editable=False)
+    occurred_at = models.DateTimeField(_("occurred at"), editable=False)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    actor_public_id = models.CharField(_("actor public ID"), max_length=36, blank=True)
+    actor_username = models.CharField(_("actor username"), max_length=150, blank=True)
+    actor_display = models.CharField(_("actor name"), max_length=200, blank=True)
+    actor_department = models.CharField(_("actor department"), max_length=300, blank=True)
+    acting_for_uscc = models.CharField(_("acting for (USCC)"), max_length=18, blank=True)
+    acting_for_name = models.CharField(_("acting for"), max_length=200, blank=True)
+    action = models.CharField(_("action"), max_length=64, db_index=True)
+    object_type = models.CharField(_("object type"), max_length=100, blank=True)
+    object_id = models.CharField(_("object ID"), max_length=64, blank=True)
+    object_repr = models.CharField(_("object"), max_length=200, blank=True)
+    subject = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("data subject"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    subject_public_id = models.CharField(_("data subject public ID"), max_length=36, blank=True)
+    subject_username = models.CharField(_("data subject username"), max_length=150, blank=True)
+    fields = models.JSONField(_("fields"), default=list, blank=True)
+    reason = models.CharField(_("reason"), max_length=1000, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.CharField(_("user agent"), max_length=300, blank=True)
+    request_id = models.CharField(_("request ID"), max_length=64, blank=True)
+    data = models.JSONField(_("details"), default=dict, blank=True)
+    prev_hash = models.CharField(_("previous hash"), max_length=64, editable=False)
+    entry_hash = models.CharField(_("entry hash"), max_length=64, editable=False)
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
+        ordering = ["-sequence"]
+        default_permissions = ("view",)
+        indexes = [
+            models.Index(fields=["subject", "occurred_at"], name="audit_subject_time_idx"),
+            models.Index(fields=["actor", "occurred_at"], name="audit_actor_time_idx"),
+            models.Index(fields=["occurred_at"], name="audit_time_idx"),
+            models.Index(fields=["object_type", "object_id"], name="audit_object_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.sequence} {self.action}"
+
+
+class AuditChainHead(models.Model):
+    """The single row (id=1) holding the last sequence and hash; writers lock it to append."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    last_sequence = models.BigIntegerField(_("last sequence"), default=0)
+    last_hash = models.CharField(_("last hash"), max_length=64, default=GENESIS_HASH)
+
+    class Meta:
+        verbose_name = _("audit chain head")
+        verbose_name_plural = _("audit chain head")
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return f"#{self.last_sequence} {self.last_hash[:12]}"
+
+
+class AuditAnchor(_AppendOnlyModel):
+    """The chain head recorded at a point in time (and written to the log), so that rewriting
+    the chain from an earlier entry onwards is detected even if every later hash is recomputed."""
+
+    sequence = models.BigIntegerField(_("sequence"), unique=True)
+    entry_hash = models.CharField(_("entry hash"), max_length=64)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("audit anchor")
+        verbose_name_plural = _("audit anchors")
+        ordering = ["-sequence"]
+        default_permissions = ("view",)
+
+    def __str__(self) -> str:
+        return f"#{self.sequence} {self.entry_hash[:12]}"

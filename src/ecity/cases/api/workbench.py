@@ -1,0 +1,435 @@
+"""Workbench and supervision API: staff queues, the staff case view and every staff action.
+
+Thin views over ``ecity.cases.services`` and ``ecity.cases.selectors``. Errors use the ecity
+envelope: 400 field errors, 403 without the role, 404 for cases the caller may not see, 409 when
+someone else handled the task first (send the task's ``expected_version``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
+from rest_framework import permissions, serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from ecity.cases import selectors, services
+from ecity.cases.deadlines import is_past_statutory
+from ecity.cases.models import Case, CaseTask
+from ecity.core.api import Pagination
+from ecity.core.errors import PermissionDenied, ValidationFailed
+from ecity.identity.masking import mask_id_number
+from ecity.identity.models import Department
+from ecity.identity.selectors import is_staff_member
+
+ENVELOPE = {
+    "type": "object",
+    "properties": {
+        "code": {"type": "string"},
+        "message": {"type": "string"},
+        "fields": {
+            "type": "object",
+            "additionalProperties": {"type": "array", "items": {"type": "string"}},
+        },
+    },
+}
+CONFLICT_EXAMPLE = OpenApiExample(
+    "Handled by someone else",
+    value={
+        "code": "conflict",
+        "message": "Someone else has already handled this task. Reload and try again.",
+        "fields": {},
+    },
+    response_only=True,
+    status_codes=["409"],
+)
+ERRORS = {400: ENVELOPE, 403: ENVELOPE, 404: ENVELOPE, 409: ENVELOPE}
+
+
+class IsStaff(permissions.BasePermission):
+    def has_permission(self, request: Request, view: Any) -> bool:
+        if not request.user.is_authenticated:
+            return False
+        if not is_staff_member(user=request.user):
+            raise PermissionDenied(_staff_only())
+        return True
+
+
+def _staff_only() -> str:
+    return _("Only staff can use the workbench.")
+
+
+# --- output ------------------------------------------------------------------------------
+
+
+class DepartmentRef(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField(source="name_zh")
+
+
+class TaskOutput(serializers.Serializer):
+    id = serializers.UUIDField(source="public_id")
+    case_number = serializers.CharField(source="case.number")
+    name = serializers.CharField()
+    kind = serializers.CharField()
+    department = DepartmentRef()
+    role = serializers.CharField()
+    status = serializers.CharField()
+    claimed_by = serializers.CharField(source="claimed_by.username", default=None)
+    completed_at = serializers.DateTimeField(allow_null=True)
+    outcome = serializers.CharField()
+    opinion = serializers.CharField()
+    version = serializers.IntegerField(source="lock_version")
+
+
+class CaseRowOutput(serializers.Serializer):
+    number = serializers.CharField()
+    service = serializers.CharField(source="service_version.name_zh")
+    department = DepartmentRef()
+    applicant_name = serializers.CharField()
+    applicant_id = serializers.SerializerMethodField()
+    status = serializers.CharField()
+    submitted_at = serializers.DateTimeField()
+    acceptance_due_on = serializers.DateField(allow_null=True)
+    committed_due_on = serializers.DateField(allow_null=True)
+    statutory_due_on = serializers.DateField(allow_null=True)
+    deadline_state = serializers.CharField()
+    is_past_statutory = serializers.SerializerMethodField()
+    version = serializers.IntegerField(source="lock_version")
+
+    def get_applicant_id(self, case: Case) -> str:
+        return mask_id_number(case.applicant_identifier)
+
+    def get_is_past_statutory(self, case: Case) -> bool:
+        return is_past_statutory(case)
+
+
+class QueueCaseOutput(CaseRowOutput):
+    open_tasks = TaskOutput(many=True)
+
+
+class QueueTaskOutput(TaskOutput):
+    case = CaseRowOutput()
+
+
+class EventOutput(serializers.Serializer):
+    action = serializers.CharField()
+    actor = serializers.CharField(source="actor.username", default=None)
+    department = serializers.CharField(source="department.code", default=None)
+    task = serializers.UUIDField(source="task.public_id", default=None)
+    note = serializers.CharField()
+    data = serializers.JSONField()
+    is_public = serializers.BooleanField()
+    created_at = serializers.DateTimeField()
+
+
+class StaffCaseOutput(CaseRowOutput):
+    form_data = serializers.JSONField()
+    accepted_at = serializers.DateTimeField(allow_null=True)
+    decided_at = serializers.DateTimeField(allow_null=True)
+    decision_text = serializers.CharField()
+    suspended_working_days = serializers.IntegerField()
+    extension_working_days = serializers.IntegerField()
+    is_read_only = serializers.SerializerMethodField()
+    actionable_tasks = serializers.SerializerMethodField()
+    tasks = serializers.SerializerMethodField()
+    opinions = serializers.SerializerMethodField()
+    copied_departments = serializers.SerializerMethodField()
+    timeline = serializers.SerializerMethodField()
+
+    def _view(self) -> Any:
+        return self.context["view_"]
+
+    def get_is_read_only(self, case: Case) -> bool:
+        return bool(self._view().is_read_only)
+
+    def get_actionable_tasks(self, case: Case) -> list:
+        return [str(t.public_id) for t in self._view().actionable_tasks]
+
+    def get_tasks(self, case: Case) -> list:
+        tasks = case.tasks.select_related("department", "claimed_by", "case")
+        return list(TaskOutput(tasks, many=True).data)
+
+    def get_opinions(self, case: Case) -> list:
+        return list(
+            TaskOutput(selectors.case_opinions(case=case).select_related("case"), many=True).data
+        )
+
+    def get_copied_departments(self, case: Case) -> list:
+        return [c.department.code for c in case.copies.select_related("department")]
+
+    def get_timeline(self, case: Case) -> list:
+        return list(EventOutput(selectors.case_timeline(case=case), many=True).data)
+
+
+# --- input ---------------------------------------------------------------------------------
+
+
+class VersionInput(serializers.Serializer):
+    expected_version = serializers.IntegerField(min_value=0, required=False)
+
+
+class CompleteInput(VersionInput):
+    outcome = serializers.ChoiceField(choices=["approve", "reject"])
+    opinion = serializers.CharField(required=False, allow_blank=True, max_length=4000)
+
+
+class AcceptInput(VersionInput):
+    note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+
+
+class RefuseInput(VersionInput):
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=4000)
+
+
+class CorrectionItem(serializers.Serializer):
+    field = serializers.CharField(required=False, max_length=100)
+    material = serializers.CharField(required=False, max_length=100)
+    message = serializers.CharField(max_length=2000)
+
+
+class CorrectionInput(VersionInput):
+    task = serializers.UUIDField(required=False, allow_null=True)
+    items = CorrectionItem(many=True, required=False)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=4000)
+
+
+class DecideInput(VersionInput):
+    task = serializers.UUIDField()
+    outcome = serializers.ChoiceField(choices=["approve", "reject"])
+    decision_text = serializers.CharField(required=False, allow_blank=True, max_length=4000)
+
+
+class ExtensionInput(serializers.Serializer):
+    working_days = serializers.IntegerField()
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=4000)
+
+
+class CopyInput(serializers.Serializer):
+    departments = serializers.ListField(child=serializers.CharField(max_length=32), min_length=1)
+
+
+class UrgeInput(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+
+
+def _valid(serializer_class: type[serializers.Serializer], data: Any) -> dict:
+    serializer = serializer_class(data=data)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
+
+
+def _case_response(request: Request, number: str, status: int = 200) -> Response:
+    view = selectors.case_get_for_staff(actor=request.user, number=number)
+    data = StaffCaseOutput(view.case, context={"view_": view, "request": request}).data
+    return Response(data, status=status)
+
+
+def _task_in(view: Any, public_id: Any) -> CaseTask:
+    task = view.case.tasks.filter(public_id=public_id).first()
+    if task is None:
+        raise ValidationFailed(fields={"task": [_("No such task on this case.")]})
+    return task
+
+
+# --- views ---------------------------------------------------------------------------------
+
+
+class _StaffApi(APIView):
+    permission_classes = [permissions.IsAuthenticated, IsStaff]
+
+
+class QueueApi(_StaffApi):
+    @extend_schema(
+        tags=["workbench"],
+        summary="One workbench queue",
+        description=(
+            "to_accept, awaiting_correction, due_soon and overdue list cases (with their open "
+            "tasks); to_review, to_decide and done list tasks (with their case)."
+        ),
+        parameters=[
+            OpenApiParameter("department", OpenApiTypes.STR, description="Department code"),
+            OpenApiParameter("page", OpenApiTypes.INT),
+        ],
+        responses={200: QueueCaseOutput(many=True), **ERRORS},
+    )
+    def get(self, request: Request, name: str) -> Response:
+        department = None
+        code = request.query_params.get("department")
+        if code:
+            department = Department.objects.filter(code=code).values_list("id", flat=True).first()
+            if department is None:
+                raise ValidationFailed(fields={"department": [_("Unknown department code.")]})
+        rows = selectors.queue(actor=request.user, name=name, department=department)
+        paginator = Pagination()
+        page = paginator.paginate_queryset(rows, request, view=self)
+        output = QueueTaskOutput if rows.model is CaseTask else QueueCaseOutput
+        return paginator.get_paginated_response(output(page, many=True).data)
+
+
+class StaffCaseApi(_StaffApi):
+    @extend_schema(
+        tags=["workbench"],
+        summary="One case as staff see it",
+        responses={200: StaffCaseOutput, **ERRORS},
+    )
+    def get(self, request: Request, number: str) -> Response:
+        return _case_response(request, number)
+
+
+class TaskActionApi(_StaffApi):
+    action = ""
+
+    @extend_schema(
+        tags=["workbench"],
+        summary="Claim, release or complete a task",
+        request=CompleteInput,
+        responses={200: TaskOutput, **ERRORS},
+        examples=[CONFLICT_EXAMPLE],
+    )
+    def post(self, request: Request, public_id: str) -> Response:
+        task = selectors.task_get_for_staff(actor=request.user, public_id=public_id)
+        if self.action == "complete":
+            data = _valid(CompleteInput, request.data)
+            task = services.task_complete(
+                actor=request.user,
+                task=task,
+                outcome=data["outcome"],
+                opinion=data.get("opinion", ""),
+                expected_version=data.get("expected_version"),
+            )
+        else:
+            data = _valid(VersionInput, request.data)
+            service = services.task_claim if self.action == "claim" else services.task_release
+            task = service(
+                actor=request.user, task=task, expected_version=data.get("expected_version")
+            )
+        task = CaseTask.objects.select_related("case", "department", "claimed_by").get(pk=task.pk)
+        return Response(TaskOutput(task).data)
+
+
+class CaseActionApi(_StaffApi):
+    action = ""
+    INPUTS: dict[str, type[serializers.Serializer]] = {
+        "accept": AcceptInput,
+        "refuse": RefuseInput,
+        "correction": CorrectionInput,
+        "decide": DecideInput,
+        "extension": ExtensionInput,
+        "copy": CopyInput,
+        "urge": UrgeInput,
+    }
+
+    @extend_schema(
+        tags=["workbench"],
+        summary="Act on a case: accept, refuse, correction, decide, extension, copy or urge",
+        request=AcceptInput,
+        responses={200: StaffCaseOutput, **ERRORS},
+        examples=[CONFLICT_EXAMPLE],
+    )
+    def post(self, request: Request, number: str) -> Response:
+        view = selectors.case_get_for_staff(actor=request.user, number=number)
+        data = _valid(self.INPUTS[self.action], request.data)
+        actor, case = request.user, view.case
+        if self.action == "accept":
+            services.case_accept(
+                actor=actor,
+                case=case,
+                note=data.get("note", ""),
+                expected_version=data.get("expected_version"),
+            )
+        elif self.action == "refuse":
+            services.case_refuse(
+                actor=actor,
+                case=case,
+                reason=data.get("reason", ""),
+                expected_version=data.get("expected_version"),
+            )
+        elif self.action == "correction":
+            task = _task_in(view, data["task"]) if data.get("task") else None
+            services.correction_request(
+                actor=actor,
+                case=case,
+                task=task,
+                items=data.get("items", []),
+                note=data.get("note", ""),
+                expected_version=data.get("expected_version"),
+            )
+        elif self.action == "decide":
+            services.case_decide(
+                actor=actor,
+                task=_task_in(view, data["task"]),
+                outcome=data["outcome"],
+                decision_text=data.get("decision_text", ""),
+                expected_version=data.get("expected_version"),
+            )
+        elif self.action == "extension":
+            services.extension_grant(
+                actor=actor,
+                case=case,
+                working_days=data["working_days"],
+                reason=data.get("reason", ""),
+            )
+        elif self.action == "copy":
+            departments = list(Department.objects.filter(code__in=data["departments"]))
+            if len(departments) != len(set(data["departments"])):
+                raise ValidationFailed(fields={"departments": [_("Unknown department code.")]})
+            services.case_copy_to(actor=actor, case=case, departments=departments)
+        else:
+            services.case_urge(actor=actor, case=case, note=data.get("note", ""))
+        return _case_response(request, number)
+
+
+class SupervisionCasesApi(_StaffApi):
+    @extend_schema(
+        tags=["supervision"],
+        summary="Cases due soon or overdue that the caller supervises",
+        parameters=[
+            OpenApiParameter("state", OpenApiTypes.STR, enum=["due_soon", "overdue"], required=True)
+        ],
+        responses={200: QueueCaseOutput(many=True), **ERRORS},
+    )
+    def get(self, request: Request) -> Response:
+        rows = selectors.supervision_cases(
+            actor=request.user, state=request.query_params.get("state", "")
+        )
+        paginator = Pagination()
+        page = paginator.paginate_queryset(rows, request, view=self)
+        return paginator.get_paginated_response(QueueCaseOutput(page, many=True).data)
+
+
+class PerformanceOutput(serializers.Serializer):
+    department = DepartmentRef()
+    decided = serializers.IntegerField()
+    on_time = serializers.IntegerField()
+    on_time_rate = serializers.FloatField(allow_null=True)
+    average_working_days = serializers.FloatField(allow_null=True)
+
+
+class SupervisionPerformanceApi(_StaffApi):
+    @extend_schema(
+        tags=["supervision"],
+        summary="Each department's cases decided, on-time rate and average handling time",
+        parameters=[OpenApiParameter("since", OpenApiTypes.DATE)],
+        responses={200: PerformanceOutput(many=True), **ERRORS},
+    )
+    def get(self, request: Request) -> Response:
+        since = None
+        if request.query_params.get("since"):
+            since = serializers.DateField().to_internal_value(request.query_params["since"])
+        rows = selectors.department_performance(actor=request.user, since=since)
+        return Response(PerformanceOutput(rows, many=True).data)
+
+
+__all__ = [
+    "CaseActionApi",
+    "QueueApi",
+    "StaffCaseApi",
+    "SupervisionCasesApi",
+    "SupervisionPerformanceApi",
+    "TaskActionApi",
+]

@@ -1,0 +1,146 @@
+"""Reads for applicants: their cases, a case's timeline, and who may download an attachment."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from ecity.cases.models import Attachment, Case, CaseEvent, CorrectionRequest
+from ecity.core.errors import NotFound
+from ecity.identity.models import Department, StaffRole
+from ecity.identity.selectors import authorisation_for, is_platform_admin
+
+
+def _own_cases(*, user: Any, identity: Any) -> QuerySet[Case]:
+    if not getattr(user, "is_authenticated", False) or identity is None:
+        return Case.objects.none()
+    entity = getattr(identity, "legal_entity", None)
+    if entity is not None:
+        if authorisation_for(user=user, legal_entity=entity) is None:
+            return Case.objects.none()
+        return Case.objects.filter(legal_entity=entity)
+    return Case.objects.filter(applicant=user, legal_entity__isnull=True)
+
+
+def case_list_for_applicant(
+    *, user: Any, identity: Any, status: str | None = None
+) -> QuerySet[Case]:
+    """List the cases of ``user`` acting as ``identity``, newest first.
+
+    As a citizen: the cases they applied for themselves. As an enterprise agent: every case of
+    that enterprise (whoever of its agents submitted it). Nothing for anonymous users.
+    """
+    cases = _own_cases(user=user, identity=identity)
+    if status:
+        cases = cases.filter(status=status)
+    return cases.select_related("service_version", "service_version__item", "department").order_by(
+        "-submitted_at", "-pk"
+    )
+
+
+def case_get_for_applicant(*, user: Any, identity: Any, number: str) -> Case:
+    """Return the case ``number`` if it belongs to ``user`` acting as ``identity``.
+
+    Raises NotFound otherwise (also for other people's cases, so numbers cannot be probed).
+    """
+    case = (
+        _own_cases(user=user, identity=identity)
+        .select_related("service_version", "service_version__item", "department", "legal_entity")
+        .filter(number=number)
+        .first()
+    )
+    if case is None:
+        raise NotFound(_("No such case among yours."))
+    return case
+
+
+def case_timeline(*, case: Case, audience: str = "applicant") -> QuerySet[CaseEvent]:
+    """The case's events in order. Applicants see public events only; staff see all."""
+    events = case.events.select_related("department", "actor", "task").order_by("created_at", "pk")
+    if audience != "staff":
+        events = events.filter(is_public=True)
+    return events
+
+
+def correction_open_get(*, case: Case) -> CorrectionRequest | None:
+    """The correction request the applicant still has to answer, if any."""
+    return case.corrections.filter(resolved_at__isnull=True).order_by("-created_at").first()
+
+
+def case_attachments(*, case: Case) -> QuerySet[Attachment]:
+    """The case's attachments with their materials, in material order, oldest file first."""
+    return case.attachments.select_related("material").order_by(
+        "material__sort_order", "material_id", "created_at", "pk"
+    )
+
+
+def _ancestor_ids(department_ids: set[int]) -> set[int]:
+    """The departments and all their parents (a role in a parent covers its sub-units)."""
+    seen: set[int] = set()
+    frontier = set(department_ids)
+    while frontier:
+        seen |= frontier
+        frontier = {
+            p
+            for p in Department.objects.filter(pk__in=frontier).values_list("parent_id", flat=True)
+            if p is not None
+        } - seen
+    return seen
+
+
+def can_staff_see_case(*, user: Any, case: Case) -> bool:
+    """Whether staff ``user`` may read the case: any active role in the lead department, in a
+    department with a task on the case, or in a copied department (or their parents); platform
+    administrators may read every case."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if is_platform_admin(user=user):
+        return True
+    held = set(
+        StaffRole.objects.filter(user=user, is_active=True, department__isnull=False).values_list(
+            "department_id", flat=True
+        )
+    )
+    if not held:
+        return False
+    involved = {case.department_id}
+    involved |= set(case.tasks.values_list("department_id", flat=True))
+    involved |= set(case.copies.values_list("department_id", flat=True))
+    return bool(held & _ancestor_ids(involved))
+
+
+def attachment_get_for_download(
+    *, user: Any, attachment_public_id: Any, number: str | None = None
+) -> Attachment:
+    """Return an attachment of a case that ``user`` may read, for download.
+
+    Allowed: the applicant (the citizen, or a current agent of the enterprise), and staff as in
+    ``can_staff_see_case``. Draft attachments only to their owner. Everyone else, and a wrong
+    case ``number``, get NotFound.
+    """
+    not_found = NotFound(_("No such file."))
+    if not getattr(user, "is_authenticated", False):
+        raise not_found
+    try:
+        attachment = Attachment.objects.select_related(
+            "case", "case__legal_entity", "draft", "material"
+        ).get(public_id=attachment_public_id)
+    except (Attachment.DoesNotExist, ValueError, TypeError) as exc:
+        raise not_found from exc
+    case = attachment.case
+    if case is None:
+        if attachment.draft is not None and attachment.draft.owner_id == user.pk:
+            return attachment
+        raise not_found
+    if number is not None and case.number != number:
+        raise not_found
+    if case.legal_entity is not None:
+        if authorisation_for(user=user, legal_entity=case.legal_entity) is not None:
+            return attachment
+    elif case.applicant_id == user.pk:
+        return attachment
+    if can_staff_see_case(user=user, case=case):
+        return attachment
+    raise not_found

@@ -1,0 +1,304 @@
+"""Rules shared by the applicant's services: who applies, which materials, which files, prefill.
+
+Helpers of ``submission.py`` and ``ratings.py``; not part of the public service API.
+
+Counter submissions (``on_behalf_of``): the clerk must hold the ``counter_clerk`` role in the
+service's lead department (a role in a parent department counts for its sub-units, and platform
+administrators hold every role). A service hall clerk who accepts for several departments is
+given the role in each of them; this keeps "who may file for whom" a per-department decision.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from ecity.cases.models import Case
+from ecity.cases.uploads import CheckedUpload, UploadRejected, upload_check
+from ecity.catalogue.models import RequiredMaterial, ServiceItemVersion
+from ecity.core.errors import ApplicationError, PermissionDenied
+from ecity.core.validators import (
+    normalise_id_number,
+    normalise_mobile,
+    validate_id_number,
+    validate_mobile,
+)
+from ecity.identity.models import StaffRole
+from ecity.identity.selectors import authorisation_for, user_has_role
+
+MATERIAL_PREFIX = "material:"
+
+
+class ServiceUnavailable(ApplicationError):
+    """The service version cannot be applied for (not current, or not through this channel)."""
+
+    status_code = 400
+    default_code = "service_unavailable"
+
+
+def material_key(material: RequiredMaterial) -> str:
+    """The field name of a material in forms, APIs and error lists: ``material:<public id>``."""
+    return f"{MATERIAL_PREFIX}{material.public_id}"
+
+
+def materials_of(version: ServiceItemVersion) -> list[RequiredMaterial]:
+    """The version's materials in display order."""
+    return list(version.materials.order_by("sort_order", "id"))
+
+
+def version_check(version: ServiceItemVersion, *, channel: str) -> None:
+    """Raise ServiceUnavailable unless ``version`` is current, published and open to ``channel``."""
+    item = version.item
+    if (
+        version.status != ServiceItemVersion.Status.PUBLISHED
+        or item.current_version_id != version.pk
+        or not item.is_active
+    ):
+        raise ServiceUnavailable(
+            _(
+                "This version of the service is no longer current; please start again from the "
+                "service guide."
+            )
+        )
+    if not version.form_schema:
+        raise ServiceUnavailable(_("This service has no application form; apply at a counter."))
+    allowed_by_channel: dict[str, bool] = {
+        Case.Channel.ONLINE: version.is_online,
+        Case.Channel.API: version.is_online,
+        Case.Channel.MOBILE: version.is_mobile or version.is_online,
+        Case.Channel.COUNTER: version.is_counter,
+    }
+    allowed = allowed_by_channel.get(str(channel), False)
+    if not allowed:
+        raise ServiceUnavailable(_("This service cannot be applied for through this channel."))
+
+
+def uploads_check(
+    materials: Mapping[str, RequiredMaterial], files: Mapping[str, Any]
+) -> tuple[dict[str, CheckedUpload], dict[str, list[str]]]:
+    """Check every uploaded file; return the good ones and the errors, both by material key.
+
+    Files may be keyed ``material:<id>`` or by the bare material id; empty entries are ignored.
+    """
+    checked: dict[str, CheckedUpload] = {}
+    errors: dict[str, list[str]] = {}
+    for raw_key, upload in files.items():
+        if upload is None:
+            continue
+        key = raw_key if str(raw_key).startswith(MATERIAL_PREFIX) else f"{MATERIAL_PREFIX}{raw_key}"
+        material = materials.get(key)
+        if material is None:
+            errors[str(raw_key)] = [_("This is not one of the materials of this service.")]
+            continue
+        try:
+            checked[key] = upload_check(material=material, upload=upload)
+        except UploadRejected as rejected:
+            errors[key] = [rejected.message]
+    return checked, errors
+
+
+def material_errors(
+    materials: Mapping[str, RequiredMaterial], *, provided: set[str], rejected: set[str]
+) -> dict[str, list[str]]:
+    """Errors for mandatory materials that are neither provided nor already reported."""
+    return {
+        key: [_("Please upload this material.")]
+        for key, material in materials.items()
+        if material.is_mandatory and key not in provided and key not in rejected
+    }
+
+
+def _walk_in(on_behalf_of: Mapping[str, Any]) -> tuple[dict[str, str], dict[str, list[str]]]:
+    errors: dict[str, list[str]] = {}
+    name = str(on_behalf_of.get("name") or "").strip()
+    if not name:
+        errors["on_behalf_of.name"] = [_("Enter the applicant's name.")]
+    elif len(name) > 200:
+        errors["on_behalf_of.name"] = [_("The name is too long.")]
+    id_number = normalise_id_number(str(on_behalf_of.get("id_number") or ""))
+    phone = normalise_mobile(str(on_behalf_of.get("phone") or ""))
+    for key, value, validate in (
+        ("id_number", id_number, validate_id_number),
+        ("phone", phone, validate_mobile),
+    ):
+        if not value:
+            errors[f"on_behalf_of.{key}"] = [_("This field is required.")]
+            continue
+        try:
+            validate(value)
+        except ValidationError as exc:
+            errors[f"on_behalf_of.{key}"] = [str(m) for m in exc.messages]
+    return {"name": name, "id_number": id_number, "phone": phone}, errors
+
+
+def _first(form_data: Mapping[str, Any], *names: str) -> str:
+    for name in names:
+        value = form_data.get(name)
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+    return ""
+
+
+def applicant_fields(
+    *,
+    actor: Any,
+    identity: Any,
+    version: ServiceItemVersion,
+    on_behalf_of: Mapping[str, Any] | None,
+    form_data: Mapping[str, Any],
+) -> tuple[dict[str, Any], dict[str, list[str]]]:
+    """The case's applicant fields, and errors about a walk-in applicant's details.
+
+    Raises PermissionDenied for an anonymous actor, or a counter submission by someone who is
+    not a counter clerk of the lead department.
+    """
+    if not getattr(actor, "is_authenticated", False):
+        raise PermissionDenied(_("Please log in to apply."))
+    if on_behalf_of is not None:
+        if not user_has_role(
+            user=actor, role=StaffRole.Role.COUNTER_CLERK, department=version.item.department
+        ):
+            raise PermissionDenied(
+                _("Only counter clerks of the department can apply for a walk-in applicant.")
+            )
+        walk_in, errors = _walk_in(on_behalf_of)
+        return {
+            "applicant": None,
+            "applicant_kind": Case.ApplicantKind.CITIZEN,
+            "legal_entity": None,
+            "applicant_name": walk_in["name"],
+            "applicant_identifier": walk_in["id_number"],
+            "contact_phone": walk_in["phone"],
+            "contact_email": "",
+            "submitted_by": actor,
+        }, errors
+    if identity is None:
+        raise PermissionDenied(_("Please log in to apply."))
+    entity = getattr(identity, "legal_entity", None)
+    phone = (actor.phone or _first(form_data, "phone", "mobile", "contact_phone"))[:20]
+    common = {"applicant": actor, "submitted_by": actor, "contact_email": actor.email or ""}
+    if entity is not None:
+        return {
+            **common,
+            "applicant_kind": Case.ApplicantKind.ENTERPRISE,
+            "legal_entity": entity,
+            "applicant_name": entity.name,
+            "applicant_identifier": entity.uscc,
+            "contact_phone": phone or (entity.phone or "")[:20],
+        }, {}
+    name = actor.real_name or _first(form_data, "applicant_name", "name") or actor.get_username()
+    identifier = actor.id_number or normalise_id_number(_first(form_data, "id_number"))
+    return {
+        **common,
+        "applicant_kind": Case.ApplicantKind.CITIZEN,
+        "legal_entity": None,
+        "applicant_name": name[:200],
+        "applicant_identifier": identifier[:18],
+        "contact_phone": phone,
+    }, {}
+
+
+def is_applicant(*, user: Any, case: Case) -> bool:
+    """Whether ``user`` is the case's applicant: the citizen, or a current enterprise agent."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if case.legal_entity is not None:
+        return authorisation_for(user=user, legal_entity=case.legal_entity) is not None
+    return case.applicant_id == user.pk
+
+
+# Field names (and formats) that profile values fill in; the first match wins.
+_CITIZEN_BY_NAME = {
+    "applicant_name": "real_name",
+    "name": "real_name",
+    "real_name": "real_name",
+    "contact_name": "real_name",
+    "id_number": "id_number",
+    "phone": "phone",
+    "mobile": "phone",
+    "contact_phone": "phone",
+    "address": "address",
+    "email": "email",
+}
+_ENTERPRISE_BY_NAME = {
+    "applicant_name": "entity.name",
+    "name": "entity.name",
+    "enterprise_name": "entity.name",
+    "company_name": "entity.name",
+    "uscc": "entity.uscc",
+    "legal_representative": "entity.legal_representative_name",
+    "legal_representative_name": "entity.legal_representative_name",
+    "legal_representative_id_number": "entity.legal_representative_id_number",
+    "address": "entity.address",
+    "registered_address": "entity.address",
+}
+_BY_FORMAT = {
+    "id_number": "id_number",
+    "uscc": "entity.uscc",
+    "mobile": "phone",
+    "email": "email",
+}
+
+
+def prefill_values(schema: Mapping[str, Any], *, user: Any, identity: Any) -> dict[str, str]:
+    """Values from the user's profile (and the enterprise acted for) for the form's fields.
+
+    Matches by field name first, then by ``format`` (id_number, uscc, mobile, email). Only text
+    fields are filled, and only with non-empty values.
+    """
+    entity = getattr(identity, "legal_entity", None)
+
+    def source(path: str) -> str:
+        if path.startswith("entity."):
+            return str(getattr(entity, path[7:], "") or "") if entity is not None else ""
+        return str(getattr(user, path, "") or "")
+
+    values: dict[str, str] = {}
+    for name, prop in (schema.get("properties") or {}).items():
+        if not isinstance(prop, dict) or prop.get("type") != "string" or "enum" in prop:
+            continue
+        paths = []
+        if entity is not None and name in _ENTERPRISE_BY_NAME:
+            paths.append(_ENTERPRISE_BY_NAME[name])
+        if name in _CITIZEN_BY_NAME:
+            paths.append(_CITIZEN_BY_NAME[name])
+        if prop.get("format") in _BY_FORMAT:
+            paths.append(_BY_FORMAT[prop["format"]])
+        for path in paths:
+            value = source(path)
+            if value:
+                values[name] = value
+                break
+    return values
+
+
+def service_name(version: ServiceItemVersion) -> dict[str, str]:
+    """The service's name in both languages (notify picks the recipient's)."""
+    return {"zh-hans": version.name_zh, "en": version.name_en or version.name_zh}
+
+
+def notify(
+    *,
+    recipient: Any,
+    event: str,
+    case: Case,
+    context: dict[str, Any],
+    idempotency_key: str,
+    email: str = "",
+    phone: str = "",
+) -> None:
+    """Queue a notification in the current transaction (``ecity.notify`` outbox)."""
+    from ecity.notify.services import notification_enqueue
+
+    notification_enqueue(
+        recipient=recipient,
+        event=event,
+        context=context,
+        case=case,
+        email=email,
+        phone=phone,
+        idempotency_key=idempotency_key,
+    )

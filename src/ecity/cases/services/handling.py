@@ -1,0 +1,588 @@
+"""What staff do on cases: claim, accept or refuse, request a correction, review, decide, copy.
+
+Every function is keyword-only and runs in one transaction. It locks the ``Case`` row first and
+then the ``CaseTask`` row (always in that order, so two actions never deadlock), re-reads them
+under the lock and compares ``lock_version``: a stale or already-handled task raises
+``Conflict`` ("该任务已被他人处理") and nothing is written. Each action records a ``CaseEvent``
+(actor, department, task, note) and, where the applicant should know, queues a notification in
+the same transaction (outbox) with the idempotency key ``"<case public id>:<event>:<event id>"``.
+
+The workflow (BPMN, ``ecity.cases.process.WorkflowEngine``) decides which tasks are ready; each
+ready user task is mirrored as a ``CaseTask`` by ``_sync_tasks``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ecity.cases.deadlines import (
+    DEADLINE_FIELDS,
+    accepted_on,
+    case_clock_suspend,
+    case_deadlines_compute,
+    deadline_state_for,
+)
+from ecity.cases.models import (
+    Case,
+    CaseCopy,
+    CaseEvent,
+    CaseTask,
+    CorrectionRequest,
+)
+from ecity.cases.services.handling_base import (  # noqa: F401 - re-exported
+    DEFAULT_PROCESS_NAME,
+    OPEN_TASK_STATUSES,
+    _bump,
+    _cancel_open_tasks,
+    _check_version,
+    _default_definition,
+    _engine,
+    _issue_documents,
+    _lock,
+    _lock_case,
+    _lock_task,
+    _process_for,
+    _require_role,
+    _sync_tasks,
+    event_record,
+    notification_context,
+    notify,
+    notify_applicant,
+    task_conflict,
+)
+from ecity.core.calendar import working_days_between
+from ecity.core.errors import PermissionDenied, ValidationFailed
+from ecity.identity.models import Department, StaffRole, User
+from ecity.identity.selectors import user_has_role
+
+# --- claim and release -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def task_claim(*, actor: User, task: CaseTask, expected_version: int | None = None) -> CaseTask:
+    """Take an open task into the actor's own queue.
+
+    Needs the task's role in its department. Claiming one's own claimed task is a no-op; a task
+    claimed by someone else, completed or cancelled raises ``Conflict``.
+    """
+    case, task = _lock(task)
+    _require_role(actor, task.role, task.department)
+    if task.status == CaseTask.Status.CLAIMED and task.claimed_by_id == actor.pk:
+        return task
+    _check_version(task, expected_version)
+    if task.status != CaseTask.Status.OPEN or case.is_closed:
+        raise task_conflict()
+    task.status = CaseTask.Status.CLAIMED
+    task.claimed_by = actor
+    task.claimed_at = timezone.now()
+    _bump(task)
+    task.save(update_fields=["status", "claimed_by", "claimed_at", "lock_version", "updated_at"])
+    event_record(
+        case=case,
+        action=CaseEvent.Action.TASK_CLAIMED,
+        actor=actor,
+        department=task.department,
+        task=task,
+        is_public=False,
+    )
+    return task
+
+
+@transaction.atomic
+def task_release(*, actor: User, task: CaseTask, expected_version: int | None = None) -> CaseTask:
+    """Put a task the actor claimed back into the department's shared queue.
+
+    Only the holder may release it (or a department administrator of the task's department).
+    """
+    case, task = _lock(task)
+    _check_version(task, expected_version)
+    if task.status != CaseTask.Status.CLAIMED:
+        raise task_conflict()
+    if task.claimed_by_id != actor.pk and not user_has_role(
+        user=actor, role=StaffRole.Role.DEPARTMENT_ADMIN, department=task.department
+    ):
+        raise PermissionDenied(_("Only the member of staff who claimed the task can release it."))
+    task.status = CaseTask.Status.OPEN
+    task.claimed_by = None
+    task.claimed_at = None
+    _bump(task)
+    task.save(update_fields=["status", "claimed_by", "claimed_at", "lock_version", "updated_at"])
+    event_record(
+        case=case,
+        action=CaseEvent.Action.TASK_RELEASED,
+        actor=actor,
+        department=task.department,
+        task=task,
+        is_public=False,
+    )
+    return task
+
+
+# --- acceptance ------------------------------------------------------------------------------
+
+
+def _lock_submitted(case: Case, actor: User, expected_version: int | None) -> Case:
+    case = _lock_case(case)
+    _require_role(actor, StaffRole.Role.COUNTER_CLERK, case.department)
+    if expected_version is not None and case.lock_version != int(expected_version):
+        raise task_conflict()
+    if case.status != Case.Status.SUBMITTED:
+        raise task_conflict()
+    return case
+
+
+@transaction.atomic
+def case_accept(
+    *,
+    actor: User,
+    case: Case | None = None,
+    task: CaseTask | None = None,
+    note: str = "",
+    expected_version: int | None = None,
+) -> Case:
+    """Accept a submitted case (受理): start its workflow and its time limits.
+
+    Needs the counter clerk role in the lead department. Starts the service version's active
+    process (or the default one), completes its acceptance task, opens the next tasks (all
+    parallel reviews at once), computes the committed and statutory deadlines from today and
+    tells the applicant. A case no longer awaiting acceptance raises ``Conflict``.
+    """
+    if case is None:
+        if task is None:
+            raise ValidationFailed(fields={"case": [_("Choose a case.")]})
+        case = Case(pk=task.case_id)
+    case = _lock_submitted(case, actor, expected_version)
+    engine = _engine()
+    definition = _process_for(case)
+    state = engine.start(definition=definition, data=dict(case.form_data))
+    now = timezone.now()
+    for ready in engine.ready_tasks(state):
+        if ready.kind != CaseTask.Kind.ACCEPT:
+            continue
+        CaseTask.objects.create(
+            case=case,
+            spiff_task_id=str(ready.id),
+            spec_name=ready.spec_name,
+            name=ready.name,
+            kind=CaseTask.Kind.ACCEPT,
+            department=case.department,
+            role=ready.role or StaffRole.Role.COUNTER_CLERK,
+            status=CaseTask.Status.COMPLETED,
+            completed_by=actor,
+            completed_at=now,
+            outcome=CaseTask.Outcome.ACCEPT,
+            opinion=note,
+        )
+        state = engine.complete(state, task_id=ready.id, data={"outcome": "accept"})
+    case.process = definition
+    case.status = Case.Status.IN_PROGRESS
+    case.accepted_at = now
+    case_deadlines_compute(case, accepted_on=timezone.localdate(now))
+    case.deadline_state = deadline_state_for(case, timezone.localdate(now))
+    case.workflow_state = state
+    _bump(case)
+    case.save(
+        update_fields=[
+            *DEADLINE_FIELDS,
+            "process",
+            "status",
+            "accepted_at",
+            "workflow_state",
+            "lock_version",
+            "updated_at",
+        ]
+    )
+    _sync_tasks(case, state)
+    event = event_record(
+        case=case,
+        action=CaseEvent.Action.ACCEPTED,
+        actor=actor,
+        department=case.department,
+        note=note,
+        data={
+            "committed_due_on": str(case.committed_due_on or ""),
+            "statutory_due_on": str(case.statutory_due_on or ""),
+        },
+    )
+    notify_applicant(
+        case=case,
+        event="case_accepted",
+        case_event=event,
+        committed_due_on=str(case.committed_due_on or ""),
+    )
+    return case
+
+
+@transaction.atomic
+def case_refuse(
+    *, actor: User, case: Case, reason: str, expected_version: int | None = None
+) -> Case:
+    """Refuse to accept a submitted case (不予受理), with the reason the applicant is given.
+
+    Needs the counter clerk role in the lead department; the reason is required. Closes the
+    case, issues the decision document and tells the applicant.
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed(fields={"reason": [_("Give the reason for not accepting.")]})
+    case = _lock_submitted(case, actor, expected_version)
+    case.status = Case.Status.REFUSED
+    case.decided_at = timezone.now()
+    case.decision_text = reason
+    _bump(case)
+    case.save(update_fields=["status", "decided_at", "decision_text", "lock_version", "updated_at"])
+    event = event_record(
+        case=case,
+        action=CaseEvent.Action.REFUSED,
+        actor=actor,
+        department=case.department,
+        note=reason,
+    )
+    _issue_documents(case=case, actor=actor, approved=False)
+    notify_applicant(case=case, event="case_refused", case_event=event, reason=reason)
+    return case
+
+
+# --- correction ------------------------------------------------------------------------------
+
+
+def _clean_items(items: Iterable[Any] | None) -> list[dict]:
+    cleaned = []
+    for item in items or []:
+        if isinstance(item, str):
+            item = {"message": item}
+        if not isinstance(item, dict):
+            continue
+        entry = {
+            k: str(v).strip() for k, v in item.items() if k in ("field", "material", "message")
+        }
+        if entry.get("message") or entry.get("field") or entry.get("material"):
+            cleaned.append(entry)
+    return cleaned
+
+
+@transaction.atomic
+def correction_request(
+    *,
+    actor: User,
+    case: Case,
+    task: CaseTask | None = None,
+    items: Sequence[Any],
+    note: str = "",
+    expected_version: int | None = None,
+) -> CorrectionRequest:
+    """Ask the applicant to correct or complete the application (补正); stops the clock.
+
+    ``items`` lists what to fix (``{"field"|"material": name, "message": text}`` or plain text)
+    and is required. Before acceptance the lead department's counter clerk asks; afterwards the
+    holder of one of the case's open tasks (``task``), which reopens when the correction arrives.
+    Tells the applicant everything at once.
+    """
+    cleaned = _clean_items(items)
+    if not cleaned:
+        raise ValidationFailed(fields={"items": [_("List what the applicant must correct.")]})
+    case = _lock_case(case)
+    if task is not None:
+        task = _lock_task(task)
+        if task.case_id != case.pk:
+            raise task_conflict()
+        _check_version(task, expected_version)
+        _require_role(actor, task.role, task.department)
+        if task.status not in OPEN_TASK_STATUSES or case.status != Case.Status.IN_PROGRESS:
+            raise task_conflict()
+        if task.status == CaseTask.Status.CLAIMED and task.claimed_by_id != actor.pk:
+            raise task_conflict()
+        _bump(task)
+        task.save(update_fields=["lock_version", "updated_at"])
+    else:
+        _require_role(actor, StaffRole.Role.COUNTER_CLERK, case.department)
+        if case.status != Case.Status.SUBMITTED:
+            raise task_conflict()
+    today = timezone.localdate()
+    correction = CorrectionRequest.objects.create(
+        case=case,
+        task=task,
+        requested_by=actor,
+        items=cleaned,
+        note=note,
+        suspended_on=today,
+    )
+    case.status = Case.Status.AWAITING_CORRECTION
+    _bump(case)
+    case.save(update_fields=["status", "lock_version", "updated_at"])
+    case_clock_suspend(case, on=today)
+    event = event_record(
+        case=case,
+        action=CaseEvent.Action.CORRECTION_REQUESTED,
+        actor=actor,
+        department=task.department if task else case.department,
+        task=task,
+        note=note,
+        data={"correction_items": cleaned},
+    )
+    notify_applicant(
+        case=case, event="correction_requested", case_event=event, items=cleaned, note=note
+    )
+    return correction
+
+
+def correction_resume_tasks(case: Case) -> list[CaseTask]:
+    """Reopen the work stopped by the last correction request once the applicant has answered.
+
+    Called by ``correction_submit`` inside its transaction (the clock is resumed separately
+    with ``case_clock_resume``). Puts the case back to "submitted" (correction before
+    acceptance) or "in progress", marks the correction resolved, and makes the task that asked
+    for it actionable again: the same row if it is still open (its holder keeps it), else a new
+    open row for the same workflow task. Idempotent.
+    """
+    case = _lock_case(case)
+    if case.status == Case.Status.AWAITING_CORRECTION:
+        case.status = Case.Status.IN_PROGRESS if case.accepted_at else Case.Status.SUBMITTED
+        _bump(case)
+        case.save(update_fields=["status", "lock_version", "updated_at"])
+    correction = case.corrections.order_by("-created_at", "-id").first()
+    if correction is None:
+        return []
+    if correction.resolved_at is None:
+        correction.resolved_at = timezone.now()
+        correction.save(update_fields=["resolved_at", "updated_at"])
+    task = correction.task
+    if task is None:
+        return []
+    task = _lock_task(task)
+    if task.status in OPEN_TASK_STATUSES:
+        _bump(task)
+        task.save(update_fields=["lock_version", "updated_at"])
+        return [task]
+    reopened = CaseTask.objects.create(
+        case=case,
+        spiff_task_id=task.spiff_task_id,
+        spec_name=task.spec_name,
+        name=task.name,
+        kind=task.kind,
+        department=task.department,
+        role=task.role,
+    )
+    return [reopened]
+
+
+# --- review and decision ---------------------------------------------------------------------
+
+
+def _lock_actionable(
+    task: CaseTask, actor: User, expected_version: int | None
+) -> tuple[Case, CaseTask]:
+    case, task = _lock(task)
+    _check_version(task, expected_version)
+    if task.status not in OPEN_TASK_STATUSES or case.status != Case.Status.IN_PROGRESS:
+        raise task_conflict()
+    if task.status == CaseTask.Status.CLAIMED and task.claimed_by_id != actor.pk:
+        raise task_conflict()
+    _require_role(actor, task.role, task.department)
+    return case, task
+
+
+def _finish_task(task: CaseTask, actor: User, outcome: str, opinion: str) -> None:
+    task.status = CaseTask.Status.COMPLETED
+    task.completed_by = actor
+    task.completed_at = timezone.now()
+    task.outcome = outcome
+    task.opinion = opinion
+    if task.claimed_by_id is None:
+        task.claimed_by = actor
+        task.claimed_at = task.completed_at
+    _bump(task)
+    task.save()
+
+
+def _close(case: Case, *, actor: User, approved: bool, text: str, task: CaseTask | None) -> Case:
+    """Record the decision (办结) on a locked case: status, documents, timeline, applicant."""
+    _cancel_open_tasks(case)
+    case.status = Case.Status.APPROVED if approved else Case.Status.REJECTED
+    case.decided_at = timezone.now()
+    case.decision_text = text
+    started = accepted_on(case)
+    if started is not None:
+        elapsed = working_days_between(started, timezone.localdate(case.decided_at))
+        case.handling_working_days = max(elapsed - case.suspended_working_days, 0)
+    _bump(case)
+    case.save(
+        update_fields=[
+            "status",
+            "decided_at",
+            "handling_working_days",
+            "decision_text",
+            "workflow_state",
+            "lock_version",
+            "updated_at",
+        ]
+    )
+    event = event_record(
+        case=case,
+        action=CaseEvent.Action.DECIDED,
+        actor=actor,
+        department=task.department if task else case.department,
+        task=task,
+        note=text,
+        data={"outcome": "approved" if approved else "rejected"},
+    )
+    _issue_documents(case=case, actor=actor, approved=approved)
+    notify_applicant(
+        case=case,
+        event="case_approved" if approved else "case_rejected",
+        case_event=event,
+        decision=text,
+    )
+    return case
+
+
+def _validate_outcome(outcome: str, opinion: str) -> None:
+    if outcome not in (CaseTask.Outcome.APPROVE, CaseTask.Outcome.REJECT):
+        raise ValidationFailed(fields={"outcome": [_("Choose approve or reject.")]})
+    if outcome == CaseTask.Outcome.REJECT and not opinion:
+        raise ValidationFailed(fields={"opinion": [_("Give the reason for the rejection.")]})
+
+
+@transaction.atomic
+def task_complete(
+    *,
+    actor: User,
+    task: CaseTask,
+    outcome: str,
+    opinion: str = "",
+    expected_version: int | None = None,
+) -> CaseTask:
+    """Approve or reject a review task with an opinion (审查意见).
+
+    Needs the task's role in its department; an opinion is required to reject. The workflow
+    moves on: in parallel approval the case waits until every department has finished, then the
+    decision task lands in the approvers' queue. A rejection ends the case with a "not approved"
+    decision when the process says so (``reject_ends_case``). A decision task is passed to
+    ``case_decide``. Stale ``expected_version`` or a task someone else handled: ``Conflict``.
+    """
+    opinion = (opinion or "").strip()
+    _validate_outcome(outcome, opinion)
+    case, task = _lock_actionable(task, actor, expected_version)
+    if task.kind == CaseTask.Kind.DECIDE:
+        return _decide(case=case, task=task, actor=actor, outcome=outcome, text=opinion)
+    engine = _engine()
+    state = engine.complete(
+        case.workflow_state,
+        task_id=task.spiff_task_id,
+        data={"outcome": outcome, f"{task.spec_name}_outcome": outcome},
+    )
+    _finish_task(task, actor, outcome, opinion)
+    rejected = outcome == CaseTask.Outcome.REJECT
+    event_record(
+        case=case,
+        action=CaseEvent.Action.REJECTED if rejected else CaseEvent.Action.APPROVED,
+        actor=actor,
+        department=task.department,
+        task=task,
+        note=opinion,
+        is_public=False,
+    )
+    if rejected and (case.process is None or case.process.reject_ends_case):
+        case.workflow_state = engine.cancel(state)
+        _close(case, actor=actor, approved=False, text=opinion, task=task)
+        return task
+    case.workflow_state = state
+    _bump(case)
+    case.save(update_fields=["workflow_state", "lock_version", "updated_at"])
+    created = _sync_tasks(case, state)
+    if not created and engine.is_finished(state):
+        any_rejection = case.tasks.filter(outcome=CaseTask.Outcome.REJECT).exists()
+        _close(case, actor=actor, approved=not any_rejection, text=opinion, task=task)
+    return task
+
+
+def _decide(*, case: Case, task: CaseTask, actor: User, outcome: str, text: str) -> CaseTask:
+    engine = _engine()
+    state = engine.complete(
+        case.workflow_state,
+        task_id=task.spiff_task_id,
+        data={"outcome": outcome, "decision": outcome},
+    )
+    _finish_task(task, actor, outcome, text)
+    case.workflow_state = state
+    _close(case, actor=actor, approved=outcome == CaseTask.Outcome.APPROVE, text=text, task=task)
+    return task
+
+
+@transaction.atomic
+def case_decide(
+    *,
+    actor: User,
+    task: CaseTask,
+    outcome: str,
+    decision_text: str = "",
+    expected_version: int | None = None,
+) -> Case:
+    """Make the decision (审批决定) on a case whose reviews are finished.
+
+    Needs the task's role (approver) in the lead department. Approved: the decision document and
+    the certificate are issued and the applicant is told ``case_approved``; rejected (a reason
+    is required): the decision document and ``case_rejected``. The case closes with
+    ``decided_at`` set.
+    """
+    decision_text = (decision_text or "").strip()
+    outcome = {"approved": "approve", "rejected": "reject"}.get(outcome, outcome)
+    if outcome == CaseTask.Outcome.REJECT and not decision_text:
+        raise ValidationFailed(fields={"decision_text": [_("Give the reason for the rejection.")]})
+    _validate_outcome(outcome, decision_text or "-")
+    case, task = _lock_actionable(task, actor, expected_version)
+    if task.kind != CaseTask.Kind.DECIDE:
+        raise ValidationFailed(_("This task is not a decision."))
+    _decide(case=case, task=task, actor=actor, outcome=outcome, text=decision_text)
+    return case
+
+
+# --- copies (抄报) ---------------------------------------------------------------------------
+
+
+def can_handle_in(actor: User, department: Department) -> bool:
+    return any(
+        user_has_role(user=actor, role=role, department=department)
+        for role in (StaffRole.Role.COUNTER_CLERK, StaffRole.Role.REVIEWER, StaffRole.Role.APPROVER)
+    )
+
+
+@transaction.atomic
+def case_copy_to(*, actor: User, case: Case, departments: Iterable[Department]) -> list[CaseCopy]:
+    """Copy related departments on a case (抄报): they may read it, not act on it.
+
+    Needs a handling role in the lead department. Departments already copied, and the lead
+    department itself, are skipped; returns the new copies.
+    """
+    case = _lock_case(case)
+    if not can_handle_in(actor, case.department):
+        raise PermissionDenied(_("Only the lead department can copy other departments."))
+    chosen = {d.pk: d for d in departments if d.pk != case.department_id}
+    if not chosen:
+        raise ValidationFailed(fields={"departments": [_("Choose at least one department.")]})
+    present = set(
+        CaseCopy.objects.filter(case=case, department_id__in=chosen).values_list(
+            "department_id", flat=True
+        )
+    )
+    copies = [
+        CaseCopy.objects.create(case=case, department=d)
+        for pk, d in chosen.items()
+        if pk not in present
+    ]
+    if copies:
+        event_record(
+            case=case,
+            action=CaseEvent.Action.COPIED,
+            actor=actor,
+            department=case.department,
+            note=", ".join(c.department.name_zh for c in copies),
+            data={"departments": [c.department.code for c in copies]},
+            is_public=False,
+        )
+    return copies

@@ -1,0 +1,263 @@
+"""Writes on process definitions: upload a BPMN file, build one from a description, activate.
+
+A service version has at most one active process definition; creating or activating one
+deactivates the previous one. Definitions are never edited in place: running cases keep the
+process they started with (``Case.process``), and a new file makes a new definition.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ecity.cases.models import ProcessDefinition
+from ecity.cases.process import (
+    TASK_OUTPUT_NAMES,
+    ProcessInvalid,
+    ProcessSpec,
+    ReviewStep,
+    process_build,
+    process_validate,
+)
+from ecity.cases.process.validation import max_parallel_branches, staff_roles
+from ecity.cases.selectors.process import can_manage_process
+from ecity.catalogue.models import ServiceItemVersion
+from ecity.core.errors import Conflict, PermissionDenied, ValidationFailed
+from ecity.identity.models import Department, StaffRole
+
+
+def condition_names(service_version: ServiceItemVersion) -> list[str]:
+    """The names a gateway condition may use: the form's fields and the task outputs."""
+    properties = (service_version.form_schema or {}).get("properties") or {}
+    return [*properties, *TASK_OUTPUT_NAMES]
+
+
+def process_definition_check(
+    *, service_version: ServiceItemVersion, xml: str | bytes
+) -> ProcessSpec:
+    """Validate ``xml`` as a process of ``service_version`` (its form fields); no write.
+
+    Raises ``ProcessInvalid`` with every problem found.
+    """
+    return process_validate(xml, allowed_names=condition_names(service_version))
+
+
+def _require_manager(actor: Any, service_version: ServiceItemVersion) -> None:
+    if not can_manage_process(actor=actor, service_version=service_version):
+        raise PermissionDenied(
+            _("Only administrators of the implementing department can change its processes.")
+        )
+
+
+def _create(
+    *,
+    actor: Any,
+    service_version: ServiceItemVersion,
+    xml: str,
+    spec: ProcessSpec,
+    name: str,
+    source: str,
+    description: dict[str, Any],
+    reject_ends_case: bool,
+) -> ProcessDefinition:
+    ProcessDefinition.objects.filter(service_version=service_version, is_active=True).update(
+        is_active=False, updated_at=timezone.now()
+    )
+    try:
+        with transaction.atomic():
+            return ProcessDefinition.objects.create(
+                service_version=service_version,
+                name=name or spec.name or spec.process_id,
+                source=source,
+                bpmn_xml=xml,
+                process_id=spec.process_id,
+                description=description,
+                reject_ends_case=reject_ends_case,
+                is_active=True,
+                created_by=actor if getattr(actor, "is_authenticated", False) else None,
+            )
+    except IntegrityError:
+        raise Conflict(
+            _("Someone else has just changed the process of this service. Try again.")
+        ) from None
+
+
+@transaction.atomic
+def process_definition_upload(
+    *,
+    actor: Any,
+    service_version: ServiceItemVersion,
+    xml: str | bytes,
+    name: str,
+    reject_ends_case: bool = True,
+) -> ProcessDefinition:
+    """Store an uploaded BPMN process as the active process of ``service_version``.
+
+    Only administrators of the implementing department (or platform administrators) may do this
+    (``PermissionDenied``). The file is validated first (``ProcessInvalid`` lists every problem;
+    nothing is saved). The previously active definition is deactivated.
+    """
+    _require_manager(actor, service_version)
+    if isinstance(xml, bytes):
+        try:
+            xml = xml.decode("utf-8")
+        except UnicodeDecodeError:
+            raise ProcessInvalid([_("The file must be encoded in UTF-8.")]) from None
+    spec = process_definition_check(service_version=service_version, xml=xml)
+    return _create(
+        actor=actor,
+        service_version=service_version,
+        xml=xml,
+        spec=spec,
+        name=name.strip(),
+        source=ProcessDefinition.Source.UPLOADED,
+        description={"tasks": _task_summary(spec)},
+        reject_ends_case=reject_ends_case,
+    )
+
+
+def process_definition_build_check(
+    *,
+    service_version: ServiceItemVersion,
+    review_departments: Iterable[Department | str],
+    name: str = "",
+    review_role: str = StaffRole.Role.REVIEWER,
+    accept_role: str = StaffRole.Role.COUNTER_CLERK,
+    decision_role: str = StaffRole.Role.APPROVER,
+) -> tuple[str, ProcessSpec, dict[str, Any]]:
+    """Build and validate the process ``process_definition_build`` would store; no write.
+
+    Returns the BPMN XML, its spec and the simple description. ``ValidationFailed`` for unknown
+    or repeated departments, unknown roles or too many reviews.
+    """
+    lead = service_version.item.department
+    codes = [d.code if isinstance(d, Department) else str(d) for d in review_departments]
+    departments = {
+        d.code: d for d in Department.objects.filter(code__in=[lead.code, *codes], is_active=True)
+    }
+    errors: dict[str, list[str]] = {}
+    unknown = [code for code in codes if code not in departments]
+    if unknown:
+        errors["review_departments"] = [
+            _("There is no active department with the code %(code)s.") % {"code": code}
+            for code in unknown
+        ]
+    elif len(set(codes)) != len(codes):
+        errors["review_departments"] = [_("Each department can review only once.")]
+    elif len(codes) > max_parallel_branches():
+        errors["review_departments"] = [
+            _("At most %(limit)d departments can review in parallel.")
+            % {"limit": max_parallel_branches()}
+        ]
+    for field, role in (
+        ("review_role", review_role),
+        ("accept_role", accept_role),
+        ("decision_role", decision_role),
+    ):
+        if role not in staff_roles():
+            errors[field] = [_("Choose one of the staff roles.")]
+    if errors:
+        raise ValidationFailed(fields=errors)
+    steps: Sequence[ReviewStep] = [ReviewStep(code, review_role) for code in codes]
+    title = name.strip() or _("Process of %(service)s") % {"service": service_version.name_zh}
+    xml = process_build(
+        lead_department=lead.code,
+        review_steps=steps,
+        decision_role=decision_role,
+        accept_role=accept_role,
+        name=title,
+        department_names={code: d.name for code, d in departments.items()},
+    )
+    spec = process_definition_check(service_version=service_version, xml=xml)
+    description = {
+        "lead_department": lead.code,
+        "accept_role": accept_role,
+        "review_steps": [{"department": s.department, "role": s.role} for s in steps],
+        "decision_role": decision_role,
+        "tasks": _task_summary(spec),
+    }
+    return xml, spec, description
+
+
+@transaction.atomic
+def process_definition_build(
+    *,
+    actor: Any,
+    service_version: ServiceItemVersion,
+    review_departments: Iterable[Department | str],
+    name: str = "",
+    review_role: str = StaffRole.Role.REVIEWER,
+    accept_role: str = StaffRole.Role.COUNTER_CLERK,
+    decision_role: str = StaffRole.Role.APPROVER,
+    reject_ends_case: bool = True,
+) -> ProcessDefinition:
+    """Build accept → parallel reviews → decide for ``service_version`` and make it active.
+
+    The implementing department accepts (``accept_role``) and decides (``decision_role``); each
+    of ``review_departments`` (departments or codes, in order) reviews with ``review_role``, all
+    at the same time. Only administrators of the implementing department (or platform
+    administrators) may do this (``PermissionDenied``); ``ValidationFailed`` as in
+    ``process_definition_build_check``. The previously active definition is deactivated.
+    """
+    _require_manager(actor, service_version)
+    xml, spec, description = process_definition_build_check(
+        service_version=service_version,
+        review_departments=review_departments,
+        name=name,
+        review_role=review_role,
+        accept_role=accept_role,
+        decision_role=decision_role,
+    )
+    return _create(
+        actor=actor,
+        service_version=service_version,
+        xml=xml,
+        spec=spec,
+        name=spec.name,
+        source=ProcessDefinition.Source.BUILT,
+        description=description,
+        reject_ends_case=reject_ends_case,
+    )
+
+
+@transaction.atomic
+def process_definition_activate(*, actor: Any, definition: ProcessDefinition) -> ProcessDefinition:
+    """Make ``definition`` the active process of its service version (deactivating the other).
+
+    The file is validated again, since departments may have changed since it was stored.
+    """
+    version = definition.service_version
+    _require_manager(actor, version)
+    process_definition_check(service_version=version, xml=definition.bpmn_xml)
+    definition = ProcessDefinition.objects.select_for_update().get(pk=definition.pk)
+    if definition.is_active:
+        return definition
+    ProcessDefinition.objects.filter(service_version=version, is_active=True).update(
+        is_active=False, updated_at=timezone.now()
+    )
+    definition.is_active = True
+    try:
+        with transaction.atomic():
+            definition.save(update_fields=["is_active", "updated_at"])
+    except IntegrityError:
+        raise Conflict(
+            _("Someone else has just changed the process of this service. Try again.")
+        ) from None
+    return definition
+
+
+def _task_summary(spec: ProcessSpec) -> list[dict[str, str]]:
+    return [
+        {
+            "id": task.id,
+            "name": task.name,
+            "department": task.department_code,
+            "role": task.role,
+            "kind": task.kind,
+        }
+        for task in spec.tasks.values()
+    ]

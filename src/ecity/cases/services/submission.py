@@ -1,0 +1,548 @@
+"""What the applicant does: save a draft, submit an application, answer a correction request.
+
+Every write runs in one transaction together with its case event, its notification outbox rows
+and (for submissions) its idempotency record, so an application is acknowledged only once all
+of it is committed. Uploaded files are checked (``ecity.cases.uploads``) before anything is
+written and deleted again if the transaction fails.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ecity.cases.idempotency import (
+    idempotency_key_check,
+    idempotency_record_create,
+    idempotent_case_find,
+    request_fingerprint,
+)
+from ecity.cases.models import Attachment, Case, CaseDraft, CaseEvent, CorrectionRequest
+from ecity.cases.numbers import case_number_allocate, query_code_generate
+from ecity.cases.services.applicant_rules import (
+    applicant_fields,
+    is_applicant,
+    material_errors,
+    material_key,
+    materials_of,
+    notify,
+    prefill_values,
+    service_name,
+    uploads_check,
+    version_check,
+)
+from ecity.cases.uploads import CheckedUpload, stored_files_delete, upload_store
+from ecity.catalogue.form_schema import schema_validate_data
+from ecity.catalogue.models import ServiceItemVersion
+from ecity.core.calendar import add_working_days
+from ecity.core.errors import Conflict, NotFound, ValidationFailed
+
+SUBMIT_SCOPE = "case_submit"
+WITHDRAWABLE = (
+    Case.Status.SUBMITTED,
+    Case.Status.IN_PROGRESS,
+    Case.Status.AWAITING_CORRECTION,
+)
+
+
+@dataclass
+class DraftState:
+    """A draft to resume (or none yet) and the values to show in the form."""
+
+    draft: CaseDraft | None
+    initial: dict[str, Any]
+    attachments: dict[str, Attachment] = field(default_factory=dict)  # by material_key
+
+
+def _draft_for(*, actor: Any, identity: Any, version: ServiceItemVersion) -> CaseDraft | None:
+    return (
+        CaseDraft.objects.filter(
+            owner=actor,
+            legal_entity=getattr(identity, "legal_entity", None),
+            service_version=version,
+        )
+        .prefetch_related("attachments__material")
+        .first()
+    )
+
+
+def _attachments_by_material(draft: CaseDraft | None) -> dict[str, Attachment]:
+    if draft is None:
+        return {}
+    latest: dict[str, Attachment] = {}
+    for attachment in sorted(draft.attachments.all(), key=lambda a: (a.created_at, a.pk)):
+        latest[material_key(attachment.material)] = attachment
+    return latest
+
+
+def draft_get_or_prefill(*, actor: Any, identity: Any, service_version: Any) -> DraftState:
+    """Return the saved draft of ``actor`` acting as ``identity``, or values from their profile.
+
+    Nothing is written. The form values are the profile's (real name, ID number, phone, address,
+    e-mail; for an enterprise its name, USCC, legal representative and address), matched by
+    field name and by format, overlaid with whatever the draft holds.
+    """
+    draft = _draft_for(actor=actor, identity=identity, version=service_version)
+    initial = prefill_values(service_version.form_schema or {}, user=actor, identity=identity)
+    if draft is not None:
+        initial.update({k: v for k, v in (draft.form_data or {}).items() if v not in ("", None)})
+    return DraftState(draft=draft, initial=initial, attachments=_attachments_by_material(draft))
+
+
+def _schema_data(version: ServiceItemVersion, form_data: Mapping[str, Any]) -> dict[str, Any]:
+    properties = (version.form_schema or {}).get("properties") or {}
+    return {name: value for name, value in (form_data or {}).items() if name in properties}
+
+
+def _store_all(checked: dict[str, CheckedUpload], stored: list[str]) -> dict[str, str]:
+    names = {}
+    for key, upload in checked.items():
+        names[key] = upload_store(upload)
+        stored.append(names[key])
+    return names
+
+
+def _attachment_create(
+    *, checked: CheckedUpload, name: str, material: Any, actor: Any, **owner: Any
+) -> Attachment:
+    attachment = Attachment(
+        material=material,
+        original_name=checked.original_name,
+        content_type=checked.content_type,
+        size=checked.size,
+        sha256=checked.sha256,
+        uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
+        **owner,
+    )
+    attachment.file.name = name
+    attachment.save()
+    return attachment
+
+
+def draft_save(
+    *,
+    actor: Any,
+    identity: Any,
+    service_version: Any,
+    form_data: Mapping[str, Any],
+    files: Mapping[str, Any] | None = None,
+) -> CaseDraft:
+    """Save (create or update) the application draft of ``actor`` acting as ``identity``.
+
+    Form data may be incomplete and is not validated (only the schema's fields are kept). Each
+    uploaded file (keyed by material id or ``material:<id>``) is checked against its material's
+    limits and replaces the draft's earlier file for that material. Raises ValidationFailed
+    listing every rejected file (nothing is saved then), or ApplicationError when the service
+    cannot be applied for online.
+    """
+    version_check(service_version, channel=Case.Channel.ONLINE)
+    materials = {material_key(m): m for m in materials_of(service_version)}
+    checked, errors = uploads_check(materials, files or {})
+    if errors:
+        raise ValidationFailed(fields=errors)
+    stored: list[str] = []
+    replaced: list[str] = []
+    try:
+        with transaction.atomic():
+            draft, _created = CaseDraft.objects.get_or_create(
+                owner=actor,
+                legal_entity=getattr(identity, "legal_entity", None),
+                service_version=service_version,
+            )
+            draft.form_data = _schema_data(service_version, form_data)
+            draft.save(update_fields=["form_data", "updated_at"])
+            names = _store_all(checked, stored)
+            for key, upload in checked.items():
+                old = Attachment.objects.filter(draft=draft, material=materials[key])
+                replaced.extend(old.values_list("file", flat=True))
+                old.delete()
+                _attachment_create(
+                    checked=upload,
+                    name=names[key],
+                    material=materials[key],
+                    actor=actor,
+                    draft=draft,
+                )
+            transaction.on_commit(lambda: stored_files_delete(replaced))
+    except BaseException:
+        stored_files_delete(stored)
+        raise
+    return draft
+
+
+def _acceptance_due_on(submitted_on: dt.date, version: ServiceItemVersion) -> dt.date:
+    # TODO(workbench): switch to an ecity.cases.deadlines helper for the acceptance limit if one
+    # is added; the rule there (module docstring) is this same formula.
+    return add_working_days(submitted_on, version.acceptance_days)
+
+
+def _fingerprint(
+    *,
+    version: ServiceItemVersion,
+    identity: Any,
+    form_data: Mapping[str, Any],
+    checked: Mapping[str, CheckedUpload],
+    on_behalf_of: Mapping[str, Any] | None,
+) -> str:
+    return request_fingerprint(
+        {
+            "version": str(version.public_id),
+            "identity": getattr(identity, "key", ""),
+            "form": dict(form_data or {}),
+            "files": {key: upload.sha256 for key, upload in checked.items()},
+            "on_behalf_of": dict(on_behalf_of or {}),
+        }
+    )
+
+
+def _replayed(case: Case) -> Case:
+    case.is_replay = True  # type: ignore[attr-defined]
+    return case
+
+
+def case_submit(
+    *,
+    actor: Any,
+    session_identity: Any,
+    service_version: Any,
+    form_data: Mapping[str, Any],
+    attachments: Mapping[str, Any] | None = None,
+    idempotency_key: str | None = None,
+    channel: str = Case.Channel.ONLINE,
+    on_behalf_of: Mapping[str, Any] | None = None,
+) -> Case:
+    """Submit an application and return the new case (number and query code set).
+
+    ``service_version`` must be its item's current published version and allow the channel.
+    The applicant is ``actor`` acting as ``session_identity`` (themselves, or an enterprise they
+    represent), or, with ``on_behalf_of`` (name, id_number, phone), a walk-in applicant for whom
+    a counter clerk of the lead department submits (channel "counter"). Files in ``attachments``
+    (keyed by material id or ``material:<id>``) come on top of, or replace, the files already on
+    the actor's draft.
+
+    Validates the form and the materials together and raises one ValidationFailed with every
+    field error (materials under ``material:<id>``, walk-in fields under ``on_behalf_of.<name>``).
+    In one transaction: allocates the number, writes the case, moves the draft's attachments to
+    it, records the ``submitted`` event, sets the acceptance deadline, queues the
+    ``case_submitted`` notification and deletes the draft.
+
+    With ``idempotency_key``, a repeated call with the same payload returns the first case
+    (``case.is_replay`` is True) and a different payload raises Conflict.
+    """
+    if on_behalf_of is not None:
+        channel = Case.Channel.COUNTER
+    version_check(service_version, channel=channel)
+    if idempotency_key:
+        idempotency_key_check(idempotency_key)
+    applicant, errors = applicant_fields(
+        actor=actor,
+        identity=session_identity,
+        version=service_version,
+        on_behalf_of=on_behalf_of,
+        form_data=form_data,
+    )
+    materials = {material_key(m): m for m in materials_of(service_version)}
+    checked, upload_errors = uploads_check(materials, attachments or {})
+    fingerprint = _fingerprint(
+        version=service_version,
+        identity=session_identity,
+        form_data=form_data,
+        checked=checked,
+        on_behalf_of=on_behalf_of,
+    )
+    if idempotency_key:
+        earlier = idempotent_case_find(
+            user=actor, scope=SUBMIT_SCOPE, key=idempotency_key, fingerprint=fingerprint
+        )
+        if earlier is not None:
+            return _replayed(earlier)
+    draft = (
+        None
+        if on_behalf_of is not None
+        else _draft_for(actor=actor, identity=session_identity, version=service_version)
+    )
+    on_draft = _attachments_by_material(draft)
+    cleaned, form_errors = schema_validate_data(
+        service_version.form_schema or {}, _schema_data(service_version, form_data)
+    )
+    for name in set(form_data or {}) - set(_schema_data(service_version, form_data)):
+        form_errors.setdefault(str(name), [_("This field is not part of the form.")])
+    errors.update(form_errors)
+    errors.update(upload_errors)
+    errors.update(
+        material_errors(
+            materials, provided=set(checked) | set(on_draft), rejected=set(upload_errors)
+        )
+    )
+    if errors:
+        raise ValidationFailed(fields=errors)
+
+    stored: list[str] = []
+    try:
+        with transaction.atomic():
+            case = _case_write(
+                actor=actor,
+                version=service_version,
+                applicant=applicant,
+                channel=channel,
+                cleaned=cleaned,
+                checked=checked,
+                materials=materials,
+                draft=draft,
+                stored=stored,
+                idempotency=(idempotency_key, fingerprint),
+            )
+    except IntegrityError:
+        stored_files_delete(stored)
+        if idempotency_key:
+            earlier = idempotent_case_find(
+                user=actor, scope=SUBMIT_SCOPE, key=idempotency_key, fingerprint=fingerprint
+            )
+            if earlier is not None:
+                return _replayed(earlier)
+        raise
+    except BaseException:
+        stored_files_delete(stored)
+        raise
+    case.is_replay = False  # type: ignore[attr-defined]
+    return case
+
+
+def _case_write(
+    *,
+    actor: Any,
+    version: ServiceItemVersion,
+    applicant: dict[str, Any],
+    channel: str,
+    cleaned: dict[str, Any],
+    checked: dict[str, CheckedUpload],
+    materials: dict[str, Any],
+    draft: CaseDraft | None,
+    stored: list[str],
+    idempotency: tuple[str | None, str],
+) -> Case:
+    key, fingerprint = idempotency
+    # First statement of the transaction: a concurrent duplicate waits here, then fails.
+    record = (
+        idempotency_record_create(user=actor, scope=SUBMIT_SCOPE, key=key, fingerprint=fingerprint)
+        if key
+        else None
+    )
+    now = timezone.now()
+    today = timezone.localdate(now)
+    department = version.item.department
+    case = Case.objects.create(
+        number=case_number_allocate(department_code=department.code, on=today),
+        query_code=query_code_generate(),
+        service_version=version,
+        department=department,
+        channel=channel,
+        form_data=cleaned,
+        submitted_at=now,
+        acceptance_due_on=_acceptance_due_on(today, version),
+        **applicant,
+    )
+    names = _store_all(checked, stored)
+    for material_id, upload in checked.items():
+        _attachment_create(
+            checked=upload,
+            name=names[material_id],
+            material=materials[material_id],
+            actor=actor,
+            case=case,
+        )
+    replaced: list[str] = []
+    if draft is not None:
+        superseded = Attachment.objects.filter(
+            draft=draft, material__in=[materials[k] for k in checked]
+        )
+        replaced = list(superseded.values_list("file", flat=True))
+        superseded.delete()
+        Attachment.objects.filter(draft=draft).update(case=case, draft=None)
+        draft.delete()
+        transaction.on_commit(lambda: stored_files_delete(replaced))
+    CaseEvent.objects.create(
+        case=case,
+        action=CaseEvent.Action.SUBMITTED,
+        actor=actor,
+        data={"channel": channel, "number": case.number},
+    )
+    notify(
+        recipient=case.applicant,
+        event="case_submitted",
+        case=case,
+        phone=case.contact_phone if case.applicant is None else "",
+        context={
+            "case_number": case.number,
+            "query_code": case.query_code,
+            "service_name": service_name(version),
+            "acceptance_due_on": case.acceptance_due_on.isoformat()
+            if case.acceptance_due_on
+            else "",
+        },
+        idempotency_key=f"case_submitted:{case.public_id}",
+    )
+    if record is not None:
+        record.case = case
+        record.save(update_fields=["case", "updated_at"])
+    return case
+
+
+def _locked_case(case: Case) -> Case:
+    return (
+        Case.objects.select_for_update()
+        .select_related("service_version", "department")
+        .get(pk=case.pk)
+    )
+
+
+def correction_submit(
+    *,
+    actor: Any,
+    case: Case,
+    form_data: Mapping[str, Any],
+    attachments: Mapping[str, Any] | None = None,
+) -> Case:
+    """Send the corrected application of a case awaiting correction (补正) and restart its clock.
+
+    Only the applicant may (others get NotFound); only while the status is
+    ``awaiting_correction`` (else Conflict). The form and materials are validated again, all
+    errors together. Earlier files stay on the case for the record; the newest file of a
+    material is the current one. Resolves the open correction request, resumes the clock
+    (``deadlines.case_clock_resume``), returns the case to ``in_progress`` (``submitted`` if it
+    was not accepted yet), reopens the task that asked for the correction, records the
+    ``corrected`` event and queues the ``case_corrected`` notification to the requester.
+    """
+    if not is_applicant(user=actor, case=case):
+        raise NotFound(_("No such case among yours."))
+    if case.status != Case.Status.AWAITING_CORRECTION:
+        raise Conflict(_("This case is not waiting for a correction."), code="not_awaiting")
+    version = case.service_version
+    materials = {material_key(m): m for m in materials_of(version)}
+    checked, upload_errors = uploads_check(materials, attachments or {})
+    cleaned, errors = schema_validate_data(
+        version.form_schema or {}, _schema_data(version, form_data)
+    )
+    errors.update(upload_errors)
+    on_case = {material_key(a.material) for a in case.attachments.select_related("material")}
+    errors.update(
+        material_errors(materials, provided=set(checked) | on_case, rejected=set(upload_errors))
+    )
+    if errors:
+        raise ValidationFailed(fields=errors)
+    stored: list[str] = []
+    try:
+        with transaction.atomic():
+            case = _correction_write(
+                actor=actor,
+                case=case,
+                cleaned=cleaned,
+                checked=checked,
+                materials=materials,
+                stored=stored,
+            )
+    except BaseException:
+        stored_files_delete(stored)
+        raise
+    return case
+
+
+def _correction_write(
+    *,
+    actor: Any,
+    case: Case,
+    cleaned: dict[str, Any],
+    checked: dict[str, CheckedUpload],
+    materials: dict[str, Any],
+    stored: list[str],
+) -> Case:
+    from ecity.cases.deadlines import case_clock_resume
+
+    case = _locked_case(case)
+    if case.status != Case.Status.AWAITING_CORRECTION:
+        raise Conflict(_("This case is not waiting for a correction."), code="not_awaiting")
+    now = timezone.now()
+    today = timezone.localdate(now)
+    names = _store_all(checked, stored)
+    for key, upload in checked.items():
+        _attachment_create(
+            checked=upload, name=names[key], material=materials[key], actor=actor, case=case
+        )
+    correction = CorrectionRequest.objects.filter(case=case, resolved_at__isnull=True).first()
+    if correction is not None:
+        correction.resolved_at = now
+        correction.save(update_fields=["resolved_at", "updated_at"])
+    case.form_data = cleaned
+    case.status = Case.Status.IN_PROGRESS if case.accepted_at else Case.Status.SUBMITTED
+    case.lock_version += 1
+    case.save(update_fields=["form_data", "status", "lock_version", "updated_at"])
+    case_clock_resume(case, on=today)
+    _correction_tasks_resume(case, correction)
+    CaseEvent.objects.create(
+        case=case,
+        action=CaseEvent.Action.CORRECTED,
+        actor=actor,
+        task=correction.task if correction else None,
+        department=correction.task.department if correction and correction.task else None,
+        data={"files": sorted(str(materials[k].public_id) for k in checked)},
+    )
+    due_on = case.committed_due_on or case.acceptance_due_on
+    notify(
+        recipient=case.applicant,
+        event="case_corrected",
+        case=case,
+        phone=case.contact_phone if case.applicant is None else "",
+        context={
+            "case_number": case.number,
+            "service_name": service_name(case.service_version),
+            "due_on": due_on.isoformat() if due_on else "",
+        },
+        idempotency_key=f"case_corrected:{correction.public_id if correction else case.public_id}",
+    )
+    return case
+
+
+def _correction_tasks_resume(case: Case, correction: CorrectionRequest | None) -> None:
+    """Reopen the task that requested the correction (the workbench owns how)."""
+    try:
+        from ecity.cases.services.handling import correction_resume_tasks
+    except ImportError:
+        # TODO(workbench): ecity.cases.services.handling.correction_resume_tasks(case) is the
+        # agreed hook; until it exists the task simply stays as the workbench left it.
+        return
+    correction_resume_tasks(case)
+
+
+def case_withdraw(*, actor: Any, case: Case, reason: str) -> Case:
+    """Withdraw an application that is not decided yet (撤回); only its applicant may.
+
+    Open tasks are cancelled and the ``withdrawn`` event records the reason. Raises NotFound for
+    someone else's case, Conflict when the case is already closed, ValidationFailed without a
+    reason.
+    """
+    if not is_applicant(user=actor, case=case):
+        raise NotFound(_("No such case among yours."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed(fields={"reason": [_("Please say why you withdraw.")]})
+    with transaction.atomic():
+        case = _locked_case(case)
+        if case.status not in WITHDRAWABLE:
+            raise Conflict(_("This case can no longer be withdrawn."), code="not_withdrawable")
+        case.status = Case.Status.WITHDRAWN
+        case.decided_at = timezone.now()
+        case.lock_version += 1
+        case.save(update_fields=["status", "decided_at", "lock_version", "updated_at"])
+        case.tasks.filter(status__in=["open", "claimed"]).update(
+            status="cancelled", updated_at=timezone.now()
+        )
+        CaseEvent.objects.create(
+            case=case, action=CaseEvent.Action.WITHDRAWN, actor=actor, note=reason[:2000]
+        )
+    return case

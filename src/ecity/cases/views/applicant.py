@@ -1,0 +1,427 @@
+"""The applicant's pages: apply (with drafts), my cases, case detail, correction, rating, files.
+
+Thin callers of ``cases.services`` and ``cases.selectors``; works without JavaScript.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.files.storage import default_storage
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from ecity.cases.models import Case
+from ecity.cases.selectors import applicant as selectors
+from ecity.cases.services import ratings as rating_services
+from ecity.cases.services import submission as services
+from ecity.cases.services.applicant_rules import is_applicant, material_key, materials_of
+from ecity.cases.services.ratings import RATEABLE_STATUSES
+from ecity.cases.views.applicant_forms import (
+    TOKEN_FIELD,
+    WALK_IN_FIELDS,
+    RatingForm,
+    WithdrawForm,
+    application_form,
+    material_files,
+    schema_values,
+    show_service_errors,
+)
+from ecity.catalogue.selectors import item_get_published
+from ecity.core.errors import ApplicationError, NotFound, PermissionDenied
+from ecity.identity.models import StaffRole
+from ecity.identity.selectors import acting_identity, user_has_role
+
+PAGE_SIZE = 20
+
+
+def _identity(request: HttpRequest) -> Any:
+    return acting_identity(user=request.user, session=request.session)
+
+
+def _item(code: str) -> Any:
+    try:
+        return item_get_published(code=code)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+
+
+def _own_case(request: HttpRequest, number: str) -> Case:
+    try:
+        return selectors.case_get_for_applicant(
+            user=request.user, identity=_identity(request), number=number
+        )
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+
+
+def _form_sections(form: Any, version: Any, on_file: dict[str, Any]) -> dict[str, Any]:
+    """The form's fields grouped for the template: walk-in, schema, materials, token."""
+    properties = (version.form_schema or {}).get("properties") or {}
+    return {
+        "form": form,
+        "token_field": form[TOKEN_FIELD],
+        "walkin_fields": [form[f] for f in WALK_IN_FIELDS.values() if f in form.fields],
+        "schema_fields": [form[name] for name in form.fields if name in properties],
+        "material_rows": [
+            {
+                "material": m,
+                "field": form[material_key(m)],
+                "current": on_file.get(material_key(m)),
+            }
+            for m in materials_of(version)
+        ],
+    }
+
+
+def _token(request: HttpRequest) -> str:
+    posted = request.POST.get(TOKEN_FIELD, "")
+    return posted if posted.isalnum() and 16 <= len(posted) <= 64 else ""
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def apply(request: HttpRequest, code: str) -> HttpResponse:
+    """Fill in the application form (prefilled from the profile), save a draft, or submit."""
+    item = _item(code)
+    version = item.current_version
+    identity = _identity(request)
+    try:
+        state = services.draft_get_or_prefill(
+            actor=request.user, identity=identity, service_version=version
+        )
+        if request.method == "GET":
+            services.version_check(version, channel=Case.Channel.ONLINE)
+    except ApplicationError as error:
+        raise Http404(error.message) from error
+    form = application_form(version, initial=state.initial)
+    if request.method == "POST":
+        form = application_form(
+            version, data=request.POST, files=request.FILES, token=_token(request)
+        )
+        values = schema_values(version, request.POST)
+        files = material_files(version, request.FILES)
+        try:
+            if request.POST.get("action") == "save":
+                services.draft_save(
+                    actor=request.user,
+                    identity=identity,
+                    service_version=version,
+                    form_data=values,
+                    files=files,
+                )
+                messages.success(request, _("Your draft has been saved. You can continue later."))
+                return redirect("cases:apply", code=item.code)
+            case = services.case_submit(
+                actor=request.user,
+                session_identity=identity,
+                service_version=version,
+                form_data=values,
+                attachments=files,
+                idempotency_key=f"form-{_token(request)}" if _token(request) else None,
+            )
+        except ApplicationError as error:
+            show_service_errors(form, error)
+        else:
+            return redirect("cases:submitted", number=case.number)
+    return render(
+        request,
+        "cases/applicant/apply.html",
+        {
+            "item": item,
+            "version": version,
+            "identity": identity,
+            "draft": state.draft,
+            "walk_in": False,
+            **_form_sections(form, version, state.attachments),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def counter_apply(request: HttpRequest, code: str) -> HttpResponse:
+    """A counter clerk submits for a walk-in applicant (no account needed)."""
+    item = _item(code)
+    version = item.current_version
+    if not user_has_role(
+        user=request.user, role=StaffRole.Role.COUNTER_CLERK, department=item.department
+    ):
+        raise DjangoPermissionDenied
+    form = application_form(version, walk_in=True)
+    if request.method == "POST":
+        form = application_form(
+            version, data=request.POST, files=request.FILES, token=_token(request), walk_in=True
+        )
+        try:
+            case = services.case_submit(
+                actor=request.user,
+                session_identity=None,
+                service_version=version,
+                form_data=schema_values(version, request.POST),
+                attachments=material_files(version, request.FILES),
+                idempotency_key=f"counter-{_token(request)}" if _token(request) else None,
+                on_behalf_of={k: request.POST.get(f, "") for k, f in WALK_IN_FIELDS.items()},
+            )
+        except ApplicationError as error:
+            rename = {f"on_behalf_of.{k}": f for k, f in WALK_IN_FIELDS.items()}
+            show_service_errors(form, error, rename=rename)
+        else:
+            return redirect("cases:receipt", number=case.number)
+    return render(
+        request,
+        "cases/applicant/apply.html",
+        {
+            "item": item,
+            "version": version,
+            "walk_in": True,
+            **_form_sections(form, version, {}),
+        },
+    )
+
+
+def _receipt_case(request: HttpRequest, number: str) -> Case:
+    case = Case.objects.select_related("service_version", "department").filter(number=number)
+    found = case.first()
+    if found is None or not (
+        is_applicant(user=request.user, case=found) or found.submitted_by_id == request.user.pk
+    ):
+        raise Http404(_("No such case among yours."))
+    return found
+
+
+@login_required
+@require_GET
+def submitted(request: HttpRequest, number: str) -> HttpResponse:
+    """Confirmation after submitting: the case number, the query code, what happens next."""
+    case = _receipt_case(request, number)
+    return render(request, "cases/applicant/submitted.html", {"case": case})
+
+
+@login_required
+@require_GET
+def receipt(request: HttpRequest, number: str) -> HttpResponse:
+    """A printable receipt (回执) with the case number and the query code."""
+    case = _receipt_case(request, number)
+    return render(request, "cases/applicant/receipt.html", {"case": case})
+
+
+@login_required
+@require_GET
+def my_cases(request: HttpRequest) -> HttpResponse:
+    """The cases of the current identity (oneself or the enterprise acted for)."""
+    status = request.GET.get("status") or None
+    if status not in Case.Status.values:
+        status = None
+    cases = selectors.case_list_for_applicant(
+        user=request.user, identity=_identity(request), status=status
+    )
+    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "cases/applicant/list.html",
+        {
+            "page": page,
+            "status": status or "",
+            "statuses": Case.Status.choices,
+            "identity": _identity(request),
+        },
+    )
+
+
+def _correction_items(case: Case, correction: Any) -> list[tuple[str, str]]:
+    """What to correct, with form labels and material names instead of internal names."""
+    if correction is None:
+        return []
+    english = (get_language() or "").startswith("en")
+    properties = (case.service_version.form_schema or {}).get("properties") or {}
+    materials = {str(m.public_id): m.name for m in materials_of(case.service_version)}
+    materials.update({material_key(m): m.name for m in materials_of(case.service_version)})
+    rows = []
+    for item in correction.items or []:
+        if not isinstance(item, dict):
+            continue
+        name = str(item.get("field") or item.get("material") or "")
+        prop = properties.get(name) or {}
+        label = (prop.get("title_en") if english else None) or prop.get("title")
+        rows.append((str(label or materials.get(name) or name), str(item.get("message") or "")))
+    return rows
+
+
+def _detail(request: HttpRequest, case: Case, **forms: Any) -> HttpResponse:
+    rating = getattr(case, "rating", None) if hasattr(case, "rating") else None
+    can_rate = case.status in RATEABLE_STATUSES and rating is None
+    context = {
+        "case": case,
+        "timeline": selectors.case_timeline(case=case, audience="applicant"),
+        "attachments": selectors.case_attachments(case=case),
+        "correction": selectors.correction_open_get(case=case),
+        "correction_items": _correction_items(case, selectors.correction_open_get(case=case)),
+        "rating": rating,
+        "rating_form": forms.get("rating_form") or (RatingForm() if can_rate else None),
+        "withdraw_form": forms.get("withdraw_form")
+        or (WithdrawForm() if case.status in services.WITHDRAWABLE else None),
+        "form_rows": _form_rows(case),
+    }
+    status = 400 if any(f is not None and f.errors for f in forms.values()) else 200
+    return render(request, "cases/applicant/detail.html", context, status=status)
+
+
+def _form_rows(case: Case) -> list[tuple[str, Any]]:
+    properties = (case.service_version.form_schema or {}).get("properties") or {}
+    english = (get_language() or "").startswith("en")
+    rows = []
+    for name, value in (case.form_data or {}).items():
+        prop = properties.get(name) or {}
+        label = (prop.get("title_en") if english else None) or prop.get("title") or name
+        if "enum" in prop and value in prop["enum"]:
+            names = (prop.get("enumNames_en") if english else None) or prop.get("enumNames")
+            if names:
+                value = names[prop["enum"].index(value)]
+        if isinstance(value, bool):
+            value = _("Yes") if value else _("No")
+        rows.append((label, value))
+    return rows
+
+
+@login_required
+@require_GET
+def case_detail(request: HttpRequest, number: str) -> HttpResponse:
+    """One of my cases: status, deadlines, timeline, answers, files, correction, rating."""
+    return _detail(request, _own_case(request, number))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def correction(request: HttpRequest, number: str) -> HttpResponse:
+    """Answer a correction request: change the answers and upload the missing files."""
+    case = _own_case(request, number)
+    open_request = selectors.correction_open_get(case=case)
+    if case.status != Case.Status.AWAITING_CORRECTION:
+        messages.info(request, _("This case is not waiting for a correction."))
+        return redirect("cases:detail", number=case.number)
+    version = case.service_version
+    form = application_form(version, initial=case.form_data)
+    if request.method == "POST":
+        form = application_form(version, data=request.POST, files=request.FILES)
+        try:
+            services.correction_submit(
+                actor=request.user,
+                case=case,
+                form_data=schema_values(version, request.POST),
+                attachments=material_files(version, request.FILES),
+            )
+        except ApplicationError as error:
+            show_service_errors(form, error)
+        else:
+            messages.success(request, _("Your correction has been sent; the clock runs again."))
+            return redirect("cases:detail", number=case.number)
+    on_case = {material_key(a.material): a for a in selectors.case_attachments(case=case)}
+    return render(
+        request,
+        "cases/applicant/correction.html",
+        {
+            "case": case,
+            "version": version,
+            "correction": open_request,
+            "correction_items": _correction_items(case, open_request),
+            **_form_sections(form, version, on_case),
+        },
+    )
+
+
+@login_required
+@require_POST
+def rate(request: HttpRequest, number: str) -> HttpResponse:
+    """Rate a decided case (好差评)."""
+    case = _own_case(request, number)
+    form = RatingForm(request.POST)
+    if form.is_valid():
+        try:
+            rating_services.rating_submit(
+                actor=request.user,
+                case=case,
+                level=form.cleaned_data["level"],
+                comment=form.cleaned_data["comment"],
+            )
+        except ApplicationError as error:
+            show_service_errors(form, error)
+        else:
+            messages.success(request, _("Thank you for your rating."))
+            return redirect("cases:detail", number=case.number)
+    return _detail(request, case, rating_form=form)
+
+
+@login_required
+@require_POST
+def withdraw(request: HttpRequest, number: str) -> HttpResponse:
+    """Withdraw an application that is not decided yet."""
+    case = _own_case(request, number)
+    form = WithdrawForm(request.POST)
+    if form.is_valid():
+        try:
+            services.case_withdraw(
+                actor=request.user, case=case, reason=form.cleaned_data["reason"]
+            )
+        except ApplicationError as error:
+            show_service_errors(form, error)
+        else:
+            messages.success(request, _("Your application has been withdrawn."))
+            return redirect("cases:detail", number=case.number)
+    return _detail(request, case, withdraw_form=form)
+
+
+@login_required
+@require_GET
+def attachment_download(request: HttpRequest, number: str, public_id: Any) -> FileResponse:
+    """Stream a case file to someone allowed to see the case, always as a download."""
+    try:
+        attachment = selectors.attachment_get_for_download(
+            user=request.user, attachment_public_id=public_id, number=number
+        )
+        handle = default_storage.open(attachment.file.name, "rb")
+    except (NotFound, PermissionDenied) as exc:
+        raise Http404(_("No such file.")) from exc
+    except (FileNotFoundError, OSError) as exc:
+        raise Http404(_("No such file.")) from exc
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@login_required
+@require_GET
+def draft_attachment_download(request: HttpRequest, public_id: Any) -> FileResponse:
+    """Download a file of one's own draft (to check what was uploaded)."""
+    try:
+        attachment = selectors.attachment_get_for_download(
+            user=request.user, attachment_public_id=public_id
+        )
+        if attachment.case_id is not None:
+            raise NotFound()
+        handle = default_storage.open(attachment.file.name, "rb")
+    except (NotFound, FileNotFoundError, OSError) as exc:
+        raise Http404(_("No such file.")) from exc
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

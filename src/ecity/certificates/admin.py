@@ -1,0 +1,83 @@
+"""Admin: certificate types are configured here; keys and certificates are read-only."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponseRedirect
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from ecity.certificates import signing
+from ecity.certificates.models import Certificate, CertificateType, DecisionDocument, SigningKey
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows written only by services: viewable, never added, changed or deleted here."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(CertificateType)
+class CertificateTypeAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_zh", "department", "validity_years", "validity_days", "is_active"]
+    list_filter = ["is_active", "department"]
+    search_fields = ["code", "name_zh", "name_en"]
+    filter_horizontal = ["service_items"]
+    autocomplete_fields = ["department"]
+
+
+@admin.register(SigningKey)
+class SigningKeyAdmin(ReadOnlyAdmin):
+    list_display = ["key_id", "algorithm", "status", "created_at", "retired_at"]
+    list_filter = ["status"]
+    fields = ("key_id", "algorithm", "public_key", "status", "created_at", "retired_at")
+    readonly_fields = fields
+    actions = ["rotate"]
+
+    @admin.action(description=_("Rotate: retire the active key and create a new one"))
+    def rotate(self, request: HttpRequest, queryset: QuerySet[SigningKey]) -> None:
+        key = signing.key_rotate(actor=request.user)
+        self.message_user(
+            request, _("New active signing key: %(key)s") % {"key": key.key_id}, messages.SUCCESS
+        )
+
+
+@admin.register(Certificate)
+class CertificateAdmin(ReadOnlyAdmin):
+    list_display = ["identifier", "type_name", "holder_name", "issued_on", "valid_until", "status"]
+    list_filter = ["status", "type"]
+    search_fields = ["identifier", "holder_name", "case__number"]
+    date_hierarchy = "issued_on"
+    exclude = ["data_labels"]
+    actions = ["revoke"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: object = None) -> list[str]:
+        return [f.name for f in Certificate._meta.fields if f.name != "data_labels"]
+
+    @admin.action(description=_("Revoke (opens the revocation form)"))
+    def revoke(
+        self, request: HttpRequest, queryset: QuerySet[Certificate]
+    ) -> HttpResponseRedirect | None:
+        if queryset.count() != 1:
+            self.message_user(request, _("Select exactly one certificate."), messages.WARNING)
+            return None
+        certificate = queryset.get()
+        return HttpResponseRedirect(
+            reverse("certificates:revoke", kwargs={"identifier": certificate.identifier})
+        )
+
+
+@admin.register(DecisionDocument)
+class DecisionDocumentAdmin(ReadOnlyAdmin):
+    list_display = ["number", "title", "case", "kind", "issued_at"]
+    list_filter = ["kind"]
+    search_fields = ["number", "case__number"]
+    readonly_fields = ["case", "number", "kind", "title", "text", "pdf", "issued_at", "issued_by"]

@@ -1,0 +1,130 @@
+"""HTML pages: public certificate verification, PDF downloads, staff revocation."""
+
+from __future__ import annotations
+
+from io import BytesIO
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.db.models.fields.files import FieldFile
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from ecity.certificates import selectors, services
+from ecity.certificates.forms import RevokeForm, VerifyForm
+from ecity.certificates.models import Certificate
+from ecity.certificates.pdf import certificate_pdf, decision_pdf
+from ecity.certificates.verification import qr_payload
+from ecity.core.errors import ApplicationError, NotFound, PermissionDenied
+from ecity.core.forms import add_application_error
+
+
+def _pdf_response(content_file: FieldFile, fallback: bytes | None, filename: str) -> FileResponse:
+    if content_file:
+        try:
+            handle = content_file.open("rb")
+        except (FileNotFoundError, OSError):
+            handle = None
+        if handle is not None:
+            return FileResponse(handle, content_type="application/pdf", filename=filename)
+    return FileResponse(BytesIO(fallback or b""), content_type="application/pdf", filename=filename)
+
+
+@require_GET
+def verify(request: HttpRequest) -> HttpResponse:
+    """Public verification: a certificate number, a pasted QR text, or the QR URL itself."""
+    result = None
+    form = VerifyForm()
+    if "id" in request.GET:  # the QR code's URL lands here directly
+        result = services.certificate_verify(
+            identifier=request.GET.get("id", ""), signature=request.GET.get("sig") or None
+        )
+        form = VerifyForm(initial={"q": request.GET.get("id", "")})
+    elif "q" in request.GET:
+        form = VerifyForm(request.GET)
+        if form.is_valid():
+            result = services.certificate_verify(payload=form.cleaned_data["q"])
+    certificate = result.certificate if result else None
+    context = {
+        "form": form,
+        "result": result,
+        "public": result.public if result else None,
+        "can_download": certificate is not None
+        and selectors.can_download_certificate(user=request.user, certificate=certificate),
+        "can_revoke": certificate is not None
+        and not certificate.is_revoked
+        and services.can_revoke(user=request.user, certificate=certificate),
+    }
+    status = 400 if form.is_bound and form.errors else 200
+    return render(request, "certificates/verify.html", context, status=status)
+
+
+def _certificate_or_error(request: HttpRequest, identifier: str) -> Certificate:
+    try:
+        return selectors.certificate_for_download(user=request.user, identifier=identifier)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    except PermissionDenied as exc:
+        raise DjangoPermissionDenied(exc.message) from exc
+
+
+@login_required
+@require_GET
+def certificate_download(request: HttpRequest, identifier: str) -> HttpResponseBase:
+    """The certificate's PDF, for its holder and the issuing department's staff."""
+    certificate = _certificate_or_error(request, identifier)
+    fallback = None if certificate.pdf else certificate_pdf(certificate, qr_payload(certificate))
+    return _pdf_response(certificate.pdf, fallback, f"{certificate.serial}.pdf")
+
+
+@login_required
+@require_GET
+def decision_download(request: HttpRequest, public_id: str) -> HttpResponseBase:
+    """A decision document's PDF, for the applicant and the deciding department's staff."""
+    try:
+        document = selectors.decision_document_for_download(user=request.user, public_id=public_id)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    except PermissionDenied as exc:
+        raise DjangoPermissionDenied(exc.message) from exc
+    fallback = None if document.pdf else decision_pdf(document, document.case)
+    return _pdf_response(document.pdf, fallback, f"{document.case.number}-decision.pdf")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def certificate_revoke(request: HttpRequest, identifier: str) -> HttpResponse:
+    """Staff form to revoke a certificate with a reason."""
+    try:
+        certificate = selectors.certificate_get(identifier=identifier)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    if not services.can_revoke(user=request.user, certificate=certificate):
+        raise DjangoPermissionDenied(_("Only approvers of the issuing department may revoke it."))
+    form = RevokeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.certificate_revoke(
+                actor=request.user,  # type: ignore[arg-type]
+                certificate=certificate,
+                reason=form.cleaned_data["reason"],
+            )
+        except ApplicationError as error:
+            add_application_error(form, error)
+        else:
+            messages.success(request, _("The certificate has been revoked."))
+            query = urlencode({"id": certificate.identifier})
+            return redirect(f"{reverse('certificates:verify')}?{query}")
+    status = 400 if form.is_bound and form.errors else 200
+    return render(
+        request,
+        "certificates/revoke.html",
+        {"form": form, "certificate": certificate},
+        status=status,
+    )

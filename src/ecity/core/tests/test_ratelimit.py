@@ -1,0 +1,157 @@
+"""The shared rate limiter: fixed windows in the configured cache, 429 pages and envelopes."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.test import RequestFactory
+from django.utils import translation
+
+from ecity.core.ratelimit import check_rate, client_ip, ratelimit, reset_rate
+
+pytestmark = pytest.mark.django_db
+
+
+def unique_key() -> str:
+    return f"test:{uuid.uuid4()}"
+
+
+def test_default_cache_is_shared_between_processes():
+    # LocMem would give every gunicorn worker its own counters.
+    backend = settings.CACHES["default"]["BACKEND"]
+    assert backend in {
+        "django.core.cache.backends.db.DatabaseCache",
+        "django.core.cache.backends.redis.RedisCache",
+    }
+
+
+def test_allows_up_to_the_limit_then_refuses_until_the_window_ends():
+    key = unique_key()
+    now = 60 * 16_666_667 + 20.0  # 20 s into a 60-second window
+    decisions = [check_rate(key, limit=3, window_seconds=60, now=now) for _ in range(4)]
+    assert [d.allowed for d in decisions] == [True, True, True, False]
+    assert [d.count for d in decisions] == [1, 2, 3, 4]
+    assert decisions[-1].retry_after == 40
+    # The next window starts afresh.
+    later = check_rate(key, limit=3, window_seconds=60, now=now + 40)
+    assert later.allowed
+    assert later.count == 1
+
+
+def test_keys_are_counted_separately():
+    first, second = unique_key(), unique_key()
+    check_rate(first, limit=1, window_seconds=60)
+    assert not check_rate(first, limit=1, window_seconds=60).allowed
+    assert check_rate(second, limit=1, window_seconds=60).allowed
+
+
+def test_counter_lives_in_the_cache_and_can_be_reset():
+    key = unique_key()
+    now = 2_000_000_000.0
+    check_rate(key, limit=1, window_seconds=60, now=now)
+    reset_rate(key, window_seconds=60, now=now)
+    assert check_rate(key, limit=1, window_seconds=60, now=now).allowed
+
+
+def test_odd_keys_are_safe_for_the_cache():
+    key = "login:" + "长" * 500 + " with spaces\n"
+    assert check_rate(key, limit=5, window_seconds=60).allowed
+    cache.get("ecity:rl:probe")  # the backend accepted the hashed key without warnings
+
+
+def test_invalid_arguments_are_refused():
+    with pytest.raises(ValueError, match="positive"):
+        check_rate("x", limit=0, window_seconds=60)
+
+
+def _view(request):
+    return HttpResponse("ok")
+
+
+def test_decorator_answers_429_page_with_retry_after():
+    scope = unique_key()
+    view = ratelimit(key="ip", limit=1, window=60, scope=scope)(_view)
+    factory = RequestFactory()
+    assert view(factory.post("/x", REMOTE_ADDR="192.0.2.1")).status_code == 200
+    with translation.override("zh-hans"):
+        refused = view(factory.post("/x", REMOTE_ADDR="192.0.2.1"))
+    assert refused.status_code == 429
+    assert 1 <= int(refused["Retry-After"]) <= 60
+    assert "请求过于频繁" in refused.content.decode()
+    # Another address and GET requests are not affected.
+    assert view(factory.post("/x", REMOTE_ADDR="192.0.2.2")).status_code == 200
+    assert view(factory.get("/x", REMOTE_ADDR="192.0.2.1")).status_code == 200
+
+
+def test_decorator_answers_the_json_envelope_for_api_paths():
+    scope = unique_key()
+    view = ratelimit(key="ip", limit=1, window=60, scope=scope)(_view)
+    factory = RequestFactory()
+    view(factory.post("/api/v1/x", REMOTE_ADDR="192.0.2.3"))
+    with translation.override("en"):
+        refused = view(factory.post("/api/v1/x", REMOTE_ADDR="192.0.2.3"))
+    assert refused.status_code == 429
+    import json
+
+    body = json.loads(refused.content)
+    assert body["code"] == "throttled"
+    assert body["message"] == "Too many requests. Please wait 1 minute and try again."
+    assert body["fields"] == {}
+
+
+def test_decorator_can_key_on_a_callable_and_be_switched_off(settings):
+    scope = unique_key()
+    view = ratelimit(key=lambda r: "everyone", limit=1, window=60, scope=scope)(_view)
+    factory = RequestFactory()
+    view(factory.post("/x", REMOTE_ADDR="192.0.2.4"))
+    assert view(factory.post("/x", REMOTE_ADDR="192.0.2.5")).status_code == 429
+    settings.ECITY_RATELIMIT_ENABLED = False
+    assert view(factory.post("/x", REMOTE_ADDR="192.0.2.5")).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("proxies", "remote", "forwarded", "expected"),
+    [
+        (0, "192.0.2.9", "6.6.6.6", "192.0.2.9"),  # header ignored without trusted proxies
+        (1, "10.0.0.1", "6.6.6.6, 198.51.100.4", "198.51.100.4"),
+        (2, "10.0.0.1", "6.6.6.6, 198.51.100.4, 10.0.0.7", "198.51.100.4"),
+        (1, "10.0.0.1", "", "10.0.0.1"),
+        (0, "not-an-ip", "", "0.0.0.0"),  # noqa: S104
+    ],
+)
+def test_client_ip_trusts_only_the_configured_proxies(
+    settings, proxies, remote, forwarded, expected
+):
+    settings.ECITY_PROXY_COUNT = proxies
+    request = RequestFactory().get("/", REMOTE_ADDR=remote, HTTP_X_FORWARDED_FOR=forwarded)
+    assert client_ip(request) == expected
+
+
+def test_anonymous_api_use_is_throttled_with_the_envelope(client, settings):
+    from rest_framework.settings import api_settings
+    from rest_framework.throttling import AnonRateThrottle
+
+    assert (
+        "rest_framework.throttling.AnonRateThrottle"
+        in settings.REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"]
+    )
+    assert settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] == {
+        "anon": "120/min",
+        "user": "600/min",
+    }
+    original = AnonRateThrottle.THROTTLE_RATES
+    AnonRateThrottle.THROTTLE_RATES = {**api_settings.DEFAULT_THROTTLE_RATES, "anon": "2/min"}
+    try:
+        cache.clear()
+        for _ in range(2):
+            assert client.get("/api/v1/identity/regions/").status_code == 200
+        response = client.get("/api/v1/identity/regions/?lang=en")
+    finally:
+        AnonRateThrottle.THROTTLE_RATES = original
+    assert response.status_code == 429
+    assert response.json()["code"] == "throttled"
+    assert int(response["Retry-After"]) >= 1

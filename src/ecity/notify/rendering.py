@@ -1,0 +1,159 @@
+"""Render an event's subject, body and SMS text in the recipient's language.
+
+Templates live in ``templates/notify/events/``: ``<event>.subject.txt`` (one line),
+``<event>.txt`` (e-mail and in-app body) and ``<event>.sms.txt`` (short text). They are plain
+text: no HTML escaping. Every template also sees ``city_name``, ``site_url`` and ``link`` (the
+absolute address of ``link_path``, in the recipient's language).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from typing import Any
+
+from django.conf import settings
+from django.template import Context, Engine
+from django.utils import translation
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+
+SMS_LIMIT_CHINESE = 70  # one SMS segment in UCS-2
+SMS_LIMIT_LATIN = 160  # one SMS segment in GSM-7
+SMS_MIN_TEXT = 24
+
+
+@dataclass(frozen=True)
+class RenderedMessage:
+    subject: str
+    body: str
+    sms_text: str
+    link_path: str
+
+
+@cache
+def _engine() -> Engine:
+    # A separate engine: text messages must not be HTML-escaped ("&" stays "&").
+    return Engine(
+        app_dirs=True,
+        autoescape=False,
+        libraries={"i18n": "django.templatetags.i18n", "l10n": "django.templatetags.l10n"},
+    )
+
+
+def _language_codes() -> set[str]:
+    return {code for code, _name in settings.LANGUAGES}
+
+
+def _resolve(value: Any, language: str) -> Any:
+    """Turn lazy translations and ``{"zh-hans": …, "en": …}`` dicts into plain text."""
+    if isinstance(value, Promise):
+        return str(value)
+    if isinstance(value, Mapping) and value and set(value) <= _language_codes():
+        chosen = value.get(language) or value.get(settings.LANGUAGE_CODE) or ""
+        return str(chosen) if isinstance(chosen, Promise) else chosen
+    if isinstance(value, list | tuple):
+        return [_resolve(item, language) for item in value]
+    return value
+
+
+# Other names callers use for the keys the templates read.
+ALIASES = {"department": "department_name", "note": "message", "committed_due_on": "due_on"}
+
+
+def template_values(context: Mapping[str, Any], language: str) -> dict[str, Any]:
+    """The template context for one language.
+
+    Resolves translations (see ``_resolve``); ``<key>_en`` replaces ``<key>`` for English
+    readers; aliases are copied to the names the templates use; ISO dates in ``*_on`` keys
+    become dates, so that they are written the reader's way.
+    """
+    values = {key: _resolve(value, language) for key, value in context.items()}
+    for key in [k for k in values if k.endswith("_en")]:
+        english = values.pop(key)
+        if language.startswith("en") and english:
+            values[key[:-3]] = english
+    for alias, name in ALIASES.items():
+        if values.get(alias) and not values.get(name):
+            values[name] = values[alias]
+    for key, value in values.items():
+        if key.endswith("_on") and isinstance(value, str) and value:
+            with contextlib.suppress(ValueError):
+                values[key] = date.fromisoformat(value)
+    return values
+
+
+def localised_path(path: str, language: str) -> str:
+    """Give a site path the ``/<language>`` prefix of the reader (none for zh-Hans).
+
+    Only paths on this site pass (no other hosts, no ``javascript:``); API paths stay as they
+    are; a language prefix already on the path is replaced.
+    """
+    if not path.startswith("/") or path.startswith("//"):
+        return ""
+    if path.startswith("/api/"):
+        return path
+    for code in _language_codes():
+        if path.startswith(f"/{code}/"):
+            path = path[len(code) + 1 :]
+            break
+    if language == settings.LANGUAGE_CODE.lower():
+        return path
+    return f"/{language}{path}"
+
+
+def _tidy_body(text: str) -> str:
+    lines = [line.rstrip() for line in text.strip().splitlines()]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines))
+
+
+def sms_compose(text: str, *, link: str, site_url: str, signature: str) -> str:
+    """Make a short SMS: signature, text, link; shorten the text rather than drop the link.
+
+    The case link is used when everything fits into one segment (70 characters when the text
+    has Chinese characters, 160 otherwise); else the site's address; else the text is cut
+    with "…" (the templates put the case number first, so it survives).
+    """
+    text = " ".join(text.split())
+    sample = signature + text
+    limit = SMS_LIMIT_LATIN if sample.isascii() else SMS_LIMIT_CHINESE
+    for address in (link, site_url):
+        candidate = f"{signature}{text} {address}".strip()
+        if len(candidate) <= limit:
+            return candidate
+    room = max(SMS_MIN_TEXT, limit - len(signature) - len(site_url) - 1)
+    if len(text) > room:
+        text = text[: room - 1].rstrip() + "…"
+    return f"{signature}{text} {site_url}".strip()
+
+
+def render_message(*, event: str, context: Mapping[str, Any], language: str) -> RenderedMessage:
+    """Render the three texts of ``event`` with ``context`` in ``language``."""
+    site_url = settings.ECITY_SITE_URL.rstrip("/")
+    with translation.override(language):
+        values = template_values(context, language)
+        link_path = localised_path(str(values.get("link_path") or ""), language)
+        link = f"{site_url}{link_path}" if link_path.startswith("/") else site_url
+        values.update(
+            {
+                "city_name": settings.ECITY_CITY_NAME,
+                "site_url": site_url,
+                "link": link,
+                "link_path": link_path,
+            }
+        )
+        engine = _engine()
+
+        def render(suffix: str) -> str:
+            template = engine.get_template(f"notify/events/{event}.{suffix}")
+            return template.render(Context(values, autoescape=False))
+
+        subject = " ".join(render("subject.txt").split())[:300]
+        body = _tidy_body(render("txt"))
+        signature = _("[%(city)s e-services] ") % {"city": settings.ECITY_CITY_NAME}
+        sms_text = sms_compose(render("sms.txt"), link=link, site_url=site_url, signature=signature)
+    return RenderedMessage(subject=subject, body=body, sms_text=sms_text, link_path=link_path)

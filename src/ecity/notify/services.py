@@ -1,0 +1,221 @@
+"""Writes of the notify app: enqueue into the outbox, mark read, preferences, retry.
+
+Delivery itself (``deliver_due_notifications``) lives in ``ecity.notify.delivery`` and is
+re-exported here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.transaction import TransactionManagementError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ecity.core.errors import NotFound, ValidationFailed
+from ecity.notify.delivery import deliver_due_notifications
+from ecity.notify.models import Channel, Event, EventGroup, Notification, NotificationPreference
+from ecity.notify.rendering import render_message
+from ecity.notify.selectors import channels_for_event
+
+if TYPE_CHECKING:
+    from ecity.identity.models import User
+
+__all__ = [
+    "deliver_due_notifications",
+    "notification_enqueue",
+    "notification_mark_all_read",
+    "notification_mark_read",
+    "notification_retry",
+    "preferences_update",
+]
+
+
+def _language_for(recipient: User | None, language: str | None) -> str:
+    codes = {code.lower() for code, _name in settings.LANGUAGES}
+    for candidate in (language, recipient.preferred_language if recipient else None):
+        if candidate and candidate.lower() in codes:
+            return candidate.lower()
+    return settings.LANGUAGE_CODE.lower()
+
+
+def notification_enqueue(
+    *,
+    recipient: User | None,
+    event: str,
+    context: Mapping[str, Any],
+    case: Any = None,
+    email: str = "",
+    phone: str = "",
+    idempotency_key: str,
+    language: str | None = None,
+) -> list[Notification]:
+    """Write the notifications of one event for one recipient into the outbox.
+
+    Call it INSIDE the transaction of the state change it reports: the rows commit or roll back
+    with it, and the ``notify.deliver`` job sends them afterwards (never blocking the caller).
+
+    One row per channel the recipient gets (see ``selectors.channels_for_event``): in-app for an
+    account (stored as sent: the inbox is the delivery), e-mail to ``email`` or else the
+    account's address, SMS to ``phone`` or else the account's number. Subject and body are
+    rendered now from ``templates/notify/events/<event>.*`` in ``language``, else the recipient's
+    preferred language, else zh-Hans. ``context`` holds plain values; lazy translations and
+    ``{"zh-hans": …, "en": …}`` dicts are resolved in the recipient's language.
+
+    ``idempotency_key`` names this notification of this recipient (for example
+    ``f"case_accepted:{case.public_id}"``; add the recipient when one event notifies several
+    people). If any row with the key exists, nothing is written and ``[]`` is returned, so a
+    retried state change does not notify twice.
+
+    Returns the rows written. Raises TransactionManagementError outside a transaction and
+    ValueError for an unknown event or an empty key (programming errors).
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise TransactionManagementError(
+            "notification_enqueue() must run inside the state change's transaction.atomic()"
+        )
+    if event not in Event.values:
+        raise ValueError(f"unknown notification event {event!r}")
+    if not idempotency_key:
+        raise ValueError("notification_enqueue() needs an idempotency_key")
+    if Notification.objects.filter(idempotency_key=idempotency_key).exists():
+        return []
+
+    email = (email or (recipient.email if recipient else "")).strip()
+    phone = (phone or (recipient.phone if recipient else "")).strip()
+    channels = channels_for_event(user=recipient, event=event, email=email, phone=phone)
+    if not channels:
+        return []
+    language = _language_for(recipient, language)
+    values = {"recipient_name": recipient.real_name if recipient else "", **context}
+    message = render_message(event=event, context=values, language=language)
+    now = timezone.now()
+    created = []
+    for channel in channels:
+        row = Notification(
+            recipient=recipient,
+            channel=channel,
+            event=event,
+            case=case,
+            case_number=str(context.get("case_number") or "")[:40],
+            language=language,
+            subject=message.subject,
+            body=message.sms_text if channel == Channel.SMS else message.body,
+            link_path=message.link_path[:300],
+            idempotency_key=idempotency_key,
+        )
+        if channel == Channel.IN_APP:
+            row.status, row.sent_at = Notification.Status.SENT, now
+        else:
+            row.to_address = email if channel == Channel.EMAIL else phone
+            row.status, row.next_attempt_at = Notification.Status.PENDING, now
+        try:
+            # A concurrent retry of the same state change may have written the row meanwhile.
+            with transaction.atomic():
+                row.save()
+        except IntegrityError:
+            continue
+        created.append(row)
+    return created
+
+
+@transaction.atomic
+def notification_mark_read(*, user: User, notification: Notification) -> Notification:
+    """Mark one of the user's in-app notifications as read (again: nothing changes).
+
+    Raises NotFound when the notification is not the user's own in-app message.
+    """
+    if notification.recipient_id != user.pk or notification.channel != Channel.IN_APP:
+        raise NotFound(_("This notification does not exist."))
+    if not notification.is_read:
+        now = timezone.now()
+        Notification.objects.filter(pk=notification.pk, is_read=False).update(
+            is_read=True, read_at=now, updated_at=now
+        )
+        notification.refresh_from_db(fields=["is_read", "read_at", "updated_at"])
+    return notification
+
+
+@transaction.atomic
+def notification_mark_all_read(*, user: User) -> int:
+    """Mark every unread in-app notification of the user as read; return how many changed."""
+    now = timezone.now()
+    return Notification.objects.filter(
+        recipient=user, channel=Channel.IN_APP, is_read=False
+    ).update(is_read=True, read_at=now, updated_at=now)
+
+
+@transaction.atomic
+def preferences_update(*, user: User, preferences: Mapping[str, Mapping[str, bool]]) -> None:
+    """Change which notifications the user gets by e-mail and SMS.
+
+    ``preferences`` maps a channel to ``{event group: enabled}``, for example
+    ``{"email": {"all": False, "result": True}}`` (no e-mail except results). ``all`` applies to
+    every group of the channel and replaces earlier group choices; it is applied first.
+    In-app messages cannot be switched off; a channel cannot be switched on without an address.
+
+    Raises ValidationFailed (fields keyed by channel) for unknown channels or groups, for
+    switching in-app off and for enabling a channel the account has no address for.
+    """
+    errors: dict[str, list[str]] = {}
+    groups = set(EventGroup.values)
+    for channel, choices in preferences.items():
+        if channel not in Channel.values:
+            errors.setdefault(channel, []).append(_("Unknown channel."))
+            continue
+        unknown = sorted(set(choices) - groups)
+        if unknown:
+            errors.setdefault(channel, []).append(
+                _("Unknown notification group: %(groups)s.") % {"groups": ", ".join(unknown)}
+            )
+        if channel == Channel.IN_APP and not all(choices.values()):
+            errors.setdefault(channel, []).append(_("In-app messages cannot be switched off."))
+        if any(choices.values()):
+            if channel == Channel.EMAIL and not user.email:
+                errors.setdefault(channel, []).append(
+                    _("Add an e-mail address to your account first.")
+                )
+            if channel == Channel.SMS and not user.phone:
+                errors.setdefault(channel, []).append(
+                    _("Add a mobile phone number to your account first.")
+                )
+    if errors:
+        raise ValidationFailed(fields=errors)
+
+    for channel, choices in preferences.items():
+        if channel == Channel.IN_APP:
+            continue
+        ordered = sorted(choices.items(), key=lambda item: item[0] != EventGroup.ALL)
+        for group, enabled in ordered:
+            if group == EventGroup.ALL:
+                NotificationPreference.objects.filter(user=user, channel=channel).exclude(
+                    event_group=EventGroup.ALL
+                ).delete()
+            NotificationPreference.objects.update_or_create(
+                user=user,
+                channel=channel,
+                event_group=group,
+                defaults={"is_enabled": bool(enabled)},
+            )
+
+
+@transaction.atomic
+def notification_retry(*, notification: Notification) -> Notification:
+    """Send a failed (or waiting) e-mail or SMS again now, with a fresh set of attempts.
+
+    In-app rows and rows already sent or being sent are left alone.
+    """
+    if notification.channel == Channel.IN_APP or notification.status not in (
+        Notification.Status.FAILED,
+        Notification.Status.PENDING,
+    ):
+        return notification
+    now = timezone.now()
+    Notification.objects.filter(pk=notification.pk, status=notification.status).update(
+        status=Notification.Status.PENDING, attempts=0, next_attempt_at=now, updated_at=now
+    )
+    notification.refresh_from_db()
+    return notification

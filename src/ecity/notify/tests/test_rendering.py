@@ -1,0 +1,158 @@
+"""Rendering event messages: languages, links, plain text, short SMS."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils.translation import gettext_lazy
+
+from ecity.notify.models import Event
+from ecity.notify.rendering import localised_path, render_message, sms_compose
+
+FULL_CONTEXT = {
+    "case_number": "SF20250517000001",
+    "service_name": {"zh-hans": "食品经营许可", "en": "Food business licence"},
+    "department_name": {"zh-hans": "市市场监督管理局", "en": "Market Regulation"},
+    "link_path": "/cases/3fa85f64/",
+    "recipient_name": "张三",
+    "due_on": dt.date(2025, 6, 3),
+    "acceptance_due_on": dt.date(2025, 5, 23),
+    "correction_due_on": dt.date(2025, 6, 10),
+    "query_code": "ABCD1234",
+    "reason": "材料不全",
+    "items": ["营业执照"],
+    "certificate_name": "食品经营许可证",
+    "certificate_number": "JY13101010000001",
+    "task_name": "审查",
+    "urged_by": "李督办",
+    "message": "请今天处理",
+    "rating_text": "不满意",
+    "comment": "等太久",
+}
+
+
+@pytest.mark.parametrize("event", Event.values)
+def test_every_event_renders_in_chinese_and_english(event):
+    zh = render_message(event=event, context=FULL_CONTEXT, language="zh-hans")
+    en = render_message(event=event, context=FULL_CONTEXT, language="en")
+
+    # every text exists in both languages, and the Chinese one is translated
+    for message in (zh, en):
+        assert message.subject
+        assert "SF20250517000001" in message.subject
+        assert "SF20250517000001" in message.sms_text
+        assert message.body.endswith(("请勿直接回复。", "Please do not reply to it."))
+    assert zh.subject != en.subject
+    assert zh.body != en.body
+    assert en.subject.isascii()
+    assert "http://127.0.0.1:8000/cases/3fa85f64/" in zh.body
+    assert "http://127.0.0.1:8000/en/cases/3fa85f64/" in en.body
+    assert len(zh.sms_text) <= 70
+
+
+def test_missing_optional_values_leave_no_empty_labels():
+    message = render_message(
+        event="case_refused",
+        context={"case_number": "X1", "service_name": "登记"},
+        language="zh-hans",
+    )
+    assert "原因" not in message.body
+    assert "您好：" in message.body
+
+
+def test_text_is_not_html_escaped():
+    message = render_message(
+        event="case_refused",
+        context={"case_number": "X1", "service_name": "A & B <C>", "reason": "\"x\" & 'y'"},
+        language="en",
+    )
+    assert "“A & B <C>”" in message.body
+    assert "Reason: \"x\" & 'y'" in message.body
+
+
+def test_lazy_translations_in_the_context_follow_the_recipients_language():
+    context = {"case_number": "X1", "rating_text": gettext_lazy("Unread")}
+    zh = render_message(event="rating_low", context=context, language="zh-hans")
+    en = render_message(event="rating_low", context=context, language="en")
+    assert "评价：未读" in zh.body
+    assert "Rating: Unread" in en.body
+
+
+def test_dates_are_written_the_readers_way():
+    context = {"case_number": "X1", "due_on": dt.date(2025, 6, 3)}
+    assert (
+        "2025年6月3日"
+        in render_message(event="case_accepted", context=context, language="zh-hans").body
+    )
+    assert (
+        "June 3, 2025" in render_message(event="case_accepted", context=context, language="en").body
+    )
+
+
+@pytest.mark.parametrize(
+    ("path", "language", "expected"),
+    [
+        ("/cases/1/", "zh-hans", "/cases/1/"),
+        ("/cases/1/", "en", "/en/cases/1/"),
+        ("/en/cases/1/", "en", "/en/cases/1/"),
+        ("/en/cases/1/", "zh-hans", "/cases/1/"),
+        ("/api/v1/cases/1/", "en", "/api/v1/cases/1/"),
+        ("javascript:alert(1)", "en", ""),
+        ("https://evil.example/", "zh-hans", ""),
+        ("//evil.example/", "zh-hans", ""),
+        ("", "en", ""),
+    ],
+)
+def test_links_stay_on_this_site_and_follow_the_language(path, language, expected):
+    assert localised_path(path, language) == expected
+
+
+def test_sms_keeps_the_case_link_when_it_fits():
+    text = sms_compose(
+        "办件X1已受理。", link="http://a.cn/cases/1/", site_url="http://a.cn", signature="【市】"
+    )
+    assert text == "【市】办件X1已受理。 http://a.cn/cases/1/"
+
+
+def test_sms_falls_back_to_the_site_address_then_shortens_the_text():
+    long_link = "http://a.cn/cases/" + "x" * 60 + "/"
+    text = sms_compose("办件X1已受理。", link=long_link, site_url="http://a.cn", signature="【市】")
+    assert text == "【市】办件X1已受理。 http://a.cn"
+
+    long_text = "办件X1需要补正，" + "请尽快提交补正材料" * 10
+    text = sms_compose(long_text, link=long_link, site_url="http://a.cn", signature="【市】")
+    assert len(text) == 70
+    assert text.startswith("【市】办件X1需要补正")
+    assert text.endswith("… http://a.cn")
+
+
+def test_latin_sms_may_be_longer():
+    text = sms_compose(
+        "Case X1 " + "word " * 20,
+        link="http://a.cn/c/",
+        site_url="http://a.cn",
+        signature="[City] ",
+    )
+    assert len(text) <= 160
+    assert text.endswith("http://a.cn/c/")
+
+
+def test_english_variants_aliases_and_iso_dates_from_callers():
+    # given the shape the case services pass: name_en beside name, other key names, ISO dates
+    context = {
+        "case_number": "X1",
+        "service_name": "食品经营许可",
+        "service_name_en": "Food business licence",
+        "note": "Please hurry",
+        "committed_due_on": "2025-06-03",
+    }
+
+    en = render_message(event="case_urged", context=context, language="en")
+    zh = render_message(event="case_urged", context=context, language="zh-hans")
+
+    assert "Service: Food business licence" in en.body
+    assert "Message: Please hurry" in en.body
+    assert "Due by: June 3, 2025" in en.body
+    assert "办理事项：食品经营许可" in zh.body
+    assert "办理期限：2025年6月3日" in zh.body

@@ -1,0 +1,189 @@
+"""Reads about registered applications, federations and the data a sign-in releases."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+from oauth2_provider.models import AbstractApplication
+
+from ecity.core.errors import NotFound
+from ecity.identity import selectors as identity_selectors
+from ecity.identity.masking import mask_id_number, mask_phone
+from ecity.identity.models import AgentAuthorisation, User
+from ecity.sso.claims import ClaimGroup, claims_for, known_groups
+from ecity.sso.models import ClientPolicy, Federation
+
+
+@dataclass(frozen=True)
+class DataItem:
+    """One line of the consent page: what is sent, and a (masked) preview of the value."""
+
+    group: str
+    label: str
+    preview: str
+    is_new: bool = False
+
+
+def client_policy(*, application: AbstractApplication | None) -> ClientPolicy | None:
+    """Return the policy of ``application`` (None when it has none)."""
+    if application is None or application.pk is None:
+        return None
+    return ClientPolicy.objects.select_related("department").filter(application=application).first()
+
+
+def client_is_usable(*, application: AbstractApplication) -> bool:
+    """Whether ``application`` may sign people in: it has an active policy in an active department.
+
+    Applications registered outside ecity's admin (no policy) are refused.
+    """
+    policy = client_policy(application=application)
+    return policy is not None and policy.is_active and policy.department.is_active
+
+
+def allowed_claim_groups(*, application: AbstractApplication | None) -> list[str]:
+    """List the claim groups ``application`` may receive, in canonical order ([] without policy)."""
+    policy = client_policy(application=application)
+    if policy is None or not policy.is_active:
+        return []
+    return known_groups(policy.allowed_claims)
+
+
+def requested_claim_groups(*, application: AbstractApplication, scopes: Iterable[str]) -> list[str]:
+    """The claim groups among ``scopes`` that ``application`` may receive."""
+    allowed = set(allowed_claim_groups(application=application))
+    return [group for group in known_groups(scopes) if group in allowed]
+
+
+def federation_active(
+    *, user: User | Any, application: AbstractApplication | None
+) -> Federation | None:
+    """Return ``user``'s active link to ``application``, or None."""
+    if application is None or not getattr(user, "is_authenticated", False):
+        return None
+    return Federation.objects.filter(
+        user=user, application=application, revoked_at__isnull=True
+    ).first()
+
+
+def federation_list(*, user: User | Any) -> QuerySet[Federation]:
+    """List ``user``'s active links, newest first, with application and department joined."""
+    if not getattr(user, "is_authenticated", False):
+        return Federation.objects.none()
+    return (
+        Federation.objects.filter(user=user, revoked_at__isnull=True)
+        .select_related("application", "application__ecity_policy__department")
+        .order_by("-linked_at")
+    )
+
+
+def federation_get(*, user: User | Any, public_id: Any) -> Federation:
+    """Return ``user``'s active link ``public_id``; raises ``NotFound`` for anyone else's."""
+    try:
+        uuid.UUID(str(public_id))
+    except ValueError as exc:
+        raise NotFound(_("No such linked application among yours.")) from exc
+    federation = federation_list(user=user).filter(public_id=public_id).first()
+    if federation is None:
+        raise NotFound(_("No such linked application among yours."))
+    return federation
+
+
+def acting_for_snapshot(*, user: User | Any, session: Mapping[str, Any]) -> dict | None:
+    """The enterprise ``user`` acts for in this session as ``{"uscc", "name", "role"}``, or None."""
+    acting = identity_selectors.acting_identity(user=user, session=session)
+    if acting is None or not acting.is_enterprise or acting.legal_entity is None:
+        return None
+    return {
+        "uscc": acting.legal_entity.uscc,
+        "name": acting.legal_entity.name,
+        "role": acting.role,
+    }
+
+
+def _still_authorised(user: User, snapshot: dict | None) -> dict | None:
+    """Drop the enterprise snapshot once the person's authorisation for it has ended."""
+    if not snapshot:
+        return None
+    current = identity_selectors.legal_entities_for(user=user).filter(
+        legal_entity__uscc=snapshot.get("uscc", "")
+    )
+    return snapshot if current.exists() else None
+
+
+def released_claims(
+    *, user: User | Any, application: AbstractApplication | None, scopes: Iterable[str]
+) -> dict[str, Any]:
+    """Return the claims ``application`` receives about ``user`` for a token with ``scopes``.
+
+    Only groups allowed by the client's active policy, consented in the person's active
+    federation and granted in the token's scopes are released; nothing without a federation.
+    """
+    federation = federation_active(user=user, application=application)
+    if federation is None:
+        return {}
+    groups = (
+        set(allowed_claim_groups(application=application))
+        & set(federation.consented_claims)
+        & set(scopes)
+    )
+    acting_for = (
+        _still_authorised(user, federation.acting_for) if ClaimGroup.ENTERPRISE in groups else None
+    )
+    return claims_for(user=user, groups=groups, acting_for=acting_for)
+
+
+def _role_label(role: str) -> str:
+    try:
+        return str(AgentAuthorisation.Role(role).label)
+    except ValueError:
+        return role
+
+
+def data_items(
+    *,
+    user: User,
+    groups: Iterable[str],
+    acting_for: dict | None,
+    already_consented: Iterable[str] = (),
+) -> list[DataItem]:
+    """Describe for the consent page exactly what each requested claim group sends.
+
+    Identifiers are shown masked; groups consented earlier are marked as not new.
+    """
+    earlier = set(already_consented)
+    items: list[DataItem] = []
+    for group in known_groups(groups):
+        if group == ClaimGroup.PROFILE:
+            label = (
+                _("Real-name information (verified)")
+                if user.is_real_name_verified
+                else _("Real-name information (not verified)")
+            )
+            preview = user.real_name or _("(no real name recorded)")
+        elif group == ClaimGroup.PHONE:
+            label = _("Mobile phone number")
+            preview = mask_phone(user.phone) or _("(none recorded)")
+        elif group == ClaimGroup.ID_NUMBER:
+            label = _("Resident ID number")
+            preview = mask_id_number(user.id_number) or _("(none recorded)")
+        else:
+            label = _("Enterprise you act for")
+            preview = (
+                _("%(name)s (USCC %(uscc)s), as %(role)s")
+                % {
+                    "name": acting_for["name"],
+                    "uscc": acting_for["uscc"],
+                    "role": _role_label(acting_for["role"]),
+                }
+                if acting_for
+                else _("None: you are acting as yourself, so no enterprise is sent.")
+            )
+        items.append(
+            DataItem(group=group, label=label, preview=preview, is_new=group not in earlier)
+        )
+    return items

@@ -1,0 +1,527 @@
+"""Writes for single sign-on: registering clients, linking and unlinking, rotating signing keys.
+
+Every service validates first, writes inside one transaction and records an audit entry.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from urllib.parse import urlsplit
+
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from oauth2_provider.generators import generate_client_secret
+from oauth2_provider.models import (
+    AbstractApplication,
+    get_access_token_model,
+    get_application_model,
+    get_grant_model,
+    get_id_token_model,
+    get_refresh_token_model,
+)
+
+from ecity.audit.services import audit_record
+from ecity.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from ecity.identity import selectors as identity_selectors
+from ecity.identity.models import Department, User
+from ecity.sso import keys, selectors
+from ecity.sso.claims import ClaimGroup, known_groups
+from ecity.sso.models import ClientPolicy, Federation, SigningKey
+
+logger = logging.getLogger("ecity.sso")
+
+# Plain http:// redirect addresses are accepted only for these hosts (local testing).
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+CLIENT_TYPES = (AbstractApplication.CLIENT_CONFIDENTIAL, AbstractApplication.CLIENT_PUBLIC)
+
+
+# --- clients ---------------------------------------------------------------------------------
+
+
+def _uri_problem(uri: str) -> str | None:
+    parts = urlsplit(uri)
+    if parts.scheme not in {"https", "http"} or not parts.hostname:
+        return _("“%(uri)s” is not a full https:// address.") % {"uri": uri}
+    if parts.scheme == "http" and parts.hostname not in LOOPBACK_HOSTS:
+        return _(
+            "“%(uri)s” must use https://. Plain http:// is accepted only for 127.0.0.1 or "
+            "localhost, for testing."
+        ) % {"uri": uri}
+    if parts.fragment or uri.endswith("#"):
+        return _("“%(uri)s” must not contain a fragment (#…).") % {"uri": uri}
+    if "*" in uri:
+        return _("“%(uri)s” must not contain wildcards (*).") % {"uri": uri}
+    if parts.username or parts.password:
+        return _("“%(uri)s” must not contain a user name or password.") % {"uri": uri}
+    return None
+
+
+def split_uris(value: str | Sequence[str]) -> list[str]:
+    """Split addresses given one per line or separated by spaces; drop blanks and duplicates."""
+    items = value.split() if isinstance(value, str) else [u.strip() for u in value]
+    seen: list[str] = []
+    for item in items:
+        if item and item not in seen:
+            seen.append(item)
+    return seen
+
+
+def validate_client_fields(
+    *,
+    name: str,
+    client_type: str,
+    redirect_uris: Sequence[str],
+    post_logout_redirect_uris: Sequence[str],
+    allowed_claims: Iterable[str],
+    department: Department | None,
+) -> None:
+    """Check a client registration; raises ``ValidationFailed`` naming every problem."""
+    errors: dict[str, list[str]] = {}
+    if not name.strip():
+        errors["name"] = [_("Enter the application's name.")]
+    if client_type not in CLIENT_TYPES:
+        errors["client_type"] = [_("Choose whether the application can keep a secret.")]
+    if department is None:
+        errors["department"] = [_("Choose the department that runs the application.")]
+    elif not department.is_active:
+        errors["department"] = [_("This department is no longer active.")]
+    if not redirect_uris:
+        errors["redirect_uris"] = [_("Enter at least one redirect address.")]
+    problems = [p for p in (_uri_problem(u) for u in redirect_uris) if p]
+    if problems:
+        errors["redirect_uris"] = problems
+    problems = [p for p in (_uri_problem(u) for u in post_logout_redirect_uris) if p]
+    if problems:
+        errors["post_logout_redirect_uris"] = problems
+    unknown = set(allowed_claims) - set(ClaimGroup.values)
+    if unknown:
+        errors["allowed_claims"] = [
+            _("Unknown claim groups: %(groups)s.") % {"groups": ", ".join(sorted(unknown))}
+        ]
+    if errors:
+        raise ValidationFailed(fields=errors)
+
+
+def _require_platform_admin(actor: User) -> None:
+    if not identity_selectors.is_platform_admin(user=actor):
+        raise PermissionDenied(_("Only platform administrators can register applications."))
+
+
+@transaction.atomic
+def client_register(
+    *,
+    actor: User,
+    name: str,
+    department: Department | None,
+    client_type: str,
+    redirect_uris: Sequence[str],
+    post_logout_redirect_uris: Sequence[str] = (),
+    allowed_claims: Iterable[str] = (),
+    description: str = "",
+    contact: str = "",
+    is_active: bool = True,
+    request: HttpRequest | None = None,
+) -> tuple[AbstractApplication, str]:
+    """Register a department application as an OpenID Connect client; return it and its secret.
+
+    Rules: platform administrators only; redirect addresses must be https:// (http:// only for
+    127.0.0.1/localhost); authorization code flow with PKCE; ID tokens signed with RS256. The
+    client secret is stored hashed, so the returned plain secret must be shown once and never
+    again ("" for public clients, which have none). Audited as ``sso.client_created``.
+    Raises ``PermissionDenied`` or ``ValidationFailed``.
+    """
+    _require_platform_admin(actor)
+    redirect_uris = split_uris(redirect_uris)
+    post_logout_redirect_uris = split_uris(post_logout_redirect_uris)
+    claims = known_groups(allowed_claims)
+    validate_client_fields(
+        name=name,
+        client_type=client_type,
+        redirect_uris=redirect_uris,
+        post_logout_redirect_uris=post_logout_redirect_uris,
+        allowed_claims=allowed_claims,
+        department=department,
+    )
+    assert department is not None  # checked above
+    secret = generate_client_secret()
+    application = get_application_model()(
+        name=name.strip(),
+        client_type=client_type,
+        authorization_grant_type=AbstractApplication.GRANT_AUTHORIZATION_CODE,
+        redirect_uris=" ".join(redirect_uris),
+        post_logout_redirect_uris=" ".join(post_logout_redirect_uris),
+        algorithm=AbstractApplication.RS256_ALGORITHM,
+        client_secret=secret,
+        hash_client_secret=True,
+        skip_authorization=False,
+    )
+    application.save()
+    policy = ClientPolicy.objects.create(
+        application=application,
+        department=department,
+        allowed_claims=claims,
+        description=description.strip(),
+        contact=contact.strip(),
+        is_active=is_active,
+        created_by=actor,
+    )
+    audit_record(
+        actor=actor,
+        action="sso.client_created",
+        obj=policy,
+        request=request,
+        data={
+            "client_id": application.client_id,
+            "name": application.name,
+            "department": department.code,
+            "client_type": client_type,
+            "allowed_claims": claims,
+            "redirect_uris": redirect_uris,
+        },
+    )
+    plain = secret if client_type == AbstractApplication.CLIENT_CONFIDENTIAL else ""
+    return application, plain
+
+
+@transaction.atomic
+def client_update(
+    *,
+    actor: User,
+    application: AbstractApplication,
+    name: str,
+    department: Department | None,
+    client_type: str,
+    redirect_uris: Sequence[str],
+    post_logout_redirect_uris: Sequence[str] = (),
+    allowed_claims: Iterable[str] = (),
+    description: str = "",
+    contact: str = "",
+    is_active: bool = True,
+    request: HttpRequest | None = None,
+) -> AbstractApplication:
+    """Change a registered application and its policy; audited as ``sso.client_changed``.
+
+    Narrowing the allowed claims takes effect at once: tokens already issued stop releasing the
+    removed claims. Same rules and errors as ``client_register``.
+    """
+    _require_platform_admin(actor)
+    redirect_uris = split_uris(redirect_uris)
+    post_logout_redirect_uris = split_uris(post_logout_redirect_uris)
+    claims = known_groups(allowed_claims)
+    validate_client_fields(
+        name=name,
+        client_type=client_type,
+        redirect_uris=redirect_uris,
+        post_logout_redirect_uris=post_logout_redirect_uris,
+        allowed_claims=allowed_claims,
+        department=department,
+    )
+    application = get_application_model().objects.select_for_update().get(pk=application.pk)
+    policy = ClientPolicy.objects.filter(application=application).first()
+    if policy is None:
+        policy = ClientPolicy(application=application, created_by=actor)
+    before = {
+        "name": application.name,
+        "client_type": application.client_type,
+        "redirect_uris": application.redirect_uris,
+        "post_logout_redirect_uris": application.post_logout_redirect_uris,
+        "department": policy.department_id if policy.pk else None,
+        "allowed_claims": list(policy.allowed_claims) if policy.pk else [],
+        "description": policy.description,
+        "contact": policy.contact,
+        "is_active": policy.is_active if policy.pk else None,
+    }
+    application.name = name.strip()
+    application.client_type = client_type
+    application.redirect_uris = " ".join(redirect_uris)
+    application.post_logout_redirect_uris = " ".join(post_logout_redirect_uris)
+    application.authorization_grant_type = AbstractApplication.GRANT_AUTHORIZATION_CODE
+    application.algorithm = AbstractApplication.RS256_ALGORITHM
+    application.save()
+    assert department is not None  # checked above
+    policy.department = department
+    policy.allowed_claims = claims
+    policy.description = description.strip()
+    policy.contact = contact.strip()
+    policy.is_active = is_active
+    policy.save()
+    after = {
+        "name": application.name,
+        "client_type": application.client_type,
+        "redirect_uris": application.redirect_uris,
+        "post_logout_redirect_uris": application.post_logout_redirect_uris,
+        "department": policy.department_id,
+        "allowed_claims": claims,
+        "description": policy.description,
+        "contact": policy.contact,
+        "is_active": policy.is_active,
+    }
+    changed = sorted(key for key in after if after[key] != before[key])
+    if changed:
+        audit_record(
+            actor=actor,
+            action="sso.client_changed",
+            obj=policy,
+            fields=changed,
+            request=request,
+            data={"client_id": application.client_id, "allowed_claims": claims},
+        )
+    return application
+
+
+@transaction.atomic
+def client_secret_reset(
+    *, actor: User, application: AbstractApplication, request: HttpRequest | None = None
+) -> str:
+    """Give a confidential client a new secret and return it (shown once; the old one stops).
+
+    Audited as ``sso.client_secret_reset``. Raises ``PermissionDenied``, or ``Conflict`` for a
+    public client, which has no secret.
+    """
+    _require_platform_admin(actor)
+    if application.client_type != AbstractApplication.CLIENT_CONFIDENTIAL:
+        raise Conflict(_("A public client has no secret."))
+    secret = generate_client_secret()
+    application.client_secret = secret
+    application.hash_client_secret = True
+    application.save(update_fields=["client_secret", "hash_client_secret", "updated"])
+    audit_record(
+        actor=actor,
+        action="sso.client_secret_reset",
+        obj=application,
+        request=request,
+        data={"client_id": application.client_id},
+    )
+    return secret
+
+
+# --- federation ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def federation_link(
+    *,
+    user: User,
+    application: AbstractApplication,
+    claims: Iterable[str],
+    request: HttpRequest | None = None,
+) -> Federation:
+    """Link ``user``'s identity to ``application`` with consent to ``claims`` (or extend it).
+
+    The consent is what the person saw and allowed on the consent page; claim groups the
+    application may not receive are ignored. Audited as ``sso.federation_linked`` with the
+    groups added. Raises ``NotFound`` for an application that may not sign people in.
+    """
+    if not selectors.client_is_usable(application=application):
+        raise NotFound(_("This application is not registered with the platform."))
+    allowed = set(selectors.allowed_claim_groups(application=application))
+    wanted = {group for group in known_groups(claims) if group in allowed}
+    federation = (
+        Federation.objects.select_for_update()
+        .filter(user=user, application=application, revoked_at__isnull=True)
+        .first()
+    )
+    if federation is None:
+        federation = Federation.objects.create(
+            user=user, application=application, consented_claims=known_groups(wanted)
+        )
+        added = known_groups(wanted)
+    else:
+        added = known_groups(wanted - set(federation.consented_claims))
+        if not added:
+            return federation
+        federation.consented_claims = known_groups({*federation.consented_claims, *wanted})
+        federation.save(update_fields=["consented_claims", "updated_at"])
+    audit_record(
+        actor=user,
+        action="sso.federation_linked",
+        obj=federation,
+        subject=user,
+        fields=added,
+        request=request,
+        data={
+            "client_id": application.client_id,
+            "consented_claims": federation.consented_claims,
+            "added": added,
+        },
+    )
+    return federation
+
+
+@transaction.atomic
+def federation_sign_in(
+    *,
+    federation: Federation,
+    claims: Iterable[str],
+    acting_for: dict | None,
+    request: HttpRequest | None = None,
+) -> Federation:
+    """Record a sign-in through ``federation``: when, and which enterprise the person acts for.
+
+    The enterprise snapshot is what the ``ecity_acting_for`` claim reports until the next
+    sign-in. Audited as ``sso.signed_in`` with the claim groups released (personal data leaving
+    the platform).
+    """
+    federation.last_sign_in_at = timezone.now()
+    federation.acting_for = acting_for
+    federation.save(update_fields=["last_sign_in_at", "acting_for", "updated_at"])
+    released = [group for group in known_groups(claims) if group in federation.consented_claims]
+    audit_record(
+        actor=federation.user,
+        action="sso.signed_in",
+        obj=federation,
+        subject=federation.user,
+        fields=released,
+        request=request,
+        data={"client_id": federation.application.client_id},
+    )
+    return federation
+
+
+def _revoke_tokens(*, user: User, application: AbstractApplication) -> dict[str, int]:
+    now = timezone.now()
+    refresh = (
+        get_refresh_token_model()
+        .objects.filter(user=user, application=application, revoked__isnull=True)
+        .update(revoked=now, access_token=None)
+    )
+    access, _ = get_access_token_model().objects.filter(user=user, application=application).delete()
+    id_tokens, _ = get_id_token_model().objects.filter(user=user, application=application).delete()
+    grants, _ = get_grant_model().objects.filter(user=user, application=application).delete()
+    return {"refresh": refresh, "access": access, "id": id_tokens, "grants": grants}
+
+
+@transaction.atomic
+def federation_unlink(
+    *, actor: User, federation: Federation, request: HttpRequest | None = None
+) -> Federation:
+    """Unlink an application: end the link and revoke every token and code it holds for the person.
+
+    Only the person themselves may unlink. The next sign-in to the application asks for consent
+    again. Audited as ``sso.federation_unlinked``. Raises ``NotFound`` for someone else's link
+    and ``Conflict`` when already unlinked.
+    """
+    if federation.user_id != actor.pk:
+        raise NotFound(_("No such linked application among yours."))
+    federation = Federation.objects.select_for_update().get(pk=federation.pk)
+    if federation.revoked_at is not None:
+        raise Conflict(_("This application is already unlinked."))
+    federation.revoked_at = timezone.now()
+    federation.save(update_fields=["revoked_at", "updated_at"])
+    revoked = _revoke_tokens(user=actor, application=federation.application)
+    audit_record(
+        actor=actor,
+        action="sso.federation_unlinked",
+        obj=federation,
+        subject=actor,
+        request=request,
+        data={"client_id": federation.application.client_id, "revoked": revoked},
+    )
+    return federation
+
+
+# --- signing keys ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def signing_key_rotate(*, actor: User | None = None, retire_previous: bool = False) -> SigningKey:
+    """Make a new key current; the old current key stays published as "previous".
+
+    With ``retire_previous`` the keys that were already "previous" stop being published (do it
+    once every token they signed has expired and clients have refreshed their JWKS cache).
+    Audited as ``keys.rotated``. Raises ``Conflict`` when ECITY_OIDC_PRIVATE_KEY is set, because
+    then the environment decides which key signs.
+    """
+    from django.conf import settings
+
+    if getattr(settings, "ECITY_OIDC_PRIVATE_KEY", ""):
+        raise Conflict(
+            _(
+                "ECITY_OIDC_PRIVATE_KEY is set, so the environment chooses the signing key. Run "
+                "“oidc_keys keep-env-key”, then change the variable and restart."
+            )
+        )
+    retired: list[str] = []
+    if retire_previous:
+        previous = SigningKey.objects.filter(status=SigningKey.Status.PREVIOUS)
+        retired = list(previous.values_list("kid", flat=True))
+        previous.update(status=SigningKey.Status.RETIRED, retired_at=timezone.now())
+    demoted = list(
+        SigningKey.objects.select_for_update()
+        .filter(status=SigningKey.Status.CURRENT)
+        .values_list("kid", flat=True)
+    )
+    SigningKey.objects.filter(kid__in=demoted).update(status=SigningKey.Status.PREVIOUS)
+    record = keys.new_key_record(status=SigningKey.Status.CURRENT)
+    audit_record(
+        actor=actor,
+        action="keys.rotated",
+        obj=record,
+        data={
+            "purpose": "oidc_signing",
+            "kid": record.kid,
+            "previous": demoted,
+            "retired": retired,
+        },
+    )
+    return record
+
+
+@transaction.atomic
+def signing_key_retire(*, kid: str, actor: User | None = None) -> SigningKey:
+    """Stop publishing a previous key. Raises ``NotFound``, or ``Conflict`` for the current key."""
+    record = SigningKey.objects.select_for_update().filter(kid=kid).first()
+    if record is None:
+        raise NotFound(_("No signing key has this ID."))
+    if record.status == SigningKey.Status.CURRENT:
+        raise Conflict(_("The current key cannot be retired; rotate first."))
+    if record.status != SigningKey.Status.RETIRED:
+        record.status = SigningKey.Status.RETIRED
+        record.retired_at = timezone.now()
+        record.save(update_fields=["status", "retired_at", "updated_at"])
+        audit_record(
+            actor=actor,
+            action="keys.retired",
+            obj=record,
+            data={"purpose": "oidc_signing", "kid": kid},
+        )
+    return record
+
+
+@transaction.atomic
+def signing_key_keep_env(*, actor: User | None = None) -> SigningKey:
+    """Store the ECITY_OIDC_PRIVATE_KEY key (encrypted) as "previous" so it stays published.
+
+    Run before changing the variable: tokens signed with the old key keep verifying. Raises
+    ``Conflict`` when the variable is not set. Audited as ``keys.rotated``.
+    """
+    from django.conf import settings
+
+    pem: str = getattr(settings, "ECITY_OIDC_PRIVATE_KEY", "")
+    if not pem:
+        raise Conflict(_("ECITY_OIDC_PRIVATE_KEY is not set."))
+    key = keys.current_signing_key()
+    record, created = SigningKey.objects.get_or_create(
+        kid=key.thumbprint(),
+        defaults={
+            "status": SigningKey.Status.PREVIOUS,
+            "public_jwk": keys.public_jwk_of(key),
+            "encrypted_private_key": keys.encrypt_private_pem(pem.encode("utf-8")),
+        },
+    )
+    if created:
+        audit_record(
+            actor=actor,
+            action="keys.rotated",
+            obj=record,
+            data={"purpose": "oidc_signing", "kept_env_key": record.kid},
+        )
+    return record
+
+
+def describe_claims(groups: Iterable[str]) -> list[str]:
+    """Human-readable names of claim groups (for messages)."""
+    return [str(ClaimGroup(group).label) for group in known_groups(groups)]
