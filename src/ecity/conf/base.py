@@ -73,6 +73,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "ecity.core.context_processors.platform",
                 "ecity.notify.context_processors.unread_count",
+                "ecity.cases.context_processors.staff_links",
             ],
         },
     },
@@ -223,6 +224,12 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ServiceKindEnum": "ecity.catalogue.models.ServiceItemVersion.Kind",
         "AudienceEnum": "ecity.catalogue.models.Audience",
+        "CaseStatusEnum": "ecity.cases.models.Case.Status",
+        "CaseTaskStatusEnum": "ecity.cases.models.CaseTask.Status",
+        "VersionStatusEnum": "ecity.catalogue.models.ServiceItemVersion.Status",
+        "CertificateStatusEnum": "ecity.certificates.models.Certificate.Status",
+        "NotificationStatusEnum": "ecity.notify.models.Notification.Status",
+        "NotificationEventEnum": "ecity.notify.models.Event",
     },
 }
 
@@ -241,6 +248,10 @@ ECITY_BROKER_URL = env.BROKER_URL
 ECITY_SMS_URL = env.SMS_URL
 ECITY_FIELD_KEYS = env.FIELD_KEYS
 ECITY_FIELD_KEYS_FILE = env.FIELD_KEYS_FILE
+# Public case lookup limits (ecity.cases.ratelimit): per client address and minute; wrong query
+# codes per case number within 15 minutes.
+ECITY_LOOKUP_RATE_PER_MINUTE = env.LOOKUP_RATE_PER_MINUTE
+ECITY_LOOKUP_FAILURE_LIMIT = env.LOOKUP_FAILURE_LIMIT
 
 # OpenID Connect provider for department applications (ecity.sso, part of the identity domain).
 # The signing key is not a setting: ecity.sso.keys reads ECITY_OIDC_PRIVATE_KEY or generates one

@@ -66,7 +66,7 @@ def _staff_only() -> str:
 # --- output ------------------------------------------------------------------------------
 
 
-class DepartmentRef(serializers.Serializer):
+class WorkbenchDepartmentRef(serializers.Serializer):
     code = serializers.CharField()
     name = serializers.CharField(source="name_zh")
 
@@ -76,7 +76,7 @@ class TaskOutput(serializers.Serializer):
     case_number = serializers.CharField(source="case.number")
     name = serializers.CharField()
     kind = serializers.CharField()
-    department = DepartmentRef()
+    department = WorkbenchDepartmentRef()
     role = serializers.CharField()
     status = serializers.CharField()
     claimed_by = serializers.CharField(source="claimed_by.username", default=None)
@@ -89,7 +89,7 @@ class TaskOutput(serializers.Serializer):
 class CaseRowOutput(serializers.Serializer):
     number = serializers.CharField()
     service = serializers.CharField(source="service_version.name_zh")
-    department = DepartmentRef()
+    department = WorkbenchDepartmentRef()
     applicant_name = serializers.CharField()
     applicant_id = serializers.SerializerMethodField()
     status = serializers.CharField()
@@ -403,7 +403,7 @@ class SupervisionCasesApi(_StaffApi):
 
 
 class PerformanceOutput(serializers.Serializer):
-    department = DepartmentRef()
+    department = WorkbenchDepartmentRef()
     decided = serializers.IntegerField()
     on_time = serializers.IntegerField()
     on_time_rate = serializers.FloatField(allow_null=True)
