@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 
 from ecity.core import crypto, keys
@@ -35,11 +36,25 @@ class Command(BaseCommand):
             if action == "rotate":
                 kid = keys.key_rotate()
                 self.stdout.write(f"new active key {kid}; now run: field_keys reencrypt")
+                _audit(step="rotate", key=kid)
             elif action == "reencrypt":
                 count = keys.reencrypt(batch=options["batch"])
-                self.stdout.write(f"re-encrypted {count} values with {crypto.keyring().active}")
+                active = crypto.keyring().active
+                self.stdout.write(f"re-encrypted {count} values with {active}")
+                _audit(step="reencrypt", key=active, count=count)
             elif action == "retire":
                 keys.key_retire(options["key_id"])
                 self.stdout.write(f"retired {options['key_id']}")
-        except (ValueError, crypto.DecryptionError) as exc:
+                _audit(step="retire", key=options["key_id"])
+        except (ValueError, crypto.DecryptionError, ImproperlyConfigured) as exc:
             raise CommandError(str(exc)) from exc
+
+
+def _audit(**data: Any) -> None:
+    """Record the key operation (``keys.rotated``) in the audit trail, when it is installed."""
+    from django.apps import apps
+
+    if apps.is_installed("ecity.audit"):
+        from ecity.audit.services import audit_record  # core must not import audit at load
+
+        audit_record(actor=None, action="keys.rotated", data=data)
