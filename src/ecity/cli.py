@@ -69,7 +69,13 @@ def cmd_run(args: argparse.Namespace) -> None:
         os.environ.setdefault("ECITY_SECURE_COOKIES", "false")
     _setup("ecity.conf.production")
     _prepare(load_demo=not args.no_demo)
+    from django.db import connections
     from gunicorn.app.wsgiapp import run as gunicorn_run
+
+    # gunicorn forks its workers from this process: a database connection opened by the
+    # preparation above would be inherited and shared by every worker (one socket, interleaved
+    # queries). Close it so that each worker opens its own.
+    connections.close_all()
 
     if not args.no_worker:
         # Background jobs (notification delivery, deadline refresh, workflow timers) run in one

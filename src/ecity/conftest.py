@@ -16,3 +16,7 @@ def api_client():
     from rest_framework.test import APIClient
 
     return APIClient()
+
+
+# Browser fixtures (browser, new_page, page, artifacts) for every app's tests/e2e/ journeys.
+from ecity.testing.e2e import artifacts, browser, new_page, page  # noqa: E402,F401

@@ -8,10 +8,13 @@ read and act on. Every action is recorded as a ``CaseEvent`` (the case timeline)
 
 from __future__ import annotations
 
+from django.core.validators import validate_email
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
+from ecity.core.fields import EncryptedJSONField, EncryptedTextField
 from ecity.core.models import BaseModel
 
 
@@ -139,11 +142,15 @@ class Case(BaseModel):
         related_name="cases",
     )
     applicant_name = models.CharField(_("applicant name"), max_length=200)
-    applicant_identifier = models.CharField(
+    # Personal data, encrypted at rest (ecity.core.fields): the identifier, contact details, the
+    # form data and the workflow state (which carries the form data for process conditions).
+    applicant_identifier = EncryptedTextField(
         _("applicant ID number or USCC"), max_length=18, blank=True
     )
-    contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True)
-    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    contact_phone = EncryptedTextField(_("contact phone"), max_length=20, blank=True)
+    contact_email = EncryptedTextField(
+        _("contact e-mail"), max_length=254, blank=True, validators=[validate_email]
+    )
     submitted_by = models.ForeignKey(
         "identity.User",
         verbose_name=_("submitted by"),
@@ -154,7 +161,7 @@ class Case(BaseModel):
         help_text=_("The counter clerk when submitted on behalf of a walk-in applicant."),
     )
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
-    form_data = models.JSONField(_("form data"), default=dict)
+    form_data = EncryptedJSONField(_("form data"), default=dict)
     status = models.CharField(
         _("status"), max_length=24, choices=Status.choices, default=Status.SUBMITTED, db_index=True
     )
@@ -180,7 +187,7 @@ class Case(BaseModel):
     handling_working_days = models.PositiveIntegerField(
         _("handling time (working days)"), null=True, blank=True
     )
-    workflow_state = models.JSONField(_("workflow state"), null=True, blank=True)
+    workflow_state = EncryptedJSONField(_("workflow state"), null=True, blank=True)
     decision_text = models.TextField(_("decision"), blank=True)
     lock_version = models.PositiveIntegerField(_("row version"), default=0)
 
@@ -195,11 +202,22 @@ class Case(BaseModel):
             models.Index(fields=["applicant", "-submitted_at"], name="cases_applicant"),
             models.Index(fields=["deadline_state", "statutory_due_on"], name="cases_deadline"),
             # Deadline refresh and the staff queues only look at open cases (partial indexes).
+            # "id" is included so that the review queues' counts are index-only scans.
             models.Index(
                 fields=["committed_due_on"],
+                include=["id"],
                 condition=Q(status="in_progress"),
                 name="cases_open_committed",
             ),
+            # The case queues' counts (awaiting correction, due soon, overdue), index-only.
+            models.Index(
+                fields=["status", "deadline_state"],
+                include=["department", "id"],
+                condition=Q(status__in=["submitted", "in_progress", "awaiting_correction"]),
+                name="cases_open_queue",
+            ),
+            # The public lookup matches the case number case-insensitively (iexact = UPPER()).
+            models.Index(Upper("number"), name="cases_number_upper"),
             models.Index(
                 fields=["acceptance_due_on"],
                 condition=Q(status="submitted"),
@@ -243,7 +261,7 @@ class CaseDraft(BaseModel):
         on_delete=models.CASCADE,
         related_name="+",
     )
-    form_data = models.JSONField(_("form data"), default=dict, blank=True)
+    form_data = EncryptedJSONField(_("form data"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("application draft")
@@ -371,11 +389,21 @@ class CaseTask(BaseModel):
         ordering = ["created_at"]
         indexes = [
             models.Index(fields=["department", "role", "status"], name="cases_task_queue"),
-            # The workbench's review and decision queues read only open tasks.
+            # The workbench's review and decision queues read only open tasks ("case" included
+            # for index-only counts).
             models.Index(
                 fields=["department", "role", "kind"],
+                include=["case"],
                 condition=Q(status__in=["open", "claimed"]),
                 name="cases_task_open_queue",
+            ),
+            # Which cases a department has a task on (queue visibility), index-only.
+            models.Index(fields=["department", "case"], name="cases_task_department_case"),
+            # The "done" queue: a member of staff's completed tasks, newest first.
+            models.Index(
+                fields=["completed_by", "-completed_at"],
+                condition=Q(status="completed"),
+                name="cases_task_done",
             ),
         ]
 

@@ -11,7 +11,8 @@ from ecity.certificates.models import CertificateType
 from ecity.core.validators import uscc_check_char
 from ecity.identity.models import Department
 
-# (type code suffix, item code, department, zh, en, years, data fields)
+# (type code suffix, item code, department, zh, en, years, data fields). The operator is the
+# business named on the form (an individual business applies through its owner's account).
 _TYPES = [
     (
         "001",
@@ -21,8 +22,8 @@ _TYPES = [
         "Food business licence",
         5,
         [
-            ("operator_name", "经营者名称", "Operator", "case.applicant_name"),
-            ("operator_uscc", "统一社会信用代码", "USCC", "case.applicant_identifier"),
+            ("operator_name", "经营者名称", "Operator", "form.enterprise_name"),
+            ("operator_uscc", "统一社会信用代码", "USCC", "form.uscc"),
             ("business_address", "经营场所", "Business premises", "form.business_address"),
             ("business_type", "主体业态", "Type of business", "form.business_type"),
             ("business_items", "经营项目", "Business items", "form.business_items"),
@@ -37,8 +38,8 @@ _TYPES = [
         "Public venue hygiene permit",
         4,
         [
-            ("unit_name", "单位名称", "Organisation", "case.applicant_name"),
-            ("unit_uscc", "统一社会信用代码", "USCC", "case.applicant_identifier"),
+            ("unit_name", "单位名称", "Organisation", "form.enterprise_name"),
+            ("unit_uscc", "统一社会信用代码", "USCC", "form.uscc"),
             ("venue_address", "经营地址", "Address of the venue", "form.venue_address"),
             ("venue_type", "许可项目", "Type of venue", "form.venue_type"),
             ("floor_area", "营业面积（平方米）", "Floor area (m²)", "form.floor_area"),

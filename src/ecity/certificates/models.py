@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from ecity.core.fields import BlindIndexField, EncryptedJSONField, EncryptedTextField
 from ecity.core.models import BaseModel
 
 TYPE_CODE_RE = re.compile(r"^[0-9A-Z]{1,40}$")
@@ -245,8 +246,16 @@ class Certificate(BaseModel):
     issuer_uscc = models.CharField(_("issuer USCC"), max_length=18)
     holder_kind = models.CharField(_("holder kind"), max_length=16, choices=HolderKind.choices)
     holder_name = models.CharField(_("holder name"), max_length=200)
-    holder_identifier = models.CharField(_("holder ID number or USCC"), max_length=18, blank=True)
-    data = models.JSONField(_("certificate data"), default=dict)
+    # Encrypted at rest (ecity.core.fields); decrypting gives back exactly what was signed. The
+    # holder's certificates are found through the blind index (same purpose as the account's ID
+    # number index, so equal ID numbers have equal indexes).
+    holder_identifier = EncryptedTextField(_("holder ID number or USCC"), max_length=18, blank=True)
+    holder_identifier_index = BlindIndexField(
+        source="holder_identifier",
+        purpose="id_number",
+        normaliser="ecity.core.validators.normalise_id_number",
+    )
+    data = EncryptedJSONField(_("certificate data"), default=dict)
     data_labels = models.JSONField(
         _("data field labels"), default=list, help_text=_("[[name, label_zh, label_en], …]")
     )

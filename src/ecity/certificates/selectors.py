@@ -15,6 +15,7 @@ from ecity.identity.selectors import (
     authorisation_for,
     is_platform_admin,
     legal_entities_for,
+    user_find_by_id_number,
     user_has_role,
 )
 
@@ -75,6 +76,39 @@ def can_download_certificate(*, user: User | Any, certificate: Certificate) -> b
     return is_department_staff(user=user, department=certificate.issuer)
 
 
+def is_case_party(*, user: User | Any, case: Case | None) -> bool:
+    """Whether ``user`` applied for ``case``, or is a current agent of the applicant enterprise."""
+    return _is_case_party(user, case)
+
+
+def is_holder(*, user: User | Any, certificate: Certificate) -> bool:
+    """The holder themselves: the applicant, an agent of the applicant enterprise, or the citizen
+    whose ID number the certificate names."""
+    if _is_case_party(user, certificate.case):
+        return True
+    return (
+        getattr(user, "is_authenticated", False)
+        and certificate.holder_kind == Certificate.HolderKind.CITIZEN
+        and bool(user.id_number_index)
+        and user.id_number_index == certificate.holder_identifier_index
+    )
+
+
+def certificate_holder_account(*, certificate: Certificate) -> User | None:
+    """The citizen account a certificate is about (the subject of audit entries), if any.
+
+    The applicant of its case, else the account with the holder's ID number; None for
+    enterprise certificates.
+    """
+    if certificate.holder_kind != Certificate.HolderKind.CITIZEN:
+        return None
+    if certificate.case is not None and certificate.case.applicant is not None:
+        return certificate.case.applicant
+    if not certificate.holder_identifier:
+        return None
+    return user_find_by_id_number(id_number=certificate.holder_identifier)
+
+
 def certificate_for_download(*, user: User | Any, identifier: str) -> Certificate:
     """Return the certificate if ``user`` may download it (``NotFound``/``PermissionDenied``)."""
     certificate = certificate_get(identifier=identifier)
@@ -94,8 +128,12 @@ def certificate_list_for_holder(*, user: User | Any) -> QuerySet[Certificate]:
         return Certificate.objects.none()
     entity_ids = legal_entities_for(user=user).values_list("legal_entity_id", flat=True)
     condition = Q(case__applicant=user) | Q(case__legal_entity_id__in=entity_ids)
-    if user.id_number:
-        condition |= Q(holder_kind=Certificate.HolderKind.CITIZEN, holder_identifier=user.id_number)
+    if user.id_number_index:
+        # Both columns are encrypted; their blind indexes share a purpose, so they compare equal.
+        condition |= Q(
+            holder_kind=Certificate.HolderKind.CITIZEN,
+            holder_identifier_index=user.id_number_index,
+        )
     return Certificate.objects.filter(condition).select_related("type").distinct()
 
 

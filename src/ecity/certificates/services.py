@@ -13,9 +13,11 @@ from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.http import HttpRequest
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from ecity.audit.services import audit_record
 from ecity.cases.models import Case
 from ecity.catalogue.models import ServiceItemVersion
 from ecity.certificates import signing
@@ -27,6 +29,7 @@ from ecity.certificates.models import (
     SerialCounter,
 )
 from ecity.certificates.pdf import certificate_pdf, decision_pdf
+from ecity.certificates.selectors import certificate_holder_account
 from ecity.certificates.verification import (
     VerificationResult,
     certificate_payload,
@@ -297,13 +300,20 @@ def can_revoke(*, user: User | Any, certificate: Certificate) -> bool:
     )
 
 
-def certificate_revoke(*, actor: User, certificate: Certificate, reason: str) -> Certificate:
+def certificate_revoke(
+    *,
+    actor: User,
+    certificate: Certificate,
+    reason: str,
+    request: HttpRequest | None = None,
+) -> Certificate:
     """Revoke a certificate, with the reason shown to everyone who verifies it.
 
     Permissions: an approver or department administrator of the issuing department (or of a
     parent department), or a platform administrator (else ``PermissionDenied``). The reason is
     required (``ValidationFailed`` on ``reason``). Revoking a revoked certificate changes
-    nothing and returns it (safe to retry).
+    nothing and returns it (safe to retry). Records ``certificate.revoked`` in the audit trail
+    (with the reason; the holder is the subject), ``request`` supplying the address.
     """
     if not can_revoke(user=actor, certificate=certificate):
         raise PermissionDenied(
@@ -322,6 +332,15 @@ def certificate_revoke(*, actor: User, certificate: Certificate, reason: str) ->
         certificate.revocation_reason = reason
         certificate.save(
             update_fields=["status", "revoked_at", "revoked_by", "revocation_reason", "updated_at"]
+        )
+        audit_record(
+            actor=actor,
+            action="certificate.revoked",
+            obj=certificate,
+            subject=certificate_holder_account(certificate=certificate),
+            fields=["status"],
+            reason=reason,
+            request=request,
         )
         return certificate
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from ecity.certificates import selectors, services
+from ecity.certificates.access import certificate_read_record, decision_read_record
 from ecity.certificates.forms import RevokeForm, VerifyForm
 from ecity.certificates.models import Certificate
 from ecity.certificates.pdf import certificate_pdf, decision_pdf
@@ -79,6 +80,7 @@ def _certificate_or_error(request: HttpRequest, identifier: str) -> Certificate:
 def certificate_download(request: HttpRequest, identifier: str) -> HttpResponseBase:
     """The certificate's PDF, for its holder and the issuing department's staff."""
     certificate = _certificate_or_error(request, identifier)
+    certificate_read_record(request=request, certificate=certificate)
     fallback = None if certificate.pdf else certificate_pdf(certificate, qr_payload(certificate))
     return _pdf_response(certificate.pdf, fallback, f"{certificate.serial}.pdf")
 
@@ -93,6 +95,7 @@ def decision_download(request: HttpRequest, public_id: str) -> HttpResponseBase:
         raise Http404(exc.message) from exc
     except PermissionDenied as exc:
         raise DjangoPermissionDenied(exc.message) from exc
+    decision_read_record(request=request, document=document)
     fallback = None if document.pdf else decision_pdf(document, document.case)
     return _pdf_response(document.pdf, fallback, f"{document.case.number}-decision.pdf")
 
@@ -114,6 +117,7 @@ def certificate_revoke(request: HttpRequest, identifier: str) -> HttpResponse:
                 actor=request.user,  # type: ignore[arg-type]
                 certificate=certificate,
                 reason=form.cleaned_data["reason"],
+                request=request,
             )
         except ApplicationError as error:
             add_application_error(form, error)

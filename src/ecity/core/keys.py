@@ -25,7 +25,7 @@ def encrypted_columns() -> Iterator[tuple[type[models.Model], EncryptedTextField
 
 def _raw(model: type[models.Model], field: EncryptedTextField) -> models.QuerySet:
     return (
-        model._default_manager.annotate(_raw=Cast(field.name, models.TextField()))
+        model._base_manager.annotate(_raw=Cast(field.name, models.TextField()))
         .exclude(_raw__isnull=True)
         .exclude(_raw="")
     )
@@ -75,10 +75,16 @@ def reencrypt(*, batch: int = 500) -> int:
                         if crypto.is_ciphertext(raw)
                         else raw
                     )
+                    # Written as ready-made ciphertext (an expression skips the field's own
+                    # preparation), so it works alike for text and JSON columns.
+                    sealed = models.Value(
+                        crypto.encrypt(plain, context=field.context),
+                        output_field=models.TextField(),
+                    )
                     changed += (
-                        model._default_manager.annotate(_raw=Cast(field.name, models.TextField()))
+                        model._base_manager.annotate(_raw=Cast(field.name, models.TextField()))
                         .filter(pk=pk, _raw=raw)
-                        .update(**{field.name: plain})
+                        .update(**{field.name: sealed})
                     )
     return changed
 

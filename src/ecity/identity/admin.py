@@ -17,6 +17,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from ecity.audit.services import audit_personal_data_read
 from ecity.core.errors import ApplicationError
 from ecity.identity import selectors, services
 from ecity.identity.models import (
@@ -77,7 +78,9 @@ class UserAdmin(DjangoUserAdmin):
         "is_active",
     ]
     list_filter = ["is_real_name_verified", "is_staff", "is_superuser", "is_active"]
-    search_fields = ["username", "real_name", "id_number", "phone", "email"]
+    # ID and phone numbers are encrypted: an exact number is found through its blind index
+    # (get_search_results); the other fields are searched as usual.
+    search_fields = ["username", "real_name", "email"]
     ordering = ["username"]
     fieldsets = [
         (None, {"fields": ["username", "password"]}),
@@ -123,6 +126,32 @@ class UserAdmin(DjangoUserAdmin):
                 user=request.user, role=StaffRole.Role.DEPARTMENT_ADMIN
             ).exists()
         )
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[User], search_term: str
+    ) -> tuple[QuerySet[User], bool]:
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        term = search_term.strip()
+        if term:
+            exact = selectors.users_with_id_number(term) | selectors.users_with_phone(term)
+            results = results | queryset.filter(pk__in=exact.values("pk"))
+        return results, may_have_duplicates
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None
+    ) -> Any:
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if request.method == "GET" and response.status_code == 200:
+            # The change form shows the ID number, phone and address in full.
+            subject = self.get_object(request, object_id)
+            if subject is not None:
+                audit_personal_data_read(
+                    request=request,
+                    subject=subject,
+                    obj=subject,
+                    fields=["id_number", "phone", "address"],
+                )
+        return response
 
     @admin.display(description=_("resident ID number"))
     def id_number_masked(self, obj: User) -> str:

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from ecity.core.errors import ValidationFailed
 from ecity.core.validators import validate_id_number, validate_mobile
 from ecity.identity.models import User
+from ecity.identity.selectors import users_with_id_number, users_with_phone
 
 Errors = dict[str, list[str]]
 
@@ -59,7 +60,7 @@ def check_id_number(errors: Errors, id_number: str, *, exclude: User | None = No
     if not check_required(errors, "id_number", id_number):
         return
     run(errors, "id_number", validate_id_number, id_number)
-    others = User.objects.filter(id_number=id_number)
+    others = users_with_id_number(id_number)  # blind index: the column is encrypted
     if exclude is not None:
         others = others.exclude(pk=exclude.pk)
     if "id_number" not in errors and others.exists():
@@ -72,7 +73,7 @@ def check_phone(errors: Errors, phone: str, *, exclude: User | None = None) -> N
     if not check_required(errors, "phone", phone):
         return
     run(errors, "phone", validate_mobile, phone)
-    others = User.objects.filter(phone=phone)
+    others = users_with_phone(phone)  # blind index: the column is encrypted
     if exclude is not None:
         others = others.exclude(pk=exclude.pk)
     if "phone" not in errors and others.exists():

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from ecity.core.fields import BlindIndexField, EncryptedTextField, refresh_blind_indexes
 from ecity.core.models import BaseModel
 from ecity.core.validators import validate_id_number, validate_mobile, validate_uscc
 from ecity.identity.masking import mask_id_number, mask_phone
@@ -104,17 +105,30 @@ class User(AbstractUser):
 
     ``username`` is the login name chosen at registration (a phone number or e-mail also work as
     login names, see identity.services).
+
+    The ID number, phone number and address are encrypted at rest (``ecity.core.fields``); the ID
+    number and phone number are found, and kept unique, through their blind indexes: use
+    ``identity.selectors.user_find_by_id_number`` / ``users_with_phone``, never a filter on the
+    encrypted columns.
     """
 
     public_id = models.UUIDField(_("public ID"), default=uuid.uuid4, unique=True, editable=False)
     real_name = models.CharField(_("real name"), max_length=100, blank=True)
-    id_number = models.CharField(
+    id_number = EncryptedTextField(
         _("resident ID number"), max_length=18, blank=True, validators=[validate_id_number]
     )
-    phone = models.CharField(
+    id_number_index = BlindIndexField(
+        source="id_number",
+        purpose="id_number",
+        normaliser="ecity.core.validators.normalise_id_number",
+    )
+    phone = EncryptedTextField(
         _("mobile phone"), max_length=20, blank=True, validators=[validate_mobile]
     )
-    address = models.CharField(_("address"), max_length=300, blank=True)
+    phone_index = BlindIndexField(
+        source="phone", purpose="phone", normaliser="ecity.core.validators.normalise_mobile"
+    )
+    address = EncryptedTextField(_("address"), max_length=300, blank=True)
     is_real_name_verified = models.BooleanField(_("real name verified"), default=False)
     preferred_language = models.CharField(
         _("preferred language"),
@@ -127,13 +141,20 @@ class User(AbstractUser):
         verbose_name = _("account")
         verbose_name_plural = _("accounts")
         constraints = [
+            # On the blind indexes: the encrypted columns differ even for equal values.
             models.UniqueConstraint(
-                fields=["id_number"],
-                condition=~Q(id_number=""),
+                fields=["id_number_index"],
+                condition=~Q(id_number_index=""),
                 name="identity_user_unique_id_number",
+                violation_error_message=_("An account with this ID number is already registered."),
             ),
             models.UniqueConstraint(
-                fields=["phone"], condition=~Q(phone=""), name="identity_user_unique_phone"
+                fields=["phone_index"],
+                condition=~Q(phone_index=""),
+                name="identity_user_unique_phone",
+                violation_error_message=_(
+                    "An account with this phone number is already registered."
+                ),
             ),
             # E-mail addresses are login names and password-reset targets: one account each.
             models.UniqueConstraint(
@@ -143,6 +164,11 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.real_name or self.username
+
+    def clean(self) -> None:
+        super().clean()
+        # So that full_clean() checks uniqueness against the values about to be saved.
+        refresh_blind_indexes(self)
 
     @property
     def id_number_masked(self) -> str:
@@ -161,17 +187,18 @@ class LegalEntity(BaseModel):
     )
     name = models.CharField(_("name"), max_length=200)
     legal_representative_name = models.CharField(_("legal representative"), max_length=100)
-    legal_representative_id_number = models.CharField(
+    # Encrypted at rest (ecity.core.fields); the USCC and the name are public registry data.
+    legal_representative_id_number = EncryptedTextField(
         _("legal representative's ID number"),
         max_length=18,
         blank=True,
         validators=[validate_id_number],
     )
-    address = models.CharField(_("registered address"), max_length=300, blank=True)
+    address = EncryptedTextField(_("registered address"), max_length=300, blank=True)
     region = models.ForeignKey(
         Region, verbose_name=_("region"), null=True, blank=True, on_delete=models.PROTECT
     )
-    phone = models.CharField(_("contact phone"), max_length=50, blank=True)
+    phone = EncryptedTextField(_("contact phone"), max_length=50, blank=True)
     is_verified = models.BooleanField(_("verified"), default=False)
 
     class Meta:

@@ -277,9 +277,11 @@ def agent_grant(
     if user is None:
         id_number = normalise_id_number(id_number) if id_number else ""
         if checks.check_required(errors, "id_number", id_number):
-            user = User.objects.filter(
-                id_number=id_number, real_name=real_name.strip(), is_active=True
-            ).first()
+            user = (
+                selectors.users_with_id_number(id_number)
+                .filter(real_name=real_name.strip(), is_active=True)
+                .first()
+            )
             if user is None:
                 errors["id_number"] = [_("No registered account matches this ID number and name.")]
     if user is not None:

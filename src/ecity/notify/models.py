@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from ecity.core.fields import EncryptedTextField
 from ecity.core.models import BaseModel
 
 
@@ -98,7 +99,7 @@ class Notification(BaseModel):
     link_path = models.CharField(
         _("link"), max_length=300, blank=True, help_text=_("Path of the page the message is about.")
     )
-    to_address = models.CharField(
+    to_address = EncryptedTextField(  # personal data: encrypted at rest (ecity.core.fields)
         _("address"), max_length=254, blank=True, help_text=_("E-mail address or mobile number.")
     )
     status = models.CharField(

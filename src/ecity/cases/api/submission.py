@@ -32,7 +32,6 @@ from ecity.cases.selectors import public as public_selectors
 from ecity.cases.services.applicant_rules import MATERIAL_PREFIX
 from ecity.cases.services.ratings import rating_submit
 from ecity.cases.services.submission import case_submit, correction_submit
-from ecity.catalogue.selectors import item_get_published
 from ecity.core.api import Pagination
 from ecity.core.errors import NotFound, ValidationFailed
 from ecity.identity.selectors import acting_identity
@@ -266,11 +265,10 @@ class ApplicationSubmitApi(APIView):
         code = str(request.data.get("service") or "")
         if not code:
             raise ValidationFailed(fields={"service": ["This field is required."]})
-        item = item_get_published(code=code)
         case = case_submit(
             actor=request.user,
             session_identity=acting_identity(user=request.user, session=request.session),
-            service_version=item.current_version,
+            service_version=applicant_selectors.service_version_for_submission(code=code),
             form_data=_form_json(request.data.get("form")),
             attachments=_files(request),
             idempotency_key=request.headers.get("Idempotency-Key") or None,

@@ -53,7 +53,9 @@ urlpatterns += [
         submission_api.MyCaseCorrectionApi.as_view(),
         name="my-case-correction",
     ),
-    path("my/<str:number>/rating/", submission_api.MyCaseRatingApi.as_view(), name="my-case-rating"),
+    path(
+        "my/<str:number>/rating/", submission_api.MyCaseRatingApi.as_view(), name="my-case-rating"
+    ),
     path("lookup/", submission_api.CaseLookupApi.as_view(), name="case-lookup"),
     path("results/", submission_api.ResultListApi.as_view(), name="result-list"),
 ]

@@ -11,7 +11,12 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+)
 from rest_framework import permissions, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -20,9 +25,10 @@ from rest_framework.views import APIView
 from ecity.cases import selectors, services
 from ecity.cases.deadlines import is_past_statutory
 from ecity.cases.models import Case, CaseTask
+from ecity.cases.services.access import case_read_record
 from ecity.core.api import Pagination
 from ecity.core.errors import PermissionDenied, ValidationFailed
-from ecity.identity.masking import mask_id_number
+from ecity.identity.masking import mask_form_data, mask_id_number, shown
 from ecity.identity.models import Department
 from ecity.identity.selectors import is_staff_member
 
@@ -128,7 +134,10 @@ class EventOutput(serializers.Serializer):
 
 
 class StaffCaseOutput(CaseRowOutput):
-    form_data = serializers.JSONField()
+    """One case for staff: personal data in full only for those handling it, else masked."""
+
+    form_data = serializers.SerializerMethodField()
+    is_personal_data_masked = serializers.SerializerMethodField()
     accepted_at = serializers.DateTimeField(allow_null=True)
     decided_at = serializers.DateTimeField(allow_null=True)
     decision_text = serializers.CharField()
@@ -146,6 +155,19 @@ class StaffCaseOutput(CaseRowOutput):
 
     def get_is_read_only(self, case: Case) -> bool:
         return bool(self._view().is_read_only)
+
+    def get_applicant_id(self, case: Case) -> str:
+        unmasked = self._view().shows_personal_data
+        return shown(case.applicant_identifier, "id_number", unmasked=unmasked)
+
+    @extend_schema_field(OpenApiTypes.OBJECT)
+    def get_form_data(self, case: Case) -> dict:
+        if self._view().shows_personal_data:
+            return dict(case.form_data)
+        return mask_form_data(case.form_data, case.service_version.form_schema)
+
+    def get_is_personal_data_masked(self, case: Case) -> bool:
+        return not self._view().shows_personal_data
 
     def get_actionable_tasks(self, case: Case) -> list:
         return [str(t.public_id) for t in self._view().actionable_tasks]
@@ -223,8 +245,12 @@ def _valid(serializer_class: type[serializers.Serializer], data: Any) -> dict:
     return dict(serializer.validated_data)
 
 
-def _case_response(request: Request, number: str, status: int = 200) -> Response:
+def _case_response(
+    request: Request, number: str, status: int = 200, audit: bool = False
+) -> Response:
     view = selectors.case_get_for_staff(actor=request.user, number=number)
+    if audit:
+        case_read_record(request=request, view=view, channel="api")
     data = StaffCaseOutput(view.case, context={"view_": view, "request": request}).data
     return Response(data, status=status)
 
@@ -278,7 +304,7 @@ class StaffCaseApi(_StaffApi):
         responses={200: StaffCaseOutput, **ERRORS},
     )
     def get(self, request: Request, number: str) -> Response:
-        return _case_response(request, number)
+        return _case_response(request, number, audit=True)
 
 
 class TaskActionApi(_StaffApi):

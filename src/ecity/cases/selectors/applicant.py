@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.utils.translation import gettext as _
 
 from ecity.cases.models import Attachment, Case, CaseEvent, CorrectionRequest
+from ecity.catalogue.models import ServiceItemVersion
 from ecity.core.errors import NotFound
 from ecity.identity.models import Department, StaffRole
 from ecity.identity.selectors import authorisation_for, is_platform_admin
@@ -38,6 +39,28 @@ def case_list_for_applicant(
     return cases.select_related("service_version", "service_version__item", "department").order_by(
         "-submitted_at", "-pk"
     )
+
+
+def service_version_for_submission(*, code: str) -> ServiceItemVersion:
+    """The current published version of the active service item ``code``, to apply for.
+
+    One query (item and lead department joined). Unlike the catalogue's ``item_get_published``
+    it does not load the service guide (locations, FAQs, themes, life events), which a
+    submission does not use. Raises ``NotFound`` like it when there is no such service.
+    """
+    version = (
+        ServiceItemVersion.objects.select_related("item", "item__department")
+        .filter(
+            item__code=code,
+            item__is_active=True,
+            item__current_version=F("pk"),
+            status=ServiceItemVersion.Status.PUBLISHED,
+        )
+        .first()
+    )
+    if version is None:
+        raise NotFound(_("No published service has this code."))
+    return version
 
 
 def case_get_for_applicant(*, user: Any, identity: Any, number: str) -> Case:

@@ -7,20 +7,29 @@ Who sees what:
 * a case is visible to the lead department's staff, to departments with a task on it, to copied
   departments (read-only), to supervisors who supervise it (read-only, may urge) and to platform
   administrators. Anyone else gets ``NotFound`` so case numbers cannot be probed.
+
+Personal data (the applicant's ID number, personal form fields) is shown in full only to those
+handling the case (``StaffCase.shows_personal_data``); copied departments and supervisors see it
+masked, and every queue lists it masked.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from ecity.cases.deadlines import OPEN_STATUSES
 from ecity.cases.models import Case, CaseCopy, CaseEvent, CaseTask, CorrectionRequest
 from ecity.core.errors import NotFound
 from ecity.identity.models import StaffRole, User
-from ecity.identity.selectors import departments_where, is_platform_admin, user_has_role
+from ecity.identity.selectors import (
+    can_see_unmasked,
+    departments_where,
+    is_platform_admin,
+    user_has_role,
+)
 
 HANDLING_ROLES = (
     StaffRole.Role.COUNTER_CLERK,
@@ -66,15 +75,18 @@ def _case_rows(cases: QuerySet[Case]) -> QuerySet[Case]:
     open_tasks = CaseTask.objects.filter(status__in=OPEN_TASK_STATUSES).select_related(
         "department", "claimed_by"
     )
-    return cases.select_related("service_version", "department").prefetch_related(
-        Prefetch("tasks", queryset=open_tasks, to_attr="open_tasks")
+    # The workflow state is large and encrypted: lists never need it.
+    return (
+        cases.select_related("service_version", "department")
+        .defer("workflow_state")
+        .prefetch_related(Prefetch("tasks", queryset=open_tasks, to_attr="open_tasks"))
     )
 
 
 def _task_rows(tasks: QuerySet[CaseTask]) -> QuerySet[CaseTask]:
     return tasks.select_related(
         "case", "case__service_version", "case__department", "department", "claimed_by"
-    )
+    ).defer("case__workflow_state")
 
 
 def queue(*, actor: User, name: str, department: int | None = None) -> QuerySet:
@@ -87,7 +99,12 @@ def queue(*, actor: User, name: str, department: int | None = None) -> QuerySet:
     """
     if name not in QUEUE_NAMES:
         raise NotFound(_("No such queue."))
-    roles = _role_departments(actor)
+    return _queue(actor=actor, name=name, department=department, roles=_role_departments(actor))
+
+
+def _queue(
+    *, actor: User, name: str, department: int | None, roles: dict[str, set[int]]
+) -> QuerySet:
     if department is not None:
         roles = {role: ids & {int(department)} for role, ids in roles.items()}
     every = set().union(*roles.values())
@@ -122,8 +139,35 @@ def queue(*, actor: User, name: str, department: int | None = None) -> QuerySet:
 
 
 def queue_counts(*, actor: User) -> dict[str, int]:
-    """How many entries each of ``actor``'s queues holds (one count query per queue)."""
-    return {name: queue(actor=actor, name=name).count() for name in QUEUE_NAMES}
+    """How many entries each of ``actor``'s queues holds.
+
+    The same filters as ``queue``, counted in four queries: the task queues together, the case
+    queues (awaiting correction, due soon, overdue) together, acceptance, and done.
+    """
+    roles = _role_departments(actor)  # once, not once per queue
+    every = set().union(*roles.values())
+    counts = {
+        name: _queue(actor=actor, name=name, department=None, roles=roles).count()
+        for name in ("to_accept", "done")
+    }
+    counts.update(
+        CaseTask.objects.filter(
+            _task_role_filter(roles),
+            status__in=OPEN_TASK_STATUSES,
+            case__status=Case.Status.IN_PROGRESS,
+        ).aggregate(  # counting "case" (never null) keeps it an index-only scan
+            to_review=Count("case", filter=Q(kind=CaseTask.Kind.REVIEW)),
+            to_decide=Count("case", filter=Q(kind=CaseTask.Kind.DECIDE)),
+        )
+    )
+    counts.update(
+        Case.objects.filter(_case_visibility(every), status__in=OPEN_STATUSES).aggregate(
+            awaiting_correction=Count("pk", filter=Q(status=Case.Status.AWAITING_CORRECTION)),
+            due_soon=Count("pk", filter=Q(deadline_state=Case.DeadlineState.DUE_SOON)),
+            overdue=Count("pk", filter=Q(deadline_state=Case.DeadlineState.OVERDUE)),
+        )
+    )
+    return {name: counts[name] for name in QUEUE_NAMES}
 
 
 @dataclass
@@ -137,6 +181,7 @@ class StaffCase:
     can_decide_extension: bool = False
     can_copy: bool = False
     can_urge: bool = False
+    shows_personal_data: bool = False  # the applicant's personal data unmasked
 
 
 def _case_for_staff(number: str) -> Case:
@@ -164,7 +209,9 @@ def case_get_for_staff(*, actor: User, number: str) -> StaffCase:
     """Return case ``number`` for a member of staff, with their rights on it.
 
     Full access for the lead department, departments with a task and platform administrators;
-    read-only for copied departments and supervisors. Others: ``NotFound``.
+    read-only for copied departments and supervisors. Others: ``NotFound``. Those with full
+    access handle the case and see the applicant's personal data unmasked; read-only viewers
+    see it masked (``identity.selectors.can_see_unmasked``).
     """
     from ecity.cases.selectors.supervision import can_supervise
 
@@ -183,6 +230,9 @@ def case_get_for_staff(*, actor: User, number: str) -> StaffCase:
             raise NotFound(_("No such case among those you may see."))
         read_only = True
     view = StaffCase(case=case, is_read_only=read_only)
+    view.shows_personal_data = can_see_unmasked(
+        actor=actor, subject=case.applicant, handles_case=not read_only
+    )
     view.can_urge = case.status in OPEN_STATUSES and can_supervise(actor=actor, case=case)
     if read_only:
         return view

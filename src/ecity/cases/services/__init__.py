@@ -12,21 +12,21 @@ from ecity.cases.services.handling import (  # noqa: F401
     task_complete,
     task_release,
 )
-from ecity.cases.services.supervision import case_urge, extension_grant  # noqa: F401
+
+# process (BPMN process definitions)
+from ecity.cases.services.process import (  # noqa: F401
+    process_definition_activate,
+    process_definition_build,
+    process_definition_upload,
+)
 
 # submission (applicant: drafts, submission, correction, withdrawal, rating)
-from ecity.cases.services.ratings import rating_submit  # noqa: F401,E402
-from ecity.cases.services.submission import (  # noqa: F401,E402
+from ecity.cases.services.ratings import rating_submit  # noqa: F401
+from ecity.cases.services.submission import (  # noqa: F401
     case_submit,
     case_withdraw,
     correction_submit,
     draft_get_or_prefill,
     draft_save,
 )
-
-# process (BPMN process definitions)
-from ecity.cases.services.process import (  # noqa: F401,E402
-    process_definition_activate,
-    process_definition_build,
-    process_definition_upload,
-)
+from ecity.cases.services.supervision import case_urge, extension_grant  # noqa: F401

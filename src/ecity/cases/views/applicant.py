@@ -6,6 +6,7 @@ Thin callers of ``cases.services`` and ``cases.selectors``; works without JavaSc
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,6 +15,7 @@ from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -22,6 +24,7 @@ from ecity.cases.models import Case
 from ecity.cases.selectors import applicant as selectors
 from ecity.cases.services import ratings as rating_services
 from ecity.cases.services import submission as services
+from ecity.cases.services.access import attachment_download_record
 from ecity.cases.services.applicant_rules import is_applicant, material_key, materials_of
 from ecity.cases.services.ratings import RATEABLE_STATUSES
 from ecity.cases.views.applicant_forms import (
@@ -269,9 +272,31 @@ def _detail(request: HttpRequest, case: Case, **forms: Any) -> HttpResponse:
         "withdraw_form": forms.get("withdraw_form")
         or (WithdrawForm() if case.status in services.WITHDRAWABLE else None),
         "form_rows": _form_rows(case),
+        **_results(case),
     }
     status = 400 if any(f is not None and f.errors for f in forms.values()) else 200
     return render(request, "cases/applicant/detail.html", context, status=status)
+
+
+def _results(case: Case) -> dict[str, Any]:
+    """The decision document and e-certificate of a decided case, with the verification link."""
+    if not case.decided_at:
+        return {}
+    from ecity.certificates import selectors as certificate_selectors
+    from ecity.certificates.verification import signature_prefix
+
+    certificate = certificate_selectors.certificate_for_case(case=case)
+    verify_url = ""
+    if certificate is not None:
+        query = urlencode(
+            {"id": certificate.identifier, "sig": signature_prefix(certificate.signature)}
+        )
+        verify_url = f"{reverse('certificates:verify')}?{query}"
+    return {
+        "decision_document": certificate_selectors.decision_document_for_case(case=case),
+        "certificate": certificate,
+        "certificate_verify_url": verify_url,
+    }
 
 
 def _form_rows(case: Case) -> list[tuple[str, Any]]:
@@ -391,6 +416,7 @@ def attachment_download(request: HttpRequest, number: str, public_id: Any) -> Fi
         raise Http404(_("No such file.")) from exc
     except (FileNotFoundError, OSError) as exc:
         raise Http404(_("No such file.")) from exc
+    attachment_download_record(request=request, attachment=attachment)
     response = FileResponse(
         handle,
         as_attachment=True,

@@ -24,9 +24,10 @@ from django.views.decorators.http import require_GET, require_POST
 from ecity.cases import selectors, services
 from ecity.cases.deadlines import is_past_statutory
 from ecity.cases.models import Case, CaseTask
+from ecity.cases.services.access import case_read_record
 from ecity.core.errors import ApplicationError, Conflict, NotFound, PermissionDenied
 from ecity.core.forms import add_application_error
-from ecity.identity.masking import mask_id_number
+from ecity.identity.masking import mask_form_data, mask_id_number
 from ecity.identity.models import Department
 from ecity.identity.selectors import is_staff_member
 
@@ -321,11 +322,13 @@ def attachment_url(case: Case, attachment: Any) -> str:
         return ""
 
 
-def _form_rows(case: Case) -> list[tuple[str, Any]]:
+def _form_rows(case: Case, *, unmasked: bool) -> list[tuple[str, Any]]:
     english = (get_language() or "").startswith("en")
-    properties = (case.service_version.form_schema or {}).get("properties", {})
+    schema = case.service_version.form_schema or {}
+    properties = schema.get("properties", {})
+    data = case.form_data if unmasked else mask_form_data(case.form_data, schema)
     rows = []
-    for name, value in case.form_data.items():
+    for name, value in data.items():
         spec = properties.get(name, {})
         label = (spec.get("title_en") if english else None) or spec.get("title") or name
         rows.append((label, value))
@@ -335,12 +338,13 @@ def _form_rows(case: Case) -> list[tuple[str, Any]]:
 def _case_context(request: HttpRequest, view: selectors.workbench.StaffCase) -> dict[str, Any]:
     case = view.case
     attachments = list(case.attachments.select_related("material").order_by("created_at"))
+    unmasked = view.shows_personal_data  # only those handling the case see it in full
     return {
         "view": view,
         "case": case,
-        "applicant_id": mask_id_number(case.applicant_identifier),
+        "show_personal_data": unmasked,  # read by {% personal %} (identity template tags)
         "is_past_statutory": is_past_statutory(case),
-        "form_rows": _form_rows(case),
+        "form_rows": _form_rows(case, unmasked=unmasked),
         "attachments": [(a, attachment_url(case, a)) for a in attachments],
         "timeline": selectors.case_timeline(case=case),
         "opinions": selectors.case_opinions(case=case),
@@ -411,8 +415,10 @@ def _render_case(
 @require_GET
 @staff_required
 def case_detail(request: HttpRequest, number: str) -> HttpResponse:
-    """Everything about one case, with the forms for what the actor may do on it."""
-    return _render_case(request, _staff_case(request, number))
+    """Everything about one case, with the forms for what the actor may do on it (audited)."""
+    view = _staff_case(request, number)
+    case_read_record(request=request, view=view)
+    return _render_case(request, view)
 
 
 def _find_task(view: selectors.workbench.StaffCase, public_id: Any) -> CaseTask:

@@ -13,7 +13,7 @@ class CertificatePublicOutput(serializers.Serializer):
     type_code = serializers.CharField()
     type_name = serializers.CharField()
     holder_name = serializers.CharField(help_text="Masked for natural persons.")
-    holder_identifier = serializers.CharField(help_text="Masked: first 6 and last 4 characters.")
+    holder_identifier = serializers.CharField(help_text="Masked: first 4 and last 4 characters.")
     issuer_name = serializers.CharField()
     issued_on = serializers.DateField()
     valid_until = serializers.DateField(allow_null=True)

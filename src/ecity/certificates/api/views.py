@@ -41,7 +41,7 @@ VALID_EXAMPLE = OpenApiExample(
             "type_code": "11100000000013338W011",
             "type_name": "食品经营许可证",
             "holder_name": "示范餐饮有限公司",
-            "holder_identifier": "911101********001X",
+            "holder_identifier": "9111**********001X",
             "issuer_name": "示范市市场监督管理局",
             "issued_on": "2025-06-01",
             "valid_until": "2030-05-31",
@@ -133,6 +133,7 @@ class CertificateRevokeApi(APIView):
             actor=request.user,  # type: ignore[arg-type]
             certificate=certificate,
             reason=body.validated_data["reason"],
+            request=request,
         )
         result = services.certificate_verify(identifier=certificate.identifier)
         return Response(

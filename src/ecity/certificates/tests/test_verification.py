@@ -33,7 +33,7 @@ def test_valid_certificate_shows_public_information_masked(joint, certificate):
 
     assert result.status == "valid"
     assert result.public["holder_name"] == "王*明"
-    assert result.public["holder_identifier"] == "110105********" + joint.citizen.id_number[-4:]
+    assert result.public["holder_identifier"] == "1101**********" + joint.citizen.id_number[-4:]
     assert result.public["type_name"] == "食品经营许可证"
     assert result.public["issuer_name"] == "市市场监督管理局"
     assert "signature" not in result.public

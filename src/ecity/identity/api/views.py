@@ -159,7 +159,7 @@ class MeApi(APIView):
                     "id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
                     "username": "zhangsan",
                     "real_name": "张三",
-                    "id_number": "110105********002X",
+                    "id_number": "1101**********002X",
                     "phone": "138****0001",
                     "email": "z***@example.cn",
                     "address": "",

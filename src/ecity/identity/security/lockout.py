@@ -31,8 +31,8 @@ from django.db.models import Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from ecity.core.validators import normalise_mobile
 from ecity.identity.models import AccountLockout, LoginFailure, User
+from ecity.identity.selectors import phone_index
 
 logger = logging.getLogger("ecity.identity.security")
 
@@ -85,11 +85,11 @@ def account_for_login_name(login_name: str) -> User | None:
     login = (login_name or "").strip()
     if not login:
         return None
-    matches = list(
-        User.objects.filter(
-            Q(username__iexact=login) | Q(phone=normalise_mobile(login)) | Q(email__iexact=login)
-        )[:2]
-    )
+    condition = Q(username__iexact=login) | Q(email__iexact=login)
+    index = phone_index(login)
+    if index:  # "" would match every account without a phone number
+        condition |= Q(phone_index=index)  # encrypted: found by its blind index
+    matches = list(User.objects.filter(condition)[:2])
     return matches[0] if len(matches) == 1 else None
 
 

@@ -9,12 +9,20 @@ people trying the demo city can log in; never load the demo data into a producti
 | zhangwei       | citizen 张伟, real-name verified                          |
 | lina           | citizen 李娜, legal representative of 示范市云帆科技有限公司 |
 | wangfang       | citizen 王芳, authorised agent of 示范市云帆科技有限公司    |
-| clerk_zwb      | 赵敏, counter clerk, 市政务服务管理办公室 (ZWB)           |
+| clerk_zwb      | 赵敏, counter clerk of the service centre (ZWB) who also  |
+|                | accepts for SCJ, WJW and ZJW (综合受理窗口)                |
 | reviewer_scj   | 钱磊, reviewer, 市市场监督管理局 (SCJ)                    |
 | reviewer_wjw   | 孙丽, reviewer, 市卫生健康委员会 (WJW)                    |
+| reviewer_zjw   | 冯涛, reviewer, 市住房和城乡建设管理委员会 (ZJW)          |
+| reviewer_xfj   | 陈静, reviewer, 市消防救援支队 (XFJ)                      |
 | approver_scj   | 周强, approver, 市市场监督管理局 (SCJ)                    |
+| approver_wjw   | 何敏, approver, 市卫生健康委员会 (WJW)                    |
+| approver_zjw   | 许峰, approver, 市住房和城乡建设管理委员会 (ZJW)          |
 | deptadmin_scj  | 吴刚, department administrator, 市市场监督管理局 (SCJ)    |
 | supervisor_zwb | 郑洁, supervisor (效能监督), 市政务服务管理办公室 (ZWB)   |
+
+Approvers, department administrators, supervisors and the platform administrator must set up
+an authenticator app (TOTP) the first time they log in.
 
 Password of every account above: ``Demo@12345`` (demo only).
 
@@ -95,7 +103,14 @@ STAFF: list[Account] = [
         "赵敏",
         "zhaomin@shifan.example",
         "13900990011",
-        staff_roles=(("counter_clerk", "ZWB"),),
+        # The service centre's one-stop counter (综合受理窗口) accepts for the departments
+        # whose joint services it hosts.
+        staff_roles=(
+            ("counter_clerk", "ZWB"),
+            ("counter_clerk", "SCJ"),
+            ("counter_clerk", "WJW"),
+            ("counter_clerk", "ZJW"),
+        ),
     ),
     Account(
         "reviewer_scj",
@@ -117,6 +132,34 @@ STAFF: list[Account] = [
         "zhouqiang@shifan.example",
         "13900990014",
         staff_roles=(("approver", "SCJ"),),
+    ),
+    Account(
+        "reviewer_zjw",
+        "冯涛",
+        "fengtao@shifan.example",
+        "13900990017",
+        staff_roles=(("reviewer", "ZJW"),),
+    ),
+    Account(
+        "reviewer_xfj",
+        "陈静",
+        "chenjing@shifan.example",
+        "13900990018",
+        staff_roles=(("reviewer", "XFJ"),),
+    ),
+    Account(
+        "approver_wjw",
+        "何敏",
+        "hemin@shifan.example",
+        "13900990019",
+        staff_roles=(("approver", "WJW"),),
+    ),
+    Account(
+        "approver_zjw",
+        "许峰",
+        "xufeng@shifan.example",
+        "13900990020",
+        staff_roles=(("approver", "ZJW"),),
     ),
     Account(
         "deptadmin_scj",

@@ -120,6 +120,14 @@ DEPARTMENTS: list[Dept] = [
         "示范市东城区人民大道150号",
         "0999-88021001",
     ),
+    Dept(
+        "XFJ",
+        "示范市消防救援支队",
+        "Shifan Fire and Rescue Detachment",
+        "市消防救援支队",
+        "示范市滨江区安澜路19号",
+        "0999-88119001",
+    ),
     # Sub-units (内设机构 / 直属单位)
     Dept(
         "SCJ-DJ",

@@ -234,7 +234,11 @@ def test_demo_password_passes_the_password_policy():
         "clerk_zwb",
         "reviewer_scj",
         "reviewer_wjw",
+        "reviewer_zjw",
+        "reviewer_xfj",
         "approver_scj",
+        "approver_wjw",
+        "approver_zjw",
         "deptadmin_scj",
         "supervisor_zwb",
     ],
@@ -254,9 +258,16 @@ def test_demo_accounts_have_their_roles(demo_city):
     }
     assert roles == {
         ("clerk_zwb", "counter_clerk", "ZWB"),
+        ("clerk_zwb", "counter_clerk", "SCJ"),
+        ("clerk_zwb", "counter_clerk", "WJW"),
+        ("clerk_zwb", "counter_clerk", "ZJW"),
         ("reviewer_scj", "reviewer", "SCJ"),
         ("reviewer_wjw", "reviewer", "WJW"),
+        ("reviewer_zjw", "reviewer", "ZJW"),
+        ("reviewer_xfj", "reviewer", "XFJ"),
         ("approver_scj", "approver", "SCJ"),
+        ("approver_wjw", "approver", "WJW"),
+        ("approver_zjw", "approver", "ZJW"),
         ("deptadmin_scj", "department_admin", "SCJ"),
         ("supervisor_zwb", "supervisor", "ZWB"),
     }
@@ -266,7 +277,7 @@ def test_demo_accounts_have_their_roles(demo_city):
 
 
 def test_demo_citizens_and_enterprise_have_valid_identifiers(demo_city):
-    citizens = User.objects.exclude(id_number="")
+    citizens = User.objects.exclude(id_number_index="")  # ID numbers are encrypted
     assert citizens.count() == 3
     for user in citizens:
         user.full_clean()  # ID number (GB 11643), mobile and e-mail validators

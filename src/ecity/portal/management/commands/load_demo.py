@@ -6,29 +6,46 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from ecity.certificates.demo import demo_certificate_types
+from ecity.portal.demo.approval import DemoApprovalResult, demo_approval_ensure
 from ecity.portal.services import demo_city_load
 
 
 class Command(BaseCommand):
     help = (
         "Load or refresh the demo city 示范市 (regions, departments, service guides, demo "
-        "accounts with the demo-only password Demo@12345). Safe to run again."
+        "accounts with the demo-only password Demo@12345, joint approval processes, "
+        "certificate types and a few demo cases). Safe to run again."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--if-empty",
             action="store_true",
-            help="do nothing when the database already holds departments or service items",
+            help=(
+                "do not load the city when the database already holds departments or service "
+                "items; an existing demo city still gains missing processes, certificate types "
+                "and demo cases"
+            ),
+        )
+        parser.add_argument(
+            "--no-cases",
+            action="store_true",
+            help="do not create the demo cases of the demo applicant zhangwei",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
         result = demo_city_load(if_empty=options["if_empty"])
+        approval = demo_approval_ensure(with_cases=not options["no_cases"])
         if result.skipped:
-            self.stdout.write("The database already holds city data: demo city not loaded.")
+            if approval.skipped:
+                self.stdout.write("The database already holds city data: demo city not loaded.")
+            else:
+                self.stdout.write(
+                    self.style.SUCCESS(
+                        f"The demo city is already there. Added: {_approval_counts(approval)}."
+                    )
+                )
             return
-        demo_certificate_types()
         created = ", ".join(
             f"{label} {getattr(result, name)}"
             for name, label in [
@@ -42,4 +59,19 @@ class Command(BaseCommand):
                 ("enterprises", "enterprises"),
             ]
         )
-        self.stdout.write(self.style.SUCCESS(f"Demo city loaded. Created: {created}."))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo city loaded. Created: {created}; {_approval_counts(approval)}."
+            )
+        )
+
+
+def _approval_counts(approval: DemoApprovalResult) -> str:
+    return ", ".join(
+        f"{label} {getattr(approval, name)}"
+        for name, label in [
+            ("certificate_types", "certificate types"),
+            ("processes", "approval processes"),
+            ("cases", "demo cases"),
+        ]
+    )

@@ -1,80 +1,10 @@
-"""Browser fixtures: Debian's chromium driven by Playwright, and an accessibility check.
+"""Browser fixtures: shared by every app, see ``ecity.testing.e2e``.
 
-The browser tests are skipped when /usr/bin/chromium is missing on a developer machine, and fail
-in CI (``CI=true``), where a missing browser must not turn into a silent pass.
+``assert_accessible`` is re-exported here for the portal's journeys.
 """
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
-from pathlib import Path
-from typing import Any
+from ecity.testing.e2e import BLOCKING_IMPACTS, CHROMIUM, CHROMIUM_ARGS, assert_accessible
 
-import pytest
-
-# Playwright's sync API runs an event loop in this thread; Django would otherwise refuse ORM
-# calls made by the test (and by the live server's request handling) from it.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-BLOCKING_IMPACTS = {"serious", "critical"}
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    """A headless chromium for the whole session."""
-    if not CHROMIUM.exists():
-        message = f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"CI=true and {message}")
-        pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
-    """A fresh browser page (own cookies), in Chinese like most of our visitors."""
-    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(20_000)
-    yield page
-    context.close()
-
-
-@pytest.fixture
-def artifacts(request: pytest.FixtureRequest) -> Path:
-    """The folder for screenshots (git-ignored), at the repository root."""
-    folder = Path(request.config.rootpath) / "test-artifacts"
-    folder.mkdir(exist_ok=True)
-    return folder
-
-
-def assert_accessible(page: Any) -> None:
-    """Run axe-core on the page; fail on any violation of serious or critical impact."""
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page)
-    violations = results.response["violations"]
-    blocking = [v for v in violations if v.get("impact") in BLOCKING_IMPACTS]
-    details = "\n".join(
-        f"- [{v['impact']}] {v['id']}: {v['help']} "
-        f"({', '.join(str(node['target']) for node in v['nodes'][:5])})"
-        for v in blocking
-    )
-    assert not blocking, f"accessibility violations on {page.url}:\n{details}"
+__all__ = ["BLOCKING_IMPACTS", "CHROMIUM", "CHROMIUM_ARGS", "assert_accessible"]

@@ -1,0 +1,94 @@
+"""Audit entries for reads of case files: staff opening a case, anyone else downloading a file.
+
+Each function records one entry through ``ecity.audit.services.audit_record`` (``case.read``,
+``case_file.download``) with the applicant as the subject, so the applicant sees it on "who
+looked at my data". Reads by the applicant themselves are not recorded. Entries name the fields
+shown, never their values.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from ecity.audit.services import audit_record
+from ecity.cases.models import Attachment, Case
+from ecity.cases.selectors.workbench import StaffCase
+from ecity.identity.masking import personal_form_fields
+from ecity.identity.models import LegalEntity
+from ecity.identity.selectors import authorisation_for
+
+
+def _is_applicant(user: Any, case: Case) -> bool:
+    return case.applicant_id is not None and case.applicant_id == getattr(user, "pk", None)
+
+
+def _acting_for(user: Any, case: Case) -> LegalEntity | None:
+    """The applicant enterprise, when ``user`` reads the case as one of its agents."""
+    if case.legal_entity is None:
+        return None
+    if authorisation_for(user=user, legal_entity=case.legal_entity) is None:
+        return None
+    return case.legal_entity
+
+
+def case_fields_shown(case: Case) -> list[str]:
+    """The fields of ``case`` a staff case view shows that hold personal data."""
+    fields = ["applicant_name"]
+    if case.applicant_identifier:
+        fields.append("applicant_identifier")
+    if case.form_data:
+        fields.append("form_data")
+    return fields
+
+
+def _personal_form_fields(case: Case) -> list[str]:
+    """Names (not values) of the form fields holding ID numbers, phones, e-mails, addresses."""
+    return personal_form_fields(case.form_data, case.service_version.form_schema)
+
+
+def case_read_record(*, request: HttpRequest, view: StaffCase, channel: str = "web") -> None:
+    """Record that a member of staff opened ``view.case`` (``case.read``).
+
+    ``fields`` lists what was shown; ``data`` says whether personal data was masked and whether
+    the page or the API (``channel``) was used. A staff member opening their own application is
+    not recorded.
+    """
+    case = view.case
+    if _is_applicant(request.user, case):
+        return
+    audit_record(
+        actor=request.user,  # type: ignore[arg-type]
+        action="case.read",
+        obj=case,
+        subject=case.applicant,
+        fields=case_fields_shown(case),
+        request=request,
+        data={
+            "masked": not view.shows_personal_data,
+            "channel": channel,
+            "form_fields": _personal_form_fields(case),
+        },
+    )
+
+
+def attachment_download_record(*, request: HttpRequest, attachment: Attachment) -> None:
+    """Record that someone other than the applicant downloaded a case file (``case_file.download``).
+
+    Staff and the agents of an applicant enterprise (recorded as acting for it) are recorded;
+    the applicant's own downloads and draft files are not.
+    """
+    case = attachment.case
+    if case is None or _is_applicant(request.user, case):
+        return
+    audit_record(
+        actor=request.user,  # type: ignore[arg-type]
+        action="case_file.download",
+        obj=attachment,
+        subject=case.applicant,
+        fields=["file"],
+        request=request,
+        acting_for=_acting_for(request.user, case),
+        data={"case": case.number, "content_type": attachment.content_type},
+    )

@@ -1,0 +1,89 @@
+"""Links into the case system: header navigation, the applicant's result section."""
+
+from __future__ import annotations
+
+import io
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from ecity.cases.models import Case
+from ecity.certificates.models import Certificate
+from ecity.identity.models import User
+
+pytestmark = pytest.mark.django_db
+
+
+def _main_nav(response) -> str:
+    html = response.content.decode()
+    start = html.index('<nav class="top-nav"')
+    return html[start : html.index("</nav>", start)]
+
+
+def test_citizen_header_links_to_my_cases_but_not_to_staff_pages(client, joint):
+    client.force_login(joint.citizen)
+
+    nav = _main_nav(client.get(reverse("portal:home")))
+
+    assert f'href="{reverse("cases:my_cases")}"' in nav
+    assert reverse("cases:workbench") not in nav
+    assert reverse("cases:supervision") not in nav
+
+
+def test_reviewer_header_links_to_the_workbench_only(client, joint):
+    client.force_login(joint.health_reviewer)
+
+    nav = _main_nav(client.get(reverse("portal:home")))
+
+    assert f'href="{reverse("cases:workbench")}"' in nav
+    assert reverse("cases:supervision") not in nav
+
+
+def test_supervisor_header_links_to_workbench_and_supervision(client, joint):
+    client.force_login(joint.supervisor)
+
+    nav = _main_nav(client.get(reverse("portal:home")))
+
+    assert f'href="{reverse("cases:workbench")}"' in nav
+    assert f'href="{reverse("cases:supervision")}"' in nav
+
+
+def test_anonymous_visitors_get_public_case_lookup_and_certificate_verification(client, db):
+    html = client.get(reverse("portal:home")).content.decode()
+
+    assert reverse("cases:my_cases") + '"' not in _main_nav(client.get(reverse("portal:home")))
+    footer = html[html.index('<footer class="site-footer"') :]
+    assert f'href="{reverse("cases:lookup")}"' in footer
+    assert f'href="{reverse("certificates:verify")}"' in footer
+
+
+def test_decided_case_page_shows_the_certificate_with_a_working_verification_link(client):
+    call_command("load_demo", stdout=io.StringIO())
+    case = Case.objects.get(applicant__username="zhangwei", status=Case.Status.APPROVED)
+    certificate = Certificate.objects.get(case=case)
+    client.force_login(User.objects.get(username="zhangwei"))
+
+    page = client.get(reverse("cases:detail", args=[case.number])).content.decode()
+
+    assert "办理结果" in page
+    assert certificate.identifier in page
+    assert reverse("certificates:pdf", kwargs={"identifier": certificate.identifier}) in page
+    link = page[page.index(f"{reverse('certificates:verify')}?") :].split('"')[0]
+    query = parse_qs(urlsplit(link.replace("&amp;", "&")).query)
+    assert query["id"] == [certificate.identifier]
+    verdict = client.get(reverse("certificates:verify"), query)
+    assert verdict.status_code == 200
+    assert verdict.context["result"].status == "valid"
+
+
+def test_case_in_progress_has_no_result_section(client):
+    call_command("load_demo", stdout=io.StringIO())
+    case = Case.objects.get(applicant__username="zhangwei", status=Case.Status.IN_PROGRESS)
+    client.force_login(User.objects.get(username="zhangwei"))
+
+    page = client.get(reverse("cases:detail", args=[case.number])).content.decode()
+
+    assert "办理结果" not in page
+    assert "1.2.156.3005" not in page

@@ -1,0 +1,166 @@
+"""The approval part of the demo city: processes, certificate types, demo cases, --if-empty."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+from ecity.cases.models import Case, CaseTask, ProcessDefinition
+from ecity.certificates.models import Certificate, CertificateType
+from ecity.certificates.services import certificate_verify
+from ecity.certificates.verification import qr_payload
+from ecity.core.validators import validate_uscc
+from ecity.identity.models import Department, StaffRole, User
+from ecity.portal.demo.accounts import DEMO_PASSWORD
+from ecity.portal.demo.approval import demo_approval_ensure
+from ecity.portal.services import demo_city_load
+
+pytestmark = pytest.mark.django_db
+
+
+def _review_departments(item_code: str) -> list[str]:
+    definition = ProcessDefinition.objects.get(
+        service_version__item__code=item_code, is_active=True
+    )
+    return [step["department"] for step in definition.description["review_steps"]]
+
+
+def test_load_demo_activates_parallel_processes_for_the_joint_services():
+    call_command("load_demo", stdout=io.StringIO())
+
+    assert _review_departments("SCJ-XK-001") == ["SCJ", "WJW"]
+    assert _review_departments("WJW-XK-001") == ["WJW", "XFJ"]
+    assert _review_departments("ZJW-XK-001") == ["ZJW", "XFJ"]
+    food = ProcessDefinition.objects.get(service_version__item__code="SCJ-XK-001")
+    assert food.description["lead_department"] == "SCJ"
+    assert food.description["decision_role"] == "approver"
+    # Every department of a process has staff for its step, and a (fictional) USCC.
+    for code, role in [
+        ("SCJ", "counter_clerk"),
+        ("SCJ", "reviewer"),
+        ("WJW", "reviewer"),
+        ("SCJ", "approver"),
+        ("WJW", "counter_clerk"),
+        ("XFJ", "reviewer"),
+        ("WJW", "approver"),
+        ("ZJW", "counter_clerk"),
+        ("ZJW", "reviewer"),
+        ("ZJW", "approver"),
+    ]:
+        assert StaffRole.objects.filter(role=role, department__code=code, is_active=True).exists()
+    for code in ("SCJ", "WJW", "ZJW", "XFJ"):
+        validate_uscc(Department.objects.get(code=code).uscc)
+
+
+def test_load_demo_gives_zhangwei_cases_in_three_states_made_through_the_services():
+    out = io.StringIO()
+    call_command("load_demo", stdout=out)
+
+    cases = {
+        case.status: case
+        for case in Case.objects.filter(applicant__username="zhangwei").select_related(
+            "service_version__item"
+        )
+    }
+    assert set(cases) == {Case.Status.SUBMITTED, Case.Status.IN_PROGRESS, Case.Status.APPROVED}
+    assert "demo cases 3" in out.getvalue()
+
+    waiting = cases[Case.Status.SUBMITTED]
+    assert waiting.service_version.item.code == "WJW-XK-001"
+    assert waiting.acceptance_due_on is not None
+
+    in_review = cases[Case.Status.IN_PROGRESS]
+    open_reviews = in_review.tasks.filter(kind=CaseTask.Kind.REVIEW, status=CaseTask.Status.OPEN)
+    assert sorted(open_reviews.values_list("department__code", flat=True)) == ["SCJ", "WJW"]
+    assert in_review.committed_due_on is not None
+
+    approved = cases[Case.Status.APPROVED]
+    certificate = Certificate.objects.get(case=approved)
+    assert certificate.type_name == "食品经营许可证"
+    assert certificate.data["operator_name"] == "示范市东城区张记小馆"
+    validate_uscc(certificate.data["operator_uscc"])
+    result = certificate_verify(payload=qr_payload(certificate))
+    assert result.status == "valid"
+
+
+def test_loading_again_adds_no_processes_cases_or_certificates():
+    call_command("load_demo", stdout=io.StringIO())
+    counts = (
+        ProcessDefinition.objects.count(),
+        Case.objects.count(),
+        Certificate.objects.count(),
+        CertificateType.objects.count(),
+    )
+
+    out = io.StringIO()
+    call_command("load_demo", stdout=out)
+    call_command("load_demo", "--if-empty", stdout=out)
+
+    assert counts == (3, 3, 1, 2)
+    assert (
+        ProcessDefinition.objects.count(),
+        Case.objects.count(),
+        Certificate.objects.count(),
+        CertificateType.objects.count(),
+    ) == counts
+    assert "approval processes 0, demo cases 0" in out.getvalue()
+
+
+def test_if_empty_on_an_older_demo_database_adds_what_is_missing():
+    # Given a demo city loaded by an older version: no fire brigade, no new staff, no processes
+    demo_city_load()
+    User.objects.filter(username__in=["reviewer_xfj", "approver_zjw"]).delete()
+    StaffRole.objects.filter(department__code="XFJ").delete()
+    Department.objects.filter(code="XFJ").delete()
+    changed = User.objects.get(username="reviewer_scj")
+    changed.set_password("Changed-by-her-2026")
+    changed.save()
+
+    out = io.StringIO()
+    call_command("load_demo", "--if-empty", stdout=out)
+
+    assert "already there" in out.getvalue()
+    assert Department.objects.get(code="XFJ").name_zh == "示范市消防救援支队"
+    assert User.objects.get(username="reviewer_xfj").check_password(DEMO_PASSWORD)
+    assert StaffRole.objects.filter(user__username="approver_zjw", department__code="ZJW").exists()
+    assert User.objects.get(username="reviewer_scj").check_password("Changed-by-her-2026")
+    assert ProcessDefinition.objects.filter(is_active=True).count() == 3
+    assert CertificateType.objects.count() == 2
+    assert Case.objects.filter(applicant__username="zhangwei").count() == 3
+
+
+def test_a_process_changed_by_an_administrator_is_left_alone():
+    demo_city_load()
+    demo_approval_ensure(with_cases=False)
+    ProcessDefinition.objects.filter(service_version__item__code="SCJ-XK-001").update(
+        is_active=False
+    )
+
+    result = demo_approval_ensure(with_cases=False)
+
+    assert result.processes == 0
+    assert not ProcessDefinition.objects.filter(
+        service_version__item__code="SCJ-XK-001", is_active=True
+    ).exists()
+
+
+def test_no_demo_cases_when_zhangwei_already_has_cases():
+    call_command("load_demo", "--no-cases", stdout=io.StringIO())
+    assert not Case.objects.exists()
+
+    call_command("load_demo", stdout=io.StringIO())
+    assert Case.objects.count() == 3
+    Case.objects.filter(status=Case.Status.SUBMITTED).delete()
+
+    assert demo_approval_ensure().cases == 0
+    assert Case.objects.count() == 2
+
+
+def test_nothing_is_added_to_a_database_without_the_demo_city():
+    result = demo_approval_ensure()
+
+    assert result.skipped
+    assert not ProcessDefinition.objects.exists()
+    assert not Department.objects.exists()
