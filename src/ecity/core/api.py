@@ -22,6 +22,19 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from ecity.core.errors import ApplicationError
 
+# OpenAPI schema of the error envelope, for ``extend_schema(responses={400: …})``.
+ERROR_ENVELOPE_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "code": {"type": "string"},
+        "message": {"type": "string"},
+        "fields": {
+            "type": "object",
+            "additionalProperties": {"type": "array", "items": {"type": "string"}},
+        },
+    },
+}
+
 
 class Pagination(PageNumberPagination):
     """``?page=N&page_size=M`` (at most 100) with ``count``, ``next``, ``previous``, ``results``."""

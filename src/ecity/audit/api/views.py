@@ -20,19 +20,8 @@ from ecity.audit.api.serializers import (
     VerificationOutput,
 )
 from ecity.audit.chain import chain_verify
+from ecity.core.api import ERROR_ENVELOPE_SCHEMA as ENVELOPE
 from ecity.core.errors import PermissionDenied
-
-ENVELOPE = {
-    "type": "object",
-    "properties": {
-        "code": {"type": "string"},
-        "message": {"type": "string"},
-        "fields": {
-            "type": "object",
-            "additionalProperties": {"type": "array", "items": {"type": "string"}},
-        },
-    },
-}
 
 
 @extend_schema(

@@ -26,23 +26,13 @@ from ecity.cases import selectors, services
 from ecity.cases.deadlines import is_past_statutory
 from ecity.cases.models import Case, CaseTask
 from ecity.cases.services.access import case_read_record
+from ecity.core.api import ERROR_ENVELOPE_SCHEMA as ENVELOPE
 from ecity.core.api import Pagination
 from ecity.core.errors import PermissionDenied, ValidationFailed
 from ecity.identity.masking import mask_form_data, mask_id_number, shown
 from ecity.identity.models import Department
 from ecity.identity.selectors import is_staff_member
 
-ENVELOPE = {
-    "type": "object",
-    "properties": {
-        "code": {"type": "string"},
-        "message": {"type": "string"},
-        "fields": {
-            "type": "object",
-            "additionalProperties": {"type": "array", "items": {"type": "string"}},
-        },
-    },
-}
 CONFLICT_EXAMPLE = OpenApiExample(
     "Handled by someone else",
     value={

@@ -17,18 +17,8 @@ from ecity.certificates.api.serializers import (
     CertificateVerifyQueryInput,
 )
 from ecity.certificates.verification import public_info
+from ecity.core.api import ERROR_ENVELOPE_SCHEMA as ENVELOPE
 
-ENVELOPE = {
-    "type": "object",
-    "properties": {
-        "code": {"type": "string"},
-        "message": {"type": "string"},
-        "fields": {
-            "type": "object",
-            "additionalProperties": {"type": "array", "items": {"type": "string"}},
-        },
-    },
-}
 VALID_EXAMPLE = OpenApiExample(
     "Valid certificate",
     value={

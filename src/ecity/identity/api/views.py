@@ -15,6 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from ecity.core.api import ERROR_ENVELOPE_SCHEMA as ENVELOPE
 from ecity.core.errors import NotFound, PermissionDenied
 from ecity.core.ratelimit import ratelimit, setting_rate
 from ecity.identity import selectors, services
@@ -39,17 +40,6 @@ ERROR_EXAMPLE = OpenApiExample(
     response_only=True,
     status_codes=["400"],
 )
-ENVELOPE = {
-    "type": "object",
-    "properties": {
-        "code": {"type": "string"},
-        "message": {"type": "string"},
-        "fields": {
-            "type": "object",
-            "additionalProperties": {"type": "array", "items": {"type": "string"}},
-        },
-    },
-}
 
 
 class _RegionFilter(serializers.Serializer):

@@ -14,6 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from ecity.core.api import ERROR_ENVELOPE_SCHEMA as ENVELOPE
 from ecity.notify import selectors, services
 from ecity.notify.api.serializers import (
     NotificationListFilter,
@@ -21,18 +22,6 @@ from ecity.notify.api.serializers import (
     NotificationPreferencesInput,
     NotificationPreferencesOutput,
 )
-
-ENVELOPE = {
-    "type": "object",
-    "properties": {
-        "code": {"type": "string"},
-        "message": {"type": "string"},
-        "fields": {
-            "type": "object",
-            "additionalProperties": {"type": "array", "items": {"type": "string"}},
-        },
-    },
-}
 
 NOTIFICATION_EXAMPLE = {
     "id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
