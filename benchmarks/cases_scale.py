@@ -75,6 +75,22 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def cpu_idle_percent(seconds: float) -> float:
+    """How idle the machine's CPUs were over ``seconds`` (from /proc/stat; -1 if unavailable)."""
+
+    def sample() -> tuple[int, int]:
+        fields = [int(x) for x in Path("/proc/stat").read_text().split("\n")[0].split()[1:]]
+        return fields[3] + fields[4], sum(fields)  # idle + iowait, total
+
+    try:
+        idle0, total0 = sample()
+        time.sleep(seconds)
+        idle1, total1 = sample()
+    except (OSError, ValueError, IndexError):
+        return -1.0
+    return round(100 * (idle1 - idle0) / max(total1 - total0, 1), 1)
+
+
 def percentile(values: list[float], pct: float) -> float:
     ordered = sorted(values)
     index = min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))
@@ -117,6 +133,16 @@ def cookies_from(headers: dict[str, list[str]]) -> dict[str, str]:
 
 def cookie_header(jar: dict[str, str]) -> str:
     return "; ".join(f"{k}={v}" for k, v in jar.items() if v)
+
+
+RUN_BLOCK = secrets.randbelow(250) + 1
+
+
+def loopback_source(n: int) -> str:
+    """A loopback client address for logging in: the login form allows 30 attempts a minute
+    per address (counted in the shared cache, across runs), so logins are spread over
+    127.<run>.<n>.10, a block picked at random for each run."""
+    return f"127.{RUN_BLOCK}.{n}.10"
 
 
 def login(port: int, username: str, password: str, *, source: str) -> dict[str, str]:
@@ -455,8 +481,7 @@ def measure_submissions(port: int, args: argparse.Namespace, work: Path) -> dict
     services = submission_services(args.services)
     entries = []
     for n, citizen in enumerate(citizens):
-        # The login form allows 30 attempts a minute per address: spread over loopback addresses.
-        jar = login(port, citizen.username, BENCH_PASSWORD, source=f"127.0.0.{10 + n // 20}")
+        jar = login(port, citizen.username, BENCH_PASSWORD, source=loopback_source(n // 10))
         for code, properties, materials in services:
             ctype, body = multipart(code, form_answers(properties, citizen), materials)
             entries.append(
@@ -501,7 +526,7 @@ def measure_submissions(port: int, args: argparse.Namespace, work: Path) -> dict
 
 
 def measure_workbench(port: int, args: argparse.Namespace) -> dict:
-    jar = login(port, *REVIEWER, source="127.0.0.2")
+    jar = login(port, *REVIEWER, source=loopback_source(250))
     headers = {"Cookie": cookie_header(jar)}
     return {
         "html": sequential(
@@ -562,7 +587,7 @@ def report(args: argparse.Namespace, facts: dict, fill: dict, results: dict) -> 
         f"job worker {'on' if args.job_worker else 'off'}, cache "
         f"{args.cache_url or 'db://ecity_cache (default)'}, loopback"
     )
-    print(f"# load average when the measurements started: {results.get('load', '?')}")
+    print(f"# CPU idle just before measuring (3 s, server up): {results.get('idle', '?')} %")
     print(f"# PostgreSQL settings for this database: {facts['pg_settings'] or 'server defaults'}")
     print(
         "# lookup limits lifted for this server: ECITY_LOOKUP_RATE_PER_MINUTE="
@@ -675,7 +700,7 @@ def main() -> None:
         if steps & {"workbench", "lookup", "submit"}:
             print("starting the server …", flush=True)
             server, port = server_start(args, work, secret_key)
-            results["load"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
+            results["idle"] = cpu_idle_percent(3.0)
         if "workbench" in steps:
             print("workbench queue …", flush=True)
             results["workbench"] = measure_workbench(port, args)
