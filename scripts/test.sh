@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# One command: set up and run every check: ruff, mypy, migrations, the test suite on SQLite,
+# One command: set up and run every check: ruff, import contracts, mypy, migrations, the test suite on SQLite,
 # then on PostgreSQL when reachable (with CI=true PostgreSQL is mandatory).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,6 +28,8 @@ echo "== translations"
 echo "== ruff"
 ruff format --check src benchmarks
 ruff check src benchmarks
+echo "== import contracts (floors, no cycles)"
+lint-imports --no-cache
 echo "== mypy (services and selectors)"
 mapfile -t typed < <(ls src/ecity/*/services.py src/ecity/*/selectors.py src/ecity/core/*.py 2>/dev/null)
 mypy "${typed[@]}"

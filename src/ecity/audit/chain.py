@@ -12,7 +12,7 @@ themselves (``ensure_ascii=False``) and NaN/Infinity refused::
      "occurred_at": "2025-11-21T06:15:02.123456Z",      # UTC, always 6 fraction digits, "Z"
      "actor_public_id": "…", "actor_username": "…", "actor_display": "…",
      "actor_department": "…", "acting_for_uscc": "…", "acting_for_name": "…",
-     "action": "role.granted", "object_type": "identity.staffrole", "object_id": "…",
+     "action": "role.granted", "object_type": "org.staffrole", "object_id": "…",
      "object_repr": "…", "subject_public_id": "…", "subject_username": "…",
      "fields": ["role", "department"],                  # list of strings
      "reason": "…", "ip_address": "203.0.113.5",        # or null; IPv6 compressed

@@ -43,10 +43,18 @@ def action_label(action: str) -> str:
 
 
 def _model(object_type: str):  # type: ignore[no-untyped-def]
-    try:
-        return apps.get_model(object_type) if "." in object_type else None
-    except (LookupError, ValueError):
+    """The model of "app_label.model"; for a model that moved app, the one owning its table.
+
+    Entries are immutable, so an entry written before a model moved (identity.staffrole, now
+    org.staffrole with the same table) keeps its old type: it is found by the table name.
+    """
+    if "." not in object_type:
         return None
+    try:
+        return apps.get_model(object_type)
+    except (LookupError, ValueError):
+        table = object_type.replace(".", "_")
+        return next((m for m in apps.get_models() if m._meta.db_table == table), None)
 
 
 def object_type_label(object_type: str) -> str:

@@ -12,18 +12,19 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, fields
-from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ecity.audit.chain import normalise_ip
 from ecity.audit.models import AuditEntry
+from ecity.core.accounts import Account
 from ecity.core.errors import PermissionDenied
 from ecity.core.validators import normalise_id_number
-from ecity.identity import selectors as identity_selectors
-from ecity.identity.models import StaffRole, User
+from ecity.org import selectors as org_selectors
+from ecity.org.models import StaffRole
 
 # Actions shown on "who looked at my data": reads and writes of a person's data and files.
 DATA_ACCESS_PREFIXES = (
@@ -35,9 +36,9 @@ DATA_ACCESS_PREFIXES = (
 )
 
 
-def is_auditor(*, user: User | Any) -> bool:
+def is_auditor(*, user: Account) -> bool:
     """Whether ``user`` may search and export the audit trail (auditors, platform admins)."""
-    return identity_selectors.user_has_role(user=user, role=StaffRole.Role.AUDITOR)
+    return org_selectors.user_has_role(user=user, role=StaffRole.Role.AUDITOR)
 
 
 @dataclass(frozen=True)
@@ -65,20 +66,14 @@ class AuditFilters:
 
 
 def _subject_ids_for_id_number(id_number: str) -> list[int]:
-    """Accounts with this resident ID number, looked up the way identity stores it."""
-    finder = getattr(identity_selectors, "user_find_by_id_number", None)
-    if finder is not None:  # encrypted ID numbers are found through identity's blind index
-        user = finder(id_number=id_number)
-        return [user.pk] if user is not None else []
-    field_names = {f.name for f in User._meta.get_fields()}
-    if "id_number_index" in field_names:
-        from ecity.core.crypto import blind_index
+    """Accounts with this resident ID number, found through the account's keyed blind index.
 
-        index = {"id_number_index": blind_index(id_number, purpose="id_number")}
-        users = User.objects.filter(**index)
-    else:
-        users = User.objects.filter(id_number=id_number)
-    return list(users.values_list("pk", flat=True))
+    ID numbers are encrypted at rest; the account model's ``id_number_index`` field computes the
+    index of a typed value (audit knows the account model only through Django's auth).
+    """
+    users = get_user_model()
+    index = users._meta.get_field("id_number_index").index_for(id_number)
+    return list(users.objects.filter(id_number_index=index).values_list("pk", flat=True))
 
 
 def _looks_like_id_number(value: str) -> bool:
@@ -125,7 +120,7 @@ def _apply_filters(entries: QuerySet[AuditEntry], filters: AuditFilters) -> Quer
     return entries
 
 
-def audit_entry_search(*, actor: User | Any, filters: AuditFilters) -> QuerySet[AuditEntry]:
+def audit_entry_search(*, actor: Account, filters: AuditFilters) -> QuerySet[AuditEntry]:
     """List the entries matching ``filters``, newest first, for an auditor.
 
     Raises ``PermissionDenied`` unless ``actor`` is an auditor. The caller records the search
@@ -137,7 +132,7 @@ def audit_entry_search(*, actor: User | Any, filters: AuditFilters) -> QuerySet[
 
 
 def audit_entry_stream(
-    *, actor: User | Any, filters: AuditFilters, batch: int = 1000
+    *, actor: Account, filters: AuditFilters, batch: int = 1000
 ) -> Iterator[AuditEntry]:
     """Yield the entries matching ``filters`` in ascending sequence, ``batch`` rows per query.
 
@@ -156,7 +151,7 @@ def audit_entry_stream(
         after = rows[-1].sequence
 
 
-def my_data_access_list(*, user: User | Any) -> QuerySet[AuditEntry]:
+def my_data_access_list(*, user: Account) -> QuerySet[AuditEntry]:
     """List who else read or changed ``user``'s personal data, newest first.
 
     Entries whose subject is ``user``, of a data-access action, by anyone but ``user``

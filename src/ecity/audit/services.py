@@ -18,8 +18,9 @@ import logging
 import re
 import uuid
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, Protocol
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, models, transaction
 from django.http import HttpRequest
@@ -27,10 +28,21 @@ from django.utils import timezone
 
 from ecity.audit.chain import HASHED_FIELDS, compute_hash, normalise_ip
 from ecity.audit.models import GENESIS_HASH, AuditAnchor, AuditChainHead, AuditEntry
-from ecity.identity import selectors as identity_selectors
-from ecity.identity.models import LegalEntity, User
+from ecity.core.accounts import Account
+from ecity.org import selectors as org_selectors
 
 logger = logging.getLogger("ecity.audit")
+
+#: An account (``settings.AUTH_USER_MODEL``): audit knows accounts only through Django's auth.
+User = Account
+
+
+class ActingFor(Protocol):
+    """The enterprise an actor acts for: its unified social credit code and name."""
+
+    uscc: str
+    name: str
+
 
 ACTION_PATTERN = re.compile(r"[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+")
 _REQUEST_ID_PATTERN = re.compile(r"[A-Za-z0-9._:-]{1,64}")
@@ -102,7 +114,7 @@ def _object_values(obj: models.Model | None) -> dict[str, str]:
     if obj is None:
         return {}
     # An account is labelled by its username, never by the person's real name.
-    label = obj.get_username() if isinstance(obj, User) else str(obj)
+    label = obj.get_username() if isinstance(obj, AbstractBaseUser) else str(obj)
     public_id = getattr(obj, "public_id", None)
     return {
         "object_type": obj._meta.label_lower,
@@ -114,7 +126,7 @@ def _object_values(obj: models.Model | None) -> dict[str, str]:
 def _department_names(actor: User) -> str:
     """Names of the departments where ``actor`` holds an active staff role, for display."""
     names: list[str] = []
-    for role in identity_selectors.user_roles(user=actor):
+    for role in org_selectors.user_roles(user=actor):
         if role.department is not None and role.department.name_zh not in names:
             names.append(role.department.name_zh)
     return "、".join(names)
@@ -193,7 +205,7 @@ def audit_record(
     fields: Sequence[str] = (),
     reason: str = "",
     request: HttpRequest | None = None,
-    acting_for: LegalEntity | None = None,
+    acting_for: ActingFor | None = None,
     data: Mapping[str, Any] | None = None,
 ) -> AuditEntry:
     """Record that ``actor`` did ``action`` (to ``obj``, touching ``subject``'s personal data).

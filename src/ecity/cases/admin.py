@@ -32,8 +32,8 @@ from ecity.cases.services.process import (
     process_definition_upload,
 )
 from ecity.core.errors import ApplicationError
-from ecity.identity.models import Department, StaffRole
-from ecity.identity.selectors import departments_where, is_platform_admin
+from ecity.org.models import Department, StaffRole
+from ecity.org.selectors import departments_where, is_platform_admin
 
 ROLE_CHOICES = [
     (value, label)

@@ -7,8 +7,8 @@ from functools import cache
 
 from django.http import HttpRequest
 
-from ecity.identity.models import StaffRole
-from ecity.identity.selectors import is_platform_admin, is_staff_member, user_has_role
+from ecity.org.models import StaffRole
+from ecity.org.selectors import is_platform_admin, is_staff_member, user_has_role
 
 
 def staff_links(request: HttpRequest) -> dict[str, Callable[[], bool] | bool]:

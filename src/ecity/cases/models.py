@@ -108,7 +108,7 @@ class Case(BaseModel):
         related_name="cases",
     )
     department = models.ForeignKey(
-        "identity.Department",
+        "org.Department",
         verbose_name=_("lead department"),
         on_delete=models.PROTECT,
         related_name="cases",
@@ -352,7 +352,7 @@ class CaseTask(BaseModel):
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     department = models.ForeignKey(
-        "identity.Department",
+        "org.Department",
         verbose_name=_("department"),
         on_delete=models.PROTECT,
         related_name="case_tasks",
@@ -415,7 +415,7 @@ class CaseCopy(BaseModel):
         Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="copies"
     )
     department = models.ForeignKey(
-        "identity.Department",
+        "org.Department",
         verbose_name=_("department"),
         on_delete=models.PROTECT,
         related_name="copied_cases",
@@ -463,7 +463,7 @@ class CaseEvent(BaseModel):
         related_name="+",
     )
     department = models.ForeignKey(
-        "identity.Department",
+        "org.Department",
         verbose_name=_("department"),
         null=True,
         blank=True,

@@ -30,7 +30,7 @@ from ecity.catalogue.models import (
     Theme,
 )
 from ecity.core.errors import ApplicationError
-from ecity.identity.selectors import is_platform_admin
+from ecity.org.selectors import is_platform_admin
 
 
 def _is_editor(request: HttpRequest) -> bool:

@@ -75,7 +75,7 @@ class ServiceItem(BaseModel):
 
     code = models.CharField(_("service item code"), max_length=64, unique=True)
     department = models.ForeignKey(
-        "identity.Department",
+        "org.Department",
         verbose_name=_("implementing department"),
         on_delete=models.PROTECT,
         related_name="service_items",

@@ -22,8 +22,8 @@ from ecity.catalogue.models import (
     Theme,
 )
 from ecity.core.errors import NotFound
-from ecity.identity.models import Department, StaffRole
-from ecity.identity.selectors import departments_where, is_platform_admin, user_has_role
+from ecity.org.models import Department, StaffRole
+from ecity.org.selectors import departments_where, is_platform_admin, user_has_role
 
 PUBLISHED = ServiceItemVersion.Status.PUBLISHED
 

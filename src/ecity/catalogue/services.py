@@ -33,8 +33,9 @@ from ecity.catalogue.models import (
 )
 from ecity.catalogue.selectors import can_edit_item
 from ecity.core.errors import Conflict, PermissionDenied, ValidationFailed
-from ecity.identity.models import Department, StaffRole, User
-from ecity.identity.selectors import user_has_role
+from ecity.identity.models import User
+from ecity.org.models import Department, StaffRole
+from ecity.org.selectors import user_has_role
 
 # Guide elements a draft may change; relations are handled separately below.
 GUIDE_FIELDS = frozenset(

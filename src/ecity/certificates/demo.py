@@ -9,7 +9,7 @@ from django.db import transaction
 from ecity.catalogue.models import ServiceItem
 from ecity.certificates.models import CertificateType
 from ecity.core.validators import uscc_check_char
-from ecity.identity.models import Department
+from ecity.org.models import Department
 
 # (type code suffix, item code, department, zh, en, years, data fields). The operator is the
 # business named on the form (an individual business applies through its owner's account).

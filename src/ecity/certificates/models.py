@@ -93,7 +93,7 @@ class CertificateType(BaseModel):
     name_zh = models.CharField(_("name (Chinese)"), max_length=200)
     name_en = models.CharField(_("name (English)"), max_length=300, blank=True)
     department = models.ForeignKey(
-        "identity.Department",
+        "org.Department",
         verbose_name=_("issuing department"),
         on_delete=models.PROTECT,
         related_name="certificate_types",
@@ -237,7 +237,7 @@ class Certificate(BaseModel):
     type_code = models.CharField(_("certificate type code"), max_length=40)
     type_name = models.CharField(_("certificate name"), max_length=200)
     issuer = models.ForeignKey(
-        "identity.Department",
+        "org.Department",
         verbose_name=_("issuing department"),
         on_delete=models.PROTECT,
         related_name="certificates",

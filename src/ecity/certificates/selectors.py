@@ -10,14 +10,10 @@ from ecity.cases.models import Case
 from ecity.certificates.identifiers import IdentifierError, identifier_parse
 from ecity.certificates.models import Certificate, DecisionDocument, SigningKey
 from ecity.core.errors import NotFound, PermissionDenied
-from ecity.identity.models import Department, StaffRole, User
-from ecity.identity.selectors import (
-    authorisation_for,
-    is_platform_admin,
-    legal_entities_for,
-    user_find_by_id_number,
-    user_has_role,
-)
+from ecity.identity.models import User
+from ecity.identity.selectors import authorisation_for, legal_entities_for, user_find_by_id_number
+from ecity.org.models import Department, StaffRole
+from ecity.org.selectors import is_platform_admin, user_has_role
 
 _DEPARTMENT_ROLES = tuple(r for r in StaffRole.Role.values if r != StaffRole.Role.PLATFORM_ADMIN)
 

@@ -37,8 +37,9 @@ from ecity.certificates.verification import (
 )
 from ecity.certificates.verification import certificate_verify as _certificate_verify
 from ecity.core.errors import Conflict, PermissionDenied, ValidationFailed
-from ecity.identity.models import StaffRole, User
-from ecity.identity.selectors import user_has_role
+from ecity.identity.models import User
+from ecity.org.models import StaffRole
+from ecity.org.selectors import user_has_role
 
 REVOKING_ROLES = (StaffRole.Role.APPROVER, StaffRole.Role.DEPARTMENT_ADMIN)
 _DECISION_KINDS = {

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from ecity.certificates import signing
 from ecity.certificates.identifiers import ROOT, IdentifierError, identifier_parse
 from ecity.certificates.models import Certificate
-from ecity.identity.masking import mask_id_number
+from ecity.core.masking import mask_id_number
 
 SIGNATURE_PREFIX_LENGTH = 16
 

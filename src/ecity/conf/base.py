@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "oauth2_provider",
     "ecity.core",
+    "ecity.org",
     "ecity.audit",
     "ecity.identity",
     "ecity.sso",

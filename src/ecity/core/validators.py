@@ -28,6 +28,7 @@ import re
 import unicodedata
 from typing import Literal, NamedTuple
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -233,9 +234,9 @@ def validate_uscc(value: str) -> None:
     validate_uscc_format(value)
     if uscc_check_char(value[:17]) == value[17]:
         return
-    from ecity.core.models import UsccAllowListEntry  # the models module imports this one
-
-    if UsccAllowListEntry.objects.filter(uscc=value).exists():
+    # Looked up by name: the models module imports this one for its field validators.
+    allow_list = apps.get_model("core", "UsccAllowListEntry")
+    if allow_list.objects.filter(uscc=value).exists():
         return
     raise ValidationError(
         _(

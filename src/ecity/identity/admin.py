@@ -20,32 +20,9 @@ from django.utils.translation import gettext_lazy as _
 from ecity.audit.services import audit_personal_data_read
 from ecity.core.errors import ApplicationError
 from ecity.identity import selectors, services
-from ecity.identity.models import (
-    AgentAuthorisation,
-    Department,
-    LegalEntity,
-    Region,
-    StaffRole,
-    User,
-)
-
-
-@admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
-    list_display = ["code", "name_zh", "name_en", "level", "parent"]
-    list_filter = ["level"]
-    search_fields = ["code", "name_zh", "name_en"]
-    list_select_related = ["parent"]
-    autocomplete_fields = ["parent"]
-
-
-@admin.register(Department)
-class DepartmentAdmin(admin.ModelAdmin):
-    list_display = ["code", "name_zh", "short_name", "parent", "region", "is_active", "sort_order"]
-    list_filter = ["is_active", "region__level", "region"]
-    search_fields = ["code", "name_zh", "name_en", "short_name"]
-    list_select_related = ["parent", "region"]
-    autocomplete_fields = ["parent", "region"]
+from ecity.identity.models import AgentAuthorisation, LegalEntity, User
+from ecity.org import selectors as org_selectors
+from ecity.org.models import StaffRole
 
 
 class StaffRoleInline(admin.TabularInline):
@@ -122,7 +99,7 @@ class UserAdmin(DjangoUserAdmin):
         return (
             obj is None
             and request.path.rstrip("/").endswith("/autocomplete")
-            and selectors.departments_where(
+            and org_selectors.departments_where(
                 user=request.user, role=StaffRole.Role.DEPARTMENT_ADMIN
             ).exists()
         )
@@ -231,7 +208,7 @@ class StaffRoleAdmin(admin.ModelAdmin):
     # Department administrators are staff without model permissions: their access is decided
     # by their role, through the same selectors the services use.
     def _is_department_admin(self, request: HttpRequest) -> bool:
-        return selectors.departments_where(
+        return org_selectors.departments_where(
             user=request.user, role=StaffRole.Role.DEPARTMENT_ADMIN
         ).exists()
 
@@ -243,7 +220,7 @@ class StaffRoleAdmin(admin.ModelAdmin):
             return True
         if obj is None:
             return self._is_department_admin(request)
-        return obj.department is not None and selectors.can_manage_staff(
+        return obj.department is not None and org_selectors.can_manage_staff(
             actor=request.user, department=obj.department
         )
 
@@ -258,24 +235,26 @@ class StaffRoleAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[StaffRole]:
         queryset = super().get_queryset(request)
-        if selectors.is_platform_admin(user=request.user):
+        if org_selectors.is_platform_admin(user=request.user):
             return queryset
-        departments = selectors.departments_where(
+        departments = org_selectors.departments_where(
             user=request.user, role=StaffRole.Role.DEPARTMENT_ADMIN
         )
         return queryset.filter(department__in=departments)
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
-        if db_field.name == "department" and not selectors.is_platform_admin(user=request.user):
-            kwargs["queryset"] = selectors.departments_where(
+        if db_field.name == "department" and not org_selectors.is_platform_admin(user=request.user):
+            kwargs["queryset"] = org_selectors.departments_where(
                 user=request.user, role=StaffRole.Role.DEPARTMENT_ADMIN
             )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_choice_field(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
-        if db_field.name == "role" and not selectors.is_platform_admin(user=request.user):
+        if db_field.name == "role" and not org_selectors.is_platform_admin(user=request.user):
             kwargs["choices"] = [
-                c for c in StaffRole.Role.choices if c[0] in selectors.DEPARTMENT_GRANTABLE_ROLES
+                c
+                for c in StaffRole.Role.choices
+                if c[0] in org_selectors.DEPARTMENT_GRANTABLE_ROLES
             ]
         return super().formfield_for_choice_field(db_field, request, **kwargs)
 

@@ -26,14 +26,9 @@ from ecity.core.validators import (
     validate_uscc,
 )
 from ecity.identity import checks, selectors
-from ecity.identity.models import (
-    AgentAuthorisation,
-    Department,
-    LegalEntity,
-    Region,
-    StaffRole,
-    User,
-)
+from ecity.identity.models import AgentAuthorisation, LegalEntity, User
+from ecity.org import selectors as org_selectors
+from ecity.org.models import Department, Region, StaffRole
 
 logger = logging.getLogger("ecity.identity")
 
@@ -268,8 +263,9 @@ def agent_grant(
     errors: checks.Errors = {}
     if role not in AgentAuthorisation.Role.values:
         errors["role"] = [_("Choose a role from the list.")]
-    elif role == AgentAuthorisation.Role.LEGAL_REPRESENTATIVE and not selectors.is_platform_admin(
-        user=actor
+    elif (
+        role == AgentAuthorisation.Role.LEGAL_REPRESENTATIVE
+        and not org_selectors.is_platform_admin(user=actor)
     ):
         errors["role"] = [_("Only a platform administrator can appoint a legal representative.")]
     if valid_until is not None and valid_until < timezone.localdate():
@@ -336,7 +332,7 @@ def agent_revoke(*, actor: User, authorisation: AgentAuthorisation) -> AgentAuth
     is_self = authorisation.user_id == actor.pk
     if not (is_self or selectors.can_manage_agents(user=actor, legal_entity=entity)):
         raise PermissionDenied(_("Only the legal representative or an administrator can do this."))
-    is_admin = selectors.is_platform_admin(user=actor)
+    is_admin = org_selectors.is_platform_admin(user=actor)
     if (
         authorisation.role == AgentAuthorisation.Role.LEGAL_REPRESENTATIVE
         and not is_self
@@ -379,10 +375,10 @@ _ADMIN_SITE_ROLES = {StaffRole.Role.DEPARTMENT_ADMIN, StaffRole.Role.PLATFORM_AD
 def _check_staff_permission(*, actor: User, role: str, department: Department | None) -> None:
     # Auditors see the whole audit trail: only a platform administrator appoints them.
     if role in {StaffRole.Role.PLATFORM_ADMIN, StaffRole.Role.AUDITOR} or department is None:
-        if not selectors.is_platform_admin(user=actor):
+        if not org_selectors.is_platform_admin(user=actor):
             raise PermissionDenied(_("Only a platform administrator can do this."))
         return
-    if not selectors.can_manage_staff(actor=actor, department=department):
+    if not org_selectors.can_manage_staff(actor=actor, department=department):
         raise PermissionDenied(_("You can manage staff only in your own department."))
 
 

@@ -20,6 +20,7 @@ from ecity.core.ratelimit import ratelimit, setting_rate
 from ecity.identity import forms, selectors, services
 from ecity.identity.models import AgentAuthorisation, LegalEntity
 from ecity.identity.security import flow
+from ecity.org import selectors as org_selectors
 
 
 def _safe_next(request: HttpRequest, fallback: str) -> str:
@@ -138,8 +139,8 @@ def profile(request: HttpRequest) -> HttpResponse:
     """The user's own account: identity (masked), contact details, acting identity, roles."""
     context = {
         "account": request.user,
-        "roles": selectors.user_roles(user=request.user),
-        "is_platform_admin": selectors.is_platform_admin(user=request.user),
+        "roles": org_selectors.user_roles(user=request.user),
+        "is_platform_admin": org_selectors.is_platform_admin(user=request.user),
         **_switch_context(request),
     }
     return render(request, "identity/profile.html", context)

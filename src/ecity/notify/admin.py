@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from ecity.identity.masking import mask_email, mask_phone
+from ecity.core.masking import mask_email, mask_phone
 from ecity.notify import services
 from ecity.notify.models import Channel, DeliveryAttempt, Notification, NotificationPreference
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from ecity.core.accounts import Account
 from ecity.core.errors import NotFound
-from ecity.identity.masking import mask_email, mask_phone
+from ecity.core.masking import mask_email, mask_phone
 from ecity.notify.models import (
     EVENT_GROUPS,
     Channel,
@@ -18,9 +18,6 @@ from ecity.notify.models import (
     Notification,
     NotificationPreference,
 )
-
-if TYPE_CHECKING:
-    from ecity.identity.models import User
 
 SWITCHABLE_CHANNELS = (Channel.EMAIL.value, Channel.SMS.value)
 PREFERENCE_GROUPS = tuple(group for group in EventGroup.values if group != EventGroup.ALL)
@@ -45,7 +42,7 @@ class ChannelPreferences:
     groups: list[GroupPreference]
 
 
-def notification_list_for(*, user: User, unread_only: bool = False) -> QuerySet[Notification]:
+def notification_list_for(*, user: Account, unread_only: bool = False) -> QuerySet[Notification]:
     """List the user's own in-app notifications: unread first, then newest first.
 
     Only the recipient sees a notification; e-mail and SMS rows (the outbox) are not listed.
@@ -56,7 +53,7 @@ def notification_list_for(*, user: User, unread_only: bool = False) -> QuerySet[
     return rows.order_by("is_read", "-created_at", "-id")
 
 
-def notification_get_for(*, user: User, public_id: uuid.UUID | str) -> Notification:
+def notification_get_for(*, user: Account, public_id: uuid.UUID | str) -> Notification:
     """Return one of the user's own in-app notifications.
 
     Raises NotFound for unknown ids and for other people's notifications alike, so ids cannot be
@@ -68,7 +65,7 @@ def notification_get_for(*, user: User, public_id: uuid.UUID | str) -> Notificat
         raise NotFound(_("This notification does not exist.")) from exc
 
 
-def unread_count(*, user: User) -> int:
+def unread_count(*, user: Account) -> int:
     """Count the user's unread in-app notifications (0 for anonymous visitors)."""
     if not user.is_authenticated:
         return 0
@@ -77,7 +74,7 @@ def unread_count(*, user: User) -> int:
     ).count()
 
 
-def _stored_choices(user: User) -> dict[tuple[str, str], bool]:
+def _stored_choices(user: Account) -> dict[tuple[str, str], bool]:
     rows = NotificationPreference.objects.filter(user=user).values_list(
         "channel", "event_group", "is_enabled"
     )
@@ -91,7 +88,7 @@ def _effective(choices: dict[tuple[str, str], bool], channel: str, group: str) -
     return choices.get((channel, EventGroup.ALL.value), True)
 
 
-def channels_for_event(*, user: User | None, event: str, email: str, phone: str) -> list[str]:
+def channels_for_event(*, user: Account | None, event: str, email: str, phone: str) -> list[str]:
     """Return the channels a notification of ``event`` goes out on, in a fixed order.
 
     Rules: in-app always for an account (it cannot be switched off); e-mail when there is an
@@ -116,7 +113,7 @@ def channels_for_event(*, user: User | None, event: str, email: str, phone: str)
     return channels
 
 
-def preferences_for(*, user: User) -> list[ChannelPreferences]:
+def preferences_for(*, user: Account) -> list[ChannelPreferences]:
     """Return the user's effective notification settings, one entry per channel.
 
     Addresses are masked. In-app is listed as always on and not switchable; a channel without

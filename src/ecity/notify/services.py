@@ -7,7 +7,7 @@ re-exported here.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -15,14 +15,12 @@ from django.db.transaction import TransactionManagementError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ecity.core.accounts import Account
 from ecity.core.errors import NotFound, ValidationFailed
 from ecity.notify.delivery import deliver_due_notifications
 from ecity.notify.models import Channel, Event, EventGroup, Notification, NotificationPreference
 from ecity.notify.rendering import render_message
 from ecity.notify.selectors import channels_for_event
-
-if TYPE_CHECKING:
-    from ecity.identity.models import User
 
 __all__ = [
     "deliver_due_notifications",
@@ -34,7 +32,7 @@ __all__ = [
 ]
 
 
-def _language_for(recipient: User | None, language: str | None) -> str:
+def _language_for(recipient: Account | None, language: str | None) -> str:
     codes = {code.lower() for code, _name in settings.LANGUAGES}
     for candidate in (language, recipient.preferred_language if recipient else None):
         if candidate and candidate.lower() in codes:
@@ -44,7 +42,7 @@ def _language_for(recipient: User | None, language: str | None) -> str:
 
 def notification_enqueue(
     *,
-    recipient: User | None,
+    recipient: Account | None,
     event: str,
     context: Mapping[str, Any],
     case: Any = None,
@@ -123,7 +121,7 @@ def notification_enqueue(
 
 
 @transaction.atomic
-def notification_mark_read(*, user: User, notification: Notification) -> Notification:
+def notification_mark_read(*, user: Account, notification: Notification) -> Notification:
     """Mark one of the user's in-app notifications as read (again: nothing changes).
 
     Raises NotFound when the notification is not the user's own in-app message.
@@ -140,7 +138,7 @@ def notification_mark_read(*, user: User, notification: Notification) -> Notific
 
 
 @transaction.atomic
-def notification_mark_all_read(*, user: User) -> int:
+def notification_mark_all_read(*, user: Account) -> int:
     """Mark every unread in-app notification of the user as read; return how many changed."""
     now = timezone.now()
     return Notification.objects.filter(
@@ -149,7 +147,7 @@ def notification_mark_all_read(*, user: User) -> int:
 
 
 @transaction.atomic
-def preferences_update(*, user: User, preferences: Mapping[str, Mapping[str, bool]]) -> None:
+def preferences_update(*, user: Account, preferences: Mapping[str, Mapping[str, bool]]) -> None:
     """Change which notifications the user gets by e-mail and SMS.
 
     ``preferences`` maps a channel to ``{event group: enabled}``, for example

@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 
 from ecity.catalogue import selectors as catalogue_selectors
 from ecity.catalogue.models import ServiceItem
-from ecity.identity.models import Department
+from ecity.org.models import Department
 
 
 def recent_item_list(*, limit: int = 6) -> QuerySet[ServiceItem]:

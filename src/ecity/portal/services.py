@@ -14,14 +14,8 @@ from django.utils import timezone
 
 from ecity.catalogue import services as catalogue_services
 from ecity.catalogue.models import LifeEvent, ServiceItem, ServiceItemVersion, Theme
-from ecity.identity.models import (
-    AgentAuthorisation,
-    Department,
-    LegalEntity,
-    Region,
-    StaffRole,
-    User,
-)
+from ecity.identity.models import AgentAuthorisation, LegalEntity, User
+from ecity.org.models import Department, Region, StaffRole
 from ecity.portal import demo, selectors
 from ecity.portal.demo import accounts, departments, regions, taxonomy
 from ecity.portal.demo.blank_forms import blank_form_pdf

@@ -21,8 +21,8 @@ from django.utils.translation import gettext_lazy as _
 from oauth2_provider.models import AbstractApplication, get_application_model
 
 from ecity.core.errors import ApplicationError
-from ecity.identity import selectors as identity_selectors
-from ecity.identity.models import Department
+from ecity.org import selectors as org_selectors
+from ecity.org.models import Department
 from ecity.sso import services
 from ecity.sso.claims import ClaimGroup
 from ecity.sso.models import ClientPolicy, DepartmentApplication, Federation, SigningKey
@@ -33,7 +33,7 @@ with contextlib.suppress(NotRegistered):
 
 class _PlatformAdminOnly:
     def _allowed(self, request: HttpRequest) -> bool:
-        return identity_selectors.is_platform_admin(user=request.user)
+        return org_selectors.is_platform_admin(user=request.user)
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return self._allowed(request)

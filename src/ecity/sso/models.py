@@ -41,7 +41,7 @@ class ClientPolicy(BaseModel):
         related_name="ecity_policy",
     )
     department = models.ForeignKey(
-        "identity.Department",
+        "org.Department",
         verbose_name=_("department"),
         on_delete=models.PROTECT,
         related_name="sso_clients",

@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from oauth2_provider.models import AbstractApplication
 
 from ecity.core.errors import NotFound
+from ecity.core.masking import mask_id_number, mask_phone
 from ecity.identity import selectors as identity_selectors
-from ecity.identity.masking import mask_id_number, mask_phone
 from ecity.identity.models import AgentAuthorisation, User
 from ecity.sso.claims import ClaimGroup, claims_for, known_groups
 from ecity.sso.models import ClientPolicy, Federation

@@ -25,8 +25,9 @@ from oauth2_provider.models import (
 
 from ecity.audit.services import audit_record
 from ecity.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from ecity.identity import selectors as identity_selectors
-from ecity.identity.models import Department, User
+from ecity.identity.models import User
+from ecity.org import selectors as org_selectors
+from ecity.org.models import Department
 from ecity.sso import keys, selectors
 from ecity.sso.claims import ClaimGroup, known_groups
 from ecity.sso.models import ClientPolicy, Federation, SigningKey
@@ -106,7 +107,7 @@ def validate_client_fields(
 
 
 def _require_platform_admin(actor: User) -> None:
-    if not identity_selectors.is_platform_admin(user=actor):
+    if not org_selectors.is_platform_admin(user=actor):
         raise PermissionDenied(_("Only platform administrators can register applications."))
 
 

@@ -7,8 +7,8 @@ from django.conf import settings
 from django.db import connection
 from django.utils import translation
 
-from ecity.identity.models import StaffRole
 from ecity.identity.tests.factories import DepartmentFactory, StaffRoleFactory, UserFactory
+from ecity.org.models import StaffRole
 
 PASSWORD = "correct-horse-battery"
 

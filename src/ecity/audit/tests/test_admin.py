@@ -41,8 +41,8 @@ def test_admin_verify_view_names_the_broken_entry(client, platform_admin):
 
 
 def test_staff_without_auditor_role_cannot_see_the_trail(client, department):
-    from ecity.identity.models import StaffRole
     from ecity.identity.tests.factories import StaffRoleFactory, UserFactory
+    from ecity.org.models import StaffRole
 
     user = UserFactory(username="deptadmin", is_staff=True)
     StaffRoleFactory(user=user, department=department, role=StaffRole.Role.DEPARTMENT_ADMIN)

@@ -6,8 +6,9 @@ import pytest
 
 from ecity.audit.models import AuditEntry
 from ecity.identity import services as identity_services
-from ecity.identity.models import AgentAuthorisation, StaffRole
+from ecity.identity.models import AgentAuthorisation
 from ecity.identity.tests.factories import AgentAuthorisationFactory, LegalEntityFactory
+from ecity.org.models import StaffRole
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +22,7 @@ def test_role_grant_records_actor_and_subject(platform_admin, citizen, departmen
     entry = AuditEntry.objects.get(action="role.granted")
     assert entry.actor == platform_admin and entry.actor_username == "root"
     assert entry.subject == citizen and entry.subject_username == "citizen"
-    assert (entry.object_type, entry.object_id) == ("identity.staffrole", str(role.public_id))
+    assert (entry.object_type, entry.object_id) == ("org.staffrole", str(role.public_id))
     assert entry.data == {"role": "reviewer", "department": "MSR"}
 
 

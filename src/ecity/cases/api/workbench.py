@@ -29,9 +29,9 @@ from ecity.cases.services.access import case_read_record
 from ecity.core.api import ERROR_ENVELOPE_SCHEMA as ENVELOPE
 from ecity.core.api import Pagination
 from ecity.core.errors import PermissionDenied, ValidationFailed
-from ecity.identity.masking import mask_form_data, mask_id_number, shown
-from ecity.identity.models import Department
-from ecity.identity.selectors import is_staff_member
+from ecity.core.masking import mask_form_data, mask_id_number, shown
+from ecity.org.models import Department
+from ecity.org.selectors import is_staff_member
 
 CONFLICT_EXAMPLE = OpenApiExample(
     "Handled by someone else",

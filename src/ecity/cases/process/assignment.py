@@ -140,7 +140,7 @@ class TaskAssignment:
         return result
 
     def check_departments(self, tasks: dict[str, UserTaskInfo]) -> None:
-        from ecity.identity.models import Department
+        from ecity.org.models import Department
 
         codes = {task.department_code for task in tasks.values() if task.department_code}
         active = set(

@@ -58,7 +58,7 @@ class ProcessSpec:
 
 def staff_roles() -> list[str]:
     """The roles a user task may name: every department staff role."""
-    from ecity.identity.models import StaffRole
+    from ecity.org.models import StaffRole
 
     return [role for role in StaffRole.Role.values if role != StaffRole.Role.PLATFORM_ADMIN]
 

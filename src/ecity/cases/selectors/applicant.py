@@ -10,8 +10,9 @@ from django.utils.translation import gettext as _
 from ecity.cases.models import Attachment, Case, CaseEvent, CorrectionRequest
 from ecity.catalogue.models import ServiceItemVersion
 from ecity.core.errors import NotFound
-from ecity.identity.models import Department, StaffRole
-from ecity.identity.selectors import authorisation_for, is_platform_admin
+from ecity.identity.selectors import authorisation_for
+from ecity.org.models import Department, StaffRole
+from ecity.org.selectors import is_platform_admin
 
 
 def _own_cases(*, user: Any, identity: Any) -> QuerySet[Case]:

@@ -9,8 +9,8 @@ from django.db.models import QuerySet
 from ecity.cases.models import ProcessDefinition
 from ecity.catalogue.models import ServiceItemVersion
 from ecity.catalogue.selectors import editable_item_list
-from ecity.identity.models import StaffRole
-from ecity.identity.selectors import user_has_role
+from ecity.org.models import StaffRole
+from ecity.org.selectors import user_has_role
 
 
 def active_process_for(*, service_version: ServiceItemVersion) -> ProcessDefinition | None:

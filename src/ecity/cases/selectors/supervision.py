@@ -20,9 +20,11 @@ from django.utils.translation import gettext as _
 
 from ecity.cases.deadlines import OPEN_STATUSES
 from ecity.cases.models import Case, CaseTask
+from ecity.cases.selectors.rows import case_rows
 from ecity.core.errors import PermissionDenied, ValidationFailed
-from ecity.identity.models import Department, StaffRole, User
-from ecity.identity.selectors import departments_where, is_platform_admin, user_has_role
+from ecity.identity.models import User
+from ecity.org.models import Department, StaffRole
+from ecity.org.selectors import departments_where, is_platform_admin, user_has_role
 
 SUPERVISION_STATES = (Case.DeadlineState.DUE_SOON, Case.DeadlineState.OVERDUE)
 
@@ -79,9 +81,7 @@ def supervision_cases(*, actor: User, state: str) -> QuerySet[Case]:
     cases = Case.objects.filter(status__in=OPEN_STATUSES, deadline_state=state)
     if ids is not None:
         cases = cases.filter(_in_scope(ids))
-    from ecity.cases.selectors.workbench import _case_rows
-
-    return _case_rows(cases.order_by("committed_due_on", "acceptance_due_on", "id"))
+    return case_rows(cases.order_by("committed_due_on", "acceptance_due_on", "id"))
 
 
 def department_performance(*, actor: User, since: dt.date | None = None) -> list[dict[str, Any]]:

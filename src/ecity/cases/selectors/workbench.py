@@ -17,19 +17,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from ecity.cases.deadlines import OPEN_STATUSES
 from ecity.cases.models import Case, CaseCopy, CaseEvent, CaseTask, CorrectionRequest
+from ecity.cases.selectors.rows import OPEN_TASK_STATUSES, case_rows
+from ecity.cases.selectors.supervision import can_supervise
 from ecity.core.errors import NotFound
-from ecity.identity.models import StaffRole, User
-from ecity.identity.selectors import (
-    can_see_unmasked,
-    departments_where,
-    is_platform_admin,
-    user_has_role,
-)
+from ecity.identity.models import User
+from ecity.identity.selectors import can_see_unmasked
+from ecity.org.models import StaffRole
+from ecity.org.selectors import departments_where, is_platform_admin, user_has_role
 
 HANDLING_ROLES = (
     StaffRole.Role.COUNTER_CLERK,
@@ -47,7 +46,6 @@ QUEUE_NAMES = (
     "overdue",
     "done",
 )
-OPEN_TASK_STATUSES = (CaseTask.Status.OPEN, CaseTask.Status.CLAIMED)
 
 
 def _role_departments(actor: User) -> dict[str, set[int]]:
@@ -69,18 +67,6 @@ def _case_visibility(department_ids: set[int]) -> Q:
     """Cases led by one of the departments, or with a task for one of them."""
     tasks = CaseTask.objects.filter(case=OuterRef("pk"), department_id__in=department_ids)
     return Q(department_id__in=department_ids) | Q(Exists(tasks))
-
-
-def _case_rows(cases: QuerySet[Case]) -> QuerySet[Case]:
-    open_tasks = CaseTask.objects.filter(status__in=OPEN_TASK_STATUSES).select_related(
-        "department", "claimed_by"
-    )
-    # The workflow state is large and encrypted: lists never need it.
-    return (
-        cases.select_related("service_version", "department")
-        .defer("workflow_state")
-        .prefetch_related(Prefetch("tasks", queryset=open_tasks, to_attr="open_tasks"))
-    )
 
 
 def _task_rows(tasks: QuerySet[CaseTask]) -> QuerySet[CaseTask]:
@@ -113,7 +99,7 @@ def _queue(
             status=Case.Status.SUBMITTED,
             department_id__in=roles[StaffRole.Role.COUNTER_CLERK],
         ).order_by("acceptance_due_on", "submitted_at", "id")
-        return _case_rows(cases)
+        return case_rows(cases)
     if name in ("to_review", "to_decide"):
         kind = CaseTask.Kind.REVIEW if name == "to_review" else CaseTask.Kind.DECIDE
         tasks = CaseTask.objects.filter(
@@ -135,7 +121,7 @@ def _queue(
         cases = cases.filter(status__in=OPEN_STATUSES, deadline_state=name).order_by(
             "committed_due_on", "acceptance_due_on", "id"
         )
-    return _case_rows(cases)
+    return case_rows(cases)
 
 
 def queue_counts(*, actor: User) -> dict[str, int]:
@@ -213,8 +199,6 @@ def case_get_for_staff(*, actor: User, number: str) -> StaffCase:
     access handle the case and see the applicant's personal data unmasked; read-only viewers
     see it masked (``identity.selectors.can_see_unmasked``).
     """
-    from ecity.cases.selectors.supervision import can_supervise
-
     case = _case_for_staff(number)
     tasks = list(case.tasks.select_related("department", "claimed_by"))
     if is_platform_admin(user=actor) or _handles(actor, case, tasks):

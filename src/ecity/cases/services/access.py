@@ -15,7 +15,7 @@ from django.http import HttpRequest
 from ecity.audit.services import audit_record
 from ecity.cases.models import Attachment, Case
 from ecity.cases.selectors.workbench import StaffCase
-from ecity.identity.masking import personal_form_fields
+from ecity.core.masking import personal_form_fields
 from ecity.identity.models import LegalEntity
 from ecity.identity.selectors import authorisation_for
 

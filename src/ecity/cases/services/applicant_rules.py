@@ -26,8 +26,9 @@ from ecity.core.validators import (
     validate_id_number,
     validate_mobile,
 )
-from ecity.identity.models import StaffRole
-from ecity.identity.selectors import authorisation_for, user_has_role
+from ecity.identity.selectors import authorisation_for
+from ecity.org.models import StaffRole
+from ecity.org.selectors import user_has_role
 
 MATERIAL_PREFIX = "material:"
 

@@ -57,8 +57,9 @@ from ecity.cases.services.handling_base import (  # noqa: F401 - re-exported
 )
 from ecity.core.calendar import working_days_between
 from ecity.core.errors import PermissionDenied, ValidationFailed
-from ecity.identity.models import Department, StaffRole, User
-from ecity.identity.selectors import user_has_role
+from ecity.identity.models import User
+from ecity.org.models import Department, StaffRole
+from ecity.org.selectors import user_has_role
 
 # --- claim and release -----------------------------------------------------------------------
 

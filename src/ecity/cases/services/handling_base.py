@@ -17,8 +17,9 @@ from ecity.cases.models import (
     ProcessDefinition,
 )
 from ecity.core.errors import Conflict, PermissionDenied
-from ecity.identity.models import Department, User
-from ecity.identity.selectors import user_has_role
+from ecity.identity.models import User
+from ecity.org.models import Department
+from ecity.org.selectors import user_has_role
 
 logger = logging.getLogger("ecity.cases")
 

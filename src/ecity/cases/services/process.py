@@ -27,7 +27,7 @@ from ecity.cases.process.validation import max_parallel_branches, staff_roles
 from ecity.cases.selectors.process import can_manage_process
 from ecity.catalogue.models import ServiceItemVersion
 from ecity.core.errors import Conflict, PermissionDenied, ValidationFailed
-from ecity.identity.models import Department, StaffRole
+from ecity.org.models import Department, StaffRole
 
 
 def condition_names(service_version: ServiceItemVersion) -> list[str]:

@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 from ecity.cases.models import Case, CaseEvent, Rating
 from ecity.cases.services.applicant_rules import is_applicant, notify, service_name
 from ecity.core.errors import Conflict, NotFound, ValidationFailed
-from ecity.identity.models import StaffRole, User
+from ecity.identity.models import User
+from ecity.org.models import StaffRole
 
 # Ratings at or below this level are flagged to the lead department's supervisors.
 LOW_RATING = 2

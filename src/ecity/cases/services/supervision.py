@@ -22,8 +22,9 @@ from ecity.cases.services.handling_base import (
     notify,
 )
 from ecity.core.errors import Conflict, PermissionDenied, ValidationFailed
-from ecity.identity.models import StaffRole, User
-from ecity.identity.selectors import user_has_role
+from ecity.identity.models import User
+from ecity.org.models import StaffRole
+from ecity.org.selectors import user_has_role
 
 MAX_EXTENSION_WORKING_DAYS = 60
 

@@ -16,8 +16,8 @@ import pytest
 
 from ecity.catalogue.tests.factories import MaterialFactory, VersionFactory, publish_version
 from ecity.core.calendar import calendar_seed
-from ecity.identity.models import StaffRole
 from ecity.identity.tests.factories import DepartmentFactory, StaffRoleFactory, UserFactory
+from ecity.org.models import StaffRole
 
 JOINT_SCHEMA = {
     "type": "object",

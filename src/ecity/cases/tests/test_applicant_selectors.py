@@ -13,7 +13,6 @@ from ecity.cases.selectors.applicant import (
 )
 from ecity.cases.tests.submission_support import identity_of, submit
 from ecity.core.errors import NotFound
-from ecity.identity.models import StaffRole
 from ecity.identity.tests.factories import (
     AgentAuthorisationFactory,
     DepartmentFactory,
@@ -21,6 +20,7 @@ from ecity.identity.tests.factories import (
     StaffRoleFactory,
     UserFactory,
 )
+from ecity.org.models import StaffRole
 
 pytestmark = pytest.mark.django_db
 

@@ -49,7 +49,8 @@ def test_sequential_stale_version_is_refused(joint):
 def test_two_staff_complete_the_same_task_at_once(joint):
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL row locks")
-    from ecity.identity.models import StaffRole, User
+    from ecity.identity.models import User
+    from ecity.org.models import StaffRole
 
     second = User.objects.create(username="wjw-reviewer-2")
     StaffRole.objects.create(user=second, department=joint.health, role="reviewer")

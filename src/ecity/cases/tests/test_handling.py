@@ -200,7 +200,7 @@ def test_refusal_needs_a_reason_and_closes_the_case(joint):
 def test_claim_release_and_someone_else_cannot_claim(joint):
     parallel_process(joint)
     other = joint.lead_reviewer.__class__.objects.create(username="scj-reviewer-2")
-    from ecity.identity.models import StaffRole
+    from ecity.org.models import StaffRole
 
     StaffRole.objects.create(user=other, department=joint.lead, role="reviewer")
     case = make_case(joint)

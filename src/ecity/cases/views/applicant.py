@@ -39,8 +39,9 @@ from ecity.cases.views.applicant_forms import (
 )
 from ecity.catalogue.selectors import item_get_published
 from ecity.core.errors import ApplicationError, NotFound, PermissionDenied
-from ecity.identity.models import StaffRole
-from ecity.identity.selectors import acting_identity, user_has_role
+from ecity.identity.selectors import acting_identity
+from ecity.org.models import StaffRole
+from ecity.org.selectors import user_has_role
 
 PAGE_SIZE = 20
 

@@ -177,7 +177,7 @@ class ResultFilterForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from ecity.identity.selectors import department_list
+        from ecity.org.selectors import department_list
 
         self.fields["department"].choices = [("", _("Any"))] + [  # type: ignore[attr-defined]
             (d.code, d.name) for d in department_list(top_level_only=False)

@@ -27,9 +27,9 @@ from ecity.cases.models import Case, CaseTask
 from ecity.cases.services.access import case_read_record
 from ecity.core.errors import ApplicationError, Conflict, NotFound, PermissionDenied
 from ecity.core.forms import add_application_error
-from ecity.identity.masking import mask_form_data, mask_id_number
-from ecity.identity.models import Department
-from ecity.identity.selectors import is_staff_member
+from ecity.core.masking import mask_form_data, mask_id_number
+from ecity.org.models import Department
+from ecity.org.selectors import is_staff_member
 
 QUEUE_LABELS = {
     "to_accept": gettext_lazy("To accept"),

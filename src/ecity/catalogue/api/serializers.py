@@ -19,7 +19,7 @@ from ecity.catalogue.models import (
     ServiceLocation,
     Theme,
 )
-from ecity.identity.models import Department
+from ecity.org.models import Department
 
 
 class DepartmentRefSerializer(serializers.ModelSerializer):

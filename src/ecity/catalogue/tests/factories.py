@@ -16,8 +16,8 @@ from ecity.catalogue.models import (
     ServiceLocation,
     Theme,
 )
-from ecity.identity.models import StaffRole
 from ecity.identity.tests.factories import DepartmentFactory, StaffRoleFactory, UserFactory
+from ecity.org.models import StaffRole
 
 APPLICATION_SCHEMA = {
     "type": "object",

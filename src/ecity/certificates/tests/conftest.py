@@ -14,7 +14,6 @@ from django.utils import timezone
 from ecity.cases.models import Case
 from ecity.cases.tests.conftest import joint, seeded_calendar  # noqa: F401 - fixtures
 from ecity.certificates.models import CertificateType
-from ecity.identity.models import StaffRole
 from ecity.identity.tests.factories import (
     AgentAuthorisationFactory,
     LegalEntityFactory,
@@ -22,6 +21,7 @@ from ecity.identity.tests.factories import (
     UserFactory,
     uscc_for,
 )
+from ecity.org.models import StaffRole
 
 LEAD_USCC = uscc_for(4242, region="990100")
 _numbers = itertools.count(1)

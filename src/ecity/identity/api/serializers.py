@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from ecity.identity.masking import mask_email
-from ecity.identity.models import Department, Region, StaffRole, User
+from ecity.core.masking import mask_email
+from ecity.identity.models import User
+from ecity.org.models import Department, Region, StaffRole
 
 
 class RegionOutput(serializers.ModelSerializer):

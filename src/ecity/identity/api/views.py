@@ -28,7 +28,8 @@ from ecity.identity.api.serializers import (
     RegionOutput,
     RegistrationInput,
 )
-from ecity.identity.models import Region
+from ecity.org import selectors as org_selectors
+from ecity.org.models import Region
 
 ERROR_EXAMPLE = OpenApiExample(
     "Field errors",
@@ -77,7 +78,7 @@ class RegionListApi(generics.ListAPIView):
 
     def get_queryset(self):
         f = _filters(_RegionFilter, self.request)
-        return selectors.region_list(
+        return org_selectors.region_list(
             parent_code=f.get("parent"), level=f.get("level"), q=f.get("q")
         )
 
@@ -91,7 +92,7 @@ class RegionDetailApi(APIView):
     permission_classes = [permissions.AllowAny]
 
     def get(self, request: Request, code: str) -> Response:
-        return Response(RegionOutput(selectors.region_get(code=code)).data)
+        return Response(RegionOutput(org_selectors.region_get(code=code)).data)
 
 
 @extend_schema(
@@ -111,7 +112,7 @@ class DepartmentListApi(generics.ListAPIView):
 
     def get_queryset(self):
         f = _filters(_DepartmentFilter, self.request)
-        return selectors.department_list(
+        return org_selectors.department_list(
             parent_code=f.get("parent"), region_code=f.get("region"), q=f.get("q")
         )
 
@@ -125,11 +126,11 @@ class DepartmentDetailApi(APIView):
     permission_classes = [permissions.AllowAny]
 
     def get(self, request: Request, code: str) -> Response:
-        return Response(DepartmentOutput(selectors.department_get(code=code)).data)
+        return Response(DepartmentOutput(org_selectors.department_get(code=code)).data)
 
 
 def _me(request: Request) -> dict:
-    roles = selectors.user_roles(user=request.user)
+    roles = org_selectors.user_roles(user=request.user)
     return MeOutput(request.user, context={"roles": roles}).data
 
 

@@ -27,9 +27,9 @@ from django.contrib.auth import login
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 
-from ecity.identity import selectors
 from ecity.identity.models import User
 from ecity.identity.security import lockout, mfa
+from ecity.org import selectors as org_selectors
 
 PENDING_KEY = "ecity_login_pending"
 MFA_STATE_KEY = "ecity_mfa"
@@ -90,7 +90,7 @@ def pending_clear(request: HttpRequest) -> None:
 
 
 def _is_staff(user: User) -> bool:
-    return bool(user.is_staff or user.is_superuser or selectors.is_staff_member(user=user))
+    return bool(user.is_staff or user.is_superuser or org_selectors.is_staff_member(user=user))
 
 
 def login_complete(

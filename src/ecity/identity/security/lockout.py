@@ -33,6 +33,7 @@ from django.utils.translation import gettext as _
 
 from ecity.identity.models import AccountLockout, LoginFailure, User
 from ecity.identity.selectors import phone_index
+from ecity.org import selectors as org_selectors
 
 logger = logging.getLogger("ecity.identity.security")
 
@@ -213,9 +214,8 @@ def account_unlock(*, actor: User, user: User, request: Any = None) -> bool:
     the doubling history is kept until the next successful login.
     """
     from ecity.core.errors import PermissionDenied
-    from ecity.identity import selectors
 
-    if not selectors.is_platform_admin(user=actor):
+    if not org_selectors.is_platform_admin(user=actor):
         raise PermissionDenied(_("Only platform administrators can unlock accounts."))
     state = AccountLockout.objects.select_for_update().filter(user=user).first()
     if state is None or not state.is_locked():

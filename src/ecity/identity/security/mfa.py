@@ -17,10 +17,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ecity.core.errors import Conflict, PermissionDenied, ValidationFailed
-from ecity.identity import selectors
 from ecity.identity.models import MfaDevice, RecoveryCode, User
 from ecity.identity.security import totp
 from ecity.identity.security.lockout import audit
+from ecity.org import selectors as org_selectors
 
 
 def _now(now: datetime | None) -> datetime:
@@ -38,7 +38,9 @@ def mfa_is_required(*, user: User | Any) -> bool:
     if user.is_superuser or user.is_staff:
         return True
     return (
-        selectors.user_roles(user=user).filter(role__in=settings.ECITY_MFA_REQUIRED_ROLES).exists()
+        org_selectors.user_roles(user=user)
+        .filter(role__in=settings.ECITY_MFA_REQUIRED_ROLES)
+        .exists()
     )
 
 
@@ -229,7 +231,7 @@ def mfa_reset(*, actor: User, user: User, request: Any = None) -> None:
 
     The user sets up a new authenticator at their next login (mandatory accounts) or may do so.
     """
-    if not selectors.is_platform_admin(user=actor):
+    if not org_selectors.is_platform_admin(user=actor):
         raise PermissionDenied(_("Only platform administrators can reset two-step verification."))
     MfaDevice.objects.filter(user=user).delete()
     RecoveryCode.objects.filter(user=user).delete()

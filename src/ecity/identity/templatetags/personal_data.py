@@ -5,7 +5,7 @@
   ``show_personal_data=True`` in the context (it decided with
   ``identity.selectors.can_see_unmasked`` and recorded the read), else masked.
 
-Kinds: ``id_number``, ``phone``, ``address``, ``email`` (see ``ecity.identity.masking``).
+Kinds: ``id_number``, ``phone``, ``address``, ``email`` (see ``ecity.core.masking``).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Any
 
 from django import template
 
-from ecity.identity.masking import mask, shown
+from ecity.core.masking import mask, shown
 
 register = template.Library()
 

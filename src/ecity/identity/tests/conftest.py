@@ -6,7 +6,7 @@ import pytest
 from django.conf import settings
 from django.utils import translation
 
-from ecity.identity.models import AgentAuthorisation, StaffRole
+from ecity.identity.models import AgentAuthorisation
 from ecity.identity.tests.factories import (
     AgentAuthorisationFactory,
     DepartmentFactory,
@@ -14,6 +14,7 @@ from ecity.identity.tests.factories import (
     StaffRoleFactory,
     UserFactory,
 )
+from ecity.org.models import StaffRole
 
 PASSWORD = "correct-horse-battery"
 

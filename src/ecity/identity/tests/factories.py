@@ -6,14 +6,8 @@ import datetime as dt
 
 import factory
 
-from ecity.identity.models import (
-    AgentAuthorisation,
-    Department,
-    LegalEntity,
-    Region,
-    StaffRole,
-    User,
-)
+from ecity.identity.models import AgentAuthorisation, LegalEntity, User
+from ecity.org.models import Department, Region, StaffRole
 
 _ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
 _USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from ecity.identity.models import StaffRole
 from ecity.identity.tests.factories import StaffRoleFactory, UserFactory
+from ecity.org.models import StaffRole
 
 pytestmark = pytest.mark.django_db
 
-CHANGELIST = "/admin/identity/staffrole/"
+CHANGELIST = "/admin/org/staffrole/"
 
 
 def test_department_admin_sees_only_own_department_roles(
@@ -80,7 +80,7 @@ def test_department_admin_can_search_accounts_only_via_autocomplete(client, depa
     found = client.get(
         "/admin/autocomplete/",
         {
-            "app_label": "identity",
+            "app_label": "org",
             "model_name": "staffrole",
             "field_name": "user",
             "term": "findme",

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from ecity.identity.models import Region, User
+from ecity.identity.models import User
 from ecity.identity.tests.factories import (
     DepartmentFactory,
     RegionFactory,
     UserFactory,
     id_number_for,
 )
+from ecity.org.models import Region
 
 pytestmark = pytest.mark.django_db
 

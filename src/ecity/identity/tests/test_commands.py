@@ -7,10 +7,10 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
-from ecity.identity import selectors
 from ecity.identity.management.commands import create_platform_admin as command
 from ecity.identity.models import User
 from ecity.identity.tests.factories import UserFactory
+from ecity.org import selectors as org_selectors
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +27,7 @@ def test_creates_admin_from_environment(monkeypatch):
     assert user.is_staff and user.is_superuser
     assert user.email == "ops@example.cn"
     assert user.check_password("a-Long-pass-phrase")
-    assert selectors.is_platform_admin(user=user)
+    assert org_selectors.is_platform_admin(user=user)
     assert "created" in out.getvalue()
 
 

@@ -13,11 +13,12 @@ from django.utils import timezone, translation
 
 from ecity.audit.models import AuditEntry
 from ecity.identity import services
-from ecity.identity.models import AccountLockout, LoginFailure, StaffRole
+from ecity.identity.models import AccountLockout, LoginFailure
 from ecity.identity.security import flow, lockout
 from ecity.identity.security.admin import AccountLockoutAdmin
 from ecity.identity.tests.conftest import PASSWORD
 from ecity.identity.tests.factories import StaffRoleFactory, UserFactory, id_number_for
+from ecity.org.models import StaffRole
 
 pytestmark = pytest.mark.django_db
 

@@ -11,10 +11,11 @@ from django.utils import timezone, translation
 
 from ecity.audit.models import AuditEntry
 from ecity.core.errors import ValidationFailed
-from ecity.identity.models import AccountLockout, LoginFailure, MfaDevice, RecoveryCode, StaffRole
+from ecity.identity.models import AccountLockout, LoginFailure, MfaDevice, RecoveryCode
 from ecity.identity.security import flow, mfa, totp
 from ecity.identity.tests.conftest import PASSWORD
 from ecity.identity.tests.factories import StaffRoleFactory, UserFactory
+from ecity.org.models import StaffRole
 
 pytestmark = pytest.mark.django_db
 

@@ -12,21 +12,22 @@ from django.utils import translation
 
 from ecity.audit.models import AuditEntry
 from ecity.core.errors import ValidationFailed
-from ecity.identity import selectors, services
-from ecity.identity.masking import (
+from ecity.core.masking import (
     mask_address,
     mask_form_data,
     mask_id_number,
     mask_phone,
     personal_form_fields,
 )
-from ecity.identity.models import LegalEntity, StaffRole, User
+from ecity.identity import selectors, services
+from ecity.identity.models import LegalEntity, User
 from ecity.identity.tests.factories import (
     LegalEntityFactory,
     StaffRoleFactory,
     UserFactory,
     id_number_for,
 )
+from ecity.org.models import StaffRole
 
 PASSWORD = "correct-horse-battery"
 

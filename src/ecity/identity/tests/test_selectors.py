@@ -6,15 +6,16 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from ecity.core.errors import NotFound, PermissionDenied
+from ecity.core.masking import mask_email, mask_id_number, mask_phone
 from ecity.identity import selectors
-from ecity.identity.masking import mask_email, mask_id_number, mask_phone
-from ecity.identity.models import Region, StaffRole
 from ecity.identity.tests.factories import (
     DepartmentFactory,
     RegionFactory,
     StaffRoleFactory,
     UserFactory,
 )
+from ecity.org import selectors as org_selectors
+from ecity.org.models import Region, StaffRole
 
 pytestmark = pytest.mark.django_db
 
@@ -77,12 +78,14 @@ def test_user_has_role_covers_sub_units_but_not_siblings(department, other_depar
     sub_unit = DepartmentFactory(parent=department, region=department.region)
     reviewer = StaffRoleFactory(department=department, role=StaffRole.Role.REVIEWER).user
 
-    assert selectors.user_has_role(user=reviewer, role=StaffRole.Role.REVIEWER)
-    assert selectors.user_has_role(user=reviewer, role=StaffRole.Role.REVIEWER, department=sub_unit)
-    assert not selectors.user_has_role(
+    assert org_selectors.user_has_role(user=reviewer, role=StaffRole.Role.REVIEWER)
+    assert org_selectors.user_has_role(
+        user=reviewer, role=StaffRole.Role.REVIEWER, department=sub_unit
+    )
+    assert not org_selectors.user_has_role(
         user=reviewer, role=StaffRole.Role.REVIEWER, department=other_department
     )
-    assert not selectors.user_has_role(
+    assert not org_selectors.user_has_role(
         user=reviewer, role=StaffRole.Role.APPROVER, department=department
     )
 
@@ -92,15 +95,15 @@ def test_inactive_roles_and_departments_do_not_count(department):
     closed = DepartmentFactory(is_active=False)
     other = StaffRoleFactory(department=closed, role=StaffRole.Role.APPROVER)
 
-    assert not selectors.user_has_role(user=role.user, role=StaffRole.Role.APPROVER)
-    assert not selectors.user_has_role(user=other.user, role=StaffRole.Role.APPROVER)
+    assert not org_selectors.user_has_role(user=role.user, role=StaffRole.Role.APPROVER)
+    assert not org_selectors.user_has_role(user=other.user, role=StaffRole.Role.APPROVER)
 
 
 def test_departments_where_lists_own_department_and_sub_units(department_admin, department):
     sub_unit = DepartmentFactory(parent=department, region=department.region)
     DepartmentFactory()
 
-    departments = selectors.departments_where(
+    departments = org_selectors.departments_where(
         user=department_admin, role=StaffRole.Role.DEPARTMENT_ADMIN
     )
 
@@ -108,8 +111,8 @@ def test_departments_where_lists_own_department_and_sub_units(department_admin, 
 
 
 def test_platform_admin_has_every_role(platform_admin, department):
-    assert selectors.is_platform_admin(user=platform_admin)
-    assert selectors.user_has_role(
+    assert org_selectors.is_platform_admin(user=platform_admin)
+    assert org_selectors.user_has_role(
         user=platform_admin, role=StaffRole.Role.APPROVER, department=department
     )
 
@@ -120,21 +123,21 @@ def test_staff_list_for_department_admin_is_limited_to_own_department(
     StaffRoleFactory(department=other_department)
     clerk = StaffRoleFactory(department=department, role=StaffRole.Role.COUNTER_CLERK)
 
-    visible = selectors.staff_list(actor=department_admin)
+    visible = org_selectors.staff_list(actor=department_admin)
 
     assert {r.department for r in visible} == {department}
     assert clerk in visible
     with pytest.raises(PermissionDenied):
-        selectors.staff_list(actor=department_admin, department=other_department)
+        org_selectors.staff_list(actor=department_admin, department=other_department)
 
 
 def test_non_staff_cannot_see_staff_lists(citizen, department):
     StaffRoleFactory(department=department)
 
     with pytest.raises(PermissionDenied):
-        selectors.staff_list(actor=citizen)
+        org_selectors.staff_list(actor=citizen)
     with pytest.raises(PermissionDenied):
-        selectors.staff_list(actor=AnonymousUser())
+        org_selectors.staff_list(actor=AnonymousUser())
 
 
 def test_staff_list_makes_constant_queries(platform_admin, department, django_assert_num_queries):
@@ -144,7 +147,7 @@ def test_staff_list_makes_constant_queries(platform_admin, department, django_as
     with django_assert_num_queries(2):  # the admin check + the list with joins
         rows = [
             (r.user.username, r.department.code if r.department else "")
-            for r in selectors.staff_list(actor=platform_admin)
+            for r in org_selectors.staff_list(actor=platform_admin)
         ]
 
     assert len(rows) == 6  # five staff and the platform administrator
@@ -155,7 +158,7 @@ def test_region_tree_nests_levels():
     district = RegionFactory(code="110105", level=Region.Level.DISTRICT, parent=city)
     street = RegionFactory(code="110105001", level=Region.Level.SUBDISTRICT, parent=district)
 
-    tree = selectors.region_tree()
+    tree = org_selectors.region_tree()
 
     assert [n.obj for n in tree] == [city]
     assert [n.obj for n in tree[0].children] == [district]
@@ -166,14 +169,14 @@ def test_department_list_filters_and_excludes_inactive(department):
     sub_unit = DepartmentFactory(code="MSR-01", parent=department, region=department.region)
     DepartmentFactory(code="OLD", is_active=False)
 
-    assert set(selectors.department_list(parent_code="MSR")) == {sub_unit}
-    assert "OLD" not in {d.code for d in selectors.department_list()}
-    assert {d.code for d in selectors.department_list(q="市场")} == {"MSR"}
-    tree = selectors.department_tree()
+    assert set(org_selectors.department_list(parent_code="MSR")) == {sub_unit}
+    assert "OLD" not in {d.code for d in org_selectors.department_list()}
+    assert {d.code for d in org_selectors.department_list(q="市场")} == {"MSR"}
+    tree = org_selectors.department_tree()
     msr = next(n for n in tree if n.obj == department)
     assert [n.obj for n in msr.children] == [sub_unit]
 
 
 def test_user_roles_for_anonymous_is_empty():
-    assert list(selectors.user_roles(user=AnonymousUser())) == []
-    assert not selectors.is_staff_member(user=UserFactory())
+    assert list(org_selectors.user_roles(user=AnonymousUser())) == []
+    assert not org_selectors.is_staff_member(user=UserFactory())

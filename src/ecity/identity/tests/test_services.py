@@ -9,7 +9,7 @@ from django.utils import timezone, translation
 
 from ecity.core.errors import PermissionDenied, ValidationFailed
 from ecity.identity import selectors, services
-from ecity.identity.models import AgentAuthorisation, LegalEntity, StaffRole, User
+from ecity.identity.models import AgentAuthorisation, LegalEntity, User
 from ecity.identity.tests.factories import (
     AgentAuthorisationFactory,
     DepartmentFactory,
@@ -17,6 +17,8 @@ from ecity.identity.tests.factories import (
     id_number_for,
     uscc_for,
 )
+from ecity.org import selectors as org_selectors
+from ecity.org.models import StaffRole
 
 pytestmark = pytest.mark.django_db
 
@@ -334,7 +336,7 @@ def test_staff_role_grant_by_department_admin_in_own_department(department_admin
     )
 
     assert role.is_active is True
-    assert selectors.user_has_role(
+    assert org_selectors.user_has_role(
         user=clerk, role=StaffRole.Role.COUNTER_CLERK, department=department
     )
 
@@ -420,7 +422,7 @@ def test_platform_admin_create_makes_superuser_with_role():
     )
 
     assert user.is_staff and user.is_superuser
-    assert selectors.is_platform_admin(user=user)
+    assert org_selectors.is_platform_admin(user=user)
     assert StaffRole.objects.filter(user=user, role=StaffRole.Role.PLATFORM_ADMIN).count() == 1
 
 

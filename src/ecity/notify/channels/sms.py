@@ -23,7 +23,7 @@ from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
-from ecity.identity.masking import mask_phone
+from ecity.core.masking import mask_phone
 from ecity.notify.channels.base import ChannelBackend, DeliveryFailed
 
 if TYPE_CHECKING:

@@ -27,8 +27,9 @@ from ecity.cases.services.applicant_rules import material_key, materials_of
 from ecity.catalogue.models import ServiceItem, ServiceItemVersion
 from ecity.certificates.demo import demo_certificate_types, demo_department_uscc
 from ecity.core.validators import uscc_check_char
-from ecity.identity.models import Department, Region, StaffRole, User
+from ecity.identity.models import User
 from ecity.identity.selectors import acting_identity
+from ecity.org.models import Department, Region, StaffRole
 from ecity.portal.demo import accounts, departments, regions
 from ecity.portal.demo.blank_forms import blank_form_pdf
 

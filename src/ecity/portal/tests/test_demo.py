@@ -19,15 +19,9 @@ from ecity.catalogue.models import (
     ServiceLocation,
     Theme,
 )
-from ecity.identity.models import (
-    AgentAuthorisation,
-    Department,
-    LegalEntity,
-    Region,
-    StaffRole,
-    User,
-)
+from ecity.identity.models import AgentAuthorisation, LegalEntity, User
 from ecity.identity.tests.factories import DepartmentFactory
+from ecity.org.models import Department, Region, StaffRole
 from ecity.portal.demo.accounts import DEMO_PASSWORD
 
 pytestmark = pytest.mark.django_db

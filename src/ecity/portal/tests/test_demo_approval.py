@@ -12,7 +12,8 @@ from ecity.certificates.models import Certificate, CertificateType
 from ecity.certificates.services import certificate_verify
 from ecity.certificates.verification import qr_payload
 from ecity.core.validators import validate_uscc
-from ecity.identity.models import Department, StaffRole, User
+from ecity.identity.models import User
+from ecity.org.models import Department, StaffRole
 from ecity.portal.demo.accounts import DEMO_PASSWORD
 from ecity.portal.demo.approval import demo_approval_ensure
 from ecity.portal.services import demo_city_load

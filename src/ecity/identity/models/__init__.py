@@ -1,0 +1,28 @@
+"""Accounts (citizens, enterprises, agents) and their authentication state (MFA, lock-out).
+
+Staff roles, departments and regions live in ``ecity.org``.
+"""
+
+from ecity.identity.models.accounts import (
+    MANAGER_ROLES,
+    AgentAuthorisation,
+    LegalEntity,
+    User,
+)
+from ecity.identity.models.security import (
+    AccountLockout,
+    LoginFailure,
+    MfaDevice,
+    RecoveryCode,
+)
+
+__all__ = [
+    "MANAGER_ROLES",
+    "AccountLockout",
+    "AgentAuthorisation",
+    "LegalEntity",
+    "LoginFailure",
+    "MfaDevice",
+    "RecoveryCode",
+    "User",
+]
