@@ -16,18 +16,18 @@ urlpatterns += [
     *[
         path(
             f"workbench/tasks/<uuid:public_id>/{action}/",
-            workbench_api.TaskActionApi.as_view(action=action),
+            api.as_view(),
             name=f"workbench-task-{action}",
         )
-        for action in ("claim", "release", "complete")
+        for action, api in workbench_api.TASK_ACTION_APIS.items()
     ],
     *[
         path(
             f"workbench/cases/<str:number>/{action}/",
-            workbench_api.CaseActionApi.as_view(action=action),
+            api.as_view(),
             name=f"workbench-case-{action}",
         )
-        for action in ("accept", "refuse", "correction", "decide", "extension", "copy", "urge")
+        for action, api in workbench_api.CASE_ACTION_APIS.items()
     ],
     path(
         "supervision/cases/",

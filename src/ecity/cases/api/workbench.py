@@ -22,7 +22,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ecity.cases import selectors, services
+from ecity.cases import selectors
+from ecity.cases.actions import ACTIONS, CASE_ACTIONS, TASK_ACTIONS, StaffAction
 from ecity.cases.deadlines import is_past_statutory
 from ecity.cases.models import Case, CaseTask
 from ecity.cases.services.access import case_read_record
@@ -178,63 +179,6 @@ class StaffCaseOutput(CaseRowOutput):
         return list(EventOutput(selectors.case_timeline(case=case), many=True).data)
 
 
-# --- input ---------------------------------------------------------------------------------
-
-
-class VersionInput(serializers.Serializer):
-    expected_version = serializers.IntegerField(min_value=0, required=False)
-
-
-class CompleteInput(VersionInput):
-    outcome = serializers.ChoiceField(choices=["approve", "reject"])
-    opinion = serializers.CharField(required=False, allow_blank=True, max_length=4000)
-
-
-class AcceptInput(VersionInput):
-    note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
-
-
-class RefuseInput(VersionInput):
-    reason = serializers.CharField(required=False, allow_blank=True, max_length=4000)
-
-
-class CorrectionItem(serializers.Serializer):
-    field = serializers.CharField(required=False, max_length=100)
-    material = serializers.CharField(required=False, max_length=100)
-    message = serializers.CharField(max_length=2000)
-
-
-class CorrectionInput(VersionInput):
-    task = serializers.UUIDField(required=False, allow_null=True)
-    items = CorrectionItem(many=True, required=False)
-    note = serializers.CharField(required=False, allow_blank=True, max_length=4000)
-
-
-class DecideInput(VersionInput):
-    task = serializers.UUIDField()
-    outcome = serializers.ChoiceField(choices=["approve", "reject"])
-    decision_text = serializers.CharField(required=False, allow_blank=True, max_length=4000)
-
-
-class ExtensionInput(serializers.Serializer):
-    working_days = serializers.IntegerField()
-    reason = serializers.CharField(required=False, allow_blank=True, max_length=4000)
-
-
-class CopyInput(serializers.Serializer):
-    departments = serializers.ListField(child=serializers.CharField(max_length=32), min_length=1)
-
-
-class UrgeInput(serializers.Serializer):
-    note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
-
-
-def _valid(serializer_class: type[serializers.Serializer], data: Any) -> dict:
-    serializer = serializer_class(data=data)
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
-
-
 def _case_response(
     request: Request, number: str, status: int = 200, audit: bool = False
 ) -> Response:
@@ -243,13 +187,6 @@ def _case_response(
         case_read_record(request=request, view=view, channel="api")
     data = StaffCaseOutput(view.case, context={"view_": view, "request": request}).data
     return Response(data, status=status)
-
-
-def _task_in(view: Any, public_id: Any) -> CaseTask:
-    task = view.case.tasks.filter(public_id=public_id).first()
-    if task is None:
-        raise ValidationFailed(fields={"task": [_("No such task on this case.")]})
-    return task
 
 
 # --- views ---------------------------------------------------------------------------------
@@ -297,107 +234,54 @@ class StaffCaseApi(_StaffApi):
         return _case_response(request, number, audit=True)
 
 
-class TaskActionApi(_StaffApi):
-    action = ""
+def _task_action_api(action: StaffAction) -> type[_StaffApi]:
+    """The API view of one task action: its own input schema, one operation in OpenAPI."""
 
-    @extend_schema(
-        tags=["workbench"],
-        summary="Claim, release or complete a task",
-        request=CompleteInput,
-        responses={200: TaskOutput, **ERRORS},
-        examples=[CONFLICT_EXAMPLE],
-    )
-    def post(self, request: Request, public_id: str) -> Response:
-        task = selectors.task_get_for_staff(actor=request.user, public_id=public_id)
-        if self.action == "complete":
-            data = _valid(CompleteInput, request.data)
-            task = services.task_complete(
-                actor=request.user,
-                task=task,
-                outcome=data["outcome"],
-                opinion=data.get("opinion", ""),
-                expected_version=data.get("expected_version"),
+    class Api(_StaffApi):
+        @extend_schema(
+            tags=["workbench"],
+            summary=action.summary,
+            operation_id=f"workbench_task_{action.name}",
+            request=action.input,
+            responses={200: TaskOutput, **ERRORS},
+            examples=[CONFLICT_EXAMPLE],
+        )
+        def post(self, request: Request, public_id: str) -> Response:
+            task = selectors.task_get_for_staff(actor=request.user, public_id=public_id)
+            task = action.perform(actor=request.user, task=task, data=request.data)
+            task = CaseTask.objects.select_related("case", "department", "claimed_by").get(
+                pk=task.pk
             )
-        else:
-            data = _valid(VersionInput, request.data)
-            service = services.task_claim if self.action == "claim" else services.task_release
-            task = service(
-                actor=request.user, task=task, expected_version=data.get("expected_version")
-            )
-        task = CaseTask.objects.select_related("case", "department", "claimed_by").get(pk=task.pk)
-        return Response(TaskOutput(task).data)
+            return Response(TaskOutput(task).data)
+
+    Api.__name__ = Api.__qualname__ = f"Task{action.name.title()}Api"
+    return Api
 
 
-class CaseActionApi(_StaffApi):
-    action = ""
-    INPUTS: dict[str, type[serializers.Serializer]] = {
-        "accept": AcceptInput,
-        "refuse": RefuseInput,
-        "correction": CorrectionInput,
-        "decide": DecideInput,
-        "extension": ExtensionInput,
-        "copy": CopyInput,
-        "urge": UrgeInput,
-    }
+def _case_action_api(action: StaffAction) -> type[_StaffApi]:
+    """The API view of one case action: its own input schema, one operation in OpenAPI."""
 
-    @extend_schema(
-        tags=["workbench"],
-        summary="Act on a case: accept, refuse, correction, decide, extension, copy or urge",
-        request=AcceptInput,
-        responses={200: StaffCaseOutput, **ERRORS},
-        examples=[CONFLICT_EXAMPLE],
-    )
-    def post(self, request: Request, number: str) -> Response:
-        view = selectors.case_get_for_staff(actor=request.user, number=number)
-        data = _valid(self.INPUTS[self.action], request.data)
-        actor, case = request.user, view.case
-        if self.action == "accept":
-            services.case_accept(
-                actor=actor,
-                case=case,
-                note=data.get("note", ""),
-                expected_version=data.get("expected_version"),
-            )
-        elif self.action == "refuse":
-            services.case_refuse(
-                actor=actor,
-                case=case,
-                reason=data.get("reason", ""),
-                expected_version=data.get("expected_version"),
-            )
-        elif self.action == "correction":
-            task = _task_in(view, data["task"]) if data.get("task") else None
-            services.correction_request(
-                actor=actor,
-                case=case,
-                task=task,
-                items=data.get("items", []),
-                note=data.get("note", ""),
-                expected_version=data.get("expected_version"),
-            )
-        elif self.action == "decide":
-            services.case_decide(
-                actor=actor,
-                task=_task_in(view, data["task"]),
-                outcome=data["outcome"],
-                decision_text=data.get("decision_text", ""),
-                expected_version=data.get("expected_version"),
-            )
-        elif self.action == "extension":
-            services.extension_grant(
-                actor=actor,
-                case=case,
-                working_days=data["working_days"],
-                reason=data.get("reason", ""),
-            )
-        elif self.action == "copy":
-            departments = list(Department.objects.filter(code__in=data["departments"]))
-            if len(departments) != len(set(data["departments"])):
-                raise ValidationFailed(fields={"departments": [_("Unknown department code.")]})
-            services.case_copy_to(actor=actor, case=case, departments=departments)
-        else:
-            services.case_urge(actor=actor, case=case, note=data.get("note", ""))
-        return _case_response(request, number)
+    class Api(_StaffApi):
+        @extend_schema(
+            tags=["workbench"],
+            summary=action.summary,
+            operation_id=f"workbench_case_{action.name}",
+            request=action.input,
+            responses={200: StaffCaseOutput, **ERRORS},
+            examples=[CONFLICT_EXAMPLE],
+        )
+        def post(self, request: Request, number: str) -> Response:
+            view = selectors.case_get_for_staff(actor=request.user, number=number)
+            action.perform(actor=request.user, view=view, data=request.data)
+            return _case_response(request, number)
+
+    Api.__name__ = Api.__qualname__ = f"Case{action.name.title()}Api"
+    return Api
+
+
+#: One API view per staff action (``TaskClaimApi``, ``CaseAcceptApi``, …), from the action table.
+TASK_ACTION_APIS = {name: _task_action_api(ACTIONS[name]) for name in TASK_ACTIONS}
+CASE_ACTION_APIS = {name: _case_action_api(ACTIONS[name]) for name in CASE_ACTIONS}
 
 
 class SupervisionCasesApi(_StaffApi):
@@ -442,10 +326,10 @@ class SupervisionPerformanceApi(_StaffApi):
 
 
 __all__ = [
-    "CaseActionApi",
+    "CASE_ACTION_APIS",
+    "TASK_ACTION_APIS",
     "QueueApi",
     "StaffCaseApi",
     "SupervisionCasesApi",
     "SupervisionPerformanceApi",
-    "TaskActionApi",
 ]

@@ -21,11 +21,18 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from ecity.cases import selectors, services
+from ecity.cases import selectors
+from ecity.cases.actions import ACTIONS, task_in
 from ecity.cases.deadlines import is_past_statutory
 from ecity.cases.models import Case, CaseTask
 from ecity.cases.services.access import case_read_record
-from ecity.core.errors import ApplicationError, Conflict, NotFound, PermissionDenied
+from ecity.core.errors import (
+    ApplicationError,
+    Conflict,
+    NotFound,
+    PermissionDenied,
+    ValidationFailed,
+)
 from ecity.core.forms import add_application_error
 from ecity.core.masking import mask_form_data, mask_id_number
 from ecity.org.models import Department
@@ -58,6 +65,9 @@ def staff_required(view: Any) -> Any:
 
 
 # --- forms -----------------------------------------------------------------------------------
+# What a page needs around each staff action's input (labels, widgets, choices); ``to_input``
+# turns the cleaned data into the action's input, which ``ecity.cases.actions`` validates and
+# performs for the HTML pages and the API alike.
 
 
 class _VersionedTaskForm(forms.Form):
@@ -79,6 +89,9 @@ class ReviewForm(_VersionedTaskForm):
         help_text=gettext_lazy("Required when you reject."),
     )
 
+    def to_input(self) -> dict[str, Any]:
+        return {k: self.cleaned_data[k] for k in ("outcome", "opinion", "expected_version")}
+
 
 class DecideForm(_VersionedTaskForm):
     outcome = forms.ChoiceField(
@@ -97,9 +110,16 @@ class DecideForm(_VersionedTaskForm):
         help_text=gettext_lazy("Required when you reject."),
     )
 
+    def to_input(self) -> dict[str, Any]:
+        keys = ("task", "outcome", "decision_text", "expected_version")
+        return {k: self.cleaned_data[k] for k in keys}
+
 
 class AcceptForm(forms.Form):
     note = forms.CharField(label=gettext_lazy("Note (optional)"), required=False, max_length=2000)
+
+    def to_input(self) -> dict[str, Any]:
+        return {"note": self.cleaned_data["note"]}
 
 
 class RefuseForm(forms.Form):
@@ -109,6 +129,9 @@ class RefuseForm(forms.Form):
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+    def to_input(self) -> dict[str, Any]:
+        return {"reason": self.cleaned_data["reason"]}
 
 
 class CorrectionForm(forms.Form):
@@ -160,6 +183,10 @@ class CorrectionForm(forms.Form):
             items.append({"message": message})
         return items
 
+    def to_input(self) -> dict[str, Any]:
+        task = self.cleaned_data.get("task")
+        return {"task": task, "items": self.items(), "note": self.cleaned_data["message"]}
+
 
 class ExtensionForm(forms.Form):
     working_days = forms.IntegerField(
@@ -170,6 +197,9 @@ class ExtensionForm(forms.Form):
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+    def to_input(self) -> dict[str, Any]:
+        return {k: self.cleaned_data[k] for k in ("working_days", "reason")}
 
 
 class CopyForm(forms.Form):
@@ -185,6 +215,9 @@ class CopyForm(forms.Form):
             pk=case.department_id
         )
 
+    def to_input(self) -> dict[str, Any]:
+        return {"departments": [d.code for d in self.cleaned_data["departments"]]}
+
 
 class UrgeForm(forms.Form):
     note = forms.CharField(
@@ -193,6 +226,9 @@ class UrgeForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+    def to_input(self) -> dict[str, Any]:
+        return {"note": self.cleaned_data["note"]}
 
 
 FORMS: dict[str, Any] = {
@@ -279,31 +315,28 @@ def _back(request: HttpRequest, fallback: str) -> str:
 @staff_required
 def task_claim(request: HttpRequest, public_id: str) -> HttpResponse:
     """Claim a task (POST)."""
-    return _claim_or_release(request, public_id, services.task_claim, _("Task claimed."))
+    return _claim_or_release(request, public_id, "claim")
 
 
 @require_POST
 @staff_required
 def task_release(request: HttpRequest, public_id: str) -> HttpResponse:
     """Release a claimed task (POST)."""
-    return _claim_or_release(request, public_id, services.task_release, _("Task released."))
+    return _claim_or_release(request, public_id, "release")
 
 
-def _claim_or_release(request: HttpRequest, public_id: str, action: Any, done: str) -> HttpResponse:
+def _claim_or_release(request: HttpRequest, public_id: str, name: str) -> HttpResponse:
     task = _task_or_404(request, public_id)
     version = request.POST.get("expected_version")
+    data = {"expected_version": int(version)} if version and version.isdigit() else {}
     try:
-        action(
-            actor=request.user,
-            task=task,
-            expected_version=int(version) if version and version.isdigit() else None,
-        )
+        ACTIONS[name].perform(actor=request.user, task=task, data=data)
     except Conflict:
         messages.error(request, conflict_message())
     except PermissionDenied as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, done)
+        messages.success(request, str(ACTIONS[name].done))
     return redirect(_back(request, reverse("cases:workbench")))
 
 
@@ -421,56 +454,17 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
     return _render_case(request, view)
 
 
-def _find_task(view: selectors.workbench.StaffCase, public_id: Any) -> CaseTask:
-    for task in view.case.tasks.all():
-        if str(task.public_id) == str(public_id):
-            return task
-    raise Conflict()
-
-
 def _perform(request: HttpRequest, action: str, view: Any, form: forms.Form) -> str:
-    """Call the service for ``action``; return the success message."""
-    case, actor, data = view.case, request.user, form.cleaned_data
-    if action == "accept":
-        services.case_accept(actor=actor, case=case, note=data["note"])
-        return _("The case has been accepted.")
-    if action == "refuse":
-        services.case_refuse(actor=actor, case=case, reason=data["reason"])
-        return _("The case has not been accepted; the applicant has been told why.")
-    if action == "correction":
-        task = _find_task(view, data["task"]) if data.get("task") else None
-        services.correction_request(
-            actor=actor, case=case, task=task, items=form.items(), note=data["message"]
-        )
-        return _("The applicant has been asked to correct the application.")
+    """Perform ``action`` with the form's input; return the success message."""
+    data = form.to_input()  # type: ignore[attr-defined]
+    task = None
     if action == "complete":
-        services.task_complete(
-            actor=actor,
-            task=_find_task(view, data["task"]),
-            outcome=data["outcome"],
-            opinion=data["opinion"],
-            expected_version=data["expected_version"],
-        )
-        return _("Your opinion has been recorded.")
-    if action == "decide":
-        services.case_decide(
-            actor=actor,
-            task=_find_task(view, data["task"]),
-            outcome=data["outcome"],
-            decision_text=data["decision_text"],
-            expected_version=data["expected_version"],
-        )
-        return _("The decision has been made.")
-    if action == "extension":
-        services.extension_grant(
-            actor=actor, case=case, working_days=data["working_days"], reason=data["reason"]
-        )
-        return _("The statutory time limit has been extended.")
-    if action == "copy":
-        services.case_copy_to(actor=actor, case=case, departments=data["departments"])
-        return _("The departments have been copied.")
-    services.case_urge(actor=actor, case=case, note=data["note"])
-    return _("The handlers have been urged.")
+        try:
+            task = task_in(view, data.pop("task", None) or form.cleaned_data["task"])
+        except ValidationFailed as error:
+            raise Conflict() from error  # the task is gone: someone else handled the case
+    ACTIONS[action].perform(actor=request.user, view=view, task=task, data=data)
+    return str(ACTIONS[action].done)
 
 
 @require_POST
