@@ -17,6 +17,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from ecity.cases.errors import CasesErrorCode
 from ecity.cases.models import Case, IdempotencyRecord
 from ecity.core.errors import Conflict, ValidationFailed
 
@@ -56,7 +57,7 @@ def idempotent_case_find(*, user: Any, scope: str, key: str, fingerprint: str) -
     if record.request_fingerprint != fingerprint:
         raise Conflict(
             _("This request key was already used for a different application."),
-            code="idempotency_conflict",
+            code=CasesErrorCode.IDEMPOTENCY_CONFLICT,
         )
     return record.case
 

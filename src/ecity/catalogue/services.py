@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from ecity.catalogue.errors import CatalogueErrorCode
 from ecity.catalogue.form_schema import schema_validate_definition
 from ecity.catalogue.models import (
     FAQ,
@@ -78,14 +79,14 @@ FAQ_FIELDS = frozenset({"question", "answer", "sort_order"})
 
 
 class VersionNotEditable(Conflict):
-    default_code = "version_immutable"
+    default_code = CatalogueErrorCode.VERSION_IMMUTABLE
     default_message = gettext_lazy(
         "A published version cannot be changed. Create a new draft instead."
     )
 
 
 class DraftExists(Conflict):
-    default_code = "draft_exists"
+    default_code = CatalogueErrorCode.DRAFT_EXISTS
     default_message = gettext_lazy("This service already has a draft. Edit or discard it first.")
 
 

@@ -21,6 +21,7 @@ from ecity.audit.services import audit_record
 from ecity.cases.models import Case
 from ecity.catalogue.models import ServiceItemVersion
 from ecity.certificates import signing
+from ecity.certificates.errors import CertificatesErrorCode
 from ecity.certificates.identifiers import certificate_identifier
 from ecity.certificates.models import (
     Certificate,
@@ -116,7 +117,9 @@ def decision_document_issue(*, case: Case, actor: User | None) -> DecisionDocume
             return existing
         kind = _DECISION_KINDS.get(case.status)  # type: ignore[call-overload]
         if kind is None:
-            raise Conflict(_("This case has no decision yet."), code="case_not_decided")
+            raise Conflict(
+                _("This case has no decision yet."), code=CertificatesErrorCode.CASE_NOT_DECIDED
+            )
         issued_at = case.decided_at or timezone.now()
         year = timezone.localtime(issued_at).year
         department = case.department
@@ -238,7 +241,8 @@ def certificate_issue(*, case: Case, actor: User | None) -> Certificate | None:
             return existing
         if case.status != Case.Status.APPROVED:
             raise Conflict(
-                _("A certificate is issued only for an approved case."), code="case_not_approved"
+                _("A certificate is issued only for an approved case."),
+                code=CertificatesErrorCode.CASE_NOT_APPROVED,
             )
         issuer = certificate_type.department
         if not issuer.uscc:
@@ -248,7 +252,7 @@ def certificate_issue(*, case: Case, actor: User | None) -> Certificate | None:
                     "an administrator must enter it before certificates can be issued."
                 )
                 % {"department": issuer.name_zh},
-                code="issuer_without_uscc",
+                code=CertificatesErrorCode.ISSUER_WITHOUT_USCC,
             )
         issued_on = (
             timezone.localtime(case.decided_at).date() if case.decided_at else timezone.localdate()

@@ -222,6 +222,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "ecity.core.api.error_codes_schema_hook",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "ServiceKindEnum": "ecity.catalogue.models.ServiceItemVersion.Kind",
         "AudienceEnum": "ecity.catalogue.models.Audience",

@@ -9,31 +9,52 @@ Messages are translated into the request's language (``Accept-Language`` or ``?l
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.utils import translation
 from django.utils.translation import gettext as _
-from rest_framework import exceptions, status
+from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from ecity.core.errors import ApplicationError
+from ecity.core.errors import ApplicationError, error_codes
 
-# OpenAPI schema of the error envelope, for ``extend_schema(responses={400: …})``.
-ERROR_ENVELOPE_SCHEMA = {
-    "type": "object",
-    "properties": {
-        "code": {"type": "string"},
-        "message": {"type": "string"},
-        "fields": {
-            "type": "object",
-            "additionalProperties": {"type": "array", "items": {"type": "string"}},
-        },
-    },
-}
+logger = logging.getLogger("ecity.api")
+
+
+class ErrorEnvelope(serializers.Serializer):
+    """Every error answer: a stable code, a translated message, messages per field."""
+
+    code = serializers.CharField(help_text="A declared error code (see the enum).")
+    message = serializers.CharField()
+    # DRF's metaclass takes declared fields out of the class, so this does not hide .fields.
+    fields = serializers.DictField(  # type: ignore[assignment]
+        child=serializers.ListField(child=serializers.CharField()),
+        help_text='Messages per field; "__all__" for the request as a whole.',
+    )
+
+
+# The error envelope for ``extend_schema(responses={400: ERROR_ENVELOPE_SCHEMA, …})``: one
+# component (``ErrorEnvelope``) whose code lists every declared error code.
+ERROR_ENVELOPE_SCHEMA = ErrorEnvelope
+
+
+def error_codes_schema_hook(result: dict, generator: Any, request: Any, public: bool) -> dict:
+    """drf-spectacular postprocessing hook: list every declared error code on the envelope."""
+    envelope = result.get("components", {}).get("schemas", {}).get("ErrorEnvelope")
+    if envelope is not None:
+        with translation.override("en"):  # the schema is written in English
+            codes = error_codes()
+        envelope["properties"]["code"]["enum"] = list(codes)
+        envelope["properties"]["code"]["description"] = "\n".join(
+            f"* `{code}`: {meaning}" for code, meaning in codes.items()
+        )
+    return result
 
 
 class Pagination(PageNumberPagination):
@@ -82,6 +103,8 @@ def error_body(code: str, message: str, fields: dict[str, list[str]] | None = No
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """Render every error, ours or the framework's, as the ecity envelope."""
     if isinstance(exc, ApplicationError):
+        if exc.code not in error_codes():
+            logger.warning("undeclared error code %r (declare it in the app's errors.py)", exc.code)
         return Response(error_body(exc.code, exc.message, exc.fields), status=exc.status_code)
     if isinstance(exc, DjangoValidationError):
         fields = (

@@ -32,6 +32,7 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
 
+from ecity.cases.errors import CasesErrorCode
 from ecity.cases.process.runtime import (
     SCRIPT_ENGINE,
     SPEC_CACHE,
@@ -51,7 +52,7 @@ STATE_FORMAT = "ecity.spiff/1"
 class TaskNotReady(Conflict):
     """The task is not open: already completed, cancelled, never reached, or unknown."""
 
-    default_code = "task_not_ready"
+    default_code = CasesErrorCode.TASK_NOT_READY
     default_message = gettext_lazy("This task is not open any more. Reload the case.")
 
 
@@ -59,7 +60,7 @@ class ProcessStepFailed(ApplicationError):
     """The process could not continue (a condition failed, no gateway branch applies …)."""
 
     status_code = 409
-    default_code = "process_step_failed"
+    default_code = CasesErrorCode.PROCESS_STEP_FAILED
     default_message = gettext_lazy("The process could not continue.")
 
 
@@ -67,7 +68,7 @@ class WorkflowStateInvalid(ApplicationError):
     """The stored state is not ours, or its process definition changed since the case started."""
 
     status_code = 409
-    default_code = "workflow_state_invalid"
+    default_code = CasesErrorCode.WORKFLOW_STATE_INVALID
     default_message = gettext_lazy("The stored process state cannot be used.")
 
 

@@ -9,6 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.utils.translation import gettext_lazy
 
+from ecity.cases.errors import CasesErrorCode
 from ecity.core.errors import ValidationFailed
 
 KINDS = ("accept", "review", "decide")
@@ -20,7 +21,7 @@ TASK_OUTPUT_NAMES = ("outcome", "opinion")
 class ProcessInvalid(ValidationFailed):
     """The BPMN process cannot be accepted; ``errors`` lists every problem found."""
 
-    default_code = "process_invalid"
+    default_code = CasesErrorCode.PROCESS_INVALID
     default_message = gettext_lazy("The process definition is not valid.")
 
     def __init__(self, errors: Iterable[str]) -> None:

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from ecity.cases.errors import CasesErrorCode
 from ecity.cases.models import Case, CaseEvent
 from ecity.cases.numbers import query_code_matches
 from ecity.core.errors import NotFound
@@ -78,7 +79,9 @@ def case_lookup(*, number: str, query_code: str) -> CaseLookup:
     Any mismatch (unknown number or wrong code) raises the same NotFound, so the answer does
     not tell whether a number exists. Rate limiting is the caller's job (views, API throttle).
     """
-    not_found = NotFound(_("No case matches this case number and query code."), code="no_match")
+    not_found = NotFound(
+        _("No case matches this case number and query code."), code=CasesErrorCode.NO_MATCH
+    )
     number = (number or "").strip()
     case = (
         Case.objects.select_related("service_version", "department")

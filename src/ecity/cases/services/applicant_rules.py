@@ -16,6 +16,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from ecity.cases.errors import CasesErrorCode
 from ecity.cases.models import Case
 from ecity.cases.uploads import CheckedUpload, UploadRejected, upload_check
 from ecity.catalogue.models import RequiredMaterial, ServiceItemVersion
@@ -37,7 +38,7 @@ class ServiceUnavailable(ApplicationError):
     """The service version cannot be applied for (not current, or not through this channel)."""
 
     status_code = 400
-    default_code = "service_unavailable"
+    default_code = CasesErrorCode.SERVICE_UNAVAILABLE
 
 
 def material_key(material: RequiredMaterial) -> str:

@@ -7,6 +7,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from ecity.cases.errors import CasesErrorCode
 from ecity.cases.models import Case, CaseEvent, Rating
 from ecity.cases.services.applicant_rules import is_applicant, notify, service_name
 from ecity.core.errors import Conflict, NotFound, ValidationFailed
@@ -50,9 +51,11 @@ def rating_submit(*, actor: Any, case: Case, level: int, comment: str = "") -> R
             _("The comment is too long (at most %(max)s characters).") % {"max": COMMENT_MAX}
         ]
     if case.status not in RATEABLE_STATUSES:
-        raise Conflict(_("You can rate a case once it has been decided."), code="not_closed")
+        raise Conflict(
+            _("You can rate a case once it has been decided."), code=CasesErrorCode.NOT_CLOSED
+        )
     if Rating.objects.filter(case=case).exists():
-        raise Conflict(_("This case has already been rated."), code="already_rated")
+        raise Conflict(_("This case has already been rated."), code=CasesErrorCode.ALREADY_RATED)
     if errors:
         raise ValidationFailed(fields=errors)
     is_low = level <= LOW_RATING
@@ -87,5 +90,7 @@ def rating_submit(*, actor: Any, case: Case, level: int, comment: str = "") -> R
                         idempotency_key=f"rating_low:{rating.public_id}:{supervisor.pk}",
                     )
     except IntegrityError as exc:
-        raise Conflict(_("This case has already been rated."), code="already_rated") from exc
+        raise Conflict(
+            _("This case has already been rated."), code=CasesErrorCode.ALREADY_RATED
+        ) from exc
     return rating

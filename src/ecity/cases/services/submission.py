@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ecity.cases.errors import CasesErrorCode
 from ecity.cases.idempotency import (
     idempotency_key_check,
     idempotency_record_create,
@@ -422,7 +423,9 @@ def correction_submit(
     if not is_applicant(user=actor, case=case):
         raise NotFound(_("No such case among yours."))
     if case.status != Case.Status.AWAITING_CORRECTION:
-        raise Conflict(_("This case is not waiting for a correction."), code="not_awaiting")
+        raise Conflict(
+            _("This case is not waiting for a correction."), code=CasesErrorCode.NOT_AWAITING
+        )
     version = case.service_version
     materials = {material_key(m): m for m in materials_of(version)}
     checked, upload_errors = uploads_check(materials, attachments or {})
@@ -466,7 +469,9 @@ def _correction_write(
 
     case = _locked_case(case)
     if case.status != Case.Status.AWAITING_CORRECTION:
-        raise Conflict(_("This case is not waiting for a correction."), code="not_awaiting")
+        raise Conflict(
+            _("This case is not waiting for a correction."), code=CasesErrorCode.NOT_AWAITING
+        )
     now = timezone.now()
     today = timezone.localdate(now)
     names = _store_all(checked, stored)
@@ -534,7 +539,9 @@ def case_withdraw(*, actor: Any, case: Case, reason: str) -> Case:
     with transaction.atomic():
         case = _locked_case(case)
         if case.status not in WITHDRAWABLE:
-            raise Conflict(_("This case can no longer be withdrawn."), code="not_withdrawable")
+            raise Conflict(
+                _("This case can no longer be withdrawn."), code=CasesErrorCode.NOT_WITHDRAWABLE
+            )
         case.status = Case.Status.WITHDRAWN
         case.decided_at = timezone.now()
         case.lock_version += 1

@@ -21,6 +21,7 @@ from rest_framework.views import APIView
 from ecity.catalogue import selectors, services
 from ecity.catalogue.api import serializers as s
 from ecity.catalogue.api.filters import ItemFilter, LifeEventFilter, ThemeFilter
+from ecity.catalogue.errors import CatalogueErrorCode
 from ecity.catalogue.form_schema import schema_validate_data
 from ecity.catalogue.models import LifeEvent, ServiceItem, ServiceItemVersion, Theme
 from ecity.core.errors import ValidationFailed
@@ -199,7 +200,7 @@ class FormValidateApi(APIView):
         if not schema:
             raise ValidationFailed(
                 fields={"__all__": [_("This service cannot be applied for online.")]},
-                code="no_online_form",
+                code=CatalogueErrorCode.NO_ONLINE_FORM,
             )
         cleaned, errors = schema_validate_data(schema, request.data)
         if errors:

@@ -1,0 +1,24 @@
+"""Error codes of the case system (see ``ecity.core.errors``)."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from ecity.core.errors import error_codes_register
+
+
+@error_codes_register
+class CasesErrorCode(models.TextChoices):
+    SERVICE_UNAVAILABLE = "service_unavailable", _("The service cannot be applied for online now.")
+    IDEMPOTENCY_CONFLICT = (
+        "idempotency_conflict",
+        _("This Idempotency-Key was used before with a different request."),
+    )
+    NO_MATCH = "no_match", _("No case matches this case number and query code.")
+    NOT_AWAITING = "not_awaiting", _("The case is not waiting for a correction.")
+    NOT_WITHDRAWABLE = "not_withdrawable", _("The case can no longer be withdrawn.")
+    NOT_CLOSED = "not_closed", _("The case has not been decided yet.")
+    ALREADY_RATED = "already_rated", _("The case has already been rated.")
+    PROCESS_INVALID = "process_invalid", _("The BPMN process breaks a rule (see fields).")
+    TASK_NOT_READY = "task_not_ready", _("The task is not ready in the case's process.")
+    PROCESS_STEP_FAILED = "process_step_failed", _("The process could not take the next step.")
+    WORKFLOW_STATE_INVALID = "workflow_state_invalid", _("The case's process state is damaged.")
