@@ -144,7 +144,7 @@ def _deliver_after_commit(event_pk: int) -> None:
     """Best effort: deliver a just-committed event now; the periodic job is the guarantee."""
     try:
         events_deliver(event_ids=[event_pk])
-    except Exception:  # noqa: BLE001 - a failed kick must not fail the request that committed
+    except Exception:  # a failed kick must not fail the request that committed
         logger.exception("immediate delivery of event %s failed; the job will retry", event_pk)
 
 

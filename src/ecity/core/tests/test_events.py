@@ -122,7 +122,7 @@ def test_a_publication_rolled_back_with_its_transaction_is_never_delivered(handl
 
 @pytest.mark.django_db(transaction=True)
 def test_publishing_outside_a_transaction_is_refused():
-    with pytest.raises(RuntimeError, match="transaction.atomic"):
+    with pytest.raises(RuntimeError, match=r"transaction\.atomic"):
         event_publish(name="test.happened", subject="tests.thing:1", data={}, key="x")
 
     assert OutboxEvent.objects.count() == 0
