@@ -32,6 +32,7 @@ from ecity.core.pdf import (
 if TYPE_CHECKING:
     from ecity.certificates.models import Certificate
 
+
 def _qr(payload: str, size: float = 42 * mm) -> Drawing:
     widget = QrCodeWidget(payload, barLevel="M")
     x1, y1, x2, y2 = widget.getBounds()

@@ -248,7 +248,9 @@ def certificate_issue(
                 "source_type": certificate.source_type,
                 "source_ref": certificate.source_ref,
                 "source_label": certificate.source_label,
-                "issued_by": str(certificate.issued_by.public_id) if certificate.issued_by else None,
+                "issued_by": str(certificate.issued_by.public_id)
+                if certificate.issued_by
+                else None,
             },
             key=str(certificate.public_id),
         )

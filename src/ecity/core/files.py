@@ -34,7 +34,7 @@ class _Outcome:
 class _KeepOnCommit:
     """The ``on_commit`` callback of one file; marks the outcome as committed when called."""
 
-    __slots__ = ("outcome", "__weakref__")
+    __slots__ = ("__weakref__", "outcome")
 
     def __init__(self, outcome: _Outcome) -> None:
         self.outcome = outcome

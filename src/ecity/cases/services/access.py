@@ -109,4 +109,3 @@ def decision_read_record(*, request: HttpRequest, document: DecisionDocument) ->
         request=request,
         data={"case": case.number},
     )
-

@@ -402,7 +402,7 @@ def _finish_task(task: CaseTask, actor: User, outcome: str, opinion: str) -> Non
 
 
 def _close(case: Case, *, actor: User, approved: bool, text: str, task: CaseTask | None) -> Case:
-    """Record the decision (办结) on a locked case: status, timeline, ``case.decided``, applicant."""
+    """Record the decision (办结) on a locked case: status, timeline, event, applicant."""
     _cancel_open_tasks(case)
     case.status = Case.Status.APPROVED if approved else Case.Status.REJECTED
     case.decided_at = timezone.now()

@@ -21,8 +21,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from ecity.cases.models import Case
 from ecity.cases.decision_pdf import decision_pdf
+from ecity.cases.models import Case
 from ecity.cases.selectors import applicant as selectors
 from ecity.cases.selectors import decisions as decision_selectors
 from ecity.cases.services import ratings as rating_services
