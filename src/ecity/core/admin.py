@@ -164,7 +164,7 @@ class _ReadOnlyAdmin(admin.ModelAdmin):
 class _DeliveryInline(admin.TabularInline):
     model = EventDelivery
     fields = ["handler", "status", "attempts", "next_attempt_at", "delivered_at"]
-    readonly_fields = fields
+    readonly_fields = ["handler", "status", "attempts", "next_attempt_at", "delivered_at"]
     extra = 0
     can_delete = False
 
@@ -179,7 +179,7 @@ class OutboxEventAdmin(_ReadOnlyAdmin):
     list_filter = ["name"]
     search_fields = ["subject", "key"]
     fields = ["name", "subject", "key", "created_at"]
-    readonly_fields = fields
+    readonly_fields = ["name", "subject", "key", "created_at"]
     inlines = [_DeliveryInline]
     date_hierarchy = "created_at"
 
@@ -208,7 +208,17 @@ class EventDeliveryAdmin(_ReadOnlyAdmin):
         "delivered_at",
         "last_error",
     ]
-    readonly_fields = fields
+    readonly_fields = [
+        "event_name",
+        "event_subject",
+        "event_key",
+        "handler",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "delivered_at",
+        "last_error",
+    ]
     list_select_related = ["event"]
     actions = ["replay"]
 

@@ -74,7 +74,7 @@ def save_in_transaction(*, storage: Storage, name: str, content: File) -> str:
 def field_file_save_in_transaction(field_file: FieldFile, name: str, content: File) -> None:
     """``field_file.save(name, content)`` (saves the row too), with the file removed on rollback."""
     field_file.save(name, content)
-    file_cleanup_on_rollback(storage=field_file.storage, name=field_file.name)
+    file_cleanup_on_rollback(storage=field_file.storage, name=field_file.name or name)
 
 
 def field_file_response(

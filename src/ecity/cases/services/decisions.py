@@ -74,7 +74,7 @@ def case_decided_data(*, case: Case, actor: User | None) -> dict[str, Any]:
         },
         "department": {"code": case.department.code, "name_zh": case.department.name_zh},
         "form_data": case.form_data or {},
-        "decided_by": str(actor.public_id) if getattr(actor, "pk", None) else None,
+        "decided_by": str(actor.public_id) if actor is not None and actor.pk else None,
     }
 
 
