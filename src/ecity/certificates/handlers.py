@@ -1,6 +1,6 @@
 """Events the e-licence store handles: an approved case gets its e-certificate.
 
-``case.decided`` carries the decided case as plain data (see ``ecity.cases.events``); the
+``case.decided`` carries the decided case as plain data (see ``ecity.cases.services.decisions``); the
 store issues the certificate from that data, outside the case's row locks, idempotently by the
 case (the same event delivered twice gives the same certificate, never two).
 """
