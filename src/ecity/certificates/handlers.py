@@ -1,8 +1,8 @@
 """Events the e-licence store handles: an approved case gets its e-certificate.
 
-``case.decided`` carries the decided case as plain data (see ``ecity.cases.services.decisions``); the
-store issues the certificate from that data, outside the case's row locks, idempotently by the
-case (the same event delivered twice gives the same certificate, never two).
+``case.decided`` carries the decided case as plain data (published by the cases app); the store
+issues the certificate from that data, outside the case's row locks, idempotently by the case
+(the same event delivered twice gives the same certificate, never two).
 """
 
 from __future__ import annotations
