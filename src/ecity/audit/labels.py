@@ -24,6 +24,7 @@ ACTION_LABELS = {
     "personal_data.write": _("Personal data changed"),
     "case.read": _("Case read"),
     "case_file.download": _("Case file downloaded"),
+    "certificate.issued": _("Certificate issued"),
     "certificate.read": _("Certificate downloaded"),
     "certificate.revoked": _("Certificate revoked"),
     "sso.client_created": _("Application registered for single sign-on"),

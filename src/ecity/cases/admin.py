@@ -20,7 +20,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ecity.cases.models import ProcessDefinition
+from ecity.cases.models import DecisionDocument, ProcessDefinition
 from ecity.cases.process.bpmnxml import MAX_BPMN_BYTES
 from ecity.cases.process.validation import ProcessInvalid
 from ecity.cases.selectors.process import process_definition_list, process_version_list
@@ -337,3 +337,22 @@ class ProcessDefinitionAdmin(admin.ModelAdmin):
                 messages.success(
                     request, _("%(name)s is now the active process.") % {"name": definition}
                 )
+
+
+@admin.register(DecisionDocument)
+class DecisionDocumentAdmin(admin.ModelAdmin):
+    """Decision documents are written only by the decision service: viewable, never edited."""
+
+    list_display = ["number", "title", "case", "kind", "issued_at"]
+    list_filter = ["kind"]
+    search_fields = ["number", "case__number"]
+    readonly_fields = ["case", "number", "kind", "title", "text", "pdf", "issued_at", "issued_by"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

@@ -32,6 +32,11 @@ urlpatterns += [
     path("lookup/", public_views.lookup, name="lookup"),
     path("results/", public_views.results, name="results"),
     path(
+        "decisions/<uuid:public_id>/pdf",
+        applicant_views.decision_download,
+        name="decision_pdf",
+    ),
+    path(
         "drafts/attachments/<uuid:public_id>/",
         applicant_views.draft_attachment_download,
         name="draft_attachment_download",

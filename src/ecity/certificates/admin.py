@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from ecity.certificates import signing
-from ecity.certificates.models import Certificate, CertificateType, DecisionDocument, SigningKey
+from ecity.certificates.models import Certificate, CertificateType, SigningKey
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -54,7 +54,7 @@ class SigningKeyAdmin(ReadOnlyAdmin):
 class CertificateAdmin(ReadOnlyAdmin):
     list_display = ["identifier", "type_name", "holder_name", "issued_on", "valid_until", "status"]
     list_filter = ["status", "type"]
-    search_fields = ["identifier", "holder_name", "case__number"]
+    search_fields = ["identifier", "holder_name", "source_label"]
     date_hierarchy = "issued_on"
     exclude = ["data_labels"]
     actions = ["revoke"]
@@ -73,11 +73,3 @@ class CertificateAdmin(ReadOnlyAdmin):
         return HttpResponseRedirect(
             reverse("certificates:revoke", kwargs={"identifier": certificate.identifier})
         )
-
-
-@admin.register(DecisionDocument)
-class DecisionDocumentAdmin(ReadOnlyAdmin):
-    list_display = ["number", "title", "case", "kind", "issued_at"]
-    list_filter = ["kind"]
-    search_fields = ["number", "case__number"]
-    readonly_fields = ["case", "number", "kind", "title", "text", "pdf", "issued_at", "issued_by"]

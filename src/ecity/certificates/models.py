@@ -1,9 +1,11 @@
-"""Decision documents, e-certificates (电子证照) and the keys that sign them.
+"""The e-licence store (电子证照库): certificate types, e-certificates and the keys that sign them.
 
-A ``DecisionDocument`` is the written decision on a closed case (行政许可决定书 and the like).
-A ``Certificate`` is issued on approval when a ``CertificateType`` is linked to the case's
-service item: its ``identifier`` follows the national e-licence form (see ``identifiers.py``),
-its data is signed with Ed25519 (see ``signing.py``), and anyone can verify it.
+A ``Certificate`` is issued from plain data by ``certificate_issue``: today when a case of a
+service item linked to a ``CertificateType`` is approved (the ``case.decided`` event, see
+``handlers.py``), later also when the registry or the exchange imports certificates issued
+elsewhere. It names its source generically (``source_ref`` such as ``cases.case:<public id>``);
+its ``identifier`` follows the national e-licence form (see ``identifiers.py``), its data is
+signed with Ed25519 (see ``signing.py``), and anyone can verify it.
 """
 
 from __future__ import annotations
@@ -21,7 +23,8 @@ from ecity.core.models import BaseModel
 
 TYPE_CODE_RE = re.compile(r"^[0-9A-Z]{1,40}$")
 
-#: Case attributes a certificate field may copy (``case.<name>``); ``form.<key>`` copies form data.
+#: Case attributes a certificate field may copy (``case.<name>``), taken from the ``case.decided``
+#: event's data; ``form.<key>`` copies form data.
 CASE_SOURCES = (
     "number",
     "applicant_name",
@@ -224,13 +227,15 @@ class Certificate(BaseModel):
         on_delete=models.PROTECT,
         related_name="certificates",
     )
-    case = models.ForeignKey(
-        "cases.Case",
-        verbose_name=_("case"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="certificates",
+    # Where the certificate comes from, by reference (the certificate store knows no source app):
+    # ``source_type`` such as "cases.case", ``source_ref`` "<type>:<public id>", ``source_label``
+    # a human reference such as the case number.
+    source_type = models.CharField(_("source type"), max_length=50, blank=True)
+    source_ref = models.CharField(_("source reference"), max_length=200, blank=True)
+    source_label = models.CharField(_("source"), max_length=100, blank=True)
+    # Idempotency key of the issuance: issuing again with the same key returns this certificate.
+    issue_key = models.CharField(
+        _("issuance key"), max_length=200, null=True, blank=True, unique=True
     )
     # Snapshots at issuance: they are signed, so later edits of the type or the department must
     # not change what the certificate says.
@@ -246,6 +251,24 @@ class Certificate(BaseModel):
     issuer_uscc = models.CharField(_("issuer USCC"), max_length=18)
     holder_kind = models.CharField(_("holder kind"), max_length=16, choices=HolderKind.choices)
     holder_name = models.CharField(_("holder name"), max_length=200)
+    # The accounts that may act as the holder (download, list in "my certificates"): the
+    # applicant's account and, for an enterprise, the enterprise whose agents act for it.
+    holder_account = models.ForeignKey(
+        "identity.User",
+        verbose_name=_("holder account"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    holder_legal_entity = models.ForeignKey(
+        "identity.LegalEntity",
+        verbose_name=_("holder enterprise"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="certificates",
+    )
     # Encrypted at rest (ecity.core.fields); decrypting gives back exactly what was signed. The
     # holder's certificates are found through the blind index (same purpose as the account's ID
     # number index, so equal ID numbers have equal indexes).
@@ -298,7 +321,11 @@ class Certificate(BaseModel):
         verbose_name_plural = _("certificates")
         ordering = ["-issued_on", "-created_at"]
         constraints = [
-            models.UniqueConstraint(fields=["case", "version"], name="certificates_case_version"),
+            models.UniqueConstraint(
+                fields=["source_ref", "version"],
+                condition=~Q(source_ref=""),
+                name="certificates_source_version",
+            ),
             models.UniqueConstraint(
                 fields=["type_code", "issuer_uscc", "serial", "version"],
                 name="certificates_serial_unique",
@@ -311,41 +338,3 @@ class Certificate(BaseModel):
     @property
     def is_revoked(self) -> bool:
         return self.status == self.Status.REVOKED
-
-
-class DecisionDocument(BaseModel):
-    """The written decision on a closed case: approval, rejection or refusal to accept."""
-
-    class Kind(models.TextChoices):
-        APPROVED = "approved", _("Approval")  # 准予（行政许可决定书）
-        REJECTED = "rejected", _("Rejection")  # 不予许可决定书
-        REFUSED = "refused", _("Refusal to accept")  # 不予受理决定书
-
-    case = models.OneToOneField(
-        "cases.Case",
-        verbose_name=_("case"),
-        on_delete=models.PROTECT,
-        related_name="decision_document",
-    )
-    number = models.CharField(_("document number"), max_length=60, unique=True)
-    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
-    title = models.CharField(_("title"), max_length=100)
-    text = models.TextField(_("decision text"))
-    pdf = models.FileField(_("PDF"), upload_to="decisions/%Y/%m/", blank=True)
-    issued_at = models.DateTimeField(_("issued at"))
-    issued_by = models.ForeignKey(
-        "identity.User",
-        verbose_name=_("issued by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-
-    class Meta:
-        verbose_name = _("decision document")
-        verbose_name_plural = _("decision documents")
-        ordering = ["-issued_at"]
-
-    def __str__(self) -> str:
-        return self.number

@@ -6,9 +6,8 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from ecity.cases.models import Case
 from ecity.certificates.identifiers import IdentifierError, identifier_parse
-from ecity.certificates.models import Certificate, DecisionDocument, SigningKey
+from ecity.certificates.models import Certificate, CertificateType, SigningKey
 from ecity.core.errors import NotFound, PermissionDenied
 from ecity.identity.models import User
 from ecity.identity.selectors import authorisation_for, legal_entities_for, user_find_by_id_number
@@ -25,7 +24,9 @@ def certificate_get(*, identifier: str) -> Certificate:
     except IdentifierError as exc:
         raise NotFound() from exc
     certificate = (
-        Certificate.objects.select_related("type", "key", "issuer", "case", "case__legal_entity")
+        Certificate.objects.select_related(
+            "type", "key", "issuer", "holder_account", "holder_legal_entity"
+        )
         .filter(identifier=canonical)
         .first()
     )
@@ -45,15 +46,15 @@ def is_department_staff(*, user: User | Any, department: Department) -> bool:
     )
 
 
-def _is_case_party(user: User | Any, case: Case | None) -> bool:
-    """The applicant's account, or a current agent of the applicant enterprise."""
-    if case is None or not getattr(user, "is_authenticated", False):
+def _acts_as_holder_by_account(user: User | Any, certificate: Certificate) -> bool:
+    """The holder's own account, or a current agent of the holder enterprise."""
+    if not getattr(user, "is_authenticated", False):
         return False
-    if case.applicant_id == user.pk:
+    if certificate.holder_account_id is not None and certificate.holder_account_id == user.pk:
         return True
     return (
-        case.legal_entity is not None
-        and authorisation_for(user=user, legal_entity=case.legal_entity) is not None
+        certificate.holder_legal_entity is not None
+        and authorisation_for(user=user, legal_entity=certificate.holder_legal_entity) is not None
     )
 
 
@@ -61,7 +62,7 @@ def can_download_certificate(*, user: User | Any, certificate: Certificate) -> b
     """The holder (applicant or the enterprise's agents) or staff of the issuing department."""
     if not getattr(user, "is_authenticated", False):
         return False
-    if _is_case_party(user, certificate.case):
+    if _acts_as_holder_by_account(user, certificate):
         return True
     if (
         certificate.holder_kind == Certificate.HolderKind.CITIZEN
@@ -72,15 +73,10 @@ def can_download_certificate(*, user: User | Any, certificate: Certificate) -> b
     return is_department_staff(user=user, department=certificate.issuer)
 
 
-def is_case_party(*, user: User | Any, case: Case | None) -> bool:
-    """Whether ``user`` applied for ``case``, or is a current agent of the applicant enterprise."""
-    return _is_case_party(user, case)
-
-
 def is_holder(*, user: User | Any, certificate: Certificate) -> bool:
-    """The holder themselves: the applicant, an agent of the applicant enterprise, or the citizen
-    whose ID number the certificate names."""
-    if _is_case_party(user, certificate.case):
+    """The holder themselves: the holder's account (the applicant), an agent of the holder
+    enterprise, or the citizen whose ID number the certificate names."""
+    if _acts_as_holder_by_account(user, certificate):
         return True
     return (
         getattr(user, "is_authenticated", False)
@@ -93,13 +89,13 @@ def is_holder(*, user: User | Any, certificate: Certificate) -> bool:
 def certificate_holder_account(*, certificate: Certificate) -> User | None:
     """The citizen account a certificate is about (the subject of audit entries), if any.
 
-    The applicant of its case, else the account with the holder's ID number; None for
-    enterprise certificates.
+    The holder's account (the applicant of its case), else the account with the holder's ID
+    number; None for enterprise certificates.
     """
     if certificate.holder_kind != Certificate.HolderKind.CITIZEN:
         return None
-    if certificate.case is not None and certificate.case.applicant is not None:
-        return certificate.case.applicant
+    if certificate.holder_account is not None:
+        return certificate.holder_account
     if not certificate.holder_identifier:
         return None
     return user_find_by_id_number(id_number=certificate.holder_identifier)
@@ -113,9 +109,26 @@ def certificate_for_download(*, user: User | Any, identifier: str) -> Certificat
     return certificate
 
 
-def certificate_for_case(*, case: Case) -> Certificate | None:
-    """The latest certificate issued for ``case``, if any."""
-    return Certificate.objects.filter(case=case).select_related("key").order_by("-version").first()
+def certificate_for_source(*, source_ref: str) -> Certificate | None:
+    """The latest certificate issued from ``source_ref`` (e.g. ``cases.case:<public id>``)."""
+    if not source_ref:
+        return None
+    return (
+        Certificate.objects.filter(source_ref=source_ref)
+        .select_related("key")
+        .order_by("-version")
+        .first()
+    )
+
+
+def certificate_type_for_service(*, item_code: str) -> CertificateType | None:
+    """The active certificate type issued by the service item ``item_code``, if any."""
+    return (
+        CertificateType.objects.filter(is_active=True, service_items__code=item_code)
+        .select_related("department")
+        .order_by("code")
+        .first()
+    )
 
 
 def certificate_list_for_holder(*, user: User | Any) -> QuerySet[Certificate]:
@@ -123,7 +136,7 @@ def certificate_list_for_holder(*, user: User | Any) -> QuerySet[Certificate]:
     if not getattr(user, "is_authenticated", False):
         return Certificate.objects.none()
     entity_ids = legal_entities_for(user=user).values_list("legal_entity_id", flat=True)
-    condition = Q(case__applicant=user) | Q(case__legal_entity_id__in=entity_ids)
+    condition = Q(holder_account=user) | Q(holder_legal_entity_id__in=entity_ids)
     if user.id_number_index:
         # Both columns are encrypted; their blind indexes share a purpose, so they compare equal.
         condition |= Q(
@@ -131,31 +144,6 @@ def certificate_list_for_holder(*, user: User | Any) -> QuerySet[Certificate]:
             holder_identifier_index=user.id_number_index,
         )
     return Certificate.objects.filter(condition).select_related("type").distinct()
-
-
-def decision_document_for_case(*, case: Case) -> DecisionDocument | None:
-    """The decision document of ``case``, if it was issued."""
-    return DecisionDocument.objects.filter(case=case).first()
-
-
-def can_download_decision(*, user: User | Any, document: DecisionDocument) -> bool:
-    """The applicant (or the enterprise's agents) or staff of the case's department."""
-    case = document.case
-    return _is_case_party(user, case) or is_department_staff(user=user, department=case.department)
-
-
-def decision_document_for_download(*, user: User | Any, public_id: Any) -> DecisionDocument:
-    """Return a decision document ``user`` may download (``NotFound``/``PermissionDenied``)."""
-    document = (
-        DecisionDocument.objects.select_related("case", "case__department", "case__legal_entity")
-        .filter(public_id=public_id)
-        .first()
-    )
-    if document is None:
-        raise NotFound()
-    if not can_download_decision(user=user, document=document):
-        raise PermissionDenied()
-    return document
 
 
 def signing_key_list() -> QuerySet[SigningKey]:

@@ -1,14 +1,17 @@
-"""Writes of the certificates app: decision documents, certificate issuance and revocation.
+"""Writes of the e-licence store: issuing certificates from plain data, revoking them.
 
-The workbench calls ``decision_document_issue`` and ``certificate_issue`` inside the
-transaction that closes a case; both are idempotent per case. They write no case event and
-queue no notification: the caller records ``certificate_issued`` on the case timeline and
-notifies the applicant when ``certificate_issue`` returns a certificate.
+``certificate_issue`` is the one way a certificate comes into the store, whatever its source:
+the ``case.decided`` handler (``handlers.py``) calls it for approved cases, and the coming
+registry and exchange imports will call it for certificates issued elsewhere. It is
+idempotent by its ``key``, renders and signs outside any case's row locks, and records
+``certificate.issued`` in the audit trail and publishes ``certificate.issued`` (so that the
+source, e.g. the case timeline, can record it).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.files.base import ContentFile
@@ -18,18 +21,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from ecity.audit.services import audit_record
-from ecity.cases.models import Case
-from ecity.catalogue.models import ServiceItemVersion
 from ecity.certificates import signing
 from ecity.certificates.errors import CertificatesErrorCode
 from ecity.certificates.identifiers import certificate_identifier
-from ecity.certificates.models import (
-    Certificate,
-    CertificateType,
-    DecisionDocument,
-    SerialCounter,
-)
-from ecity.certificates.pdf import certificate_pdf, decision_pdf
+from ecity.certificates.models import Certificate, CertificateType, SerialCounter
+from ecity.certificates.pdf import certificate_pdf
 from ecity.certificates.selectors import certificate_holder_account
 from ecity.certificates.verification import (
     VerificationResult,
@@ -38,16 +34,33 @@ from ecity.certificates.verification import (
 )
 from ecity.certificates.verification import certificate_verify as _certificate_verify
 from ecity.core.errors import Conflict, PermissionDenied, ValidationFailed
-from ecity.identity.models import User
+from ecity.core.events import event_publish
+from ecity.core.files import field_file_save_in_transaction
+from ecity.identity.models import LegalEntity, User
 from ecity.org.models import StaffRole
 from ecity.org.selectors import user_has_role
 
 REVOKING_ROLES = (StaffRole.Role.APPROVER, StaffRole.Role.DEPARTMENT_ADMIN)
-_DECISION_KINDS = {
-    Case.Status.APPROVED: DecisionDocument.Kind.APPROVED,
-    Case.Status.REJECTED: DecisionDocument.Kind.REJECTED,
-    Case.Status.REFUSED: DecisionDocument.Kind.REFUSED,
-}
+
+
+@dataclass(frozen=True)
+class Holder:
+    """Who a certificate is issued to, and which accounts may act as the holder."""
+
+    kind: str  # Certificate.HolderKind
+    name: str
+    identifier: str  # resident ID number or USCC
+    account: User | None = None
+    legal_entity: LegalEntity | None = None
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a certificate comes from: ``ref`` "<type>:<id>", a human ``label``."""
+
+    type: str
+    ref: str
+    label: str = ""
 
 
 def serial_allocate(*, scope: str) -> int:
@@ -66,78 +79,6 @@ def serial_allocate(*, scope: str) -> int:
         counter.last_value += 1
         counter.save(update_fields=["last_value"])
         return counter.last_value
-
-
-def _lock_case(case: Case) -> Case:
-    return Case.objects.select_for_update().select_related("department").get(pk=case.pk)
-
-
-def _decision_title(kind: str, version: ServiceItemVersion) -> str:
-    is_licensing = version.kind == ServiceItemVersion.Kind.LICENSING
-    if kind == DecisionDocument.Kind.REFUSED:
-        return _("Decision not to accept the application")  # 不予受理决定书
-    if kind == DecisionDocument.Kind.APPROVED:
-        return _("Administrative licensing decision") if is_licensing else _("Decision to grant")
-    return _("Decision not to grant the licence") if is_licensing else _("Decision not to grant")
-
-
-def _decision_text(kind: str, case: Case) -> str:
-    if case.decision_text.strip():
-        return case.decision_text.strip()
-    name = case.service_version.name_zh
-    if kind == DecisionDocument.Kind.APPROVED:
-        return _(
-            "Your application for %(service)s (case %(number)s) meets the statutory conditions "
-            "and standards. It is granted."
-        ) % {"service": name, "number": case.number}
-    if kind == DecisionDocument.Kind.REJECTED:
-        return _(
-            "Your application for %(service)s (case %(number)s) does not meet the statutory "
-            "conditions and standards. It is not granted."
-        ) % {"service": name, "number": case.number}
-    return _(
-        "Your application for %(service)s (case %(number)s) is not accepted because it does not "
-        "fall within the competence of this department or does not meet the requirements."
-    ) % {"service": name, "number": case.number}
-
-
-def decision_document_issue(*, case: Case, actor: User | None) -> DecisionDocument:
-    """Write the decision document of a closed case and its PDF; return the existing one if any.
-
-    Rules: the case must be approved, rejected or refused (else ``Conflict``). The title depends
-    on the outcome and on whether the service is an administrative licence (行政许可决定书,
-    不予许可决定书, 不予受理决定书). The text is the case's decision text, or a standard
-    sentence. Numbering: ``{department code}〔{year}〕{n}号``, one sequence per department and
-    year. The PDF is rendered in Chinese and stored under a random (public ID) name.
-    """
-    with transaction.atomic():
-        case = _lock_case(case)
-        existing = DecisionDocument.objects.filter(case=case).first()
-        if existing is not None:
-            return existing
-        kind = _DECISION_KINDS.get(case.status)  # type: ignore[call-overload]
-        if kind is None:
-            raise Conflict(
-                _("This case has no decision yet."), code=CertificatesErrorCode.CASE_NOT_DECIDED
-            )
-        issued_at = case.decided_at or timezone.now()
-        year = timezone.localtime(issued_at).year
-        department = case.department
-        number = serial_allocate(scope=f"decision:{department.code}:{year}")
-        with translation.override("zh-hans"):
-            title = _decision_title(kind, case.service_version)
-            text = _decision_text(kind, case)
-        document = DecisionDocument.objects.create(
-            case=case,
-            number=f"{department.code}〔{year}〕{number}号",
-            kind=kind,
-            title=title,
-            text=text,
-            issued_at=issued_at,
-            issued_by=actor if getattr(actor, "pk", None) else None,
-        )
-        document.pdf.save(f"{document.public_id}.pdf", ContentFile(decision_pdf(document, case)))
-        return document
 
 
 def _add_years(day: dt.date, years: int) -> dt.date:
@@ -165,22 +106,6 @@ def _enum_label(schema: dict[str, Any], key: str, value: Any) -> Any:
     return value
 
 
-def _case_value(case: Case, attribute: str) -> Any:
-    entity = case.legal_entity
-    return {
-        "number": lambda: case.number,
-        "applicant_name": lambda: case.applicant_name,
-        "applicant_identifier": lambda: case.applicant_identifier,
-        "decided_on": lambda: timezone.localtime(case.decided_at).date().isoformat()
-        if case.decided_at
-        else "",
-        "service_name": lambda: case.service_version.name_zh,
-        "department_name": lambda: case.department.name_zh,
-        "legal_entity_name": lambda: entity.name if entity else "",
-        "legal_entity_uscc": lambda: entity.uscc if entity else "",
-    }[attribute]()
-
-
 def _as_text(value: Any) -> str:
     if value is None:
         return ""
@@ -193,57 +118,59 @@ def _as_text(value: Any) -> str:
     return str(value)
 
 
-def certificate_data(*, certificate_type: CertificateType, case: Case) -> dict[str, str]:
-    """Build a certificate's data from the case, following the type's field mapping.
+def certificate_data_build(
+    *,
+    certificate_type: CertificateType,
+    form_data: dict[str, Any],
+    form_schema: dict[str, Any] | None,
+    case_values: dict[str, Any],
+) -> dict[str, str]:
+    """Build a certificate's data following the type's field mapping.
 
-    Every value becomes text (choice values become their Chinese labels), so the signed form
-    is the same on every database.
+    ``form.<key>`` sources read ``form_data`` (choice values become their Chinese labels from
+    ``form_schema``); ``case.<attr>`` sources read ``case_values`` (the plain case facts of the
+    ``case.decided`` event). Every value becomes text, so the signed form is the same on every
+    database.
     """
-    schema = case.service_version.form_schema or {}
+    schema = form_schema or {}
     data: dict[str, str] = {}
     with translation.override("zh-hans"):
         for entry in certificate_type.data_schema:
             kind, _dot, key = str(entry["source"]).partition(".")
             if kind == "form":
-                value = _enum_label(schema, key, (case.form_data or {}).get(key))
+                value = _enum_label(schema, key, (form_data or {}).get(key))
             else:
-                value = _case_value(case, key)
+                value = case_values.get(key, "")
             data[str(entry["name"])] = _as_text(value)
     return data
 
 
-def certificate_type_for(*, case: Case) -> CertificateType | None:
-    """The active certificate type issued by the case's service item, if any."""
-    return (
-        CertificateType.objects.filter(is_active=True, service_items=case.service_version.item_id)
-        .select_related("department")
-        .order_by("code")
-        .first()
-    )
+def certificate_issue(
+    *,
+    certificate_type: CertificateType,
+    holder: Holder,
+    data: dict[str, str],
+    source: Source,
+    key: str,
+    issued_on: dt.date | None = None,
+    issued_by: User | None = None,
+) -> Certificate:
+    """Issue an e-certificate of ``certificate_type`` to ``holder`` with ``data``; idempotent.
 
-
-def certificate_issue(*, case: Case, actor: User | None) -> Certificate | None:
-    """Issue the e-certificate of an approved case; None when its service issues none.
-
-    Rules: only for approved cases (else ``Conflict``); idempotent (a second call returns the
-    certificate already issued for the case). The issuing department must have a USCC (else
-    ``Conflict``). Allocates the serial of (type, issuer), builds the identifier, signs the
-    canonical data with the active Ed25519 key (generating the first key if none exists) and
-    stores a PDF with a QR code holding the verification URL.
+    Rules: ``key`` identifies the issuance: issuing again with the same key returns the
+    certificate already issued (never two). The issuing department (the type's) must have a
+    USCC (else ``Conflict`` ``issuer_without_uscc``). Allocates the serial of (type, issuer),
+    builds the identifier, signs the canonical data with the active Ed25519 key (generating the
+    first key if none exists) and stores a PDF with a QR code holding the verification URL (the
+    file is removed again if the transaction rolls back). ``issued_on`` defaults to today.
+    Permissions: none here; the caller is a trusted source (a handler of a decided case, an
+    import), not a user-facing view. Side effects: audit entry ``certificate.issued`` (actor
+    ``issued_by``, subject the holder's account) and the event ``certificate.issued``.
     """
-    certificate_type = certificate_type_for(case=case)
-    if certificate_type is None:
-        return None
     with transaction.atomic():
-        case = _lock_case(case)
-        existing = Certificate.objects.filter(case=case).order_by("-version").first()
+        existing = Certificate.objects.filter(issue_key=key).first()
         if existing is not None:
             return existing
-        if case.status != Case.Status.APPROVED:
-            raise Conflict(
-                _("A certificate is issued only for an approved case."),
-                code=CertificatesErrorCode.CASE_NOT_APPROVED,
-            )
         issuer = certificate_type.department
         if not issuer.uscc:
             raise Conflict(
@@ -254,9 +181,7 @@ def certificate_issue(*, case: Case, actor: User | None) -> Certificate | None:
                 % {"department": issuer.name_zh},
                 code=CertificatesErrorCode.ISSUER_WITHOUT_USCC,
             )
-        issued_on = (
-            timezone.localtime(case.decided_at).date() if case.decided_at else timezone.localdate()
-        )
+        issued_on = issued_on or timezone.localdate()
         number = serial_allocate(scope=f"certificate:{certificate_type.code}:{issuer.uscc}")
         serial = f"{issued_on.year}{number:08d}"
         version = 1
@@ -268,16 +193,21 @@ def certificate_issue(*, case: Case, actor: User | None) -> Certificate | None:
                 version=version,
             ),
             type=certificate_type,
-            case=case,
+            source_type=source.type,
+            source_ref=source.ref,
+            source_label=source.label,
+            issue_key=key,
             type_code=certificate_type.code,
             type_name=certificate_type.name_zh,
             issuer=issuer,
             issuer_name=issuer.name_zh,
             issuer_uscc=issuer.uscc,
-            holder_kind=case.applicant_kind,
-            holder_name=case.applicant_name,
-            holder_identifier=case.applicant_identifier,
-            data=certificate_data(certificate_type=certificate_type, case=case),
+            holder_kind=holder.kind,
+            holder_name=holder.name,
+            holder_identifier=holder.identifier,
+            holder_account=holder.account,
+            holder_legal_entity=holder.legal_entity,
+            data=data,
             data_labels=[
                 [str(e["name"]), str(e.get("label_zh", e["name"])), str(e.get("label_en", ""))]
                 for e in certificate_type.data_schema
@@ -286,13 +216,45 @@ def certificate_issue(*, case: Case, actor: User | None) -> Certificate | None:
             version=version,
             issued_on=issued_on,
             valid_until=_valid_until(certificate_type, issued_on),
-            issued_by=actor if getattr(actor, "pk", None) else None,
+            issued_by=issued_by if getattr(issued_by, "pk", None) else None,
         )
         certificate.signature, certificate.key = signing.sign(certificate_payload(certificate))
-        certificate.save()
-        certificate.pdf.save(
+        try:
+            with transaction.atomic():
+                certificate.save()
+        except IntegrityError:
+            # Issued concurrently under the same key (or for the same source): that one counts.
+            existing = Certificate.objects.filter(issue_key=key).first()
+            if existing is None:
+                raise
+            return existing
+        field_file_save_in_transaction(
+            certificate.pdf,
             f"{certificate.public_id}.pdf",
             ContentFile(certificate_pdf(certificate, qr_payload(certificate))),
+        )
+        audit_record(
+            actor=certificate.issued_by,
+            action="certificate.issued",
+            obj=certificate,
+            subject=certificate_holder_account(certificate=certificate),
+            data={"type": certificate.type_code, "source": source.label or source.type},
+        )
+        event_publish(
+            name="certificate.issued",
+            subject=f"certificates.certificate:{certificate.public_id}",
+            data={
+                "identifier": certificate.identifier,
+                "type_code": certificate.type_code,
+                "type_name": certificate.type_name,
+                "source_type": certificate.source_type,
+                "source_ref": certificate.source_ref,
+                "source_label": certificate.source_label,
+                "issued_by": str(certificate.issued_by.public_id)
+                if certificate.issued_by
+                else None,
+            },
+            key=str(certificate.public_id),
         )
         return certificate
 

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from io import BytesIO
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.db.models.fields.files import FieldFile
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,24 +15,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from ecity.certificates import selectors, services
-from ecity.certificates.access import certificate_read_record, decision_read_record
+from ecity.certificates.access import certificate_read_record
 from ecity.certificates.forms import RevokeForm, VerifyForm
 from ecity.certificates.models import Certificate
-from ecity.certificates.pdf import certificate_pdf, decision_pdf
+from ecity.certificates.pdf import certificate_pdf
 from ecity.certificates.verification import qr_payload
 from ecity.core.errors import ApplicationError, NotFound, PermissionDenied
+from ecity.core.files import field_file_response
 from ecity.core.forms import add_application_error
-
-
-def _pdf_response(content_file: FieldFile, fallback: bytes | None, filename: str) -> FileResponse:
-    if content_file:
-        try:
-            handle = content_file.open("rb")
-        except (FileNotFoundError, OSError):
-            handle = None
-        if handle is not None:
-            return FileResponse(handle, content_type="application/pdf", filename=filename)
-    return FileResponse(BytesIO(fallback or b""), content_type="application/pdf", filename=filename)
 
 
 @require_GET
@@ -82,22 +70,7 @@ def certificate_download(request: HttpRequest, identifier: str) -> HttpResponseB
     certificate = _certificate_or_error(request, identifier)
     certificate_read_record(request=request, certificate=certificate)
     fallback = None if certificate.pdf else certificate_pdf(certificate, qr_payload(certificate))
-    return _pdf_response(certificate.pdf, fallback, f"{certificate.serial}.pdf")
-
-
-@login_required
-@require_GET
-def decision_download(request: HttpRequest, public_id: str) -> HttpResponseBase:
-    """A decision document's PDF, for the applicant and the deciding department's staff."""
-    try:
-        document = selectors.decision_document_for_download(user=request.user, public_id=public_id)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
-    except PermissionDenied as exc:
-        raise DjangoPermissionDenied(exc.message) from exc
-    decision_read_record(request=request, document=document)
-    fallback = None if document.pdf else decision_pdf(document, document.case)
-    return _pdf_response(document.pdf, fallback, f"{document.case.number}-decision.pdf")
+    return field_file_response(certificate.pdf, fallback, f"{certificate.serial}.pdf")
 
 
 @login_required

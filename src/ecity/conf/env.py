@@ -76,6 +76,13 @@ CACHE_URL = _str("ECITY_CACHE_URL", "db://ecity_cache")
 LOOKUP_RATE_PER_MINUTE = _int("ECITY_LOOKUP_RATE_PER_MINUTE", 10)
 LOOKUP_FAILURE_LIMIT = _int("ECITY_LOOKUP_FAILURE_LIMIT", 5)
 PROXY_COUNT = _int("ECITY_PROXY_COUNT", 0)
+# Events (ecity.core.events): how often the job delivers the outbox, the first retry delay
+# (doubled per attempt), attempts before a delivery is dead-lettered, and whether the process
+# that published an event also tries to deliver it right after commit.
+EVENTS_DELIVER_EVERY_SECONDS = _int("ECITY_EVENTS_DELIVER_EVERY_SECONDS", 5)
+EVENTS_RETRY_SECONDS = _int("ECITY_EVENTS_RETRY_SECONDS", 30)
+EVENTS_MAX_ATTEMPTS = _int("ECITY_EVENTS_MAX_ATTEMPTS", 8)
+EVENTS_DELIVER_ON_COMMIT = _bool("ECITY_EVENTS_DELIVER_ON_COMMIT", True)
 FIELD_KEYS = _str("ECITY_FIELD_KEYS")
 FIELD_KEYS_FILE = _str("ECITY_FIELD_KEYS_FILE", str(DATA_DIR / "field_keys.json"))
 # OpenID Connect provider (ecity.sso): the ID-token signing key as PEM (otherwise generated into

@@ -1,4 +1,4 @@
-"""Administration of the kernel: the working-day calendar and the USCC allow-list."""
+"""Administration of the kernel: working-day calendar, USCC allow-list, event outbox."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.utils import formats
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from ecity.core.calendar import (
@@ -17,7 +17,14 @@ from ecity.core.calendar import (
     invalidate_cache,
     upcoming_years_without_official_data,
 )
-from ecity.core.models import CalendarDay, CalendarYear, UsccAllowListEntry
+from ecity.core.events import delivery_replay
+from ecity.core.models import (
+    CalendarDay,
+    CalendarYear,
+    EventDelivery,
+    OutboxEvent,
+    UsccAllowListEntry,
+)
 
 
 def _warn_missing_years(request: HttpRequest) -> None:
@@ -142,3 +149,112 @@ class UsccAllowListEntryAdmin(admin.ModelAdmin):
         if not change and request.user.is_authenticated:
             obj.added_by = request.user
         super().save_model(request, obj, form, change)
+
+
+class _ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows written only by ``ecity.core.events``; the admin looks and replays, never edits."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class _DeliveryInline(admin.TabularInline):
+    model = EventDelivery
+    fields = ["handler", "status", "attempts", "next_attempt_at", "delivered_at"]
+    readonly_fields = ["handler", "status", "attempts", "next_attempt_at", "delivered_at"]
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(OutboxEvent)
+class OutboxEventAdmin(_ReadOnlyAdmin):
+    # The data is not shown: it may hold personal data (it is encrypted at rest).
+    list_display = ["name", "subject", "key", "created_at"]
+    list_filter = ["name"]
+    search_fields = ["subject", "key"]
+    fields = ["name", "subject", "key", "created_at"]
+    readonly_fields = ["name", "subject", "key", "created_at"]
+    inlines = [_DeliveryInline]
+    date_hierarchy = "created_at"
+
+
+@admin.register(EventDelivery)
+class EventDeliveryAdmin(_ReadOnlyAdmin):
+    list_display = [
+        "event_name",
+        "event_subject",
+        "handler",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "error_summary",
+    ]
+    list_filter = ["status", "handler", "event__name"]
+    search_fields = ["event__subject", "event__key", "handler", "last_error"]
+    fields = [
+        "event_name",
+        "event_subject",
+        "event_key",
+        "handler",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "delivered_at",
+        "last_error",
+    ]
+    readonly_fields = [
+        "event_name",
+        "event_subject",
+        "event_key",
+        "handler",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "delivered_at",
+        "last_error",
+    ]
+    list_select_related = ["event"]
+    actions = ["replay"]
+
+    @admin.display(description=_("event"), ordering="event__name")
+    def event_name(self, obj: EventDelivery) -> str:
+        return obj.event.name
+
+    @admin.display(description=_("subject"))
+    def event_subject(self, obj: EventDelivery) -> str:
+        return obj.event.subject
+
+    @admin.display(description=_("idempotency key"))
+    def event_key(self, obj: EventDelivery) -> str:
+        return obj.event.key
+
+    @admin.display(description=_("last error"))
+    def error_summary(self, obj: EventDelivery) -> str:
+        # The last line of a traceback names the exception; the full text is on the detail page.
+        lines = [line for line in obj.last_error.strip().splitlines() if line.strip()]
+        return lines[-1][:200] if lines else ""
+
+    @admin.action(description=_("Replay the selected deliveries"), permissions=["change"])
+    def replay(self, request: HttpRequest, queryset: QuerySet[EventDelivery]) -> None:
+        chosen = list(queryset.exclude(status=EventDelivery.Status.DONE))
+        count = delivery_replay(deliveries=queryset)
+        # Django's admin log is the record of the operator's act (the audit app sits above the
+        # kernel, which must not import it).
+        for delivery in chosen:
+            self.log_change(request, delivery, gettext("Replayed"))
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d delivery queued again.",
+                "%(count)d deliveries queued again.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )

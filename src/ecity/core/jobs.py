@@ -22,7 +22,10 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.utils.module_loading import autodiscover_modules
+
+from ecity.core.events import deliver_due_events
 
 logger = logging.getLogger("ecity.jobs")
 
@@ -92,3 +95,11 @@ class Scheduler:
         if not self.next_run:
             return 0.0
         return max(0.0, min(self.next_run.values()) - self.clock())
+
+
+# The kernel's own job: deliver outbox events to their handlers (see ecity.core.events).
+register_job(
+    "core.events.deliver",
+    deliver_due_events,
+    every_seconds=settings.ECITY_EVENTS_DELIVER_EVERY_SECONDS,
+)

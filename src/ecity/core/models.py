@@ -1,4 +1,4 @@
-"""Shared model base classes and kernel models (working-day calendar, USCC allow-list)."""
+"""Shared model base classes and kernel models (working-day calendar, USCC allow-list, outbox)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,10 @@ import uuid
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ecity.core.fields import EncryptedJSONField
 from ecity.core.validators import validate_uscc_format
 
 
@@ -124,3 +126,73 @@ class UsccAllowListEntry(BaseModel):
 
     def __str__(self) -> str:
         return self.uscc
+
+
+class OutboxEvent(BaseModel):
+    """A domain event published through the transactional outbox (see ``ecity.core.events``).
+
+    The row is written in the publisher's transaction, so it exists exactly when the change it
+    describes was committed: it is the record that delivery resumes from after a crash. ``data``
+    may name people (the applicant of a decided case), so it is encrypted at rest.
+    """
+
+    name = models.CharField(_("event"), max_length=100)
+    subject = models.CharField(_("subject"), max_length=200)
+    key = models.CharField(_("idempotency key"), max_length=200)
+    data = EncryptedJSONField(_("data"), default=dict)
+
+    class Meta:
+        verbose_name = _("published event")
+        verbose_name_plural = _("published events")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["name", "key"], name="core_outbox_event_name_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.subject}"
+
+
+class EventDelivery(BaseModel):
+    """The delivery of one event to one handler, with its own state, attempts and error.
+
+    Pending deliveries are due at ``next_attempt_at``; a failed attempt is retried with
+    exponential backoff until ``ECITY_EVENTS_MAX_ATTEMPTS``, then the delivery is dead (the
+    dead-letter list in the admin) until an operator replays it.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        DONE = "done", _("Delivered")
+        DEAD = "dead", _("Dead letter (gave up)")
+
+    event = models.ForeignKey(
+        OutboxEvent,
+        verbose_name=_("event"),
+        on_delete=models.CASCADE,
+        related_name="deliveries",
+    )
+    handler = models.CharField(_("handler"), max_length=150)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.PENDING
+    )
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), default=timezone.now)
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    class Meta:
+        verbose_name = _("event delivery")
+        verbose_name_plural = _("event deliveries")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "handler"], name="core_event_delivery_event_handler"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="core_delivery_due"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.handler} ← {self.event_id}"

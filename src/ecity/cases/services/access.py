@@ -13,7 +13,8 @@ from typing import Any
 from django.http import HttpRequest
 
 from ecity.audit.services import audit_record
-from ecity.cases.models import Attachment, Case
+from ecity.cases.models import Attachment, Case, DecisionDocument
+from ecity.cases.selectors.decisions import is_case_party
 from ecity.cases.selectors.workbench import StaffCase
 from ecity.core.masking import personal_form_fields
 from ecity.identity.models import LegalEntity
@@ -91,4 +92,20 @@ def attachment_download_record(*, request: HttpRequest, attachment: Attachment) 
         request=request,
         acting_for=_acting_for(request.user, case),
         data={"case": case.number, "content_type": attachment.content_type},
+    )
+
+
+def decision_read_record(*, request: HttpRequest, document: DecisionDocument) -> None:
+    """Record that someone other than the applicant downloaded a decision document."""
+    case = document.case
+    if is_case_party(user=request.user, case=case):
+        return
+    audit_record(
+        actor=request.user,  # type: ignore[arg-type]
+        action="case_file.download",
+        obj=document,
+        subject=case.applicant,
+        fields=["decision"],
+        request=request,
+        data={"case": case.number},
     )

@@ -34,6 +34,7 @@ from ecity.cases.models import (
     CaseTask,
     CorrectionRequest,
 )
+from ecity.cases.services.decisions import case_decided_publish
 from ecity.cases.services.handling_base import (  # noqa: F401 - re-exported
     DEFAULT_PROCESS_NAME,
     OPEN_TASK_STATUSES,
@@ -42,7 +43,6 @@ from ecity.cases.services.handling_base import (  # noqa: F401 - re-exported
     _check_version,
     _default_definition,
     _engine,
-    _issue_documents,
     _lock,
     _lock_case,
     _lock_task,
@@ -226,7 +226,8 @@ def case_refuse(
     """Refuse to accept a submitted case (不予受理), with the reason the applicant is given.
 
     Needs the counter clerk role in the lead department; the reason is required. Closes the
-    case, issues the decision document and tells the applicant.
+    case, publishes ``case.decided`` (the decision document follows from it) and tells the
+    applicant.
     """
     reason = (reason or "").strip()
     if not reason:
@@ -244,7 +245,7 @@ def case_refuse(
         department=case.department,
         note=reason,
     )
-    _issue_documents(case=case, actor=actor, approved=False)
+    case_decided_publish(case=case, actor=actor)
     notify_applicant(case=case, event="case_refused", case_event=event, reason=reason)
     return case
 
@@ -402,7 +403,7 @@ def _finish_task(task: CaseTask, actor: User, outcome: str, opinion: str) -> Non
 
 
 def _close(case: Case, *, actor: User, approved: bool, text: str, task: CaseTask | None) -> Case:
-    """Record the decision (办结) on a locked case: status, documents, timeline, applicant."""
+    """Record the decision (办结) on a locked case: status, timeline, event, applicant."""
     _cancel_open_tasks(case)
     case.status = Case.Status.APPROVED if approved else Case.Status.REJECTED
     case.decided_at = timezone.now()
@@ -432,7 +433,7 @@ def _close(case: Case, *, actor: User, approved: bool, text: str, task: CaseTask
         note=text,
         data={"outcome": "approved" if approved else "rejected"},
     )
-    _issue_documents(case=case, actor=actor, approved=approved)
+    case_decided_publish(case=case, actor=actor)
     notify_applicant(
         case=case,
         event="case_approved" if approved else "case_rejected",
@@ -526,10 +527,11 @@ def case_decide(
 ) -> Case:
     """Make the decision (审批决定) on a case whose reviews are finished.
 
-    Needs the task's role (approver) in the lead department. Approved: the decision document and
-    the certificate are issued and the applicant is told ``case_approved``; rejected (a reason
-    is required): the decision document and ``case_rejected``. The case closes with
-    ``decided_at`` set.
+    Needs the task's role (approver) in the lead department. The case closes with
+    ``decided_at`` set and publishes ``case.decided``; its handlers issue, after commit and
+    outside the case's locks, the decision document and (approved, when the service issues one)
+    the e-certificate. Approved: the applicant is told ``case_approved``; rejected (a reason is
+    required): ``case_rejected``.
     """
     decision_text = (decision_text or "").strip()
     outcome = {"approved": "approve", "rejected": "reject"}.get(outcome, outcome)

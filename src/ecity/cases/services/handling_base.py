@@ -148,24 +148,6 @@ def _engine() -> Any:
     return WorkflowEngine()
 
 
-def _issue_documents(*, case: Case, actor: User, approved: bool) -> None:
-    try:
-        from ecity.certificates.services import certificate_issue, decision_document_issue
-    except ImportError:  # the certificates app is not installed yet
-        logger.warning("certificates unavailable: no documents for case %s", case.number)
-        return
-    decision_document_issue(case=case, actor=actor)
-    if approved:
-        certificate = certificate_issue(case=case, actor=actor)
-        if certificate is not None:
-            event_record(
-                case=case,
-                action=CaseEvent.Action.CERTIFICATE_ISSUED,
-                actor=actor,
-                department=case.department,
-            )
-
-
 # --- workflow ↔ tasks ----------------------------------------------------------------------
 
 

@@ -6,11 +6,12 @@ import pytest
 from django.utils import timezone
 
 from ecity.cases import services
-from ecity.cases.models import Case, CaseCopy, CaseEvent, CorrectionRequest
+from ecity.cases.models import Case, CaseCopy, CaseEvent, CorrectionRequest, DecisionDocument
 from ecity.cases.services.handling import correction_resume_tasks
 from ecity.cases.tests.workbench_support import make_case, parallel_process
 from ecity.core.calendar import add_working_days
 from ecity.core.errors import Conflict, PermissionDenied, ValidationFailed
+from ecity.testing.events import events_deliver_all
 
 pytestmark = pytest.mark.django_db
 
@@ -77,15 +78,15 @@ def test_parallel_approval_opens_every_review_and_waits_for_all(joint):
         actor=joint.approver, task=decide, outcome="approve", decision_text="准予许可"
     )
 
-    # Then the case is closed approved, with the decision document and the applicant told
+    # Then the case is closed approved, with the decision document (written by the handler of
+    # case.decided once the event is delivered) and the applicant told
+    events_deliver_all()
     case.refresh_from_db()
     assert case.status == Case.Status.APPROVED
     assert case.decided_at is not None
     assert case.handling_working_days == 0
     assert case.decision_text == "准予许可"
     assert not _open(case)
-    from ecity.certificates.models import DecisionDocument
-
     assert DecisionDocument.objects.filter(case=case).count() == 1
     assert _notifications("case_approved", recipient=joint.citizen).count() >= 1
     actions = list(case.events.values_list("action", flat=True))

@@ -62,7 +62,7 @@ def test_anonymous_visitors_get_public_case_lookup_and_certificate_verification(
 def test_decided_case_page_shows_the_certificate_with_a_working_verification_link(client):
     call_command("load_demo", stdout=io.StringIO())
     case = Case.objects.get(applicant__username="zhangwei", status=Case.Status.APPROVED)
-    certificate = Certificate.objects.get(case=case)
+    certificate = Certificate.objects.get(source_ref=f"cases.case:{case.public_id}")
     client.force_login(User.objects.get(username="zhangwei"))
 
     page = client.get(reverse("cases:detail", args=[case.number])).content.decode()

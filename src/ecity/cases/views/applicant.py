@@ -14,17 +14,20 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from ecity.cases.decision_pdf import decision_pdf
 from ecity.cases.models import Case
 from ecity.cases.selectors import applicant as selectors
+from ecity.cases.selectors import decisions as decision_selectors
 from ecity.cases.services import ratings as rating_services
 from ecity.cases.services import submission as services
-from ecity.cases.services.access import attachment_download_record
+from ecity.cases.services.access import attachment_download_record, decision_read_record
 from ecity.cases.services.applicant_rules import is_applicant, material_key, materials_of
 from ecity.cases.services.ratings import RATEABLE_STATUSES
 from ecity.cases.views.applicant_forms import (
@@ -38,7 +41,9 @@ from ecity.cases.views.applicant_forms import (
     show_service_errors,
 )
 from ecity.catalogue.selectors import item_get_published
+from ecity.certificates.verification import signature_prefix
 from ecity.core.errors import ApplicationError, NotFound, PermissionDenied
+from ecity.core.files import field_file_response
 from ecity.identity.selectors import acting_identity
 from ecity.org.models import StaffRole
 from ecity.org.selectors import user_has_role
@@ -283,10 +288,7 @@ def _results(case: Case) -> dict[str, Any]:
     """The decision document and e-certificate of a decided case, with the verification link."""
     if not case.decided_at:
         return {}
-    from ecity.certificates import selectors as certificate_selectors
-    from ecity.certificates.verification import signature_prefix
-
-    certificate = certificate_selectors.certificate_for_case(case=case)
+    certificate = decision_selectors.certificate_for_case(case=case)
     verify_url = ""
     if certificate is not None:
         query = urlencode(
@@ -294,10 +296,27 @@ def _results(case: Case) -> dict[str, Any]:
         )
         verify_url = f"{reverse('certificates:verify')}?{query}"
     return {
-        "decision_document": certificate_selectors.decision_document_for_case(case=case),
+        "decision_document": decision_selectors.decision_document_for_case(case=case),
         "certificate": certificate,
         "certificate_verify_url": verify_url,
     }
+
+
+@login_required
+@require_GET
+def decision_download(request: HttpRequest, public_id: str) -> HttpResponseBase:
+    """A decision document's PDF, for the applicant and the deciding department's staff."""
+    try:
+        document = decision_selectors.decision_document_for_download(
+            user=request.user, public_id=public_id
+        )
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    except PermissionDenied as exc:
+        raise DjangoPermissionDenied(exc.message) from exc
+    decision_read_record(request=request, document=document)
+    fallback = None if document.pdf else decision_pdf(document, document.case)
+    return field_file_response(document.pdf, fallback, f"{document.case.number}-decision.pdf")
 
 
 def _form_rows(case: Case) -> list[tuple[str, Any]]:

@@ -1,19 +1,21 @@
 """Fixtures for certificate tests: the shared joint service, a certificate type, approved cases.
 
-Cases are created directly with the ORM (minimal fields) so these tests do not depend on the
-submission and workbench services.
+Cases are created directly with the ORM (minimal fields, ``make_case`` of the cases tests) so
+these tests do not depend on the submission and workbench services. ``issue_for_case``
+publishes the case's ``case.decided`` event and delivers it, as closing the case does.
 """
 
 from __future__ import annotations
 
-import itertools
-
 import pytest
-from django.utils import timezone
+from django.db import transaction
 
 from ecity.cases.models import Case
-from ecity.cases.tests.conftest import joint, seeded_calendar  # noqa: F401 - fixtures
-from ecity.certificates.models import CertificateType
+from ecity.cases.services.decisions import case_decided_publish
+from ecity.cases.tests.conftest import joint, make_case, seeded_calendar  # noqa: F401 - fixtures
+from ecity.certificates.models import Certificate, CertificateType
+from ecity.certificates.selectors import certificate_for_source
+from ecity.identity.models import User
 from ecity.identity.tests.factories import (
     AgentAuthorisationFactory,
     LegalEntityFactory,
@@ -22,9 +24,17 @@ from ecity.identity.tests.factories import (
     uscc_for,
 )
 from ecity.org.models import StaffRole
+from ecity.testing.events import events_deliver_all
 
 LEAD_USCC = uscc_for(4242, region="990100")
-_numbers = itertools.count(1)
+
+
+def issue_for_case(case: Case, actor: User | None = None) -> Certificate | None:
+    """Publish ``case.decided`` for a closed case, deliver it, and return its certificate."""
+    with transaction.atomic():
+        case_decided_publish(case=case, actor=actor)
+    events_deliver_all()
+    return certificate_for_source(source_ref=f"cases.case:{case.public_id}")
 
 
 @pytest.fixture
@@ -59,44 +69,7 @@ def cert_type(joint):  # noqa: F811
 
 
 @pytest.fixture
-def make_case(joint):  # noqa: F811
-    """Create a case of the joint service (approved by default) for the citizen."""
-
-    def make(*, status=Case.Status.APPROVED, applicant=None, legal_entity=None, **extra):
-        applicant = applicant or joint.citizen
-        n = next(_numbers)
-        values = {
-            "number": f"SCJ2025{n:06d}",
-            "query_code": f"Q{n:07d}",
-            "service_version": joint.version,
-            "department": joint.lead,
-            "applicant": applicant,
-            "applicant_kind": Case.ApplicantKind.ENTERPRISE
-            if legal_entity
-            else Case.ApplicantKind.CITIZEN,
-            "legal_entity": legal_entity,
-            "applicant_name": legal_entity.name if legal_entity else applicant.real_name,
-            "applicant_identifier": legal_entity.uscc if legal_entity else applicant.id_number,
-            "channel": Case.Channel.ONLINE,
-            "form_data": {
-                "applicant_name": applicant.real_name,
-                "id_number": applicant.id_number,
-                "phone": "13800000000",
-                "shop_name": "小明面馆",
-                "area": 45.0,
-            },
-            "status": status,
-            "submitted_at": timezone.now(),
-            "decided_at": timezone.now() if status in Case.CLOSED_STATUSES else None,
-        }
-        values.update(extra)
-        return Case.objects.create(**values)
-
-    return make
-
-
-@pytest.fixture
-def approved_case(make_case):
+def approved_case(make_case):  # noqa: F811
     return make_case()
 
 

@@ -9,6 +9,7 @@ import pytest
 from ecity.certificates import services, signing
 from ecity.certificates.identifiers import certificate_identifier
 from ecity.certificates.models import Certificate
+from ecity.certificates.tests.conftest import issue_for_case
 from ecity.certificates.verification import certificate_payload, qr_payload
 
 VERIFY = "/api/v1/certificates/verify/"
@@ -18,7 +19,7 @@ UNKNOWN = certificate_identifier(type_code="ABC", issuer_uscc="DEF", serial="1",
 
 @pytest.fixture
 def certificate(joint, cert_type, approved_case):
-    return services.certificate_issue(case=approved_case, actor=joint.approver)
+    return issue_for_case(approved_case, joint.approver)
 
 
 def revoke_url(certificate):
@@ -61,9 +62,9 @@ def test_post_qr_payload(api_client, certificate):
 
 
 def test_post_revoked_and_expired(api_client, joint, cert_type, make_case):
-    revoked = services.certificate_issue(case=make_case(), actor=joint.approver)
+    revoked = issue_for_case(make_case(), joint.approver)
     services.certificate_revoke(actor=joint.approver, certificate=revoked, reason="吊销")
-    expired = services.certificate_issue(case=make_case(), actor=joint.approver)
+    expired = issue_for_case(make_case(), joint.approver)
     expired.valid_until = dt.date(2022, 1, 1)
     expired.signature, expired.key = signing.sign(certificate_payload(expired))
     expired.save()

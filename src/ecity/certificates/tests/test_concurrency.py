@@ -9,6 +9,7 @@ from django.db import connection, connections
 
 from ecity.certificates import services, signing
 from ecity.certificates.models import Certificate, SigningKey
+from ecity.certificates.tests.conftest import issue_for_case
 
 pytestmark = [
     pytest.mark.postgres,
@@ -63,9 +64,7 @@ def test_concurrent_first_key_generation_leaves_one_active_key():
 def test_concurrent_issuance_gives_distinct_serials(joint, cert_type, make_case):
     cases = [make_case() for _ in range(6)]
 
-    results, errors = run_in_threads(
-        6, lambda i: services.certificate_issue(case=cases[i], actor=joint.approver).serial
-    )
+    results, errors = run_in_threads(6, lambda i: issue_for_case(cases[i], joint.approver).serial)
 
     assert errors == []
     assert len(set(results)) == 6

@@ -7,6 +7,7 @@ import pytest
 from ecity.certificates import services, signing
 from ecity.certificates.demo import demo_certificate_types
 from ecity.certificates.models import CertificateType, SigningKey
+from ecity.certificates.tests.conftest import issue_for_case
 from ecity.core.validators import validate_uscc
 from ecity.portal.services import demo_city_load
 
@@ -47,8 +48,7 @@ def admin_client(client, django_user_model):
 
 
 def test_admin_pages_render(admin_client, joint, cert_type, approved_case):
-    certificate = services.certificate_issue(case=approved_case, actor=joint.approver)
-    services.decision_document_issue(case=approved_case, actor=joint.approver)
+    certificate = issue_for_case(approved_case, joint.approver)
 
     for url in [
         "/admin/certificates/certificatetype/",
@@ -57,7 +57,6 @@ def test_admin_pages_render(admin_client, joint, cert_type, approved_case):
         f"/admin/certificates/signingkey/{certificate.key.pk}/change/",
         "/admin/certificates/certificate/",
         f"/admin/certificates/certificate/{certificate.pk}/change/",
-        "/admin/certificates/decisiondocument/",
     ]:
         assert admin_client.get(url).status_code == 200, url
 
@@ -75,7 +74,7 @@ def test_admin_rotate_action(admin_client, db):
 
 
 def test_admin_revoke_action_opens_the_form(admin_client, joint, cert_type, approved_case):
-    certificate = services.certificate_issue(case=approved_case, actor=joint.approver)
+    certificate = issue_for_case(approved_case, joint.approver)
 
     response = admin_client.post(
         "/admin/certificates/certificate/",

@@ -11,6 +11,7 @@ from django.db import connection
 from ecity.audit.models import AuditEntry
 from ecity.certificates import selectors, services
 from ecity.certificates.models import Certificate
+from ecity.certificates.tests.conftest import issue_for_case
 from ecity.certificates.verification import certificate_payload
 from ecity.core import crypto, keys
 
@@ -19,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def certificate(joint, cert_type, approved_case):
-    return services.certificate_issue(case=approved_case, actor=joint.approver)
+    return issue_for_case(approved_case, joint.approver)
 
 
 def pdf_url(certificate):
@@ -68,7 +69,7 @@ def test_signature_still_verifies_after_the_round_trip_and_a_key_rotation(
 
 
 def test_holder_finds_their_certificates_through_the_blind_index(joint, certificate):
-    Certificate.objects.filter(pk=certificate.pk).update(case=None)
+    Certificate.objects.filter(pk=certificate.pk).update(holder_account=None)
 
     assert list(selectors.certificate_list_for_holder(user=joint.citizen)) == [certificate]
 
@@ -82,18 +83,6 @@ def test_staff_download_is_audited_the_holders_is_not(client, joint, certificate
     [entry] = AuditEntry.objects.filter(action="certificate.read")
     assert entry.actor == joint.clerk and entry.subject == joint.citizen
     assert entry.object_id == str(certificate.public_id)
-
-
-def test_staff_download_of_a_decision_is_a_case_file_read(client, joint, approved_case):
-    document = services.decision_document_issue(case=approved_case, actor=joint.approver)
-    client.force_login(joint.clerk)
-
-    response = client.get(f"/certificates/decisions/{document.public_id}/pdf")
-
-    assert response.status_code == 200
-    [entry] = AuditEntry.objects.filter(action="case_file.download")
-    assert entry.actor == joint.clerk and entry.subject == joint.citizen
-    assert entry.data == {"case": approved_case.number}
 
 
 def test_revocation_is_audited_with_its_reason(joint, certificate):

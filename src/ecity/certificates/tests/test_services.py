@@ -6,14 +6,21 @@ import datetime as dt
 from io import BytesIO
 
 import pytest
+from django.core.files.storage import default_storage
+from django.db import transaction
 from django.utils import timezone
 from pypdf import PdfReader
 
+from ecity.audit.models import AuditEntry
 from ecity.cases.models import Case
 from ecity.certificates import services
+from ecity.certificates.handlers import certificate_issue_for_decided_case
 from ecity.certificates.identifiers import identifier_parse
-from ecity.certificates.models import Certificate, DecisionDocument, SigningKey
+from ecity.certificates.models import Certificate, SigningKey
+from ecity.certificates.tests.conftest import issue_for_case
 from ecity.core.errors import Conflict, PermissionDenied, ValidationFailed
+from ecity.core.events import PublishedEvent
+from ecity.core.models import EventDelivery, OutboxEvent
 
 
 def pdf_text(field_file) -> str:
@@ -26,68 +33,11 @@ def pdf_text(field_file) -> str:
     return text.replace(" ", "").replace("\n", "")
 
 
-# --- decision documents -------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("status", "kind", "title"),
-    [
-        (Case.Status.APPROVED, DecisionDocument.Kind.APPROVED, "行政许可决定书"),
-        (Case.Status.REJECTED, DecisionDocument.Kind.REJECTED, "不予许可决定书"),
-        (Case.Status.REFUSED, DecisionDocument.Kind.REFUSED, "不予受理决定书"),
-    ],
-)
-def test_decision_document_title_follows_the_outcome(joint, make_case, status, kind, title):
-    case = make_case(status=status, decision_text="经审查，申请材料齐全，符合法定形式。")
-
-    document = services.decision_document_issue(case=case, actor=joint.approver)
-
-    assert document.kind == kind
-    assert document.title == title
-    assert document.text == "经审查，申请材料齐全，符合法定形式。"
-    year = timezone.localtime(case.decided_at).year
-    assert document.number == f"SCJ〔{year}〕1号"
-    text = pdf_text(document.pdf)
-    assert title in text
-    assert "食品经营许可（测试）" in text
-    assert case.number in text
-    assert "市市场监督管理局" in text
-
-
-def test_decision_document_issue_is_idempotent_and_numbers_per_department(joint, make_case):
-    first_case, second_case = make_case(), make_case()
-
-    first = services.decision_document_issue(case=first_case, actor=joint.approver)
-    again = services.decision_document_issue(case=first_case, actor=joint.approver)
-    second = services.decision_document_issue(case=second_case, actor=joint.approver)
-
-    assert again.pk == first.pk
-    assert DecisionDocument.objects.count() == 2
-    assert first.number.endswith("〕1号") and second.number.endswith("〕2号")
-
-
-def test_decision_document_without_decision_text_uses_the_standard_sentence(joint, make_case):
-    case = make_case(status=Case.Status.REJECTED)
-
-    document = services.decision_document_issue(case=case, actor=None)
-
-    assert "不符合法定条件、标准" in document.text
-    assert "食品经营许可（测试）" in document.text
-
-
-def test_decision_document_for_an_open_case_is_refused(joint, make_case):
-    case = make_case(status=Case.Status.IN_PROGRESS)
-
-    with pytest.raises(Conflict):
-        services.decision_document_issue(case=case, actor=joint.approver)
-    assert not DecisionDocument.objects.exists()
-
-
 # --- certificate issuance -----------------------------------------------------------------
 
 
 def test_service_without_certificate_type_issues_none(joint, approved_case):
-    assert services.certificate_issue(case=approved_case, actor=joint.approver) is None
+    assert issue_for_case(approved_case, joint.approver) is None
     assert not Certificate.objects.exists()
 
 
@@ -97,7 +47,7 @@ def test_certificate_issue_builds_identifier_data_validity_and_signature(
     decided_at = timezone.make_aware(dt.datetime(2025, 3, 1, 10, 30))
     case = make_case(decided_at=decided_at)
 
-    certificate = services.certificate_issue(case=case, actor=joint.approver)
+    certificate = issue_for_case(case, joint.approver)
 
     parts = identifier_parse(certificate.identifier)
     assert parts.type_code == cert_type.code
@@ -116,29 +66,50 @@ def test_certificate_issue_builds_identifier_data_validity_and_signature(
 def test_first_issuance_creates_the_signing_key(joint, cert_type, approved_case):
     assert not SigningKey.objects.exists()
 
-    services.certificate_issue(case=approved_case, actor=joint.approver)
+    issue_for_case(approved_case, joint.approver)
 
     assert SigningKey.objects.filter(status=SigningKey.Status.ACTIVE).count() == 1
 
 
 def test_certificate_issue_is_idempotent_per_case(joint, cert_type, approved_case):
-    first = services.certificate_issue(case=approved_case, actor=joint.approver)
-    again = services.certificate_issue(case=approved_case, actor=joint.approver)
+    first = issue_for_case(approved_case, joint.approver)
+    again = issue_for_case(approved_case, joint.approver)
 
     assert again.pk == first.pk
     assert Certificate.objects.count() == 1
 
 
+def test_the_decided_event_delivered_again_gives_the_same_certificate(
+    joint, cert_type, approved_case
+):
+    first = issue_for_case(approved_case, joint.approver)
+    row = OutboxEvent.objects.get(name="case.decided")
+    event = PublishedEvent(
+        name=row.name,
+        subject=row.subject,
+        data=row.data,
+        key=row.key,
+        public_id=str(row.public_id),
+        published_at=row.created_at,
+    )
+
+    again = certificate_issue_for_decided_case(event)
+
+    assert again.pk == first.pk
+    assert Certificate.objects.count() == 1
+    assert first.source_ref == f"cases.case:{approved_case.public_id}"
+    assert first.source_label == approved_case.number
+    assert first.holder_account == joint.citizen
+    assert first.issued_by == joint.approver
+
+
 def test_serials_increase_per_type_and_issuer(joint, cert_type, make_case):
-    serials = [
-        services.certificate_issue(case=make_case(), actor=joint.approver).serial[-8:]
-        for _ in range(3)
-    ]
+    serials = [issue_for_case(make_case(), joint.approver).serial[-8:] for _ in range(3)]
     assert serials == ["00000001", "00000002", "00000003"]
 
 
 def test_certificate_pdf_shows_type_identifier_holder_and_data(joint, cert_type, approved_case):
-    certificate = services.certificate_issue(case=approved_case, actor=joint.approver)
+    certificate = issue_for_case(approved_case, joint.approver)
 
     text = pdf_text(certificate.pdf)
 
@@ -161,7 +132,7 @@ def test_choice_values_become_their_chinese_labels(joint, cert_type, make_case):
     cert_type.save()
     case = make_case(form_data={"kind": "retail"})
 
-    certificate = services.certificate_issue(case=case, actor=joint.approver)
+    certificate = issue_for_case(case, joint.approver)
 
     assert certificate.data == {"kind": "食品销售经营者"}
 
@@ -170,7 +141,7 @@ def test_type_without_validity_issues_certificates_without_expiry(joint, cert_ty
     cert_type.validity_years = None
     cert_type.save()
 
-    certificate = services.certificate_issue(case=approved_case, actor=joint.approver)
+    certificate = issue_for_case(approved_case, joint.approver)
 
     assert certificate.valid_until is None
 
@@ -180,9 +151,11 @@ def test_validity_end_handles_leap_days(cert_type):
     assert services._valid_until(cert_type, dt.date(2025, 3, 1)) == dt.date(2030, 2, 28)
 
 
-def test_certificate_for_a_rejected_case_is_refused(joint, cert_type, make_case):
-    with pytest.raises(Conflict):
-        services.certificate_issue(case=make_case(status=Case.Status.REJECTED), actor=None)
+def test_a_rejected_case_gets_no_certificate(joint, cert_type, make_case):
+    case = make_case(status=Case.Status.REJECTED)
+
+    assert issue_for_case(case, joint.approver) is None
+    assert not Certificate.objects.exists()
 
 
 def test_issuer_without_uscc_cannot_issue(joint, cert_type, approved_case):
@@ -190,15 +163,90 @@ def test_issuer_without_uscc_cannot_issue(joint, cert_type, approved_case):
     joint.lead.save()
 
     with pytest.raises(Conflict) as error:
-        services.certificate_issue(case=approved_case, actor=joint.approver)
+        services.certificate_issue(
+            certificate_type=cert_type,
+            holder=CITIZEN_HOLDER,
+            data={},
+            source=services.Source(type="registry.licence", ref="registry.licence:1"),
+            key="registry:1",
+        )
     assert error.value.code == "issuer_without_uscc"
+    # Through the event, the failure stays on the delivery to be retried (nothing is issued).
+    assert issue_for_case(approved_case, joint.approver) is None
+    delivery = EventDelivery.objects.get(handler="certificates.issue_certificate")
+    assert delivery.status == EventDelivery.Status.PENDING
+    assert "ecity.core.errors.Conflict" in delivery.last_error
 
 
 def test_inactive_type_issues_nothing(joint, cert_type, approved_case):
     cert_type.is_active = False
     cert_type.save()
 
-    assert services.certificate_issue(case=approved_case, actor=joint.approver) is None
+    assert issue_for_case(approved_case, joint.approver) is None
+
+
+# --- issuance from plain data (any source) ---------------------------------------------------
+
+CITIZEN_HOLDER = services.Holder(
+    kind=Certificate.HolderKind.CITIZEN, name="李四", identifier="11010519491231002X"
+)
+
+
+def issue_plain(cert_type, key="exchange:msg-1", **extra):
+    return services.certificate_issue(
+        certificate_type=cert_type,
+        holder=CITIZEN_HOLDER,
+        data={"shop_name": "李记小吃", "area": "30", "case_number": ""},
+        source=services.Source(
+            type="exchange.message",
+            ref=f"exchange.message:{key.partition(':')[2]}",
+            label=f"外市交换 {key.partition(':')[2]}",
+        ),
+        key=key,
+        issued_on=dt.date(2025, 6, 1),
+        **extra,
+    )
+
+
+def test_a_certificate_from_another_source_is_issued_signed_and_audited(joint, cert_type):
+    certificate = issue_plain(cert_type, issued_by=joint.approver)
+
+    assert certificate.source_type == "exchange.message"
+    assert certificate.source_ref == "exchange.message:msg-1"
+    assert certificate.source_label == "外市交换 msg-1"
+    assert certificate.holder_name == "李四"
+    assert certificate.holder_account is None
+    assert certificate.valid_until == dt.date(2030, 5, 31)
+    assert services.certificate_verify(identifier=certificate.identifier).status == "valid"
+    [entry] = AuditEntry.objects.filter(action="certificate.issued")
+    assert entry.actor == joint.approver
+    assert entry.object_id == str(certificate.public_id)
+    event = OutboxEvent.objects.get(name="certificate.issued")
+    assert event.data["source_ref"] == "exchange.message:msg-1"
+    assert event.data["identifier"] == certificate.identifier
+
+
+def test_issuing_again_with_the_same_key_returns_the_same_certificate(joint, cert_type):
+    first = issue_plain(cert_type)
+    again = issue_plain(cert_type)
+    other = issue_plain(cert_type, key="exchange:msg-2")
+
+    assert again.pk == first.pk
+    assert other.pk != first.pk
+    assert Certificate.objects.count() == 2
+    assert AuditEntry.objects.filter(action="certificate.issued").count() == 2
+
+
+def test_a_rolled_back_issue_leaves_no_file_and_no_serial(joint, cert_type):
+    with pytest.raises(RuntimeError), transaction.atomic():
+        certificate = issue_plain(cert_type)
+        name = certificate.pdf.name
+        assert default_storage.exists(name)
+        raise RuntimeError("the caller failed after issuing")
+
+    assert not default_storage.exists(name)
+    assert not Certificate.objects.exists()
+    assert issue_plain(cert_type).serial == "202500000001"
 
 
 # --- revocation ---------------------------------------------------------------------------
@@ -206,7 +254,7 @@ def test_inactive_type_issues_nothing(joint, cert_type, approved_case):
 
 @pytest.fixture
 def certificate(joint, cert_type, approved_case):
-    return services.certificate_issue(case=approved_case, actor=joint.approver)
+    return issue_for_case(approved_case, joint.approver)
 
 
 @pytest.mark.parametrize("who", ["approver", "department_admin", "platform_admin"])

@@ -10,6 +10,7 @@ import pytest
 from ecity.certificates import services, signing
 from ecity.certificates.identifiers import certificate_identifier
 from ecity.certificates.models import Certificate
+from ecity.certificates.tests.conftest import issue_for_case
 from ecity.certificates.verification import (
     certificate_payload,
     mask_name,
@@ -20,7 +21,7 @@ from ecity.certificates.verification import (
 
 @pytest.fixture
 def certificate(joint, cert_type, approved_case):
-    return services.certificate_issue(case=approved_case, actor=joint.approver)
+    return issue_for_case(approved_case, joint.approver)
 
 
 def wrong_check_char(identifier: str) -> str:
@@ -42,7 +43,7 @@ def test_valid_certificate_shows_public_information_masked(joint, certificate):
 def test_enterprise_holder_name_is_shown_in_full(joint, cert_type, make_case, enterprise):
     entity, agent = enterprise
     case = make_case(applicant=agent, legal_entity=entity)
-    certificate = services.certificate_issue(case=case, actor=joint.approver)
+    certificate = issue_for_case(case, joint.approver)
 
     result = services.certificate_verify(identifier=certificate.identifier)
 
@@ -153,10 +154,10 @@ def test_presented_data_changed_by_the_holder_is_forged(certificate):
 
 
 def test_certificate_signed_before_rotation_still_verifies(joint, cert_type, make_case):
-    old = services.certificate_issue(case=make_case(), actor=joint.approver)
+    old = issue_for_case(make_case(), joint.approver)
 
     signing.key_rotate(actor=None)
-    new = services.certificate_issue(case=make_case(), actor=joint.approver)
+    new = issue_for_case(make_case(), joint.approver)
 
     assert new.key != old.key
     assert services.certificate_verify(identifier=old.identifier).status == "valid"

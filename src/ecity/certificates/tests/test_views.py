@@ -9,6 +9,7 @@ import pytest
 from ecity.certificates import services, signing
 from ecity.certificates.identifiers import certificate_identifier
 from ecity.certificates.models import Certificate
+from ecity.certificates.tests.conftest import issue_for_case
 from ecity.certificates.verification import certificate_payload, qr_payload
 from ecity.identity.tests.factories import UserFactory
 
@@ -19,7 +20,7 @@ UNKNOWN = certificate_identifier(type_code="ABC", issuer_uscc="DEF", serial="1",
 
 @pytest.fixture
 def certificate(joint, cert_type, approved_case):
-    return services.certificate_issue(case=approved_case, actor=joint.approver)
+    return issue_for_case(approved_case, joint.approver)
 
 
 def test_verify_page_shows_the_empty_form(client, db):
@@ -132,7 +133,7 @@ def test_enterprise_agent_downloads_the_enterprise_certificate(
 ):
     entity, agent = enterprise
     case = make_case(applicant=UserFactory(), legal_entity=entity)
-    certificate = services.certificate_issue(case=case, actor=joint.approver)
+    certificate = issue_for_case(case, joint.approver)
     client.force_login(agent)
 
     assert client.get(pdf_url(certificate)).status_code == 200
@@ -151,16 +152,6 @@ def test_anonymous_download_asks_to_log_in(client, certificate):
 
     assert response.status_code == 302
     assert "/accounts/login" in response["Location"]
-
-
-def test_decision_pdf_for_applicant_only(client, joint, approved_case):
-    document = services.decision_document_issue(case=approved_case, actor=joint.approver)
-    url = f"/certificates/decisions/{document.public_id}/pdf"
-
-    client.force_login(joint.citizen)
-    assert client.get(url).status_code == 200
-    client.force_login(UserFactory())
-    assert client.get(url).status_code == 403
 
 
 # --- revocation ---------------------------------------------------------------------------

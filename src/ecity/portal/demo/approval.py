@@ -26,6 +26,7 @@ from ecity.cases.models import Case, CaseTask, ProcessDefinition
 from ecity.cases.services.applicant_rules import material_key, materials_of
 from ecity.catalogue.models import ServiceItem, ServiceItemVersion
 from ecity.certificates.demo import demo_certificate_types, demo_department_uscc
+from ecity.core.events import events_deliver
 from ecity.core.validators import uscc_check_char
 from ecity.identity.models import User
 from ecity.identity.selectors import acting_identity
@@ -306,3 +307,7 @@ def _ensure_cases(result: DemoApprovalResult) -> None:
                 outcome=CaseTask.Outcome.APPROVE,
                 decision_text="准予许可。",
             )
+    # The decision documents and the certificate follow from case.decided; deliver it now so
+    # that the demo city is complete when loading ends (also inside an outer transaction, where
+    # the after-commit delivery waits for the commit).
+    events_deliver()

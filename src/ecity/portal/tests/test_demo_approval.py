@@ -78,7 +78,7 @@ def test_load_demo_gives_zhangwei_cases_in_three_states_made_through_the_service
     assert in_review.committed_due_on is not None
 
     approved = cases[Case.Status.APPROVED]
-    certificate = Certificate.objects.get(case=approved)
+    certificate = Certificate.objects.get(source_ref=f"cases.case:{approved.public_id}")
     assert certificate.type_name == "食品经营许可证"
     assert certificate.data["operator_name"] == "示范市东城区张记小馆"
     validate_uscc(certificate.data["operator_uscc"])

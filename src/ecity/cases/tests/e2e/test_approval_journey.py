@@ -220,7 +220,8 @@ def test_joint_licence_from_application_through_parallel_review_to_a_verified_ce
     expect(approver.locator("dl.facts").first).to_contain_text("准予")
     case.refresh_from_db()
     assert case.status == Case.Status.APPROVED
-    certificate = Certificate.objects.get(case=case)
+    # Issued by the after-commit delivery of case.decided, before the decision page returned
+    certificate = Certificate.objects.get(source_ref=f"cases.case:{case.public_id}")
 
     # --- The citizen sees the case closed with its certificate --------------------------------
     _nav(citizen, "我的办件").click()

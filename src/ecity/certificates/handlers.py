@@ -1,0 +1,71 @@
+"""Events the e-licence store handles: an approved case gets its e-certificate.
+
+``case.decided`` carries the decided case as plain data (published by the cases app); the store
+issues the certificate from that data, outside the case's row locks, idempotently by the case
+(the same event delivered twice gives the same certificate, never two).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ecity.catalogue.models import ServiceItemVersion
+from ecity.certificates.models import Certificate
+from ecity.certificates.selectors import certificate_type_for_service
+from ecity.certificates.services import Holder, Source, certificate_data_build, certificate_issue
+from ecity.core.events import PublishedEvent, register_handler
+from ecity.identity.models import LegalEntity, User
+
+
+def _user(public_id: str | None) -> User | None:
+    return User.objects.filter(public_id=public_id).first() if public_id else None
+
+
+def certificate_issue_for_decided_case(event: PublishedEvent) -> Certificate | None:
+    """Issue the e-certificate of an approved case whose service item issues one."""
+    data = event.data
+    case, applicant, service = data["case"], data["applicant"], data["service"]
+    if case["outcome"] != "approved":
+        return None
+    certificate_type = certificate_type_for_service(item_code=service["item_code"])
+    if certificate_type is None:
+        return None
+    version = ServiceItemVersion.objects.filter(public_id=service["version"]).first()
+    legal_entity_id = applicant.get("legal_entity")
+    case_values = {
+        "number": case["number"],
+        "applicant_name": applicant["name"],
+        "applicant_identifier": applicant["identifier"],
+        "decided_on": case["decided_on"],
+        "service_name": service["name_zh"],
+        "department_name": data["department"]["name_zh"],
+        "legal_entity_name": applicant.get("legal_entity_name", ""),
+        "legal_entity_uscc": applicant.get("legal_entity_uscc", ""),
+    }
+    return certificate_issue(
+        certificate_type=certificate_type,
+        holder=Holder(
+            kind=applicant["kind"],
+            name=applicant["name"],
+            identifier=applicant["identifier"],
+            account=_user(applicant.get("account")),
+            legal_entity=LegalEntity.objects.filter(public_id=legal_entity_id).first()
+            if legal_entity_id
+            else None,
+        ),
+        data=certificate_data_build(
+            certificate_type=certificate_type,
+            form_data=data.get("form_data") or {},
+            form_schema=version.form_schema if version else {},
+            case_values=case_values,
+        ),
+        source=Source(type="cases.case", ref=event.subject, label=case["number"]),
+        key=f"{event.name}:{event.key}",
+        issued_on=dt.date.fromisoformat(case["decided_on"]),
+        issued_by=_user(data.get("decided_by")),
+    )
+
+
+register_handler(
+    "case.decided", certificate_issue_for_decided_case, name="certificates.issue_certificate"
+)
