@@ -14,9 +14,9 @@ from ecity.certificates.verification import qr_payload
 from ecity.core.validators import validate_uscc
 from ecity.identity.models import User
 from ecity.org.models import Department, StaffRole
-from ecity.portal.demo.accounts import DEMO_PASSWORD
-from ecity.portal.demo.approval import demo_approval_ensure
-from ecity.portal.services import demo_city_load
+from ecity.demo.data.accounts import DEMO_PASSWORD
+from ecity.demo.services import demo_approval_ensure
+from ecity.demo.services import demo_city_load
 
 pytestmark = pytest.mark.django_db
 

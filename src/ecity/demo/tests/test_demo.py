@@ -22,7 +22,7 @@ from ecity.catalogue.models import (
 from ecity.identity.models import AgentAuthorisation, LegalEntity, User
 from ecity.identity.tests.factories import DepartmentFactory
 from ecity.org.models import Department, Region, StaffRole
-from ecity.portal.demo.accounts import DEMO_PASSWORD
+from ecity.demo.data.accounts import DEMO_PASSWORD
 
 pytestmark = pytest.mark.django_db
 
