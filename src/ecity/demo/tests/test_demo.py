@@ -19,10 +19,10 @@ from ecity.catalogue.models import (
     ServiceLocation,
     Theme,
 )
+from ecity.demo.data.accounts import DEMO_PASSWORD
 from ecity.identity.models import AgentAuthorisation, LegalEntity, User
 from ecity.identity.tests.factories import DepartmentFactory
 from ecity.org.models import Department, Region, StaffRole
-from ecity.demo.data.accounts import DEMO_PASSWORD
 
 pytestmark = pytest.mark.django_db
 
