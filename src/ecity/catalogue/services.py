@@ -10,6 +10,7 @@ items of their department; everyone else gets ``PermissionDenied``.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -36,7 +37,7 @@ from ecity.catalogue.selectors import can_edit_item
 from ecity.core.errors import Conflict, PermissionDenied, ValidationFailed
 from ecity.identity.models import User
 from ecity.org.models import Department, StaffRole
-from ecity.org.selectors import user_has_role
+from ecity.org.selectors import is_platform_admin, user_has_role
 
 # Guide elements a draft may change; relations are handled separately below.
 GUIDE_FIELDS = frozenset(
@@ -323,19 +324,32 @@ def version_completeness_errors(version: ServiceItemVersion) -> dict[str, list[s
 
 
 @transaction.atomic
-def version_publish(*, actor: User, version: ServiceItemVersion) -> ServiceItemVersion:
+def version_publish(
+    *, actor: User, version: ServiceItemVersion, published_at: dt.datetime | None = None
+) -> ServiceItemVersion:
     """Publish a draft: it becomes the item's current version; the previous one is superseded.
 
     Checks completeness first (names, kind, legal basis, conditions, time limits with
     committed ≤ statutory, audiences, fees, channels, a valid form schema) and raises
-    ``ValidationFailed`` listing what is missing. Sets ``published_at``/``published_by``.
-    Raises ``VersionNotEditable`` when the version is not a draft.
+    ``ValidationFailed`` listing what is missing. Sets ``published_at``/``published_by``;
+    ``published_at`` is now unless given: a catalogue imported with its history (a legacy
+    system's, the demo city's) keeps its dates, which must not lie in the future nor before
+    the item's latest publication. Raises ``VersionNotEditable`` when the version is not a draft.
     """
     item = ServiceItem.objects.select_for_update().get(pk=version.item_id)
     version = ServiceItemVersion.objects.get(pk=version.pk)
     _require_editor(actor, item)
     _require_draft(version)
     errors = version_completeness_errors(version)
+    now = timezone.now()
+    if published_at is not None:
+        latest = item.versions.exclude(published_at=None).aggregate(at=Max("published_at"))["at"]
+        if published_at > now:
+            errors["published_at"] = [_("The publication date cannot be in the future.")]
+        elif latest is not None and published_at < latest:
+            errors["published_at"] = [
+                _("The publication date cannot be before the latest published version's.")
+            ]
     if errors:
         raise ValidationFailed(
             _("This draft is not complete and cannot be published yet."), fields=errors
@@ -344,12 +358,111 @@ def version_publish(*, actor: User, version: ServiceItemVersion) -> ServiceItemV
         status=ServiceItemVersion.Status.SUPERSEDED, updated_at=timezone.now()
     )
     version.status = ServiceItemVersion.Status.PUBLISHED
-    version.published_at = timezone.now()
+    version.published_at = published_at or now
     version.published_by = actor
     version.save(update_fields=["status", "published_at", "published_by", "updated_at"])
     item.current_version = version
     item.save(update_fields=["current_version", "updated_at"])
     return version
+
+
+def _topic_ensure(
+    model: type[Theme] | type[LifeEvent],
+    *,
+    actor: User,
+    code: str,
+    audience: str,
+    name_zh: str,
+    name_en: str,
+    description_zh: str,
+    description_en: str,
+    sort_order: int,
+) -> tuple[Theme | LifeEvent, bool]:
+    if not is_platform_admin(user=actor):
+        raise PermissionDenied(_("Only a platform administrator can do this."))
+    code = code.strip()
+    topic = model.objects.select_for_update().filter(code=code).first()
+    is_new = topic is None
+    if topic is None:
+        topic = model(code=code)
+    topic.audience = audience
+    topic.name_zh = name_zh.strip()
+    topic.name_en = name_en.strip()
+    topic.description_zh = description_zh.strip()
+    topic.description_en = description_en.strip()
+    topic.sort_order = sort_order
+    try:
+        topic.full_clean(validate_unique=is_new)
+    except DjangoValidationError as exc:
+        raise ValidationFailed(fields=exc.message_dict) from exc
+    topic.save()
+    return topic, is_new
+
+
+@transaction.atomic
+def theme_ensure(
+    *,
+    actor: User,
+    code: str,
+    audience: str,
+    name_zh: str,
+    name_en: str = "",
+    description_zh: str = "",
+    description_en: str = "",
+    sort_order: int = 0,
+) -> tuple[Theme, bool]:
+    """Create the theme ``code`` (services browsed by topic), or update it; return it and created.
+
+    Rules: idempotent by code (a slug); audience from ``Audience``; the Chinese name is
+    required. Permissions: platform administrators only. Errors: ``PermissionDenied``,
+    ``ValidationFailed`` (field messages).
+    """
+    theme, created = _topic_ensure(
+        Theme,
+        actor=actor,
+        code=code,
+        audience=audience,
+        name_zh=name_zh,
+        name_en=name_en,
+        description_zh=description_zh,
+        description_en=description_en,
+        sort_order=sort_order,
+    )
+    assert isinstance(theme, Theme)
+    return theme, created
+
+
+@transaction.atomic
+def life_event_ensure(
+    *,
+    actor: User,
+    code: str,
+    audience: str,
+    name_zh: str,
+    name_en: str = "",
+    description_zh: str = "",
+    description_en: str = "",
+    sort_order: int = 0,
+) -> tuple[LifeEvent, bool]:
+    """Create the life event ``code`` (births, starting a business …), or update it.
+
+    Returns the life event and whether it was created. Rules: idempotent by code (a slug);
+    audience from ``Audience``; the Chinese name is required. Permissions: platform
+    administrators only. Errors: ``PermissionDenied``, ``ValidationFailed`` (field messages).
+    """
+    life_event, created = _topic_ensure(
+        LifeEvent,
+        actor=actor,
+        code=code,
+        audience=audience,
+        name_zh=name_zh,
+        name_en=name_en,
+        description_zh=description_zh,
+        description_en=description_en,
+        sort_order=sort_order,
+    )
+    assert isinstance(life_event, LifeEvent)
+    return life_event, created
 
 
 @transaction.atomic

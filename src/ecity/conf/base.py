@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "ecity.certificates",
     "ecity.cases",
     "ecity.portal",
+    "ecity.demo",
 ]
 
 MIDDLEWARE = [

@@ -89,6 +89,36 @@ def citizen_register(
     return user
 
 
+@transaction.atomic
+def citizen_real_name_verify(*, actor: User, user: User) -> User:
+    """Record that ``user``'s real name and ID number were verified; return the account.
+
+    Rules: the account must be active and hold a real name and an ID number; verifying an
+    account that is already verified changes nothing and records nothing. Permissions: platform
+    administrators only (online verification against the population registry will call this
+    too, as the platform). Side effects: an ``account.real_name_verified`` audit entry.
+    Errors: ``PermissionDenied``, ``ValidationFailed``.
+    """
+    if not org_selectors.is_platform_admin(user=actor):
+        raise PermissionDenied(_("Only a platform administrator can do this."))
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.is_real_name_verified:
+        return user
+    errors: checks.Errors = {}
+    if not user.is_active:
+        errors["user"] = [_("This account is disabled.")]
+    if not (user.real_name and user.id_number):
+        errors.setdefault("user", []).append(
+            _("Only an account with a real name and an ID number can be verified.")
+        )
+    checks.raise_if(errors)
+    user.is_real_name_verified = True
+    user.save(update_fields=["is_real_name_verified"])
+    audit_record(actor=actor, action="account.real_name_verified", obj=user, subject=user)
+    logger.info("real name verified: user=%s by=%s", user.public_id, actor.public_id)
+    return user
+
+
 def profile_update(
     *,
     user: User,
@@ -241,6 +271,28 @@ def legal_entity_register(
 
 
 @transaction.atomic
+def legal_entity_verify(*, actor: User, legal_entity: LegalEntity) -> LegalEntity:
+    """Record that ``legal_entity`` was checked against the legal-entity registry; return it.
+
+    Rules: verifying an enterprise that is already verified changes nothing and records
+    nothing. Permissions: platform administrators only. Side effects: a ``legal_entity.verified``
+    audit entry. Errors: ``PermissionDenied``.
+    """
+    if not org_selectors.is_platform_admin(user=actor):
+        raise PermissionDenied(_("Only a platform administrator can do this."))
+    legal_entity = LegalEntity.objects.select_for_update().get(pk=legal_entity.pk)
+    if legal_entity.is_verified:
+        return legal_entity
+    legal_entity.is_verified = True
+    legal_entity.save(update_fields=["is_verified", "updated_at"])
+    audit_record(
+        actor=actor, action="legal_entity.verified", obj=legal_entity, acting_for=legal_entity
+    )
+    logger.info("legal entity verified: entity=%s by=%s", legal_entity.public_id, actor.public_id)
+    return legal_entity
+
+
+@transaction.atomic
 def agent_grant(
     *,
     actor: User,
@@ -369,6 +421,52 @@ def agent_revoke(*, actor: User, authorisation: AgentAuthorisation) -> AgentAuth
 
 # --- staff -----------------------------------------------------------------------------------
 
+
+@transaction.atomic
+def staff_account_create(
+    *,
+    actor: User,
+    username: str,
+    password: str,
+    real_name: str,
+    email: str = "",
+    phone: str = "",
+) -> User:
+    """Create the account of a civil servant (no roles yet) and return it.
+
+    Rules: username, real name and password are required (password policy applies); e-mail and
+    mainland mobile are optional and unique when given. Roles are given afterwards with
+    ``staff_role_grant``. Permissions: platform administrators only. Side effects: an
+    ``account.created`` audit entry. Errors: ``PermissionDenied``, ``ValidationFailed`` listing
+    every field problem (nothing is written then).
+    """
+    if not org_selectors.is_platform_admin(user=actor):
+        raise PermissionDenied(_("Only a platform administrator can do this."))
+    username = username.strip()
+    real_name = real_name.strip()
+    email = checks.normalise_email(email)
+    phone = normalise_mobile(phone) if phone else ""
+    errors: checks.Errors = {}
+    checks.check_username(errors, username)
+    if checks.check_required(errors, "real_name", real_name) and len(real_name) > 100:
+        errors.setdefault("real_name", []).append(_("Use at most 100 characters."))
+    checks.check_email(errors, email, required=False)
+    if phone:
+        checks.check_phone(errors, phone)
+    user = User(username=username, real_name=real_name, email=email, phone=phone)
+    checks.check_password(errors, password, user)
+    checks.raise_if(errors)
+    user.set_password(password)
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError as exc:
+        raise checks.unique_violation(exc) from exc
+    audit_record(actor=actor, action="account.created", obj=user, subject=user)
+    logger.info("staff account created: user=%s by=%s", user.public_id, actor.public_id)
+    return user
+
+
 _ADMIN_SITE_ROLES = {StaffRole.Role.DEPARTMENT_ADMIN, StaffRole.Role.PLATFORM_ADMIN}
 
 
@@ -487,14 +585,18 @@ def staff_role_revoke(*, actor: User, staff_role: StaffRole) -> StaffRole:
 
 
 @transaction.atomic
-def platform_admin_create(*, username: str, password: str, email: str = "") -> User:
+def platform_admin_create(
+    *, username: str, password: str, email: str = "", real_name: str = ""
+) -> User:
     """Create a platform administrator (staff, superuser, platform_admin role) and return it.
 
-    Used by ``manage.py create_platform_admin`` / ``ecity createadmin``. Raises
-    ``ValidationFailed`` for a taken username or e-mail, or a password the policy refuses.
+    Used by ``manage.py create_platform_admin`` / ``ecity createadmin`` and the demo city.
+    Raises ``ValidationFailed`` for a taken username or e-mail, a name longer than 100
+    characters, or a password the policy refuses.
     """
     username = username.strip()
     email = checks.normalise_email(email)
+    real_name = real_name.strip()
     errors: checks.Errors = {}
     if not checks.check_required(errors, "username", username):
         checks.raise_if(errors)
@@ -502,7 +604,11 @@ def platform_admin_create(*, username: str, password: str, email: str = "") -> U
     if User.objects.filter(username__iexact=username).exists():
         errors.setdefault("username", []).append(_("This username is already taken."))
     checks.check_email(errors, email, required=False)
-    user = User(username=username, email=email, is_staff=True, is_superuser=True)
+    if len(real_name) > 100:
+        errors["real_name"] = [_("Use at most 100 characters.")]
+    user = User(
+        username=username, email=email, real_name=real_name, is_staff=True, is_superuser=True
+    )
     checks.check_password(errors, password, user)
     checks.raise_if(errors)
     user.set_password(password)

@@ -6,7 +6,6 @@ from django.db.models import QuerySet
 
 from ecity.catalogue import selectors as catalogue_selectors
 from ecity.catalogue.models import ServiceItem
-from ecity.org.models import Department
 
 
 def recent_item_list(*, limit: int = 6) -> QuerySet[ServiceItem]:
@@ -19,8 +18,3 @@ def recent_item_list(*, limit: int = 6) -> QuerySet[ServiceItem]:
         "-current_version__published_at", "code"
     )
     return items[:limit]
-
-
-def city_data_exists() -> bool:
-    """Whether the database already holds departments or service items (demo or real ones)."""
-    return Department.objects.exists() or ServiceItem.objects.exists()

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
+from django.utils import timezone
 
 from ecity.catalogue import selectors, services
-from ecity.catalogue.models import ServiceItemVersion
+from ecity.catalogue.models import LifeEvent, ServiceItemVersion, Theme
 from ecity.catalogue.tests.factories import (
     APPLICATION_SCHEMA,
     FAQFactory,
@@ -223,3 +226,89 @@ def test_department_admin_may_edit_own_items_only():
 def test_citizen_cannot_create_drafts():
     with pytest.raises(PermissionDenied):
         services.version_draft_create(actor=UserFactory(), item=published_item())
+
+
+# --- importing a catalogue with its history; themes and life events ---------------------
+
+
+def test_publishing_with_a_past_date_keeps_the_history_in_order():
+    department = DepartmentFactory()
+    admin = department_admin(department)
+    item = services.item_create(actor=admin, code="QY-010", department=department, **COMPLETE)
+    first_on = timezone.make_aware(dt.datetime(2023, 3, 1, 9, 30))
+    second_on = timezone.make_aware(dt.datetime(2024, 6, 1, 9, 30))
+
+    # When version 1 and version 2 are published with the dates of the old system
+    v1 = services.version_publish(actor=admin, version=item.versions.get(), published_at=first_on)
+    draft = services.version_draft_create(actor=admin, item=item)
+    v2 = services.version_publish(actor=admin, version=draft, published_at=second_on)
+
+    # Then
+    v1.refresh_from_db()
+    assert (v1.status, v1.published_at) == (Status.SUPERSEDED, first_on)
+    assert (v2.status, v2.published_at, v2.published_by) == (Status.PUBLISHED, second_on, admin)
+
+
+def test_a_publication_date_in_the_future_or_before_the_last_one_is_refused():
+    item = published_item()
+    admin = platform_admin()
+    last = item.current_version.published_at
+    draft = services.version_draft_create(actor=admin, item=item)
+
+    for published_at in (timezone.now() + dt.timedelta(days=1), last - dt.timedelta(days=1)):
+        with pytest.raises(ValidationFailed) as excinfo:
+            services.version_publish(actor=admin, version=draft, published_at=published_at)
+        assert list(excinfo.value.fields) == ["published_at"]
+
+    draft.refresh_from_db()
+    assert draft.status == Status.DRAFT
+    item.refresh_from_db()
+    assert item.current_version.published_at == last
+
+
+@pytest.mark.parametrize(
+    ("ensure", "model"),
+    [(services.theme_ensure, Theme), (services.life_event_ensure, LifeEvent)],
+)
+def test_topics_are_created_then_refreshed_by_code(ensure, model):
+    admin = platform_admin()
+
+    topic, created = ensure(
+        actor=admin, code="market-access", audience="g2b", name_zh="市场准入", sort_order=10
+    )
+    again, created_again = ensure(
+        actor=admin,
+        code="market-access",
+        audience="g2b",
+        name_zh=" 市场准入 ",
+        name_en="Market access",
+        description_zh="开办企业。",
+        sort_order=20,
+    )
+
+    assert (created, created_again, again.pk) == (True, False, topic.pk)
+    topic.refresh_from_db()
+    assert (topic.name_zh, topic.name_en, topic.description_zh, topic.sort_order) == (
+        "市场准入",
+        "Market access",
+        "开办企业。",
+        20,
+    )
+    assert model.objects.count() == 1
+
+
+def test_topics_are_validated_and_kept_to_platform_admins():
+    admin = platform_admin()
+
+    with pytest.raises(ValidationFailed) as excinfo:
+        services.theme_ensure(actor=admin, code="not a slug", audience="g2x", name_zh="")
+    assert set(excinfo.value.fields) == {"code", "audience", "name_zh"}
+
+    with pytest.raises(PermissionDenied):
+        services.life_event_ensure(
+            actor=department_admin(DepartmentFactory()),
+            code="birth",
+            audience="g2c",
+            name_zh="出生",
+        )
+    assert not Theme.objects.exists() and not LifeEvent.objects.exists()

@@ -7,12 +7,14 @@ import datetime as dt
 import pytest
 from django.utils import timezone, translation
 
+from ecity.audit.models import AuditEntry
 from ecity.core.errors import PermissionDenied, ValidationFailed
 from ecity.identity import selectors, services
 from ecity.identity.models import AgentAuthorisation, LegalEntity, User
 from ecity.identity.tests.factories import (
     AgentAuthorisationFactory,
     DepartmentFactory,
+    StaffRoleFactory,
     UserFactory,
     id_number_for,
     uscc_for,
@@ -431,3 +433,129 @@ def test_citizen_register_requires_email():
         services.citizen_register(**{**GOOD, "email": "  "})
 
     assert caught.value.fields == {"email": ["This field is required."]}
+
+
+# --- setting up a city: staff accounts, verifications ------------------------------------
+
+
+def test_platform_admin_creates_a_staff_account_without_roles(platform_admin):
+    # When
+    user = services.staff_account_create(
+        actor=platform_admin,
+        username="clerk_1",
+        password="a-Long-pass-phrase",
+        real_name=" 赵敏 ",
+        email="ZhaoMin@Example.cn",
+        phone="13900990011",
+    )
+
+    # Then
+    user.refresh_from_db()
+    assert (user.username, user.real_name, user.email, user.phone) == (
+        "clerk_1",
+        "赵敏",
+        "zhaomin@example.cn",
+        "13900990011",
+    )
+    assert user.check_password("a-Long-pass-phrase")
+    assert (user.is_staff, user.is_superuser, user.id_number) == (False, False, "")
+    assert not StaffRole.objects.filter(user=user).exists()
+    entry = AuditEntry.objects.get(action="account.created")
+    assert (entry.actor, entry.subject) == (platform_admin, user)
+
+
+def test_staff_account_create_reports_every_problem_and_writes_nothing(platform_admin):
+    UserFactory(username="taken", phone="13900990012")
+
+    with pytest.raises(ValidationFailed) as excinfo:
+        services.staff_account_create(
+            actor=platform_admin,
+            username="taken",
+            password="123",
+            real_name="",
+            phone="13900990012",
+        )
+
+    assert set(excinfo.value.fields) == {"username", "real_name", "phone", "password"}
+    assert User.objects.count() == 2
+
+
+def test_only_a_platform_admin_creates_staff_accounts(db):
+    department_admin = UserFactory()
+    StaffRoleFactory(user=department_admin, role=StaffRole.Role.DEPARTMENT_ADMIN)
+
+    with pytest.raises(PermissionDenied):
+        services.staff_account_create(
+            actor=department_admin,
+            username="clerk_2",
+            password="a-Long-pass-phrase",
+            real_name="钱磊",
+        )
+
+    assert not User.objects.filter(username="clerk_2").exists()
+
+
+def test_platform_admin_verifies_a_citizens_real_name_once(platform_admin):
+    citizen = services.citizen_register(**GOOD)
+    assert not citizen.is_real_name_verified
+
+    # When (twice)
+    services.citizen_real_name_verify(actor=platform_admin, user=citizen)
+    again = services.citizen_real_name_verify(actor=platform_admin, user=citizen)
+
+    # Then
+    citizen.refresh_from_db()
+    assert citizen.is_real_name_verified and again.is_real_name_verified
+    entries = AuditEntry.objects.filter(action="account.real_name_verified")
+    assert [(e.actor, e.subject) for e in entries] == [(platform_admin, citizen)]
+
+
+def test_an_account_without_an_id_number_cannot_be_real_name_verified(platform_admin):
+    staff = UserFactory(id_number="")
+
+    with pytest.raises(ValidationFailed) as excinfo:
+        services.citizen_real_name_verify(actor=platform_admin, user=staff)
+
+    assert list(excinfo.value.fields) == ["user"]
+    staff.refresh_from_db()
+    assert not staff.is_real_name_verified
+
+
+def test_a_citizen_cannot_verify_their_own_real_name(db):
+    citizen = services.citizen_register(**GOOD)
+
+    with pytest.raises(PermissionDenied):
+        services.citizen_real_name_verify(actor=citizen, user=citizen)
+
+    citizen.refresh_from_db()
+    assert not citizen.is_real_name_verified
+
+
+def test_platform_admin_verifies_an_enterprise_once(platform_admin, enterprise_a, citizen):
+    # When (twice)
+    services.legal_entity_verify(actor=platform_admin, legal_entity=enterprise_a)
+    services.legal_entity_verify(actor=platform_admin, legal_entity=enterprise_a)
+
+    # Then
+    enterprise_a.refresh_from_db()
+    assert enterprise_a.is_verified
+    entries = AuditEntry.objects.filter(action="legal_entity.verified")
+    assert [(e.actor, e.acting_for_uscc) for e in entries] == [(platform_admin, enterprise_a.uscc)]
+
+
+def test_the_legal_representative_cannot_verify_their_own_enterprise(enterprise_a, citizen):
+    with pytest.raises(PermissionDenied):
+        services.legal_entity_verify(actor=citizen, legal_entity=enterprise_a)
+
+    enterprise_a.refresh_from_db()
+    assert not enterprise_a.is_verified
+
+
+def test_platform_admin_create_records_the_real_name(db):
+    admin = services.platform_admin_create(
+        username="root2", password="a-Long-pass-phrase", real_name=" 平台管理员 "
+    )
+
+    admin.refresh_from_db()
+    assert admin.real_name == "平台管理员"
+    assert org_selectors.is_platform_admin(user=admin)

@@ -6,7 +6,7 @@ import pytest
 from django.conf import settings
 from django.utils import translation
 
-from ecity.portal.services import DemoLoadResult, demo_city_load
+from ecity.demo.services import DemoLoadResult, demo_city_load
 
 
 @pytest.fixture(autouse=True)

@@ -26,9 +26,9 @@ from ecity.catalogue.models import ServiceItem
 from ecity.certificates.models import Certificate
 from ecity.core.calendar import calendar_seed
 from ecity.core.validators import uscc_check_char
+from ecity.demo.data.accounts import DEMO_PASSWORD
 from ecity.identity.models import User
 from ecity.identity.security import mfa, totp
-from ecity.portal.demo.accounts import DEMO_PASSWORD
 from ecity.testing.e2e import assert_accessible
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

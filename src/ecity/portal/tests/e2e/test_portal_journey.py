@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from ecity.portal.services import demo_city_load
+from ecity.demo.services import demo_city_load
 from ecity.portal.tests.e2e.conftest import assert_accessible
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

@@ -1,43 +1,12 @@
-"""Demo certificate types and the admin pages."""
+"""The admin pages of certificate types, signing keys and certificates."""
 
 from __future__ import annotations
 
 import pytest
 
-from ecity.certificates import services, signing
-from ecity.certificates.demo import demo_certificate_types
-from ecity.certificates.models import CertificateType, SigningKey
+from ecity.certificates import signing
+from ecity.certificates.models import SigningKey
 from ecity.certificates.tests.conftest import issue_for_case
-from ecity.core.validators import validate_uscc
-from ecity.portal.services import demo_city_load
-
-
-def test_demo_types_are_linked_to_the_demo_licences(db):
-    demo_city_load()
-
-    created = demo_certificate_types()
-    again = demo_certificate_types()
-
-    assert (created, again) == (2, 0)
-    food = CertificateType.objects.get(name_zh="食品经营许可证")
-    hygiene = CertificateType.objects.get(name_zh="公共场所卫生许可证")
-    assert list(food.service_items.values_list("code", flat=True)) == ["SCJ-XK-001"]
-    assert list(hygiene.service_items.values_list("code", flat=True)) == ["WJW-XK-001"]
-    assert (food.validity_years, hygiene.validity_years) == (5, 4)
-    validate_uscc(food.department.uscc)
-    assert food.code == f"{food.department.uscc}001"
-    food.full_clean()
-
-
-def test_demo_food_licence_data_uses_choice_labels(db):
-    demo_city_load()
-    demo_certificate_types()
-    food = CertificateType.objects.get(name_zh="食品经营许可证")
-    version = food.service_items.get().current_version
-
-    label = services._enum_label(version.form_schema, "business_type", "catering")
-
-    assert label == "餐饮服务经营者"
 
 
 @pytest.fixture

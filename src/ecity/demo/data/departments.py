@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import zlib
 from typing import NamedTuple
+
+from ecity.core.validators import uscc_check_char
 
 
 class Dept(NamedTuple):
@@ -193,3 +196,14 @@ DEPARTMENTS: list[Dept] = [
         "GTJ",
     ),
 ]
+
+
+def department_uscc(code: str, *, region: str) -> str:
+    """A valid (GB 32100) but fictional USCC for the demo department ``code`` in ``region``.
+
+    "11" = registered by the establishment authority as a government organ; the region part is
+    the demo city's unassigned 99xxxx code, so it can never be a real organisation's code.
+    """
+    organisation = f"{zlib.crc32(code.encode()) % 10**9:09d}"
+    body = f"11{region[:6].ljust(6, '0')}{organisation}"
+    return body + uscc_check_char(body)

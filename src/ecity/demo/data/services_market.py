@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ecity.portal.demo.blocks import (
+from ecity.demo.data.blocks import (
     ADDRESS,
     AGENT_PAPERS,
     BUSINESS_HALLS,

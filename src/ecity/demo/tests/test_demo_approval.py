@@ -12,11 +12,10 @@ from ecity.certificates.models import Certificate, CertificateType
 from ecity.certificates.services import certificate_verify
 from ecity.certificates.verification import qr_payload
 from ecity.core.validators import validate_uscc
+from ecity.demo.data.accounts import DEMO_PASSWORD
+from ecity.demo.services import demo_approval_ensure, demo_city_load
 from ecity.identity.models import User
 from ecity.org.models import Department, StaffRole
-from ecity.portal.demo.accounts import DEMO_PASSWORD
-from ecity.portal.demo.approval import demo_approval_ensure
-from ecity.portal.services import demo_city_load
 
 pytestmark = pytest.mark.django_db
 

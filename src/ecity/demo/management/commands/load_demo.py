@@ -6,8 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from ecity.portal.demo.approval import DemoApprovalResult, demo_approval_ensure
-from ecity.portal.services import demo_city_load
+from ecity.demo.services import DemoApprovalResult, demo_approval_ensure, demo_city_load
 
 
 class Command(BaseCommand):

@@ -1,12 +1,12 @@
 """The demo city 示范市: data only (regions, departments, themes, service guides, accounts).
 
-``ecity.portal.services.demo_city_load`` loads it; ``manage.py load_demo`` and ``ecity run`` call
+``ecity.demo.services.demo_city_load`` loads it; ``manage.py load_demo`` and ``ecity run`` call
 that service. Everything here is fictional demo data.
 """
 
 from __future__ import annotations
 
-from ecity.portal.demo import (
+from ecity.demo.data import (
     services_construction,
     services_health,
     services_market,
@@ -14,7 +14,7 @@ from ecity.portal.demo import (
     services_social,
     services_tax,
 )
-from ecity.portal.demo.blocks import Item
+from ecity.demo.data.blocks import Item
 
 ITEMS: list[Item] = [
     *services_market.ITEMS,

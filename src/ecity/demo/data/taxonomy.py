@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from ecity.portal.demo.blocks import G2B, G2C
+from ecity.demo.data.blocks import G2B, G2C
 
 
 class Topic(NamedTuple):

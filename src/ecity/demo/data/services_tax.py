@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ecity.portal.demo.blocks import (
+from ecity.demo.data.blocks import (
     BUSINESS_LICENCE,
     G2B,
     G2C,

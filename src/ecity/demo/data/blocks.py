@@ -1,6 +1,6 @@
 """Plain data types the demo city is written in, and the pieces several service guides share.
 
-The demo modules hold data only; ``ecity.portal.demo.loader`` turns it into database rows.
+The demo modules hold data only; ``ecity.demo.services`` turns it into database rows.
 """
 
 from __future__ import annotations

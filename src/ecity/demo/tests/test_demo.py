@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import io
+from collections import Counter
 
 import pytest
 from django.contrib.auth.password_validation import validate_password
 from django.core.management import call_command
 from django.db.models import Count
 
+from ecity.audit.models import AuditEntry
 from ecity.catalogue.form_schema import schema_validate_definition
 from ecity.catalogue.models import (
     FAQ,
@@ -19,10 +21,10 @@ from ecity.catalogue.models import (
     ServiceLocation,
     Theme,
 )
+from ecity.demo.data.accounts import DEMO_PASSWORD
 from ecity.identity.models import AgentAuthorisation, LegalEntity, User
 from ecity.identity.tests.factories import DepartmentFactory
 from ecity.org.models import Department, Region, StaffRole
-from ecity.portal.demo.accounts import DEMO_PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -288,3 +290,32 @@ def test_demo_citizens_and_enterprise_have_valid_identifiers(demo_city):
         for a in entity.authorisations.filter(is_active=True).select_related("user")
     }
     assert authorisations == {("lina", "legal_representative"), ("wangfang", "agent")}
+
+
+def test_the_city_is_set_up_by_the_platform_administrator_through_audited_services(demo_city):
+    # Given the demo city (loaded by the fixture), then
+    admin = User.objects.get(username="admin")
+    acts = Counter(
+        (entry.action, entry.actor.username if entry.actor else "")
+        for entry in AuditEntry.objects.select_related("actor")
+    )
+    # the citizens registered themselves; the administrator verified them and the enterprise
+    assert acts[("account.registered", "zhangwei")] == 1
+    assert acts[("account.real_name_verified", "admin")] == 3
+    assert acts[("legal_entity.verified", "admin")] == 1
+    # the administrator created the ten staff accounts and granted their thirteen roles
+    assert acts[("account.created", "admin")] == 10
+    assert acts[("role.granted", "admin")] == 13
+    # the legal representative authorised her agent
+    assert acts[("agent.granted", "lina")] == 1
+    # every guide version was published by the administrator
+    assert set(ServiceItemVersion.objects.values_list("published_by", flat=True)) == {admin.pk}
+
+
+def test_loading_again_records_no_new_acts():
+    call_command("load_demo", "--no-cases", stdout=io.StringIO())
+    before = AuditEntry.objects.count()
+
+    call_command("load_demo", "--no-cases", stdout=io.StringIO())
+
+    assert AuditEntry.objects.count() == before
