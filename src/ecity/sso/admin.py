@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from oauth2_provider.models import AbstractApplication, get_application_model
 
 from ecity.core.errors import ApplicationError
+from ecity.core.forms import add_application_error
 from ecity.identity import selectors as identity_selectors
 from ecity.identity.models import Department
 from ecity.sso import services
@@ -126,9 +127,7 @@ class DepartmentApplicationForm(forms.ModelForm):
                 department=data.get("department"),
             )
         except ApplicationError as error:
-            for name, problems in error.fields.items():
-                for problem in problems:
-                    self.add_error(name if name in self.fields else None, problem)
+            add_application_error(self, error)
         return data
 
     def service_arguments(self) -> dict[str, Any]:

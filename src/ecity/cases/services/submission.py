@@ -37,6 +37,7 @@ from ecity.cases.services.applicant_rules import (
     uploads_check,
     version_check,
 )
+from ecity.cases.services.locking import case_lock
 from ecity.cases.uploads import CheckedUpload, stored_files_delete, upload_store
 from ecity.catalogue.form_schema import schema_validate_data
 from ecity.catalogue.models import ServiceItemVersion
@@ -394,14 +395,6 @@ def _case_write(
     return case
 
 
-def _locked_case(case: Case) -> Case:
-    return (
-        Case.objects.select_for_update()
-        .select_related("service_version", "department")
-        .get(pk=case.pk)
-    )
-
-
 def correction_submit(
     *,
     actor: Any,
@@ -464,7 +457,7 @@ def _correction_write(
 ) -> Case:
     from ecity.cases.deadlines import case_clock_resume
 
-    case = _locked_case(case)
+    case = case_lock(case)
     if case.status != Case.Status.AWAITING_CORRECTION:
         raise Conflict(_("This case is not waiting for a correction."), code="not_awaiting")
     now = timezone.now()
@@ -532,7 +525,7 @@ def case_withdraw(*, actor: Any, case: Case, reason: str) -> Case:
     if not reason:
         raise ValidationFailed(fields={"reason": [_("Please say why you withdraw.")]})
     with transaction.atomic():
-        case = _locked_case(case)
+        case = case_lock(case)
         if case.status not in WITHDRAWABLE:
             raise Conflict(_("This case can no longer be withdrawn."), code="not_withdrawable")
         case.status = Case.Status.WITHDRAWN
