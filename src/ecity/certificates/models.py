@@ -192,20 +192,6 @@ class SigningKey(BaseModel):
         return f"{self.algorithm} {self.key_id}"
 
 
-class SerialCounter(models.Model):
-    """The last number handed out in one numbering scope (locked row, see services)."""
-
-    scope = models.CharField(_("scope"), max_length=100, unique=True)
-    last_value = models.PositiveBigIntegerField(_("last value"), default=0)
-
-    class Meta:
-        verbose_name = _("serial counter")
-        verbose_name_plural = _("serial counters")
-
-    def __str__(self) -> str:
-        return f"{self.scope}: {self.last_value}"
-
-
 class Certificate(BaseModel):
     """One issued e-certificate. Its signed fields never change; only status does."""
 

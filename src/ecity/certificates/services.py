@@ -12,7 +12,7 @@ import datetime as dt
 from typing import Any
 
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -26,7 +26,6 @@ from ecity.certificates.models import (
     Certificate,
     CertificateType,
     DecisionDocument,
-    SerialCounter,
 )
 from ecity.certificates.pdf import certificate_pdf, decision_pdf
 from ecity.certificates.selectors import certificate_holder_account
@@ -37,6 +36,7 @@ from ecity.certificates.verification import (
 )
 from ecity.certificates.verification import certificate_verify as _certificate_verify
 from ecity.core.errors import Conflict, PermissionDenied, ValidationFailed
+from ecity.core.sequences import sequence_next
 from ecity.identity.models import StaffRole, User
 from ecity.identity.selectors import user_has_role
 
@@ -51,19 +51,11 @@ _DECISION_KINDS = {
 def serial_allocate(*, scope: str) -> int:
     """Hand out the next number (1, 2, …) of ``scope``; never the same number twice.
 
-    The counter row is locked (``SELECT … FOR UPDATE`` on PostgreSQL; SQLite serialises
-    writers), so concurrent issuances get distinct, gap-free numbers as long as they commit.
+    The platform's gap-free sequence (``ecity.core.sequences``): concurrent issuances get
+    distinct numbers, and a rolled-back issuance gives its number back.
     """
     with transaction.atomic():
-        try:
-            with transaction.atomic():
-                SerialCounter.objects.get_or_create(scope=scope)
-        except IntegrityError:  # another transaction created it first; it exists now
-            pass
-        counter = SerialCounter.objects.select_for_update().get(scope=scope)
-        counter.last_value += 1
-        counter.save(update_fields=["last_value"])
-        return counter.last_value
+        return sequence_next(scope=scope)
 
 
 def _lock_case(case: Case) -> Case:

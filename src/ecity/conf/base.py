@@ -248,8 +248,8 @@ ECITY_BROKER_URL = env.BROKER_URL
 ECITY_SMS_URL = env.SMS_URL
 ECITY_FIELD_KEYS = env.FIELD_KEYS
 ECITY_FIELD_KEYS_FILE = env.FIELD_KEYS_FILE
-# Public case lookup limits (ecity.cases.selectors.public, counted by ecity.core.ratelimit): per client address and minute; wrong query
-# codes per case number within 15 minutes.
+# Public case lookup limits (ecity.cases.selectors.public): per client address and minute;
+# wrong query codes per case number within 15 minutes.
 ECITY_LOOKUP_RATE_PER_MINUTE = env.LOOKUP_RATE_PER_MINUTE
 ECITY_LOOKUP_FAILURE_LIMIT = env.LOOKUP_FAILURE_LIMIT
 

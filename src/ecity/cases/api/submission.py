@@ -33,6 +33,7 @@ from ecity.cases.services.ratings import rating_submit
 from ecity.cases.services.submission import case_submit, correction_submit
 from ecity.core.api import Pagination
 from ecity.core.errors import NotFound, ValidationFailed
+from ecity.core.idempotency import idempotency_key_of
 from ecity.core.ratelimit import client_ip
 from ecity.identity.selectors import acting_identity
 
@@ -271,7 +272,7 @@ class ApplicationSubmitApi(APIView):
             service_version=applicant_selectors.service_version_for_submission(code=code),
             form_data=_form_json(request.data.get("form")),
             attachments=_files(request),
-            idempotency_key=request.headers.get("Idempotency-Key") or None,
+            idempotency_key=idempotency_key_of(request),
             channel=Case.Channel.API,
         )
         replay = getattr(case, "is_replay", False)

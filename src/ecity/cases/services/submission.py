@@ -17,12 +17,6 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ecity.cases.idempotency import (
-    idempotency_key_check,
-    idempotency_record_create,
-    idempotent_case_find,
-    request_fingerprint,
-)
 from ecity.cases.models import Attachment, Case, CaseDraft, CaseEvent, CorrectionRequest
 from ecity.cases.numbers import case_number_allocate, query_code_generate
 from ecity.cases.services.applicant_rules import (
@@ -43,6 +37,14 @@ from ecity.catalogue.form_schema import schema_validate_data
 from ecity.catalogue.models import ServiceItemVersion
 from ecity.core.calendar import add_working_days
 from ecity.core.errors import Conflict, NotFound, ValidationFailed
+from ecity.core.idempotency import (
+    idempotency_begin,
+    idempotency_complete,
+    idempotency_find,
+    idempotency_key_check,
+    idempotency_result,
+    request_fingerprint,
+)
 
 SUBMIT_SCOPE = "case_submit"
 WITHDRAWABLE = (
@@ -202,6 +204,18 @@ def _fingerprint(
     )
 
 
+def _earlier_case(*, actor: Any, key: str, fingerprint: str) -> Case | None:
+    """The case an earlier submission with ``key`` created (Conflict for another payload)."""
+    record = idempotency_find(
+        user=actor,
+        scope=SUBMIT_SCOPE,
+        key=key,
+        fingerprint=fingerprint,
+        conflict_message=_("This request key was already used for a different application."),
+    )
+    return None if record is None else idempotency_result(record, Case)
+
+
 def _replayed(case: Case) -> Case:
     case.is_replay = True  # type: ignore[attr-defined]
     return case
@@ -258,9 +272,7 @@ def case_submit(
         on_behalf_of=on_behalf_of,
     )
     if idempotency_key:
-        earlier = idempotent_case_find(
-            user=actor, scope=SUBMIT_SCOPE, key=idempotency_key, fingerprint=fingerprint
-        )
+        earlier = _earlier_case(actor=actor, key=idempotency_key, fingerprint=fingerprint)
         if earlier is not None:
             return _replayed(earlier)
     draft = (
@@ -302,9 +314,7 @@ def case_submit(
     except IntegrityError:
         stored_files_delete(stored)
         if idempotency_key:
-            earlier = idempotent_case_find(
-                user=actor, scope=SUBMIT_SCOPE, key=idempotency_key, fingerprint=fingerprint
-            )
+            earlier = _earlier_case(actor=actor, key=idempotency_key, fingerprint=fingerprint)
             if earlier is not None:
                 return _replayed(earlier)
         raise
@@ -331,7 +341,7 @@ def _case_write(
     key, fingerprint = idempotency
     # First statement of the transaction: a concurrent duplicate waits here, then fails.
     record = (
-        idempotency_record_create(user=actor, scope=SUBMIT_SCOPE, key=key, fingerprint=fingerprint)
+        idempotency_begin(user=actor, scope=SUBMIT_SCOPE, key=key, fingerprint=fingerprint)
         if key
         else None
     )
@@ -390,8 +400,7 @@ def _case_write(
         idempotency_key=f"case_submitted:{case.public_id}",
     )
     if record is not None:
-        record.case = case
-        record.save(update_fields=["case", "updated_at"])
+        idempotency_complete(record=record, result=case)
     return case
 
 
