@@ -8,7 +8,7 @@ from django.db.models import Q, QuerySet
 
 from ecity.cases.models import Case
 from ecity.certificates.identifiers import IdentifierError, identifier_parse
-from ecity.certificates.models import Certificate, DecisionDocument, SigningKey
+from ecity.certificates.models import Certificate, DecisionDocument
 from ecity.core.errors import NotFound, PermissionDenied
 from ecity.identity.models import Department, StaffRole, User
 from ecity.identity.selectors import (
@@ -160,8 +160,3 @@ def decision_document_for_download(*, user: User | Any, public_id: Any) -> Decis
     if not can_download_decision(user=user, document=document):
         raise PermissionDenied()
     return document
-
-
-def signing_key_list() -> QuerySet[SigningKey]:
-    """All signing keys, newest first (public halves only are meant to be shown)."""
-    return SigningKey.objects.order_by("-created_at")

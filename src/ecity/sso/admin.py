@@ -26,7 +26,7 @@ from ecity.identity import selectors as identity_selectors
 from ecity.identity.models import Department
 from ecity.sso import services
 from ecity.sso.claims import ClaimGroup
-from ecity.sso.models import ClientPolicy, DepartmentApplication, Federation, SigningKey
+from ecity.sso.models import ClientPolicy, DepartmentApplication, Federation
 
 with contextlib.suppress(NotRegistered):
     admin.site.unregister(get_application_model())
@@ -271,23 +271,6 @@ class FederationAdmin(_PlatformAdminOnly, admin.ModelAdmin):
         "revoked_at",
     ]
     exclude = ["acting_for"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-@admin.register(SigningKey)
-class SigningKeyAdmin(_PlatformAdminOnly, admin.ModelAdmin):
-    list_display = ["kid", "status", "created_at", "retired_at"]
-    list_filter = ["status"]
-    fields = ["kid", "status", "public_jwk", "created_at", "retired_at"]
-    readonly_fields = ["kid", "status", "public_jwk", "created_at", "retired_at"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

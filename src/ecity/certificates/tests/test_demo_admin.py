@@ -6,7 +6,8 @@ import pytest
 
 from ecity.certificates import services, signing
 from ecity.certificates.demo import demo_certificate_types
-from ecity.certificates.models import CertificateType, SigningKey
+from ecity.certificates.models import CertificateType
+from ecity.core.models import SigningKey
 from ecity.core.validators import validate_uscc
 from ecity.portal.services import demo_city_load
 
@@ -53,8 +54,8 @@ def test_admin_pages_render(admin_client, joint, cert_type, approved_case):
     for url in [
         "/admin/certificates/certificatetype/",
         f"/admin/certificates/certificatetype/{cert_type.pk}/change/",
-        "/admin/certificates/signingkey/",
-        f"/admin/certificates/signingkey/{certificate.key.pk}/change/",
+        "/admin/core/signingkey/",
+        f"/admin/core/signingkey/{certificate.key.pk}/change/",
         "/admin/certificates/certificate/",
         f"/admin/certificates/certificate/{certificate.pk}/change/",
         "/admin/certificates/decisiondocument/",
@@ -65,13 +66,11 @@ def test_admin_pages_render(admin_client, joint, cert_type, approved_case):
 def test_admin_rotate_action(admin_client, db):
     old = signing.key_generate()
 
-    admin_client.post(
-        "/admin/certificates/signingkey/", {"action": "rotate", "_selected_action": [old.pk]}
-    )
+    admin_client.post("/admin/core/signingkey/", {"action": "rotate", "_selected_action": [old.pk]})
 
     old.refresh_from_db()
-    assert old.status == SigningKey.Status.RETIRED
-    assert SigningKey.objects.filter(status=SigningKey.Status.ACTIVE).exclude(pk=old.pk).exists()
+    assert old.status == SigningKey.Status.PREVIOUS
+    assert SigningKey.objects.filter(status=SigningKey.Status.CURRENT).exclude(pk=old.pk).exists()
 
 
 def test_admin_revoke_action_opens_the_form(admin_client, joint, cert_type, approved_case):
