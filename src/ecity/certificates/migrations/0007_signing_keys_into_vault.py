@@ -9,21 +9,20 @@ stored as PKCS#8 PEM in the vault's encrypted column (the field-encryption keyri
 key that cannot be unwrapped (SECRET_KEY changed without a fallback) is stored without it: it
 still verifies, and signing asks the operator to rotate.
 
-Each certificate gets a link to its vault key in ``vault_key``; 0007 drops the old link and
-table. (Two migrations: PostgreSQL refuses to alter a table with pending deferred-constraint
-checks from rows updated in the same transaction.)
+Each certificate gets its vault key in ``vault_key`` (added by 0006); 0008 drops the old link
+and table. (Schema and data changes are separate migrations: PostgreSQL refuses to alter a
+table with pending deferred-constraint checks from rows updated in the same transaction.)
 """
 
 import base64
 import os
 
-import django.db.models.deletion
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
-from django.db import migrations, models
+from django.db import migrations
 
 _HKDF_INFO = b"ecity certificate signing key encryption v1"
 STATUS = {"active": "current", "retired": "previous"}
@@ -107,28 +106,16 @@ def backward(apps, schema_editor):
             retired_at=new.retired_at,
             created_by_id=new.created_by_id,
         )
-        Certificate.objects.filter(vault_key_id=new.pk).update(key_id=old.pk)
+        Certificate.objects.filter(vault_key_id=new.pk).update(key_id=old.pk, vault_key_id=None)
     keys.delete()
 
 
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("certificates", "0005_serials_in_core_sequences"),
-        ("core", "0003_sequence_idempotency_signing_key"),
+        ("certificates", "0006_vault_key_link"),
     ]
 
     operations = [
-        migrations.AddField(
-            model_name="certificate",
-            name="vault_key",
-            field=models.ForeignKey(
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="+",
-                to="core.signingkey",
-                verbose_name="signing key",
-            ),
-        ),
         migrations.RunPython(forward, backward),
     ]

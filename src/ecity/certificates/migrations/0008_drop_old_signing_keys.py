@@ -1,7 +1,7 @@
-"""Certificate signing keys move into the vault, step 2: certificates point at the vault key.
+"""Certificate signing keys move into the vault, step 3: certificates point at the vault key.
 
 The old ``key`` link and the ``certificates.SigningKey`` table go; ``vault_key`` (filled by
-0006) becomes ``key`` again (column ``key_id``, not null), so code and queries are unchanged.
+0007) becomes ``key`` again (column ``key_id``, not null), so code and queries are unchanged.
 """
 
 import django.db.models.deletion
@@ -11,7 +11,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("certificates", "0006_signing_keys_into_vault"),
+        ("certificates", "0007_signing_keys_into_vault"),
     ]
 
     operations = [
