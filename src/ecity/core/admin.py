@@ -153,7 +153,7 @@ class SigningKeyAdmin(admin.ModelAdmin):
     list_display = ["kid", "purpose", "algorithm", "status", "created_at", "retired_at"]
     list_filter = ["purpose", "status", "algorithm"]
     search_fields = ["kid"]
-    fields = ["purpose", "kid", "algorithm", "status", "public_key", "created_at", "retired_at"]
+    fields = ("purpose", "kid", "algorithm", "status", "public_key", "created_at", "retired_at")
     readonly_fields = fields
     actions = ["rotate"]
 

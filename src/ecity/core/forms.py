@@ -33,10 +33,9 @@ def add_application_error(
         form.add_error(None, error.message)
         return
     for name, messages in error.fields.items():
-        target = (rename or {}).get(name, name)
-        if target not in form.fields:
-            target = None
-        elif skip_reported and target in form.errors:
+        renamed = (rename or {}).get(name, name)
+        target = renamed if renamed in form.fields else None
+        if target is not None and skip_reported and target in form.errors:
             continue
         for message in messages:
             form.add_error(target, message)

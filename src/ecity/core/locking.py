@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
@@ -37,7 +38,7 @@ def lock_row(model_or_queryset: type[M] | models.QuerySet[M], /, **lookup: Any) 
     )
     try:
         return queryset.select_for_update(of=("self",)).get(**lookup)
-    except queryset.model.DoesNotExist as exc:
+    except ObjectDoesNotExist as exc:
         raise NotFound(
             _("The requested %(object)s does not exist.")
             % {"object": queryset.model._meta.verbose_name}

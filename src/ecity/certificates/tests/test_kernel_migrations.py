@@ -2,8 +2,8 @@
 
 Given rows in the old tables (certificates.SerialCounter, certificates.SigningKey), the
 migrations copy them into core, so numbering continues without a gap or a repeat, certificates
-issued before the upgrade still verify and the old keys' private halves still sign. Runs the real migrations with
-Django's executor on SQLite and PostgreSQL; the backward direction is exercised too.
+issued before the upgrade still verify and the old keys' private halves still sign. Runs the
+real migrations with Django's executor on SQLite and PostgreSQL, backwards too.
 """
 
 from __future__ import annotations
