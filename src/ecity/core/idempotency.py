@@ -33,7 +33,6 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
 from rest_framework import status as http_status
@@ -46,8 +45,6 @@ from ecity.core.models import IdempotencyRecord
 HEADER = "Idempotency-Key"
 REPLAY_HEADER = "Idempotent-Replayed"
 KEY_PATTERN = re.compile(r"^[A-Za-z0-9_.:\-]{8,100}$")
-
-Account = AbstractBaseUser | AnonymousUser
 
 
 def idempotency_key_check(key: str) -> str:
