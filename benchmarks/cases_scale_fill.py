@@ -217,7 +217,7 @@ class Filler:
     def __init__(self, *, url: str, seed: int) -> None:
         from django.utils import timezone
 
-        from ecity.cases.models import Case, CaseEvent, CaseNumberSequence, CaseTask
+        from ecity.cases.models import Case, CaseEvent, CaseTask
         from ecity.catalogue.models import ServiceItem
         from ecity.identity.models import Department, User
 
@@ -247,9 +247,14 @@ class Filler:
                 "id", "real_name", "id_number", "phone", "email"
             )
         )
-        self.sequences = {
-            (s.year, s.department_code): s.last for s in CaseNumberSequence.objects.all()
-        }
+        from ecity.core.models import Sequence
+
+        self.sequences = {}
+        for scope, last in Sequence.objects.filter(scope__startswith="cases:").values_list(
+            "scope", "last"
+        ):
+            _prefix, year, code = scope.split(":", 2)
+            self.sequences[(int(year), code)] = last
 
     def _ids(self, cur: Any, table: str) -> int:
         return int(cur.execute(f"SELECT coalesce(max(id), 0) FROM {table}").fetchone()[0]) + 1
@@ -325,11 +330,12 @@ class Filler:
         self._save_sequences()
 
     def _save_sequences(self) -> None:
-        from ecity.cases.models import CaseNumberSequence
+        from ecity.cases.numbers import case_number_scope
+        from ecity.core.models import Sequence
 
         for (year, code), last in self.sequences.items():
-            CaseNumberSequence.objects.update_or_create(
-                year=year, department_code=code, defaults={"last": last}
+            Sequence.objects.update_or_create(
+                scope=case_number_scope(department_code=code, year=year), defaults={"last": last}
             )
 
     def _case(self, at: dt.datetime, ids: dict, cases: list, tasks: list, events: list) -> None:

@@ -3,12 +3,25 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import translation
 
 
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     """Uploaded files go to a per-test directory, never into the developer's data folder."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _language_reset():
+    """Each test starts in the default language.
+
+    LocaleMiddleware activates a request's language in the thread and nothing deactivates it,
+    so without this an English request in one test turned the next test's Chinese labels into
+    English (seen as an order-dependent failure of cases' public lookup test).
+    """
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

@@ -32,6 +32,7 @@ from ecity.cases.services.process import (
     process_definition_upload,
 )
 from ecity.core.errors import ApplicationError
+from ecity.core.forms import add_application_error
 from ecity.org.models import Department, StaffRole
 from ecity.org.selectors import departments_where, is_platform_admin
 
@@ -117,7 +118,7 @@ class ProcessDefinitionAddForm(forms.ModelForm):
                     decision_role=data["decision_role"],
                 )
             except ApplicationError as error:
-                self._add_application_error(error)
+                add_application_error(self, error)
         return data
 
     def _clean_upload(self, version: Any, upload: Any) -> None:
@@ -142,14 +143,6 @@ class ProcessDefinitionAddForm(forms.ModelForm):
         except ProcessInvalid as error:
             for problem in error.errors:
                 self.add_error("bpmn_file", problem)
-
-    def _add_application_error(self, error: ApplicationError) -> None:
-        if not error.fields:
-            self.add_error(None, error.message)
-        for name, problems in error.fields.items():
-            target = name if name in self.fields else None
-            for problem in problems:
-                self.add_error(target, problem)
 
 
 @admin.register(ProcessDefinition)

@@ -574,49 +574,6 @@ class Rating(BaseModel):
         verbose_name_plural = _("ratings")
 
 
-class IdempotencyRecord(BaseModel):
-    """Remembers a write request's key so that a retry returns the first answer, not a new case."""
-
-    key = models.CharField(_("idempotency key"), max_length=100)
-    user = models.ForeignKey(
-        "identity.User", verbose_name=_("account"), on_delete=models.CASCADE, related_name="+"
-    )
-    scope = models.CharField(_("operation"), max_length=64)
-    request_fingerprint = models.CharField(_("request fingerprint"), max_length=64)
-    case = models.ForeignKey(
-        Case, verbose_name=_("case"), null=True, on_delete=models.CASCADE, related_name="+"
-    )
-
-    class Meta:
-        verbose_name = _("idempotency record")
-        verbose_name_plural = _("idempotency records")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["user", "scope", "key"], name="cases_idempotency_unique"
-            )
-        ]
-
-
-class CaseNumberSequence(BaseModel):
-    """The last case number handed out for one year and lead department (case numbers)."""
-
-    year = models.PositiveSmallIntegerField(_("year"))
-    department_code = models.CharField(_("department code"), max_length=32)
-    last = models.PositiveIntegerField(_("last sequence number"), default=0)
-
-    class Meta:
-        verbose_name = _("case number sequence")
-        verbose_name_plural = _("case number sequences")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["year", "department_code"], name="cases_number_sequence_unique"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.year}-{self.department_code}: {self.last}"
-
-
 class DecisionDocument(BaseModel):
     """The written decision on a closed case: approval, rejection or refusal to accept.
 

@@ -1,11 +1,10 @@
 """Case numbers (办件编号) and query codes (查询码).
 
 A case number reads ``2026-SCJ-000123``: the year of submission, the lead department's code and
-a sequence per (year, department) that starts at 1 every year. The sequence lives in a
-``CaseNumberSequence`` row that is incremented with an ``UPDATE … SET last = last + 1`` inside
-the submitting transaction: the row lock (PostgreSQL) or the write lock (SQLite, IMMEDIATE
-transactions) serialises concurrent submissions, and a rolled-back submission gives its number
-back, so numbers have no gaps caused by failed submissions.
+a sequence per (year, department) that starts at 1 every year: the platform's gap-free
+sequence ``cases:<year>:<department code>`` (``ecity.core.sequences``), taken inside the
+submitting transaction, so concurrent submissions get distinct numbers and a rolled-back
+submission gives its number back.
 
 A query code lets anyone holding the receipt follow the case without logging in. It has 8
 characters from an alphabet without look-alikes (no 0/O, 1/I/L), drawn with ``secrets``, so
@@ -18,45 +17,26 @@ import datetime as dt
 import hmac
 import secrets
 
-from django.db import IntegrityError, transaction
-from django.db.models import F
-
-from ecity.cases.models import CaseNumberSequence
+from ecity.core.sequences import sequence_next
 
 QUERY_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 QUERY_CODE_LENGTH = 8
 SEQUENCE_DIGITS = 6
 
 
-def _increment(*, year: int, department_code: str) -> int:
-    return CaseNumberSequence.objects.filter(year=year, department_code=department_code).update(
-        last=F("last") + 1
-    )
+def case_number_scope(*, department_code: str, year: int) -> str:
+    """The sequence scope of ``department_code``'s case numbers in ``year``."""
+    return f"cases:{year}:{department_code}"
 
 
 def case_number_allocate(*, department_code: str, on: dt.date) -> str:
     """Return the next case number of ``department_code`` in the year of ``on``.
 
     Must run inside the transaction that creates the case (the sequence row stays locked until
-    it commits). The first number of a year creates the row; two first submissions racing for it
-    are resolved by the unique constraint: the loser increments the winner's row.
+    it commits); raises ``RuntimeError`` otherwise.
     """
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("case_number_allocate must run inside transaction.atomic")
     year = on.year
-    if not _increment(year=year, department_code=department_code):
-        try:
-            with transaction.atomic():
-                CaseNumberSequence.objects.create(
-                    year=year, department_code=department_code, last=1
-                )
-        except IntegrityError:
-            _increment(year=year, department_code=department_code)
-    last = (
-        CaseNumberSequence.objects.filter(year=year, department_code=department_code)
-        .values_list("last", flat=True)
-        .get()
-    )
+    last = sequence_next(scope=case_number_scope(department_code=department_code, year=year))
     return f"{year}-{department_code}-{last:0{SEQUENCE_DIGITS}d}"
 
 

@@ -8,8 +8,7 @@ from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from ecity.certificates import signing
-from ecity.certificates.models import Certificate, CertificateType, SigningKey
+from ecity.certificates.models import Certificate, CertificateType
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -32,22 +31,6 @@ class CertificateTypeAdmin(admin.ModelAdmin):
     search_fields = ["code", "name_zh", "name_en"]
     filter_horizontal = ["service_items"]
     autocomplete_fields = ["department"]
-
-
-@admin.register(SigningKey)
-class SigningKeyAdmin(ReadOnlyAdmin):
-    list_display = ["key_id", "algorithm", "status", "created_at", "retired_at"]
-    list_filter = ["status"]
-    fields = ("key_id", "algorithm", "public_key", "status", "created_at", "retired_at")
-    readonly_fields = fields
-    actions = ["rotate"]
-
-    @admin.action(description=_("Rotate: retire the active key and create a new one"))
-    def rotate(self, request: HttpRequest, queryset: QuerySet[SigningKey]) -> None:
-        key = signing.key_rotate(actor=request.user)
-        self.message_user(
-            request, _("New active signing key: %(key)s") % {"key": key.key_id}, messages.SUCCESS
-        )
 
 
 @admin.register(Certificate)

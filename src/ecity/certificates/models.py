@@ -153,62 +153,6 @@ class CertificateType(BaseModel):
             )
 
 
-class SigningKey(BaseModel):
-    """An Ed25519 key pair. One key is active (signs); retired keys only verify.
-
-    The private key never leaves the database in clear: it is stored as PKCS#8 encrypted with
-    AES-256-GCM under a key derived from ``SECRET_KEY`` by HKDF-SHA256 (see ``signing.py``).
-    """
-
-    class Status(models.TextChoices):
-        ACTIVE = "active", _("Active (signs new certificates)")
-        RETIRED = "retired", _("Retired (verifies only)")
-
-    key_id = models.CharField(_("key ID"), max_length=16, unique=True)
-    algorithm = models.CharField(_("algorithm"), max_length=16, default="Ed25519")
-    public_key = models.CharField(_("public key (raw, base64)"), max_length=64)
-    private_key_encrypted = models.TextField(_("private key (encrypted)"))
-    status = models.CharField(
-        _("status"), max_length=16, choices=Status.choices, default=Status.ACTIVE
-    )
-    retired_at = models.DateTimeField(_("retired at"), null=True, blank=True)
-    created_by = models.ForeignKey(
-        "identity.User",
-        verbose_name=_("created by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-
-    class Meta:
-        verbose_name = _("signing key")
-        verbose_name_plural = _("signing keys")
-        ordering = ["-created_at"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["status"], condition=Q(status="active"), name="certificates_one_active_key"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.algorithm} {self.key_id}"
-
-
-class SerialCounter(models.Model):
-    """The last number handed out in one numbering scope (locked row, see services)."""
-
-    scope = models.CharField(_("scope"), max_length=100, unique=True)
-    last_value = models.PositiveBigIntegerField(_("last value"), default=0)
-
-    class Meta:
-        verbose_name = _("serial counter")
-        verbose_name_plural = _("serial counters")
-
-    def __str__(self) -> str:
-        return f"{self.scope}: {self.last_value}"
-
-
 class Certificate(BaseModel):
     """One issued e-certificate. Its signed fields never change; only status does."""
 
@@ -288,7 +232,7 @@ class Certificate(BaseModel):
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
     signature = models.CharField(_("signature (base64)"), max_length=100)
     key = models.ForeignKey(
-        SigningKey,
+        "core.SigningKey",
         verbose_name=_("signing key"),
         on_delete=models.PROTECT,
         related_name="certificates",

@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from ecity.certificates.identifiers import IdentifierError, identifier_parse
-from ecity.certificates.models import Certificate, CertificateType, SigningKey
+from ecity.certificates.models import Certificate, CertificateType
 from ecity.core.errors import NotFound, PermissionDenied
 from ecity.identity.models import User
 from ecity.identity.selectors import authorisation_for, legal_entities_for, user_find_by_id_number
@@ -144,8 +144,3 @@ def certificate_list_for_holder(*, user: User | Any) -> QuerySet[Certificate]:
             holder_identifier_index=user.id_number_index,
         )
     return Certificate.objects.filter(condition).select_related("type").distinct()
-
-
-def signing_key_list() -> QuerySet[SigningKey]:
-    """All signing keys, newest first (public halves only are meant to be shown)."""
-    return SigningKey.objects.order_by("-created_at")

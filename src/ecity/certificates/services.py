@@ -27,7 +27,7 @@ from ecity.catalogue.models import ServiceItem
 from ecity.certificates import signing
 from ecity.certificates.errors import CertificatesErrorCode
 from ecity.certificates.identifiers import certificate_identifier
-from ecity.certificates.models import Certificate, CertificateType, SerialCounter
+from ecity.certificates.models import Certificate, CertificateType
 from ecity.certificates.pdf import certificate_pdf
 from ecity.certificates.selectors import certificate_holder_account
 from ecity.certificates.verification import (
@@ -39,6 +39,7 @@ from ecity.certificates.verification import certificate_verify as _certificate_v
 from ecity.core.errors import Conflict, PermissionDenied, ValidationFailed
 from ecity.core.events import event_publish
 from ecity.core.files import field_file_save_in_transaction
+from ecity.core.sequences import sequence_next
 from ecity.identity.models import LegalEntity, User
 from ecity.org.models import Department, StaffRole
 from ecity.org.selectors import user_has_role
@@ -69,19 +70,11 @@ class Source:
 def serial_allocate(*, scope: str) -> int:
     """Hand out the next number (1, 2, …) of ``scope``; never the same number twice.
 
-    The counter row is locked (``SELECT … FOR UPDATE`` on PostgreSQL; SQLite serialises
-    writers), so concurrent issuances get distinct, gap-free numbers as long as they commit.
+    The platform's gap-free sequence (``ecity.core.sequences``): concurrent issuances get
+    distinct numbers, and a rolled-back issuance gives its number back.
     """
     with transaction.atomic():
-        try:
-            with transaction.atomic():
-                SerialCounter.objects.get_or_create(scope=scope)
-        except IntegrityError:  # another transaction created it first; it exists now
-            pass
-        counter = SerialCounter.objects.select_for_update().get(scope=scope)
-        counter.last_value += 1
-        counter.save(update_fields=["last_value"])
-        return counter.last_value
+        return sequence_next(scope=scope)
 
 
 def _add_years(day: dt.date, years: int) -> dt.date:

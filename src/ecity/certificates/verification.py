@@ -161,7 +161,7 @@ def _split_payload(payload: str) -> tuple[str, str | None] | None:
 
 def _check(certificate: Certificate, presented_signature: str | None) -> VerificationResult:
     payload = certificate_payload(certificate)
-    if not signing.verify(payload, certificate.signature, certificate.key.key_id):
+    if not signing.verify(payload, certificate.signature, certificate.key.kid):
         return _forged(certificate)
     if presented_signature is not None and not (
         presented_signature == certificate.signature

@@ -258,8 +258,8 @@ ECITY_EVENTS_RETRY_SECONDS = env.EVENTS_RETRY_SECONDS
 ECITY_EVENTS_MAX_ATTEMPTS = env.EVENTS_MAX_ATTEMPTS
 ECITY_EVENTS_DELIVER_ON_COMMIT = env.EVENTS_DELIVER_ON_COMMIT
 ECITY_FIELD_KEYS_FILE = env.FIELD_KEYS_FILE
-# Public case lookup limits (ecity.cases.ratelimit): per client address and minute; wrong query
-# codes per case number within 15 minutes.
+# Public case lookup limits (ecity.cases.selectors.public): per client address and minute;
+# wrong query codes per case number within 15 minutes.
 ECITY_LOOKUP_RATE_PER_MINUTE = env.LOOKUP_RATE_PER_MINUTE
 ECITY_LOOKUP_FAILURE_LIMIT = env.LOOKUP_FAILURE_LIMIT
 

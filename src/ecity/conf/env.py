@@ -71,8 +71,8 @@ WEB_WORKERS = _int("ECITY_WEB_WORKERS", 2)
 BROKER_URL = _str("ECITY_BROKER_URL", "redis://127.0.0.1:6379/0")
 SMS_URL = _str("ECITY_SMS_URL", "console://")
 CACHE_URL = _str("ECITY_CACHE_URL", "db://ecity_cache")
-# Public case lookup (ecity.cases.ratelimit): lookups per client address and minute, and wrong
-# query codes per case number within 15 minutes before that number is locked.
+# Public case lookup (ecity.cases.selectors.public): lookups per client address and minute, and
+# wrong query codes per case number within 15 minutes before that number is locked.
 LOOKUP_RATE_PER_MINUTE = _int("ECITY_LOOKUP_RATE_PER_MINUTE", 10)
 LOOKUP_FAILURE_LIMIT = _int("ECITY_LOOKUP_FAILURE_LIMIT", 5)
 PROXY_COUNT = _int("ECITY_PROXY_COUNT", 0)

@@ -1,4 +1,4 @@
-"""Administration of the kernel: working-day calendar, USCC allow-list, event outbox."""
+"""Administration of the kernel: working-day calendar, USCC allow-list, event outbox, key vault."""
 
 from __future__ import annotations
 
@@ -12,17 +12,20 @@ from django.utils import formats
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from ecity.core import vault
 from ecity.core.calendar import (
     calendar_year_ensure,
     invalidate_cache,
     upcoming_years_without_official_data,
 )
+from ecity.core.errors import ApplicationError
 from ecity.core.events import delivery_replay
 from ecity.core.models import (
     CalendarDay,
     CalendarYear,
     EventDelivery,
     OutboxEvent,
+    SigningKey,
     UsccAllowListEntry,
 )
 
@@ -258,3 +261,50 @@ class EventDeliveryAdmin(_ReadOnlyAdmin):
             % {"count": count},
             messages.SUCCESS,
         )
+
+
+@admin.register(SigningKey)
+class SigningKeyAdmin(admin.ModelAdmin):
+    """The vault's keys, read-only (public halves); rotation per purpose as an action."""
+
+    list_display = ["kid", "purpose", "algorithm", "status", "created_at", "retired_at"]
+    list_filter = ["purpose", "status", "algorithm"]
+    search_fields = ["kid"]
+    fields = ("purpose", "kid", "algorithm", "status", "public_key", "created_at", "retired_at")
+    readonly_fields = fields
+    actions = ["rotate"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[SigningKey]:
+        return super().get_queryset(request).defer("private_key")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.action(
+        description=_("Rotate: make a new current key for the purposes of the selected keys"),
+        permissions=["view"],
+    )
+    def rotate(self, request: HttpRequest, queryset: QuerySet[SigningKey]) -> None:
+        if not request.user.is_superuser:
+            self.message_user(
+                request, gettext("Only a superuser can rotate signing keys."), messages.ERROR
+            )
+            return
+        for purpose in sorted(set(queryset.values_list("purpose", flat=True))):
+            try:
+                key = vault.key_rotate(purpose=purpose, actor=request.user)
+            except ApplicationError as error:
+                self.message_user(request, error.message, messages.ERROR)
+                continue
+            self.message_user(
+                request,
+                gettext("New current %(purpose)s key: %(key)s")
+                % {"purpose": purpose, "key": key.kid},
+                messages.SUCCESS,
+            )

@@ -1,4 +1,8 @@
-"""Shared model base classes and kernel models (working-day calendar, USCC allow-list, outbox)."""
+"""Shared model base classes and kernel models.
+
+Working-day calendar, USCC allow-list, and the kernel mechanisms every app uses: the event
+outbox, gap-free sequences, idempotency records of write requests, and the signing-key vault.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ecity.core.fields import EncryptedJSONField
+from ecity.core.fields import EncryptedJSONField, EncryptedTextField
 from ecity.core.validators import validate_uscc_format
 
 
@@ -196,3 +200,106 @@ class EventDelivery(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.handler} ← {self.event_id}"
+
+
+class Sequence(models.Model):
+    """The last number handed out in one numbering scope (see ``ecity.core.sequences``).
+
+    A scope names one gap-free series, for example ``cases:2026:SCJ`` (case numbers of a lead
+    department and year) or ``decision:SCJ:2026`` (decision documents).
+    """
+
+    scope = models.CharField(_("scope"), max_length=150, unique=True)
+    last = models.PositiveBigIntegerField(_("last number"), default=0)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("sequence")
+        verbose_name_plural = _("sequences")
+        ordering = ["scope"]
+
+    def __str__(self) -> str:
+        return f"{self.scope}: {self.last}"
+
+
+class IdempotencyRecord(BaseModel):
+    """A write request's key, so a retry gets the first answer (see ``ecity.core.idempotency``).
+
+    The result is referenced generically: its type (``cases.case``) and public ID, not a foreign
+    key, so any app's write API can use the same table.
+    """
+
+    key = models.CharField(_("idempotency key"), max_length=100)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    scope = models.CharField(_("operation"), max_length=64)
+    request_fingerprint = models.CharField(_("request fingerprint"), max_length=64)
+    result_type = models.CharField(_("result type"), max_length=100, blank=True)
+    result_id = models.UUIDField(_("result public ID"), null=True, blank=True)
+    response_status = models.PositiveSmallIntegerField(_("response status"), null=True, blank=True)
+    response_body = models.JSONField(_("response body"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("idempotency record")
+        verbose_name_plural = _("idempotency records")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "scope", "key"], name="core_idempotency_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.key}"
+
+
+class SigningKey(BaseModel):
+    """A key pair in the signing-key vault (see ``ecity.core.vault``).
+
+    One key per purpose is current (signs); previous keys no longer sign but still verify (and
+    OIDC publishes them in its JWKS); retired keys are kept as a record. The private key is PKCS#8
+    PEM in an encrypted column, wrapped by the field-encryption keyring like any personal data.
+    """
+
+    class Purpose(models.TextChoices):
+        OIDC = "oidc", _("OpenID Connect ID tokens")
+        CERTIFICATES = "certificates", _("E-certificates and decision documents")
+        EXCHANGE = "exchange", _("Data exchange messages")
+
+    class Status(models.TextChoices):
+        CURRENT = "current", _("Current (signs)")
+        PREVIOUS = "previous", _("Previous (verifies, no longer signs)")
+        RETIRED = "retired", _("Retired")
+
+    purpose = models.CharField(_("purpose"), max_length=32, choices=Purpose.choices)
+    kid = models.CharField(_("key ID"), max_length=100)
+    algorithm = models.CharField(_("algorithm"), max_length=16)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices)
+    public_key = models.TextField(_("public key"))
+    private_key = EncryptedTextField(_("private key (PKCS#8 PEM, encrypted)"), blank=True)
+    retired_at = models.DateTimeField(_("retired at"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("signing key")
+        verbose_name_plural = _("signing keys")
+        ordering = ["purpose", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["purpose", "kid"], name="core_signingkey_unique_kid"),
+            models.UniqueConstraint(
+                fields=["purpose"],
+                condition=models.Q(status="current"),
+                name="core_signingkey_one_current",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.purpose} {self.algorithm} {self.kid} ({self.status})"

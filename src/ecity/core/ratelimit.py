@@ -1,7 +1,13 @@
 """Fixed-window rate limits on the configured cache, shared by every web process.
 
+This is the platform's one rate limiter: views, DRF throttles and domain rules (the public case
+lookup) all count through ``check_rate``.
+
     decision = check_rate(f"login:{client_ip(request)}", limit=30, window_seconds=60)
     if not decision.allowed: ...  # decision.retry_after seconds
+
+    check_rate(f"fail:{number}", limit=5, window_seconds=900)   # count a failure …
+    peek_rate(f"fail:{number}", window_seconds=900) >= 5         # … and check before a try
 
     @ratelimit(key="ip", limit=10, window=3600, scope="register")
     def register(request): ...
@@ -93,6 +99,15 @@ def check_rate(
         cache.set(cache_key, 1, timeout=window_seconds + 1)
         count = 1
     return RateDecision(allowed=count <= limit, retry_after=retry_after, count=count)
+
+
+def peek_rate(key: str, *, window_seconds: int, now: float | None = None) -> int:
+    """Return how many hits ``key`` has in the current window, without counting one.
+
+    For limits that count failures only (wrong query codes) and are checked before each try.
+    """
+    moment = time.time() if now is None else now
+    return int(cache.get(_cache_key(key, int(moment // window_seconds)), 0))
 
 
 def reset_rate(key: str, *, window_seconds: int, now: float | None = None) -> None:
@@ -198,6 +213,7 @@ __all__ = [
     "RateDecision",
     "check_rate",
     "client_ip",
+    "peek_rate",
     "ratelimit",
     "reset_rate",
     "setting_rate",

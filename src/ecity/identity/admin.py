@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ecity.audit.services import audit_personal_data_read
 from ecity.core.errors import ApplicationError
+from ecity.core.forms import add_application_error
 from ecity.identity import selectors, services
 from ecity.identity.models import AgentAuthorisation, LegalEntity, User
 from ecity.org import selectors as org_selectors
@@ -187,9 +188,7 @@ class StaffRoleForm(forms.ModelForm):
         except _DryRun:
             pass
         except ApplicationError as error:
-            for name, messages_ in (error.fields or {"__all__": [error.message]}).items():
-                for message in messages_:
-                    self.add_error(name if name in self.fields else None, message)
+            add_application_error(self, error)
         return data
 
 

@@ -118,9 +118,7 @@ def register(request: HttpRequest) -> HttpResponse:
                 preferred_language=(request.LANGUAGE_CODE or "zh-hans").lower(),
             )
         except ApplicationError as error:
-            if "password" in error.fields:
-                error.fields["password1"] = error.fields.pop("password")
-            add_application_error(form, error)
+            add_application_error(form, error, rename={"password": "password1"})
         else:
             messages.success(request, _("Your account has been created. Please log in."))
             return redirect("identity:login")

@@ -21,11 +21,12 @@ from django.utils.translation import gettext_lazy as _
 from oauth2_provider.models import AbstractApplication, get_application_model
 
 from ecity.core.errors import ApplicationError
+from ecity.core.forms import add_application_error
 from ecity.org import selectors as org_selectors
 from ecity.org.models import Department
 from ecity.sso import services
 from ecity.sso.claims import ClaimGroup
-from ecity.sso.models import ClientPolicy, DepartmentApplication, Federation, SigningKey
+from ecity.sso.models import ClientPolicy, DepartmentApplication, Federation
 
 with contextlib.suppress(NotRegistered):
     admin.site.unregister(get_application_model())
@@ -126,9 +127,7 @@ class DepartmentApplicationForm(forms.ModelForm):
                 department=data.get("department"),
             )
         except ApplicationError as error:
-            for name, problems in error.fields.items():
-                for problem in problems:
-                    self.add_error(name if name in self.fields else None, problem)
+            add_application_error(self, error)
         return data
 
     def service_arguments(self) -> dict[str, Any]:
@@ -272,23 +271,6 @@ class FederationAdmin(_PlatformAdminOnly, admin.ModelAdmin):
         "revoked_at",
     ]
     exclude = ["acting_for"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-@admin.register(SigningKey)
-class SigningKeyAdmin(_PlatformAdminOnly, admin.ModelAdmin):
-    list_display = ["kid", "status", "created_at", "retired_at"]
-    list_filter = ["status"]
-    fields = ["kid", "status", "public_jwk", "created_at", "retired_at"]
-    readonly_fields = ["kid", "status", "public_jwk", "created_at", "retired_at"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -118,37 +118,3 @@ class Federation(BaseModel):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
-
-
-class SigningKey(BaseModel):
-    """An RSA key that signs ID tokens. The private key is stored encrypted (see ecity.sso.keys).
-
-    Exactly one key is current; previous keys stay published in the JWKS so that tokens signed
-    before a rotation still verify, until an operator retires them.
-    """
-
-    class Status(models.TextChoices):
-        CURRENT = "current", _("Current (signs new tokens)")
-        PREVIOUS = "previous", _("Previous (published, no longer signs)")
-        RETIRED = "retired", _("Retired (not published)")
-
-    kid = models.CharField(_("key ID"), max_length=100, unique=True)
-    status = models.CharField(_("status"), max_length=16, choices=Status.choices)
-    public_jwk = models.JSONField(_("public key (JWK)"))
-    encrypted_private_key = models.TextField(_("encrypted private key"))
-    retired_at = models.DateTimeField(_("retired at"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("signing key")
-        verbose_name_plural = _("signing keys")
-        ordering = ["-created_at"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["status"],
-                condition=Q(status="current"),
-                name="sso_signingkey_one_current",
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.kid} ({self.get_status_display()})"

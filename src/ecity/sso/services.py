@@ -24,13 +24,15 @@ from oauth2_provider.models import (
 )
 
 from ecity.audit.services import audit_record
+from ecity.core import vault
 from ecity.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from ecity.core.models import SigningKey
 from ecity.identity.models import User
 from ecity.org import selectors as org_selectors
 from ecity.org.models import Department
 from ecity.sso import keys, selectors
 from ecity.sso.claims import ClaimGroup, known_groups
-from ecity.sso.models import ClientPolicy, Federation, SigningKey
+from ecity.sso.models import ClientPolicy, Federation
 
 logger = logging.getLogger("ecity.sso")
 
@@ -427,99 +429,50 @@ def federation_unlink(
 # --- signing keys ----------------------------------------------------------------------------
 
 
-@transaction.atomic
-def signing_key_rotate(*, actor: User | None = None, retire_previous: bool = False) -> SigningKey:
-    """Make a new key current; the old current key stays published as "previous".
+def signing_key_rotation_check() -> None:
+    """Refuse to rotate the ID-token key while ECITY_OIDC_PRIVATE_KEY decides which key signs.
 
-    With ``retire_previous`` the keys that were already "previous" stop being published (do it
-    once every token they signed has expired and clients have refreshed their JWKS cache).
-    Audited as ``keys.rotated``. Raises ``Conflict`` when ECITY_OIDC_PRIVATE_KEY is set, because
-    then the environment decides which key signs.
+    Registered as the vault's rotation guard for purpose ``oidc`` (``SsoConfig.ready``), so the
+    ``keys`` command, the admin and ``signing_key_rotate`` all refuse alike. Raises ``Conflict``.
     """
-    from django.conf import settings
-
-    if getattr(settings, "ECITY_OIDC_PRIVATE_KEY", ""):
+    if keys.env_private_pem():
         raise Conflict(
             _(
                 "ECITY_OIDC_PRIVATE_KEY is set, so the environment chooses the signing key. Run "
-                "“oidc_keys keep-env-key”, then change the variable and restart."
+                "“keys import --purpose oidc --from-setting ECITY_OIDC_PRIVATE_KEY”, then change "
+                "the variable and restart."
             )
         )
-    retired: list[str] = []
-    if retire_previous:
-        previous = SigningKey.objects.filter(status=SigningKey.Status.PREVIOUS)
-        retired = list(previous.values_list("kid", flat=True))
-        previous.update(status=SigningKey.Status.RETIRED, retired_at=timezone.now())
-    demoted = list(
-        SigningKey.objects.select_for_update()
-        .filter(status=SigningKey.Status.CURRENT)
-        .values_list("kid", flat=True)
-    )
-    SigningKey.objects.filter(kid__in=demoted).update(status=SigningKey.Status.PREVIOUS)
-    record = keys.new_key_record(status=SigningKey.Status.CURRENT)
-    audit_record(
-        actor=actor,
-        action="keys.rotated",
-        obj=record,
-        data={
-            "purpose": "oidc_signing",
-            "kid": record.kid,
-            "previous": demoted,
-            "retired": retired,
-        },
-    )
-    return record
 
 
-@transaction.atomic
+def signing_key_rotate(*, actor: User | None = None, retire_previous: bool = False) -> SigningKey:
+    """Make a new ID-token key current; the old current key stays published as "previous".
+
+    With ``retire_previous`` the keys that were already "previous" stop being published (do it
+    once every token they signed has expired and clients have refreshed their JWKS cache).
+    Audited as ``keys.rotated`` by the vault. Raises ``Conflict`` when ECITY_OIDC_PRIVATE_KEY
+    is set, because then the environment decides which key signs.
+    """
+    signing_key_rotation_check()
+    return vault.key_rotate(purpose=keys.PURPOSE, actor=actor, retire_previous=retire_previous)
+
+
 def signing_key_retire(*, kid: str, actor: User | None = None) -> SigningKey:
     """Stop publishing a previous key. Raises ``NotFound``, or ``Conflict`` for the current key."""
-    record = SigningKey.objects.select_for_update().filter(kid=kid).first()
-    if record is None:
-        raise NotFound(_("No signing key has this ID."))
-    if record.status == SigningKey.Status.CURRENT:
-        raise Conflict(_("The current key cannot be retired; rotate first."))
-    if record.status != SigningKey.Status.RETIRED:
-        record.status = SigningKey.Status.RETIRED
-        record.retired_at = timezone.now()
-        record.save(update_fields=["status", "retired_at", "updated_at"])
-        audit_record(
-            actor=actor,
-            action="keys.retired",
-            obj=record,
-            data={"purpose": "oidc_signing", "kid": kid},
-        )
-    return record
+    return vault.key_retire(purpose=keys.PURPOSE, kid=kid, actor=actor)
 
 
-@transaction.atomic
 def signing_key_keep_env(*, actor: User | None = None) -> SigningKey:
-    """Store the ECITY_OIDC_PRIVATE_KEY key (encrypted) as "previous" so it stays published.
+    """Store the ECITY_OIDC_PRIVATE_KEY key in the vault as "previous" so it stays published.
 
     Run before changing the variable: tokens signed with the old key keep verifying. Raises
-    ``Conflict`` when the variable is not set. Audited as ``keys.rotated``.
+    ``Conflict`` when the variable is not set. Audited as ``keys.rotated`` when new.
     """
-    from django.conf import settings
-
-    pem: str = getattr(settings, "ECITY_OIDC_PRIVATE_KEY", "")
+    pem = keys.env_private_pem()
     if not pem:
         raise Conflict(_("ECITY_OIDC_PRIVATE_KEY is not set."))
-    key = keys.current_signing_key()
-    record, created = SigningKey.objects.get_or_create(
-        kid=key.thumbprint(),
-        defaults={
-            "status": SigningKey.Status.PREVIOUS,
-            "public_jwk": keys.public_jwk_of(key),
-            "encrypted_private_key": keys.encrypt_private_pem(pem.encode("utf-8")),
-        },
-    )
-    if created:
-        audit_record(
-            actor=actor,
-            action="keys.rotated",
-            obj=record,
-            data={"purpose": "oidc_signing", "kept_env_key": record.kid},
-        )
+    keys.current_signing_key()  # fails clearly on a malformed variable
+    record, _created = vault.key_import(purpose=keys.PURPOSE, private_pem=pem, actor=actor)
     return record
 
 

@@ -25,7 +25,6 @@ from rest_framework.response import Response
 from rest_framework.throttling import BaseThrottle
 from rest_framework.views import APIView
 
-from ecity.cases import ratelimit
 from ecity.cases.models import Case, Rating
 from ecity.cases.selectors import applicant as applicant_selectors
 from ecity.cases.selectors import public as public_selectors
@@ -34,6 +33,8 @@ from ecity.cases.services.ratings import rating_submit
 from ecity.cases.services.submission import case_submit, correction_submit
 from ecity.core.api import Pagination
 from ecity.core.errors import NotFound, ValidationFailed
+from ecity.core.idempotency import idempotency_key_of
+from ecity.core.ratelimit import client_ip
 from ecity.identity.selectors import acting_identity
 
 TAGS = ["cases"]
@@ -271,7 +272,7 @@ class ApplicationSubmitApi(APIView):
             service_version=applicant_selectors.service_version_for_submission(code=code),
             form_data=_form_json(request.data.get("form")),
             attachments=_files(request),
-            idempotency_key=request.headers.get("Idempotency-Key") or None,
+            idempotency_key=idempotency_key_of(request),
             channel=Case.Channel.API,
         )
         replay = getattr(case, "is_replay", False)
@@ -371,16 +372,16 @@ class MyCaseRatingApi(APIView):
 
 
 class LookupThrottle(BaseThrottle):
-    """The case lookup limits of ``ecity.cases.ratelimit`` (shared with the HTML page)."""
+    """The case lookup limits of ``cases.selectors.public`` (shared with the HTML page)."""
 
     def allow_request(self, request: Any, view: Any) -> bool:
         number = str(request.query_params.get("number") or "").strip()
-        if not ratelimit.lookup_ip_allow(self.get_ident(request)):
+        if not public_selectors.lookup_ip_allow(client_ip(request)):
             return False
-        return not (number and ratelimit.lookup_number_locked(number))
+        return not (number and public_selectors.lookup_number_locked(number))
 
     def wait(self) -> float | None:
-        return float(ratelimit.IP_WINDOW)
+        return float(public_selectors.LOOKUP_IP_WINDOW)
 
 
 class StepSerializer(serializers.Serializer):
@@ -427,9 +428,9 @@ class CaseLookupApi(APIView):
                 number=number, query_code=str(request.query_params.get("query_code") or "")
             )
         except NotFound:
-            ratelimit.lookup_failure_record(number)
-            if number and ratelimit.lookup_number_locked(number):
-                raise Throttled(wait=ratelimit.NUMBER_WINDOW) from None
+            public_selectors.lookup_failure_record(number)
+            if number and public_selectors.lookup_number_locked(number):
+                raise Throttled(wait=public_selectors.LOOKUP_NUMBER_WINDOW) from None
             raise
         return Response(LookupSerializer(result).data)
 

@@ -29,8 +29,8 @@ def move_content_type_back(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("cases", "0007_department_in_org"),
-        ("certificates", "0006_certificate_source_decisiondocument_to_cases"),
+        ("cases", "0008_numbering_and_idempotency_in_core"),
+        ("certificates", "0009_certificate_source_decisiondocument_to_cases"),
         ("contenttypes", "0002_remove_content_type_name"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

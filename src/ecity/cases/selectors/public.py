@@ -1,5 +1,17 @@
 """Public reads: tracking a case with its query code, and published results (办理结果公开).
 
+The lookup is rate-limited through the platform's limiter (``ecity.core.ratelimit``, counters
+in the shared cache, fixed windows):
+
+* per client address: at most ``ECITY_LOOKUP_RATE_PER_MINUTE`` lookups per ``LOOKUP_IP_WINDOW``
+  seconds (default 10 per minute), successful or not;
+* per case number: after ``ECITY_LOOKUP_FAILURE_LIMIT`` wrong query codes within
+  ``LOOKUP_NUMBER_WINDOW`` seconds (default 5 in 15 minutes) the number is locked for the rest
+  of the window, even from other addresses, so a distributed guesser gets at most 20 tries an
+  hour per case.
+
+Exceeding either gives HTTP 429. Benchmarks raise both settings to measure the lookup itself.
+
 Nothing here returns personal data: no applicant names, ID numbers, enterprise names, form
 data, files, opinions, or names of the staff who acted. Only the service, the department, the
 status and dated steps.
@@ -12,6 +24,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -21,8 +34,53 @@ from ecity.cases.errors import CasesErrorCode
 from ecity.cases.models import Case, CaseEvent
 from ecity.cases.numbers import query_code_matches
 from ecity.core.errors import NotFound
+from ecity.core.ratelimit import check_rate, peek_rate
 
 RESULT_STATUSES = (Case.Status.APPROVED, Case.Status.REJECTED, Case.Status.REFUSED)
+LOOKUP_IP_LIMIT = 10
+LOOKUP_IP_WINDOW = 60
+LOOKUP_NUMBER_FAILURE_LIMIT = 5
+LOOKUP_NUMBER_WINDOW = 15 * 60
+
+
+def lookup_ip_limit() -> int:
+    """Lookups allowed per client address and ``LOOKUP_IP_WINDOW`` (a setting, default 10)."""
+    return int(getattr(settings, "ECITY_LOOKUP_RATE_PER_MINUTE", LOOKUP_IP_LIMIT))
+
+
+def lookup_failure_limit() -> int:
+    """Wrong query codes per case number and ``LOOKUP_NUMBER_WINDOW`` (a setting, default 5)."""
+    return int(getattr(settings, "ECITY_LOOKUP_FAILURE_LIMIT", LOOKUP_NUMBER_FAILURE_LIMIT))
+
+
+def _number_key(number: str) -> str:
+    # Case numbers are typed by people: "2026-scj-000001 " counts as "2026-SCJ-000001".
+    return f"cases:lookup:fail:{number.strip().upper()}"
+
+
+def lookup_ip_allow(ip: str) -> bool:
+    """Count one lookup from ``ip``; False once it made more than the limit in the window."""
+    return check_rate(
+        f"cases:lookup:ip:{ip or 'unknown'}",
+        limit=lookup_ip_limit(),
+        window_seconds=LOOKUP_IP_WINDOW,
+    ).allowed
+
+
+def lookup_number_locked(number: str) -> bool:
+    """Whether ``number`` had too many wrong query codes in the current window."""
+    return (
+        peek_rate(_number_key(number), window_seconds=LOOKUP_NUMBER_WINDOW)
+        >= lookup_failure_limit()
+    )
+
+
+def lookup_failure_record(number: str) -> None:
+    """Count one wrong query code for ``number``."""
+    if number:
+        check_rate(
+            _number_key(number), limit=lookup_failure_limit(), window_seconds=LOOKUP_NUMBER_WINDOW
+        )
 
 
 @dataclass(frozen=True)

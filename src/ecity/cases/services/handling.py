@@ -43,9 +43,6 @@ from ecity.cases.services.handling_base import (  # noqa: F401 - re-exported
     _check_version,
     _default_definition,
     _engine,
-    _lock,
-    _lock_case,
-    _lock_task,
     _process_for,
     _require_role,
     _sync_tasks,
@@ -55,6 +52,7 @@ from ecity.cases.services.handling_base import (  # noqa: F401 - re-exported
     notify_applicant,
     task_conflict,
 )
+from ecity.cases.services.locking import case_and_task_lock, case_lock, task_lock
 from ecity.core.calendar import working_days_between
 from ecity.core.errors import PermissionDenied, ValidationFailed
 from ecity.identity.models import User
@@ -71,7 +69,7 @@ def task_claim(*, actor: User, task: CaseTask, expected_version: int | None = No
     Needs the task's role in its department. Claiming one's own claimed task is a no-op; a task
     claimed by someone else, completed or cancelled raises ``Conflict``.
     """
-    case, task = _lock(task)
+    case, task = case_and_task_lock(task)
     _require_role(actor, task.role, task.department)
     if task.status == CaseTask.Status.CLAIMED and task.claimed_by_id == actor.pk:
         return task
@@ -100,7 +98,7 @@ def task_release(*, actor: User, task: CaseTask, expected_version: int | None = 
 
     Only the holder may release it (or a department administrator of the task's department).
     """
-    case, task = _lock(task)
+    case, task = case_and_task_lock(task)
     _check_version(task, expected_version)
     if task.status != CaseTask.Status.CLAIMED:
         raise task_conflict()
@@ -128,7 +126,7 @@ def task_release(*, actor: User, task: CaseTask, expected_version: int | None = 
 
 
 def _lock_submitted(case: Case, actor: User, expected_version: int | None) -> Case:
-    case = _lock_case(case)
+    case = case_lock(case)
     _require_role(actor, StaffRole.Role.COUNTER_CLERK, case.department)
     if expected_version is not None and case.lock_version != int(expected_version):
         raise task_conflict()
@@ -288,9 +286,9 @@ def correction_request(
     cleaned = _clean_items(items)
     if not cleaned:
         raise ValidationFailed(fields={"items": [_("List what the applicant must correct.")]})
-    case = _lock_case(case)
+    case = case_lock(case)
     if task is not None:
-        task = _lock_task(task)
+        task = task_lock(task)
         if task.case_id != case.pk:
             raise task_conflict()
         _check_version(task, expected_version)
@@ -342,7 +340,7 @@ def correction_resume_tasks(case: Case) -> list[CaseTask]:
     for it actionable again: the same row if it is still open (its holder keeps it), else a new
     open row for the same workflow task. Idempotent.
     """
-    case = _lock_case(case)
+    case = case_lock(case)
     if case.status == Case.Status.AWAITING_CORRECTION:
         case.status = Case.Status.IN_PROGRESS if case.accepted_at else Case.Status.SUBMITTED
         _bump(case)
@@ -356,7 +354,7 @@ def correction_resume_tasks(case: Case) -> list[CaseTask]:
     task = correction.task
     if task is None:
         return []
-    task = _lock_task(task)
+    task = task_lock(task)
     if task.status in OPEN_TASK_STATUSES:
         _bump(task)
         task.save(update_fields=["lock_version", "updated_at"])
@@ -379,7 +377,7 @@ def correction_resume_tasks(case: Case) -> list[CaseTask]:
 def _lock_actionable(
     task: CaseTask, actor: User, expected_version: int | None
 ) -> tuple[Case, CaseTask]:
-    case, task = _lock(task)
+    case, task = case_and_task_lock(task)
     _check_version(task, expected_version)
     if task.status not in OPEN_TASK_STATUSES or case.status != Case.Status.IN_PROGRESS:
         raise task_conflict()
@@ -562,7 +560,7 @@ def case_copy_to(*, actor: User, case: Case, departments: Iterable[Department]) 
     Needs a handling role in the lead department. Departments already copied, and the lead
     department itself, are skipped; returns the new copies.
     """
-    case = _lock_case(case)
+    case = case_lock(case)
     if not can_handle_in(actor, case.department):
         raise PermissionDenied(_("Only the lead department can copy other departments."))
     chosen = {d.pk: d for d in departments if d.pk != case.department_id}

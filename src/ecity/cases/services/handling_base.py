@@ -1,4 +1,4 @@
-"""Shared machinery of staff actions: row locks, timeline entries, notifications, workflow sync.
+"""Shared machinery of staff actions: conflicts, timeline entries, notifications, workflow sync.
 
 Used by ``handling.py`` and ``supervision.py``; see ``handling.py`` for the locking rules.
 """
@@ -27,29 +27,11 @@ OPEN_TASK_STATUSES = (CaseTask.Status.OPEN, CaseTask.Status.CLAIMED)
 DEFAULT_PROCESS_NAME = "default: accept, review by the lead department, decide"
 
 
-# --- locks, timeline, notifications -------------------------------------------------------
+# --- conflicts, timeline, notifications -------------------------------------------------------
 
 
 def task_conflict() -> Conflict:
     return Conflict(_("Someone else has already handled this task. Reload and try again."))
-
-
-def _lock_case(case: Case) -> Case:
-    return (
-        Case.objects.select_for_update(of=("self",))
-        .select_related("service_version", "department", "process")
-        .get(pk=case.pk)
-    )
-
-
-def _lock_task(task: CaseTask) -> CaseTask:
-    return CaseTask.objects.select_for_update().select_related("department").get(pk=task.pk)
-
-
-def _lock(task: CaseTask) -> tuple[Case, CaseTask]:
-    """Lock the task's case, then the task, and return fresh copies of both."""
-    case = _lock_case(Case(pk=task.case_id))
-    return case, _lock_task(task)
 
 
 def _check_version(task: CaseTask, expected_version: int | None) -> None:

@@ -18,12 +18,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ecity.cases.errors import CasesErrorCode
-from ecity.cases.idempotency import (
-    idempotency_key_check,
-    idempotency_record_create,
-    idempotent_case_find,
-    request_fingerprint,
-)
 from ecity.cases.models import Attachment, Case, CaseDraft, CaseEvent, CorrectionRequest
 from ecity.cases.numbers import case_number_allocate, query_code_generate
 from ecity.cases.services.applicant_rules import (
@@ -38,11 +32,20 @@ from ecity.cases.services.applicant_rules import (
     uploads_check,
     version_check,
 )
+from ecity.cases.services.locking import case_lock
 from ecity.cases.uploads import CheckedUpload, stored_files_delete, upload_store
 from ecity.catalogue.form_schema import schema_validate_data
 from ecity.catalogue.models import ServiceItemVersion
 from ecity.core.calendar import add_working_days
 from ecity.core.errors import Conflict, NotFound, ValidationFailed
+from ecity.core.idempotency import (
+    idempotency_begin,
+    idempotency_complete,
+    idempotency_find,
+    idempotency_key_check,
+    idempotency_result,
+    request_fingerprint,
+)
 
 SUBMIT_SCOPE = "case_submit"
 WITHDRAWABLE = (
@@ -202,6 +205,18 @@ def _fingerprint(
     )
 
 
+def _earlier_case(*, actor: Any, key: str, fingerprint: str) -> Case | None:
+    """The case an earlier submission with ``key`` created (Conflict for another payload)."""
+    record = idempotency_find(
+        user=actor,
+        scope=SUBMIT_SCOPE,
+        key=key,
+        fingerprint=fingerprint,
+        conflict_message=_("This request key was already used for a different application."),
+    )
+    return None if record is None else idempotency_result(record, Case)
+
+
 def _replayed(case: Case) -> Case:
     case.is_replay = True  # type: ignore[attr-defined]
     return case
@@ -258,9 +273,7 @@ def case_submit(
         on_behalf_of=on_behalf_of,
     )
     if idempotency_key:
-        earlier = idempotent_case_find(
-            user=actor, scope=SUBMIT_SCOPE, key=idempotency_key, fingerprint=fingerprint
-        )
+        earlier = _earlier_case(actor=actor, key=idempotency_key, fingerprint=fingerprint)
         if earlier is not None:
             return _replayed(earlier)
     draft = (
@@ -302,9 +315,7 @@ def case_submit(
     except IntegrityError:
         stored_files_delete(stored)
         if idempotency_key:
-            earlier = idempotent_case_find(
-                user=actor, scope=SUBMIT_SCOPE, key=idempotency_key, fingerprint=fingerprint
-            )
+            earlier = _earlier_case(actor=actor, key=idempotency_key, fingerprint=fingerprint)
             if earlier is not None:
                 return _replayed(earlier)
         raise
@@ -331,7 +342,7 @@ def _case_write(
     key, fingerprint = idempotency
     # First statement of the transaction: a concurrent duplicate waits here, then fails.
     record = (
-        idempotency_record_create(user=actor, scope=SUBMIT_SCOPE, key=key, fingerprint=fingerprint)
+        idempotency_begin(user=actor, scope=SUBMIT_SCOPE, key=key, fingerprint=fingerprint)
         if key
         else None
     )
@@ -390,17 +401,8 @@ def _case_write(
         idempotency_key=f"case_submitted:{case.public_id}",
     )
     if record is not None:
-        record.case = case
-        record.save(update_fields=["case", "updated_at"])
+        idempotency_complete(record=record, result=case)
     return case
-
-
-def _locked_case(case: Case) -> Case:
-    return (
-        Case.objects.select_for_update()
-        .select_related("service_version", "department")
-        .get(pk=case.pk)
-    )
 
 
 def correction_submit(
@@ -467,7 +469,7 @@ def _correction_write(
 ) -> Case:
     from ecity.cases.deadlines import case_clock_resume
 
-    case = _locked_case(case)
+    case = case_lock(case)
     if case.status != Case.Status.AWAITING_CORRECTION:
         raise Conflict(
             _("This case is not waiting for a correction."), code=CasesErrorCode.NOT_AWAITING
@@ -537,7 +539,7 @@ def case_withdraw(*, actor: Any, case: Case, reason: str) -> Case:
     if not reason:
         raise ValidationFailed(fields={"reason": [_("Please say why you withdraw.")]})
     with transaction.atomic():
-        case = _locked_case(case)
+        case = case_lock(case)
         if case.status not in WITHDRAWABLE:
             raise Conflict(
                 _("This case can no longer be withdrawn."), code=CasesErrorCode.NOT_WITHDRAWABLE

@@ -16,11 +16,11 @@ from ecity.cases.deadlines import (
 from ecity.cases.models import Case, CaseEvent, CaseTask, Extension
 from ecity.cases.services.handling_base import (
     OPEN_TASK_STATUSES,
-    _lock_case,
     event_record,
     notification_context,
     notify,
 )
+from ecity.cases.services.locking import case_lock
 from ecity.core.errors import Conflict, PermissionDenied, ValidationFailed
 from ecity.identity.models import User
 from ecity.org.models import StaffRole
@@ -59,7 +59,7 @@ def extension_grant(
         errors["reason"] = [_("Give the reason for the extension.")]
     if errors:
         raise ValidationFailed(fields=errors)
-    case = _lock_case(case)
+    case = case_lock(case)
     if not user_has_role(user=actor, role=StaffRole.Role.APPROVER, department=case.department):
         raise PermissionDenied(_("Only an approver of the lead department can grant extensions."))
     accepted = accepted_on(case)
@@ -115,7 +115,7 @@ def case_urge(*, actor: User, case: Case, note: str = "") -> CaseEvent:
     """
     from ecity.cases.selectors.supervision import can_supervise
 
-    case = _lock_case(case)
+    case = case_lock(case)
     if not can_supervise(actor=actor, case=case):
         raise PermissionDenied(_("You do not supervise this case."))
     if case.status not in OPEN_STATUSES:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ecity.cases import ratelimit
+from ecity.cases.selectors import public as lookup
 
 pytestmark = pytest.mark.django_db
 
@@ -22,14 +22,14 @@ def test_default_limits_are_ten_per_minute_and_five_failures(settings):
     del settings.ECITY_LOOKUP_RATE_PER_MINUTE
     del settings.ECITY_LOOKUP_FAILURE_LIMIT
 
-    assert ratelimit.ip_limit() == 10
-    assert ratelimit.number_failure_limit() == 5
+    assert lookup.lookup_ip_limit() == 10
+    assert lookup.lookup_failure_limit() == 5
 
 
 def test_ip_limit_follows_the_setting(settings):
     settings.ECITY_LOOKUP_RATE_PER_MINUTE = 3
 
-    allowed = [ratelimit.lookup_ip_allow("198.51.100.7") for _ in range(4)]
+    allowed = [lookup.lookup_ip_allow("198.51.100.7") for _ in range(4)]
 
     assert allowed == [True, True, True, False]
 
@@ -38,17 +38,17 @@ def test_failure_limit_follows_the_setting(settings):
     settings.ECITY_LOOKUP_FAILURE_LIMIT = 2
     number = "2026-SCJ-000001"
 
-    ratelimit.lookup_failure_record(number)
-    locked_after_one = ratelimit.lookup_number_locked(number)
-    ratelimit.lookup_failure_record(number)
+    lookup.lookup_failure_record(number)
+    locked_after_one = lookup.lookup_number_locked(number)
+    lookup.lookup_failure_record(number)
 
     assert not locked_after_one
-    assert ratelimit.lookup_number_locked(number)
+    assert lookup.lookup_number_locked(number)
 
 
 def test_a_high_limit_lets_a_benchmark_through(settings):
     settings.ECITY_LOOKUP_RATE_PER_MINUTE = 1000
 
-    allowed = [ratelimit.lookup_ip_allow("198.51.100.8") for _ in range(50)]
+    allowed = [lookup.lookup_ip_allow("198.51.100.8") for _ in range(50)]
 
     assert all(allowed)

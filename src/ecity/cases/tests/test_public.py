@@ -7,9 +7,13 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
-from ecity.cases import ratelimit
 from ecity.cases.models import Case, CaseEvent
-from ecity.cases.selectors.public import case_lookup, public_result_rows, published_results
+from ecity.cases.selectors.public import (
+    case_lookup,
+    lookup_number_locked,
+    public_result_rows,
+    published_results,
+)
 from ecity.cases.tests.submission_support import submit
 from ecity.core.errors import NotFound
 from ecity.identity.tests.factories import UserFactory
@@ -90,7 +94,7 @@ def test_lookup_page_locks_a_number_after_five_wrong_codes(client, joint):
     )
 
     assert blocked.status_code == 429
-    assert ratelimit.lookup_number_locked(case.number)
+    assert lookup_number_locked(case.number)
 
 
 def test_api_lookup_and_throttle(api_client, joint):

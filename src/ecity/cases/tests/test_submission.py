@@ -7,7 +7,7 @@ import re
 import pytest
 from django.utils import timezone
 
-from ecity.cases.models import Attachment, Case, CaseDraft, CaseEvent, IdempotencyRecord
+from ecity.cases.models import Attachment, Case, CaseDraft, CaseEvent
 from ecity.cases.numbers import QUERY_CODE_ALPHABET
 from ecity.cases.services.applicant_rules import ServiceUnavailable, material_key
 from ecity.cases.services.submission import (
@@ -27,6 +27,7 @@ from ecity.cases.tests.submission_support import (
 from ecity.catalogue.tests.factories import VersionFactory, publish_version
 from ecity.core.calendar import add_working_days
 from ecity.core.errors import Conflict, PermissionDenied, ValidationFailed
+from ecity.core.models import IdempotencyRecord
 from ecity.identity.models import AgentAuthorisation
 from ecity.identity.tests.factories import (
     AgentAuthorisationFactory,
@@ -116,7 +117,8 @@ def test_same_idempotency_key_twice_creates_one_case(joint):
 
     assert again.pk == first.pk and again.is_replay and not first.is_replay
     assert Case.objects.count() == 1
-    assert IdempotencyRecord.objects.get().case == first
+    record = IdempotencyRecord.objects.get()
+    assert (record.result_type, record.result_id) == ("cases.case", first.public_id)
 
 
 def test_same_idempotency_key_with_other_payload_is_a_conflict(joint):

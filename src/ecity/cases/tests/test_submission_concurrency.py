@@ -7,8 +7,9 @@ import threading
 import pytest
 from django.db import connection, connections
 
-from ecity.cases.models import Case, IdempotencyRecord
+from ecity.cases.models import Case
 from ecity.cases.tests.submission_support import submit
+from ecity.core.models import IdempotencyRecord
 from ecity.identity.tests.factories import UserFactory
 
 

@@ -38,12 +38,12 @@ from ecity.cases.views.applicant_forms import (
     application_form,
     material_files,
     schema_values,
-    show_service_errors,
 )
 from ecity.catalogue.selectors import item_get_published
 from ecity.certificates.verification import signature_prefix
 from ecity.core.errors import ApplicationError, NotFound, PermissionDenied
 from ecity.core.files import field_file_response
+from ecity.core.forms import add_application_error
 from ecity.identity.selectors import acting_identity
 from ecity.org.models import StaffRole
 from ecity.org.selectors import user_has_role
@@ -137,7 +137,7 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
                 idempotency_key=f"form-{_token(request)}" if _token(request) else None,
             )
         except ApplicationError as error:
-            show_service_errors(form, error)
+            add_application_error(form, error, skip_reported=True)
         else:
             return redirect("cases:submitted", number=case.number)
     return render(
@@ -181,7 +181,7 @@ def counter_apply(request: HttpRequest, code: str) -> HttpResponse:
             )
         except ApplicationError as error:
             rename = {f"on_behalf_of.{k}": f for k, f in WALK_IN_FIELDS.items()}
-            show_service_errors(form, error, rename=rename)
+            add_application_error(form, error, rename=rename, skip_reported=True)
         else:
             return redirect("cases:receipt", number=case.number)
     return render(
@@ -364,7 +364,7 @@ def correction(request: HttpRequest, number: str) -> HttpResponse:
                 attachments=material_files(version, request.FILES),
             )
         except ApplicationError as error:
-            show_service_errors(form, error)
+            add_application_error(form, error, skip_reported=True)
         else:
             messages.success(request, _("Your correction has been sent; the clock runs again."))
             return redirect("cases:detail", number=case.number)
@@ -397,7 +397,7 @@ def rate(request: HttpRequest, number: str) -> HttpResponse:
                 comment=form.cleaned_data["comment"],
             )
         except ApplicationError as error:
-            show_service_errors(form, error)
+            add_application_error(form, error, skip_reported=True)
         else:
             messages.success(request, _("Thank you for your rating."))
             return redirect("cases:detail", number=case.number)
@@ -416,7 +416,7 @@ def withdraw(request: HttpRequest, number: str) -> HttpResponse:
                 actor=request.user, case=case, reason=form.cleaned_data["reason"]
             )
         except ApplicationError as error:
-            show_service_errors(form, error)
+            add_application_error(form, error, skip_reported=True)
         else:
             messages.success(request, _("Your application has been withdrawn."))
             return redirect("cases:detail", number=case.number)

@@ -14,7 +14,6 @@ from ecity.cases.models import Rating
 from ecity.cases.services.applicant_rules import material_key, materials_of
 from ecity.cases.uploads import accepted_types_of, type_labels
 from ecity.catalogue.form_schema import AccessibleBoundField, SchemaForm, schema_to_form
-from ecity.core.errors import ApplicationError
 
 TOKEN_FIELD = "submit_token"  # noqa: S105 - a form field name
 WALK_IN_FIELDS = {"name": "walkin_name", "id_number": "walkin_id_number", "phone": "walkin_phone"}
@@ -102,26 +101,6 @@ def material_files(version: Any, files: Mapping[str, Any]) -> dict[str, Any]:
         for m in materials_of(version)
         if files.get(material_key(m))
     }
-
-
-def show_service_errors(
-    form: forms.Form, error: ApplicationError, rename: dict | None = None
-) -> None:
-    """Put a service's field errors on the form, skipping what the form already reports."""
-    form.is_valid()  # runs the form's own checks once, so they are not repeated below
-    if not error.fields:
-        form.add_error(None, error.message)
-        return
-    for name, messages in error.fields.items():
-        target = (rename or {}).get(name, name)
-        if target in form.fields:
-            if target in form.errors:
-                continue
-            for message in messages:
-                form.add_error(target, message)
-        else:
-            for message in messages:
-                form.add_error(None, message)
 
 
 class RatingForm(forms.Form):

@@ -7,17 +7,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from ecity.cases import ratelimit
 from ecity.cases.selectors import public as selectors
 from ecity.cases.views.applicant_forms import LookupForm, ResultFilterForm
 from ecity.core.errors import NotFound
+from ecity.core.ratelimit import client_ip
 
 PAGE_SIZE = 20
-
-
-def client_ip(request: HttpRequest) -> str:
-    """The client address the rate limits count (REMOTE_ADDR; see ecity.cases.ratelimit)."""
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 
 @require_http_methods(["GET", "POST"])
@@ -27,7 +22,7 @@ def lookup(request: HttpRequest) -> HttpResponse:
     result = None
     if request.method == "POST" and form.is_valid():
         number = form.cleaned_data["number"].strip()
-        if not ratelimit.lookup_ip_allow(client_ip(request)) or ratelimit.lookup_number_locked(
+        if not selectors.lookup_ip_allow(client_ip(request)) or selectors.lookup_number_locked(
             number
         ):
             return render(request, "cases/public/rate_limited.html", status=429)
@@ -36,7 +31,7 @@ def lookup(request: HttpRequest) -> HttpResponse:
                 number=number, query_code=form.cleaned_data["query_code"]
             )
         except NotFound as error:
-            ratelimit.lookup_failure_record(number)
+            selectors.lookup_failure_record(number)
             form.add_error(None, error.message)
     return render(request, "cases/public/lookup.html", {"form": form, "result": result})
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from ecity.certificates import signing
-from ecity.certificates.models import SigningKey
 from ecity.certificates.tests.conftest import issue_for_case
+from ecity.core.models import SigningKey
 
 
 @pytest.fixture
@@ -22,8 +22,8 @@ def test_admin_pages_render(admin_client, joint, cert_type, approved_case):
     for url in [
         "/admin/certificates/certificatetype/",
         f"/admin/certificates/certificatetype/{cert_type.pk}/change/",
-        "/admin/certificates/signingkey/",
-        f"/admin/certificates/signingkey/{certificate.key.pk}/change/",
+        "/admin/core/signingkey/",
+        f"/admin/core/signingkey/{certificate.key.pk}/change/",
         "/admin/certificates/certificate/",
         f"/admin/certificates/certificate/{certificate.pk}/change/",
     ]:
@@ -33,13 +33,11 @@ def test_admin_pages_render(admin_client, joint, cert_type, approved_case):
 def test_admin_rotate_action(admin_client, db):
     old = signing.key_generate()
 
-    admin_client.post(
-        "/admin/certificates/signingkey/", {"action": "rotate", "_selected_action": [old.pk]}
-    )
+    admin_client.post("/admin/core/signingkey/", {"action": "rotate", "_selected_action": [old.pk]})
 
     old.refresh_from_db()
-    assert old.status == SigningKey.Status.RETIRED
-    assert SigningKey.objects.filter(status=SigningKey.Status.ACTIVE).exclude(pk=old.pk).exists()
+    assert old.status == SigningKey.Status.PREVIOUS
+    assert SigningKey.objects.filter(status=SigningKey.Status.CURRENT).exclude(pk=old.pk).exists()
 
 
 def test_admin_revoke_action_opens_the_form(admin_client, joint, cert_type, approved_case):

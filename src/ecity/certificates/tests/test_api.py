@@ -78,7 +78,7 @@ def test_post_revoked_and_expired(api_client, joint, cert_type, make_case):
 
 
 def test_post_data_and_signature(api_client, certificate):
-    data = {**certificate_payload(certificate), "key_id": certificate.key.key_id}
+    data = {**certificate_payload(certificate), "key_id": certificate.key.kid}
 
     ok = api_client.post(
         VERIFY, {"data": data, "signature": certificate.signature}, format="json"

@@ -8,8 +8,9 @@ import pytest
 from django.db import connection, connections
 
 from ecity.certificates import services, signing
-from ecity.certificates.models import Certificate, SigningKey
+from ecity.certificates.models import Certificate
 from ecity.certificates.tests.conftest import issue_for_case
+from ecity.core.models import SigningKey
 
 pytestmark = [
     pytest.mark.postgres,
@@ -53,11 +54,11 @@ def test_concurrent_serial_allocation_never_repeats_a_number():
 
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_first_key_generation_leaves_one_active_key():
-    results, errors = run_in_threads(6, lambda _i: signing.key_generate().key_id)
+    results, errors = run_in_threads(6, lambda _i: signing.key_generate().kid)
 
     assert errors == []
     assert len(set(results)) == 1
-    assert SigningKey.objects.filter(status=SigningKey.Status.ACTIVE).count() == 1
+    assert SigningKey.objects.filter(status=SigningKey.Status.CURRENT).count() == 1
 
 
 @pytest.mark.django_db(transaction=True)

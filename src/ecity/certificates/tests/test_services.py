@@ -16,11 +16,11 @@ from ecity.cases.models import Case
 from ecity.certificates import services
 from ecity.certificates.handlers import certificate_issue_for_decided_case
 from ecity.certificates.identifiers import identifier_parse
-from ecity.certificates.models import Certificate, SigningKey
+from ecity.certificates.models import Certificate
 from ecity.certificates.tests.conftest import issue_for_case
 from ecity.core.errors import Conflict, PermissionDenied, ValidationFailed
 from ecity.core.events import PublishedEvent
-from ecity.core.models import EventDelivery, OutboxEvent
+from ecity.core.models import EventDelivery, OutboxEvent, SigningKey
 
 
 def pdf_text(field_file) -> str:
@@ -59,7 +59,7 @@ def test_certificate_issue_builds_identifier_data_validity_and_signature(
     assert certificate.data == {"shop_name": "小明面馆", "area": "45", "case_number": case.number}
     assert certificate.issued_on == dt.date(2025, 3, 1)
     assert certificate.valid_until == dt.date(2030, 2, 28)
-    assert certificate.key.status == SigningKey.Status.ACTIVE
+    assert certificate.key.status == SigningKey.Status.CURRENT
     assert services.certificate_verify(identifier=certificate.identifier).status == "valid"
 
 
@@ -68,7 +68,7 @@ def test_first_issuance_creates_the_signing_key(joint, cert_type, approved_case)
 
     issue_for_case(approved_case, joint.approver)
 
-    assert SigningKey.objects.filter(status=SigningKey.Status.ACTIVE).count() == 1
+    assert SigningKey.objects.filter(status=SigningKey.Status.CURRENT).count() == 1
 
 
 def test_certificate_issue_is_idempotent_per_case(joint, cert_type, approved_case):

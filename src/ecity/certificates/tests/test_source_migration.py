@@ -23,8 +23,8 @@ from ecity.certificates.tests.conftest import issue_for_case
 from ecity.core.events import PublishedEvent
 from ecity.core.models import OutboxEvent
 
-CERTIFICATES_BEFORE = ("certificates", "0003_encrypt_personal_data_rows")
-CASES_BEFORE = ("cases", "0006_queue_and_lookup_indexes")
+CERTIFICATES_BEFORE = ("certificates", "0008_drop_old_signing_keys")
+CASES_BEFORE = ("cases", "0008_numbering_and_idempotency_in_core")
 
 
 def migrate(*targets: tuple[str, str]) -> None:

@@ -139,13 +139,13 @@ def test_pasted_identifier_alone_verifies(certificate):
 
 
 def test_presented_data_and_signature_verify(certificate):
-    data = {**certificate_payload(certificate), "key_id": certificate.key.key_id}
+    data = {**certificate_payload(certificate), "key_id": certificate.key.kid}
 
     assert services.certificate_verify(data=data, signature=certificate.signature).status == "valid"
 
 
 def test_presented_data_changed_by_the_holder_is_forged(certificate):
-    data = {**certificate_payload(certificate), "key_id": certificate.key.key_id}
+    data = {**certificate_payload(certificate), "key_id": certificate.key.kid}
     data["data"] = {**data["data"], "shop_name": "大明酒楼"}
 
     assert (

@@ -11,7 +11,7 @@ from django.http import HttpResponse
 from django.test import RequestFactory
 from django.utils import translation
 
-from ecity.core.ratelimit import check_rate, client_ip, ratelimit, reset_rate
+from ecity.core.ratelimit import check_rate, client_ip, peek_rate, ratelimit, reset_rate
 
 pytestmark = pytest.mark.django_db
 
@@ -40,6 +40,17 @@ def test_allows_up_to_the_limit_then_refuses_until_the_window_ends():
     later = check_rate(key, limit=3, window_seconds=60, now=now + 40)
     assert later.allowed
     assert later.count == 1
+
+
+def test_peek_reads_the_count_of_the_window_without_counting():
+    key = unique_key()
+    now = 900 * 2_222_222 + 10.0
+    check_rate(key, limit=5, window_seconds=900, now=now)
+    check_rate(key, limit=5, window_seconds=900, now=now + 1)
+
+    assert peek_rate(key, window_seconds=900, now=now + 2) == 2
+    assert peek_rate(key, window_seconds=900, now=now + 3) == 2
+    assert peek_rate(key, window_seconds=900, now=now + 900) == 0
 
 
 def test_keys_are_counted_separately():

@@ -4,40 +4,46 @@ from __future__ import annotations
 
 import base64
 import json
+from io import StringIO
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.core.management import CommandError, call_command
+from django.db import connection
 from jwcrypto import jwk, jwt
 
+from ecity.core import crypto, vault
 from ecity.core.errors import Conflict
+from ecity.core.models import SigningKey
 from ecity.sso import keys, services
-from ecity.sso.models import SigningKey
 from ecity.sso.tests.helpers import exchange, sign_in
 
 
-def test_private_key_is_stored_encrypted(db):
+def raw_private_key(record: SigningKey) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT private_key FROM core_signingkey WHERE id = %s", [record.pk])
+        return cursor.fetchone()[0]
+
+
+def test_private_key_is_stored_wrapped_by_the_field_keyring(db):
     keys.current_signing_key()
 
-    record = SigningKey.objects.get()
+    record = SigningKey.objects.get(purpose="oidc")
 
-    assert b"PRIVATE KEY" not in base64.b64decode(record.encrypted_private_key)
-    assert b"BEGIN PRIVATE KEY" in keys.decrypt_private_pem(record.encrypted_private_key)
-    assert "d" not in record.public_jwk  # only the public half is kept in clear
+    assert crypto.is_ciphertext(raw_private_key(record))
+    assert "PRIVATE KEY" not in raw_private_key(record)
+    assert "BEGIN PRIVATE KEY" in vault.private_pem_of(record)
+    assert "PRIVATE" not in record.public_key  # only the public half is kept in clear
+    assert record.algorithm == "RS256"
 
 
-def test_key_survives_a_secret_key_change_through_fallbacks(db, settings):
-    kid = keys.current_signing_key().thumbprint()
-    record = SigningKey.objects.get()
-    old = settings.SECRET_KEY
-    settings.SECRET_KEY = "a-brand-new-secret-key-for-this-test-0123456789"
-    settings.SECRET_KEY_FALLBACKS = [old]
+def test_the_vault_kid_is_the_jwk_thumbprint(db):
+    signing = keys.current_signing_key()
 
-    pem = keys.decrypt_private_pem(record.encrypted_private_key)
+    record = SigningKey.objects.get(purpose="oidc")
 
-    assert jwk.JWK.from_pem(pem).thumbprint() == kid
-    settings.SECRET_KEY_FALLBACKS = []
-    with pytest.raises(ImproperlyConfigured):
-        keys.decrypt_private_pem(record.encrypted_private_key)
+    assert record.kid == signing.thumbprint()
+    assert keys.published_keys()[0] == keys.public_jwk_of(signing)
 
 
 def test_environment_key_signs_and_database_keys_stay_published(db, settings):
@@ -101,18 +107,41 @@ def test_id_token_names_its_key_and_verifies_after_rotation(client, citizen, reg
     assert claims["sub"] == str(citizen.public_id)
 
 
-def test_oidc_keys_command_rotates_and_lists(db):
-    from io import StringIO
-
-    from django.core.management import call_command
-
+def test_keys_command_rotates_and_lists_oidc_keys(db):
     first = keys.current_signing_key().thumbprint()
     out = StringIO()
 
-    call_command("oidc_keys", "rotate", stdout=out)
+    call_command("keys", "rotate", "--purpose", "oidc", stdout=out)
 
-    current = SigningKey.objects.get(status="current").kid
+    current = SigningKey.objects.get(purpose="oidc", status="current").kid
     lines = out.getvalue().splitlines()
     assert lines[0] == f"new current key {current}"
-    assert f"* {current}  current" in out.getvalue()
-    assert f"  {first}  previous" in out.getvalue()
+    assert f"* oidc         {current}  RS256   current" in out.getvalue()
+    assert f"  oidc         {first}  RS256   previous" in out.getvalue()
+
+
+def test_keys_command_refuses_to_rotate_while_the_environment_supplies_the_key(db, settings):
+    settings.ECITY_OIDC_PRIVATE_KEY = keys.new_private_pem().decode()
+
+    with pytest.raises(CommandError, match="ECITY_OIDC_PRIVATE_KEY"):
+        call_command("keys", "rotate", "--purpose", "oidc", stdout=StringIO())
+
+
+def test_keys_command_imports_the_environment_key_as_previous(db, settings):
+    pem = keys.new_private_pem().decode()
+    settings.ECITY_OIDC_PRIVATE_KEY = pem
+    out = StringIO()
+
+    call_command(
+        "keys",
+        "import",
+        "--purpose",
+        "oidc",
+        "--from-setting",
+        "ECITY_OIDC_PRIVATE_KEY",
+        stdout=out,
+    )
+
+    kid = jwk.JWK.from_pem(pem.encode()).thumbprint()
+    assert out.getvalue().splitlines()[0] == f"imported {kid}"
+    assert SigningKey.objects.get(purpose="oidc", kid=kid).status == "previous"

@@ -7,9 +7,10 @@ from oauth2_provider.models import AccessToken, Grant, RefreshToken
 
 from ecity.audit.models import AuditEntry
 from ecity.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from ecity.core.models import SigningKey
 from ecity.identity.tests.factories import UserFactory
 from ecity.sso import keys, services
-from ecity.sso.models import Federation, SigningKey
+from ecity.sso.models import Federation
 from ecity.sso.tests.helpers import exchange, sign_in
 
 

@@ -8,6 +8,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 
 from ecity.core import crypto, keys
+from ecity.core.audit_hook import audit_hook_record
 
 
 class Command(BaseCommand):
@@ -51,10 +52,5 @@ class Command(BaseCommand):
 
 
 def _audit(**data: Any) -> None:
-    """Record the key operation (``keys.rotated``) in the audit trail, when it is installed."""
-    from django.apps import apps
-
-    if apps.is_installed("ecity.audit"):
-        from ecity.audit.services import audit_record  # core must not import audit at load
-
-        audit_record(actor=None, action="keys.rotated", data=data)
+    """Record the key operation (``keys.rotated``) in the audit trail (through the audit hook)."""
+    audit_hook_record(actor=None, action="keys.rotated", data=data)

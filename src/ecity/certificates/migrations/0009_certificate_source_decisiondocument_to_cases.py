@@ -55,7 +55,7 @@ def copy_source_into_case(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("certificates", "0004_department_in_org"),
+        ("certificates", "0008_drop_old_signing_keys"),
         ("cases", "0007_department_in_org"),
         ("identity", "0006_unique_blind_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
