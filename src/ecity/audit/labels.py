@@ -24,6 +24,8 @@ ACTION_LABELS = {
     "personal_data.write": _("Personal data changed"),
     "case.read": _("Case read"),
     "case_file.download": _("Case file downloaded"),
+    "process.uploaded": _("Process uploaded"),
+    "process.built": _("Process built"),
     "certificate.read": _("Certificate downloaded"),
     "certificate.revoked": _("Certificate revoked"),
     "sso.client_created": _("Application registered for single sign-on"),

@@ -28,8 +28,8 @@ def fire_workflow_timers() -> str:
     own transaction with ``select_for_update(skip_locked=True)``, so concurrent workers and staff
     actions never fire a timer twice.
     """
-    from ecity.cases.process import WorkflowEngine
     from ecity.cases.services.handling_base import _sync_tasks
+    from ecity.workflow.bpmn import WorkflowEngine
 
     engine = WorkflowEngine()
     now = timezone.now()

@@ -18,57 +18,6 @@ from ecity.core.fields import EncryptedJSONField, EncryptedTextField
 from ecity.core.models import BaseModel
 
 
-class ProcessDefinition(BaseModel):
-    """A BPMN 2.0 process for one service version: uploaded, or built in the admin."""
-
-    class Source(models.TextChoices):
-        UPLOADED = "uploaded", _("Uploaded BPMN file")
-        BUILT = "built", _("Built from a simple description")
-
-    service_version = models.ForeignKey(
-        "catalogue.ServiceItemVersion",
-        verbose_name=_("service version"),
-        on_delete=models.CASCADE,
-        related_name="process_definitions",
-    )
-    name = models.CharField(_("name"), max_length=200)
-    source = models.CharField(_("source"), max_length=16, choices=Source.choices)
-    bpmn_xml = models.TextField(_("BPMN 2.0 XML"))
-    process_id = models.CharField(_("BPMN process id"), max_length=200)
-    description = models.JSONField(
-        _("simple description"),
-        default=dict,
-        blank=True,
-        help_text=_("For built processes: the departments and roles of each step."),
-    )
-    reject_ends_case = models.BooleanField(
-        _("a rejection by one department ends the case"), default=True
-    )
-    is_active = models.BooleanField(_("active"), default=True)
-    created_by = models.ForeignKey(
-        "identity.User",
-        verbose_name=_("created by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-
-    class Meta:
-        verbose_name = _("process definition")
-        verbose_name_plural = _("process definitions")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["service_version"],
-                condition=Q(is_active=True),
-                name="cases_process_one_active_per_version",
-            )
-        ]
-
-    def __str__(self) -> str:
-        return self.name
-
-
 class Case(BaseModel):
     """One application for one service version, handled by one or more departments."""
 
@@ -114,7 +63,7 @@ class Case(BaseModel):
         related_name="cases",
     )
     process = models.ForeignKey(
-        ProcessDefinition,
+        "workflow.ProcessDefinition",
         verbose_name=_("process"),
         null=True,
         blank=True,

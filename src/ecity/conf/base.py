@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "ecity.core",
     "ecity.org",
     "ecity.audit",
+    "ecity.workflow",
     "ecity.identity",
     "ecity.sso",
     "ecity.catalogue",

@@ -7,7 +7,7 @@ under the lock and compares ``lock_version``: a stale or already-handled task ra
 (actor, department, task, note) and, where the applicant should know, queues a notification in
 the same transaction (outbox) with the idempotency key ``"<case public id>:<event>:<event id>"``.
 
-The workflow (BPMN, ``ecity.cases.process.WorkflowEngine``) decides which tasks are ready; each
+The workflow (BPMN, ``ecity.workflow.bpmn.WorkflowEngine``) decides which tasks are ready; each
 ready user task is mirrored as a ``CaseTask`` by ``_sync_tasks``.
 """
 

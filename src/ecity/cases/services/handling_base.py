@@ -14,12 +14,15 @@ from ecity.cases.models import (
     Case,
     CaseEvent,
     CaseTask,
-    ProcessDefinition,
 )
+from ecity.cases.selectors.process import active_process_for, process_owner_ref
 from ecity.core.errors import Conflict, PermissionDenied
 from ecity.identity.models import User
 from ecity.org.models import Department
 from ecity.org.selectors import user_has_role
+from ecity.workflow.bpmn import ReviewStep, WorkflowEngine, process_build, process_validate
+from ecity.workflow.models import ProcessDefinition
+from ecity.workflow.services import process_definition_store
 
 logger = logging.getLogger("ecity.cases")
 
@@ -142,9 +145,7 @@ def notify_applicant(*, case: Case, event: str, case_event: CaseEvent, **extra: 
     )
 
 
-def _engine() -> Any:
-    from ecity.cases.process import WorkflowEngine
-
+def _engine() -> WorkflowEngine:
     return WorkflowEngine()
 
 
@@ -171,10 +172,9 @@ def _issue_documents(*, case: Case, actor: User, approved: bool) -> None:
 
 def _default_definition(case: Case) -> ProcessDefinition:
     """The built-in process for a version without one: accept → lead review → decide."""
-    from ecity.cases.process import ReviewStep, process_build
-
+    owner_ref = process_owner_ref(case.service_version)
     existing = ProcessDefinition.objects.filter(
-        service_version=case.service_version, name=DEFAULT_PROCESS_NAME, is_active=False
+        owner_ref=owner_ref, name=DEFAULT_PROCESS_NAME, is_active=False
     ).first()
     if existing is not None:
         return existing
@@ -182,29 +182,21 @@ def _default_definition(case: Case) -> ProcessDefinition:
     xml = process_build(
         lead_department=code, review_steps=[ReviewStep(department=code)], name=DEFAULT_PROCESS_NAME
     )
-    from ecity.cases.process import process_validate
-
-    spec = process_validate(xml)
-    return ProcessDefinition.objects.create(
-        service_version=case.service_version,
+    return process_definition_store(
+        owner_ref=owner_ref,
+        xml=xml,
+        spec=process_validate(xml),
         name=DEFAULT_PROCESS_NAME,
         source=ProcessDefinition.Source.BUILT,
-        bpmn_xml=xml,
-        process_id=getattr(spec, "process_id", "") or "default",
         description={"lead_department": code, "review_steps": [{"department": code}]},
-        is_active=False,
+        reject_ends_case=True,
+        created_by=None,
+        active=False,
     )
 
 
 def _process_for(case: Case) -> ProcessDefinition:
-    try:
-        from ecity.cases.selectors import active_process_for
-    except ImportError:  # the process helper's selector is not there yet
-        active = ProcessDefinition.objects.filter(
-            service_version=case.service_version, is_active=True
-        ).first()
-    else:
-        active = active_process_for(service_version=case.service_version)
+    active = active_process_for(service_version=case.service_version)
     return active or _default_definition(case)
 
 

@@ -9,7 +9,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from ecity.cases.process import (
+from ecity.cases.tests.process_support import bpmn_file, in_english, stored_definition  # noqa: F401
+from ecity.workflow.bpmn import (
     ProcessStepFailed,
     ReviewStep,
     TaskNotReady,
@@ -17,8 +18,7 @@ from ecity.cases.process import (
     WorkflowStateInvalid,
     process_build,
 )
-from ecity.cases.process.runtime import SPEC_CACHE
-from ecity.cases.tests.process_support import bpmn_file, in_english, stored_definition  # noqa: F401
+from ecity.workflow.bpmn.runtime import SPEC_CACHE
 
 pytestmark = pytest.mark.django_db
 

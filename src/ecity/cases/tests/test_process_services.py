@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from ecity.cases.models import ProcessDefinition
-from ecity.cases.process import ProcessInvalid, process_validate
 from ecity.cases.selectors import active_process_for, process_definition_list
 from ecity.cases.services import (
     process_definition_activate,
@@ -15,6 +13,8 @@ from ecity.cases.services import (
 from ecity.cases.tests.process_support import bpmn_file, in_english  # noqa: F401
 from ecity.catalogue.tests.factories import department_admin, platform_admin
 from ecity.core.errors import PermissionDenied, ValidationFailed
+from ecity.workflow.bpmn import ProcessInvalid, process_validate
+from ecity.workflow.models import ProcessDefinition
 
 pytestmark = pytest.mark.django_db
 

@@ -22,7 +22,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
 from ecity.cases import services as case_services
-from ecity.cases.models import Case, CaseTask, ProcessDefinition
+from ecity.cases.models import Case, CaseTask
+from ecity.cases.selectors import process_definitions_of
 from ecity.cases.services.applicant_rules import material_key, materials_of
 from ecity.catalogue.models import ServiceItem, ServiceItemVersion
 from ecity.certificates.demo import demo_certificate_types, demo_department_uscc
@@ -222,7 +223,7 @@ def _ensure_process(result: DemoApprovalResult, *, process: JointProcess, actor:
             department.save(update_fields=["uscc", "updated_at"])
     # Once a service version has any process (perhaps one an administrator uploaded or
     # deactivated), the demo leaves it alone.
-    if ProcessDefinition.objects.filter(service_version=version).exists():
+    if process_definitions_of(service_version=version).exists():
         return
     case_services.process_definition_build(
         actor=actor,

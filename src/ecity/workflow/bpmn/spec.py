@@ -10,6 +10,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy
 
 from ecity.core.errors import ValidationFailed
+from ecity.org.models import StaffRole
 
 KINDS = ("accept", "review", "decide")
 # Names the workbench puts into the process data when a task is completed; conditions may use
@@ -58,8 +59,6 @@ class ProcessSpec:
 
 def staff_roles() -> list[str]:
     """The roles a user task may name: every department staff role."""
-    from ecity.org.models import StaffRole
-
     return [role for role in StaffRole.Role.values if role != StaffRole.Role.PLATFORM_ADMIN]
 
 
