@@ -8,21 +8,27 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.utils.translation import gettext as _
-
 from ecity.cases.models import (
     Case,
     CaseEvent,
     CaseTask,
 )
 from ecity.cases.selectors.process import active_process_for, process_owner_ref
-from ecity.core.errors import Conflict, PermissionDenied
+from ecity.core.errors import Conflict
 from ecity.identity.models import User
 from ecity.org.models import Department
-from ecity.org.selectors import user_has_role
 from ecity.workflow.bpmn import ReviewStep, WorkflowEngine, process_build, process_validate
 from ecity.workflow.models import ProcessDefinition
 from ecity.workflow.services import process_definition_store
+from ecity.workflow.worklist import (
+    work_item_bump,
+    work_item_check_version,
+    work_item_conflict,
+    work_item_lock,
+    work_item_require_role,
+    work_items_cancel,
+    work_items_sync,
+)
 
 logger = logging.getLogger("ecity.cases")
 
@@ -34,7 +40,7 @@ DEFAULT_PROCESS_NAME = "default: accept, review by the lead department, decide"
 
 
 def task_conflict() -> Conflict:
-    return Conflict(_("Someone else has already handled this task. Reload and try again."))
+    return work_item_conflict()
 
 
 def _lock_case(case: Case) -> Case:
@@ -46,7 +52,7 @@ def _lock_case(case: Case) -> Case:
 
 
 def _lock_task(task: CaseTask) -> CaseTask:
-    return CaseTask.objects.select_for_update().select_related("department").get(pk=task.pk)
+    return work_item_lock(task)
 
 
 def _lock(task: CaseTask) -> tuple[Case, CaseTask]:
@@ -56,17 +62,18 @@ def _lock(task: CaseTask) -> tuple[Case, CaseTask]:
 
 
 def _check_version(task: CaseTask, expected_version: int | None) -> None:
-    if expected_version is not None and task.lock_version != int(expected_version):
-        raise task_conflict()
+    work_item_check_version(task, expected_version)
 
 
 def _require_role(actor: User, role: str, department: Department) -> None:
-    if not user_has_role(user=actor, role=role, department=department):
-        raise PermissionDenied(_("You do not hold the role needed for this task."))
+    work_item_require_role(actor, role, department)
 
 
 def _bump(obj: Case | CaseTask) -> None:
-    obj.lock_version += 1
+    if isinstance(obj, CaseTask):
+        work_item_bump(obj)
+    else:
+        obj.lock_version += 1
 
 
 def event_record(
@@ -204,38 +211,17 @@ def _sync_tasks(case: Case, state: dict) -> list[CaseTask]:
     """Mirror the workflow's ready user tasks as CaseTask rows; return the new ones.
 
     Creates a task for every ready workflow task without an open row and cancels open rows whose
-    workflow task is no longer ready.
+    workflow task is no longer ready (acceptance tasks are recorded by ``case_accept`` itself).
     """
-    ready = [t for t in _engine().ready_tasks(state) if t.kind != CaseTask.Kind.ACCEPT]
-    ready_ids = {str(t.id) for t in ready}
-    current = {t.spiff_task_id: t for t in case.tasks.filter(status__in=OPEN_TASK_STATUSES)}
-    for spiff_id, task in current.items():
-        if spiff_id not in ready_ids:
-            task.status = CaseTask.Status.CANCELLED
-            _bump(task)
-            task.save(update_fields=["status", "lock_version", "updated_at"])
-    codes = {t.department_code for t in ready if t.department_code}
-    departments = {d.code: d for d in Department.objects.filter(code__in=codes)}
-    created = CaseTask.objects.bulk_create(
-        [
-            CaseTask(
-                case=case,
-                spiff_task_id=str(t.id),
-                spec_name=t.spec_name,
-                name=t.name,
-                kind=t.kind,
-                department=departments.get(t.department_code, case.department),
-                role=t.role,
-            )
-            for t in ready
-            if str(t.id) not in current
-        ]
+    return work_items_sync(
+        model=CaseTask,
+        subject={"case": case},
+        state=state,
+        default_department=case.department,
+        include=lambda task: task.kind != CaseTask.Kind.ACCEPT,
+        extra=lambda task: {"kind": task.kind},
     )
-    return created
 
 
 def _cancel_open_tasks(case: Case) -> None:
-    for task in case.tasks.filter(status__in=OPEN_TASK_STATUSES):
-        task.status = CaseTask.Status.CANCELLED
-        _bump(task)
-        task.save(update_fields=["status", "lock_version", "updated_at"])
+    work_items_cancel(case.tasks.filter(status__in=OPEN_TASK_STATUSES))

@@ -10,7 +10,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ecity.cases.tests.process_support import in_english  # noqa: F401
 from ecity.workflow.bpmn.expressions import (
     MAX_EXPRESSION_LENGTH,
     ExpressionError,
