@@ -32,7 +32,7 @@ class ProcessDefinition(BaseModel):
         BUILT = "built", _("Built from a simple description")
 
     owner_ref = models.CharField(
-        _("owner"),
+        _("owned by"),
         max_length=200,
         db_index=True,
         help_text=_("What this process belongs to: “app.model:public ID”."),

@@ -45,7 +45,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='processdefinition',
             name='owner_ref',
-            field=models.CharField(db_index=True, default='', help_text='What this process belongs to: “app.model:public ID”.', max_length=200, verbose_name='owner'),
+            field=models.CharField(db_index=True, default='', help_text='What this process belongs to: “app.model:public ID”.', max_length=200, verbose_name='owned by'),
             preserve_default=False,
         ),
         migrations.AlterField(

@@ -106,7 +106,8 @@ def process_definition_upload(
 
     Only administrators of the implementing department (or platform administrators) may do this
     (``PermissionDenied``). The file is validated first (``ProcessInvalid`` lists every problem;
-    nothing is saved). The previously active definition is deactivated.
+    nothing is saved). The previously active definition is deactivated; the audit entry
+    ``process.uploaded`` is written in the same transaction.
     """
     _require_manager(actor, service_version)
     if isinstance(xml, bytes):
@@ -208,7 +209,8 @@ def process_definition_build(
     of ``review_departments`` (departments or codes, in order) reviews with ``review_role``, all
     at the same time. Only administrators of the implementing department (or platform
     administrators) may do this (``PermissionDenied``); ``ValidationFailed`` as in
-    ``process_definition_build_check``. The previously active definition is deactivated.
+    ``process_definition_build_check``. The previously active definition is deactivated; the
+    audit entry ``process.built`` is written in the same transaction.
     """
     _require_manager(actor, service_version)
     xml, spec, description = process_definition_build_check(

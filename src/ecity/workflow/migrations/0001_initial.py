@@ -43,7 +43,7 @@ class Migration(migrations.Migration):
                         ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True, verbose_name='public ID')),
                         ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='created at')),
                         ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                        ('owner_ref', models.CharField(db_index=True, help_text='What this process belongs to: “app.model:public ID”.', max_length=200, verbose_name='owner')),
+                        ('owner_ref', models.CharField(db_index=True, help_text='What this process belongs to: “app.model:public ID”.', max_length=200, verbose_name='owned by')),
                         ('name', models.CharField(max_length=200, verbose_name='name')),
                         ('source', models.CharField(choices=[('uploaded', 'Uploaded BPMN file'), ('built', 'Built from a simple description')], max_length=16, verbose_name='source')),
                         ('bpmn_xml', models.TextField(verbose_name='BPMN 2.0 XML')),
