@@ -28,7 +28,7 @@ from ecity.workflow.models import ProcessDefinition, owner_ref_for
 from ecity.workflow.registry import subject_register, subject_unregister
 from ecity.workflow.selectors import process_definition_active
 from ecity.workflow.services import process_definition_make_active, process_definition_store
-from ecity.workflow.tests.subject import Errand, ErrandItem
+from ecity.workflow.tests.errands.models import Errand, ErrandItem
 from ecity.workflow.timers import process_timers_fire
 from ecity.workflow.worklist import (
     work_item_check_actionable,
@@ -41,7 +41,7 @@ from ecity.workflow.worklist import (
 )
 
 D = dt.date
-pytestmark = pytest.mark.usefixtures("errand_tables")
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
@@ -116,7 +116,7 @@ def test_an_errand_owns_one_active_process(office):
     assert process_definition_active(owner_ref=owner_ref_for(errand)) == first
     second.refresh_from_db()
     assert not second.is_active
-    assert first.owner_ref == f"workflow.errand:{errand.public_id}"
+    assert first.owner_ref == f"workflow_errands.errand:{errand.public_id}"
 
 
 def test_work_items_follow_the_process_claim_release_and_complete(office):

@@ -1,7 +1,7 @@
 """A test-only subject type (an errand) that uses a process, work items and a clock.
 
 It stands for the coming apps (tickets, disclosure requests …): nothing here imports a domain
-app. The tables are created by the ``errand_tables`` fixture, never by a migration.
+app. The app is installed by the test settings only (``ecity.conf.test``).
 """
 
 from __future__ import annotations
@@ -33,14 +33,12 @@ class Errand(BaseModel):
     lock_version = models.PositiveIntegerField(default=0)
 
     class Meta:
-        app_label = "workflow"
-        db_table = "workflow_test_errand"
+        app_label = "workflow_errands"
 
 
 class ErrandItem(WorkItem):
     errand = models.ForeignKey(Errand, on_delete=models.CASCADE, related_name="items")
 
     class Meta:
-        app_label = "workflow"
-        db_table = "workflow_test_erranditem"
+        app_label = "workflow_errands"
         ordering = ["created_at", "id"]
