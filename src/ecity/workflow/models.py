@@ -125,7 +125,5 @@ class WorkItem(BaseModel):
     opinion = models.TextField(_("opinion"), blank=True)
     lock_version = models.PositiveIntegerField(_("row version"), default=0)
 
-    OPEN_STATUSES = ("open", "claimed")
-
     class Meta:
         abstract = True
