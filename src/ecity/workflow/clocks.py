@@ -48,7 +48,7 @@ class DeadlineState(models.TextChoices):
 
 def due_soon_working_days() -> int:
     """Working days before a due date from which a subject is due soon (setting, default 2)."""
-    return int(getattr(settings, "ECITY_DUE_SOON_WORKING_DAYS", 2))
+    return int(settings.ECITY_DUE_SOON_WORKING_DAYS)
 
 
 def due_on(

@@ -63,4 +63,4 @@ def staff_roles() -> list[str]:
 
 
 def max_parallel_branches() -> int:
-    return int(getattr(settings, "ECITY_MAX_PARALLEL_BRANCHES", 10))
+    return int(settings.ECITY_MAX_PARALLEL_BRANCHES)
