@@ -28,6 +28,8 @@ ACTION_LABELS = {
     "case.read": _("Case read"),
     "case_file.download": _("Case file downloaded"),
     "certificate.issued": _("Certificate issued"),
+    "process.uploaded": _("Process uploaded"),
+    "process.built": _("Process built"),
     "certificate.read": _("Certificate downloaded"),
     "certificate.revoked": _("Certificate revoked"),
     "certificate_type.defined": _("Certificate type defined"),

@@ -13,17 +13,20 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ecity.cases.models import DecisionDocument, ProcessDefinition
-from ecity.cases.process.bpmnxml import MAX_BPMN_BYTES
-from ecity.cases.process.validation import ProcessInvalid
-from ecity.cases.selectors.process import process_definition_list, process_version_list
+from ecity.cases.models import DecisionDocument
+from ecity.cases.selectors.process import (
+    VERSION_REF_PREFIX,
+    process_definition_list,
+    process_version_list,
+    process_version_of,
+)
 from ecity.cases.services.process import (
     process_definition_activate,
     process_definition_build,
@@ -31,10 +34,14 @@ from ecity.cases.services.process import (
     process_definition_check,
     process_definition_upload,
 )
+from ecity.catalogue.models import ServiceItemVersion
 from ecity.core.errors import ApplicationError
 from ecity.core.forms import add_application_error
 from ecity.org.models import Department, StaffRole
 from ecity.org.selectors import departments_where, is_platform_admin
+from ecity.workflow.bpmn.bpmnxml import MAX_BPMN_BYTES
+from ecity.workflow.bpmn.validation import ProcessInvalid
+from ecity.workflow.models import ProcessDefinition
 
 ROLE_CHOICES = [
     (value, label)
@@ -55,6 +62,12 @@ def _is_process_manager(request: HttpRequest) -> bool:
 
 class ProcessDefinitionAddForm(forms.ModelForm):
     """Upload a BPMN file, or describe the departments that review in parallel."""
+
+    # The definition names its owner generically (owner_ref); here the owner is chosen among
+    # the service versions the user may manage (the admin sets the queryset per request).
+    service_version = forms.ModelChoiceField(
+        label=gettext_lazy("service version"), queryset=ServiceItemVersion.objects.none()
+    )
 
     source = forms.ChoiceField(
         label=gettext_lazy("How to define the process"),
@@ -92,7 +105,7 @@ class ProcessDefinitionAddForm(forms.ModelForm):
 
     class Meta:
         model = ProcessDefinition
-        fields = ["service_version", "name", "reject_ends_case"]
+        fields = ["name", "reject_ends_case"]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -149,8 +162,7 @@ class ProcessDefinitionAddForm(forms.ModelForm):
 class ProcessDefinitionAdmin(admin.ModelAdmin):
     list_display = ["name", "service_version", "source", "is_active", "reject_ends_case"]
     list_filter = ["is_active", "source"]
-    search_fields = ["name", "service_version__item__code", "service_version__name_zh"]
-    list_select_related = ["service_version"]
+    search_fields = ["name"]
     actions = ["activate"]
     add_fieldsets = [
         (None, {"fields": ["service_version", "name", "reject_ends_case", "source"]}),
@@ -225,14 +237,37 @@ class ProcessDefinitionAdmin(admin.ModelAdmin):
         return [] if obj is None else self.readonly_fields
 
     def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any):
-        if obj is None:
-            kwargs["form"] = ProcessDefinitionAddForm
-        return super().get_form(request, obj, change=change, **kwargs)
+        if obj is not None:
+            return super().get_form(request, obj, change=change, **kwargs)
+        kwargs["form"] = ProcessDefinitionAddForm
+        form = super().get_form(request, obj, change=change, **kwargs)
+        versions = process_version_list(actor=request.user)
 
-    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
-        if db_field.name == "service_version":
-            kwargs["queryset"] = process_version_list(actor=request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+        class AddForm(form):  # type: ignore[valid-type,misc]
+            def __init__(self, *args: Any, **kwargs: Any) -> None:
+                super().__init__(*args, **kwargs)
+                self.fields["service_version"].queryset = versions
+
+        return AddForm
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[ProcessDefinition], search_term: str
+    ) -> tuple[QuerySet[ProcessDefinition], bool]:
+        """Search the name, and the code or Chinese name of the service version."""
+        found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        term = search_term.strip()
+        if not term:
+            return found, may_have_duplicates
+        versions = ServiceItemVersion.objects.filter(
+            Q(item__code__icontains=term) | Q(name_zh__icontains=term)
+        ).values_list("public_id", flat=True)
+        refs = [f"{VERSION_REF_PREFIX}{public_id}" for public_id in versions]
+        return found | queryset.filter(owner_ref__in=refs), may_have_duplicates
+
+    @admin.display(description=gettext_lazy("service version"))
+    def service_version(self, obj: ProcessDefinition) -> str:
+        version = process_version_of(obj)
+        return str(version) if version is not None else obj.owner_ref
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         if change:
@@ -267,7 +302,10 @@ class ProcessDefinitionAdmin(admin.ModelAdmin):
     @admin.display(description=gettext_lazy("validation result"))
     def validation_result(self, obj: ProcessDefinition) -> str:
         try:
-            spec = process_definition_check(service_version=obj.service_version, xml=obj.bpmn_xml)
+            version = process_version_of(obj)
+            if version is None:
+                return "-"
+            spec = process_definition_check(service_version=version, xml=obj.bpmn_xml)
         except ProcessInvalid as error:
             return format_html(
                 '<p class="errornote">{}</p><ul class="errorlist">{}</ul>',
@@ -297,13 +335,13 @@ class ProcessDefinitionAdmin(admin.ModelAdmin):
 
     @admin.display(description=gettext_lazy("BPMN file"))
     def download(self, obj: ProcessDefinition) -> str:
-        url = reverse("admin:cases_processdefinition_bpmn", args=[obj.pk])
+        url = reverse("admin:workflow_processdefinition_bpmn", args=[obj.pk])
         return format_html('<a href="{}" download>{}</a>', url, _("Download for a BPMN modeller"))
 
     def get_urls(self) -> list[Any]:
         view = self.admin_site.admin_view(self.download_bpmn)
         return [
-            path("<int:object_id>/bpmn/", view, name="cases_processdefinition_bpmn"),
+            path("<int:object_id>/bpmn/", view, name="workflow_processdefinition_bpmn"),
             *super().get_urls(),
         ]
 
@@ -320,7 +358,7 @@ class ProcessDefinitionAdmin(admin.ModelAdmin):
 
     @admin.action(description=gettext_lazy("Make this the active process of its service"))
     def activate(self, request: HttpRequest, queryset: QuerySet[ProcessDefinition]) -> None:
-        for definition in queryset.select_related("service_version__item__department"):
+        for definition in queryset:
             try:
                 process_definition_activate(actor=request.user, definition=definition)
             except ApplicationError as error:

@@ -1,8 +1,9 @@
 """Time limits of cases (限时办结): deadlines in working days, the stopped clock, deadline states.
 
-All dates are local dates in the platform's time zone (Asia/Shanghai by default,
-``timezone.localdate()``); arithmetic uses the holiday calendar in ``ecity.core.calendar``,
-whose convention is that the start date never counts (``add_working_days(d, 1)`` is the first
+The working-day arithmetic and the state rules are ``ecity.workflow.clocks`` (shared by every
+subject with a clock); this module says which limits a case has and when its clock runs. All
+dates are local dates in the platform's time zone (Asia/Shanghai by default,
+``timezone.localdate()``); the start date never counts (``add_working_days(d, 1)`` is the first
 working day after ``d``).
 
 Rules (limits are data on the service version, never constants in code):
@@ -42,12 +43,18 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
 from ecity.cases.models import Case, CorrectionRequest
-from ecity.core.calendar import add_working_days, working_days_between
+from ecity.workflow.clocks import (
+    deadline_conditions,
+    deadline_state,
+    deadline_states_refresh,
+    due_on,
+    due_soon_working_days,
+    stopped_working_days,
+)
 
 OPEN_STATUSES = (
     Case.Status.SUBMITTED,
@@ -64,9 +71,18 @@ DEADLINE_FIELDS = [
 ]
 
 
-def due_soon_working_days() -> int:
-    """Working days before a due date from which a case counts as due soon (setting, default 2)."""
-    return int(getattr(settings, "ECITY_DUE_SOON_WORKING_DAYS", 2))
+__all__ = [
+    "DEADLINE_FIELDS",
+    "OPEN_STATUSES",
+    "accepted_on",
+    "case_clock_resume",
+    "case_clock_suspend",
+    "case_deadlines_compute",
+    "deadline_state_for",
+    "deadline_state_refresh",
+    "due_soon_working_days",
+    "is_past_statutory",
+]
 
 
 def _limits(case: Case) -> tuple[int | None, int | None]:
@@ -89,9 +105,12 @@ def case_deadlines_compute(case: Case, *, accepted_on: dt.date) -> Case:
     if committed is None or statutory is None:
         case.committed_due_on = case.statutory_due_on = None
         return case
-    case.committed_due_on = add_working_days(accepted_on, committed + suspended)
-    case.statutory_due_on = add_working_days(
-        accepted_on, statutory + suspended + case.extension_working_days
+    case.committed_due_on = due_on(accepted_on, committed, suspended_days=suspended)
+    case.statutory_due_on = due_on(
+        accepted_on,
+        statutory,
+        suspended_days=suspended,
+        extension_days=case.extension_working_days,
     )
     return case
 
@@ -126,9 +145,9 @@ def case_clock_resume(case: Case, *, on: dt.date) -> Case:
         return case
     accepted = accepted_on(case)
     if accepted is None:
-        case.acceptance_due_on = add_working_days(on, case.service_version.acceptance_days)
+        case.acceptance_due_on = due_on(on, case.service_version.acceptance_days)
     else:
-        case.suspended_working_days += max(working_days_between(stopped, on), 0)
+        case.suspended_working_days += stopped_working_days(stopped, on)
         case_deadlines_compute(case, accepted_on=accepted)
     case.clock_suspended_on = None
     state_case = _with_status_after_resume(case)
@@ -161,16 +180,8 @@ def deadline_state_for(case: Case, today: dt.date) -> str:
     """Return the deadline state of ``case`` on ``today`` (rules in the module docstring)."""
     if case.status not in OPEN_STATUSES:
         return case.deadline_state
-    if case.status == Case.Status.AWAITING_CORRECTION or case.clock_suspended_on:
-        return Case.DeadlineState.SUSPENDED
-    due = _due_on(case)
-    if due is None:
-        return Case.DeadlineState.NORMAL
-    if due < today:
-        return Case.DeadlineState.OVERDUE
-    if working_days_between(today, due) <= due_soon_working_days():
-        return Case.DeadlineState.DUE_SOON
-    return Case.DeadlineState.NORMAL
+    suspended = case.status == Case.Status.AWAITING_CORRECTION or bool(case.clock_suspended_on)
+    return deadline_state(due=_due_on(case), today=today, suspended=suspended)
 
 
 def is_past_statutory(case: Case, today: dt.date | None = None) -> bool:
@@ -183,31 +194,19 @@ def is_past_statutory(case: Case, today: dt.date | None = None) -> bool:
 
 def _state_conditions(today: dt.date) -> dict[str, Q]:
     """SQL conditions equivalent to ``deadline_state_for``, for the open cases."""
-    # working_days_between(today, due) <= N  <=>  due < add_working_days(today, N + 1)
-    boundary = add_working_days(today, due_soon_working_days() + 1)
     submitted = Q(status=Case.Status.SUBMITTED)
     running = Q(status=Case.Status.IN_PROGRESS, clock_suspended_on__isnull=True)
-
-    def due_between(low: dt.date | None, high: dt.date) -> Q:
-        """The running case's due date (committed, else statutory) is in [low, high)."""
-        committed = {"committed_due_on__lt": high}
-        statutory = {"statutory_due_on__lt": high}
-        if low is not None:
-            committed["committed_due_on__gte"] = low
-            statutory["statutory_due_on__gte"] = low
-        return Q(**committed) | Q(committed_due_on__isnull=True, **statutory)
-
-    overdue = (submitted & Q(acceptance_due_on__lt=today)) | (running & due_between(None, today))
-    due_soon = (submitted & Q(acceptance_due_on__gte=today, acceptance_due_on__lt=boundary)) | (
-        running & due_between(today, boundary)
-    )
+    acceptance = deadline_conditions(due_fields=["acceptance_due_on"], today=today)
+    handling = deadline_conditions(due_fields=["committed_due_on", "statutory_due_on"], today=today)
     suspended = Q(status=Case.Status.AWAITING_CORRECTION) | Q(
         status=Case.Status.IN_PROGRESS, clock_suspended_on__isnull=False
     )
     return {
         Case.DeadlineState.SUSPENDED: suspended,
-        Case.DeadlineState.OVERDUE: overdue,
-        Case.DeadlineState.DUE_SOON: due_soon,
+        **{
+            state: (submitted & acceptance[state]) | (running & handling[state])
+            for state in (Case.DeadlineState.OVERDUE, Case.DeadlineState.DUE_SOON)
+        },
     }
 
 
@@ -217,21 +216,9 @@ def deadline_state_refresh(*, today: dt.date | None = None) -> int:
     One conditional ``UPDATE`` per state touches only open cases whose state differs, so the
     job is cheap on a million cases (partial indexes on the open cases' due dates), idempotent,
     and safe to run concurrently with itself and with case actions (each row update is atomic
-    and converges to the same answer). Registered as the periodic job ``cases.deadlines``.
+    and converges to the same answer). Run for cases by the periodic job ``workflow.deadlines``
+    (registered in ``ecity.cases.workflow_hooks``).
     """
     today = today or timezone.localdate()
-    conditions = _state_conditions(today)
     open_cases = Case.objects.filter(status__in=OPEN_STATUSES)
-    changed = 0
-    special = Q()
-    for state, condition in conditions.items():
-        changed += (
-            open_cases.filter(condition).exclude(deadline_state=state).update(deadline_state=state)
-        )
-        special |= condition
-    changed += (
-        open_cases.exclude(special)
-        .exclude(deadline_state=Case.DeadlineState.NORMAL)
-        .update(deadline_state=Case.DeadlineState.NORMAL)
-    )
-    return changed
+    return deadline_states_refresh(open_cases, conditions=_state_conditions(today))

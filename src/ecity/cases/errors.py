@@ -18,7 +18,3 @@ class CasesErrorCode(models.TextChoices):
     NOT_WITHDRAWABLE = "not_withdrawable", _("The case can no longer be withdrawn.")
     NOT_CLOSED = "not_closed", _("The case has not been decided yet.")
     ALREADY_RATED = "already_rated", _("The case has already been rated.")
-    PROCESS_INVALID = "process_invalid", _("The BPMN process breaks a rule (see fields).")
-    TASK_NOT_READY = "task_not_ready", _("The task is not ready in the case's process.")
-    PROCESS_STEP_FAILED = "process_step_failed", _("The process could not take the next step.")
-    WORKFLOW_STATE_INVALID = "workflow_state_invalid", _("The case's process state is damaged.")

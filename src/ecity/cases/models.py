@@ -16,57 +16,8 @@ from django.utils.translation import gettext_lazy as _
 
 from ecity.core.fields import EncryptedJSONField, EncryptedTextField
 from ecity.core.models import BaseModel
-
-
-class ProcessDefinition(BaseModel):
-    """A BPMN 2.0 process for one service version: uploaded, or built in the admin."""
-
-    class Source(models.TextChoices):
-        UPLOADED = "uploaded", _("Uploaded BPMN file")
-        BUILT = "built", _("Built from a simple description")
-
-    service_version = models.ForeignKey(
-        "catalogue.ServiceItemVersion",
-        verbose_name=_("service version"),
-        on_delete=models.CASCADE,
-        related_name="process_definitions",
-    )
-    name = models.CharField(_("name"), max_length=200)
-    source = models.CharField(_("source"), max_length=16, choices=Source.choices)
-    bpmn_xml = models.TextField(_("BPMN 2.0 XML"))
-    process_id = models.CharField(_("BPMN process id"), max_length=200)
-    description = models.JSONField(
-        _("simple description"),
-        default=dict,
-        blank=True,
-        help_text=_("For built processes: the departments and roles of each step."),
-    )
-    reject_ends_case = models.BooleanField(
-        _("a rejection by one department ends the case"), default=True
-    )
-    is_active = models.BooleanField(_("active"), default=True)
-    created_by = models.ForeignKey(
-        "identity.User",
-        verbose_name=_("created by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-
-    class Meta:
-        verbose_name = _("process definition")
-        verbose_name_plural = _("process definitions")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["service_version"],
-                condition=Q(is_active=True),
-                name="cases_process_one_active_per_version",
-            )
-        ]
-
-    def __str__(self) -> str:
-        return self.name
+from ecity.workflow.clocks import DeadlineState
+from ecity.workflow.models import WorkItem
 
 
 class Case(BaseModel):
@@ -91,11 +42,9 @@ class Case(BaseModel):
         CITIZEN = "citizen", _("Citizen")
         ENTERPRISE = "enterprise", _("Enterprise")
 
-    class DeadlineState(models.TextChoices):
-        NORMAL = "normal", _("On time")
-        DUE_SOON = "due_soon", _("Due soon")  # 预警
-        OVERDUE = "overdue", _("Overdue")  # 超期
-        SUSPENDED = "suspended", _("Clock stopped")
+    # The states of a working-day clock (ecity.workflow.clocks): normal, due soon, overdue,
+    # suspended.
+    DeadlineState = DeadlineState
 
     CLOSED_STATUSES = ("refused", "approved", "rejected", "withdrawn")
 
@@ -114,7 +63,7 @@ class Case(BaseModel):
         related_name="cases",
     )
     process = models.ForeignKey(
-        ProcessDefinition,
+        "workflow.ProcessDefinition",
         verbose_name=_("process"),
         null=True,
         blank=True,
@@ -324,14 +273,12 @@ class Attachment(BaseModel):
         ]
 
 
-class CaseTask(BaseModel):
-    """A user task of the case's process that staff of one department and role must complete."""
+class CaseTask(WorkItem):
+    """A user task of the case's process that staff of one department and role must complete.
 
-    class Status(models.TextChoices):
-        OPEN = "open", _("Open")
-        CLAIMED = "claimed", _("Claimed")
-        COMPLETED = "completed", _("Completed")
-        CANCELLED = "cancelled", _("Cancelled")
+    The worklist mechanics (status, claim, completion, optimistic locking) are
+    ``ecity.workflow``'s ``WorkItem``; a case task adds its case and its kind.
+    """
 
     class Kind(models.TextChoices):
         ACCEPT = "accept", _("Acceptance")  # 受理
@@ -347,41 +294,8 @@ class CaseTask(BaseModel):
     case = models.ForeignKey(
         Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="tasks"
     )
-    spiff_task_id = models.CharField(_("workflow task id"), max_length=64, blank=True)
-    spec_name = models.CharField(_("BPMN task id"), max_length=200)
-    name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
-    department = models.ForeignKey(
-        "org.Department",
-        verbose_name=_("department"),
-        on_delete=models.PROTECT,
-        related_name="case_tasks",
-    )
-    role = models.CharField(_("role"), max_length=32)
-    status = models.CharField(
-        _("status"), max_length=16, choices=Status.choices, default=Status.OPEN, db_index=True
-    )
-    claimed_by = models.ForeignKey(
-        "identity.User",
-        verbose_name=_("claimed by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
-    completed_by = models.ForeignKey(
-        "identity.User",
-        verbose_name=_("completed by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
     outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices, blank=True)
-    opinion = models.TextField(_("opinion"), blank=True)
-    lock_version = models.PositiveIntegerField(_("row version"), default=0)
 
     class Meta:
         verbose_name = _("case task")

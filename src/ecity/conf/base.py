@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "ecity.core",
     "ecity.org",
     "ecity.audit",
+    "ecity.workflow",
     "ecity.identity",
     "ecity.sso",
     "ecity.catalogue",
@@ -345,3 +346,6 @@ ECITY_STAFF_IDLE_SECONDS = 30 * 60
 ECITY_STAFF_SESSION_MAX_SECONDS = 10 * 60 * 60
 # Uploaded BPMN processes: at most this many branches leave one parallel gateway.
 ECITY_MAX_PARALLEL_BRANCHES = 10
+# Working-day clocks (ecity.workflow.clocks): a subject is "due soon" from this many working days
+# before its due date (the due day included).
+ECITY_DUE_SOON_WORKING_DAYS = 2

@@ -18,3 +18,6 @@ ECITY_FIELD_KEYS = (
     '{"active": "k1", "keys": {"k1": "dGVzdC1vbmx5LWZpZWxkLWtleS0wMDAwMDAwMDAwMDE="},'
     ' "index_key": "dGVzdC1vbmx5LWluZGV4LWtleS0wMDAwMDAwMDAwMDE="}'
 )
+
+# A test-only app: a second subject type with a process, work items and a clock (workflow tests).
+INSTALLED_APPS = [*INSTALLED_APPS, "ecity.workflow.tests.errands"]

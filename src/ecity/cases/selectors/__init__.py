@@ -18,7 +18,10 @@ from ecity.cases.selectors.process import (  # noqa: F401
     active_process_for,
     can_manage_process,
     process_definition_list,
+    process_definitions_of,
+    process_owner_ref,
     process_version_list,
+    process_version_of,
 )
 from ecity.cases.selectors.public import case_lookup, published_results  # noqa: F401
 from ecity.cases.selectors.supervision import (  # noqa: F401

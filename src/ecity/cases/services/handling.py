@@ -7,7 +7,7 @@ under the lock and compares ``lock_version``: a stale or already-handled task ra
 (actor, department, task, note) and, where the applicant should know, queues a notification in
 the same transaction (outbox) with the idempotency key ``"<case public id>:<event>:<event id>"``.
 
-The workflow (BPMN, ``ecity.cases.process.WorkflowEngine``) decides which tasks are ready; each
+The workflow (BPMN, ``ecity.workflow.bpmn.WorkflowEngine``) decides which tasks are ready; each
 ready user task is mirrored as a ``CaseTask`` by ``_sync_tasks``.
 """
 
@@ -58,6 +58,12 @@ from ecity.core.errors import PermissionDenied, ValidationFailed
 from ecity.identity.models import User
 from ecity.org.models import Department, StaffRole
 from ecity.org.selectors import user_has_role
+from ecity.workflow.worklist import (
+    work_item_check_actionable,
+    work_item_claim,
+    work_item_finish,
+    work_item_release,
+)
 
 # --- claim and release -----------------------------------------------------------------------
 
@@ -70,17 +76,11 @@ def task_claim(*, actor: User, task: CaseTask, expected_version: int | None = No
     claimed by someone else, completed or cancelled raises ``Conflict``.
     """
     case, task = case_and_task_lock(task)
-    _require_role(actor, task.role, task.department)
-    if task.status == CaseTask.Status.CLAIMED and task.claimed_by_id == actor.pk:
+    claimed = work_item_claim(
+        item=task, actor=actor, expected_version=expected_version, subject_open=not case.is_closed
+    )
+    if not claimed:
         return task
-    _check_version(task, expected_version)
-    if task.status != CaseTask.Status.OPEN or case.is_closed:
-        raise task_conflict()
-    task.status = CaseTask.Status.CLAIMED
-    task.claimed_by = actor
-    task.claimed_at = timezone.now()
-    _bump(task)
-    task.save(update_fields=["status", "claimed_by", "claimed_at", "lock_version", "updated_at"])
     event_record(
         case=case,
         action=CaseEvent.Action.TASK_CLAIMED,
@@ -99,18 +99,7 @@ def task_release(*, actor: User, task: CaseTask, expected_version: int | None = 
     Only the holder may release it (or a department administrator of the task's department).
     """
     case, task = case_and_task_lock(task)
-    _check_version(task, expected_version)
-    if task.status != CaseTask.Status.CLAIMED:
-        raise task_conflict()
-    if task.claimed_by_id != actor.pk and not user_has_role(
-        user=actor, role=StaffRole.Role.DEPARTMENT_ADMIN, department=task.department
-    ):
-        raise PermissionDenied(_("Only the member of staff who claimed the task can release it."))
-    task.status = CaseTask.Status.OPEN
-    task.claimed_by = None
-    task.claimed_at = None
-    _bump(task)
-    task.save(update_fields=["status", "claimed_by", "claimed_at", "lock_version", "updated_at"])
+    work_item_release(item=task, actor=actor, expected_version=expected_version)
     event_record(
         case=case,
         action=CaseEvent.Action.TASK_RELEASED,
@@ -378,26 +367,14 @@ def _lock_actionable(
     task: CaseTask, actor: User, expected_version: int | None
 ) -> tuple[Case, CaseTask]:
     case, task = case_and_task_lock(task)
-    _check_version(task, expected_version)
-    if task.status not in OPEN_TASK_STATUSES or case.status != Case.Status.IN_PROGRESS:
-        raise task_conflict()
-    if task.status == CaseTask.Status.CLAIMED and task.claimed_by_id != actor.pk:
-        raise task_conflict()
-    _require_role(actor, task.role, task.department)
+    work_item_check_actionable(
+        task, actor, expected_version, subject_open=case.status == Case.Status.IN_PROGRESS
+    )
     return case, task
 
 
 def _finish_task(task: CaseTask, actor: User, outcome: str, opinion: str) -> None:
-    task.status = CaseTask.Status.COMPLETED
-    task.completed_by = actor
-    task.completed_at = timezone.now()
-    task.outcome = outcome
-    task.opinion = opinion
-    if task.claimed_by_id is None:
-        task.claimed_by = actor
-        task.claimed_at = task.completed_at
-    _bump(task)
-    task.save()
+    work_item_finish(task, actor=actor, outcome=outcome, opinion=opinion)
 
 
 def _close(case: Case, *, actor: User, approved: bool, text: str, task: CaseTask | None) -> Case:

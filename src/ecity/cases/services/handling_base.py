@@ -8,18 +8,26 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.utils.translation import gettext as _
-
 from ecity.cases.models import (
     Case,
     CaseEvent,
     CaseTask,
-    ProcessDefinition,
 )
-from ecity.core.errors import Conflict, PermissionDenied
+from ecity.cases.selectors.process import active_process_for, process_owner_ref
+from ecity.core.errors import Conflict
 from ecity.identity.models import User
 from ecity.org.models import Department
-from ecity.org.selectors import user_has_role
+from ecity.workflow.bpmn import ReviewStep, WorkflowEngine, process_build, process_validate
+from ecity.workflow.models import ProcessDefinition
+from ecity.workflow.services import process_definition_store
+from ecity.workflow.worklist import (
+    work_item_bump,
+    work_item_check_version,
+    work_item_conflict,
+    work_item_require_role,
+    work_items_cancel,
+    work_items_sync,
+)
 
 logger = logging.getLogger("ecity.cases")
 
@@ -31,21 +39,22 @@ DEFAULT_PROCESS_NAME = "default: accept, review by the lead department, decide"
 
 
 def task_conflict() -> Conflict:
-    return Conflict(_("Someone else has already handled this task. Reload and try again."))
+    return work_item_conflict()
 
 
 def _check_version(task: CaseTask, expected_version: int | None) -> None:
-    if expected_version is not None and task.lock_version != int(expected_version):
-        raise task_conflict()
+    work_item_check_version(task, expected_version)
 
 
 def _require_role(actor: User, role: str, department: Department) -> None:
-    if not user_has_role(user=actor, role=role, department=department):
-        raise PermissionDenied(_("You do not hold the role needed for this task."))
+    work_item_require_role(actor, role, department)
 
 
 def _bump(obj: Case | CaseTask) -> None:
-    obj.lock_version += 1
+    if isinstance(obj, CaseTask):
+        work_item_bump(obj)
+    else:
+        obj.lock_version += 1
 
 
 def event_record(
@@ -124,9 +133,7 @@ def notify_applicant(*, case: Case, event: str, case_event: CaseEvent, **extra: 
     )
 
 
-def _engine() -> Any:
-    from ecity.cases.process import WorkflowEngine
-
+def _engine() -> WorkflowEngine:
     return WorkflowEngine()
 
 
@@ -135,10 +142,9 @@ def _engine() -> Any:
 
 def _default_definition(case: Case) -> ProcessDefinition:
     """The built-in process for a version without one: accept → lead review → decide."""
-    from ecity.cases.process import ReviewStep, process_build
-
+    owner_ref = process_owner_ref(case.service_version)
     existing = ProcessDefinition.objects.filter(
-        service_version=case.service_version, name=DEFAULT_PROCESS_NAME, is_active=False
+        owner_ref=owner_ref, name=DEFAULT_PROCESS_NAME, is_active=False
     ).first()
     if existing is not None:
         return existing
@@ -146,29 +152,21 @@ def _default_definition(case: Case) -> ProcessDefinition:
     xml = process_build(
         lead_department=code, review_steps=[ReviewStep(department=code)], name=DEFAULT_PROCESS_NAME
     )
-    from ecity.cases.process import process_validate
-
-    spec = process_validate(xml)
-    return ProcessDefinition.objects.create(
-        service_version=case.service_version,
+    return process_definition_store(
+        owner_ref=owner_ref,
+        xml=xml,
+        spec=process_validate(xml),
         name=DEFAULT_PROCESS_NAME,
         source=ProcessDefinition.Source.BUILT,
-        bpmn_xml=xml,
-        process_id=getattr(spec, "process_id", "") or "default",
         description={"lead_department": code, "review_steps": [{"department": code}]},
-        is_active=False,
+        reject_ends_case=True,
+        created_by=None,
+        active=False,
     )
 
 
 def _process_for(case: Case) -> ProcessDefinition:
-    try:
-        from ecity.cases.selectors import active_process_for
-    except ImportError:  # the process helper's selector is not there yet
-        active = ProcessDefinition.objects.filter(
-            service_version=case.service_version, is_active=True
-        ).first()
-    else:
-        active = active_process_for(service_version=case.service_version)
+    active = active_process_for(service_version=case.service_version)
     return active or _default_definition(case)
 
 
@@ -176,38 +174,17 @@ def _sync_tasks(case: Case, state: dict) -> list[CaseTask]:
     """Mirror the workflow's ready user tasks as CaseTask rows; return the new ones.
 
     Creates a task for every ready workflow task without an open row and cancels open rows whose
-    workflow task is no longer ready.
+    workflow task is no longer ready (acceptance tasks are recorded by ``case_accept`` itself).
     """
-    ready = [t for t in _engine().ready_tasks(state) if t.kind != CaseTask.Kind.ACCEPT]
-    ready_ids = {str(t.id) for t in ready}
-    current = {t.spiff_task_id: t for t in case.tasks.filter(status__in=OPEN_TASK_STATUSES)}
-    for spiff_id, task in current.items():
-        if spiff_id not in ready_ids:
-            task.status = CaseTask.Status.CANCELLED
-            _bump(task)
-            task.save(update_fields=["status", "lock_version", "updated_at"])
-    codes = {t.department_code for t in ready if t.department_code}
-    departments = {d.code: d for d in Department.objects.filter(code__in=codes)}
-    created = CaseTask.objects.bulk_create(
-        [
-            CaseTask(
-                case=case,
-                spiff_task_id=str(t.id),
-                spec_name=t.spec_name,
-                name=t.name,
-                kind=t.kind,
-                department=departments.get(t.department_code, case.department),
-                role=t.role,
-            )
-            for t in ready
-            if str(t.id) not in current
-        ]
+    return work_items_sync(
+        model=CaseTask,
+        subject={"case": case},
+        state=state,
+        default_department=case.department,
+        include=lambda task: task.kind != CaseTask.Kind.ACCEPT,
+        extra=lambda task: {"kind": task.kind},
     )
-    return created
 
 
 def _cancel_open_tasks(case: Case) -> None:
-    for task in case.tasks.filter(status__in=OPEN_TASK_STATUSES):
-        task.status = CaseTask.Status.CANCELLED
-        _bump(task)
-        task.save(update_fields=["status", "lock_version", "updated_at"])
+    work_items_cancel(case.tasks.filter(status__in=OPEN_TASK_STATUSES))

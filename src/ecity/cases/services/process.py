@@ -1,8 +1,11 @@
-"""Writes on process definitions: upload a BPMN file, build one from a description, activate.
+"""Writes on the processes of service versions: upload a BPMN file, build one, activate.
 
-A service version has at most one active process definition; creating or activating one
-deactivates the previous one. Definitions are never edited in place: running cases keep the
-process they started with (``Case.process``), and a new file makes a new definition.
+A service version has at most one active process definition (``ecity.workflow``, owned by the
+version through ``owner_ref``); creating or activating one deactivates the previous one.
+Definitions are never edited in place: running cases keep the process they started with
+(``Case.process``), and a new file makes a new definition. Here the service version's rules
+(its form fields, who may manage it) are applied and the change is audited; the storing itself
+is ``ecity.workflow.services``.
 """
 
 from __future__ import annotations
@@ -10,12 +13,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.db import transaction
 from django.utils.translation import gettext as _
 
-from ecity.cases.models import ProcessDefinition
-from ecity.cases.process import (
+from ecity.audit.services import audit_record
+from ecity.cases.selectors.process import can_manage_process, process_owner_ref, process_version_of
+from ecity.catalogue.models import ServiceItemVersion
+from ecity.core.errors import PermissionDenied, ValidationFailed
+from ecity.org.models import Department, StaffRole
+from ecity.workflow.bpmn import (
     TASK_OUTPUT_NAMES,
     ProcessInvalid,
     ProcessSpec,
@@ -23,11 +29,9 @@ from ecity.cases.process import (
     process_build,
     process_validate,
 )
-from ecity.cases.process.validation import max_parallel_branches, staff_roles
-from ecity.cases.selectors.process import can_manage_process
-from ecity.catalogue.models import ServiceItemVersion
-from ecity.core.errors import Conflict, PermissionDenied, ValidationFailed
-from ecity.org.models import Department, StaffRole
+from ecity.workflow.bpmn.validation import max_parallel_branches, staff_roles
+from ecity.workflow.models import ProcessDefinition
+from ecity.workflow.services import process_definition_make_active, process_definition_store
 
 
 def condition_names(service_version: ServiceItemVersion) -> list[str]:
@@ -64,26 +68,29 @@ def _create(
     description: dict[str, Any],
     reject_ends_case: bool,
 ) -> ProcessDefinition:
-    ProcessDefinition.objects.filter(service_version=service_version, is_active=True).update(
-        is_active=False, updated_at=timezone.now()
+    definition = process_definition_store(
+        owner_ref=process_owner_ref(service_version),
+        xml=xml,
+        spec=spec,
+        name=name,
+        source=source,
+        description=description,
+        reject_ends_case=reject_ends_case,
+        created_by=actor,
     )
-    try:
-        with transaction.atomic():
-            return ProcessDefinition.objects.create(
-                service_version=service_version,
-                name=name or spec.name or spec.process_id,
-                source=source,
-                bpmn_xml=xml,
-                process_id=spec.process_id,
-                description=description,
-                reject_ends_case=reject_ends_case,
-                is_active=True,
-                created_by=actor if getattr(actor, "is_authenticated", False) else None,
-            )
-    except IntegrityError:
-        raise Conflict(
-            _("Someone else has just changed the process of this service. Try again.")
-        ) from None
+    audit_record(
+        actor=actor,
+        action="process.uploaded"
+        if source == ProcessDefinition.Source.UPLOADED
+        else "process.built",
+        obj=definition,
+        data={
+            "service_item": service_version.item.code,
+            "version": service_version.number,
+            "process_id": definition.process_id,
+        },
+    )
+    return definition
 
 
 @transaction.atomic
@@ -99,7 +106,8 @@ def process_definition_upload(
 
     Only administrators of the implementing department (or platform administrators) may do this
     (``PermissionDenied``). The file is validated first (``ProcessInvalid`` lists every problem;
-    nothing is saved). The previously active definition is deactivated.
+    nothing is saved). The previously active definition is deactivated; the audit entry
+    ``process.uploaded`` is written in the same transaction.
     """
     _require_manager(actor, service_version)
     if isinstance(xml, bytes):
@@ -201,7 +209,8 @@ def process_definition_build(
     of ``review_departments`` (departments or codes, in order) reviews with ``review_role``, all
     at the same time. Only administrators of the implementing department (or platform
     administrators) may do this (``PermissionDenied``); ``ValidationFailed`` as in
-    ``process_definition_build_check``. The previously active definition is deactivated.
+    ``process_definition_build_check``. The previously active definition is deactivated; the
+    audit entry ``process.built`` is written in the same transaction.
     """
     _require_manager(actor, service_version)
     xml, spec, description = process_definition_build_check(
@@ -230,24 +239,12 @@ def process_definition_activate(*, actor: Any, definition: ProcessDefinition) ->
 
     The file is validated again, since departments may have changed since it was stored.
     """
-    version = definition.service_version
+    version = process_version_of(definition)
+    if version is None:
+        raise PermissionDenied(_("This process does not belong to a service version."))
     _require_manager(actor, version)
     process_definition_check(service_version=version, xml=definition.bpmn_xml)
-    definition = ProcessDefinition.objects.select_for_update().get(pk=definition.pk)
-    if definition.is_active:
-        return definition
-    ProcessDefinition.objects.filter(service_version=version, is_active=True).update(
-        is_active=False, updated_at=timezone.now()
-    )
-    definition.is_active = True
-    try:
-        with transaction.atomic():
-            definition.save(update_fields=["is_active", "updated_at"])
-    except IntegrityError:
-        raise Conflict(
-            _("Someone else has just changed the process of this service. Try again.")
-        ) from None
-    return definition
+    return process_definition_make_active(definition=definition)
 
 
 def _task_summary(spec: ProcessSpec) -> list[dict[str, str]]:

@@ -36,7 +36,6 @@ from ecity.cases.services.locking import case_lock
 from ecity.cases.uploads import CheckedUpload, stored_files_delete, upload_store
 from ecity.catalogue.form_schema import schema_validate_data
 from ecity.catalogue.models import ServiceItemVersion
-from ecity.core.calendar import add_working_days
 from ecity.core.errors import Conflict, NotFound, ValidationFailed
 from ecity.core.idempotency import (
     idempotency_begin,
@@ -46,6 +45,7 @@ from ecity.core.idempotency import (
     idempotency_result,
     request_fingerprint,
 )
+from ecity.workflow.clocks import due_on
 
 SUBMIT_SCOPE = "case_submit"
 WITHDRAWABLE = (
@@ -181,9 +181,8 @@ def draft_save(
 
 
 def _acceptance_due_on(submitted_on: dt.date, version: ServiceItemVersion) -> dt.date:
-    # TODO(workbench): switch to an ecity.cases.deadlines helper for the acceptance limit if one
-    # is added; the rule there (module docstring) is this same formula.
-    return add_working_days(submitted_on, version.acceptance_days)
+    # The rule of ecity.cases.deadlines (module docstring): working days after submission.
+    return due_on(submitted_on, version.acceptance_days)
 
 
 def _fingerprint(

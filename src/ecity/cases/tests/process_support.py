@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 from django.utils import translation
 
-from ecity.cases.models import ProcessDefinition
+from ecity.cases.selectors import process_owner_ref
+from ecity.workflow.models import ProcessDefinition
 
 BPMN_DIR = Path(__file__).parent / "bpmn"
 
@@ -20,7 +21,7 @@ def bpmn_file(name: str) -> str:
 def stored_definition(joint, xml: str, *, process_id: str = "p") -> ProcessDefinition:
     """An (inactive) definition of the joint service holding ``xml``, as the engine needs."""
     return ProcessDefinition.objects.create(
-        service_version=joint.version,
+        owner_ref=process_owner_ref(joint.version),
         name="test",
         source=ProcessDefinition.Source.UPLOADED,
         bpmn_xml=xml,

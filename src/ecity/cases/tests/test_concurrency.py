@@ -7,9 +7,9 @@ from django.db import connection, connections
 
 from ecity.cases import services
 from ecity.cases.models import CaseEvent, CaseTask
-from ecity.cases.process import engine
 from ecity.cases.tests.workbench_support import make_case, parallel_process
 from ecity.core.errors import Conflict
+from ecity.workflow.bpmn import engine
 
 
 def _accepted_health_task(joint):

@@ -6,14 +6,14 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from ecity.cases.models import ProcessDefinition
 from ecity.cases.services import process_definition_build
 from ecity.cases.tests.process_support import bpmn_file, in_english  # noqa: F401
 from ecity.catalogue.tests.factories import department_admin
+from ecity.workflow.models import ProcessDefinition
 
 pytestmark = pytest.mark.django_db
 
-ADD_URL = "admin:cases_processdefinition_add"
+ADD_URL = "admin:workflow_processdefinition_add"
 
 
 @pytest.fixture
@@ -127,10 +127,10 @@ def test_change_page_shows_the_validation_result_and_offers_the_file(lead_admin_
     )
 
     page = lead_admin_client.get(
-        reverse("admin:cases_processdefinition_change", args=[definition.pk])
+        reverse("admin:workflow_processdefinition_change", args=[definition.pk])
     )
     download = lead_admin_client.get(
-        reverse("admin:cases_processdefinition_bpmn", args=[definition.pk])
+        reverse("admin:workflow_processdefinition_bpmn", args=[definition.pk])
     )
 
     html = page.content.decode()
@@ -149,7 +149,7 @@ def test_department_admin_sees_and_chooses_only_own_service_versions(client, joi
     other_admin.save()
     client.force_login(other_admin)
 
-    listing = client.get(reverse("admin:cases_processdefinition_changelist"))
+    listing = client.get(reverse("admin:workflow_processdefinition_changelist"))
     add_page = client.get(reverse(ADD_URL))
     post = client.post(
         reverse(ADD_URL),
@@ -166,6 +166,6 @@ def test_department_admin_sees_and_chooses_only_own_service_versions(client, joi
 def test_citizen_cannot_reach_the_process_admin(client, joint):
     client.force_login(joint.citizen)
 
-    response = client.get(reverse("admin:cases_processdefinition_changelist"))
+    response = client.get(reverse("admin:workflow_processdefinition_changelist"))
 
     assert response.status_code == 302

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from lxml import etree
 
-from ecity.cases.process import ReviewStep, process_build, process_validate
-from ecity.cases.process.bpmnxml import BPMN_NS, BPMNDI_NS
 from ecity.cases.tests.process_support import in_english  # noqa: F401
+from ecity.workflow.bpmn import ReviewStep, process_build, process_validate
+from ecity.workflow.bpmn.bpmnxml import BPMN_NS, BPMNDI_NS
 
 pytestmark = pytest.mark.django_db
 

@@ -3,22 +3,22 @@
 from __future__ import annotations
 
 import json
-import time
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 
-from ecity.cases.process import (
+from ecity.cases.tests.process_support import bpmn_file, in_english, stored_definition  # noqa: F401
+from ecity.workflow.bpmn import (
     ProcessStepFailed,
     ReviewStep,
     TaskNotReady,
     WorkflowEngine,
     WorkflowStateInvalid,
     process_build,
+    runtime,
 )
-from ecity.cases.process.runtime import SPEC_CACHE
-from ecity.cases.tests.process_support import bpmn_file, in_english, stored_definition  # noqa: F401
+from ecity.workflow.bpmn.runtime import SPEC_CACHE
 
 pytestmark = pytest.mark.django_db
 
@@ -222,24 +222,27 @@ def test_review_in_time_cancels_its_boundary_timer(engine, joint):
     assert [t.spec_name for t in engine.pending_timers(state)] == ["Publicity"]
 
 
-def test_start_and_complete_take_a_few_milliseconds(engine, joint):
+def test_a_process_is_parsed_once_however_many_cases_run_it(engine, joint, monkeypatch):
+    # Parsing and validating a BPMN document is the slow part (~15 ms); running a case must not
+    # repeat it. Speed itself is measured in benchmarks/, not asserted here.
     xml = process_build(
         lead_department="SCJ",
         review_steps=[ReviewStep("WJW"), ReviewStep("XFJ"), ReviewStep("SCJ")],
         name="P",
     )
     definition = stored_definition(joint, xml, process_id="Process")
-    engine.start(definition=definition, data=FORM)  # parse and cache the spec
+    SPEC_CACHE.clear()
+    parsed = []
+    real_validate = runtime.process_validate
+    monkeypatch.setattr(
+        runtime, "process_validate", lambda *a, **k: parsed.append(1) or real_validate(*a, **k)
+    )
 
-    runs = 20
-    began = time.perf_counter()
-    for _ in range(runs):
+    for _ in range(5):
         state = engine.start(definition=definition, data=FORM)
         for _step in range(3):  # accept; three reviews; decide
             for task in engine.ready_tasks(state):
                 state = engine.complete(state, task_id=task.id, data={"outcome": "approve"})
         assert engine.is_finished(state)
-    per_case_ms = (time.perf_counter() - began) / runs * 1000
 
-    # About 4 ms on a laptop; the bound only catches accidental re-parsing (~15 ms a step).
-    assert per_case_ms < 50, per_case_ms
+    assert len(parsed) == 1

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ecity.cases.models import ProcessDefinition
-from ecity.cases.process import ProcessInvalid, process_validate
+from ecity.audit.models import AuditEntry
 from ecity.cases.selectors import active_process_for, process_definition_list
 from ecity.cases.services import (
     process_definition_activate,
@@ -15,6 +14,8 @@ from ecity.cases.services import (
 from ecity.cases.tests.process_support import bpmn_file, in_english  # noqa: F401
 from ecity.catalogue.tests.factories import department_admin, platform_admin
 from ecity.core.errors import PermissionDenied, ValidationFailed
+from ecity.workflow.bpmn import ProcessInvalid, process_validate
+from ecity.workflow.models import ProcessDefinition
 
 pytestmark = pytest.mark.django_db
 
@@ -184,3 +185,46 @@ def test_stored_built_xml_is_valid(joint, lead_admin):
     )
 
     assert process_validate(definition.bpmn_xml).max_parallel_branches == 3
+
+
+def test_upload_and_build_are_audited_in_the_same_transaction(joint, lead_admin):
+    # When a department administrator uploads one process and builds another
+    uploaded = process_definition_upload(
+        actor=lead_admin, service_version=joint.version, xml=bpmn_file("joint_lanes"), name=""
+    )
+    built = process_definition_build(
+        actor=lead_admin, service_version=joint.version, review_departments=["WJW"]
+    )
+
+    # Then the audit trail names who did what to which definition of which service version
+    entries = list(
+        AuditEntry.objects.filter(action__startswith="process.")
+        .order_by("id")
+        .values("action", "actor_username", "object_type", "object_id", "data")
+    )
+    version = {"service_item": "SCJ-XK-TEST", "version": joint.version.number}
+    assert entries == [
+        {
+            "action": "process.uploaded",
+            "actor_username": lead_admin.username,
+            "object_type": "workflow.processdefinition",
+            "object_id": str(uploaded.public_id),
+            "data": {**version, "process_id": "food_licence"},
+        },
+        {
+            "action": "process.built",
+            "actor_username": lead_admin.username,
+            "object_type": "workflow.processdefinition",
+            "object_id": str(built.public_id),
+            "data": {**version, "process_id": built.process_id},
+        },
+    ]
+
+
+def test_a_refused_upload_writes_no_audit_entry(joint, lead_admin):
+    with pytest.raises(ProcessInvalid):
+        process_definition_upload(
+            actor=lead_admin, service_version=joint.version, xml="<nope/>", name=""
+        )
+
+    assert not AuditEntry.objects.filter(action__startswith="process.").exists()

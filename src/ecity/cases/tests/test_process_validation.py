@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from ecity.cases.process import ProcessInvalid, process_validate
 from ecity.cases.tests.process_support import bpmn_file, in_english  # noqa: F401
+from ecity.workflow.bpmn import ProcessInvalid, process_validate
 
 pytestmark = pytest.mark.django_db
 

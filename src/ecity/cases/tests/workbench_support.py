@@ -42,8 +42,9 @@ def make_case(joint, **fields) -> Case:
 
 def parallel_process(joint, *, reject_ends_case: bool = True):
     """Activate a built process: SCJ accepts; SCJ, WJW and XFJ review in parallel; SCJ decides."""
-    from ecity.cases.models import ProcessDefinition
-    from ecity.cases.process import ReviewStep, process_build, process_validate
+    from ecity.cases.selectors import process_owner_ref
+    from ecity.workflow.bpmn import ReviewStep, process_build, process_validate
+    from ecity.workflow.models import ProcessDefinition
 
     xml = process_build(
         lead_department="SCJ",
@@ -52,7 +53,7 @@ def parallel_process(joint, *, reject_ends_case: bool = True):
     )
     spec = process_validate(xml)
     return ProcessDefinition.objects.create(
-        service_version=joint.version,
+        owner_ref=process_owner_ref(joint.version),
         name="食品经营许可并联审批",
         source=ProcessDefinition.Source.BUILT,
         bpmn_xml=xml,

@@ -22,7 +22,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
 from ecity.cases import services as case_services
-from ecity.cases.models import Case, CaseTask, ProcessDefinition
+from ecity.cases.models import Case, CaseTask
+from ecity.cases.selectors import process_definitions_of
 from ecity.cases.services.applicant_rules import material_key, materials_of
 from ecity.catalogue.models import ServiceItem
 from ecity.certificates import services as certificate_services
@@ -132,7 +133,7 @@ def _ensure_process(
         structure.department_uscc_ensure(actor=actor, code=code)
     # Once a service version has any process (perhaps one an administrator uploaded or
     # deactivated), the demo leaves it alone.
-    if ProcessDefinition.objects.filter(service_version=version).exists():
+    if process_definitions_of(service_version=version).exists():
         return
     case_services.process_definition_build(
         actor=actor,

@@ -7,7 +7,9 @@ import io
 import pytest
 from django.core.management import call_command
 
-from ecity.cases.models import Case, CaseTask, ProcessDefinition
+from ecity.cases.models import Case, CaseTask
+from ecity.cases.selectors import process_owner_ref
+from ecity.catalogue.models import ServiceItemVersion
 from ecity.certificates.models import Certificate, CertificateType
 from ecity.certificates.services import certificate_verify
 from ecity.certificates.verification import qr_payload
@@ -16,14 +18,19 @@ from ecity.demo.data.accounts import DEMO_PASSWORD
 from ecity.demo.services import demo_approval_ensure, demo_city_load
 from ecity.identity.models import User
 from ecity.org.models import Department, StaffRole
+from ecity.workflow.models import ProcessDefinition
 
 pytestmark = pytest.mark.django_db
 
 
+def _definitions(item_code: str):
+    """The process definitions of the service's versions."""
+    versions = ServiceItemVersion.objects.filter(item__code=item_code)
+    return ProcessDefinition.objects.filter(owner_ref__in=[process_owner_ref(v) for v in versions])
+
+
 def _review_departments(item_code: str) -> list[str]:
-    definition = ProcessDefinition.objects.get(
-        service_version__item__code=item_code, is_active=True
-    )
+    definition = _definitions(item_code).get(is_active=True)
     return [step["department"] for step in definition.description["review_steps"]]
 
 
@@ -33,7 +40,7 @@ def test_load_demo_activates_parallel_processes_for_the_joint_services():
     assert _review_departments("SCJ-XK-001") == ["SCJ", "WJW"]
     assert _review_departments("WJW-XK-001") == ["WJW", "XFJ"]
     assert _review_departments("ZJW-XK-001") == ["ZJW", "XFJ"]
-    food = ProcessDefinition.objects.get(service_version__item__code="SCJ-XK-001")
+    food = _definitions("SCJ-XK-001").get()
     assert food.description["lead_department"] == "SCJ"
     assert food.description["decision_role"] == "approver"
     # Every department of a process has staff for its step, and a (fictional) USCC.
@@ -134,16 +141,12 @@ def test_if_empty_on_an_older_demo_database_adds_what_is_missing():
 def test_a_process_changed_by_an_administrator_is_left_alone():
     demo_city_load()
     demo_approval_ensure(with_cases=False)
-    ProcessDefinition.objects.filter(service_version__item__code="SCJ-XK-001").update(
-        is_active=False
-    )
+    _definitions("SCJ-XK-001").update(is_active=False)
 
     result = demo_approval_ensure(with_cases=False)
 
     assert result.processes == 0
-    assert not ProcessDefinition.objects.filter(
-        service_version__item__code="SCJ-XK-001", is_active=True
-    ).exists()
+    assert not _definitions("SCJ-XK-001").filter(is_active=True).exists()
 
 
 def test_no_demo_cases_when_zhangwei_already_has_cases():

@@ -15,8 +15,8 @@ from itertools import pairwise
 from django.utils.translation import gettext as _
 from lxml import etree
 
-from ecity.cases.process.bpmnxml import BPMN_NS, BPMNDI_NS, DC_NS, DI_NS, ECITY_NS
-from ecity.cases.process.validation import max_parallel_branches, staff_roles
+from ecity.workflow.bpmn.bpmnxml import BPMN_NS, BPMNDI_NS, DC_NS, DI_NS, ECITY_NS
+from ecity.workflow.bpmn.validation import max_parallel_branches, staff_roles
 
 _CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$")
 _NSMAP = {"bpmn": BPMN_NS, "bpmndi": BPMNDI_NS, "dc": DC_NS, "di": DI_NS, "ecity": ECITY_NS}
@@ -120,7 +120,7 @@ def process_build(
         column += 1
     decide_lane = lane_of(lead_department, decision_role)
     nodes.append(_Node("decide", "userTask", _("Decide"), decide_lane, column, ecity_kind="decide"))
-    nodes.append(_Node("end", "endEvent", _("Case closed"), decide_lane, column + 1))
+    nodes.append(_Node("end", "endEvent", _("Process completed"), decide_lane, column + 1))
 
     flows: list[tuple[str, str]] = []
     reviews = [n.id for n in nodes if n.ecity_kind == "review"]

@@ -28,9 +28,9 @@ from lxml import etree
 from SpiffWorkflow.bpmn.parser.BpmnParser import BpmnParser, BpmnValidator
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 
-from ecity.cases.process.bpmnxml import UnsafeXml, xml_parse
-from ecity.cases.process.rules import ALLOWED_BPMN_ELEMENTS, MAX_FLOW_NODES, DocumentChecker
-from ecity.cases.process.spec import (
+from ecity.workflow.bpmn.bpmnxml import UnsafeXml, xml_parse
+from ecity.workflow.bpmn.rules import ALLOWED_BPMN_ELEMENTS, MAX_FLOW_NODES, DocumentChecker
+from ecity.workflow.bpmn.spec import (
     KINDS,
     TASK_OUTPUT_NAMES,
     ProcessInvalid,
@@ -62,10 +62,10 @@ def process_validate(
 ) -> ProcessSpec:
     """Check that ``xml`` is a safe, executable ecity process and describe it.
 
-    ``allowed_names`` (the service's form fields and task outputs), when given, are the only
-    names conditions may use. ``check_departments`` looks up every department code among the
-    active departments (the engine turns it off to keep running cases whose department was
-    deactivated later). Raises ``ProcessInvalid`` listing every problem.
+    ``allowed_names`` (e.g. the subject's form fields and the task outputs), when given, are
+    the only names conditions may use. ``check_departments`` looks up every department code
+    among the active departments (the engine turns it off to keep running processes whose
+    department was deactivated later). Raises ``ProcessInvalid`` listing every problem.
     """
     try:
         root = xml_parse(xml)

@@ -1,10 +1,10 @@
-"""Run a case's process with SpiffWorkflow; the state lives in ``Case.workflow_state``.
+"""Run a process with SpiffWorkflow; the state lives on the subject (e.g. a JSON field).
 
 SpiffWorkflow keeps no state and no timers itself. ``WorkflowEngine`` turns a state (a JSON dict)
-into a workflow, does one step and returns the new state; the caller stores it in the same
-transaction as the ``CaseTask`` rows it mirrors. A failed step raises and returns nothing, so the
-stored state never holds a half-done step. Timers are fired by our periodic job through
-``fire_timers``.
+into a workflow, does one step and returns the new state; the caller stores it on its subject in
+the same transaction as the work items it mirrors (``ecity.workflow.worklist``). A failed step
+raises and returns nothing, so the stored state never holds a half-done step. Timers are fired
+by the periodic workflow job through ``fire_timers``.
 
 State format (``STATE_FORMAT``)::
 
@@ -21,7 +21,7 @@ import json
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -32,19 +32,17 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
 
-from ecity.cases.errors import CasesErrorCode
-from ecity.cases.process.runtime import (
+from ecity.core.errors import ApplicationError, Conflict, ValidationFailed
+from ecity.workflow.bpmn.runtime import (
     SCRIPT_ENGINE,
     SPEC_CACHE,
     workflow_from_dict,
     workflow_to_dict,
     xml_digest,
 )
-from ecity.cases.process.validation import ProcessSpec
-from ecity.core.errors import ApplicationError, Conflict, ValidationFailed
-
-if TYPE_CHECKING:
-    from ecity.cases.models import ProcessDefinition
+from ecity.workflow.bpmn.validation import ProcessSpec
+from ecity.workflow.errors import WorkflowErrorCode
+from ecity.workflow.models import ProcessDefinition
 
 STATE_FORMAT = "ecity.spiff/1"
 
@@ -52,29 +50,29 @@ STATE_FORMAT = "ecity.spiff/1"
 class TaskNotReady(Conflict):
     """The task is not open: already completed, cancelled, never reached, or unknown."""
 
-    default_code = CasesErrorCode.TASK_NOT_READY
-    default_message = gettext_lazy("This task is not open any more. Reload the case.")
+    default_code = WorkflowErrorCode.TASK_NOT_READY
+    default_message = gettext_lazy("This task is not open any more. Reload the page.")
 
 
 class ProcessStepFailed(ApplicationError):
     """The process could not continue (a condition failed, no gateway branch applies …)."""
 
     status_code = 409
-    default_code = CasesErrorCode.PROCESS_STEP_FAILED
+    default_code = WorkflowErrorCode.PROCESS_STEP_FAILED
     default_message = gettext_lazy("The process could not continue.")
 
 
 class WorkflowStateInvalid(ApplicationError):
-    """The stored state is not ours, or its process definition changed since the case started."""
+    """The stored state is not ours, or its process definition changed since it started."""
 
     status_code = 409
-    default_code = CasesErrorCode.WORKFLOW_STATE_INVALID
+    default_code = WorkflowErrorCode.WORKFLOW_STATE_INVALID
     default_message = gettext_lazy("The stored process state cannot be used.")
 
 
 @dataclass(frozen=True)
 class ReadyTask:
-    """An open user task: ``id`` is SpiffWorkflow's task UUID (``CaseTask.spiff_task_id``)."""
+    """An open user task: ``id`` is SpiffWorkflow's task UUID (``WorkItem.spiff_task_id``)."""
 
     id: str
     spec_name: str  # the BPMN id of the user task
@@ -112,12 +110,10 @@ class WorkflowEngine:
         spec = SPEC_CACHE.get(key)
         if spec is not None:
             return spec
-        from ecity.cases.models import ProcessDefinition
-
         definition = ProcessDefinition.objects.filter(public_id=key[0]).first()
         if definition is None or xml_digest(definition.bpmn_xml) != key[1]:
             raise WorkflowStateInvalid(
-                _("The process definition of this case was changed or deleted after it started.")
+                _("The process definition was changed or deleted after this process started.")
             )
         return SPEC_CACHE.load(key, definition.bpmn_xml)
 
@@ -214,7 +210,7 @@ class WorkflowEngine:
         return all(task["state"] & TaskState.FINISHED_MASK for task in tasks)
 
     def cancel(self, state: dict[str, Any]) -> dict[str, Any]:
-        """Cancel every unfinished task (e.g. a rejection ends the case); returns the new state."""
+        """Cancel every unfinished task (e.g. a rejection ends it); returns the new state."""
         workflow, _spec = self._restore(state)
         workflow.cancel()
         return self._dump(workflow, state)

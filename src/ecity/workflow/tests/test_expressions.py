@@ -10,13 +10,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ecity.cases.process.expressions import (
+from ecity.workflow.bpmn.expressions import (
     MAX_EXPRESSION_LENGTH,
     ExpressionError,
     expression_check,
     expression_evaluate,
 )
-from ecity.cases.tests.process_support import in_english  # noqa: F401
 
 FORM = {"area": 620, "shop_name": "小明面馆", "kind": "restaurant", "has_kitchen": True}
 

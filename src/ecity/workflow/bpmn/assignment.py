@@ -14,8 +14,9 @@ from typing import Any
 from django.utils.translation import gettext as _
 from lxml import etree
 
-from ecity.cases.process.bpmnxml import ECITY_NS, bpmn, label
-from ecity.cases.process.spec import KINDS, UserTaskInfo, staff_roles
+from ecity.org.models import Department
+from ecity.workflow.bpmn.bpmnxml import ECITY_NS, bpmn, label
+from ecity.workflow.bpmn.spec import KINDS, UserTaskInfo, staff_roles
 
 ECITY_ATTRIBUTES = frozenset({"department", "role", "kind"})
 
@@ -140,8 +141,6 @@ class TaskAssignment:
         return result
 
     def check_departments(self, tasks: dict[str, UserTaskInfo]) -> None:
-        from ecity.org.models import Department
-
         codes = {task.department_code for task in tasks.values() if task.department_code}
         active = set(
             Department.objects.filter(code__in=codes, is_active=True).values_list("code", flat=True)

@@ -8,8 +8,8 @@ from collections.abc import Iterable
 from django.utils.translation import gettext as _
 from lxml import etree
 
-from ecity.cases.process.assignment import ECITY_ATTRIBUTES, TaskAssignment
-from ecity.cases.process.bpmnxml import (
+from ecity.workflow.bpmn.assignment import ECITY_ATTRIBUTES, TaskAssignment
+from ecity.workflow.bpmn.bpmnxml import (
     BPMN_NS,
     BPMNDI_NS,
     DC_NS,
@@ -24,8 +24,8 @@ from ecity.cases.process.bpmnxml import (
     local_name,
     namespace,
 )
-from ecity.cases.process.expressions import expression_check
-from ecity.cases.process.spec import ProcessSpec, max_parallel_branches
+from ecity.workflow.bpmn.expressions import expression_check
+from ecity.workflow.bpmn.spec import ProcessSpec, max_parallel_branches
 
 MAX_FLOW_NODES = 200
 

@@ -9,8 +9,9 @@ from typing import Any
 from django.conf import settings
 from django.utils.translation import gettext_lazy
 
-from ecity.cases.errors import CasesErrorCode
 from ecity.core.errors import ValidationFailed
+from ecity.org.models import StaffRole
+from ecity.workflow.errors import WorkflowErrorCode
 
 KINDS = ("accept", "review", "decide")
 # Names the workbench puts into the process data when a task is completed; conditions may use
@@ -21,7 +22,7 @@ TASK_OUTPUT_NAMES = ("outcome", "opinion")
 class ProcessInvalid(ValidationFailed):
     """The BPMN process cannot be accepted; ``errors`` lists every problem found."""
 
-    default_code = CasesErrorCode.PROCESS_INVALID
+    default_code = WorkflowErrorCode.PROCESS_INVALID
     default_message = gettext_lazy("The process definition is not valid.")
 
     def __init__(self, errors: Iterable[str]) -> None:
@@ -59,10 +60,8 @@ class ProcessSpec:
 
 def staff_roles() -> list[str]:
     """The roles a user task may name: every department staff role."""
-    from ecity.org.models import StaffRole
-
     return [role for role in StaffRole.Role.values if role != StaffRole.Role.PLATFORM_ADMIN]
 
 
 def max_parallel_branches() -> int:
-    return int(getattr(settings, "ECITY_MAX_PARALLEL_BRANCHES", 10))
+    return int(settings.ECITY_MAX_PARALLEL_BRANCHES)

@@ -21,9 +21,9 @@ from SpiffWorkflow.bpmn.serializer import DEFAULT_CONFIG, BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 
-from ecity.cases.process.bpmnxml import DURATION_RE
-from ecity.cases.process.expressions import ExpressionError, expression_evaluate
-from ecity.cases.process.validation import ProcessSpec, process_validate
+from ecity.workflow.bpmn.bpmnxml import DURATION_RE
+from ecity.workflow.bpmn.expressions import ExpressionError, expression_evaluate
+from ecity.workflow.bpmn.validation import ProcessSpec, process_validate
 
 # SpiffWorkflow logs every task state change at INFO; keep it quiet unless settings say otherwise.
 if logging.getLogger("spiff").level == logging.NOTSET:
@@ -119,7 +119,7 @@ class SpecCache:
     def load(self, key: tuple[str, str], xml: str) -> ProcessSpec:
         spec = self.get(key)
         if spec is None:
-            # Departments are checked on upload; a running case keeps its process even if a
+            # Departments are checked on upload; a running process keeps going even if a
             # department is deactivated later.
             spec = process_validate(xml, check_departments=False)
             with self._lock:

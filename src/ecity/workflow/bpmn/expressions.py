@@ -16,7 +16,7 @@ The language (Python syntax, a tiny subset of it):
 
 There are no calls, attributes, subscripts, lambdas, comprehensions, f-strings or assignments.
 An ordering comparison (``<`` …) between values that cannot be ordered (a number and a string,
-``None`` …) is false rather than an error, so that a missing optional field sends the case down
+``None`` …) is false rather than an error, so that a missing optional field sends the process down
 the default flow instead of stopping it. Texts are limited to ``MAX_EXPRESSION_LENGTH`` characters.
 """
 

@@ -1,4 +1,4 @@
-"""BPMN 2.0 processes of service versions: validation, builder, safe conditions, engine.
+"""BPMN 2.0 processes of any subject: validation, builder, safe conditions, engine.
 
 Public API (the conventions a BPMN file must follow are in ``validation.py``):
 
@@ -12,8 +12,8 @@ Public API (the conventions a BPMN file must follow are in ``validation.py``):
 - ``expression_check(text, *, allowed_names=None)`` and ``expression_evaluate(text, data)``.
 """
 
-from ecity.cases.process.builder import ReviewStep, process_build
-from ecity.cases.process.engine import (
+from ecity.workflow.bpmn.builder import ReviewStep, process_build
+from ecity.workflow.bpmn.engine import (
     PendingTimer,
     ProcessStepFailed,
     ReadyTask,
@@ -22,13 +22,13 @@ from ecity.cases.process.engine import (
     WorkflowStateInvalid,
     engine,
 )
-from ecity.cases.process.expressions import (
+from ecity.workflow.bpmn.expressions import (
     MAX_EXPRESSION_LENGTH,
     ExpressionError,
     expression_check,
     expression_evaluate,
 )
-from ecity.cases.process.validation import (
+from ecity.workflow.bpmn.validation import (
     TASK_OUTPUT_NAMES,
     ProcessInvalid,
     ProcessSpec,

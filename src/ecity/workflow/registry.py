@@ -1,0 +1,62 @@
+"""The subject types whose clocks and timers the periodic workflow jobs look after.
+
+An app that runs processes or clocks on its own subjects registers it in its module
+``workflow_hooks.py`` (discovered like ``jobs.py``)::
+
+    from ecity.workflow.registry import subject_register
+
+    subject_register(
+        "tickets",
+        refresh_deadlines=ticket_deadlines_refresh,  # (today) -> rows changed
+        fire_timers=ticket_timers_fire,              # (now) -> subjects advanced
+    )
+
+Workflow never imports the apps: it calls what they registered.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.utils.module_loading import autodiscover_modules
+
+
+@dataclass(frozen=True)
+class Subject:
+    """A registered subject type; ``name`` is its plural, as the job reports it."""
+
+    name: str
+    refresh_deadlines: Callable[[dt.date], int] | None = None
+    fire_timers: Callable[[dt.datetime], int] | None = None
+
+
+_SUBJECTS: dict[str, Subject] = {}
+_discovered = False
+
+
+def subject_register(
+    name: str,
+    *,
+    refresh_deadlines: Callable[[dt.date], int] | None = None,
+    fire_timers: Callable[[dt.datetime], int] | None = None,
+) -> Subject:
+    """Register (or replace) the subject type ``name`` with its refresh and timer functions."""
+    subject = Subject(name=name, refresh_deadlines=refresh_deadlines, fire_timers=fire_timers)
+    _SUBJECTS[name] = subject
+    return subject
+
+
+def subject_unregister(name: str) -> None:
+    """Forget the subject type ``name`` (tests registering a subject of their own)."""
+    _SUBJECTS.pop(name, None)
+
+
+def registered_subjects() -> list[Subject]:
+    """Every registered subject type, after importing each app's ``workflow_hooks`` once."""
+    global _discovered
+    if not _discovered:
+        autodiscover_modules("workflow_hooks")
+        _discovered = True
+    return list(_SUBJECTS.values())

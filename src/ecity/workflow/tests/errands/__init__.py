@@ -1,0 +1,1 @@
+"""A test-only app (installed by the test settings only): a second subject type for workflow."""
