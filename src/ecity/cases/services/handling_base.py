@@ -18,6 +18,7 @@ from ecity.cases.models import (
 )
 from ecity.core.errors import Conflict, PermissionDenied
 from ecity.identity.models import User
+from ecity.notify.services import notification_enqueue
 from ecity.org.models import Department
 from ecity.org.selectors import user_has_role
 
@@ -114,16 +115,12 @@ def notify(
     phone: str = "",
 ) -> None:
     """Queue a notification through the outbox (inside the caller's transaction)."""
-    try:
-        from ecity.notify.services import notification_enqueue
-    except ImportError:  # the notify app is not installed yet
-        logger.warning("notify unavailable: %s for case %s not queued", event, case.number)
-        return
     notification_enqueue(
         recipient=recipient,
         event=event,
         context=context,
-        case=case,
+        obj=case,
+        reference=case.number,
         email=email,
         phone=phone,
         idempotency_key=f"{case.public_id}:{event}:{key_suffix}",
