@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from ecity.audit.services import audit_record
 from ecity.catalogue.form_schema import schema_validate_definition
 from ecity.catalogue.models import (
     FAQ,
@@ -327,7 +328,8 @@ def version_publish(*, actor: User, version: ServiceItemVersion) -> ServiceItemV
 
     Checks completeness first (names, kind, legal basis, conditions, time limits with
     committed ≤ statutory, audiences, fees, channels, a valid form schema) and raises
-    ``ValidationFailed`` listing what is missing. Sets ``published_at``/``published_by``.
+    ``ValidationFailed`` listing what is missing. Sets ``published_at``/``published_by`` and
+    records ``catalogue.version_published`` in the audit trail in the same transaction.
     Raises ``VersionNotEditable`` when the version is not a draft.
     """
     item = ServiceItem.objects.select_for_update().get(pk=version.item_id)
@@ -339,15 +341,28 @@ def version_publish(*, actor: User, version: ServiceItemVersion) -> ServiceItemV
         raise ValidationFailed(
             _("This draft is not complete and cannot be published yet."), fields=errors
         )
-    ServiceItemVersion.objects.filter(item=item, status=ServiceItemVersion.Status.PUBLISHED).update(
-        status=ServiceItemVersion.Status.SUPERSEDED, updated_at=timezone.now()
+    previous = ServiceItemVersion.objects.filter(
+        item=item, status=ServiceItemVersion.Status.PUBLISHED
     )
+    superseded = list(previous.values_list("number", flat=True))
+    previous.update(status=ServiceItemVersion.Status.SUPERSEDED, updated_at=timezone.now())
     version.status = ServiceItemVersion.Status.PUBLISHED
     version.published_at = timezone.now()
     version.published_by = actor
     version.save(update_fields=["status", "published_at", "published_by", "updated_at"])
     item.current_version = version
     item.save(update_fields=["current_version", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="catalogue.version_published",
+        obj=version,
+        data={
+            "item": item.code,
+            "version": version.number,
+            "department": item.department.code,
+            "superseded": superseded,
+        },
+    )
     return version
 
 

@@ -10,12 +10,15 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from ecity.audit.services import audit_record
+from ecity.cases.audit_actions import DECISION_ACTIONS
 from ecity.cases.models import (
     Case,
     CaseEvent,
     CaseTask,
     ProcessDefinition,
 )
+from ecity.cases.selectors.process import active_process_for
 from ecity.core.errors import Conflict, PermissionDenied
 from ecity.identity.models import User
 from ecity.notify.services import notification_enqueue
@@ -78,8 +81,15 @@ def event_record(
     data: dict | None = None,
     is_public: bool = True,
 ) -> CaseEvent:
-    """Append one entry to the case timeline."""
-    return CaseEvent.objects.create(
+    """Append one entry to the case timeline; audit it when it records a decision.
+
+    The administrative decisions (``audit_actions.DECISION_ACTIONS``: accept, refuse, request
+    correction, approve, reject, decide, extend, withdraw, urge) also write an audit entry, in
+    the same transaction: actor, the case as object, its applicant's account (if any) as
+    subject, and the department, task kind and outcome as data (never the note: it may hold
+    personal data; the timeline keeps it).
+    """
+    event = CaseEvent.objects.create(
         case=case,
         action=action,
         actor=actor,
@@ -89,6 +99,33 @@ def event_record(
         data=data or {},
         is_public=is_public,
     )
+    audit_action = DECISION_ACTIONS.get(action)
+    if audit_action is not None:
+        audit_record(
+            actor=actor,
+            action=audit_action,
+            obj=case,
+            subject=case.applicant,
+            data=_decision_data(event),
+        )
+    return event
+
+
+def _decision_data(event: CaseEvent) -> dict[str, str | int]:
+    department = event.department or event.case.department
+    values: dict[str, str | int] = {
+        "case_event": str(event.public_id),
+        "department": department.code,
+    }
+    if event.task is not None:
+        values["task_kind"] = event.task.kind
+        if event.task.outcome:
+            values["outcome"] = event.task.outcome
+    if "outcome" in event.data:
+        values["outcome"] = event.data["outcome"]
+    if "working_days" in event.data:
+        values["working_days"] = event.data["working_days"]
+    return values
 
 
 def notification_context(case: Case, **extra: Any) -> dict:
@@ -194,14 +231,7 @@ def _default_definition(case: Case) -> ProcessDefinition:
 
 
 def _process_for(case: Case) -> ProcessDefinition:
-    try:
-        from ecity.cases.selectors import active_process_for
-    except ImportError:  # the process helper's selector is not there yet
-        active = ProcessDefinition.objects.filter(
-            service_version=case.service_version, is_active=True
-        ).first()
-    else:
-        active = active_process_for(service_version=case.service_version)
+    active = active_process_for(service_version=case.service_version)
     return active or _default_definition(case)
 
 
