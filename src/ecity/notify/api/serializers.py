@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from ecity.notify.models import Notification
 from ecity.notify.registry import EventGroup
 
 
+@extend_schema_serializer(deprecate_fields=["case_number"])
 class NotificationOutput(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
     event = serializers.CharField(
