@@ -50,7 +50,7 @@ def copy_subject_to_case(apps, schema_editor):
     while True:
         batch = list(rows.filter(pk__gt=last).values_list("pk", "object_id", "reference")[:BATCH])
         if not batch:
-            return
+            break
         ids = {object_id for _pk, object_id, _ref in batch if object_id}
         cases = dict(
             case_model.objects.filter(public_id__in=ids).values_list("public_id", "pk")
@@ -64,6 +64,10 @@ def copy_subject_to_case(apps, schema_editor):
             updates, ["case_id", "case_number"], batch_size=BATCH
         )
         last = batch[-1][0]
+    if schema_editor.connection.vendor == "postgresql":
+        # The foreign-key checks of the rows just written are deferred; PostgreSQL refuses the
+        # ALTER TABLE that follows while they are pending, so run them now.
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
 class Migration(migrations.Migration):
