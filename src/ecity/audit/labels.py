@@ -1,4 +1,7 @@
-"""Words for what an entry records: action names, object types and field names, translated."""
+"""Words for what an entry records: action names, object types and field names, translated.
+
+Action labels are declared by the apps that record the actions (``ecity.audit.registry``).
+"""
 
 from __future__ import annotations
 
@@ -7,46 +10,10 @@ from collections.abc import Iterable
 
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
-from django.utils.translation import gettext_lazy as _
 
-ACTION_LABELS = {
-    "auth.login": _("Logged in"),
-    "auth.login_failed": _("Failed login"),
-    "auth.logout": _("Logged out"),
-    "auth.locked": _("Account locked"),
-    "auth.mfa_failed": _("Wrong second-factor code"),
-    "account.registered": _("Account registered"),
-    "account.created": _("Staff account created"),
-    "account.real_name_verified": _("Real name verified"),
-    "legal_entity.verified": _("Enterprise verified"),
-    "role.granted": _("Staff role granted"),
-    "role.revoked": _("Staff role revoked"),
-    "agent.granted": _("Enterprise agent authorised"),
-    "agent.revoked": _("Enterprise agent authorisation revoked"),
-    "personal_data.read": _("Personal data read"),
-    "personal_data.write": _("Personal data changed"),
-    "case.read": _("Case read"),
-    "case_file.download": _("Case file downloaded"),
-    "certificate.issued": _("Certificate issued"),
-    "process.uploaded": _("Process uploaded"),
-    "process.built": _("Process built"),
-    "certificate.read": _("Certificate downloaded"),
-    "certificate.revoked": _("Certificate revoked"),
-    "certificate_type.defined": _("Certificate type defined"),
-    "sso.client_created": _("Application registered for single sign-on"),
-    "sso.federation_linked": _("Application linked"),
-    "sso.federation_unlinked": _("Application unlinked"),
-    "keys.rotated": _("Encryption keys rotated"),
-    "audit.searched": _("Audit trail searched"),
-    "audit.exported": _("Audit trail exported"),
-    "audit.verified": _("Audit chain verified"),
-}
+from ecity.audit.registry import action_label
 
-
-def action_label(action: str) -> str:
-    """The action in words, or the dotted name itself when it has no label yet."""
-    label = ACTION_LABELS.get(action)
-    return str(label) if label is not None else action
+__all__ = ["action_label", "field_labels", "object_type_label"]
 
 
 def _model(object_type: str):  # type: ignore[no-untyped-def]

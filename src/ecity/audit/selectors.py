@@ -20,20 +20,12 @@ from django.utils.translation import gettext as _
 
 from ecity.audit.chain import normalise_ip
 from ecity.audit.models import AuditEntry
+from ecity.audit.registry import data_access_actions
 from ecity.core.accounts import Account
 from ecity.core.errors import PermissionDenied
 from ecity.core.validators import normalise_id_number
 from ecity.org import selectors as org_selectors
 from ecity.org.models import StaffRole
-
-# Actions shown on "who looked at my data": reads and writes of a person's data and files.
-DATA_ACCESS_PREFIXES = (
-    "personal_data.",
-    "case.",
-    "case_file.",
-    "certificate.",
-    "registry.",
-)
 
 
 def is_auditor(*, user: Account) -> bool:
@@ -154,16 +146,14 @@ def audit_entry_stream(
 def my_data_access_list(*, user: Account) -> QuerySet[AuditEntry]:
     """List who else read or changed ``user``'s personal data, newest first.
 
-    Entries whose subject is ``user``, of a data-access action, by anyone but ``user``
-    (including the system and deleted accounts). Anonymous users get nothing.
+    Entries whose subject is ``user``, of an action its app declared as a data access
+    (``register_actions(..., is_data_access=True)``), by anyone but ``user`` (including the
+    system and deleted accounts). Anonymous users get nothing.
     """
     if not getattr(user, "is_authenticated", False):
         return AuditEntry.objects.none()
-    prefixes = Q()
-    for prefix in DATA_ACCESS_PREFIXES:
-        prefixes |= Q(action__startswith=prefix)
     return (
-        AuditEntry.objects.filter(prefixes, subject=user)
+        AuditEntry.objects.filter(action__in=data_access_actions(), subject=user)
         .exclude(actor=user)
         .order_by("-occurred_at", "-sequence")
     )

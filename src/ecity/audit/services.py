@@ -7,8 +7,10 @@ locked until the surrounding transaction ends, so audited transactions are seria
 end; keep them short. (On SQLite, ``transaction_mode=IMMEDIATE`` already serialises writers.)
 
 Action names are dotted strings: ``<area>.<event>``, lower case, e.g. ``auth.login``,
-``role.granted``, ``personal_data.read``. ``data`` holds a few small values that explain the
-event (role codes, counts, filter *names*), never personal data values such as ID numbers.
+``role.granted``, ``personal_data.read``, declared with a label by the app that records them
+(``audit_actions.py``, see ``ecity.audit.registry``). ``data`` holds a few small values that
+explain the event (role codes, counts, filter *names*), never personal data values such as ID
+numbers.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from django.utils import timezone
 
 from ecity.audit.chain import HASHED_FIELDS, compute_hash, normalise_ip
 from ecity.audit.models import GENESIS_HASH, AuditAnchor, AuditChainHead, AuditEntry
+from ecity.audit.registry import ACTION_PATTERN, action_check
 from ecity.core.accounts import Account
 from ecity.org import selectors as org_selectors
 
@@ -44,7 +47,6 @@ class ActingFor(Protocol):
     name: str
 
 
-ACTION_PATTERN = re.compile(r"[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+")
 _REQUEST_ID_PATTERN = re.compile(r"[A-Za-z0-9._:-]{1,64}")
 MAX_DATA_BYTES = 4096
 MAX_FIELDS = 100
@@ -215,10 +217,12 @@ def audit_record(
     enterprise the actor acts for. ``data`` is a small JSON object without personal data values.
     Names are copied into the entry (snapshots), so it stays readable after accounts change.
     Joins the caller's transaction. Raises ``ValueError`` for a malformed action, ``fields`` or
-    ``data`` (programming errors).
+    ``data`` (programming errors); an action no app declared is refused under ``DEBUG`` and
+    warned about otherwise (``registry.action_check``).
     """
     if not ACTION_PATTERN.fullmatch(action or "") or len(action) > 64:
         raise ValueError(f"malformed audit action: {action!r}")
+    action_check(action)
     if actor is not None and not getattr(actor, "is_authenticated", False):
         actor = None  # AnonymousUser
     values: dict[str, Any] = {

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from ecity.audit.services import audit_record
 from ecity.catalogue.errors import CatalogueErrorCode
 from ecity.catalogue.form_schema import schema_validate_definition
 from ecity.catalogue.models import (
@@ -335,6 +336,9 @@ def version_publish(
     ``published_at`` is now unless given: a catalogue imported with its history (a legacy
     system's, the demo city's) keeps its dates, which must not lie in the future nor before
     the item's latest publication. Raises ``VersionNotEditable`` when the version is not a draft.
+    ``ValidationFailed`` listing what is missing. Sets ``published_at``/``published_by`` and
+    records ``catalogue.version_published`` in the audit trail in the same transaction.
+    Raises ``VersionNotEditable`` when the version is not a draft.
     """
     item = ServiceItem.objects.select_for_update().get(pk=version.item_id)
     version = ServiceItemVersion.objects.get(pk=version.pk)
@@ -354,15 +358,28 @@ def version_publish(
         raise ValidationFailed(
             _("This draft is not complete and cannot be published yet."), fields=errors
         )
-    ServiceItemVersion.objects.filter(item=item, status=ServiceItemVersion.Status.PUBLISHED).update(
-        status=ServiceItemVersion.Status.SUPERSEDED, updated_at=timezone.now()
+    previous = ServiceItemVersion.objects.filter(
+        item=item, status=ServiceItemVersion.Status.PUBLISHED
     )
+    superseded = list(previous.values_list("number", flat=True))
+    previous.update(status=ServiceItemVersion.Status.SUPERSEDED, updated_at=timezone.now())
     version.status = ServiceItemVersion.Status.PUBLISHED
     version.published_at = published_at or now
     version.published_by = actor
     version.save(update_fields=["status", "published_at", "published_by", "updated_at"])
     item.current_version = version
     item.save(update_fields=["current_version", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="catalogue.version_published",
+        obj=version,
+        data={
+            "item": item.code,
+            "version": version.number,
+            "department": item.department.code,
+            "superseded": superseded,
+        },
+    )
     return version
 
 

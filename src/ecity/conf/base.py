@@ -236,7 +236,6 @@ SPECTACULAR_SETTINGS = {
         "VersionStatusEnum": "ecity.catalogue.models.ServiceItemVersion.Status",
         "CertificateStatusEnum": "ecity.certificates.models.Certificate.Status",
         "NotificationStatusEnum": "ecity.notify.models.Notification.Status",
-        "NotificationEventEnum": "ecity.notify.models.Event",
     },
 }
 

@@ -11,6 +11,7 @@ from django.utils.translation import ngettext
 from ecity.core.masking import mask_email, mask_phone
 from ecity.notify import services
 from ecity.notify.models import Channel, DeliveryAttempt, Notification, NotificationPreference
+from ecity.notify.registry import registered_events
 
 
 class DeliveryAttemptInline(admin.TabularInline):
@@ -24,21 +25,39 @@ class DeliveryAttemptInline(admin.TabularInline):
         return False
 
 
+class EventFilter(admin.SimpleListFilter):
+    """Filter by event, labelled with the words the sending apps declared."""
+
+    title = _("event")
+    parameter_name = "event"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+        events = registered_events()
+        return sorted(
+            ((name, str(event.label)) for name, event in events.items()),
+            key=lambda item: item[1],
+        )
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Notification]) -> QuerySet:
+        value = self.value()
+        return queryset.filter(event=value) if value else queryset
+
+
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
     list_display = [
         "created_at",
-        "event",
+        "event_label",
         "channel",
-        "case_number",
+        "reference",
         "recipient",
         "masked_address",
         "status",
         "attempts",
         "next_attempt_at",
     ]
-    list_filter = ["status", "channel", "event", "is_read"]
-    search_fields = ["case_number", "idempotency_key", "recipient__username", "public_id"]
+    list_filter = ["status", "channel", EventFilter, "is_read"]
+    search_fields = ["reference", "idempotency_key", "recipient__username", "public_id"]
     list_select_related = ["recipient"]
     date_hierarchy = "created_at"
     inlines = [DeliveryAttemptInline]
@@ -49,8 +68,9 @@ class NotificationAdmin(admin.ModelAdmin):
         "channel",
         "recipient",
         "masked_address",
-        "case",
-        "case_number",
+        "object_type",
+        "object_id",
+        "reference",
         "language",
         "subject",
         "body",
@@ -66,6 +86,10 @@ class NotificationAdmin(admin.ModelAdmin):
         "created_at",
     )
     readonly_fields = fields
+
+    @admin.display(description=_("event"), ordering="event")
+    def event_label(self, obj: Notification) -> str:
+        return obj.event_label
 
     @admin.display(description=_("address"))
     def masked_address(self, obj: Notification) -> str:

@@ -14,49 +14,13 @@ from django.utils.translation import gettext_lazy as _
 
 from ecity.core.fields import EncryptedTextField
 from ecity.core.models import BaseModel
+from ecity.notify.registry import EventGroup, event_get, event_label
 
 
 class Channel(models.TextChoices):
     IN_APP = "in_app", _("In-app message")
     EMAIL = "email", _("E-mail")
     SMS = "sms", _("Text message (SMS)")
-
-
-class Event(models.TextChoices):
-    CASE_SUBMITTED = "case_submitted", _("Application submitted")
-    CASE_ACCEPTED = "case_accepted", _("Application accepted")
-    CASE_REFUSED = "case_refused", _("Application not accepted")
-    CORRECTION_REQUESTED = "correction_requested", _("Correction requested")
-    CASE_CORRECTED = "case_corrected", _("Corrections received")
-    CASE_APPROVED = "case_approved", _("Application approved")
-    CASE_REJECTED = "case_rejected", _("Application not approved")
-    CERTIFICATE_ISSUED = "certificate_issued", _("Certificate issued")
-    CASE_URGED = "case_urged", _("Case urged (staff)")
-    RATING_LOW = "rating_low", _("Low service rating (supervisors)")
-
-
-class EventGroup(models.TextChoices):
-    """Events are switched on and off by group; ``all`` covers every group of a channel."""
-
-    ALL = "all", _("All notifications")
-    PROGRESS = "progress", _("Progress of my applications")
-    ACTION_REQUIRED = "action_required", _("Something I need to do")
-    RESULT = "result", _("Results and certificates")
-    STAFF = "staff", _("Staff work: urging and low ratings")
-
-
-EVENT_GROUPS: dict[str, str] = {
-    Event.CASE_SUBMITTED: EventGroup.PROGRESS,
-    Event.CASE_ACCEPTED: EventGroup.PROGRESS,
-    Event.CASE_CORRECTED: EventGroup.PROGRESS,
-    Event.CORRECTION_REQUESTED: EventGroup.ACTION_REQUIRED,
-    Event.CASE_REFUSED: EventGroup.RESULT,
-    Event.CASE_APPROVED: EventGroup.RESULT,
-    Event.CASE_REJECTED: EventGroup.RESULT,
-    Event.CERTIFICATE_ISSUED: EventGroup.RESULT,
-    Event.CASE_URGED: EventGroup.STAFF,
-    Event.RATING_LOW: EventGroup.STAFF,
-}
 
 
 class Notification(BaseModel):
@@ -83,16 +47,19 @@ class Notification(BaseModel):
         help_text=_("Empty for an applicant without an account (e-mail or SMS only)."),
     )
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
-    event = models.CharField(_("event"), max_length=40, choices=Event.choices)
-    case = models.ForeignKey(
-        "cases.Case",
-        verbose_name=_("case"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="notifications",
+    # One of the events the apps declare (``ecity.notify.registry``), checked when enqueued.
+    event = models.CharField(_("event"), max_length=40)
+    # What the message is about, named generically: "cases.case" + its public id + "SF2025…".
+    object_type = models.CharField(
+        _("about (type)"), max_length=100, blank=True, help_text=_('For example "cases.case".')
     )
-    case_number = models.CharField(_("case number"), max_length=40, blank=True)
+    object_id = models.CharField(_("about (public id)"), max_length=64, blank=True)
+    reference = models.CharField(
+        _("reference"),
+        max_length=64,
+        blank=True,
+        help_text=_("The number people know it by, such as the case number."),
+    )
     language = models.CharField(_("language"), max_length=10, default="zh-hans")
     subject = models.CharField(_("subject"), max_length=300, blank=True)
     body = models.TextField(_("text"))
@@ -131,10 +98,24 @@ class Notification(BaseModel):
         indexes = [
             models.Index(fields=["status", "next_attempt_at"], name="notify_due_idx"),
             models.Index(fields=["recipient", "channel", "is_read"], name="notify_inbox_idx"),
+            models.Index(fields=["object_type", "object_id"], name="notify_about_idx"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_event_display()} · {self.get_channel_display()} · {self.case_number}"
+        return f"{self.event_label} · {self.get_channel_display()} · {self.reference}"
+
+    @property
+    def event_label(self) -> str:
+        """The event in words (its name when no app declares it any more)."""
+        return event_label(self.event)
+
+    @property
+    def link_text(self) -> str:
+        """The text of the link to the page the message is about, e.g. "View case SF…"."""
+        declared = event_get(self.event)
+        if declared is None or not self.reference:
+            return str(_("View details"))
+        return declared.link_text(self.reference)
 
 
 class NotificationPreference(BaseModel):

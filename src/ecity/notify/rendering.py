@@ -1,9 +1,10 @@
 """Render an event's subject, body and SMS text in the recipient's language.
 
-Templates live in ``templates/notify/events/``: ``<event>.subject.txt`` (one line),
-``<event>.txt`` (e-mail and in-app body) and ``<event>.sms.txt`` (short text). They are plain
-text: no HTML escaping. Every template also sees ``city_name``, ``site_url`` and ``link`` (the
-absolute address of ``link_path``, in the recipient's language).
+Each event's app declares a template prefix (``ecity.notify.registry``): ``<prefix>.subject.txt``
+(one line), ``<prefix>.txt`` (e-mail and in-app body) and ``<prefix>.sms.txt`` (short text).
+They are plain text: no HTML escaping. Every template also sees ``city_name``, ``site_url`` and
+``link`` (the absolute address of ``link_path``, in the recipient's language), and may include
+notify's ``notify/events/_greeting.txt`` and ``notify/events/_footer.txt``.
 """
 
 from __future__ import annotations
@@ -37,8 +38,12 @@ class RenderedMessage:
 
 @cache
 def _engine() -> Engine:
-    # A separate engine: text messages must not be HTML-escaped ("&" stays "&").
+    # A separate engine: text messages must not be HTML-escaped ("&" stays "&"). It looks where
+    # the page templates are looked up (the project's DIRS first, so a deployment can reword a
+    # message, then each app's templates/).
+    dirs = [str(path) for config in settings.TEMPLATES for path in config.get("DIRS", [])]
     return Engine(
+        dirs=dirs,
         app_dirs=True,
         autoescape=False,
         libraries={"i18n": "django.templatetags.i18n", "l10n": "django.templatetags.l10n"},
@@ -114,9 +119,9 @@ def _tidy_body(text: str) -> str:
 def sms_compose(text: str, *, link: str, site_url: str, signature: str) -> str:
     """Make a short SMS: signature, text, link; shorten the text rather than drop the link.
 
-    The case link is used when everything fits into one segment (70 characters when the text
+    The page's link is used when everything fits into one segment (70 characters when the text
     has Chinese characters, 160 otherwise); else the site's address; else the text is cut
-    with "…" (the templates put the case number first, so it survives).
+    with "…" (templates put the reference number first, so it survives).
     """
     text = " ".join(text.split())
     sample = signature + text
@@ -131,8 +136,8 @@ def sms_compose(text: str, *, link: str, site_url: str, signature: str) -> str:
     return f"{signature}{text} {site_url}".strip()
 
 
-def render_message(*, event: str, context: Mapping[str, Any], language: str) -> RenderedMessage:
-    """Render the three texts of ``event`` with ``context`` in ``language``."""
+def render_message(*, templates: str, context: Mapping[str, Any], language: str) -> RenderedMessage:
+    """Render the three texts of an event (template prefix ``templates``) in ``language``."""
     site_url = settings.ECITY_SITE_URL.rstrip("/")
     with translation.override(language):
         values = template_values(context, language)
@@ -149,7 +154,7 @@ def render_message(*, event: str, context: Mapping[str, Any], language: str) -> 
         engine = _engine()
 
         def render(suffix: str) -> str:
-            template = engine.get_template(f"notify/events/{event}.{suffix}")
+            template = engine.get_template(f"{templates}.{suffix}")
             return template.render(Context(values, autoescape=False))
 
         subject = " ".join(render("subject.txt").split())[:300]

@@ -5,19 +5,15 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
+from django.db import models
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from ecity.core.accounts import Account
 from ecity.core.errors import NotFound
 from ecity.core.masking import mask_email, mask_phone
-from ecity.notify.models import (
-    EVENT_GROUPS,
-    Channel,
-    EventGroup,
-    Notification,
-    NotificationPreference,
-)
+from ecity.notify.models import Channel, Notification, NotificationPreference
+from ecity.notify.registry import EventGroup
 
 SWITCHABLE_CHANNELS = (Channel.EMAIL.value, Channel.SMS.value)
 PREFERENCE_GROUPS = tuple(group for group in EventGroup.values if group != EventGroup.ALL)
@@ -65,6 +61,18 @@ def notification_get_for(*, user: Account, public_id: uuid.UUID | str) -> Notifi
         raise NotFound(_("This notification does not exist.")) from exc
 
 
+def notifications_about(*, obj: models.Model) -> QuerySet[Notification]:
+    """List every notification (all channels and recipients) about ``obj``, oldest first.
+
+    For staff tools and tests; not filtered by recipient, so never hand it to a citizen.
+    """
+    public_id = getattr(obj, "public_id", None)
+    return Notification.objects.filter(
+        object_type=obj._meta.label_lower,
+        object_id=str(public_id if public_id is not None else obj.pk),
+    ).order_by("created_at", "id")
+
+
 def unread_count(*, user: Account) -> int:
     """Count the user's unread in-app notifications (0 for anonymous visitors)."""
     if not user.is_authenticated:
@@ -88,8 +96,8 @@ def _effective(choices: dict[tuple[str, str], bool], channel: str, group: str) -
     return choices.get((channel, EventGroup.ALL.value), True)
 
 
-def channels_for_event(*, user: Account | None, event: str, email: str, phone: str) -> list[str]:
-    """Return the channels a notification of ``event`` goes out on, in a fixed order.
+def channels_for_event(*, user: Account | None, group: str, email: str, phone: str) -> list[str]:
+    """Return the channels a notification of an event of ``group`` goes out on, in fixed order.
 
     Rules: in-app always for an account (it cannot be switched off); e-mail when there is an
     address and the user's preference for the event's group allows it; SMS likewise with a phone
@@ -104,7 +112,6 @@ def channels_for_event(*, user: Account | None, event: str, email: str, phone: s
             channels.append(Channel.SMS.value)
         return channels
     choices = _stored_choices(user)
-    group = EVENT_GROUPS[event]
     channels = [Channel.IN_APP.value]
     if email and _effective(choices, Channel.EMAIL, group):
         channels.append(Channel.EMAIL.value)

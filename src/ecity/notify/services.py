@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.transaction import TransactionManagementError
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,7 +18,8 @@ from django.utils.translation import gettext as _
 from ecity.core.accounts import Account
 from ecity.core.errors import NotFound, ValidationFailed
 from ecity.notify.delivery import deliver_due_notifications
-from ecity.notify.models import Channel, Event, EventGroup, Notification, NotificationPreference
+from ecity.notify.models import Channel, Notification, NotificationPreference
+from ecity.notify.registry import EventGroup, event_get
 from ecity.notify.rendering import render_message
 from ecity.notify.selectors import channels_for_event
 
@@ -40,12 +41,23 @@ def _language_for(recipient: Account | None, language: str | None) -> str:
     return settings.LANGUAGE_CODE.lower()
 
 
+def _object_values(obj: models.Model | None) -> dict[str, str]:
+    if obj is None:
+        return {}
+    public_id = getattr(obj, "public_id", None)
+    return {
+        "object_type": obj._meta.label_lower,
+        "object_id": str(public_id if public_id is not None else obj.pk)[:64],
+    }
+
+
 def notification_enqueue(
     *,
     recipient: Account | None,
     event: str,
     context: Mapping[str, Any],
-    case: Any = None,
+    obj: models.Model | None = None,
+    reference: str = "",
     email: str = "",
     phone: str = "",
     idempotency_key: str,
@@ -59,9 +71,13 @@ def notification_enqueue(
     One row per channel the recipient gets (see ``selectors.channels_for_event``): in-app for an
     account (stored as sent: the inbox is the delivery), e-mail to ``email`` or else the
     account's address, SMS to ``phone`` or else the account's number. Subject and body are
-    rendered now from ``templates/notify/events/<event>.*`` in ``language``, else the recipient's
-    preferred language, else zh-Hans. ``context`` holds plain values; lazy translations and
-    ``{"zh-hans": …, "en": …}`` dicts are resolved in the recipient's language.
+    rendered now from the templates the event's app declared (``ecity.notify.registry``) in
+    ``language``, else the recipient's preferred language, else zh-Hans. ``context`` holds plain
+    values; lazy translations and ``{"zh-hans": …, "en": …}`` dicts are resolved in the
+    recipient's language.
+
+    ``obj`` is what the message is about (stored generically as its model label and public id)
+    and ``reference`` the number people know it by (a case number), shown with the link.
 
     ``idempotency_key`` names this notification of this recipient (for example
     ``f"case_accepted:{case.public_id}"``; add the recipient when one event notifies several
@@ -69,14 +85,15 @@ def notification_enqueue(
     retried state change does not notify twice.
 
     Returns the rows written. Raises TransactionManagementError outside a transaction and
-    ValueError for an unknown event or an empty key (programming errors).
+    ValueError for an event no app declared or an empty key (programming errors).
     """
     if not transaction.get_connection().in_atomic_block:
         raise TransactionManagementError(
             "notification_enqueue() must run inside the state change's transaction.atomic()"
         )
-    if event not in Event.values:
-        raise ValueError(f"unknown notification event {event!r}")
+    declared = event_get(event)
+    if declared is None:
+        raise ValueError(f"unknown notification event {event!r}: no app declares it")
     if not idempotency_key:
         raise ValueError("notification_enqueue() needs an idempotency_key")
     if Notification.objects.filter(idempotency_key=idempotency_key).exists():
@@ -84,12 +101,13 @@ def notification_enqueue(
 
     email = (email or (recipient.email if recipient else "")).strip()
     phone = (phone or (recipient.phone if recipient else "")).strip()
-    channels = channels_for_event(user=recipient, event=event, email=email, phone=phone)
+    channels = channels_for_event(user=recipient, group=declared.group, email=email, phone=phone)
     if not channels:
         return []
     language = _language_for(recipient, language)
     values = {"recipient_name": recipient.real_name if recipient else "", **context}
-    message = render_message(event=event, context=values, language=language)
+    message = render_message(templates=declared.templates, context=values, language=language)
+    about = _object_values(obj)
     now = timezone.now()
     created = []
     for channel in channels:
@@ -97,8 +115,8 @@ def notification_enqueue(
             recipient=recipient,
             channel=channel,
             event=event,
-            case=case,
-            case_number=str(context.get("case_number") or "")[:40],
+            reference=str(reference or "")[:64],
+            **about,
             language=language,
             subject=message.subject,
             body=message.sms_text if channel == Channel.SMS else message.body,

@@ -33,7 +33,7 @@ def _safe_next(request: HttpRequest, fallback: str) -> str:
 
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
-    """The user's in-app messages, unread first, with links to their cases."""
+    """The user's in-app messages, unread first, with links to what they are about."""
     rows = selectors.notification_list_for(user=request.user)  # type: ignore[arg-type]
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     unread = selectors.unread_count(user=request.user)  # type: ignore[arg-type]

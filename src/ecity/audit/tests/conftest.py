@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import connection
 from django.utils import translation
 
+from ecity.audit.registry import register_actions, unregister_actions
 from ecity.identity.tests.factories import DepartmentFactory, StaffRoleFactory, UserFactory
 from ecity.org.models import StaffRole
 
@@ -15,6 +16,20 @@ PASSWORD = "correct-horse-battery"
 on_postgres = connection.vendor == "postgresql"
 postgres_only = pytest.mark.skipif(not on_postgres, reason="needs PostgreSQL")
 sqlite_only = pytest.mark.skipif(on_postgres, reason="SQLite behaviour")
+
+
+# Actions of a make-believe app, declared for the tests of the trail's mechanics.
+TEST_ACTIONS = {
+    f"test.{name}": f"Test {name}"
+    for name in ("event", "big", "concurrent", "fields", "float", "kept", "lost", "next")
+} | {"test.one": "Test one", "test.two": "Test two"}
+
+
+@pytest.fixture(autouse=True)
+def _test_actions():
+    register_actions(TEST_ACTIONS)
+    yield
+    unregister_actions(*TEST_ACTIONS)
 
 
 @pytest.fixture(autouse=True)

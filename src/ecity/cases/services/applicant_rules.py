@@ -28,6 +28,7 @@ from ecity.core.validators import (
     validate_mobile,
 )
 from ecity.identity.selectors import authorisation_for
+from ecity.notify.services import notification_enqueue
 from ecity.org.models import StaffRole
 from ecity.org.selectors import user_has_role
 
@@ -293,13 +294,12 @@ def notify(
     phone: str = "",
 ) -> None:
     """Queue a notification in the current transaction (``ecity.notify`` outbox)."""
-    from ecity.notify.services import notification_enqueue
-
     notification_enqueue(
         recipient=recipient,
         event=event,
         context=context,
-        case=case,
+        obj=case,
+        reference=case.number,
         email=email,
         phone=phone,
         idempotency_key=idempotency_key,

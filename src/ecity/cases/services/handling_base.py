@@ -8,6 +8,8 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from ecity.audit.services import audit_record
+from ecity.cases.audit_actions import DECISION_ACTIONS
 from ecity.cases.models import (
     Case,
     CaseEvent,
@@ -16,6 +18,7 @@ from ecity.cases.models import (
 from ecity.cases.selectors.process import active_process_for, process_owner_ref
 from ecity.core.errors import Conflict
 from ecity.identity.models import User
+from ecity.notify.services import notification_enqueue
 from ecity.org.models import Department
 from ecity.workflow.bpmn import ReviewStep, WorkflowEngine, process_build, process_validate
 from ecity.workflow.models import ProcessDefinition
@@ -68,8 +71,15 @@ def event_record(
     data: dict | None = None,
     is_public: bool = True,
 ) -> CaseEvent:
-    """Append one entry to the case timeline."""
-    return CaseEvent.objects.create(
+    """Append one entry to the case timeline; audit it when it records a decision.
+
+    The administrative decisions (``audit_actions.DECISION_ACTIONS``: accept, refuse, request
+    correction, approve, reject, decide, extend, withdraw, urge) also write an audit entry, in
+    the same transaction: actor, the case as object, its applicant's account (if any) as
+    subject, and the department, task kind and outcome as data (never the note: it may hold
+    personal data; the timeline keeps it).
+    """
+    event = CaseEvent.objects.create(
         case=case,
         action=action,
         actor=actor,
@@ -79,6 +89,33 @@ def event_record(
         data=data or {},
         is_public=is_public,
     )
+    audit_action = DECISION_ACTIONS.get(action)
+    if audit_action is not None:
+        audit_record(
+            actor=actor,
+            action=audit_action,
+            obj=case,
+            subject=case.applicant,
+            data=_decision_data(event),
+        )
+    return event
+
+
+def _decision_data(event: CaseEvent) -> dict[str, str | int]:
+    department = event.department or event.case.department
+    values: dict[str, str | int] = {
+        "case_event": str(event.public_id),
+        "department": department.code,
+    }
+    if event.task is not None:
+        values["task_kind"] = event.task.kind
+        if event.task.outcome:
+            values["outcome"] = event.task.outcome
+    if "outcome" in event.data:
+        values["outcome"] = event.data["outcome"]
+    if "working_days" in event.data:
+        values["working_days"] = event.data["working_days"]
+    return values
 
 
 def notification_context(case: Case, **extra: Any) -> dict:
@@ -105,16 +142,12 @@ def notify(
     phone: str = "",
 ) -> None:
     """Queue a notification through the outbox (inside the caller's transaction)."""
-    try:
-        from ecity.notify.services import notification_enqueue
-    except ImportError:  # the notify app is not installed yet
-        logger.warning("notify unavailable: %s for case %s not queued", event, case.number)
-        return
     notification_enqueue(
         recipient=recipient,
         event=event,
         context=context,
-        case=case,
+        obj=case,
+        reference=case.number,
         email=email,
         phone=phone,
         idempotency_key=f"{case.public_id}:{event}:{key_suffix}",

@@ -32,6 +32,8 @@ from ecity.cases.services.applicant_rules import (
     uploads_check,
     version_check,
 )
+from ecity.cases.services.handling import correction_resume_tasks
+from ecity.cases.services.handling_base import event_record
 from ecity.cases.services.locking import case_lock
 from ecity.cases.uploads import CheckedUpload, stored_files_delete, upload_store
 from ecity.catalogue.form_schema import schema_validate_data
@@ -516,12 +518,6 @@ def _correction_write(
 
 def _correction_tasks_resume(case: Case, correction: CorrectionRequest | None) -> None:
     """Reopen the task that requested the correction (the workbench owns how)."""
-    try:
-        from ecity.cases.services.handling import correction_resume_tasks
-    except ImportError:
-        # TODO(workbench): ecity.cases.services.handling.correction_resume_tasks(case) is the
-        # agreed hook; until it exists the task simply stays as the workbench left it.
-        return
     correction_resume_tasks(case)
 
 
@@ -550,7 +546,6 @@ def case_withdraw(*, actor: Any, case: Case, reason: str) -> Case:
         case.tasks.filter(status__in=["open", "claimed"]).update(
             status="cancelled", updated_at=timezone.now()
         )
-        CaseEvent.objects.create(
-            case=case, action=CaseEvent.Action.WITHDRAWN, actor=actor, note=reason[:2000]
-        )
+        # The timeline entry, and the audit entry of the act (see ``event_record``).
+        event_record(case=case, action=CaseEvent.Action.WITHDRAWN, actor=actor, note=reason[:2000])
     return case

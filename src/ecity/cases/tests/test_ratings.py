@@ -10,6 +10,7 @@ from ecity.cases.tests.submission_support import submit
 from ecity.core.errors import Conflict, NotFound, ValidationFailed
 from ecity.identity.tests.factories import UserFactory
 from ecity.notify.models import Notification
+from ecity.notify.selectors import notifications_about
 
 pytestmark = pytest.mark.django_db
 
@@ -66,6 +67,6 @@ def test_low_rating_is_flagged_and_supervisors_are_notified(joint):
     rating = rating_submit(actor=joint.citizen, case=case, level=2, comment="太慢了")
 
     assert rating.is_flagged
-    notes = Notification.objects.filter(event="rating_low", case=case)
+    notes = notifications_about(obj=case).filter(event="rating_low")
     assert {n.recipient_id for n in notes} == {joint.supervisor.pk}
     assert any("太慢了" in n.body for n in notes)

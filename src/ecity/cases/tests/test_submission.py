@@ -35,7 +35,7 @@ from ecity.identity.tests.factories import (
     UserFactory,
     id_number_for,
 )
-from ecity.notify.models import Notification
+from ecity.notify.selectors import notifications_about
 
 pytestmark = pytest.mark.django_db
 
@@ -59,7 +59,7 @@ def test_submission_creates_numbered_case_with_event_deadline_and_notification(j
     assert re.fullmatch(r"cases/\d{4}/\d{2}/[0-9a-f-]{36}\.pdf", attachment.file.name)
     assert len(attachment.sha256) == 64
     assert list(case.events.values_list("action", flat=True)) == [CaseEvent.Action.SUBMITTED]
-    notes = Notification.objects.filter(case=case, event="case_submitted")
+    notes = notifications_about(obj=case).filter(event="case_submitted")
     assert notes.exists() and {n.recipient_id for n in notes} == {joint.citizen.pk}
 
 
@@ -170,7 +170,7 @@ def test_counter_clerk_submits_for_a_walk_in_applicant(joint):
         walk_in["id_number"],
         "13700001111",
     )
-    assert "13700001111" in [n.to_address for n in Notification.objects.filter(case=case)]
+    assert "13700001111" in [n.to_address for n in notifications_about(obj=case)]
 
 
 def test_walk_in_details_are_validated_with_the_form(joint):

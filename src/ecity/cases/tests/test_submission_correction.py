@@ -14,7 +14,7 @@ from ecity.cases.tests.submission_support import PNG_BYTES, form_data, submit, u
 from ecity.core.calendar import add_working_days
 from ecity.core.errors import Conflict, NotFound, ValidationFailed
 from ecity.identity.tests.factories import UserFactory
-from ecity.notify.models import Notification
+from ecity.notify.selectors import notifications_about
 
 pytestmark = pytest.mark.django_db
 
@@ -75,7 +75,7 @@ def test_correction_resumes_the_case(joint):
     assert correction.resolved_at is not None and correction.resumed_on == timezone.localdate()
     assert case.attachments.count() == 2
     assert case.events.filter(action=CaseEvent.Action.CORRECTED).count() == 1
-    assert Notification.objects.filter(case=case, event="case_corrected").exists()
+    assert notifications_about(obj=case).filter(event="case_corrected").exists()
     task.refresh_from_db()
     assert task.status in (CaseTask.Status.OPEN, CaseTask.Status.CLAIMED)
 

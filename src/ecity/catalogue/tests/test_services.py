@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import transaction
 from django.utils import timezone
 
+from ecity.audit.models import AuditEntry
 from ecity.catalogue import selectors, services
 from ecity.catalogue.models import LifeEvent, ServiceItemVersion, Theme
 from ecity.catalogue.tests.factories import (
@@ -312,3 +314,50 @@ def test_topics_are_validated_and_kept_to_platform_admins():
             name_zh="出生",
         )
     assert not Theme.objects.exists() and not LifeEvent.objects.exists()
+
+
+def test_publishing_a_version_leaves_one_audit_entry():
+    # given an item with a published version and a new draft
+    item = published_item(name_zh="旧名称")
+    admin = platform_admin()
+    draft = services.version_draft_create(actor=admin, item=item)
+
+    # when the administrator publishes the draft
+    services.version_publish(actor=admin, version=draft)
+
+    # then exactly one entry records who published which version, replacing which
+    (entry,) = AuditEntry.objects.filter(action="catalogue.version_published", actor=admin)
+    assert (entry.object_type, entry.object_id) == (
+        "catalogue.serviceitemversion",
+        str(draft.public_id),
+    )
+    assert entry.subject_id is None
+    assert entry.data == {
+        "item": item.code,
+        "version": 2,
+        "department": item.department.code,
+        "superseded": [1],
+    }
+
+
+def test_a_rolled_back_publication_leaves_no_audit_entry():
+    # given a complete draft
+    department = DepartmentFactory()
+    admin = department_admin(department)
+    item = services.item_create(actor=admin, code="QY-009", department=department, **COMPLETE)
+
+    # when the publication's transaction rolls back
+    with pytest.raises(RuntimeError), transaction.atomic():
+        services.version_publish(actor=admin, version=item.versions.get())
+        raise RuntimeError("the surrounding transaction fails")
+
+    # then the version is still a draft and the trail holds no publication
+    assert item.versions.get().status == Status.DRAFT
+    assert not AuditEntry.objects.filter(action="catalogue.version_published").exists()
+
+
+def test_a_refused_publication_leaves_no_audit_entry():
+    item = published_item()
+    with pytest.raises(Conflict):
+        services.version_publish(actor=platform_admin(), version=item.current_version)
+    assert not AuditEntry.objects.filter(action="catalogue.version_published").exists()

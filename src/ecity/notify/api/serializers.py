@@ -2,15 +2,28 @@
 
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
-from ecity.notify.models import Event, EventGroup, Notification
+from ecity.notify.models import Notification
+from ecity.notify.registry import EventGroup
 
 
+@extend_schema_serializer(deprecate_fields=["case_number"])
 class NotificationOutput(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
-    event = serializers.ChoiceField(choices=Event.choices, read_only=True)
-    event_display = serializers.CharField(source="get_event_display", read_only=True)
+    event = serializers.CharField(
+        read_only=True, help_text="The event's name, as declared by the app that sends it."
+    )
+    event_display = serializers.CharField(source="event_label", read_only=True)
+    reference = serializers.CharField(
+        read_only=True, help_text="The number people know the subject by (a case number)."
+    )
+    case_number = serializers.CharField(
+        source="reference",
+        read_only=True,
+        help_text="Deprecated: the same value as `reference`, kept for existing clients.",
+    )
     link = serializers.CharField(source="link_path", read_only=True)
 
     class Meta:
@@ -19,6 +32,7 @@ class NotificationOutput(serializers.ModelSerializer):
             "id",
             "event",
             "event_display",
+            "reference",
             "case_number",
             "subject",
             "body",

@@ -27,6 +27,7 @@ NOTIFICATION_EXAMPLE = {
     "id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
     "event": "case_accepted",
     "event_display": "申请已受理",
+    "reference": "SF2025051700001",
     "case_number": "SF2025051700001",
     "subject": "办件 SF2025051700001 已受理",
     "body": "张三，您好：\n\n……",

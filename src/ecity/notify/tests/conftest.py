@@ -87,5 +87,6 @@ def case(db):
 def enqueue(recipient, event="case_accepted", key="case_accepted:1", **kwargs):
     """Enqueue like a state change would: inside a transaction."""
     kwargs.setdefault("context", CONTEXT)
+    kwargs.setdefault("reference", kwargs["context"].get("case_number", ""))
     with transaction.atomic():
         return notification_enqueue(recipient=recipient, event=event, idempotency_key=key, **kwargs)

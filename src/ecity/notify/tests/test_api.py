@@ -33,7 +33,8 @@ def test_list_returns_only_my_in_app_messages(api_client, citizen, other_citizen
     )
     assert item["event"] == "case_accepted"
     assert item["subject"] == "办件 SF20250517000001 已受理"
-    assert item["case_number"] == "SF20250517000001"
+    assert item["reference"] == "SF20250517000001"
+    assert item["case_number"] == "SF20250517000001"  # deprecated alias, kept for clients
     assert item["link"] == "/cases/3fa85f64-5717-4562-b3fc-2c963f66afa6/"
     assert item["is_read"] is False
 

@@ -8,7 +8,7 @@ from django.db.transaction import TransactionManagementError
 
 from ecity.core.errors import NotFound, ValidationFailed
 from ecity.identity.tests.factories import UserFactory
-from ecity.notify import services
+from ecity.notify import selectors, services
 from ecity.notify.models import Notification, NotificationPreference
 from ecity.notify.tests.conftest import CONTEXT, enqueue
 
@@ -173,21 +173,28 @@ def test_sms_row_carries_the_short_text_with_case_number_and_link(citizen):
     assert len(sms.body) <= 70
 
 
-def test_case_reference_is_stored_and_survives_case_deletion(citizen, case):
+def test_subject_reference_is_stored_and_survives_case_deletion(citizen, case):
     # given a notification about a case
-    rows = enqueue(citizen, case=case)
-    assert {row.case_id for row in rows} == {case.pk}
+    rows = enqueue(citizen, obj=case, reference=case.number)
+    assert {(row.object_type, row.object_id) for row in rows} == {
+        ("cases.case", str(case.public_id))
+    }
+    assert list(selectors.notifications_about(obj=case)) == rows
 
-    # when the case row goes away, the notification stays
+    # when the case row goes away, the notification stays with its reference
     case.delete()
     row = Notification.objects.get(channel="in_app")
-    assert row.case_id is None
-    assert row.case_number == "SF20250517000001"
+    assert row.object_id == str(rows[0].object_id)
+    assert row.reference == "SF20250517000001"
+    assert str(row.link_text) == "查看办件 SF20250517000001"
 
 
 def test_unknown_event_is_a_programming_error(citizen):
-    with pytest.raises(ValueError, match="unknown notification event"):
+    # given an event no app declares
+    # when a service enqueues it, then it is refused and nothing is written
+    with pytest.raises(ValueError, match="unknown notification event 'case_exploded'"):
         enqueue(citizen, event="case_exploded")
+    assert not Notification.objects.exists()
 
 
 def test_empty_idempotency_key_is_a_programming_error(citizen):

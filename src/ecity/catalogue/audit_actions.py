@@ -1,0 +1,9 @@
+"""The audit actions of the service catalogue (see ``ecity.audit.registry``)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from ecity.audit.registry import register_actions
+
+register_actions({"catalogue.version_published": _("Service version published")})

@@ -1,0 +1,27 @@
+"""The audit actions of accounts, sign-in security and staff roles (``ecity.audit.registry``)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from ecity.audit.registry import register_actions
+
+register_actions(
+    {
+        "account.registered": _("Account registered"),
+        "account.created": _("Staff account created"),
+        "account.real_name_verified": _("Real name verified"),
+        "legal_entity.verified": _("Enterprise verified"),
+        "role.granted": _("Staff role granted"),
+        "role.revoked": _("Staff role revoked"),
+        "agent.granted": _("Enterprise agent authorised"),
+        "agent.revoked": _("Enterprise agent authorisation revoked"),
+        "auth.locked": _("Account locked"),
+        "auth.unlocked": _("Account unlocked"),
+        "auth.mfa_enabled": _("Second factor switched on"),
+        "auth.mfa_disabled": _("Second factor switched off"),
+        "auth.mfa_failed": _("Wrong second-factor code"),
+        "auth.mfa_reset": _("Second factor reset by an administrator"),
+        "auth.mfa_recovery_codes_regenerated": _("New recovery codes made"),
+    }
+)
