@@ -26,8 +26,8 @@ export ECITY_DATA_DIR="${ECITY_DATA_DIR:-$(mktemp -d)}"
 echo "== translations"
 (cd src/ecity && django-admin compilemessages --ignore=.venv -v 0)
 echo "== ruff"
-ruff format --check src benchmarks
-ruff check src benchmarks
+ruff format --check src benchmarks scripts
+ruff check src benchmarks scripts
 echo "== import contracts (floors, no cycles)"
 lint-imports --no-cache
 echo "== mypy (services and selectors)"
@@ -37,6 +37,9 @@ echo "== migrations are up to date"
 python manage.py makemigrations --check --dry-run -v 1
 echo "== OpenAPI schema is valid"
 python manage.py spectacular --validate --fail-on-warn --file "$ECITY_DATA_DIR/openapi.yaml"
+
+echo "== upgrade a database of the previous release (SQLite): nothing lost"
+python scripts/upgrade_check.py
 
 echo "== tests on SQLite"
 unset DATABASE_URL
@@ -55,6 +58,8 @@ PY
 then
   echo "== tests on PostgreSQL"
   DATABASE_URL="$pg_url" pytest -q -p no:cacheprovider -n 2 "$@"
+  echo "== upgrade a database of the previous release (PostgreSQL): nothing lost"
+  python scripts/upgrade_check.py --database-url "${pg_url%/*}/ecity_upgrade_check"
 elif [ "${CI:-}" = "true" ]; then
   echo "CI=true but PostgreSQL is not reachable at $pg_url: failing." >&2
   exit 1

@@ -11,7 +11,8 @@
    repeat); every old certificate still verifies; the old ID token still validates against the
    JWKS the platform now publishes.
 
-Usage (the test command runs it on SQLite; give a PostgreSQL URL to check PostgreSQL)::
+Usage (the test command runs it on SQLite and on PostgreSQL; a PostgreSQL database named in the
+URL is dropped and made afresh, so give a scratch name)::
 
     .venv/bin/python scripts/upgrade_check.py [--from REV] [--database-url URL] [--keep]
 
@@ -87,8 +88,13 @@ def _run(cmd: list[str], *, env: dict[str, str], cwd: Path) -> str:
 def prepare(*, rev: str, database_url: str, workdir: Path) -> dict:
     """Create the database with the old release's code; return the facts it recorded."""
     old = workdir / "old"
-    subprocess.run(["git", "worktree", "add", "--detach", str(old), rev], cwd=ROOT, check=True,
-                   capture_output=True)
+    subprocess.run(["git", "worktree", "prune"], cwd=ROOT, check=False)
+    subprocess.run(
+        ["git", "worktree", "add", "--detach", str(old), rev],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
     env = {
         **os.environ,
         "PYTHONPATH": str(old / "src"),
@@ -107,6 +113,14 @@ def prepare(*, rev: str, database_url: str, workdir: Path) -> dict:
     return facts
 
 
+def _postgres(database_url: str, sql: str) -> None:
+    import psycopg
+
+    admin_url = database_url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin_url, autocommit=True) as connection:
+        connection.execute(sql)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--from", dest="rev", default=DEFAULT_FROM)
@@ -115,6 +129,11 @@ def main() -> int:
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="ecity-upgrade-"))
     database_url = args.database_url or f"sqlite:///{workdir / 'upgrade.sqlite3'}"
+    is_postgres = database_url.startswith(("postgres://", "postgresql://"))
+    name = database_url.rsplit("/", 1)[1]
+    if is_postgres:  # a scratch database, made afresh (and dropped unless --keep)
+        _postgres(database_url, f'DROP DATABASE IF EXISTS "{name}"')
+        _postgres(database_url, f'CREATE DATABASE "{name}"')
     try:
         prepare(rev=args.rev, database_url=database_url, workdir=workdir)
         env = {
@@ -125,15 +144,23 @@ def main() -> int:
             "ECITY_DATA_DIR": str(workdir / "data"),
         }
         done = subprocess.run(
-            [sys.executable, str(ROOT / "scripts" / "upgrade_check_new.py"), str(workdir / "facts.json")],
-            env=env, cwd=ROOT, check=False,
+            [
+                sys.executable,
+                str(ROOT / "scripts" / "upgrade_check_new.py"),
+                str(workdir / "facts.json"),
+            ],
+            env=env,
+            cwd=ROOT,
+            check=False,
         )
         return done.returncode
     finally:
         if args.keep:
-            print(f"kept {workdir}")
+            print(f"kept {workdir}" + (f" and the database {name}" if is_postgres else ""))
         else:
             shutil.rmtree(workdir, ignore_errors=True)
+            if is_postgres:
+                _postgres(database_url, f'DROP DATABASE IF EXISTS "{name}"')
 
 
 if __name__ == "__main__":
