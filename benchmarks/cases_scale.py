@@ -667,7 +667,7 @@ def main() -> None:
         raise SystemExit("loopback only: the database must be on 127.0.0.1")
 
     work = Path(tempfile.mkdtemp(prefix="ecity-cases-bench-"))
-    secret_key = secrets.token_urlsafe(48)
+    secret_key = os.environ.get("ECITY_BENCH_SECRET_KEY") or secrets.token_urlsafe(48)
     database_prepare(args.database_url, fresh=args.fresh)
     keys = field_keys_file(args.database_url)
     if args.fresh:
