@@ -10,13 +10,12 @@
 
 from __future__ import annotations
 
-import itertools
 from types import SimpleNamespace
 
 import pytest
-from django.utils import timezone
 
 from ecity.cases.models import Case
+from ecity.cases.tests.factories import CaseFactory
 from ecity.catalogue.tests.factories import MaterialFactory, VersionFactory, publish_version
 from ecity.core.calendar import calendar_seed
 from ecity.identity.tests.factories import DepartmentFactory, StaffRoleFactory, UserFactory
@@ -134,41 +133,28 @@ PNG_BYTES = (
 )
 
 
-_case_numbers = itertools.count(1)
-
-
 @pytest.fixture
 def make_case(joint):
     """Create a case of the joint service (approved by default) for the citizen."""
 
     def make(*, status=Case.Status.APPROVED, applicant=None, legal_entity=None, **extra):
         applicant = applicant or joint.citizen
-        n = next(_case_numbers)
-        values = {
-            "number": f"SCJ2025{n:06d}",
-            "query_code": f"Q{n:07d}",
-            "service_version": joint.version,
-            "department": joint.lead,
-            "applicant": applicant,
-            "applicant_kind": Case.ApplicantKind.ENTERPRISE
-            if legal_entity
-            else Case.ApplicantKind.CITIZEN,
-            "legal_entity": legal_entity,
-            "applicant_name": legal_entity.name if legal_entity else applicant.real_name,
-            "applicant_identifier": legal_entity.uscc if legal_entity else applicant.id_number,
-            "channel": Case.Channel.ONLINE,
-            "form_data": {
+        extra.setdefault(
+            "form_data",
+            {
                 "applicant_name": applicant.real_name,
                 "id_number": applicant.id_number,
                 "phone": "13800000000",
                 "shop_name": "小明面馆",
                 "area": 45.0,
             },
-            "status": status,
-            "submitted_at": timezone.now(),
-            "decided_at": timezone.now() if status in Case.CLOSED_STATUSES else None,
-        }
-        values.update(extra)
-        return Case.objects.create(**values)
+        )
+        return CaseFactory(
+            service_version=joint.version,
+            applicant=applicant,
+            legal_entity=legal_entity,
+            status=status,
+            **extra,
+        )
 
     return make
