@@ -121,11 +121,7 @@ def joint(db, seeded_calendar):
     )
 
 
-# Smallest valid files of each type, for upload tests.
-PDF_BYTES = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Count 0/Kids[]>>"
-    b"endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
-)
+# Smallest valid files of each type, for upload tests (the PDF is the factories' attachment).
 PNG_BYTES = (
     b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f"
     b"\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00"

@@ -28,7 +28,7 @@ from ecity.catalogue.tests.factories import MaterialFactory, VersionFactory
 from ecity.identity.tests.factories import UserFactory
 from ecity.org.models import StaffRole
 
-# The smallest valid PDF, for attachments (upload tests keep their own copy in conftest).
+# The smallest valid PDF, for attachments and upload tests.
 PDF_BYTES = (
     b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Count 0/Kids[]>>"
     b"endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
