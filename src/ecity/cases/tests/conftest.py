@@ -10,13 +10,12 @@
 
 from __future__ import annotations
 
-import itertools
 from types import SimpleNamespace
 
 import pytest
-from django.utils import timezone
 
 from ecity.cases.models import Case
+from ecity.cases.tests.factories import CaseFactory
 from ecity.catalogue.tests.factories import MaterialFactory, VersionFactory, publish_version
 from ecity.core.calendar import calendar_seed
 from ecity.identity.tests.factories import DepartmentFactory, StaffRoleFactory, UserFactory
@@ -122,19 +121,12 @@ def joint(db, seeded_calendar):
     )
 
 
-# Smallest valid files of each type, for upload tests.
-PDF_BYTES = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Count 0/Kids[]>>"
-    b"endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
-)
+# Smallest valid files of each type, for upload tests (the PDF is the factories' attachment).
 PNG_BYTES = (
     b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f"
     b"\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00"
     b"\x00IEND\xaeB`\x82"
 )
-
-
-_case_numbers = itertools.count(1)
 
 
 @pytest.fixture
@@ -143,32 +135,22 @@ def make_case(joint):
 
     def make(*, status=Case.Status.APPROVED, applicant=None, legal_entity=None, **extra):
         applicant = applicant or joint.citizen
-        n = next(_case_numbers)
-        values = {
-            "number": f"SCJ2025{n:06d}",
-            "query_code": f"Q{n:07d}",
-            "service_version": joint.version,
-            "department": joint.lead,
-            "applicant": applicant,
-            "applicant_kind": Case.ApplicantKind.ENTERPRISE
-            if legal_entity
-            else Case.ApplicantKind.CITIZEN,
-            "legal_entity": legal_entity,
-            "applicant_name": legal_entity.name if legal_entity else applicant.real_name,
-            "applicant_identifier": legal_entity.uscc if legal_entity else applicant.id_number,
-            "channel": Case.Channel.ONLINE,
-            "form_data": {
+        extra.setdefault(
+            "form_data",
+            {
                 "applicant_name": applicant.real_name,
                 "id_number": applicant.id_number,
                 "phone": "13800000000",
                 "shop_name": "小明面馆",
                 "area": 45.0,
             },
-            "status": status,
-            "submitted_at": timezone.now(),
-            "decided_at": timezone.now() if status in Case.CLOSED_STATUSES else None,
-        }
-        values.update(extra)
-        return Case.objects.create(**values)
+        )
+        return CaseFactory(
+            service_version=joint.version,
+            applicant=applicant,
+            legal_entity=legal_entity,
+            status=status,
+            **extra,
+        )
 
     return make

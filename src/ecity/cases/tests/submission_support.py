@@ -10,7 +10,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from ecity.cases.models import Case
 from ecity.cases.services.applicant_rules import material_key
 from ecity.cases.services.submission import case_submit
-from ecity.cases.tests.conftest import PDF_BYTES, PNG_BYTES
+from ecity.cases.tests.conftest import PNG_BYTES
+from ecity.cases.tests.factories import PDF_BYTES
 from ecity.identity.selectors import acting_identity
 from ecity.identity.tests.factories import id_number_for
 

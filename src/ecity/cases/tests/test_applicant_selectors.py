@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from ecity.cases.models import CaseCopy, CaseEvent, CaseTask
+from ecity.cases.models import CaseCopy, CaseEvent
 from ecity.cases.selectors.applicant import (
     attachment_get_for_download,
     case_get_for_applicant,
     case_list_for_applicant,
     case_timeline,
 )
+from ecity.cases.tests.factories import CaseTaskFactory
 from ecity.cases.tests.submission_support import identity_of, submit
 from ecity.core.errors import NotFound
 from ecity.identity.tests.factories import (
@@ -83,14 +84,7 @@ def test_other_citizen_and_uninvolved_staff_get_not_found(joint):
 def test_reviewer_of_a_department_with_a_task_or_a_copy_may_download(joint):
     case = submit(joint)
     attachment = case.attachments.get()
-    CaseTask.objects.create(
-        case=case,
-        spec_name="r",
-        name="审查",
-        kind="review",
-        department=joint.health,
-        role="reviewer",
-    )
+    CaseTaskFactory(case=case, department=joint.health)
     CaseCopy.objects.create(case=case, department=joint.fire)
 
     assert _download(joint.health_reviewer, attachment) == attachment

@@ -12,6 +12,7 @@ from ecity.cases.deadlines import (
     deadline_state_refresh,
 )
 from ecity.cases.models import Case, CorrectionRequest
+from ecity.cases.tests.factories import CorrectionRequestFactory
 from ecity.cases.tests.workbench_support import at, make_case
 from ecity.core.calendar import add_working_days
 
@@ -74,7 +75,7 @@ def test_suspension_of_three_working_days_moves_both_deadlines_by_three(joint):
     # Given a case accepted on Mon 2026-03-02 (committed Mar 16, statutory Mar 30)
     case = _accepted(joint, D(2026, 3, 2))
     assert (case.committed_due_on, case.statutory_due_on) == (D(2026, 3, 16), D(2026, 3, 30))
-    CorrectionRequest.objects.create(
+    CorrectionRequestFactory(
         case=case,
         requested_by=joint.lead_reviewer,
         items=[{"message": "x"}],

@@ -17,6 +17,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _main_nav(response) -> str:
+    assert response.status_code == 200
     html = response.content.decode()
     start = html.index('<nav class="top-nav"')
     return html[start : html.index("</nav>", start)]
@@ -51,8 +52,10 @@ def test_supervisor_header_links_to_workbench_and_supervision(client, joint):
 
 
 def test_anonymous_visitors_get_public_case_lookup_and_certificate_verification(client, db):
-    html = client.get(reverse("portal:home")).content.decode()
+    response = client.get(reverse("portal:home"))
 
+    assert response.status_code == 200
+    html = response.content.decode()
     assert reverse("cases:my_cases") + '"' not in _main_nav(client.get(reverse("portal:home")))
     footer = html[html.index('<footer class="site-footer"') :]
     assert f'href="{reverse("cases:lookup")}"' in footer
@@ -83,7 +86,10 @@ def test_case_in_progress_has_no_result_section(client):
     case = Case.objects.get(applicant__username="zhangwei", status=Case.Status.IN_PROGRESS)
     client.force_login(User.objects.get(username="zhangwei"))
 
-    page = client.get(reverse("cases:detail", args=[case.number])).content.decode()
+    response = client.get(reverse("cases:detail", args=[case.number]))
 
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert case.number in page
     assert "办理结果" not in page
     assert "1.2.156.3005" not in page

@@ -93,10 +93,10 @@ def test_copied_department_sees_masked_data_and_is_audited_as_masked(
 ):
     client.force_login(copied_reviewer)
 
-    html = client.get(
-        reverse("cases:workbench_case", kwargs={"number": accepted.number})
-    ).content.decode()
+    response = client.get(reverse("cases:workbench_case", kwargs={"number": accepted.number}))
 
+    assert response.status_code == 200
+    html = response.content.decode()
     assert MASKED_ID in html and FULL_ID not in html
     assert FORM["id_number"] not in html and "139****5678" in html
     assert "小明面馆" in html  # not personal data: shown
@@ -107,18 +107,20 @@ def test_copied_department_sees_masked_data_and_is_audited_as_masked(
 def test_supervisor_sees_masked_data(client, joint, accepted):
     client.force_login(joint.supervisor)
 
-    html = client.get(
-        reverse("cases:workbench_case", kwargs={"number": accepted.number})
-    ).content.decode()
+    response = client.get(reverse("cases:workbench_case", kwargs={"number": accepted.number}))
 
+    assert response.status_code == 200
+    html = response.content.decode()
     assert MASKED_ID in html and FULL_ID not in html
 
 
 def test_queue_lists_mask_even_for_handlers(client, joint, accepted):
     client.force_login(joint.health_reviewer)
 
-    html = client.get(reverse("cases:workbench") + "?queue=to_review").content.decode()
+    response = client.get(reverse("cases:workbench") + "?queue=to_review")
 
+    assert response.status_code == 200
+    html = response.content.decode()
     assert MASKED_ID in html and FULL_ID not in html
     assert reads(accepted) == []  # a list is not a case read
 

@@ -69,6 +69,7 @@ def test_script_task_upload_is_refused_in_the_admin(lead_admin_client, joint):
         reverse(ADD_URL), _form(joint, bpmn_file=_upload("s.bpmn", bpmn_file("script_task")))
     )
 
+    assert response.status_code == 200  # the form again, with the error
     assert (
         "scriptTask “Clean up” (Hack): unknown or forbidden element."
         in (response.context["adminform"].form.errors["bpmn_file"])
@@ -156,9 +157,10 @@ def test_department_admin_sees_and_chooses_only_own_service_versions(client, joi
         _form(joint, bpmn_file=_upload("joint.bpmn", bpmn_file("joint_lanes"))),
     )
 
-    assert listing.status_code == 200
+    assert listing.status_code == add_page.status_code == 200
     assert listing.context["cl"].result_count == 0
     assert list(add_page.context["adminform"].form.fields["service_version"].queryset) == []
+    assert post.status_code == 200  # the form again, with the error
     assert "service_version" in post.context["adminform"].form.errors
     assert ProcessDefinition.objects.count() == 1
 

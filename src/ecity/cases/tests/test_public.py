@@ -69,6 +69,7 @@ def test_lookup_page_shows_public_status_without_personal_data(client, joint):
 def test_lookup_page_wrong_code_shows_a_generic_error(client, joint):
     case = submit(joint)
     response = client.post(reverse("cases:lookup"), {"number": case.number, "query_code": "ZZZ"})
+    assert response.status_code == 200
     body = response.content.decode()
     assert 'class="error-summary"' in body and "error-summary" in body
     assert "王小明" not in body
@@ -128,6 +129,7 @@ def test_results_list_decided_cases_without_personal_data(client, joint):
     api = client.get(reverse("cases-api:result-list"))
 
     assert {r.number for r in rows} == {approved.number, rejected.number}
+    assert response.status_code == api.status_code == 200
     body = response.content.decode()
     assert approved.number in body and still_open.number not in body
     assert not any(value in body for value in personal_data(approved))

@@ -7,9 +7,10 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from ecity.cases.models import Case, CaseEvent, CaseTask, CorrectionRequest
+from ecity.cases.models import Case, CaseEvent, CaseTask
 from ecity.cases.services.applicant_rules import material_key
 from ecity.cases.services.submission import correction_submit
+from ecity.cases.tests.factories import CaseTaskFactory, CorrectionRequestFactory
 from ecity.cases.tests.submission_support import PNG_BYTES, form_data, submit, upload
 from ecity.core.calendar import add_working_days
 from ecity.core.errors import Conflict, NotFound, ValidationFailed
@@ -20,18 +21,15 @@ pytestmark = pytest.mark.django_db
 
 
 def awaiting_correction(joint, *, stopped_days_ago: int = 3):
-    """A case accepted earlier whose reviewer asked for a correction (made with the ORM)."""
+    """A case accepted earlier whose reviewer asked for a correction (made with the factories)."""
     case = submit(joint)
     today = timezone.localdate()
     stopped = today - dt.timedelta(days=stopped_days_ago)
     accepted = stopped - dt.timedelta(days=7)
-    task = CaseTask.objects.create(
+    task = CaseTaskFactory(
         case=case,
         spec_name="review_SCJ",
         name="审查",
-        kind=CaseTask.Kind.REVIEW,
-        department=joint.lead,
-        role="reviewer",
         status=CaseTask.Status.CLAIMED,
         claimed_by=joint.lead_reviewer,
     )
@@ -43,7 +41,7 @@ def awaiting_correction(joint, *, stopped_days_ago: int = 3):
         clock_suspended_on=stopped,
         deadline_state=Case.DeadlineState.SUSPENDED,
     )
-    CorrectionRequest.objects.create(
+    CorrectionRequestFactory(
         case=case,
         task=task,
         requested_by=joint.lead_reviewer,

@@ -106,9 +106,11 @@ def test_department_admin_sees_only_own_department_items(client):
     user.save()
     client.force_login(user)
 
-    listing = client.get(reverse("admin:catalogue_serviceitem_changelist")).content.decode()
+    listing_response = client.get(reverse("admin:catalogue_serviceitem_changelist"))
     other_page = client.get(reverse("admin:catalogue_serviceitem_change", args=[other.pk]))
 
+    assert listing_response.status_code == 200
+    listing = listing_response.content.decode()
     assert own.code in listing
     assert other.code not in listing
     assert other_page.status_code == 302

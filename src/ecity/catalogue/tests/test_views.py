@@ -52,9 +52,12 @@ def test_item_list_filters_by_audience_and_department(client):
     published_item(item__department=department, for_g2c=False, for_g2b=True, name_zh="企业开办")
     published_item(name_zh="居民养老")
 
-    by_audience = client.get(_url("item_list"), {"audience": "g2b"}).content.decode()
-    by_department = client.get(_url("item_list"), {"department": "SCJ"}).content.decode()
+    audience_response = client.get(_url("item_list"), {"audience": "g2b"})
+    department_response = client.get(_url("item_list"), {"department": "SCJ"})
 
+    assert audience_response.status_code == department_response.status_code == 200
+    by_audience = audience_response.content.decode()
+    by_department = department_response.content.decode()
     assert "企业开办" in by_audience and "居民养老" not in by_audience
     assert "企业开办" in by_department and "居民养老" not in by_department
 
@@ -154,10 +157,12 @@ def test_old_version_stays_readable_and_drafts_are_never_public(client):
     publish_version(new)
     VersionFactory(item=item, number=3, name_zh="草稿名称")
 
-    history = client.get(_url("version_list", item.code)).content.decode()
+    history_response = client.get(_url("version_list", item.code))
     old = client.get(_url("version_detail", item.code, 1))
     draft = client.get(_url("version_detail", item.code, 3))
 
+    assert history_response.status_code == 200
+    history = history_response.content.decode()
     assert _url("version_detail", item.code, 1) in history
     assert _url("version_detail", item.code, 3) not in history
     assert old.status_code == 200 and "旧版名称" in old.content.decode()
@@ -197,6 +202,7 @@ def test_apply_form_valid_shows_confirmation_without_storing(client):
         {"applicant_name": "王小明", "id_number": id_number_for(7), "delivery": "counter"},
     )
 
+    assert response.status_code == 200
     body = response.content.decode()
     assert "王小明" in body
     assert "窗口领取" in body

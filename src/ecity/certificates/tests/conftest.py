@@ -13,8 +13,9 @@ from django.db import transaction
 from ecity.cases.models import Case
 from ecity.cases.services.decisions import case_decided_publish
 from ecity.cases.tests.conftest import joint, make_case, seeded_calendar  # noqa: F401 - fixtures
-from ecity.certificates.models import Certificate, CertificateType
+from ecity.certificates.models import Certificate
 from ecity.certificates.selectors import certificate_for_source
+from ecity.certificates.tests.factories import CertificateTypeFactory
 from ecity.identity.models import User
 from ecity.identity.tests.factories import (
     AgentAuthorisationFactory,
@@ -42,12 +43,9 @@ def cert_type(joint):  # noqa: F811
     """食品经营许可证 issued by the lead department for the joint service, valid 5 years."""
     joint.lead.uscc = LEAD_USCC
     joint.lead.save()
-    certificate_type = CertificateType.objects.create(
+    certificate_type = CertificateTypeFactory(
         code=f"{LEAD_USCC}001",
-        name_zh="食品经营许可证",
-        name_en="Food business licence",
         department=joint.lead,
-        validity_years=5,
         data_schema=[
             {
                 "name": "shop_name",

@@ -39,10 +39,12 @@ def test_get_valid(api_client, joint, certificate):
 
 
 def test_get_not_found_and_forged(api_client, certificate):
-    unknown = api_client.get(VERIFY, {"id": UNKNOWN}).json()
+    unknown_response = api_client.get(VERIFY, {"id": UNKNOWN})
     wrong_check = certificate.identifier[:-1] + ("0" if certificate.identifier[-1] != "0" else "1")
-    forged = api_client.get(VERIFY, {"id": wrong_check}).json()
+    forged_response = api_client.get(VERIFY, {"id": wrong_check})
 
+    assert unknown_response.status_code == forged_response.status_code == 200
+    unknown, forged = unknown_response.json(), forged_response.json()
     assert unknown["status"] == "not_found" and unknown["certificate"] is None
     assert forged["status"] == "forged"
 

@@ -199,6 +199,8 @@ def test_verify_page_offers_revocation_to_approvers_only(client, joint, certific
     )
 
     client.force_login(joint.citizen)
-    html = client.get(VERIFY, {"q": certificate.identifier}).content.decode()
+    response = client.get(VERIFY, {"q": certificate.identifier})
+    assert response.status_code == 200
+    html = response.content.decode()
     assert revoke_url(certificate) not in html
     assert pdf_url(certificate) in html

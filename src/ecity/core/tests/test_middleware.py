@@ -29,6 +29,7 @@ def test_healthz_answers_503_when_the_database_is_down(client):
 
 def test_every_page_carries_a_strict_content_security_policy(client):
     response = client.get("/healthz")
+    assert response.status_code == 200
     policy = response.headers["Content-Security-Policy"]
     directives = dict(d.split(" ", 1) for d in policy.split("; "))
     assert directives["script-src"] == "'self'"

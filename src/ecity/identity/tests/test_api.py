@@ -81,8 +81,10 @@ def test_me_endpoints_refuse_anonymous(api_client, path):
 def test_me_returns_masked_identifiers(api_client, citizen):
     api_client.force_authenticate(citizen)
 
-    body = api_client.get(f"{BASE}/me/").json()
+    response = api_client.get(f"{BASE}/me/")
 
+    assert response.status_code == 200
+    body = response.json()
     assert body["id"] == str(citizen.public_id)
     assert body["id_number"] == citizen.id_number[:4] + "*" * 10 + citizen.id_number[-4:]
     assert body["phone"] == citizen.phone[:3] + "****" + citizen.phone[-4:]

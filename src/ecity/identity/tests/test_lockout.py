@@ -101,6 +101,7 @@ def test_lock_time_doubles_on_repeat_up_to_a_day(citizen):
 
 def test_unknown_login_name_gets_the_generic_message_and_counts_per_address_only(client):
     response = attempt(client, "nobody-here", WRONG)
+    assert response.status_code == 200
     assert GENERIC in response.content.decode()
     failure = LoginFailure.objects.get()
     assert (failure.user, failure.ip_address) == (None, "198.51.100.7")
@@ -324,7 +325,8 @@ def test_active_staff_session_stays(client, clerk):
 
 
 def test_citizen_session_has_no_idle_limit_and_lasts_eight_hours(client, citizen):
-    attempt(client, "citizen", PASSWORD)
+    response = attempt(client, "citizen", PASSWORD)
+    assert response.status_code == 302  # signed in
     session = client.session
     assert flow.IDLE_LIMIT_KEY not in session
     assert not session.get_expire_at_browser_close()

@@ -127,6 +127,7 @@ def test_setup_page_shows_qr_and_key_then_confirm_activates_and_shows_codes_once
     assert mfa.mfa_is_enabled(user=citizen)
 
     codes_page = client.get(reverse("identity:mfa_recovery_codes"))
+    assert codes_page.status_code == 200
     assert "no-store" in codes_page["Cache-Control"]
     shown = re.findall(r"<li>([a-z2-9]{5}-[a-z2-9]{5})</li>", codes_page.content.decode())
     assert len(shown) == 10
@@ -190,6 +191,7 @@ def test_wrong_codes_lock_the_account_like_wrong_passwords(client, citizen):
     for _ in range(4):
         client.post(reverse("identity:login_verify"), {"code": "000000"})
     response = client.post(en("identity:login_verify"), {"code": "000000"}, follow=True)
+    assert response.status_code == 200
     assert "temporarily locked" in response.content.decode()
     assert flow.PENDING_KEY not in client.session
     assert AccountLockout.objects.get(user=citizen).locked_until > timezone.now()

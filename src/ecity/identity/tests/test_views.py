@@ -214,6 +214,7 @@ def test_password_reset_mail_is_translated(client, citizen):
 def test_password_reset_for_unknown_address_sends_nothing_but_looks_the_same(client):
     response = client.post(reverse("identity:password_reset"), {"email": "nobody@example.cn"})
 
+    assert response.status_code == 302
     assert response["Location"] == reverse("identity:password_reset_done")
     assert mail.outbox == []
 
@@ -242,10 +243,11 @@ def test_enterprise_pages_are_limited_to_own_enterprises(
 
     own = client.get(reverse("identity:enterprise_detail", args=[enterprise_a.public_id]))
     foreign = client.get(reverse("identity:enterprise_detail", args=[enterprise_b.public_id]))
-    listing = client.get(reverse("identity:enterprise_list")).content.decode()
+    listing_response = client.get(reverse("identity:enterprise_list"))
 
-    assert own.status_code == 200
+    assert own.status_code == listing_response.status_code == 200
     assert foreign.status_code == 404
+    listing = listing_response.content.decode()
     assert "甲公司" in listing and "乙公司" not in listing
 
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from django.apps import apps
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import translation
 
+from ecity.cases.tests.factories import CaseFactory
 from ecity.identity.tests.factories import UserFactory
 from ecity.notify.channels import LOCMEM_OUTBOX
 from ecity.notify.services import notification_enqueue
@@ -68,20 +68,8 @@ def other_citizen(db):
 
 @pytest.fixture
 def case(db):
-    """A bare case row (the notify app only references cases, it never handles them)."""
-    from ecity.catalogue.tests.factories import VersionFactory
-
-    version = VersionFactory()
-    return apps.get_model("cases", "Case").objects.create(
-        number="SF20250517000001",
-        query_code="ABCD1234",
-        service_version=version,
-        department=version.item.department,
-        applicant_kind="citizen",
-        applicant_name="张三",
-        channel="online",
-        submitted_at=timezone.now(),
-    )
+    """A submitted case (the notify app only references cases, it never handles them)."""
+    return CaseFactory(number="SF20250517000001", applicant_name="张三")
 
 
 def enqueue(recipient, event="case_accepted", key="case_accepted:1", **kwargs):

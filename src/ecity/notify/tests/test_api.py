@@ -24,8 +24,10 @@ def test_list_returns_only_my_in_app_messages(api_client, citizen, other_citizen
     enqueue(other_citizen, key="theirs")
     api_client.force_authenticate(citizen)
 
-    body = api_client.get(LIST).json()
+    response = api_client.get(LIST)
 
+    assert response.status_code == 200
+    body = response.json()
     assert body["count"] == 1
     item = body["results"][0]
     assert item["id"] == str(

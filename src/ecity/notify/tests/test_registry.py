@@ -7,7 +7,7 @@ from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy
 
 from ecity.notify import rendering, selectors
-from ecity.notify.models import Notification, NotificationPreference
+from ecity.notify.models import Notification
 from ecity.notify.registry import (
     EventGroup,
     NotificationEvent,
@@ -17,6 +17,7 @@ from ecity.notify.registry import (
     unregister_events,
 )
 from ecity.notify.tests.conftest import enqueue
+from ecity.notify.tests.factories import NotificationPreferenceFactory
 
 TICKET_EVENT = NotificationEvent(
     name="ticket_answered",
@@ -85,11 +86,11 @@ def test_a_second_app_notifies_its_own_event_without_notify_knowing_it(citizen, 
 
 def test_a_second_apps_event_follows_the_generic_group_preferences(citizen, hotline_app):
     # given a citizen who wants no e-mail except results, and no results by SMS
-    NotificationPreference.objects.create(
+    NotificationPreferenceFactory(
         user=citizen, channel="email", event_group="all", is_enabled=False
     )
-    NotificationPreference.objects.create(user=citizen, channel="email", event_group="result")
-    NotificationPreference.objects.create(
+    NotificationPreferenceFactory(user=citizen, channel="email", event_group="result")
+    NotificationPreferenceFactory(
         user=citizen, channel="sms", event_group="result", is_enabled=False
     )
 

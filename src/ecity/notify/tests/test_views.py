@@ -106,13 +106,16 @@ def test_mark_all_read(client, citizen):
 
     response = client.post(reverse("notify:read_all"), follow=True)
 
+    assert response.status_code == 200
     assert "所有消息已标为已读。" in response.content.decode()
     assert not Notification.objects.filter(recipient=citizen, is_read=False, channel="in_app")
 
 
 def test_preferences_page_shows_masked_addresses_and_in_app_always_on(client, citizen):
     client.force_login(citizen)
-    html = client.get(reverse("notify:preferences")).content.decode()
+    response = client.get(reverse("notify:preferences"))
+    assert response.status_code == 200
+    html = response.content.decode()
     assert "z***@example.cn" in html
     assert "138****0001" in html
     assert "zhangsan@example.cn" not in html
@@ -137,6 +140,7 @@ def test_preferences_form_saves_choices(client, citizen):
     response = client.post(reverse("notify:preferences"), data, follow=True)
 
     # then the choices are stored, and the page says so
+    assert response.status_code == 200
     assert "您的通知设置已保存。" in response.content.decode()
     stored = dict(
         NotificationPreference.objects.filter(user=citizen, channel="sms").values_list(
@@ -150,13 +154,16 @@ def test_preferences_form_saves_choices(client, citizen):
 def test_preferences_without_phone_cannot_switch_sms_on(client, db):
     user = UserFactory(username="nophone", phone="", email="np@example.cn")
     client.force_login(user)
-    html = client.get(reverse("notify:preferences")).content.decode()
+    response = client.get(reverse("notify:preferences"))
+    assert response.status_code == 200
+    html = response.content.decode()
     assert "您的账号没有手机号码" in html
     assert 'name="sms__result"' not in html
     assert 'name="email__result"' in html
 
-    client.post(reverse("notify:preferences"), {"sms__result": "on"})
+    response = client.post(reverse("notify:preferences"), {"sms__result": "on"})
 
+    assert response.status_code == 302  # saved (the e-mail choices), back to the page
     assert not NotificationPreference.objects.filter(user=user, channel="sms").exists()
 
 

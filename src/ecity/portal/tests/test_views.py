@@ -57,6 +57,7 @@ def test_home_lists_the_most_recently_published_services_first(client, demo_city
 def test_home_in_english_shows_english_names_and_english_links(client, demo_city):
     response = client.get("/en/")
 
+    assert response.status_code == 200
     page = response.content.decode()
     assert '<html lang="en">' in page
     assert "one-stop government services" in page

@@ -82,8 +82,10 @@ def test_jwks_lists_current_then_previous_keys(client, db):
     first = keys.current_signing_key().thumbprint()
     second = services.signing_key_rotate().kid
 
-    body = client.get("/o/.well-known/jwks.json").json()
+    response = client.get("/o/.well-known/jwks.json")
 
+    assert response.status_code == 200
+    body = response.json()
     assert [k["kid"] for k in body["keys"]] == [second, first]
     assert {k["alg"] for k in body["keys"]} == {"RS256"}
     assert all("d" not in k for k in body["keys"])

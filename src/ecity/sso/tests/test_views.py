@@ -150,6 +150,7 @@ def test_admin_registration_shows_the_secret_once(client, platform_admin, depart
         "id_number",
     ]
     change = client.get(f"/admin/sso/departmentapplication/{application.pk}/change/")
+    assert change.status_code == 200
     assert secret.group(1) not in change.content.decode()
 
 
