@@ -28,7 +28,8 @@ def _decided(joint, department, *, accepted, decided, committed, days, status="a
 
 
 @pytest.fixture
-def office_supervisor(joint):
+def office_supervisor(joint, settings):
+    settings.ECITY_SUPERVISION_DEPARTMENT_CODE = "ZWB"
     office = DepartmentFactory(code="ZWB", name_zh="市政务服务管理办公室")
     return StaffRoleFactory(department=office, role="supervisor").user
 
