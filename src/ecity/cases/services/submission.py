@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ecity.cases.deadlines import case_clock_resume
 from ecity.cases.errors import CasesErrorCode
 from ecity.cases.models import Attachment, Case, CaseDraft, CaseEvent, CorrectionRequest
 from ecity.cases.numbers import case_number_allocate, query_code_generate
@@ -468,8 +469,6 @@ def _correction_write(
     materials: dict[str, Any],
     stored: list[str],
 ) -> Case:
-    from ecity.cases.deadlines import case_clock_resume
-
     case = case_lock(case)
     if case.status != Case.Status.AWAITING_CORRECTION:
         raise Conflict(

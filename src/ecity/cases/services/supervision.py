@@ -14,6 +14,7 @@ from ecity.cases.deadlines import (
     deadline_state_for,
 )
 from ecity.cases.models import Case, CaseEvent, CaseTask, Extension
+from ecity.cases.selectors.supervision import can_supervise
 from ecity.cases.services.handling_base import (
     OPEN_TASK_STATUSES,
     event_record,
@@ -113,8 +114,6 @@ def case_urge(*, actor: User, case: Case, note: str = "") -> CaseEvent:
     an unclaimed task, to everyone with its role in its department); before acceptance, to the
     lead department's counter clerks.
     """
-    from ecity.cases.selectors.supervision import can_supervise
-
     case = case_lock(case)
     if not can_supervise(actor=actor, case=case):
         raise PermissionDenied(_("You do not supervise this case."))
