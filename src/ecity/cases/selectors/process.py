@@ -7,12 +7,11 @@ service version and its definitions.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import QuerySet
 
 from ecity.catalogue.models import ServiceItemVersion
 from ecity.catalogue.selectors import editable_item_list
+from ecity.identity.models import User
 from ecity.org.models import StaffRole
 from ecity.org.selectors import user_has_role
 from ecity.workflow.models import ProcessDefinition, owner_ref_for
@@ -51,7 +50,7 @@ def active_process_for(*, service_version: ServiceItemVersion) -> ProcessDefinit
     return process_definition_active(owner_ref=process_owner_ref(service_version))
 
 
-def can_manage_process(*, actor: Any, service_version: ServiceItemVersion) -> bool:
+def can_manage_process(*, actor: User, service_version: ServiceItemVersion) -> bool:
     """Whether ``actor`` may create and activate processes of ``service_version``.
 
     Department administrators of the implementing department (and its parents) may; platform
@@ -64,7 +63,7 @@ def can_manage_process(*, actor: Any, service_version: ServiceItemVersion) -> bo
     )
 
 
-def process_version_list(*, actor: Any) -> QuerySet[ServiceItemVersion]:
+def process_version_list(*, actor: User) -> QuerySet[ServiceItemVersion]:
     """List the service versions whose processes ``actor`` may manage."""
     return (
         ServiceItemVersion.objects.filter(item__in=editable_item_list(user=actor))
@@ -73,7 +72,7 @@ def process_version_list(*, actor: Any) -> QuerySet[ServiceItemVersion]:
     )
 
 
-def process_definition_list(*, actor: Any) -> QuerySet[ProcessDefinition]:
+def process_definition_list(*, actor: User) -> QuerySet[ProcessDefinition]:
     """List the process definitions of the service versions ``actor`` may manage, newest first."""
     public_ids = process_version_list(actor=actor).values_list("public_id", flat=True)
     return workflow_definition_list(owner_refs=[f"{VERSION_REF_PREFIX}{p}" for p in public_ids])

@@ -11,9 +11,11 @@ given the role in each of them; this keeps "who may file for whom" a per-departm
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypedDict
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 
 from ecity.cases.errors import CasesErrorCode
@@ -27,7 +29,8 @@ from ecity.core.validators import (
     validate_id_number,
     validate_mobile,
 )
-from ecity.identity.selectors import authorisation_for
+from ecity.identity.models import LegalEntity, User
+from ecity.identity.selectors import ActingIdentity, authorisation_for
 from ecity.notify.services import notification_enqueue
 from ecity.org.models import StaffRole
 from ecity.org.selectors import user_has_role
@@ -80,7 +83,7 @@ def version_check(version: ServiceItemVersion, *, channel: str) -> None:
 
 
 def uploads_check(
-    materials: Mapping[str, RequiredMaterial], files: Mapping[str, Any]
+    materials: Mapping[str, RequiredMaterial], files: Mapping[str, UploadedFile | None]
 ) -> tuple[dict[str, CheckedUpload], dict[str, list[str]]]:
     """Check every uploaded file; return the good ones and the errors, both by material key.
 
@@ -114,7 +117,7 @@ def material_errors(
     }
 
 
-def _walk_in(on_behalf_of: Mapping[str, Any]) -> tuple[dict[str, str], dict[str, list[str]]]:
+def _walk_in(on_behalf_of: Mapping[str, object]) -> tuple[dict[str, str], dict[str, list[str]]]:
     errors: dict[str, list[str]] = {}
     name = str(on_behalf_of.get("name") or "").strip()
     if not name:
@@ -137,7 +140,7 @@ def _walk_in(on_behalf_of: Mapping[str, Any]) -> tuple[dict[str, str], dict[str,
     return {"name": name, "id_number": id_number, "phone": phone}, errors
 
 
-def _first(form_data: Mapping[str, Any], *names: str) -> str:
+def _first(form_data: Mapping[str, object], *names: str) -> str:
     for name in names:
         value = form_data.get(name)
         if isinstance(value, str) and value.strip():
@@ -145,14 +148,27 @@ def _first(form_data: Mapping[str, Any], *names: str) -> str:
     return ""
 
 
+class ApplicantFields(TypedDict):
+    """Who applies, as stored on the case."""
+
+    applicant: User | None
+    applicant_kind: str
+    legal_entity: LegalEntity | None
+    applicant_name: str
+    applicant_identifier: str
+    contact_phone: str
+    contact_email: str
+    submitted_by: User
+
+
 def applicant_fields(
     *,
-    actor: Any,
-    identity: Any,
+    actor: User,
+    identity: ActingIdentity | None,
     version: ServiceItemVersion,
-    on_behalf_of: Mapping[str, Any] | None,
-    form_data: Mapping[str, Any],
-) -> tuple[dict[str, Any], dict[str, list[str]]]:
+    on_behalf_of: Mapping[str, object] | None,
+    form_data: Mapping[str, object],
+) -> tuple[ApplicantFields, dict[str, list[str]]]:
     """The case's applicant fields, and errors about a walk-in applicant's details.
 
     Raises PermissionDenied for an anonymous actor, or a counter submission by someone who is
@@ -168,43 +184,46 @@ def applicant_fields(
                 _("Only counter clerks of the department can apply for a walk-in applicant.")
             )
         walk_in, errors = _walk_in(on_behalf_of)
-        return {
-            "applicant": None,
-            "applicant_kind": Case.ApplicantKind.CITIZEN,
-            "legal_entity": None,
-            "applicant_name": walk_in["name"],
-            "applicant_identifier": walk_in["id_number"],
-            "contact_phone": walk_in["phone"],
-            "contact_email": "",
-            "submitted_by": actor,
-        }, errors
+        return ApplicantFields(
+            applicant=None,
+            applicant_kind=Case.ApplicantKind.CITIZEN,
+            legal_entity=None,
+            applicant_name=walk_in["name"],
+            applicant_identifier=walk_in["id_number"],
+            contact_phone=walk_in["phone"],
+            contact_email="",
+            submitted_by=actor,
+        ), errors
     if identity is None:
         raise PermissionDenied(_("Please log in to apply."))
-    entity = getattr(identity, "legal_entity", None)
+    entity = identity.legal_entity
     phone = (actor.phone or _first(form_data, "phone", "mobile", "contact_phone"))[:20]
-    common = {"applicant": actor, "submitted_by": actor, "contact_email": actor.email or ""}
     if entity is not None:
-        return {
-            **common,
-            "applicant_kind": Case.ApplicantKind.ENTERPRISE,
-            "legal_entity": entity,
-            "applicant_name": entity.name,
-            "applicant_identifier": entity.uscc,
-            "contact_phone": phone or (entity.phone or "")[:20],
-        }, {}
+        return ApplicantFields(
+            applicant=actor,
+            applicant_kind=Case.ApplicantKind.ENTERPRISE,
+            legal_entity=entity,
+            applicant_name=entity.name,
+            applicant_identifier=entity.uscc,
+            contact_phone=phone or (entity.phone or "")[:20],
+            contact_email=actor.email or "",
+            submitted_by=actor,
+        ), {}
     name = actor.real_name or _first(form_data, "applicant_name", "name") or actor.get_username()
     identifier = actor.id_number or normalise_id_number(_first(form_data, "id_number"))
-    return {
-        **common,
-        "applicant_kind": Case.ApplicantKind.CITIZEN,
-        "legal_entity": None,
-        "applicant_name": name[:200],
-        "applicant_identifier": identifier[:18],
-        "contact_phone": phone,
-    }, {}
+    return ApplicantFields(
+        applicant=actor,
+        applicant_kind=Case.ApplicantKind.CITIZEN,
+        legal_entity=None,
+        applicant_name=name[:200],
+        applicant_identifier=identifier[:18],
+        contact_phone=phone,
+        contact_email=actor.email or "",
+        submitted_by=actor,
+    ), {}
 
 
-def is_applicant(*, user: Any, case: Case) -> bool:
+def is_applicant(*, user: User | AnonymousUser, case: Case) -> bool:
     """Whether ``user`` is the case's applicant: the citizen, or a current enterprise agent."""
     if not getattr(user, "is_authenticated", False):
         return False
@@ -246,13 +265,15 @@ _BY_FORMAT = {
 }
 
 
-def prefill_values(schema: Mapping[str, Any], *, user: Any, identity: Any) -> dict[str, str]:
+def prefill_values(
+    schema: Mapping[str, Any], *, user: User, identity: ActingIdentity | None
+) -> dict[str, str]:
     """Values from the user's profile (and the enterprise acted for) for the form's fields.
 
     Matches by field name first, then by ``format`` (id_number, uscc, mobile, email). Only text
     fields are filled, and only with non-empty values.
     """
-    entity = getattr(identity, "legal_entity", None)
+    entity = identity.legal_entity if identity is not None else None
 
     def source(path: str) -> str:
         if path.startswith("entity."):
@@ -285,10 +306,10 @@ def service_name(version: ServiceItemVersion) -> dict[str, str]:
 
 def notify(
     *,
-    recipient: Any,
+    recipient: User | None,
     event: str,
     case: Case,
-    context: dict[str, Any],
+    context: Mapping[str, object],
     idempotency_key: str,
     email: str = "",
     phone: str = "",

@@ -13,8 +13,7 @@ ready user task is mirrored as a ``CaseTask`` by ``_sync_tasks``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from typing import Any
+from collections.abc import Iterable, Mapping, Sequence
 
 from django.db import transaction
 from django.utils import timezone
@@ -240,12 +239,12 @@ def case_refuse(
 # --- correction ------------------------------------------------------------------------------
 
 
-def _clean_items(items: Iterable[Any] | None) -> list[dict]:
+def _clean_items(items: Iterable[str | Mapping[str, object]] | None) -> list[dict[str, str]]:
     cleaned = []
     for item in items or []:
         if isinstance(item, str):
             item = {"message": item}
-        if not isinstance(item, dict):
+        if not isinstance(item, Mapping):
             continue
         entry = {
             k: str(v).strip() for k, v in item.items() if k in ("field", "material", "message")
@@ -261,7 +260,7 @@ def correction_request(
     actor: User,
     case: Case,
     task: CaseTask | None = None,
-    items: Sequence[Any],
+    items: Sequence[str | Mapping[str, object]],
     note: str = "",
     expected_version: int | None = None,
 ) -> CorrectionRequest:

@@ -20,6 +20,7 @@ from ecity.audit.services import audit_record
 from ecity.cases.selectors.process import can_manage_process, process_owner_ref, process_version_of
 from ecity.catalogue.models import ServiceItemVersion
 from ecity.core.errors import PermissionDenied, ValidationFailed
+from ecity.identity.models import User
 from ecity.org.models import Department, StaffRole
 from ecity.workflow.bpmn import (
     TASK_OUTPUT_NAMES,
@@ -50,7 +51,7 @@ def process_definition_check(
     return process_validate(xml, allowed_names=condition_names(service_version))
 
 
-def _require_manager(actor: Any, service_version: ServiceItemVersion) -> None:
+def _require_manager(actor: User, service_version: ServiceItemVersion) -> None:
     if not can_manage_process(actor=actor, service_version=service_version):
         raise PermissionDenied(
             _("Only administrators of the implementing department can change its processes.")
@@ -59,7 +60,7 @@ def _require_manager(actor: Any, service_version: ServiceItemVersion) -> None:
 
 def _create(
     *,
-    actor: Any,
+    actor: User,
     service_version: ServiceItemVersion,
     xml: str,
     spec: ProcessSpec,
@@ -96,7 +97,7 @@ def _create(
 @transaction.atomic
 def process_definition_upload(
     *,
-    actor: Any,
+    actor: User,
     service_version: ServiceItemVersion,
     xml: str | bytes,
     name: str,
@@ -194,7 +195,7 @@ def process_definition_build_check(
 @transaction.atomic
 def process_definition_build(
     *,
-    actor: Any,
+    actor: User,
     service_version: ServiceItemVersion,
     review_departments: Iterable[Department | str],
     name: str = "",
@@ -234,7 +235,7 @@ def process_definition_build(
 
 
 @transaction.atomic
-def process_definition_activate(*, actor: Any, definition: ProcessDefinition) -> ProcessDefinition:
+def process_definition_activate(*, actor: User, definition: ProcessDefinition) -> ProcessDefinition:
     """Make ``definition`` the active process of its service version (deactivating the other).
 
     The file is validated again, since departments may have changed since it was stored.

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
@@ -32,7 +30,7 @@ def _supervisors(case: Case) -> list[User]:
     return list(User.objects.filter(pk__in=ids).order_by("pk"))
 
 
-def rating_submit(*, actor: Any, case: Case, level: int, comment: str = "") -> Rating:
+def rating_submit(*, actor: User, case: Case, level: int, comment: str = "") -> Rating:
     """Record the applicant's rating of a decided case (1 very dissatisfied … 5 very satisfied).
 
     Only the applicant may rate (others get NotFound), only once (Conflict), only once the case
