@@ -172,3 +172,12 @@ def attachment_get_for_download(
     if can_staff_see_case(user=user, case=case):
         return attachment
     raise not_found
+
+
+def is_applicant(*, user: User | AnonymousUser, case: Case) -> bool:
+    """Whether ``user`` is the case's applicant: the citizen, or a current enterprise agent."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if case.legal_entity is not None:
+        return authorisation_for(user=user, legal_entity=case.legal_entity) is not None
+    return case.applicant_id == user.pk

@@ -14,7 +14,7 @@ from django.http import HttpRequest
 from ecity.audit.services import audit_record
 from ecity.cases.models import Attachment, Case, DecisionDocument
 from ecity.cases.selectors.decisions import is_case_party
-from ecity.cases.selectors.workbench import StaffCase
+from ecity.cases.selectors.workbench import StaffCase, case_fields_shown
 from ecity.core.masking import personal_form_fields
 from ecity.identity.models import LegalEntity, User
 from ecity.identity.selectors import authorisation_for
@@ -31,16 +31,6 @@ def _acting_for(user: User | AnonymousUser, case: Case) -> LegalEntity | None:
     if authorisation_for(user=user, legal_entity=case.legal_entity) is None:
         return None
     return case.legal_entity
-
-
-def case_fields_shown(case: Case) -> list[str]:
-    """The fields of ``case`` a staff case view shows that hold personal data."""
-    fields = ["applicant_name"]
-    if case.applicant_identifier:
-        fields.append("applicant_identifier")
-    if case.form_data:
-        fields.append("form_data")
-    return fields
 
 
 def _personal_form_fields(case: Case) -> list[str]:

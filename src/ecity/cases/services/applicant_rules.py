@@ -11,15 +11,15 @@ given the role in each of them; this keeps "who may file for whom" a per-departm
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypedDict
+from typing import TypedDict
 
-from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 
 from ecity.cases.errors import CasesErrorCode
 from ecity.cases.models import Case
+from ecity.cases.selectors.materials import MATERIAL_PREFIX
 from ecity.cases.uploads import CheckedUpload, UploadRejected, upload_check
 from ecity.catalogue.models import RequiredMaterial, ServiceItemVersion
 from ecity.core.errors import ApplicationError, PermissionDenied
@@ -30,12 +30,10 @@ from ecity.core.validators import (
     validate_mobile,
 )
 from ecity.identity.models import LegalEntity, User
-from ecity.identity.selectors import ActingIdentity, authorisation_for
+from ecity.identity.selectors import ActingIdentity
 from ecity.notify.services import notification_enqueue
 from ecity.org.models import StaffRole
 from ecity.org.selectors import user_has_role
-
-MATERIAL_PREFIX = "material:"
 
 
 class ServiceUnavailable(ApplicationError):
@@ -43,16 +41,6 @@ class ServiceUnavailable(ApplicationError):
 
     status_code = 400
     default_code = CasesErrorCode.SERVICE_UNAVAILABLE
-
-
-def material_key(material: RequiredMaterial) -> str:
-    """The field name of a material in forms, APIs and error lists: ``material:<public id>``."""
-    return f"{MATERIAL_PREFIX}{material.public_id}"
-
-
-def materials_of(version: ServiceItemVersion) -> list[RequiredMaterial]:
-    """The version's materials in display order."""
-    return list(version.materials.order_by("sort_order", "id"))
 
 
 def version_check(version: ServiceItemVersion, *, channel: str) -> None:
@@ -221,82 +209,6 @@ def applicant_fields(
         contact_email=actor.email or "",
         submitted_by=actor,
     ), {}
-
-
-def is_applicant(*, user: User | AnonymousUser, case: Case) -> bool:
-    """Whether ``user`` is the case's applicant: the citizen, or a current enterprise agent."""
-    if not getattr(user, "is_authenticated", False):
-        return False
-    if case.legal_entity is not None:
-        return authorisation_for(user=user, legal_entity=case.legal_entity) is not None
-    return case.applicant_id == user.pk
-
-
-# Field names (and formats) that profile values fill in; the first match wins.
-_CITIZEN_BY_NAME = {
-    "applicant_name": "real_name",
-    "name": "real_name",
-    "real_name": "real_name",
-    "contact_name": "real_name",
-    "id_number": "id_number",
-    "phone": "phone",
-    "mobile": "phone",
-    "contact_phone": "phone",
-    "address": "address",
-    "email": "email",
-}
-_ENTERPRISE_BY_NAME = {
-    "applicant_name": "entity.name",
-    "name": "entity.name",
-    "enterprise_name": "entity.name",
-    "company_name": "entity.name",
-    "uscc": "entity.uscc",
-    "legal_representative": "entity.legal_representative_name",
-    "legal_representative_name": "entity.legal_representative_name",
-    "legal_representative_id_number": "entity.legal_representative_id_number",
-    "address": "entity.address",
-    "registered_address": "entity.address",
-}
-_BY_FORMAT = {
-    "id_number": "id_number",
-    "uscc": "entity.uscc",
-    "mobile": "phone",
-    "email": "email",
-}
-
-
-def prefill_values(
-    schema: Mapping[str, Any], *, user: User, identity: ActingIdentity | None
-) -> dict[str, str]:
-    """Values from the user's profile (and the enterprise acted for) for the form's fields.
-
-    Matches by field name first, then by ``format`` (id_number, uscc, mobile, email). Only text
-    fields are filled, and only with non-empty values.
-    """
-    entity = identity.legal_entity if identity is not None else None
-
-    def source(path: str) -> str:
-        if path.startswith("entity."):
-            return str(getattr(entity, path[7:], "") or "") if entity is not None else ""
-        return str(getattr(user, path, "") or "")
-
-    values: dict[str, str] = {}
-    for name, prop in (schema.get("properties") or {}).items():
-        if not isinstance(prop, dict) or prop.get("type") != "string" or "enum" in prop:
-            continue
-        paths = []
-        if entity is not None and name in _ENTERPRISE_BY_NAME:
-            paths.append(_ENTERPRISE_BY_NAME[name])
-        if name in _CITIZEN_BY_NAME:
-            paths.append(_CITIZEN_BY_NAME[name])
-        if prop.get("format") in _BY_FORMAT:
-            paths.append(_BY_FORMAT[prop["format"]])
-        for path in paths:
-            value = source(path)
-            if value:
-                values[name] = value
-                break
-    return values
 
 
 def service_name(version: ServiceItemVersion) -> dict[str, str]:

@@ -33,6 +33,7 @@ from ecity.cases.models import (
     CaseTask,
     CorrectionRequest,
 )
+from ecity.cases.selectors.workbench import can_handle_in
 from ecity.cases.services.decisions import case_decided_publish
 from ecity.cases.services.handling_base import (  # noqa: F401 - re-exported
     DEFAULT_PROCESS_NAME,
@@ -56,7 +57,6 @@ from ecity.core.calendar import working_days_between
 from ecity.core.errors import PermissionDenied, ValidationFailed
 from ecity.identity.models import User
 from ecity.org.models import Department, StaffRole
-from ecity.org.selectors import user_has_role
 from ecity.workflow.worklist import (
     work_item_check_actionable,
     work_item_claim,
@@ -520,13 +520,6 @@ def case_decide(
 
 
 # --- copies (抄报) ---------------------------------------------------------------------------
-
-
-def can_handle_in(actor: User, department: Department) -> bool:
-    return any(
-        user_has_role(user=actor, role=role, department=department)
-        for role in (StaffRole.Role.COUNTER_CLERK, StaffRole.Role.REVIEWER, StaffRole.Role.APPROVER)
-    )
 
 
 @transaction.atomic

@@ -7,7 +7,8 @@ from django.utils.translation import gettext as _
 
 from ecity.cases.errors import CasesErrorCode
 from ecity.cases.models import Case, CaseEvent, Rating
-from ecity.cases.services.applicant_rules import is_applicant, notify, service_name
+from ecity.cases.selectors.applicant import is_applicant
+from ecity.cases.services.applicant_rules import notify, service_name
 from ecity.core.errors import Conflict, NotFound, ValidationFailed
 from ecity.identity.models import User
 from ecity.org.models import StaffRole

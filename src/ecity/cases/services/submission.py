@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
@@ -21,15 +20,14 @@ from ecity.cases.deadlines import case_clock_resume
 from ecity.cases.errors import CasesErrorCode
 from ecity.cases.models import Attachment, Case, CaseDraft, CaseEvent, CorrectionRequest
 from ecity.cases.numbers import case_number_allocate, query_code_generate
+from ecity.cases.selectors.applicant import is_applicant
+from ecity.cases.selectors.drafts import draft_attachments_by_material, draft_for
+from ecity.cases.selectors.materials import material_key, materials_of
 from ecity.cases.services.applicant_rules import (
     ApplicantFields,
     applicant_fields,
-    is_applicant,
     material_errors,
-    material_key,
-    materials_of,
     notify,
-    prefill_values,
     service_name,
     uploads_check,
     version_check,
@@ -59,56 +57,6 @@ WITHDRAWABLE = (
     Case.Status.IN_PROGRESS,
     Case.Status.AWAITING_CORRECTION,
 )
-
-
-@dataclass
-class DraftState:
-    """A draft to resume (or none yet) and the values to show in the form."""
-
-    draft: CaseDraft | None
-    initial: dict[str, object]
-    attachments: dict[str, Attachment] = field(default_factory=dict)  # by material_key
-
-
-def _draft_for(
-    *, actor: User, identity: ActingIdentity | None, version: ServiceItemVersion
-) -> CaseDraft | None:
-    return (
-        CaseDraft.objects.filter(
-            owner=actor,
-            legal_entity=getattr(identity, "legal_entity", None),
-            service_version=version,
-        )
-        .prefetch_related("attachments__material")
-        .first()
-    )
-
-
-def _attachments_by_material(draft: CaseDraft | None) -> dict[str, Attachment]:
-    if draft is None:
-        return {}
-    latest: dict[str, Attachment] = {}
-    for attachment in sorted(draft.attachments.all(), key=lambda a: (a.created_at, a.pk)):
-        latest[material_key(attachment.material)] = attachment
-    return latest
-
-
-def draft_get_or_prefill(
-    *, actor: User, identity: ActingIdentity | None, service_version: ServiceItemVersion
-) -> DraftState:
-    """Return the saved draft of ``actor`` acting as ``identity``, or values from their profile.
-
-    Nothing is written. The form values are the profile's (real name, ID number, phone, address,
-    e-mail; for an enterprise its name, USCC, legal representative and address), matched by
-    field name and by format, overlaid with whatever the draft holds.
-    """
-    draft = _draft_for(actor=actor, identity=identity, version=service_version)
-    initial: dict[str, object] = dict(
-        prefill_values(service_version.form_schema or {}, user=actor, identity=identity)
-    )
-    if draft is not None:
-        initial.update({k: v for k, v in (draft.form_data or {}).items() if v not in ("", None)})
-    return DraftState(draft=draft, initial=initial, attachments=_attachments_by_material(draft))
 
 
 def _schema_data(version: ServiceItemVersion, form_data: Mapping[str, object]) -> dict[str, object]:
@@ -295,9 +243,9 @@ def case_submit(
     draft = (
         None
         if on_behalf_of is not None
-        else _draft_for(actor=actor, identity=session_identity, version=service_version)
+        else draft_for(actor=actor, identity=session_identity, version=service_version)
     )
-    on_draft = _attachments_by_material(draft)
+    on_draft = draft_attachments_by_material(draft)
     cleaned, form_errors = schema_validate_data(
         service_version.form_schema or {}, _schema_data(service_version, form_data)
     )

@@ -15,6 +15,7 @@ from ecity.cases.deadlines import (
 )
 from ecity.cases.models import Case, CaseEvent, CaseTask, Extension
 from ecity.cases.selectors.supervision import can_supervise
+from ecity.cases.selectors.workbench import task_holders
 from ecity.cases.services.handling_base import (
     OPEN_TASK_STATUSES,
     event_record,
@@ -89,20 +90,6 @@ def extension_grant(
         data={"working_days": days, "statutory_due_on": str(case.statutory_due_on)},
     )
     return extension
-
-
-def task_holders(task: CaseTask) -> list[User]:
-    """Who must act on an open task: its holder, else everyone with its role in its department."""
-    if task.claimed_by_id:
-        return [task.claimed_by] if task.claimed_by else []
-    return list(
-        User.objects.filter(
-            is_active=True,
-            staff_roles__department=task.department,
-            staff_roles__role=task.role,
-            staff_roles__is_active=True,
-        ).distinct()
-    )
 
 
 @transaction.atomic

@@ -11,7 +11,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from ecity.cases.models import Rating
-from ecity.cases.services.applicant_rules import material_key, materials_of
+from ecity.cases.selectors.materials import material_key, materials_of
 from ecity.cases.uploads import EXTENSIONS, accepted_types_of, type_labels
 from ecity.catalogue.form_schema import AccessibleBoundField, SchemaForm, schema_to_form
 from ecity.org.selectors import department_list
