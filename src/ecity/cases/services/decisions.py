@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from ecity.cases.decision_pdf import decision_pdf
 from ecity.cases.models import Case, CaseEvent, DecisionDocument
-from ecity.cases.services.handling_base import event_record
+from ecity.cases.services.timeline import event_record
 from ecity.catalogue.models import ServiceItemVersion
 from ecity.certificates.services import serial_allocate
 from ecity.core.errors import Conflict

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from ecity.cases.errors import CasesErrorCode
 from ecity.cases.models import Case, CaseEvent, Rating
 from ecity.cases.selectors.applicant import is_applicant
-from ecity.cases.services.applicant_rules import notify, service_name
+from ecity.cases.services.notifications import case_notification_enqueue, service_name
 from ecity.core.errors import Conflict, NotFound, ValidationFailed
 from ecity.identity.models import User
 from ecity.org.models import StaffRole
@@ -71,7 +71,7 @@ def rating_submit(*, actor: User, case: Case, level: int, comment: str = "") -> 
             )
             if is_low:
                 for supervisor in _supervisors(case):
-                    notify(
+                    case_notification_enqueue(
                         recipient=supervisor,
                         event="rating_low",
                         case=case,

@@ -23,18 +23,12 @@ from ecity.cases.numbers import case_number_allocate, query_code_generate
 from ecity.cases.selectors.applicant import is_applicant
 from ecity.cases.selectors.drafts import draft_attachments_by_material, draft_for
 from ecity.cases.selectors.materials import material_key, materials_of
-from ecity.cases.services.applicant_rules import (
-    ApplicantFields,
-    applicant_fields,
-    material_errors,
-    notify,
-    service_name,
-    uploads_check,
-    version_check,
-)
+from ecity.cases.services.eligibility import ApplicantFields, applicant_fields, version_check
 from ecity.cases.services.handling import correction_resume_tasks
-from ecity.cases.services.handling_base import event_record
 from ecity.cases.services.locking import case_lock
+from ecity.cases.services.materials import material_errors, uploads_check
+from ecity.cases.services.notifications import case_notification_enqueue, service_name
+from ecity.cases.services.timeline import event_record
 from ecity.cases.uploads import CheckedUpload, stored_files_delete, upload_store
 from ecity.catalogue.form_schema import schema_validate_data
 from ecity.catalogue.models import RequiredMaterial, ServiceItemVersion
@@ -349,7 +343,7 @@ def _case_write(
         actor=actor,
         data={"channel": channel, "number": case.number},
     )
-    notify(
+    case_notification_enqueue(
         recipient=case.applicant,
         event="case_submitted",
         case=case,
@@ -462,7 +456,7 @@ def _correction_write(
         data={"files": sorted(str(materials[k].public_id) for k in checked)},
     )
     due_on = case.committed_due_on or case.acceptance_due_on
-    notify(
+    case_notification_enqueue(
         recipient=case.applicant,
         event="case_corrected",
         case=case,

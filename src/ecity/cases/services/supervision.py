@@ -14,15 +14,12 @@ from ecity.cases.deadlines import (
     deadline_state_for,
 )
 from ecity.cases.models import Case, CaseEvent, CaseTask, Extension
+from ecity.cases.selectors.rows import OPEN_TASK_STATUSES
 from ecity.cases.selectors.supervision import can_supervise
 from ecity.cases.selectors.workbench import task_holders
-from ecity.cases.services.handling_base import (
-    OPEN_TASK_STATUSES,
-    event_record,
-    notification_context,
-    notify,
-)
 from ecity.cases.services.locking import case_lock
+from ecity.cases.services.notifications import notification_context, notify
+from ecity.cases.services.timeline import event_record
 from ecity.core.errors import Conflict, PermissionDenied, ValidationFailed
 from ecity.identity.models import User
 from ecity.org.models import StaffRole

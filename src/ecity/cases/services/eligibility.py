@@ -1,11 +1,12 @@
-"""Rules shared by the applicant's services: who applies, which materials, which files, prefill.
+"""Who may apply for what, through which channel, and as whom (the case's applicant fields).
 
-Helpers of ``submission.py`` and ``ratings.py``; not part of the public service API.
-
-Counter submissions (``on_behalf_of``): the clerk must hold the ``counter_clerk`` role in the
-service's lead department (a role in a parent department counts for its sub-units, and platform
-administrators hold every role). A service hall clerk who accepts for several departments is
-given the role in each of them; this keeps "who may file for whom" a per-department decision.
+A service version can be applied for while it is its item's current published version and
+offers the channel. The applicant is the signed-in user acting as themselves or as an
+enterprise they represent, or, for a counter submission (``on_behalf_of``), a walk-in
+applicant: the clerk must then hold the ``counter_clerk`` role in the service's lead department
+(a role in a parent department counts for its sub-units, and platform administrators hold every
+role). A service hall clerk who accepts for several departments is given the role in each of
+them; this keeps "who may file for whom" a per-department decision.
 """
 
 from __future__ import annotations
@@ -14,14 +15,11 @@ from collections.abc import Mapping
 from typing import TypedDict
 
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 
 from ecity.cases.errors import CasesErrorCode
 from ecity.cases.models import Case
-from ecity.cases.selectors.materials import MATERIAL_PREFIX
-from ecity.cases.uploads import CheckedUpload, UploadRejected, upload_check
-from ecity.catalogue.models import RequiredMaterial, ServiceItemVersion
+from ecity.catalogue.models import ServiceItemVersion
 from ecity.core.errors import ApplicationError, PermissionDenied
 from ecity.core.validators import (
     normalise_id_number,
@@ -31,7 +29,6 @@ from ecity.core.validators import (
 )
 from ecity.identity.models import LegalEntity, User
 from ecity.identity.selectors import ActingIdentity
-from ecity.notify.services import notification_enqueue
 from ecity.org.models import StaffRole
 from ecity.org.selectors import user_has_role
 
@@ -68,41 +65,6 @@ def version_check(version: ServiceItemVersion, *, channel: str) -> None:
     allowed = allowed_by_channel.get(str(channel), False)
     if not allowed:
         raise ServiceUnavailable(_("This service cannot be applied for through this channel."))
-
-
-def uploads_check(
-    materials: Mapping[str, RequiredMaterial], files: Mapping[str, UploadedFile | None]
-) -> tuple[dict[str, CheckedUpload], dict[str, list[str]]]:
-    """Check every uploaded file; return the good ones and the errors, both by material key.
-
-    Files may be keyed ``material:<id>`` or by the bare material id; empty entries are ignored.
-    """
-    checked: dict[str, CheckedUpload] = {}
-    errors: dict[str, list[str]] = {}
-    for raw_key, upload in files.items():
-        if upload is None:
-            continue
-        key = raw_key if str(raw_key).startswith(MATERIAL_PREFIX) else f"{MATERIAL_PREFIX}{raw_key}"
-        material = materials.get(key)
-        if material is None:
-            errors[str(raw_key)] = [_("This is not one of the materials of this service.")]
-            continue
-        try:
-            checked[key] = upload_check(material=material, upload=upload)
-        except UploadRejected as rejected:
-            errors[key] = [rejected.message]
-    return checked, errors
-
-
-def material_errors(
-    materials: Mapping[str, RequiredMaterial], *, provided: set[str], rejected: set[str]
-) -> dict[str, list[str]]:
-    """Errors for mandatory materials that are neither provided nor already reported."""
-    return {
-        key: [_("Please upload this material.")]
-        for key, material in materials.items()
-        if material.is_mandatory and key not in provided and key not in rejected
-    }
 
 
 def _walk_in(on_behalf_of: Mapping[str, object]) -> tuple[dict[str, str], dict[str, list[str]]]:
@@ -209,31 +171,3 @@ def applicant_fields(
         contact_email=actor.email or "",
         submitted_by=actor,
     ), {}
-
-
-def service_name(version: ServiceItemVersion) -> dict[str, str]:
-    """The service's name in both languages (notify picks the recipient's)."""
-    return {"zh-hans": version.name_zh, "en": version.name_en or version.name_zh}
-
-
-def notify(
-    *,
-    recipient: User | None,
-    event: str,
-    case: Case,
-    context: Mapping[str, object],
-    idempotency_key: str,
-    email: str = "",
-    phone: str = "",
-) -> None:
-    """Queue a notification in the current transaction (``ecity.notify`` outbox)."""
-    notification_enqueue(
-        recipient=recipient,
-        event=event,
-        context=context,
-        obj=case,
-        reference=case.number,
-        email=email,
-        phone=phone,
-        idempotency_key=idempotency_key,
-    )
