@@ -21,7 +21,6 @@ from django.utils.translation import gettext as _
 
 from ecity.cases.deadlines import (
     DEADLINE_FIELDS,
-    accepted_on,
     case_clock_suspend,
     case_deadlines_compute,
     deadline_state_for,
@@ -35,6 +34,7 @@ from ecity.cases.models import (
 )
 from ecity.cases.selectors.rows import OPEN_TASK_STATUSES
 from ecity.cases.selectors.workbench import can_handle_in
+from ecity.cases.services.closing import case_close
 from ecity.cases.services.decisions import case_decided_publish
 from ecity.cases.services.locking import (
     case_and_task_lock,
@@ -46,13 +46,11 @@ from ecity.cases.services.locking import (
 )
 from ecity.cases.services.notifications import notify_applicant
 from ecity.cases.services.task_sync import (
-    case_open_tasks_cancel,
     case_process_for,
     case_tasks_sync,
     workflow_engine,
 )
 from ecity.cases.services.timeline import event_record
-from ecity.core.calendar import working_days_between
 from ecity.core.errors import PermissionDenied, ValidationFailed
 from ecity.identity.models import User
 from ecity.org.models import Department, StaffRole
@@ -376,47 +374,6 @@ def _finish_task(task: CaseTask, actor: User, outcome: str, opinion: str) -> Non
     work_item_finish(task, actor=actor, outcome=outcome, opinion=opinion)
 
 
-def _close(case: Case, *, actor: User, approved: bool, text: str, task: CaseTask | None) -> Case:
-    """Record the decision (办结) on a locked case: status, timeline, event, applicant."""
-    case_open_tasks_cancel(case)
-    case.status = Case.Status.APPROVED if approved else Case.Status.REJECTED
-    case.decided_at = timezone.now()
-    case.decision_text = text
-    started = accepted_on(case)
-    if started is not None:
-        elapsed = working_days_between(started, timezone.localdate(case.decided_at))
-        case.handling_working_days = max(elapsed - case.suspended_working_days, 0)
-    lock_version_bump(case)
-    case.save(
-        update_fields=[
-            "status",
-            "decided_at",
-            "handling_working_days",
-            "decision_text",
-            "workflow_state",
-            "lock_version",
-            "updated_at",
-        ]
-    )
-    event = event_record(
-        case=case,
-        action=CaseEvent.Action.DECIDED,
-        actor=actor,
-        department=task.department if task else case.department,
-        task=task,
-        note=text,
-        data={"outcome": "approved" if approved else "rejected"},
-    )
-    case_decided_publish(case=case, actor=actor)
-    notify_applicant(
-        case=case,
-        event="case_approved" if approved else "case_rejected",
-        case_event=event,
-        decision=text,
-    )
-    return case
-
-
 def _validate_outcome(outcome: str, opinion: str) -> None:
     if outcome not in (CaseTask.Outcome.APPROVE, CaseTask.Outcome.REJECT):
         raise ValidationFailed(fields={"outcome": [_("Choose approve or reject.")]})
@@ -465,7 +422,7 @@ def task_complete(
     )
     if rejected and (case.process is None or case.process.reject_ends_case):
         case.workflow_state = engine.cancel(state)
-        _close(case, actor=actor, approved=False, text=opinion, task=task)
+        case_close(case, actor=actor, approved=False, text=opinion, task=task)
         return task
     case.workflow_state = state
     lock_version_bump(case)
@@ -473,7 +430,7 @@ def task_complete(
     created = case_tasks_sync(case, state)
     if not created and engine.is_finished(state):
         any_rejection = case.tasks.filter(outcome=CaseTask.Outcome.REJECT).exists()
-        _close(case, actor=actor, approved=not any_rejection, text=opinion, task=task)
+        case_close(case, actor=actor, approved=not any_rejection, text=opinion, task=task)
     return task
 
 
@@ -486,7 +443,9 @@ def _decide(*, case: Case, task: CaseTask, actor: User, outcome: str, text: str)
     )
     _finish_task(task, actor, outcome, text)
     case.workflow_state = state
-    _close(case, actor=actor, approved=outcome == CaseTask.Outcome.APPROVE, text=text, task=task)
+    case_close(
+        case, actor=actor, approved=outcome == CaseTask.Outcome.APPROVE, text=text, task=task
+    )
     return task
 
 
