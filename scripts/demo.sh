@@ -3,4 +3,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/bootstrap.sh
+# The demo city's government service management office (its supervisor sees every department).
+export ECITY_SUPERVISION_DEPARTMENT_CODE="${ECITY_SUPERVISION_DEPARTMENT_CODE:-ZWB}"
 exec .venv/bin/ecity run "$@"

@@ -16,6 +16,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from ecity.conf import env
+
 
 def _ensure_secret_key(data_dir: Path) -> None:
     """Embedded mode: keep a generated secret key in the data directory (never in the repo)."""
@@ -27,16 +29,12 @@ def _ensure_secret_key(data_dir: Path) -> None:
         key_file.write_text(secrets.token_urlsafe(50))
         key_file.chmod(0o600)
     os.environ["SECRET_KEY"] = key_file.read_text().strip()
-    from ecity.conf import env
-
     env.SECRET_KEY = os.environ["SECRET_KEY"]  # env.py was read before the key existed
 
 
 def _setup(settings_module: str) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", settings_module)
     if os.environ["DJANGO_SETTINGS_MODULE"].endswith("production"):
-        from ecity.conf import env
-
         _ensure_secret_key(env.DATA_DIR)
     import django
 
@@ -50,8 +48,6 @@ def _call(*args: str) -> None:
 
 
 def _prepare(*, load_demo: bool) -> None:
-    from ecity.conf import env
-
     env.DATA_DIR.mkdir(parents=True, exist_ok=True)
     _call("migrate", "--no-input", "-v", "0")
     _call("createcachetable")  # shared cache for rate limits (no-op unless ECITY_CACHE_URL=db://)
@@ -134,8 +130,6 @@ def cmd_manage(args: argparse.Namespace) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    from ecity.conf import env
-
     parser = argparse.ArgumentParser(prog="ecity", description="ecity e-government platform")
     sub = parser.add_subparsers(dest="command", required=True)
 

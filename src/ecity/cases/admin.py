@@ -23,6 +23,8 @@ from django.utils.translation import gettext_lazy
 from ecity.cases.models import DecisionDocument
 from ecity.cases.selectors.process import (
     VERSION_REF_PREFIX,
+    process_definition_build_check,
+    process_definition_check,
     process_definition_list,
     process_version_list,
     process_version_of,
@@ -30,8 +32,6 @@ from ecity.cases.selectors.process import (
 from ecity.cases.services.process import (
     process_definition_activate,
     process_definition_build,
-    process_definition_build_check,
-    process_definition_check,
     process_definition_upload,
 )
 from ecity.catalogue.models import ServiceItemVersion

@@ -3,7 +3,7 @@
 Reads of a case and downloads of its files are accesses to the applicant's personal data (the
 applicant sees them on "who accessed my data"). Every administrative decision on a case is
 recorded too, in the transaction of the act: ``DECISION_ACTIONS`` maps the timeline entry that
-``services.handling_base.event_record`` writes to the audit action it also records.
+``services.timeline.event_record`` writes to the audit action it also records.
 """
 
 from __future__ import annotations

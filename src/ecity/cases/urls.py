@@ -1,18 +1,18 @@
 """HTML pages of the case system: applicant pages and the staff workbench."""
 
-from django.urls import path
+from django.urls import path, register_converter
+
+from ecity.cases.views import applicant as applicant_views
+from ecity.cases.views import public as public_views
+from ecity.cases.views import supervision as supervision_views
+from ecity.cases.views import workbench as workbench_views
 
 app_name = "cases"
 urlpatterns: list = []
 
+
 # submission (applicant and public pages). A case number looks like 2026-SCJ-000123; the
 # converter keeps "<number>/" from swallowing other one-segment paths such as "workbench/".
-from django.urls import register_converter  # noqa: E402
-
-from ecity.cases.views import applicant as applicant_views  # noqa: E402
-from ecity.cases.views import public as public_views  # noqa: E402
-
-
 class CaseNumberConverter:
     regex = r"[0-9]{4}-[A-Za-z0-9_.-]+-[0-9]{6,}"
 
@@ -55,9 +55,6 @@ urlpatterns += [
 ]
 
 # workbench (staff queues and case handling) and supervision
-from ecity.cases.views import supervision as supervision_views  # noqa: E402
-from ecity.cases.views import workbench as workbench_views  # noqa: E402
-
 urlpatterns += [
     path("workbench/", workbench_views.workbench, name="workbench"),
     path(

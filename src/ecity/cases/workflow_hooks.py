@@ -12,7 +12,7 @@ from django.db.models import Q
 
 from ecity.cases.deadlines import deadline_state_refresh
 from ecity.cases.models import Case
-from ecity.cases.services.handling_base import _sync_tasks
+from ecity.cases.services.task_sync import case_tasks_sync
 from ecity.workflow.registry import subject_register
 from ecity.workflow.timers import process_timers_fire
 
@@ -26,7 +26,7 @@ def _advanced(case: Case, state: dict) -> None:
     case.workflow_state = state
     case.lock_version += 1
     case.save(update_fields=["workflow_state", "lock_version", "updated_at"])
-    _sync_tasks(case, state)
+    case_tasks_sync(case, state)
 
 
 def cases_timers_fire(now: dt.datetime) -> int:

@@ -13,6 +13,7 @@ from typing import Any
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
+from ecity.catalogue.form_schema import schema_validate_definition
 from ecity.catalogue.models import (
     Audience,
     LifeEvent,
@@ -308,3 +309,40 @@ def material_get_public(*, item_code: str, material_id: Any) -> RequiredMaterial
     if material is None:
         raise NotFound(_("No such material."))
     return material
+
+
+def version_completeness_errors(version: ServiceItemVersion) -> dict[str, list[str]]:
+    """List what a version lacks before it can be published, by field."""
+    errors: dict[str, list[str]] = {}
+    required = {
+        "name_zh": _("Enter the name of the service."),
+        "kind": _("Choose the kind of service."),
+        "legal_basis": _("Enter the legal basis."),
+        "conditions": _("Enter the conditions for applying."),
+    }
+    for name, message in required.items():
+        if not str(getattr(version, name) or "").strip():
+            errors[name] = [message]
+    for name in ("statutory_days", "committed_days"):
+        if getattr(version, name) is None:
+            errors[name] = [_("Enter the time limit in working days.")]
+    if (
+        version.statutory_days is not None
+        and version.committed_days is not None
+        and version.committed_days > version.statutory_days
+    ):
+        errors["committed_days"] = [
+            _("The committed time limit cannot be longer than the statutory one.")
+        ]
+    if not version.audiences:
+        errors["audiences"] = [_("Choose at least one audience.")]
+    if not version.is_free and not version.fee_description.strip():
+        errors["fee_description"] = [_("Describe the fees, or mark the service as free.")]
+    if not (version.is_online or version.is_counter or version.is_mobile):
+        errors["is_online"] = [_("Offer at least one channel (online, counter or mobile).")]
+    problems = schema_validate_definition(version.form_schema)
+    if problems:
+        errors["form_schema"] = problems
+    elif version.is_online and not version.form_schema:
+        errors["form_schema"] = [_("A service offered online needs an application form.")]
+    return errors

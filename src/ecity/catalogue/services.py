@@ -34,7 +34,7 @@ from ecity.catalogue.models import (
     ServiceLocation,
     Theme,
 )
-from ecity.catalogue.selectors import can_edit_item
+from ecity.catalogue.selectors import can_edit_item, version_completeness_errors
 from ecity.core.errors import Conflict, PermissionDenied, ValidationFailed
 from ecity.identity.models import User
 from ecity.org.models import Department, StaffRole
@@ -285,43 +285,6 @@ def version_draft_update(
     _require_draft(version)
     _apply_fields(version, fields)
     return version
-
-
-def version_completeness_errors(version: ServiceItemVersion) -> dict[str, list[str]]:
-    """List what a version lacks before it can be published, by field."""
-    errors: dict[str, list[str]] = {}
-    required = {
-        "name_zh": _("Enter the name of the service."),
-        "kind": _("Choose the kind of service."),
-        "legal_basis": _("Enter the legal basis."),
-        "conditions": _("Enter the conditions for applying."),
-    }
-    for name, message in required.items():
-        if not str(getattr(version, name) or "").strip():
-            errors[name] = [message]
-    for name in ("statutory_days", "committed_days"):
-        if getattr(version, name) is None:
-            errors[name] = [_("Enter the time limit in working days.")]
-    if (
-        version.statutory_days is not None
-        and version.committed_days is not None
-        and version.committed_days > version.statutory_days
-    ):
-        errors["committed_days"] = [
-            _("The committed time limit cannot be longer than the statutory one.")
-        ]
-    if not version.audiences:
-        errors["audiences"] = [_("Choose at least one audience.")]
-    if not version.is_free and not version.fee_description.strip():
-        errors["fee_description"] = [_("Describe the fees, or mark the service as free.")]
-    if not (version.is_online or version.is_counter or version.is_mobile):
-        errors["is_online"] = [_("Offer at least one channel (online, counter or mobile).")]
-    problems = schema_validate_definition(version.form_schema)
-    if problems:
-        errors["form_schema"] = problems
-    elif version.is_online and not version.form_schema:
-        errors["form_schema"] = [_("A service offered online needs an application form.")]
-    return errors
 
 
 @transaction.atomic

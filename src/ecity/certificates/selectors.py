@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 
 from ecity.certificates.identifiers import IdentifierError, identifier_parse
@@ -144,3 +145,14 @@ def certificate_list_for_holder(*, user: User | Any) -> QuerySet[Certificate]:
             holder_identifier_index=user.id_number_index,
         )
     return Certificate.objects.filter(condition).select_related("type").distinct()
+
+
+REVOKING_ROLES = (StaffRole.Role.APPROVER, StaffRole.Role.DEPARTMENT_ADMIN)
+
+
+def can_revoke(*, user: User | AnonymousUser, certificate: Certificate) -> bool:
+    """Approvers and department administrators of the issuing department, platform admins."""
+    return any(
+        user_has_role(user=user, role=role, department=certificate.issuer)
+        for role in REVOKING_ROLES
+    )

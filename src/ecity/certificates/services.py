@@ -29,7 +29,7 @@ from ecity.certificates.errors import CertificatesErrorCode
 from ecity.certificates.identifiers import certificate_identifier
 from ecity.certificates.models import Certificate, CertificateType
 from ecity.certificates.pdf import certificate_pdf
-from ecity.certificates.selectors import certificate_holder_account
+from ecity.certificates.selectors import can_revoke, certificate_holder_account
 from ecity.certificates.verification import (
     VerificationResult,
     certificate_payload,
@@ -43,8 +43,6 @@ from ecity.core.sequences import sequence_next
 from ecity.identity.models import LegalEntity, User
 from ecity.org.models import Department, StaffRole
 from ecity.org.selectors import user_has_role
-
-REVOKING_ROLES = (StaffRole.Role.APPROVER, StaffRole.Role.DEPARTMENT_ADMIN)
 
 
 @dataclass(frozen=True)
@@ -253,14 +251,6 @@ def certificate_issue(
             key=str(certificate.public_id),
         )
         return certificate
-
-
-def can_revoke(*, user: User | Any, certificate: Certificate) -> bool:
-    """Approvers and department administrators of the issuing department, platform admins."""
-    return any(
-        user_has_role(user=user, role=role, department=certificate.issuer)
-        for role in REVOKING_ROLES
-    )
 
 
 def certificate_revoke(

@@ -48,7 +48,7 @@ def verify(request: HttpRequest) -> HttpResponse:
         and selectors.can_download_certificate(user=request.user, certificate=certificate),
         "can_revoke": certificate is not None
         and not certificate.is_revoked
-        and services.can_revoke(user=request.user, certificate=certificate),
+        and selectors.can_revoke(user=request.user, certificate=certificate),
     }
     status = 400 if form.is_bound and form.errors else 200
     return render(request, "certificates/verify.html", context, status=status)
@@ -81,7 +81,7 @@ def certificate_revoke(request: HttpRequest, identifier: str) -> HttpResponse:
         certificate = selectors.certificate_get(identifier=identifier)
     except NotFound as exc:
         raise Http404(exc.message) from exc
-    if not services.can_revoke(user=request.user, certificate=certificate):
+    if not selectors.can_revoke(user=request.user, certificate=certificate):
         raise DjangoPermissionDenied(_("Only approvers of the issuing department may revoke it."))
     form = RevokeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

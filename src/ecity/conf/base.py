@@ -262,6 +262,8 @@ ECITY_FIELD_KEYS_FILE = env.FIELD_KEYS_FILE
 # wrong query codes per case number within 15 minutes.
 ECITY_LOOKUP_RATE_PER_MINUTE = env.LOOKUP_RATE_PER_MINUTE
 ECITY_LOOKUP_FAILURE_LIMIT = env.LOOKUP_FAILURE_LIMIT
+# Efficiency supervision: supervisors of this department supervise every department ("": none).
+ECITY_SUPERVISION_DEPARTMENT_CODE = env.SUPERVISION_DEPARTMENT_CODE
 
 # OpenID Connect provider for department applications (ecity.sso, part of the identity domain).
 # The signing key is not a setting: ecity.sso.keys reads ECITY_OIDC_PRIVATE_KEY or generates one

@@ -76,6 +76,10 @@ CACHE_URL = _str("ECITY_CACHE_URL", "db://ecity_cache")
 LOOKUP_RATE_PER_MINUTE = _int("ECITY_LOOKUP_RATE_PER_MINUTE", 10)
 LOOKUP_FAILURE_LIMIT = _int("ECITY_LOOKUP_FAILURE_LIMIT", 5)
 PROXY_COUNT = _int("ECITY_PROXY_COUNT", 0)
+# Efficiency supervision (ecity.cases.selectors.supervision): the code of the department whose
+# supervisors supervise every department (the government service management office). No default:
+# empty means no such office; the demo city's office is "ZWB" (scripts/demo.sh sets it).
+SUPERVISION_DEPARTMENT_CODE = _str("ECITY_SUPERVISION_DEPARTMENT_CODE", "")
 # Events (ecity.core.events): how often the job delivers the outbox, the first retry delay
 # (doubled per attempt), attempts before a delivery is dead-lettered, and whether the process
 # that published an event also tries to deliver it right after commit.

@@ -57,7 +57,7 @@ class RateDecision:
 def client_ip(request: Any) -> str:
     """The client's IP address, trusting only ``ECITY_PROXY_COUNT`` proxies in front of us."""
     meta = request.META
-    proxies = int(getattr(settings, "ECITY_PROXY_COUNT", 0) or 0)
+    proxies = int(settings.ECITY_PROXY_COUNT or 0)
     candidate = meta.get("REMOTE_ADDR", "") or ""
     if proxies > 0:
         forwarded = [p.strip() for p in meta.get("HTTP_X_FORWARDED_FOR", "").split(",") if p]
@@ -182,7 +182,7 @@ def ratelimit(
 
         @functools.wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if request.method in methods and getattr(settings, "ECITY_RATELIMIT_ENABLED", True):
+            if request.method in methods and settings.ECITY_RATELIMIT_ENABLED:
                 the_limit = limit() if callable(limit) else limit
                 the_window = window() if callable(window) else window
                 decision = check_rate(

@@ -22,6 +22,9 @@ from ecity.core.errors import ApplicationError
 from ecity.core.forms import add_application_error
 from ecity.identity import selectors, services
 from ecity.identity.models import AgentAuthorisation, LegalEntity, User
+
+# Registers lock-outs, second-factor devices and the admin site's login (authentication hardening).
+from ecity.identity.security import admin as _security_admin  # noqa: F401
 from ecity.org import selectors as org_selectors
 from ecity.org.models import StaffRole
 
@@ -283,7 +286,3 @@ class StaffRoleAdmin(admin.ModelAdmin):
                 revoked += 1
         if revoked:
             messages.success(request, _("%(count)d roles revoked.") % {"count": revoked})
-
-
-# Lock-outs, second-factor devices and the admin site's login (authentication hardening).
-from ecity.identity.security import admin as _security_admin  # noqa: E402, F401

@@ -50,7 +50,7 @@ def new_private_pem() -> bytes:
 
 def env_private_pem() -> str:
     """The PEM of ``ECITY_OIDC_PRIVATE_KEY`` ("" when not set)."""
-    return getattr(settings, "ECITY_OIDC_PRIVATE_KEY", "") or ""
+    return str(settings.ECITY_OIDC_PRIVATE_KEY or "")
 
 
 def _env_key() -> jwk.JWK | None:

@@ -28,7 +28,7 @@ from rest_framework.views import APIView
 from ecity.cases.models import Case, Rating
 from ecity.cases.selectors import applicant as applicant_selectors
 from ecity.cases.selectors import public as public_selectors
-from ecity.cases.services.applicant_rules import MATERIAL_PREFIX
+from ecity.cases.selectors.materials import MATERIAL_PREFIX
 from ecity.cases.services.ratings import rating_submit
 from ecity.cases.services.submission import case_submit, correction_submit
 from ecity.core.api import Pagination

@@ -1,11 +1,12 @@
 from django.urls import path
 
+from ecity.cases.api import submission as submission_api
+from ecity.cases.api import workbench as workbench_api
+
 app_name = "cases-api"
 urlpatterns: list = []
 
 # workbench (staff) and supervision
-from ecity.cases.api import workbench as workbench_api  # noqa: E402
-
 urlpatterns += [
     path("workbench/queues/<slug:name>/", workbench_api.QueueApi.as_view(), name="workbench-queue"),
     path(
@@ -42,8 +43,6 @@ urlpatterns += [
 ]
 
 # submission (applicant and public API)
-from ecity.cases.api import submission as submission_api  # noqa: E402
-
 urlpatterns += [
     path("applications/", submission_api.ApplicationSubmitApi.as_view(), name="application-submit"),
     path("my/", submission_api.MyCaseListApi.as_view(), name="my-case-list"),

@@ -12,6 +12,7 @@ from ecity.cases.selectors.applicant import (  # noqa: F401
     case_list_for_applicant,
     correction_open_get,
 )
+from ecity.cases.selectors.drafts import DraftState, draft_get_or_prefill  # noqa: F401
 
 # process (BPMN process definitions)
 from ecity.cases.selectors.process import (  # noqa: F401

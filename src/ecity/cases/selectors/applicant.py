@@ -2,23 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Any
+import uuid
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import F, QuerySet
 from django.utils.translation import gettext as _
 
 from ecity.cases.models import Attachment, Case, CaseEvent, CorrectionRequest
 from ecity.catalogue.models import ServiceItemVersion
 from ecity.core.errors import NotFound
-from ecity.identity.selectors import authorisation_for
+from ecity.identity.models import User
+from ecity.identity.selectors import ActingIdentity, authorisation_for
 from ecity.org.models import Department, StaffRole
 from ecity.org.selectors import is_platform_admin
 
 
-def _own_cases(*, user: Any, identity: Any) -> QuerySet[Case]:
-    if not getattr(user, "is_authenticated", False) or identity is None:
+def _own_cases(*, user: User | AnonymousUser, identity: ActingIdentity | None) -> QuerySet[Case]:
+    if isinstance(user, AnonymousUser) or identity is None:
         return Case.objects.none()
-    entity = getattr(identity, "legal_entity", None)
+    entity = identity.legal_entity
     if entity is not None:
         if authorisation_for(user=user, legal_entity=entity) is None:
             return Case.objects.none()
@@ -27,7 +29,7 @@ def _own_cases(*, user: Any, identity: Any) -> QuerySet[Case]:
 
 
 def case_list_for_applicant(
-    *, user: Any, identity: Any, status: str | None = None
+    *, user: User | AnonymousUser, identity: ActingIdentity | None, status: str | None = None
 ) -> QuerySet[Case]:
     """List the cases of ``user`` acting as ``identity``, newest first.
 
@@ -64,7 +66,9 @@ def service_version_for_submission(*, code: str) -> ServiceItemVersion:
     return version
 
 
-def case_get_for_applicant(*, user: Any, identity: Any, number: str) -> Case:
+def case_get_for_applicant(
+    *, user: User | AnonymousUser, identity: ActingIdentity | None, number: str
+) -> Case:
     """Return the case ``number`` if it belongs to ``user`` acting as ``identity``.
 
     Raises NotFound otherwise (also for other people's cases, so numbers cannot be probed).
@@ -114,7 +118,7 @@ def _ancestor_ids(department_ids: set[int]) -> set[int]:
     return seen
 
 
-def can_staff_see_case(*, user: Any, case: Case) -> bool:
+def can_staff_see_case(*, user: User | AnonymousUser, case: Case) -> bool:
     """Whether staff ``user`` may read the case: any active role in the lead department, in a
     department with a task on the case, or in a copied department (or their parents); platform
     administrators may read every case."""
@@ -136,7 +140,7 @@ def can_staff_see_case(*, user: Any, case: Case) -> bool:
 
 
 def attachment_get_for_download(
-    *, user: Any, attachment_public_id: Any, number: str | None = None
+    *, user: User | AnonymousUser, attachment_public_id: uuid.UUID | str, number: str | None = None
 ) -> Attachment:
     """Return an attachment of a case that ``user`` may read, for download.
 
@@ -168,3 +172,12 @@ def attachment_get_for_download(
     if can_staff_see_case(user=user, case=case):
         return attachment
     raise not_found
+
+
+def is_applicant(*, user: User | AnonymousUser, case: Case) -> bool:
+    """Whether ``user`` is the case's applicant: the citizen, or a current enterprise agent."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if case.legal_entity is not None:
+        return authorisation_for(user=user, legal_entity=case.legal_entity) is not None
+    return case.applicant_id == user.pk

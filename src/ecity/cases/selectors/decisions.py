@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
+import uuid
+
+from django.contrib.auth.models import AnonymousUser
 
 from ecity.cases.models import Case, DecisionDocument
 from ecity.certificates.models import Certificate
 from ecity.certificates.selectors import certificate_for_source, is_department_staff
 from ecity.core.errors import NotFound, PermissionDenied
+from ecity.identity.models import User
 from ecity.identity.selectors import authorisation_for
 
 
-def is_case_party(*, user: Any, case: Case | None) -> bool:
+def is_case_party(*, user: User | AnonymousUser, case: Case | None) -> bool:
     """Whether ``user`` applied for ``case``, or is a current agent of the applicant enterprise."""
     if case is None or not getattr(user, "is_authenticated", False):
         return False
@@ -33,7 +36,7 @@ def certificate_for_case(*, case: Case) -> Certificate | None:
     return certificate_for_source(source_ref=f"cases.case:{case.public_id}")
 
 
-def can_download_decision(*, user: Any, document: DecisionDocument) -> bool:
+def can_download_decision(*, user: User | AnonymousUser, document: DecisionDocument) -> bool:
     """The applicant (or the enterprise's agents) or staff of the case's department."""
     case = document.case
     return is_case_party(user=user, case=case) or is_department_staff(
@@ -41,7 +44,9 @@ def can_download_decision(*, user: Any, document: DecisionDocument) -> bool:
     )
 
 
-def decision_document_for_download(*, user: Any, public_id: Any) -> DecisionDocument:
+def decision_document_for_download(
+    *, user: User | AnonymousUser, public_id: uuid.UUID | str
+) -> DecisionDocument:
     """Return a decision document ``user`` may download (``NotFound``/``PermissionDenied``)."""
     document = (
         DecisionDocument.objects.select_related(

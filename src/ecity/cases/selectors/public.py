@@ -37,20 +37,18 @@ from ecity.core.errors import NotFound
 from ecity.core.ratelimit import check_rate, peek_rate
 
 RESULT_STATUSES = (Case.Status.APPROVED, Case.Status.REJECTED, Case.Status.REFUSED)
-LOOKUP_IP_LIMIT = 10
 LOOKUP_IP_WINDOW = 60
-LOOKUP_NUMBER_FAILURE_LIMIT = 5
 LOOKUP_NUMBER_WINDOW = 15 * 60
 
 
 def lookup_ip_limit() -> int:
     """Lookups allowed per client address and ``LOOKUP_IP_WINDOW`` (a setting, default 10)."""
-    return int(getattr(settings, "ECITY_LOOKUP_RATE_PER_MINUTE", LOOKUP_IP_LIMIT))
+    return int(settings.ECITY_LOOKUP_RATE_PER_MINUTE)
 
 
 def lookup_failure_limit() -> int:
     """Wrong query codes per case number and ``LOOKUP_NUMBER_WINDOW`` (a setting, default 5)."""
-    return int(getattr(settings, "ECITY_LOOKUP_FAILURE_LIMIT", LOOKUP_NUMBER_FAILURE_LIMIT))
+    return int(settings.ECITY_LOOKUP_FAILURE_LIMIT)
 
 
 def _number_key(number: str) -> str:

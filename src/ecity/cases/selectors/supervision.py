@@ -1,10 +1,10 @@
 """Efficiency supervision (效能监督): cases near or past their deadline, department performance.
 
-Scope: supervisors of the government service management office (the department whose code is
-the setting ``ECITY_SUPERVISION_DEPARTMENT_CODE``, default ``"ZWB"``, 市政务服务管理办公室) and
-platform administrators supervise every department; any other supervisor supervises the
-departments where they hold the supervisor role (sub-units included): cases those departments
-lead or have a task on.
+Scope: supervisors of the government service management office (市政务服务管理办公室: the
+department whose code is the setting ``ECITY_SUPERVISION_DEPARTMENT_CODE``; empty, the default:
+no such office) and platform administrators supervise every department; any other supervisor
+supervises the departments where they hold the supervisor role (sub-units included): cases those
+departments lead or have a task on.
 """
 
 from __future__ import annotations
@@ -30,14 +30,16 @@ SUPERVISION_STATES = (Case.DeadlineState.DUE_SOON, Case.DeadlineState.OVERDUE)
 
 
 def supervision_department_code() -> str:
-    return str(getattr(settings, "ECITY_SUPERVISION_DEPARTMENT_CODE", "ZWB"))
+    """The code of the office that supervises every department ("" when there is none)."""
+    return str(settings.ECITY_SUPERVISION_DEPARTMENT_CODE or "")
 
 
 def supervised_departments(*, actor: User) -> set[int] | None:
     """Department ids ``actor`` supervises; ``None`` means every department."""
     if is_platform_admin(user=actor):
         return None
-    office = Department.objects.filter(code=supervision_department_code()).first()
+    code = supervision_department_code()
+    office = Department.objects.filter(code=code).first() if code else None
     if office is not None and user_has_role(
         user=actor, role=StaffRole.Role.SUPERVISOR, department=office
     ):

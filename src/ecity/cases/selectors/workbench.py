@@ -27,7 +27,7 @@ from ecity.cases.selectors.supervision import can_supervise
 from ecity.core.errors import NotFound
 from ecity.identity.models import User
 from ecity.identity.selectors import can_see_unmasked
-from ecity.org.models import StaffRole
+from ecity.org.models import Department, StaffRole
 from ecity.org.selectors import departments_where, is_platform_admin, user_has_role
 
 HANDLING_ROLES = (
@@ -294,3 +294,35 @@ def _is_uuid(value: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def can_handle_in(actor: User, department: Department) -> bool:
+    """Whether ``actor`` handles cases in ``department``: counter clerk, reviewer or approver."""
+    return any(
+        user_has_role(user=actor, role=role, department=department)
+        for role in (StaffRole.Role.COUNTER_CLERK, StaffRole.Role.REVIEWER, StaffRole.Role.APPROVER)
+    )
+
+
+def task_holders(task: CaseTask) -> list[User]:
+    """Who must act on an open task: its holder, else everyone with its role in its department."""
+    if task.claimed_by_id:
+        return [task.claimed_by] if task.claimed_by else []
+    return list(
+        User.objects.filter(
+            is_active=True,
+            staff_roles__department=task.department,
+            staff_roles__role=task.role,
+            staff_roles__is_active=True,
+        ).distinct()
+    )
+
+
+def case_fields_shown(case: Case) -> list[str]:
+    """The fields of ``case`` a staff case view shows that hold personal data."""
+    fields = ["applicant_name"]
+    if case.applicant_identifier:
+        fields.append("applicant_identifier")
+    if case.form_data:
+        fields.append("form_data")
+    return fields

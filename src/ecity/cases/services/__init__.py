@@ -26,7 +26,6 @@ from ecity.cases.services.submission import (  # noqa: F401
     case_submit,
     case_withdraw,
     correction_submit,
-    draft_get_or_prefill,
     draft_save,
 )
 from ecity.cases.services.supervision import case_urge, extension_grant  # noqa: F401

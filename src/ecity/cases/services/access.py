@@ -8,40 +8,29 @@ shown, never their values.
 
 from __future__ import annotations
 
-from typing import Any
-
+from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 
 from ecity.audit.services import audit_record
 from ecity.cases.models import Attachment, Case, DecisionDocument
 from ecity.cases.selectors.decisions import is_case_party
-from ecity.cases.selectors.workbench import StaffCase
+from ecity.cases.selectors.workbench import StaffCase, case_fields_shown
 from ecity.core.masking import personal_form_fields
-from ecity.identity.models import LegalEntity
+from ecity.identity.models import LegalEntity, User
 from ecity.identity.selectors import authorisation_for
 
 
-def _is_applicant(user: Any, case: Case) -> bool:
+def _is_applicant(user: User | AnonymousUser, case: Case) -> bool:
     return case.applicant_id is not None and case.applicant_id == getattr(user, "pk", None)
 
 
-def _acting_for(user: Any, case: Case) -> LegalEntity | None:
+def _acting_for(user: User | AnonymousUser, case: Case) -> LegalEntity | None:
     """The applicant enterprise, when ``user`` reads the case as one of its agents."""
     if case.legal_entity is None:
         return None
     if authorisation_for(user=user, legal_entity=case.legal_entity) is None:
         return None
     return case.legal_entity
-
-
-def case_fields_shown(case: Case) -> list[str]:
-    """The fields of ``case`` a staff case view shows that hold personal data."""
-    fields = ["applicant_name"]
-    if case.applicant_identifier:
-        fields.append("applicant_identifier")
-    if case.form_data:
-        fields.append("form_data")
-    return fields
 
 
 def _personal_form_fields(case: Case) -> list[str]:
@@ -60,7 +49,7 @@ def case_read_record(*, request: HttpRequest, view: StaffCase, channel: str = "w
     if _is_applicant(request.user, case):
         return
     audit_record(
-        actor=request.user,  # type: ignore[arg-type]
+        actor=request.user,
         action="case.read",
         obj=case,
         subject=case.applicant,
@@ -84,7 +73,7 @@ def attachment_download_record(*, request: HttpRequest, attachment: Attachment) 
     if case is None or _is_applicant(request.user, case):
         return
     audit_record(
-        actor=request.user,  # type: ignore[arg-type]
+        actor=request.user,
         action="case_file.download",
         obj=attachment,
         subject=case.applicant,
@@ -101,7 +90,7 @@ def decision_read_record(*, request: HttpRequest, document: DecisionDocument) ->
     if is_case_party(user=request.user, case=case):
         return
     audit_record(
-        actor=request.user,  # type: ignore[arg-type]
+        actor=request.user,
         action="case_file.download",
         obj=document,
         subject=case.applicant,

@@ -1,10 +1,11 @@
 """After the decision (办结): the ``case.decided`` event, the decision document, the timeline.
 
-Closing a case (``handling.py``) publishes ``case.decided`` in its transaction, with the case as
-plain data, so that other apps act on it without reading the case (the e-licence store issues
-the certificate, see ``ecity.certificates.handlers``). The decision document is issued by this
-app's own handler of that event (``ecity.cases.handlers``): outside the case's row locks, so a
-department's decisions do not queue behind each other's PDF rendering.
+Closing a case (``closing.py``; a refusal in ``handling.py``) publishes ``case.decided`` in its
+transaction, with the case as plain data, so that other apps act on it without reading the case
+(the e-licence store issues the certificate, see ``ecity.certificates.handlers``). The decision
+document is issued by this app's own handler of that event (``ecity.cases.handlers``): outside
+the case's row locks, so a department's decisions do not queue behind each other's PDF
+rendering.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from ecity.cases.decision_pdf import decision_pdf
 from ecity.cases.models import Case, CaseEvent, DecisionDocument
-from ecity.cases.services.handling_base import event_record
+from ecity.cases.services.timeline import event_record
 from ecity.catalogue.models import ServiceItemVersion
 from ecity.certificates.services import serial_allocate
 from ecity.core.errors import Conflict

@@ -8,13 +8,12 @@ under the lock and compares ``lock_version``: a stale or already-handled task ra
 the same transaction (outbox) with the idempotency key ``"<case public id>:<event>:<event id>"``.
 
 The workflow (BPMN, ``ecity.workflow.bpmn.WorkflowEngine``) decides which tasks are ready; each
-ready user task is mirrored as a ``CaseTask`` by ``_sync_tasks``.
+ready user task is mirrored as a ``CaseTask`` by ``task_sync.case_tasks_sync``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from typing import Any
+from collections.abc import Iterable, Mapping, Sequence
 
 from django.db import transaction
 from django.utils import timezone
@@ -22,7 +21,6 @@ from django.utils.translation import gettext as _
 
 from ecity.cases.deadlines import (
     DEADLINE_FIELDS,
-    accepted_on,
     case_clock_suspend,
     case_deadlines_compute,
     deadline_state_for,
@@ -34,35 +32,34 @@ from ecity.cases.models import (
     CaseTask,
     CorrectionRequest,
 )
+from ecity.cases.selectors.rows import OPEN_TASK_STATUSES
+from ecity.cases.selectors.workbench import can_handle_in
+from ecity.cases.services.closing import case_close
 from ecity.cases.services.decisions import case_decided_publish
-from ecity.cases.services.handling_base import (  # noqa: F401 - re-exported
-    DEFAULT_PROCESS_NAME,
-    OPEN_TASK_STATUSES,
-    _bump,
-    _cancel_open_tasks,
-    _check_version,
-    _default_definition,
-    _engine,
-    _process_for,
-    _require_role,
-    _sync_tasks,
-    event_record,
-    notification_context,
-    notify,
-    notify_applicant,
+from ecity.cases.services.locking import (
+    case_and_task_lock,
+    case_lock,
+    lock_version_bump,
     task_conflict,
+    task_lock,
+    task_version_check,
 )
-from ecity.cases.services.locking import case_and_task_lock, case_lock, task_lock
-from ecity.core.calendar import working_days_between
+from ecity.cases.services.notifications import notify_applicant
+from ecity.cases.services.task_sync import (
+    case_process_for,
+    case_tasks_sync,
+    workflow_engine,
+)
+from ecity.cases.services.timeline import event_record
 from ecity.core.errors import PermissionDenied, ValidationFailed
 from ecity.identity.models import User
 from ecity.org.models import Department, StaffRole
-from ecity.org.selectors import user_has_role
 from ecity.workflow.worklist import (
     work_item_check_actionable,
     work_item_claim,
     work_item_finish,
     work_item_release,
+    work_item_require_role,
 )
 
 # --- claim and release -----------------------------------------------------------------------
@@ -116,7 +113,7 @@ def task_release(*, actor: User, task: CaseTask, expected_version: int | None = 
 
 def _lock_submitted(case: Case, actor: User, expected_version: int | None) -> Case:
     case = case_lock(case)
-    _require_role(actor, StaffRole.Role.COUNTER_CLERK, case.department)
+    work_item_require_role(actor, StaffRole.Role.COUNTER_CLERK, case.department)
     if expected_version is not None and case.lock_version != int(expected_version):
         raise task_conflict()
     if case.status != Case.Status.SUBMITTED:
@@ -145,8 +142,8 @@ def case_accept(
             raise ValidationFailed(fields={"case": [_("Choose a case.")]})
         case = Case(pk=task.case_id)
     case = _lock_submitted(case, actor, expected_version)
-    engine = _engine()
-    definition = _process_for(case)
+    engine = workflow_engine()
+    definition = case_process_for(case)
     state = engine.start(definition=definition, data=dict(case.form_data))
     now = timezone.now()
     for ready in engine.ready_tasks(state):
@@ -173,7 +170,7 @@ def case_accept(
     case_deadlines_compute(case, accepted_on=timezone.localdate(now))
     case.deadline_state = deadline_state_for(case, timezone.localdate(now))
     case.workflow_state = state
-    _bump(case)
+    lock_version_bump(case)
     case.save(
         update_fields=[
             *DEADLINE_FIELDS,
@@ -185,7 +182,7 @@ def case_accept(
             "updated_at",
         ]
     )
-    _sync_tasks(case, state)
+    case_tasks_sync(case, state)
     event = event_record(
         case=case,
         action=CaseEvent.Action.ACCEPTED,
@@ -223,7 +220,7 @@ def case_refuse(
     case.status = Case.Status.REFUSED
     case.decided_at = timezone.now()
     case.decision_text = reason
-    _bump(case)
+    lock_version_bump(case)
     case.save(update_fields=["status", "decided_at", "decision_text", "lock_version", "updated_at"])
     event = event_record(
         case=case,
@@ -240,12 +237,12 @@ def case_refuse(
 # --- correction ------------------------------------------------------------------------------
 
 
-def _clean_items(items: Iterable[Any] | None) -> list[dict]:
+def _clean_items(items: Iterable[str | Mapping[str, object]] | None) -> list[dict[str, str]]:
     cleaned = []
     for item in items or []:
         if isinstance(item, str):
             item = {"message": item}
-        if not isinstance(item, dict):
+        if not isinstance(item, Mapping):
             continue
         entry = {
             k: str(v).strip() for k, v in item.items() if k in ("field", "material", "message")
@@ -261,7 +258,7 @@ def correction_request(
     actor: User,
     case: Case,
     task: CaseTask | None = None,
-    items: Sequence[Any],
+    items: Sequence[str | Mapping[str, object]],
     note: str = "",
     expected_version: int | None = None,
 ) -> CorrectionRequest:
@@ -280,16 +277,16 @@ def correction_request(
         task = task_lock(task)
         if task.case_id != case.pk:
             raise task_conflict()
-        _check_version(task, expected_version)
-        _require_role(actor, task.role, task.department)
+        task_version_check(task, expected_version)
+        work_item_require_role(actor, task.role, task.department)
         if task.status not in OPEN_TASK_STATUSES or case.status != Case.Status.IN_PROGRESS:
             raise task_conflict()
         if task.status == CaseTask.Status.CLAIMED and task.claimed_by_id != actor.pk:
             raise task_conflict()
-        _bump(task)
+        lock_version_bump(task)
         task.save(update_fields=["lock_version", "updated_at"])
     else:
-        _require_role(actor, StaffRole.Role.COUNTER_CLERK, case.department)
+        work_item_require_role(actor, StaffRole.Role.COUNTER_CLERK, case.department)
         if case.status != Case.Status.SUBMITTED:
             raise task_conflict()
     today = timezone.localdate()
@@ -302,7 +299,7 @@ def correction_request(
         suspended_on=today,
     )
     case.status = Case.Status.AWAITING_CORRECTION
-    _bump(case)
+    lock_version_bump(case)
     case.save(update_fields=["status", "lock_version", "updated_at"])
     case_clock_suspend(case, on=today)
     event = event_record(
@@ -332,7 +329,7 @@ def correction_resume_tasks(case: Case) -> list[CaseTask]:
     case = case_lock(case)
     if case.status == Case.Status.AWAITING_CORRECTION:
         case.status = Case.Status.IN_PROGRESS if case.accepted_at else Case.Status.SUBMITTED
-        _bump(case)
+        lock_version_bump(case)
         case.save(update_fields=["status", "lock_version", "updated_at"])
     correction = case.corrections.order_by("-created_at", "-id").first()
     if correction is None:
@@ -345,7 +342,7 @@ def correction_resume_tasks(case: Case) -> list[CaseTask]:
         return []
     task = task_lock(task)
     if task.status in OPEN_TASK_STATUSES:
-        _bump(task)
+        lock_version_bump(task)
         task.save(update_fields=["lock_version", "updated_at"])
         return [task]
     reopened = CaseTask.objects.create(
@@ -377,47 +374,6 @@ def _finish_task(task: CaseTask, actor: User, outcome: str, opinion: str) -> Non
     work_item_finish(task, actor=actor, outcome=outcome, opinion=opinion)
 
 
-def _close(case: Case, *, actor: User, approved: bool, text: str, task: CaseTask | None) -> Case:
-    """Record the decision (办结) on a locked case: status, timeline, event, applicant."""
-    _cancel_open_tasks(case)
-    case.status = Case.Status.APPROVED if approved else Case.Status.REJECTED
-    case.decided_at = timezone.now()
-    case.decision_text = text
-    started = accepted_on(case)
-    if started is not None:
-        elapsed = working_days_between(started, timezone.localdate(case.decided_at))
-        case.handling_working_days = max(elapsed - case.suspended_working_days, 0)
-    _bump(case)
-    case.save(
-        update_fields=[
-            "status",
-            "decided_at",
-            "handling_working_days",
-            "decision_text",
-            "workflow_state",
-            "lock_version",
-            "updated_at",
-        ]
-    )
-    event = event_record(
-        case=case,
-        action=CaseEvent.Action.DECIDED,
-        actor=actor,
-        department=task.department if task else case.department,
-        task=task,
-        note=text,
-        data={"outcome": "approved" if approved else "rejected"},
-    )
-    case_decided_publish(case=case, actor=actor)
-    notify_applicant(
-        case=case,
-        event="case_approved" if approved else "case_rejected",
-        case_event=event,
-        decision=text,
-    )
-    return case
-
-
 def _validate_outcome(outcome: str, opinion: str) -> None:
     if outcome not in (CaseTask.Outcome.APPROVE, CaseTask.Outcome.REJECT):
         raise ValidationFailed(fields={"outcome": [_("Choose approve or reject.")]})
@@ -447,7 +403,7 @@ def task_complete(
     case, task = _lock_actionable(task, actor, expected_version)
     if task.kind == CaseTask.Kind.DECIDE:
         return _decide(case=case, task=task, actor=actor, outcome=outcome, text=opinion)
-    engine = _engine()
+    engine = workflow_engine()
     state = engine.complete(
         case.workflow_state,
         task_id=task.spiff_task_id,
@@ -466,20 +422,20 @@ def task_complete(
     )
     if rejected and (case.process is None or case.process.reject_ends_case):
         case.workflow_state = engine.cancel(state)
-        _close(case, actor=actor, approved=False, text=opinion, task=task)
+        case_close(case, actor=actor, approved=False, text=opinion, task=task)
         return task
     case.workflow_state = state
-    _bump(case)
+    lock_version_bump(case)
     case.save(update_fields=["workflow_state", "lock_version", "updated_at"])
-    created = _sync_tasks(case, state)
+    created = case_tasks_sync(case, state)
     if not created and engine.is_finished(state):
         any_rejection = case.tasks.filter(outcome=CaseTask.Outcome.REJECT).exists()
-        _close(case, actor=actor, approved=not any_rejection, text=opinion, task=task)
+        case_close(case, actor=actor, approved=not any_rejection, text=opinion, task=task)
     return task
 
 
 def _decide(*, case: Case, task: CaseTask, actor: User, outcome: str, text: str) -> CaseTask:
-    engine = _engine()
+    engine = workflow_engine()
     state = engine.complete(
         case.workflow_state,
         task_id=task.spiff_task_id,
@@ -487,7 +443,9 @@ def _decide(*, case: Case, task: CaseTask, actor: User, outcome: str, text: str)
     )
     _finish_task(task, actor, outcome, text)
     case.workflow_state = state
-    _close(case, actor=actor, approved=outcome == CaseTask.Outcome.APPROVE, text=text, task=task)
+    case_close(
+        case, actor=actor, approved=outcome == CaseTask.Outcome.APPROVE, text=text, task=task
+    )
     return task
 
 
@@ -521,13 +479,6 @@ def case_decide(
 
 
 # --- copies (抄报) ---------------------------------------------------------------------------
-
-
-def can_handle_in(actor: User, department: Department) -> bool:
-    return any(
-        user_has_role(user=actor, role=role, department=department)
-        for role in (StaffRole.Role.COUNTER_CLERK, StaffRole.Role.REVIEWER, StaffRole.Role.APPROVER)
-    )
 
 
 @transaction.atomic

@@ -10,47 +10,34 @@ is ``ecity.workflow.services``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from ecity.audit.services import audit_record
-from ecity.cases.selectors.process import can_manage_process, process_owner_ref, process_version_of
+from ecity.cases.selectors.process import (
+    can_manage_process,
+    process_definition_build_check,
+    process_definition_check,
+    process_owner_ref,
+    process_task_summary,
+    process_version_of,
+)
 from ecity.catalogue.models import ServiceItemVersion
-from ecity.core.errors import PermissionDenied, ValidationFailed
+from ecity.core.errors import PermissionDenied
+from ecity.identity.models import User
 from ecity.org.models import Department, StaffRole
 from ecity.workflow.bpmn import (
-    TASK_OUTPUT_NAMES,
     ProcessInvalid,
     ProcessSpec,
-    ReviewStep,
-    process_build,
-    process_validate,
 )
-from ecity.workflow.bpmn.validation import max_parallel_branches, staff_roles
 from ecity.workflow.models import ProcessDefinition
 from ecity.workflow.services import process_definition_make_active, process_definition_store
 
 
-def condition_names(service_version: ServiceItemVersion) -> list[str]:
-    """The names a gateway condition may use: the form's fields and the task outputs."""
-    properties = (service_version.form_schema or {}).get("properties") or {}
-    return [*properties, *TASK_OUTPUT_NAMES]
-
-
-def process_definition_check(
-    *, service_version: ServiceItemVersion, xml: str | bytes
-) -> ProcessSpec:
-    """Validate ``xml`` as a process of ``service_version`` (its form fields); no write.
-
-    Raises ``ProcessInvalid`` with every problem found.
-    """
-    return process_validate(xml, allowed_names=condition_names(service_version))
-
-
-def _require_manager(actor: Any, service_version: ServiceItemVersion) -> None:
+def _require_manager(actor: User, service_version: ServiceItemVersion) -> None:
     if not can_manage_process(actor=actor, service_version=service_version):
         raise PermissionDenied(
             _("Only administrators of the implementing department can change its processes.")
@@ -59,7 +46,7 @@ def _require_manager(actor: Any, service_version: ServiceItemVersion) -> None:
 
 def _create(
     *,
-    actor: Any,
+    actor: User,
     service_version: ServiceItemVersion,
     xml: str,
     spec: ProcessSpec,
@@ -96,7 +83,7 @@ def _create(
 @transaction.atomic
 def process_definition_upload(
     *,
-    actor: Any,
+    actor: User,
     service_version: ServiceItemVersion,
     xml: str | bytes,
     name: str,
@@ -123,78 +110,15 @@ def process_definition_upload(
         spec=spec,
         name=name.strip(),
         source=ProcessDefinition.Source.UPLOADED,
-        description={"tasks": _task_summary(spec)},
+        description={"tasks": process_task_summary(spec)},
         reject_ends_case=reject_ends_case,
     )
-
-
-def process_definition_build_check(
-    *,
-    service_version: ServiceItemVersion,
-    review_departments: Iterable[Department | str],
-    name: str = "",
-    review_role: str = StaffRole.Role.REVIEWER,
-    accept_role: str = StaffRole.Role.COUNTER_CLERK,
-    decision_role: str = StaffRole.Role.APPROVER,
-) -> tuple[str, ProcessSpec, dict[str, Any]]:
-    """Build and validate the process ``process_definition_build`` would store; no write.
-
-    Returns the BPMN XML, its spec and the simple description. ``ValidationFailed`` for unknown
-    or repeated departments, unknown roles or too many reviews.
-    """
-    lead = service_version.item.department
-    codes = [d.code if isinstance(d, Department) else str(d) for d in review_departments]
-    departments = {
-        d.code: d for d in Department.objects.filter(code__in=[lead.code, *codes], is_active=True)
-    }
-    errors: dict[str, list[str]] = {}
-    unknown = [code for code in codes if code not in departments]
-    if unknown:
-        errors["review_departments"] = [
-            _("There is no active department with the code %(code)s.") % {"code": code}
-            for code in unknown
-        ]
-    elif len(set(codes)) != len(codes):
-        errors["review_departments"] = [_("Each department can review only once.")]
-    elif len(codes) > max_parallel_branches():
-        errors["review_departments"] = [
-            _("At most %(limit)d departments can review in parallel.")
-            % {"limit": max_parallel_branches()}
-        ]
-    for field, role in (
-        ("review_role", review_role),
-        ("accept_role", accept_role),
-        ("decision_role", decision_role),
-    ):
-        if role not in staff_roles():
-            errors[field] = [_("Choose one of the staff roles.")]
-    if errors:
-        raise ValidationFailed(fields=errors)
-    steps: Sequence[ReviewStep] = [ReviewStep(code, review_role) for code in codes]
-    title = name.strip() or _("Process of %(service)s") % {"service": service_version.name_zh}
-    xml = process_build(
-        lead_department=lead.code,
-        review_steps=steps,
-        decision_role=decision_role,
-        accept_role=accept_role,
-        name=title,
-        department_names={code: d.name for code, d in departments.items()},
-    )
-    spec = process_definition_check(service_version=service_version, xml=xml)
-    description = {
-        "lead_department": lead.code,
-        "accept_role": accept_role,
-        "review_steps": [{"department": s.department, "role": s.role} for s in steps],
-        "decision_role": decision_role,
-        "tasks": _task_summary(spec),
-    }
-    return xml, spec, description
 
 
 @transaction.atomic
 def process_definition_build(
     *,
-    actor: Any,
+    actor: User,
     service_version: ServiceItemVersion,
     review_departments: Iterable[Department | str],
     name: str = "",
@@ -234,7 +158,7 @@ def process_definition_build(
 
 
 @transaction.atomic
-def process_definition_activate(*, actor: Any, definition: ProcessDefinition) -> ProcessDefinition:
+def process_definition_activate(*, actor: User, definition: ProcessDefinition) -> ProcessDefinition:
     """Make ``definition`` the active process of its service version (deactivating the other).
 
     The file is validated again, since departments may have changed since it was stored.
@@ -245,16 +169,3 @@ def process_definition_activate(*, actor: Any, definition: ProcessDefinition) ->
     _require_manager(actor, version)
     process_definition_check(service_version=version, xml=definition.bpmn_xml)
     return process_definition_make_active(definition=definition)
-
-
-def _task_summary(spec: ProcessSpec) -> list[dict[str, str]]:
-    return [
-        {
-            "id": task.id,
-            "name": task.name,
-            "department": task.department_code,
-            "role": task.role,
-            "kind": task.kind,
-        }
-        for task in spec.tasks.values()
-    ]

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from ecity.cases.errors import CasesErrorCode
 from ecity.cases.models import Case, CaseEvent, Rating
-from ecity.cases.services.applicant_rules import is_applicant, notify, service_name
+from ecity.cases.selectors.applicant import is_applicant
+from ecity.cases.services.notifications import case_notification_enqueue, service_name
 from ecity.core.errors import Conflict, NotFound, ValidationFailed
 from ecity.identity.models import User
 from ecity.org.models import StaffRole
@@ -32,7 +31,7 @@ def _supervisors(case: Case) -> list[User]:
     return list(User.objects.filter(pk__in=ids).order_by("pk"))
 
 
-def rating_submit(*, actor: Any, case: Case, level: int, comment: str = "") -> Rating:
+def rating_submit(*, actor: User, case: Case, level: int, comment: str = "") -> Rating:
     """Record the applicant's rating of a decided case (1 very dissatisfied … 5 very satisfied).
 
     Only the applicant may rate (others get NotFound), only once (Conflict), only once the case
@@ -72,7 +71,7 @@ def rating_submit(*, actor: Any, case: Case, level: int, comment: str = "") -> R
             )
             if is_low:
                 for supervisor in _supervisors(case):
-                    notify(
+                    case_notification_enqueue(
                         recipient=supervisor,
                         event="rating_low",
                         case=case,

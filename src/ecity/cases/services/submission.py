@@ -10,34 +10,28 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ecity.cases.deadlines import case_clock_resume
 from ecity.cases.errors import CasesErrorCode
 from ecity.cases.models import Attachment, Case, CaseDraft, CaseEvent, CorrectionRequest
 from ecity.cases.numbers import case_number_allocate, query_code_generate
-from ecity.cases.services.applicant_rules import (
-    applicant_fields,
-    is_applicant,
-    material_errors,
-    material_key,
-    materials_of,
-    notify,
-    prefill_values,
-    service_name,
-    uploads_check,
-    version_check,
-)
+from ecity.cases.selectors.applicant import is_applicant
+from ecity.cases.selectors.drafts import draft_attachments_by_material, draft_for
+from ecity.cases.selectors.materials import material_key, materials_of
+from ecity.cases.services.eligibility import ApplicantFields, applicant_fields, version_check
 from ecity.cases.services.handling import correction_resume_tasks
-from ecity.cases.services.handling_base import event_record
 from ecity.cases.services.locking import case_lock
+from ecity.cases.services.materials import material_errors, uploads_check
+from ecity.cases.services.notifications import case_notification_enqueue, service_name
+from ecity.cases.services.timeline import event_record
 from ecity.cases.uploads import CheckedUpload, stored_files_delete, upload_store
 from ecity.catalogue.form_schema import schema_validate_data
-from ecity.catalogue.models import ServiceItemVersion
+from ecity.catalogue.models import RequiredMaterial, ServiceItemVersion
 from ecity.core.errors import Conflict, NotFound, ValidationFailed
 from ecity.core.idempotency import (
     idempotency_begin,
@@ -47,6 +41,8 @@ from ecity.core.idempotency import (
     idempotency_result,
     request_fingerprint,
 )
+from ecity.identity.models import User
+from ecity.identity.selectors import ActingIdentity
 from ecity.workflow.clocks import due_on
 
 SUBMIT_SCOPE = "case_submit"
@@ -57,51 +53,7 @@ WITHDRAWABLE = (
 )
 
 
-@dataclass
-class DraftState:
-    """A draft to resume (or none yet) and the values to show in the form."""
-
-    draft: CaseDraft | None
-    initial: dict[str, Any]
-    attachments: dict[str, Attachment] = field(default_factory=dict)  # by material_key
-
-
-def _draft_for(*, actor: Any, identity: Any, version: ServiceItemVersion) -> CaseDraft | None:
-    return (
-        CaseDraft.objects.filter(
-            owner=actor,
-            legal_entity=getattr(identity, "legal_entity", None),
-            service_version=version,
-        )
-        .prefetch_related("attachments__material")
-        .first()
-    )
-
-
-def _attachments_by_material(draft: CaseDraft | None) -> dict[str, Attachment]:
-    if draft is None:
-        return {}
-    latest: dict[str, Attachment] = {}
-    for attachment in sorted(draft.attachments.all(), key=lambda a: (a.created_at, a.pk)):
-        latest[material_key(attachment.material)] = attachment
-    return latest
-
-
-def draft_get_or_prefill(*, actor: Any, identity: Any, service_version: Any) -> DraftState:
-    """Return the saved draft of ``actor`` acting as ``identity``, or values from their profile.
-
-    Nothing is written. The form values are the profile's (real name, ID number, phone, address,
-    e-mail; for an enterprise its name, USCC, legal representative and address), matched by
-    field name and by format, overlaid with whatever the draft holds.
-    """
-    draft = _draft_for(actor=actor, identity=identity, version=service_version)
-    initial = prefill_values(service_version.form_schema or {}, user=actor, identity=identity)
-    if draft is not None:
-        initial.update({k: v for k, v in (draft.form_data or {}).items() if v not in ("", None)})
-    return DraftState(draft=draft, initial=initial, attachments=_attachments_by_material(draft))
-
-
-def _schema_data(version: ServiceItemVersion, form_data: Mapping[str, Any]) -> dict[str, Any]:
+def _schema_data(version: ServiceItemVersion, form_data: Mapping[str, object]) -> dict[str, object]:
     properties = (version.form_schema or {}).get("properties") or {}
     return {name: value for name, value in (form_data or {}).items() if name in properties}
 
@@ -115,7 +67,12 @@ def _store_all(checked: dict[str, CheckedUpload], stored: list[str]) -> dict[str
 
 
 def _attachment_create(
-    *, checked: CheckedUpload, name: str, material: Any, actor: Any, **owner: Any
+    *,
+    checked: CheckedUpload,
+    name: str,
+    material: RequiredMaterial,
+    actor: User,
+    **owner: Case | CaseDraft,
 ) -> Attachment:
     attachment = Attachment(
         material=material,
@@ -133,11 +90,11 @@ def _attachment_create(
 
 def draft_save(
     *,
-    actor: Any,
-    identity: Any,
-    service_version: Any,
-    form_data: Mapping[str, Any],
-    files: Mapping[str, Any] | None = None,
+    actor: User,
+    identity: ActingIdentity | None,
+    service_version: ServiceItemVersion,
+    form_data: Mapping[str, object],
+    files: Mapping[str, UploadedFile | None] | None = None,
 ) -> CaseDraft:
     """Save (create or update) the application draft of ``actor`` acting as ``identity``.
 
@@ -190,10 +147,10 @@ def _acceptance_due_on(submitted_on: dt.date, version: ServiceItemVersion) -> dt
 def _fingerprint(
     *,
     version: ServiceItemVersion,
-    identity: Any,
-    form_data: Mapping[str, Any],
+    identity: ActingIdentity | None,
+    form_data: Mapping[str, object],
     checked: Mapping[str, CheckedUpload],
-    on_behalf_of: Mapping[str, Any] | None,
+    on_behalf_of: Mapping[str, object] | None,
 ) -> str:
     return request_fingerprint(
         {
@@ -206,7 +163,7 @@ def _fingerprint(
     )
 
 
-def _earlier_case(*, actor: Any, key: str, fingerprint: str) -> Case | None:
+def _earlier_case(*, actor: User, key: str, fingerprint: str) -> Case | None:
     """The case an earlier submission with ``key`` created (Conflict for another payload)."""
     record = idempotency_find(
         user=actor,
@@ -225,14 +182,14 @@ def _replayed(case: Case) -> Case:
 
 def case_submit(
     *,
-    actor: Any,
-    session_identity: Any,
-    service_version: Any,
-    form_data: Mapping[str, Any],
-    attachments: Mapping[str, Any] | None = None,
+    actor: User,
+    session_identity: ActingIdentity | None,
+    service_version: ServiceItemVersion,
+    form_data: Mapping[str, object],
+    attachments: Mapping[str, UploadedFile | None] | None = None,
     idempotency_key: str | None = None,
     channel: str = Case.Channel.ONLINE,
-    on_behalf_of: Mapping[str, Any] | None = None,
+    on_behalf_of: Mapping[str, object] | None = None,
 ) -> Case:
     """Submit an application and return the new case (number and query code set).
 
@@ -280,9 +237,9 @@ def case_submit(
     draft = (
         None
         if on_behalf_of is not None
-        else _draft_for(actor=actor, identity=session_identity, version=service_version)
+        else draft_for(actor=actor, identity=session_identity, version=service_version)
     )
-    on_draft = _attachments_by_material(draft)
+    on_draft = draft_attachments_by_material(draft)
     cleaned, form_errors = schema_validate_data(
         service_version.form_schema or {}, _schema_data(service_version, form_data)
     )
@@ -329,13 +286,13 @@ def case_submit(
 
 def _case_write(
     *,
-    actor: Any,
+    actor: User,
     version: ServiceItemVersion,
-    applicant: dict[str, Any],
+    applicant: ApplicantFields,
     channel: str,
-    cleaned: dict[str, Any],
+    cleaned: dict[str, object],
     checked: dict[str, CheckedUpload],
-    materials: dict[str, Any],
+    materials: dict[str, RequiredMaterial],
     draft: CaseDraft | None,
     stored: list[str],
     idempotency: tuple[str | None, str],
@@ -386,7 +343,7 @@ def _case_write(
         actor=actor,
         data={"channel": channel, "number": case.number},
     )
-    notify(
+    case_notification_enqueue(
         recipient=case.applicant,
         event="case_submitted",
         case=case,
@@ -408,10 +365,10 @@ def _case_write(
 
 def correction_submit(
     *,
-    actor: Any,
+    actor: User,
     case: Case,
-    form_data: Mapping[str, Any],
-    attachments: Mapping[str, Any] | None = None,
+    form_data: Mapping[str, object],
+    attachments: Mapping[str, UploadedFile | None] | None = None,
 ) -> Case:
     """Send the corrected application of a case awaiting correction (补正) and restart its clock.
 
@@ -461,15 +418,13 @@ def correction_submit(
 
 def _correction_write(
     *,
-    actor: Any,
+    actor: User,
     case: Case,
-    cleaned: dict[str, Any],
+    cleaned: dict[str, object],
     checked: dict[str, CheckedUpload],
-    materials: dict[str, Any],
+    materials: dict[str, RequiredMaterial],
     stored: list[str],
 ) -> Case:
-    from ecity.cases.deadlines import case_clock_resume
-
     case = case_lock(case)
     if case.status != Case.Status.AWAITING_CORRECTION:
         raise Conflict(
@@ -501,7 +456,7 @@ def _correction_write(
         data={"files": sorted(str(materials[k].public_id) for k in checked)},
     )
     due_on = case.committed_due_on or case.acceptance_due_on
-    notify(
+    case_notification_enqueue(
         recipient=case.applicant,
         event="case_corrected",
         case=case,
@@ -521,7 +476,7 @@ def _correction_tasks_resume(case: Case, correction: CorrectionRequest | None) -
     correction_resume_tasks(case)
 
 
-def case_withdraw(*, actor: Any, case: Case, reason: str) -> Case:
+def case_withdraw(*, actor: User, case: Case, reason: str) -> Case:
     """Withdraw an application that is not decided yet (撤回); only its applicant may.
 
     Open tasks are cancelled and the ``withdrawn`` event records the reason. Raises NotFound for

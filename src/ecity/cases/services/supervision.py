@@ -14,13 +14,12 @@ from ecity.cases.deadlines import (
     deadline_state_for,
 )
 from ecity.cases.models import Case, CaseEvent, CaseTask, Extension
-from ecity.cases.services.handling_base import (
-    OPEN_TASK_STATUSES,
-    event_record,
-    notification_context,
-    notify,
-)
+from ecity.cases.selectors.rows import OPEN_TASK_STATUSES
+from ecity.cases.selectors.supervision import can_supervise
+from ecity.cases.selectors.workbench import task_holders
 from ecity.cases.services.locking import case_lock
+from ecity.cases.services.notifications import notification_context, notify
+from ecity.cases.services.timeline import event_record
 from ecity.core.errors import Conflict, PermissionDenied, ValidationFailed
 from ecity.identity.models import User
 from ecity.org.models import StaffRole
@@ -90,20 +89,6 @@ def extension_grant(
     return extension
 
 
-def task_holders(task: CaseTask) -> list[User]:
-    """Who must act on an open task: its holder, else everyone with its role in its department."""
-    if task.claimed_by_id:
-        return [task.claimed_by] if task.claimed_by else []
-    return list(
-        User.objects.filter(
-            is_active=True,
-            staff_roles__department=task.department,
-            staff_roles__role=task.role,
-            staff_roles__is_active=True,
-        ).distinct()
-    )
-
-
 @transaction.atomic
 def case_urge(*, actor: User, case: Case, note: str = "") -> CaseEvent:
     """Urge the handling of an open case (催办): remind the holders of its open tasks.
@@ -113,8 +98,6 @@ def case_urge(*, actor: User, case: Case, note: str = "") -> CaseEvent:
     an unclaimed task, to everyone with its role in its department); before acceptance, to the
     lead department's counter clerks.
     """
-    from ecity.cases.selectors.supervision import can_supervise
-
     case = case_lock(case)
     if not can_supervise(actor=actor, case=case):
         raise PermissionDenied(_("You do not supervise this case."))

@@ -8,7 +8,7 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from ecity.cases.models import Case
-from ecity.cases.services.applicant_rules import material_key
+from ecity.cases.selectors.materials import material_key
 from ecity.cases.services.submission import case_submit
 from ecity.cases.tests.conftest import PNG_BYTES
 from ecity.cases.tests.factories import PDF_BYTES

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from ecity.cases.models import Case, CaseDraft
-from ecity.cases.services.applicant_rules import material_key
+from ecity.cases.selectors.materials import material_key
 from ecity.cases.tests.submission_support import PNG_BYTES, form_data, submit, upload
 from ecity.identity.tests.factories import UserFactory, id_number_for
 

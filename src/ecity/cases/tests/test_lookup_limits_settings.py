@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import importlib
+
 import pytest
 
 from ecity.cases.selectors import public as lookup
+from ecity.conf import env
 
 pytestmark = pytest.mark.django_db
 
@@ -18,10 +21,14 @@ def _fresh_cache():
     cache.clear()
 
 
-def test_default_limits_are_ten_per_minute_and_five_failures(settings):
-    del settings.ECITY_LOOKUP_RATE_PER_MINUTE
-    del settings.ECITY_LOOKUP_FAILURE_LIMIT
+def test_default_limits_are_ten_per_minute_and_five_failures(monkeypatch):
+    # Given neither environment variable is set, when the environment is read, then 10 and 5
+    monkeypatch.delenv("ECITY_LOOKUP_RATE_PER_MINUTE", raising=False)
+    monkeypatch.delenv("ECITY_LOOKUP_FAILURE_LIMIT", raising=False)
+    fresh = importlib.reload(env)
 
+    assert (fresh.LOOKUP_RATE_PER_MINUTE, fresh.LOOKUP_FAILURE_LIMIT) == (10, 5)
+    # and the test settings, read from the same environment, give the lookup those limits
     assert lookup.lookup_ip_limit() == 10
     assert lookup.lookup_failure_limit() == 5
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
@@ -15,6 +17,7 @@ from ecity.cases.selectors.public import (
     published_results,
 )
 from ecity.cases.tests.submission_support import submit
+from ecity.core import ratelimit
 from ecity.core.errors import NotFound
 from ecity.identity.tests.factories import UserFactory
 
@@ -22,8 +25,11 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache():
+def _fresh_cache(monkeypatch):
     cache.clear()
+    # The limits count in fixed windows of a minute: a test that crossed a minute boundary
+    # would start counting again. Stop the limiter's clock in the middle of a window.
+    monkeypatch.setattr(ratelimit, "time", SimpleNamespace(time=lambda: 1_800_000_030.0))
     yield
     cache.clear()
 

@@ -9,11 +9,12 @@ from django.utils import timezone
 
 from ecity.cases.models import Attachment, Case, CaseDraft, CaseEvent
 from ecity.cases.numbers import QUERY_CODE_ALPHABET
-from ecity.cases.services.applicant_rules import ServiceUnavailable, material_key
+from ecity.cases.selectors import draft_get_or_prefill
+from ecity.cases.selectors.materials import material_key
+from ecity.cases.services.eligibility import ServiceUnavailable
 from ecity.cases.services.submission import (
     case_submit,
     case_withdraw,
-    draft_get_or_prefill,
     draft_save,
 )
 from ecity.cases.tests.submission_support import (

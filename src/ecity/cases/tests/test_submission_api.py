@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from ecity.cases.models import Case
-from ecity.cases.services.applicant_rules import material_key
+from ecity.cases.selectors.materials import material_key
 from ecity.cases.tests.submission_support import form_data, submit, upload
 from ecity.cases.tests.test_submission_correction import awaiting_correction
 from ecity.identity.tests.factories import UserFactory

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from ecity.cases.models import Case, CaseEvent, CaseTask
-from ecity.cases.services.applicant_rules import material_key
+from ecity.cases.selectors.materials import material_key
 from ecity.cases.services.submission import correction_submit
 from ecity.cases.tests.factories import CaseTaskFactory, CorrectionRequestFactory
 from ecity.cases.tests.submission_support import PNG_BYTES, form_data, submit, upload

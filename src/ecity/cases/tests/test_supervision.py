@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from ecity.cases import selectors, services
 from ecity.cases.models import Case
+from ecity.cases.selectors.supervision import supervised_departments
 from ecity.cases.tests.workbench_support import at, make_case, parallel_process
 from ecity.core.errors import PermissionDenied, ValidationFailed
 from ecity.identity.tests.factories import DepartmentFactory, StaffRoleFactory
@@ -28,7 +29,8 @@ def _decided(joint, department, *, accepted, decided, committed, days, status="a
 
 
 @pytest.fixture
-def office_supervisor(joint):
+def office_supervisor(joint, settings):
+    settings.ECITY_SUPERVISION_DEPARTMENT_CODE = "ZWB"
     office = DepartmentFactory(code="ZWB", name_zh="市政务服务管理办公室")
     return StaffRoleFactory(department=office, role="supervisor").user
 
@@ -116,6 +118,24 @@ def test_office_supervisor_can_urge_any_department(joint, office_supervisor):
 
     assert event.actor == office_supervisor
     assert Case.objects.get(pk=case.pk).events.filter(action="urged").count() == 1
+
+
+def test_without_a_supervision_office_its_supervisor_sees_only_its_own_department(
+    joint, office_supervisor, settings
+):
+    # Given an overdue case of another department and no supervision office configured
+    settings.ECITY_SUPERVISION_DEPARTMENT_CODE = ""
+    make_case(joint, department=joint.fire, status="in_progress", deadline_state="overdue")
+
+    # When the supervisor of the former office lists overdue cases
+    listed = selectors.supervision_cases(actor=office_supervisor, state="overdue")
+
+    # Then they supervise their own department only, and the other department's case is not listed
+    office = office_supervisor.staff_roles.get().department
+    assert supervised_departments(actor=office_supervisor) == {office.pk}
+    assert listed.count() == 0
+    settings.ECITY_SUPERVISION_DEPARTMENT_CODE = office.code
+    assert supervised_departments(actor=office_supervisor) is None  # every department
 
 
 def test_supervision_page_and_urge_button(client, joint):

@@ -25,10 +25,12 @@ from ecity.cases.decision_pdf import decision_pdf
 from ecity.cases.models import Case
 from ecity.cases.selectors import applicant as selectors
 from ecity.cases.selectors import decisions as decision_selectors
+from ecity.cases.selectors.applicant import is_applicant
+from ecity.cases.selectors.drafts import draft_get_or_prefill
+from ecity.cases.selectors.materials import material_key, materials_of
 from ecity.cases.services import ratings as rating_services
 from ecity.cases.services import submission as services
 from ecity.cases.services.access import attachment_download_record, decision_read_record
-from ecity.cases.services.applicant_rules import is_applicant, material_key, materials_of
 from ecity.cases.services.ratings import RATEABLE_STATUSES
 from ecity.cases.views.applicant_forms import (
     TOKEN_FIELD,
@@ -103,9 +105,7 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
     version = item.current_version
     identity = _identity(request)
     try:
-        state = services.draft_get_or_prefill(
-            actor=request.user, identity=identity, service_version=version
-        )
+        state = draft_get_or_prefill(actor=request.user, identity=identity, service_version=version)
         if request.method == "GET":
             services.version_check(version, channel=Case.Channel.ONLINE)
     except ApplicationError as error:

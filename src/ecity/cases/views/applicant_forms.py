@@ -11,17 +11,16 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from ecity.cases.models import Rating
-from ecity.cases.services.applicant_rules import material_key, materials_of
-from ecity.cases.uploads import accepted_types_of, type_labels
+from ecity.cases.selectors.materials import material_key, materials_of
+from ecity.cases.uploads import EXTENSIONS, accepted_types_of, type_labels
 from ecity.catalogue.form_schema import AccessibleBoundField, SchemaForm, schema_to_form
+from ecity.org.selectors import department_list
 
 TOKEN_FIELD = "submit_token"  # noqa: S105 - a form field name
 WALK_IN_FIELDS = {"name": "walkin_name", "id_number": "walkin_id_number", "phone": "walkin_phone"}
 
 
 def _accept_attribute(types: list[str]) -> str:
-    from ecity.cases.uploads import EXTENSIONS
-
     return ",".join([*types, *(f".{ext}" for t in types for ext in EXTENSIONS.get(t, ()))])
 
 
@@ -156,8 +155,6 @@ class ResultFilterForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from ecity.org.selectors import department_list
-
         self.fields["department"].choices = [("", _("Any"))] + [  # type: ignore[attr-defined]
             (d.code, d.name) for d in department_list(top_level_only=False)
         ]

@@ -24,7 +24,7 @@ from django.db import transaction
 from ecity.cases import services as case_services
 from ecity.cases.models import Case, CaseTask
 from ecity.cases.selectors import process_definitions_of
-from ecity.cases.services.applicant_rules import material_key, materials_of
+from ecity.cases.selectors.materials import material_key, materials_of
 from ecity.catalogue.models import ServiceItem
 from ecity.certificates import services as certificate_services
 from ecity.core.events import events_deliver

@@ -31,6 +31,8 @@ from django.db.models import Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from ecity.audit.services import audit_record
+from ecity.core.errors import PermissionDenied
 from ecity.identity.models import AccountLockout, LoginFailure, User
 from ecity.identity.selectors import phone_index
 from ecity.org import selectors as org_selectors
@@ -39,9 +41,7 @@ logger = logging.getLogger("ecity.identity.security")
 
 
 def audit(**kwargs: Any) -> None:
-    """Record an audit entry through ecity.audit (imported late: audit depends on identity)."""
-    from ecity.audit.services import audit_record
-
+    """Record an audit entry through ecity.audit."""
     audit_record(**kwargs)
 
 
@@ -213,8 +213,6 @@ def account_unlock(*, actor: User, user: User, request: Any = None) -> bool:
     Returns False when the account was not locked. The failure count starts again from zero;
     the doubling history is kept until the next successful login.
     """
-    from ecity.core.errors import PermissionDenied
-
     if not org_selectors.is_platform_admin(user=actor):
         raise PermissionDenied(_("Only platform administrators can unlock accounts."))
     state = AccountLockout.objects.select_for_update().filter(user=user).first()

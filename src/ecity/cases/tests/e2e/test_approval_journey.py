@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ecity.cases.models import Case, CaseTask
-from ecity.cases.services.applicant_rules import material_key, materials_of
+from ecity.cases.selectors.materials import material_key, materials_of
 from ecity.catalogue.models import ServiceItem
 from ecity.certificates.models import Certificate
 from ecity.core.calendar import calendar_seed
