@@ -50,6 +50,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 
+from ecity.core.audit_hook import audit_hook_record
 from ecity.core.models import EventDelivery, OutboxEvent
 
 logger = logging.getLogger("ecity.events")
@@ -249,17 +250,31 @@ def deliver_due_events() -> str:
     return events_deliver()
 
 
-def delivery_replay(*, deliveries: QuerySet[EventDelivery]) -> int:
+def delivery_replay(*, deliveries: QuerySet[EventDelivery], actor: Any = None) -> int:
     """Put dead (or waiting) deliveries back in the queue, due now; return how many.
 
     Rules: delivered ones are left alone (replaying them would run a handler twice for the same
     event). The attempt counter restarts, so a replayed delivery gets the full retry schedule.
-    The caller (the admin action) checks the operator's permission and records the act.
+    The caller (the admin action) checks the operator's permission. The replay is an
+    administrative act: ``events.replayed`` is audited (through the kernel's audit hook) in the
+    same transaction, naming the handlers and events replayed.
     """
     with transaction.atomic():
-        return deliveries.exclude(status=EventDelivery.Status.DONE).update(
+        pending = deliveries.exclude(status=EventDelivery.Status.DONE)
+        replayed = list(pending.values_list("handler", "event__name", "event__key")[:50])
+        count = pending.update(
             status=EventDelivery.Status.PENDING,
             attempts=0,
             next_attempt_at=timezone.now(),
             updated_at=timezone.now(),
         )
+        if count:
+            audit_hook_record(
+                actor=actor,
+                action="events.replayed",
+                data={
+                    "count": count,
+                    "deliveries": [f"{h} <- {n} ({k})"[:120] for h, n, k in replayed],
+                },
+            )
+        return count

@@ -13,6 +13,7 @@ from django.db import connection, connections, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from ecity.audit.models import AuditEntry
 from ecity.core.events import (
     PublishedEvent,
     event_publish,
@@ -252,6 +253,10 @@ def test_an_operator_sees_and_replays_a_dead_letter_in_the_admin(handlers, setti
     assert delivery.status == EventDelivery.Status.DONE
     assert len(recorder.calls) == 2
     assert LogEntry.objects.filter(object_id=str(delivery.pk), action_flag=CHANGE).exists()
+    # the replay is an audited administrative act
+    (entry,) = AuditEntry.objects.filter(action="events.replayed")
+    assert entry.actor_username == "admin" and entry.data["count"] == 1
+    assert entry.data["deliveries"] == ["tests.flaky <- test.happened (replay-me)"]
 
 
 @pytest.mark.postgres
