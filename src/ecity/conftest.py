@@ -5,6 +5,9 @@ from __future__ import annotations
 import pytest
 from django.utils import translation
 
+# Browser fixtures (browser, new_page, page, artifacts) for every app's tests/e2e/ journeys.
+from ecity.testing.e2e import artifacts, browser, new_page, page  # noqa: F401
+
 
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
@@ -29,7 +32,3 @@ def api_client():
     from rest_framework.test import APIClient
 
     return APIClient()
-
-
-# Browser fixtures (browser, new_page, page, artifacts) for every app's tests/e2e/ journeys.
-from ecity.testing.e2e import artifacts, browser, new_page, page  # noqa: E402,F401
