@@ -205,6 +205,12 @@ REST_FRAMEWORK = {
         "rest_framework.filters.OrderingFilter",
     ],
     "EXCEPTION_HANDLER": "ecity.core.api.exception_handler",
+    # JSON with limits (size ECITY_API_MAX_JSON_BYTES, depth, no NaN/Infinity); forms as usual.
+    "DEFAULT_PARSER_CLASSES": [
+        "ecity.core.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     # Answered with 429 and the envelope code "throttled"; counted in the shared cache.
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",
@@ -347,6 +353,8 @@ ECITY_STAFF_IDLE_SECONDS = 30 * 60
 ECITY_STAFF_SESSION_MAX_SECONDS = 10 * 60 * 60
 # Uploaded BPMN processes: at most this many branches leave one parallel gateway.
 ECITY_MAX_PARALLEL_BRANCHES = 10
+# Largest JSON request body the API parses (multipart uploads have their own limits).
+ECITY_API_MAX_JSON_BYTES = env.API_MAX_JSON_BYTES
 # Working-day clocks (ecity.workflow.clocks): a subject is "due soon" from this many working days
 # before its due date (the due day included).
 ECITY_DUE_SOON_WORKING_DAYS = 2

@@ -93,3 +93,5 @@ FIELD_KEYS_FILE = _str("ECITY_FIELD_KEYS_FILE", str(DATA_DIR / "field_keys.json"
 # the database on first use) and the issuer (otherwise ECITY_SITE_URL + "/o").
 OIDC_PRIVATE_KEY = _str("ECITY_OIDC_PRIVATE_KEY")
 OIDC_ISSUER = _str("ECITY_OIDC_ISSUER")
+# Largest JSON request body the API parses, in bytes (1 MiB).
+API_MAX_JSON_BYTES = _int("ECITY_API_MAX_JSON_BYTES", 1024 * 1024)

@@ -127,7 +127,16 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
 
     response = drf_exception_handler(exc, context)
     if response is None:
-        return None
+        # A bug or an outage: the client still gets the envelope (never an HTML page, never
+        # the exception's text); the traceback goes to the log.
+        logger.exception("unexpected error in %s", context.get("view").__class__.__name__)
+        return Response(
+            error_body(
+                "server_error",
+                _("Something went wrong on our side. Please try again later."),
+            ),
+            status=status.HTTP_500_INTERNAL_SERVER_ERROR,
+        )
     if isinstance(exc, exceptions.ValidationError):
         response.data = error_body(
             "validation_failed",

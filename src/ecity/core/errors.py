@@ -61,6 +61,8 @@ class CoreErrorCode(models.TextChoices):
     UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type", _("The request body's type is not accepted.")
     PARSE_ERROR = "parse_error", _("The request body could not be read.")
     THROTTLED = "throttled", _("Too many requests: wait and try again.")
+    PAYLOAD_TOO_LARGE = "payload_too_large", _("The request body is larger than allowed.")
+    SERVER_ERROR = "server_error", _("An unexpected error on the server (it was logged).")
     ERROR = "error", _("Another error (see the message).")
 
 
