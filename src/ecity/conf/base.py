@@ -213,8 +213,10 @@ REST_FRAMEWORK = {
     ],
     # Answered with 429 and the envelope code "throttled"; counted in the shared cache.
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        # Keyed on core.ratelimit.client_ip: DRF's own get_ident would trust a client-sent
+        # X-Forwarded-For when no proxy count is configured.
+        "ecity.core.throttling.ClientAnonRateThrottle",
+        "ecity.core.throttling.ClientUserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {"anon": "120/min", "user": "600/min"},
     "DEFAULT_VERSIONING_CLASS": None,

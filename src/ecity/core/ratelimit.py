@@ -22,7 +22,8 @@ in-process cache (LocMem) is never used: it would give every gunicorn worker its
 
 The client address comes from ``REMOTE_ADDR``, or — behind ``ECITY_PROXY_COUNT`` trusted reverse
 proxies — from the matching entry of ``X-Forwarded-For`` counted from the right, so a client
-cannot choose its own address by sending the header.
+cannot choose its own address by sending the header. DRF's throttles use the same address
+(``ecity.core.throttling``, named in ``REST_FRAMEWORK``).
 """
 
 from __future__ import annotations

@@ -46,7 +46,7 @@ class LoginForm(AuthenticationForm):
             return super().clean()
         except ValidationError:
             locked_until = lockout.login_failure_record(
-                user=gate.user, ip=gate.ip, request=self.request
+                user=gate.user, ip=gate.ip, request=self.request, login_name=username
             )
             if locked_until is not None:
                 raise ValidationError(

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from ecity.audit.services import audit_record
 from ecity.core.errors import PermissionDenied, ValidationFailed
+from ecity.core.masking import mask
 from ecity.core.validators import (
     normalise_id_number,
     normalise_mobile,
@@ -119,6 +120,27 @@ def citizen_real_name_verify(*, actor: User, user: User) -> User:
     return user
 
 
+# Every mask in core.masking hides characters behind a run of at least two stars.
+_MASK_PATTERN = "**"
+
+
+def _unless_masked(
+    errors: checks.Errors, field: str, value: str | None, stored: str, kind: str
+) -> str | None:
+    """``value`` as input, ``None`` (unchanged) if it is the stored value's mask; records an error
+    for any other masked-looking value so that a mask is never written over a real value."""
+    if value is None:
+        return None
+    if stored and value.strip() == mask(stored, kind):
+        return None
+    if _MASK_PATTERN in value:
+        errors.setdefault(field, []).append(
+            _("Enter the full value, not the masked form shown on the page.")
+        )
+        return None
+    return value
+
+
 def profile_update(
     *,
     user: User,
@@ -130,10 +152,16 @@ def profile_update(
     """Change the contact details of ``user``'s own account; ``None`` leaves a field unchanged.
 
     Real name and ID number are not changed here: they are the identity that was registered and
-    verified. Raises ``ValidationFailed`` (invalid or already registered phone/e-mail).
+    verified. A masked value (as the account API shows phone, e-mail and address) is never taken
+    as input: exactly the mask of the stored value means "unchanged" (a client sending back what
+    it read), any other value with the mask pattern is refused. Raises ``ValidationFailed``
+    (invalid, masked-looking or already registered phone/e-mail).
     """
     errors: checks.Errors = {}
     changes: dict[str, str] = {}
+    phone = _unless_masked(errors, "phone", phone, user.phone or "", "phone")
+    email = _unless_masked(errors, "email", email, user.email or "", "email")
+    address = _unless_masked(errors, "address", address, user.address or "", "address")
     if phone is not None:
         phone = normalise_mobile(phone)
         checks.check_phone(errors, phone, exclude=user)

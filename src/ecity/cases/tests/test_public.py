@@ -119,6 +119,42 @@ def test_api_lookup_and_throttle(api_client, joint):
     assert last.status_code == 429 and last.json()["code"] == "throttled"
 
 
+def test_api_lookup_throttle_ignores_a_client_sent_forwarded_for(api_client, joint, settings):
+    # Given no trusted proxy and a client that used its 10 lookups of the minute
+    settings.ECITY_PROXY_COUNT = 0
+    case = submit(joint)
+    url = reverse("cases-api:case-lookup")
+    query = {"number": case.number, "query_code": case.query_code}
+    for _ in range(10):
+        assert api_client.get(url, query).status_code == 200
+    # When it sends a different X-Forwarded-For with each further lookup
+    answers = [
+        api_client.get(url, query, HTTP_X_FORWARDED_FOR=f"203.0.113.{n}").status_code
+        for n in range(1, 4)
+    ]
+    # Then it is still refused
+    assert answers == [429, 429, 429]
+
+
+def test_api_lookup_throttle_counts_the_trusted_proxy_entry(api_client, joint, settings):
+    # Given one trusted proxy in front (REMOTE_ADDR is the proxy's address)
+    settings.ECITY_PROXY_COUNT = 1
+    case = submit(joint)
+    url = reverse("cases-api:case-lookup")
+    query = {"number": case.number, "query_code": case.query_code}
+    first = [
+        api_client.get(url, query, HTTP_X_FORWARDED_FOR="198.51.100.4").status_code
+        for _ in range(11)
+    ]
+    # When another client comes through the same proxy, and the first forges an extra entry
+    other = api_client.get(url, query, HTTP_X_FORWARDED_FOR="198.51.100.5").status_code
+    forged = api_client.get(url, query, HTTP_X_FORWARDED_FOR="6.6.6.6, 198.51.100.4").status_code
+    # Then the proxy's entry is the client: the first is refused, the other one served
+    assert first == [200] * 10 + [429]
+    assert other == 200
+    assert forged == 429
+
+
 def _decide(case, status):
     Case.objects.filter(pk=case.pk).update(status=status, decided_at=timezone.now())
 

@@ -147,7 +147,7 @@ def test_anonymous_api_use_is_throttled_with_the_envelope(client, settings):
     from rest_framework.throttling import AnonRateThrottle
 
     assert (
-        "rest_framework.throttling.AnonRateThrottle"
+        "ecity.core.throttling.ClientAnonRateThrottle"
         in settings.REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"]
     )
     assert settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] == {
@@ -166,3 +166,63 @@ def test_anonymous_api_use_is_throttled_with_the_envelope(client, settings):
     assert response.status_code == 429
     assert response.json()["code"] == "throttled"
     assert int(response["Retry-After"]) >= 1
+
+
+def _anon_rate(rate: str):
+    """Context: the anonymous API rate set to ``rate`` for the duration of a test."""
+    from contextlib import contextmanager
+
+    from rest_framework.settings import api_settings
+    from rest_framework.throttling import AnonRateThrottle
+
+    @contextmanager
+    def _ctx():
+        original = AnonRateThrottle.THROTTLE_RATES
+        AnonRateThrottle.THROTTLE_RATES = {**api_settings.DEFAULT_THROTTLE_RATES, "anon": rate}
+        try:
+            yield
+        finally:
+            AnonRateThrottle.THROTTLE_RATES = original
+
+    return _ctx()
+
+
+def test_anonymous_api_throttle_ignores_a_client_sent_forwarded_for(client, settings):
+    # Given no trusted proxy and an anonymous rate of 2 per minute
+    settings.ECITY_PROXY_COUNT = 0
+    with _anon_rate("2/min"):
+        cache.clear()
+        for _ in range(2):
+            assert client.get("/api/v1/identity/regions/").status_code == 200
+        # When the same client sends a fresh X-Forwarded-For with each further request
+        answers = [
+            client.get(
+                "/api/v1/identity/regions/", HTTP_X_FORWARDED_FOR=f"203.0.113.{n}"
+            ).status_code
+            for n in range(1, 4)
+        ]
+    # Then it is still throttled: the header chose no new bucket
+    assert answers == [429, 429, 429]
+
+
+def test_anonymous_api_throttle_uses_the_trusted_proxy_header(client, settings):
+    # Given one trusted proxy (REMOTE_ADDR is the proxy) and an anonymous rate of 2 per minute
+    settings.ECITY_PROXY_COUNT = 1
+    with _anon_rate("2/min"):
+        cache.clear()
+        first = [
+            client.get("/api/v1/identity/regions/", HTTP_X_FORWARDED_FOR="198.51.100.4").status_code
+            for _ in range(3)
+        ]
+        # When another client comes through the same proxy
+        other = client.get(
+            "/api/v1/identity/regions/", HTTP_X_FORWARDED_FOR="198.51.100.5"
+        ).status_code
+        # and the throttled client prepends a forged address of its own
+        forged = client.get(
+            "/api/v1/identity/regions/", HTTP_X_FORWARDED_FOR="6.6.6.6, 198.51.100.4"
+        ).status_code
+    # Then the proxy's entry decides: the first client is throttled, the other one is not
+    assert first == [200, 200, 429]
+    assert other == 200
+    assert forged == 429

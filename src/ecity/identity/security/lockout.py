@@ -9,8 +9,11 @@ Policy (numbers in settings, see conf/base.py and docs/security.md):
   page says the account is locked and until when (the lock is not a secret).
 * Per address: ``ECITY_IP_FAILURE_LIMIT`` (20) failures within ``ECITY_IP_FAILURE_WINDOW_SECONDS``
   (10 min) block further attempts from that address until ``ECITY_IP_BLOCK_SECONDS`` (10 min)
-  after its latest failure. Failures with an unknown login name count here only, and get the
-  same message as a wrong password, so the page does not reveal whether an account exists.
+  after its latest failure. Failures with an unknown login name get the same message as a
+  wrong password, so the page does not reveal whether an account exists.
+* An unknown login name "locks" like an account (same threshold, doubling and message), so that
+  the lock message does not tell existing names from unknown ones either. Its count is kept in the
+  cache under a hash of the name (there is no account row to hold it).
 * Refused attempts (locked account, blocked address) are not counted again.
 
 The state lives in the database (``LoginFailure`` rows, one ``AccountLockout`` row per account,
@@ -20,12 +23,14 @@ audited ("auth.locked", "auth.unlocked"); Django's signals already audit each fa
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q
 from django.utils import formats, timezone
@@ -113,13 +118,47 @@ def account_locked_until(*, user: User, now: datetime | None = None) -> datetime
     return until if until is not None and until > _now(now) else None
 
 
+def _unknown_name_key(login_name: str) -> str:
+    digest = hashlib.sha256((login_name or "").strip().casefold().encode()).hexdigest()[:40]
+    return f"ecity:lockout:name:{digest}"
+
+
+def _unknown_name_locked_until(login_name: str, now: datetime | None) -> datetime | None:
+    until = (cache.get(_unknown_name_key(login_name)) or {}).get("locked_until")
+    return until if until is not None and until > _now(now) else None
+
+
+def _unknown_name_failure_record(login_name: str, moment: datetime) -> datetime | None:
+    """Count a failure for a name with no account, as ``AccountLockout`` does for an account."""
+    key = _unknown_name_key(login_name)
+    state = cache.get(key) or {"failed_count": 0, "lock_count": 0, "locked_until": None}
+    state["failed_count"] += 1
+    locked_until = None
+    if state["failed_count"] >= settings.ECITY_LOCKOUT_THRESHOLD:
+        state["lock_count"] += 1
+        locked_until = moment + timedelta(seconds=lock_seconds(state["lock_count"]))
+        state["locked_until"] = locked_until
+        state["failed_count"] = 0
+    # Kept as long as the longest lock, so the doubling matches an account's.
+    cache.set(key, state, timeout=int(settings.ECITY_LOCKOUT_MAX_SECONDS) * 2)
+    return locked_until
+
+
 def login_gate(*, login_name: str, ip: str, now: datetime | None = None) -> LoginGate:
-    """Decide, before checking a password, whether this attempt may go ahead at all."""
+    """Decide, before checking a password, whether this attempt may go ahead at all.
+
+    An unknown login name is refused like a locked account once it had as many failures.
+    """
     user = account_for_login_name(login_name)
     blocked = address_blocked_until(ip=ip, now=now)
     if blocked is not None:
         return LoginGate(user, ip, blocked, "address_blocked", blocked_message(blocked))
-    if user is not None:
+    locked: datetime | None
+    if user is None:
+        locked = _unknown_name_locked_until(login_name, now)
+        if locked is not None:
+            return LoginGate(user, ip, locked, "account_locked", locked_message(locked))
+    else:
         locked = account_locked_until(user=user, now=now)
         if locked is not None:
             return LoginGate(user, ip, locked, "account_locked", locked_message(locked))
@@ -140,11 +179,14 @@ def login_failure_record(
     step: str = LoginFailure.Step.PASSWORD,
     request: Any = None,
     now: datetime | None = None,
+    login_name: str = "",
 ) -> datetime | None:
     """Count one failed login step; lock the account when it reaches the threshold.
 
-    Returns the account's unlock time if this failure locked it, else None. Audits the lock
-    ("auth.locked", subject = the account) and the moment an address becomes blocked
+    Without an account, ``login_name`` (the unknown name that was tried) is counted and "locked"
+    the same way, so that both get the same answer.
+    Returns the account's (or name's) unlock time if this failure locked it, else None. Audits
+    the lock ("auth.locked", subject = the account) and the moment an address becomes blocked
     ("auth.locked" with ``scope: address``).
     """
     moment = _now(now)
@@ -166,7 +208,7 @@ def login_failure_record(
             },
         )
     if user is None:
-        return None
+        return _unknown_name_failure_record(login_name, moment) if login_name.strip() else None
     AccountLockout.objects.get_or_create(user=user)
     state = AccountLockout.objects.select_for_update().get(user=user)
     state.failed_count += 1

@@ -117,6 +117,46 @@ def test_me_patch_invalid_values_answer_field_errors(api_client, citizen):
     assert citizen.phone == old_phone
 
 
+def test_me_patch_with_the_body_of_get_keeps_the_stored_contact_details(api_client, citizen):
+    # Given a citizen whose GET /me/ shows the phone and e-mail masked
+    api_client.force_authenticate(citizen)
+    citizen.address = "示范市东城区长安街1号"
+    citizen.save(update_fields=["address"])
+    stored = (citizen.phone, citizen.email, citizen.address)
+    body = api_client.get(f"{BASE}/me/").json()
+    assert "*" in body["phone"] and "*" in body["email"]
+
+    # When a client sends the same body back with PATCH
+    editable = {k: body[k] for k in ("phone", "email", "address", "preferred_language")}
+    response = api_client.patch(f"{BASE}/me/", editable, format="json")
+
+    # Then the masked values are not written over the real ones
+    citizen.refresh_from_db()
+    assert response.status_code == 200
+    assert (citizen.phone, citizen.email, citizen.address) == stored
+    assert response.json()["email"] == body["email"]
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("email", "x***@elsewhere.cn"), ("phone", "139****0002"), ("address", "示范市西城区****")],
+)
+def test_me_patch_refuses_a_masked_looking_new_value(api_client, citizen, field, value):
+    # Given a citizen with stored contact details
+    api_client.force_authenticate(citizen)
+    before = getattr(citizen, field)
+
+    # When a value in masked form that is not the mask of the stored one is sent
+    response = api_client.patch(f"{BASE}/me/?lang=en", {field: value}, format="json")
+
+    # Then it is refused with a field error and nothing is stored
+    citizen.refresh_from_db()
+    assert response.status_code == 400
+    assert list(response.json()["fields"]) == [field]
+    assert "masked" in " ".join(response.json()["fields"][field])
+    assert getattr(citizen, field) == before
+
+
 def test_identities_and_switch(api_client, citizen, enterprise_a, enterprise_b):
     api_client.force_authenticate(citizen)
 

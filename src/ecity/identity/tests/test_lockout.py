@@ -108,6 +108,25 @@ def test_unknown_login_name_gets_the_generic_message_and_counts_per_address_only
     assert not AccountLockout.objects.exists()
 
 
+def test_lock_out_answers_the_same_for_existing_and_unknown_login_names(client, citizen):
+    # Given five wrong passwords for an existing and for a non-existent login name
+    # (from different addresses, so neither address gets blocked)
+    for _ in range(5):
+        attempt(client, "citizen", WRONG, ip="198.51.100.7")
+        attempt(client, "nobody-here", WRONG, ip="198.51.100.8")
+
+    # When each name is tried again, even with the existing account's right password
+    existing = attempt(client, "citizen", PASSWORD, ip="198.51.100.7")
+    unknown = attempt(client, "nobody-here", PASSWORD, ip="198.51.100.8")
+
+    # Then both get the same status and the same text: the page does not tell which exists
+    assert "_auth_user_id" not in client.session
+    assert existing.status_code == unknown.status_code == 200
+    errors = [list(r.context["form"].non_field_errors()) for r in (existing, unknown)]
+    assert "This account is temporarily locked" in errors[1][0]
+    assert errors[0] == errors[1]
+
+
 def test_platform_admin_unlocks_in_the_admin_and_it_is_audited(client, citizen, platform_admin):
     for _ in range(5):
         attempt(client, "citizen", WRONG)
