@@ -60,9 +60,12 @@ def _prepare(*, load_demo: bool) -> None:
 def cmd_run(args: argparse.Namespace) -> None:
     bind = args.bind
     host = bind.rsplit(":", 1)[0]
-    if host in {"127.0.0.1", "localhost", "[::1]"}:
-        # Plain HTTP on the loopback address: cookies cannot require HTTPS there.
-        os.environ.setdefault("ECITY_SECURE_COOKIES", "false")
+    if host in {"127.0.0.1", "localhost", "[::1]"} and not os.environ.get("ECITY_SECURE_COOKIES"):
+        # Plain HTTP on the loopback address: cookies cannot require HTTPS there. env.py was read
+        # when this module was imported, so its value is corrected too (settings read env.py);
+        # the environment variable carries the choice to the worker process.
+        os.environ["ECITY_SECURE_COOKIES"] = "false"
+        env.SECURE_COOKIES = False
     _setup("ecity.conf.production")
     _prepare(load_demo=not args.no_demo)
     from django.db import connections

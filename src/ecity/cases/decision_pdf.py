@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from io import BytesIO
 
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from reportlab.lib.units import mm
 from reportlab.platypus import Spacer
@@ -32,7 +32,8 @@ def decision_pdf(document: DecisionDocument, case: Case) -> bytes:
         buffer = BytesIO()
         department = case.department
         version = case.service_version
-        issued_on = date_zh(document.issued_at.date())
+        # Stored in UTC; the paper carries the date in the configured time zone, as the certificate.
+        issued_on = date_zh(timezone.localdate(document.issued_at))
         story: list = [
             paragraph(document.title, TITLE),
             paragraph(document.number, RIGHT),

@@ -7,10 +7,10 @@ check and the bookkeeping here and records its own timeline entry. Optimistic lo
 ``lock_version`` is bumped on every write, and a caller that read version N passes
 ``expected_version=N`` to be told ``Conflict`` when someone else wrote in between.
 
-Order of checks (one place, the same for every subject): claim checks the actor's role
-(department and role of the item) before the item's state, so a member of staff without the role
-learns nothing about the item; completing checks the state (open, not held by someone else)
-before the role, as the workbench always did.
+Order of checks (one place, the same for every subject and every action): the actor's right in
+the item's department first, then the version, then the item's state. A member of staff without
+the right is refused with ``PermissionDenied`` whatever the item's state, so an action never tells
+a stranger whether the item is open, claimed or completed (a ``Conflict`` would).
 """
 
 from __future__ import annotations
@@ -64,6 +64,21 @@ def work_item_require_role(actor: Account, role: str, department: Department) ->
         raise PermissionDenied(_("You do not hold the role needed for this task."))
 
 
+def work_item_require_department_right(actor: Account, item: WorkItem) -> None:
+    """Raise ``PermissionDenied`` unless ``actor`` may act on ``item`` at all.
+
+    Rules: the holder of the item, a member of staff with the item's role in its department, or a
+    department administrator of that department. Checked before anything about the item's state.
+    """
+    if item.claimed_by_id is not None and item.claimed_by_id == actor.pk:
+        return
+    if user_has_role(user=actor, role=item.role, department=item.department):
+        return
+    if user_has_role(user=actor, role=StaffRole.Role.DEPARTMENT_ADMIN, department=item.department):
+        return
+    raise PermissionDenied(_("You do not hold the role needed for this task."))
+
+
 def work_item_claim(
     *, item: WorkItem, actor: Account, expected_version: int | None = None, subject_open: bool
 ) -> bool:
@@ -93,10 +108,12 @@ def work_item_release(
 ) -> WorkItem:
     """Put the locked claimed ``item`` back into its department's shared queue.
 
-    Rules: only a claimed item can be released (``Conflict`` otherwise, or for a stale
-    ``expected_version``). Permissions: the holder, or a department administrator of the item's
-    department (``PermissionDenied``). Side effects: saves the item.
+    Rules: the actor's right in the item's department is checked first (``PermissionDenied``
+    whatever the state); then only a claimed item can be released (``Conflict`` otherwise, or for
+    a stale ``expected_version``). Permissions: the holder, or a department administrator of the
+    item's department (``PermissionDenied``). Side effects: saves the item.
     """
+    work_item_require_department_right(actor, item)
     work_item_check_version(item, expected_version)
     if item.status != WorkItem.Status.CLAIMED:
         raise work_item_conflict()
@@ -117,15 +134,16 @@ def work_item_check_actionable(
 ) -> None:
     """Raise unless ``actor`` may complete the locked ``item`` now.
 
-    ``Conflict`` for a stale ``expected_version``, an item no longer open, a closed subject or an
-    item claimed by someone else; then ``PermissionDenied`` without the item's role.
+    ``PermissionDenied`` without the item's role in its department, whatever the item's state;
+    then ``Conflict`` for a stale ``expected_version``, an item no longer open, a closed subject or
+    an item claimed by someone else.
     """
+    work_item_require_role(actor, item.role, item.department)
     work_item_check_version(item, expected_version)
     if item.status not in OPEN_STATUSES or not subject_open:
         raise work_item_conflict()
     if item.status == WorkItem.Status.CLAIMED and item.claimed_by_id != actor.pk:
         raise work_item_conflict()
-    work_item_require_role(actor, item.role, item.department)
 
 
 def work_item_finish(item: WorkItem, *, actor: Account, outcome: str, opinion: str) -> None:

@@ -277,8 +277,9 @@ def correction_request(
         task = task_lock(task)
         if task.case_id != case.pk:
             raise task_conflict()
-        task_version_check(task, expected_version)
+        # The right first: a stranger learns nothing about the task's version or state.
         work_item_require_role(actor, task.role, task.department)
+        task_version_check(task, expected_version)
         if task.status not in OPEN_TASK_STATUSES or case.status != Case.Status.IN_PROGRESS:
             raise task_conflict()
         if task.status == CaseTask.Status.CLAIMED and task.claimed_by_id != actor.pk:

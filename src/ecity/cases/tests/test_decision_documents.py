@@ -3,6 +3,7 @@ applicant and the department's staff, numbered per department and year."""
 
 from __future__ import annotations
 
+import datetime as dt
 from io import BytesIO
 
 import pytest
@@ -150,3 +151,19 @@ def test_decision_documents_in_the_admin(client, django_user_model, joint, make_
     assert listing.status_code == 200
     assert document.number in listing.content.decode()
     assert detail.status_code == 200
+
+
+def test_decision_document_is_dated_in_the_configured_time_zone(joint, make_case, settings):
+    # Given a case approved at 07:00 Beijing time on 6 December, which is still 5 December in UTC
+    settings.TIME_ZONE = "Asia/Shanghai"
+    decided_at = dt.datetime(2026, 12, 5, 23, 0, tzinfo=dt.UTC)
+    case = make_case(decided_at=decided_at)
+
+    # When its decision document is issued
+    document = decision_document_issue(case=case, actor=joint.approver)
+
+    # Then the printed date is the Beijing date, the same day the certificate carries
+    text = pdf_text(document.pdf)
+    assert "2026年12月6日" in text
+    assert "2026年12月5日" not in text
+    assert document.number.startswith("SCJ〔2026〕")
