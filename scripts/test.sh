@@ -31,7 +31,7 @@ ruff check src benchmarks scripts
 echo "== import contracts (floors, no cycles)"
 lint-imports --no-cache
 echo "== mypy (services and selectors)"
-mapfile -t typed < <(ls src/ecity/*/services.py src/ecity/*/selectors.py src/ecity/cases/services/*.py \
+mapfile -t typed < <(ls src/ecity/*/services.py src/ecity/*/selectors.py src/ecity/*/services/*.py \
   src/ecity/cases/selectors/*.py src/ecity/core/*.py 2>/dev/null)
 mypy "${typed[@]}"
 echo "== migrations are up to date"

@@ -1,0 +1,23 @@
+"""Writes about accounts, enterprises and staff roles. Every rule is checked here, not in views.
+
+Each concept has its own module; the public functions are re-exported here.
+"""
+
+from ecity.identity.services.citizens import (  # noqa: F401
+    acting_identity_switch,
+    citizen_real_name_verify,
+    citizen_register,
+    profile_update,
+)
+from ecity.identity.services.enterprises import (  # noqa: F401
+    agent_grant,
+    agent_revoke,
+    legal_entity_register,
+    legal_entity_verify,
+)
+from ecity.identity.services.staff import (  # noqa: F401
+    platform_admin_create,
+    staff_account_create,
+    staff_role_grant,
+    staff_role_revoke,
+)

@@ -1,0 +1,212 @@
+"""Writes about citizens: registration, real-name verification, profile, acting identity.
+
+Each service validates all its input first and reports every problem at once as
+``ValidationFailed(fields=...)``; nothing is written unless everything is valid.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import MutableMapping
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from ecity.audit.services import audit_record
+from ecity.core.errors import PermissionDenied
+from ecity.core.masking import mask
+from ecity.core.validators import (
+    normalise_id_number,
+    normalise_mobile,
+)
+from ecity.identity import checks, selectors
+from ecity.identity.models import LegalEntity, User
+from ecity.org import selectors as org_selectors
+
+logger = logging.getLogger("ecity.identity")
+
+
+# --- citizens --------------------------------------------------------------------------------
+
+
+def citizen_register(
+    *,
+    username: str,
+    password: str,
+    real_name: str,
+    id_number: str,
+    phone: str,
+    email: str,
+    address: str = "",
+    preferred_language: str = "zh-hans",
+) -> User:
+    """Register a citizen account (not yet real-name verified) and return it.
+
+    Rules: every field is validated (ID number GB 11643, mainland mobile, e-mail, password policy);
+    username, ID number, phone and e-mail are unique. Raises ``ValidationFailed`` listing every
+    field problem; nothing is written then.
+    """
+    username = username.strip()
+    real_name = real_name.strip()
+    id_number = normalise_id_number(id_number) if id_number else ""
+    phone = normalise_mobile(phone)
+    email = checks.normalise_email(email)
+    errors: checks.Errors = {}
+    checks.check_username(errors, username)
+    if checks.check_required(errors, "real_name", real_name) and len(real_name) > 100:
+        errors.setdefault("real_name", []).append(_("Use at most 100 characters."))
+    checks.check_id_number(errors, id_number)
+    checks.check_phone(errors, phone)
+    checks.check_email(errors, email)
+    if preferred_language not in dict(User._meta.get_field("preferred_language").choices or []):
+        errors.setdefault("preferred_language", []).append(_("Choose a language from the list."))
+    user = User(
+        username=username,
+        real_name=real_name,
+        id_number=id_number,
+        phone=phone,
+        email=email,
+        address=address.strip(),
+        preferred_language=preferred_language,
+    )
+    checks.check_password(errors, password, user)
+    checks.raise_if(errors)
+    user.set_password(password)
+    try:
+        with transaction.atomic():
+            user.save()
+            audit_record(actor=user, action="account.registered", obj=user, subject=user)
+    except IntegrityError as exc:
+        raise checks.unique_violation(exc) from exc
+    logger.info("citizen registered: user=%s", user.public_id)
+    return user
+
+
+@transaction.atomic
+def citizen_real_name_verify(*, actor: User, user: User) -> User:
+    """Record that ``user``'s real name and ID number were verified; return the account.
+
+    Rules: the account must be active and hold a real name and an ID number; verifying an
+    account that is already verified changes nothing and records nothing. Permissions: platform
+    administrators only (online verification against the population registry will call this
+    too, as the platform). Side effects: an ``account.real_name_verified`` audit entry.
+    Errors: ``PermissionDenied``, ``ValidationFailed``.
+    """
+    if not org_selectors.is_platform_admin(user=actor):
+        raise PermissionDenied(_("Only a platform administrator can do this."))
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.is_real_name_verified:
+        return user
+    errors: checks.Errors = {}
+    if not user.is_active:
+        errors["user"] = [_("This account is disabled.")]
+    if not (user.real_name and user.id_number):
+        errors.setdefault("user", []).append(
+            _("Only an account with a real name and an ID number can be verified.")
+        )
+    checks.raise_if(errors)
+    user.is_real_name_verified = True
+    user.save(update_fields=["is_real_name_verified"])
+    audit_record(actor=actor, action="account.real_name_verified", obj=user, subject=user)
+    logger.info("real name verified: user=%s by=%s", user.public_id, actor.public_id)
+    return user
+
+
+# Every mask in core.masking hides characters behind a run of at least two stars.
+_MASK_PATTERN = "**"
+
+
+def _unless_masked(
+    errors: checks.Errors, field: str, value: str | None, stored: str, kind: str
+) -> str | None:
+    """``value`` as input, ``None`` (unchanged) if it is the stored value's mask; records an error
+    for any other masked-looking value so that a mask is never written over a real value."""
+    if value is None:
+        return None
+    if stored and value.strip() == mask(stored, kind):
+        return None
+    if _MASK_PATTERN in value:
+        errors.setdefault(field, []).append(
+            _("Enter the full value, not the masked form shown on the page.")
+        )
+        return None
+    return value
+
+
+def profile_update(
+    *,
+    user: User,
+    phone: str | None = None,
+    email: str | None = None,
+    address: str | None = None,
+    preferred_language: str | None = None,
+) -> User:
+    """Change the contact details of ``user``'s own account; ``None`` leaves a field unchanged.
+
+    Real name and ID number are not changed here: they are the identity that was registered and
+    verified. A masked value (as the account API shows phone, e-mail and address) is never taken
+    as input: exactly the mask of the stored value means "unchanged" (a client sending back what
+    it read), any other value with the mask pattern is refused. Raises ``ValidationFailed``
+    (invalid, masked-looking or already registered phone/e-mail).
+    """
+    errors: checks.Errors = {}
+    changes: dict[str, str] = {}
+    phone = _unless_masked(errors, "phone", phone, user.phone or "", "phone")
+    email = _unless_masked(errors, "email", email, user.email or "", "email")
+    address = _unless_masked(errors, "address", address, user.address or "", "address")
+    if phone is not None:
+        phone = normalise_mobile(phone)
+        checks.check_phone(errors, phone, exclude=user)
+        changes["phone"] = phone
+    if email is not None:
+        email = checks.normalise_email(email)
+        checks.check_email(errors, email, exclude=user)
+        changes["email"] = email
+    if address is not None:
+        address = address.strip()
+        if len(address) > 300:
+            errors.setdefault("address", []).append(_("Use at most 300 characters."))
+        changes["address"] = address
+    if preferred_language is not None:
+        if preferred_language not in dict(User._meta.get_field("preferred_language").choices or []):
+            errors.setdefault("preferred_language", []).append(
+                _("Choose a language from the list.")
+            )
+        changes["preferred_language"] = preferred_language
+    checks.raise_if(errors)
+    if not changes:
+        return user
+    for name, value in changes.items():
+        setattr(user, name, value)
+    try:
+        with transaction.atomic():
+            user.save(update_fields=list(changes))
+            audit_record(
+                actor=user,
+                action="personal_data.write",
+                obj=user,
+                subject=user,
+                fields=list(changes),
+            )
+    except IntegrityError as exc:
+        raise checks.unique_violation(exc) from exc
+    return user
+
+
+def acting_identity_switch(
+    *, user: User, session: MutableMapping[str, Any], legal_entity: LegalEntity | None
+) -> selectors.ActingIdentity:
+    """Make ``user`` act as ``legal_entity`` (or as themselves when None) in this session.
+
+    Raises ``PermissionDenied`` unless ``user`` is a current agent of ``legal_entity``.
+    """
+    if legal_entity is None:
+        session[selectors.ACTING_SESSION_KEY] = ""
+    else:
+        if selectors.authorisation_for(user=user, legal_entity=legal_entity) is None:
+            raise PermissionDenied(_("You are not an authorised agent of this enterprise."))
+        session[selectors.ACTING_SESSION_KEY] = str(legal_entity.public_id)
+    identity = selectors.acting_identity(user=user, session=session)
+    assert identity is not None  # user is authenticated here
+    return identity
