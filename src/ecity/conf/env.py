@@ -95,3 +95,6 @@ OIDC_PRIVATE_KEY = _str("ECITY_OIDC_PRIVATE_KEY")
 OIDC_ISSUER = _str("ECITY_OIDC_ISSUER")
 # Largest JSON request body the API parses, in bytes (1 MiB).
 API_MAX_JSON_BYTES = _int("ECITY_API_MAX_JSON_BYTES", 1024 * 1024)
+# API throttles per client address (anonymous) and per account, as DRF rates ("120/min").
+API_RATE_ANON = _str("ECITY_API_RATE_ANON", "120/min")
+API_RATE_USER = _str("ECITY_API_RATE_USER", "600/min")

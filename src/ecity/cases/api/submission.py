@@ -18,6 +18,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import serializers, status
 from rest_framework.exceptions import Throttled
+from rest_framework.generics import GenericAPIView
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
@@ -290,8 +291,11 @@ class ApplicationSubmitApi(APIView):
     parameters=[OpenApiParameter("status", str, enum=Case.Status.values, required=False)],
     responses={200: CaseSerializer(many=True)},
 )
-class MyCaseListApi(APIView):
+class MyCaseListApi(GenericAPIView):
     permission_classes = [IsAuthenticated]
+    pagination_class = Pagination
+    serializer_class = CaseSerializer
+    queryset = Case.objects.none()  # the rows come from applicant_selectors (for the schema only)
 
     def get(self, request: Request) -> Response:
         status_filter = request.query_params.get("status")
@@ -300,9 +304,8 @@ class MyCaseListApi(APIView):
             identity=acting_identity(user=request.user, session=request.session),
             status=status_filter if status_filter in Case.Status.values else None,
         )
-        paginator = Pagination()
-        page = paginator.paginate_queryset(cases, request, view=self)
-        return paginator.get_paginated_response(CaseSerializer(page, many=True).data)
+        page = self.paginate_queryset(cases)
+        return self.get_paginated_response(CaseSerializer(page, many=True).data)
 
 
 @extend_schema(
@@ -459,8 +462,11 @@ class ResultSerializer(serializers.Serializer):
     responses={200: ResultSerializer(many=True)},
     auth=[],
 )
-class ResultListApi(APIView):
+class ResultListApi(GenericAPIView):
     permission_classes = [AllowAny]
+    pagination_class = Pagination
+    serializer_class = ResultSerializer
+    queryset = Case.objects.none()  # the rows come from public_selectors (for the schema only)
 
     def get(self, request: Request) -> Response:
         params = request.query_params
@@ -469,7 +475,6 @@ class ResultListApi(APIView):
             service=params.get("service") or None,
             q=params.get("q") or None,
         )
-        paginator = Pagination()
-        page = paginator.paginate_queryset(rows, request, view=self)
+        page = self.paginate_queryset(rows)
         data = ResultSerializer(public_selectors.public_result_rows(page or []), many=True).data
-        return paginator.get_paginated_response(data)
+        return self.get_paginated_response(data)

@@ -14,10 +14,12 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
     OpenApiParameter,
+    PolymorphicProxySerializer,
     extend_schema,
     extend_schema_field,
 )
 from rest_framework import permissions, serializers
+from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -196,7 +198,24 @@ class _StaffApi(APIView):
     permission_classes = [permissions.IsAuthenticated, IsStaff]
 
 
-class QueueApi(_StaffApi):
+class _StaffListApi(GenericAPIView):
+    """A paginated staff list (``count``, ``next``, ``previous``, ``results``)."""
+
+    permission_classes = [permissions.IsAuthenticated, IsStaff]
+    pagination_class = Pagination
+    queryset = CaseTask.objects.none()  # rows come from the selectors (for the schema only)
+
+
+# A queue lists cases (with their open tasks) or tasks (with their case), depending on its name.
+QUEUE_ROW = PolymorphicProxySerializer(
+    component_name="QueueRow",
+    serializers=[QueueCaseOutput, QueueTaskOutput],
+    resource_type_field_name=None,
+    many=True,
+)
+
+
+class QueueApi(_StaffListApi):
     @extend_schema(
         tags=["workbench"],
         summary="One workbench queue",
@@ -208,7 +227,7 @@ class QueueApi(_StaffApi):
             OpenApiParameter("department", OpenApiTypes.STR, description="Department code"),
             OpenApiParameter("page", OpenApiTypes.INT),
         ],
-        responses={200: QueueCaseOutput(many=True), **ERRORS},
+        responses={200: QUEUE_ROW, **ERRORS},
     )
     def get(self, request: Request, name: str) -> Response:
         department = None
@@ -218,10 +237,9 @@ class QueueApi(_StaffApi):
             if department is None:
                 raise ValidationFailed(fields={"department": [_("Unknown department code.")]})
         rows = selectors.queue(actor=request.user, name=name, department=department)
-        paginator = Pagination()
-        page = paginator.paginate_queryset(rows, request, view=self)
+        page = self.paginate_queryset(rows)
         output = QueueTaskOutput if rows.model is CaseTask else QueueCaseOutput
-        return paginator.get_paginated_response(output(page, many=True).data)
+        return self.get_paginated_response(output(page, many=True).data)
 
 
 class StaffCaseApi(_StaffApi):
@@ -284,7 +302,7 @@ TASK_ACTION_APIS = {name: _task_action_api(ACTIONS[name]) for name in TASK_ACTIO
 CASE_ACTION_APIS = {name: _case_action_api(ACTIONS[name]) for name in CASE_ACTIONS}
 
 
-class SupervisionCasesApi(_StaffApi):
+class SupervisionCasesApi(_StaffListApi):
     @extend_schema(
         tags=["supervision"],
         summary="Cases due soon or overdue that the caller supervises",
@@ -297,9 +315,8 @@ class SupervisionCasesApi(_StaffApi):
         rows = selectors.supervision_cases(
             actor=request.user, state=request.query_params.get("state", "")
         )
-        paginator = Pagination()
-        page = paginator.paginate_queryset(rows, request, view=self)
-        return paginator.get_paginated_response(QueueCaseOutput(page, many=True).data)
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response(QueueCaseOutput(page, many=True).data)
 
 
 class PerformanceOutput(serializers.Serializer):

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import reverse
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -42,6 +41,10 @@ class LifeEventSerializer(ThemeSerializer):
         model = LifeEvent
 
 
+# A link that exists only when the department uploaded the file (and the version is published).
+NULLABLE_URI = {"type": "string", "format": "uri", "nullable": True}
+
+
 class MaterialSerializer(serializers.ModelSerializer):
     template_url = serializers.SerializerMethodField()
     example_url = serializers.SerializerMethodField()
@@ -60,11 +63,11 @@ class MaterialSerializer(serializers.ModelSerializer):
         request = self.context.get("request")
         return request.build_absolute_uri(path) if request else path
 
-    @extend_schema_field(OpenApiTypes.URI)
+    @extend_schema_field(NULLABLE_URI)
     def get_template_url(self, material: RequiredMaterial) -> str | None:
         return self._url(material, "template")
 
-    @extend_schema_field(OpenApiTypes.URI)
+    @extend_schema_field(NULLABLE_URI)
     def get_example_url(self, material: RequiredMaterial) -> str | None:
         return self._url(material, "example")
 

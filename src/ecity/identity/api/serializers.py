@@ -10,7 +10,7 @@ from ecity.org.models import Department, Region, StaffRole
 
 
 class RegionOutput(serializers.ModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     name = serializers.CharField(read_only=True)
 
     class Meta:
@@ -19,9 +19,11 @@ class RegionOutput(serializers.ModelSerializer):
 
 
 class DepartmentOutput(serializers.ModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     region = serializers.SlugRelatedField(slug_field="code", read_only=True)
     name = serializers.CharField(read_only=True)
+    # Blank when the department has none: a plain string, since "" is not a URI.
+    website = serializers.CharField(read_only=True, help_text="Web site, or empty.")
 
     class Meta:
         model = Department
