@@ -43,7 +43,7 @@ class ContactChange(BaseModel):
     kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
     # Personal data: encrypted at rest like the account's own phone and address.
     new_value = EncryptedTextField(_("new value"), max_length=254)
-    code_hash = models.CharField(_("code hash"), max_length=128, blank=True)
+    code_hash = models.CharField(_("hash of the code"), max_length=128, blank=True)
     failed_attempts = models.PositiveSmallIntegerField(_("wrong codes entered"), default=0)
     expires_at = models.DateTimeField(_("expires at"))
     status = models.CharField(
