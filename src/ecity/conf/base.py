@@ -335,6 +335,12 @@ ECITY_RATE_LIMITS = {
     "mfa_verify": (20, 60),
     "password_reset": (10, 60 * 60),
     "register": (10, 60 * 60),
+    # Per account: wrong passwords or codes when re-authenticating for an account change …
+    "reauth": (5, 15 * 60),
+    # … requests to change the e-mail address or phone number (each sends a message) …
+    "contact_change": (5, 60 * 60),
+    # … and wrong SMS codes for a new phone number.
+    "phone_code": (5, 15 * 60),
 }
 # Second factor: TOTP (RFC 6238, 30 s, 6 digits, SHA-1) mandatory for these staff roles.
 # (Auditors read everyone's audit trail, so they are included too.)
@@ -353,6 +359,13 @@ ECITY_MFA_ENROL_PENDING_SECONDS = 15 * 60
 # cookie ends with the browser. Citizens keep SESSION_COOKIE_AGE (8 hours).
 ECITY_STAFF_IDLE_SECONDS = 30 * 60
 ECITY_STAFF_SESSION_MAX_SECONDS = 10 * 60 * 60
+# Account changes (ecity.identity.services.account_changes, docs/security.md "Account changes"):
+# changing the e-mail address, phone number or password needs the password (or, with a second
+# factor, a TOTP code) entered within ECITY_REAUTH_SECONDS in this session; the link that
+# confirms a new e-mail address and the SMS code for a new phone number expire after these times.
+ECITY_REAUTH_SECONDS = env.REAUTH_SECONDS
+ECITY_EMAIL_CHANGE_LINK_SECONDS = 24 * 60 * 60
+ECITY_PHONE_CHANGE_CODE_SECONDS = 10 * 60
 # Uploaded BPMN processes: at most this many branches leave one parallel gateway.
 ECITY_MAX_PARALLEL_BRANCHES = 10
 # Largest JSON request body the API parses (multipart uploads have their own limits).

@@ -76,6 +76,9 @@ CACHE_URL = _str("ECITY_CACHE_URL", "db://ecity_cache")
 LOOKUP_RATE_PER_MINUTE = _int("ECITY_LOOKUP_RATE_PER_MINUTE", 10)
 LOOKUP_FAILURE_LIMIT = _int("ECITY_LOOKUP_FAILURE_LIMIT", 5)
 PROXY_COUNT = _int("ECITY_PROXY_COUNT", 0)
+# Changing one's e-mail, phone or password needs the password (or a TOTP code) entered within
+# this many seconds (ecity.identity.services.account_changes).
+REAUTH_SECONDS = _int("ECITY_REAUTH_SECONDS", 5 * 60)
 # Efficiency supervision (ecity.cases.selectors.supervision): the code of the department whose
 # supervisors supervise every department (the government service management office). No default:
 # empty means no such office; the demo city's office is "ZWB" (scripts/demo.sh sets it).

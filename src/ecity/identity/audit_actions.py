@@ -23,5 +23,14 @@ register_actions(
         "auth.mfa_failed": _("Wrong second-factor code"),
         "auth.mfa_reset": _("Second factor reset by an administrator"),
         "auth.mfa_recovery_codes_regenerated": _("New recovery codes made"),
+        "auth.reauthenticated": _("Identity confirmed again for an account change"),
+        "auth.reauth_failed": _("Wrong password or code when confirming identity"),
+        "account.email_change_requested": _("E-mail address change requested"),
+        "account.email_changed": _("E-mail address changed"),
+        "account.phone_change_requested": _("Mobile number change requested"),
+        "account.phone_changed": _("Mobile number changed"),
+        "account.contact_change_cancelled": _("Contact detail change cancelled"),
+        "account.password_changed": _("Password changed"),
+        "account.password_reset": _("Password reset by e-mail link"),
     }
 )

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth.forms import (
     AuthenticationForm,
-    PasswordChangeForm,
     PasswordResetForm,
     SetPasswordForm,
 )
@@ -107,16 +106,8 @@ class RegisterForm(forms.Form):
 
 
 class ProfileForm(forms.Form):
-    """The contact details a user may change themselves."""
+    """The contact details a user may change at once (e-mail and phone have their own pages)."""
 
-    phone = forms.CharField(
-        label=_("Mobile phone"),
-        max_length=20,
-        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
-    )
-    email = forms.EmailField(
-        label=_("E-mail"), widget=forms.EmailInput(attrs={"autocomplete": "email"})
-    )
     address = forms.CharField(
         label=_("Address"),
         max_length=300,
@@ -127,14 +118,102 @@ class ProfileForm(forms.Form):
 
     @classmethod
     def for_user(cls, user: User) -> ProfileForm:
-        return cls(
-            initial={
-                "phone": user.phone,
-                "email": user.email,
-                "address": user.address,
-                "preferred_language": user.preferred_language,
-            }
+        return cls(initial={"address": user.address, "preferred_language": user.preferred_language})
+
+
+class ReauthForm(forms.Form):
+    """A form for a sensitive change that asks for the current password (or an app code).
+
+    ``needs_reauth=False`` (the session confirmed the password a moment ago) drops the fields;
+    the code field is offered only to accounts with an authenticator app (``has_mfa``).
+    """
+
+    current_password = forms.CharField(
+        label=_("Your current password"),
+        strip=False,
+        required=False,
+        help_text=_("To make sure it is you, not someone using your open session."),
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    code = forms.CharField(
+        label=_("Or a code from your authenticator app"),
+        max_length=10,
+        required=False,
+        help_text=_("Instead of the password: the 6-digit code your app shows now."),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"}
+        ),
+    )
+
+    def __init__(self, *args, needs_reauth: bool = True, has_mfa: bool = False, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if not needs_reauth:
+            del self.fields["current_password"]
+            del self.fields["code"]
+        elif not has_mfa:
+            del self.fields["code"]
+        # The new value comes first, then the proof.
+        self.order_fields(
+            [name for name in self.fields if name not in {"current_password", "code"}]
         )
+
+
+class EmailChangeForm(ReauthForm):
+    email = forms.EmailField(
+        label=_("New e-mail address"),
+        help_text=_("We send a link to it; the new address counts once you open the link."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+
+class PhoneChangeForm(ReauthForm):
+    phone = forms.CharField(
+        label=_("New mobile number"),
+        max_length=20,
+        help_text=_("We send a code to it by text message; the number counts once you enter it."),
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+    )
+
+
+class PhoneConfirmForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code from the text message"),
+        max_length=10,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"}
+        ),
+    )
+
+
+class ChangePasswordForm(forms.Form):
+    """Current password, then the new one twice. The service checks both (and counts failures)."""
+
+    current_password = forms.CharField(
+        label=_("Your current password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    new_password1 = forms.CharField(
+        label=_("New password"),
+        strip=False,
+        help_text=_(
+            "At least 10 characters with at least three of: lower-case letters, capital "
+            "letters, digits, other characters; not a common password."
+        ),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    new_password2 = forms.CharField(
+        label=_("New password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self) -> dict:
+        data = super().clean() or {}
+        first, second = data.get("new_password1"), data.get("new_password2")
+        if first and second and first != second:
+            self.add_error("new_password2", _("The two passwords are not the same."))
+        return data
 
 
 class LegalEntityRegisterForm(forms.Form):
@@ -210,8 +289,4 @@ class ResetRequestForm(PasswordResetForm):
 
 
 class NewPasswordForm(SetPasswordForm):
-    pass
-
-
-class ChangePasswordForm(PasswordChangeForm):
     pass

@@ -18,7 +18,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ecity.core.errors import NotFound, PermissionDenied
-from ecity.identity.models import MANAGER_ROLES, AgentAuthorisation, LegalEntity, User
+from ecity.identity.models import (
+    MANAGER_ROLES,
+    AgentAuthorisation,
+    ContactChange,
+    LegalEntity,
+    User,
+)
 from ecity.org.selectors import is_platform_admin, is_staff_member
 
 # The session key holding the public ID of the legal entity the user acts for ("" = themselves).
@@ -102,6 +108,22 @@ def can_see_unmasked(
     if subject is not None and subject.pk == actor.pk:
         return True
     return bool(handles_case) and is_staff_member(user=actor)
+
+
+# --- pending changes of one's own contact details --------------------------------------------
+
+
+def contact_changes_pending(*, user: User | Any) -> dict[str, ContactChange]:
+    """The user's own e-mail and phone changes waiting for confirmation, by kind.
+
+    Expired ones are left out (their link or code no longer works). Empty for anonymous users.
+    """
+    if not getattr(user, "is_authenticated", False):
+        return {}
+    rows = ContactChange.objects.filter(
+        user=user, status=ContactChange.Status.PENDING, expires_at__gt=timezone.now()
+    )
+    return {row.kind: row for row in rows}
 
 
 # --- enterprises and acting identities -------------------------------------------------------

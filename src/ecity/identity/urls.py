@@ -22,8 +22,21 @@ urlpatterns = [
     path("register/", views.register, name="register"),
     path("profile/", views.profile, name="profile"),
     path("profile/edit/", views.profile_edit, name="profile_edit"),
+    path("profile/email/", views.email_change, name="email_change"),
+    path(
+        "profile/email/confirm/<str:token>/",
+        views.email_change_confirm,
+        name="email_change_confirm",
+    ),
+    path("profile/phone/", views.phone_change, name="phone_change"),
+    path("profile/phone/confirm/", views.phone_change_confirm, name="phone_change_confirm"),
+    path(
+        "profile/changes/<str:kind>/cancel/",
+        views.contact_change_cancel,
+        name="contact_change_cancel",
+    ),
     path("switch-identity/", views.switch_identity, name="switch_identity"),
-    path("password/change/", views.PasswordChangeView.as_view(), name="password_change"),
+    path("password/change/", views.password_change, name="password_change"),
     path("password/reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path("password/reset/sent/", views.PasswordResetDoneView.as_view(), name="password_reset_done"),
     path(

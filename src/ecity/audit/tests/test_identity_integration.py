@@ -79,10 +79,15 @@ def test_registration_and_profile_changes_are_recorded_without_values(db):
         phone="13912345678",
         email="new@example.cn",
     )
-    identity_services.profile_update(user=user, phone="13987654321", address="示范路 1 号")
+    identity_services.profile_update(user=user, address="示范路 1 号")
+    identity_services.phone_change_request(
+        user=user, session={}, phone="13987654321", current_password="Sturdy-Passw0rd!"
+    )
     registered = AuditEntry.objects.get(action="account.registered")
     assert registered.actor == user and registered.subject == user
     written = AuditEntry.objects.get(action="personal_data.write")
-    assert sorted(written.fields) == ["address", "phone"]
-    row = repr(AuditEntry.objects.filter(pk=written.pk).values().get())
-    assert "13987654321" not in row and "示范路" not in row
+    requested = AuditEntry.objects.get(action="account.phone_change_requested")
+    assert written.fields == ["address"]
+    assert requested.fields == ["phone"]
+    rows = repr(list(AuditEntry.objects.filter(subject=user).values()))
+    assert "13987654321" not in rows and "示范路" not in rows

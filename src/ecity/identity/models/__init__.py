@@ -9,6 +9,7 @@ from ecity.identity.models.accounts import (
     LegalEntity,
     User,
 )
+from ecity.identity.models.changes import ContactChange
 from ecity.identity.models.security import (
     AccountLockout,
     LoginFailure,
@@ -20,6 +21,7 @@ __all__ = [
     "MANAGER_ROLES",
     "AccountLockout",
     "AgentAuthorisation",
+    "ContactChange",
     "LegalEntity",
     "LoginFailure",
     "MfaDevice",

@@ -3,6 +3,16 @@
 Each concept has its own module; the public functions are re-exported here.
 """
 
+from ecity.identity.services.account_changes import (  # noqa: F401
+    AccountUpdate,
+    account_update,
+    contact_change_cancel,
+    email_change_confirm,
+    email_change_request,
+    email_change_token,
+    phone_change_confirm,
+    phone_change_request,
+)
 from ecity.identity.services.citizens import (  # noqa: F401
     acting_identity_switch,
     citizen_real_name_verify,
@@ -14,6 +24,10 @@ from ecity.identity.services.enterprises import (  # noqa: F401
     agent_revoke,
     legal_entity_register,
     legal_entity_verify,
+)
+from ecity.identity.services.passwords import (  # noqa: F401
+    password_change,
+    password_reset_complete,
 )
 from ecity.identity.services.staff import (  # noqa: F401
     platform_admin_create,

@@ -145,24 +145,29 @@ def profile_update(
     """Change the contact details of ``user``'s own account; ``None`` leaves a field unchanged.
 
     Real name and ID number are not changed here: they are the identity that was registered and
-    verified. A masked value (as the account API shows phone, e-mail and address) is never taken
-    as input: exactly the mask of the stored value means "unchanged" (a client sending back what
-    it read), any other value with the mask pattern is refused. Raises ``ValidationFailed``
-    (invalid, masked-looking or already registered phone/e-mail).
+    verified. Nor are the phone number and e-mail address: a value other than the stored one is
+    refused (``services.account_changes`` changes them, with re-authentication and
+    confirmation). A masked value (as the account API shows phone, e-mail and address) is never
+    taken as input: exactly the mask of the stored value means "unchanged" (a client sending
+    back what it read), any other value with the mask pattern is refused. Raises
+    ``ValidationFailed`` (a masked-looking value, a new phone or e-mail, an invalid address or
+    language).
     """
     errors: checks.Errors = {}
     changes: dict[str, str] = {}
     phone = _unless_masked(errors, "phone", phone, user.phone or "", "phone")
     email = _unless_masked(errors, "email", email, user.email or "", "email")
     address = _unless_masked(errors, "address", address, user.address or "", "address")
-    if phone is not None:
-        phone = normalise_mobile(phone)
-        checks.check_phone(errors, phone, exclude=user)
-        changes["phone"] = phone
-    if email is not None:
-        email = checks.normalise_email(email)
-        checks.check_email(errors, email, exclude=user)
-        changes["email"] = email
+    # A new phone number or e-mail address needs re-authentication and confirmation: that is
+    # ``account_changes.phone_change_request`` / ``email_change_request``, never this function.
+    if phone is not None and normalise_mobile(phone) != (user.phone or ""):
+        errors.setdefault("phone", []).append(
+            _("Change your mobile number on its own page: it needs your password and a code.")
+        )
+    if email is not None and checks.normalise_email(email) != (user.email or "").lower():
+        errors.setdefault("email", []).append(
+            _("Change your e-mail address on its own page: it needs your password and a link.")
+        )
     if address is not None:
         address = address.strip()
         if len(address) > 300:

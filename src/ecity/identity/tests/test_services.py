@@ -123,23 +123,28 @@ def test_citizen_register_refuses_password_similar_to_username():
 
 
 def test_profile_update_changes_only_given_fields():
-    user = UserFactory(address="旧地址")
+    user = UserFactory(address="旧地址", preferred_language="zh-hans")
 
-    services.profile_update(user=user, phone="13900000777")
+    services.profile_update(user=user, preferred_language="en")
 
     user.refresh_from_db()
-    assert user.phone == "13900000777"
+    assert user.preferred_language == "en"
     assert user.address == "旧地址"
 
 
-def test_profile_update_refuses_phone_of_another_account():
-    other = UserFactory()
+def test_profile_update_refuses_a_new_phone_or_email_and_keeps_the_stored_ones():
+    # The e-mail address and phone change only with re-authentication and confirmation
+    # (services.account_changes); profile_update must not be a way around that.
     user = UserFactory()
+    stored = (user.phone, user.email)
 
     with pytest.raises(ValidationFailed) as caught:
-        services.profile_update(user=user, phone=other.phone)
+        services.profile_update(user=user, phone="13900000777", email="new@example.cn")
+    services.profile_update(user=user, phone=user.phone, email=user.email.upper())
 
-    assert "phone" in caught.value.fields
+    user.refresh_from_db()
+    assert set(caught.value.fields) == {"phone", "email"}
+    assert (user.phone, user.email) == stored
 
 
 def test_legal_entity_register_makes_representative_when_id_numbers_match():
