@@ -12,6 +12,7 @@ from xml.sax.saxutils import escape
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
@@ -110,7 +111,7 @@ def guide_pdf(version: ServiceItemVersion) -> bytes:
         story.append(_p(version.name_en))
     story += [Spacer(1, 4 * mm), _facts(version)]
     sections = [
-        (_("Summary"), version.summary_zh),
+        (pgettext("service guide", "Summary"), version.summary_zh),
         (_("Legal basis"), version.legal_basis),
         (_("Conditions"), version.conditions),
     ]

@@ -208,3 +208,17 @@ def test_correction_page_sends_the_correction(client, joint):
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.status == Case.Status.IN_PROGRESS and case.form_data["area"] == 44
+
+
+def test_filter_buttons_read_the_verb_not_the_admins_noun(client, joint):
+    # given a citizen reading in zh-Hans (the default language)
+    client.force_login(joint.citizen)
+
+    # when the pages with filters are shown
+    pages = [client.get(reverse("cases:my_cases")), client.get(reverse("cases:results"))]
+
+    # then their buttons read 筛选 (filter the list), not 过滤器 (a filter, the admin's noun)
+    for page in pages:
+        body = page.content.decode()
+        assert page.status_code == 200
+        assert '<button type="submit">筛选</button>' in body and "过滤器" not in body
