@@ -41,6 +41,7 @@ from ecity.cases.views.applicant_forms import (
     material_files,
     schema_values,
 )
+from ecity.catalogue.form_answers import form_answers
 from ecity.catalogue.selectors import item_get_published
 from ecity.certificates.verification import signature_prefix
 from ecity.core.errors import ApplicationError, NotFound, PermissionDenied
@@ -319,21 +320,9 @@ def decision_download(request: HttpRequest, public_id: str) -> HttpResponseBase:
     return field_file_response(document.pdf, fallback, f"{document.case.number}-decision.pdf")
 
 
-def _form_rows(case: Case) -> list[tuple[str, Any]]:
-    properties = (case.service_version.form_schema or {}).get("properties") or {}
-    english = (get_language() or "").startswith("en")
-    rows = []
-    for name, value in (case.form_data or {}).items():
-        prop = properties.get(name) or {}
-        label = (prop.get("title_en") if english else None) or prop.get("title") or name
-        if "enum" in prop and value in prop["enum"]:
-            names = (prop.get("enumNames_en") if english else None) or prop.get("enumNames")
-            if names:
-                value = names[prop["enum"].index(value)]
-        if isinstance(value, bool):
-            value = _("Yes") if value else _("No")
-        rows.append((label, value))
-    return rows
+def _form_rows(case: Case) -> list[tuple[str, str]]:
+    answers = form_answers(case.service_version.form_schema, case.form_data)
+    return [(answer.label, answer.text) for answer in answers]
 
 
 @login_required

@@ -26,6 +26,7 @@ from ecity.cases.actions import ACTIONS, task_in
 from ecity.cases.deadlines import is_past_statutory
 from ecity.cases.models import Case, CaseTask
 from ecity.cases.services.access import case_read_record
+from ecity.catalogue.form_answers import form_answers
 from ecity.core.errors import (
     ApplicationError,
     Conflict,
@@ -355,17 +356,11 @@ def attachment_url(case: Case, attachment: Any) -> str:
         return ""
 
 
-def _form_rows(case: Case, *, unmasked: bool) -> list[tuple[str, Any]]:
-    english = (get_language() or "").startswith("en")
+def _form_rows(case: Case, *, unmasked: bool) -> list[tuple[str, str]]:
+    """The answers with labels (as the applicant reads them), personal values masked if need be."""
     schema = case.service_version.form_schema or {}
-    properties = schema.get("properties", {})
     data = case.form_data if unmasked else mask_form_data(case.form_data, schema)
-    rows = []
-    for name, value in data.items():
-        spec = properties.get(name, {})
-        label = (spec.get("title_en") if english else None) or spec.get("title") or name
-        rows.append((label, value))
-    return rows
+    return [(answer.label, answer.text) for answer in form_answers(schema, data)]
 
 
 def _case_context(request: HttpRequest, view: selectors.workbench.StaffCase) -> dict[str, Any]:
