@@ -130,7 +130,7 @@ def guide_pdf(version: ServiceItemVersion) -> bytes:
                         m.name_zh,
                         m.get_form_display(),
                         m.copies,
-                        _("Yes") if m.is_mandatory else _("No"),
+                        _("Exempt") if m.is_exempt else _("Yes") if m.is_mandatory else _("No"),
                         m.notes,
                     ]
                     for i, m in enumerate(materials, start=1)

@@ -25,6 +25,7 @@ from ecity.cases import selectors
 from ecity.cases.actions import ACTIONS, task_in
 from ecity.cases.deadlines import is_past_statutory
 from ecity.cases.models import Case, CaseTask
+from ecity.cases.selectors.materials import materials_of
 from ecity.cases.services.access import case_read_record
 from ecity.catalogue.form_answers import form_answers
 from ecity.core.errors import (
@@ -374,6 +375,12 @@ def _case_context(request: HttpRequest, view: selectors.workbench.StaffCase) -> 
         "is_past_statutory": is_past_statutory(case),
         "form_rows": _form_rows(case, unmasked=unmasked),
         "attachments": [(a, attachment_url(case, a)) for a in attachments],
+        # 免提交 materials without a file: the department obtains them itself
+        "exempt_materials": [
+            m
+            for m in materials_of(case.service_version)
+            if m.is_exempt and m.pk not in {a.material_id for a in attachments}
+        ],
         "timeline": selectors.case_timeline(case=case),
         "opinions": selectors.case_opinions(case=case),
         "copies": selectors.workbench.case_copies(case=case),

@@ -48,7 +48,8 @@ class MaterialSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = RequiredMaterial
-        fields = ["public_id", "name_zh", "name_en", "form", "copies", "is_mandatory", "source"]
+        fields = ["public_id", "name_zh", "name_en", "form", "copies", "is_mandatory", "is_exempt"]
+        fields += ["source"]
         fields += ["notes", "template_url", "example_url", "max_size_mb", "accepted_types"]
 
     def _url(self, material: RequiredMaterial, field: str) -> str | None:

@@ -107,7 +107,7 @@ def test_joint_licence_from_application_through_parallel_review_to_a_verified_ce
     call_command("load_demo", "--no-cases", verbosity=0)
     approver_secret = _enrol_authenticator("approver_scj")
     version = ServiceItem.objects.get(code=SERVICE).current_version
-    mandatory = [m for m in materials_of(version) if m.is_mandatory]
+    mandatory = [m for m in materials_of(version) if m.is_required_upload]
     assert len(mandatory) >= 1
 
     # --- The citizen logs in, reads the joint service's guide and applies -------------------
