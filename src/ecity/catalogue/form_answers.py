@@ -105,3 +105,29 @@ def form_answers(
             )
         )
     return answers
+
+
+# Fields that name the enterprise an application is for (the names the profile prefill uses).
+ENTERPRISE_NAME_FIELDS = ("enterprise_name", "company_name")
+
+
+def form_enterprise(
+    schema: Mapping[str, Any] | None, data: Mapping[str, Any] | None
+) -> tuple[str, str] | None:
+    """The (name, USCC) of the enterprise the answers name, or None when they name none.
+
+    The USCC is the answer to the form's first field of format ``uscc``; the name is the answer
+    to ``enterprise_name`` (or ``company_name``). Both must be given.
+    """
+    properties = (schema or {}).get("properties") or {}
+    data = data or {}
+    uscc = next(
+        (
+            str(data[name]).strip()
+            for name, prop in properties.items()
+            if isinstance(prop, Mapping) and prop.get("format") == "uscc" and data.get(name)
+        ),
+        "",
+    )
+    name = next((str(data[f]).strip() for f in ENTERPRISE_NAME_FIELDS if data.get(f)), "")
+    return (name, uscc) if name and uscc else None
