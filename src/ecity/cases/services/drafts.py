@@ -15,6 +15,7 @@ A kept file can be removed again (``draft_attachment_remove``).
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Mapping
 
 from django.core.files.uploadedfile import UploadedFile
@@ -162,7 +163,7 @@ def draft_submit(
     )
 
 
-def draft_attachment_remove(*, actor: User, public_id: object) -> Attachment:
+def draft_attachment_remove(*, actor: User, public_id: uuid.UUID | str) -> Attachment:
     """Remove a file from one's own draft (the stored file is deleted after commit).
 
     Only the draft's owner may (others, and files already on a case, get NotFound).
