@@ -18,7 +18,6 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -43,7 +42,7 @@ from ecity.cases.views.applicant_forms import (
     material_files,
     schema_values,
 )
-from ecity.catalogue.form_answers import form_answers
+from ecity.catalogue.form_answers import form_answers, form_field_label
 from ecity.catalogue.selectors import item_get_published
 from ecity.certificates.verification import signature_prefix
 from ecity.core.errors import (
@@ -348,7 +347,6 @@ def _correction_items(case: Case, correction: Any) -> list[tuple[str, str]]:
     """What to correct, with form labels and material names instead of internal names."""
     if correction is None:
         return []
-    english = (get_language() or "").startswith("en")
     properties = (case.service_version.form_schema or {}).get("properties") or {}
     materials = {str(m.public_id): m.name for m in materials_of(case.service_version)}
     materials.update({material_key(m): m.name for m in materials_of(case.service_version)})
@@ -357,8 +355,7 @@ def _correction_items(case: Case, correction: Any) -> list[tuple[str, str]]:
         if not isinstance(item, dict):
             continue
         name = str(item.get("field") or item.get("material") or "")
-        prop = properties.get(name) or {}
-        label = (prop.get("title_en") if english else None) or prop.get("title")
+        label = form_field_label(name, properties[name]) if name in properties else None
         rows.append((str(label or materials.get(name) or name), str(item.get("message") or "")))
     return rows
 

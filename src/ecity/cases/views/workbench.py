@@ -27,7 +27,7 @@ from ecity.cases.deadlines import is_past_statutory
 from ecity.cases.models import Case, CaseTask
 from ecity.cases.selectors.materials import materials_of
 from ecity.cases.services.access import case_read_record
-from ecity.catalogue.form_answers import form_answers
+from ecity.catalogue.form_answers import form_answers, form_field_label
 from ecity.core.errors import (
     ApplicationError,
     Conflict,
@@ -161,8 +161,7 @@ class CorrectionForm(forms.Form):
         english = (get_language() or "").startswith("en")
         properties = (version.form_schema or {}).get("properties", {})
         self.fields["fields"].choices = [
-            (name, (spec.get("title_en") if english else None) or spec.get("title") or name)
-            for name, spec in properties.items()
+            (name, form_field_label(name, spec)) for name, spec in properties.items()
         ]
         self.material_names = {
             str(m.public_id): (m.name_en if english and m.name_en else m.name_zh)
