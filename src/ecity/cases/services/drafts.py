@@ -166,8 +166,13 @@ def draft_submit(
 def draft_attachment_remove(*, actor: User, public_id: uuid.UUID | str) -> Attachment:
     """Remove a file from one's own draft (the stored file is deleted after commit).
 
-    Only the draft's owner may (others, and files already on a case, get NotFound).
+    Only the draft's owner may (others, files already on a case and malformed ids get
+    NotFound).
     """
+    try:
+        public_id = uuid.UUID(str(public_id))
+    except ValueError as exc:
+        raise NotFound(_("No such file.")) from exc
     attachment = (
         Attachment.objects.select_related("draft", "material")
         .filter(public_id=public_id, draft__owner=actor, case__isnull=True)

@@ -149,3 +149,13 @@ def test_form_says_answers_can_be_checked_and_continues(client, joint):
     body = client.get(apply_url(joint)).content.decode()
 
     assert re.search(r'<button type="submit" name="action" value="continue">继续</button>', body)
+
+
+def test_removing_a_file_that_is_not_ones_own_changes_nothing(client, joint):
+    client.force_login(joint.citizen)
+    client.post(apply_url(joint), post_data(joint, id_number="123"))
+
+    for bad in ("not-a-uuid", "6f1c1f8e-0000-4000-8000-000000000000"):
+        response = client.post(apply_url(joint), {**form_data(), "remove_file": bad})
+        assert response.status_code == 200 and "error-summary" in response.content.decode()
+    assert Attachment.objects.filter(draft__owner=joint.citizen).count() == 1

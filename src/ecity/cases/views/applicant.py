@@ -130,17 +130,6 @@ def _draft_state(request: HttpRequest, version: Any) -> Any:
     )
 
 
-def _removed_file(request: HttpRequest) -> str | None:
-    """The kept file the applicant asked to remove (a draft attachment's public id), if any."""
-    value = request.POST.get("remove_file")
-    if value is None:
-        return None
-    try:
-        return str(uuid.UUID(value))
-    except ValueError:
-        return ""
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def apply(request: HttpRequest, code: str) -> HttpResponse:
@@ -165,7 +154,7 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
         form = application_form(version, data=request.POST, files=request.FILES)
         values = schema_values(version, request.POST)
         files = material_files(version, request.FILES)
-        removed = _removed_file(request)
+        removed = request.POST.get("remove_file")  # a kept file's public id
         try:
             if removed is not None or request.POST.get("action") == "save":
                 _draft, rejected = draft_services.draft_keep(
