@@ -18,7 +18,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from ecity.cases.models import DecisionDocument
 from ecity.cases.selectors.process import (
@@ -326,10 +326,10 @@ class ProcessDefinitionAdmin(admin.ModelAdmin):
             _("Valid: %(count)d user tasks in %(departments)d departments.")
             % {"count": len(spec.tasks), "departments": len(spec.department_codes)},
             _("BPMN id"),
-            _("Name"),
+            pgettext("BPMN task", "Name"),
             _("Department"),
             _("Role"),
-            _("Kind"),
+            pgettext("BPMN task", "Kind"),
             rows,
         )
 

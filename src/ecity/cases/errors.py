@@ -18,3 +18,4 @@ class CasesErrorCode(models.TextChoices):
     NOT_WITHDRAWABLE = "not_withdrawable", _("The case can no longer be withdrawn.")
     NOT_CLOSED = "not_closed", _("The case has not been decided yet.")
     ALREADY_RATED = "already_rated", _("The case has already been rated.")
+    ANSWERS_CHANGED = "answers_changed", _("The answers changed after they were checked.")

@@ -28,6 +28,7 @@ register_converter(CaseNumberConverter, "casenumber")
 urlpatterns += [
     path("", applicant_views.my_cases, name="my_cases"),
     path("apply/<str:code>/", applicant_views.apply, name="apply"),
+    path("apply/<str:code>/check/", applicant_views.apply_check, name="apply_check"),
     path("counter/apply/<str:code>/", applicant_views.counter_apply, name="counter_apply"),
     path("lookup/", public_views.lookup, name="lookup"),
     path("results/", public_views.results, name="results"),

@@ -247,6 +247,17 @@ class RequiredMaterial(BaseModel, BilingualName):
     form = models.CharField(_("form"), max_length=32, choices=Form.choices, default=Form.ORIGINAL)
     copies = models.PositiveSmallIntegerField(_("number of copies"), default=1)
     is_mandatory = models.BooleanField(_("mandatory"), default=True)
+    # 免提交: the law asks for the material but the department obtains it itself (an
+    # e-certificate or a registry record through data sharing), so applicants never have to
+    # upload it; they may still do so. The notes say when and how (已实现电子证照共享的).
+    is_exempt = models.BooleanField(
+        _("exempt (免提交)"),
+        default=False,
+        help_text=_(
+            "The department obtains this material itself (for example through e-certificate "
+            "sharing); applicants need not upload it."
+        ),
+    )
     source = models.CharField(_("source"), max_length=200, blank=True)
     notes = models.TextField(_("notes"), blank=True)
     template = models.FileField(_("blank template"), upload_to="catalogue/templates/", blank=True)
@@ -264,6 +275,11 @@ class RequiredMaterial(BaseModel, BilingualName):
         verbose_name = _("required material")
         verbose_name_plural = _("required materials")
         ordering = ["sort_order", "id"]
+
+    @property
+    def is_required_upload(self) -> bool:
+        """Whether an application is incomplete without a file for this material."""
+        return self.is_mandatory and not self.is_exempt
 
 
 class ServiceLocation(BaseModel):

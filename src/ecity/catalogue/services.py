@@ -73,7 +73,8 @@ RELATION_FIELDS = frozenset(
     {"themes", "life_events", "audiences", "materials", "locations", "faqs"}
 )
 MATERIAL_FIELDS = frozenset(
-    {"name_zh", "name_en", "form", "copies", "is_mandatory", "source", "notes", "template"}
+    {"name_zh", "name_en", "form", "copies", "is_mandatory", "is_exempt", "source", "notes"}
+    | {"template"}
     | {"example", "max_size_mb", "accepted_types", "sort_order"}
 )
 LOCATION_FIELDS = frozenset({"name", "address", "hours", "phone", "sort_order"})

@@ -66,6 +66,7 @@ DEFAULT_FROM_EMAIL = _str("ECITY_DEFAULT_FROM_EMAIL", "ecity <noreply@ecity.inva
 SITE_URL = _str("ECITY_SITE_URL", "http://127.0.0.1:8000")
 LOG_LEVEL = _str("ECITY_LOG_LEVEL", "INFO")
 CITY_NAME = _str("ECITY_CITY_NAME", "示范市")
+CITY_NAME_EN = _str("ECITY_CITY_NAME_EN", "Shifan City")
 BIND = _str("ECITY_BIND", "127.0.0.1:8000")
 WEB_WORKERS = _int("ECITY_WEB_WORKERS", 2)
 BROKER_URL = _str("ECITY_BROKER_URL", "redis://127.0.0.1:6379/0")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
@@ -18,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from ecity.core.errors import ApplicationError, NotFound
 from ecity.core.forms import add_application_error
+from ecity.core.languages import city_name
 from ecity.core.masking import mask_email, mask_phone
 from ecity.core.ratelimit import ratelimit, setting_rate
 from ecity.identity import forms, selectors, services
@@ -74,7 +74,7 @@ class PasswordResetView(auth_views.PasswordResetView):
 
     @property
     def extra_email_context(self) -> dict[str, str]:  # type: ignore[override]
-        return {"site_name": _("%(city)s government services") % {"city": settings.ECITY_CITY_NAME}}
+        return {"site_name": _("%(city)s government services") % {"city": city_name()}}
 
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):

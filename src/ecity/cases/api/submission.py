@@ -32,6 +32,8 @@ from ecity.cases.selectors import public as public_selectors
 from ecity.cases.selectors.materials import MATERIAL_PREFIX
 from ecity.cases.services.ratings import rating_submit
 from ecity.cases.services.submission import case_submit, correction_submit
+from ecity.catalogue.api.serializers import FormAnswerSerializer
+from ecity.catalogue.form_answers import form_answers
 from ecity.core.api import Pagination
 from ecity.core.errors import NotFound, ValidationFailed
 from ecity.core.idempotency import idempotency_key_of
@@ -165,10 +167,17 @@ class RatingSerializer(serializers.Serializer):
 
 class CaseDetailSerializer(CaseSerializer):
     form_data = serializers.JSONField()
+    form_answers = serializers.SerializerMethodField()
     timeline = serializers.SerializerMethodField()
     attachments = serializers.SerializerMethodField()
     correction = serializers.SerializerMethodField()
     rating = serializers.SerializerMethodField()
+
+    @extend_schema_field(FormAnswerSerializer(many=True))
+    def get_form_answers(self, case: Case) -> Any:
+        """The answers as people read them: field labels, option labels, 是/否."""
+        answers = form_answers(case.service_version.form_schema, case.form_data)
+        return FormAnswerSerializer(answers, many=True).data
 
     @extend_schema_field(EventSerializer(many=True))
     def get_timeline(self, case: Case) -> Any:

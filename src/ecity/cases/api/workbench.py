@@ -29,6 +29,8 @@ from ecity.cases.actions import ACTIONS, CASE_ACTIONS, TASK_ACTIONS, StaffAction
 from ecity.cases.deadlines import is_past_statutory
 from ecity.cases.models import Case, CaseTask
 from ecity.cases.services.access import case_read_record
+from ecity.catalogue.api.serializers import FormAnswerSerializer
+from ecity.catalogue.form_answers import form_answers
 from ecity.core.api import ERROR_ENVELOPE_SCHEMA as ENVELOPE
 from ecity.core.api import Pagination
 from ecity.core.errors import PermissionDenied, ValidationFailed
@@ -130,6 +132,7 @@ class StaffCaseOutput(CaseRowOutput):
     """One case for staff: personal data in full only for those handling it, else masked."""
 
     form_data = serializers.SerializerMethodField()
+    form_answers = serializers.SerializerMethodField()
     is_personal_data_masked = serializers.SerializerMethodField()
     accepted_at = serializers.DateTimeField(allow_null=True)
     decided_at = serializers.DateTimeField(allow_null=True)
@@ -158,6 +161,12 @@ class StaffCaseOutput(CaseRowOutput):
         if self._view().shows_personal_data:
             return dict(case.form_data)
         return mask_form_data(case.form_data, case.service_version.form_schema)
+
+    @extend_schema_field(FormAnswerSerializer(many=True))
+    def get_form_answers(self, case: Case) -> list:
+        """The answers as the applicant reads them (labels of choices), masked like form_data."""
+        answers = form_answers(case.service_version.form_schema, self.get_form_data(case))
+        return list(FormAnswerSerializer(answers, many=True).data)
 
     def get_is_personal_data_masked(self, case: Case) -> bool:
         return not self._view().shows_personal_data

@@ -1,6 +1,13 @@
 """Writes on cases. Each concept has its own module; the public functions are re-exported here."""
 
 # workbench (staff handling, time limits, supervision)
+# submission (applicant: drafts, submission, correction, withdrawal, rating)
+from ecity.cases.services.drafts import (  # noqa: F401
+    draft_attachment_remove,
+    draft_continue,
+    draft_keep,
+    draft_submit,
+)
 from ecity.cases.services.handling import (  # noqa: F401
     case_accept,
     case_copy_to,
@@ -19,8 +26,6 @@ from ecity.cases.services.process import (  # noqa: F401
     process_definition_build,
     process_definition_upload,
 )
-
-# submission (applicant: drafts, submission, correction, withdrawal, rating)
 from ecity.cases.services.ratings import rating_submit  # noqa: F401
 from ecity.cases.services.submission import (  # noqa: F401
     case_submit,

@@ -51,7 +51,8 @@ class MaterialSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = RequiredMaterial
-        fields = ["public_id", "name_zh", "name_en", "form", "copies", "is_mandatory", "source"]
+        fields = ["public_id", "name_zh", "name_en", "form", "copies", "is_mandatory", "is_exempt"]
+        fields += ["source"]
         fields += ["notes", "template_url", "example_url", "max_size_mb", "accepted_types"]
 
     def _url(self, material: RequiredMaterial, field: str) -> str | None:
@@ -183,3 +184,14 @@ class FormDataSerializer(serializers.Serializer):
 class FormValidResultSerializer(serializers.Serializer):
     valid = serializers.BooleanField()
     data = serializers.DictField(help_text="The cleaned values, by field name.")
+
+
+class FormAnswerSerializer(serializers.Serializer):
+    """One answer of an application form: the stored value and the value as people read it."""
+
+    name = serializers.CharField(help_text="The form field's name.")
+    label = serializers.CharField(help_text="The field's label in the reader's language.")
+    value = serializers.JSONField(help_text="The value as stored (an option's code, true, 35).")
+    text = serializers.CharField(
+        help_text="The value as people read it (the option's label, 是/否, 35)."
+    )

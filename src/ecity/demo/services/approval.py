@@ -178,7 +178,7 @@ def _ensure_cases(result: DemoApprovalResult) -> None:
                 content_type="application/pdf",
             )
             for index, material in enumerate(materials_of(version))
-            if material.is_mandatory
+            if material.is_required_upload
         }
         case = case_services.case_submit(
             actor=applicant,

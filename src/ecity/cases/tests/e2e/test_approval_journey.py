@@ -107,7 +107,7 @@ def test_joint_licence_from_application_through_parallel_review_to_a_verified_ce
     call_command("load_demo", "--no-cases", verbosity=0)
     approver_secret = _enrol_authenticator("approver_scj")
     version = ServiceItem.objects.get(code=SERVICE).current_version
-    mandatory = [m for m in materials_of(version) if m.is_mandatory]
+    mandatory = [m for m in materials_of(version) if m.is_required_upload]
     assert len(mandatory) >= 1
 
     # --- The citizen logs in, reads the joint service's guide and applies -------------------
@@ -133,6 +133,22 @@ def test_joint_licence_from_application_through_parallel_review_to_a_verified_ce
             str(_pdf(tmp_path, f"material-{index + 1}.pdf"))
         )
     citizen.screenshot(path=str(artifacts / "approval-apply.png"), full_page=True)
+    assert_accessible(citizen)
+    citizen.get_by_role("button", name="继续").click()
+
+    # --- Check your answers: labels, not codes; every file; then submit -------------------
+    citizen.wait_for_url(re.compile(rf"/cases/apply/{SERVICE}/check/$"))
+    expect(citizen.get_by_role("heading", level=1)).to_have_text("提交申请前，请核对填报内容")
+    answers = citizen.locator("dl.summary-list").first
+    expect(answers).to_contain_text("餐饮服务经营者")
+    expect(answers).to_contain_text("免费邮寄")
+    expect(answers).not_to_contain_text("catering")
+    expect(citizen.get_by_role("link", name="修改 经营场所", exact=True)).to_have_attribute(
+        "href", re.compile(r"#id_business_address$")
+    )
+    for index in range(len(mandatory)):
+        expect(citizen.locator("main")).to_contain_text(f"material-{index + 1}.pdf")
+    citizen.screenshot(path=str(artifacts / "approval-check.png"), full_page=True)
     assert_accessible(citizen)
     citizen.get_by_role("button", name="提交申请").click()
 
