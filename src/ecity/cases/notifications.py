@@ -36,4 +36,11 @@ register_events(
     _event("certificate_issued", _("Certificate issued"), EventGroup.RESULT),
     _event("case_urged", _("Case urged (staff)"), EventGroup.STAFF),
     _event("rating_low", _("Low service rating (supervisors)"), EventGroup.STAFF),
+    # Ratings (好差评): the invitation links to the rating page; the answer to the rater too.
+    _event("rating_invited", _("Invitation to rate the service"), EventGroup.RESULT),
+    _event("rating_answered", _("Answer to your rating"), EventGroup.ACTION_REQUIRED),
+    _event("rectification_opened", _("Low rating to rectify (staff)"), EventGroup.STAFF),
+    _event(
+        "rectification_unresolved", _("Rectification not accepted (supervisors)"), EventGroup.STAFF
+    ),
 )
