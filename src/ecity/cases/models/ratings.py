@@ -111,9 +111,9 @@ class Rectification(WorkItem):
     class Stage(models.TextChoices):
         RECTIFYING = "rectifying", _("Being rectified")  # 整改中
         AWAITING_CONFIRMATION = "awaiting_confirmation", _("Answered, awaiting the rater")
-        RESOLVED = "resolved", _("Resolved")  # 评价人确认已解决
+        RESOLVED = "resolved", _("Resolved (confirmed by the rater)")
         UNRESOLVED = "unresolved", _("Not resolved, with the supervisors")
-        CLOSED = "closed", _("Closed")
+        CLOSED = "closed", _("Closed without further rectification")
         CANCELLED = "cancelled", _("Cancelled (appeal upheld)")
 
     rating = models.OneToOneField(
@@ -208,8 +208,8 @@ class RatingAppeal(BaseModel):
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Awaiting review")
-        UPHELD = "upheld", _("Upheld")
-        REJECTED = "rejected", _("Rejected")
+        UPHELD = "upheld", _("Appeal upheld")
+        REJECTED = "rejected", _("Appeal rejected")
 
     rating = models.OneToOneField(
         Rating, verbose_name=_("rating"), on_delete=models.CASCADE, related_name="appeal"
