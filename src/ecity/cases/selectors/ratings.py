@@ -173,7 +173,7 @@ def _is_uuid(value: object) -> bool:
     return True
 
 
-def rating_get_for_staff(*, actor: User, public_id: object) -> StaffRating:
+def rating_get_for_staff(*, actor: User, public_id: uuid.UUID | str) -> StaffRating:
     """Return rating ``public_id`` for a member of staff with their rights on it.
 
     Visible to the responsible department's staff and to its supervisors (rules in the module
