@@ -148,7 +148,7 @@ def _notify_department(rectification: Rectification, rating: Rating) -> None:
                 case,
                 rating_text=Rating.Level(rating.level).label,
                 comment=rating.comment,
-                due_on=rectification.due_on.isoformat(),
+                due_on=rectification.due_on,
                 link_path=reverse("cases:rating_staff", kwargs={"public_id": rating.public_id}),
             ),
             idempotency_key=(
