@@ -38,7 +38,7 @@ register_events(
     # Sent for the certificate of a decided case; the certificate's page is reached from it.
     _event("certificate_issued", _("Certificate issued"), EventGroup.RESULT),
     _event("case_urged", _("Case urged (staff)"), EventGroup.STAFF),
-    _event("rating_low", _("Low service rating (supervisors)"), EventGroup.STAFF),
+    _event("rating_low", _("Low service rating (supervisors)"), EventGroup.STAFF, VIEW_RATING),
     # Ratings (好差评): the invitation links to the rating page; the answer to the rater too.
     _event(
         "rating_invited",

@@ -101,6 +101,7 @@ def _notify_supervisors(rating: Rating) -> None:
                     "zh-hans": case.department.name_zh,
                     "en": case.department.name_en or case.department.name_zh,
                 },
+                "link_path": reverse("cases:rating_staff", kwargs={"public_id": rating.public_id}),
             },
             idempotency_key=f"rating_low:{rating.public_id}:{supervisor.pk}",
         )

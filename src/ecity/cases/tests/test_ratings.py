@@ -107,6 +107,11 @@ def test_low_rating_opens_a_rectification_for_the_lead_department(joint):
     told = notifications_about(obj=case).filter(event="rectification_opened")
     assert {n.recipient_id for n in told} == {joint.lead_reviewer.pk}
     assert any("窗口推诿" in n.body for n in told)
+    # And the supervisors' and the staff's messages link to the rating's page
+    staff_page = reverse("cases:rating_staff", kwargs={"public_id": rating.public_id})
+    for event in ("rating_low", "rectification_opened"):
+        links = notifications_about(obj=case).filter(event=event)
+        assert {n.link_path for n in links} == {staff_page}
     # And the rater's follow-up says the department took it over
     assert list(rating.follow_ups.values_list("kind", flat=True)) == ["opened"]
 
