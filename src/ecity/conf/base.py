@@ -273,6 +273,7 @@ ECITY_LOOKUP_RATE_PER_MINUTE = env.LOOKUP_RATE_PER_MINUTE
 ECITY_LOOKUP_FAILURE_LIMIT = env.LOOKUP_FAILURE_LIMIT
 # Efficiency supervision: supervisors of this department supervise every department ("": none).
 ECITY_SUPERVISION_DEPARTMENT_CODE = env.SUPERVISION_DEPARTMENT_CODE
+ECITY_RECTIFICATION_WORKING_DAYS = env.RECTIFICATION_WORKING_DAYS
 
 # OpenID Connect provider for department applications (ecity.sso, part of the identity domain).
 # The signing key is not a setting: ecity.sso.keys reads ECITY_OIDC_PRIVATE_KEY or generates one

@@ -84,6 +84,9 @@ REAUTH_SECONDS = _int("ECITY_REAUTH_SECONDS", 5 * 60)
 # supervisors supervise every department (the government service management office). No default:
 # empty means no such office; the demo city's office is "ZWB" (scripts/demo.sh sets it).
 SUPERVISION_DEPARTMENT_CODE = _str("ECITY_SUPERVISION_DEPARTMENT_CODE", "")
+# Service ratings (ecity.cases, 好差评): working days a department has to rectify a low rating
+# and answer the rater (国办发〔2019〕51号: 15 working days).
+RECTIFICATION_WORKING_DAYS = _int("ECITY_RECTIFICATION_WORKING_DAYS", 15)
 # Events (ecity.core.events): how often the job delivers the outbox, the first retry delay
 # (doubled per attempt), attempts before a delivery is dead-lettered, and whether the process
 # that published an event also tries to deliver it right after commit.

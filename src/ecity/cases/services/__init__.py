@@ -26,7 +26,25 @@ from ecity.cases.services.process import (  # noqa: F401
     process_definition_build,
     process_definition_upload,
 )
-from ecity.cases.services.ratings import rating_submit  # noqa: F401
+
+# ratings (好差评: rating, invitations, rectification, appeals, monthly rankings)
+from ecity.cases.services.rankings import ranking_month_publish  # noqa: F401
+from ecity.cases.services.rating_appeals import (  # noqa: F401
+    rating_appeal_decide,
+    rating_appeal_file,
+)
+from ecity.cases.services.ratings import (  # noqa: F401
+    rating_invitation_issue,
+    rating_submit,
+    rating_submit_with_token,
+)
+from ecity.cases.services.rectification import (  # noqa: F401
+    rectification_answer,
+    rectification_confirm,
+    rectification_supervise,
+)
+
+# submission (applicant: drafts, submission, correction, withdrawal)
 from ecity.cases.services.submission import (  # noqa: F401
     case_submit,
     case_withdraw,

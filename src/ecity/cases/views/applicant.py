@@ -1,4 +1,4 @@
-"""The applicant's pages: apply (with drafts), my cases, case detail, correction, rating, files.
+"""The applicant's pages: apply (with drafts), my cases, case detail, correction, files.
 
 Thin callers of ``cases.services`` and ``cases.selectors``; works without JavaScript.
 """
@@ -28,11 +28,10 @@ from ecity.cases.selectors import decisions as decision_selectors
 from ecity.cases.selectors.applicant import is_applicant
 from ecity.cases.selectors.drafts import draft_get_or_prefill, draft_review
 from ecity.cases.selectors.materials import material_key, materials_of
+from ecity.cases.selectors.ratings import RATEABLE_STATUSES
 from ecity.cases.services import drafts as draft_services
-from ecity.cases.services import ratings as rating_services
 from ecity.cases.services import submission as services
 from ecity.cases.services.access import attachment_download_record, decision_read_record
-from ecity.cases.services.ratings import RATEABLE_STATUSES
 from ecity.cases.views.applicant_forms import (
     TOKEN_FIELD,
     WALK_IN_FIELDS,
@@ -453,28 +452,6 @@ def correction(request: HttpRequest, number: str) -> HttpResponse:
             **_form_sections(form, version, on_case),
         },
     )
-
-
-@login_required
-@require_POST
-def rate(request: HttpRequest, number: str) -> HttpResponse:
-    """Rate a decided case (好差评)."""
-    case = _own_case(request, number)
-    form = RatingForm(request.POST)
-    if form.is_valid():
-        try:
-            rating_services.rating_submit(
-                actor=request.user,
-                case=case,
-                level=form.cleaned_data["level"],
-                comment=form.cleaned_data["comment"],
-            )
-        except ApplicationError as error:
-            add_application_error(form, error, skip_reported=True)
-        else:
-            messages.success(request, _("Thank you for your rating."))
-            return redirect("cases:detail", number=case.number)
-    return _detail(request, case, rating_form=form)
 
 
 @login_required

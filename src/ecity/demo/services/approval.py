@@ -32,6 +32,7 @@ from ecity.demo import selectors
 from ecity.demo.blank_forms import blank_form_pdf
 from ecity.demo.data import accounts, cases, certificate_types, regions
 from ecity.demo.services import people, structure
+from ecity.demo.services.ratings import demo_ratings_ensure
 from ecity.identity.models import User
 from ecity.identity.selectors import acting_identity
 from ecity.org.models import Region
@@ -50,6 +51,7 @@ class DemoApprovalResult:
     certificate_types: int = 0
     processes: int = 0
     cases: int = 0
+    ratings: int = 0
 
 
 @transaction.atomic
@@ -70,6 +72,7 @@ def demo_approval_ensure(*, with_cases: bool = True) -> DemoApprovalResult:
         _ensure_process(result, process=process, actor=admin)
     if with_cases:
         _ensure_cases(result)
+        result.ratings = demo_ratings_ensure()
     logger.info("demo approval ensured: %s", result)
     return result
 
