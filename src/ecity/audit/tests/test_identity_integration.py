@@ -7,21 +7,26 @@ import pytest
 from ecity.audit.models import AuditEntry
 from ecity.identity import services as identity_services
 from ecity.identity.models import AgentAuthorisation
-from ecity.identity.tests.factories import AgentAuthorisationFactory, LegalEntityFactory
+from ecity.identity.tests.factories import (
+    AgentAuthorisationFactory,
+    LegalEntityFactory,
+    StaffUserFactory,
+)
 from ecity.org.models import StaffRole
 
 pytestmark = pytest.mark.django_db
 
 
-def test_role_grant_records_actor_and_subject(platform_admin, citizen, department):
-    # when a platform administrator makes the citizen a reviewer
+def test_role_grant_records_actor_and_subject(platform_admin, department):
+    # when a platform administrator makes a staff account a reviewer
+    clerk = StaffUserFactory(username="clerk")
     role = identity_services.staff_role_grant(
-        actor=platform_admin, user=citizen, role=StaffRole.Role.REVIEWER, department=department
+        actor=platform_admin, user=clerk, role=StaffRole.Role.REVIEWER, department=department
     )
     # then role.granted names who granted it, to whom, and what
     entry = AuditEntry.objects.get(action="role.granted")
     assert entry.actor == platform_admin and entry.actor_username == "root"
-    assert entry.subject == citizen and entry.subject_username == "citizen"
+    assert entry.subject == clerk and entry.subject_username == "clerk"
     assert (entry.object_type, entry.object_id) == ("org.staffrole", str(role.public_id))
     assert entry.data == {"role": "reviewer", "department": "MSR"}
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ecity.identity.tests.factories import StaffRoleFactory, UserFactory
+from ecity.identity.tests.factories import StaffRoleFactory, StaffUserFactory, UserFactory
 from ecity.org.models import StaffRole
 
 pytestmark = pytest.mark.django_db
@@ -33,7 +33,7 @@ def test_department_admin_sees_only_own_department_roles(
 def test_department_admin_cannot_add_role_in_other_department(
     client, department_admin, other_department
 ):
-    target = UserFactory()
+    target = StaffUserFactory()
     client.force_login(department_admin)
 
     response = client.post(
@@ -46,7 +46,7 @@ def test_department_admin_cannot_add_role_in_other_department(
 
 
 def test_department_admin_adds_role_in_own_department(client, department_admin, department):
-    target = UserFactory()
+    target = StaffUserFactory()
     client.force_login(department_admin)
 
     response = client.post(
