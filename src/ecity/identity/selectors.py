@@ -51,6 +51,19 @@ class ActingIdentity:
 
 # --- personal data: lookups by exact value, who sees it unmasked -----------------------------
 
+#: The staff roles that handle cases and so see the applicant's personal data unmasked on the
+#: cases of their department (the cases app gives full access with exactly these roles). The
+#: rule "roles that unmask need a second factor" (``identity.security.mfa``) reads this set:
+#: a stolen password alone must never show anyone's data in full.
+UNMASKING_ROLES = frozenset(
+    {
+        StaffRole.Role.COUNTER_CLERK,
+        StaffRole.Role.REVIEWER,
+        StaffRole.Role.APPROVER,
+        StaffRole.Role.DEPARTMENT_ADMIN,
+    }
+)
+
 
 def id_number_index(id_number: str) -> str:
     """The blind index of a resident ID number as typed ("" for an empty value)."""
@@ -94,7 +107,8 @@ def can_see_unmasked(
 
     Rules: a person sees their own data in full; staff see it in full only on a case they are
     handling (``handles_case``: the caller, e.g. the cases app, has checked that ``actor`` holds
-    a handling role in the case's lead department or in a department with a task on it). Copied
+    one of ``UNMASKING_ROLES`` in the case's lead department or in a department with a task on
+    it; holders of these roles must use a second factor to log in). Copied
     departments, supervisors, administrators outside the case and everyone else see masked
     values. A view that shows data unmasked to someone other than the subject records it in
     the audit trail.
