@@ -11,6 +11,7 @@ from ecity.identity.tests.factories import (
     AgentAuthorisationFactory,
     LegalEntityFactory,
     StaffUserFactory,
+    uscc_for,
 )
 from ecity.org.models import StaffRole
 
@@ -91,3 +92,17 @@ def test_registration_and_profile_changes_are_recorded_without_values(db):
     assert sorted(written.fields) == ["address", "phone"]
     row = repr(AuditEntry.objects.filter(pk=written.pk).values().get())
     assert "13987654321" not in row and "示范路" not in row
+
+
+def test_enterprise_registration_is_recorded(citizen):
+    # When a citizen registers an enterprise (and so becomes its administrator)
+    authorisation = identity_services.legal_entity_register(
+        actor=citizen, uscc=uscc_for(77), name="丙公司", legal_representative_name="李四"
+    )
+
+    # Then the trail says who registered which enterprise, and the role they received
+    entry = AuditEntry.objects.get(action="legal_entity.registered")
+    assert (entry.actor, entry.subject) == (citizen, citizen)
+    assert entry.object_id == str(authorisation.legal_entity.public_id)
+    assert (entry.acting_for_uscc, entry.acting_for_name) == (uscc_for(77), "丙公司")
+    assert entry.data == {"role": "administrator"}
