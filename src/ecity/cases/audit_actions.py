@@ -38,6 +38,7 @@ register_actions(
         "case.urged": _("Case urged"),
         "process.uploaded": _("Process uploaded"),
         "process.built": _("Process built"),
+        "process.updated": _("Process settings changed"),
     }
 )
 register_actions(
