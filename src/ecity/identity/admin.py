@@ -210,8 +210,11 @@ class UserAdmin(_PersonalDataReadAudited, DjangoUserAdmin):
         )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[User]:
+        queryset = super().get_queryset(request)
+        if org_selectors.is_platform_admin(user=request.user):
+            return queryset
         visible = selectors.accounts_visible(actor=request.user)
-        return super().get_queryset(request).filter(pk__in=visible.values("pk"))
+        return queryset.filter(pk__in=visible.values("pk"))
 
     def get_inline_instances(self, request: HttpRequest, obj: Any = None) -> Any:
         # A new account holds no role or authorisation yet: nothing to show.
