@@ -304,3 +304,17 @@ def test_account_page_shown_again_after_a_failed_save_is_audited(client, superus
 
     assert response.status_code == 200
     assert AuditEntry.objects.filter(action="personal_data.read", subject=citizen).exists()
+
+
+def test_department_admin_finds_only_his_departments_in_the_role_form(
+    client, department_admin, department, other_department
+):
+    client.force_login(department_admin)
+
+    found = client.get(
+        "/admin/autocomplete/",
+        {"app_label": "org", "model_name": "staffrole", "field_name": "department", "term": ""},
+    )
+
+    assert found.status_code == 200
+    assert [r["id"] for r in found.json()["results"]] == [str(department.pk)]
