@@ -45,6 +45,7 @@ register_actions(
         "rating.appeal_rejected": _("Rating appeal rejected"),
         "process.uploaded": _("Process uploaded"),
         "process.built": _("Process built"),
+        "process.updated": _("Process settings changed"),
     }
 )
 register_actions(

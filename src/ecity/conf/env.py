@@ -96,6 +96,13 @@ EVENTS_MAX_ATTEMPTS = _int("ECITY_EVENTS_MAX_ATTEMPTS", 8)
 EVENTS_DELIVER_ON_COMMIT = _bool("ECITY_EVENTS_DELIVER_ON_COMMIT", True)
 FIELD_KEYS = _str("ECITY_FIELD_KEYS")
 FIELD_KEYS_FILE = _str("ECITY_FIELD_KEYS_FILE", str(DATA_DIR / "field_keys.json"))
+# Signed checkpoints of the audit chain head are appended to this file, which the database
+# cannot rewrite (ecity.audit.checkpoints); put it on storage the database's administrators
+# cannot write. Every this many seconds the job audit.checkpoint appends one.
+AUDIT_CHECKPOINT_FILE = _str(
+    "ECITY_AUDIT_CHECKPOINT_FILE", str(DATA_DIR / "audit" / "checkpoints.jsonl")
+)
+AUDIT_CHECKPOINT_EVERY_SECONDS = _int("ECITY_AUDIT_CHECKPOINT_EVERY_SECONDS", 15 * 60)
 # OpenID Connect provider (ecity.sso): the ID-token signing key as PEM (otherwise generated into
 # the database on first use) and the issuer (otherwise ECITY_SITE_URL + "/o").
 OIDC_PRIVATE_KEY = _str("ECITY_OIDC_PRIVATE_KEY")

@@ -11,6 +11,7 @@ register_actions(
         "account.registered": _("Account registered"),
         "account.created": _("Staff account created"),
         "account.real_name_verified": _("Real name verified"),
+        "legal_entity.registered": _("Enterprise registered"),
         "legal_entity.verified": _("Enterprise verified"),
         "role.granted": _("Staff role granted"),
         "role.revoked": _("Staff role revoked"),

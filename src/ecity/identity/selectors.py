@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ecity.core.errors import NotFound, PermissionDenied
+from ecity.core.masking import mask_name
 from ecity.identity.models import (
     MANAGER_ROLES,
     AgentAuthorisation,
@@ -25,7 +26,8 @@ from ecity.identity.models import (
     LegalEntity,
     User,
 )
-from ecity.org.selectors import is_platform_admin, is_staff_member
+from ecity.org.models import StaffRole
+from ecity.org.selectors import departments_where, is_platform_admin, is_staff_member
 
 # The session key holding the public ID of the legal entity the user acts for ("" = themselves).
 ACTING_SESSION_KEY = "ecity_acting_as"
@@ -54,6 +56,19 @@ class ActingIdentity:
 
 
 # --- personal data: lookups by exact value, who sees it unmasked -----------------------------
+
+#: The staff roles that handle cases and so see the applicant's personal data unmasked on the
+#: cases of their department (the cases app gives full access with exactly these roles). The
+#: rule "roles that unmask need a second factor" (``identity.security.mfa``) reads this set:
+#: a stolen password alone must never show anyone's data in full.
+UNMASKING_ROLES = frozenset(
+    {
+        StaffRole.Role.COUNTER_CLERK,
+        StaffRole.Role.REVIEWER,
+        StaffRole.Role.APPROVER,
+        StaffRole.Role.DEPARTMENT_ADMIN,
+    }
+)
 
 
 def id_number_index(id_number: str) -> str:
@@ -98,7 +113,8 @@ def can_see_unmasked(
 
     Rules: a person sees their own data in full; staff see it in full only on a case they are
     handling (``handles_case``: the caller, e.g. the cases app, has checked that ``actor`` holds
-    a handling role in the case's lead department or in a department with a task on it). Copied
+    one of ``UNMASKING_ROLES`` in the case's lead department or in a department with a task on
+    it; holders of these roles must use a second factor to log in). Copied
     departments, supervisors, administrators outside the case and everyone else see masked
     values. A view that shows data unmasked to someone other than the subject records it in
     the audit trail.
@@ -124,6 +140,43 @@ def contact_changes_pending(*, user: User | Any) -> dict[str, ContactChange]:
         user=user, status=ContactChange.Status.PENDING, expires_at__gt=timezone.now()
     )
     return {row.kind: row for row in rows}
+
+
+# --- accounts in the back office --------------------------------------------------------------
+
+
+def accounts_visible(*, actor: User | Any) -> QuerySet[User]:
+    """List the accounts ``actor`` may find in the back office (the admin's account search).
+
+    Platform administrators: every account. Department administrators: the staff accounts that
+    hold or held a role in a department they administer (sub-units included), and staff
+    accounts that hold no active role yet (a new colleague waiting for a first role); never a
+    citizen's account, never themselves. Anyone else: none. Show them with ``account_label``.
+    """
+    if is_platform_admin(user=actor):
+        return User.objects.all()
+    departments = departments_where(user=actor, role=StaffRole.Role.DEPARTMENT_ADMIN)
+    if not getattr(actor, "is_authenticated", False) or not departments.exists():
+        return User.objects.none()
+    in_departments = StaffRole.objects.filter(department__in=departments).values("user_id")
+    with_active_role = StaffRole.objects.filter(is_active=True).values("user_id")
+    return (
+        User.objects.filter(is_staff_account=True, is_active=True)
+        .filter(Q(pk__in=in_departments) | ~Q(pk__in=with_active_role))
+        .exclude(pk=actor.pk)
+    )
+
+
+def account_label(*, actor: User | Any, user: User) -> str:
+    """How ``user`` is named to ``actor`` in back-office lists and searches.
+
+    Platform administrators see the real name; everyone else the login name and the real name
+    masked (``wangfang · 王**``), which is enough to pick a colleague and tells no more.
+    """
+    if is_platform_admin(user=actor):
+        return str(user)
+    masked = mask_name(user.real_name)
+    return f"{user.get_username()} · {masked}" if masked else user.get_username()
 
 
 # --- enterprises and acting identities -------------------------------------------------------
@@ -160,6 +213,20 @@ def can_manage_agents(*, user: User | Any, legal_entity: LegalEntity) -> bool:
         return True
     authorisation = authorisation_for(user=user, legal_entity=legal_entity)
     return authorisation is not None and authorisation.role in MANAGER_ROLES
+
+
+def legal_representative_of(*, legal_entity: LegalEntity) -> User | None:
+    """The account of ``legal_entity``'s legal representative (current authorisation), if any."""
+    authorisation = (
+        AgentAuthorisation.objects.filter(
+            legal_entity=legal_entity,
+            role=AgentAuthorisation.Role.LEGAL_REPRESENTATIVE,
+            is_active=True,
+        )
+        .select_related("user")
+        .first()
+    )
+    return authorisation.user if authorisation is not None else None
 
 
 def legal_entity_get(*, user: User | Any, public_id: Any) -> LegalEntity:

@@ -190,12 +190,10 @@ class StaffCaseOutput(CaseRowOutput):
         return list(EventOutput(selectors.case_timeline(case=case), many=True).data)
 
 
-def _case_response(
-    request: Request, number: str, status: int = 200, audit: bool = False
-) -> Response:
+def _case_response(request: Request, number: str, status: int = 200) -> Response:
+    """The case as ``StaffCaseOutput``; every answer that carries it is an audited read."""
     view = selectors.case_get_for_staff(actor=request.user, number=number)
-    if audit:
-        case_read_record(request=request, view=view, channel="api")
+    case_read_record(request=request, view=view, channel="api")
     data = StaffCaseOutput(view.case, context={"view_": view, "request": request}).data
     return Response(data, status=status)
 
@@ -258,7 +256,7 @@ class StaffCaseApi(_StaffApi):
         responses={200: StaffCaseOutput, **ERRORS},
     )
     def get(self, request: Request, number: str) -> Response:
-        return _case_response(request, number, audit=True)
+        return _case_response(request, number)
 
 
 def _task_action_api(action: StaffAction) -> type[_StaffApi]:

@@ -24,6 +24,7 @@ from ecity.cases.services.handling import (  # noqa: F401
 from ecity.cases.services.process import (  # noqa: F401
     process_definition_activate,
     process_definition_build,
+    process_definition_update,
     process_definition_upload,
 )
 

@@ -432,6 +432,8 @@ def _render_case(
     status: int = 200,
     conflict: bool = False,
 ) -> HttpResponse:
+    # Every showing of the case is a read (also a form shown again after a failed action).
+    case_read_record(request=request, view=view)
     context = _case_context(request, view)
     page_forms = _forms_for(view)
     if failed is not None:
@@ -451,7 +453,6 @@ def _render_case(
 def case_detail(request: HttpRequest, number: str) -> HttpResponse:
     """Everything about one case, with the forms for what the actor may do on it (audited)."""
     view = _staff_case(request, number)
-    case_read_record(request=request, view=view)
     return _render_case(request, view)
 
 

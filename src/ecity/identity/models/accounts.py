@@ -31,6 +31,13 @@ class User(AbstractUser):
     """
 
     public_id = models.UUIDField(_("public ID"), default=uuid.uuid4, unique=True, editable=False)
+    # A civil servant's work account, made by a platform administrator: only these hold staff
+    # roles, so that no citizen's own account is ever given access to other people's data.
+    is_staff_account = models.BooleanField(
+        _("staff account"),
+        default=False,
+        help_text=_("A civil servant's work account. Only staff accounts can hold staff roles."),
+    )
     real_name = models.CharField(_("real name"), max_length=100, blank=True)
     id_number = EncryptedTextField(
         _("resident ID number"), max_length=18, blank=True, validators=[validate_id_number]

@@ -104,6 +104,14 @@ def legal_entity_register(
         ),
         granted_by=actor,
     )
+    audit_record(
+        actor=actor,
+        action="legal_entity.registered",
+        obj=entity,
+        subject=actor,
+        acting_for=entity,
+        data={"role": authorisation.role},
+    )
     logger.info("legal entity registered: entity=%s by=%s", entity.public_id, actor.public_id)
     return authorisation
 

@@ -12,6 +12,7 @@ from ecity.identity.tests.factories import (
     DepartmentFactory,
     LegalEntityFactory,
     StaffRoleFactory,
+    StaffUserFactory,
     UserFactory,
 )
 from ecity.org.models import StaffRole
@@ -54,7 +55,7 @@ def enterprise_b(db):
 
 @pytest.fixture
 def platform_admin(db):
-    user = UserFactory(username="root", is_staff=True)
+    user = StaffUserFactory(username="root", is_staff=True)
     StaffRoleFactory(user=user, department=None, role=StaffRole.Role.PLATFORM_ADMIN)
     return user
 
@@ -71,6 +72,6 @@ def other_department(db):
 
 @pytest.fixture
 def department_admin(db, department):
-    user = UserFactory(username="deptadmin", is_staff=True)
+    user = StaffUserFactory(username="deptadmin", is_staff=True)
     StaffRoleFactory(user=user, department=department, role=StaffRole.Role.DEPARTMENT_ADMIN)
     return user

@@ -74,6 +74,13 @@ class UserFactory(factory.django.DjangoModelFactory):
             obj.save()
 
 
+class StaffUserFactory(UserFactory):
+    """A civil servant's work account (``is_staff_account``): the only kind that holds roles."""
+
+    username = factory.Sequence(lambda n: f"staff{n}")
+    is_staff_account = True
+
+
 class LegalEntityFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = LegalEntity
@@ -97,6 +104,6 @@ class StaffRoleFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = StaffRole
 
-    user = factory.SubFactory(UserFactory)
+    user = factory.SubFactory(StaffUserFactory)
     department = factory.SubFactory(DepartmentFactory)
     role = StaffRole.Role.REVIEWER

@@ -15,6 +15,7 @@ from ecity.identity.tests.factories import (
     AgentAuthorisationFactory,
     DepartmentFactory,
     StaffRoleFactory,
+    StaffUserFactory,
     UserFactory,
     id_number_for,
     uscc_for,
@@ -336,7 +337,7 @@ def test_acting_identity_switch_refuses_foreign_enterprise(citizen, enterprise_a
 
 
 def test_staff_role_grant_by_department_admin_in_own_department(department_admin, department):
-    clerk = UserFactory()
+    clerk = StaffUserFactory()
 
     role = services.staff_role_grant(
         actor=department_admin, user=clerk, role=StaffRole.Role.COUNTER_CLERK, department=department
@@ -353,7 +354,7 @@ def test_department_admin_may_grant_in_sub_unit(department_admin, department):
 
     role = services.staff_role_grant(
         actor=department_admin,
-        user=UserFactory(),
+        user=StaffUserFactory(),
         role=StaffRole.Role.REVIEWER,
         department=sub_unit,
     )
@@ -365,7 +366,7 @@ def test_department_admin_cannot_grant_in_another_department(department_admin, o
     with pytest.raises(PermissionDenied):
         services.staff_role_grant(
             actor=department_admin,
-            user=UserFactory(),
+            user=StaffUserFactory(),
             role=StaffRole.Role.REVIEWER,
             department=other_department,
         )
@@ -376,7 +377,7 @@ def test_department_admin_cannot_grant_in_another_department(department_admin, o
 def test_department_admin_cannot_grant_platform_admin(department_admin):
     with pytest.raises(PermissionDenied):
         services.staff_role_grant(
-            actor=department_admin, user=UserFactory(), role=StaffRole.Role.PLATFORM_ADMIN
+            actor=department_admin, user=StaffUserFactory(), role=StaffRole.Role.PLATFORM_ADMIN
         )
 
 
@@ -388,7 +389,7 @@ def test_citizen_cannot_grant_staff_roles(citizen, department):
 
 
 def test_granting_department_admin_gives_admin_site_access(platform_admin, department):
-    user = UserFactory()
+    user = StaffUserFactory()
 
     role = services.staff_role_grant(
         actor=platform_admin, user=user, role=StaffRole.Role.DEPARTMENT_ADMIN, department=department
@@ -403,7 +404,7 @@ def test_granting_department_admin_gives_admin_site_access(platform_admin, depar
 
 
 def test_duplicate_active_role_is_refused(platform_admin, department):
-    user = UserFactory()
+    user = StaffUserFactory()
     services.staff_role_grant(
         actor=platform_admin, user=user, role=StaffRole.Role.APPROVER, department=department
     )
@@ -417,10 +418,13 @@ def test_duplicate_active_role_is_refused(platform_admin, department):
 
 
 def test_last_platform_admin_cannot_be_revoked(platform_admin):
-    own = StaffRole.objects.get(user=platform_admin, role=StaffRole.Role.PLATFORM_ADMIN)
+    # Given a superuser (from the command line) who holds no platform administrator role
+    superuser = StaffUserFactory(username="operator", is_superuser=True)
+    only = StaffRole.objects.get(user=platform_admin, role=StaffRole.Role.PLATFORM_ADMIN)
 
+    # When they revoke the only platform administrator role, it is refused
     with pytest.raises(ValidationFailed):
-        services.staff_role_revoke(actor=platform_admin, staff_role=own)
+        services.staff_role_revoke(actor=superuser, staff_role=only)
 
 
 def test_platform_admin_create_makes_superuser_with_role():

@@ -3,9 +3,10 @@
 A citizen applies online for the food business licence (食品经营许可) of the demo city; the
 service centre's counter accepts it; the market regulation bureau and the health commission
 review it at the same time; the health reviewer first asks for a correction, which the citizen
-makes on "My cases"; both approve; the approver (who logs in with a TOTP code) grants the
-licence; the citizen finds the e-certificate, which the public verification page confirms, and
-which a tampered QR link or certificate number does not pass.
+makes on "My cases"; both approve; the approver grants the licence (every member of staff logs
+in with a TOTP code: their roles see personal data unmasked); the citizen finds the
+e-certificate, which the public verification page confirms, and which a tampered QR link or
+certificate number does not pass.
 """
 
 from __future__ import annotations
@@ -105,7 +106,12 @@ def test_joint_licence_from_application_through_parallel_review_to_a_verified_ce
     base = live_server.url
     calendar_seed()
     call_command("load_demo", "--no-cases", verbosity=0)
-    approver_secret = _enrol_authenticator("approver_scj")
+    # Every staff role here sees personal data unmasked: each logs in with a second factor.
+    secrets = {
+        username: _enrol_authenticator(username)
+        for username in ("clerk_zwb", "reviewer_scj", "reviewer_wjw", "approver_scj")
+    }
+    approver_secret = secrets["approver_scj"]
     version = ServiceItem.objects.get(code=SERVICE).current_version
     mandatory = [m for m in materials_of(version) if m.is_required_upload]
     assert len(mandatory) >= 1
@@ -162,7 +168,7 @@ def test_joint_licence_from_application_through_parallel_review_to_a_verified_ce
 
     # --- The one-stop counter accepts it from the workbench ---------------------------------
     clerk = new_page()
-    _log_in(clerk, base, "clerk_zwb")
+    _log_in(clerk, base, "clerk_zwb", totp_secret=secrets["clerk_zwb"])
     _open_queue(clerk, base, "待受理")
     clerk.get_by_role("link", name=case_number).click()
     expect(clerk.get_by_role("heading", level=1)).to_contain_text(case_number)
@@ -171,9 +177,9 @@ def test_joint_licence_from_application_through_parallel_review_to_a_verified_ce
 
     # --- Both departments see their review task at the same time ----------------------------
     market = new_page()
-    _log_in(market, base, "reviewer_scj")
+    _log_in(market, base, "reviewer_scj", totp_secret=secrets["reviewer_scj"])
     health = new_page()
-    _log_in(health, base, "reviewer_wjw")
+    _log_in(health, base, "reviewer_wjw", totp_secret=secrets["reviewer_wjw"])
     for reviewer in (market, health):
         _open_queue(reviewer, base, "待审查")
         expect(reviewer.get_by_role("link", name=case_number)).to_be_visible()
