@@ -18,3 +18,7 @@ class CasesErrorCode(models.TextChoices):
     NOT_WITHDRAWABLE = "not_withdrawable", _("The case can no longer be withdrawn.")
     NOT_CLOSED = "not_closed", _("The case has not been decided yet.")
     ALREADY_RATED = "already_rated", _("The case has already been rated.")
+    TIME_LIMIT_OUT_OF_RANGE = (
+        "time_limit_out_of_range",
+        _("The service's time limit is out of range: its service guide must be corrected."),
+    )
