@@ -5,10 +5,10 @@ Thin views over ``cases.services`` and ``cases.selectors``; errors use the platf
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import (
     OpenApiExample,
     OpenApiParameter,
@@ -18,7 +18,6 @@ from drf_spectacular.utils import (
 )
 from rest_framework import serializers, status
 from rest_framework.exceptions import Throttled
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -34,6 +33,7 @@ from ecity.cases.services.submission import case_submit, correction_submit
 from ecity.core.api import Pagination
 from ecity.core.errors import NotFound, ValidationFailed
 from ecity.core.idempotency import idempotency_key_of
+from ecity.core.parsers import JSONRejected, json_loads_limited
 from ecity.core.ratelimit import client_ip
 from ecity.identity.selectors import acting_identity
 
@@ -195,11 +195,11 @@ def _form_json(raw: Any) -> dict[str, Any]:
     if raw in (None, ""):
         return {}
     try:
-        value = json.loads(raw)
-    except (TypeError, ValueError) as exc:
-        raise ValidationFailed(fields={"form": ["The form must be a JSON object."]}) from exc
+        value = json_loads_limited(raw)
+    except JSONRejected as exc:
+        raise ValidationFailed(fields={"form": [exc.message]}) from exc
     if not isinstance(value, dict):
-        raise ValidationFailed(fields={"form": ["The form must be a JSON object."]})
+        raise ValidationFailed(fields={"form": [_("The form must be a JSON object.")]})
     return value
 
 
@@ -260,7 +260,6 @@ class SubmitInput(serializers.Serializer):
 )
 class ApplicationSubmitApi(APIView):
     permission_classes = [IsAuthenticated]
-    parser_classes = [MultiPartParser, FormParser, JSONParser]
 
     def post(self, request: Request) -> Response:
         code = str(request.data.get("service") or "")
@@ -334,7 +333,6 @@ class CorrectionInput(serializers.Serializer):
 )
 class MyCaseCorrectionApi(APIView):
     permission_classes = [IsAuthenticated]
-    parser_classes = [MultiPartParser, FormParser, JSONParser]
 
     def post(self, request: Request, number: str) -> Response:
         case = correction_submit(
