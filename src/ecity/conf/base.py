@@ -56,6 +56,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "ecity.core.middleware.SecurityHeadersMiddleware",
+    "ecity.core.middleware.PrivateCacheMiddleware",
     "ecity.identity.security.middleware.StaffIdleTimeoutMiddleware",
     "ecity.identity.security.middleware.MfaEnrolmentMiddleware",
 ]

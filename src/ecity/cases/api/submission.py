@@ -33,6 +33,7 @@ from ecity.cases.services.submission import case_submit, correction_submit
 from ecity.core.api import Pagination
 from ecity.core.errors import NotFound, ValidationFailed
 from ecity.core.idempotency import idempotency_key_of
+from ecity.core.middleware import response_private
 from ecity.core.parsers import JSONRejected, json_loads_limited
 from ecity.core.ratelimit import client_ip
 from ecity.identity.selectors import acting_identity
@@ -430,7 +431,7 @@ class CaseLookupApi(APIView):
             if number and public_selectors.lookup_number_locked(number):
                 raise Throttled(wait=public_selectors.LOOKUP_NUMBER_WINDOW) from None
             raise
-        return Response(LookupSerializer(result).data)
+        return response_private(Response(LookupSerializer(result).data))
 
 
 class ResultSerializer(serializers.Serializer):
