@@ -99,3 +99,23 @@ def test_an_unknown_code_revokes_nothing(client, citizen, registered):
     assert wrong.status_code == 400
     assert AccessToken.objects.filter(token=tokens["access_token"]).exists()
     assert not AuditEntry.objects.filter(action="sso.code_replayed").exists()
+
+
+def test_logout_to_a_registered_address_with_extra_parameters_is_refused(
+    client, citizen, registered
+):
+    from ecity.sso.tests.helpers import POST_LOGOUT_URI
+
+    client.force_login(citizen)
+
+    response = client.get(
+        "/o/logout/",
+        {
+            "client_id": registered.client_id,
+            "post_logout_redirect_uri": POST_LOGOUT_URI + "?next=https://evil.example/",
+        },
+    )
+
+    assert response.status_code == 400
+    assert "Location" not in response
+    assert "_auth_user_id" in client.session
