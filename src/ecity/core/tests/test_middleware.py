@@ -5,8 +5,8 @@ from __future__ import annotations
 from unittest import mock
 
 import pytest
-from django.urls import reverse
 from django.db import OperationalError
+from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
 
