@@ -29,3 +29,7 @@ class CasesErrorCode(models.TextChoices):
         "rectification_wrong_stage",
         _("The rectification is not at the stage this action needs."),
     )
+    TIME_LIMIT_OUT_OF_RANGE = (
+        "time_limit_out_of_range",
+        _("The service's time limit is out of range: its service guide must be corrected."),
+    )

@@ -7,12 +7,34 @@ publishing a draft makes it ``ServiceItem.current_version``. Older versions stay
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from ecity.core.models import BaseModel
+
+#: Time limits of a service are whole working days from 1 to this (ten years of working days):
+#: no law sets a longer one, and deadline arithmetic stays cheap and inside the calendar.
+TIME_LIMIT_MAX_WORKING_DAYS = 3650
+
+
+def validate_time_limit(value: object) -> None:
+    """Refuse a time limit that is not a whole number of working days from 1 to the maximum."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValidationError(time_limit_message(), code="time_limit")
+    if not 1 <= value <= TIME_LIMIT_MAX_WORKING_DAYS:
+        raise ValidationError(time_limit_message(), code="time_limit")
+
+
+def time_limit_message() -> str:
+    """The message for a time limit out of range, in the active language."""
+    from django.utils.translation import gettext
+
+    return gettext("Enter a time limit from 1 to %(max)d working days.") % {
+        "max": TIME_LIMIT_MAX_WORKING_DAYS
+    }
 
 
 class Audience(models.TextChoices):
@@ -133,14 +155,21 @@ class ServiceItemVersion(BaseModel, BilingualName):
     legal_basis = models.TextField(_("legal basis"), blank=True)
     conditions = models.TextField(_("conditions"), blank=True)
     statutory_days = models.PositiveIntegerField(
-        _("statutory time limit (working days)"), null=True, blank=True
+        _("statutory time limit (working days)"),
+        null=True,
+        blank=True,
+        validators=[validate_time_limit],
     )
     committed_days = models.PositiveIntegerField(
-        _("committed time limit (working days)"), null=True, blank=True
+        _("committed time limit (working days)"),
+        null=True,
+        blank=True,
+        validators=[validate_time_limit],
     )
     acceptance_days = models.PositiveIntegerField(
         _("time limit for acceptance (working days)"),
         default=5,
+        validators=[validate_time_limit],
         help_text=_(
             "Working days to accept the application or tell the applicant, once and completely, "
             "what is missing."

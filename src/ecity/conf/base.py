@@ -56,6 +56,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "ecity.core.middleware.SecurityHeadersMiddleware",
+    "ecity.core.middleware.PrivateCacheMiddleware",
     "ecity.identity.security.middleware.StaffIdleTimeoutMiddleware",
     "ecity.identity.security.middleware.MfaEnrolmentMiddleware",
 ]
@@ -127,11 +128,14 @@ STATIC_URL = "/static/"
 STATIC_ROOT = env.STATIC_ROOT
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.MEDIA_ROOT
+# Uploaded and generated files are encrypted at rest (ecity.core.storage), owner-only on disk.
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": "ecity.core.storage.EncryptedFileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 SESSION_COOKIE_HTTPONLY = True

@@ -5,10 +5,10 @@ Thin views over ``cases.services`` and ``cases.selectors``; errors use the platf
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import (
     OpenApiExample,
     OpenApiParameter,
@@ -19,7 +19,6 @@ from drf_spectacular.utils import (
 from rest_framework import serializers, status
 from rest_framework.exceptions import Throttled
 from rest_framework.generics import GenericAPIView
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -37,6 +36,8 @@ from ecity.catalogue.form_answers import form_answers
 from ecity.core.api import Pagination
 from ecity.core.errors import NotFound, ValidationFailed
 from ecity.core.idempotency import idempotency_key_of
+from ecity.core.middleware import response_private
+from ecity.core.parsers import JSONRejected, json_loads_limited
 from ecity.core.ratelimit import client_ip
 from ecity.identity.selectors import acting_identity
 
@@ -205,11 +206,11 @@ def _form_json(raw: Any) -> dict[str, Any]:
     if raw in (None, ""):
         return {}
     try:
-        value = json.loads(raw)
-    except (TypeError, ValueError) as exc:
-        raise ValidationFailed(fields={"form": ["The form must be a JSON object."]}) from exc
+        value = json_loads_limited(raw)
+    except JSONRejected as exc:
+        raise ValidationFailed(fields={"form": [exc.message]}) from exc
     if not isinstance(value, dict):
-        raise ValidationFailed(fields={"form": ["The form must be a JSON object."]})
+        raise ValidationFailed(fields={"form": [_("The form must be a JSON object.")]})
     return value
 
 
@@ -270,7 +271,6 @@ class SubmitInput(serializers.Serializer):
 )
 class ApplicationSubmitApi(APIView):
     permission_classes = [IsAuthenticated]
-    parser_classes = [MultiPartParser, FormParser, JSONParser]
 
     def post(self, request: Request) -> Response:
         code = str(request.data.get("service") or "")
@@ -346,7 +346,6 @@ class CorrectionInput(serializers.Serializer):
 )
 class MyCaseCorrectionApi(APIView):
     permission_classes = [IsAuthenticated]
-    parser_classes = [MultiPartParser, FormParser, JSONParser]
 
     def post(self, request: Request, number: str) -> Response:
         case = correction_submit(
@@ -444,7 +443,7 @@ class CaseLookupApi(APIView):
             if number and public_selectors.lookup_number_locked(number):
                 raise Throttled(wait=public_selectors.LOOKUP_NUMBER_WINDOW) from None
             raise
-        return Response(LookupSerializer(result).data)
+        return response_private(Response(LookupSerializer(result).data))
 
 
 class ResultSerializer(serializers.Serializer):

@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ecity.cases.deadlines import case_clock_resume
+from ecity.cases.deadlines import case_clock_resume, due_on
 from ecity.cases.errors import CasesErrorCode
 from ecity.cases.models import Attachment, Case, CaseDraft, CaseEvent, CorrectionRequest
 from ecity.cases.numbers import case_number_allocate, query_code_generate
@@ -43,7 +43,6 @@ from ecity.core.idempotency import (
 )
 from ecity.identity.models import User
 from ecity.identity.selectors import ActingIdentity
-from ecity.workflow.clocks import due_on
 
 WITHDRAWABLE = (
     Case.Status.SUBMITTED,

@@ -37,6 +37,7 @@ from ecity.core.errors import (
 )
 from ecity.core.forms import add_application_error
 from ecity.core.masking import mask_form_data, mask_id_number
+from ecity.core.redirects import safe_redirect_url
 from ecity.org.models import Department
 from ecity.org.selectors import is_staff_member
 
@@ -306,10 +307,7 @@ def _task_or_404(request: HttpRequest, public_id: str) -> CaseTask:
 
 
 def _back(request: HttpRequest, fallback: str) -> str:
-    target = request.POST.get("next", "")
-    if target.startswith("/") and not target.startswith("//"):
-        return target
-    return fallback
+    return safe_redirect_url(request, request.POST.get("next"), fallback=fallback)
 
 
 @require_POST

@@ -17,6 +17,7 @@ from ecity.catalogue.models import (
     ServiceItemVersion,
     ServiceLocation,
     Theme,
+    validate_time_limit,
 )
 from ecity.org.models import Department
 
@@ -153,8 +154,12 @@ class DraftUpdateSerializer(serializers.Serializer):
     summary_en = serializers.CharField(required=False, allow_blank=True)
     legal_basis = serializers.CharField(required=False, allow_blank=True)
     conditions = serializers.CharField(required=False, allow_blank=True)
-    statutory_days = serializers.IntegerField(min_value=0, required=False, allow_null=True)
-    committed_days = serializers.IntegerField(min_value=0, required=False, allow_null=True)
+    statutory_days = serializers.IntegerField(
+        required=False, allow_null=True, validators=[validate_time_limit]
+    )
+    committed_days = serializers.IntegerField(
+        required=False, allow_null=True, validators=[validate_time_limit]
+    )
     is_free = serializers.BooleanField(required=False)
     fee_description = serializers.CharField(required=False, allow_blank=True)
     fee_basis = serializers.CharField(required=False, allow_blank=True)

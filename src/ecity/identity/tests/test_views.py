@@ -141,6 +141,26 @@ def test_login_redirects_to_safe_next_only(client, citizen):
     assert unsafe["Location"] == reverse("identity:profile")
 
 
+@pytest.mark.parametrize(
+    "target",
+    ["/\\evil.example/", "/\t/evil.example/", "/\x00/evil.example/"],
+    ids=["backslash", "tab", "nul"],
+)
+def test_login_and_switch_identity_refuse_next_with_control_characters(
+    client, citizen, enterprise_a, target
+):
+    login = client.post(
+        reverse("identity:login"), {"username": "citizen", "password": PASSWORD, "next": target}
+    )
+    switch = client.post(
+        reverse("identity:switch_identity"),
+        {"acting_as": str(enterprise_a.public_id), "next": target},
+    )
+
+    assert login["Location"] == reverse("identity:profile")
+    assert switch["Location"] == reverse("identity:profile")
+
+
 def test_switch_identity_ignores_external_next(client, citizen, enterprise_a):
     client.force_login(citizen)
 
