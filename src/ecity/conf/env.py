@@ -95,3 +95,6 @@ OIDC_PRIVATE_KEY = _str("ECITY_OIDC_PRIVATE_KEY")
 OIDC_ISSUER = _str("ECITY_OIDC_ISSUER")
 # Largest JSON request body the API parses, in bytes (1 MiB).
 API_MAX_JSON_BYTES = _int("ECITY_API_MAX_JSON_BYTES", 1024 * 1024)
+# Online identity providers for real-name verification (ecity.identity.providers): dotted paths
+# of provider classes, comma-separated. None by default; scripts/demo.sh enables the demo one.
+IDENTITY_PROVIDERS = _list("ECITY_IDENTITY_PROVIDERS", [])

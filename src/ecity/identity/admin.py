@@ -54,11 +54,11 @@ class UserAdmin(DjangoUserAdmin):
         "id_number_masked",
         "phone_masked",
         "email",
-        "is_real_name_verified",
+        "identity_level",
         "is_staff",
         "is_active",
     ]
-    list_filter = ["is_real_name_verified", "is_staff", "is_superuser", "is_active"]
+    list_filter = ["identity_level", "is_staff", "is_superuser", "is_active"]
     # ID and phone numbers are encrypted: an exact number is found through its blind index
     # (get_search_results); the other fields are searched as usual.
     search_fields = ["username", "real_name", "email"]
@@ -67,7 +67,16 @@ class UserAdmin(DjangoUserAdmin):
         (None, {"fields": ["username", "password"]}),
         (
             _("Identity"),
-            {"fields": ["real_name", "id_number", "is_real_name_verified"]},
+            {
+                "fields": [
+                    "real_name",
+                    "id_number",
+                    "identity_level",
+                    "identity_method",
+                    "identity_verified_at",
+                    "identity_verified_by",
+                ]
+            },
         ),
         (_("Contact"), {"fields": ["phone", "email", "address", "preferred_language"]}),
         (
@@ -94,6 +103,14 @@ class UserAdmin(DjangoUserAdmin):
         ),
     ]
     inlines = [StaffRoleInline, AgentAuthorisationInline]
+    # Verification is an audited act of a clerk or a provider (``identity.services``), never an
+    # edit here.
+    readonly_fields = [
+        "identity_level",
+        "identity_method",
+        "identity_verified_at",
+        "identity_verified_by",
+    ]
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         # Department administrators may search accounts (names only) in the staff role form's
@@ -160,6 +177,8 @@ class LegalEntityAdmin(admin.ModelAdmin):
     list_select_related = ["region"]
     autocomplete_fields = ["region"]
     inlines = [LegalEntityAgentInline]
+    # Verified at a counter or by the registry (``identity.services``), never by editing here.
+    readonly_fields = ["is_verified", "verification_method", "verified_at", "verified_by"]
 
 
 class _DryRun(Exception):

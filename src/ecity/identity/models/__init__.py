@@ -6,6 +6,7 @@ Staff roles, departments and regions live in ``ecity.org``.
 from ecity.identity.models.accounts import (
     MANAGER_ROLES,
     AgentAuthorisation,
+    IdentityLevel,
     LegalEntity,
     User,
 )
@@ -20,6 +21,7 @@ __all__ = [
     "MANAGER_ROLES",
     "AccountLockout",
     "AgentAuthorisation",
+    "IdentityLevel",
     "LegalEntity",
     "LoginFailure",
     "MfaDevice",
