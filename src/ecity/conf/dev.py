@@ -7,6 +7,4 @@ SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 # The demo identity provider (it verifies whoever confirms on its page), for trying the online
 # real-name verification locally.
-ECITY_IDENTITY_PROVIDERS = env.IDENTITY_PROVIDERS or [  # noqa: F405
-    "ecity.identity.providers.demo.DemoProvider"
-]
+ECITY_IDENTITY_PROVIDERS = env.IDENTITY_PROVIDERS or ["ecity.identity.providers.demo.DemoProvider"]

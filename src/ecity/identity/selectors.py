@@ -153,8 +153,8 @@ def identity_level_check(*, user: User | Any, purpose: str) -> None:
     required = IdentityLevel(identity_level_required(purpose))
     raise IdentityLevelRequired(
         _(
-            "%(purpose)s your identity must be verified (%(level)s). Get verified online or at "
-            "a service counter with your ID card: %(url)s"
+            "%(purpose)s, your identity must be verified (%(level)s). Get verified online or "
+            "at a service counter with your ID card: %(url)s"
         )
         % {
             "purpose": _purpose_text(purpose),
@@ -191,6 +191,16 @@ def counter_legal_entity_find(*, actor: User | Any, uscc: str) -> LegalEntity | 
     if not can_verify_at_counter(user=actor):
         raise PermissionDenied(_("Only a counter clerk can verify enterprises."))
     return LegalEntity.objects.filter(uscc=(uscc or "").strip().upper()).first()
+
+
+def is_legal_representative_of(*, user: User | Any, legal_entity: LegalEntity) -> bool:
+    """Whether ``user``'s registered ID number is the legal representative's on the record."""
+    return (
+        getattr(user, "is_authenticated", False)
+        and bool(user.id_number_index)
+        and bool(legal_entity.legal_representative_id_number)
+        and id_number_index(legal_entity.legal_representative_id_number) == user.id_number_index
+    )
 
 
 def legal_representative_account(*, legal_entity: LegalEntity) -> User | None:

@@ -46,7 +46,9 @@ from ecity.certificates.verification import signature_prefix
 from ecity.core.errors import ApplicationError, NotFound, PermissionDenied
 from ecity.core.files import field_file_response
 from ecity.core.forms import add_application_error
-from ecity.identity.selectors import acting_identity
+from ecity.identity.errors import IdentityLevelRequired
+from ecity.identity.selectors import APPLY, acting_identity, identity_level_check
+from ecity.identity.verification_views import handles_level_required, level_required_page
 from ecity.org.models import StaffRole
 from ecity.org.selectors import user_has_role
 
@@ -104,6 +106,11 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
     item = _item(code)
     version = item.current_version
     identity = _identity(request)
+    try:
+        # Before the form: a registered-only account is told how to get verified.
+        identity_level_check(user=request.user, purpose=APPLY)
+    except IdentityLevelRequired as error:
+        return level_required_page(request, error)
     try:
         state = draft_get_or_prefill(actor=request.user, identity=identity, service_version=version)
         if request.method == "GET":
@@ -224,6 +231,7 @@ def receipt(request: HttpRequest, number: str) -> HttpResponse:
 
 @login_required
 @require_GET
+@handles_level_required
 def my_cases(request: HttpRequest) -> HttpResponse:
     """The cases of the current identity (oneself or the enterprise acted for)."""
     status = request.GET.get("status") or None
@@ -338,6 +346,7 @@ def _form_rows(case: Case) -> list[tuple[str, Any]]:
 
 @login_required
 @require_GET
+@handles_level_required
 def case_detail(request: HttpRequest, number: str) -> HttpResponse:
     """One of my cases: status, deadlines, timeline, answers, files, correction, rating."""
     return _detail(request, _own_case(request, number))
@@ -345,6 +354,7 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@handles_level_required
 def correction(request: HttpRequest, number: str) -> HttpResponse:
     """Answer a correction request: change the answers and upload the missing files."""
     case = _own_case(request, number)
@@ -384,6 +394,7 @@ def correction(request: HttpRequest, number: str) -> HttpResponse:
 
 @login_required
 @require_POST
+@handles_level_required
 def rate(request: HttpRequest, number: str) -> HttpResponse:
     """Rate a decided case (好差评)."""
     case = _own_case(request, number)
@@ -406,6 +417,7 @@ def rate(request: HttpRequest, number: str) -> HttpResponse:
 
 @login_required
 @require_POST
+@handles_level_required
 def withdraw(request: HttpRequest, number: str) -> HttpResponse:
     """Withdraw an application that is not decided yet."""
     case = _own_case(request, number)
