@@ -5,7 +5,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from ecity.core.masking import mask_email
-from ecity.identity.models import User
+from ecity.identity.models import IdentityLevel, User
 from ecity.org.models import Department, Region, StaffRole
 
 
@@ -56,6 +56,20 @@ class MeOutput(serializers.ModelSerializer):
     phone = serializers.CharField(source="phone_masked", read_only=True)
     email = serializers.SerializerMethodField()
     staff_roles = serializers.SerializerMethodField()
+    identity_level = serializers.ChoiceField(
+        choices=IdentityLevel.choices,
+        read_only=True,
+        help_text="Real-name level: 1 registered, 2 real-name verified, 3 verified in person.",
+    )
+    identity_method = serializers.CharField(
+        read_only=True,
+        help_text='How the level was reached: "counter", "registry", "idp:<provider>" '
+        '("" while registered only).',
+    )
+    identity_verified_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    is_real_name_verified = serializers.BooleanField(
+        read_only=True, help_text="Level 2 or 3 (kept for older clients)."
+    )
 
     class Meta:
         model = User
@@ -67,6 +81,9 @@ class MeOutput(serializers.ModelSerializer):
             "phone",
             "email",
             "address",
+            "identity_level",
+            "identity_method",
+            "identity_verified_at",
             "is_real_name_verified",
             "preferred_language",
             "staff_roles",
