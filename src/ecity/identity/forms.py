@@ -206,13 +206,12 @@ class CounterPersonLookupForm(forms.Form):
 
 
 class CounterPersonVerifyForm(forms.Form):
-    """What the clerk reads on the ID card, and that they compared the person with its photo."""
+    """What the clerk reads on the ID card, and that they compared the person with its photo.
 
-    id_number = forms.CharField(
-        label=_("ID number on the ID card"),
-        max_length=18,
-        widget=forms.TextInput(attrs={"spellcheck": "false", "autocomplete": "off"}),
-    )
+    The ID number is the one the account was found by (carried in the form, not the address).
+    """
+
+    id_number = forms.CharField(max_length=18, widget=forms.HiddenInput)
     real_name = forms.CharField(label=_("Name on the ID card"), max_length=100)
     person_seen = forms.BooleanField(
         label=_("I have seen the original ID card and the person in front of me matches its photo.")

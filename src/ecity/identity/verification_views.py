@@ -17,6 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ecity.audit.services import audit_personal_data_read
@@ -125,16 +126,20 @@ def _clerk_only(request: HttpRequest) -> None:
         raise DjangoPermissionDenied(_("Only a counter clerk can verify identities."))
 
 
+@never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
 def counter_person(request: HttpRequest) -> HttpResponse:
-    """Find an account by the ID card in front of the clerk and verify it in person (level 3)."""
+    """Find an account by the ID card in front of the clerk and verify it in person (level 3).
+
+    Both steps are POSTs, so that ID numbers stay out of addresses (and access logs).
+    """
     _clerk_only(request)
-    lookup = forms.CounterPersonLookupForm(request.GET or None)
+    lookup = forms.CounterPersonLookupForm()
     person: User | None = None
     verify_form = forms.CounterPersonVerifyForm()
     status = 200
-    if request.method == "POST":
+    if request.method == "POST" and request.POST.get("action") == "verify":
         person = User.objects.filter(public_id=_uuid(request.POST.get("account"))).first()
         verify_form = forms.CounterPersonVerifyForm(request.POST)
         if person is not None and verify_form.is_valid():
@@ -154,16 +159,20 @@ def counter_person(request: HttpRequest) -> HttpResponse:
                 )
                 return redirect("identity:counter_person")
         status = 400
-    elif lookup.is_valid():
-        person = selectors.counter_person_find(
-            actor=request.user, id_number=lookup.cleaned_data["id_number"]
-        )
-        if person is None:
-            lookup.add_error(
-                "id_number",
-                _("No account is registered with this ID number: the person registers first."),
-            )
-            status = 404
+    elif request.method == "POST":
+        lookup = forms.CounterPersonLookupForm(request.POST)
+        if lookup.is_valid():
+            id_number = lookup.cleaned_data["id_number"]
+            person = selectors.counter_person_find(actor=request.user, id_number=id_number)
+            if person is None:
+                lookup.add_error(
+                    "id_number",
+                    _("No account is registered with this ID number: the person registers first."),
+                )
+                status = 404
+            else:
+                lookup = forms.CounterPersonLookupForm()
+                verify_form = forms.CounterPersonVerifyForm(initial={"id_number": id_number})
     if person is not None:
         # The page shows the account's real name to the clerk: "who looked at my data".
         audit_personal_data_read(
@@ -181,6 +190,7 @@ def counter_person(request: HttpRequest) -> HttpResponse:
     )
 
 
+@never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
 def counter_enterprise(request: HttpRequest) -> HttpResponse:
