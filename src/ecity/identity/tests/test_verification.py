@@ -378,4 +378,4 @@ def test_get_verified_page_lists_the_channels(client, newcomer):
     page = response.content.decode()
     assert response.status_code == 200
     assert "Verify with Demo e-ID (simulated)" in page
-    assert "At a service counter" in page
+    assert "Verification at a service counter" in page
