@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from django.conf import settings
+from django.utils.functional import Promise as StrPromise
 from django.utils.module_loading import import_string
 
 from ecity.identity.models import IdentityLevel, User
@@ -61,9 +62,9 @@ class IdentityProvider:
     #: Short, stable name: recorded as the method ``idp:<name>`` (letters, digits, "-", "_").
     name: str = ""
     #: Shown to the citizen on "Get verified" (translated with gettext_lazy).
-    label: str = ""
+    label: str | StrPromise = ""
     #: One line on what the citizen will do at the provider.
-    description: str = ""
+    description: str | StrPromise = ""
     #: The level a successful verification gives (``IdentityLevel.REAL_NAME`` or ``IN_PERSON``).
     level: int = IdentityLevel.REAL_NAME
 
