@@ -70,7 +70,8 @@ def verify(request: HttpRequest) -> HttpResponse:
                     user=user,
                     provider_name=str(request.POST.get("provider") or ""),
                     session=request.session,
-                    callback_url=reverse("identity:verify_callback"),
+                    # Absolute: the provider is another site that sends the browser back.
+                    callback_url=request.build_absolute_uri(reverse("identity:verify_callback")),
                 )
                 if target:
                     return redirect(target)
