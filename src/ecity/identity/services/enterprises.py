@@ -122,6 +122,7 @@ def legal_entity_register(
         actor=actor,
         action="legal_entity.registered",
         obj=entity,
+        subject=actor,
         acting_for=entity,
         data={"role": authorisation.role},
     )
@@ -185,7 +186,8 @@ def _representative_check(legal_entity: LegalEntity) -> User:
 def _verified_record(
     *, actor: User, legal_entity: LegalEntity, method: str, reference: str = ""
 ) -> LegalEntity:
-    """Mark the (locked) enterprise verified and make its legal representative its agent."""
+    """Mark the (locked) enterprise verified, make its legal representative its agent and end
+    the authorisations made before verification."""
     representative = _representative_check(legal_entity)
     legal_entity.is_verified = True
     legal_entity.verification_method = method
@@ -226,6 +228,23 @@ def _verified_record(
             acting_for=legal_entity,
             data={"role": role},
         )
+    # Whoever else registered or was authorised before verification was vouched for by nobody
+    # (anyone can register any USCC): only the legal representative stays; they authorise
+    # administrators and agents again.
+    unconfirmed = AgentAuthorisation.objects.filter(
+        legal_entity=legal_entity, is_active=True
+    ).exclude(user=representative)
+    for authorisation in unconfirmed.select_related("user"):
+        authorisation.is_active = False
+        authorisation.save(update_fields=["is_active", "updated_at"])
+        audit_record(
+            actor=actor,
+            action="agent.revoked",
+            obj=authorisation,
+            subject=authorisation.user,
+            acting_for=legal_entity,
+            data={"role": authorisation.role, "reason": "not_confirmed_at_verification"},
+        )
     logger.info(
         "legal entity verified: entity=%s method=%s by=%s",
         legal_entity.public_id,
@@ -251,8 +270,10 @@ def legal_entity_verify_at_counter(
     registered ID number and name, real-name verified. Permissions: a counter clerk of any
     department (platform administrators hold every role). Side effects: the enterprise is
     verified (method ``counter``, the clerk as ``verified_by``; a ``legal_entity.verified``
-    audit entry) and its legal representative becomes its LEGAL_REPRESENTATIVE agent (an
-    ``agent.granted`` entry). An enterprise already verified is left as it is.
+    audit entry); its legal representative becomes its LEGAL_REPRESENTATIVE agent (an
+    ``agent.granted`` entry) and every other authorisation made before verification ends (an
+    ``agent.revoked`` entry each: nobody vouched for them; the legal representative authorises
+    administrators and agents again). An enterprise already verified is left as it is.
     Errors: ``PermissionDenied``, ``ValidationFailed``.
     """
     if not selectors.can_verify_at_counter(user=actor):

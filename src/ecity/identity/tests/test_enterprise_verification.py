@@ -131,7 +131,8 @@ def test_a_clerk_verifies_an_enterprise_against_its_licence(clerk, representativ
         representative_on_licence="王五",
     )
 
-    # Then it is verified by that clerk, its legal representative acts for it, all on record
+    # Then it is verified by that clerk, its legal representative acts for it, the registrant
+    # (vouched for by nobody) no longer does, all on record
     entity.refresh_from_db()
     assert (entity.is_verified, entity.verification_method, entity.verified_by) == (
         True,
@@ -141,11 +142,13 @@ def test_a_clerk_verifies_an_enterprise_against_its_licence(clerk, representativ
     own = selectors.authorisation_for(user=representative, legal_entity=entity)
     assert own.role == AgentAuthorisation.Role.LEGAL_REPRESENTATIVE
     assert selectors.can_act_for(user=representative, legal_entity=entity)
+    assert not selectors.can_act_for(user=attacker, legal_entity=entity)
     entries = AuditEntry.objects.filter(acting_for_uscc=USCC).order_by("sequence")
-    assert [(e.action, e.actor.username) for e in entries] == [
-        ("legal_entity.registered", "attacker"),
-        ("legal_entity.verified", "clerk"),
-        ("agent.granted", "clerk"),
+    assert [(e.action, e.actor.username, e.subject.username) for e in entries] == [
+        ("legal_entity.registered", "attacker", "attacker"),
+        ("legal_entity.verified", "clerk", "wangwu"),
+        ("agent.granted", "clerk", "wangwu"),
+        ("agent.revoked", "clerk", "attacker"),
     ]
 
 
