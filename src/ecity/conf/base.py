@@ -378,6 +378,16 @@ ECITY_PHONE_CHANGE_CODE_SECONDS = 10 * 60
 ECITY_MAX_PARALLEL_BRANCHES = 10
 # Largest JSON request body the API parses (multipart uploads have their own limits).
 ECITY_API_MAX_JSON_BYTES = env.API_MAX_JSON_BYTES
+# Real-name levels (ecity.identity.selectors, docs/security.md "Real-name levels"): the level an
+# account needs (1 registered, 2 real-name verified, 3 verified in person) to file an
+# application, to act for an enterprise, and to see its own case data unmasked.
+ECITY_IDENTITY_LEVELS_REQUIRED = {"apply": 2, "act_for_enterprise": 2, "case_data": 2}
+# Online identity providers (ecity.identity.providers.IdentityProvider subclasses, dotted paths).
+ECITY_IDENTITY_PROVIDERS = env.IDENTITY_PROVIDERS
+# The registries verification matches against (ecity.identity.registries): no-op defaults that
+# answer "unknown" until the base registries (issue 9) plug in their own classes.
+ECITY_PERSON_REGISTRY = "ecity.identity.registries.NoPersonRegistry"
+ECITY_LEGAL_ENTITY_REGISTRY = "ecity.identity.registries.NoLegalEntityRegistry"
 # Working-day clocks (ecity.workflow.clocks): a subject is "due soon" from this many working days
 # before its due date (the due day included).
 ECITY_DUE_SOON_WORKING_DAYS = 2

@@ -112,3 +112,6 @@ API_MAX_JSON_BYTES = _int("ECITY_API_MAX_JSON_BYTES", 1024 * 1024)
 # API throttles per client address (anonymous) and per account, as DRF rates ("120/min").
 API_RATE_ANON = _str("ECITY_API_RATE_ANON", "120/min")
 API_RATE_USER = _str("ECITY_API_RATE_USER", "600/min")
+# Online identity providers for real-name verification (ecity.identity.providers): dotted paths
+# of provider classes, comma-separated. None by default; scripts/demo.sh enables the demo one.
+IDENTITY_PROVIDERS = _list("ECITY_IDENTITY_PROVIDERS", [])

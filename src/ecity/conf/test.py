@@ -22,3 +22,7 @@ ECITY_FIELD_KEYS = (
 
 # A test-only app: a second subject type with a process, work items and a clock (workflow tests).
 INSTALLED_APPS = [*INSTALLED_APPS, "ecity.workflow.tests.errands"]
+
+# The demo identity provider (it verifies whoever confirms on its page): tests of the online
+# verification flow. Never in production settings.
+ECITY_IDENTITY_PROVIDERS = ["ecity.identity.providers.demo.DemoProvider"]

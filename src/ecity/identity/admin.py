@@ -155,11 +155,11 @@ class UserAdmin(_PersonalDataReadAudited, DjangoUserAdmin):
         "id_number_masked",
         "phone_masked",
         "email",
-        "is_real_name_verified",
+        "identity_level",
         "is_staff",
         "is_active",
     ]
-    list_filter = ["is_real_name_verified", "is_staff", "is_superuser", "is_active"]
+    list_filter = ["identity_level", "is_staff", "is_superuser", "is_active"]
     # ID and phone numbers are encrypted: an exact number is found through its blind index
     # (get_search_results); the other fields are searched as usual.
     search_fields = ["username", "real_name", "email"]
@@ -168,7 +168,16 @@ class UserAdmin(_PersonalDataReadAudited, DjangoUserAdmin):
         (None, {"fields": ["username", "password"]}),
         (
             _("Identity"),
-            {"fields": ["real_name", "id_number", "is_real_name_verified"]},
+            {
+                "fields": [
+                    "real_name",
+                    "id_number",
+                    "identity_level",
+                    "identity_method",
+                    "identity_verified_at",
+                    "identity_verified_by",
+                ]
+            },
         ),
         (_("Contact"), {"fields": ["phone", "email", "address", "preferred_language"]}),
         (
@@ -192,6 +201,15 @@ class UserAdmin(_PersonalDataReadAudited, DjangoUserAdmin):
     ]
     inlines = [StaffRoleInline, AgentAuthorisationInline]
     personal_fields = ("id_number", "phone", "address")
+    # Verification is an audited act of a clerk or a provider (``identity.services``), never an
+    # edit here.
+    readonly_fields = [
+        *readonly_fields,
+        "identity_level",
+        "identity_method",
+        "identity_verified_at",
+        "identity_verified_by",
+    ]
 
     def personal_subject(self, obj: User) -> User:
         return obj
@@ -268,10 +286,11 @@ class LegalEntityAdmin(_PersonalDataReadAudited, admin.ModelAdmin):
     search_fields = ["name", "uscc", "legal_representative_name"]
     list_select_related = ["region"]
     autocomplete_fields = ["region"]
-    readonly_fields = ["is_verified"]  # verified through identity.services (audited)
     inlines = [LegalEntityAgentInline]
     # The change form shows the legal representative's ID number, the address and the phone.
     personal_fields = ("legal_representative_id_number", "address", "phone")
+    # Verified at a counter or by the registry (``identity.services``), never by editing here.
+    readonly_fields = ["is_verified", "verification_method", "verified_at", "verified_by"]
 
     def personal_subject(self, obj: LegalEntity) -> User | None:
         """The legal representative's account, when they have one."""

@@ -10,7 +10,12 @@ register_actions(
     {
         "account.registered": _("Account registered"),
         "account.created": _("Staff account created"),
+        # Entries from before real-name levels (identity 0008) keep their label.
         "account.real_name_verified": _("Real name verified"),
+        "account.identity_verified": _("Identity verified (real-name level raised)"),
+        "account.identity_verification_failed": _(
+            "Identity verification refused: another person's identity"
+        ),
         "legal_entity.registered": _("Enterprise registered"),
         "legal_entity.verified": _("Enterprise verified"),
         "role.granted": _("Staff role granted"),

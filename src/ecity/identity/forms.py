@@ -230,10 +230,10 @@ class LegalEntityRegisterForm(forms.Form):
     legal_representative_id_number = forms.CharField(
         label=_("Legal representative's ID number"),
         max_length=18,
-        required=False,
         help_text=_(
             "If it is your own ID number you become the legal representative on the platform; "
-            "otherwise you become the enterprise's account administrator."
+            "otherwise you become the enterprise's account administrator. The enterprise is "
+            "verified against the legal representative's verified identity."
         ),
         widget=forms.TextInput(attrs={"spellcheck": "false", "autocomplete": "off"}),
     )
@@ -272,6 +272,51 @@ class AgentGrantForm(forms.Form):
     def __init__(self, *args, **kwargs) -> None:
         kwargs.setdefault("prefix", "grant")
         super().__init__(*args, **kwargs)
+
+
+class CounterPersonLookupForm(forms.Form):
+    """A clerk finds an account by the ID number on the card in front of them."""
+
+    id_number = forms.CharField(
+        label=_("ID number on the ID card"),
+        max_length=18,
+        widget=forms.TextInput(attrs={"spellcheck": "false", "autocomplete": "off"}),
+    )
+
+
+class CounterPersonVerifyForm(forms.Form):
+    """What the clerk reads on the ID card, and that they compared the person with its photo.
+
+    The ID number is the one the account was found by (carried in the form, not the address).
+    """
+
+    id_number = forms.CharField(max_length=18, widget=forms.HiddenInput)
+    real_name = forms.CharField(label=_("Name on the ID card"), max_length=100)
+    person_seen = forms.BooleanField(
+        label=_("I have seen the original ID card and the person in front of me matches its photo.")
+    )
+
+
+class CounterEnterpriseLookupForm(forms.Form):
+    """A clerk finds an enterprise by the USCC on the business licence in front of them."""
+
+    uscc = forms.CharField(
+        label=_("Unified social credit code on the licence"),
+        max_length=18,
+        widget=forms.TextInput(attrs={"spellcheck": "false", "autocomplete": "off"}),
+    )
+
+
+class CounterEnterpriseVerifyForm(forms.Form):
+    """What the clerk reads on the business licence, and that it is the original."""
+
+    name_on_licence = forms.CharField(label=_("Name on the licence"), max_length=200)
+    representative_on_licence = forms.CharField(
+        label=_("Legal representative on the licence"), max_length=100
+    )
+    licence_seen = forms.BooleanField(
+        label=_("I have seen the original business licence (or its electronic licence).")
+    )
 
 
 class IdentitySwitchForm(forms.Form):

@@ -22,6 +22,7 @@ from ecity.core.ratelimit import ratelimit, setting_rate
 from ecity.core.redirects import next_url
 from ecity.identity import forms, selectors, services
 from ecity.identity.models import AgentAuthorisation, ContactChange, LegalEntity
+from ecity.identity.registries import legal_entity_registry
 from ecity.identity.security import flow, mfa, reauth
 from ecity.org import selectors as org_selectors
 
@@ -172,6 +173,7 @@ def profile(request: HttpRequest) -> HttpResponse:
         "pending_phone": pending.get(ContactChange.Kind.PHONE),
         "roles": org_selectors.user_roles(user=request.user),
         "is_platform_admin": org_selectors.is_platform_admin(user=request.user),
+        "can_verify_at_counter": selectors.can_verify_at_counter(user=request.user),
         **_switch_context(request),
     }
     return render(request, "identity/profile.html", context)
@@ -409,6 +411,9 @@ def _enterprise_page(
         if can_manage
         else [],
         "grant_form": grant_form or forms.AgentGrantForm(),
+        "can_verify_by_registry": not entity.is_verified
+        and legal_entity_registry().is_connected
+        and selectors.is_legal_representative_of(user=request.user, legal_entity=entity),
     }
     status = 400 if grant_form is not None and grant_form.errors else 200
     return render(request, "identity/enterprise_detail.html", context, status=status)

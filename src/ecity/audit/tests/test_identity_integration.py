@@ -62,7 +62,7 @@ def test_department_admin_cannot_appoint_an_auditor(citizen, department):
 
 
 def test_agent_grant_and_revoke_are_recorded_for_the_enterprise(citizen, other_citizen):
-    entity = LegalEntityFactory(name="甲公司")
+    entity = LegalEntityFactory(name="甲公司", verified=True)
     AgentAuthorisationFactory(
         legal_entity=entity, user=citizen, role=AgentAuthorisation.Role.LEGAL_REPRESENTATIVE
     )

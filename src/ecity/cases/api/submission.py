@@ -33,7 +33,7 @@ from ecity.cases.services.ratings import rating_submit
 from ecity.cases.services.submission import case_submit, correction_submit
 from ecity.catalogue.api.serializers import FormAnswerSerializer
 from ecity.catalogue.form_answers import form_answers
-from ecity.core.api import Pagination
+from ecity.core.api import ERROR_ENVELOPE_SCHEMA, Pagination
 from ecity.core.errors import NotFound, ValidationFailed
 from ecity.core.idempotency import idempotency_key_of
 from ecity.core.middleware import response_private
@@ -58,6 +58,23 @@ ERROR_400 = OpenApiResponse(
                     "shop_name": ["这个字段是必填项。"],
                     "material:7b0c1c9e-2f7e-4c38-9a55-0f1d3c1b2a11": ["请上传此材料。"],
                 },
+            },
+        )
+    ],
+)
+ERROR_403 = OpenApiResponse(
+    ERROR_ENVELOPE_SCHEMA,
+    description="Not allowed: `identity_level_required` while the account's real-name level is "
+    "too low (the message says how to get verified), `enterprise_not_verified` when acting for "
+    "an enterprise that is not verified, `permission_denied` otherwise.",
+    examples=[
+        OpenApiExample(
+            "Identity not verified",
+            value={
+                "code": "identity_level_required",
+                "message": "申请办理事项，须先完成身份核验（实名认证）。"
+                "请在线或持身份证到服务窗口办理：/accounts/verify/",
+                "fields": {},
             },
         )
     ],
@@ -264,6 +281,7 @@ class SubmitInput(serializers.Serializer):
         201: CaseSerializer,
         200: OpenApiResponse(CaseSerializer, description="A retry: the case created before."),
         400: ERROR_400,
+        403: ERROR_403,
         404: ERROR_404,
         409: ERROR_409,
     },
@@ -298,7 +316,7 @@ class ApplicationSubmitApi(APIView):
     description="Cases of the identity the user acts as (themselves, or the enterprise chosen "
     "in the session). Filter with `status`.",
     parameters=[OpenApiParameter("status", str, enum=Case.Status.values, required=False)],
-    responses={200: CaseSerializer(many=True)},
+    responses={200: CaseSerializer(many=True), 403: ERROR_403},
 )
 class MyCaseListApi(GenericAPIView):
     permission_classes = [IsAuthenticated]
@@ -320,7 +338,7 @@ class MyCaseListApi(GenericAPIView):
 @extend_schema(
     tags=TAGS,
     summary="One of my cases, with its timeline, answers and files",
-    responses={200: CaseDetailSerializer, 404: ERROR_404},
+    responses={200: CaseDetailSerializer, 403: ERROR_403, 404: ERROR_404},
 )
 class MyCaseDetailApi(APIView):
     permission_classes = [IsAuthenticated]
@@ -342,7 +360,13 @@ class CorrectionInput(serializers.Serializer):
     description="Only while the case awaits correction. The form is validated again as a "
     "whole; new files are added (earlier ones stay on record).",
     request={"multipart/form-data": CorrectionInput},
-    responses={200: CaseDetailSerializer, 400: ERROR_400, 404: ERROR_404, 409: ERROR_409},
+    responses={
+        200: CaseDetailSerializer,
+        400: ERROR_400,
+        403: ERROR_403,
+        404: ERROR_404,
+        409: ERROR_409,
+    },
 )
 class MyCaseCorrectionApi(APIView):
     permission_classes = [IsAuthenticated]
@@ -363,7 +387,13 @@ class MyCaseCorrectionApi(APIView):
     description="Levels: 5 very satisfied, 4 satisfied, 3 fairly satisfied, 2 dissatisfied, "
     "1 very dissatisfied. Once per case; 2 or less is flagged to the department's supervisors.",
     request=RatingSerializer,
-    responses={201: RatingSerializer, 400: ERROR_400, 404: ERROR_404, 409: ERROR_409},
+    responses={
+        201: RatingSerializer,
+        400: ERROR_400,
+        403: ERROR_403,
+        404: ERROR_404,
+        409: ERROR_409,
+    },
     examples=[OpenApiExample("Rating", value={"level": 5, "comment": "办理很快"})],
 )
 class MyCaseRatingApi(APIView):

@@ -144,7 +144,7 @@ def test_my_cases_and_detail_pages(client, joint):
 
 def test_other_peoples_case_page_is_404(client, joint):
     case = submit(joint)
-    client.force_login(UserFactory())
+    client.force_login(UserFactory(is_real_name_verified=True))
     assert client.get(reverse("cases:detail", args=[case.number])).status_code == 404
 
 
@@ -167,7 +167,7 @@ def test_download_streams_as_attachment_with_safe_headers(client, joint):
 def test_download_permissions(client, joint):
     case = submit(joint)
     url = reverse("cases:attachment_download", args=[case.number, case.attachments.get().public_id])
-    client.force_login(UserFactory())
+    client.force_login(UserFactory(is_real_name_verified=True))
     assert client.get(url).status_code == 404
     client.force_login(joint.lead_reviewer)
     assert client.get(url).status_code == 200

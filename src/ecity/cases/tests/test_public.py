@@ -173,8 +173,8 @@ def _decide(case, status):
 
 def test_results_list_decided_cases_without_personal_data(client, joint):
     approved = submit(joint)
-    rejected = submit(joint, user=UserFactory())
-    still_open = submit(joint, user=UserFactory())
+    rejected = submit(joint, user=UserFactory(is_real_name_verified=True))
+    still_open = submit(joint, user=UserFactory(is_real_name_verified=True))
     _decide(approved, Case.Status.APPROVED)
     _decide(rejected, Case.Status.REJECTED)
 

@@ -63,7 +63,7 @@ def test_case_is_rated_only_once(joint):
 def test_only_the_applicant_rates(joint):
     case = decided(joint)
     with pytest.raises(NotFound):
-        rating_submit(actor=UserFactory(), case=case, level=1, comment="")
+        rating_submit(actor=UserFactory(is_real_name_verified=True), case=case, level=1, comment="")
 
 
 @pytest.mark.parametrize("level", [0, 6, "5", True])

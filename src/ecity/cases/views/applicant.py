@@ -53,7 +53,8 @@ from ecity.core.errors import (
 )
 from ecity.core.files import field_file_response
 from ecity.core.forms import add_application_error
-from ecity.identity.selectors import acting_identity
+from ecity.identity.selectors import APPLY, acting_identity, identity_level_check
+from ecity.identity.verification_views import handles_level_required
 from ecity.org.models import StaffRole
 from ecity.org.selectors import user_has_role
 
@@ -131,6 +132,7 @@ def _draft_state(request: HttpRequest, version: Any) -> Any:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@handles_level_required
 def apply(request: HttpRequest, code: str) -> HttpResponse:
     """Fill in the application form (prefilled from the profile), then "Check your answers".
 
@@ -142,6 +144,8 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
     item = _item(code)
     version = item.current_version
     identity = _identity(request)
+    # Before the form: a registered-only account is told how to get verified.
+    identity_level_check(user=request.user, purpose=APPLY)
     try:
         state = _draft_state(request, version)
         if request.method == "GET":
@@ -191,6 +195,7 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@handles_level_required
 def apply_check(request: HttpRequest, code: str) -> HttpResponse:
     """Check your answers (GOV.UK pattern): every answer and file, each with a "Change" link.
 
@@ -310,6 +315,7 @@ def receipt(request: HttpRequest, number: str) -> HttpResponse:
 
 @login_required
 @require_GET
+@handles_level_required
 def my_cases(request: HttpRequest) -> HttpResponse:
     """The cases of the current identity (oneself or the enterprise acted for)."""
     status = request.GET.get("status") or None
@@ -410,6 +416,7 @@ def _form_rows(case: Case) -> list[tuple[str, str]]:
 
 @login_required
 @require_GET
+@handles_level_required
 def case_detail(request: HttpRequest, number: str) -> HttpResponse:
     """One of my cases: status, deadlines, timeline, answers, files, correction, rating."""
     return _detail(request, _own_case(request, number))
@@ -417,6 +424,7 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@handles_level_required
 def correction(request: HttpRequest, number: str) -> HttpResponse:
     """Answer a correction request: change the answers and upload the missing files."""
     case = _own_case(request, number)
@@ -456,6 +464,7 @@ def correction(request: HttpRequest, number: str) -> HttpResponse:
 
 @login_required
 @require_POST
+@handles_level_required
 def withdraw(request: HttpRequest, number: str) -> HttpResponse:
     """Withdraw an application that is not decided yet."""
     case = _own_case(request, number)

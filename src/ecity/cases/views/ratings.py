@@ -41,6 +41,7 @@ from ecity.core.errors import ApplicationError, Conflict, NotFound, PermissionDe
 from ecity.core.forms import add_application_error
 from ecity.identity.security.totp import qr_svg
 from ecity.identity.selectors import acting_identity
+from ecity.identity.verification_views import handles_level_required
 
 PAGE_SIZE = 20
 NO_STORE = "private, no-store"
@@ -97,6 +98,7 @@ def _rate_page(
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@handles_level_required
 def rate(request: HttpRequest, number: str) -> HttpResponse:
     """Rate one of my decided cases (好差评), and follow what the department does about it."""
     case = _own_case(request, number)
@@ -121,6 +123,7 @@ def rate(request: HttpRequest, number: str) -> HttpResponse:
 
 @login_required
 @require_POST
+@handles_level_required
 def rating_confirm(request: HttpRequest, number: str) -> HttpResponse:
     """Say whether the department's answer resolved the problem (POST)."""
     case = _own_case(request, number)

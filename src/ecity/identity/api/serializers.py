@@ -5,7 +5,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from ecity.core.masking import mask_email, mask_phone
-from ecity.identity.models import ContactChange, User
+from ecity.identity.models import ContactChange, IdentityLevel, User
 from ecity.org.models import Department, Region, StaffRole
 
 
@@ -65,6 +65,20 @@ class MeOutput(serializers.ModelSerializer):
         help_text="The new mobile number (masked) waiting for the code sent to it, or null."
     )
     staff_roles = serializers.SerializerMethodField()
+    identity_level = serializers.ChoiceField(
+        choices=IdentityLevel.choices,
+        read_only=True,
+        help_text="Real-name level: 1 registered, 2 real-name verified, 3 verified in person.",
+    )
+    identity_method = serializers.CharField(
+        read_only=True,
+        help_text='How the level was reached: "counter", "registry", "idp:<provider>" '
+        '("" while registered only).',
+    )
+    identity_verified_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    is_real_name_verified = serializers.BooleanField(
+        read_only=True, help_text="Level 2 or 3 (kept for older clients)."
+    )
 
     class Meta:
         model = User
@@ -78,6 +92,9 @@ class MeOutput(serializers.ModelSerializer):
             "pending_email",
             "pending_phone",
             "address",
+            "identity_level",
+            "identity_method",
+            "identity_verified_at",
             "is_real_name_verified",
             "preferred_language",
             "staff_roles",

@@ -6,6 +6,7 @@ Staff roles, departments and regions live in ``ecity.org``.
 from ecity.identity.models.accounts import (
     MANAGER_ROLES,
     AgentAuthorisation,
+    IdentityLevel,
     LegalEntity,
     User,
 )
@@ -22,6 +23,7 @@ __all__ = [
     "AccountLockout",
     "AgentAuthorisation",
     "ContactChange",
+    "IdentityLevel",
     "LegalEntity",
     "LoginFailure",
     "MfaDevice",

@@ -14,7 +14,6 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from ecity.audit.services import audit_record
-from ecity.core.errors import PermissionDenied
 from ecity.core.masking import mask
 from ecity.core.validators import (
     normalise_id_number,
@@ -22,7 +21,6 @@ from ecity.core.validators import (
 )
 from ecity.identity import checks, selectors
 from ecity.identity.models import LegalEntity, User
-from ecity.org import selectors as org_selectors
 
 logger = logging.getLogger("ecity.identity")
 
@@ -41,7 +39,7 @@ def citizen_register(
     address: str = "",
     preferred_language: str = "zh-hans",
 ) -> User:
-    """Register a citizen account (not yet real-name verified) and return it.
+    """Register a citizen account (level 1, not yet real-name verified) and return it.
 
     Rules: every field is validated (ID number GB 11643, mainland mobile, e-mail, password policy);
     username, ID number, phone and e-mail are unique. Raises ``ValidationFailed`` listing every
@@ -80,36 +78,6 @@ def citizen_register(
     except IntegrityError as exc:
         raise checks.unique_violation(exc) from exc
     logger.info("citizen registered: user=%s", user.public_id)
-    return user
-
-
-@transaction.atomic
-def citizen_real_name_verify(*, actor: User, user: User) -> User:
-    """Record that ``user``'s real name and ID number were verified; return the account.
-
-    Rules: the account must be active and hold a real name and an ID number; verifying an
-    account that is already verified changes nothing and records nothing. Permissions: platform
-    administrators only (online verification against the population registry will call this
-    too, as the platform). Side effects: an ``account.real_name_verified`` audit entry.
-    Errors: ``PermissionDenied``, ``ValidationFailed``.
-    """
-    if not org_selectors.is_platform_admin(user=actor):
-        raise PermissionDenied(_("Only a platform administrator can do this."))
-    user = User.objects.select_for_update().get(pk=user.pk)
-    if user.is_real_name_verified:
-        return user
-    errors: checks.Errors = {}
-    if not user.is_active:
-        errors["user"] = [_("This account is disabled.")]
-    if not (user.real_name and user.id_number):
-        errors.setdefault("user", []).append(
-            _("Only an account with a real name and an ID number can be verified.")
-        )
-    checks.raise_if(errors)
-    user.is_real_name_verified = True
-    user.save(update_fields=["is_real_name_verified"])
-    audit_record(actor=actor, action="account.real_name_verified", obj=user, subject=user)
-    logger.info("real name verified: user=%s by=%s", user.public_id, actor.public_id)
     return user
 
 
@@ -204,13 +172,14 @@ def acting_identity_switch(
 ) -> selectors.ActingIdentity:
     """Make ``user`` act as ``legal_entity`` (or as themselves when None) in this session.
 
-    Raises ``PermissionDenied`` unless ``user`` is a current agent of ``legal_entity``.
+    Raises ``PermissionDenied`` unless ``user`` is a current agent of ``legal_entity``,
+    ``EnterpriseNotVerified`` while the enterprise is not verified, ``IdentityLevelRequired``
+    while ``user``'s real-name level is too low to act for an enterprise.
     """
     if legal_entity is None:
         session[selectors.ACTING_SESSION_KEY] = ""
     else:
-        if selectors.authorisation_for(user=user, legal_entity=legal_entity) is None:
-            raise PermissionDenied(_("You are not an authorised agent of this enterprise."))
+        selectors.act_for_check(user=user, legal_entity=legal_entity)
         session[selectors.ACTING_SESSION_KEY] = str(legal_entity.public_id)
     identity = selectors.acting_identity(user=user, session=session)
     assert identity is not None  # user is authenticated here

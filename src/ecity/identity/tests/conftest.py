@@ -34,12 +34,13 @@ def _default_language():
 
 @pytest.fixture
 def citizen(db):
-    return UserFactory(username="citizen")
+    """A real-name verified citizen (level 2), as most journeys need."""
+    return UserFactory(username="citizen", is_real_name_verified=True)
 
 
 @pytest.fixture
 def enterprise_a(db, citizen):
-    entity = LegalEntityFactory(name="甲公司")
+    entity = LegalEntityFactory(name="甲公司", verified=True)
     AgentAuthorisationFactory(
         legal_entity=entity, user=citizen, role=AgentAuthorisation.Role.LEGAL_REPRESENTATIVE
     )
@@ -48,8 +49,12 @@ def enterprise_a(db, citizen):
 
 @pytest.fixture
 def enterprise_b(db):
-    entity = LegalEntityFactory(name="乙公司")
-    AgentAuthorisationFactory(legal_entity=entity, role=AgentAuthorisation.Role.ADMINISTRATOR)
+    entity = LegalEntityFactory(name="乙公司", verified=True)
+    AgentAuthorisationFactory(
+        legal_entity=entity,
+        user__is_real_name_verified=True,
+        role=AgentAuthorisation.Role.ADMINISTRATOR,
+    )
     return entity
 
 
@@ -74,4 +79,12 @@ def other_department(db):
 def department_admin(db, department):
     user = StaffUserFactory(username="deptadmin", is_staff=True)
     StaffRoleFactory(user=user, department=department, role=StaffRole.Role.DEPARTMENT_ADMIN)
+    return user
+
+
+@pytest.fixture
+def clerk(db, department):
+    """A counter clerk (受理窗口), who verifies people and enterprises at the counter."""
+    user = UserFactory(username="clerk", real_name="窗口员", is_real_name_verified=True)
+    StaffRoleFactory(user=user, department=department, role=StaffRole.Role.COUNTER_CLERK)
     return user

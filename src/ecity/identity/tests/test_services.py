@@ -149,7 +149,7 @@ def test_profile_update_refuses_a_new_phone_or_email_and_keeps_the_stored_ones()
 
 
 def test_legal_entity_register_makes_representative_when_id_numbers_match():
-    citizen = UserFactory()
+    citizen = UserFactory(is_real_name_verified=True)
 
     authorisation = services.legal_entity_register(
         actor=citizen,
@@ -164,31 +164,54 @@ def test_legal_entity_register_makes_representative_when_id_numbers_match():
     assert authorisation.user == citizen
 
 
+ZHAO_LIU = {
+    "legal_representative_name": "赵六",
+    "legal_representative_id_number": id_number_for(66),
+}
+
+
 def test_legal_entity_register_makes_administrator_otherwise():
-    citizen = UserFactory()
+    citizen = UserFactory(is_real_name_verified=True)
 
     authorisation = services.legal_entity_register(
-        actor=citizen, uscc=uscc_for(42), name="示范物流有限公司", legal_representative_name="赵六"
+        actor=citizen, uscc=uscc_for(42), name="示范物流有限公司", **ZHAO_LIU
     )
 
     assert authorisation.role == AgentAuthorisation.Role.ADMINISTRATOR
+    entry = AuditEntry.objects.get(action="legal_entity.registered")
+    assert (entry.actor, entry.acting_for_uscc, entry.data) == (
+        citizen,
+        uscc_for(42),
+        {"role": "administrator"},
+    )
+
+
+def test_legal_entity_register_needs_the_legal_representatives_id_number():
+    citizen = UserFactory(is_real_name_verified=True)
+
+    with pytest.raises(ValidationFailed) as caught:
+        services.legal_entity_register(
+            actor=citizen,
+            uscc=uscc_for(46),
+            name="示范物流有限公司",
+            legal_representative_name="赵六",
+        )
+
+    assert list(caught.value.fields) == ["legal_representative_id_number"]
+    assert not LegalEntity.objects.exists()
 
 
 def test_legal_entity_register_refuses_duplicate_and_invalid_uscc():
-    citizen = UserFactory()
-    services.legal_entity_register(
-        actor=citizen, uscc=uscc_for(43), name="一号公司", legal_representative_name="赵六"
-    )
+    citizen = UserFactory(is_real_name_verified=True)
+    services.legal_entity_register(actor=citizen, uscc=uscc_for(43), name="一号公司", **ZHAO_LIU)
 
     with pytest.raises(ValidationFailed) as duplicate:
         services.legal_entity_register(
-            actor=citizen, uscc=uscc_for(43), name="二号公司", legal_representative_name="赵六"
+            actor=citizen, uscc=uscc_for(43), name="二号公司", **ZHAO_LIU
         )
     bad = uscc_for(44)[:-1] + ("0" if uscc_for(44)[-1] != "0" else "1")
     with pytest.raises(ValidationFailed) as invalid:
-        services.legal_entity_register(
-            actor=citizen, uscc=bad, name="三号公司", legal_representative_name="赵六"
-        )
+        services.legal_entity_register(actor=citizen, uscc=bad, name="三号公司", **ZHAO_LIU)
 
     assert list(duplicate.value.fields) == ["uscc"]
     assert list(invalid.value.fields) == ["uscc"]
@@ -205,7 +228,7 @@ def test_legal_entity_register_needs_real_name_and_id_number():
 
 
 def test_agent_grant_by_id_number_and_name(citizen, enterprise_a):
-    colleague = UserFactory(real_name="钱七")
+    colleague = UserFactory(real_name="钱七", is_real_name_verified=True)
 
     authorisation = services.agent_grant(
         actor=citizen,
@@ -248,29 +271,30 @@ def test_agent_of_a_cannot_grant_for_b(citizen, enterprise_a, enterprise_b):
         services.agent_grant(actor=citizen, legal_entity=enterprise_b, user=UserFactory())
 
 
-def test_only_platform_admin_appoints_legal_representative(citizen, enterprise_a, platform_admin):
-    newcomer = UserFactory()
+def test_nobody_appoints_a_legal_representative_by_a_grant(citizen, enterprise_a, platform_admin):
+    newcomer = UserFactory(is_real_name_verified=True)
 
-    with pytest.raises(ValidationFailed) as caught:
+    with pytest.raises(ValidationFailed) as by_representative:
         services.agent_grant(
             actor=citizen,
             legal_entity=enterprise_a,
             user=newcomer,
             role=AgentAuthorisation.Role.LEGAL_REPRESENTATIVE,
         )
-    authorisation = services.agent_grant(
-        actor=platform_admin,
-        legal_entity=enterprise_a,
-        user=newcomer,
-        role=AgentAuthorisation.Role.LEGAL_REPRESENTATIVE,
-    )
+    with pytest.raises(PermissionDenied):
+        services.agent_grant(
+            actor=platform_admin,
+            legal_entity=enterprise_a,
+            user=newcomer,
+            role=AgentAuthorisation.Role.LEGAL_REPRESENTATIVE,
+        )
 
-    assert list(caught.value.fields) == ["role"]
-    assert authorisation.role == AgentAuthorisation.Role.LEGAL_REPRESENTATIVE
+    assert list(by_representative.value.fields) == ["role"]
+    assert selectors.authorisation_for(user=newcomer, legal_entity=enterprise_a) is None
 
 
 def test_agent_revoke_then_regrant_reactivates(citizen, enterprise_a):
-    colleague = UserFactory()
+    colleague = UserFactory(is_real_name_verified=True)
     authorisation = services.agent_grant(actor=citizen, legal_entity=enterprise_a, user=colleague)
 
     services.agent_revoke(actor=citizen, authorisation=authorisation)
@@ -502,62 +526,6 @@ def test_only_a_platform_admin_creates_staff_accounts(db):
         )
 
     assert not User.objects.filter(username="clerk_2").exists()
-
-
-def test_platform_admin_verifies_a_citizens_real_name_once(platform_admin):
-    citizen = services.citizen_register(**GOOD)
-    assert not citizen.is_real_name_verified
-
-    # When (twice)
-    services.citizen_real_name_verify(actor=platform_admin, user=citizen)
-    again = services.citizen_real_name_verify(actor=platform_admin, user=citizen)
-
-    # Then
-    citizen.refresh_from_db()
-    assert citizen.is_real_name_verified and again.is_real_name_verified
-    entries = AuditEntry.objects.filter(action="account.real_name_verified")
-    assert [(e.actor, e.subject) for e in entries] == [(platform_admin, citizen)]
-
-
-def test_an_account_without_an_id_number_cannot_be_real_name_verified(platform_admin):
-    staff = UserFactory(id_number="")
-
-    with pytest.raises(ValidationFailed) as excinfo:
-        services.citizen_real_name_verify(actor=platform_admin, user=staff)
-
-    assert list(excinfo.value.fields) == ["user"]
-    staff.refresh_from_db()
-    assert not staff.is_real_name_verified
-
-
-def test_a_citizen_cannot_verify_their_own_real_name(db):
-    citizen = services.citizen_register(**GOOD)
-
-    with pytest.raises(PermissionDenied):
-        services.citizen_real_name_verify(actor=citizen, user=citizen)
-
-    citizen.refresh_from_db()
-    assert not citizen.is_real_name_verified
-
-
-def test_platform_admin_verifies_an_enterprise_once(platform_admin, enterprise_a, citizen):
-    # When (twice)
-    services.legal_entity_verify(actor=platform_admin, legal_entity=enterprise_a)
-    services.legal_entity_verify(actor=platform_admin, legal_entity=enterprise_a)
-
-    # Then
-    enterprise_a.refresh_from_db()
-    assert enterprise_a.is_verified
-    entries = AuditEntry.objects.filter(action="legal_entity.verified")
-    assert [(e.actor, e.acting_for_uscc) for e in entries] == [(platform_admin, enterprise_a.uscc)]
-
-
-def test_the_legal_representative_cannot_verify_their_own_enterprise(enterprise_a, citizen):
-    with pytest.raises(PermissionDenied):
-        services.legal_entity_verify(actor=citizen, legal_entity=enterprise_a)
-
-    enterprise_a.refresh_from_db()
-    assert not enterprise_a.is_verified
 
 
 def test_platform_admin_create_records_the_real_name(db):
