@@ -9,7 +9,7 @@ from django.db.migrations.executor import MigrationExecutor
 
 from ecity.identity.models import LegalEntity, User
 
-BEFORE = [("identity", "0007_organisations_in_org")]
+BEFORE = [("identity", "0009_staff_account")]
 
 
 def migrate_to_latest() -> None:
