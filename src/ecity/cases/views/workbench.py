@@ -328,10 +328,13 @@ def task_release(request: HttpRequest, public_id: str) -> HttpResponse:
 def _claim_or_release(request: HttpRequest, public_id: str, name: str) -> HttpResponse:
     task = _task_or_404(request, public_id)
     version = request.POST.get("expected_version")
-    data = {"expected_version": int(version)} if version and version.isdigit() else {}
+    data = {"expected_version": version} if version else {}
     try:
         ACTIONS[name].perform(actor=request.user, task=task, data=data)
     except Conflict:
+        messages.error(request, conflict_message())
+    except ValidationFailed:
+        # The hidden version was tampered with; the page shows the task as it is now.
         messages.error(request, conflict_message())
     except PermissionDenied as error:
         messages.error(request, error.message)
