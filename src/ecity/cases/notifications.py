@@ -1,15 +1,19 @@
 """The notifications cases sends (found by ``ecity.notify.registry`` at start-up).
 
 Templates: ``templates/cases/notifications/<event>.subject.txt``, ``.txt`` and ``.sms.txt``.
-Every message carries the case as its subject and the case number as its reference.
+Every message carries the case as its subject and the case number as its reference, and links
+to the case: staff messages to the workbench page, the applicant's to "my case" (or, for a walk-in
+applicant without an account, to the case lookup with the number and query code).
 """
 
 from __future__ import annotations
 
+from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from ecity.notify.registry import EventGroup, NotificationEvent, register_events
+from ecity.core.accounts import Account
+from ecity.notify.registry import EventGroup, NotificationEvent, register_events, register_link
 
 VIEW_CASE = _("View case %(reference)s")
 
@@ -37,3 +41,19 @@ register_events(
     _event("case_urged", _("Case urged (staff)"), EventGroup.STAFF),
     _event("rating_low", _("Low service rating (supervisors)"), EventGroup.STAFF),
 )
+
+
+def case_link(
+    *, object_id: str, reference: str, event: NotificationEvent, recipient: Account | None
+) -> str:
+    """The page a message about the case ``reference`` (its number) links to."""
+    if not reference:
+        return ""
+    if event.group == EventGroup.STAFF:
+        return reverse("cases:workbench_case", kwargs={"number": reference})
+    if recipient is None:
+        return reverse("cases:lookup")
+    return reverse("cases:detail", kwargs={"number": reference})
+
+
+register_link("cases.case", case_link)
