@@ -36,5 +36,6 @@ from ecity.cases.selectors.workbench import (  # noqa: F401
     case_timeline,
     queue,
     queue_counts,
+    queue_default,
     task_get_for_staff,
 )

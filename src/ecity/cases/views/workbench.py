@@ -272,11 +272,14 @@ def row_for(item: Case | CaseTask) -> dict[str, Any]:
 @require_GET
 @staff_required
 def workbench(request: HttpRequest) -> HttpResponse:
-    """The queues of the logged-in member of staff, one tab each, with counts."""
-    name = request.GET.get("queue", "to_review")
-    if name not in QUEUE_LABELS:
-        name = "to_review"
+    """The queues of the logged-in member of staff, one tab each, with counts.
+
+    Without a chosen queue the page opens on the one with work for the actor's roles.
+    """
     counts = selectors.queue_counts(actor=request.user)
+    name = request.GET.get("queue", "")
+    if name not in QUEUE_LABELS:
+        name = selectors.queue_default(actor=request.user, counts=counts)
     paginator = Paginator(selectors.queue(actor=request.user, name=name), PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     tabs = [
