@@ -34,6 +34,8 @@ register_events(
     _event("case_refused", _("Application not accepted"), EventGroup.RESULT),
     _event("correction_requested", _("Correction requested"), EventGroup.ACTION_REQUIRED),
     _event("case_corrected", _("Corrections received"), EventGroup.PROGRESS),
+    # The licensing law requires telling the applicant of an extension, its reason and deadline.
+    _event("case_extended", _("Time limit extended"), EventGroup.PROGRESS),
     _event("case_approved", _("Application approved"), EventGroup.RESULT),
     _event("case_rejected", _("Application not approved"), EventGroup.RESULT),
     # Sent for the certificate of a decided case; the certificate's page is reached from it.
