@@ -1,4 +1,4 @@
-"""Cases as a subject of the workflow: their deadline states and process timers.
+"""Cases as a subject of the workflow: deadline states, process timers, calendar changes.
 
 Discovered by ``ecity.workflow.registry``; the periodic jobs ``workflow.deadlines`` and
 ``workflow.timers`` call these functions.
@@ -12,6 +12,7 @@ from django.db.models import Q
 
 from ecity.cases.deadlines import deadline_state_refresh
 from ecity.cases.models import Case
+from ecity.cases.services.clock import open_cases_deadlines_recompute
 from ecity.cases.services.task_sync import case_tasks_sync
 from ecity.workflow.registry import subject_register
 from ecity.workflow.timers import process_timers_fire
@@ -43,4 +44,9 @@ def cases_timers_fire(now: dt.datetime) -> int:
     )
 
 
-subject_register("cases", refresh_deadlines=cases_deadlines_refresh, fire_timers=cases_timers_fire)
+subject_register(
+    "cases",
+    refresh_deadlines=cases_deadlines_refresh,
+    fire_timers=cases_timers_fire,
+    recompute_deadlines=open_cases_deadlines_recompute,
+)

@@ -25,6 +25,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import BaseThrottle
 from rest_framework.views import APIView
 
+from ecity.cases.deadlines import provisional_deadline_years
 from ecity.cases.models import Case, Rating
 from ecity.cases.selectors import applicant as applicant_selectors
 from ecity.cases.selectors import public as public_selectors
@@ -164,10 +165,20 @@ class RatingSerializer(serializers.Serializer):
 
 class CaseDetailSerializer(CaseSerializer):
     form_data = serializers.JSONField()
+    provisional_deadline_years = serializers.SerializerMethodField(
+        help_text=(
+            "Years without official holiday data that the deadlines reach into: the deadlines "
+            "may move when that year's holidays are entered."
+        )
+    )
     timeline = serializers.SerializerMethodField()
     attachments = serializers.SerializerMethodField()
     correction = serializers.SerializerMethodField()
     rating = serializers.SerializerMethodField()
+
+    @extend_schema_field(serializers.ListField(child=serializers.IntegerField()))
+    def get_provisional_deadline_years(self, case: Case) -> list[int]:
+        return provisional_deadline_years(case)
 
     @extend_schema_field(EventSerializer(many=True))
     def get_timeline(self, case: Case) -> Any:

@@ -21,6 +21,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from ecity.cases.deadlines import provisional_deadline_years
 from ecity.cases.decision_pdf import decision_pdf
 from ecity.cases.models import Case
 from ecity.cases.selectors import applicant as selectors
@@ -278,6 +279,7 @@ def _detail(request: HttpRequest, case: Case, **forms: Any) -> HttpResponse:
         "withdraw_form": forms.get("withdraw_form")
         or (WithdrawForm() if case.status in services.WITHDRAWABLE else None),
         "form_rows": _form_rows(case),
+        "provisional_years": provisional_deadline_years(case),
         **_results(case),
     }
     status = 400 if any(f is not None and f.errors for f in forms.values()) else 200

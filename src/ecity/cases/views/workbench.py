@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from ecity.cases import selectors
 from ecity.cases.actions import ACTIONS, task_in
-from ecity.cases.deadlines import is_past_statutory
+from ecity.cases.deadlines import is_past_statutory, provisional_deadline_years
 from ecity.cases.models import Case, CaseTask
 from ecity.cases.services.access import case_read_record
 from ecity.core.errors import (
@@ -383,6 +383,7 @@ def _case_context(request: HttpRequest, view: selectors.workbench.StaffCase) -> 
         "case": case,
         "show_personal_data": unmasked,  # read by {% personal %} (identity template tags)
         "is_past_statutory": is_past_statutory(case),
+        "provisional_years": provisional_deadline_years(case),
         "form_rows": _form_rows(case, unmasked=unmasked),
         "attachments": [(a, attachment_url(case, a)) for a in attachments],
         "timeline": selectors.case_timeline(case=case),
