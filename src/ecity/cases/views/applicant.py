@@ -26,6 +26,7 @@ from ecity.cases.decision_pdf import decision_pdf
 from ecity.cases.models import Case
 from ecity.cases.selectors import applicant as selectors
 from ecity.cases.selectors import decisions as decision_selectors
+from ecity.cases.selectors import progress as progress_selectors
 from ecity.cases.selectors.applicant import is_applicant
 from ecity.cases.selectors.drafts import draft_get_or_prefill
 from ecity.cases.selectors.materials import material_key, materials_of
@@ -280,6 +281,7 @@ def _detail(request: HttpRequest, case: Case, **forms: Any) -> HttpResponse:
         or (WithdrawForm() if case.status in services.WITHDRAWABLE else None),
         "form_rows": _form_rows(case),
         "provisional_years": provisional_deadline_years(case),
+        "progress": progress_selectors.case_progress(case=case),
         **_results(case),
     }
     status = 400 if any(f is not None and f.errors for f in forms.values()) else 200
