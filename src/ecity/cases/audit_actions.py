@@ -38,6 +38,7 @@ register_actions(
         "case.urged": _("Case urged"),
         "process.uploaded": _("Process uploaded"),
         "process.built": _("Process built"),
+        "case.backdated": _("Case moved back in time (demo or training city)"),
     }
 )
 register_actions(
