@@ -8,9 +8,9 @@ for departments that issue documents, the certificate types, one active process 
 service (left alone once the service version has any process), and five demo cases of 张伟
 (zhangwei) when he has none: waiting for acceptance, in review, approved, due soon and overdue
 (the last two accepted and then moved back in time with ``cases.services.case_backdate``, so
-that supervision shows them and urging can be tried). Everything goes through the services of the owning apps (org,
-identity, certificates, cases: submission, acceptance, reviews, decision), so the demo cases
-look exactly like cases made in the browser.
+that supervision shows them and urging can be tried). Everything goes through the services of
+the owning apps (org, identity, certificates, cases: submission, acceptance, reviews, decision),
+so the demo cases look exactly like cases made in the browser.
 
 Nothing happens on a database without the demo city (the region 990100 示范市).
 """
