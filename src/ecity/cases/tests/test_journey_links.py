@@ -119,7 +119,11 @@ def test_decided_case_page_shows_the_certificate_with_a_working_verification_lin
 
 def test_case_in_progress_has_no_result_section(client):
     call_command("load_demo", stdout=io.StringIO())
-    case = Case.objects.get(applicant__username="zhangwei", status=Case.Status.IN_PROGRESS)
+    case = Case.objects.get(
+        applicant__username="zhangwei",
+        status=Case.Status.IN_PROGRESS,
+        deadline_state=Case.DeadlineState.NORMAL,
+    )
     client.force_login(User.objects.get(username="zhangwei"))
 
     response = client.get(reverse("cases:detail", args=[case.number]))

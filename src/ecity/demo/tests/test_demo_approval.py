@@ -107,7 +107,7 @@ def test_loading_again_adds_no_processes_cases_or_certificates():
     call_command("load_demo", stdout=out)
     call_command("load_demo", "--if-empty", stdout=out)
 
-    assert counts == (3, 3, 1, 2)
+    assert counts == (3, 5, 1, 2)
     assert (
         ProcessDefinition.objects.count(),
         Case.objects.count(),
@@ -137,7 +137,7 @@ def test_if_empty_on_an_older_demo_database_adds_what_is_missing():
     assert User.objects.get(username="reviewer_scj").check_password("Changed-by-her-2026")
     assert ProcessDefinition.objects.filter(is_active=True).count() == 3
     assert CertificateType.objects.count() == 2
-    assert Case.objects.filter(applicant__username="zhangwei").count() == 3
+    assert Case.objects.filter(applicant__username="zhangwei").count() == 5
 
 
 def test_a_process_changed_by_an_administrator_is_left_alone():
@@ -156,11 +156,11 @@ def test_no_demo_cases_when_zhangwei_already_has_cases():
     assert not Case.objects.exists()
 
     call_command("load_demo", stdout=io.StringIO())
-    assert Case.objects.count() == 3
+    assert Case.objects.count() == 5
     Case.objects.filter(status=Case.Status.SUBMITTED).delete()
 
     assert demo_approval_ensure().cases == 0
-    assert Case.objects.count() == 2
+    assert Case.objects.count() == 4
 
 
 def test_nothing_is_added_to_a_database_without_the_demo_city():
