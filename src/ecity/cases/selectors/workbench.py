@@ -157,7 +157,7 @@ def queue_counts(*, actor: User) -> dict[str, int]:
 
 
 #: The queue each handling role works from, in the order a workbench looks for work.
-ROLE_QUEUES = {
+ROLE_QUEUES: dict[str, str] = {
     StaffRole.Role.COUNTER_CLERK: "to_accept",
     StaffRole.Role.REVIEWER: "to_review",
     StaffRole.Role.APPROVER: "to_decide",
@@ -175,6 +175,7 @@ def queue_default(*, actor: User, counts: dict[str, int]) -> str:
     queue rather than reviews he cannot do. Staff without a handling role (supervisors,
     department administrators) open on the overdue cases.
     """
+    held: set[str]
     if is_platform_admin(user=actor):
         held = set(ROLE_QUEUES)
     else:
