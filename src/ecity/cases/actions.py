@@ -19,14 +19,41 @@ from rest_framework import serializers
 from ecity.cases import services
 from ecity.cases.models import CaseTask
 from ecity.cases.selectors.workbench import StaffCase
+from ecity.cases.services.supervision import MAX_EXTENSION_WORKING_DAYS
 from ecity.core.errors import ValidationFailed
 from ecity.org.models import Department
 
 # --- inputs ----------------------------------------------------------------------------------
 
+#: The largest whole number any staff action accepts (a database integer column holds it).
+MAX_ACTION_NUMBER = 2**31 - 1
+
+
+class ActionNumberField(serializers.IntegerField):
+    """A whole number typed by staff or a client: ASCII digits only, always within bounds.
+
+    Every numeric input of a staff action uses this field, so a probe sending a superscript
+    digit ("²"), a number past the database's integer range or a fraction gets a field message
+    (400), never a server error, whatever page or API sent it.
+    """
+
+    default_error_messages = {
+        "invalid": _("Enter a whole number."),
+    }
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("min_value", 0)
+        kwargs.setdefault("max_value", MAX_ACTION_NUMBER)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data: Any) -> int:
+        if isinstance(data, str) and not data.strip().lstrip("+-").isascii():
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
 
 class VersionInput(serializers.Serializer):
-    expected_version = serializers.IntegerField(min_value=0, required=False)
+    expected_version = ActionNumberField(required=False)
 
 
 class CompleteInput(VersionInput):
@@ -61,7 +88,7 @@ class DecideInput(VersionInput):
 
 
 class ExtensionInput(serializers.Serializer):
-    working_days = serializers.IntegerField()
+    working_days = ActionNumberField(min_value=1, max_value=MAX_EXTENSION_WORKING_DAYS)
     reason = serializers.CharField(required=False, allow_blank=True, max_length=4000)
 
 

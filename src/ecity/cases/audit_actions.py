@@ -46,6 +46,7 @@ register_actions(
         "process.uploaded": _("Process uploaded"),
         "process.built": _("Process built"),
         "process.updated": _("Process settings changed"),
+        "case.backdated": _("Case moved back in time (demo or training city)"),
     }
 )
 register_actions(

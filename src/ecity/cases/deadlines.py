@@ -37,6 +37,12 @@ correction); closed cases keep the state they had when they closed:
 * ``DUE_SOON`` (预警): not overdue, and at most ``ECITY_DUE_SOON_WORKING_DAYS`` (default 2)
   working days are left: ``working_days_between(today, due) <= N``, the due day included.
 * ``NORMAL``: everything else, including cases without a time limit.
+
+Provisional deadlines: a deadline that reaches into a year whose official holidays nobody has
+entered yet (``core.calendar.years_without_official_data``) was counted with Monday to Friday
+only, so it may move. ``provisional_deadline_years`` names those years for the warning shown
+with the deadline (staff page, applicant page, API); when an administrator enters the year,
+``ecity.cases.services.clock.open_cases_deadlines_recompute`` recomputes open cases.
 """
 
 from __future__ import annotations
@@ -49,7 +55,7 @@ from django.utils.translation import gettext as _
 
 from ecity.cases.errors import CasesErrorCode
 from ecity.cases.models import Case, CorrectionRequest
-from ecity.core.calendar import WorkingDaysOutOfRange
+from ecity.core.calendar import WorkingDaysOutOfRange, years_without_official_data
 from ecity.core.errors import ApplicationError
 from ecity.workflow.clocks import (
     deadline_conditions,
@@ -87,6 +93,7 @@ __all__ = [
     "due_on",
     "due_soon_working_days",
     "is_past_statutory",
+    "provisional_deadline_years",
 ]
 
 
@@ -212,6 +219,24 @@ def deadline_state_for(case: Case, today: dt.date) -> str:
         return case.deadline_state
     suspended = case.status == Case.Status.AWAITING_CORRECTION or bool(case.clock_suspended_on)
     return deadline_state(due=_due_on(case), today=today, suspended=suspended)
+
+
+def provisional_deadline_years(case: Case) -> list[int]:
+    """The years without official holiday data that an open case's running deadlines reach into.
+
+    Empty for closed cases and cases without deadlines. One query.
+    """
+    if case.status not in OPEN_STATUSES:
+        return []
+    dues = [
+        due
+        for due in (case.acceptance_due_on, case.committed_due_on, case.statutory_due_on)
+        if due is not None
+    ]
+    if not dues:
+        return []
+    start = accepted_on(case) or timezone.localdate(case.submitted_at)
+    return years_without_official_data(range(min(start, *dues).year, max(dues).year + 1))
 
 
 def is_past_statutory(case: Case, today: dt.date | None = None) -> bool:

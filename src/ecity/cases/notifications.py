@@ -1,15 +1,19 @@
 """The notifications cases sends (found by ``ecity.notify.registry`` at start-up).
 
 Templates: ``templates/cases/notifications/<event>.subject.txt``, ``.txt`` and ``.sms.txt``.
-Every message carries the case as its subject and the case number as its reference.
+Every message carries the case as its subject and the case number as its reference, and links
+to the case: staff messages to the workbench page, the applicant's to "my case" (or, for a walk-in
+applicant without an account, to the case lookup with the number and query code).
 """
 
 from __future__ import annotations
 
+from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from ecity.notify.registry import EventGroup, NotificationEvent, register_events
+from ecity.core.accounts import Account
+from ecity.notify.registry import EventGroup, NotificationEvent, register_events, register_link
 
 VIEW_CASE = _("View case %(reference)s")
 VIEW_RATING = _("Rating of case %(reference)s")
@@ -33,6 +37,8 @@ register_events(
     _event("case_refused", _("Application not accepted"), EventGroup.RESULT),
     _event("correction_requested", _("Correction requested"), EventGroup.ACTION_REQUIRED),
     _event("case_corrected", _("Corrections received"), EventGroup.PROGRESS),
+    # The licensing law requires telling the applicant of an extension, its reason and deadline.
+    _event("case_extended", _("Time limit extended"), EventGroup.PROGRESS),
     _event("case_approved", _("Application approved"), EventGroup.RESULT),
     _event("case_rejected", _("Application not approved"), EventGroup.RESULT),
     # Sent for the certificate of a decided case; the certificate's page is reached from it.
@@ -60,3 +66,19 @@ register_events(
         VIEW_RATING,
     ),
 )
+
+
+def case_link(
+    *, object_id: str, reference: str, event: NotificationEvent, recipient: Account | None
+) -> str:
+    """The page a message about the case ``reference`` (its number) links to."""
+    if not reference:
+        return ""
+    if event.group == EventGroup.STAFF:
+        return reverse("cases:workbench_case", kwargs={"number": reference})
+    if recipient is None:
+        return reverse("cases:lookup")
+    return reverse("cases:detail", kwargs={"number": reference})
+
+
+register_link("cases.case", case_link)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ecity.core import vault
 from ecity.core.calendar import (
+    calendar_changed,
     calendar_year_ensure,
     invalidate_cache,
     upcoming_years_without_official_data,
@@ -78,17 +79,25 @@ class CalendarDayAdmin(admin.ModelAdmin):
         return super().changelist_view(request, extra_context)
 
     def save_model(self, request: HttpRequest, obj: CalendarDay, form: Any, change: bool) -> None:
+        years = {obj.date.year}
+        previous = form.initial.get("date") if change else None
+        if previous:
+            years.add(previous.year)  # a day moved to another year changes both
         super().save_model(request, obj, form, change)
         calendar_year_ensure(year=obj.date.year)
         invalidate_cache()
+        calendar_changed(years=years)
 
     def delete_model(self, request: HttpRequest, obj: CalendarDay) -> None:
         super().delete_model(request, obj)
         invalidate_cache()
+        calendar_changed(years=[obj.date.year])
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[CalendarDay]) -> None:
+        years = {day.year for day in queryset.values_list("date", flat=True)}
         super().delete_queryset(request, queryset)
         invalidate_cache()
+        calendar_changed(years=years)
 
 
 def _count_of(kind: str) -> Coalesce:
@@ -137,6 +146,7 @@ class CalendarYearAdmin(admin.ModelAdmin):
         if not change:
             obj.source = CalendarYear.Source.ADMINISTRATOR
         super().save_model(request, obj, form, change)
+        calendar_changed(years=[obj.year])
 
 
 @admin.register(UsccAllowListEntry)

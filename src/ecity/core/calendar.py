@@ -16,6 +16,11 @@ itself never counts. ``add_working_days(d, 1)`` is the first working day after `
 ``e``. Going backwards is symmetrical (see the functions), so for every date ``d`` and integer
 ``n``: ``working_days_between(d, add_working_days(d, n)) == n``.
 
+Changes: whoever changes a year's days (the admin, ``calendar_seed``) calls ``calendar_changed``,
+which publishes the event ``calendar.changed`` (``{"years": [...]}``) through the outbox; the
+workflow recomputes the deadlines of every registered subject type from it (a deadline counted
+Monday to Friday in a year without official data moves when the holidays are entered).
+
 Speed: each process keeps the exceptions of the years it has used in memory. Every call checks
 one cheap fingerprint of the ``CalendarDay`` table (row count and latest ``updated_at``) so an
 edit in any process (admin, seed) is seen at once by all of them; the year's rows are then
@@ -34,7 +39,11 @@ from django.db import transaction
 from django.db.models import Count, Max
 from django.utils import timezone
 
+from ecity.core.events import event_publish
 from ecity.core.models import CalendarDay, CalendarYear
+
+#: Published when the working days of some years changed: ``data = {"years": [2027, ...]}``.
+CALENDAR_CHANGED = "calendar.changed"
 
 # date -> True for an adjusted working day, False for a holiday.
 _YearExceptions = dict[dt.date, bool]
@@ -312,6 +321,7 @@ def calendar_seed(*, years: Iterable[int] | None = None) -> CalendarSeedResult:
             )
             CalendarDay.objects.bulk_create(new_days, ignore_conflicts=True)
             created = len(new_days)
+            calendar_changed(years=to_seed)
         transaction.on_commit(invalidate_cache)
     return CalendarSeedResult(
         seeded_years=to_seed, present_years=sorted(present), days_created=created
@@ -329,3 +339,34 @@ def calendar_year_ensure(*, year: int) -> CalendarYear:
         defaults={"source": CalendarYear.Source.ADMINISTRATOR, "is_complete": False},
     )
     return calendar_year
+
+
+def calendar_changed(*, years: Iterable[int]) -> None:
+    """Announce that the working days of ``years`` changed (event ``calendar.changed``).
+
+    Call it in the transaction that changed them (the admin's save and delete, the seed). The
+    event's key is the years' new state (their days and completeness), so saving the same state
+    twice announces it once, and every real change is announced. The caches of every process
+    notice the change by themselves; this one forgets its cache after commit.
+    """
+    changed = sorted({int(year) for year in years})
+    if not changed:
+        return
+    with transaction.atomic():
+        days = CalendarDay.objects.filter(
+            date__gte=dt.date(changed[0], 1, 1), date__lte=dt.date(changed[-1], 12, 31)
+        ).aggregate(count=Count("id"), last=Max("updated_at"))
+        complete = sorted(
+            CalendarYear.objects.filter(year__in=changed, is_complete=True).values_list(
+                "year", flat=True
+            )
+        )
+        last = days["last"].isoformat() if days["last"] else "-"
+        key = f"{','.join(map(str, changed))}|{days['count']}|{last}|{complete}"
+        event_publish(
+            name=CALENDAR_CHANGED,
+            subject=f"core.calendar:{changed[0]}",
+            data={"years": changed},
+            key=key[:200],
+        )
+        transaction.on_commit(invalidate_cache)

@@ -15,6 +15,12 @@ declares its events in its own ``notifications.py`` (found at start-up like ``jo
         ),
     )
 
+An app whose objects notifications are about declares how to reach their page, so every
+message links to it without notify knowing the app (the object is stored generically as its
+model label and public id)::
+
+    register_link("hotline.ticket", ticket_link)  # (object_id=, reference=, event=, recipient=)
+
 ``templates`` is the path prefix of three plain-text templates: ``<prefix>.subject.txt`` (one
 line), ``<prefix>.txt`` (e-mail and in-app body) and ``<prefix>.sms.txt`` (short text), rendered
 in the recipient's language (``{% trans %}`` and ``{% blocktrans %}``). The group decides which
@@ -25,12 +31,15 @@ event nobody declared.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import models
 from django.utils.functional import Promise
 from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
+
+from ecity.core.accounts import Account
 
 EVENT_NAME_PATTERN = re.compile(r"[a-z][a-z0-9_]{0,39}")
 
@@ -118,3 +127,34 @@ def event_label(name: str) -> str:
     """The event in words, or its name when no app declares it (any more)."""
     event = event_get(name)
     return str(event.label) if event is not None else name
+
+
+#: ``(object_id=, reference=, event=, recipient=) -> path``: the page a message about an object
+#: links to for that recipient ("" when there is none).
+LinkResolver = Callable[..., str]
+_links: dict[str, LinkResolver] = {}
+
+
+def register_link(object_type: str, resolver: LinkResolver) -> None:
+    """Declare how messages about objects of ``object_type`` ("cases.case") link to their page."""
+    _links[object_type] = resolver
+
+
+def unregister_link(object_type: str) -> None:
+    """Forget a link declaration (for tests that declare one of their own)."""
+    _links.pop(object_type, None)
+
+
+def link_for(
+    *, object_type: str, object_id: str, reference: str, event: str, recipient: Account | None
+) -> str:
+    """The path of the page a message about the object links to, or "" when none is declared."""
+    _discover()
+    resolver = _links.get(object_type)
+    declared = _events.get(event)
+    if resolver is None or declared is None or not object_id:
+        return ""
+    return str(
+        resolver(object_id=object_id, reference=reference, event=declared, recipient=recipient)
+        or ""
+    )

@@ -19,7 +19,7 @@ from ecity.core.accounts import Account
 from ecity.core.errors import NotFound, ValidationFailed
 from ecity.notify.delivery import deliver_due_notifications
 from ecity.notify.models import Channel, Notification, NotificationPreference
-from ecity.notify.registry import EventGroup, event_get
+from ecity.notify.registry import EventGroup, event_get, link_for
 from ecity.notify.rendering import render_message
 from ecity.notify.selectors import channels_for_event
 
@@ -105,9 +105,13 @@ def notification_enqueue(
     if not channels:
         return []
     language = _language_for(recipient, language)
-    values = {"recipient_name": recipient.real_name if recipient else "", **context}
-    message = render_message(templates=declared.templates, context=values, language=language)
     about = _object_values(obj)
+    values = {"recipient_name": recipient.real_name if recipient else "", **context}
+    if not values.get("link_path") and about:
+        values["link_path"] = link_for(
+            **about, reference=str(reference or ""), event=event, recipient=recipient
+        )
+    message = render_message(templates=declared.templates, context=values, language=language)
     now = timezone.now()
     created = []
     for channel in channels:

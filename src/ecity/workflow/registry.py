@@ -9,7 +9,12 @@ An app that runs processes or clocks on its own subjects registers it in its mod
         "tickets",
         refresh_deadlines=ticket_deadlines_refresh,  # (today) -> rows changed
         fire_timers=ticket_timers_fire,              # (now) -> subjects advanced
+        recompute_deadlines=ticket_deadlines_recompute,  # (years) -> subjects whose dates moved
     )
+
+``recompute_deadlines`` is called (``ecity.workflow.handlers``) when the working days of some
+years changed, for example when an administrator enters a year's official holidays: the subject
+type recomputes the due dates of its open subjects that reach into those years.
 
 Workflow never imports the apps: it calls what they registered.
 """
@@ -30,6 +35,7 @@ class Subject:
     name: str
     refresh_deadlines: Callable[[dt.date], int] | None = None
     fire_timers: Callable[[dt.datetime], int] | None = None
+    recompute_deadlines: Callable[[list[int]], int] | None = None
 
 
 _SUBJECTS: dict[str, Subject] = {}
@@ -41,9 +47,15 @@ def subject_register(
     *,
     refresh_deadlines: Callable[[dt.date], int] | None = None,
     fire_timers: Callable[[dt.datetime], int] | None = None,
+    recompute_deadlines: Callable[[list[int]], int] | None = None,
 ) -> Subject:
     """Register (or replace) the subject type ``name`` with its refresh and timer functions."""
-    subject = Subject(name=name, refresh_deadlines=refresh_deadlines, fire_timers=fire_timers)
+    subject = Subject(
+        name=name,
+        refresh_deadlines=refresh_deadlines,
+        fire_timers=fire_timers,
+        recompute_deadlines=recompute_deadlines,
+    )
     _SUBJECTS[name] = subject
     return subject
 

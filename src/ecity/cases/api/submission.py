@@ -25,10 +25,13 @@ from rest_framework.response import Response
 from rest_framework.throttling import BaseThrottle
 from rest_framework.views import APIView
 
+from ecity.cases.deadlines import provisional_deadline_years
 from ecity.cases.models import Case, Rating
 from ecity.cases.selectors import applicant as applicant_selectors
+from ecity.cases.selectors import progress as progress_selectors
 from ecity.cases.selectors import public as public_selectors
 from ecity.cases.selectors.materials import MATERIAL_PREFIX
+from ecity.cases.selectors.progress import StepState
 from ecity.cases.services.ratings import rating_submit
 from ecity.cases.services.submission import case_submit, correction_submit
 from ecity.catalogue.api.serializers import FormAnswerSerializer
@@ -183,9 +186,26 @@ class RatingSerializer(serializers.Serializer):
     comment = serializers.CharField(allow_blank=True, required=False, default="")
 
 
+class DepartmentStepSerializer(serializers.Serializer):
+    """One involved department's step, as the applicant may read it (no opinions)."""
+
+    department = CodeNameSerializer()
+    state = serializers.ChoiceField(choices=StepState.choices)
+    state_label = serializers.CharField()
+    due_on = serializers.DateField(allow_null=True)
+    done_on = serializers.DateField(allow_null=True)
+
+
 class CaseDetailSerializer(CaseSerializer):
     form_data = serializers.JSONField()
     form_answers = serializers.SerializerMethodField()
+    provisional_deadline_years = serializers.SerializerMethodField(
+        help_text=(
+            "Years without official holiday data that the deadlines reach into: the deadlines "
+            "may move when that year's holidays are entered."
+        )
+    )
+    progress = serializers.SerializerMethodField()
     timeline = serializers.SerializerMethodField()
     attachments = serializers.SerializerMethodField()
     correction = serializers.SerializerMethodField()
@@ -196,6 +216,14 @@ class CaseDetailSerializer(CaseSerializer):
         """The answers as people read them: field labels, option labels, 是/否."""
         answers = form_answers(case.service_version.form_schema, case.form_data)
         return FormAnswerSerializer(answers, many=True).data
+
+    @extend_schema_field(serializers.ListField(child=serializers.IntegerField()))
+    def get_provisional_deadline_years(self, case: Case) -> list[int]:
+        return provisional_deadline_years(case)
+
+    @extend_schema_field(DepartmentStepSerializer(many=True))
+    def get_progress(self, case: Case) -> Any:
+        return DepartmentStepSerializer(progress_selectors.case_progress(case=case), many=True).data
 
     @extend_schema_field(EventSerializer(many=True))
     def get_timeline(self, case: Case) -> Any:

@@ -26,7 +26,7 @@ from rest_framework.views import APIView
 
 from ecity.cases import selectors
 from ecity.cases.actions import ACTIONS, CASE_ACTIONS, TASK_ACTIONS, StaffAction
-from ecity.cases.deadlines import is_past_statutory
+from ecity.cases.deadlines import is_past_statutory, provisional_deadline_years
 from ecity.cases.models import Case, CaseTask
 from ecity.cases.services.access import case_read_record
 from ecity.catalogue.api.serializers import FormAnswerSerializer
@@ -145,6 +145,12 @@ class StaffCaseOutput(CaseRowOutput):
     opinions = serializers.SerializerMethodField()
     copied_departments = serializers.SerializerMethodField()
     timeline = serializers.SerializerMethodField()
+    provisional_deadline_years = serializers.SerializerMethodField(
+        help_text=(
+            "Years without official holiday data that the deadlines reach into: the deadlines "
+            "were counted Monday to Friday there and may move when the holidays are entered."
+        )
+    )
 
     def _view(self) -> Any:
         return self.context["view_"]
@@ -188,6 +194,10 @@ class StaffCaseOutput(CaseRowOutput):
 
     def get_timeline(self, case: Case) -> list:
         return list(EventOutput(selectors.case_timeline(case=case), many=True).data)
+
+    @extend_schema_field(serializers.ListField(child=serializers.IntegerField()))
+    def get_provisional_deadline_years(self, case: Case) -> list[int]:
+        return provisional_deadline_years(case)
 
 
 def _case_response(request: Request, number: str, status: int = 200) -> Response:

@@ -145,6 +145,7 @@ class CaseEvent(BaseModel):
         REJECTED = "rejected", _("Rejected by a department")
         DECIDED = "decided", _("Decision made")
         EXTENDED = "extended", _("Time limit extended")
+        DEADLINE_RECOMPUTED = "deadline_recomputed", _("Deadline recomputed")
         URGED = "urged", _("Urged by a supervisor")
         COPIED = "copied", _("Related departments copied")
         CERTIFICATE_ISSUED = "certificate_issued", _("Certificate issued")

@@ -24,6 +24,7 @@ from ecity.cases.selectors.process import (  # noqa: F401
     process_version_list,
     process_version_of,
 )
+from ecity.cases.selectors.progress import DepartmentStep, case_progress  # noqa: F401
 from ecity.cases.selectors.public import case_lookup, published_results  # noqa: F401
 from ecity.cases.selectors.supervision import (  # noqa: F401
     can_supervise,
@@ -36,5 +37,6 @@ from ecity.cases.selectors.workbench import (  # noqa: F401
     case_timeline,
     queue,
     queue_counts,
+    queue_default,
     task_get_for_staff,
 )

@@ -156,6 +156,41 @@ def queue_counts(*, actor: User) -> dict[str, int]:
     return {name: counts[name] for name in QUEUE_NAMES}
 
 
+#: The queue each handling role works from, in the order a workbench looks for work.
+ROLE_QUEUES: dict[str, str] = {
+    StaffRole.Role.COUNTER_CLERK: "to_accept",
+    StaffRole.Role.REVIEWER: "to_review",
+    StaffRole.Role.APPROVER: "to_decide",
+}
+DEADLINE_QUEUES = ("overdue", "due_soon", "awaiting_correction")
+
+
+def queue_default(*, actor: User, counts: dict[str, int]) -> str:
+    """Return the queue the workbench opens on for ``actor``, given ``queue_counts``.
+
+    The first queue of one of the actor's handling roles that holds work (a clerk's cases to
+    accept, a reviewer's open reviews of his departments, an approver's decisions); else the
+    first deadline queue with cases (overdue, due soon, awaiting correction); else the queue of
+    the actor's first handling role, so a clerk with nothing to do sees the empty acceptance
+    queue rather than reviews he cannot do. Staff without a handling role (supervisors,
+    department administrators) open on the overdue cases.
+    """
+    held: set[str]
+    if is_platform_admin(user=actor):
+        held = set(ROLE_QUEUES)
+    else:
+        held = set(
+            StaffRole.objects.filter(user=actor, is_active=True, role__in=list(ROLE_QUEUES))
+            .filter(Q(department__isnull=True) | Q(department__is_active=True))
+            .values_list("role", flat=True)
+        )
+    own = [name for role, name in ROLE_QUEUES.items() if role in held]
+    for name in [*own, *DEADLINE_QUEUES]:
+        if counts.get(name):
+            return name
+    return own[0] if own else "overdue"
+
+
 @dataclass
 class StaffCase:
     """A case as a member of staff sees it, with what they may do on it."""

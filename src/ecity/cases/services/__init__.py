@@ -53,3 +53,4 @@ from ecity.cases.services.submission import (  # noqa: F401
     draft_save,
 )
 from ecity.cases.services.supervision import case_urge, extension_grant  # noqa: F401
+from ecity.cases.services.training import case_backdate  # noqa: F401

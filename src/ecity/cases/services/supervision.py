@@ -18,7 +18,7 @@ from ecity.cases.selectors.rows import OPEN_TASK_STATUSES
 from ecity.cases.selectors.supervision import can_supervise
 from ecity.cases.selectors.workbench import task_holders
 from ecity.cases.services.locking import case_lock
-from ecity.cases.services.notifications import notification_context, notify
+from ecity.cases.services.notifications import notification_context, notify, notify_applicant
 from ecity.cases.services.timeline import event_record
 from ecity.core.errors import Conflict, PermissionDenied, ValidationFailed
 from ecity.identity.models import User
@@ -41,7 +41,8 @@ def extension_grant(
 
     Needs the approver role in the lead department (the approver of the extension). The
     committed deadline does not move; the statutory one is recomputed with the extra days. The
-    reason is required and shown to the applicant on the timeline.
+    reason is required and shown to the applicant on the timeline; the applicant is notified
+    (``case_extended``) with the reason and the new deadline.
     """
     reason = (reason or "").strip()
     errors: dict[str, list[str]] = {}
@@ -78,13 +79,21 @@ def extension_grant(
     case.save(
         update_fields=[*DEADLINE_FIELDS, "extension_working_days", "lock_version", "updated_at"]
     )
-    event_record(
+    event = event_record(
         case=case,
         action=CaseEvent.Action.EXTENDED,
         actor=actor,
         department=case.department,
         note=reason,
         data={"working_days": days, "statutory_due_on": str(case.statutory_due_on)},
+    )
+    notify_applicant(
+        case=case,
+        event="case_extended",
+        case_event=event,
+        working_days=days,
+        reason=reason,
+        statutory_due_on=str(case.statutory_due_on or ""),
     )
     return extension
 

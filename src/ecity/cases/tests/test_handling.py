@@ -347,6 +347,30 @@ def test_extension_moves_the_statutory_deadline_and_needs_an_approver(joint):
     assert case.events.filter(action="extended").count() == 1
 
 
+def test_an_extension_tells_the_applicant_its_reason_and_the_new_deadline(joint):
+    # Given an accepted case of a citizen with an account
+    parallel_process(joint)
+    case = make_case(joint)
+    services.case_accept(actor=joint.clerk, case=case)
+
+    # When the approver extends it by five working days
+    services.extension_grant(
+        actor=joint.approver, case=case, working_days=5, reason="需要组织专家现场核查"
+    )
+
+    # Then the applicant is told, in Chinese, why and until when
+    case.refresh_from_db()
+    message = _notifications("case_extended", recipient=joint.citizen, channel="in_app").get()
+    new_deadline = case.statutory_due_on
+    assert "需要组织专家现场核查" in message.body
+    assert f"{new_deadline.year}年{new_deadline.month}月{new_deadline.day}日" in message.body
+    assert "5" in message.body
+    assert case.number in message.subject
+    assert message.link_path == f"/cases/{case.number}/"
+    sms = _notifications("case_extended", channel="sms").get()
+    assert f"{new_deadline.year}年{new_deadline.month}月{new_deadline.day}日" in sms.body
+
+
 def test_urge_records_an_internal_event_and_notifies_the_holders(joint):
     parallel_process(joint)
     case = make_case(joint)

@@ -60,6 +60,42 @@ def test_anonymous_visitors_get_public_case_lookup_and_certificate_verification(
     footer = html[html.index('<footer class="site-footer"') :]
     assert f'href="{reverse("cases:lookup")}"' in footer
     assert f'href="{reverse("certificates:verify")}"' in footer
+    assert f'href="{reverse("cases:results")}"' in footer
+
+
+def test_the_case_lookup_page_links_to_the_published_results(client, db):
+    response = client.get(reverse("cases:lookup"))
+
+    assert response.status_code == 200
+    assert f'href="{reverse("cases:results")}"' in response.content.decode()
+    assert client.get(reverse("cases:results")).status_code == 200
+
+
+def test_notifications_link_to_their_case_for_the_applicant_and_for_staff(client, joint):
+    # Given a case accepted by the counter, then urged by a supervisor
+    from ecity.cases import services
+    from ecity.cases.tests.workbench_support import make_case, parallel_process
+    from ecity.notify.models import Notification
+
+    parallel_process(joint)
+    case = make_case(joint)
+    services.case_accept(actor=joint.clerk, case=case)
+    services.case_urge(actor=joint.supervisor, case=case, note="请加快")
+
+    # Then the applicant's message links to his case page and the handlers' to the workbench
+    accepted = Notification.objects.get(
+        event="case_accepted", recipient=joint.citizen, channel="in_app"
+    )
+    assert accepted.link_path == reverse("cases:detail", args=[case.number])
+    urged = Notification.objects.filter(event="case_urged", channel="in_app").first()
+    assert urged.link_path == reverse("cases:workbench_case", args=[case.number])
+
+    # And the applicant's inbox shows the link, which opens the case
+    client.force_login(joint.citizen)
+    inbox = client.get(reverse("notify:inbox"))
+    assert inbox.status_code == 200
+    assert f'href="{accepted.link_path}"' in inbox.content.decode()
+    assert client.get(accepted.link_path).status_code == 200
 
 
 def test_decided_case_page_shows_the_certificate_with_a_working_verification_link(client):
@@ -83,7 +119,11 @@ def test_decided_case_page_shows_the_certificate_with_a_working_verification_lin
 
 def test_case_in_progress_has_no_result_section(client):
     call_command("load_demo", stdout=io.StringIO())
-    case = Case.objects.get(applicant__username="zhangwei", status=Case.Status.IN_PROGRESS)
+    case = Case.objects.get(
+        applicant__username="zhangwei",
+        status=Case.Status.IN_PROGRESS,
+        deadline_state=Case.DeadlineState.NORMAL,
+    )
     client.force_login(User.objects.get(username="zhangwei"))
 
     response = client.get(reverse("cases:detail", args=[case.number]))
@@ -91,5 +131,5 @@ def test_case_in_progress_has_no_result_section(client):
     assert response.status_code == 200
     page = response.content.decode()
     assert case.number in page
-    assert "办理结果" not in page
+    assert 'id="result-title"' not in page
     assert "1.2.156.3005" not in page

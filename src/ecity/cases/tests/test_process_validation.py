@@ -268,7 +268,71 @@ def test_two_processes_are_refused(joint):
         "</bpmn:definitions>", '<bpmn:process id="other" isExecutable="true"/></bpmn:definitions>'
     )
 
-    assert problems(xml) == ["A file must contain exactly one process; this one has 2."]
+    assert problems(xml) == [
+        "A file must contain exactly one executable process; this one has 2. Mark the pools of "
+        "the applicant and of other parties as not executable (in the modeller: untick "
+        "“Executable”)."
+    ]
+
+
+def test_a_collaboration_runs_its_one_executable_pool_and_only_draws_the_others(joint):
+    # Given a file as a modeller writes it: the applicant's pool and an outside party's pool,
+    # not executable, beside the bureau's executable pool with lanes and message flows
+    spec = process_validate(bpmn_file("collaboration_pools"))
+
+    # Then only the executable pool is the process, and only its tasks run
+    assert spec.process_id == "Process_food"
+    assert {t.id: (t.department_code, t.role, t.kind) for t in spec.tasks.values()} == {
+        "Activity_accept": ("SCJ", "counter_clerk", "accept"),
+        "Activity_review": ("WJW", "reviewer", "review"),
+        "Activity_decide": ("SCJ", "approver", "decide"),
+    }
+    assert "Activity_review" in spec.spiff_spec.task_specs
+    assert "Activity_apply" not in spec.spiff_spec.task_specs
+
+
+def test_a_collaboration_needs_exactly_one_executable_pool(joint):
+    xml = bpmn_file("collaboration_pools").replace(
+        '<bpmn:process id="Process_applicant" name="申请人" isExecutable="false">',
+        '<bpmn:process id="Process_applicant" name="申请人" isExecutable="true">',
+    )
+
+    errors = problems(xml)
+
+    assert errors[0].startswith(
+        "A file must contain exactly one executable process; this one has 2."
+    )
+
+
+def test_every_problem_is_reported_in_one_pass_naming_each_element(joint):
+    # Given a process with a message start event, a message end event, a service task and a
+    # condition with a power, all at once
+    xml = bpmn_file("conditional")
+    xml = xml.replace(
+        '<bpmn:startEvent id="StartEvent">',
+        '<bpmn:startEvent id="StartEvent" name="申请已提交"><bpmn:messageEventDefinition />',
+    )
+    xml = xml.replace(
+        '<bpmn:endEvent id="EndEvent">',
+        '<bpmn:endEvent id="EndEvent" name="办结"><bpmn:messageEventDefinition />',
+    )
+    xml = xml.replace("area &gt;= 500", "area ** 2 &gt;= 250000")
+
+    errors = problems(xml, allowed_names=["area", "shop_name"])
+
+    # Then each event definition is named with its event, once, and the condition problem
+    # comes in the same answer, in words
+    assert (
+        "messageEventDefinition in startEvent “申请已提交” (StartEvent): unknown or forbidden "
+        "element." in errors
+    )
+    assert (
+        "messageEventDefinition in endEvent “办结” (EndEvent): unknown or forbidden element."
+        in errors
+    )
+    assert any("Not allowed: powers (**)." in e for e in errors), errors
+    assert len(errors) == len(set(errors))
+    assert not any("Pow" in e or "Store" in e for e in errors)
 
 
 def test_non_executable_process_is_refused(joint):

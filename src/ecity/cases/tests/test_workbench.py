@@ -110,6 +110,51 @@ def test_workbench_page_lists_queue_with_counts(client, joint, accepted):
     assert 'aria-current="page"' in html
 
 
+def _opened_queue(client, user) -> str:
+    client.force_login(user)
+    response = client.get(reverse("cases:workbench"))
+    assert response.status_code == 200
+    return response.context["queue_name"]
+
+
+def test_the_workbench_opens_on_the_queue_with_work_for_my_role(client, joint):
+    # Given one submitted case waiting for the market regulation bureau's counter
+    make_case(joint)
+    parallel_process(joint)
+
+    # Then its clerk opens on the cases to accept, and a reviewer with nothing to review on
+    # his (empty) review queue, not on acceptance he cannot do
+    assert _opened_queue(client, joint.clerk) == "to_accept"
+    assert _opened_queue(client, joint.health_reviewer) == "to_review"
+
+    # When the case is accepted and every department has approved it
+    case = make_case(joint)
+    services.case_accept(actor=joint.clerk, case=case)
+    for task in case.tasks.filter(kind="review"):
+        reviewer = {
+            joint.lead: joint.lead_reviewer,
+            joint.health: joint.health_reviewer,
+            joint.fire: joint.fire_reviewer,
+        }[task.department]
+        services.task_complete(actor=reviewer, task=task, outcome="approve", opinion="同意")
+
+    # Then the approver opens on the decision waiting for him, the reviewer of another
+    # department on his reviews, and a supervisor on the overdue cases he watches
+    assert _opened_queue(client, joint.approver) == "to_decide"
+    assert _opened_queue(client, joint.fire_reviewer) == "to_review"
+    assert _opened_queue(client, joint.supervisor) == "overdue"
+
+
+def test_a_chosen_queue_is_kept(client, joint):
+    make_case(joint)
+    client.force_login(joint.clerk)
+
+    response = client.get(reverse("cases:workbench") + "?queue=done")
+
+    assert response.status_code == 200
+    assert response.context["queue_name"] == "done"
+
+
 def test_citizens_cannot_open_the_workbench(client, joint):
     client.force_login(joint.citizen)
 

@@ -21,10 +21,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from ecity.cases.deadlines import provisional_deadline_years
 from ecity.cases.decision_pdf import decision_pdf
 from ecity.cases.models import Case
 from ecity.cases.selectors import applicant as selectors
 from ecity.cases.selectors import decisions as decision_selectors
+from ecity.cases.selectors import progress as progress_selectors
 from ecity.cases.selectors.applicant import is_applicant
 from ecity.cases.selectors.drafts import draft_get_or_prefill, draft_review
 from ecity.cases.selectors.materials import material_key, materials_of
@@ -368,6 +370,8 @@ def _detail(request: HttpRequest, case: Case, **forms: Any) -> HttpResponse:
         "withdraw_form": forms.get("withdraw_form")
         or (WithdrawForm() if case.status in services.WITHDRAWABLE else None),
         "form_rows": _form_rows(case),
+        "provisional_years": provisional_deadline_years(case),
+        "progress": progress_selectors.case_progress(case=case),
         **_results(case),
     }
     status = 400 if any(f is not None and f.errors for f in forms.values()) else 200

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from ecity.cases import selectors
 from ecity.cases.actions import ACTIONS, task_in
-from ecity.cases.deadlines import is_past_statutory
+from ecity.cases.deadlines import is_past_statutory, provisional_deadline_years
 from ecity.cases.models import Case, CaseTask
 from ecity.cases.selectors.materials import materials_of
 from ecity.cases.services.access import case_read_record
@@ -274,11 +274,14 @@ def row_for(item: Case | CaseTask) -> dict[str, Any]:
 @require_GET
 @staff_required
 def workbench(request: HttpRequest) -> HttpResponse:
-    """The queues of the logged-in member of staff, one tab each, with counts."""
-    name = request.GET.get("queue", "to_review")
-    if name not in QUEUE_LABELS:
-        name = "to_review"
+    """The queues of the logged-in member of staff, one tab each, with counts.
+
+    Without a chosen queue the page opens on the one with work for the actor's roles.
+    """
     counts = selectors.queue_counts(actor=request.user)
+    name = request.GET.get("queue", "")
+    if name not in QUEUE_LABELS:
+        name = selectors.queue_default(actor=request.user, counts=counts)
     paginator = Paginator(selectors.queue(actor=request.user, name=name), PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     tabs = [
@@ -327,10 +330,13 @@ def task_release(request: HttpRequest, public_id: str) -> HttpResponse:
 def _claim_or_release(request: HttpRequest, public_id: str, name: str) -> HttpResponse:
     task = _task_or_404(request, public_id)
     version = request.POST.get("expected_version")
-    data = {"expected_version": int(version)} if version and version.isdigit() else {}
+    data = {"expected_version": version} if version else {}
     try:
         ACTIONS[name].perform(actor=request.user, task=task, data=data)
     except Conflict:
+        messages.error(request, conflict_message())
+    except ValidationFailed:
+        # The hidden version was tampered with; the page shows the task as it is now.
         messages.error(request, conflict_message())
     except PermissionDenied as error:
         messages.error(request, error.message)
@@ -370,6 +376,7 @@ def _case_context(request: HttpRequest, view: selectors.workbench.StaffCase) -> 
         "case": case,
         "show_personal_data": unmasked,  # read by {% personal %} (identity template tags)
         "is_past_statutory": is_past_statutory(case),
+        "provisional_years": provisional_deadline_years(case),
         "form_rows": _form_rows(case, unmasked=unmasked),
         "attachments": [(a, attachment_url(case, a)) for a in attachments],
         # 免提交 materials without a file: the department obtains them itself

@@ -48,7 +48,8 @@ SALON = {
     "mobile": "13800990001",
 }
 
-# (item code, form answers, how far the case goes: "submitted" | "in_review" | "approved")
+# (item code, form answers, how far the case goes: "submitted" | "in_review" | "approved", or
+# "due_soon" | "overdue": accepted, then moved back in time until it is that)
 DEMO_CASES: list[tuple[str, dict[str, Any], str]] = [
     (
         "SCJ-XK-001",
@@ -85,5 +86,32 @@ DEMO_CASES: list[tuple[str, dict[str, Any], str]] = [
             "commitment": "no",
         },
         "submitted",
+    ),
+    # Accepted long enough ago that supervision shows them: one due within two working days,
+    # one past its committed deadline (the supervisor 郑洁 can urge them from her page).
+    (
+        "SCJ-XK-001",
+        {
+            **RESTAURANT,
+            "enterprise_name": "示范市东城区张记小馆（北站店）",
+            "business_address": "示范市东城区站前路5号",
+            "business_type": "catering",
+            "business_items": "热食类食品制售",
+            "floor_area": 64,
+            "delivery": "post",
+        },
+        "due_soon",
+    ),
+    (
+        "WJW-XK-001",
+        {
+            **SALON,
+            "enterprise_name": "示范市东城区伟丽美发店（二店）",
+            "venue_address": "示范市东城区和平路88号",
+            "venue_type": "beauty",
+            "floor_area": 48,
+            "commitment": "no",
+        },
+        "overdue",
     ),
 ]

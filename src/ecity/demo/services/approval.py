@@ -5,10 +5,12 @@ demo city is already there (``load_demo --if-empty``, i.e. ``ecity run``), so an
 database gains what later versions added. It only ever *adds* what is missing: departments and
 staff accounts of the demo data (passwords set on creation only), staff roles, a fictional USCC
 for departments that issue documents, the certificate types, one active process per joint
-service (left alone once the service version has any process), and three demo cases of 张伟
-(zhangwei) when he has none. Everything goes through the services of the owning apps (org,
-identity, certificates, cases: submission, acceptance, reviews, decision), so the demo cases
-look exactly like cases made in the browser.
+service (left alone once the service version has any process), and five demo cases of 张伟
+(zhangwei) when he has none: waiting for acceptance, in review, approved, due soon and overdue
+(the last two accepted and then moved back in time with ``cases.services.case_backdate``, so
+that supervision shows them and urging can be tried). Everything goes through the services of
+the owning apps (org, identity, certificates, cases: submission, acceptance, reviews, decision),
+so the demo cases look exactly like cases made in the browser.
 
 Nothing happens on a database without the demo city (the region 990100 示范市).
 """
@@ -20,6 +22,7 @@ from dataclasses import dataclass
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from django.utils import timezone
 
 from ecity.cases import services as case_services
 from ecity.cases.models import Case, CaseTask
@@ -27,6 +30,7 @@ from ecity.cases.selectors import process_definitions_of
 from ecity.cases.selectors.materials import material_key, materials_of
 from ecity.catalogue.models import ServiceItem
 from ecity.certificates import services as certificate_services
+from ecity.core.calendar import add_working_days
 from ecity.core.events import events_deliver
 from ecity.demo import selectors
 from ecity.demo.blank_forms import blank_form_pdf
@@ -71,7 +75,7 @@ def demo_approval_ensure(*, with_cases: bool = True) -> DemoApprovalResult:
     for process in cases.PROCESSES:
         _ensure_process(result, process=process, actor=admin)
     if with_cases:
-        _ensure_cases(result)
+        _ensure_cases(result, admin=admin)
         result.ratings = demo_ratings_ensure()
     logger.info("demo approval ensured: %s", result)
     return result
@@ -163,7 +167,21 @@ def _handler(task: CaseTask) -> User:
     return user
 
 
-def _ensure_cases(result: DemoApprovalResult) -> None:
+def _days_back_to_be(case: Case, *, stage: str) -> int:
+    """Calendar days to move a case accepted today back so that it is due soon or overdue.
+
+    Due soon: its committed deadline becomes the next working day; overdue: three working days
+    ago (the working-day calendar decides which calendar days those are).
+    """
+    version = case.service_version
+    limit = version.committed_days or version.statutory_days or 0
+    today = timezone.localdate()
+    left = 1 if stage == "due_soon" else -3
+    accepted = add_working_days(today, left - limit)
+    return max((today - accepted).days, 1)
+
+
+def _ensure_cases(result: DemoApprovalResult, *, admin: User) -> None:
     applicant = User.objects.filter(username=cases.DEMO_APPLICANT).first()
     if applicant is None or Case.objects.filter(applicant=applicant).exists():
         return
@@ -194,7 +212,11 @@ def _ensure_cases(result: DemoApprovalResult) -> None:
         if stage == "submitted":
             continue
         case = case_services.case_accept(actor=clerk, case=case, note="材料齐全，予以受理。")
-        if stage == "in_review":
+        if stage in ("due_soon", "overdue"):
+            case_services.case_backdate(
+                actor=admin, case=case, days=_days_back_to_be(case, stage=stage)
+            )
+        if stage != "approved":
             continue
         for task in selectors.open_tasks(case=case, kind=CaseTask.Kind.REVIEW):
             case_services.task_complete(

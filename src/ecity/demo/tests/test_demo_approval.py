@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 
 from ecity.cases.models import Case, CaseTask
 from ecity.cases.selectors import process_owner_ref
@@ -67,12 +69,12 @@ def test_load_demo_gives_zhangwei_cases_in_three_states_made_through_the_service
 
     cases = {
         case.status: case
-        for case in Case.objects.filter(applicant__username="zhangwei").select_related(
-            "service_version__item"
-        )
+        for case in Case.objects.filter(
+            applicant__username="zhangwei", deadline_state=Case.DeadlineState.NORMAL
+        ).select_related("service_version__item")
     }
     assert set(cases) == {Case.Status.SUBMITTED, Case.Status.IN_PROGRESS, Case.Status.APPROVED}
-    assert "demo cases 3" in out.getvalue()
+    assert "demo cases 5" in out.getvalue()
 
     waiting = cases[Case.Status.SUBMITTED]
     assert waiting.service_version.item.code == "WJW-XK-001"
@@ -105,8 +107,9 @@ def test_loading_again_adds_no_processes_cases_or_certificates():
     call_command("load_demo", stdout=out)
     call_command("load_demo", "--if-empty", stdout=out)
 
-    # 3 cases of zhangwei and 4 rated cases of lina and wangfang (3 of them approved)
-    assert counts == (3, 7, 4, 2)
+    # 5 cases of zhangwei (one due soon, one overdue) and 4 rated cases of lina and wangfang
+    # (3 of them approved, each with a certificate, as is one of zhangwei's)
+    assert counts == (3, 9, 4, 2)
     assert (
         ProcessDefinition.objects.count(),
         Case.objects.count(),
@@ -136,7 +139,7 @@ def test_if_empty_on_an_older_demo_database_adds_what_is_missing():
     assert User.objects.get(username="reviewer_scj").check_password("Changed-by-her-2026")
     assert ProcessDefinition.objects.filter(is_active=True).count() == 3
     assert CertificateType.objects.count() == 2
-    assert Case.objects.filter(applicant__username="zhangwei").count() == 3
+    assert Case.objects.filter(applicant__username="zhangwei").count() == 5
 
 
 def test_a_process_changed_by_an_administrator_is_left_alone():
@@ -155,11 +158,11 @@ def test_no_demo_cases_when_zhangwei_already_has_cases():
     assert not Case.objects.exists()
 
     call_command("load_demo", stdout=io.StringIO())
-    assert Case.objects.filter(applicant__username="zhangwei").count() == 3
+    assert Case.objects.filter(applicant__username="zhangwei").count() == 5
     Case.objects.filter(status=Case.Status.SUBMITTED).delete()
 
     assert demo_approval_ensure().cases == 0
-    assert Case.objects.filter(applicant__username="zhangwei").count() == 2
+    assert Case.objects.filter(applicant__username="zhangwei").count() == 4
 
 
 def test_nothing_is_added_to_a_database_without_the_demo_city():
@@ -168,3 +171,32 @@ def test_nothing_is_added_to_a_database_without_the_demo_city():
     assert result.skipped
     assert not ProcessDefinition.objects.exists()
     assert not Department.objects.exists()
+
+
+def test_supervision_shows_a_due_soon_and_an_overdue_demo_case_that_can_be_urged(client, settings):
+    # Given the demo city, whose supervision office is the service management office
+    settings.ECITY_SUPERVISION_DEPARTMENT_CODE = "ZWB"
+    call_command("load_demo", stdout=io.StringIO())
+    due_soon = Case.objects.get(applicant__username="zhangwei", deadline_state="due_soon")
+    overdue = Case.objects.get(applicant__username="zhangwei", deadline_state="overdue")
+    accepted_entry = overdue.events.get(action="accepted").created_at
+    assert abs(accepted_entry - overdue.accepted_at) < dt.timedelta(minutes=1)  # moved together
+    assert overdue.accepted_at < overdue.submitted_at + dt.timedelta(minutes=1)
+
+    # When the supervisor 郑洁 opens her page
+    client.force_login(User.objects.get(username="supervisor_zwb"))
+    page = client.get(reverse("cases:supervision"))
+
+    # Then both cases are listed with an urge form
+    assert page.status_code == 200
+    html = page.content.decode()
+    for case in (due_soon, overdue):
+        assert case.number in html
+        assert reverse("cases:supervision_urge", args=[case.number]) in html
+
+    # And urging the overdue one records it and tells its handlers
+    response = client.post(
+        reverse("cases:supervision_urge", args=[overdue.number]), {"note": "请尽快办结"}
+    )
+    assert response.status_code == 302
+    assert overdue.events.filter(action="urged").count() == 1

@@ -13,8 +13,10 @@ from ecity.notify.registry import (
     NotificationEvent,
     event_get,
     register_events,
+    register_link,
     registered_events,
     unregister_events,
+    unregister_link,
 )
 from ecity.notify.tests.conftest import enqueue
 from ecity.notify.tests.factories import NotificationPreferenceFactory
@@ -82,6 +84,34 @@ def test_a_second_app_notifies_its_own_event_without_notify_knowing_it(citizen, 
     assert inbox.event_label == "Ticket answered"
     assert "Ticket RX2026000123 answered." in rows[2].body
     assert list(selectors.notifications_about(obj=ticket)) == rows
+
+
+def test_a_message_links_to_its_object_through_the_link_its_app_declares(citizen, hotline_app):
+    # given the hotline declares how to reach a ticket's page (notify knows no ticket)
+    ticket = Group.objects.create(name="ticket 12345")
+    seen = {}
+
+    def ticket_link(*, object_id, reference, event, recipient):
+        seen.update(event=event.name, recipient=recipient)
+        return f"/hotline/{reference}/"
+
+    register_link("auth.group", ticket_link)
+    try:
+        # when the hotline notifies the citizen without naming a link itself
+        rows = enqueue(
+            citizen,
+            event="ticket_answered",
+            key="ticket_answered:link",
+            context={"ticket_number": "RX7", "answer": "ok"},
+            obj=ticket,
+            reference="RX7",
+        )
+    finally:
+        unregister_link("auth.group")
+
+    # then every row links to the ticket's page, and the resolver was told who reads it
+    assert {row.link_path for row in rows} == {"/hotline/RX7/"}
+    assert seen == {"event": "ticket_answered", "recipient": citizen}
 
 
 def test_a_second_apps_event_follows_the_generic_group_preferences(citizen, hotline_app):

@@ -81,7 +81,11 @@ def namespace(element: etree._Element) -> str:
 
 
 def label(element: etree._Element) -> str:
-    """How messages name an element: its type, name and id, e.g. userTask “Fire review” (Task_3)."""
+    """How messages name an element: its type, name and id, e.g. userTask “Fire review” (Task_3).
+
+    An element without id or name (an event definition, a condition) is named with the nearest
+    element around it that has one: messageEventDefinition in startEvent “Submitted” (Start_1).
+    """
     kind = local_name(element)
     name = (element.get("name") or "").strip()
     ident = element.get("id") or ""
@@ -91,4 +95,7 @@ def label(element: etree._Element) -> str:
         return f"{kind} {ident}"
     if name:
         return f"{kind} “{name}”"
+    for owner in element.iterancestors():
+        if owner.get("id") or owner.get("name"):
+            return _("%(element)s in %(owner)s") % {"element": kind, "owner": label(owner)}
     return kind

@@ -102,10 +102,29 @@ def _describe(node: ast.AST) -> str:
         ast.Set: _("sets"),
         ast.Starred: _("unpacking (*x)"),
     }
-    for cls, label in names.items():
+    operators = {
+        ast.Pow: _("powers (**)"),
+        ast.Mod: _("remainders (%)"),
+        ast.FloorDiv: _("whole-number division (//)"),
+        ast.MatMult: _("matrix multiplication (@)"),
+        ast.BitAnd: _("bitwise operators (&, |, ^, ~)"),
+        ast.BitOr: _("bitwise operators (&, |, ^, ~)"),
+        ast.BitXor: _("bitwise operators (&, |, ^, ~)"),
+        ast.Invert: _("bitwise operators (&, |, ^, ~)"),
+        ast.LShift: _("shifts (<<, >>)"),
+        ast.RShift: _("shifts (<<, >>)"),
+        ast.Is: _("“is” comparisons (use == or !=)"),
+        ast.IsNot: _("“is” comparisons (use == or !=)"),
+        ast.Slice: _("indexing (a[b])"),
+        ast.Await: _("await"),
+        ast.Yield: _("yield"),
+        ast.YieldFrom: _("yield"),
+    }
+    for cls, label in (*names.items(), *operators.items()):
         if isinstance(node, cls):
             return str(label)
-    return type(node).__name__
+    # Never show Python's own node names (Pow, Store …) to a department administrator.
+    return str(_("this kind of expression"))
 
 
 def _parse(text: str) -> ast.Expression:
@@ -120,17 +139,23 @@ def _parse(text: str) -> ast.Expression:
         raise ExpressionError(_("The condition is empty."))
     try:
         return ast.parse(text.strip(), mode="eval")
-    except (SyntaxError, ValueError, RecursionError, MemoryError) as error:
-        raise ExpressionError(
-            _("The condition is not a valid expression: %(problem)s")
-            % {"problem": getattr(error, "msg", None) or type(error).__name__}
-        ) from None
+    except SyntaxError as error:
+        if error.offset:
+            raise ExpressionError(
+                _("The condition is not a valid expression (look near character %(position)d).")
+                % {"position": error.offset}
+            ) from None
+        raise ExpressionError(_("The condition is not a valid expression.")) from None
+    except (ValueError, RecursionError, MemoryError):
+        raise ExpressionError(_("The condition is not a valid expression.")) from None
 
 
 def _check_tree(tree: ast.Expression, allowed_names: Iterable[str] | None) -> tuple[list[str], set]:
     errors: list[str] = []
     names: set[str] = set()
     for node in ast.walk(tree):
+        if isinstance(node, ast.expr_context):
+            continue  # Store/Del belong to a construct that is reported itself (an assignment)
         if not isinstance(node, _ALLOWED_NODES):
             errors.append(_("Not allowed: %(construct)s.") % {"construct": _describe(node)})
             continue
@@ -221,7 +246,10 @@ def _evaluate(node: ast.AST, data: Mapping[str, Any]) -> Any:
             raise ExpressionError(_("Arithmetic works only on numbers."))
         if isinstance(node.op, ast.Div) and right == 0:
             raise ExpressionError(_("Division by zero."))
-        return _ARITHMETIC[type(node.op)](left, right)
+        try:
+            return _ARITHMETIC[type(node.op)](left, right)
+        except ArithmeticError:  # e.g. a huge whole number from the form divided: OverflowError
+            raise ExpressionError(_("The result of the arithmetic is too large.")) from None
     if isinstance(node, ast.Compare):
         left = _evaluate(node.left, data)
         for op, comparator in zip(node.ops, node.comparators, strict=True):

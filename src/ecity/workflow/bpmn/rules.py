@@ -45,6 +45,7 @@ ALLOWED_BPMN_ELEMENTS = FLOW_NODES | {
     "process",
     "collaboration",
     "participant",
+    "messageFlow",  # between pools of a collaboration: drawn, never run
     "laneSet",
     "lane",
     "childLaneSet",
@@ -117,9 +118,8 @@ class DocumentChecker(TaskAssignment):
                 _("The file is not a BPMN 2.0 document (the root must be bpmn:definitions).")
             )
             return None
-        if not self.check_elements():
-            return None  # the structure checks would only repeat the same problems
         process = self.find_process()
+        self.check_elements(process)
         if process is None:
             return None
         self.process = process
@@ -145,12 +145,26 @@ class DocumentChecker(TaskAssignment):
             max_parallel_branches=self.widest_split,
         )
 
-    def check_elements(self) -> bool:
-        """Check every element and attribute; False if forbidden elements were found."""
+    def check_elements(self, executable: etree._Element | None) -> None:
+        """Check every element and attribute, except inside pools that do not run.
+
+        The processes of other pools of a collaboration (the applicant, an outside party),
+        marked not executable, are only drawn: ecity never runs them, so what they contain is
+        not checked beyond their ids.
+        """
         forbidden = False
         seen_ids: set[str] = set()
+        drawn_only = {
+            p for p in self.root.findall(bpmn("process")) if p is not executable and self.is_pool(p)
+        }
         for element in self.root.iter(tag=etree.Element):
             ns, name = namespace(element), local_name(element)
+            if drawn_only and any(a in drawn_only for a in element.iterancestors()):
+                ident = element.get("id")
+                if ident is not None and ident in seen_ids:
+                    self.error(_("The id %(id)s is used more than once.") % {"id": ident})
+                seen_ids.add(ident or "")
+                continue
             inside_extension = any(
                 a.tag == bpmn("extensionElements") for a in element.iterancestors()
             )
@@ -202,7 +216,6 @@ class DocumentChecker(TaskAssignment):
                     "gateways, sequence flows, lanes, timer events with a duration, annotations."
                 )
             )
-        return not forbidden
 
     def check_extension(self, element: etree._Element) -> None:
         ns, name = namespace(element), local_name(element)
@@ -245,37 +258,71 @@ class DocumentChecker(TaskAssignment):
                     % {"element": label(element), "name": name}
                 )
 
+    def is_pool(self, process: etree._Element) -> bool:
+        """Whether ``process`` is a non-executable pool of the collaboration (drawn only)."""
+        return process.get("isExecutable") == "false" and process.get("id") in self.pool_refs
+
     def find_process(self) -> etree._Element | None:
+        """The one process ecity runs.
+
+        A file holds one process; or a collaboration (pools) drawn in a modeller, whose one
+        executable pool runs while the pools marked not executable (the applicant, an outside
+        party) are only drawn.
+        """
         processes = self.root.findall(bpmn("process"))
-        if len(processes) != 1:
-            self.error(
-                _("A file must contain exactly one process; this one has %(count)d.")
-                % {"count": len(processes)}
-            )
-            return None
-        process = processes[0]
-        if process.get("isExecutable", "true") != "true":
-            self.error(
-                _(
-                    '%(element)s is not executable: set isExecutable="true" (in the modeller: '
-                    "“Executable”)."
-                )
-                % {"element": label(process)}
-            )
+        ids = {p.get("id") for p in processes}
+        self.pool_refs = {
+            p.get("processRef") for p in self.root.iter(bpmn("participant")) if p.get("processRef")
+        }
         for participant in self.root.iter(bpmn("participant")):
             ref = participant.get("processRef")
-            if ref and ref != process.get("id"):
+            if ref and ref not in ids:
                 self.error(
                     _("%(element)s refers to an unknown process %(ref)s.")
                     % {"element": label(participant), "ref": ref}
                 )
-        return process
+        if len(processes) == 1:
+            process = processes[0]
+            if process.get("isExecutable", "true") != "true":
+                self.error(
+                    _(
+                        '%(element)s is not executable: set isExecutable="true" (in the '
+                        "modeller: “Executable”)."
+                    )
+                    % {"element": label(process)}
+                )
+            return process
+        running = [p for p in processes if not self.is_pool(p)]
+        if len(running) != 1:
+            if len(processes) > 1:
+                self.error(
+                    _(
+                        "A file must contain exactly one executable process; this one has "
+                        "%(count)d. Mark the pools of the applicant and of other parties as not "
+                        "executable (in the modeller: untick “Executable”)."
+                    )
+                    % {"count": len(running)}
+                )
+            else:
+                self.error(_("A file must contain exactly one process; this one has none."))
+            return None
+        return running[0]
 
     # --- nodes and flows ---------------------------------------------------------------------
 
     def collect(self, process: etree._Element) -> None:
         self.nodes: dict[str, etree._Element] = {}
         self.flows: list[etree._Element] = []
+        # Forbidden elements (already reported) still connect flows, so that the flow and path
+        # checks report the other problems of the same upload instead of broken references.
+        for element in process:
+            if (
+                isinstance(element.tag, str)
+                and namespace(element) == BPMN_NS
+                and local_name(element) not in ALLOWED_BPMN_ELEMENTS
+                and element.get("id")
+            ):
+                self.nodes[element.get("id")] = element
         for element in process.iter(*(bpmn(n) for n in (*FLOW_NODES, "sequenceFlow"))):
             if element.getparent() is not process:
                 self.error(

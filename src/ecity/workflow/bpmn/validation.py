@@ -19,6 +19,7 @@ Finally the process is loaded with SpiffWorkflow's parser (and the BPMN XSD) to 
 
 from __future__ import annotations
 
+import copy
 import threading
 from collections.abc import Iterable
 from typing import Any
@@ -28,7 +29,7 @@ from lxml import etree
 from SpiffWorkflow.bpmn.parser.BpmnParser import BpmnParser, BpmnValidator
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 
-from ecity.workflow.bpmn.bpmnxml import UnsafeXml, xml_parse
+from ecity.workflow.bpmn.bpmnxml import UnsafeXml, bpmn, xml_parse
 from ecity.workflow.bpmn.rules import ALLOWED_BPMN_ELEMENTS, MAX_FLOW_NODES, DocumentChecker
 from ecity.workflow.bpmn.spec import (
     KINDS,
@@ -100,8 +101,20 @@ def _spiff_validator() -> BpmnValidator:
         return _validator
 
 
+def _only_process(root: etree._Element, process_id: str) -> etree._Element:
+    """A copy of the document with only the process that runs (pools that are only drawn, the
+    collaboration and its message flows removed): the engine never sees what does not run."""
+    pruned = copy.deepcopy(root)
+    for child in list(pruned):
+        is_other_process = child.tag == bpmn("process") and child.get("id") != process_id
+        if is_other_process or child.tag == bpmn("collaboration"):
+            pruned.remove(child)
+    return pruned
+
+
 def _spiff_parse(root: etree._Element, process_id: str) -> Any:
     parser = BpmnParser(validator=_spiff_validator())
+    root = _only_process(root, process_id)
     try:
         parser.add_bpmn_xml(root)
         return parser.get_spec(process_id)

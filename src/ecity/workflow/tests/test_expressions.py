@@ -59,7 +59,7 @@ def test_allowed_expressions_evaluate_over_form_data(text, expected):
         ("(x := 1)", "assignments"),
         ("1 if area else 2", "conditional expressions"),
         ("{'a': 1}", "dictionaries"),
-        ("area ** 2", "Pow"),
+        ("area ** 2", "powers (**)"),
         ("b'x' == area", "constants"),
         ("[area, 1]", "Lists may contain only constants"),
         ("area >", "not a valid expression"),
@@ -195,3 +195,28 @@ def test_comparisons_agree_with_python(a, b):
     data = {"a": a, "b": b}
     for op in ("==", "!=", "<", "<=", ">", ">="):
         assert expression_evaluate(f"a {op} b", data) is eval(f"{a} {op} {b}")  # noqa: S307
+
+
+@pytest.mark.parametrize(
+    ("text", "construct"),
+    [
+        ("area ** 2 > 10", "powers (**)"),
+        ("area % 2 == 1", "remainders (%)"),
+        ("area // 2 == 1", "whole-number division (//)"),
+        ("area & 1", "bitwise operators (&, |, ^, ~)"),
+        ("area is None", "“is” comparisons (use == or !=)"),
+    ],
+)
+def test_refused_operators_are_named_in_words_not_python_names(text, construct):
+    problems = expression_check(text)
+
+    assert problems == [f"Not allowed: {construct}."]
+
+
+def test_an_assignment_is_reported_once_without_python_names():
+    assert expression_check("(area := 1)") == ["Not allowed: assignments."]
+
+
+def test_arithmetic_too_large_for_a_number_is_an_expression_error():
+    with pytest.raises(ExpressionError, match="too large"):
+        expression_evaluate("area / 3 > 1", {"area": 10**400})
