@@ -1,0 +1,24 @@
+"""The service catalogue: service items (事项) with their versioned guides, and joint applications.
+
+``service``: themes, life events, service items and their versions, materials, locations, FAQs.
+``joint``: joint applications (一件事一次办) that bundle several services of a life event.
+"""
+
+from ecity.catalogue.models.joint import (  # noqa: F401
+    JointService,
+    JointServiceMember,
+    JointServiceVersion,
+    JointSharedField,
+    JointSharedMaterial,
+)
+from ecity.catalogue.models.service import (  # noqa: F401
+    FAQ,
+    Audience,
+    BilingualName,
+    LifeEvent,
+    RequiredMaterial,
+    ServiceItem,
+    ServiceItemVersion,
+    ServiceLocation,
+    Theme,
+)
