@@ -21,6 +21,7 @@ from ecity.catalogue.models.service import (
 )
 from ecity.core.models import BaseModel
 
+
 class JointService(BaseModel):
     """A life event applied for once (一件事): several services, one form, one submission.
 
