@@ -15,4 +15,5 @@ from ecity.cases.models.handling import (  # noqa: F401
     CorrectionRequest,
     Extension,
 )
+from ecity.cases.models.joint import JointApplication, JointApplicationCase  # noqa: F401
 from ecity.cases.models.outcomes import DecisionDocument, Rating  # noqa: F401
