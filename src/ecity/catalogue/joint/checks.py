@@ -154,13 +154,14 @@ def _shared_field_errors(
                     _("%(code)s.%(name)s is waived and cannot be asked as a shared field.")
                     % {"code": code, "name": name}
                 )
-            if (code, name) in used:
+            elif (code, name) in used:
                 problems.append(
                     _("%(code)s.%(name)s is already mapped by “%(other)s”.")
                     % {"code": code, "name": name, "other": used[(code, name)]}
                 )
-            used[(code, name)] = row.title_zh or row.key
-            props.append((f"{code}.{name}", properties[name]))
+            else:
+                used[(code, name)] = row.title_zh or row.key
+                props.append((f"{code}.{name}", properties[name]))
         if props:
             problems.extend(_compatibility(row.title_zh or row.key, props))
         if problems:
