@@ -33,6 +33,7 @@ from ecity.cases.models import (
 )
 from ecity.cases.selectors.decisions import certificate_for_case
 from ecity.cases.selectors.materials import MATERIAL_PREFIX
+from ecity.cases.uploads import accepted_types_of
 from ecity.catalogue.joint.layout import MaterialSlot
 from ecity.certificates.models import Certificate
 from ecity.certificates.pdf import certificate_pdf
@@ -59,6 +60,25 @@ def member_field_name(item_code: str, name: str) -> str:
 def slot_key(slot: MaterialSlot) -> str:
     """The combined form's name of a material slot: ``material:<public id>``."""
     return f"{MATERIAL_PREFIX}{slot.public_id}"
+
+
+@dataclass(frozen=True)
+class SlotLimits:
+    """What a file for a material slot may be: the types every target accepts, the smallest
+    size limit (the shape ``uploads.accepted_types_of`` and the form hints read)."""
+
+    accepted_types: list[str]
+    max_size_mb: int
+
+
+def slot_limits(slot: MaterialSlot) -> SlotLimits:
+    """The limits a file of ``slot`` must meet to be filed with every one of its targets."""
+    accepted = [accepted_types_of(m) for _code, m in slot.targets]
+    common = [t for t in accepted[0] if all(t in other for other in accepted[1:])]
+    return SlotLimits(
+        accepted_types=common,
+        max_size_mb=min(int(m.max_size_mb) for _code, m in slot.targets),
+    )
 
 
 # --- whose joint applications ------------------------------------------------------------------
