@@ -235,6 +235,7 @@ def test_demo_password_passes_the_password_policy():
         "approver_scj",
         "approver_wjw",
         "approver_zjw",
+        "approver_xfj",
         "deptadmin_scj",
         "supervisor_zwb",
     ],
@@ -257,6 +258,7 @@ def test_demo_accounts_have_their_roles(demo_city):
         ("clerk_zwb", "counter_clerk", "SCJ"),
         ("clerk_zwb", "counter_clerk", "WJW"),
         ("clerk_zwb", "counter_clerk", "ZJW"),
+        ("clerk_zwb", "counter_clerk", "XFJ"),
         ("reviewer_scj", "reviewer", "SCJ"),
         ("reviewer_wjw", "reviewer", "WJW"),
         ("reviewer_zjw", "reviewer", "ZJW"),
@@ -264,6 +266,7 @@ def test_demo_accounts_have_their_roles(demo_city):
         ("approver_scj", "approver", "SCJ"),
         ("approver_wjw", "approver", "WJW"),
         ("approver_zjw", "approver", "ZJW"),
+        ("approver_xfj", "approver", "XFJ"),
         ("deptadmin_scj", "department_admin", "SCJ"),
         ("supervisor_zwb", "supervisor", "ZWB"),
     }
@@ -303,9 +306,9 @@ def test_the_city_is_set_up_by_the_platform_administrator_through_audited_servic
     assert acts[("account.registered", "zhangwei")] == 1
     assert acts[("account.real_name_verified", "admin")] == 3
     assert acts[("legal_entity.verified", "admin")] == 1
-    # the administrator created the ten staff accounts and granted their thirteen roles
-    assert acts[("account.created", "admin")] == 10
-    assert acts[("role.granted", "admin")] == 13
+    # the administrator created the eleven staff accounts and granted their fifteen roles
+    assert acts[("account.created", "admin")] == 11
+    assert acts[("role.granted", "admin")] == 15
     # the legal representative authorised her agent
     assert acts[("agent.granted", "lina")] == 1
     # every guide version was published by the administrator

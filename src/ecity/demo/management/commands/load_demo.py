@@ -72,5 +72,6 @@ def _approval_counts(approval: DemoApprovalResult) -> str:
             ("certificate_types", "certificate types"),
             ("processes", "approval processes"),
             ("cases", "demo cases"),
+            ("joint_services", "joint applications"),
         ]
     )
