@@ -170,6 +170,8 @@ def test_materials_with_a_blank_template_get_a_pdf_file(demo_city):
 
 
 def test_loading_again_changes_nothing_and_creates_no_duplicates(demo_city):
+    # Given the whole demo, the approval demo's additions (joint applications) included
+    call_command("load_demo", stdout=io.StringIO())
     before = _counts()
     item = ServiceItem.objects.get(code="SCJ-XK-001")
     published_at = item.current_version.published_at
