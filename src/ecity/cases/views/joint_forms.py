@@ -157,10 +157,8 @@ def joint_sections(layout: JointLayout, form: SchemaForm) -> dict[str, Any]:
     material_rows = []
     for slot in layout.materials:
         used_by = [s.name for s in layout.sections if s.item_code in slot.item_codes]
-        notes = slot.notes
-        if slot.is_shared:
-            used_by_text = _("Filed with: %(services)s.") % {"services": "、".join(used_by)}
-            notes = f"{used_by_text} {notes}".strip()
+        used_by_text = _("Filed with: %(services)s.") % {"services": "、".join(used_by)}
+        notes = f"{used_by_text} {slot.notes}".strip()
         material_rows.append(
             {
                 "material": SimpleNamespace(
