@@ -11,6 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ecity.cases.models.case import Case
+from ecity.catalogue.models import JointServiceMember
 from ecity.core.models import BaseModel
 
 
@@ -73,3 +74,10 @@ class JointApplicationCase(BaseModel):
         verbose_name = _("member case")
         verbose_name_plural = _("member cases")
         ordering = ["sort_order", "id"]
+
+    @property
+    def member(self) -> JointServiceMember | None:
+        """The joint application's configuration of this case's service (what it waived)."""
+        return self.joint_application.joint_version.members.filter(
+            service_version_id=self.case.service_version_id
+        ).first()

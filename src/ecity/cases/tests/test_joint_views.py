@@ -165,3 +165,21 @@ def test_the_life_event_page_offers_applying_once(client, bundle):
     assert "开餐馆一件事（测试）" in body
     assert reverse("cases:joint_apply", args=[bundle.joint.code]) in body
     assert "消防安全检查（测试）" in body
+
+
+def test_the_department_sees_that_its_case_is_part_of_a_joint_application(client, bundle):
+    from ecity.identity.tests.factories import StaffRoleFactory
+    from ecity.org.models import StaffRole
+
+    application = submit_joint(bundle.joint, bundle.citizen)
+    hygiene = application.links.get(case__department=bundle.health).case
+    clerk = StaffRoleFactory(department=bundle.health, role=StaffRole.Role.COUNTER_CLERK).user
+    client.force_login(clerk)
+
+    response = client.get(reverse("cases:workbench_case", args=[hygiene.number]))
+
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert application.number in body and "开餐馆一件事（测试）" in body
+    # why the USCC and the business licence are missing from this application
+    assert "营业执照由个体工商户登记核发后共享。" in body

@@ -83,8 +83,7 @@ def test_a_citizen_opens_a_restaurant_with_one_application_across_three_departme
     assert [c.department.code for c in cases] == ["SCJ", "SCJ", "WJW", "XFJ"]
     assert all(c.status == Case.Status.SUBMITTED for c in cases)
     identity_files = {
-        c.number: c.attachments.filter(material__name_zh__contains="身份证").count()
-        for c in cases
+        c.number: c.attachments.filter(material__name_zh__contains="身份证").count() for c in cases
     }
     assert set(identity_files.values()) == {1}
     table = citizen.get_by_role("table")
