@@ -59,6 +59,7 @@ urlpatterns += [
 urlpatterns += [
     path("joint/", joint_views.joint_list, name="joint_list"),
     path("joint/apply/<slug:code>/", joint_views.joint_apply, name="joint_apply"),
+    path("joint/lookup/", joint_views.joint_lookup, name="joint_lookup"),
     path("joint/<str:number>/", joint_views.joint_detail, name="joint_detail"),
     path("joint/<str:number>/submitted/", joint_views.joint_submitted, name="joint_submitted"),
     path("joint/<str:number>/results.zip", joint_views.joint_results, name="joint_results"),

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ecity.cases.decision_pdf import decision_pdf
+from ecity.cases.errors import CasesErrorCode
 from ecity.cases.models import (
     Case,
     CaseTask,
@@ -31,6 +32,7 @@ from ecity.cases.models import (
     JointApplication,
     JointApplicationCase,
 )
+from ecity.cases.numbers import query_code_matches
 from ecity.cases.selectors.decisions import certificate_for_case
 from ecity.cases.selectors.materials import MATERIAL_PREFIX
 from ecity.cases.uploads import accepted_types_of
@@ -245,6 +247,32 @@ def joint_progress(*, application: JointApplication) -> JointProgress:
             )
         )
     return progress
+
+
+def joint_lookup(*, number: str, query_code: str) -> JointProgress:
+    """The progress of joint application ``number`` if ``query_code`` is its query code.
+
+    For anyone holding the confirmation, without logging in: callers show only the public part
+    (services, departments, case numbers, statuses, steps, deadlines; never the applicant, the
+    answers or the files). Any mismatch raises the same ``NotFound``, so the answer does not tell
+    whether a number exists. Rate limiting is the caller's job (as for the case lookup).
+    """
+    not_found = NotFound(
+        _("No joint application matches this number and query code."),
+        code=CasesErrorCode.NO_MATCH,
+    )
+    number = (number or "").strip()
+    application = (
+        _with_cases(JointApplication.objects.filter(number__iexact=number)).first()
+        if number
+        else None
+    )
+    if application is None:
+        query_code_matches("XXXXXXXX", query_code)  # same work as a real comparison
+        raise not_found
+    if not query_code_matches(application.query_code, query_code):
+        raise not_found
+    return joint_progress(application=application)
 
 
 def _stored_or(content_file: Any, render: Any) -> bytes:

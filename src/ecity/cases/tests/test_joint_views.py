@@ -183,3 +183,23 @@ def test_the_department_sees_that_its_case_is_part_of_a_joint_application(client
     assert application.number in body and "开餐馆一件事（测试）" in body
     # why the USCC and the business licence are missing from this application
     assert "营业执照由个体工商户登记核发后共享。" in body
+
+
+def test_anyone_with_the_number_and_query_code_can_follow_it_without_logging_in(client, bundle):
+    application = submit_joint(bundle.joint, bundle.citizen)
+    url = reverse("cases:joint_lookup")
+
+    wrong = client.post(url, {"number": application.number, "query_code": "ZZZZZZZZ"})
+    right = client.post(
+        url, {"number": application.number.lower(), "query_code": application.query_code}
+    )
+
+    assert wrong.status_code == 200
+    assert application.links.first().case.number not in wrong.content.decode()
+    body = right.content.decode()
+    assert right.status_code == 200
+    for link in application.links.all():
+        assert link.case.number in body
+    assert "市消防救援支队: 等待受理" in body
+    # nothing about the applicant or the answers
+    assert "王小明" not in body and "张记小馆" not in body

@@ -17,11 +17,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from ecity.cases.models import Case, JointApplication
 from ecity.cases.selectors import joint as selectors
+from ecity.cases.selectors import public as public_selectors
 from ecity.cases.selectors.drafts import prefill_values
 from ecity.cases.services import joint as services
 from ecity.cases.services.access import decision_read_record
 from ecity.cases.views.applicant_forms import TOKEN_FIELD
 from ecity.cases.views.joint_forms import (
+    JointLookupForm,
     joint_files,
     joint_form,
     joint_initial,
@@ -33,6 +35,7 @@ from ecity.catalogue.joint.selectors import joint_service_get_published
 from ecity.certificates.access import certificate_read_record
 from ecity.core.errors import ApplicationError, NotFound
 from ecity.core.forms import add_application_error
+from ecity.core.ratelimit import client_ip
 from ecity.identity.selectors import acting_identity
 
 PAGE_SIZE = 20
@@ -146,3 +149,28 @@ def joint_results(request: HttpRequest, number: str) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="{application.number}-results.zip"'
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@require_http_methods(["GET", "POST"])
+def joint_lookup(request: HttpRequest) -> HttpResponse:
+    """Follow a joint application with its number and query code, without logging in.
+
+    Rate-limited like the case lookup (per client address, and per number after wrong codes);
+    POST keeps the code out of URLs and logs.
+    """
+    form = JointLookupForm(request.POST or None)
+    progress = None
+    if request.method == "POST" and form.is_valid():
+        number = form.cleaned_data["number"].strip()
+        if not public_selectors.lookup_ip_allow(
+            client_ip(request)
+        ) or public_selectors.lookup_number_locked(number):
+            return render(request, "cases/public/rate_limited.html", status=429)
+        try:
+            progress = selectors.joint_lookup(
+                number=number, query_code=form.cleaned_data["query_code"]
+            )
+        except NotFound as error:
+            public_selectors.lookup_failure_record(number)
+            form.add_error(None, error.message)
+    return render(request, "cases/joint/lookup.html", {"form": form, "progress": progress})

@@ -14,7 +14,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from django import forms
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from ecity.cases.selectors.joint import (
@@ -27,6 +27,7 @@ from ecity.cases.selectors.joint import (
 )
 from ecity.cases.views.applicant_forms import (
     TOKEN_FIELD,
+    LookupForm,
     _accept_attribute,
     material_hint,
     schema_values,
@@ -175,3 +176,17 @@ def joint_sections(layout: JointLayout, form: SchemaForm) -> dict[str, Any]:
         "sections": sections,
         "material_rows": material_rows,
     }
+
+
+class JointLookupForm(LookupForm):
+    """The case lookup's form, for a joint application's number and query code."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["number"].label = gettext_lazy("Joint application number")
+        self.fields["number"].help_text = gettext_lazy(
+            "As on your confirmation, for example YJS-2026-000123."
+        )
+        self.fields["query_code"].help_text = gettext_lazy(
+            "8 letters and digits, as on your confirmation."
+        )
