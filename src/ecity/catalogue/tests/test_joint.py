@@ -87,7 +87,7 @@ def test_a_shared_field_mapped_onto_a_field_the_form_does_not_have_is_refused(se
     with pytest.raises(ValidationFailed) as error:
         restaurant_joint(services, publish=False, **spec)
 
-    assert error.value.fields["shared_fields.seats"] == ["SCJ-DJ-T has no form field “seats”."]
+    assert error.value.fields["shared_fields.seats"] == ["SCJ-DJ-T 的申请表没有字段“seats”。"]
 
 
 def test_a_shared_field_over_fields_of_different_types_is_refused(services):
@@ -98,9 +98,7 @@ def test_a_shared_field_over_fields_of_different_types_is_refused(services):
         restaurant_joint(services, publish=False, **spec)
 
     messages = error.value.fields["shared_fields.area"]
-    assert any("different types" in m and "WJW-XK-T.floor_area: integer" in m for m in messages), (
-        messages
-    )
+    assert any("类型不同" in m and "WJW-XK-T.floor_area: integer" in m for m in messages), messages
 
 
 def test_a_field_cannot_be_asked_twice_nor_both_shared_and_waived(services):
@@ -110,8 +108,8 @@ def test_a_field_cannot_be_asked_twice_nor_both_shared_and_waived(services):
         restaurant_joint(services, publish=False, **spec)
 
     assert error.value.fields["shared_fields.again"] == [
-        "SCJ-DJ-T.mobile is already mapped by “手机号码”.",
-        "WJW-XK-T.uscc is waived and cannot be asked as a shared field.",
+        "SCJ-DJ-T.mobile 已对应共同字段“手机号码”。",
+        "WJW-XK-T.uscc 已免填，不能作为共同字段。",
     ]
 
 
@@ -149,10 +147,7 @@ def test_a_member_service_publishing_a_new_version_blocks_publishing_until_membe
     # Then the copied draft still points at version 1 and cannot be published
     with pytest.raises(ValidationFailed) as error:
         joint_services.joint_version_publish(actor=services.lead_admin, version=draft)
-    assert (
-        "WJW-XK-T: version 1 is no longer the current published version"
-        in (error.value.fields["members"][0])
-    )
+    assert error.value.fields["members"][0].startswith("WJW-XK-T：第 1 版已不是现行发布版本")
 
     # And applying its configuration again moves it to version 2, mappings and materials kept
     spec = joint_spec(draft)
@@ -217,6 +212,4 @@ def test_publishing_needs_at_least_two_member_services(services):
             actor=services.lead_admin, version=joint.versions.get()
         )
 
-    assert error.value.fields["members"] == [
-        "A joint application needs at least two member services."
-    ]
+    assert error.value.fields["members"] == ["一件事至少需要两个成员事项。"]
