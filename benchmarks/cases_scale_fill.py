@@ -92,11 +92,13 @@ def city_prepare() -> None:
 
 
 def citizens_ensure(count: int) -> list[Any]:
-    """The benchmark's citizen accounts bench_citizen_000 … (registered when missing)."""
+    """The benchmark's citizen accounts bench_citizen_000 … (registered when missing, then
+    verified at a counter by the demo administrator: applying needs a verified identity)."""
     from ecity.core.validators import id_number_check_char
     from ecity.identity.models import User
-    from ecity.identity.services import citizen_register
+    from ecity.identity.services import citizen_register, citizen_verify_at_counter
 
+    admin = User.objects.get(username="admin")
     users = []
     for n in range(count):
         username = f"bench_citizen_{n:03d}"
@@ -110,6 +112,10 @@ def citizens_ensure(count: int) -> list[Any]:
                 id_number=body + id_number_check_char(body),
                 phone=f"1390000{n:04d}",
                 email=f"{username}@bench.invalid",
+            )
+        if not user.is_real_name_verified:
+            user = citizen_verify_at_counter(
+                actor=admin, user=user, id_number=user.id_number, real_name=user.real_name
             )
         users.append(user)
     return users

@@ -5,4 +5,7 @@ cd "$(dirname "$0")/.."
 scripts/bootstrap.sh
 # The demo city's government service management office (its supervisor sees every department).
 export ECITY_SUPERVISION_DEPARTMENT_CODE="${ECITY_SUPERVISION_DEPARTMENT_CODE:-ZWB}"
+# The demo identity provider: online real-name verification that verifies whoever confirms on its
+# page (for the demo only; a real city names its e-ID, bank-card or telecom provider here).
+export ECITY_IDENTITY_PROVIDERS="${ECITY_IDENTITY_PROVIDERS:-ecity.identity.providers.demo.DemoProvider}"
 exec .venv/bin/ecity run "$@"

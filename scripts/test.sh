@@ -47,6 +47,9 @@ echo "== tests on SQLite"
 unset DATABASE_URL
 pytest -q -p no:cacheprovider -n 2 "$@"
 
+echo "== schema conformance: schemathesis against a live server (anonymous, citizen, reviewer)"
+python scripts/schema_check.py
+
 pg_url="${ECITY_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/ecity}"
 if python - "$pg_url" <<'PY'
 import sys, psycopg

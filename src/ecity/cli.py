@@ -23,11 +23,12 @@ def _ensure_secret_key(data_dir: Path) -> None:
     """Embedded mode: keep a generated secret key in the data directory (never in the repo)."""
     if os.environ.get("SECRET_KEY"):
         return
-    data_dir.mkdir(parents=True, exist_ok=True)
+    _data_dir_ensure(data_dir)
     key_file = data_dir / "secret_key"
     if not key_file.exists():
-        key_file.write_text(secrets.token_urlsafe(50))
-        key_file.chmod(0o600)
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_urlsafe(50))
     os.environ["SECRET_KEY"] = key_file.read_text().strip()
     env.SECRET_KEY = os.environ["SECRET_KEY"]  # env.py was read before the key existed
 
@@ -47,8 +48,13 @@ def _call(*args: str) -> None:
     call_command(*args)
 
 
+def _data_dir_ensure(data_dir: Path) -> None:
+    """The data folder (database, keys, uploads) is owner-only (0700) when ecity creates it."""
+    data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+
+
 def _prepare(*, load_demo: bool) -> None:
-    env.DATA_DIR.mkdir(parents=True, exist_ok=True)
+    _data_dir_ensure(env.DATA_DIR)
     _call("migrate", "--no-input", "-v", "0")
     _call("createcachetable")  # shared cache for rate limits (no-op unless ECITY_CACHE_URL=db://)
     _call("collectstatic", "--no-input", "-v", "0")

@@ -11,8 +11,13 @@ from ecity.testing.e2e import artifacts, browser, new_page, page  # noqa: F401
 
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
-    """Uploaded files go to a per-test directory, never into the developer's data folder."""
+    """Uploaded files go to a per-test directory, never into the developer's data folder.
+
+    Setting STORAGES again gives each test a fresh default storage (the in-memory one of the
+    test settings would otherwise keep every earlier test's files).
+    """
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.STORAGES = {**settings.STORAGES}
 
 
 @pytest.fixture(autouse=True)

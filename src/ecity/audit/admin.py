@@ -15,7 +15,7 @@ from django.urls import URLPattern, path
 from django.utils.translation import gettext_lazy as _
 
 from ecity.audit import selectors, services
-from ecity.audit.chain import chain_verify
+from ecity.audit.checkpoints import trail_verify
 from ecity.audit.models import AuditEntry
 
 
@@ -78,19 +78,24 @@ class AuditEntryAdmin(admin.ModelAdmin):
         return [verify, *super().get_urls()]
 
     def verify_view(self, request: HttpRequest) -> HttpResponse:
-        """Run ``chain_verify`` on POST and show the result, naming the first broken entry."""
+        """Run ``trail_verify`` on POST and show the result, naming the first broken entry."""
         if not self.has_view_permission(request):
             from django.core.exceptions import PermissionDenied
 
             raise PermissionDenied
         result = None
         if request.method == "POST":
-            result = chain_verify()
+            result = trail_verify()
             services.audit_record(
                 actor=request.user,  # type: ignore[arg-type]
                 action="audit.verified",
                 request=request,
-                data={"ok": result.ok, "checked": result.checked, "admin": True},
+                data={
+                    "ok": result.ok,
+                    "checked": result.checked,
+                    "checkpoints": result.checkpoints_checked,
+                    "admin": True,
+                },
             )
         context = {
             **self.admin_site.each_context(request),

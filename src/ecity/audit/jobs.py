@@ -1,8 +1,11 @@
-"""Periodic audit jobs: anchor the chain head every hour (see ``services.audit_anchor_create``)."""
+"""Periodic audit jobs: anchor the chain head every hour (see ``services.audit_anchor_create``)
+and append a signed checkpoint of it to the checkpoint file (``checkpoints.checkpoint_write``)."""
 
 from __future__ import annotations
 
-from ecity.audit import services
+from django.conf import settings
+
+from ecity.audit import checkpoints, services
 from ecity.core.jobs import register_job
 
 
@@ -11,4 +14,14 @@ def anchor_chain_head() -> str:
     return f"anchored #{anchor.sequence}" if anchor else "nothing new to anchor"
 
 
+def checkpoint_chain_head() -> str:
+    checkpoint = checkpoints.checkpoint_write()
+    return f"checkpoint #{checkpoint.sequence}" if checkpoint else "nothing new to checkpoint"
+
+
 register_job("audit.anchor", anchor_chain_head, every_seconds=3600)
+register_job(
+    "audit.checkpoint",
+    checkpoint_chain_head,
+    every_seconds=settings.ECITY_AUDIT_CHECKPOINT_EVERY_SECONDS,
+)

@@ -18,6 +18,7 @@ from typing import Any, NoReturn
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 GENESIS_HASH = "0" * 64
 
@@ -54,7 +55,9 @@ class AuditEntry(_AppendOnlyModel):
     """One audited event: who (acting for whom) did what to which object and whose data, when,
     from where and why."""
 
-    sequence = models.BigIntegerField(_("sequence"), unique=True, editable=False)
+    sequence = models.BigIntegerField(
+        pgettext_lazy("audit chain", "sequence"), unique=True, editable=False
+    )
     occurred_at = models.DateTimeField(_("occurred at"), editable=False)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -129,7 +132,7 @@ class AuditAnchor(_AppendOnlyModel):
     """The chain head recorded at a point in time (and written to the log), so that rewriting
     the chain from an earlier entry onwards is detected even if every later hash is recomputed."""
 
-    sequence = models.BigIntegerField(_("sequence"), unique=True)
+    sequence = models.BigIntegerField(pgettext_lazy("audit chain", "sequence"), unique=True)
     entry_hash = models.CharField(_("entry hash"), max_length=64)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 

@@ -260,7 +260,7 @@ def audit_login_failed(*, login_name: str, request: HttpRequest | None) -> Audit
 def audit_personal_data_read(
     *,
     request: HttpRequest,
-    subject: User,
+    subject: User | None,
     obj: models.Model | None,
     fields: Sequence[str],
     reason: str = "",
@@ -269,9 +269,16 @@ def audit_personal_data_read(
 
     People reading their own data are not audited (returns None): the trail answers "who else
     looked at my data". Everyone else, staff above all, is recorded as ``personal_data.read``.
+    ``subject`` is None when the person has no account (a legal representative known only
+    from the enterprise's record): the entry then names ``obj``.
     """
     user = getattr(request, "user", None)
-    if user is not None and getattr(user, "is_authenticated", False) and user.pk == subject.pk:
+    if (
+        subject is not None
+        and user is not None
+        and getattr(user, "is_authenticated", False)
+        and user.pk == subject.pk
+    ):
         return None
     return audit_record(
         actor=user,

@@ -14,7 +14,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from ecity.audit import exports, selectors, services
-from ecity.audit.chain import chain_verify
+from ecity.audit.checkpoints import trail_verify
 from ecity.audit.forms import AuditSearchForm
 
 PAGE_SIZE = 20
@@ -84,11 +84,12 @@ def export(request: HttpRequest, export_format: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def verify(request: HttpRequest) -> HttpResponse:
-    """Verify the hash chain on request (POST) and name the first broken entry (auditors)."""
+    """Verify the hash chain and its signed checkpoints on request (POST) and name the first
+    broken entry and the checkpoint the database contradicts (auditors)."""
     _require_auditor(request)
     result = None
     if request.method == "POST":
-        result = chain_verify()
+        result = trail_verify()
         services.audit_record(
             actor=request.user,  # type: ignore[arg-type]
             action="audit.verified",
@@ -97,6 +98,8 @@ def verify(request: HttpRequest) -> HttpResponse:
                 "ok": result.ok,
                 "checked": result.checked,
                 "first_broken_sequence": result.first_broken_sequence,
+                "problem": result.problem,
+                "checkpoints": result.checkpoints_checked,
             },
         )
     return render(request, "audit/verify.html", {"result": result})

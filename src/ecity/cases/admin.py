@@ -18,7 +18,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from ecity.cases.models import DecisionDocument
 from ecity.cases.selectors.process import (
@@ -32,6 +32,7 @@ from ecity.cases.selectors.process import (
 from ecity.cases.services.process import (
     process_definition_activate,
     process_definition_build,
+    process_definition_update,
     process_definition_upload,
 )
 from ecity.catalogue.models import ServiceItemVersion
@@ -271,7 +272,14 @@ class ProcessDefinitionAdmin(admin.ModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         if change:
-            obj.save(update_fields=["name", "reject_ends_case", "updated_at"])
+            # The checks and the audit entry are the service's.
+            process_definition_update(
+                actor=request.user,  # type: ignore[arg-type]
+                definition=obj,
+                name=obj.name,
+                reject_ends_case=obj.reject_ends_case,
+            )
+            obj.refresh_from_db()
             return
         data = form.cleaned_data
         if data["source"] == ProcessDefinition.Source.UPLOADED:
@@ -326,10 +334,10 @@ class ProcessDefinitionAdmin(admin.ModelAdmin):
             _("Valid: %(count)d user tasks in %(departments)d departments.")
             % {"count": len(spec.tasks), "departments": len(spec.department_codes)},
             _("BPMN id"),
-            _("Name"),
+            pgettext("BPMN task", "Name"),
             _("Department"),
             _("Role"),
-            _("Kind"),
+            pgettext("BPMN task", "Kind"),
             rows,
         )
 

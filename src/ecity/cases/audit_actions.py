@@ -36,8 +36,16 @@ register_actions(
         "case.extended": _("Time limit of a case extended"),
         "case.withdrawn": _("Case withdrawn by the applicant"),
         "case.urged": _("Case urged"),
+        "rating.counter_invitation_issued": _("Rating device opened at the counter"),
+        "rating.answered": _("Low rating answered by the department"),
+        "rating.rectification_reopened": _("Rectification sent back by a supervisor"),
+        "rating.rectification_closed": _("Rectification closed by a supervisor"),
+        "rating.appeal_filed": _("Rating appealed as malicious"),
+        "rating.appeal_upheld": _("Rating appeal upheld"),
+        "rating.appeal_rejected": _("Rating appeal rejected"),
         "process.uploaded": _("Process uploaded"),
         "process.built": _("Process built"),
+        "process.updated": _("Process settings changed"),
     }
 )
 register_actions(

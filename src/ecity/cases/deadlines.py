@@ -45,16 +45,20 @@ import datetime as dt
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from ecity.cases.errors import CasesErrorCode
 from ecity.cases.models import Case, CorrectionRequest
+from ecity.core.calendar import WorkingDaysOutOfRange
+from ecity.core.errors import ApplicationError
 from ecity.workflow.clocks import (
     deadline_conditions,
     deadline_state,
     deadline_states_refresh,
-    due_on,
     due_soon_working_days,
     stopped_working_days,
 )
+from ecity.workflow.clocks import due_on as clock_due_on
 
 OPEN_STATUSES = (
     Case.Status.SUBMITTED,
@@ -80,9 +84,35 @@ __all__ = [
     "case_deadlines_compute",
     "deadline_state_for",
     "deadline_state_refresh",
+    "due_on",
     "due_soon_working_days",
     "is_past_statutory",
 ]
+
+
+def due_on(
+    start: dt.date, limit: int, *, suspended_days: int = 0, extension_days: int = 0
+) -> dt.date:
+    """The due date of a case's time limit; a limit out of range is a clear error, not a crash.
+
+    Limits are bounded where a service guide is edited (1 to 3,650 working days), but a value
+    stored before the bound (or edited in the database) must still not turn an acceptance or a
+    submission into a server error: staff and applicants are told the guide needs correcting.
+    Raises ``ApplicationError`` (``time_limit_out_of_range``).
+    """
+    try:
+        return clock_due_on(
+            start, limit, suspended_days=suspended_days, extension_days=extension_days
+        )
+    except WorkingDaysOutOfRange as exc:
+        raise ApplicationError(
+            _(
+                "The time limit of this service (%(days)s working days) is out of range. "
+                "The department must correct the service guide before this case can go on."
+            )
+            % {"days": limit},
+            code=CasesErrorCode.TIME_LIMIT_OUT_OF_RANGE,
+        ) from exc
 
 
 def _limits(case: Case) -> tuple[int | None, int | None]:

@@ -1,5 +1,5 @@
-"""Events the cases app handles: its own ``case.decided`` (the decision document) and
-``certificate.issued`` for certificates issued from a case (the timeline entry)."""
+"""Events the cases app handles: its own ``case.decided`` (the decision document, the invitation
+to rate) and ``certificate.issued`` for certificates issued from a case (the timeline entry)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from ecity.cases.services.decisions import (
     certificate_issued_record,
     decision_document_issue,
 )
+from ecity.cases.services.ratings import rating_invite
 from ecity.core.events import PublishedEvent, register_handler
 from ecity.identity.models import User
 
@@ -37,6 +38,14 @@ def decision_document_for_decided_case(event: PublishedEvent) -> None:
     decision_document_issue(case=case, actor=_user(event.data.get("decided_by")))
 
 
+def rating_invitation_for_decided_case(event: PublishedEvent) -> None:
+    """Invite the applicant of the decided case to rate it (好差评)."""
+    case = _case_of(event.subject)
+    if case is None:
+        raise LookupError(f"no case for {event.subject}")
+    rating_invite(case=case)
+
+
 def timeline_entry_for_issued_certificate(event: PublishedEvent) -> None:
     """Record "certificate issued" on the timeline of the case the certificate came from."""
     case = _case_of(str(event.data.get("source_ref") or ""))
@@ -48,6 +57,7 @@ def timeline_entry_for_issued_certificate(event: PublishedEvent) -> None:
 register_handler(
     CASE_DECIDED, decision_document_for_decided_case, name="cases.issue_decision_document"
 )
+register_handler(CASE_DECIDED, rating_invitation_for_decided_case, name="cases.invite_rating")
 register_handler(
     "certificate.issued",
     timeline_entry_for_issued_certificate,

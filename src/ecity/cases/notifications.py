@@ -12,15 +12,18 @@ from django.utils.translation import gettext_lazy as _
 from ecity.notify.registry import EventGroup, NotificationEvent, register_events
 
 VIEW_CASE = _("View case %(reference)s")
+VIEW_RATING = _("Rating of case %(reference)s")
 
 
-def _event(name: str, label: str | Promise, group: str) -> NotificationEvent:
+def _event(
+    name: str, label: str | Promise, group: str, link_label: str | Promise = VIEW_CASE
+) -> NotificationEvent:
     return NotificationEvent(
         name=name,
         label=label,
         group=group,
         templates=f"cases/notifications/{name}",
-        link_label=VIEW_CASE,
+        link_label=link_label,
     )
 
 
@@ -35,5 +38,25 @@ register_events(
     # Sent for the certificate of a decided case; the certificate's page is reached from it.
     _event("certificate_issued", _("Certificate issued"), EventGroup.RESULT),
     _event("case_urged", _("Case urged (staff)"), EventGroup.STAFF),
-    _event("rating_low", _("Low service rating (supervisors)"), EventGroup.STAFF),
+    _event("rating_low", _("Low service rating (supervisors)"), EventGroup.STAFF, VIEW_RATING),
+    # Ratings (好差评): the invitation links to the rating page; the answer to the rater too.
+    _event(
+        "rating_invited",
+        _("Invitation to rate the service"),
+        EventGroup.RESULT,
+        _("Rate case %(reference)s"),
+    ),
+    _event("rating_answered", _("Answer to your rating"), EventGroup.ACTION_REQUIRED, VIEW_RATING),
+    _event(
+        "rectification_opened",
+        _("Low rating to rectify (staff)"),
+        EventGroup.STAFF,
+        VIEW_RATING,
+    ),
+    _event(
+        "rectification_unresolved",
+        _("Rectification not accepted (supervisors)"),
+        EventGroup.STAFF,
+        VIEW_RATING,
+    ),
 )

@@ -5,6 +5,7 @@ from django.urls import path, register_converter
 from ecity.cases.views import applicant as applicant_views
 from ecity.cases.views import joint as joint_views
 from ecity.cases.views import public as public_views
+from ecity.cases.views import ratings as rating_views
 from ecity.cases.views import supervision as supervision_views
 from ecity.cases.views import workbench as workbench_views
 
@@ -29,6 +30,7 @@ register_converter(CaseNumberConverter, "casenumber")
 urlpatterns += [
     path("", applicant_views.my_cases, name="my_cases"),
     path("apply/<str:code>/", applicant_views.apply, name="apply"),
+    path("apply/<str:code>/check/", applicant_views.apply_check, name="apply_check"),
     path("counter/apply/<str:code>/", applicant_views.counter_apply, name="counter_apply"),
     path("lookup/", public_views.lookup, name="lookup"),
     path("results/", public_views.results, name="results"),
@@ -46,7 +48,6 @@ urlpatterns += [
     path("<casenumber:number>/submitted/", applicant_views.submitted, name="submitted"),
     path("<casenumber:number>/receipt/", applicant_views.receipt, name="receipt"),
     path("<casenumber:number>/correction/", applicant_views.correction, name="correction"),
-    path("<casenumber:number>/rating/", applicant_views.rate, name="rate"),
     path("<casenumber:number>/withdraw/", applicant_views.withdraw, name="withdraw"),
     path(
         "<casenumber:number>/attachments/<uuid:public_id>/",
@@ -86,4 +87,21 @@ urlpatterns += [
     ),
     path("supervision/", supervision_views.supervision, name="supervision"),
     path("supervision/<str:number>/urge/", supervision_views.urge, name="supervision_urge"),
+]
+
+# ratings (好差评): the rater, the counter's rating device, rectification and appeals, rankings
+urlpatterns += [
+    path("<casenumber:number>/rating/", rating_views.rate, name="rate"),
+    path("<casenumber:number>/rating/confirm/", rating_views.rating_confirm, name="rating_confirm"),
+    path("rate/thanks/", rating_views.rating_thanks, name="rating_thanks"),
+    path("rate/<slug:token>/", rating_views.rate_with_token, name="rate_with_token"),
+    path("rankings/", rating_views.rankings, name="rankings"),
+    path("ratings/", rating_views.rectification_queue, name="rectifications"),
+    path("ratings/counter/<casenumber:number>/", rating_views.counter_start, name="rating_counter"),
+    path("ratings/<uuid:public_id>/", rating_views.rating_staff, name="rating_staff"),
+    path(
+        "ratings/<uuid:public_id>/<slug:action>/",
+        rating_views.rating_staff_action,
+        name="rating_staff_action",
+    ),
 ]

@@ -1,4 +1,5 @@
-"""Cases as a subject of the workflow: their deadline states and process timers.
+"""Cases as a subject of the workflow: their deadline states and process timers; and the
+rectifications of low ratings (差评整改), whose working-day clocks the same job refreshes.
 
 Discovered by ``ecity.workflow.registry``; the periodic jobs ``workflow.deadlines`` and
 ``workflow.timers`` call these functions.
@@ -12,6 +13,7 @@ from django.db.models import Q
 
 from ecity.cases.deadlines import deadline_state_refresh
 from ecity.cases.models import Case
+from ecity.cases.services.rectification import rectification_deadlines_refresh
 from ecity.cases.services.task_sync import case_tasks_sync
 from ecity.workflow.registry import subject_register
 from ecity.workflow.timers import process_timers_fire
@@ -44,3 +46,4 @@ def cases_timers_fire(now: dt.datetime) -> int:
 
 
 subject_register("cases", refresh_deadlines=cases_deadlines_refresh, fire_timers=cases_timers_fire)
+subject_register("rectifications", refresh_deadlines=rectification_deadlines_refresh)

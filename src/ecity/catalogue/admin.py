@@ -161,7 +161,7 @@ class MaterialInline(DraftOnlyInline):
     model = RequiredMaterial
     fields = [
         ("name_zh", "name_en"),
-        ("form", "copies", "is_mandatory"),
+        ("form", "copies", "is_mandatory", "is_exempt"),
         "source",
         "notes",
         ("template", "example"),

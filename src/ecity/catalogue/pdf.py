@@ -12,6 +12,7 @@ from xml.sax.saxutils import escape
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
@@ -110,7 +111,7 @@ def guide_pdf(version: ServiceItemVersion) -> bytes:
         story.append(_p(version.name_en))
     story += [Spacer(1, 4 * mm), _facts(version)]
     sections = [
-        (_("Summary"), version.summary_zh),
+        (pgettext("service guide", "Summary"), version.summary_zh),
         (_("Legal basis"), version.legal_basis),
         (_("Conditions"), version.conditions),
     ]
@@ -129,7 +130,7 @@ def guide_pdf(version: ServiceItemVersion) -> bytes:
                         m.name_zh,
                         m.get_form_display(),
                         m.copies,
-                        _("Yes") if m.is_mandatory else _("No"),
+                        _("Exempt") if m.is_exempt else _("Yes") if m.is_mandatory else _("No"),
                         m.notes,
                     ]
                     for i, m in enumerate(materials, start=1)

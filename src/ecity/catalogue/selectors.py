@@ -15,12 +15,14 @@ from django.utils.translation import gettext as _
 
 from ecity.catalogue.form_schema import schema_validate_definition
 from ecity.catalogue.models import (
+    TIME_LIMIT_MAX_WORKING_DAYS,
     Audience,
     LifeEvent,
     RequiredMaterial,
     ServiceItem,
     ServiceItemVersion,
     Theme,
+    time_limit_message,
 )
 from ecity.core.errors import NotFound
 from ecity.org.models import Department, StaffRole
@@ -323,9 +325,12 @@ def version_completeness_errors(version: ServiceItemVersion) -> dict[str, list[s
     for name, message in required.items():
         if not str(getattr(version, name) or "").strip():
             errors[name] = [message]
-    for name in ("statutory_days", "committed_days"):
-        if getattr(version, name) is None:
+    for name in ("statutory_days", "committed_days", "acceptance_days"):
+        value = getattr(version, name)
+        if value is None:
             errors[name] = [_("Enter the time limit in working days.")]
+        elif not 1 <= value <= TIME_LIMIT_MAX_WORKING_DAYS:
+            errors[name] = [time_limit_message()]
     if (
         version.statutory_days is not None
         and version.committed_days is not None

@@ -33,6 +33,7 @@ from ecity.catalogue.models import (
     ServiceItemVersion,
     ServiceLocation,
     Theme,
+    validate_time_limit,
 )
 from ecity.catalogue.selectors import can_edit_item, version_completeness_errors
 from ecity.core.errors import Conflict, PermissionDenied, ValidationFailed
@@ -73,7 +74,8 @@ RELATION_FIELDS = frozenset(
     {"themes", "life_events", "audiences", "materials", "locations", "faqs"}
 )
 MATERIAL_FIELDS = frozenset(
-    {"name_zh", "name_en", "form", "copies", "is_mandatory", "source", "notes", "template"}
+    {"name_zh", "name_en", "form", "copies", "is_mandatory", "is_exempt", "source", "notes"}
+    | {"template"}
     | {"example", "max_size_mb", "accepted_types", "sort_order"}
 )
 LOCATION_FIELDS = frozenset({"name", "address", "hours", "phone", "sort_order"})
@@ -173,8 +175,11 @@ def _apply_fields(version: ServiceItemVersion, fields: Mapping[str, Any]) -> Non
         errors["kind"] = [_("Unknown kind of service.")]
     for name in ("statutory_days", "committed_days"):
         value = getattr(version, name)
-        if value is not None and (not isinstance(value, int) or value < 0):
-            errors[name] = [_("Enter a whole number of working days (0 or more).")]
+        if value is not None:
+            try:
+                validate_time_limit(value)
+            except DjangoValidationError as exc:
+                errors[name] = list(exc.messages)
     if (
         not errors
         and version.statutory_days is not None

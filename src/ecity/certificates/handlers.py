@@ -8,6 +8,7 @@ issues the certificate from that data, outside the case's row locks, idempotentl
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from ecity.catalogue.models import ServiceItemVersion
 from ecity.certificates.models import Certificate
@@ -21,6 +22,39 @@ def _user(public_id: str | None) -> User | None:
     return User.objects.filter(public_id=public_id).first() if public_id else None
 
 
+def _holder(applicant: dict[str, Any], enterprise: dict[str, Any] | None) -> Holder:
+    """The enterprise an application was for holds its certificate; else the applicant.
+
+    ``enterprise`` comes with ``case.decided`` (events before it carried only the applicant:
+    an enterprise applicant then is the enterprise). The applicant's account may act as the
+    holder either way (the owner of an individual business, the agent who applied).
+    """
+    if enterprise is None and applicant.get("legal_entity"):
+        enterprise = {
+            "name": applicant["name"],
+            "uscc": applicant["identifier"],
+            "legal_entity": applicant["legal_entity"],
+        }
+    account = _user(applicant.get("account"))
+    if enterprise is None:
+        return Holder(
+            kind=applicant["kind"],
+            name=applicant["name"],
+            identifier=applicant["identifier"],
+            account=account,
+        )
+    legal_entity_id = enterprise.get("legal_entity")
+    return Holder(
+        kind=Certificate.HolderKind.ENTERPRISE,
+        name=enterprise["name"],
+        identifier=enterprise["uscc"],
+        account=account,
+        legal_entity=LegalEntity.objects.filter(public_id=legal_entity_id).first()
+        if legal_entity_id
+        else None,
+    )
+
+
 def certificate_issue_for_decided_case(event: PublishedEvent) -> Certificate | None:
     """Issue the e-certificate of an approved case whose service item issues one."""
     data = event.data
@@ -31,7 +65,7 @@ def certificate_issue_for_decided_case(event: PublishedEvent) -> Certificate | N
     if certificate_type is None:
         return None
     version = ServiceItemVersion.objects.filter(public_id=service["version"]).first()
-    legal_entity_id = applicant.get("legal_entity")
+    enterprise = data.get("enterprise")
     case_values = {
         "number": case["number"],
         "applicant_name": applicant["name"],
@@ -39,20 +73,12 @@ def certificate_issue_for_decided_case(event: PublishedEvent) -> Certificate | N
         "decided_on": case["decided_on"],
         "service_name": service["name_zh"],
         "department_name": data["department"]["name_zh"],
-        "legal_entity_name": applicant.get("legal_entity_name", ""),
-        "legal_entity_uscc": applicant.get("legal_entity_uscc", ""),
+        "legal_entity_name": (enterprise or {}).get("name", ""),
+        "legal_entity_uscc": (enterprise or {}).get("uscc", ""),
     }
     return certificate_issue(
         certificate_type=certificate_type,
-        holder=Holder(
-            kind=applicant["kind"],
-            name=applicant["name"],
-            identifier=applicant["identifier"],
-            account=_user(applicant.get("account")),
-            legal_entity=LegalEntity.objects.filter(public_id=legal_entity_id).first()
-            if legal_entity_id
-            else None,
-        ),
+        holder=_holder(applicant, enterprise),
         data=certificate_data_build(
             certificate_type=certificate_type,
             form_data=data.get("form_data") or {},

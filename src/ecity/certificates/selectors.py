@@ -10,8 +10,15 @@ from django.db.models import Q, QuerySet
 from ecity.certificates.identifiers import IdentifierError, identifier_parse
 from ecity.certificates.models import Certificate, CertificateType
 from ecity.core.errors import NotFound, PermissionDenied
-from ecity.identity.models import User
-from ecity.identity.selectors import authorisation_for, legal_entities_for, user_find_by_id_number
+from ecity.identity.models import AgentAuthorisation, User
+from ecity.identity.selectors import (
+    ACT_FOR_ENTERPRISE,
+    CASE_DATA,
+    can_act_for,
+    identity_level_meets,
+    legal_entities_for,
+    user_find_by_id_number,
+)
 from ecity.org.models import Department, StaffRole
 from ecity.org.selectors import is_platform_admin, user_has_role
 
@@ -51,11 +58,23 @@ def _acts_as_holder_by_account(user: User | Any, certificate: Certificate) -> bo
     """The holder's own account, or a current agent of the holder enterprise."""
     if not getattr(user, "is_authenticated", False):
         return False
+    if not identity_level_meets(user=user, purpose=CASE_DATA):
+        return False
     if certificate.holder_account_id is not None and certificate.holder_account_id == user.pk:
         return True
+    return certificate.holder_legal_entity is not None and can_act_for(
+        user=user, legal_entity=certificate.holder_legal_entity
+    )
+
+
+def _holds_by_id_number(user: User | Any, certificate: Certificate) -> bool:
+    """The citizen the certificate names, by ID number: only once real-name verified (anyone
+    can register with someone else's ID number)."""
     return (
-        certificate.holder_legal_entity is not None
-        and authorisation_for(user=user, legal_entity=certificate.holder_legal_entity) is not None
+        certificate.holder_kind == Certificate.HolderKind.CITIZEN
+        and identity_level_meets(user=user, purpose=CASE_DATA)
+        and bool(user.id_number_index)
+        and user.id_number_index == certificate.holder_identifier_index
     )
 
 
@@ -63,13 +82,7 @@ def can_download_certificate(*, user: User | Any, certificate: Certificate) -> b
     """The holder (applicant or the enterprise's agents) or staff of the issuing department."""
     if not getattr(user, "is_authenticated", False):
         return False
-    if _acts_as_holder_by_account(user, certificate):
-        return True
-    if (
-        certificate.holder_kind == Certificate.HolderKind.CITIZEN
-        and user.id_number
-        and user.id_number == certificate.holder_identifier
-    ):
+    if _acts_as_holder_by_account(user, certificate) or _holds_by_id_number(user, certificate):
         return True
     return is_department_staff(user=user, department=certificate.issuer)
 
@@ -77,14 +90,7 @@ def can_download_certificate(*, user: User | Any, certificate: Certificate) -> b
 def is_holder(*, user: User | Any, certificate: Certificate) -> bool:
     """The holder themselves: the holder's account (the applicant), an agent of the holder
     enterprise, or the citizen whose ID number the certificate names."""
-    if _acts_as_holder_by_account(user, certificate):
-        return True
-    return (
-        getattr(user, "is_authenticated", False)
-        and certificate.holder_kind == Certificate.HolderKind.CITIZEN
-        and bool(user.id_number_index)
-        and user.id_number_index == certificate.holder_identifier_index
-    )
+    return _acts_as_holder_by_account(user, certificate) or _holds_by_id_number(user, certificate)
 
 
 def certificate_holder_account(*, certificate: Certificate) -> User | None:
@@ -134,9 +140,14 @@ def certificate_type_for_service(*, item_code: str) -> CertificateType | None:
 
 def certificate_list_for_holder(*, user: User | Any) -> QuerySet[Certificate]:
     """Certificates ``user`` holds: own applications and those of enterprises they act for."""
-    if not getattr(user, "is_authenticated", False):
+    if not identity_level_meets(user=user, purpose=CASE_DATA):
+        # A registered-only account may hold someone else's ID number.
         return Certificate.objects.none()
-    entity_ids = legal_entities_for(user=user).values_list("legal_entity_id", flat=True)
+    entity_ids = (
+        legal_entities_for(user=user).filter(legal_entity__is_verified=True)
+        if identity_level_meets(user=user, purpose=ACT_FOR_ENTERPRISE)
+        else AgentAuthorisation.objects.none()
+    ).values_list("legal_entity_id", flat=True)
     condition = Q(holder_account=user) | Q(holder_legal_entity_id__in=entity_ids)
     if user.id_number_index:
         # Both columns are encrypted; their blind indexes share a purpose, so they compare equal.

@@ -19,10 +19,11 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ecity.audit.services import audit_record
+from ecity.catalogue.form_answers import form_answer_text
 from ecity.catalogue.models import ServiceItem
 from ecity.certificates import signing
 from ecity.certificates.errors import CertificatesErrorCode
@@ -91,27 +92,6 @@ def _valid_until(certificate_type: CertificateType, issued_on: dt.date) -> dt.da
     return end - dt.timedelta(days=1)
 
 
-def _enum_label(schema: dict[str, Any], key: str, value: Any) -> Any:
-    """The Chinese label of a choice field's value, when the form schema has one."""
-    prop = (schema.get("properties") or {}).get(key) or {}
-    values, names = prop.get("enum"), prop.get("enumNames")
-    if isinstance(values, list) and isinstance(names, list) and value in values:
-        return names[values.index(value)]
-    return value
-
-
-def _as_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return _("Yes") if value else _("No")
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, list):
-        return "、".join(_as_text(v) for v in value)
-    return str(value)
-
-
 def certificate_data_build(
     *,
     certificate_type: CertificateType,
@@ -128,14 +108,15 @@ def certificate_data_build(
     """
     schema = form_schema or {}
     data: dict[str, str] = {}
-    with translation.override("zh-hans"):
-        for entry in certificate_type.data_schema:
-            kind, _dot, key = str(entry["source"]).partition(".")
-            if kind == "form":
-                value = _enum_label(schema, key, (form_data or {}).get(key))
-            else:
-                value = case_values.get(key, "")
-            data[str(entry["name"])] = _as_text(value)
+    properties = schema.get("properties") or {}
+    for entry in certificate_type.data_schema:
+        kind, _dot, key = str(entry["source"]).partition(".")
+        prop, value = (
+            (properties.get(key), (form_data or {}).get(key))
+            if kind == "form"
+            else (None, case_values.get(key, ""))
+        )
+        data[str(entry["name"])] = form_answer_text(prop, value, language="zh-hans")
     return data
 
 

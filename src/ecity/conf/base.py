@@ -56,6 +56,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "ecity.core.middleware.SecurityHeadersMiddleware",
+    "ecity.core.middleware.PrivateCacheMiddleware",
     "ecity.identity.security.middleware.StaffIdleTimeoutMiddleware",
     "ecity.identity.security.middleware.MfaEnrolmentMiddleware",
 ]
@@ -127,11 +128,14 @@ STATIC_URL = "/static/"
 STATIC_ROOT = env.STATIC_ROOT
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.MEDIA_ROOT
+# Uploaded and generated files are encrypted at rest (ecity.core.storage), owner-only on disk.
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": "ecity.core.storage.EncryptedFileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 SESSION_COOKIE_HTTPONLY = True
@@ -192,7 +196,7 @@ CACHES = {"default": {**_cache_settings(env.CACHE_URL), "KEY_PREFIX": "ecity"}}
 DEFAULT_FROM_EMAIL = env.DEFAULT_FROM_EMAIL
 
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "ecity.core.openapi.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
     ],
@@ -218,7 +222,7 @@ REST_FRAMEWORK = {
         "ecity.core.throttling.ClientAnonRateThrottle",
         "ecity.core.throttling.ClientUserRateThrottle",
     ],
-    "DEFAULT_THROTTLE_RATES": {"anon": "120/min", "user": "600/min"},
+    "DEFAULT_THROTTLE_RATES": {"anon": env.API_RATE_ANON, "user": env.API_RATE_USER},
     "DEFAULT_VERSIONING_CLASS": None,
 }
 SPECTACULAR_SETTINGS = {
@@ -257,6 +261,7 @@ LOGGING = {
 }
 
 ECITY_CITY_NAME = env.CITY_NAME
+ECITY_CITY_NAME_EN = env.CITY_NAME_EN
 ECITY_SITE_URL = env.SITE_URL
 ECITY_BROKER_URL = env.BROKER_URL
 ECITY_SMS_URL = env.SMS_URL
@@ -266,12 +271,15 @@ ECITY_EVENTS_RETRY_SECONDS = env.EVENTS_RETRY_SECONDS
 ECITY_EVENTS_MAX_ATTEMPTS = env.EVENTS_MAX_ATTEMPTS
 ECITY_EVENTS_DELIVER_ON_COMMIT = env.EVENTS_DELIVER_ON_COMMIT
 ECITY_FIELD_KEYS_FILE = env.FIELD_KEYS_FILE
+ECITY_AUDIT_CHECKPOINT_FILE = env.AUDIT_CHECKPOINT_FILE
+ECITY_AUDIT_CHECKPOINT_EVERY_SECONDS = env.AUDIT_CHECKPOINT_EVERY_SECONDS
 # Public case lookup limits (ecity.cases.selectors.public): per client address and minute;
 # wrong query codes per case number within 15 minutes.
 ECITY_LOOKUP_RATE_PER_MINUTE = env.LOOKUP_RATE_PER_MINUTE
 ECITY_LOOKUP_FAILURE_LIMIT = env.LOOKUP_FAILURE_LIMIT
 # Efficiency supervision: supervisors of this department supervise every department ("": none).
 ECITY_SUPERVISION_DEPARTMENT_CODE = env.SUPERVISION_DEPARTMENT_CODE
+ECITY_RECTIFICATION_WORKING_DAYS = env.RECTIFICATION_WORKING_DAYS
 
 # OpenID Connect provider for department applications (ecity.sso, part of the identity domain).
 # The signing key is not a setting: ecity.sso.keys reads ECITY_OIDC_PRIVATE_KEY or generates one
@@ -335,6 +343,12 @@ ECITY_RATE_LIMITS = {
     "mfa_verify": (20, 60),
     "password_reset": (10, 60 * 60),
     "register": (10, 60 * 60),
+    # Per account: wrong passwords or codes when re-authenticating for an account change …
+    "reauth": (5, 15 * 60),
+    # … requests to change the e-mail address or phone number (each sends a message) …
+    "contact_change": (5, 60 * 60),
+    # … and wrong SMS codes for a new phone number.
+    "phone_code": (5, 15 * 60),
 }
 # Second factor: TOTP (RFC 6238, 30 s, 6 digits, SHA-1) mandatory for these staff roles.
 # (Auditors read everyone's audit trail, so they are included too.)
@@ -353,10 +367,27 @@ ECITY_MFA_ENROL_PENDING_SECONDS = 15 * 60
 # cookie ends with the browser. Citizens keep SESSION_COOKIE_AGE (8 hours).
 ECITY_STAFF_IDLE_SECONDS = 30 * 60
 ECITY_STAFF_SESSION_MAX_SECONDS = 10 * 60 * 60
+# Account changes (ecity.identity.services.account_changes, docs/security.md "Account changes"):
+# changing the e-mail address, phone number or password needs the password (or, with a second
+# factor, a TOTP code) entered within ECITY_REAUTH_SECONDS in this session; the link that
+# confirms a new e-mail address and the SMS code for a new phone number expire after these times.
+ECITY_REAUTH_SECONDS = env.REAUTH_SECONDS
+ECITY_EMAIL_CHANGE_LINK_SECONDS = 24 * 60 * 60
+ECITY_PHONE_CHANGE_CODE_SECONDS = 10 * 60
 # Uploaded BPMN processes: at most this many branches leave one parallel gateway.
 ECITY_MAX_PARALLEL_BRANCHES = 10
 # Largest JSON request body the API parses (multipart uploads have their own limits).
 ECITY_API_MAX_JSON_BYTES = env.API_MAX_JSON_BYTES
+# Real-name levels (ecity.identity.selectors, docs/security.md "Real-name levels"): the level an
+# account needs (1 registered, 2 real-name verified, 3 verified in person) to file an
+# application, to act for an enterprise, and to see its own case data unmasked.
+ECITY_IDENTITY_LEVELS_REQUIRED = {"apply": 2, "act_for_enterprise": 2, "case_data": 2}
+# Online identity providers (ecity.identity.providers.IdentityProvider subclasses, dotted paths).
+ECITY_IDENTITY_PROVIDERS = env.IDENTITY_PROVIDERS
+# The registries verification matches against (ecity.identity.registries): no-op defaults that
+# answer "unknown" until the base registries (issue 9) plug in their own classes.
+ECITY_PERSON_REGISTRY = "ecity.identity.registries.NoPersonRegistry"
+ECITY_LEGAL_ENTITY_REGISTRY = "ecity.identity.registries.NoLegalEntityRegistry"
 # Working-day clocks (ecity.workflow.clocks): a subject is "due soon" from this many working days
 # before its due date (the due day included).
 ECITY_DUE_SOON_WORKING_DAYS = 2

@@ -5,3 +5,6 @@ from ecity.conf.base import *  # noqa: F403
 DEBUG = True
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
+# The demo identity provider (it verifies whoever confirms on its page), for trying the online
+# real-name verification locally.
+ECITY_IDENTITY_PROVIDERS = env.IDENTITY_PROVIDERS or ["ecity.identity.providers.demo.DemoProvider"]

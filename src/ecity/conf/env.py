@@ -66,6 +66,7 @@ DEFAULT_FROM_EMAIL = _str("ECITY_DEFAULT_FROM_EMAIL", "ecity <noreply@ecity.inva
 SITE_URL = _str("ECITY_SITE_URL", "http://127.0.0.1:8000")
 LOG_LEVEL = _str("ECITY_LOG_LEVEL", "INFO")
 CITY_NAME = _str("ECITY_CITY_NAME", "示范市")
+CITY_NAME_EN = _str("ECITY_CITY_NAME_EN", "Shifan City")
 BIND = _str("ECITY_BIND", "127.0.0.1:8000")
 WEB_WORKERS = _int("ECITY_WEB_WORKERS", 2)
 BROKER_URL = _str("ECITY_BROKER_URL", "redis://127.0.0.1:6379/0")
@@ -76,10 +77,16 @@ CACHE_URL = _str("ECITY_CACHE_URL", "db://ecity_cache")
 LOOKUP_RATE_PER_MINUTE = _int("ECITY_LOOKUP_RATE_PER_MINUTE", 10)
 LOOKUP_FAILURE_LIMIT = _int("ECITY_LOOKUP_FAILURE_LIMIT", 5)
 PROXY_COUNT = _int("ECITY_PROXY_COUNT", 0)
+# Changing one's e-mail, phone or password needs the password (or a TOTP code) entered within
+# this many seconds (ecity.identity.services.account_changes).
+REAUTH_SECONDS = _int("ECITY_REAUTH_SECONDS", 5 * 60)
 # Efficiency supervision (ecity.cases.selectors.supervision): the code of the department whose
 # supervisors supervise every department (the government service management office). No default:
 # empty means no such office; the demo city's office is "ZWB" (scripts/demo.sh sets it).
 SUPERVISION_DEPARTMENT_CODE = _str("ECITY_SUPERVISION_DEPARTMENT_CODE", "")
+# Service ratings (ecity.cases, 好差评): working days a department has to rectify a low rating
+# and answer the rater (国办发〔2019〕51号: 15 working days).
+RECTIFICATION_WORKING_DAYS = _int("ECITY_RECTIFICATION_WORKING_DAYS", 15)
 # Events (ecity.core.events): how often the job delivers the outbox, the first retry delay
 # (doubled per attempt), attempts before a delivery is dead-lettered, and whether the process
 # that published an event also tries to deliver it right after commit.
@@ -89,9 +96,22 @@ EVENTS_MAX_ATTEMPTS = _int("ECITY_EVENTS_MAX_ATTEMPTS", 8)
 EVENTS_DELIVER_ON_COMMIT = _bool("ECITY_EVENTS_DELIVER_ON_COMMIT", True)
 FIELD_KEYS = _str("ECITY_FIELD_KEYS")
 FIELD_KEYS_FILE = _str("ECITY_FIELD_KEYS_FILE", str(DATA_DIR / "field_keys.json"))
+# Signed checkpoints of the audit chain head are appended to this file, which the database
+# cannot rewrite (ecity.audit.checkpoints); put it on storage the database's administrators
+# cannot write. Every this many seconds the job audit.checkpoint appends one.
+AUDIT_CHECKPOINT_FILE = _str(
+    "ECITY_AUDIT_CHECKPOINT_FILE", str(DATA_DIR / "audit" / "checkpoints.jsonl")
+)
+AUDIT_CHECKPOINT_EVERY_SECONDS = _int("ECITY_AUDIT_CHECKPOINT_EVERY_SECONDS", 15 * 60)
 # OpenID Connect provider (ecity.sso): the ID-token signing key as PEM (otherwise generated into
 # the database on first use) and the issuer (otherwise ECITY_SITE_URL + "/o").
 OIDC_PRIVATE_KEY = _str("ECITY_OIDC_PRIVATE_KEY")
 OIDC_ISSUER = _str("ECITY_OIDC_ISSUER")
 # Largest JSON request body the API parses, in bytes (1 MiB).
 API_MAX_JSON_BYTES = _int("ECITY_API_MAX_JSON_BYTES", 1024 * 1024)
+# API throttles per client address (anonymous) and per account, as DRF rates ("120/min").
+API_RATE_ANON = _str("ECITY_API_RATE_ANON", "120/min")
+API_RATE_USER = _str("ECITY_API_RATE_USER", "600/min")
+# Online identity providers for real-name verification (ecity.identity.providers): dotted paths
+# of provider classes, comma-separated. None by default; scripts/demo.sh enables the demo one.
+IDENTITY_PROVIDERS = _list("ECITY_IDENTITY_PROVIDERS", [])

@@ -6,7 +6,8 @@ DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    # Encrypted like production, in memory.
+    "default": {"BACKEND": "ecity.core.storage.EncryptedInMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 # Serve static files straight from the apps (no collectstatic before tests).
@@ -21,3 +22,7 @@ ECITY_FIELD_KEYS = (
 
 # A test-only app: a second subject type with a process, work items and a clock (workflow tests).
 INSTALLED_APPS = [*INSTALLED_APPS, "ecity.workflow.tests.errands"]
+
+# The demo identity provider (it verifies whoever confirms on its page): tests of the online
+# verification flow. Never in production settings.
+ECITY_IDENTITY_PROVIDERS = ["ecity.identity.providers.demo.DemoProvider"]

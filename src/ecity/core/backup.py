@@ -43,6 +43,8 @@ from django.db import connection
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
+from ecity.core.storage import private_dir_ensure
+
 MANIFEST = "manifest.json"
 SQLITE_FILE = "database.sqlite3"
 PG_FILE = "database.dump"
@@ -182,7 +184,7 @@ def backup_create(*, output_dir: Path, media_root: Path | None = None) -> Path:
     Returns the archive path. Raises BackupError when the database tools fail.
     """
     media_root = Path(media_root or settings.MEDIA_ROOT)
-    output_dir.mkdir(parents=True, exist_ok=True)
+    private_dir_ensure(output_dir)  # archives hold every personal datum: owner-only
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
     archive = output_dir / f"ecity-backup-{stamp}-{uuid.uuid4().hex[:6]}.tar.gz"
     vendor = connection.vendor
@@ -429,6 +431,5 @@ def backup_restore(*, archive: Path, media_root: Path | None = None) -> Verifica
             shutil.rmtree(media_root)
         if restored_media.is_dir():
             shutil.copytree(restored_media, media_root)
-        else:
-            media_root.mkdir(parents=True, exist_ok=True)
+        private_dir_ensure(media_root)
     return report

@@ -39,7 +39,18 @@ from ecity.core.models import CalendarDay, CalendarYear
 # date -> True for an adjusted working day, False for a holiday.
 _YearExceptions = dict[dt.date, bool]
 
+#: The furthest working-day arithmetic reaches (about 140 years). Time limits are bounded far
+#: below this where they are entered; the bound here keeps a value that slipped past (an old
+#: row, a direct edit) from looping for minutes or running off the end of the calendar.
+MAX_WORKING_DAYS = 36_500
+
 _lock = threading.Lock()
+
+
+class WorkingDaysOutOfRange(ValueError):
+    """A working-day count is larger than ``MAX_WORKING_DAYS`` (in either direction)."""
+
+
 _cache_fingerprint: tuple[int, dt.datetime | None] | None = None
 _cache_years: dict[int, _YearExceptions] = {}
 
@@ -122,10 +133,15 @@ class WorkingDayCalendar:
 
         ``start`` itself never counts, so the result of ``days`` >= 1 is always a working day
         later than ``start``; ``days == 0`` returns ``start`` unchanged, working day or not.
+        Raises ``WorkingDaysOutOfRange`` when ``abs(days)`` exceeds ``MAX_WORKING_DAYS``.
         """
         _check_date(start)
         if days == 0:
             return start
+        if abs(days) > MAX_WORKING_DAYS:
+            raise WorkingDaysOutOfRange(
+                f"{days} working days is beyond the calendar's range (at most {MAX_WORKING_DAYS})"
+            )
         step = dt.timedelta(days=1 if days > 0 else -1)
         # Load every year the answer can reach in one query (7 calendar days hold at least 5
         # weekdays; the 30-day margin covers the longest holiday week).
@@ -136,10 +152,15 @@ class WorkingDayCalendar:
         self._load(range(min(start.year, reach.year), max(start.year, reach.year) + 1))
         remaining = abs(days)
         day = start
-        while remaining:
-            day += step
-            if self.is_working_day(day):
-                remaining -= 1
+        try:
+            while remaining:
+                day += step
+                if self.is_working_day(day):
+                    remaining -= 1
+        except OverflowError as exc:
+            raise WorkingDaysOutOfRange(
+                f"{days} working days from {start} leave the calendar"
+            ) from exc
         return day
 
     def working_days_between(self, start: dt.date, end: dt.date) -> int:

@@ -1,7 +1,9 @@
 from django.conf import settings
 from django.http import HttpRequest
 
+from ecity.core.languages import city_name
+
 
 def platform(request: HttpRequest) -> dict[str, object]:
-    """Values every page template needs: the city's name and the site address."""
-    return {"city_name": settings.ECITY_CITY_NAME, "site_url": settings.ECITY_SITE_URL}
+    """Values every page template needs: the city's name (in the page's language), the site."""
+    return {"city_name": city_name(), "site_url": settings.ECITY_SITE_URL}

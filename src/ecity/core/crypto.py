@@ -121,7 +121,7 @@ def keyring_save(ring: Keyring) -> None:
             "keys come from ECITY_FIELD_KEYS: change that variable instead of the keyring file"
         )
     path = keyring_file()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as handle:

@@ -1,4 +1,7 @@
-"""Operations on the field-encryption keyring: status, rotation, re-encryption, retirement."""
+"""Operations on the field-encryption keyring: status, rotation, re-encryption, retirement.
+
+The keyring encrypts columns (``core.fields``) and stored files (``core.storage``) alike.
+"""
 
 from __future__ import annotations
 
@@ -8,11 +11,16 @@ from collections.abc import Iterator
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.apps import apps
+from django.core.files.storage import storages
 from django.db import models, transaction
 from django.db.models.functions import Cast
 
 from ecity.core import crypto
 from ecity.core.fields import EncryptedTextField
+from ecity.core.storage import EncryptedStorageMixin, stored_names
+
+#: The name under which ``key_usage`` reports the stored files.
+STORED_FILES = "stored files"
 
 
 def encrypted_columns() -> Iterator[tuple[type[models.Model], EncryptedTextField]]:
@@ -32,14 +40,53 @@ def _raw(model: type[models.Model], field: EncryptedTextField) -> models.QuerySe
 
 
 def key_usage() -> dict[str, Counter[str]]:
-    """Per encrypted column: how many values use each key ("plaintext": not encrypted yet)."""
+    """Per encrypted column: how many values use each key ("plaintext": not encrypted yet).
+
+    The stored files (``STORED_FILES``) count as one more column.
+    """
     usage: dict[str, Counter[str]] = {}
     for model, field in encrypted_columns():
         counter: Counter[str] = Counter()
         for raw in _raw(model, field).values_list("_raw", flat=True).iterator():
             counter[crypto.key_id_of(raw) if crypto.is_ciphertext(raw) else "plaintext"] += 1
         usage[field.context] = counter
+    files = stored_files_key_usage()
+    if files:
+        usage[STORED_FILES] = files
     return usage
+
+
+def _encrypted_storage() -> EncryptedStorageMixin | None:
+    storage = storages["default"]
+    return storage if isinstance(storage, EncryptedStorageMixin) else None
+
+
+def stored_files_key_usage() -> Counter[str]:
+    """How many stored files use each key ("plaintext": stored before encryption)."""
+    storage = _encrypted_storage()
+    counter: Counter[str] = Counter()
+    if storage is not None:
+        for name in stored_names(storage):
+            counter[storage.stored_key_id(name) or "plaintext"] += 1
+    return counter
+
+
+def stored_files_reseal() -> int:
+    """Seal every stored file not yet under the active key (plaintext ones too); return the count.
+
+    Each file is replaced atomically; safe while the platform runs (a file being uploaded at the
+    same moment is written sealed with the active key already).
+    """
+    storage = _encrypted_storage()
+    if storage is None:
+        return 0
+    active = crypto.keyring().active
+    count = 0
+    for name in stored_names(storage):
+        if storage.stored_key_id(name) != active:
+            storage.reseal(name)
+            count += 1
+    return count
 
 
 def key_rotate() -> str:
@@ -54,7 +101,7 @@ def key_rotate() -> str:
 
 
 def reencrypt(*, batch: int = 500) -> int:
-    """Rewrite every value not under the active key, in small transactions. Returns the count.
+    """Rewrite every value (and stored file) not under the active key. Returns the count.
 
     Safe while the platform runs: each row is updated only if its ciphertext is still the one
     that was read, so a concurrent edit is never overwritten with stale data.
@@ -86,7 +133,7 @@ def reencrypt(*, batch: int = 500) -> int:
                         .filter(pk=pk, _raw=raw)
                         .update(**{field.name: sealed})
                     )
-    return changed
+    return changed + stored_files_reseal()
 
 
 def key_retire(kid: str) -> None:

@@ -6,7 +6,9 @@ module only knows how each kind of value is masked:
 * resident ID number: first 4 and last 4 characters, ``1101**********123X``;
 * mobile phone: first 3 and last 4 digits, ``138****0001``;
 * address: the first 6 characters (city and district) and ``****``;
-* e-mail: the first character of the local part and the domain, ``z***@example.cn``.
+* e-mail: the first character of the local part and the domain, ``z***@example.cn``;
+* real name (in lists shown to people who may not see it, e.g. a department administrator's
+  account search): the first character (the surname) and a star per other character, ``张**``.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 #: The kinds of personal value that are masked, by the name the templates and serializers use.
-KINDS = ("id_number", "phone", "address", "email")
+KINDS = ("id_number", "phone", "address", "email", "name")
 
 # Form fields whose name says they hold an address (form schemas have no "address" format).
 _ADDRESS_NAME_PARTS = ("address", "addr", "dizhi")
@@ -59,11 +61,20 @@ def mask_email(value: str) -> str:
     return f"{local[:1]}***@{domain}"
 
 
+def mask_name(value: str) -> str:
+    """Keep the first character (the surname of a Chinese name): ``张**``, ``W***``."""
+    value = value.strip() if value else ""
+    if not value:
+        return ""
+    return value[0] + "*" * max(len(value) - 1, 1)
+
+
 _MASKS: dict[str, Callable[[str], str]] = {
     "id_number": mask_id_number,
     "phone": mask_phone,
     "address": mask_address,
     "email": mask_email,
+    "name": mask_name,
 }
 
 

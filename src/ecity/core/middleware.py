@@ -1,4 +1,5 @@
-"""Security headers on every response (a content security policy among them)."""
+"""Security headers on every response (a content security policy among them), and no caching
+of personal data."""
 
 from __future__ import annotations
 
@@ -23,15 +24,78 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
+# The API documentation pages (Swagger UI, Redoc) load only local sidecar assets and no inline
+# script (core/api_docs_*.html). Their renderers insert <style> elements at run time (Redoc's
+# styled-components) and Redoc's search runs in a worker built from a blob: URL; nothing else
+# is relaxed, and scripts stay 'self' only.
+API_DOCS_CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "worker-src 'self' blob:",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+API_DOCS_PATHS = ("/api/docs/", "/api/redoc/")
+
+#: Answers that hold personal data: no shared cache (proxy, CDN) may keep them and the browser
+#: may not write them to disk (a shared computer in a service hall).
+PRIVATE_CACHE_CONTROL = "private, no-store"
+
+
+def response_private(response: HttpResponse) -> HttpResponse:
+    """Mark ``response`` as personal data (``Cache-Control: private, no-store``); returns it.
+
+    For answers to anonymous requests that still carry personal data (the case lookup by case
+    number and query code); answers to signed-in users get it from ``PrivateCacheMiddleware``.
+    """
+    response.headers["Cache-Control"] = PRIVATE_CACHE_CONTROL
+    return response
+
+
+class PrivateCacheMiddleware:
+    """``Cache-Control: private, no-store`` on every answer to a signed-in user or API client.
+
+    A view that wants an answer cached sets its own ``Cache-Control`` (Django's
+    ``cache_control``); that choice is kept. Anonymous answers are left alone (public pages,
+    the catalogue) except where a view calls ``response_private``.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if "Cache-Control" in response.headers:
+            return response
+        user = getattr(request, "user", None)
+        signed_in = bool(user is not None and user.is_authenticated)
+        # DRF and the OIDC endpoints authenticate in the view (a bearer token, a client
+        # secret): any request that carries credentials is personal too.
+        if signed_in or "HTTP_AUTHORIZATION" in request.META:
+            response.headers["Cache-Control"] = PRIVATE_CACHE_CONTROL
+        return response
+
+
 class SecurityHeadersMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        # The API docs (Swagger UI) need inline bootstrap code; everything else stays strict.
-        if not request.path.startswith(("/api/docs", "/api/redoc")):
-            response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        policy = (
+            API_DOCS_CONTENT_SECURITY_POLICY
+            if request.path.startswith(API_DOCS_PATHS)
+            else CONTENT_SECURITY_POLICY
+        )
+        response.headers.setdefault("Content-Security-Policy", policy)
         response.headers.setdefault(
             "Permissions-Policy", "camera=(), microphone=(), geolocation=()"
         )

@@ -266,6 +266,7 @@ class SigningKey(BaseModel):
         OIDC = "oidc", _("OpenID Connect ID tokens")
         CERTIFICATES = "certificates", _("E-certificates and decision documents")
         EXCHANGE = "exchange", _("Data exchange messages")
+        AUDIT = "audit", _("Audit chain checkpoints")
 
     class Status(models.TextChoices):
         CURRENT = "current", _("Current (signs)")

@@ -41,8 +41,33 @@ def _refuse_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a JSON number")
 
 
+class JSONRejected(ValueError):
+    """A JSON text breaks a limit or is not JSON; ``message`` says which, for people."""
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+        super().__init__(message)
+
+
+def json_loads_limited(text: str | bytes) -> Any:
+    """Decode JSON with the API's limits (depth, no NaN/Infinity); raise ``JSONRejected``.
+
+    For JSON that arrives inside another format (a multipart field), so it meets the same rules
+    as a JSON body.
+    """
+    try:
+        data = json.loads(text, parse_constant=_refuse_constant)
+    except RecursionError as exc:
+        raise JSONRejected(str(_("The JSON document is nested too deeply."))) from exc
+    except (ValueError, TypeError, UnicodeDecodeError) as exc:
+        raise JSONRejected(str(_("The request body is not valid JSON."))) from exc
+    if _too_deep(data, MAX_JSON_DEPTH):
+        raise JSONRejected(str(_("The JSON document is nested too deeply.")))
+    return data
+
+
 class JSONParser(parsers.JSONParser):
-    """DRF's JSON parser with limits: body size, nesting depth, no NaN or Infinity.
+    """DRF's JSON parser with limits: body size, nesting depth, no NaN or Infinity, an object.
 
     The size is checked before anything is read into memory (``Content-Length``) and while
     reading (at most the limit plus one byte), so a huge body costs nothing.
@@ -63,11 +88,13 @@ class JSONParser(parsers.JSONParser):
             raise PayloadTooLarge()
         encoding = (parser_context or {}).get("encoding", "utf-8")
         try:
-            data = json.loads(raw.decode(encoding), parse_constant=_refuse_constant)
-        except RecursionError as exc:
-            raise exceptions.ParseError(_("The JSON document is nested too deeply.")) from exc
-        except (ValueError, UnicodeDecodeError) as exc:
+            data = json_loads_limited(raw.decode(encoding))
+        except UnicodeDecodeError as exc:
             raise exceptions.ParseError(_("The request body is not valid JSON.")) from exc
-        if _too_deep(data, MAX_JSON_DEPTH):
-            raise exceptions.ParseError(_("The JSON document is nested too deeply."))
+        except JSONRejected as exc:
+            raise exceptions.ParseError(exc.message) from exc
+        if not isinstance(data, dict):
+            # Every operation takes an object: an array, string, number or null at the top
+            # would otherwise reach views and serializers that call ``request.data.get``.
+            raise exceptions.ParseError(_("The request body must be a JSON object."))
         return data

@@ -1,10 +1,11 @@
 """The signing-key vault: one store of key pairs per purpose, one way to rotate and retire them.
 
 Purposes: ``oidc`` (RS256 ID tokens), ``certificates`` (Ed25519 e-certificates and QR codes),
-later ``exchange``. Per purpose exactly one key is **current** (signs); **previous** keys no
-longer sign but still verify (OIDC publishes them in its JWKS); **retired** keys are kept as a
-record: OIDC stops publishing them, while certificate keys verify forever (a certificate
-issued ten years ago must still verify), see ``PURPOSES``.
+``audit`` (Ed25519 checkpoints of the audit chain head), later ``exchange``. Per purpose
+exactly one key is **current** (signs); **previous** keys no longer sign but still verify
+(OIDC publishes them in its JWKS); **retired** keys are kept as a record: OIDC stops publishing
+them, while certificate and audit keys verify forever (a certificate issued ten years ago must
+still verify), see ``PURPOSES``.
 
 Storage (``core.SigningKey``): the public key in clear; the private key as PKCS#8 PEM in an
 encrypted column, i.e. wrapped by the field-encryption keyring (``ecity.core.crypto``, AES-GCM,
@@ -210,6 +211,8 @@ PURPOSES: dict[str, PurposeRules] = {
     Purpose.OIDC: PurposeRules(algorithm="RS256", verifies_retired=False),
     Purpose.CERTIFICATES: PurposeRules(algorithm="Ed25519", verifies_retired=True),
     Purpose.EXCHANGE: PurposeRules(algorithm="Ed25519", verifies_retired=True),
+    # Checkpoints of the audit chain are verified for as long as the trail is kept.
+    Purpose.AUDIT: PurposeRules(algorithm="Ed25519", verifies_retired=True),
 }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
@@ -18,6 +19,13 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """The 404 page; under ``/api/`` the JSON error envelope, as every other API answer."""
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            {"code": "not_found", "message": _("Not found."), "fields": {}},
+            status=404,
+            json_dumps_params={"ensure_ascii": False},
+        )
     return render(request, "core/404.html", status=404)
 
 

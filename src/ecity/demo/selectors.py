@@ -7,6 +7,7 @@ from ecity.catalogue.models import ServiceItem, ServiceItemVersion
 from ecity.demo.data import regions
 from ecity.identity.models import User
 from ecity.org.models import Department, Region, StaffRole
+from ecity.workflow.models import WorkItem
 
 
 def city_data_exists() -> bool:
@@ -39,7 +40,7 @@ def open_tasks(*, case: Case, kind: str) -> list[CaseTask]:
     )
 
 
-def staff_member_for(*, task: CaseTask) -> User | None:
+def staff_member_for(*, task: WorkItem) -> User | None:
     """The first active account (by username) holding the task's role in its department."""
     role = (
         StaffRole.objects.filter(

@@ -1,8 +1,12 @@
 """Back-office administration of organisations and accounts.
 
 Platform administrators (superusers) see everything. Department administrators (staff with the
-department_admin role) see and change only the staff roles of their departments; granting and
-revoking go through ``identity.services`` so the same rules apply as everywhere else.
+department_admin role) see and change only the staff roles of their departments, and find only
+the staff accounts they may see (``identity.selectors.accounts_visible``), named by login name
+and masked real name. Every write goes through ``identity.services`` (staff accounts, role
+grants and revokes) so the same rules apply as everywhere else; what the services own (roles,
+admin-site flags, enterprise agents) is read-only in the change forms. Opening a page that shows
+someone's personal data in full is audited.
 """
 
 from __future__ import annotations
@@ -11,10 +15,12 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import UserCreationForm
 from django.db import transaction
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
 from ecity.audit.services import audit_personal_data_read
@@ -29,36 +35,131 @@ from ecity.org import selectors as org_selectors
 from ecity.org.models import StaffRole
 
 
-class StaffRoleInline(admin.TabularInline):
+class LabelledAutocompleteJsonView(AutocompleteJsonView):
+    """The admin's autocomplete, labelled by the target admin's ``autocomplete_label`` if any."""
+
+    def serialize_result(self, obj: Any, to_field_name: str) -> dict[str, Any]:
+        result = super().serialize_result(obj, to_field_name)
+        label = getattr(self.model_admin, "autocomplete_label", None)
+        if label is not None:
+            result["text"] = str(label(self.request, obj))
+        return result
+
+
+def autocomplete_view(request: HttpRequest) -> HttpResponse:
+    return LabelledAutocompleteJsonView.as_view(admin_site=admin.site)(request)
+
+
+admin.site.autocomplete_view = autocomplete_view  # type: ignore[method-assign]
+
+
+class _ReadOnlyInline:
+    """Shown for the record; written only by the services (grants, revokes, authorisations)."""
+
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class StaffRoleInline(_ReadOnlyInline, admin.TabularInline):
     model = StaffRole
     fk_name = "user"
-    extra = 0
     fields = ["role", "department", "is_active"]
-    autocomplete_fields = ["department"]
 
 
-class AgentAuthorisationInline(admin.TabularInline):
+class AgentAuthorisationInline(_ReadOnlyInline, admin.TabularInline):
     model = AgentAuthorisation
     fk_name = "user"
-    extra = 0
     fields = ["legal_entity", "role", "valid_until", "is_active", "granted_by"]
-    readonly_fields = ["granted_by"]
-    autocomplete_fields = ["legal_entity"]
+
+
+class _PersonalDataReadAudited:
+    """Audits every render of a change page that shows personal data in full (``fields``)."""
+
+    personal_fields: tuple[str, ...] = ()
+
+    def personal_subject(self, obj: Any) -> User | None:
+        raise NotImplementedError
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None
+    ) -> Any:
+        response = super().change_view(  # type: ignore[misc]
+            request, object_id, form_url, extra_context
+        )
+        # 200 is a rendered page (a GET, or a POST shown again with errors); a save redirects.
+        if response.status_code == 200:
+            obj = self.get_object(request, object_id)  # type: ignore[attr-defined]
+            if obj is not None:
+                audit_personal_data_read(
+                    request=request,
+                    subject=self.personal_subject(obj),
+                    obj=obj,
+                    fields=list(self.personal_fields),
+                )
+        return response
+
+
+class _DryRun(Exception):
+    pass
+
+
+class StaffAccountCreationForm(UserCreationForm):
+    """A new account made in the back office is a staff account, made by the service."""
+
+    request: HttpRequest | None = None
+
+    class Meta(UserCreationForm.Meta):
+        model = User
+        fields = ["username", "real_name", "phone", "email"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.errors or self.request is None:
+            return data
+        try:
+            with transaction.atomic():
+                services.staff_account_create(**self.service_input())
+                raise _DryRun
+        except _DryRun:
+            pass
+        except ApplicationError as error:
+            add_application_error(self, error)
+        return data
+
+    def service_input(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "actor": self.request.user if self.request is not None else None,
+            "username": data.get("username") or "",
+            "password": data.get("password1") or "",
+            "real_name": data.get("real_name") or "",
+            "email": data.get("email") or "",
+            "phone": data.get("phone") or "",
+        }
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(_PersonalDataReadAudited, DjangoUserAdmin):
     list_display = [
         "username",
         "real_name",
         "id_number_masked",
         "phone_masked",
         "email",
-        "is_real_name_verified",
+        "identity_level",
         "is_staff",
         "is_active",
     ]
-    list_filter = ["is_real_name_verified", "is_staff", "is_superuser", "is_active"]
+    list_filter = ["identity_level", "is_staff", "is_superuser", "is_active"]
     # ID and phone numbers are encrypted: an exact number is found through its blind index
     # (get_search_results); the other fields are searched as usual.
     search_fields = ["username", "real_name", "email"]
@@ -67,37 +168,55 @@ class UserAdmin(DjangoUserAdmin):
         (None, {"fields": ["username", "password"]}),
         (
             _("Identity"),
-            {"fields": ["real_name", "id_number", "is_real_name_verified"]},
+            {
+                "fields": [
+                    "real_name",
+                    "id_number",
+                    "identity_level",
+                    "identity_method",
+                    "identity_verified_at",
+                    "identity_verified_by",
+                ]
+            },
         ),
         (_("Contact"), {"fields": ["phone", "email", "address", "preferred_language"]}),
         (
             _("Permissions"),
-            {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]},
+            {"fields": ["is_active", "is_staff_account", "is_staff", "is_superuser"]},
         ),
         (_("Important dates"), {"fields": ["last_login", "date_joined"]}),
     ]
+    # Admin-site access and superuser status follow the roles granted through the services
+    # (audited, segregation of duties); a staff account is made as one. None is set by hand.
+    readonly_fields = ["is_staff_account", "is_staff", "is_superuser", "last_login", "date_joined"]
+    add_form = StaffAccountCreationForm
     add_fieldsets = [
         (
             None,
             {
                 "classes": ["wide"],
-                "fields": [
-                    "username",
-                    "real_name",
-                    "id_number",
-                    "phone",
-                    "email",
-                    "password1",
-                    "password2",
-                ],
+                "fields": ["username", "real_name", "phone", "email", "password1", "password2"],
             },
         ),
     ]
     inlines = [StaffRoleInline, AgentAuthorisationInline]
+    personal_fields = ("id_number", "phone", "address")
+    # Verification is an audited act of a clerk or a provider (``identity.services``), never an
+    # edit here.
+    readonly_fields = [
+        *readonly_fields,
+        "identity_level",
+        "identity_method",
+        "identity_verified_at",
+        "identity_verified_by",
+    ]
+
+    def personal_subject(self, obj: User) -> User:
+        return obj
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        # Department administrators may search accounts (names only) in the staff role form's
-        # autocomplete, but not open the account list or any account.
+        # Department administrators may search the accounts they may see (masked) in the staff
+        # role form's autocomplete, but not open the account list or any account.
         if super().has_view_permission(request, obj):
             return True
         return (
@@ -107,6 +226,33 @@ class UserAdmin(DjangoUserAdmin):
                 user=request.user, role=StaffRole.Role.DEPARTMENT_ADMIN
             ).exists()
         )
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[User]:
+        queryset = super().get_queryset(request)
+        if org_selectors.is_platform_admin(user=request.user):
+            return queryset
+        visible = selectors.accounts_visible(actor=request.user)
+        return queryset.filter(pk__in=visible.values("pk"))
+
+    def get_inline_instances(self, request: HttpRequest, obj: Any = None) -> Any:
+        # A new account holds no role or authorisation yet: nothing to show.
+        return [] if obj is None else super().get_inline_instances(request, obj)
+
+    def autocomplete_label(self, request: HttpRequest, obj: User) -> str:
+        return selectors.account_label(actor=request.user, user=obj)
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any):
+        form_class = super().get_form(request, obj, change=change, **kwargs)
+        return type(form_class.__name__, (form_class,), {"request": request})
+
+    def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        created = services.staff_account_create(**form.service_input())
+        for field in User._meta.concrete_fields:
+            setattr(obj, field.attname, getattr(created, field.attname))
+        obj._state.adding = False
 
     def get_search_results(
         self, request: HttpRequest, queryset: QuerySet[User], search_term: str
@@ -118,22 +264,6 @@ class UserAdmin(DjangoUserAdmin):
             results = results | queryset.filter(pk__in=exact.values("pk"))
         return results, may_have_duplicates
 
-    def change_view(
-        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None
-    ) -> Any:
-        response = super().change_view(request, object_id, form_url, extra_context)
-        if request.method == "GET" and response.status_code == 200:
-            # The change form shows the ID number, phone and address in full.
-            subject = self.get_object(request, object_id)
-            if subject is not None:
-                audit_personal_data_read(
-                    request=request,
-                    subject=subject,
-                    obj=subject,
-                    fields=["id_number", "phone", "address"],
-                )
-        return response
-
     @admin.display(description=_("resident ID number"))
     def id_number_masked(self, obj: User) -> str:
         return obj.id_number_masked
@@ -143,27 +273,28 @@ class UserAdmin(DjangoUserAdmin):
         return obj.phone_masked
 
 
-class LegalEntityAgentInline(admin.TabularInline):
+class LegalEntityAgentInline(_ReadOnlyInline, admin.TabularInline):
     model = AgentAuthorisation
     fk_name = "legal_entity"
-    extra = 0
     fields = ["user", "role", "valid_until", "is_active", "granted_by"]
-    readonly_fields = ["granted_by"]
-    autocomplete_fields = ["user"]
 
 
 @admin.register(LegalEntity)
-class LegalEntityAdmin(admin.ModelAdmin):
+class LegalEntityAdmin(_PersonalDataReadAudited, admin.ModelAdmin):
     list_display = ["name", "uscc", "legal_representative_name", "region", "is_verified"]
     list_filter = ["is_verified", "region"]
     search_fields = ["name", "uscc", "legal_representative_name"]
     list_select_related = ["region"]
     autocomplete_fields = ["region"]
     inlines = [LegalEntityAgentInline]
+    # The change form shows the legal representative's ID number, the address and the phone.
+    personal_fields = ("legal_representative_id_number", "address", "phone")
+    # Verified at a counter or by the registry (``identity.services``), never by editing here.
+    readonly_fields = ["is_verified", "verification_method", "verified_at", "verified_by"]
 
-
-class _DryRun(Exception):
-    pass
+    def personal_subject(self, obj: LegalEntity) -> User | None:
+        """The legal representative's account, when they have one."""
+        return selectors.legal_representative_of(legal_entity=obj)
 
 
 class StaffRoleForm(forms.ModelForm):
@@ -207,6 +338,40 @@ class StaffRoleAdmin(admin.ModelAdmin):
     fields = ["user", "role", "department"]
     actions = ["revoke_selected"]
 
+    # The holder of a role is named as the viewer may see them (``account_label``): the column
+    # needs the request, so it is made per request (the admin instance is shared by threads).
+    def _person(self, request: HttpRequest) -> Any:
+        column = getattr(request, "_ecity_person_column", None)
+        if column is None:
+            actor = request.user
+
+            @admin.display(description=_("account"), ordering="user__username")
+            def column(obj: StaffRole) -> str:
+                return selectors.account_label(actor=actor, user=obj.user)
+
+            request._ecity_person_column = column  # type: ignore[attr-defined]
+        return column
+
+    def get_list_display(self, request: HttpRequest) -> Any:
+        return [self._person(request), "role", "department", "is_active", "created_at"]
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        # A stored role is only viewed (never edited): its holder named as above.
+        if obj is None:
+            return self.fields
+        return [self._person(request), "role", "department", "is_active"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        if obj is None:
+            return []
+        return [self._person(request), "role", "department", "is_active"]
+
+    def get_search_fields(self, request: HttpRequest) -> Any:
+        if org_selectors.is_platform_admin(user=request.user):
+            return self.search_fields
+        # Real names are masked for department administrators: not searchable either.
+        return [f for f in self.search_fields if f != "user__real_name"]
+
     # Department administrators are staff without model permissions: their access is decided
     # by their role, through the same selectors the services use.
     def _is_department_admin(self, request: HttpRequest) -> bool:
@@ -249,7 +414,13 @@ class StaffRoleAdmin(admin.ModelAdmin):
             kwargs["queryset"] = org_selectors.departments_where(
                 user=request.user, role=StaffRole.Role.DEPARTMENT_ADMIN
             )
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "user":
+            kwargs["queryset"] = selectors.accounts_visible(actor=request.user)
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "user":
+            actor = request.user
+            field.label_from_instance = lambda user: selectors.account_label(actor=actor, user=user)
+        return field
 
     def formfield_for_choice_field(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "role" and not org_selectors.is_platform_admin(user=request.user):
@@ -277,11 +448,12 @@ class StaffRoleAdmin(admin.ModelAdmin):
     @admin.action(description=_("Revoke the selected roles"))
     def revoke_selected(self, request: HttpRequest, queryset: QuerySet[StaffRole]) -> None:
         revoked = 0
-        for staff_role in queryset.filter(is_active=True):
+        for staff_role in queryset.filter(is_active=True).select_related("user"):
             try:
                 services.staff_role_revoke(actor=request.user, staff_role=staff_role)  # type: ignore[arg-type]
             except ApplicationError as error:
-                messages.error(request, f"{staff_role}: {error.message}")
+                holder = selectors.account_label(actor=request.user, user=staff_role.user)
+                messages.error(request, f"{holder} · {staff_role.role}: {error.message}")
             else:
                 revoked += 1
         if revoked:

@@ -2,7 +2,8 @@
 
 from django.urls import path
 
-from ecity.identity import views
+from ecity.identity import verification_views, views
+from ecity.identity.providers import demo as demo_provider
 from ecity.identity.security import views as security_views
 
 app_name = "identity"
@@ -22,8 +23,26 @@ urlpatterns = [
     path("register/", views.register, name="register"),
     path("profile/", views.profile, name="profile"),
     path("profile/edit/", views.profile_edit, name="profile_edit"),
+    path("profile/email/", views.email_change, name="email_change"),
+    path(
+        "profile/email/confirm/<str:token>/",
+        views.email_change_confirm,
+        name="email_change_confirm",
+    ),
+    path("profile/phone/", views.phone_change, name="phone_change"),
+    path("profile/phone/confirm/", views.phone_change_confirm, name="phone_change_confirm"),
+    path(
+        "profile/changes/<str:kind>/cancel/",
+        views.contact_change_cancel,
+        name="contact_change_cancel",
+    ),
     path("switch-identity/", views.switch_identity, name="switch_identity"),
-    path("password/change/", views.PasswordChangeView.as_view(), name="password_change"),
+    path("password/change/", views.password_change, name="password_change"),
+    path("verify/", verification_views.verify, name="verify"),
+    path("verify/callback/", verification_views.verify_callback, name="verify_callback"),
+    path("verify/demo-provider/", demo_provider.demo_provider_page, name="demo_provider"),
+    path("counter/people/", verification_views.counter_person, name="counter_person"),
+    path("counter/enterprises/", verification_views.counter_enterprise, name="counter_enterprise"),
     path("password/reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path("password/reset/sent/", views.PasswordResetDoneView.as_view(), name="password_reset_done"),
     path(
@@ -40,6 +59,11 @@ urlpatterns = [
     path("enterprises/register/", views.enterprise_register, name="enterprise_register"),
     path("enterprises/<uuid:public_id>/", views.enterprise_detail, name="enterprise_detail"),
     path("enterprises/<uuid:public_id>/agents/", views.agent_grant, name="agent_grant"),
+    path(
+        "enterprises/<uuid:public_id>/verify/",
+        verification_views.enterprise_verify_registry,
+        name="enterprise_verify_registry",
+    ),
     path(
         "enterprises/<uuid:public_id>/agents/<uuid:authorisation_id>/revoke/",
         views.agent_revoke,

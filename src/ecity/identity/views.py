@@ -2,36 +2,29 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from ecity.core.errors import ApplicationError, NotFound
 from ecity.core.forms import add_application_error
+from ecity.core.languages import city_name
+from ecity.core.masking import mask_email, mask_phone
 from ecity.core.ratelimit import ratelimit, setting_rate
+from ecity.core.redirects import next_url
 from ecity.identity import forms, selectors, services
-from ecity.identity.models import AgentAuthorisation, LegalEntity
-from ecity.identity.security import flow
+from ecity.identity.models import AgentAuthorisation, ContactChange, LegalEntity
+from ecity.identity.registries import legal_entity_registry
+from ecity.identity.security import flow, mfa, reauth
 from ecity.org import selectors as org_selectors
-
-
-def _safe_next(request: HttpRequest, fallback: str) -> str:
-    """Return ``next`` when it points into this site, else ``fallback`` (no open redirect)."""
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return fallback
-
 
 _login_limit, _login_window = setting_rate("login")
 _reset_limit, _reset_window = setting_rate("password_reset")
@@ -50,12 +43,19 @@ class LoginView(auth_views.LoginView):
     authentication_form = forms.LoginForm
     redirect_authenticated_user = True
 
+    def get_redirect_url(self) -> str:
+        # The platform's one check of redirect targets (no control characters, no backslash).
+        return next_url(self.request, fallback="", param=self.redirect_field_name)
+
     def form_valid(self, form: forms.LoginForm) -> HttpResponse:  # type: ignore[override]
         return flow.after_password(self.request, form.get_user(), next_url=self.get_success_url())
 
 
 class LogoutView(auth_views.LogoutView):
     """POST only (Django refuses GET), so that a link or image cannot log anyone out."""
+
+    def get_redirect_url(self) -> str:
+        return next_url(self.request, fallback="", param=self.redirect_field_name)
 
 
 @method_decorator(
@@ -71,7 +71,7 @@ class PasswordResetView(auth_views.PasswordResetView):
 
     @property
     def extra_email_context(self) -> dict[str, str]:  # type: ignore[override]
-        return {"site_name": _("%(city)s government services") % {"city": settings.ECITY_CITY_NAME}}
+        return {"site_name": _("%(city)s government services") % {"city": city_name()}}
 
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):
@@ -83,20 +83,51 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     form_class = forms.NewPasswordForm
     success_url = reverse_lazy("identity:password_reset_complete")
 
+    def form_valid(self, form: forms.NewPasswordForm) -> HttpResponse:  # type: ignore[override]
+        # Django's form would only set the password; the service also cancels pending contact
+        # changes, tells the e-mail address and phone, and audits.
+        try:
+            services.password_reset_complete(
+                user=form.user,  # type: ignore[arg-type]
+                new_password=form.cleaned_data["new_password1"],
+                request=self.request,
+            )
+        except ApplicationError as error:
+            add_application_error(form, error, rename={"new_password": "new_password1"})
+            return self.form_invalid(form)
+        self.request.session.pop(auth_views.INTERNAL_RESET_SESSION_TOKEN, None)
+        return HttpResponseRedirect(self.get_success_url())
+
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
     template_name = "identity/password_reset_complete.html"
 
 
-class PasswordChangeView(auth_views.PasswordChangeView):
-    template_name = "identity/password_change.html"
-    form_class = forms.ChangePasswordForm
-    success_url = reverse_lazy("identity:profile")
-
-    def form_valid(self, form: forms.ChangePasswordForm) -> HttpResponse:
-        response = super().form_valid(form)
-        messages.success(self.request, _("Your password has been changed."))
-        return response
+@login_required
+@never_cache
+def password_change(request: HttpRequest) -> HttpResponse:
+    """Change one's password with the current one; every other session of the account ends."""
+    form = forms.ChangePasswordForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.password_change(
+                user=request.user,  # type: ignore[arg-type]
+                session=request.session,
+                current_password=form.cleaned_data["current_password"],
+                new_password=form.cleaned_data["new_password1"],
+                request=request,
+            )
+        except ApplicationError as error:
+            add_application_error(form, error, rename={"new_password": "new_password1"})
+        else:
+            update_session_auth_hash(request, user)  # this session stays logged in
+            messages.success(
+                request,
+                _("Your password has been changed. Your other sessions have been logged out."),
+            )
+            return redirect("identity:profile")
+    status = 400 if form.errors else 200
+    return render(request, "identity/password_change.html", {"form": form}, status=status)
 
 
 @ratelimit(key="ip", limit=_register_limit, window=_register_window, scope="register")
@@ -135,10 +166,14 @@ def _switch_context(request: HttpRequest) -> dict:
 @login_required
 def profile(request: HttpRequest) -> HttpResponse:
     """The user's own account: identity (masked), contact details, acting identity, roles."""
+    pending = selectors.contact_changes_pending(user=request.user)
     context = {
         "account": request.user,
+        "pending_email": pending.get(ContactChange.Kind.EMAIL),
+        "pending_phone": pending.get(ContactChange.Kind.PHONE),
         "roles": org_selectors.user_roles(user=request.user),
         "is_platform_admin": org_selectors.is_platform_admin(user=request.user),
+        "can_verify_at_counter": selectors.can_verify_at_counter(user=request.user),
         **_switch_context(request),
     }
     return render(request, "identity/profile.html", context)
@@ -146,6 +181,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def profile_edit(request: HttpRequest) -> HttpResponse:
+    """Address and language; e-mail and phone have their own pages (re-authentication)."""
     user = request.user
     form = forms.ProfileForm(request.POST) if request.method == "POST" else None
     if form is None:
@@ -159,6 +195,141 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Your details have been saved."))
             return redirect("identity:profile")
     return render(request, "identity/profile_edit.html", {"form": form})
+
+
+def _reauth_state(request: HttpRequest) -> dict[str, bool]:
+    return {
+        "needs_reauth": not reauth.reauth_is_recent(request.session),
+        "has_mfa": mfa.mfa_is_enabled(user=request.user),  # type: ignore[arg-type]
+    }
+
+
+def _proof(form: forms.ReauthForm) -> dict[str, str]:
+    return {
+        "current_password": form.cleaned_data.get("current_password") or "",
+        "code": form.cleaned_data.get("code") or "",
+    }
+
+
+@login_required
+@never_cache
+def email_change(request: HttpRequest) -> HttpResponse:
+    """Ask for a new e-mail address: password first, then a link to the new address."""
+    form = forms.EmailChangeForm(request.POST or None, **_reauth_state(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            change = services.email_change_request(
+                user=request.user,  # type: ignore[arg-type]
+                session=request.session,
+                email=form.cleaned_data["email"],
+                request=request,
+                **_proof(form),
+            )
+        except ApplicationError as error:
+            add_application_error(form, error)
+        else:
+            if change is None:
+                messages.info(request, _("This is already your e-mail address."))
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "We sent a link to %(new)s. Your e-mail address changes when you open "
+                        "it; until then we keep using your current address."
+                    )
+                    % {"new": mask_email(change.new_value)},
+                )
+            return redirect("identity:profile")
+    status = 400 if form.errors else 200
+    return render(request, "identity/email_change.html", {"form": form}, status=status)
+
+
+@never_cache
+def email_change_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """The page of the link sent to a new address: its button confirms. A GET changes nothing,
+    so that mail scanners opening links do not confirm on the holder's behalf."""
+    error = ""
+    if request.method == "POST":
+        try:
+            services.email_change_confirm(token=token, request=request)
+        except ApplicationError as exc:
+            error = exc.message
+        else:
+            messages.success(request, _("Your new e-mail address is now in use."))
+            target = "identity:profile" if request.user.is_authenticated else "identity:login"
+            return redirect(target)
+    return render(
+        request,
+        "identity/email_change_confirm.html",
+        {"token": token, "error": error},
+        status=400 if error else 200,
+    )
+
+
+@login_required
+@never_cache
+def phone_change(request: HttpRequest) -> HttpResponse:
+    """Ask for a new mobile number: password first, then a code sent to the new number."""
+    form = forms.PhoneChangeForm(request.POST or None, **_reauth_state(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            change = services.phone_change_request(
+                user=request.user,  # type: ignore[arg-type]
+                session=request.session,
+                phone=form.cleaned_data["phone"],
+                request=request,
+                **_proof(form),
+            )
+        except ApplicationError as error:
+            add_application_error(form, error)
+        else:
+            if change is None:
+                messages.info(request, _("This is already your mobile number."))
+                return redirect("identity:profile")
+            return redirect("identity:phone_change_confirm")
+    status = 400 if form.errors else 200
+    return render(request, "identity/phone_change.html", {"form": form}, status=status)
+
+
+@login_required
+@never_cache
+def phone_change_confirm(request: HttpRequest) -> HttpResponse:
+    """Enter the code sent to the new number."""
+    form = forms.PhoneConfirmForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.phone_change_confirm(
+                user=request.user,  # type: ignore[arg-type]
+                code=form.cleaned_data["code"],
+                request=request,
+            )
+        except ApplicationError as error:
+            add_application_error(form, error)
+        else:
+            messages.success(request, _("Your new mobile number is now in use."))
+            return redirect("identity:profile")
+    change = selectors.contact_changes_pending(user=request.user).get(ContactChange.Kind.PHONE)
+    if change is None and not form.errors:
+        messages.info(request, _("No new mobile number is waiting for a code."))
+        return redirect("identity:profile")
+    context = {"form": form, "new_phone": mask_phone(change.new_value) if change else ""}
+    status = 400 if form.errors else 200
+    return render(request, "identity/phone_change_confirm.html", context, status=status)
+
+
+@login_required
+@require_POST
+def contact_change_cancel(request: HttpRequest, kind: str) -> HttpResponse:
+    """Withdraw a pending e-mail or phone change (its link or code stops working)."""
+    if kind not in ContactChange.Kind.values:
+        raise Http404
+    try:
+        services.contact_change_cancel(user=request.user, kind=kind, request=request)  # type: ignore[arg-type]
+    except ApplicationError as error:
+        messages.info(request, error.message)
+    else:
+        messages.success(request, _("The change was cancelled."))
+    return redirect("identity:profile")
 
 
 @login_required
@@ -182,7 +353,7 @@ def switch_identity(request: HttpRequest) -> HttpResponse:
         messages.error(request, error.message)
         return redirect("identity:profile")
     messages.success(request, _("You now act as %(name)s.") % {"name": identity.display_name})
-    return HttpResponseRedirect(_safe_next(request, reverse("identity:profile")))
+    return HttpResponseRedirect(next_url(request, fallback=reverse("identity:profile")))
 
 
 @login_required
@@ -225,8 +396,6 @@ def _entity_or_404(request: HttpRequest, public_id: str) -> LegalEntity:
     try:
         return selectors.legal_entity_get(user=request.user, public_id=public_id)
     except NotFound as exc:
-        from django.http import Http404
-
         raise Http404(exc.message) from exc
 
 
@@ -242,6 +411,9 @@ def _enterprise_page(
         if can_manage
         else [],
         "grant_form": grant_form or forms.AgentGrantForm(),
+        "can_verify_by_registry": not entity.is_verified
+        and legal_entity_registry().is_connected
+        and selectors.is_legal_representative_of(user=request.user, legal_entity=entity),
     }
     status = 400 if grant_form is not None and grant_form.errors else 200
     return render(request, "identity/enterprise_detail.html", context, status=status)

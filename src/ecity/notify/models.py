@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ecity.core.fields import EncryptedTextField
 from ecity.core.models import BaseModel
@@ -61,7 +62,7 @@ class Notification(BaseModel):
         help_text=_("The number people know it by, such as the case number."),
     )
     language = models.CharField(_("language"), max_length=10, default="zh-hans")
-    subject = models.CharField(_("subject"), max_length=300, blank=True)
+    subject = models.CharField(pgettext_lazy("e-mail", "subject"), max_length=300, blank=True)
     body = models.TextField(_("text"))
     link_path = models.CharField(
         _("link"), max_length=300, blank=True, help_text=_("Path of the page the message is about.")
@@ -74,7 +75,9 @@ class Notification(BaseModel):
     )
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)
-    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    claimed_at = models.DateTimeField(
+        pgettext_lazy("delivery", "claimed at"), null=True, blank=True
+    )
     claim_token = models.CharField(_("claim token"), max_length=32, blank=True)
     last_error = models.TextField(_("last error"), blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)

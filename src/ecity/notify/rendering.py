@@ -23,6 +23,8 @@ from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
+from ecity.core.languages import city_name
+
 SMS_LIMIT_CHINESE = 70  # one SMS segment in UCS-2
 SMS_LIMIT_LATIN = 160  # one SMS segment in GSM-7
 SMS_MIN_TEXT = 24
@@ -145,7 +147,7 @@ def render_message(*, templates: str, context: Mapping[str, Any], language: str)
         link = f"{site_url}{link_path}" if link_path.startswith("/") else site_url
         values.update(
             {
-                "city_name": settings.ECITY_CITY_NAME,
+                "city_name": city_name(language),
                 "site_url": site_url,
                 "link": link,
                 "link_path": link_path,
@@ -159,6 +161,6 @@ def render_message(*, templates: str, context: Mapping[str, Any], language: str)
 
         subject = " ".join(render("subject.txt").split())[:300]
         body = _tidy_body(render("txt"))
-        signature = _("[%(city)s e-services] ") % {"city": settings.ECITY_CITY_NAME}
+        signature = _("[%(city)s e-services] ") % {"city": city_name(language)}
         sms_text = sms_compose(render("sms.txt"), link=link, site_url=site_url, signature=signature)
     return RenderedMessage(subject=subject, body=body, sms_text=sms_text, link_path=link_path)

@@ -10,25 +10,16 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ecity.core.errors import ApplicationError, NotFound
 from ecity.core.forms import add_application_error
+from ecity.core.redirects import safe_redirect_url
 from ecity.notify import selectors, services
 from ecity.notify.forms import PreferencesForm
 
 PAGE_SIZE = 20
-
-
-def _safe_next(request: HttpRequest, fallback: str) -> str:
-    target = request.POST.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return fallback
 
 
 @login_required
@@ -52,7 +43,9 @@ def mark_read(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     except NotFound as exc:
         raise Http404(exc.message) from exc
     services.notification_mark_read(user=request.user, notification=notification)  # type: ignore[arg-type]
-    return redirect(_safe_next(request, reverse("notify:inbox")))
+    return redirect(
+        safe_redirect_url(request, request.POST.get("next"), fallback=reverse("notify:inbox"))
+    )
 
 
 @login_required

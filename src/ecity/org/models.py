@@ -145,5 +145,7 @@ class StaffRole(BaseModel):
         ]
 
     def __str__(self) -> str:
+        # The holder by login name, never by real name: this label appears in admin pages,
+        # messages and audit entries seen by people who may not see the name.
         where = self.department or _("platform")
-        return f"{self.user} · {self.get_role_display()} · {where}"
+        return f"{self.user.get_username()} · {self.get_role_display()} · {where}"

@@ -21,14 +21,15 @@ from ecity.org.models import Department, Region, StaffRole
 #: Anyone a permission check may be asked about: an account or the anonymous user.
 Actor = Account
 
-# Roles a department administrator may grant within their department.
+# Roles a department administrator may grant and revoke within their department (sub-units
+# included): the roles that handle cases. The others administer or oversee a department
+# (department administrator, supervisor) or the platform (auditor, platform administrator):
+# only a platform administrator grants them, so that no department appoints its own overseers.
 DEPARTMENT_GRANTABLE_ROLES = frozenset(
     {
         StaffRole.Role.COUNTER_CLERK,
         StaffRole.Role.REVIEWER,
         StaffRole.Role.APPROVER,
-        StaffRole.Role.DEPARTMENT_ADMIN,
-        StaffRole.Role.SUPERVISOR,
     }
 )
 
@@ -118,6 +119,26 @@ def departments_where(*, user: Actor, role: str) -> QuerySet[Department]:
 def can_manage_staff(*, actor: Actor, department: Department) -> bool:
     """Whether ``actor`` may see and change the staff roles of ``department``."""
     return user_has_role(user=actor, role=StaffRole.Role.DEPARTMENT_ADMIN, department=department)
+
+
+def can_grant_role(*, actor: Actor, user: Actor, role: str, department: Department | None) -> bool:
+    """Whether ``actor`` may grant ``role`` in ``department`` to ``user`` (or revoke it).
+
+    Rules (segregation of duties): no one grants or revokes their own roles; a platform
+    administrator may grant any role anywhere; a department administrator only the roles in
+    ``DEPARTMENT_GRANTABLE_ROLES``, in the departments they administer and their sub-units;
+    nobody else may. Whether ``user`` is a staff account is the account's business
+    (``identity.services.staff_role_grant`` checks it).
+    """
+    if not getattr(actor, "is_authenticated", False) or not actor.is_active:
+        return False
+    if getattr(user, "pk", None) == actor.pk:
+        return False
+    if is_platform_admin(user=actor):
+        return True
+    if role not in DEPARTMENT_GRANTABLE_ROLES or department is None:
+        return False
+    return can_manage_staff(actor=actor, department=department)
 
 
 def staff_list(*, actor: Actor, department: Department | None = None) -> QuerySet[StaffRole]:

@@ -16,7 +16,7 @@ from django.contrib.admin.exceptions import NotRegistered
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from oauth2_provider.models import AbstractApplication, get_application_model
 
@@ -71,7 +71,7 @@ class DepartmentApplicationForm(forms.ModelForm):
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     contact = forms.CharField(
-        label=_("Contact"),
+        label=pgettext_lazy("department application", "Contact"),
         required=False,
         max_length=200,
         help_text=_("Who runs the application (name, phone, e-mail)."),
@@ -83,7 +83,10 @@ class DepartmentApplicationForm(forms.ModelForm):
     class Meta:
         model = DepartmentApplication
         fields = ["name", "client_type", "redirect_uris", "post_logout_redirect_uris"]
-        labels = {"name": _("Name"), "client_type": _("Client type")}
+        labels = {
+            "name": pgettext_lazy("department application", "Name"),
+            "client_type": _("Client type"),
+        }
         help_texts = {
             "client_type": _(
                 "Confidential: a server-side application that keeps a secret. Public: a mobile or "

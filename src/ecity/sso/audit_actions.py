@@ -14,5 +14,6 @@ register_actions(
         "sso.federation_linked": _("Application linked"),
         "sso.federation_unlinked": _("Application unlinked"),
         "sso.signed_in": _("Signed in to an application"),
+        "sso.code_replayed": _("Sign-in code used twice: the application's tokens revoked"),
     }
 )

@@ -28,6 +28,7 @@ CLAIM_SCOPE = {
     "sub": OPENID_SCOPE,
     "name": ClaimGroup.PROFILE.value,
     "ecity_real_name_level": ClaimGroup.PROFILE.value,
+    "ecity_identity_level": ClaimGroup.PROFILE.value,
     "phone_number": ClaimGroup.PHONE.value,
     "ecity_id_number": ClaimGroup.ID_NUMBER.value,
     "ecity_acting_for": ClaimGroup.ENTERPRISE.value,
@@ -54,6 +55,9 @@ def claims_for(*, user: Any, groups: Iterable[str], acting_for: dict | None) -> 
     if ClaimGroup.PROFILE in groups:
         if user.real_name:
             claims["name"] = user.real_name
+        # 1 registered, 2 real-name verified, 3 verified in person (identity.IdentityLevel): a
+        # department application decides which level its own acts need.
+        claims["ecity_identity_level"] = int(user.identity_level)
         claims["ecity_real_name_level"] = (
             REAL_NAME_VERIFIED if user.is_real_name_verified else REAL_NAME_UNVERIFIED
         )

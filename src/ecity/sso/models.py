@@ -118,3 +118,38 @@ class Federation(BaseModel):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class RedeemedCode(models.Model):
+    """An authorisation code that was exchanged for tokens, kept to recognise a replay.
+
+    DOT deletes a code when it is exchanged; a second exchange of the same code then only fails.
+    RFC 6749 §4.1.2 asks more: the tokens issued from a code used twice are revoked, because
+    the code leaked. This row remembers, by a digest of the code (never the code itself),
+    which token family it produced, until the longest-lived token from it has expired.
+    """
+
+    code_digest = models.CharField(_("code digest"), max_length=64, unique=True)
+    application = models.ForeignKey(
+        oauth2_settings.APPLICATION_MODEL,
+        verbose_name=_("application"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    access_token_id_issued = models.BigIntegerField(_("access token issued"), null=True)
+    token_family = models.UUIDField(_("refresh token family"), null=True)
+    redeemed_at = models.DateTimeField(_("redeemed at"), default=timezone.now, db_index=True)
+    replayed_at = models.DateTimeField(_("replayed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("redeemed authorisation code")
+        verbose_name_plural = _("redeemed authorisation codes")
+
+    def __str__(self) -> str:
+        return self.code_digest[:12]

@@ -23,6 +23,7 @@ from oauth2_provider.settings import oauth2_settings
 
 from ecity.sso import keys, selectors
 from ecity.sso.claims import CLAIM_SCOPE, OPENID_SCOPE
+from ecity.sso.code_replay import code_redeemed_record, code_replay_revoke
 
 
 class PolicyScopes(BaseScopes):
@@ -55,6 +56,52 @@ class EcityOAuth2Validator(OAuth2Validator):
             request.client = None
             return None
         return application
+
+    # --- redirect URIs -------------------------------------------------------------------------
+
+    def validate_redirect_uri(
+        self, client_id: str, redirect_uri: str, request: Any, *args: Any, **kwargs: Any
+    ) -> bool:
+        """The redirect URI must be one of the registered ones, character for character.
+
+        DOT also accepts a registered URI with extra query parameters (and any port on a
+        loopback address): ``…/callback?next=https://evil.example`` would receive the code and
+        hand it to whatever the client does with ``next``. OAuth 2.0 Security BCP §4.1.3 asks
+        for exact string matching.
+        """
+        registered = (request.client.redirect_uris or "").split()
+        return redirect_uri in registered
+
+    # --- authorisation codes --------------------------------------------------------------------
+
+    def validate_code(
+        self, client_id: str, code: str, client: Any, request: Any, *args: Any, **kwargs: Any
+    ) -> bool:
+        if super().validate_code(client_id, code, client, request, *args, **kwargs):
+            return True
+        # Not a live code: if it was redeemed before, it leaked; revoke what it produced.
+        code_replay_revoke(code=code, application=client)
+        return False
+
+    def _create_access_token(
+        self, expires: Any, request: Any, token: dict, source_refresh_token: Any = None
+    ) -> Any:
+        access_token = super()._create_access_token(
+            expires, request, token, source_refresh_token=source_refresh_token
+        )
+        request.ecity_access_token = access_token
+        return access_token
+
+    def _save_bearer_token(self, token: dict, request: Any, *args: Any, **kwargs: Any) -> Any:
+        result = super()._save_bearer_token(token, request, *args, **kwargs)
+        if request.grant_type == "authorization_code" and getattr(request, "code", None):
+            code_redeemed_record(
+                code=request.code,
+                application=request.client,
+                user=request.user,
+                access_token=getattr(request, "ecity_access_token", None),
+            )
+        return result
 
     # --- scopes --------------------------------------------------------------------------------
 

@@ -106,13 +106,21 @@ def acting_for_snapshot(*, user: User | Any, session: Mapping[str, Any]) -> dict
 
 
 def _still_authorised(user: User, snapshot: dict | None) -> dict | None:
-    """Drop the enterprise snapshot once the person's authorisation for it has ended."""
+    """Drop the enterprise snapshot once the person may no longer act for it (authorisation
+    ended, enterprise or person no longer verified)."""
     if not snapshot:
         return None
-    current = identity_selectors.legal_entities_for(user=user).filter(
-        legal_entity__uscc=snapshot.get("uscc", "")
+    current = (
+        identity_selectors.legal_entities_for(user=user)
+        .filter(legal_entity__uscc=snapshot.get("uscc", ""))
+        .select_related("legal_entity")
+        .first()
     )
-    return snapshot if current.exists() else None
+    if current is None or not identity_selectors.can_act_for(
+        user=user, legal_entity=current.legal_entity
+    ):
+        return None
+    return snapshot
 
 
 def released_claims(
@@ -159,11 +167,9 @@ def data_items(
     items: list[DataItem] = []
     for group in known_groups(groups):
         if group == ClaimGroup.PROFILE:
-            label = (
-                _("Real-name information (verified)")
-                if user.is_real_name_verified
-                else _("Real-name information (not verified)")
-            )
+            label = _("Real-name information and identity level (%(level)s)") % {
+                "level": user.get_identity_level_display()
+            }
             preview = user.real_name or _("(no real name recorded)")
         elif group == ClaimGroup.PHONE:
             label = _("Mobile phone number")

@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from oauth2_provider import views as oauth_views
-from oauth2_provider.exceptions import OAuthToolkitError
+from oauth2_provider.exceptions import InvalidOIDCRedirectURIError, OAuthToolkitError
 from oauth2_provider.models import (
     get_access_token_model,
     get_application_model,
@@ -266,6 +266,20 @@ class LogoutView(oauth_views.RPInitiatedLogoutView):
     """/o/logout/: RP-initiated logout; ends the ecity session and the application's tokens."""
 
     template_name = "sso/logout_confirm.html"
+
+    def validate_post_logout_redirect_uri(
+        self, application: Any, post_logout_redirect_uri: str | None
+    ) -> None:
+        """As DOT, and the address must be a registered one exactly (no extra parameters)."""
+        super().validate_post_logout_redirect_uri(application, post_logout_redirect_uri)
+        if (
+            post_logout_redirect_uri
+            and post_logout_redirect_uri
+            not in (application.post_logout_redirect_uris or "").split()
+        ):
+            raise InvalidOIDCRedirectURIError(
+                "This client does not have this redirect uri registered."
+            )
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         response = super().get(request, *args, **kwargs)

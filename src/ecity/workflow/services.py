@@ -88,3 +88,25 @@ def process_definition_make_active(*, definition: ProcessDefinition) -> ProcessD
     except IntegrityError:
         raise _conflict() from None
     return definition
+
+
+@transaction.atomic
+def process_definition_settings_set(
+    *, definition: ProcessDefinition, name: str, reject_ends_case: bool
+) -> list[str]:
+    """Change the two settings a stored definition may change: its name and rejection rule.
+
+    The process itself never changes in place (a new file is a new definition). Permissions:
+    none (the owner's app checks). Returns the names of the fields that changed.
+    """
+    definition = ProcessDefinition.objects.select_for_update().get(pk=definition.pk)
+    changed = [
+        field
+        for field, value in (("name", name), ("reject_ends_case", reject_ends_case))
+        if getattr(definition, field) != value
+    ]
+    if changed:
+        definition.name = name
+        definition.reject_ends_case = reject_ends_case
+        definition.save(update_fields=[*changed, "updated_at"])
+    return changed

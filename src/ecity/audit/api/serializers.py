@@ -101,3 +101,12 @@ class VerificationOutput(serializers.Serializer):
     problem = serializers.CharField()
     last_sequence = serializers.IntegerField()
     last_hash = serializers.CharField()
+    checkpoints_checked = serializers.IntegerField(
+        help_text="Signed checkpoints of the chain head that were checked against the chain."
+    )
+    checkpoint_sequence = serializers.IntegerField(
+        allow_null=True, help_text="The checkpoint the chain contradicts (truncated, rewritten)."
+    )
+    checkpoint_at = serializers.DateTimeField(
+        allow_null=True, help_text="When the contradicted checkpoint was signed."
+    )

@@ -19,7 +19,7 @@ from ecity.audit.api.serializers import (
     MyDataAccessOutput,
     VerificationOutput,
 )
-from ecity.audit.chain import chain_verify
+from ecity.audit.checkpoints import trail_verify
 from ecity.core.api import ERROR_ENVELOPE_SCHEMA as ENVELOPE
 from ecity.core.errors import PermissionDenied
 
@@ -99,18 +99,23 @@ class ChainVerifyApi(APIView):
 
     @extend_schema(
         tags=["audit"],
-        summary="Verify the hash chain (auditors)",
+        summary="Verify the hash chain and its signed checkpoints (auditors)",
         request=None,
         responses={200: VerificationOutput, 403: ENVELOPE},
     )
     def post(self, request: Request) -> Response:
         if not selectors.is_auditor(user=request.user):
             raise PermissionDenied()
-        result = chain_verify()
+        result = trail_verify()
         services.audit_record(
             actor=request.user,
             action="audit.verified",
             request=request,
-            data={"ok": result.ok, "checked": result.checked, "api": True},
+            data={
+                "ok": result.ok,
+                "checked": result.checked,
+                "checkpoints": result.checkpoints_checked,
+                "api": True,
+            },
         )
         return Response(VerificationOutput(result).data)

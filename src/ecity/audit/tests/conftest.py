@@ -41,12 +41,12 @@ def _default_language():
 
 @pytest.fixture
 def citizen(db):
-    return UserFactory(username="citizen", real_name="张三")
+    return UserFactory(username="citizen", real_name="张三", is_real_name_verified=True)
 
 
 @pytest.fixture
 def other_citizen(db):
-    return UserFactory(username="other", real_name="李四")
+    return UserFactory(username="other", real_name="李四", is_real_name_verified=True)
 
 
 @pytest.fixture

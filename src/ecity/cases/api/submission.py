@@ -5,10 +5,10 @@ Thin views over ``cases.services`` and ``cases.selectors``; errors use the platf
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import (
     OpenApiExample,
     OpenApiParameter,
@@ -18,7 +18,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import serializers, status
 from rest_framework.exceptions import Throttled
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -31,9 +31,13 @@ from ecity.cases.selectors import public as public_selectors
 from ecity.cases.selectors.materials import MATERIAL_PREFIX
 from ecity.cases.services.ratings import rating_submit
 from ecity.cases.services.submission import case_submit, correction_submit
-from ecity.core.api import Pagination
+from ecity.catalogue.api.serializers import FormAnswerSerializer
+from ecity.catalogue.form_answers import form_answers
+from ecity.core.api import ERROR_ENVELOPE_SCHEMA, Pagination
 from ecity.core.errors import NotFound, ValidationFailed
 from ecity.core.idempotency import idempotency_key_of
+from ecity.core.middleware import response_private
+from ecity.core.parsers import JSONRejected, json_loads_limited
 from ecity.core.ratelimit import client_ip
 from ecity.identity.selectors import acting_identity
 
@@ -54,6 +58,23 @@ ERROR_400 = OpenApiResponse(
                     "shop_name": ["这个字段是必填项。"],
                     "material:7b0c1c9e-2f7e-4c38-9a55-0f1d3c1b2a11": ["请上传此材料。"],
                 },
+            },
+        )
+    ],
+)
+ERROR_403 = OpenApiResponse(
+    ERROR_ENVELOPE_SCHEMA,
+    description="Not allowed: `identity_level_required` while the account's real-name level is "
+    "too low (the message says how to get verified), `enterprise_not_verified` when acting for "
+    "an enterprise that is not verified, `permission_denied` otherwise.",
+    examples=[
+        OpenApiExample(
+            "Identity not verified",
+            value={
+                "code": "identity_level_required",
+                "message": "申请办理事项，须先完成身份核验（实名认证）。"
+                "请在线或持身份证到服务窗口办理：/accounts/verify/",
+                "fields": {},
             },
         )
     ],
@@ -164,10 +185,17 @@ class RatingSerializer(serializers.Serializer):
 
 class CaseDetailSerializer(CaseSerializer):
     form_data = serializers.JSONField()
+    form_answers = serializers.SerializerMethodField()
     timeline = serializers.SerializerMethodField()
     attachments = serializers.SerializerMethodField()
     correction = serializers.SerializerMethodField()
     rating = serializers.SerializerMethodField()
+
+    @extend_schema_field(FormAnswerSerializer(many=True))
+    def get_form_answers(self, case: Case) -> Any:
+        """The answers as people read them: field labels, option labels, 是/否."""
+        answers = form_answers(case.service_version.form_schema, case.form_data)
+        return FormAnswerSerializer(answers, many=True).data
 
     @extend_schema_field(EventSerializer(many=True))
     def get_timeline(self, case: Case) -> Any:
@@ -195,11 +223,11 @@ def _form_json(raw: Any) -> dict[str, Any]:
     if raw in (None, ""):
         return {}
     try:
-        value = json.loads(raw)
-    except (TypeError, ValueError) as exc:
-        raise ValidationFailed(fields={"form": ["The form must be a JSON object."]}) from exc
+        value = json_loads_limited(raw)
+    except JSONRejected as exc:
+        raise ValidationFailed(fields={"form": [exc.message]}) from exc
     if not isinstance(value, dict):
-        raise ValidationFailed(fields={"form": ["The form must be a JSON object."]})
+        raise ValidationFailed(fields={"form": [_("The form must be a JSON object.")]})
     return value
 
 
@@ -253,6 +281,7 @@ class SubmitInput(serializers.Serializer):
         201: CaseSerializer,
         200: OpenApiResponse(CaseSerializer, description="A retry: the case created before."),
         400: ERROR_400,
+        403: ERROR_403,
         404: ERROR_404,
         409: ERROR_409,
     },
@@ -260,7 +289,6 @@ class SubmitInput(serializers.Serializer):
 )
 class ApplicationSubmitApi(APIView):
     permission_classes = [IsAuthenticated]
-    parser_classes = [MultiPartParser, FormParser, JSONParser]
 
     def post(self, request: Request) -> Response:
         code = str(request.data.get("service") or "")
@@ -288,10 +316,13 @@ class ApplicationSubmitApi(APIView):
     description="Cases of the identity the user acts as (themselves, or the enterprise chosen "
     "in the session). Filter with `status`.",
     parameters=[OpenApiParameter("status", str, enum=Case.Status.values, required=False)],
-    responses={200: CaseSerializer(many=True)},
+    responses={200: CaseSerializer(many=True), 403: ERROR_403},
 )
-class MyCaseListApi(APIView):
+class MyCaseListApi(GenericAPIView):
     permission_classes = [IsAuthenticated]
+    pagination_class = Pagination
+    serializer_class = CaseSerializer
+    queryset = Case.objects.none()  # the rows come from applicant_selectors (for the schema only)
 
     def get(self, request: Request) -> Response:
         status_filter = request.query_params.get("status")
@@ -300,15 +331,14 @@ class MyCaseListApi(APIView):
             identity=acting_identity(user=request.user, session=request.session),
             status=status_filter if status_filter in Case.Status.values else None,
         )
-        paginator = Pagination()
-        page = paginator.paginate_queryset(cases, request, view=self)
-        return paginator.get_paginated_response(CaseSerializer(page, many=True).data)
+        page = self.paginate_queryset(cases)
+        return self.get_paginated_response(CaseSerializer(page, many=True).data)
 
 
 @extend_schema(
     tags=TAGS,
     summary="One of my cases, with its timeline, answers and files",
-    responses={200: CaseDetailSerializer, 404: ERROR_404},
+    responses={200: CaseDetailSerializer, 403: ERROR_403, 404: ERROR_404},
 )
 class MyCaseDetailApi(APIView):
     permission_classes = [IsAuthenticated]
@@ -330,11 +360,16 @@ class CorrectionInput(serializers.Serializer):
     description="Only while the case awaits correction. The form is validated again as a "
     "whole; new files are added (earlier ones stay on record).",
     request={"multipart/form-data": CorrectionInput},
-    responses={200: CaseDetailSerializer, 400: ERROR_400, 404: ERROR_404, 409: ERROR_409},
+    responses={
+        200: CaseDetailSerializer,
+        400: ERROR_400,
+        403: ERROR_403,
+        404: ERROR_404,
+        409: ERROR_409,
+    },
 )
 class MyCaseCorrectionApi(APIView):
     permission_classes = [IsAuthenticated]
-    parser_classes = [MultiPartParser, FormParser, JSONParser]
 
     def post(self, request: Request, number: str) -> Response:
         case = correction_submit(
@@ -352,7 +387,13 @@ class MyCaseCorrectionApi(APIView):
     description="Levels: 5 very satisfied, 4 satisfied, 3 fairly satisfied, 2 dissatisfied, "
     "1 very dissatisfied. Once per case; 2 or less is flagged to the department's supervisors.",
     request=RatingSerializer,
-    responses={201: RatingSerializer, 400: ERROR_400, 404: ERROR_404, 409: ERROR_409},
+    responses={
+        201: RatingSerializer,
+        400: ERROR_400,
+        403: ERROR_403,
+        404: ERROR_404,
+        409: ERROR_409,
+    },
     examples=[OpenApiExample("Rating", value={"level": 5, "comment": "办理很快"})],
 )
 class MyCaseRatingApi(APIView):
@@ -432,7 +473,7 @@ class CaseLookupApi(APIView):
             if number and public_selectors.lookup_number_locked(number):
                 raise Throttled(wait=public_selectors.LOOKUP_NUMBER_WINDOW) from None
             raise
-        return Response(LookupSerializer(result).data)
+        return response_private(Response(LookupSerializer(result).data))
 
 
 class ResultSerializer(serializers.Serializer):
@@ -459,8 +500,11 @@ class ResultSerializer(serializers.Serializer):
     responses={200: ResultSerializer(many=True)},
     auth=[],
 )
-class ResultListApi(APIView):
+class ResultListApi(GenericAPIView):
     permission_classes = [AllowAny]
+    pagination_class = Pagination
+    serializer_class = ResultSerializer
+    queryset = Case.objects.none()  # the rows come from public_selectors (for the schema only)
 
     def get(self, request: Request) -> Response:
         params = request.query_params
@@ -469,7 +513,6 @@ class ResultListApi(APIView):
             service=params.get("service") or None,
             q=params.get("q") or None,
         )
-        paginator = Pagination()
-        page = paginator.paginate_queryset(rows, request, view=self)
+        page = self.paginate_queryset(rows)
         data = ResultSerializer(public_selectors.public_result_rows(page or []), many=True).data
-        return paginator.get_paginated_response(data)
+        return self.get_paginated_response(data)

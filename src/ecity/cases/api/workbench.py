@@ -14,10 +14,12 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
     OpenApiParameter,
+    PolymorphicProxySerializer,
     extend_schema,
     extend_schema_field,
 )
 from rest_framework import permissions, serializers
+from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -27,6 +29,8 @@ from ecity.cases.actions import ACTIONS, CASE_ACTIONS, TASK_ACTIONS, StaffAction
 from ecity.cases.deadlines import is_past_statutory
 from ecity.cases.models import Case, CaseTask
 from ecity.cases.services.access import case_read_record
+from ecity.catalogue.api.serializers import FormAnswerSerializer
+from ecity.catalogue.form_answers import form_answers
 from ecity.core.api import ERROR_ENVELOPE_SCHEMA as ENVELOPE
 from ecity.core.api import Pagination
 from ecity.core.errors import PermissionDenied, ValidationFailed
@@ -128,6 +132,7 @@ class StaffCaseOutput(CaseRowOutput):
     """One case for staff: personal data in full only for those handling it, else masked."""
 
     form_data = serializers.SerializerMethodField()
+    form_answers = serializers.SerializerMethodField()
     is_personal_data_masked = serializers.SerializerMethodField()
     accepted_at = serializers.DateTimeField(allow_null=True)
     decided_at = serializers.DateTimeField(allow_null=True)
@@ -157,6 +162,12 @@ class StaffCaseOutput(CaseRowOutput):
             return dict(case.form_data)
         return mask_form_data(case.form_data, case.service_version.form_schema)
 
+    @extend_schema_field(FormAnswerSerializer(many=True))
+    def get_form_answers(self, case: Case) -> list:
+        """The answers as the applicant reads them (labels of choices), masked like form_data."""
+        answers = form_answers(case.service_version.form_schema, self.get_form_data(case))
+        return list(FormAnswerSerializer(answers, many=True).data)
+
     def get_is_personal_data_masked(self, case: Case) -> bool:
         return not self._view().shows_personal_data
 
@@ -179,12 +190,10 @@ class StaffCaseOutput(CaseRowOutput):
         return list(EventOutput(selectors.case_timeline(case=case), many=True).data)
 
 
-def _case_response(
-    request: Request, number: str, status: int = 200, audit: bool = False
-) -> Response:
+def _case_response(request: Request, number: str, status: int = 200) -> Response:
+    """The case as ``StaffCaseOutput``; every answer that carries it is an audited read."""
     view = selectors.case_get_for_staff(actor=request.user, number=number)
-    if audit:
-        case_read_record(request=request, view=view, channel="api")
+    case_read_record(request=request, view=view, channel="api")
     data = StaffCaseOutput(view.case, context={"view_": view, "request": request}).data
     return Response(data, status=status)
 
@@ -196,7 +205,24 @@ class _StaffApi(APIView):
     permission_classes = [permissions.IsAuthenticated, IsStaff]
 
 
-class QueueApi(_StaffApi):
+class _StaffListApi(GenericAPIView):
+    """A paginated staff list (``count``, ``next``, ``previous``, ``results``)."""
+
+    permission_classes = [permissions.IsAuthenticated, IsStaff]
+    pagination_class = Pagination
+    queryset = CaseTask.objects.none()  # rows come from the selectors (for the schema only)
+
+
+# A queue lists cases (with their open tasks) or tasks (with their case), depending on its name.
+QUEUE_ROW = PolymorphicProxySerializer(
+    component_name="QueueRow",
+    serializers=[QueueCaseOutput, QueueTaskOutput],
+    resource_type_field_name=None,
+    many=True,
+)
+
+
+class QueueApi(_StaffListApi):
     @extend_schema(
         tags=["workbench"],
         summary="One workbench queue",
@@ -208,7 +234,7 @@ class QueueApi(_StaffApi):
             OpenApiParameter("department", OpenApiTypes.STR, description="Department code"),
             OpenApiParameter("page", OpenApiTypes.INT),
         ],
-        responses={200: QueueCaseOutput(many=True), **ERRORS},
+        responses={200: QUEUE_ROW, **ERRORS},
     )
     def get(self, request: Request, name: str) -> Response:
         department = None
@@ -218,10 +244,9 @@ class QueueApi(_StaffApi):
             if department is None:
                 raise ValidationFailed(fields={"department": [_("Unknown department code.")]})
         rows = selectors.queue(actor=request.user, name=name, department=department)
-        paginator = Pagination()
-        page = paginator.paginate_queryset(rows, request, view=self)
+        page = self.paginate_queryset(rows)
         output = QueueTaskOutput if rows.model is CaseTask else QueueCaseOutput
-        return paginator.get_paginated_response(output(page, many=True).data)
+        return self.get_paginated_response(output(page, many=True).data)
 
 
 class StaffCaseApi(_StaffApi):
@@ -231,7 +256,7 @@ class StaffCaseApi(_StaffApi):
         responses={200: StaffCaseOutput, **ERRORS},
     )
     def get(self, request: Request, number: str) -> Response:
-        return _case_response(request, number, audit=True)
+        return _case_response(request, number)
 
 
 def _task_action_api(action: StaffAction) -> type[_StaffApi]:
@@ -284,7 +309,7 @@ TASK_ACTION_APIS = {name: _task_action_api(ACTIONS[name]) for name in TASK_ACTIO
 CASE_ACTION_APIS = {name: _case_action_api(ACTIONS[name]) for name in CASE_ACTIONS}
 
 
-class SupervisionCasesApi(_StaffApi):
+class SupervisionCasesApi(_StaffListApi):
     @extend_schema(
         tags=["supervision"],
         summary="Cases due soon or overdue that the caller supervises",
@@ -297,9 +322,8 @@ class SupervisionCasesApi(_StaffApi):
         rows = selectors.supervision_cases(
             actor=request.user, state=request.query_params.get("state", "")
         )
-        paginator = Pagination()
-        page = paginator.paginate_queryset(rows, request, view=self)
-        return paginator.get_paginated_response(QueueCaseOutput(page, many=True).data)
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response(QueueCaseOutput(page, many=True).data)
 
 
 class PerformanceOutput(serializers.Serializer):

@@ -16,4 +16,13 @@ from ecity.cases.models.handling import (  # noqa: F401
     Extension,
 )
 from ecity.cases.models.joint import JointApplication, JointApplicationCase  # noqa: F401
-from ecity.cases.models.outcomes import DecisionDocument, Rating  # noqa: F401
+from ecity.cases.models.outcomes import DecisionDocument  # noqa: F401
+from ecity.cases.models.ratings import (  # noqa: F401
+    RankingEntry,
+    RankingPublication,
+    Rating,
+    RatingAppeal,
+    RatingFollowUp,
+    RatingInvitation,
+    Rectification,
+)

@@ -1,4 +1,4 @@
-"""What a case ends with: the applicant's rating and the decision document."""
+"""What a case ends with: the decision document (the rating is ``ratings.py``)."""
 
 from __future__ import annotations
 
@@ -7,29 +7,6 @@ from django.utils.translation import gettext_lazy as _
 
 from ecity.cases.models.case import Case
 from ecity.core.models import BaseModel
-
-
-class Rating(BaseModel):
-    """The applicant's rating of a closed case (好差评)."""
-
-    class Level(models.IntegerChoices):
-        VERY_SATISFIED = 5, _("Very satisfied")  # 非常满意
-        SATISFIED = 4, _("Satisfied")  # 满意
-        FAIRLY_SATISFIED = 3, _("Fairly satisfied")  # 基本满意
-        DISSATISFIED = 2, _("Dissatisfied")  # 不满意
-        VERY_DISSATISFIED = 1, _("Very dissatisfied")  # 非常不满意
-
-    case = models.OneToOneField(
-        Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="rating"
-    )
-    level = models.PositiveSmallIntegerField(_("rating"), choices=Level.choices)
-    comment = models.TextField(_("comment"), blank=True)
-    is_flagged = models.BooleanField(_("flagged to the supervisor"), default=False)
-    handled_at = models.DateTimeField(_("handled at"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("rating")
-        verbose_name_plural = _("ratings")
 
 
 class DecisionDocument(BaseModel):

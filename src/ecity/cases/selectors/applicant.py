@@ -12,20 +12,40 @@ from ecity.cases.models import Attachment, Case, CaseEvent, CorrectionRequest
 from ecity.catalogue.models import ServiceItemVersion
 from ecity.core.errors import NotFound
 from ecity.identity.models import User
-from ecity.identity.selectors import ActingIdentity, authorisation_for
+from ecity.identity.selectors import (
+    CASE_DATA,
+    ActingIdentity,
+    can_act_for,
+    identity_level_check,
+    identity_level_meets,
+)
 from ecity.org.models import Department, StaffRole
 from ecity.org.selectors import is_platform_admin
 
 
 def _own_cases(*, user: User | AnonymousUser, identity: ActingIdentity | None) -> QuerySet[Case]:
+    """The cases of ``user`` acting as ``identity``; raises ``IdentityLevelRequired`` while
+    ``user``'s real-name level is too low to see case data (a registered-only account may hold
+    someone else's ID number)."""
     if isinstance(user, AnonymousUser) or identity is None:
         return Case.objects.none()
+    identity_level_check(user=user, purpose=CASE_DATA)
     entity = identity.legal_entity
     if entity is not None:
-        if authorisation_for(user=user, legal_entity=entity) is None:
+        if not can_act_for(user=user, legal_entity=entity):
             return Case.objects.none()
         return Case.objects.filter(legal_entity=entity)
     return Case.objects.filter(applicant=user, legal_entity__isnull=True)
+
+
+def _is_party(user: User | AnonymousUser, case: Case) -> bool:
+    """The applicant (or a current agent of the applicant enterprise, which is verified), with a
+    real-name level that allows seeing case data."""
+    if not identity_level_meets(user=user, purpose=CASE_DATA):
+        return False
+    if case.legal_entity is not None:
+        return can_act_for(user=user, legal_entity=case.legal_entity)
+    return case.applicant_id == user.pk
 
 
 def case_list_for_applicant(
@@ -34,7 +54,8 @@ def case_list_for_applicant(
     """List the cases of ``user`` acting as ``identity``, newest first.
 
     As a citizen: the cases they applied for themselves. As an enterprise agent: every case of
-    that enterprise (whoever of its agents submitted it). Nothing for anonymous users.
+    that enterprise (whoever of its agents submitted it). Nothing for anonymous users; raises
+    ``IdentityLevelRequired`` while ``user``'s real-name level is too low to see case data.
     """
     cases = _own_cases(user=user, identity=identity)
     if status:
@@ -71,7 +92,8 @@ def case_get_for_applicant(
 ) -> Case:
     """Return the case ``number`` if it belongs to ``user`` acting as ``identity``.
 
-    Raises NotFound otherwise (also for other people's cases, so numbers cannot be probed).
+    Raises NotFound otherwise (also for other people's cases, so numbers cannot be probed), and
+    ``IdentityLevelRequired`` while ``user``'s real-name level is too low to see case data.
     """
     case = (
         _own_cases(user=user, identity=identity)
@@ -144,9 +166,9 @@ def attachment_get_for_download(
 ) -> Attachment:
     """Return an attachment of a case that ``user`` may read, for download.
 
-    Allowed: the applicant (the citizen, or a current agent of the enterprise), and staff as in
-    ``can_staff_see_case``. Draft attachments only to their owner. Everyone else, and a wrong
-    case ``number``, get NotFound.
+    Allowed: the applicant (the citizen, or a current agent of the enterprise) at a real-name
+    level that allows seeing case data, and staff as in ``can_staff_see_case``. Draft
+    attachments only to their owner. Everyone else, and a wrong case ``number``, get NotFound.
     """
     not_found = NotFound(_("No such file."))
     if not getattr(user, "is_authenticated", False):
@@ -164,10 +186,7 @@ def attachment_get_for_download(
         raise not_found
     if number is not None and case.number != number:
         raise not_found
-    if case.legal_entity is not None:
-        if authorisation_for(user=user, legal_entity=case.legal_entity) is not None:
-            return attachment
-    elif case.applicant_id == user.pk:
+    if _is_party(user, case):
         return attachment
     if can_staff_see_case(user=user, case=case):
         return attachment
@@ -175,9 +194,8 @@ def attachment_get_for_download(
 
 
 def is_applicant(*, user: User | AnonymousUser, case: Case) -> bool:
-    """Whether ``user`` is the case's applicant: the citizen, or a current enterprise agent."""
+    """Whether ``user`` is the case's applicant: the citizen, or a current agent of the (verified)
+    enterprise; either with a real-name level that allows seeing case data."""
     if not getattr(user, "is_authenticated", False):
         return False
-    if case.legal_entity is not None:
-        return authorisation_for(user=user, legal_entity=case.legal_entity) is not None
-    return case.applicant_id == user.pk
+    return _is_party(user, case)

@@ -11,19 +11,17 @@ from ecity.certificates.models import Certificate
 from ecity.certificates.selectors import certificate_for_source, is_department_staff
 from ecity.core.errors import NotFound, PermissionDenied
 from ecity.identity.models import User
-from ecity.identity.selectors import authorisation_for
+from ecity.identity.selectors import CASE_DATA, can_act_for, identity_level_meets
 
 
 def is_case_party(*, user: User | AnonymousUser, case: Case | None) -> bool:
-    """Whether ``user`` applied for ``case``, or is a current agent of the applicant enterprise."""
-    if case is None or not getattr(user, "is_authenticated", False):
+    """Whether ``user`` applied for ``case``, or is a current agent of the applicant enterprise
+    (verified); either with a real-name level that allows seeing case data."""
+    if case is None or not identity_level_meets(user=user, purpose=CASE_DATA):
         return False
-    if case.applicant_id == user.pk:
-        return True
-    return (
-        case.legal_entity is not None
-        and authorisation_for(user=user, legal_entity=case.legal_entity) is not None
-    )
+    if case.legal_entity is not None:
+        return can_act_for(user=user, legal_entity=case.legal_entity)
+    return case.applicant_id == user.pk
 
 
 def decision_document_for_case(*, case: Case) -> DecisionDocument | None:

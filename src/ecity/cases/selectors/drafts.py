@@ -6,11 +6,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ecity.cases.models import Attachment, CaseDraft
-from ecity.cases.selectors.materials import material_key
-from ecity.catalogue.models import ServiceItemVersion
+from ecity.cases.models import Attachment, Case, CaseDraft
+from ecity.cases.selectors.materials import material_key, materials_of
+from ecity.catalogue.form_answers import FormAnswer, form_answers
+from ecity.catalogue.models import RequiredMaterial, ServiceItemVersion
+from ecity.core.idempotency import idempotency_result, request_fingerprint
+from ecity.core.models import IdempotencyRecord
 from ecity.identity.models import User
 from ecity.identity.selectors import ActingIdentity
+
+# The idempotency scope of submissions (``case_submit``): one case per key and account.
+SUBMIT_SCOPE = "case_submit"
 
 # Field names (and formats) that profile values fill in; the first match wins.
 _CITIZEN_BY_NAME = {
@@ -131,3 +137,57 @@ def draft_get_or_prefill(
     return DraftState(
         draft=draft, initial=initial, attachments=draft_attachments_by_material(draft)
     )
+
+
+def draft_revision(draft: CaseDraft) -> str:
+    """A fingerprint of the draft's answers and files: it changes when either changes."""
+    files = sorted(str(a.public_id) for a in draft.attachments.all())
+    return request_fingerprint({"form": draft.form_data or {}, "files": files})[:32]
+
+
+@dataclass(frozen=True)
+class MaterialReview:
+    """A material of the service and the draft's file for it (None when none is kept)."""
+
+    material: RequiredMaterial
+    attachment: Attachment | None
+
+
+@dataclass(frozen=True)
+class DraftReview:
+    """What "Check your answers" shows: every answer with its label, every material's file."""
+
+    draft: CaseDraft
+    answers: list[FormAnswer]
+    materials: list[MaterialReview]
+    revision: str
+
+
+def draft_review(
+    *, actor: User, identity: ActingIdentity | None, service_version: ServiceItemVersion
+) -> DraftReview | None:
+    """The draft of ``actor`` acting as ``identity`` as "Check your answers" lists it, or None.
+
+    Every field of the form is listed in the form's order (unanswered ones too, so that they
+    can be changed), with labels instead of option codes; every material with the draft's
+    file for it. Nothing is written.
+    """
+    draft = draft_for(actor=actor, identity=identity, version=service_version)
+    if draft is None:
+        return None
+    files = draft_attachments_by_material(draft)
+    return DraftReview(
+        draft=draft,
+        answers=form_answers(service_version.form_schema, draft.form_data, include_empty=True),
+        materials=[
+            MaterialReview(material=m, attachment=files.get(material_key(m)))
+            for m in materials_of(service_version)
+        ],
+        revision=draft_revision(draft),
+    )
+
+
+def case_submitted_with_key(*, actor: User, key: str) -> Case | None:
+    """The case ``actor`` submitted with the one-time ``key`` of a form (None when none)."""
+    record = IdempotencyRecord.objects.filter(user=actor, scope=SUBMIT_SCOPE, key=key).first()
+    return None if record is None else idempotency_result(record, Case)

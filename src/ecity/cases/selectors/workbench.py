@@ -26,7 +26,7 @@ from ecity.cases.selectors.rows import OPEN_TASK_STATUSES, case_rows
 from ecity.cases.selectors.supervision import can_supervise
 from ecity.core.errors import NotFound
 from ecity.identity.models import User
-from ecity.identity.selectors import can_see_unmasked
+from ecity.identity.selectors import UNMASKING_ROLES, can_see_unmasked
 from ecity.org.models import Department, StaffRole
 from ecity.org.selectors import departments_where, is_platform_admin, user_has_role
 
@@ -182,8 +182,10 @@ def _case_for_staff(number: str) -> Case:
 
 
 def _handles(actor: User, case: Case, tasks: list[CaseTask]) -> bool:
+    # Handling a case shows its personal data in full: exactly the roles identity declares as
+    # unmasking (and so as needing a second factor).
     departments = {case.department} | {t.department for t in tasks}
-    roles = (*HANDLING_ROLES, StaffRole.Role.DEPARTMENT_ADMIN)
+    roles = sorted(UNMASKING_ROLES)
     return any(
         user_has_role(user=actor, role=role, department=dept)
         for dept in departments

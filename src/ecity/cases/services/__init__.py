@@ -1,6 +1,13 @@
 """Writes on cases. Each concept has its own module; the public functions are re-exported here."""
 
 # workbench (staff handling, time limits, supervision)
+# submission (applicant: drafts, submission, correction, withdrawal, rating)
+from ecity.cases.services.drafts import (  # noqa: F401
+    draft_attachment_remove,
+    draft_continue,
+    draft_keep,
+    draft_submit,
+)
 from ecity.cases.services.handling import (  # noqa: F401
     case_accept,
     case_copy_to,
@@ -17,11 +24,28 @@ from ecity.cases.services.handling import (  # noqa: F401
 from ecity.cases.services.process import (  # noqa: F401
     process_definition_activate,
     process_definition_build,
+    process_definition_update,
     process_definition_upload,
 )
 
-# submission (applicant: drafts, submission, correction, withdrawal, rating)
-from ecity.cases.services.ratings import rating_submit  # noqa: F401
+# ratings (好差评: rating, invitations, rectification, appeals, monthly rankings)
+from ecity.cases.services.rankings import ranking_month_publish  # noqa: F401
+from ecity.cases.services.rating_appeals import (  # noqa: F401
+    rating_appeal_decide,
+    rating_appeal_file,
+)
+from ecity.cases.services.ratings import (  # noqa: F401
+    rating_invitation_issue,
+    rating_submit,
+    rating_submit_with_token,
+)
+from ecity.cases.services.rectification import (  # noqa: F401
+    rectification_answer,
+    rectification_confirm,
+    rectification_supervise,
+)
+
+# submission (applicant: drafts, submission, correction, withdrawal)
 from ecity.cases.services.submission import (  # noqa: F401
     case_submit,
     case_withdraw,

@@ -20,12 +20,13 @@ from django.utils.translation import gettext as _
 from ecity.cases.decision_pdf import decision_pdf
 from ecity.cases.models import Case, CaseEvent, DecisionDocument
 from ecity.cases.services.timeline import event_record
+from ecity.catalogue.form_answers import form_enterprise
 from ecity.catalogue.models import ServiceItemVersion
 from ecity.certificates.services import serial_allocate
 from ecity.core.errors import Conflict
 from ecity.core.events import event_publish
 from ecity.core.files import field_file_save_in_transaction
-from ecity.identity.models import User
+from ecity.identity.models import LegalEntity, User
 
 CASE_DECIDED = "case.decided"
 _OUTCOMES = {
@@ -43,6 +44,32 @@ _DECISION_KINDS = {
 def case_source_ref(case: Case) -> str:
     """How other apps refer to a case (the subject of its events, a certificate's source)."""
     return f"cases.case:{case.public_id}"
+
+
+def case_enterprise(case: Case) -> dict[str, Any] | None:
+    """The enterprise an application is for, or None for a citizen's own application.
+
+    It is the enterprise the applicant acted for; else, for a service only enterprises apply
+    for, the business its form names (an individual business's owner applies as himself and
+    names the business: the business, not the owner, is the licence holder). ``legal_entity``
+    is the platform's verified record of that enterprise, when there is one.
+    """
+    entity = case.legal_entity
+    if entity is not None:
+        return {"name": entity.name, "uscc": entity.uscc, "legal_entity": str(entity.public_id)}
+    version = case.service_version
+    if not version.for_g2b or version.for_g2c:
+        return None
+    named = form_enterprise(version.form_schema, case.form_data)
+    if named is None:
+        return None
+    name, uscc = named
+    registered = LegalEntity.objects.filter(uscc=uscc, is_verified=True).first()
+    return {
+        "name": registered.name if registered else name,
+        "uscc": uscc,
+        "legal_entity": str(registered.public_id) if registered else None,
+    }
 
 
 def case_decided_data(*, case: Case, actor: User | None) -> dict[str, Any]:
@@ -73,6 +100,7 @@ def case_decided_data(*, case: Case, actor: User | None) -> dict[str, Any]:
             "version_number": version.number,
             "name_zh": version.name_zh,
         },
+        "enterprise": case_enterprise(case),
         "department": {"code": case.department.code, "name_zh": case.department.name_zh},
         "form_data": case.form_data or {},
         "decided_by": str(actor.public_id) if actor is not None and actor.pk else None,

@@ -1,10 +1,11 @@
 """Who may apply for what, through which channel, and as whom (the case's applicant fields).
 
 A service version can be applied for while it is its item's current published version and
-offers the channel. The applicant is the signed-in user acting as themselves or as an
-enterprise they represent, or, for a counter submission (``on_behalf_of``), a walk-in
-applicant: the clerk must then hold the ``counter_clerk`` role in the service's lead department
-(a role in a parent department counts for its sub-units, and platform administrators hold every
+offers the channel. The applicant is the signed-in user, real-name verified, acting as
+themselves or as an enterprise they represent (verified: ``identity.selectors.act_for_check``);
+or, for a counter submission (``on_behalf_of``), a walk-in applicant whose ID card the clerk
+sees: the clerk must then hold the ``counter_clerk`` role in the service's lead department (a
+role in a parent department counts for its sub-units, and platform administrators hold every
 role). A service hall clerk who accepts for several departments is given the role in each of
 them; this keeps "who may file for whom" a per-department decision.
 """
@@ -28,7 +29,7 @@ from ecity.core.validators import (
     validate_mobile,
 )
 from ecity.identity.models import LegalEntity, User
-from ecity.identity.selectors import ActingIdentity
+from ecity.identity.selectors import APPLY, ActingIdentity, act_for_check, identity_level_check
 from ecity.org.models import StaffRole
 from ecity.org.selectors import user_has_role
 
@@ -122,7 +123,10 @@ def applicant_fields(
     """The case's applicant fields, and errors about a walk-in applicant's details.
 
     Raises PermissionDenied for an anonymous actor, or a counter submission by someone who is
-    not a counter clerk of the lead department.
+    not a counter clerk of the lead department; ``IdentityLevelRequired`` when the applicant's
+    real-name level is too low to apply (``ECITY_IDENTITY_LEVELS_REQUIRED["apply"]``);
+    ``EnterpriseNotVerified`` / ``PermissionDenied`` when applying for an enterprise that is not
+    verified or that the actor no longer acts for.
     """
     if not getattr(actor, "is_authenticated", False):
         raise PermissionDenied(_("Please log in to apply."))
@@ -146,7 +150,12 @@ def applicant_fields(
         ), errors
     if identity is None:
         raise PermissionDenied(_("Please log in to apply."))
+    # A registered-only account may hold someone else's ID number: it applies once verified.
+    identity_level_check(user=actor, purpose=APPLY)
     entity = identity.legal_entity
+    if entity is not None:
+        # Re-checked here, not only when the identity was chosen: verified, still an agent.
+        act_for_check(user=actor, legal_entity=entity)
     phone = (actor.phone or _first(form_data, "phone", "mobile", "contact_phone"))[:20]
     if entity is not None:
         return ApplicantFields(

@@ -44,9 +44,13 @@ def uploads_check(
 def material_errors(
     materials: Mapping[str, RequiredMaterial], *, provided: set[str], rejected: set[str]
 ) -> dict[str, list[str]]:
-    """Errors for mandatory materials that are neither provided nor already reported."""
+    """Errors for mandatory materials that are neither provided nor already reported.
+
+    A material the guide marks exempt (免提交: the department obtains it itself) is never
+    required.
+    """
     return {
         key: [_("Please upload this material.")]
         for key, material in materials.items()
-        if material.is_mandatory and key not in provided and key not in rejected
+        if material.is_required_upload and key not in provided and key not in rejected
     }

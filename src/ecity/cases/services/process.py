@@ -34,7 +34,11 @@ from ecity.workflow.bpmn import (
     ProcessSpec,
 )
 from ecity.workflow.models import ProcessDefinition
-from ecity.workflow.services import process_definition_make_active, process_definition_store
+from ecity.workflow.services import (
+    process_definition_make_active,
+    process_definition_settings_set,
+    process_definition_store,
+)
 
 
 def _require_manager(actor: User, service_version: ServiceItemVersion) -> None:
@@ -169,3 +173,34 @@ def process_definition_activate(*, actor: User, definition: ProcessDefinition) -
     _require_manager(actor, version)
     process_definition_check(service_version=version, xml=definition.bpmn_xml)
     return process_definition_make_active(definition=definition)
+
+
+@transaction.atomic
+def process_definition_update(
+    *, actor: User, definition: ProcessDefinition, name: str, reject_ends_case: bool
+) -> ProcessDefinition:
+    """Rename ``definition`` or change whether a rejection ends the case.
+
+    Only administrators of the implementing department (or platform administrators) may, checked
+    first (``PermissionDenied``). Side effects: ``process.updated`` in the audit trail naming
+    the changed fields (nothing is recorded when nothing changed).
+    """
+    version = process_version_of(definition)
+    if version is None:
+        raise PermissionDenied(_("This process does not belong to a service version."))
+    _require_manager(actor, version)
+    changed = process_definition_settings_set(
+        definition=definition,
+        name=name.strip() or definition.name,
+        reject_ends_case=reject_ends_case,
+    )
+    if changed:
+        audit_record(
+            actor=actor,
+            action="process.updated",
+            obj=definition,
+            fields=changed,
+            data={"service_item": version.item.code, "version": version.number},
+        )
+    definition.refresh_from_db()
+    return definition

@@ -16,12 +16,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ecity.cases.deadlines import case_clock_resume
+from ecity.cases.deadlines import case_clock_resume, due_on
 from ecity.cases.errors import CasesErrorCode
 from ecity.cases.models import Attachment, Case, CaseDraft, CaseEvent, CorrectionRequest
 from ecity.cases.numbers import case_number_allocate, query_code_generate
 from ecity.cases.selectors.applicant import is_applicant
-from ecity.cases.selectors.drafts import draft_attachments_by_material, draft_for
+from ecity.cases.selectors.drafts import SUBMIT_SCOPE, draft_attachments_by_material, draft_for
 from ecity.cases.selectors.materials import material_key, materials_of
 from ecity.cases.services.eligibility import ApplicantFields, applicant_fields, version_check
 from ecity.cases.services.handling import correction_resume_tasks
@@ -43,9 +43,7 @@ from ecity.core.idempotency import (
 )
 from ecity.identity.models import User
 from ecity.identity.selectors import ActingIdentity
-from ecity.workflow.clocks import due_on
 
-SUBMIT_SCOPE = "case_submit"
 WITHDRAWABLE = (
     Case.Status.SUBMITTED,
     Case.Status.IN_PROGRESS,

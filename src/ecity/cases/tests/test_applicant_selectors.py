@@ -28,11 +28,11 @@ pytestmark = pytest.mark.django_db
 
 def test_citizen_sees_own_cases_not_enterprise_ones(joint):
     own = submit(joint)
-    entity = LegalEntityFactory()
+    entity = LegalEntityFactory(verified=True)
     AgentAuthorisationFactory(legal_entity=entity, user=joint.citizen)
     as_entity = identity_of(joint.citizen, {"ecity_acting_as": str(entity.public_id)})
     for_entity = submit(joint, session_identity=as_entity)
-    submit(joint, user=UserFactory())
+    submit(joint, user=UserFactory(is_real_name_verified=True))
 
     mine = case_list_for_applicant(user=joint.citizen, identity=identity_of(joint.citizen))
     theirs = case_list_for_applicant(user=joint.citizen, identity=as_entity)
@@ -43,7 +43,7 @@ def test_citizen_sees_own_cases_not_enterprise_ones(joint):
 
 def test_other_peoples_case_is_not_found(joint):
     case = submit(joint)
-    stranger = UserFactory()
+    stranger = UserFactory(is_real_name_verified=True)
     with pytest.raises(NotFound):
         case_get_for_applicant(user=stranger, identity=identity_of(stranger), number=case.number)
     found = case_get_for_applicant(
@@ -76,7 +76,7 @@ def test_applicant_and_lead_department_staff_may_download(joint):
 def test_other_citizen_and_uninvolved_staff_get_not_found(joint):
     case = submit(joint)
     attachment = case.attachments.get()
-    for user in (UserFactory(), joint.health_reviewer):
+    for user in (UserFactory(is_real_name_verified=True), joint.health_reviewer):
         with pytest.raises(NotFound):
             _download(user, attachment)
 
@@ -103,7 +103,7 @@ def test_staff_of_a_parent_department_may_download(joint):
 
 def test_wrong_case_number_in_the_url_is_not_found(joint):
     attachment = submit(joint).attachments.get()
-    other = submit(joint, user=UserFactory())
+    other = submit(joint, user=UserFactory(is_real_name_verified=True))
     with pytest.raises(NotFound):
         attachment_get_for_download(
             user=joint.citizen, attachment_public_id=attachment.public_id, number=other.number

@@ -19,10 +19,29 @@ def apply_url(joint):
     return reverse("cases:apply", args=[joint.item.code])
 
 
+def check_url(joint):
+    return reverse("cases:apply_check", args=[joint.item.code])
+
+
 def post_data(joint, token="a" * 32, **overrides):
-    data = {**form_data(), TOKEN: token, "action": "submit", **overrides}
+    data = {**form_data(), TOKEN: token, "action": "continue", **overrides}
     data.setdefault(material_key(joint.mandatory_material), upload())
     return data
+
+
+def check_form(client, joint):
+    """The hidden fields of the "Check your answers" page's submit form."""
+    page = client.get(check_url(joint)).content.decode()
+    token = re.search(r'name="submit_token" value="([0-9a-f]{32})"', page).group(1)
+    revision = re.search(r'name="revision" value="([0-9a-f]+)"', page).group(1)
+    return {TOKEN: token, "revision": revision}
+
+
+def apply_and_submit(client, joint, data=None):
+    """Fill in the form, continue to "Check your answers" and submit there."""
+    continued = client.post(apply_url(joint), data or post_data(joint))
+    assert continued.status_code == 302 and continued["Location"] == check_url(joint)
+    return client.post(check_url(joint), check_form(client, joint))
 
 
 TOKEN = "submit_token"
@@ -50,7 +69,7 @@ def test_apply_requires_login(client, joint):
 def test_submit_redirects_to_confirmation_with_number_and_query_code(client, joint):
     client.force_login(joint.citizen)
 
-    response = client.post(apply_url(joint), post_data(joint))
+    response = apply_and_submit(client, joint)
 
     case = Case.objects.get()
     assert response.status_code == 302
@@ -61,13 +80,19 @@ def test_submit_redirects_to_confirmation_with_number_and_query_code(client, joi
 
 
 def test_double_submit_with_the_same_token_creates_one_case(client, joint):
+    # given the check page of a complete application
     client.force_login(joint.citizen)
+    client.post(apply_url(joint), post_data(joint))
+    submit_form = check_form(client, joint)
 
-    first = client.post(apply_url(joint), post_data(joint, token="b" * 32))
-    second = client.post(apply_url(joint), post_data(joint, token="b" * 32))
+    # when its Submit is sent twice (a double click, or the browser resending the form)
+    first = client.post(check_url(joint), submit_form)
+    second = client.post(check_url(joint), submit_form)
 
-    assert Case.objects.count() == 1
+    # then there is one case and both answers lead to it
+    case = Case.objects.get()
     assert first["Location"] == second["Location"]
+    assert first["Location"] == reverse("cases:submitted", args=[case.number])
 
 
 def test_errors_of_form_and_materials_are_summarised_together(client, joint):
@@ -97,7 +122,7 @@ def test_save_draft_then_resume(client, joint):
 
     assert saved.status_code == 302 and CaseDraft.objects.count() == 1
     assert 'value="草稿面馆"' in resumed and "草图.pdf" in resumed
-    submitted = client.post(apply_url(joint), {**form_data(), TOKEN: "d" * 32, "action": "submit"})
+    submitted = apply_and_submit(client, joint, {**form_data(), "action": "continue"})
     assert submitted.status_code == 302
     assert Case.objects.get().attachments.get().original_name == "草图.pdf"
 
@@ -119,7 +144,7 @@ def test_my_cases_and_detail_pages(client, joint):
 
 def test_other_peoples_case_page_is_404(client, joint):
     case = submit(joint)
-    client.force_login(UserFactory())
+    client.force_login(UserFactory(is_real_name_verified=True))
     assert client.get(reverse("cases:detail", args=[case.number])).status_code == 404
 
 
@@ -142,7 +167,7 @@ def test_download_streams_as_attachment_with_safe_headers(client, joint):
 def test_download_permissions(client, joint):
     case = submit(joint)
     url = reverse("cases:attachment_download", args=[case.number, case.attachments.get().public_id])
-    client.force_login(UserFactory())
+    client.force_login(UserFactory(is_real_name_verified=True))
     assert client.get(url).status_code == 404
     client.force_login(joint.lead_reviewer)
     assert client.get(url).status_code == 200
@@ -208,3 +233,17 @@ def test_correction_page_sends_the_correction(client, joint):
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.status == Case.Status.IN_PROGRESS and case.form_data["area"] == 44
+
+
+def test_filter_buttons_read_the_verb_not_the_admins_noun(client, joint):
+    # given a citizen reading in zh-Hans (the default language)
+    client.force_login(joint.citizen)
+
+    # when the pages with filters are shown
+    pages = [client.get(reverse("cases:my_cases")), client.get(reverse("cases:results"))]
+
+    # then their buttons read 筛选 (filter the list), not 过滤器 (a filter, the admin's noun)
+    for page in pages:
+        body = page.content.decode()
+        assert page.status_code == 200
+        assert '<button type="submit">筛选</button>' in body and "过滤器" not in body

@@ -123,7 +123,7 @@ def test_decision_pdf_for_applicant_only(client, joint, make_case):
     response = client.get(url)
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
-    client.force_login(UserFactory())
+    client.force_login(UserFactory(is_real_name_verified=True))
     assert client.get(url).status_code == 403
 
 

@@ -244,3 +244,13 @@ def test_department_steps_of_a_case_awaiting_acceptance_name_only_the_lead_depar
     case = application.links.first().case
 
     assert department_steps(case, []) == [DepartmentStep("市市场监督管理局", "waiting")]
+
+
+def test_an_account_that_is_not_real_name_verified_cannot_apply(bundle):
+    from ecity.identity.errors import IdentityLevelRequired
+
+    registered_only = UserFactory(real_name="李四")
+
+    with pytest.raises(IdentityLevelRequired):
+        submit_joint(bundle.joint, registered_only)
+    assert not Case.objects.exists() and not JointApplication.objects.exists()

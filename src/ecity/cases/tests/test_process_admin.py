@@ -6,9 +6,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from ecity.cases.services import process_definition_build
+from ecity.audit.models import AuditEntry
+from ecity.cases.services import process_definition_build, process_definition_update
 from ecity.cases.tests.process_support import bpmn_file, in_english  # noqa: F401
 from ecity.catalogue.tests.factories import department_admin
+from ecity.core.errors import PermissionDenied
 from ecity.workflow.models import ProcessDefinition
 
 pytestmark = pytest.mark.django_db
@@ -171,3 +173,42 @@ def test_citizen_cannot_reach_the_process_admin(client, joint):
     response = client.get(reverse("admin:workflow_processdefinition_changelist"))
 
     assert response.status_code == 302
+
+
+def test_changing_a_process_in_the_admin_goes_through_the_service_and_is_audited(
+    lead_admin_client, joint
+):
+    # Given a process of the lead department's service
+    definition = process_definition_build(
+        actor=department_admin(joint.lead), service_version=joint.version, review_departments=[]
+    )
+
+    # When its administrator renames it and lets a rejection no longer end the case
+    response = lead_admin_client.post(
+        reverse("admin:workflow_processdefinition_change", args=[definition.pk]),
+        {"name": "简易流程", "reject_ends_case": ""},
+    )
+
+    # Then the change is saved and recorded with the fields that changed
+    definition.refresh_from_db()
+    assert response.status_code == 302
+    assert (definition.name, definition.reject_ends_case) == ("简易流程", False)
+    entry = AuditEntry.objects.get(action="process.updated")
+    assert sorted(entry.fields) == ["name", "reject_ends_case"]
+
+
+def test_another_department_cannot_change_a_process_through_the_service(joint):
+    definition = process_definition_build(
+        actor=department_admin(joint.lead), service_version=joint.version, review_departments=[]
+    )
+
+    with pytest.raises(PermissionDenied):
+        process_definition_update(
+            actor=department_admin(joint.health),
+            definition=definition,
+            name="改名",
+            reject_ends_case=False,
+        )
+
+    definition.refresh_from_db()
+    assert definition.name != "改名"

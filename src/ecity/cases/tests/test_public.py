@@ -70,6 +70,18 @@ def test_lookup_page_shows_public_status_without_personal_data(client, joint):
     assert response.status_code == 200
     assert case.get_status_display() in body and case.number in body
     assert not any(value in body for value in personal_data(case))
+    assert response["Cache-Control"] == "private, no-store"
+
+
+def test_api_lookup_answers_are_not_cached(api_client, joint):
+    case = submit(joint)
+
+    response = api_client.get(
+        reverse("cases-api:case-lookup"), {"number": case.number, "query_code": case.query_code}
+    )
+
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "private, no-store"
 
 
 def test_lookup_page_wrong_code_shows_a_generic_error(client, joint):
@@ -161,8 +173,8 @@ def _decide(case, status):
 
 def test_results_list_decided_cases_without_personal_data(client, joint):
     approved = submit(joint)
-    rejected = submit(joint, user=UserFactory())
-    still_open = submit(joint, user=UserFactory())
+    rejected = submit(joint, user=UserFactory(is_real_name_verified=True))
+    still_open = submit(joint, user=UserFactory(is_real_name_verified=True))
     _decide(approved, Case.Status.APPROVED)
     _decide(rejected, Case.Status.REJECTED)
 

@@ -66,7 +66,7 @@ def test_submission_creates_numbered_case_with_event_deadline_and_notification(j
 
 def test_case_numbers_follow_each_other_per_department_and_year(joint):
     first = submit(joint)
-    second = submit(joint, user=UserFactory())
+    second = submit(joint, user=UserFactory(is_real_name_verified=True))
 
     assert int(second.number[-6:]) == int(first.number[-6:]) + 1
     assert first.number[:9] == second.number[:9]
@@ -134,7 +134,7 @@ def test_same_idempotency_key_with_other_payload_is_a_conflict(joint):
 
 def test_same_key_of_another_user_is_independent(joint):
     submit(joint, idempotency_key="key-0003-abcdef")
-    submit(joint, user=UserFactory(), idempotency_key="key-0003-abcdef")
+    submit(joint, user=UserFactory(is_real_name_verified=True), idempotency_key="key-0003-abcdef")
     assert Case.objects.count() == 2
 
 
@@ -147,8 +147,10 @@ def test_failed_submission_leaves_no_idempotency_record_so_a_fixed_retry_works(j
 
 
 def test_enterprise_identity_submits_for_the_enterprise(joint):
-    entity = LegalEntityFactory(name="示范餐饮有限公司", phone="02188886666")
-    agent = AgentAuthorisationFactory(legal_entity=entity, role=AgentAuthorisation.Role.AGENT).user
+    entity = LegalEntityFactory(name="示范餐饮有限公司", phone="02188886666", verified=True)
+    agent = AgentAuthorisationFactory(
+        legal_entity=entity, role=AgentAuthorisation.Role.AGENT, user__is_real_name_verified=True
+    ).user
     identity = identity_of(agent, {"ecity_acting_as": str(entity.public_id)})
 
     case = submit(joint, user=agent, session_identity=identity)
@@ -240,8 +242,8 @@ def test_prefill_uses_profile_by_name_and_format(joint):
 
 
 def test_prefill_for_an_enterprise_uses_its_name(joint):
-    entity = LegalEntityFactory(name="示范餐饮有限公司")
-    agent = AgentAuthorisationFactory(legal_entity=entity).user
+    entity = LegalEntityFactory(name="示范餐饮有限公司", verified=True)
+    agent = AgentAuthorisationFactory(legal_entity=entity, user__is_real_name_verified=True).user
     identity = identity_of(agent, {"ecity_acting_as": str(entity.public_id)})
 
     state = draft_get_or_prefill(actor=agent, identity=identity, service_version=joint.version)
@@ -309,7 +311,7 @@ def test_submission_takes_files_from_the_draft_and_deletes_it(joint):
 def test_withdraw_only_open_own_cases(joint):
     case = submit(joint)
     with pytest.raises(Exception) as other:
-        case_withdraw(actor=UserFactory(), case=case, reason="不想办了")
+        case_withdraw(actor=UserFactory(is_real_name_verified=True), case=case, reason="不想办了")
     assert other.value.status_code == 404
 
     case_withdraw(actor=joint.citizen, case=case, reason="不想办了")

@@ -63,7 +63,7 @@ def test_submit_needs_login_and_a_known_service(api_client, joint):
 
 def test_my_cases_list_and_detail(api_client, joint):
     case = submit(joint)
-    submit(joint, user=UserFactory())
+    submit(joint, user=UserFactory(is_real_name_verified=True))
     api_client.force_authenticate(joint.citizen)
 
     listing = api_client.get(reverse("cases-api:my-case-list")).json()
@@ -79,7 +79,7 @@ def test_my_cases_list_and_detail(api_client, joint):
 
 def test_someone_elses_case_is_404(api_client, joint):
     case = submit(joint)
-    api_client.force_authenticate(UserFactory())
+    api_client.force_authenticate(UserFactory(is_real_name_verified=True))
     response = api_client.get(reverse("cases-api:my-case-detail", args=[case.number]))
     assert response.status_code == 404 and response.json()["code"] == "not_found"
 

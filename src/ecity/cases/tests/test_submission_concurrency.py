@@ -54,7 +54,7 @@ def test_simultaneous_submits_with_one_key_create_one_case(joint):
 def test_simultaneous_submits_get_distinct_consecutive_numbers(joint):
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL row locking")
-    users = [UserFactory() for _ in range(5)]
+    users = [UserFactory(is_real_name_verified=True) for _ in range(5)]
 
     results, errors = _run_in_threads(5, lambda i: submit(joint, user=users[i]).number)
 

@@ -117,4 +117,6 @@ def test_correction_needs_the_awaiting_correction_status(joint):
 def test_only_the_applicant_corrects(joint):
     case, _task = awaiting_correction(joint)
     with pytest.raises(NotFound):
-        correction_submit(actor=UserFactory(), case=case, form_data=form_data())
+        correction_submit(
+            actor=UserFactory(is_real_name_verified=True), case=case, form_data=form_data()
+        )

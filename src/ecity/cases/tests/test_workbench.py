@@ -240,3 +240,17 @@ def test_api_accept_by_clerk_forbidden_for_citizen(api_client, joint):
     response = api_client.post(f"/api/v1/cases/workbench/cases/{case.number}/accept/", {})
     assert response.status_code == 200
     assert response.json()["status"] == "in_progress"
+
+
+def test_copy_button_reads_the_act_of_copying_departments_not_a_photocopy(client, joint, accepted):
+    # given a handler of the lead department on an open case (zh-Hans, the default language)
+    client.force_login(joint.lead_reviewer)
+
+    # when the case page is shown
+    page = client.get(reverse("cases:workbench_case", kwargs={"number": accepted.number}))
+
+    # then the copy-to-departments button reads 抄报, not 复印件 (a photocopy)
+    body = page.content.decode()
+    assert page.status_code == 200
+    assert 'class="button-secondary">抄报</button>' in body
+    assert "复印件" not in body

@@ -1,10 +1,11 @@
-"""The applicant's pages: apply (with drafts), my cases, case detail, correction, rating, files.
+"""The applicant's pages: apply (with drafts), my cases, case detail, correction, files.
 
 Thin callers of ``cases.services`` and ``cases.selectors``; works without JavaScript.
 """
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 from urllib.parse import urlencode
 
@@ -17,7 +18,6 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -26,12 +26,12 @@ from ecity.cases.models import Case
 from ecity.cases.selectors import applicant as selectors
 from ecity.cases.selectors import decisions as decision_selectors
 from ecity.cases.selectors.applicant import is_applicant
-from ecity.cases.selectors.drafts import draft_get_or_prefill
+from ecity.cases.selectors.drafts import draft_get_or_prefill, draft_review
 from ecity.cases.selectors.materials import material_key, materials_of
-from ecity.cases.services import ratings as rating_services
+from ecity.cases.selectors.ratings import RATEABLE_STATUSES
+from ecity.cases.services import drafts as draft_services
 from ecity.cases.services import submission as services
 from ecity.cases.services.access import attachment_download_record, decision_read_record
-from ecity.cases.services.ratings import RATEABLE_STATUSES
 from ecity.cases.views.applicant_forms import (
     TOKEN_FIELD,
     WALK_IN_FIELDS,
@@ -41,12 +41,20 @@ from ecity.cases.views.applicant_forms import (
     material_files,
     schema_values,
 )
+from ecity.catalogue.form_answers import form_answers, form_field_label
 from ecity.catalogue.selectors import item_get_published
 from ecity.certificates.verification import signature_prefix
-from ecity.core.errors import ApplicationError, NotFound, PermissionDenied
+from ecity.core.errors import (
+    ApplicationError,
+    Conflict,
+    NotFound,
+    PermissionDenied,
+    ValidationFailed,
+)
 from ecity.core.files import field_file_response
 from ecity.core.forms import add_application_error
-from ecity.identity.selectors import acting_identity
+from ecity.identity.selectors import APPLY, acting_identity, identity_level_check
+from ecity.identity.verification_views import handles_level_required
 from ecity.org.models import StaffRole
 from ecity.org.selectors import user_has_role
 
@@ -97,59 +105,142 @@ def _token(request: HttpRequest) -> str:
     return posted if posted.isalnum() and 16 <= len(posted) <= 64 else ""
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def apply(request: HttpRequest, code: str) -> HttpResponse:
-    """Fill in the application form (prefilled from the profile), save a draft, or submit."""
-    item = _item(code)
+def _apply_page(
+    request: HttpRequest, item: Any, form: Any, state: Any, status: int = 200
+) -> HttpResponse:
     version = item.current_version
-    identity = _identity(request)
-    try:
-        state = draft_get_or_prefill(actor=request.user, identity=identity, service_version=version)
-        if request.method == "GET":
-            services.version_check(version, channel=Case.Channel.ONLINE)
-    except ApplicationError as error:
-        raise Http404(error.message) from error
-    form = application_form(version, initial=state.initial)
-    if request.method == "POST":
-        form = application_form(
-            version, data=request.POST, files=request.FILES, token=_token(request)
-        )
-        values = schema_values(version, request.POST)
-        files = material_files(version, request.FILES)
-        try:
-            if request.POST.get("action") == "save":
-                services.draft_save(
-                    actor=request.user,
-                    identity=identity,
-                    service_version=version,
-                    form_data=values,
-                    files=files,
-                )
-                messages.success(request, _("Your draft has been saved. You can continue later."))
-                return redirect("cases:apply", code=item.code)
-            case = services.case_submit(
-                actor=request.user,
-                session_identity=identity,
-                service_version=version,
-                form_data=values,
-                attachments=files,
-                idempotency_key=f"form-{_token(request)}" if _token(request) else None,
-            )
-        except ApplicationError as error:
-            add_application_error(form, error, skip_reported=True)
-        else:
-            return redirect("cases:submitted", number=case.number)
     return render(
         request,
         "cases/applicant/apply.html",
         {
             "item": item,
             "version": version,
-            "identity": identity,
+            "identity": _identity(request),
             "draft": state.draft,
             "walk_in": False,
             **_form_sections(form, version, state.attachments),
+        },
+        status=status,
+    )
+
+
+def _draft_state(request: HttpRequest, version: Any) -> Any:
+    return draft_get_or_prefill(
+        actor=request.user, identity=_identity(request), service_version=version
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@handles_level_required
+def apply(request: HttpRequest, code: str) -> HttpResponse:
+    """Fill in the application form (prefilled from the profile), then "Check your answers".
+
+    "Continue" keeps the answers and every acceptable file on the draft, even when something
+    else is wrong (the form then lists those files as already uploaded), and goes on to the
+    check page when all is complete; "Save draft" keeps them for later; "Remove" takes a kept
+    file off the draft. Works without JavaScript.
+    """
+    item = _item(code)
+    version = item.current_version
+    identity = _identity(request)
+    # Before the form: a registered-only account is told how to get verified.
+    identity_level_check(user=request.user, purpose=APPLY)
+    try:
+        state = _draft_state(request, version)
+        if request.method == "GET":
+            services.version_check(version, channel=Case.Channel.ONLINE)
+    except ApplicationError as error:
+        raise Http404(error.message) from error
+    form = application_form(version, initial=state.initial)
+    if request.method == "POST":
+        form = application_form(version, data=request.POST, files=request.FILES)
+        values = schema_values(version, request.POST)
+        files = material_files(version, request.FILES)
+        removed = request.POST.get("remove_file")  # a kept file's public id
+        try:
+            if removed is not None or request.POST.get("action") == "save":
+                _draft, rejected = draft_services.draft_keep(
+                    actor=request.user,
+                    identity=identity,
+                    service_version=version,
+                    form_data=values,
+                    files=files,
+                )
+                if removed is not None:
+                    draft_services.draft_attachment_remove(actor=request.user, public_id=removed)
+                if rejected:
+                    raise ValidationFailed(fields=rejected)
+                messages.success(
+                    request,
+                    _("The file has been removed.")
+                    if removed is not None
+                    else _("Your draft has been saved. You can continue later."),
+                )
+                return redirect("cases:apply", code=item.code)
+            draft_services.draft_continue(
+                actor=request.user,
+                identity=identity,
+                service_version=version,
+                form_data=values,
+                files=files,
+            )
+        except ApplicationError as error:
+            add_application_error(form, error, skip_reported=True)
+            state = _draft_state(request, version)  # the files kept show as already uploaded
+        else:
+            return redirect("cases:apply_check", code=item.code)
+    return _apply_page(request, item, form, state)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@handles_level_required
+def apply_check(request: HttpRequest, code: str) -> HttpResponse:
+    """Check your answers (GOV.UK pattern): every answer and file, each with a "Change" link.
+
+    "Submit" sends exactly the answers and files shown, once: the page's one-time token is the
+    submission's idempotency key, so a double click or a resent form gives the same case.
+    """
+    item = _item(code)
+    version = item.current_version
+    identity = _identity(request)
+    if request.method == "POST":
+        token = _token(request)
+        if not token:
+            return redirect("cases:apply_check", code=item.code)
+        try:
+            case = draft_services.draft_submit(
+                actor=request.user,
+                identity=identity,
+                service_version=version,
+                revision=request.POST.get("revision", ""),
+                idempotency_key=f"check-{token}",
+            )
+        except NotFound as error:
+            messages.info(request, error.message)
+            return redirect("cases:apply", code=item.code)
+        except Conflict as error:
+            messages.warning(request, error.message)
+            return redirect("cases:apply_check", code=item.code)
+        except ApplicationError as error:
+            state = _draft_state(request, version)
+            form = application_form(version, data=state.initial)
+            add_application_error(form, error, skip_reported=True)
+            return _apply_page(request, item, form, state)
+        return redirect("cases:submitted", number=case.number)
+    review = draft_review(actor=request.user, identity=identity, service_version=version)
+    if review is None:
+        return redirect("cases:apply", code=item.code)
+    return render(
+        request,
+        "cases/applicant/check.html",
+        {
+            "item": item,
+            "version": version,
+            "identity": identity,
+            "review": review,
+            "token": uuid.uuid4().hex,
         },
     )
 
@@ -224,6 +315,7 @@ def receipt(request: HttpRequest, number: str) -> HttpResponse:
 
 @login_required
 @require_GET
+@handles_level_required
 def my_cases(request: HttpRequest) -> HttpResponse:
     """The cases of the current identity (oneself or the enterprise acted for)."""
     status = request.GET.get("status") or None
@@ -249,7 +341,6 @@ def _correction_items(case: Case, correction: Any) -> list[tuple[str, str]]:
     """What to correct, with form labels and material names instead of internal names."""
     if correction is None:
         return []
-    english = (get_language() or "").startswith("en")
     properties = (case.service_version.form_schema or {}).get("properties") or {}
     materials = {str(m.public_id): m.name for m in materials_of(case.service_version)}
     materials.update({material_key(m): m.name for m in materials_of(case.service_version)})
@@ -258,8 +349,7 @@ def _correction_items(case: Case, correction: Any) -> list[tuple[str, str]]:
         if not isinstance(item, dict):
             continue
         name = str(item.get("field") or item.get("material") or "")
-        prop = properties.get(name) or {}
-        label = (prop.get("title_en") if english else None) or prop.get("title")
+        label = form_field_label(name, properties[name]) if name in properties else None
         rows.append((str(label or materials.get(name) or name), str(item.get("message") or "")))
     return rows
 
@@ -319,25 +409,14 @@ def decision_download(request: HttpRequest, public_id: str) -> HttpResponseBase:
     return field_file_response(document.pdf, fallback, f"{document.case.number}-decision.pdf")
 
 
-def _form_rows(case: Case) -> list[tuple[str, Any]]:
-    properties = (case.service_version.form_schema or {}).get("properties") or {}
-    english = (get_language() or "").startswith("en")
-    rows = []
-    for name, value in (case.form_data or {}).items():
-        prop = properties.get(name) or {}
-        label = (prop.get("title_en") if english else None) or prop.get("title") or name
-        if "enum" in prop and value in prop["enum"]:
-            names = (prop.get("enumNames_en") if english else None) or prop.get("enumNames")
-            if names:
-                value = names[prop["enum"].index(value)]
-        if isinstance(value, bool):
-            value = _("Yes") if value else _("No")
-        rows.append((label, value))
-    return rows
+def _form_rows(case: Case) -> list[tuple[str, str]]:
+    answers = form_answers(case.service_version.form_schema, case.form_data)
+    return [(answer.label, answer.text) for answer in answers]
 
 
 @login_required
 @require_GET
+@handles_level_required
 def case_detail(request: HttpRequest, number: str) -> HttpResponse:
     """One of my cases: status, deadlines, timeline, answers, files, correction, rating."""
     return _detail(request, _own_case(request, number))
@@ -345,6 +424,7 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@handles_level_required
 def correction(request: HttpRequest, number: str) -> HttpResponse:
     """Answer a correction request: change the answers and upload the missing files."""
     case = _own_case(request, number)
@@ -384,28 +464,7 @@ def correction(request: HttpRequest, number: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def rate(request: HttpRequest, number: str) -> HttpResponse:
-    """Rate a decided case (好差评)."""
-    case = _own_case(request, number)
-    form = RatingForm(request.POST)
-    if form.is_valid():
-        try:
-            rating_services.rating_submit(
-                actor=request.user,
-                case=case,
-                level=form.cleaned_data["level"],
-                comment=form.cleaned_data["comment"],
-            )
-        except ApplicationError as error:
-            add_application_error(form, error, skip_reported=True)
-        else:
-            messages.success(request, _("Thank you for your rating."))
-            return redirect("cases:detail", number=case.number)
-    return _detail(request, case, rating_form=form)
-
-
-@login_required
-@require_POST
+@handles_level_required
 def withdraw(request: HttpRequest, number: str) -> HttpResponse:
     """Withdraw an application that is not decided yet."""
     case = _own_case(request, number)

@@ -163,7 +163,10 @@ def joint_sections(layout: JointLayout, form: SchemaForm) -> dict[str, Any]:
         material_rows.append(
             {
                 "material": SimpleNamespace(
-                    name=slot.name, is_mandatory=slot.is_mandatory, notes=notes
+                    name=slot.name,
+                    is_mandatory=slot.is_mandatory,
+                    is_exempt=slot.is_exempt,
+                    notes=notes,
                 ),
                 "field": form[slot_key(slot)],
                 "current": None,

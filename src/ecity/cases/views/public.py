@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from ecity.cases.selectors import public as selectors
 from ecity.cases.views.applicant_forms import LookupForm, ResultFilterForm
 from ecity.core.errors import NotFound
+from ecity.core.middleware import response_private
 from ecity.core.ratelimit import client_ip
 
 PAGE_SIZE = 20
@@ -33,7 +34,9 @@ def lookup(request: HttpRequest) -> HttpResponse:
         except NotFound as error:
             selectors.lookup_failure_record(number)
             form.add_error(None, error.message)
-    return render(request, "cases/public/lookup.html", {"form": form, "result": result})
+    response = render(request, "cases/public/lookup.html", {"form": form, "result": result})
+    # Anonymous, but a found case is the applicant's own data: never cached.
+    return response_private(response)
 
 
 @require_GET

@@ -25,7 +25,9 @@ from ecity.cases import selectors
 from ecity.cases.actions import ACTIONS, task_in
 from ecity.cases.deadlines import is_past_statutory
 from ecity.cases.models import Case, CaseTask
+from ecity.cases.selectors.materials import materials_of
 from ecity.cases.services.access import case_read_record
+from ecity.catalogue.form_answers import form_answers, form_field_label
 from ecity.core.errors import (
     ApplicationError,
     Conflict,
@@ -35,6 +37,7 @@ from ecity.core.errors import (
 )
 from ecity.core.forms import add_application_error
 from ecity.core.masking import mask_form_data, mask_id_number
+from ecity.core.redirects import safe_redirect_url
 from ecity.org.models import Department
 from ecity.org.selectors import is_staff_member
 
@@ -159,8 +162,7 @@ class CorrectionForm(forms.Form):
         english = (get_language() or "").startswith("en")
         properties = (version.form_schema or {}).get("properties", {})
         self.fields["fields"].choices = [
-            (name, (spec.get("title_en") if english else None) or spec.get("title") or name)
-            for name, spec in properties.items()
+            (name, form_field_label(name, spec)) for name, spec in properties.items()
         ]
         self.material_names = {
             str(m.public_id): (m.name_en if english and m.name_en else m.name_zh)
@@ -305,10 +307,7 @@ def _task_or_404(request: HttpRequest, public_id: str) -> CaseTask:
 
 
 def _back(request: HttpRequest, fallback: str) -> str:
-    target = request.POST.get("next", "")
-    if target.startswith("/") and not target.startswith("//"):
-        return target
-    return fallback
+    return safe_redirect_url(request, request.POST.get("next"), fallback=fallback)
 
 
 @require_POST
@@ -355,17 +354,11 @@ def attachment_url(case: Case, attachment: Any) -> str:
         return ""
 
 
-def _form_rows(case: Case, *, unmasked: bool) -> list[tuple[str, Any]]:
-    english = (get_language() or "").startswith("en")
+def _form_rows(case: Case, *, unmasked: bool) -> list[tuple[str, str]]:
+    """The answers with labels (as the applicant reads them), personal values masked if need be."""
     schema = case.service_version.form_schema or {}
-    properties = schema.get("properties", {})
     data = case.form_data if unmasked else mask_form_data(case.form_data, schema)
-    rows = []
-    for name, value in data.items():
-        spec = properties.get(name, {})
-        label = (spec.get("title_en") if english else None) or spec.get("title") or name
-        rows.append((label, value))
-    return rows
+    return [(answer.label, answer.text) for answer in form_answers(schema, data)]
 
 
 def _case_context(request: HttpRequest, view: selectors.workbench.StaffCase) -> dict[str, Any]:
@@ -379,6 +372,12 @@ def _case_context(request: HttpRequest, view: selectors.workbench.StaffCase) -> 
         "is_past_statutory": is_past_statutory(case),
         "form_rows": _form_rows(case, unmasked=unmasked),
         "attachments": [(a, attachment_url(case, a)) for a in attachments],
+        # 免提交 materials without a file: the department obtains them itself
+        "exempt_materials": [
+            m
+            for m in materials_of(case.service_version)
+            if m.is_exempt and m.pk not in {a.material_id for a in attachments}
+        ],
         "timeline": selectors.case_timeline(case=case),
         "opinions": selectors.case_opinions(case=case),
         "copies": selectors.workbench.case_copies(case=case),
@@ -431,6 +430,8 @@ def _render_case(
     status: int = 200,
     conflict: bool = False,
 ) -> HttpResponse:
+    # Every showing of the case is a read (also a form shown again after a failed action).
+    case_read_record(request=request, view=view)
     context = _case_context(request, view)
     page_forms = _forms_for(view)
     if failed is not None:
@@ -450,7 +451,6 @@ def _render_case(
 def case_detail(request: HttpRequest, number: str) -> HttpResponse:
     """Everything about one case, with the forms for what the actor may do on it (audited)."""
     view = _staff_case(request, number)
-    case_read_record(request=request, view=view)
     return _render_case(request, view)
 
 

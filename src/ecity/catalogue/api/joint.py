@@ -76,6 +76,7 @@ EXAMPLE = {
             "name_en": "Identity document of the operator",
             "is_shared": True,
             "is_mandatory": True,
+            "is_exempt": False,
             "services": ["SCJ-DJ-002", "SCJ-XK-001"],
         }
     ],
@@ -120,7 +121,8 @@ class JointMaterialSerializer(serializers.Serializer):
     name_en = serializers.CharField()
     notes = serializers.CharField()
     is_shared = serializers.BooleanField(help_text="Filed with every service listed.")
-    is_mandatory = serializers.BooleanField()
+    is_mandatory = serializers.BooleanField(help_text="The application is incomplete without it.")
+    is_exempt = serializers.BooleanField(help_text="免提交: the departments obtain it themselves.")
     services = serializers.ListField(child=serializers.CharField())
 
 
@@ -187,6 +189,7 @@ class JointServiceSerializer(serializers.Serializer):
                 "notes": slot.notes,
                 "is_shared": slot.is_shared,
                 "is_mandatory": slot.is_mandatory,
+                "is_exempt": slot.is_exempt,
                 "services": slot.item_codes,
             }
             for slot in self._layout(joint).materials

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import reverse
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -18,6 +17,7 @@ from ecity.catalogue.models import (
     ServiceItemVersion,
     ServiceLocation,
     Theme,
+    validate_time_limit,
 )
 from ecity.org.models import Department
 
@@ -42,13 +42,18 @@ class LifeEventSerializer(ThemeSerializer):
         model = LifeEvent
 
 
+# A link that exists only when the department uploaded the file (and the version is published).
+NULLABLE_URI = {"type": "string", "format": "uri", "nullable": True}
+
+
 class MaterialSerializer(serializers.ModelSerializer):
     template_url = serializers.SerializerMethodField()
     example_url = serializers.SerializerMethodField()
 
     class Meta:
         model = RequiredMaterial
-        fields = ["public_id", "name_zh", "name_en", "form", "copies", "is_mandatory", "source"]
+        fields = ["public_id", "name_zh", "name_en", "form", "copies", "is_mandatory", "is_exempt"]
+        fields += ["source"]
         fields += ["notes", "template_url", "example_url", "max_size_mb", "accepted_types"]
 
     def _url(self, material: RequiredMaterial, field: str) -> str | None:
@@ -60,11 +65,11 @@ class MaterialSerializer(serializers.ModelSerializer):
         request = self.context.get("request")
         return request.build_absolute_uri(path) if request else path
 
-    @extend_schema_field(OpenApiTypes.URI)
+    @extend_schema_field(NULLABLE_URI)
     def get_template_url(self, material: RequiredMaterial) -> str | None:
         return self._url(material, "template")
 
-    @extend_schema_field(OpenApiTypes.URI)
+    @extend_schema_field(NULLABLE_URI)
     def get_example_url(self, material: RequiredMaterial) -> str | None:
         return self._url(material, "example")
 
@@ -149,8 +154,12 @@ class DraftUpdateSerializer(serializers.Serializer):
     summary_en = serializers.CharField(required=False, allow_blank=True)
     legal_basis = serializers.CharField(required=False, allow_blank=True)
     conditions = serializers.CharField(required=False, allow_blank=True)
-    statutory_days = serializers.IntegerField(min_value=0, required=False, allow_null=True)
-    committed_days = serializers.IntegerField(min_value=0, required=False, allow_null=True)
+    statutory_days = serializers.IntegerField(
+        required=False, allow_null=True, validators=[validate_time_limit]
+    )
+    committed_days = serializers.IntegerField(
+        required=False, allow_null=True, validators=[validate_time_limit]
+    )
     is_free = serializers.BooleanField(required=False)
     fee_description = serializers.CharField(required=False, allow_blank=True)
     fee_basis = serializers.CharField(required=False, allow_blank=True)
@@ -180,3 +189,14 @@ class FormDataSerializer(serializers.Serializer):
 class FormValidResultSerializer(serializers.Serializer):
     valid = serializers.BooleanField()
     data = serializers.DictField(help_text="The cleaned values, by field name.")
+
+
+class FormAnswerSerializer(serializers.Serializer):
+    """One answer of an application form: the stored value and the value as people read it."""
+
+    name = serializers.CharField(help_text="The form field's name.")
+    label = serializers.CharField(help_text="The field's label in the reader's language.")
+    value = serializers.JSONField(help_text="The value as stored (an option's code, true, 35).")
+    text = serializers.CharField(
+        help_text="The value as people read it (the option's label, 是/否, 35)."
+    )

@@ -104,7 +104,13 @@ class MaterialSlot:
 
     @property
     def is_mandatory(self) -> bool:
-        return any(material.is_mandatory for _code, material in self.targets)
+        """Whether the application is incomplete without this file (exempt ones never are)."""
+        return any(material.is_required_upload for _code, material in self.targets)
+
+    @property
+    def is_exempt(self) -> bool:
+        """Every service it is filed with obtains it itself (免提交): uploading is optional."""
+        return all(material.is_exempt for _code, material in self.targets)
 
     @property
     def item_codes(self) -> list[str]:

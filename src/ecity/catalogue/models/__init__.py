@@ -13,6 +13,7 @@ from ecity.catalogue.models.joint import (  # noqa: F401
 )
 from ecity.catalogue.models.service import (  # noqa: F401
     FAQ,
+    TIME_LIMIT_MAX_WORKING_DAYS,
     Audience,
     BilingualName,
     LifeEvent,
@@ -21,4 +22,6 @@ from ecity.catalogue.models.service import (  # noqa: F401
     ServiceItemVersion,
     ServiceLocation,
     Theme,
+    time_limit_message,
+    validate_time_limit,
 )

@@ -7,12 +7,34 @@ publishing a draft makes it ``ServiceItem.current_version``. Older versions stay
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from ecity.core.models import BaseModel
+
+#: Time limits of a service are whole working days from 1 to this (ten years of working days):
+#: no law sets a longer one, and deadline arithmetic stays cheap and inside the calendar.
+TIME_LIMIT_MAX_WORKING_DAYS = 3650
+
+
+def validate_time_limit(value: object) -> None:
+    """Refuse a time limit that is not a whole number of working days from 1 to the maximum."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValidationError(time_limit_message(), code="time_limit")
+    if not 1 <= value <= TIME_LIMIT_MAX_WORKING_DAYS:
+        raise ValidationError(time_limit_message(), code="time_limit")
+
+
+def time_limit_message() -> str:
+    """The message for a time limit out of range, in the active language."""
+    from django.utils.translation import gettext
+
+    return gettext("Enter a time limit from 1 to %(max)d working days.") % {
+        "max": TIME_LIMIT_MAX_WORKING_DAYS
+    }
 
 
 class Audience(models.TextChoices):
@@ -133,14 +155,21 @@ class ServiceItemVersion(BaseModel, BilingualName):
     legal_basis = models.TextField(_("legal basis"), blank=True)
     conditions = models.TextField(_("conditions"), blank=True)
     statutory_days = models.PositiveIntegerField(
-        _("statutory time limit (working days)"), null=True, blank=True
+        _("statutory time limit (working days)"),
+        null=True,
+        blank=True,
+        validators=[validate_time_limit],
     )
     committed_days = models.PositiveIntegerField(
-        _("committed time limit (working days)"), null=True, blank=True
+        _("committed time limit (working days)"),
+        null=True,
+        blank=True,
+        validators=[validate_time_limit],
     )
     acceptance_days = models.PositiveIntegerField(
         _("time limit for acceptance (working days)"),
         default=5,
+        validators=[validate_time_limit],
         help_text=_(
             "Working days to accept the application or tell the applicant, once and completely, "
             "what is missing."
@@ -247,6 +276,17 @@ class RequiredMaterial(BaseModel, BilingualName):
     form = models.CharField(_("form"), max_length=32, choices=Form.choices, default=Form.ORIGINAL)
     copies = models.PositiveSmallIntegerField(_("number of copies"), default=1)
     is_mandatory = models.BooleanField(_("mandatory"), default=True)
+    # 免提交: the law asks for the material but the department obtains it itself (an
+    # e-certificate or a registry record through data sharing), so applicants never have to
+    # upload it; they may still do so. The notes say when and how (已实现电子证照共享的).
+    is_exempt = models.BooleanField(
+        _("exempt (免提交)"),
+        default=False,
+        help_text=_(
+            "The department obtains this material itself (for example through e-certificate "
+            "sharing); applicants need not upload it."
+        ),
+    )
     source = models.CharField(_("source"), max_length=200, blank=True)
     notes = models.TextField(_("notes"), blank=True)
     template = models.FileField(_("blank template"), upload_to="catalogue/templates/", blank=True)
@@ -264,6 +304,11 @@ class RequiredMaterial(BaseModel, BilingualName):
         verbose_name = _("required material")
         verbose_name_plural = _("required materials")
         ordering = ["sort_order", "id"]
+
+    @property
+    def is_required_upload(self) -> bool:
+        """Whether an application is incomplete without a file for this material."""
+        return self.is_mandatory and not self.is_exempt
 
 
 class ServiceLocation(BaseModel):

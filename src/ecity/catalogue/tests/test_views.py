@@ -207,3 +207,30 @@ def test_apply_form_valid_shows_confirmation_without_storing(client):
     assert "王小明" in body
     assert "窗口领取" in body
     assert 'class="error-summary"' not in body
+
+
+def test_english_guide_names_the_city_in_english_and_marks_chinese_passages(client):
+    # given a guide whose legal basis and conditions exist only in Chinese
+    item = published_item(name_zh="生育登记", name_en="Birth registration")
+    with translation.override("en"):
+        url = reverse("catalogue:item_detail", args=[item.code])
+
+    # when an English reader opens it
+    response = client.get(url)
+
+    # then the city has its English name, and the Chinese passages are marked as Chinese
+    body = response.content.decode()
+    assert response.status_code == 200 and '<html lang="en">' in body
+    assert '<span class="brand-city">Shifan City</span>' in body and "示范市" not in body
+    assert '<p lang="zh">《人口与计划生育条例》第十条</p>' in body
+    assert '<p lang="zh">本市户籍居民。</p>' in body
+    assert "<h1>Birth registration</h1>" in body  # translated text is not marked
+
+
+def test_chinese_guide_has_no_language_marks(client):
+    item = published_item(name_zh="生育登记")
+
+    body = client.get(_url("item_detail", item.code)).content.decode()
+
+    assert '<span class="brand-city">示范市</span>' in body
+    assert 'lang="zh"' not in body

@@ -73,9 +73,9 @@ def approved_case(make_case):  # noqa: F811
 
 @pytest.fixture
 def enterprise(joint):  # noqa: F811
-    """An enterprise with an agent account (not the citizen)."""
-    entity = LegalEntityFactory(name="示范餐饮有限公司")
-    agent = UserFactory(real_name="赵六")
+    """A verified enterprise with a verified agent account (not the citizen)."""
+    entity = LegalEntityFactory(name="示范餐饮有限公司", verified=True)
+    agent = UserFactory(real_name="赵六", is_real_name_verified=True)
     AgentAuthorisationFactory(legal_entity=entity, user=agent)
     return entity, agent
 

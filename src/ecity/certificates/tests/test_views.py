@@ -132,7 +132,7 @@ def test_enterprise_agent_downloads_the_enterprise_certificate(
     client, joint, cert_type, make_case, enterprise
 ):
     entity, agent = enterprise
-    case = make_case(applicant=UserFactory(), legal_entity=entity)
+    case = make_case(applicant=UserFactory(is_real_name_verified=True), legal_entity=entity)
     certificate = issue_for_case(case, joint.approver)
     client.force_login(agent)
 
@@ -141,7 +141,7 @@ def test_enterprise_agent_downloads_the_enterprise_certificate(
 
 @pytest.mark.parametrize("who", ["stranger", "health_reviewer"])
 def test_others_cannot_download(client, joint, certificate, who):
-    user = UserFactory() if who == "stranger" else joint.health_reviewer
+    user = UserFactory(is_real_name_verified=True) if who == "stranger" else joint.health_reviewer
     client.force_login(user)
 
     assert client.get(pdf_url(certificate)).status_code == 403

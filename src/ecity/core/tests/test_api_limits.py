@@ -64,3 +64,46 @@ def test_an_unexpected_failure_answers_the_json_envelope(monkeypatch):
     assert response["Content-Type"].startswith("application/json")
     assert response.json()["code"] == "server_error"
     assert "database on fire" not in response.content.decode()
+
+
+def _send(client: APIClient, method: str, url: str, body: str):
+    return client.generic(method, url, body, content_type="application/json")
+
+
+DEEP = "[" * 50_000 + "]" * 50_000
+
+
+def test_deeply_nested_json_to_my_account_is_a_400():
+    from ecity.identity.tests.factories import UserFactory
+
+    client = APIClient(raise_request_exception=False)
+    client.force_authenticate(UserFactory())
+
+    response = _send(client, "PATCH", "/api/v1/identity/me/", '{"email": ' + DEEP + "}")
+    top = _send(client, "PATCH", "/api/v1/identity/me/", DEEP)
+
+    assert (response.status_code, response.json()["code"]) == (400, "parse_error")
+    assert (top.status_code, top.json()["code"]) == (400, "parse_error")
+
+
+def test_deeply_nested_json_to_the_form_validation_api_is_a_400():
+    from ecity.catalogue.tests.factories import published_item
+
+    item = published_item()
+    client = APIClient(raise_request_exception=False)
+    url = f"/api/v1/catalogue/items/{item.code}/form/validate/"
+
+    response = _send(client, "POST", url, '{"data": ' + DEEP + "}")
+
+    assert (response.status_code, response.json()["code"]) == (400, "parse_error")
+
+
+@pytest.mark.parametrize("body", ["[]", '"x"', "1", "null"])
+def test_a_top_level_value_that_is_not_an_object_is_refused_by_every_api(api_client, body):
+    response = api_client.generic(
+        "POST", REGISTER + "?lang=en", body, content_type="application/json"
+    )
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "parse_error"
+    assert response.json()["message"] == "The request body must be a JSON object."

@@ -155,3 +155,12 @@ def test_restore_refuses_an_archive_that_fails_verification(city_data, tmp_path)
     with pytest.raises(BackupError, match="nothing restored"):
         backup_restore(archive=tampered)
     assert not User.objects.filter(real_name="市民1").exists()
+
+
+def test_backups_are_owner_only(city_data, tmp_path):
+    import stat
+
+    archive = backup_create(output_dir=tmp_path / "backups")
+
+    assert stat.S_IMODE(archive.stat().st_mode) == 0o600
+    assert stat.S_IMODE((tmp_path / "backups").stat().st_mode) == 0o700

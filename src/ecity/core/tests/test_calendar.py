@@ -257,3 +257,16 @@ def test_working_days_between_agrees_with_counting_day_by_day(seeded, start, end
         days = [end + step * i for i in range((start - end).days)]
         expected = -sum(calendar.is_working_day(d) for d in days)
     assert calendar.working_days_between(start, end) == expected
+
+
+@pytest.mark.django_db
+def test_working_days_beyond_the_calendar_range_raise_a_clear_error_not_overflow():
+    from ecity.core.calendar import MAX_WORKING_DAYS, WorkingDaysOutOfRange
+
+    start = dt.date(2026, 1, 5)
+
+    with pytest.raises(WorkingDaysOutOfRange):
+        add_working_days(start, 10**9)
+    with pytest.raises(WorkingDaysOutOfRange):
+        add_working_days(dt.date(9999, 12, 1), 100)
+    assert add_working_days(start, MAX_WORKING_DAYS) > start

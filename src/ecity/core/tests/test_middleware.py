@@ -6,6 +6,7 @@ from unittest import mock
 
 import pytest
 from django.db import OperationalError
+from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
 
@@ -55,11 +56,60 @@ def test_not_found_page_also_carries_the_policy(client):
     assert "script-src 'self'" in response.headers["Content-Security-Policy"]
 
 
-def test_api_docs_are_exempt_from_the_policy_for_swagger_ui(client):
-    response = client.get("/api/docs/")
+def _directives(policy: str) -> dict[str, list[str]]:
+    parts = [p.split() for p in policy.split(";") if p.strip()]
+    return {p[0]: p[1:] for p in parts}
+
+
+@pytest.mark.parametrize("path", ["/api/docs/", "/api/redoc/"])
+def test_api_docs_run_under_a_strict_policy_without_inline_script(client, path):
+    response = client.get(path)
+
+    body = response.content.decode()
+    policy = _directives(response.headers["Content-Security-Policy"])
     assert response.status_code == 200
-    assert "Content-Security-Policy" not in response.headers
+    assert policy["script-src"] == ["'self'"]
+    assert policy["default-src"] == ["'self'"] and policy["frame-ancestors"] == ["'none'"]
+    assert "<script>" not in body  # every script has a src on this site
+    assert "googleapis" not in body and "https://" not in body
     assert response.headers["X-Frame-Options"] == "DENY"
+
+
+def test_swagger_ui_loads_its_start_script_from_this_site(client):
+    page = client.get("/api/docs/").content.decode()
+    script = client.get("/api/docs/?script=")
+
+    assert 'src="/api/docs/?script="' in page
+    assert script.status_code == 200
+    assert script["Content-Type"].startswith("application/javascript")
+    assert "SwaggerUIBundle" in script.content.decode()
+
+
+def test_signed_in_pages_and_api_answers_are_not_cached(client):
+    from ecity.identity.tests.factories import UserFactory
+
+    client.force_login(UserFactory())
+
+    page = client.get(reverse("identity:profile"))
+    api = client.get("/api/v1/identity/me/")
+
+    assert page.status_code == 200 and api.status_code == 200
+    assert page["Cache-Control"] == "private, no-store"
+    assert api["Cache-Control"] == "private, no-store"
+
+
+def test_api_requests_with_credentials_are_not_cached_even_when_refused(client):
+    response = client.get("/api/v1/identity/me/", HTTP_AUTHORIZATION="Bearer not-a-token")
+
+    assert response.status_code in (401, 403)
+    assert response["Cache-Control"] == "private, no-store"
+
+
+def test_public_pages_for_anonymous_visitors_stay_cacheable(client):
+    response = client.get("/")
+
+    assert response.status_code == 200
+    assert "no-store" not in response.headers.get("Cache-Control", "")
 
 
 def test_api_responses_announce_their_language(client):

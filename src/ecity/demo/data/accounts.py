@@ -6,9 +6,11 @@ people trying the demo city can log in; never load the demo data into a producti
 | username       | role                                                      |
 |----------------|-----------------------------------------------------------|
 | admin          | platform administrator (superuser) 平台管理员             |
-| zhangwei       | citizen 张伟, real-name verified                          |
+| zhangwei       | citizen 张伟, verified in person at a counter (实人认证)  |
 | lina           | citizen 李娜, legal representative of 示范市云帆科技有限公司 |
 | wangfang       | citizen 王芳, authorised agent of 示范市云帆科技有限公司    |
+| liuyang        | citizen 刘洋, registered only: not verified yet, to show  |
+|                | the way to verification (online or at a counter)          |
 | clerk_zwb      | 赵敏, counter clerk of the service centre (ZWB) who also  |
 |                | accepts for SCJ, WJW, ZJW and XFJ (综合受理窗口)           |
 | reviewer_scj   | 钱磊, reviewer, 市市场监督管理局 (SCJ)                    |
@@ -61,6 +63,8 @@ class Account(NamedTuple):
     # (role, department code or None): StaffRole rows.
     staff_roles: tuple[tuple[str, str | None], ...] = ()
     is_superuser: bool = False
+    # Citizens: verified in person at a counter when loaded (False: left at "registered").
+    is_verified: bool = True
 
 
 ADMIN = Account(
@@ -95,6 +99,15 @@ CITIZENS: list[Account] = [
         "13800990003",
         _id_number("44030519950203064"),
         "示范市高新区云谷社区创业公寓2号楼306室",
+    ),
+    Account(
+        "liuyang",
+        "刘洋",
+        "liuyang@shifan.example",
+        "13800990004",
+        _id_number("51010719980821031"),
+        "示范市东城区东华社区人民路18号2单元302室",
+        is_verified=False,
     ),
 ]
 

@@ -25,6 +25,8 @@ class Material:
     form: str = "original"
     copies: int = 1
     is_mandatory: bool = True
+    # 免提交: the department obtains it itself (the notes say how); never asked for on upload.
+    is_exempt: bool = False
     source: str = ""
     notes: str = ""
     # When true the loader generates a blank PDF template for applicants to download.
@@ -218,4 +220,5 @@ BUSINESS_LICENCE = Material(
     "Business licence",
     form="copy",
     notes="已实现电子证照共享的，免于提交。",
+    is_exempt=True,
 )

@@ -144,6 +144,7 @@ CONSTRUCTION_PERMIT = Item(
                     "Planning permit for the construction project",
                     form="copy",
                     notes="已实现电子证照共享的，免于提交。",
+                    is_exempt=True,
                 ),
                 Material(
                     "中标通知书及施工合同", "Letter of award and construction contract", form="copy"
@@ -293,6 +294,7 @@ PROPERTY_TRANSFER = Item(
                     "Proof of tax payment",
                     is_mandatory=False,
                     notes="税务部门已推送完税信息的，免于提交。",
+                    is_exempt=True,
                 ),
                 AGENT_PAPERS,
             ),

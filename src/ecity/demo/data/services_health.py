@@ -164,6 +164,7 @@ BIRTH_CERTIFICATE = Item(
                     "Proof of hospital delivery",
                     is_mandatory=False,
                     notes="助产机构可在院内系统核验的，免于提交。",
+                    is_exempt=True,
                 ),
                 AGENT_PAPERS,
             ),

@@ -61,6 +61,7 @@ RESIDENT_PENSION = Item(
                     "Household register",
                     is_mandatory=False,
                     notes="已通过户籍信息共享核验的，免于提交。",
+                    is_exempt=True,
                 ),
                 Material("城乡居民基本养老保险参保登记表", "Enrolment form", has_template=True),
             ),

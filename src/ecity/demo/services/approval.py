@@ -34,6 +34,7 @@ from ecity.demo.blank_forms import blank_form_pdf
 from ecity.demo.data import accounts, cases, certificate_types, regions
 from ecity.demo.services import people, structure
 from ecity.demo.services.joint import demo_joint_services_ensure
+from ecity.demo.services.ratings import demo_ratings_ensure
 from ecity.identity.models import User
 from ecity.identity.selectors import acting_identity
 from ecity.org.models import Region
@@ -53,6 +54,7 @@ class DemoApprovalResult:
     processes: int = 0
     cases: int = 0
     joint_services: int = 0
+    ratings: int = 0
 
 
 @transaction.atomic
@@ -74,6 +76,7 @@ def demo_approval_ensure(*, with_cases: bool = True) -> DemoApprovalResult:
     result.joint_services = demo_joint_services_ensure(actor=admin)
     if with_cases:
         _ensure_cases(result)
+        result.ratings = demo_ratings_ensure()
     logger.info("demo approval ensured: %s", result)
     return result
 
@@ -182,7 +185,7 @@ def _ensure_cases(result: DemoApprovalResult) -> None:
                 content_type="application/pdf",
             )
             for index, material in enumerate(materials_of(version))
-            if material.is_mandatory
+            if material.is_required_upload
         }
         case = case_services.case_submit(
             actor=applicant,

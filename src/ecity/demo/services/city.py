@@ -222,6 +222,7 @@ def _material_row(
         "form": material.form,
         "copies": material.copies,
         "is_mandatory": material.is_mandatory,
+        "is_exempt": material.is_exempt,
         "source": material.source,
         "notes": material.notes,
         "accepted_types": list(_UPLOAD_TYPES),

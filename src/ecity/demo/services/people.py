@@ -28,7 +28,8 @@ def admin_ensure() -> tuple[User, bool]:
 
 
 def citizen_ensure(*, actor: User, account: accounts.Account) -> tuple[User, bool]:
-    """The demo citizen ``account``: registered when missing, then real-name verified."""
+    """The demo citizen ``account``: registered when missing, then (unless the account is meant
+    to show the unverified path) verified in person at a counter with its ID card."""
     user = User.objects.filter(username=account.username).first()
     created = user is None
     if user is None:
@@ -41,8 +42,10 @@ def citizen_ensure(*, actor: User, account: accounts.Account) -> tuple[User, boo
             email=account.email,
             address=account.address,
         )
-    if not user.is_real_name_verified and user.real_name and user.id_number:
-        user = identity_services.citizen_real_name_verify(actor=actor, user=user)
+    if account.is_verified and not user.is_real_name_verified and user.real_name:
+        user = identity_services.citizen_verify_at_counter(
+            actor=actor, user=user, id_number=account.id_number, real_name=account.real_name
+        )
     return user, created
 
 
@@ -83,7 +86,8 @@ def enterprise_ensure(
     """Register, verify and staff the demo enterprise when missing; return whether it was new.
 
     Its legal representative registers it (and so becomes its legal representative agent) and
-    authorises its agents; the platform administrator verifies it.
+    authorises its agents; the platform administrator verifies it at a counter against its
+    business licence.
     """
     representative = users[enterprise.legal_representative]
     entity = LegalEntity.objects.filter(uscc=enterprise.uscc).first()
@@ -101,7 +105,12 @@ def enterprise_ensure(
         )
         entity = authorisation.legal_entity
     if not entity.is_verified:
-        entity = identity_services.legal_entity_verify(actor=actor, legal_entity=entity)
+        entity = identity_services.legal_entity_verify_at_counter(
+            actor=actor,
+            legal_entity=entity,
+            name_on_licence=enterprise.name,
+            representative_on_licence=representative.real_name,
+        )
     for username in enterprise.agents:
         agent = users[username]
         if AgentAuthorisation.objects.filter(legal_entity=entity, user=agent).exists():

@@ -229,6 +229,7 @@ def test_demo_password_passes_the_password_policy():
         "zhangwei",
         "lina",
         "wangfang",
+        "liuyang",
         "clerk_zwb",
         "reviewer_scj",
         "reviewer_wjw",
@@ -279,10 +280,17 @@ def test_demo_accounts_have_their_roles(demo_city):
 
 def test_demo_citizens_and_enterprise_have_valid_identifiers(demo_city):
     citizens = User.objects.exclude(id_number_index="")  # ID numbers are encrypted
-    assert citizens.count() == 3
+    assert citizens.count() == 4
     for user in citizens:
         user.full_clean()  # ID number (GB 11643), mobile and e-mail validators
-        assert user.is_real_name_verified
+    levels = {user.username: (user.identity_level, user.identity_method) for user in citizens}
+    # verified in person at a counter, except liuyang, who shows the way to get verified
+    assert levels == {
+        "zhangwei": (3, "counter"),
+        "lina": (3, "counter"),
+        "wangfang": (3, "counter"),
+        "liuyang": (1, ""),
+    }
     entity = LegalEntity.objects.get(name="示范市云帆科技有限公司")
     entity.full_clean()  # USCC (GB 32100)
     lina = User.objects.get(username="lina")
@@ -304,9 +312,11 @@ def test_the_city_is_set_up_by_the_platform_administrator_through_audited_servic
         (entry.action, entry.actor.username if entry.actor else "")
         for entry in AuditEntry.objects.select_related("actor")
     )
-    # the citizens registered themselves; the administrator verified them and the enterprise
+    # the citizens registered themselves; the administrator verified three of them and the
+    # enterprise (with its licence) at a counter; the legal representative registered it
     assert acts[("account.registered", "zhangwei")] == 1
-    assert acts[("account.real_name_verified", "admin")] == 3
+    assert acts[("account.identity_verified", "admin")] == 3
+    assert acts[("legal_entity.registered", "lina")] == 1
     assert acts[("legal_entity.verified", "admin")] == 1
     # the administrator created the eleven staff accounts and granted their fifteen roles
     assert acts[("account.created", "admin")] == 11

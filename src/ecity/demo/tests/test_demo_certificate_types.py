@@ -35,6 +35,11 @@ def test_demo_food_licence_data_uses_choice_labels(demo_city):
     food = CertificateType.objects.get(name_zh="食品经营许可证")
     version = food.service_items.get().current_version
 
-    label = services._enum_label(version.form_schema, "business_type", "catering")
+    data = services.certificate_data_build(
+        certificate_type=food,
+        form_data={"business_type": "catering"},
+        form_schema=version.form_schema,
+        case_values={},
+    )
 
-    assert label == "餐饮服务经营者"
+    assert data["business_type"] == "餐饮服务经营者"

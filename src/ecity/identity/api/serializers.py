@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from ecity.core.masking import mask_email
-from ecity.identity.models import User
+from ecity.core.masking import mask_email, mask_phone
+from ecity.identity.models import ContactChange, IdentityLevel, User
 from ecity.org.models import Department, Region, StaffRole
 
 
 class RegionOutput(serializers.ModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     name = serializers.CharField(read_only=True)
 
     class Meta:
@@ -19,9 +19,11 @@ class RegionOutput(serializers.ModelSerializer):
 
 
 class DepartmentOutput(serializers.ModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     region = serializers.SlugRelatedField(slug_field="code", read_only=True)
     name = serializers.CharField(read_only=True)
+    # Blank when the department has none: a plain string, since "" is not a URI.
+    website = serializers.CharField(read_only=True, help_text="Web site, or empty.")
 
     class Meta:
         model = Department
@@ -55,7 +57,28 @@ class MeOutput(serializers.ModelSerializer):
     id_number = serializers.CharField(source="id_number_masked", read_only=True)
     phone = serializers.CharField(source="phone_masked", read_only=True)
     email = serializers.SerializerMethodField()
+    pending_email = serializers.SerializerMethodField(
+        help_text="The new e-mail address (masked) waiting for confirmation from the link sent "
+        "to it, or null. Until then `email` stays in force."
+    )
+    pending_phone = serializers.SerializerMethodField(
+        help_text="The new mobile number (masked) waiting for the code sent to it, or null."
+    )
     staff_roles = serializers.SerializerMethodField()
+    identity_level = serializers.ChoiceField(
+        choices=IdentityLevel.choices,
+        read_only=True,
+        help_text="Real-name level: 1 registered, 2 real-name verified, 3 verified in person.",
+    )
+    identity_method = serializers.CharField(
+        read_only=True,
+        help_text='How the level was reached: "counter", "registry", "idp:<provider>" '
+        '("" while registered only).',
+    )
+    identity_verified_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    is_real_name_verified = serializers.BooleanField(
+        read_only=True, help_text="Level 2 or 3 (kept for older clients)."
+    )
 
     class Meta:
         model = User
@@ -66,7 +89,12 @@ class MeOutput(serializers.ModelSerializer):
             "id_number",
             "phone",
             "email",
+            "pending_email",
+            "pending_phone",
             "address",
+            "identity_level",
+            "identity_method",
+            "identity_verified_at",
             "is_real_name_verified",
             "preferred_language",
             "staff_roles",
@@ -75,16 +103,70 @@ class MeOutput(serializers.ModelSerializer):
     def get_email(self, user: User) -> str:
         return mask_email(user.email)
 
+    def get_pending_email(self, user: User) -> str | None:
+        change = self.context.get("pending", {}).get(ContactChange.Kind.EMAIL)
+        return mask_email(change.new_value) if change is not None else None
+
+    def get_pending_phone(self, user: User) -> str | None:
+        change = self.context.get("pending", {}).get(ContactChange.Kind.PHONE)
+        return mask_phone(change.new_value) if change is not None else None
+
     def get_staff_roles(self, user: User) -> list[dict]:
         roles = self.context.get("roles", [])
         return StaffRoleOutput(roles, many=True).data  # type: ignore[return-value]
 
 
 class MeUpdateInput(serializers.Serializer):
-    phone = serializers.CharField(required=False, allow_blank=True, max_length=20)
-    email = serializers.CharField(required=False, allow_blank=True, max_length=254)
+    phone = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=20,
+        help_text="A new number needs `current_password` and counts once the code sent to it by "
+        "SMS is confirmed (`me/phone-confirmation/`).",
+    )
+    email = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=254,
+        help_text="A new address needs `current_password` and counts once the link sent to it is "
+        "opened (or its token posted to `me/email-confirmation/`).",
+    )
     address = serializers.CharField(required=False, allow_blank=True, max_length=300)
     preferred_language = serializers.CharField(required=False, max_length=10)
+    current_password = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=128,
+        write_only=True,
+        trim_whitespace=False,
+        help_text="Your current password: needed to change `email` or `phone` unless this "
+        "session confirmed it within the last minutes (ECITY_REAUTH_SECONDS).",
+    )
+    code = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=16,
+        write_only=True,
+        help_text="Instead of `current_password`: a current code from your authenticator app "
+        "(accounts with two-step verification).",
+    )
+
+
+class EmailConfirmInput(serializers.Serializer):
+    token = serializers.CharField(
+        max_length=400, help_text="The token from the link sent to the new e-mail address."
+    )
+
+
+class PhoneConfirmInput(serializers.Serializer):
+    code = serializers.CharField(
+        max_length=16, help_text="The 6-digit code sent by SMS to the new number."
+    )
+
+
+class PasswordChangeInput(serializers.Serializer):
+    current_password = serializers.CharField(max_length=128, write_only=True, trim_whitespace=False)
+    new_password = serializers.CharField(max_length=128, write_only=True, trim_whitespace=False)
 
 
 class ActingIdentityOutput(serializers.Serializer):

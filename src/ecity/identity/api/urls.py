@@ -11,6 +11,17 @@ urlpatterns = [
     path("departments/", views.DepartmentListApi.as_view(), name="department-list"),
     path("departments/<str:code>/", views.DepartmentDetailApi.as_view(), name="department-detail"),
     path("me/", views.MeApi.as_view(), name="me"),
+    path(
+        "me/email-confirmation/",
+        views.EmailChangeConfirmApi.as_view(),
+        name="email-confirmation",
+    ),
+    path(
+        "me/phone-confirmation/",
+        views.PhoneChangeConfirmApi.as_view(),
+        name="phone-confirmation",
+    ),
+    path("me/password/", views.PasswordChangeApi.as_view(), name="password-change"),
     path("me/identities/", views.MyIdentitiesApi.as_view(), name="my-identities"),
     path("me/acting-identity/", views.ActingIdentityApi.as_view(), name="acting-identity"),
     path("registrations/", views.RegistrationApi.as_view(), name="registration"),

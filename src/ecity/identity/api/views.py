@@ -6,6 +6,7 @@ become the ecity envelope through ``ecity.core.api.exception_handler``.
 
 from __future__ import annotations
 
+from django.contrib.auth import update_session_auth_hash
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -23,8 +24,11 @@ from ecity.identity.api.serializers import (
     ActingIdentityOutput,
     ActingIdentitySwitchInput,
     DepartmentOutput,
+    EmailConfirmInput,
     MeOutput,
     MeUpdateInput,
+    PasswordChangeInput,
+    PhoneConfirmInput,
     RegionOutput,
     RegistrationInput,
 )
@@ -131,7 +135,20 @@ class DepartmentDetailApi(APIView):
 
 def _me(request: Request) -> dict:
     roles = org_selectors.user_roles(user=request.user)
-    return MeOutput(request.user, context={"roles": roles}).data
+    pending = selectors.contact_changes_pending(user=request.user)
+    return MeOutput(request.user, context={"roles": roles, "pending": pending}).data
+
+
+REAUTH_EXAMPLE = OpenApiExample(
+    "Password needed",
+    value={
+        "code": "reauthentication_required",
+        "message": "Enter your current password to confirm it is you.",
+        "fields": {"current_password": ["Enter your current password to confirm it is you."]},
+    },
+    response_only=True,
+    status_codes=["403"],
+)
 
 
 class MeApi(APIView):
@@ -154,7 +171,10 @@ class MeApi(APIView):
                     "phone": "138****0001",
                     "email": "z***@example.cn",
                     "address": "",
-                    "is_real_name_verified": False,
+                    "identity_level": 3,
+                    "identity_method": "counter",
+                    "identity_verified_at": "2026-03-02T09:15:00+08:00",
+                    "is_real_name_verified": True,
                     "preferred_language": "zh-hans",
                     "staff_roles": [],
                 },
@@ -168,18 +188,109 @@ class MeApi(APIView):
     @extend_schema(
         tags=["account"],
         summary="Change my contact details",
+        description=(
+            "Address and language change at once. A new e-mail address or mobile number needs "
+            "`current_password` (unless this session confirmed the password within the last "
+            "minutes) and only starts a change: it counts once confirmed from the new address "
+            "or number (`pending_email` / `pending_phone` show it meanwhile). The old address "
+            "and phone are told."
+        ),
         request=MeUpdateInput,
-        responses={200: MeOutput, 400: ENVELOPE, 403: ENVELOPE},
+        responses={200: MeOutput, 400: ENVELOPE, 403: ENVELOPE, 429: ENVELOPE},
         examples=[
-            OpenApiExample("New phone", value={"phone": "13900000001"}, request_only=True),
+            OpenApiExample(
+                "New address", value={"address": "示范市东城区长安街1号"}, request_only=True
+            ),
+            OpenApiExample(
+                "New e-mail address",
+                value={"email": "zhangsan@example.cn", "current_password": "my-Current-pass"},
+                request_only=True,
+            ),
             ERROR_EXAMPLE,
+            REAUTH_EXAMPLE,
         ],
     )
     def patch(self, request: Request) -> Response:
         serializer = MeUpdateInput(data=request.data)
         serializer.is_valid(raise_exception=True)
-        services.profile_update(user=request.user, **serializer.validated_data)  # type: ignore[arg-type]
+        services.account_update(
+            user=request.user,  # type: ignore[arg-type]
+            session=request.session,
+            request=request._request,
+            **serializer.validated_data,
+        )
         return Response(_me(request))
+
+
+@extend_schema(
+    tags=["account"],
+    summary="Confirm my new e-mail address",
+    description=(
+        "Posts the token of the link sent to the new address (the link's page does the same). "
+        "Needs no login: the token names the account. It works once and expires."
+    ),
+    request=EmailConfirmInput,
+    responses={200: MeOutput, 400: ENVELOPE},
+)
+class EmailChangeConfirmApi(APIView):
+    permission_classes = [permissions.AllowAny]
+
+    def post(self, request: Request) -> Response:
+        serializer = EmailConfirmInput(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = services.email_change_confirm(
+            token=serializer.validated_data["token"], request=request._request
+        )
+        roles = org_selectors.user_roles(user=user)
+        pending = selectors.contact_changes_pending(user=user)
+        return Response(MeOutput(user, context={"roles": roles, "pending": pending}).data)
+
+
+@extend_schema(
+    tags=["account"],
+    summary="Confirm my new mobile number with the code sent to it",
+    request=PhoneConfirmInput,
+    responses={200: MeOutput, 400: ENVELOPE, 403: ENVELOPE, 429: ENVELOPE},
+)
+class PhoneChangeConfirmApi(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    def post(self, request: Request) -> Response:
+        serializer = PhoneConfirmInput(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.phone_change_confirm(
+            user=request.user,  # type: ignore[arg-type]
+            code=serializer.validated_data["code"],
+            request=request._request,
+        )
+        return Response(_me(request))
+
+
+@extend_schema(
+    tags=["account"],
+    summary="Change my password",
+    description=(
+        "Needs the current password. Every other session of the account ends; pending e-mail "
+        "and phone changes are cancelled; the e-mail address and phone are told."
+    ),
+    request=PasswordChangeInput,
+    responses={204: None, 400: ENVELOPE, 403: ENVELOPE, 429: ENVELOPE},
+)
+class PasswordChangeApi(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    def post(self, request: Request) -> Response:
+        serializer = PasswordChangeInput(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = services.password_change(
+            user=request.user,  # type: ignore[arg-type]
+            session=request.session,
+            request=request._request,
+            **serializer.validated_data,
+        )
+        # This session stays logged in; every other one ends with the old password's hash.
+        update_session_auth_hash(request._request, user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 @extend_schema(

@@ -6,9 +6,11 @@ Staff roles, departments and regions live in ``ecity.org``.
 from ecity.identity.models.accounts import (
     MANAGER_ROLES,
     AgentAuthorisation,
+    IdentityLevel,
     LegalEntity,
     User,
 )
+from ecity.identity.models.changes import ContactChange
 from ecity.identity.models.security import (
     AccountLockout,
     LoginFailure,
@@ -20,6 +22,8 @@ __all__ = [
     "MANAGER_ROLES",
     "AccountLockout",
     "AgentAuthorisation",
+    "ContactChange",
+    "IdentityLevel",
     "LegalEntity",
     "LoginFailure",
     "MfaDevice",

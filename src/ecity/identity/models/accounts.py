@@ -18,6 +18,22 @@ from ecity.core.validators import validate_id_number, validate_mobile, validate_
 from ecity.org.models import Region
 
 
+class IdentityLevel(models.IntegerChoices):
+    """How sure the platform is that an account belongs to the person it names.
+
+    As national practice has them: 1 registered (注册): the person typed a name and an ID number,
+    nothing proved. 2 real-name verified (实名认证): name and ID number matched against an
+    authority (the person registry; an identity provider such as a bank-card or telecom check).
+    3 verified in person (实人认证): a clerk saw the person and the ID card at a counter, or a
+    strong identity provider (a national e-ID with a live face check) vouched for them. What each
+    act needs: ``identity.selectors.identity_level_required``.
+    """
+
+    REGISTERED = 1, _("Registered")
+    REAL_NAME = 2, _("Real-name verified")
+    IN_PERSON = 3, _("Verified in person")
+
+
 class User(AbstractUser):
     """A platform account. Every account can act as a citizen; roles and authorisations add more.
 
@@ -31,6 +47,13 @@ class User(AbstractUser):
     """
 
     public_id = models.UUIDField(_("public ID"), default=uuid.uuid4, unique=True, editable=False)
+    # A civil servant's work account, made by a platform administrator: only these hold staff
+    # roles, so that no citizen's own account is ever given access to other people's data.
+    is_staff_account = models.BooleanField(
+        _("staff account"),
+        default=False,
+        help_text=_("A civil servant's work account. Only staff accounts can hold staff roles."),
+    )
     real_name = models.CharField(_("real name"), max_length=100, blank=True)
     id_number = EncryptedTextField(
         _("resident ID number"), max_length=18, blank=True, validators=[validate_id_number]
@@ -47,7 +70,22 @@ class User(AbstractUser):
         source="phone", purpose="phone", normaliser="ecity.core.validators.normalise_mobile"
     )
     address = EncryptedTextField(_("address"), max_length=300, blank=True)
-    is_real_name_verified = models.BooleanField(_("real name verified"), default=False)
+    identity_level = models.PositiveSmallIntegerField(
+        _("identity level"), choices=IdentityLevel.choices, default=IdentityLevel.REGISTERED
+    )
+    # How the level was reached: "counter", "registry", "idp:<provider name>" ("legacy": verified
+    # before levels were recorded). Empty while registered only.
+    identity_method = models.CharField(_("verified by method"), max_length=64, blank=True)
+    identity_verified_at = models.DateTimeField(_("identity verified at"), null=True, blank=True)
+    identity_verified_by = models.ForeignKey(
+        "self",
+        verbose_name=_("identity verified by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("The clerk who verified the identity at a counter."),
+    )
     preferred_language = models.CharField(
         _("preferred language"),
         max_length=10,
@@ -89,6 +127,11 @@ class User(AbstractUser):
         refresh_blind_indexes(self)
 
     @property
+    def is_real_name_verified(self) -> bool:
+        """Real-name verified or better (level 2 or 3)."""
+        return self.identity_level >= IdentityLevel.REAL_NAME
+
+    @property
     def id_number_masked(self) -> str:
         return mask_id_number(self.id_number)
 
@@ -117,7 +160,20 @@ class LegalEntity(BaseModel):
         Region, verbose_name=_("region"), null=True, blank=True, on_delete=models.PROTECT
     )
     phone = EncryptedTextField(_("contact phone"), max_length=50, blank=True)
+    # Verified: the record (name, legal representative) matches the business licence seen at a
+    # counter or the legal-entity registry, and the legal representative's verified identity
+    # matches it. Nobody acts for an unverified enterprise (``ecity.identity.levels``).
     is_verified = models.BooleanField(_("verified"), default=False)
+    verification_method = models.CharField(_("verified by method"), max_length=64, blank=True)
+    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+    verified_by = models.ForeignKey(
+        User,
+        verbose_name=_("verified by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("legal entity")

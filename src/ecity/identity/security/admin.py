@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ecity.core.errors import ApplicationError
+from ecity.core.redirects import safe_redirect_url
 from ecity.identity.models import AccountLockout, LoginFailure, MfaDevice
 from ecity.identity.security import lockout, mfa
 
@@ -29,7 +30,7 @@ def admin_login(request: HttpRequest, extra_context: Any = None) -> HttpResponse
             return HttpResponseRedirect(reverse("admin:index"))
         # Logged in but not staff: sending them to the login page would loop back here.
         raise DjangoPermissionDenied
-    target = request.GET.get("next") or reverse("admin:index")
+    target = safe_redirect_url(request, request.GET.get("next"), fallback=reverse("admin:index"))
     return HttpResponseRedirect(f"{reverse('identity:login')}?{urlencode({'next': target})}")
 
 

@@ -14,6 +14,8 @@ Session keys written at login:
   without the key were not created by this login page (tests, shells) and are left alone.
 * ``ecity_idle_limit``, ``ecity_last_seen``, ``ecity_login_at``: staff idle time-out (see
   ``middleware``). Staff session cookies also end when the browser closes.
+* ``ecity_reauth_at``: the password was entered now (``reauth``): account changes right after
+  login need no second prompt.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 
 from ecity.identity.models import User
-from ecity.identity.security import lockout, mfa
+from ecity.identity.security import lockout, mfa, reauth
 from ecity.org import selectors as org_selectors
 
 PENDING_KEY = "ecity_login_pending"
@@ -102,6 +104,7 @@ def login_complete(
     lockout.login_success_record(user=user)
     session = request.session
     session[MFA_STATE_KEY] = MFA_VERIFIED if mfa_verified else MFA_PASSWORD_ONLY
+    reauth.reauth_mark(session)
     if _is_staff(user):
         now = int(time.time())
         session[IDLE_LIMIT_KEY] = settings.ECITY_STAFF_IDLE_SECONDS

@@ -2,8 +2,9 @@
 
 Mandatory for accounts that can change other people's data or see much of it: holders of the
 roles in ``ECITY_MFA_REQUIRED_ROLES`` (approver, department administrator, supervisor, platform
-administrator, auditor), superusers and anyone who can open the admin site (``is_staff``).
-Everybody else may turn it on.
+administrator, auditor) and of every role that sees personal data unmasked
+(``identity.selectors.UNMASKING_ROLES``: the case-handling roles), superusers and anyone who can
+open the admin site (``is_staff``). Everybody else may turn it on.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from ecity.core.errors import Conflict, PermissionDenied, ValidationFailed
 from ecity.identity.models import MfaDevice, RecoveryCode, User
 from ecity.identity.security import totp
 from ecity.identity.security.lockout import audit
+from ecity.identity.selectors import UNMASKING_ROLES
 from ecity.org import selectors as org_selectors
 
 
@@ -30,18 +32,23 @@ def _now(now: datetime | None) -> datetime:
 # --- reads ----------------------------------------------------------------------------------
 
 
+def mfa_required_roles() -> frozenset[str]:
+    """The staff roles whose holders must use a second factor.
+
+    Those listed in ``ECITY_MFA_REQUIRED_ROLES`` and, by rule, every role that sees personal
+    data unmasked (``UNMASKING_ROLES``), whatever the setting says.
+    """
+    return frozenset(settings.ECITY_MFA_REQUIRED_ROLES) | UNMASKING_ROLES
+
+
 def mfa_is_required(*, user: User | Any) -> bool:
-    """Whether ``user`` must use a second factor (staff roles in ECITY_MFA_REQUIRED_ROLES,
+    """Whether ``user`` must use a second factor (a role in ``mfa_required_roles()``,
     superusers, admin-site staff)."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
     if user.is_superuser or user.is_staff:
         return True
-    return (
-        org_selectors.user_roles(user=user)
-        .filter(role__in=settings.ECITY_MFA_REQUIRED_ROLES)
-        .exists()
-    )
+    return org_selectors.user_roles(user=user).filter(role__in=mfa_required_roles()).exists()
 
 
 def mfa_device_for(*, user: User) -> MfaDevice | None:

@@ -14,7 +14,6 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from ecity.audit.services import audit_record
-from ecity.core.errors import PermissionDenied
 from ecity.core.masking import mask
 from ecity.core.validators import (
     normalise_id_number,
@@ -22,7 +21,6 @@ from ecity.core.validators import (
 )
 from ecity.identity import checks, selectors
 from ecity.identity.models import LegalEntity, User
-from ecity.org import selectors as org_selectors
 
 logger = logging.getLogger("ecity.identity")
 
@@ -41,7 +39,7 @@ def citizen_register(
     address: str = "",
     preferred_language: str = "zh-hans",
 ) -> User:
-    """Register a citizen account (not yet real-name verified) and return it.
+    """Register a citizen account (level 1, not yet real-name verified) and return it.
 
     Rules: every field is validated (ID number GB 11643, mainland mobile, e-mail, password policy);
     username, ID number, phone and e-mail are unique. Raises ``ValidationFailed`` listing every
@@ -83,36 +81,6 @@ def citizen_register(
     return user
 
 
-@transaction.atomic
-def citizen_real_name_verify(*, actor: User, user: User) -> User:
-    """Record that ``user``'s real name and ID number were verified; return the account.
-
-    Rules: the account must be active and hold a real name and an ID number; verifying an
-    account that is already verified changes nothing and records nothing. Permissions: platform
-    administrators only (online verification against the population registry will call this
-    too, as the platform). Side effects: an ``account.real_name_verified`` audit entry.
-    Errors: ``PermissionDenied``, ``ValidationFailed``.
-    """
-    if not org_selectors.is_platform_admin(user=actor):
-        raise PermissionDenied(_("Only a platform administrator can do this."))
-    user = User.objects.select_for_update().get(pk=user.pk)
-    if user.is_real_name_verified:
-        return user
-    errors: checks.Errors = {}
-    if not user.is_active:
-        errors["user"] = [_("This account is disabled.")]
-    if not (user.real_name and user.id_number):
-        errors.setdefault("user", []).append(
-            _("Only an account with a real name and an ID number can be verified.")
-        )
-    checks.raise_if(errors)
-    user.is_real_name_verified = True
-    user.save(update_fields=["is_real_name_verified"])
-    audit_record(actor=actor, action="account.real_name_verified", obj=user, subject=user)
-    logger.info("real name verified: user=%s by=%s", user.public_id, actor.public_id)
-    return user
-
-
 # Every mask in core.masking hides characters behind a run of at least two stars.
 _MASK_PATTERN = "**"
 
@@ -145,24 +113,29 @@ def profile_update(
     """Change the contact details of ``user``'s own account; ``None`` leaves a field unchanged.
 
     Real name and ID number are not changed here: they are the identity that was registered and
-    verified. A masked value (as the account API shows phone, e-mail and address) is never taken
-    as input: exactly the mask of the stored value means "unchanged" (a client sending back what
-    it read), any other value with the mask pattern is refused. Raises ``ValidationFailed``
-    (invalid, masked-looking or already registered phone/e-mail).
+    verified. Nor are the phone number and e-mail address: a value other than the stored one is
+    refused (``services.account_changes`` changes them, with re-authentication and
+    confirmation). A masked value (as the account API shows phone, e-mail and address) is never
+    taken as input: exactly the mask of the stored value means "unchanged" (a client sending
+    back what it read), any other value with the mask pattern is refused. Raises
+    ``ValidationFailed`` (a masked-looking value, a new phone or e-mail, an invalid address or
+    language).
     """
     errors: checks.Errors = {}
     changes: dict[str, str] = {}
     phone = _unless_masked(errors, "phone", phone, user.phone or "", "phone")
     email = _unless_masked(errors, "email", email, user.email or "", "email")
     address = _unless_masked(errors, "address", address, user.address or "", "address")
-    if phone is not None:
-        phone = normalise_mobile(phone)
-        checks.check_phone(errors, phone, exclude=user)
-        changes["phone"] = phone
-    if email is not None:
-        email = checks.normalise_email(email)
-        checks.check_email(errors, email, exclude=user)
-        changes["email"] = email
+    # A new phone number or e-mail address needs re-authentication and confirmation: that is
+    # ``account_changes.phone_change_request`` / ``email_change_request``, never this function.
+    if phone is not None and normalise_mobile(phone) != (user.phone or ""):
+        errors.setdefault("phone", []).append(
+            _("Change your mobile number on its own page: it needs your password and a code.")
+        )
+    if email is not None and checks.normalise_email(email) != (user.email or "").lower():
+        errors.setdefault("email", []).append(
+            _("Change your e-mail address on its own page: it needs your password and a link.")
+        )
     if address is not None:
         address = address.strip()
         if len(address) > 300:
@@ -199,13 +172,14 @@ def acting_identity_switch(
 ) -> selectors.ActingIdentity:
     """Make ``user`` act as ``legal_entity`` (or as themselves when None) in this session.
 
-    Raises ``PermissionDenied`` unless ``user`` is a current agent of ``legal_entity``.
+    Raises ``PermissionDenied`` unless ``user`` is a current agent of ``legal_entity``,
+    ``EnterpriseNotVerified`` while the enterprise is not verified, ``IdentityLevelRequired``
+    while ``user``'s real-name level is too low to act for an enterprise.
     """
     if legal_entity is None:
         session[selectors.ACTING_SESSION_KEY] = ""
     else:
-        if selectors.authorisation_for(user=user, legal_entity=legal_entity) is None:
-            raise PermissionDenied(_("You are not an authorised agent of this enterprise."))
+        selectors.act_for_check(user=user, legal_entity=legal_entity)
         session[selectors.ACTING_SESSION_KEY] = str(legal_entity.public_id)
     identity = selectors.acting_identity(user=user, session=session)
     assert identity is not None  # user is authenticated here

@@ -59,7 +59,9 @@ def staff_account_create(
     checks.check_email(errors, email, required=False)
     if phone:
         checks.check_phone(errors, phone)
-    user = User(username=username, real_name=real_name, email=email, phone=phone)
+    user = User(
+        username=username, real_name=real_name, email=email, phone=phone, is_staff_account=True
+    )
     checks.check_password(errors, password, user)
     checks.raise_if(errors)
     user.set_password(password)
@@ -76,14 +78,23 @@ def staff_account_create(
 _ADMIN_SITE_ROLES = {StaffRole.Role.DEPARTMENT_ADMIN, StaffRole.Role.PLATFORM_ADMIN}
 
 
-def _check_staff_permission(*, actor: User, role: str, department: Department | None) -> None:
-    # Auditors see the whole audit trail: only a platform administrator appoints them.
-    if role in {StaffRole.Role.PLATFORM_ADMIN, StaffRole.Role.AUDITOR} or department is None:
-        if not org_selectors.is_platform_admin(user=actor):
-            raise PermissionDenied(_("Only a platform administrator can do this."))
+def _check_staff_permission(
+    *, actor: User, user: User, role: str, department: Department | None
+) -> None:
+    """The right to grant or revoke, checked before anything about the role or the account."""
+    if org_selectors.can_grant_role(actor=actor, user=user, role=role, department=department):
         return
-    if not org_selectors.can_manage_staff(actor=actor, department=department):
-        raise PermissionDenied(_("You can manage staff only in your own department."))
+    if user.pk == actor.pk:
+        raise PermissionDenied(_("No one can grant or revoke their own roles."))
+    if (
+        role not in org_selectors.DEPARTMENT_GRANTABLE_ROLES
+        or department is None
+        or not org_selectors.departments_where(
+            user=actor, role=StaffRole.Role.DEPARTMENT_ADMIN
+        ).exists()
+    ):
+        raise PermissionDenied(_("Only a platform administrator can grant or revoke this role."))
+    raise PermissionDenied(_("You can manage staff only in your own department."))
 
 
 def _sync_staff_flags(user: User) -> None:
@@ -99,9 +110,13 @@ def staff_role_grant(
 ) -> StaffRole:
     """Give ``user`` a staff ``role`` in ``department`` (none for platform_admin); return it.
 
-    Platform administrators may grant any role anywhere; department administrators may grant
-    department roles in their department and its sub-units, never platform_admin. A revoked role
-    is reactivated. Raises ``PermissionDenied`` or ``ValidationFailed``.
+    Rules (segregation of duties, ``org.selectors.can_grant_role``): no one grants a role to
+    themselves; platform administrators may grant any role anywhere; department administrators
+    only the case-handling roles (counter clerk, reviewer, approver) in their department and
+    its sub-units. Roles go to active staff accounts only (``User.is_staff_account``), never to
+    a citizen's account. The right is checked before anything about the role or the account. A
+    revoked role is reactivated. Side effects: a ``role.granted`` audit entry. Errors:
+    ``PermissionDenied``, ``ValidationFailed``.
     """
     errors: checks.Errors = {}
     if role not in StaffRole.Role.values:
@@ -112,11 +127,15 @@ def staff_role_grant(
     elif department is None:
         errors["department"] = [_("Choose the department this role is held in.")]
         checks.raise_if(errors)
-    _check_staff_permission(actor=actor, role=role, department=department)
+    _check_staff_permission(actor=actor, user=user, role=role, department=department)
     if department is not None and not department.is_active:
         errors["department"] = [_("This department is no longer active.")]
     if not user.is_active:
         errors["user"] = [_("This account is disabled.")]
+    elif not user.is_staff_account:
+        errors["user"] = [
+            _("Staff roles are given only to staff accounts, never to a citizen's account.")
+        ]
     existing = (
         StaffRole.objects.select_for_update().filter(user=user, role=role, department=department)
         # NULL departments are not equal in a unique index: look them up explicitly.
@@ -158,12 +177,17 @@ def staff_role_grant(
 def staff_role_revoke(*, actor: User, staff_role: StaffRole) -> StaffRole:
     """Deactivate ``staff_role`` (kept for the record) under the same rules as granting it.
 
-    The last platform administrator cannot be removed. Raises ``PermissionDenied`` or
-    ``ValidationFailed``.
+    No one revokes their own roles. The right is checked first; then a role already revoked
+    and the last platform administrator are refused. Side effects: a ``role.revoked`` audit
+    entry. Errors: ``PermissionDenied``, ``ValidationFailed``.
     """
     staff_role = StaffRole.objects.select_for_update().select_related("user").get(pk=staff_role.pk)
-    _check_staff_permission(actor=actor, role=staff_role.role, department=staff_role.department)
     user = staff_role.user
+    _check_staff_permission(
+        actor=actor, user=user, role=staff_role.role, department=staff_role.department
+    )
+    if not staff_role.is_active:
+        raise ValidationFailed(_("This role has already been revoked."))
     if staff_role.role == StaffRole.Role.PLATFORM_ADMIN:
         others = (
             StaffRole.objects.filter(role=StaffRole.Role.PLATFORM_ADMIN, is_active=True)
@@ -197,6 +221,7 @@ def platform_admin_create(
     """Create a platform administrator (staff, superuser, platform_admin role) and return it.
 
     Used by ``manage.py create_platform_admin`` / ``ecity createadmin`` and the demo city.
+    Side effects: ``account.created`` and ``role.granted`` audit entries without an actor.
     Raises ``ValidationFailed`` for a taken username or e-mail, a name longer than 100
     characters, or a password the policy refuses.
     """
@@ -213,12 +238,26 @@ def platform_admin_create(
     if len(real_name) > 100:
         errors["real_name"] = [_("Use at most 100 characters.")]
     user = User(
-        username=username, email=email, real_name=real_name, is_staff=True, is_superuser=True
+        username=username,
+        email=email,
+        real_name=real_name,
+        is_staff=True,
+        is_superuser=True,
+        is_staff_account=True,
     )
     checks.check_password(errors, password, user)
     checks.raise_if(errors)
     user.set_password(password)
     user.save()
-    StaffRole.objects.create(user=user, role=StaffRole.Role.PLATFORM_ADMIN)
+    staff_role = StaffRole.objects.create(user=user, role=StaffRole.Role.PLATFORM_ADMIN)
+    # Made from the command line (no actor): the grant is still evidence in the trail.
+    audit_record(actor=None, action="account.created", obj=user, subject=user)
+    audit_record(
+        actor=None,
+        action="role.granted",
+        obj=staff_role,
+        subject=user,
+        data={"role": StaffRole.Role.PLATFORM_ADMIN, "department": "", "command": True},
+    )
     logger.info("platform administrator created: user=%s", user.public_id)
     return user

@@ -12,6 +12,7 @@ from ecity.identity.tests.factories import (
     DepartmentFactory,
     LegalEntityFactory,
     StaffRoleFactory,
+    StaffUserFactory,
     UserFactory,
 )
 from ecity.org.models import StaffRole
@@ -33,12 +34,13 @@ def _default_language():
 
 @pytest.fixture
 def citizen(db):
-    return UserFactory(username="citizen")
+    """A real-name verified citizen (level 2), as most journeys need."""
+    return UserFactory(username="citizen", is_real_name_verified=True)
 
 
 @pytest.fixture
 def enterprise_a(db, citizen):
-    entity = LegalEntityFactory(name="甲公司")
+    entity = LegalEntityFactory(name="甲公司", verified=True)
     AgentAuthorisationFactory(
         legal_entity=entity, user=citizen, role=AgentAuthorisation.Role.LEGAL_REPRESENTATIVE
     )
@@ -47,14 +49,18 @@ def enterprise_a(db, citizen):
 
 @pytest.fixture
 def enterprise_b(db):
-    entity = LegalEntityFactory(name="乙公司")
-    AgentAuthorisationFactory(legal_entity=entity, role=AgentAuthorisation.Role.ADMINISTRATOR)
+    entity = LegalEntityFactory(name="乙公司", verified=True)
+    AgentAuthorisationFactory(
+        legal_entity=entity,
+        user__is_real_name_verified=True,
+        role=AgentAuthorisation.Role.ADMINISTRATOR,
+    )
     return entity
 
 
 @pytest.fixture
 def platform_admin(db):
-    user = UserFactory(username="root", is_staff=True)
+    user = StaffUserFactory(username="root", is_staff=True)
     StaffRoleFactory(user=user, department=None, role=StaffRole.Role.PLATFORM_ADMIN)
     return user
 
@@ -71,6 +77,14 @@ def other_department(db):
 
 @pytest.fixture
 def department_admin(db, department):
-    user = UserFactory(username="deptadmin", is_staff=True)
+    user = StaffUserFactory(username="deptadmin", is_staff=True)
     StaffRoleFactory(user=user, department=department, role=StaffRole.Role.DEPARTMENT_ADMIN)
+    return user
+
+
+@pytest.fixture
+def clerk(db, department):
+    """A counter clerk (受理窗口), who verifies people and enterprises at the counter."""
+    user = UserFactory(username="clerk", real_name="窗口员", is_real_name_verified=True)
+    StaffRoleFactory(user=user, department=department, role=StaffRole.Role.COUNTER_CLERK)
     return user

@@ -6,7 +6,7 @@ import datetime as dt
 
 import factory
 
-from ecity.identity.models import AgentAuthorisation, LegalEntity, User
+from ecity.identity.models import AgentAuthorisation, IdentityLevel, LegalEntity, User
 from ecity.org.models import Department, Region, StaffRole
 
 _ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
@@ -56,10 +56,18 @@ class DepartmentFactory(factory.django.DjangoModelFactory):
 
 
 class UserFactory(factory.django.DjangoModelFactory):
+    """A registered account (level 1). ``is_real_name_verified=True`` makes it level 2 (as if
+    matched by the person registry), ``identity_level=3`` verified in person."""
+
     class Meta:
         model = User
         django_get_or_create = ("username",)
         skip_postgeneration_save = True
+
+    class Params:
+        is_real_name_verified = factory.Trait(
+            identity_level=IdentityLevel.REAL_NAME, identity_method="registry"
+        )
 
     username = factory.Sequence(lambda n: f"user{n}")
     email = factory.LazyAttribute(lambda o: f"{o.username}@example.cn")
@@ -74,10 +82,20 @@ class UserFactory(factory.django.DjangoModelFactory):
             obj.save()
 
 
+class StaffUserFactory(UserFactory):
+    """A civil servant's work account (``is_staff_account``): the only kind that holds roles."""
+
+    username = factory.Sequence(lambda n: f"staff{n}")
+    is_staff_account = True
+
+
 class LegalEntityFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = LegalEntity
         django_get_or_create = ("uscc",)
+
+    class Params:
+        verified = factory.Trait(is_verified=True, verification_method="counter")
 
     uscc = factory.Sequence(uscc_for)
     name = factory.Sequence(lambda n: f"示范科技有限公司{n}")
@@ -97,6 +115,6 @@ class StaffRoleFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = StaffRole
 
-    user = factory.SubFactory(UserFactory)
+    user = factory.SubFactory(StaffUserFactory)
     department = factory.SubFactory(DepartmentFactory)
     role = StaffRole.Role.REVIEWER

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ecity.identity.models import User
+from ecity.identity.tests.conftest import PASSWORD
 from ecity.identity.tests.factories import (
     DepartmentFactory,
     RegionFactory,
@@ -92,24 +93,34 @@ def test_me_returns_masked_identifiers(api_client, citizen):
     assert body["staff_roles"] == []
 
 
-def test_me_patch_updates_contact_details(api_client, citizen):
+def test_me_patch_changes_the_address_at_once_and_a_new_phone_only_once_confirmed(
+    api_client, citizen
+):
     api_client.force_authenticate(citizen)
+    old_phone = citizen.phone
 
     response = api_client.patch(
-        f"{BASE}/me/", {"phone": "13900000888", "address": "新地址"}, format="json"
+        f"{BASE}/me/",
+        {"phone": "13900000888", "address": "新地址", "current_password": PASSWORD},
+        format="json",
     )
 
     citizen.refresh_from_db()
     assert response.status_code == 200
-    assert response.json()["phone"] == "139****0888"
-    assert (citizen.phone, citizen.address) == ("13900000888", "新地址")
+    assert response.json()["phone"] == old_phone[:3] + "****" + old_phone[-4:]
+    assert response.json()["pending_phone"] == "139****0888"
+    assert (citizen.phone, citizen.address) == (old_phone, "新地址")
 
 
 def test_me_patch_invalid_values_answer_field_errors(api_client, citizen):
     api_client.force_authenticate(citizen)
     old_phone = citizen.phone
 
-    response = api_client.patch(f"{BASE}/me/", {"phone": "12", "email": "nonsense"}, format="json")
+    response = api_client.patch(
+        f"{BASE}/me/",
+        {"phone": "12", "email": "nonsense", "current_password": PASSWORD},
+        format="json",
+    )
 
     citizen.refresh_from_db()
     assert response.status_code == 400
@@ -249,11 +260,17 @@ def test_schema_documents_identity_endpoints(api_client):
 def test_field_errors_are_translated_for_chinese_readers(api_client, citizen):
     api_client.force_authenticate(citizen)
     other = api_client.patch(
-        f"{BASE}/me/", {"email": "NOT-AN-ADDRESS"}, format="json", HTTP_ACCEPT_LANGUAGE="zh-hans"
+        f"{BASE}/me/",
+        {"email": "NOT-AN-ADDRESS", "current_password": PASSWORD},
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
     )
     taken = UserFactory()
     duplicate = api_client.patch(
-        f"{BASE}/me/", {"phone": taken.phone}, format="json", HTTP_ACCEPT_LANGUAGE="zh-hans"
+        f"{BASE}/me/",
+        {"phone": taken.phone, "current_password": PASSWORD},
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
     )
 
     assert other.status_code == 400

@@ -267,15 +267,40 @@ def approver(db, department):
     return user
 
 
-def test_mfa_is_required_for_the_listed_roles_only(department):
+def test_mfa_is_required_for_the_listed_roles_and_every_role_that_unmasks(department):
     for role in ("approver", "department_admin", "supervisor", "auditor"):
         user = UserFactory()
         StaffRoleFactory(user=user, department=department, role=role)
         assert mfa.mfa_is_required(user=user), role
-    clerk = UserFactory()
-    StaffRoleFactory(user=clerk, department=department, role=StaffRole.Role.COUNTER_CLERK)
-    assert not mfa.mfa_is_required(user=clerk)
+    # Counter clerks and reviewers see the applicant's data unmasked on the cases they handle.
+    for role in (StaffRole.Role.COUNTER_CLERK, StaffRole.Role.REVIEWER):
+        handler = UserFactory()
+        StaffRoleFactory(user=handler, department=department, role=role)
+        assert mfa.mfa_is_required(user=handler), role
     assert not mfa.mfa_is_required(user=UserFactory())
+
+
+def test_roles_that_unmask_need_mfa_whatever_the_setting_lists(settings, department):
+    # Given a city that lists no role in its setting
+    settings.ECITY_MFA_REQUIRED_ROLES = ()
+    reviewer = StaffRoleFactory(department=department, role=StaffRole.Role.REVIEWER).user
+    supervisor = StaffRoleFactory(department=department, role=StaffRole.Role.SUPERVISOR).user
+
+    # Then the reviewer (who sees unmasked data) still needs it; the supervisor (masked) not
+    assert mfa.mfa_is_required(user=reviewer)
+    assert not mfa.mfa_is_required(user=supervisor)
+
+
+def test_reviewer_without_device_is_sent_to_setup_at_login(client, department):
+    StaffRoleFactory(
+        department=department, role=StaffRole.Role.REVIEWER, user__username="reviewer1"
+    )
+
+    response = password_step(client, "reviewer1", next="/cases/workbench/")
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("identity:mfa_setup")
+    assert "_auth_user_id" not in client.session
 
 
 def test_approver_without_device_must_set_one_up_before_reaching_anything(client, approver):

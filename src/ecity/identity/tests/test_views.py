@@ -8,7 +8,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from ecity.identity import selectors
+from ecity.identity import selectors, services
 from ecity.identity.models import AgentAuthorisation, User
 from ecity.identity.tests.conftest import PASSWORD
 from ecity.identity.tests.factories import UserFactory, id_number_for, uscc_for
@@ -26,7 +26,7 @@ REGISTRATION = {
 }
 
 
-def test_register_login_profile_switch_logout_journey(client, enterprise_b):
+def test_register_login_profile_switch_logout_journey(client, enterprise_b, clerk):
     # Register.
     response = client.post(reverse("identity:register"), REGISTRATION)
     assert response.status_code == 302
@@ -48,20 +48,52 @@ def test_register_login_profile_switch_logout_journey(client, enterprise_b):
     assert "139****0601" in page
     assert id_number_for(601) not in page
 
-    # Register an enterprise, then act for it.
+    # A registered-only account cannot register an enterprise yet.
+    shop = {
+        "uscc": uscc_for(61),
+        "name": "李四商店",
+        "legal_representative_name": "李四",
+        "legal_representative_id_number": id_number_for(601),
+    }
+    response = client.post(reverse("identity:enterprise_register"), shop)
+    assert response.status_code == 200
+    assert not AgentAuthorisation.objects.filter(user=user).exists()
+
+    # Get verified online with the (demo) identity provider: its page, then back.
+    response = client.post(reverse("identity:verify"), {"provider": "demo"})
+    assert response.status_code == 302
+    provider_page = client.get(response["Location"])
+    assert provider_page.status_code == 200
     response = client.post(
-        reverse("identity:enterprise_register"),
+        reverse("identity:demo_provider"),
         {
-            "uscc": uscc_for(61),
-            "name": "李四商店",
-            "legal_representative_name": "李四",
-            "legal_representative_id_number": id_number_for(601),
+            "state": provider_page.context["state"],
+            "return_to": provider_page.context["return_to"],
+            "real_name": "李四",
+            "id_number": id_number_for(601),
+            "decision": "confirm",
         },
     )
+    assert client.get(response["Location"]).status_code == 302  # the callback
+    user.refresh_from_db()
+    assert (user.identity_level, user.identity_method) == (2, "idp:demo")
+
+    # Register an enterprise: it is not verified, so nobody acts for it yet.
+    response = client.post(reverse("identity:enterprise_register"), shop)
     authorisation = AgentAuthorisation.objects.get(user=user)
     assert authorisation.role == AgentAuthorisation.Role.LEGAL_REPRESENTATIVE
     assert response.status_code == 302
     entity = authorisation.legal_entity
+    client.post(reverse("identity:switch_identity"), {"acting_as": str(entity.public_id)})
+    assert not client.session.get(selectors.ACTING_SESSION_KEY)
+
+    # Once a clerk has verified it against its licence, act for it.
+    services.legal_entity_verify_at_counter(
+        actor=clerk,
+        legal_entity=entity,
+        name_on_licence="李四商店",
+        representative_on_licence="李四",
+    )
     response = client.post(
         reverse("identity:switch_identity"), {"acting_as": str(entity.public_id)}
     )
@@ -141,6 +173,26 @@ def test_login_redirects_to_safe_next_only(client, citizen):
     assert unsafe["Location"] == reverse("identity:profile")
 
 
+@pytest.mark.parametrize(
+    "target",
+    ["/\\evil.example/", "/\t/evil.example/", "/\x00/evil.example/"],
+    ids=["backslash", "tab", "nul"],
+)
+def test_login_and_switch_identity_refuse_next_with_control_characters(
+    client, citizen, enterprise_a, target
+):
+    login = client.post(
+        reverse("identity:login"), {"username": "citizen", "password": PASSWORD, "next": target}
+    )
+    switch = client.post(
+        reverse("identity:switch_identity"),
+        {"acting_as": str(enterprise_a.public_id), "next": target},
+    )
+
+    assert login["Location"] == reverse("identity:profile")
+    assert switch["Location"] == reverse("identity:profile")
+
+
 def test_switch_identity_ignores_external_next(client, citizen, enterprise_a):
     client.force_login(citizen)
 
@@ -170,17 +222,26 @@ def test_profile_lists_staff_roles(client, department_admin):
 
 def test_profile_edit_saves_and_validates(client, citizen):
     client.force_login(citizen)
-    other = UserFactory()
     url = reverse("identity:profile_edit")
-    base = {"email": citizen.email, "address": "新地址", "preferred_language": "en"}
+    stored = (citizen.phone, citizen.email)
 
-    taken = client.post(url, {**base, "phone": other.phone})
-    saved = client.post(url, {**base, "phone": "13900000999"})
+    wrong = client.post(url, {"address": "新地址", "preferred_language": "klingon"})
+    saved = client.post(
+        url,
+        # Phone and e-mail are no longer fields of this page: posted anyway, they are ignored.
+        {
+            "address": "新地址",
+            "preferred_language": "en",
+            "phone": "13900000999",
+            "email": "x@y.cn",
+        },
+    )
 
     citizen.refresh_from_db()
-    assert "phone" in taken.context["form"].errors
+    assert "preferred_language" in wrong.context["form"].errors
     assert saved.status_code == 302
-    assert (citizen.phone, citizen.address) == ("13900000999", "新地址")
+    assert citizen.address == "新地址"
+    assert (citizen.phone, citizen.email) == stored
 
 
 def test_password_reset_mail_link_sets_new_password(client, citizen):
@@ -225,7 +286,7 @@ def test_password_change(client, citizen):
     response = client.post(
         reverse("identity:password_change"),
         {
-            "old_password": PASSWORD,
+            "current_password": PASSWORD,
             "new_password1": "another-Long-phrase",
             "new_password2": "another-Long-phrase",
         },
@@ -252,7 +313,7 @@ def test_enterprise_pages_are_limited_to_own_enterprises(
 
 
 def test_grant_and_revoke_agent_through_forms(client, citizen, enterprise_a):
-    colleague = UserFactory(real_name="孙八")
+    colleague = UserFactory(real_name="孙八", is_real_name_verified=True)
     client.force_login(citizen)
     grant_url = reverse("identity:agent_grant", args=[enterprise_a.public_id])
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import threading
 import urllib.error
 import urllib.request
@@ -81,8 +82,10 @@ class FileSms:
         line = json.dumps(_payload(notification), ensure_ascii=False) + "\n"
         try:
             with _file_lock:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-                with self.path.open("a", encoding="utf-8") as handle:
+                # Phone numbers and messages: owner-only, like every file ecity writes.
+                self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+                fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+                with os.fdopen(fd, "a", encoding="utf-8") as handle:
                     handle.write(line)
         except OSError as exc:
             raise DeliveryFailed(f"cannot write {self.path}: {exc}", retryable=True) from exc

@@ -115,6 +115,9 @@ def test_sms_file_backend_appends_a_json_line(citizen, settings, tmp_path):
     assert "SF20250517000001" in messages[0]["text"]
     assert "已受理" in messages[0]["text"]
     assert "已办结" in messages[1]["text"]
+    # phone numbers and messages are readable by ecity's own account only
+    assert (tmp_path / "sms" / "sms.jsonl").stat().st_mode & 0o777 == 0o600
+    assert (tmp_path / "sms").stat().st_mode & 0o777 == 0o700
 
 
 def test_http_gateway_5xx_is_retried_with_backoff_then_sent(citizen, gateway):

@@ -50,7 +50,7 @@ def citizen(db):
 
 @pytest.fixture
 def enterprise(db, citizen):
-    entity = LegalEntityFactory(name="甲科技有限公司")
+    entity = LegalEntityFactory(name="甲科技有限公司", verified=True)
     AgentAuthorisationFactory(
         legal_entity=entity, user=citizen, role=AgentAuthorisation.Role.LEGAL_REPRESENTATIVE
     )

@@ -30,9 +30,9 @@ def test_first_sign_in_shows_exactly_the_data_items_with_masked_identifiers(
     page = response.content.decode()
     assert response.status_code == 200
     assert "企业开办一窗通" in page and "市场监督管理局" in page
-    assert "实名信息（已实名）" in page and "李娜" in page
+    assert "实名信息及身份核验等级（实名认证）" in page and "李娜" in page
     assert "138****8000" in page and "13800138000" not in page
-    assert "<strong>身份证号码</strong>" not in page  # not requested, so not listed
+    assert "<strong>公民身份号码</strong>" not in page  # not requested, so not listed
     assert not Federation.objects.exists()
 
 

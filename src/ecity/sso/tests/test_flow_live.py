@@ -140,6 +140,7 @@ def test_full_sign_in_flow_with_authlib(live_server, issuer, registered, enterpr
     assert info == {
         "sub": str(citizen.public_id),
         "name": "李娜",
+        "ecity_identity_level": 2,
         "ecity_real_name_level": "verified",
         "phone_number": "13800138000",
         "ecity_acting_for": {

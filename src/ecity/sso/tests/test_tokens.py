@@ -39,6 +39,7 @@ def test_userinfo_releases_only_allowed_and_consented_claims(client, citizen, re
     assert claims == {
         "sub": str(citizen.public_id),
         "name": "李娜",
+        "ecity_identity_level": 2,
         "ecity_real_name_level": "verified",
     }
     assert tokens["scope"] == "openid profile"

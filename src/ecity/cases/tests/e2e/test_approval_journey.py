@@ -3,9 +3,10 @@
 A citizen applies online for the food business licence (食品经营许可) of the demo city; the
 service centre's counter accepts it; the market regulation bureau and the health commission
 review it at the same time; the health reviewer first asks for a correction, which the citizen
-makes on "My cases"; both approve; the approver (who logs in with a TOTP code) grants the
-licence; the citizen finds the e-certificate, which the public verification page confirms, and
-which a tampered QR link or certificate number does not pass.
+makes on "My cases"; both approve; the approver grants the licence (every member of staff logs
+in with a TOTP code: their roles see personal data unmasked); the citizen finds the
+e-certificate, which the public verification page confirms, and which a tampered QR link or
+certificate number does not pass.
 """
 
 from __future__ import annotations
@@ -105,9 +106,14 @@ def test_joint_licence_from_application_through_parallel_review_to_a_verified_ce
     base = live_server.url
     calendar_seed()
     call_command("load_demo", "--no-cases", verbosity=0)
-    approver_secret = _enrol_authenticator("approver_scj")
+    # Every staff role here sees personal data unmasked: each logs in with a second factor.
+    secrets = {
+        username: _enrol_authenticator(username)
+        for username in ("clerk_zwb", "reviewer_scj", "reviewer_wjw", "approver_scj")
+    }
+    approver_secret = secrets["approver_scj"]
     version = ServiceItem.objects.get(code=SERVICE).current_version
-    mandatory = [m for m in materials_of(version) if m.is_mandatory]
+    mandatory = [m for m in materials_of(version) if m.is_required_upload]
     assert len(mandatory) >= 1
 
     # --- The citizen logs in, reads the joint service's guide and applies -------------------
@@ -134,6 +140,22 @@ def test_joint_licence_from_application_through_parallel_review_to_a_verified_ce
         )
     citizen.screenshot(path=str(artifacts / "approval-apply.png"), full_page=True)
     assert_accessible(citizen)
+    citizen.get_by_role("button", name="继续").click()
+
+    # --- Check your answers: labels, not codes; every file; then submit -------------------
+    citizen.wait_for_url(re.compile(rf"/cases/apply/{SERVICE}/check/$"))
+    expect(citizen.get_by_role("heading", level=1)).to_have_text("提交申请前，请核对填报内容")
+    answers = citizen.locator("dl.summary-list").first
+    expect(answers).to_contain_text("餐饮服务经营者")
+    expect(answers).to_contain_text("免费邮寄")
+    expect(answers).not_to_contain_text("catering")
+    expect(citizen.get_by_role("link", name="修改 经营场所", exact=True)).to_have_attribute(
+        "href", re.compile(r"#id_business_address$")
+    )
+    for index in range(len(mandatory)):
+        expect(citizen.locator("main")).to_contain_text(f"material-{index + 1}.pdf")
+    citizen.screenshot(path=str(artifacts / "approval-check.png"), full_page=True)
+    assert_accessible(citizen)
     citizen.get_by_role("button", name="提交申请").click()
 
     expect(citizen.get_by_role("heading", level=1)).to_have_text("您的申请已提交")
@@ -146,7 +168,7 @@ def test_joint_licence_from_application_through_parallel_review_to_a_verified_ce
 
     # --- The one-stop counter accepts it from the workbench ---------------------------------
     clerk = new_page()
-    _log_in(clerk, base, "clerk_zwb")
+    _log_in(clerk, base, "clerk_zwb", totp_secret=secrets["clerk_zwb"])
     _open_queue(clerk, base, "待受理")
     clerk.get_by_role("link", name=case_number).click()
     expect(clerk.get_by_role("heading", level=1)).to_contain_text(case_number)
@@ -155,9 +177,9 @@ def test_joint_licence_from_application_through_parallel_review_to_a_verified_ce
 
     # --- Both departments see their review task at the same time ----------------------------
     market = new_page()
-    _log_in(market, base, "reviewer_scj")
+    _log_in(market, base, "reviewer_scj", totp_secret=secrets["reviewer_scj"])
     health = new_page()
-    _log_in(health, base, "reviewer_wjw")
+    _log_in(health, base, "reviewer_wjw", totp_secret=secrets["reviewer_wjw"])
     for reviewer in (market, health):
         _open_queue(reviewer, base, "待审查")
         expect(reviewer.get_by_role("link", name=case_number)).to_be_visible()

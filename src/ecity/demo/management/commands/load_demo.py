@@ -73,5 +73,6 @@ def _approval_counts(approval: DemoApprovalResult) -> str:
             ("processes", "approval processes"),
             ("cases", "demo cases"),
             ("joint_services", "joint applications"),
+            ("ratings", "demo ratings"),
         ]
     )

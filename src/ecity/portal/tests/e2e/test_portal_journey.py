@@ -31,7 +31,9 @@ def test_visitor_switches_language_finds_a_service_by_theme_and_reads_its_guide(
     page.get_by_role("button", name="切换").click()
     page.wait_for_url(f"{live_server.url}/en/")
     expect(page.locator("html")).to_have_attribute("lang", "en")
-    expect(page.get_by_role("heading", level=1)).to_have_text("示范市 one-stop government services")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Shifan City one-stop government services"
+    )
     expect(page.get_by_role("link", name="Market access")).to_be_visible()
     page.screenshot(path=str(artifacts / "portal-home-en.png"), full_page=True)
     assert_accessible(page)
@@ -61,5 +63,20 @@ def test_visitor_switches_language_finds_a_service_by_theme_and_reads_its_guide(
     expect(facts).to_contain_text("10 个工作日")
     expect(facts).to_contain_text("承诺办结时限")
     expect(facts).to_contain_text("3 个工作日")
+    # the business licence is obtained by the department (免提交), not uploaded
+    expect(materials.get_by_role("row").filter(has_text="营业执照")).to_contain_text(
+        "免提交：由部门获取"
+    )
     page.screenshot(path=str(artifacts / "portal-guide-zh.png"), full_page=True)
+    assert_accessible(page)
+
+    # The same guide in English: the passages written only in Chinese are marked as Chinese
+    page.get_by_label("语言").select_option("en")
+    page.get_by_role("button", name="切换").click()
+    page.wait_for_url(re.compile(r"/en/services/items/SCJ-XK-001/$"))
+    expect(page.locator(".brand-city")).to_have_text("Shifan City")
+    legal_basis = page.locator("#legal-basis + p")
+    expect(legal_basis).to_have_attribute("lang", "zh")
+    expect(legal_basis).to_contain_text("食品安全法")
+    page.screenshot(path=str(artifacts / "portal-guide-en.png"), full_page=True)
     assert_accessible(page)

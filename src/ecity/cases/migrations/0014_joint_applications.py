@@ -9,8 +9,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0012_casetask_work_item'),
-        ('catalogue', '0004_joint_services'),
+        ('cases', '0013_ratings_follow_up'),
+        ('catalogue', '0006_joint_services'),
         ('identity', '0007_organisations_in_org'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

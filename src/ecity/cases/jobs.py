@@ -1,0 +1,14 @@
+"""Periodic jobs of cases: publishing the monthly rankings of the departments."""
+
+from __future__ import annotations
+
+from ecity.cases.services.rankings import rankings_publish_due
+from ecity.core.jobs import register_job
+
+
+def publish_rankings() -> str:
+    """Freeze the monthly ranking of every month that has ended (好差评 and on-time rates)."""
+    return f"{rankings_publish_due()} months published"
+
+
+register_job("cases.rankings", publish_rankings, every_seconds=3600)
