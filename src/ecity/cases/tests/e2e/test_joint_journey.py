@@ -17,7 +17,13 @@ from django.urls import reverse
 
 from ecity.cases.models import Case, JointApplication
 from ecity.cases.selectors.joint import slot_key
-from ecity.cases.tests.e2e.test_approval_journey import _log_in, _open_queue, _panel, _pdf
+from ecity.cases.tests.e2e.test_approval_journey import (
+    _enrol_authenticator,
+    _log_in,
+    _open_queue,
+    _panel,
+    _pdf,
+)
 from ecity.catalogue.joint.layout import joint_layout
 from ecity.catalogue.joint.selectors import joint_service_get_published
 from ecity.core.calendar import calendar_seed
@@ -38,6 +44,8 @@ def test_a_citizen_opens_a_restaurant_with_one_application_across_three_departme
     base = live_server.url
     calendar_seed()
     call_command("load_demo", "--no-cases", verbosity=0)
+    # Staff who see unmasked personal data log in with a second factor.
+    secrets = {name: _enrol_authenticator(name) for name in ("clerk_zwb", "reviewer_xfj")}
     layout = joint_layout(joint_service_get_published(code="open-restaurant").current_version)
     mandatory = [slot for slot in layout.materials if slot.is_mandatory]
 
@@ -92,7 +100,7 @@ def test_a_citizen_opens_a_restaurant_with_one_application_across_three_departme
 
     # --- The cases appear in the departments' workbenches -----------------------------------
     clerk = new_page()
-    _log_in(clerk, base, "clerk_zwb")
+    _log_in(clerk, base, "clerk_zwb", totp_secret=secrets["clerk_zwb"])
     _open_queue(clerk, base, "待受理")
     for case in cases:
         expect(clerk.get_by_role("link", name=case.number)).to_be_visible()
@@ -103,7 +111,7 @@ def test_a_citizen_opens_a_restaurant_with_one_application_across_three_departme
     expect(clerk.locator("dl.facts").first).to_contain_text("办理中")
 
     brigade = new_page()
-    _log_in(brigade, base, "reviewer_xfj")
+    _log_in(brigade, base, "reviewer_xfj", totp_secret=secrets["reviewer_xfj"])
     _open_queue(brigade, base, "待审查")
     expect(brigade.get_by_role("link", name=fire.number)).to_be_visible()
 
