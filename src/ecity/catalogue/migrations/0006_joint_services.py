@@ -49,7 +49,7 @@ class Migration(migrations.Migration):
                 ('change_note', models.CharField(blank=True, max_length=300, verbose_name='what changed')),
                 ('published_at', models.DateTimeField(blank=True, null=True, verbose_name='published at')),
                 ('published_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='published by')),
-                ('service', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='versions', to='catalogue.jointservice', verbose_name='joint application')),
+                ('service', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='versions', to='catalogue.jointservice', verbose_name='joint application (一件事)')),
             ],
             options={
                 'verbose_name': 'joint application version',

@@ -69,7 +69,7 @@ class JointServiceVersion(BaseModel, BilingualName):
 
     service = models.ForeignKey(
         JointService,
-        verbose_name=_("joint application"),
+        verbose_name=_("joint application (一件事)"),
         on_delete=models.CASCADE,
         related_name="versions",
     )
