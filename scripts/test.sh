@@ -32,7 +32,8 @@ echo "== import contracts (floors, no cycles)"
 lint-imports --no-cache
 echo "== mypy (services and selectors)"
 mapfile -t typed < <(ls src/ecity/*/services.py src/ecity/*/selectors.py src/ecity/*/services/*.py \
-  src/ecity/cases/selectors/*.py src/ecity/core/*.py 2>/dev/null)
+  src/ecity/cases/selectors/*.py src/ecity/core/*.py src/ecity/*/*/services.py \
+  src/ecity/*/*/selectors.py 2>/dev/null)
 mypy "${typed[@]}"
 echo "== migrations are up to date"
 python manage.py makemigrations --check --dry-run -v 1

@@ -3,6 +3,7 @@
 from django.urls import path, register_converter
 
 from ecity.cases.views import applicant as applicant_views
+from ecity.cases.views import joint as joint_views
 from ecity.cases.views import public as public_views
 from ecity.cases.views import ratings as rating_views
 from ecity.cases.views import supervision as supervision_views
@@ -53,6 +54,16 @@ urlpatterns += [
         applicant_views.attachment_download,
         name="attachment_download",
     ),
+]
+
+# joint applications (一件事一次办): apply once, one progress page, one result bundle
+urlpatterns += [
+    path("joint/", joint_views.joint_list, name="joint_list"),
+    path("joint/apply/<slug:code>/", joint_views.joint_apply, name="joint_apply"),
+    path("joint/lookup/", joint_views.joint_lookup, name="joint_lookup"),
+    path("joint/<str:number>/", joint_views.joint_detail, name="joint_detail"),
+    path("joint/<str:number>/submitted/", joint_views.joint_submitted, name="joint_submitted"),
+    path("joint/<str:number>/results.zip", joint_views.joint_results, name="joint_results"),
 ]
 
 # workbench (staff queues and case handling) and supervision

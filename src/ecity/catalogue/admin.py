@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from ecity.catalogue import selectors, services
 from ecity.catalogue.form_schema import schema_validate_definition
+from ecity.catalogue.joint import admin as joint_admin  # noqa: F401 - registers its admin
 from ecity.catalogue.models import (
     FAQ,
     LifeEvent,

@@ -7,3 +7,6 @@ from django.utils.translation import gettext_lazy as _
 from ecity.audit.registry import register_actions
 
 register_actions({"catalogue.version_published": _("Service version published")})
+register_actions(
+    {"catalogue.joint_service_published": _("Joint application (一件事) version published")}
+)

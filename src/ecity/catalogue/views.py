@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from ecity.catalogue import selectors
 from ecity.catalogue.form_schema import SchemaForm, schema_to_form
+from ecity.catalogue.joint.selectors import joint_service_list_published
 from ecity.catalogue.models import Audience, ServiceItem, ServiceItemVersion
 from ecity.catalogue.pdf import guide_pdf
 from ecity.core.errors import NotFound
@@ -94,11 +95,13 @@ def item_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _browse(request: HttpRequest, *, heading_obj: Any, kind: str, items: QuerySet) -> HttpResponse:
+def _browse(
+    request: HttpRequest, *, heading_obj: Any, kind: str, items: QuerySet, **extra: Any
+) -> HttpResponse:
     return render(
         request,
         "catalogue/browse.html",
-        {"obj": heading_obj, "kind": kind, "page": _page(request, items)},
+        {"obj": heading_obj, "kind": kind, "page": _page(request, items), **extra},
     )
 
 
@@ -115,7 +118,10 @@ def life_event_detail(request: HttpRequest, code: str) -> HttpResponse:
     """The published services of one life event."""
     event = _get_or_404(selectors.life_event_get, code=code)
     items = selectors.published_item_list(life_event=code)
-    return _browse(request, heading_obj=event, kind="life_event", items=items)
+    joint_services = joint_service_list_published(life_event=code)
+    return _browse(
+        request, heading_obj=event, kind="life_event", items=items, joint_services=joint_services
+    )
 
 
 @require_GET

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from ecity.cases.api import joint as joint_api
 from ecity.cases.api import submission as submission_api
 from ecity.cases.api import workbench as workbench_api
 
@@ -57,4 +58,23 @@ urlpatterns += [
     ),
     path("lookup/", submission_api.CaseLookupApi.as_view(), name="case-lookup"),
     path("results/", submission_api.ResultListApi.as_view(), name="result-list"),
+]
+
+# joint applications (一件事一次办)
+urlpatterns += [
+    path(
+        "joint-applications/",
+        joint_api.JointApplicationSubmitApi.as_view(),
+        name="joint-application-submit",
+    ),
+    path(
+        "joint-applications/mine/",
+        joint_api.MyJointApplicationListApi.as_view(),
+        name="my-joint-application-list",
+    ),
+    path(
+        "joint-applications/<str:number>/",
+        joint_api.MyJointApplicationProgressApi.as_view(),
+        name="my-joint-application-progress",
+    ),
 ]

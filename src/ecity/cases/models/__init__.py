@@ -15,6 +15,7 @@ from ecity.cases.models.handling import (  # noqa: F401
     CorrectionRequest,
     Extension,
 )
+from ecity.cases.models.joint import JointApplication, JointApplicationCase  # noqa: F401
 from ecity.cases.models.outcomes import DecisionDocument  # noqa: F401
 from ecity.cases.models.ratings import (  # noqa: F401
     RankingEntry,

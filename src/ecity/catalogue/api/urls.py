@@ -2,13 +2,19 @@
 
 from django.urls import path
 
-from ecity.catalogue.api import views
+from ecity.catalogue.api import joint, views
 
 app_name = "catalogue-api"
 urlpatterns = [
     path("themes/", views.ThemeListApi.as_view(), name="theme_list"),
     path("life-events/", views.LifeEventListApi.as_view(), name="life_event_list"),
     path("items/", views.ItemListApi.as_view(), name="item_list"),
+    path("joint-services/", joint.JointServiceListApi.as_view(), name="joint_service_list"),
+    path(
+        "joint-services/<slug:code>/",
+        joint.JointServiceDetailApi.as_view(),
+        name="joint_service_detail",
+    ),
     path("items/<str:code>/", views.ItemDetailApi.as_view(), name="item_detail"),
     path("items/<str:code>/versions/", views.VersionListApi.as_view(), name="version_list"),
     path(

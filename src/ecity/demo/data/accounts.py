@@ -12,7 +12,7 @@ people trying the demo city can log in; never load the demo data into a producti
 | liuyang        | citizen 刘洋, registered only: not verified yet, to show  |
 |                | the way to verification (online or at a counter)          |
 | clerk_zwb      | 赵敏, counter clerk of the service centre (ZWB) who also  |
-|                | accepts for SCJ, WJW and ZJW (综合受理窗口)                |
+|                | accepts for SCJ, WJW, ZJW and XFJ (综合受理窗口)           |
 | reviewer_scj   | 钱磊, reviewer, 市市场监督管理局 (SCJ)                    |
 | reviewer_wjw   | 孙丽, reviewer, 市卫生健康委员会 (WJW)                    |
 | reviewer_zjw   | 冯涛, reviewer, 市住房和城乡建设管理委员会 (ZJW)          |
@@ -20,6 +20,7 @@ people trying the demo city can log in; never load the demo data into a producti
 | approver_scj   | 周强, approver, 市市场监督管理局 (SCJ)                    |
 | approver_wjw   | 何敏, approver, 市卫生健康委员会 (WJW)                    |
 | approver_zjw   | 许峰, approver, 市住房和城乡建设管理委员会 (ZJW)          |
+| approver_xfj   | 黄勇, approver, 市消防救援支队 (XFJ)                      |
 | deptadmin_scj  | 吴刚, department administrator, 市市场监督管理局 (SCJ)    |
 | supervisor_zwb | 郑洁, supervisor (效能监督), 市政务服务管理办公室 (ZWB)   |
 
@@ -123,6 +124,7 @@ STAFF: list[Account] = [
             ("counter_clerk", "SCJ"),
             ("counter_clerk", "WJW"),
             ("counter_clerk", "ZJW"),
+            ("counter_clerk", "XFJ"),
         ),
     ),
     Account(
@@ -173,6 +175,13 @@ STAFF: list[Account] = [
         "xufeng@shifan.example",
         "13900990020",
         staff_roles=(("approver", "ZJW"),),
+    ),
+    Account(
+        "approver_xfj",
+        "黄勇",
+        "huangyong@shifan.example",
+        "13900990021",
+        staff_roles=(("approver", "XFJ"),),
     ),
     Account(
         "deptadmin_scj",

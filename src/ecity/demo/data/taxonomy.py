@@ -219,8 +219,8 @@ LIFE_EVENTS: list[Topic] = [
         G2B,
         "开餐馆",
         "Opening a restaurant or shop",
-        "个体工商户登记、食品经营许可与卫生许可。",
-        "Registration, food business licence and hygiene permit.",
+        "个体工商户登记、食品经营许可、卫生许可与营业前消防安全检查，可“一件事一次办”。",
+        "Registration, food business licence, hygiene permit and fire safety check, in one go.",
     ),
     Topic(
         "build-project",

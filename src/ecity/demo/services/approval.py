@@ -5,12 +5,13 @@ demo city is already there (``load_demo --if-empty``, i.e. ``ecity run``), so an
 database gains what later versions added. It only ever *adds* what is missing: departments and
 staff accounts of the demo data (passwords set on creation only), staff roles, a fictional USCC
 for departments that issue documents, the certificate types, one active process per joint
-service (left alone once the service version has any process), and five demo cases of 张伟
-(zhangwei) when he has none: waiting for acceptance, in review, approved, due soon and overdue
-(the last two accepted and then moved back in time with ``cases.services.case_backdate``, so
-that supervision shows them and urging can be tried). Everything goes through the services of
-the owning apps (org, identity, certificates, cases: submission, acceptance, reviews, decision),
-so the demo cases look exactly like cases made in the browser.
+service (left alone once the service version has any process), the joint applications
+(一件事一次办, ``demo.services.joint``) and five demo cases of 张伟 (zhangwei) when he has none:
+waiting for acceptance, in review, approved, due soon and overdue (the last two accepted and then
+moved back in time with ``cases.services.case_backdate``, so that supervision shows them and
+urging can be tried). Everything goes through the services of the owning apps (org, identity,
+certificates, catalogue, cases: submission, acceptance, reviews, decision), so the demo cases look
+exactly like cases made in the browser.
 
 Nothing happens on a database without the demo city (the region 990100 示范市).
 """
@@ -36,6 +37,7 @@ from ecity.demo import selectors
 from ecity.demo.blank_forms import blank_form_pdf
 from ecity.demo.data import accounts, cases, certificate_types, regions
 from ecity.demo.services import people, structure
+from ecity.demo.services.joint import demo_joint_services_ensure
 from ecity.demo.services.ratings import demo_ratings_ensure
 from ecity.identity.models import User
 from ecity.identity.selectors import acting_identity
@@ -55,6 +57,7 @@ class DemoApprovalResult:
     certificate_types: int = 0
     processes: int = 0
     cases: int = 0
+    joint_services: int = 0
     ratings: int = 0
 
 
@@ -74,6 +77,7 @@ def demo_approval_ensure(*, with_cases: bool = True) -> DemoApprovalResult:
     result.certificate_types = demo_certificate_types_ensure(actor=admin)
     for process in cases.PROCESSES:
         _ensure_process(result, process=process, actor=admin)
+    result.joint_services = demo_joint_services_ensure(actor=admin)
     if with_cases:
         _ensure_cases(result, admin=admin)
         result.ratings = demo_ratings_ensure()

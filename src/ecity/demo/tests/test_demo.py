@@ -170,6 +170,8 @@ def test_materials_with_a_blank_template_get_a_pdf_file(demo_city):
 
 
 def test_loading_again_changes_nothing_and_creates_no_duplicates(demo_city):
+    # Given the whole demo, the approval demo's additions (joint applications) included
+    call_command("load_demo", stdout=io.StringIO())
     before = _counts()
     item = ServiceItem.objects.get(code="SCJ-XK-001")
     published_at = item.current_version.published_at
@@ -236,6 +238,7 @@ def test_demo_password_passes_the_password_policy():
         "approver_scj",
         "approver_wjw",
         "approver_zjw",
+        "approver_xfj",
         "deptadmin_scj",
         "supervisor_zwb",
     ],
@@ -258,6 +261,7 @@ def test_demo_accounts_have_their_roles(demo_city):
         ("clerk_zwb", "counter_clerk", "SCJ"),
         ("clerk_zwb", "counter_clerk", "WJW"),
         ("clerk_zwb", "counter_clerk", "ZJW"),
+        ("clerk_zwb", "counter_clerk", "XFJ"),
         ("reviewer_scj", "reviewer", "SCJ"),
         ("reviewer_wjw", "reviewer", "WJW"),
         ("reviewer_zjw", "reviewer", "ZJW"),
@@ -265,6 +269,7 @@ def test_demo_accounts_have_their_roles(demo_city):
         ("approver_scj", "approver", "SCJ"),
         ("approver_wjw", "approver", "WJW"),
         ("approver_zjw", "approver", "ZJW"),
+        ("approver_xfj", "approver", "XFJ"),
         ("deptadmin_scj", "department_admin", "SCJ"),
         ("supervisor_zwb", "supervisor", "ZWB"),
     }
@@ -313,9 +318,9 @@ def test_the_city_is_set_up_by_the_platform_administrator_through_audited_servic
     assert acts[("account.identity_verified", "admin")] == 3
     assert acts[("legal_entity.registered", "lina")] == 1
     assert acts[("legal_entity.verified", "admin")] == 1
-    # the administrator created the ten staff accounts and granted their thirteen roles
-    assert acts[("account.created", "admin")] == 10
-    assert acts[("role.granted", "admin")] == 13
+    # the administrator created the eleven staff accounts and granted their fifteen roles
+    assert acts[("account.created", "admin")] == 11
+    assert acts[("role.granted", "admin")] == 15
     # the legal representative authorised her agent
     assert acts[("agent.granted", "lina")] == 1
     # every guide version was published by the administrator

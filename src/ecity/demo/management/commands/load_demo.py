@@ -72,6 +72,7 @@ def _approval_counts(approval: DemoApprovalResult) -> str:
             ("certificate_types", "certificate types"),
             ("processes", "approval processes"),
             ("cases", "demo cases"),
+            ("joint_services", "joint applications"),
             ("ratings", "demo ratings"),
         ]
     )
