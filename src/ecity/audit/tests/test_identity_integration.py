@@ -11,6 +11,7 @@ from ecity.identity.tests.factories import (
     AgentAuthorisationFactory,
     LegalEntityFactory,
     StaffUserFactory,
+    id_number_for,
     uscc_for,
 )
 from ecity.org.models import StaffRole
@@ -102,7 +103,11 @@ def test_registration_and_profile_changes_are_recorded_without_values(db):
 def test_enterprise_registration_is_recorded(citizen):
     # When a citizen registers an enterprise (and so becomes its administrator)
     authorisation = identity_services.legal_entity_register(
-        actor=citizen, uscc=uscc_for(77), name="丙公司", legal_representative_name="李四"
+        actor=citizen,
+        uscc=uscc_for(77),
+        name="丙公司",
+        legal_representative_name="李四",
+        legal_representative_id_number=id_number_for(77),
     )
 
     # Then the trail says who registered which enterprise, and the role they received

@@ -67,7 +67,7 @@ def test_rating_page_errors_and_other_peoples_cases(client, joint):
     unanswered = client.post(reverse("cases:rating_confirm", args=[case.number]), {})
     assert unanswered.status_code == 404  # nothing rated yet
 
-    client.force_login(UserFactory())
+    client.force_login(UserFactory(is_real_name_verified=True))
     assert client.get(url).status_code == 404
     client.logout()
     assert client.get(url).status_code == 302  # to the login page
