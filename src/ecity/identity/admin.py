@@ -214,6 +214,15 @@ class UserAdmin(_PersonalDataReadAudited, DjangoUserAdmin):
     def personal_subject(self, obj: User) -> User:
         return obj
 
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None:
+            # Login names and the channels of resets and notices: they change only through the
+            # owner's account change (re-authenticated, confirmed from the new address, the old
+            # one told; ``identity.services.account_changes``), never behind the owner's back.
+            fields += ["email", "phone"]
+        return fields
+
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         # Department administrators may search the accounts they may see (masked) in the staff
         # role form's autocomplete, but not open the account list or any account.

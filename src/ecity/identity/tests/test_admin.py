@@ -318,3 +318,33 @@ def test_department_admin_finds_only_his_departments_in_the_role_form(
 
     assert found.status_code == 200
     assert [r["id"] for r in found.json()["results"]] == [str(department.pk)]
+
+
+def test_the_admin_cannot_change_a_login_e_mail_or_phone_behind_the_owners_back(
+    client, superuser, citizen
+):
+    # Given the platform administrator editing a citizen's account in the admin
+    client.force_login(superuser)
+    email, phone = citizen.email, citizen.phone
+
+    # When the form is posted with another e-mail address and phone number
+    response = client.post(
+        f"/admin/identity/user/{citizen.pk}/change/",
+        {
+            "username": citizen.username,
+            "real_name": citizen.real_name,
+            "email": "taken.over@evil.example",
+            "phone": "13900000000",
+            "preferred_language": "zh-hans",
+            "is_active": "on",
+            **_management("staff_roles"),
+            **_management("authorisations"),
+        },
+    )
+
+    # Then the account keeps its address and phone: they change only through the owner's
+    # confirmed account change, which tells the old address and phone (a password reset would
+    # otherwise go to whoever the new address belongs to)
+    citizen.refresh_from_db()
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert (citizen.email, citizen.phone) == (email, phone)
