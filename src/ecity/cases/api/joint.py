@@ -107,7 +107,7 @@ class JointApplicationSerializer(serializers.Serializer):
         return CaseSerializer([link.case for link in application.links.all()], many=True).data
 
 
-class DepartmentStepSerializer(serializers.Serializer):
+class JointDepartmentStepSerializer(serializers.Serializer):
     department = serializers.CharField()
     state = serializers.CharField(help_text="One of: waiting, in_review, done")
     label = serializers.CharField()  # type: ignore[assignment]
@@ -128,7 +128,7 @@ class MemberProgressSerializer(serializers.Serializer):
     service = serializers.SerializerMethodField()
     department = serializers.CharField(source="case.department.name")
     due_on = serializers.DateField(allow_null=True)
-    steps = DepartmentStepSerializer(many=True)
+    steps = JointDepartmentStepSerializer(many=True)
     result = serializers.SerializerMethodField()
 
     @extend_schema_field(JointRefSerializer)
