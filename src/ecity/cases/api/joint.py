@@ -19,6 +19,7 @@ from drf_spectacular.utils import (
     extend_schema_field,
 )
 from rest_framework import serializers, status
+from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -250,16 +251,18 @@ class JointApplicationSubmitApi(APIView):
     "their member cases.",
     responses={200: JointApplicationSerializer(many=True)},
 )
-class MyJointApplicationListApi(APIView):
+class MyJointApplicationListApi(GenericAPIView):
     permission_classes = [IsAuthenticated]
+    pagination_class = Pagination
+    serializer_class = JointApplicationSerializer
+    queryset = JointApplication.objects.none()  # the rows come from the selectors (schema only)
 
     def get(self, request: Request) -> Response:
         applications = selectors.joint_application_list_for_applicant(
             user=request.user, identity=_identity(request)
         )
-        paginator = Pagination()
-        page = paginator.paginate_queryset(applications, request, view=self)
-        return paginator.get_paginated_response(JointApplicationSerializer(page, many=True).data)
+        page = self.paginate_queryset(applications)
+        return self.get_paginated_response(JointApplicationSerializer(page, many=True).data)
 
 
 @extend_schema(

@@ -48,3 +48,14 @@ def test_an_unknown_page_still_answers_html(client):
 
     assert response.status_code == 404
     assert response["Content-Type"].startswith("text/html")
+
+
+def test_every_hand_paginated_list_is_documented_as_a_page(schema):
+    # Lists answer {count, next, previous, results}; a schema that says "array" lies to clients.
+    for path in ("/api/v1/cases/my/", "/api/v1/cases/joint-applications/mine/"):
+        ok = schema["paths"][path]["get"]["responses"]["200"]
+        assert (
+            ok["content"]["application/json"]["schema"]["$ref"]
+            .split("/")[-1]
+            .startswith("Paginated")
+        ), path
