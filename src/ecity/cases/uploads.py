@@ -27,11 +27,12 @@ import os
 import unicodedata
 import uuid
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 
 from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -224,3 +225,31 @@ def stored_files_delete(names: Iterable[str]) -> None:
         if name:
             with contextlib.suppress(OSError):  # a missing file is already gone
                 default_storage.delete(name)
+
+
+Written = TypeVar("Written")
+
+
+def write_storing_files(
+    write: Callable[[list[str]], Written], *, earlier: Callable[[], Written | None]
+) -> Written:
+    """Run ``write(stored)`` in one transaction; the files it stored stay only if it commits.
+
+    ``write`` appends the name of every file it stores to ``stored``. When the transaction fails
+    the files are removed. On an integrity error (another request with the same idempotency key
+    committed first) ``earlier()`` looks for that request's result: it is returned when found,
+    otherwise the error is raised.
+    """
+    stored: list[str] = []
+    try:
+        with transaction.atomic():
+            return write(stored)
+    except IntegrityError:
+        stored_files_delete(stored)
+        found = earlier()
+        if found is not None:
+            return found
+        raise
+    except BaseException:
+        stored_files_delete(stored)
+        raise

@@ -20,7 +20,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -42,7 +41,12 @@ from ecity.cases.services.eligibility import (
 )
 from ecity.cases.services.materials import material_errors
 from ecity.cases.services.submission import _case_write
-from ecity.cases.uploads import CheckedUpload, UploadRejected, stored_files_delete, upload_check
+from ecity.cases.uploads import (
+    CheckedUpload,
+    UploadRejected,
+    upload_check,
+    write_storing_files,
+)
 from ecity.catalogue.form_schema import schema_validate_data
 from ecity.catalogue.joint.layout import JointLayout, MemberSection, joint_layout, own_field_names
 from ecity.catalogue.models import JointServiceVersion, RequiredMaterial
@@ -333,28 +337,27 @@ def joint_application_submit(
     errors = {key: messages for key, messages in errors.items() if messages}
     if errors:
         raise ValidationFailed(fields=errors)
-    stored: list[str] = []
-    try:
-        with transaction.atomic():
-            application = _write(
-                actor=actor,
-                identity=session_identity,
-                version=joint_version,
-                members=members,
-                channel=channel,
-                stored=stored,
-                idempotency=(idempotency_key, fingerprint),
-            )
-    except IntegrityError:
-        stored_files_delete(stored)
-        if idempotency_key:
-            earlier = _earlier(actor=actor, key=idempotency_key, fingerprint=fingerprint)
-            if earlier is not None:
-                return _replayed(earlier)
-        raise
-    except BaseException:
-        stored_files_delete(stored)
-        raise
+
+    def winner_replayed() -> JointApplication | None:
+        if not idempotency_key:
+            return None
+        found = _earlier(actor=actor, key=idempotency_key, fingerprint=fingerprint)
+        return _replayed(found) if found is not None else None
+
+    application = write_storing_files(
+        lambda stored: _write(
+            actor=actor,
+            identity=session_identity,
+            version=joint_version,
+            members=members,
+            channel=channel,
+            stored=stored,
+            idempotency=(idempotency_key, fingerprint),
+        ),
+        earlier=winner_replayed,
+    )
+    if getattr(application, "is_replay", False):
+        return application
     application.is_replay = False  # type: ignore[attr-defined]
     return application
 

@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Mapping
 
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,7 +29,12 @@ from ecity.cases.services.locking import case_lock
 from ecity.cases.services.materials import material_errors, uploads_check
 from ecity.cases.services.notifications import case_notification_enqueue, service_name
 from ecity.cases.services.timeline import event_record
-from ecity.cases.uploads import CheckedUpload, stored_files_delete, upload_store
+from ecity.cases.uploads import (
+    CheckedUpload,
+    stored_files_delete,
+    upload_store,
+    write_storing_files,
+)
 from ecity.catalogue.form_schema import schema_validate_data
 from ecity.catalogue.models import RequiredMaterial, ServiceItemVersion
 from ecity.core.errors import Conflict, NotFound, ValidationFailed
@@ -253,31 +258,29 @@ def case_submit(
     if errors:
         raise ValidationFailed(fields=errors)
 
-    stored: list[str] = []
-    try:
-        with transaction.atomic():
-            case = _case_write(
-                actor=actor,
-                version=service_version,
-                applicant=applicant,
-                channel=channel,
-                cleaned=cleaned,
-                checked=checked,
-                materials=materials,
-                draft=draft,
-                stored=stored,
-                idempotency=(idempotency_key, fingerprint),
-            )
-    except IntegrityError:
-        stored_files_delete(stored)
-        if idempotency_key:
-            earlier = _earlier_case(actor=actor, key=idempotency_key, fingerprint=fingerprint)
-            if earlier is not None:
-                return _replayed(earlier)
-        raise
-    except BaseException:
-        stored_files_delete(stored)
-        raise
+    def winner_replayed() -> Case | None:
+        if not idempotency_key:
+            return None
+        found = _earlier_case(actor=actor, key=idempotency_key, fingerprint=fingerprint)
+        return _replayed(found) if found is not None else None
+
+    case = write_storing_files(
+        lambda stored: _case_write(
+            actor=actor,
+            version=service_version,
+            applicant=applicant,
+            channel=channel,
+            cleaned=cleaned,
+            checked=checked,
+            materials=materials,
+            draft=draft,
+            stored=stored,
+            idempotency=(idempotency_key, fingerprint),
+        ),
+        earlier=winner_replayed,
+    )
+    if getattr(case, "is_replay", False):
+        return case
     case.is_replay = False  # type: ignore[attr-defined]
     return case
 
