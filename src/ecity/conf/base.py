@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "ecity.notify",
     "ecity.certificates",
     "ecity.cases",
+    "ecity.registry",
     "ecity.portal",
     "ecity.demo",
 ]

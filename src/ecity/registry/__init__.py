@@ -1,0 +1,1 @@
+"""The city information resource centre: metadata, resource catalogue, base registries, sharing."""

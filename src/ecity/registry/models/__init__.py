@@ -1,0 +1,1 @@
+"""Registry models, one module per concept (metadata, catalogue, records, sharing)."""
