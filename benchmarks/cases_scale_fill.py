@@ -225,7 +225,8 @@ class Filler:
 
         from ecity.cases.models import Case, CaseEvent, CaseTask
         from ecity.catalogue.models import ServiceItem
-        from ecity.identity.models import Department, User
+        from ecity.identity.models import User
+        from ecity.org.models import Department
 
         self.url = url
         self.writers = {

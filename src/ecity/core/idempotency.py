@@ -99,8 +99,19 @@ def idempotency_find(
     return record
 
 
-def idempotency_begin(*, user: Any, scope: str, key: str, fingerprint: str) -> IdempotencyRecord:
+def idempotency_begin(
+    *,
+    user: Any,
+    scope: str,
+    key: str,
+    fingerprint: str,
+    result: models.Model | None = None,
+) -> IdempotencyRecord:
     """Insert the record; call it first thing inside the transaction that does the write.
+
+    ``result`` may name the object the write is about to create (unsaved, its ``public_id``
+    already set), so that no ``idempotency_complete`` is needed afterwards: the record commits
+    or rolls back with the write in any case.
 
     Side effects: a concurrent request with the same key waits here until the first commits,
     then raises IntegrityError (the caller then calls ``idempotency_find``). Errors:
@@ -109,7 +120,12 @@ def idempotency_begin(*, user: Any, scope: str, key: str, fingerprint: str) -> I
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("idempotency_begin must run inside transaction.atomic")
     return IdempotencyRecord.objects.create(
-        user=user, scope=scope, key=key, request_fingerprint=fingerprint
+        user=user,
+        scope=scope,
+        key=key,
+        request_fingerprint=fingerprint,
+        result_type=result_type_of(result) if result is not None else "",
+        result_id=getattr(result, "public_id", None),
     )
 
 

@@ -18,7 +18,7 @@ Scopes in use (an app names its own; keep them stable, they are data):
 
 from __future__ import annotations
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 
 from ecity.core.models import Sequence
@@ -26,8 +26,30 @@ from ecity.core.models import Sequence
 MAX_SCOPE_LENGTH = 150
 
 
-def _increment(scope: str) -> int:
-    return Sequence.objects.filter(scope=scope).update(last=F("last") + 1)
+def _increment(scope: str) -> int | None:
+    """Add one to the scope's row and return the new value (None when the row is missing).
+
+    PostgreSQL and SQLite (3.35+) return it from the UPDATE itself (one statement a number);
+    other databases read it back in the same transaction, under the row lock just taken.
+    """
+    if connection.vendor in {"postgresql", "sqlite"}:
+        quote = connection.ops.quote_name
+        table, last, scope_column = (
+            quote(Sequence._meta.db_table),
+            quote("last"),
+            quote("scope"),
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {table} SET {last} = {last} + 1 WHERE {scope_column} = %s "  # noqa: S608
+                f"RETURNING {last}",
+                [scope],
+            )
+            row = cursor.fetchone()
+        return row[0] if row else None
+    if not Sequence.objects.filter(scope=scope).update(last=F("last") + 1):
+        return None
+    return Sequence.objects.filter(scope=scope).values_list("last", flat=True).get()
 
 
 def sequence_next(*, scope: str) -> int:
@@ -41,13 +63,19 @@ def sequence_next(*, scope: str) -> int:
         raise RuntimeError("sequence_next must run inside transaction.atomic")
     if not scope or len(scope) > MAX_SCOPE_LENGTH:
         raise ValueError(f"a sequence scope has 1 to {MAX_SCOPE_LENGTH} characters: {scope!r}")
-    if not _increment(scope):
-        try:
-            with transaction.atomic():
-                Sequence.objects.create(scope=scope, last=1)
-        except IntegrityError:
-            _increment(scope)
-    return Sequence.objects.filter(scope=scope).values_list("last", flat=True).get()
+    number = _increment(scope)
+    if number is not None:
+        return number
+    try:
+        with transaction.atomic():
+            Sequence.objects.create(scope=scope, last=1)
+        return 1
+    except IntegrityError:
+        # Another first caller created the row meanwhile: take the next number of its series.
+        number = _increment(scope)
+    if number is None:  # the row exists (the insert failed on it): cannot happen
+        raise RuntimeError(f"sequence {scope!r} vanished")
+    return number
 
 
 def sequence_last(*, scope: str) -> int:

@@ -113,7 +113,7 @@ def notification_enqueue(
         )
     message = render_message(templates=declared.templates, context=values, language=language)
     now = timezone.now()
-    created = []
+    rows = []
     for channel in channels:
         row = Notification(
             recipient=recipient,
@@ -132,10 +132,20 @@ def notification_enqueue(
         else:
             row.to_address = email if channel == Channel.EMAIL else phone
             row.status, row.next_attempt_at = Notification.Status.PENDING, now
+        rows.append(row)
+    try:
+        # One statement for every channel; a concurrent retry of the same state change may have
+        # written some of the rows meanwhile: then each row is tried on its own below.
+        with transaction.atomic():
+            return Notification.objects.bulk_create(rows)
+    except IntegrityError:
+        pass
+    created = []
+    for row in rows:
+        row.pk = None
         try:
-            # A concurrent retry of the same state change may have written the row meanwhile.
             with transaction.atomic():
-                row.save()
+                row.save(force_insert=True)
         except IntegrityError:
             continue
         created.append(row)

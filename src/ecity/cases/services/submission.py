@@ -40,7 +40,6 @@ from ecity.catalogue.models import RequiredMaterial, ServiceItemVersion
 from ecity.core.errors import Conflict, NotFound, ValidationFailed
 from ecity.core.idempotency import (
     idempotency_begin,
-    idempotency_complete,
     idempotency_find,
     idempotency_key_check,
     idempotency_result,
@@ -299,26 +298,27 @@ def _case_write(
     idempotency: tuple[str | None, str],
 ) -> Case:
     key, fingerprint = idempotency
-    # First statement of the transaction: a concurrent duplicate waits here, then fails.
-    record = (
-        idempotency_begin(user=actor, scope=SUBMIT_SCOPE, key=key, fingerprint=fingerprint)
-        if key
-        else None
-    )
     now = timezone.now()
     today = timezone.localdate(now)
     department = version.item.department
-    case = Case.objects.create(
-        number=case_number_allocate(department_code=department.code, on=today),
+    case = Case(
         query_code=query_code_generate(),
         service_version=version,
         department=department,
         channel=channel,
         form_data=cleaned,
         submitted_at=now,
-        acceptance_due_on=_acceptance_due_on(today, version),
         **applicant,
     )
+    if key:
+        # First statement of the transaction: a concurrent duplicate waits here, then fails.
+        # The record names the case now (its public ID is set), so it needs no second write.
+        idempotency_begin(
+            user=actor, scope=SUBMIT_SCOPE, key=key, fingerprint=fingerprint, result=case
+        )
+    case.number = case_number_allocate(department_code=department.code, on=today)
+    case.acceptance_due_on = _acceptance_due_on(today, version)
+    case.save(force_insert=True)
     names = _store_all(checked, stored)
     for material_id, upload in checked.items():
         _attachment_create(
@@ -359,8 +359,6 @@ def _case_write(
         },
         idempotency_key=f"case_submitted:{case.public_id}",
     )
-    if record is not None:
-        idempotency_complete(record=record, result=case)
     return case
 
 

@@ -1,0 +1,1 @@
+"""The benchmark's baseline: the same submission without the platform's logic (see views.py)."""
