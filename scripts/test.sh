@@ -31,9 +31,10 @@ ruff check src benchmarks scripts
 echo "== import contracts (floors, no cycles)"
 lint-imports --no-cache
 echo "== mypy (services and selectors)"
+# Packages split by concept keep their services and selectors in subpackages: check those too.
 mapfile -t typed < <(ls src/ecity/*/services.py src/ecity/*/selectors.py src/ecity/*/services/*.py \
-  src/ecity/cases/selectors/*.py src/ecity/core/*.py src/ecity/*/*/services.py \
-  src/ecity/*/*/selectors.py 2>/dev/null)
+  src/ecity/*/services/*/*.py src/ecity/*/selectors/*.py src/ecity/core/*.py \
+  src/ecity/*/*/services.py src/ecity/*/*/selectors.py 2>/dev/null)
 mypy "${typed[@]}"
 echo "== migrations are up to date"
 python manage.py makemigrations --check --dry-run -v 1

@@ -18,7 +18,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ecity.catalogue import selectors, services
+from ecity.catalogue import selectors, services, version_admin
 from ecity.catalogue.form_schema import schema_validate_definition
 from ecity.catalogue.joint import admin as joint_admin  # noqa: F401 - registers its admin
 from ecity.catalogue.models import (
@@ -31,66 +31,21 @@ from ecity.catalogue.models import (
     Theme,
 )
 from ecity.core.errors import ApplicationError
-from ecity.org.selectors import is_platform_admin
-
-
-def _is_editor(request: HttpRequest) -> bool:
-    user = request.user
-    if not (user.is_active and user.is_staff):
-        return False
-    return is_platform_admin(user=user) or selectors.editable_department_list(user=user).exists()
-
-
-def _report(request: HttpRequest, error: ApplicationError, label: str) -> None:
-    details = "; ".join(f"{name}: {' '.join(msgs)}" for name, msgs in error.fields.items())
-    text = f"{label}: {error.message}" + (f" ({details})" if details else "")
-    messages.error(request, text)
-
-
-class EditorPermissions:
-    """Catalogue editors (platform or department administrators) may use these admin pages."""
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return _is_editor(request)
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return _is_editor(request)
-
 
 # --- service items ---------------------------------------------------------------------------
 
 
-class VersionListInline(admin.TabularInline):
+class VersionListInline(version_admin.VersionListInline):
     model = ServiceItemVersion
-    fields = ["number", "status", "name_zh", "published_at", "published_by"]
-    readonly_fields = fields
-    extra = 0
-    max_num = 0
-    can_delete = False
-    show_change_link = True
-    verbose_name_plural = gettext_lazy("versions")
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(ServiceItem)
-class ServiceItemAdmin(EditorPermissions, admin.ModelAdmin):
+class ServiceItemAdmin(version_admin.VersionedEntryAdmin):
     list_display = ["code", "current_name", "department", "current_number", "is_active"]
     list_filter = ["is_active", "department"]
     search_fields = ["code", "current_version__name_zh", "current_version__name_en"]
     list_select_related = ["department", "current_version"]
     inlines = [VersionListInline]
-
-    @admin.display(description=gettext_lazy("name"))
-    def current_name(self, obj: ServiceItem) -> str:
-        return obj.current_version.name_zh if obj.current_version else "—"
 
     @admin.display(description=gettext_lazy("current version"))
     def current_number(self, obj: ServiceItem) -> str:
@@ -107,54 +62,21 @@ class ServiceItemAdmin(EditorPermissions, admin.ModelAdmin):
             kwargs["queryset"] = selectors.editable_department_list(user=request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return _is_editor(request)
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        if obj is None:
-            return _is_editor(request)
+    def can_edit(self, request: HttpRequest, obj: ServiceItem) -> bool:
         return selectors.can_edit_item(user=request.user, item=obj)
 
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False  # items are deactivated, never deleted: their versions are history
-
-    def save_model(self, request: HttpRequest, obj: ServiceItem, form: Any, change: bool) -> None:
-        if change:
-            obj.save(update_fields=["is_active", "updated_at"])
-            return
-        # New items go through the service so that they start with draft version 1.
-        created = services.item_create(
+    def create(self, request: HttpRequest, obj: ServiceItem) -> ServiceItem:
+        return services.item_create(
             actor=request.user, code=obj.code, department=obj.department, name_zh=obj.code
         )
-        obj.pk = created.pk
-        obj.public_id = created.public_id
-        obj._state.adding = False
 
 
 # --- versions --------------------------------------------------------------------------------
 
 
-class DraftOnlyInline(admin.StackedInline):
-    """Inlines that can be changed only while their version is a draft."""
-
-    extra = 0
-
-    def _editable(self, request: HttpRequest, obj: Any) -> bool:
-        if obj is None:
-            return _is_editor(request)
-        return obj.is_draft and selectors.can_edit_item(user=request.user, item=obj.item)
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return _is_editor(request)
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return self._editable(request, obj)
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return self._editable(request, obj)
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return self._editable(request, obj)
+class DraftOnlyInline(version_admin.DraftOnlyInline):
+    def can_edit_version(self, request: HttpRequest, version: ServiceItemVersion) -> bool:
+        return selectors.can_edit_item(user=request.user, item=version.item)
 
 
 class MaterialInline(DraftOnlyInline):
@@ -195,7 +117,7 @@ class VersionAdminForm(forms.ModelForm):
 
 
 @admin.register(ServiceItemVersion)
-class ServiceItemVersionAdmin(EditorPermissions, admin.ModelAdmin):
+class ServiceItemVersionAdmin(version_admin.VersionAdmin):
     form = VersionAdminForm
     list_display = ["__str__", "item", "number", "status", "published_at"]
     list_filter = ["status", "kind", "item__department"]
@@ -243,18 +165,8 @@ class ServiceItemVersionAdmin(EditorPermissions, admin.ModelAdmin):
             return [f.name for f in self.model._meta.get_fields() if f.concrete or f.many_to_many]
         return list(self.always_readonly)
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False  # drafts come from "create new draft" or from adding a service item
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        if obj is None:
-            return _is_editor(request)
-        return obj.is_draft and selectors.can_edit_item(user=request.user, item=obj.item)
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        if obj is None:
-            return False  # no bulk delete: it would bypass the draft-only rule
-        return obj.is_draft and selectors.can_edit_item(user=request.user, item=obj.item)
+    def can_edit_version(self, request: HttpRequest, version: ServiceItemVersion) -> bool:
+        return selectors.can_edit_item(user=request.user, item=version.item)
 
     def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any):
         form = super().get_form(request, obj, change=change, **kwargs)
@@ -281,7 +193,7 @@ class ServiceItemVersionAdmin(EditorPermissions, admin.ModelAdmin):
                     actor=request.user, item=version.item, source=version
                 )
             except ApplicationError as error:
-                _report(request, error, str(version))
+                version_admin.error_report(request, error, str(version))
             else:
                 messages.success(
                     request,
@@ -295,7 +207,7 @@ class ServiceItemVersionAdmin(EditorPermissions, admin.ModelAdmin):
             try:
                 services.version_publish(actor=request.user, version=version)
             except ApplicationError as error:
-                _report(request, error, str(version))
+                version_admin.error_report(request, error, str(version))
             else:
                 messages.success(request, _("%(version)s is published.") % {"version": version})
 

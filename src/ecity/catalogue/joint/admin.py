@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ecity.catalogue import selectors as catalogue_selectors
+from ecity.catalogue import version_admin
 from ecity.catalogue.joint import selectors, services
 from ecity.catalogue.joint.checks import joint_version_errors
 from ecity.catalogue.models import (
@@ -31,57 +32,21 @@ from ecity.catalogue.models import (
     ServiceItemVersion,
 )
 from ecity.core.errors import ApplicationError
-from ecity.org.selectors import is_platform_admin
 
 _PARENT = "_ecity_joint_version"
 
 
-def _is_editor(request: HttpRequest) -> bool:
-    user = request.user
-    if not (user.is_active and user.is_staff):
-        return False
-    return (
-        is_platform_admin(user=user)
-        or catalogue_selectors.editable_department_list(user=user).exists()
-    )
-
-
-def _report(request: HttpRequest, error: ApplicationError, label: str) -> None:
-    details = "; ".join(f"{name}: {' '.join(msgs)}" for name, msgs in error.fields.items())
-    messages.error(request, f"{label}: {error.message}" + (f" ({details})" if details else ""))
-
-
-class _VersionListInline(admin.TabularInline):
+class _VersionListInline(version_admin.VersionListInline):
     model = JointServiceVersion
-    fields = ["number", "status", "name_zh", "published_at", "published_by"]
-    readonly_fields = fields
-    extra = 0
-    max_num = 0
-    can_delete = False
-    show_change_link = True
-    verbose_name_plural = gettext_lazy("versions")
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(JointService)
-class JointServiceAdmin(admin.ModelAdmin):
+class JointServiceAdmin(version_admin.VersionedEntryAdmin):
     list_display = ["code", "current_name", "life_event", "department", "is_active"]
     list_filter = ["is_active", "department"]
     search_fields = ["code", "current_version__name_zh"]
     list_select_related = ["department", "life_event", "current_version"]
     inlines = [_VersionListInline]
-
-    @admin.display(description=gettext_lazy("name"))
-    def current_name(self, obj: JointService) -> str:
-        return obj.current_version.name_zh if obj.current_version else "—"
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[JointService]:
         return selectors.editable_joint_service_list(user=request.user)
@@ -96,47 +61,22 @@ class JointServiceAdmin(admin.ModelAdmin):
             kwargs["queryset"] = catalogue_selectors.editable_department_list(user=request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return _is_editor(request)
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return _is_editor(request)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return _is_editor(request)
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        if obj is None:
-            return _is_editor(request)
+    def can_edit(self, request: HttpRequest, obj: JointService) -> bool:
         return selectors.can_edit_joint(user=request.user, service=obj)
 
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False  # deactivated, never deleted: applications refer to its versions
-
-    def save_model(self, request: HttpRequest, obj: JointService, form: Any, change: bool) -> None:
-        if change:
-            obj.save(update_fields=["is_active", "updated_at"])
-            return
-        # New joint applications go through the service: they start with draft version 1.
-        created = services.joint_service_create(
+    def create(self, request: HttpRequest, obj: JointService) -> JointService:
+        return services.joint_service_create(
             actor=request.user,
             code=obj.code,
             life_event=obj.life_event,
             department=obj.department,
             name_zh=obj.code,
         )
-        obj.pk = created.pk
-        obj.public_id = created.public_id
-        obj._state.adding = False
 
 
-class _DraftOnlyInline(admin.StackedInline):
-    extra = 0
-
-    def _editable(self, request: HttpRequest, obj: Any) -> bool:
-        if obj is None:
-            return _is_editor(request)
-        return obj.is_draft and selectors.can_edit_joint(user=request.user, service=obj.service)
+class _DraftOnlyInline(version_admin.DraftOnlyInline):
+    def can_edit_version(self, request: HttpRequest, version: JointServiceVersion) -> bool:
+        return selectors.can_edit_joint(user=request.user, service=version.service)
 
     def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
         setattr(request, _PARENT, obj)  # the parent version, to narrow the material choices
@@ -149,18 +89,6 @@ class _DraftOnlyInline(admin.StackedInline):
                 version__joint_memberships__version=parent
             ).select_related("version__item")
         return super().formfield_for_manytomany(db_field, request, **kwargs)
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return _is_editor(request)
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return self._editable(request, obj)
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return self._editable(request, obj)
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return self._editable(request, obj)
 
 
 class _MemberInline(_DraftOnlyInline):
@@ -194,7 +122,7 @@ class _SharedMaterialInline(_DraftOnlyInline):
 
 
 @admin.register(JointServiceVersion)
-class JointServiceVersionAdmin(admin.ModelAdmin):
+class JointServiceVersionAdmin(version_admin.VersionAdmin):
     list_display = ["__str__", "service", "number", "status", "published_at"]
     list_filter = ["status", "service__department"]
     search_fields = ["service__code", "name_zh", "name_en"]
@@ -220,24 +148,8 @@ class JointServiceVersionAdmin(admin.ModelAdmin):
             return [*self.always_readonly, *self.editable_fields]
         return list(self.always_readonly)
 
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return _is_editor(request)
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return _is_editor(request)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False  # drafts come from "create a new draft" or from a new joint application
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        if obj is None:
-            return _is_editor(request)
-        return obj.is_draft and selectors.can_edit_joint(user=request.user, service=obj.service)
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        if obj is None:
-            return False
-        return obj.is_draft and selectors.can_edit_joint(user=request.user, service=obj.service)
+    def can_edit_version(self, request: HttpRequest, version: JointServiceVersion) -> bool:
+        return selectors.can_edit_joint(user=request.user, service=version.service)
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)
@@ -250,7 +162,7 @@ class JointServiceVersionAdmin(admin.ModelAdmin):
             try:
                 draft = services.joint_draft_create(actor=request.user, service=version.service)
             except ApplicationError as error:
-                _report(request, error, str(version))
+                version_admin.error_report(request, error, str(version))
             else:
                 messages.success(request, _("Draft %(draft)s created.") % {"draft": draft})
 
@@ -262,7 +174,7 @@ class JointServiceVersionAdmin(admin.ModelAdmin):
             try:
                 services.joint_draft_update(actor=request.user, version=version, **content)
             except ApplicationError as error:
-                _report(request, error, str(version))
+                version_admin.error_report(request, error, str(version))
             else:
                 messages.success(request, _("%(version)s is updated.") % {"version": version})
 
@@ -272,6 +184,6 @@ class JointServiceVersionAdmin(admin.ModelAdmin):
             try:
                 services.joint_version_publish(actor=request.user, version=version)
             except ApplicationError as error:
-                _report(request, error, str(version))
+                version_admin.error_report(request, error, str(version))
             else:
                 messages.success(request, _("%(version)s is published.") % {"version": version})

@@ -19,6 +19,7 @@ from ecity.catalogue.models.service import (
     RequiredMaterial,
     ServiceItemVersion,
 )
+from ecity.catalogue.models.versioning import PublishedVersion
 from ecity.core.models import BaseModel
 
 
@@ -62,32 +63,14 @@ class JointService(BaseModel):
         return self.code
 
 
-class JointServiceVersion(BaseModel, BilingualName):
+class JointServiceVersion(PublishedVersion, BilingualName):
     """One version of a joint application's configuration; published versions never change."""
-
-    Status = ServiceItemVersion.Status
 
     service = models.ForeignKey(
         JointService,
         verbose_name=_("joint application (一件事)"),
         on_delete=models.CASCADE,
         related_name="versions",
-    )
-    number = models.PositiveIntegerField(_("version number"))
-    status = models.CharField(
-        _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True
-    )
-    summary_zh = models.TextField(_("summary (Chinese)"), blank=True)
-    summary_en = models.TextField(_("summary (English)"), blank=True)
-    change_note = models.CharField(_("what changed"), max_length=300, blank=True)
-    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
-    published_by = models.ForeignKey(
-        "identity.User",
-        verbose_name=_("published by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
     )
 
     class Meta:
@@ -104,19 +87,6 @@ class JointServiceVersion(BaseModel, BilingualName):
                 name="catalogue_joint_version_one_draft",
             ),
         ]
-
-    def __str__(self) -> str:
-        return f"{self.name_zh} v{self.number}"
-
-    @property
-    def summary(self) -> str:
-        if (get_language() or "").startswith("en") and self.summary_en:
-            return self.summary_en
-        return self.summary_zh
-
-    @property
-    def is_draft(self) -> bool:
-        return self.status == self.Status.DRAFT
 
 
 class JointServiceMember(BaseModel):

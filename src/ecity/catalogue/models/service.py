@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from ecity.catalogue.models.versioning import PublishedVersion
 from ecity.core.models import BaseModel
 
 #: Time limits of a service are whole working days from 1 to this (ten years of working days):
@@ -121,13 +122,8 @@ class ServiceItem(BaseModel):
         return self.code
 
 
-class ServiceItemVersion(BaseModel, BilingualName):
+class ServiceItemVersion(PublishedVersion, BilingualName):
     """One version of a service guide. Published versions are never changed again."""
-
-    class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        PUBLISHED = "published", _("Published (current)")
-        SUPERSEDED = "superseded", _("Superseded")
 
     class Kind(models.TextChoices):
         LICENSING = "licensing", _("Administrative licensing")  # 行政许可
@@ -144,13 +140,7 @@ class ServiceItemVersion(BaseModel, BilingualName):
         on_delete=models.CASCADE,
         related_name="versions",
     )
-    number = models.PositiveIntegerField(_("version number"))
-    status = models.CharField(
-        _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True
-    )
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices, blank=True)
-    summary_zh = models.TextField(_("summary (Chinese)"), blank=True)
-    summary_en = models.TextField(_("summary (English)"), blank=True)
     # Drafts may be incomplete; version_publish checks that every guide element is filled in.
     legal_basis = models.TextField(_("legal basis"), blank=True)
     conditions = models.TextField(_("conditions"), blank=True)
@@ -197,16 +187,6 @@ class ServiceItemVersion(BaseModel, BilingualName):
     contact_phone = models.CharField(_("enquiry phone"), max_length=100, blank=True)
     complaint_phone = models.CharField(_("complaint phone"), max_length=100, blank=True)
     form_schema = models.JSONField(_("application form schema"), default=dict, blank=True)
-    change_note = models.CharField(_("what changed"), max_length=300, blank=True)
-    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
-    published_by = models.ForeignKey(
-        "identity.User",
-        verbose_name=_("published by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
 
     class Meta:
         verbose_name = _("service item version")
@@ -225,15 +205,6 @@ class ServiceItemVersion(BaseModel, BilingualName):
             ),
         ]
 
-    def __str__(self) -> str:
-        return f"{self.name_zh} v{self.number}"
-
-    @property
-    def summary(self) -> str:
-        if (get_language() or "").startswith("en") and self.summary_en:
-            return self.summary_en
-        return self.summary_zh
-
     @property
     def audiences(self) -> list[str]:
         """The audience codes (``g2c``, ``g2b``, ``g2g``) this version serves."""
@@ -247,15 +218,6 @@ class ServiceItemVersion(BaseModel, BilingualName):
     @property
     def audience_labels(self) -> list[str]:
         return [str(label) for value, label in Audience.choices if getattr(self, f"for_{value}")]
-
-    @property
-    def is_draft(self) -> bool:
-        return self.status == self.Status.DRAFT
-
-    @property
-    def is_public(self) -> bool:
-        """Published and superseded versions may be shown to anyone; drafts never."""
-        return self.status != self.Status.DRAFT
 
 
 class RequiredMaterial(BaseModel, BilingualName):

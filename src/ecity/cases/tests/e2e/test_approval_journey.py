@@ -12,24 +12,26 @@ certificate number does not pass.
 from __future__ import annotations
 
 import re
-from pathlib import Path
-from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
-from django.utils import timezone
 
 from ecity.cases.models import Case, CaseTask
 from ecity.cases.selectors.materials import material_key, materials_of
+from ecity.cases.tests.e2e.steps import (
+    action_panel,
+    demo_pdf,
+    enrol_authenticator,
+    log_in,
+    nav,
+    open_queue,
+)
 from ecity.catalogue.models import ServiceItem
 from ecity.certificates.models import Certificate
 from ecity.core.calendar import calendar_seed
 from ecity.core.validators import uscc_check_char
-from ecity.demo.data.accounts import DEMO_PASSWORD
-from ecity.identity.models import User
-from ecity.identity.security import mfa, totp
 from ecity.testing.e2e import assert_accessible
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -38,64 +40,6 @@ SERVICE = "SCJ-XK-001"
 # A 个体工商户 ("92") of the demo city; the check character is computed (GB 32100).
 USCC_BODY = "92990100MA2CJ8X77"
 USCC = USCC_BODY + uscc_check_char(USCC_BODY)
-
-
-def _pdf(folder: Path, name: str) -> Path:
-    """A small but real PDF document (reportlab), as a scanner would produce."""
-    from reportlab.lib.pagesizes import A4
-    from reportlab.pdfgen import canvas
-
-    path = folder / name
-    document = canvas.Canvas(str(path), pagesize=A4)
-    document.drawString(72, 760, f"Shifan demo material: {name}")
-    document.showPage()
-    document.save()
-    return path
-
-
-def _log_in(page: Any, base: str, username: str, *, totp_secret: str | None = None) -> None:
-    """Log in through the login page (and the code step, for accounts with an authenticator)."""
-    from playwright.sync_api import expect
-
-    page.goto(f"{base}/")
-    page.get_by_role("link", name="登录", exact=True).first.click()
-    page.locator("input[name=username]").fill(username)
-    page.locator("input[name=password]").fill(DEMO_PASSWORD)
-    page.locator("main").get_by_role("button", name="登录").click()
-    if totp_secret is not None:
-        page.wait_for_url(re.compile(r"/login/verify/"))
-        code = totp.code_for_step(totp_secret, totp.time_step(timezone.now()))
-        page.locator("input[name=code]").fill(code)
-        page.get_by_role("button", name="验证并登录").click()
-    expect(page.get_by_role("button", name="退出登录")).to_be_visible()
-
-
-def _enrol_authenticator(username: str) -> str:
-    """Give a staff account a confirmed authenticator, as its owner would; return its secret."""
-    user = User.objects.get(username=username)
-    device = mfa.mfa_enrolment_start(user=user)
-    # Confirm with the previous time step's code so that the current one is still unused.
-    previous = totp.code_for_step(device.secret, totp.time_step(timezone.now()) - 1)
-    mfa.mfa_enrolment_confirm(user=user, code=previous)
-    return device.secret
-
-
-def _open_queue(page: Any, base: str, label: str) -> None:
-    from playwright.sync_api import expect
-
-    page.goto(f"{base}/")
-    _nav(page, "工作台").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("工作台")
-    page.get_by_role("navigation", name="队列").get_by_role("link", name=label).click()
-
-
-def _nav(page: Any, name: str) -> Any:
-    """A link of the header's main navigation."""
-    return page.get_by_role("navigation", name="主导航").get_by_role("link", name=name, exact=True)
-
-
-def _panel(page: Any, title: str) -> Any:
-    return page.locator(".action-panel").filter(has=page.get_by_role("heading", name=title))
 
 
 def test_joint_licence_from_application_through_parallel_review_to_a_verified_certificate(
@@ -108,7 +52,7 @@ def test_joint_licence_from_application_through_parallel_review_to_a_verified_ce
     call_command("load_demo", "--no-cases", verbosity=0)
     # Every staff role here sees personal data unmasked: each logs in with a second factor.
     secrets = {
-        username: _enrol_authenticator(username)
+        username: enrol_authenticator(username)
         for username in ("clerk_zwb", "reviewer_scj", "reviewer_wjw", "approver_scj")
     }
     approver_secret = secrets["approver_scj"]
@@ -118,7 +62,7 @@ def test_joint_licence_from_application_through_parallel_review_to_a_verified_ce
 
     # --- The citizen logs in, reads the joint service's guide and applies -------------------
     citizen = new_page()
-    _log_in(citizen, base, "zhangwei")
+    log_in(citizen, base, "zhangwei")
     citizen.goto(f"{base}{reverse('catalogue:item_detail', args=[SERVICE])}")
     expect(citizen.get_by_role("heading", level=1)).to_have_text("食品经营许可")
     citizen.get_by_role("link", name="网上申请").click()
@@ -136,7 +80,7 @@ def test_joint_licence_from_application_through_parallel_review_to_a_verified_ce
     citizen.locator("[name=delivery]").select_option(label="免费邮寄")
     for index, material in enumerate(mandatory):
         citizen.locator(f'input[type=file][name="{material_key(material)}"]').set_input_files(
-            str(_pdf(tmp_path, f"material-{index + 1}.pdf"))
+            str(demo_pdf(tmp_path, f"material-{index + 1}.pdf"))
         )
     citizen.screenshot(path=str(artifacts / "approval-apply.png"), full_page=True)
     assert_accessible(citizen)
@@ -168,20 +112,20 @@ def test_joint_licence_from_application_through_parallel_review_to_a_verified_ce
 
     # --- The one-stop counter accepts it from the workbench ---------------------------------
     clerk = new_page()
-    _log_in(clerk, base, "clerk_zwb", totp_secret=secrets["clerk_zwb"])
-    _open_queue(clerk, base, "待受理")
+    log_in(clerk, base, "clerk_zwb", totp_secret=secrets["clerk_zwb"])
+    open_queue(clerk, base, "待受理")
     clerk.get_by_role("link", name=case_number).click()
     expect(clerk.get_by_role("heading", level=1)).to_contain_text(case_number)
-    _panel(clerk, "受理").get_by_role("button", name="受理办件").click()
+    action_panel(clerk, "受理").get_by_role("button", name="受理办件").click()
     expect(clerk.locator("dl.facts").first).to_contain_text("办理中")
 
     # --- Both departments see their review task at the same time ----------------------------
     market = new_page()
-    _log_in(market, base, "reviewer_scj", totp_secret=secrets["reviewer_scj"])
+    log_in(market, base, "reviewer_scj", totp_secret=secrets["reviewer_scj"])
     health = new_page()
-    _log_in(health, base, "reviewer_wjw", totp_secret=secrets["reviewer_wjw"])
+    log_in(health, base, "reviewer_wjw", totp_secret=secrets["reviewer_wjw"])
     for reviewer in (market, health):
-        _open_queue(reviewer, base, "待审查")
+        open_queue(reviewer, base, "待审查")
         expect(reviewer.get_by_role("link", name=case_number)).to_be_visible()
     open_reviews = CaseTask.objects.filter(
         case=case, kind=CaseTask.Kind.REVIEW, status=CaseTask.Status.OPEN
@@ -192,14 +136,14 @@ def test_joint_licence_from_application_through_parallel_review_to_a_verified_ce
     health.get_by_role("link", name=case_number).click()
     health.screenshot(path=str(artifacts / "approval-workbench-case.png"), full_page=True)
     assert_accessible(health)
-    health_panel = _panel(health, "示范市卫生健康委员会审查")
+    health_panel = action_panel(health, "示范市卫生健康委员会审查")
     health_panel.get_by_role("checkbox", name="经营场所面积（平方米）").check()
     health_panel.get_by_label("告知申请人的补正要求").fill("请按租赁合同核实经营场所面积。")
     health_panel.get_by_role("button", name="一次性告知申请人补正").click()
     expect(health.locator("dl.facts").first).to_contain_text("补正中")
 
     # --- The citizen sees the request on "My cases", corrects the field and resubmits -------
-    _nav(citizen, "我的办件").click()
+    nav(citizen, "我的办件").click()
     row = citizen.get_by_role("row").filter(has_text=case_number)
     expect(row).to_contain_text("补正中")
     row.get_by_role("link", name=case_number).click()
@@ -221,7 +165,7 @@ def test_joint_licence_from_application_through_parallel_review_to_a_verified_ce
         (market, "示范市市场监督管理局审查"),
     ):
         reviewer.goto(f"{base}{reverse('cases:workbench_case', args=[case_number])}")
-        panel = _panel(reviewer, title)
+        panel = action_panel(reviewer, title)
         panel.get_by_role("radio", name="同意", exact=True).check()
         panel.get_by_label("意见").fill("经审查，符合许可条件。")
         panel.get_by_role("button", name="提交审查意见").click()
@@ -232,10 +176,10 @@ def test_joint_licence_from_application_through_parallel_review_to_a_verified_ce
 
     # --- The approver (second factor) grants the licence --------------------------------------
     approver = new_page()
-    _log_in(approver, base, "approver_scj", totp_secret=approver_secret)
-    _open_queue(approver, base, "待决定")
+    log_in(approver, base, "approver_scj", totp_secret=approver_secret)
+    open_queue(approver, base, "待决定")
     approver.get_by_role("link", name=case_number).click()
-    decision = _panel(approver, "作出决定")
+    decision = action_panel(approver, "作出决定")
     decision.get_by_role("radio", name="准予", exact=True).check()
     decision.get_by_label("决定内容").fill("准予许可。")
     decision.get_by_role("button", name="作出决定").click()
@@ -246,7 +190,7 @@ def test_joint_licence_from_application_through_parallel_review_to_a_verified_ce
     certificate = Certificate.objects.get(source_ref=f"cases.case:{case.public_id}")
 
     # --- The citizen sees the case closed with its certificate --------------------------------
-    _nav(citizen, "我的办件").click()
+    nav(citizen, "我的办件").click()
     citizen.get_by_role("row").filter(has_text=case_number).get_by_role(
         "link", name=case_number
     ).click()

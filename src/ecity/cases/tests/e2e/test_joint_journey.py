@@ -17,12 +17,12 @@ from django.urls import reverse
 
 from ecity.cases.models import Case, JointApplication
 from ecity.cases.selectors.joint import slot_key
-from ecity.cases.tests.e2e.test_approval_journey import (
-    _enrol_authenticator,
-    _log_in,
-    _open_queue,
-    _panel,
-    _pdf,
+from ecity.cases.tests.e2e.steps import (
+    action_panel,
+    demo_pdf,
+    enrol_authenticator,
+    log_in,
+    open_queue,
 )
 from ecity.catalogue.joint.layout import joint_layout
 from ecity.catalogue.joint.selectors import joint_service_get_published
@@ -45,13 +45,13 @@ def test_a_citizen_opens_a_restaurant_with_one_application_across_three_departme
     calendar_seed()
     call_command("load_demo", "--no-cases", verbosity=0)
     # Staff who see unmasked personal data log in with a second factor.
-    secrets = {name: _enrol_authenticator(name) for name in ("clerk_zwb", "reviewer_xfj")}
+    secrets = {name: enrol_authenticator(name) for name in ("clerk_zwb", "reviewer_xfj")}
     layout = joint_layout(joint_service_get_published(code="open-restaurant").current_version)
     mandatory = [slot for slot in layout.materials if slot.is_mandatory]
 
     # --- The citizen finds the joint application on the life event page --------------------
     citizen = new_page()
-    _log_in(citizen, base, "zhangwei")
+    log_in(citizen, base, "zhangwei")
     citizen.goto(f"{base}{reverse('catalogue:life_event_detail', args=['open-restaurant'])}")
     joint = citizen.locator("section.joint-services")
     expect(joint).to_contain_text("公众聚集场所投入使用、营业前消防安全检查")
@@ -77,7 +77,7 @@ def test_a_citizen_opens_a_restaurant_with_one_application_across_three_departme
     # --- and each file once, the operator's identity document for all four services ---------
     for index, slot in enumerate(mandatory):
         citizen.locator(f'input[type=file][name="{slot_key(slot)}"]').set_input_files(
-            str(_pdf(tmp_path, f"material-{index + 1}.pdf"))
+            str(demo_pdf(tmp_path, f"material-{index + 1}.pdf"))
         )
     citizen.screenshot(path=str(artifacts / "joint-apply.png"), full_page=True)
     assert_accessible(citizen)
@@ -100,19 +100,19 @@ def test_a_citizen_opens_a_restaurant_with_one_application_across_three_departme
 
     # --- The cases appear in the departments' workbenches -----------------------------------
     clerk = new_page()
-    _log_in(clerk, base, "clerk_zwb", totp_secret=secrets["clerk_zwb"])
-    _open_queue(clerk, base, "待受理")
+    log_in(clerk, base, "clerk_zwb", totp_secret=secrets["clerk_zwb"])
+    open_queue(clerk, base, "待受理")
     for case in cases:
         expect(clerk.get_by_role("link", name=case.number)).to_be_visible()
     fire = cases[3]
     clerk.get_by_role("link", name=fire.number).click()
     expect(clerk.get_by_role("heading", level=1)).to_contain_text(fire.number)
-    _panel(clerk, "受理").get_by_role("button", name="受理办件").click()
+    action_panel(clerk, "受理").get_by_role("button", name="受理办件").click()
     expect(clerk.locator("dl.facts").first).to_contain_text("办理中")
 
     brigade = new_page()
-    _log_in(brigade, base, "reviewer_xfj", totp_secret=secrets["reviewer_xfj"])
-    _open_queue(brigade, base, "待审查")
+    log_in(brigade, base, "reviewer_xfj", totp_secret=secrets["reviewer_xfj"])
+    open_queue(brigade, base, "待审查")
     expect(brigade.get_by_role("link", name=fire.number)).to_be_visible()
 
     # --- One progress page shows every case and each department's step ----------------------

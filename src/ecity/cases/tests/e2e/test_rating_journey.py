@@ -10,7 +10,6 @@ rating.
 from __future__ import annotations
 
 import re
-from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -19,7 +18,7 @@ from django.utils import timezone
 
 from ecity.cases.models import Case, Rectification
 from ecity.cases.selectors.rankings import department_rankings
-from ecity.cases.tests.e2e.test_approval_journey import _enrol_authenticator, _log_in
+from ecity.cases.tests.e2e.steps import enrol_authenticator, log_in, nav
 from ecity.core.calendar import calendar_seed
 from ecity.testing.e2e import assert_accessible
 
@@ -27,10 +26,6 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 COMMENT = "窗口让我来回跑了三趟，每次要求的材料都不一样。"
 ANSWER = "经核查，窗口人员未一次性告知所需材料。已对其批评教育，并将材料清单张贴在窗口。"
-
-
-def _nav(page: Any, name: str) -> Any:
-    return page.get_by_role("navigation", name="主导航").get_by_role("link", name=name, exact=True)
 
 
 def _scj_dissatisfied() -> int:
@@ -51,8 +46,8 @@ def test_a_low_rating_is_rectified_confirmed_and_counted_in_the_ranking(
 
     # --- 张伟 rates his decided case "dissatisfied" ------------------------------------------
     citizen = new_page()
-    _log_in(citizen, base, "zhangwei")
-    _nav(citizen, "我的办件").click()
+    log_in(citizen, base, "zhangwei")
+    nav(citizen, "我的办件").click()
     citizen.get_by_role("row").filter(has_text=case.number).get_by_role(
         "link", name=case.number
     ).click()
@@ -72,8 +67,8 @@ def test_a_low_rating_is_rectified_confirmed_and_counted_in_the_ranking(
     # --- The market regulation bureau's reviewer answers in the rectification task ---------
     # (reviewers see personal data unmasked: they log in with a code from their authenticator)
     reviewer = new_page()
-    _log_in(reviewer, base, "reviewer_scj", totp_secret=_enrol_authenticator("reviewer_scj"))
-    _nav(reviewer, "工作台").click()
+    log_in(reviewer, base, "reviewer_scj", totp_secret=enrol_authenticator("reviewer_scj"))
+    nav(reviewer, "工作台").click()
     reviewer.get_by_role("navigation", name="队列").get_by_role(
         "link", name=re.compile("差评整改")
     ).click()
