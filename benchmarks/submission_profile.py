@@ -57,6 +57,9 @@ def main() -> None:
     parser.add_argument("--services", type=int, default=5)
     parser.add_argument("--profile", type=int, default=0, help="submissions to profile")
     parser.add_argument("--min-percent", type=float, default=2.0)
+    parser.add_argument(
+        "--cpu", type=int, default=0, help="submissions to profile with cProfile on CPU time"
+    )
     parser.add_argument("--baseline", action="store_true", help="profile the baseline view")
     parser.add_argument(
         "--timed", type=int, default=0, help="time N sequential submissions of each, alternating"
@@ -145,6 +148,37 @@ def main() -> None:
             f"\n# in-process median of {args.timed} each: ecity {ecity_ms:.1f} ms, "
             f"baseline {base_ms:.1f} ms, throughput ratio ecity/baseline {ratio:.2f}"
         )
+
+    if args.cpu:
+        import cProfile
+        import io
+        import pstats
+        import time
+
+        bodies = []
+        for n in range(args.cpu):
+            citizen = citizens[n % len(citizens)]
+            code, properties, materials = services[n % len(services)]
+            bodies.append((citizen, *multipart(code, form_answers(properties, citizen), materials)))
+        profile = cProfile.Profile(time.process_time)
+        for citizen, ctype, body in bodies:
+            client.force_login(citizen)
+            profile.enable()
+            answer = post(client, path, ctype, body)
+            profile.disable()
+            if answer.status_code != 201:
+                raise SystemExit(f"{answer.status_code} {answer.content[:300]!r}")
+        out = io.StringIO()
+        stats = pstats.Stats(profile, stream=out)
+        total = sum(row[2] for row in stats.stats.values())  # type: ignore[attr-defined]
+        print(
+            f"\n# cProfile on CPU time: {args.cpu} submissions, "
+            f"{1000 * total / args.cpu:.1f} ms CPU each in this process (server side only)"
+        )
+        stats.sort_stats("cumulative").print_stats(
+            r"ecity|rest_framework|django/(core|template|db/models/sql)", 45
+        )
+        print(out.getvalue()[out.getvalue().find("ncalls") :])
 
     if args.profile:
         from pyinstrument import Profiler

@@ -76,6 +76,21 @@ def _attachment_create(
     actor: User,
     **owner: Case | CaseDraft,
 ) -> Attachment:
+    attachment = _attachment_build(
+        checked=checked, name=name, material=material, actor=actor, **owner
+    )
+    attachment.save()
+    return attachment
+
+
+def _attachment_build(
+    *,
+    checked: CheckedUpload,
+    name: str,
+    material: RequiredMaterial,
+    actor: User,
+    **owner: Case | CaseDraft,
+) -> Attachment:
     attachment = Attachment(
         material=material,
         original_name=checked.original_name,
@@ -86,7 +101,6 @@ def _attachment_create(
         **owner,
     )
     attachment.file.name = name
-    attachment.save()
     return attachment
 
 
@@ -310,6 +324,10 @@ def _case_write(
         submitted_at=now,
         **applicant,
     )
+    # Files are written and the deadline computed before any row is locked: the case number's
+    # sequence row stays locked until commit, so the work after it is kept to the inserts.
+    names = _store_all(checked, stored)
+    acceptance_due_on = _acceptance_due_on(today, version)
     if key:
         # First statement of the transaction: a concurrent duplicate waits here, then fails.
         # The record names the case now (its public ID is set), so it needs no second write.
@@ -317,17 +335,20 @@ def _case_write(
             user=actor, scope=SUBMIT_SCOPE, key=key, fingerprint=fingerprint, result=case
         )
     case.number = case_number_allocate(department_code=department.code, on=today)
-    case.acceptance_due_on = _acceptance_due_on(today, version)
+    case.acceptance_due_on = acceptance_due_on
     case.save(force_insert=True)
-    names = _store_all(checked, stored)
-    for material_id, upload in checked.items():
-        _attachment_create(
-            checked=upload,
-            name=names[material_id],
-            material=materials[material_id],
-            actor=actor,
-            case=case,
-        )
+    Attachment.objects.bulk_create(
+        [
+            _attachment_build(
+                checked=upload,
+                name=names[material_id],
+                material=materials[material_id],
+                actor=actor,
+                case=case,
+            )
+            for material_id, upload in checked.items()
+        ]
+    )
     replaced: list[str] = []
     if draft is not None:
         superseded = Attachment.objects.filter(
