@@ -49,6 +49,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "ecity.org.middleware.RolesMemoMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "ecity.core.middleware.ApiLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",

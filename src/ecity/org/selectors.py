@@ -7,7 +7,9 @@ departments. A role held in a department also counts in its sub-units.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -48,6 +50,37 @@ def _active_roles(user: Actor) -> QuerySet[StaffRole]:
     )
 
 
+# Within one HTTP request the permission checks ask about the same user's roles many times (the
+# navigation, the page, the selectors): ``roles_memoised`` (entered by ``org.middleware``) keeps
+# the answers for that request only. Outside it (services, jobs, tests) every check reads the
+# database, so a role granted a moment ago always counts.
+_memo: ContextVar[dict[Any, Any] | None] = ContextVar("ecity_org_roles_memo", default=None)
+
+
+@contextmanager
+def roles_memoised() -> Iterator[None]:
+    """Remember role lookups until the block ends (one request)."""
+    token = _memo.set({})
+    try:
+        yield
+    finally:
+        _memo.reset(token)
+
+
+def _role_rows(user: Actor) -> list[tuple[str, int | None]]:
+    """(role, department id) of every active role of an authenticated ``user``."""
+    memo = _memo.get()
+    key = ("roles", user.pk)
+    if memo is not None and key in memo:
+        return memo[key]
+    rows: list[tuple[str, int | None]] = list(
+        _active_roles(user).values_list("role", "department_id")
+    )
+    if memo is not None:
+        memo[key] = rows
+    return rows
+
+
 def user_roles(*, user: Actor) -> QuerySet[StaffRole]:
     """List the active staff roles of ``user`` (none for anonymous users), departments joined."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
@@ -61,16 +94,30 @@ def is_platform_admin(*, user: Actor) -> bool:
         return False
     if user.is_superuser:
         return True
-    return _active_roles(user).filter(role=StaffRole.Role.PLATFORM_ADMIN).exists()
+    return any(role == StaffRole.Role.PLATFORM_ADMIN for role, _department in _role_rows(user))
 
 
 def is_staff_member(*, user: Actor) -> bool:
     """Whether ``user`` holds any active staff role (or is a platform administrator)."""
-    return is_platform_admin(user=user) or user_roles(user=user).exists()
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return user.is_superuser or bool(_role_rows(user))
 
 
 def _descendant_ids(root_ids: Iterable[int]) -> set[int]:
     """Department IDs of the given departments and all their sub-units (breadth first)."""
+    roots = frozenset(root_ids)
+    memo = _memo.get()
+    key = ("descendants", roots)
+    if memo is not None and key in memo:
+        return set(memo[key])
+    seen = _descendants_read(roots)
+    if memo is not None:
+        memo[key] = frozenset(seen)
+    return seen
+
+
+def _descendants_read(root_ids: Iterable[int]) -> set[int]:
     seen: set[int] = set()
     frontier = set(root_ids)
     while frontier:
@@ -90,14 +137,12 @@ def user_has_role(*, user: Actor, role: str, department: Department | None = Non
     """
     if is_platform_admin(user=user):
         return True
-    roles = (
-        _active_roles(user).filter(role=role) if getattr(user, "is_authenticated", False) else None
-    )
-    if roles is None:
+    if not getattr(user, "is_authenticated", False):
         return False
+    held_rows = [d for r, d in _role_rows(user) if r == role]
     if department is None:
-        return roles.exists()
-    held = set(roles.exclude(department__isnull=True).values_list("department_id", flat=True))
+        return bool(held_rows)
+    held = {d for d in held_rows if d is not None}
     if not held:
         return False
     return department.pk in _descendant_ids(held)
@@ -112,8 +157,8 @@ def departments_where(*, user: Actor, role: str) -> QuerySet[Department]:
         return Department.objects.all()
     if not getattr(user, "is_authenticated", False):
         return Department.objects.none()
-    held = _active_roles(user).filter(role=role).values_list("department_id", flat=True)
-    return Department.objects.filter(id__in=_descendant_ids(d for d in held if d is not None))
+    held = [d for r, d in _role_rows(user) if r == role and d is not None]
+    return Department.objects.filter(id__in=_descendant_ids(held))
 
 
 def can_manage_staff(*, actor: Actor, department: Department) -> bool:

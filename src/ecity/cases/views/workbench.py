@@ -17,6 +17,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils.functional import cached_property
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -51,6 +52,18 @@ QUEUE_LABELS = {
     "done": gettext_lazy("Done"),
 }
 PAGE_SIZE = 20
+
+
+class CountedPaginator(Paginator):
+    """A paginator told the number of objects, which the caller has already counted."""
+
+    def __init__(self, object_list: Any, per_page: int, *, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self._known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self._known_count
 
 
 def staff_required(view: Any) -> Any:
@@ -282,7 +295,10 @@ def workbench(request: HttpRequest) -> HttpResponse:
     name = request.GET.get("queue", "")
     if name not in QUEUE_LABELS:
         name = selectors.queue_default(actor=request.user, counts=counts)
-    paginator = Paginator(selectors.queue(actor=request.user, name=name), PAGE_SIZE)
+    # The tab's count is the queue's length: the paginator need not count it a second time.
+    paginator = CountedPaginator(
+        selectors.queue(actor=request.user, name=name), PAGE_SIZE, count=counts[name]
+    )
     page = paginator.get_page(request.GET.get("page"))
     tabs = [
         {"name": key, "label": label, "count": counts[key], "is_current": key == name}
