@@ -8,9 +8,11 @@ material's file goes to every member that needs it). Every member is validated w
 rules as a single application (``form_schema.schema_validate_data``, ``materials``, ``uploads``,
 ``eligibility``), all errors are reported together under the combined form's names, and then,
 in ONE transaction, each member case is written exactly as ``case_submit`` writes a case (its
-own number, query code, acceptance deadline, timeline entry and notification; handled by its
-own department) together with the ``JointApplication`` that links them. Either every case
-exists or none does.
+own number, query code, acceptance deadline and timeline entry; handled by its own department)
+together with the ``JointApplication`` that links them, and ONE ``joint_submitted``
+notification listing the member cases and linking to the joint application's page (the member
+cases' later notifications, such as decisions, are their own). Either every case exists or
+none does.
 """
 
 from __future__ import annotations
@@ -62,6 +64,7 @@ from ecity.core.idempotency import (
 from ecity.core.sequences import sequence_next
 from ecity.identity.models import User
 from ecity.identity.selectors import ActingIdentity
+from ecity.notify.services import notification_enqueue
 
 SUBMIT_SCOPE = "joint_submit"
 NUMBER_PREFIX = "YJS"  # 一件事
@@ -295,8 +298,9 @@ def joint_application_submit(
     represent; ``PermissionDenied`` for anonymous actors). Raises one ``ValidationFailed`` with
     every error of every member under the combined form's names. In one transaction: the
     joint number (``joint:<year>`` sequence) and query code, the member cases (numbers,
-    attachments, ``submitted`` events, acceptance deadlines, ``case_submitted`` notifications)
-    and their links; files stored for a transaction that fails are deleted again.
+    attachments, ``submitted`` events, acceptance deadlines) and their links, and one
+    ``joint_submitted`` notification to the applicant (no ``case_submitted`` per case); files
+    stored for a transaction that fails are deleted again.
 
     With ``idempotency_key`` a repeated call with the same payload returns the first joint
     application (``is_replay`` True) and creates nothing; another payload raises Conflict.
@@ -391,8 +395,10 @@ def _write(
         channel=channel,
         submitted_at=now,
     )
+    cases: list[Case] = []
     for index, member in enumerate(members):
-        # The single application's write path: the same case, files, event and notification.
+        # The single application's write path: the same case, files and event; one message
+        # for the whole joint application instead of one per case.
         case = _case_write(
             actor=actor,
             version=member.section.version,
@@ -404,10 +410,41 @@ def _write(
             draft=None,
             stored=stored,
             idempotency=(None, fingerprint),
+            notify_submitted=False,
         )
         JointApplicationCase.objects.create(
             joint_application=application, case=case, sort_order=index
         )
+        cases.append(case)
+    _submitted_notify(application, cases)
     if record is not None:
         idempotency_complete(record=record, result=application)
     return application
+
+
+def _submitted_notify(application: JointApplication, cases: list[Case]) -> None:
+    """Tell the applicant once: the joint number, query code and each member case's number."""
+    version = application.joint_version
+    due = [case.acceptance_due_on for case in cases if case.acceptance_due_on]
+    notification_enqueue(
+        recipient=application.applicant,
+        event="joint_submitted",
+        obj=application,
+        reference=application.number,
+        context={
+            "joint_number": application.number,
+            "query_code": application.query_code,
+            "joint_name": {"zh-hans": version.name_zh, "en": version.name_en or version.name_zh},
+            "cases": [
+                {
+                    "zh-hans": f"{case.service_version.name_zh}（{case.department.name_zh}）："
+                    f"{case.number}",
+                    "en": f"{case.service_version.name_en or case.service_version.name_zh} "
+                    f"({case.department.name_en or case.department.name_zh}): {case.number}",
+                }
+                for case in cases
+            ],
+            "acceptance_due_on": max(due).isoformat() if due else "",
+        },
+        idempotency_key=f"joint_submitted:{application.public_id}",
+    )
