@@ -21,12 +21,14 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from django.core.files.uploadedfile import UploadedFile
+from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ecity.cases.models import Case, JointApplication, JointApplicationCase
+from ecity.cases.models import Case, CaseDraft, JointApplication, JointApplicationCase
 from ecity.cases.numbers import query_code_generate
+from ecity.cases.selectors.drafts import joint_draft_attachments
 from ecity.cases.selectors.joint import (
     SERVICES,
     SHARED,
@@ -46,13 +48,14 @@ from ecity.cases.services.submission import _case_write
 from ecity.cases.uploads import (
     CheckedUpload,
     UploadRejected,
+    stored_files_delete,
     upload_check,
     write_storing_files,
 )
 from ecity.catalogue.form_schema import schema_validate_data
 from ecity.catalogue.joint.layout import JointLayout, MemberSection, joint_layout, own_field_names
 from ecity.catalogue.models import JointServiceVersion, RequiredMaterial
-from ecity.core.errors import ValidationFailed
+from ecity.core.errors import NotFound, ValidationFailed
 from ecity.core.idempotency import (
     idempotency_begin,
     idempotency_complete,
@@ -121,6 +124,18 @@ class _Member:
     materials: dict[str, RequiredMaterial]
 
 
+def draft_files(draft: CaseDraft | None, layout: JointLayout) -> dict[str, UploadedFile]:
+    """The files kept on a joint draft, by slot, as uploads (checked again like new ones)."""
+    files: dict[str, UploadedFile] = {}
+    for key, attachment in joint_draft_attachments(draft, layout).items():
+        with attachment.file.open("rb") as handle:
+            content = handle.read()
+        files[key] = SimpleUploadedFile(
+            attachment.original_name, content, content_type=attachment.content_type
+        )
+    return files
+
+
 def _not_part() -> list[str]:
     return [_("This field is not part of the form.")]
 
@@ -167,7 +182,7 @@ def _split(
     return shared, own, errors
 
 
-def _uploads_check(
+def joint_uploads_check(
     layout: JointLayout, files: Mapping[str, UploadedFile | None]
 ) -> tuple[dict[str, CheckedUpload], dict[str, list[str]]]:
     """Check each file against every material it is filed as (a shared one: all of them)."""
@@ -289,6 +304,7 @@ def joint_application_submit(
     attachments: Mapping[str, UploadedFile | None] | None = None,
     idempotency_key: str | None = None,
     channel: str = Case.Channel.ONLINE,
+    draft: CaseDraft | None = None,
 ) -> JointApplication:
     """Submit a joint application: one case per member service, linked; see the module docstring.
 
@@ -302,6 +318,10 @@ def joint_application_submit(
     ``joint_submitted`` notification to the applicant (no ``case_submitted`` per case); files
     stored for a transaction that fails are deleted again.
 
+    With ``draft`` (the actor's own joint draft, ``selectors.drafts.joint_draft_for``) the files
+    kept on it fill the material slots ``attachments`` leave empty, and the draft with its files
+    is removed in the same transaction.
+
     With ``idempotency_key`` a repeated call with the same payload returns the first joint
     application (``is_replay`` True) and creates nothing; another payload raises Conflict.
     """
@@ -309,8 +329,11 @@ def joint_application_submit(
     if idempotency_key:
         idempotency_key_check(idempotency_key)
     layout = joint_layout(joint_version)
+    if draft is not None and draft.owner_id != actor.pk:
+        raise NotFound(_("There is no such draft."))
+    attachments = {**draft_files(draft, layout), **dict(attachments or {})}
     shared, own, errors = _split(layout, form_data)
-    checked, upload_errors = _uploads_check(layout, attachments or {})
+    checked, upload_errors = joint_uploads_check(layout, attachments)
     fingerprint = request_fingerprint(
         {
             "joint_version": str(joint_version.public_id),
@@ -357,6 +380,7 @@ def joint_application_submit(
             channel=channel,
             stored=stored,
             idempotency=(idempotency_key, fingerprint),
+            draft=draft,
         ),
         earlier=winner_replayed,
     )
@@ -375,6 +399,7 @@ def _write(
     channel: str,
     stored: list[str],
     idempotency: tuple[str | None, str],
+    draft: CaseDraft | None,
 ) -> JointApplication:
     key, fingerprint = idempotency
     # First statement of the transaction: a concurrent duplicate waits here, then fails.
@@ -417,6 +442,12 @@ def _write(
         )
         cases.append(case)
     _submitted_notify(application, cases)
+    if draft is not None:
+        # Each case has its own stored copy of every file: the draft's are no longer needed.
+        kept = list(draft.attachments.values_list("file", flat=True))
+        draft.attachments.all().delete()
+        draft.delete()
+        transaction.on_commit(lambda: stored_files_delete(kept))
     if record is not None:
         idempotency_complete(record=record, result=application)
     return application
