@@ -3,7 +3,8 @@
 Templates: ``templates/cases/notifications/<event>.subject.txt``, ``.txt`` and ``.sms.txt``.
 Every message carries the case as its subject and the case number as its reference, and links
 to the case: staff messages to the workbench page, the applicant's to "my case" (or, for a walk-in
-applicant without an account, to the case lookup with the number and query code).
+applicant without an account, to the case lookup with the number and query code). A joint
+application's message is about the joint application and links to its progress page.
 """
 
 from __future__ import annotations
@@ -33,6 +34,13 @@ def _event(
 
 register_events(
     _event("case_submitted", _("Application submitted"), EventGroup.PROGRESS),
+    # One message for a joint application (一件事) and all its member cases, linking to its page.
+    _event(
+        "joint_submitted",
+        _("Joint application submitted"),
+        EventGroup.PROGRESS,
+        _("View joint application %(reference)s"),
+    ),
     _event("case_accepted", _("Application accepted"), EventGroup.PROGRESS),
     _event("case_refused", _("Application not accepted"), EventGroup.RESULT),
     _event("correction_requested", _("Correction requested"), EventGroup.ACTION_REQUIRED),
@@ -82,3 +90,17 @@ def case_link(
 
 
 register_link("cases.case", case_link)
+
+
+def joint_application_link(
+    *, object_id: str, reference: str, event: NotificationEvent, recipient: Account | None
+) -> str:
+    """The page a message about the joint application ``reference`` (its number) links to."""
+    if not reference:
+        return ""
+    if recipient is None:
+        return reverse("cases:joint_lookup")
+    return reverse("cases:joint_detail", kwargs={"number": reference})
+
+
+register_link("cases.jointapplication", joint_application_link)

@@ -25,7 +25,14 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ecity.cases.api.submission import ERROR_409, STATUS_HELP, CaseSerializer, _files, _form_json
+from ecity.cases.api.submission import (
+    ERROR_409,
+    STATUS_HELP,
+    CaseSerializer,
+    DepartmentStepSerializer,
+    _files,
+    _form_json,
+)
 from ecity.cases.models import Case, JointApplication
 from ecity.cases.selectors import joint as selectors
 from ecity.cases.services.joint import joint_application_submit
@@ -108,12 +115,6 @@ class JointApplicationSerializer(serializers.Serializer):
         return CaseSerializer([link.case for link in application.links.all()], many=True).data
 
 
-class JointDepartmentStepSerializer(serializers.Serializer):
-    department = serializers.CharField()
-    state = serializers.CharField(help_text="One of: waiting, in_review, done")
-    label = serializers.CharField()  # type: ignore[assignment]
-
-
 class MemberResultSerializer(serializers.Serializer):
     decision_document = serializers.CharField(allow_null=True, help_text="Its number.")
     decision_url = serializers.CharField(allow_null=True)
@@ -129,7 +130,9 @@ class MemberProgressSerializer(serializers.Serializer):
     service = serializers.SerializerMethodField()
     department = serializers.CharField(source="case.department.name")
     due_on = serializers.DateField(allow_null=True)
-    steps = JointDepartmentStepSerializer(many=True)
+    steps = DepartmentStepSerializer(
+        many=True, help_text="Each involved department's step, as in the case's own progress."
+    )
     result = serializers.SerializerMethodField()
 
     @extend_schema_field(JointRefSerializer)
@@ -268,8 +271,9 @@ class MyJointApplicationListApi(GenericAPIView):
 @extend_schema(
     tags=TAGS,
     summary="Progress and results of one of my joint applications",
-    description="Each member case's status, each involved department's step (waiting, "
-    "in review, done) and deadline, and its decision document and e-certificate once issued.",
+    description="Each member case's status and deadline, each involved department's step "
+    "(the same steps as the case's own progress in `GET /api/v1/cases/my/{number}/`), and its "
+    "decision document and e-certificate once issued.",
     responses={200: JointProgressSerializer, 404: ERROR_404},
 )
 class MyJointApplicationProgressApi(APIView):

@@ -181,7 +181,12 @@ class Case(BaseModel):
 
 
 class CaseDraft(BaseModel):
-    """A saved, not yet submitted application; one per account, identity and service version."""
+    """A saved, not yet submitted application; one per account, identity and service version.
+
+    A joint application's draft (一件事) names the joint application version instead of a
+    service version: its ``form_data`` has the combined form's shape (``{"shared": …,
+    "services": …}``) and each kept file is filed under the first material of its slot.
+    """
 
     owner = models.ForeignKey(
         "identity.User",
@@ -200,6 +205,16 @@ class CaseDraft(BaseModel):
     service_version = models.ForeignKey(
         "catalogue.ServiceItemVersion",
         verbose_name=_("service version"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    joint_version = models.ForeignKey(
+        "catalogue.JointServiceVersion",
+        verbose_name=_("joint application version"),
+        null=True,
+        blank=True,
         on_delete=models.CASCADE,
         related_name="+",
     )
@@ -210,8 +225,13 @@ class CaseDraft(BaseModel):
         verbose_name_plural = _("application drafts")
         constraints = [
             models.UniqueConstraint(
-                fields=["owner", "legal_entity", "service_version"],
+                fields=["owner", "legal_entity", "service_version", "joint_version"],
                 name="cases_draft_unique",
                 nulls_distinct=False,
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(service_version__isnull=False, joint_version__isnull=True)
+                | models.Q(service_version__isnull=True, joint_version__isnull=False),
+                name="cases_draft_one_subject",
+            ),
         ]

@@ -7,9 +7,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ecity.cases.models import Attachment, Case, CaseDraft
+from ecity.cases.selectors.joint import slot_key
 from ecity.cases.selectors.materials import material_key, materials_of
 from ecity.catalogue.form_answers import FormAnswer, form_answers
-from ecity.catalogue.models import RequiredMaterial, ServiceItemVersion
+from ecity.catalogue.joint.layout import JointLayout
+from ecity.catalogue.models import JointServiceVersion, RequiredMaterial, ServiceItemVersion
 from ecity.core.idempotency import idempotency_result, request_fingerprint
 from ecity.core.models import IdempotencyRecord
 from ecity.identity.models import User
@@ -107,6 +109,38 @@ def draft_for(
         .prefetch_related("attachments__material")
         .first()
     )
+
+
+def joint_draft_for(
+    *, actor: User, identity: ActingIdentity | None, joint_version: JointServiceVersion
+) -> CaseDraft | None:
+    """The saved joint application draft of ``actor`` acting as ``identity`` (files loaded).
+
+    Private to its owner: nobody else's draft is ever found.
+    """
+    return (
+        CaseDraft.objects.filter(
+            owner=actor,
+            legal_entity=getattr(identity, "legal_entity", None),
+            joint_version=joint_version,
+        )
+        .prefetch_related("attachments__material")
+        .first()
+    )
+
+
+def joint_draft_attachments(draft: CaseDraft | None, layout: JointLayout) -> dict[str, Attachment]:
+    """The newest kept file of a joint draft for each material slot, by ``material:<id>``.
+
+    A slot's file is kept under its first material (``joint_draft_save``).
+    """
+    by_material = draft_attachments_by_material(draft)
+    kept = {}
+    for slot in layout.materials:
+        attachment = by_material.get(material_key(slot.targets[0][1]))
+        if attachment is not None:
+            kept[slot_key(slot)] = attachment
+    return kept
 
 
 def draft_attachments_by_material(draft: CaseDraft | None) -> dict[str, Attachment]:

@@ -6,8 +6,9 @@ material's or the member material's public id); the submission service, the HTML
 API use the same names, so errors land beside the right field.
 
 Progress is what an applicant may read of each member case: the service, the department, the
-status, each involved department's step (waiting, in review, done) and the deadline; never
-internal opinions or the names of staff.
+status, the deadline and each involved department's step as the single case's progress shows it
+(``ecity.cases.selectors.progress.case_progress``); never internal opinions or the names of
+staff.
 """
 
 from __future__ import annotations
@@ -21,13 +22,11 @@ from typing import Any
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from ecity.cases.decision_pdf import decision_pdf
 from ecity.cases.errors import CasesErrorCode
 from ecity.cases.models import (
     Case,
-    CaseTask,
     DecisionDocument,
     JointApplication,
     JointApplicationCase,
@@ -35,6 +34,7 @@ from ecity.cases.models import (
 from ecity.cases.numbers import query_code_matches
 from ecity.cases.selectors.decisions import certificate_for_case
 from ecity.cases.selectors.materials import MATERIAL_PREFIX
+from ecity.cases.selectors.progress import DepartmentStep, case_progress
 from ecity.cases.uploads import accepted_types_of
 from ecity.catalogue.joint.layout import MaterialSlot
 from ecity.certificates.models import Certificate
@@ -46,7 +46,6 @@ from ecity.identity.selectors import ActingIdentity, authorisation_for
 
 SHARED = "shared"
 SERVICES = "services"
-OPEN_TASKS = (CaseTask.Status.OPEN, CaseTask.Status.CLAIMED)
 
 
 def shared_field_name(key: str) -> str:
@@ -142,27 +141,6 @@ def joint_application_of_case(*, case: Case) -> JointApplication | None:
 # --- progress and results ----------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class DepartmentStep:
-    """Where one department involved in a case stands."""
-
-    WAITING = "waiting"
-    IN_REVIEW = "in_review"
-    DONE = "done"
-    LABELS = {
-        WAITING: gettext_lazy("Waiting"),
-        IN_REVIEW: gettext_lazy("In review"),
-        DONE: gettext_lazy("Done"),
-    }
-
-    department: str
-    state: str
-
-    @property
-    def label(self) -> str:
-        return str(self.LABELS[self.state])
-
-
 @dataclass
 class MemberProgress:
     """One member case as its applicant may see it, with its results once decided."""
@@ -199,41 +177,15 @@ class JointProgress:
         return any(m.decision_document or m.certificate for m in self.members)
 
 
-def department_steps(case: Case, tasks: list[CaseTask]) -> list[DepartmentStep]:
-    """Each involved department's step: waiting for acceptance, in review, or done.
-
-    Before acceptance only the lead department is involved (waiting); afterwards every
-    department with a task on the case, in the order they got their first task; all are done
-    once the case is closed.
-    """
-    lead = case.department.name
-    if case.status == Case.Status.SUBMITTED:
-        return [DepartmentStep(lead, DepartmentStep.WAITING)]
-    order: dict[str, list[CaseTask]] = {}
-    for task in sorted(tasks, key=lambda t: (t.created_at, t.pk)):
-        if task.status != CaseTask.Status.CANCELLED:
-            order.setdefault(task.department.name, []).append(task)
-    if not order:
-        order[lead] = []
-    steps = []
-    for name, own in order.items():
-        if case.is_closed or (own and not any(t.status in OPEN_TASKS for t in own)):
-            steps.append(DepartmentStep(name, DepartmentStep.DONE))
-        else:
-            steps.append(DepartmentStep(name, DepartmentStep.IN_REVIEW))
-    return steps
-
-
 def joint_progress(*, application: JointApplication) -> JointProgress:
     """The progress of each member case of ``application`` (see the module docstring).
 
-    Queries: the member cases' tasks and decision documents in one query each, and one per
-    certificate of a decided case.
+    Each member's steps are exactly the single case's (``progress.case_progress``), so the
+    joint page and the case's own page never disagree. Queries: ``case_progress``'s constant
+    number per member case, the decision documents in one query, and one per certificate of a
+    decided case.
     """
     cases = [link.case for link in application.links.all()]
-    tasks: dict[int, list[CaseTask]] = {case.pk: [] for case in cases}
-    for task in CaseTask.objects.filter(case__in=cases).select_related("department"):
-        tasks[task.case_id].append(task)
     documents = {d.case_id: d for d in DecisionDocument.objects.filter(case__in=cases)}
     progress = JointProgress(application=application)
     for case in cases:
@@ -241,7 +193,7 @@ def joint_progress(*, application: JointApplication) -> JointProgress:
         progress.members.append(
             MemberProgress(
                 case=case,
-                steps=department_steps(case, tasks[case.pk]),
+                steps=case_progress(case=case),
                 decision_document=documents.get(case.pk),
                 certificate=certificate_for_case(case=case) if decided else None,
             )

@@ -11,6 +11,10 @@ GOV.UK's "check your answers" pattern, without JavaScript:
    post creates one case, and answers changed since the check are refused.
 
 A kept file can be removed again (``draft_attachment_remove``).
+
+A joint application (一件事) is saved on the same kind of draft (``joint_draft_save``): the
+combined form's answers and every acceptable file by material slot; submitting it
+(``joint_services.joint_application_submit`` with ``draft``) uses the kept files and removes it.
 """
 
 from __future__ import annotations
@@ -30,14 +34,22 @@ from ecity.cases.selectors.drafts import (
     draft_for,
     draft_revision,
 )
+from ecity.cases.selectors.joint import SERVICES, SHARED, slot_key
 from ecity.cases.selectors.materials import material_key, materials_of
 from ecity.cases.services.eligibility import applicant_fields, version_check
+from ecity.cases.services.joint import joint_uploads_check, joint_version_check
 from ecity.cases.services.materials import material_errors, uploads_check
-from ecity.cases.services.submission import case_submit, draft_save
+from ecity.cases.services.submission import (
+    _attachment_create,
+    _store_all,
+    case_submit,
+    draft_save,
+)
 from ecity.cases.uploads import stored_files_delete
 from ecity.catalogue.form_schema import schema_validate_data
-from ecity.catalogue.models import ServiceItemVersion
-from ecity.core.errors import Conflict, NotFound, ValidationFailed
+from ecity.catalogue.joint.layout import joint_layout
+from ecity.catalogue.models import JointServiceVersion, ServiceItemVersion
+from ecity.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from ecity.identity.models import User
 from ecity.identity.selectors import ActingIdentity
 
@@ -185,3 +197,58 @@ def draft_attachment_remove(*, actor: User, public_id: uuid.UUID | str) -> Attac
         attachment.delete()
         transaction.on_commit(lambda: stored_files_delete([name]))
     return attachment
+
+
+def joint_draft_save(
+    *,
+    actor: User,
+    identity: ActingIdentity | None,
+    joint_version: JointServiceVersion,
+    form_data: Mapping[str, object],
+    files: Mapping[str, UploadedFile | None] | None = None,
+) -> tuple[CaseDraft, dict[str, list[str]]]:
+    """Save a half-filled joint application and every acceptable file; return it and file errors.
+
+    The draft of ``actor`` acting as ``identity`` for ``joint_version`` (one each, private to its
+    owner) keeps the combined form's answers as given (``{"shared": …, "services": …}``,
+    unchecked: they are checked on submission) and each acceptable file of a material slot
+    (``material:<id>``), replacing the slot's earlier file; a rejected file does not stop the
+    rest and its errors are returned by slot. Raises ``PermissionDenied`` for an anonymous
+    actor and ``ServiceUnavailable`` when the joint application cannot be applied for online.
+    """
+    if not getattr(actor, "is_authenticated", False):
+        raise PermissionDenied(_("Please log in to save an application."))
+    joint_version_check(joint_version, channel=Case.Channel.ONLINE)
+    layout = joint_layout(joint_version)
+    checked, rejected = joint_uploads_check(layout, files or {})
+    answers = {
+        part: dict(value)
+        for part, value in (form_data or {}).items()
+        if part in (SHARED, SERVICES) and isinstance(value, Mapping)
+    }
+    slots = {slot_key(slot): slot for slot in layout.materials}
+    stored: list[str] = []
+    replaced: list[str] = []
+    try:
+        with transaction.atomic():
+            draft, _created = CaseDraft.objects.get_or_create(
+                owner=actor,
+                legal_entity=getattr(identity, "legal_entity", None),
+                joint_version=joint_version,
+            )
+            draft.form_data = answers
+            draft.save(update_fields=["form_data", "updated_at"])
+            names = _store_all(checked, stored)
+            for key, upload in checked.items():
+                material = slots[key].targets[0][1]
+                old = Attachment.objects.filter(draft=draft, material=material)
+                replaced.extend(old.values_list("file", flat=True))
+                old.delete()
+                _attachment_create(
+                    checked=upload, name=names[key], material=material, actor=actor, draft=draft
+                )
+            transaction.on_commit(lambda: stored_files_delete(replaced))
+    except BaseException:
+        stored_files_delete(stored)
+        raise
+    return draft, rejected

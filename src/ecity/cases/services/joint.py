@@ -8,9 +8,11 @@ material's file goes to every member that needs it). Every member is validated w
 rules as a single application (``form_schema.schema_validate_data``, ``materials``, ``uploads``,
 ``eligibility``), all errors are reported together under the combined form's names, and then,
 in ONE transaction, each member case is written exactly as ``case_submit`` writes a case (its
-own number, query code, acceptance deadline, timeline entry and notification; handled by its
-own department) together with the ``JointApplication`` that links them. Either every case
-exists or none does.
+own number, query code, acceptance deadline and timeline entry; handled by its own department)
+together with the ``JointApplication`` that links them, and ONE ``joint_submitted``
+notification listing the member cases and linking to the joint application's page (the member
+cases' later notifications, such as decisions, are their own). Either every case exists or
+none does.
 """
 
 from __future__ import annotations
@@ -19,12 +21,14 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from django.core.files.uploadedfile import UploadedFile
+from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ecity.cases.models import Case, JointApplication, JointApplicationCase
+from ecity.cases.models import Case, CaseDraft, JointApplication, JointApplicationCase
 from ecity.cases.numbers import query_code_generate
+from ecity.cases.selectors.drafts import joint_draft_attachments
 from ecity.cases.selectors.joint import (
     SERVICES,
     SHARED,
@@ -44,13 +48,14 @@ from ecity.cases.services.submission import _case_write
 from ecity.cases.uploads import (
     CheckedUpload,
     UploadRejected,
+    stored_files_delete,
     upload_check,
     write_storing_files,
 )
 from ecity.catalogue.form_schema import schema_validate_data
 from ecity.catalogue.joint.layout import JointLayout, MemberSection, joint_layout, own_field_names
 from ecity.catalogue.models import JointServiceVersion, RequiredMaterial
-from ecity.core.errors import ValidationFailed
+from ecity.core.errors import NotFound, ValidationFailed
 from ecity.core.idempotency import (
     idempotency_begin,
     idempotency_complete,
@@ -62,6 +67,7 @@ from ecity.core.idempotency import (
 from ecity.core.sequences import sequence_next
 from ecity.identity.models import User
 from ecity.identity.selectors import ActingIdentity
+from ecity.notify.services import notification_enqueue
 
 SUBMIT_SCOPE = "joint_submit"
 NUMBER_PREFIX = "YJS"  # 一件事
@@ -118,6 +124,18 @@ class _Member:
     materials: dict[str, RequiredMaterial]
 
 
+def draft_files(draft: CaseDraft | None, layout: JointLayout) -> dict[str, UploadedFile]:
+    """The files kept on a joint draft, by slot, as uploads (checked again like new ones)."""
+    files: dict[str, UploadedFile] = {}
+    for key, attachment in joint_draft_attachments(draft, layout).items():
+        with attachment.file.open("rb") as handle:
+            content = handle.read()
+        files[key] = SimpleUploadedFile(
+            attachment.original_name, content, content_type=attachment.content_type
+        )
+    return files
+
+
 def _not_part() -> list[str]:
     return [_("This field is not part of the form.")]
 
@@ -164,7 +182,7 @@ def _split(
     return shared, own, errors
 
 
-def _uploads_check(
+def joint_uploads_check(
     layout: JointLayout, files: Mapping[str, UploadedFile | None]
 ) -> tuple[dict[str, CheckedUpload], dict[str, list[str]]]:
     """Check each file against every material it is filed as (a shared one: all of them)."""
@@ -286,6 +304,7 @@ def joint_application_submit(
     attachments: Mapping[str, UploadedFile | None] | None = None,
     idempotency_key: str | None = None,
     channel: str = Case.Channel.ONLINE,
+    draft: CaseDraft | None = None,
 ) -> JointApplication:
     """Submit a joint application: one case per member service, linked; see the module docstring.
 
@@ -295,8 +314,13 @@ def joint_application_submit(
     represent; ``PermissionDenied`` for anonymous actors). Raises one ``ValidationFailed`` with
     every error of every member under the combined form's names. In one transaction: the
     joint number (``joint:<year>`` sequence) and query code, the member cases (numbers,
-    attachments, ``submitted`` events, acceptance deadlines, ``case_submitted`` notifications)
-    and their links; files stored for a transaction that fails are deleted again.
+    attachments, ``submitted`` events, acceptance deadlines) and their links, and one
+    ``joint_submitted`` notification to the applicant (no ``case_submitted`` per case); files
+    stored for a transaction that fails are deleted again.
+
+    With ``draft`` (the actor's own joint draft, ``selectors.drafts.joint_draft_for``) the files
+    kept on it fill the material slots ``attachments`` leave empty, and the draft with its files
+    is removed in the same transaction.
 
     With ``idempotency_key`` a repeated call with the same payload returns the first joint
     application (``is_replay`` True) and creates nothing; another payload raises Conflict.
@@ -305,8 +329,11 @@ def joint_application_submit(
     if idempotency_key:
         idempotency_key_check(idempotency_key)
     layout = joint_layout(joint_version)
+    if draft is not None and draft.owner_id != actor.pk:
+        raise NotFound(_("There is no such draft."))
+    attachments = {**draft_files(draft, layout), **dict(attachments or {})}
     shared, own, errors = _split(layout, form_data)
-    checked, upload_errors = _uploads_check(layout, attachments or {})
+    checked, upload_errors = joint_uploads_check(layout, attachments)
     fingerprint = request_fingerprint(
         {
             "joint_version": str(joint_version.public_id),
@@ -353,6 +380,7 @@ def joint_application_submit(
             channel=channel,
             stored=stored,
             idempotency=(idempotency_key, fingerprint),
+            draft=draft,
         ),
         earlier=winner_replayed,
     )
@@ -371,6 +399,7 @@ def _write(
     channel: str,
     stored: list[str],
     idempotency: tuple[str | None, str],
+    draft: CaseDraft | None,
 ) -> JointApplication:
     key, fingerprint = idempotency
     # First statement of the transaction: a concurrent duplicate waits here, then fails.
@@ -391,8 +420,10 @@ def _write(
         channel=channel,
         submitted_at=now,
     )
+    cases: list[Case] = []
     for index, member in enumerate(members):
-        # The single application's write path: the same case, files, event and notification.
+        # The single application's write path: the same case, files and event; one message
+        # for the whole joint application instead of one per case.
         case = _case_write(
             actor=actor,
             version=member.section.version,
@@ -404,10 +435,47 @@ def _write(
             draft=None,
             stored=stored,
             idempotency=(None, fingerprint),
+            notify_submitted=False,
         )
         JointApplicationCase.objects.create(
             joint_application=application, case=case, sort_order=index
         )
+        cases.append(case)
+    _submitted_notify(application, cases)
+    if draft is not None:
+        # Each case has its own stored copy of every file: the draft's are no longer needed.
+        kept = list(draft.attachments.values_list("file", flat=True))
+        draft.attachments.all().delete()
+        draft.delete()
+        transaction.on_commit(lambda: stored_files_delete(kept))
     if record is not None:
         idempotency_complete(record=record, result=application)
     return application
+
+
+def _submitted_notify(application: JointApplication, cases: list[Case]) -> None:
+    """Tell the applicant once: the joint number, query code and each member case's number."""
+    version = application.joint_version
+    due = [case.acceptance_due_on for case in cases if case.acceptance_due_on]
+    notification_enqueue(
+        recipient=application.applicant,
+        event="joint_submitted",
+        obj=application,
+        reference=application.number,
+        context={
+            "joint_number": application.number,
+            "query_code": application.query_code,
+            "joint_name": {"zh-hans": version.name_zh, "en": version.name_en or version.name_zh},
+            "cases": [
+                {
+                    "zh-hans": f"{case.service_version.name_zh}（{case.department.name_zh}）："
+                    f"{case.number}",
+                    "en": f"{case.service_version.name_en or case.service_version.name_zh} "
+                    f"({case.department.name_en or case.department.name_zh}): {case.number}",
+                }
+                for case in cases
+            ],
+            "acceptance_due_on": max(due).isoformat() if due else "",
+        },
+        idempotency_key=f"joint_submitted:{application.public_id}",
+    )

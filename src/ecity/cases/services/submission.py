@@ -310,7 +310,10 @@ def _case_write(
     draft: CaseDraft | None,
     stored: list[str],
     idempotency: tuple[str | None, str],
+    notify_submitted: bool = True,
 ) -> Case:
+    # ``notify_submitted=False``: the caller tells the applicant itself (a joint application
+    # sends one message for all its member cases).
     key, fingerprint = idempotency
     now = timezone.now()
     today = timezone.localdate(now)
@@ -365,6 +368,13 @@ def _case_write(
         actor=actor,
         data={"channel": channel, "number": case.number},
     )
+    if notify_submitted:
+        _submitted_notify(case)
+    return case
+
+
+def _submitted_notify(case: Case) -> None:
+    version = case.service_version
     case_notification_enqueue(
         recipient=case.applicant,
         event="case_submitted",
@@ -380,7 +390,6 @@ def _case_write(
         },
         idempotency_key=f"case_submitted:{case.public_id}",
     )
-    return case
 
 
 def correction_submit(

@@ -6,8 +6,10 @@ import json
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from ecity.cases.models import Case, JointApplication
+from ecity.cases.tests.factories import CaseTaskFactory
 from ecity.cases.tests.joint_support import all_files, answers, submit_joint
 from ecity.catalogue.tests.joint_support import restaurant_joint, restaurant_services
 from ecity.core.calendar import calendar_seed
@@ -127,6 +129,39 @@ def test_progress_is_readable_by_the_applicant_only(api_client, bundle):
         0,
         None,
     )
-    assert [c["steps"][0]["state"] for c in body["cases"]] == ["waiting"] * 3
+    # each case awaits acceptance: its lead department checks it
+    assert [[(s["department"]["code"], s["state"]) for s in c["steps"]] for c in body["cases"]] == [
+        [("SCJ", "in_review")],
+        [("WJW", "in_review")],
+        [("XFJ", "in_review")],
+    ]
     mine = api_client.get(reverse("cases-api:my-joint-application-list")).json()
     assert [a["number"] for a in mine["results"]] == [application.number]
+
+
+def test_progress_gives_each_case_the_steps_of_its_own_progress(api_client, bundle):
+    # Given a joint application whose hygiene permit is in review by two departments
+    application = submit_joint(bundle.joint, bundle.citizen)
+    cases = [link.case for link in application.links.all()]
+    cases[1].status = Case.Status.IN_PROGRESS
+    cases[1].save()
+    CaseTaskFactory(
+        case=cases[1], department=bundle.health, status="completed", completed_at=timezone.now()
+    )
+    CaseTaskFactory(case=cases[1], department=bundle.fire, status="open")
+    api_client.force_authenticate(bundle.citizen)
+
+    # When the applicant reads the joint progress and each case's own detail
+    joint = api_client.get(
+        reverse("cases-api:my-joint-application-progress", args=[application.number])
+    )
+    own = [api_client.get(reverse("cases-api:my-case-detail", args=[c.number])) for c in cases]
+
+    # Then each case's steps are the same, field for field
+    assert joint.status_code == 200 and all(r.status_code == 200 for r in own)
+    assert [c["steps"] for c in joint.json()["cases"]] == [r.json()["progress"] for r in own]
+    hygiene_steps = joint.json()["cases"][1]["steps"]
+    assert [(s["department"]["code"], s["state"], s["state_label"]) for s in hygiene_steps] == [
+        ("WJW", "done", "已完成"),
+        ("XFJ", "in_review", "审查中"),
+    ]

@@ -6,17 +6,19 @@ import re
 
 import pytest
 from django.core.files.storage import default_storage
+from django.urls import reverse
+from django.utils import timezone
 
 from ecity.cases.models import Attachment, Case, JointApplication
 from ecity.cases.selectors.joint import (
-    DepartmentStep,
-    department_steps,
     joint_application_get_for_applicant,
     joint_progress,
     slot_key,
 )
+from ecity.cases.selectors.progress import case_progress
 from ecity.cases.services import joint as joint_services
 from ecity.cases.services.eligibility import ServiceUnavailable
+from ecity.cases.services.handling import case_accept
 from ecity.cases.tests.factories import CaseTaskFactory
 from ecity.cases.tests.joint_support import all_files, answers, submit_joint
 from ecity.cases.tests.submission_support import PNG_BYTES, identity_of, stored_files, upload
@@ -25,7 +27,9 @@ from ecity.catalogue.tests.factories import VersionFactory, publish_version
 from ecity.catalogue.tests.joint_support import restaurant_joint, restaurant_services
 from ecity.core.calendar import calendar_seed
 from ecity.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from ecity.identity.tests.factories import UserFactory
+from ecity.identity.tests.factories import StaffRoleFactory, UserFactory
+from ecity.notify.models import Notification
+from ecity.org.models import StaffRole
 
 pytestmark = pytest.mark.django_db
 
@@ -216,34 +220,40 @@ def test_someone_else_cannot_read_the_joint_application(bundle):
     assert own == application
 
 
-def test_progress_shows_each_departments_step_without_opinions(bundle):
+def test_each_member_case_progresses_with_the_single_case_steps_and_no_opinions(bundle):
+    # Given the hygiene permit is accepted: the health commission has reviewed (with an internal
+    # opinion), the fire brigade still reviews; the fire check is approved
     application = submit_joint(bundle.joint, bundle.citizen)
     registration, hygiene, fire = (link.case for link in application.links.all())
-    # the hygiene permit is accepted and reviewed by the health commission and the fire brigade
     hygiene.status = Case.Status.IN_PROGRESS
     hygiene.save()
-    CaseTaskFactory(case=hygiene, department=bundle.health, status="completed", opinion="同意")
+    CaseTaskFactory(
+        case=hygiene,
+        department=bundle.health,
+        status="completed",
+        opinion="内部意见：面积勉强达标",
+        completed_at=timezone.now(),
+    )
     CaseTaskFactory(case=hygiene, department=bundle.fire, status="open")
     fire.status = Case.Status.APPROVED
     fire.save()
+    CaseTaskFactory(case=fire, status="completed", completed_at=timezone.now())
 
+    # When the applicant reads the joint application's progress
     progress = joint_progress(application=application)
 
-    steps = {m.case.number: [(s.department, s.state) for s in m.steps] for m in progress.members}
-    assert steps[registration.number] == [("市市场监督管理局", DepartmentStep.WAITING)]
-    assert steps[hygiene.number] == [
-        ("市卫生健康委员会", DepartmentStep.DONE),
-        ("市消防救援支队", DepartmentStep.IN_REVIEW),
-    ]
-    assert steps[fire.number] == [("市消防救援支队", DepartmentStep.DONE)]
+    # Then each member's steps are its own case's progress
+    steps = {
+        m.case.number: [(s.department.code, s.state) for s in m.steps] for m in progress.members
+    }
+    assert steps == {
+        registration.number: [("SCJ", "in_review")],
+        hygiene.number: [("WJW", "done"), ("XFJ", "in_review")],
+        fire.number: [("XFJ", "done")],
+    }
+    for member in progress.members:
+        assert member.steps == case_progress(case=member.case)
     assert (progress.closed_count, progress.is_closed) == (1, False)
-
-
-def test_department_steps_of_a_case_awaiting_acceptance_name_only_the_lead_department(bundle):
-    application = submit_joint(bundle.joint, bundle.citizen)
-    case = application.links.first().case
-
-    assert department_steps(case, []) == [DepartmentStep("市市场监督管理局", "waiting")]
 
 
 def test_an_account_that_is_not_real_name_verified_cannot_apply(bundle):
@@ -254,3 +264,38 @@ def test_an_account_that_is_not_real_name_verified_cannot_apply(bundle):
     with pytest.raises(IdentityLevelRequired):
         submit_joint(bundle.joint, registered_only)
     assert not Case.objects.exists() and not JointApplication.objects.exists()
+
+
+def test_the_applicant_gets_one_message_for_the_joint_application_listing_every_case(bundle):
+    # When the citizen submits the joint application of three services
+    application = submit_joint(bundle.joint, bundle.citizen)
+
+    # Then one message tells of the joint application (not one per case)
+    messages = Notification.objects.filter(recipient=bundle.citizen, channel="in_app")
+    assert list(messages.values_list("event", "reference")) == [
+        ("joint_submitted", application.number)
+    ]
+    message = messages.get()
+    assert message.subject == f"一件事申请 {application.number} 已收到"
+    # listing every member case, with the one link to the joint application's page
+    for link in application.links.all():
+        line = f"- {link.case.service_version.name_zh}（{link.case.department.name_zh}）："
+        assert f"{line}{link.case.number}" in message.body
+    assert f"查询码（无需登录即可查询一件事办理进度）：{application.query_code}" in message.body
+    assert message.link_path == reverse("cases:joint_detail", args=[application.number])
+
+
+def test_a_member_case_still_tells_the_applicant_of_its_own_later_steps(bundle):
+    application = submit_joint(bundle.joint, bundle.citizen)
+    hygiene = application.links.get(case__department=bundle.health).case
+    clerk = StaffRoleFactory(department=bundle.health, role=StaffRole.Role.COUNTER_CLERK).user
+
+    # When the health commission accepts its case
+    case_accept(actor=clerk, case=hygiene)
+
+    # Then the applicant hears of it about that case
+    accepted = Notification.objects.get(
+        recipient=bundle.citizen, channel="in_app", event="case_accepted"
+    )
+    assert accepted.reference == hygiene.number
+    assert accepted.link_path == reverse("cases:detail", args=[hygiene.number])

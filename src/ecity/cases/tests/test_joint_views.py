@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 
 import pytest
@@ -12,6 +13,7 @@ from django.utils import timezone
 from ecity.cases.models import Case, JointApplication
 from ecity.cases.selectors.joint import slot_key
 from ecity.cases.services.decisions import decision_document_issue
+from ecity.cases.tests.factories import CaseTaskFactory
 from ecity.cases.tests.joint_support import submit_joint
 from ecity.cases.tests.submission_support import upload
 from ecity.catalogue.joint.layout import joint_layout
@@ -33,6 +35,17 @@ def bundle():
         real_name="王小明", phone="13912345678", is_real_name_verified=True
     )
     return services
+
+
+def progress_tables(html):
+    """Each progress table of a page: its caption and its (department, step) rows."""
+    tables = re.findall(r'<table class="table progress-steps">(.*?)</table>', html, re.S)
+    found = []
+    for table in tables:
+        caption = re.search(r"<caption>(.*?)</caption>", table, re.S).group(1).strip()
+        rows = re.findall(r'<tr class="step-\w+"><td>(.*?)</td><td>(.*?)</td>', table)
+        found.append((caption, rows))
+    return found
 
 
 def apply_url(bundle):
@@ -129,8 +142,43 @@ def test_the_progress_page_lists_every_case_and_is_only_for_the_applicant(client
     assert response.status_code == 200
     for link in application.links.all():
         assert link.case.number in body
-    assert body.count("市市场监督管理局: 等待受理") == 1
+    # each case awaits acceptance: its lead department checks it
+    assert [rows for _caption, rows in progress_tables(body)] == [
+        [("市市场监督管理局", "审查中")],
+        [("市卫生健康委员会", "审查中")],
+        [("市消防救援支队", "审查中")],
+    ]
     assert reverse("cases:joint_results", args=[application.number]) not in body
+
+
+def test_the_progress_page_shows_each_case_with_the_steps_of_its_own_progress_page(client, bundle):
+    # Given a joint application whose hygiene permit is in review: the health commission is
+    # done, the fire brigade still reviews
+    application = submit_joint(bundle.joint, bundle.citizen)
+    cases = [link.case for link in application.links.all()]
+    hygiene = cases[1]
+    hygiene.status = Case.Status.IN_PROGRESS
+    hygiene.save()
+    CaseTaskFactory(
+        case=hygiene, department=bundle.health, status="completed", completed_at=timezone.now()
+    )
+    CaseTaskFactory(case=hygiene, department=bundle.fire, status="open")
+    client.force_login(bundle.citizen)
+
+    # When the applicant opens the joint progress page and each case's own page
+    joint_page = client.get(reverse("cases:joint_detail", args=[application.number]))
+    own_pages = [client.get(reverse("cases:detail", args=[case.number])) for case in cases]
+
+    # Then the joint page shows, for each case, exactly the steps of the case's own page
+    assert joint_page.status_code == 200
+    assert all(page.status_code == 200 for page in own_pages)
+    joint_tables = progress_tables(joint_page.content.decode())
+    own_tables = [progress_tables(page.content.decode())[0][1] for page in own_pages]
+    assert [rows for _caption, rows in joint_tables] == own_tables
+    assert [
+        case.number in caption for (caption, _rows), case in zip(joint_tables, cases, strict=False)
+    ] == [True] * 3
+    assert own_tables[1] == [("市卫生健康委员会", "已完成"), ("市消防救援支队", "审查中")]
 
 
 def test_the_results_of_every_service_download_together(client, bundle):
@@ -200,6 +248,8 @@ def test_anyone_with_the_number_and_query_code_can_follow_it_without_logging_in(
     assert right.status_code == 200
     for link in application.links.all():
         assert link.case.number in body
-    assert "市消防救援支队: 等待受理" in body
+    assert ("市消防救援支队", "审查中") in [
+        row for _c, rows in progress_tables(body) for row in rows
+    ]
     # nothing about the applicant or the answers
     assert "王小明" not in body and "张记小馆" not in body

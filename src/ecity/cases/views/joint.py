@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -18,7 +19,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 from ecity.cases.models import Case, JointApplication
 from ecity.cases.selectors import joint as selectors
 from ecity.cases.selectors import public as public_selectors
-from ecity.cases.selectors.drafts import prefill_values
+from ecity.cases.selectors.drafts import (
+    joint_draft_attachments,
+    joint_draft_for,
+    prefill_values,
+)
+from ecity.cases.services import drafts as draft_services
 from ecity.cases.services import joint as services
 from ecity.cases.services.access import decision_read_record
 from ecity.cases.views.applicant_forms import TOKEN_FIELD
@@ -33,7 +39,7 @@ from ecity.cases.views.joint_forms import (
 from ecity.catalogue.joint.layout import joint_layout
 from ecity.catalogue.joint.selectors import joint_service_get_published
 from ecity.certificates.access import certificate_read_record
-from ecity.core.errors import ApplicationError, NotFound
+from ecity.core.errors import ApplicationError, NotFound, ValidationFailed
 from ecity.core.forms import add_application_error
 from ecity.core.ratelimit import client_ip
 from ecity.identity.selectors import acting_identity
@@ -62,7 +68,12 @@ def _own(request: HttpRequest, number: str) -> JointApplication:
 @login_required
 @require_http_methods(["GET", "POST"])
 def joint_apply(request: HttpRequest, code: str) -> HttpResponse:
-    """Fill in the combined form once (prefilled from the profile) and submit every service."""
+    """Fill in the combined form once (prefilled from the profile) and submit every service.
+
+    "Save draft" keeps the answers and every acceptable file on the applicant's draft to resume
+    later (the form then shows them); "Remove" takes a kept file off it; submitting uses the
+    kept files and removes the draft. Works without JavaScript.
+    """
     try:
         service = joint_service_get_published(code=code)
         version = service.current_version
@@ -71,30 +82,63 @@ def joint_apply(request: HttpRequest, code: str) -> HttpResponse:
         raise Http404(error.message) from error
     identity = _identity(request)
     layout = joint_layout(version)
+    draft = joint_draft_for(actor=request.user, identity=identity, joint_version=version)
     status = 200
     if request.method == "POST":
         form = joint_form(layout, data=request.POST, files=request.FILES, token=_token(request))
+        values = joint_values(layout, request.POST)
+        files = joint_files(layout, request.FILES)
+        removed = request.POST.get("remove_file")  # a kept file's public id
         try:
+            if removed is not None or request.POST.get("action") == "save":
+                _draft, rejected = draft_services.joint_draft_save(
+                    actor=request.user,
+                    identity=identity,
+                    joint_version=version,
+                    form_data=values,
+                    files=files,
+                )
+                if removed is not None:
+                    draft_services.draft_attachment_remove(actor=request.user, public_id=removed)
+                if rejected:
+                    raise ValidationFailed(fields=rejected)
+                messages.success(
+                    request,
+                    _("The file has been removed.")
+                    if removed is not None
+                    else _("Your draft has been saved. You can continue later."),
+                )
+                return redirect("cases:joint_apply", code=service.code)
             application = services.joint_application_submit(
                 actor=request.user,
                 session_identity=identity,
                 joint_version=version,
-                form_data=joint_values(layout, request.POST),
-                attachments=joint_files(layout, request.FILES),
+                form_data=values,
+                attachments=files,
                 idempotency_key=f"joint-{_token(request)}" if _token(request) else None,
+                draft=draft,
             )
         except ApplicationError as error:
             add_application_error(form, error, skip_reported=True)
             status = 400
+            draft = joint_draft_for(actor=request.user, identity=identity, joint_version=version)
         else:
             return redirect("cases:joint_submitted", number=application.number)
     else:
         initial = joint_initial(
-            layout, lambda schema: prefill_values(schema, user=request.user, identity=identity)
+            layout,
+            lambda schema: prefill_values(schema, user=request.user, identity=identity),
+            saved=draft.form_data if draft is not None else None,
         )
         form = joint_form(layout, initial=initial)
-    context = {"service": service, "version": version, "layout": layout, "identity": identity}
-    context.update(joint_sections(layout, form))
+    context = {
+        "service": service,
+        "version": version,
+        "layout": layout,
+        "identity": identity,
+        "draft": draft,
+    }
+    context.update(joint_sections(layout, form, kept=joint_draft_attachments(draft, layout)))
     return render(request, "cases/joint/apply.html", context, status=status)
 
 

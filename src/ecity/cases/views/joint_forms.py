@@ -102,8 +102,11 @@ def joint_files(layout: JointLayout, files: Mapping[str, Any]) -> dict[str, Any]
     return {slot_key(s): files[slot_key(s)] for s in layout.materials if files.get(slot_key(s))}
 
 
-def joint_initial(layout: JointLayout, prefill: Any) -> dict[str, Any]:
-    """Initial values from the applicant's profile, for the shared and the sections' fields.
+def joint_initial(
+    layout: JointLayout, prefill: Any, saved: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """Initial values from the applicant's profile, for the shared and the sections' fields,
+    overlaid with the answers of a saved draft (``saved``, the combined form's shape).
 
     ``prefill(schema)`` returns values by field name (``drafts.prefill_values``).
     """
@@ -112,6 +115,14 @@ def joint_initial(layout: JointLayout, prefill: Any) -> dict[str, Any]:
         if section.own_schema:
             values = prefill(section.own_schema)
             initial.update({member_field_name(section.item_code, k): v for k, v in values.items()})
+    saved = saved or {}
+    for key, value in (saved.get(SHARED) or {}).items():
+        if value not in ("", None):
+            initial[shared_field_name(key)] = value
+    for code, answers in (saved.get(SERVICES) or {}).items():
+        for name, value in (answers or {}).items():
+            if value not in ("", None):
+                initial[member_field_name(code, name)] = value
     return initial
 
 
@@ -137,8 +148,11 @@ def _waived_labels(section: MemberSection) -> list[str]:
     return labels
 
 
-def joint_sections(layout: JointLayout, form: SchemaForm) -> dict[str, Any]:
-    """The form's fields grouped for the template: shared, per service, materials, token."""
+def joint_sections(
+    layout: JointLayout, form: SchemaForm, kept: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """The form's fields grouped for the template: shared, per service, materials (with the
+    draft's file ``kept`` for a slot, by ``material:<id>``), token."""
     shared = FormSection(
         title=_("Asked once for all services"),
         fields=[form[shared_field_name(slot.key)] for slot in layout.shared],
@@ -169,7 +183,7 @@ def joint_sections(layout: JointLayout, form: SchemaForm) -> dict[str, Any]:
                     notes=notes,
                 ),
                 "field": form[slot_key(slot)],
-                "current": None,
+                "current": (kept or {}).get(slot_key(slot)),
             }
         )
     return {

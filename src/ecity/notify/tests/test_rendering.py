@@ -20,6 +20,12 @@ FULL_CONTEXT = {
     "acceptance_due_on": dt.date(2025, 5, 23),
     "correction_due_on": dt.date(2025, 6, 10),
     "query_code": "ABCD1234",
+    # a joint application (一件事) of cases
+    "joint_number": "YJS-2025-000001",
+    "joint_name": {"zh-hans": "开办餐馆“一件事”", "en": "Opening a restaurant"},
+    "cases": [
+        {"zh-hans": "食品经营许可（市市场监督管理局）：SF20250517000001", "en": "Food (SCJ): SF1"},
+    ],
     "reason": "材料不全",
     "items": ["营业执照"],
     "certificate_name": "食品经营许可证",
@@ -43,7 +49,8 @@ def render(*, event, context, language):
     return render_message(templates=event_get(event).templates, context=context, language=language)
 
 
-# The events about a case carry its number and link (the other apps' events are about accounts).
+# The events about a case carry its number and link, a joint application's its number (the
+# other apps' events are about accounts).
 CASE_EVENTS = sorted(
     name for name, event in registered_events().items() if event.templates.startswith("cases/")
 )
@@ -69,9 +76,10 @@ def test_case_events_carry_the_case_number_and_its_link(event):
     zh = render(event=event, context=FULL_CONTEXT, language="zh-hans")
     en = render(event=event, context=FULL_CONTEXT, language="en")
 
+    reference = "YJS-2025-000001" if event.startswith("joint_") else "SF20250517000001"
     for message in (zh, en):
-        assert "SF20250517000001" in message.subject
-        assert "SF20250517000001" in message.sms_text
+        assert reference in message.subject
+        assert reference in message.sms_text
     assert "http://127.0.0.1:8000/cases/3fa85f64/" in zh.body
     assert "http://127.0.0.1:8000/en/cases/3fa85f64/" in en.body
 
