@@ -94,6 +94,9 @@ TRAINING_MODE = _bool("ECITY_TRAINING_MODE", False)
 # Open cases whose deadlines are recomputed per transaction after a calendar change
 # (ecity.workflow.handlers): each batch is one event delivery.
 DEADLINE_RECOMPUTE_BATCH_SIZE = _int("ECITY_DEADLINE_RECOMPUTE_BATCH_SIZE", 1000)
+# Files kept from a refused counter or correction form (ecity.cases.services.drafts) are offered
+# again for this many hours, then deleted by the job cases.kept_files_purge.
+KEPT_FILES_HOURS = _int("ECITY_KEPT_FILES_HOURS", 24)
 # Events (ecity.core.events): how often the job delivers the outbox, the first retry delay
 # (doubled per attempt), attempts before a delivery is dead-lettered, and whether the process
 # that published an event also tries to deliver it right after commit.
