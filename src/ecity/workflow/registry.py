@@ -32,7 +32,6 @@ from typing import TypeAlias
 
 from django.utils.module_loading import autodiscover_modules
 
-
 # (years, after, limit) -> the primary key of the batch's last subject, None when none is left.
 RecomputeBatch: TypeAlias = Callable[[list[int], int, int], int | None]
 

@@ -6,36 +6,55 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0015_joint_applications'),
-        ('catalogue', '0006_joint_services'),
-        ('identity', '0010_identity_levels'),
+        ("cases", "0015_joint_applications"),
+        ("catalogue", "0006_joint_services"),
+        ("identity", "0010_identity_levels"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name='casedraft',
-            name='cases_draft_unique',
+            model_name="casedraft",
+            name="cases_draft_unique",
         ),
         migrations.AddField(
-            model_name='casedraft',
-            name='case',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='cases.case', verbose_name='case under correction'),
+            model_name="casedraft",
+            name="case",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to="cases.case",
+                verbose_name="case under correction",
+            ),
         ),
         migrations.AddField(
-            model_name='casedraft',
-            name='form_key',
-            field=models.CharField(blank=True, max_length=64, verbose_name='form key'),
+            model_name="casedraft",
+            name="form_key",
+            field=models.CharField(blank=True, max_length=64, verbose_name="form key"),
         ),
         migrations.AddField(
-            model_name='casedraft',
-            name='purpose',
-            field=models.CharField(choices=[('application', 'Online application'), ('counter', 'Counter application'), ('correction', 'Correction')], default='application', max_length=16, verbose_name='purpose'),
+            model_name="casedraft",
+            name="purpose",
+            field=models.CharField(
+                choices=[
+                    ("application", "Online application"),
+                    ("counter", "Counter application"),
+                    ("correction", "Correction"),
+                ],
+                default="application",
+                max_length=16,
+                verbose_name="purpose",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='casedraft',
-            constraint=models.UniqueConstraint(fields=('owner', 'legal_entity', 'service_version', 'purpose', 'case', 'form_key'), name='cases_draft_unique', nulls_distinct=False),
+            model_name="casedraft",
+            constraint=models.UniqueConstraint(
+                fields=("owner", "legal_entity", "service_version", "purpose", "case", "form_key"),
+                name="cases_draft_unique",
+                nulls_distinct=False,
+            ),
         ),
     ]

@@ -3,9 +3,9 @@
 A deadline reaching into a year whose official holidays were not entered was counted Monday to
 Friday there (see ``ecity.cases.deadlines``). When an administrator enters that year (or edits
 any year), the workflow calls ``open_cases_deadlines_recompute`` (registered in
-``ecity.cases.workflow_hooks``) batch by batch: each open case whose deadlines reach into the changed years is
-recomputed with the same rules as at acceptance, and a case whose dates moved gets a timeline
-entry "deadline recomputed" (old → new), which the applicant sees too.
+``ecity.cases.workflow_hooks``) batch by batch: each open case whose deadlines reach into the
+changed years is recomputed with the same rules as at acceptance, and a case whose dates moved
+gets a timeline entry "deadline recomputed" (old → new), which the applicant sees too.
 """
 
 from __future__ import annotations

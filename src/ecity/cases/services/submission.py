@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -136,7 +137,7 @@ def draft_save(
 def draft_files_write(
     *,
     actor: User,
-    lookup: Mapping[str, object],
+    lookup: Mapping[str, Any],
     form_data: dict[str, object] | None,
     checked: Mapping[str, CheckedUpload],
     materials: Mapping[str, RequiredMaterial],

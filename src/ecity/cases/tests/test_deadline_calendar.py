@@ -139,7 +139,7 @@ def _holidays_2027_entered():
 
 
 def _batches_of_2027() -> list[int]:
-    """Where each published batch of the 2027 change started (the primary key it continues after)."""
+    """Where each published batch of the 2027 change starts (the primary key it goes on after)."""
     events = OutboxEvent.objects.filter(name="workflow.deadlines_recompute")
     return sorted(e.data["after"] for e in events if e.data["years"] == [2027])
 
@@ -179,8 +179,9 @@ def test_a_calendar_change_recomputes_every_open_case_in_small_batches(
     assert not closed.events.filter(action="deadline_recomputed").exists()
     # And the cases were read in batches of at most two, by primary key (2 + 2 + 1)
     batches = [
-        q["sql"] for q in queries.captured_queries if 'FROM "cases_case"' in q["sql"]
-        and '"cases_case"."id" >' in q["sql"]
+        q["sql"]
+        for q in queries.captured_queries
+        if 'FROM "cases_case"' in q["sql"] and '"cases_case"."id" >' in q["sql"]
     ]
     assert len(batches) == 3
     assert all("LIMIT 2" in sql for sql in batches)

@@ -487,9 +487,7 @@ def correction(request: HttpRequest, number: str) -> HttpResponse:
             except ApplicationError as error:
                 add_application_error(form, error, skip_reported=True)
             else:
-                messages.success(
-                    request, _("Your correction has been sent; the clock runs again.")
-                )
+                messages.success(request, _("Your correction has been sent; the clock runs again."))
                 return redirect("cases:detail", number=case.number)
     on_case = {material_key(a.material): a for a in selectors.case_attachments(case=case)}
     on_case.update(_kept_files(request, version, case=case))  # kept from a refused attempt

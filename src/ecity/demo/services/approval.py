@@ -9,8 +9,9 @@ service (left alone once the service version has any process), the joint applica
 (一件事一次办, ``demo.services.joint``) and five demo cases of 张伟 (zhangwei) when he has none:
 waiting for acceptance, in review, approved, due soon and overdue (the last two accepted and then
 moved back in time with ``cases.services.case_backdate`` when ``ECITY_TRAINING_MODE`` is on, so
-that supervision shows them and urging can be tried; with it off they stay accepted today). Everything goes through the services of the owning apps (org, identity,
-certificates, catalogue, cases: submission, acceptance, reviews, decision), so the demo cases look
+that supervision shows them and urging can be tried; with it off they stay accepted today).
+Everything goes through the services of the owning apps (org, identity, certificates, catalogue,
+cases: submission, acceptance, reviews, decision), so the demo cases look
 exactly like cases made in the browser.
 
 Nothing happens on a database without the demo city (the region 990100 示范市).
