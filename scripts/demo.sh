@@ -8,4 +8,6 @@ export ECITY_SUPERVISION_DEPARTMENT_CODE="${ECITY_SUPERVISION_DEPARTMENT_CODE:-Z
 # The demo identity provider: online real-name verification that verifies whoever confirms on its
 # page (for the demo only; a real city names its e-ID, bank-card or telecom provider here).
 export ECITY_IDENTITY_PROVIDERS="${ECITY_IDENTITY_PROVIDERS:-ecity.identity.providers.demo.DemoProvider}"
+# Demo and training tools (moving demo cases back in time so that some are due soon or overdue).
+export ECITY_TRAINING_MODE="${ECITY_TRAINING_MODE:-true}"
 exec .venv/bin/ecity run "$@"

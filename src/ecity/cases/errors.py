@@ -33,3 +33,7 @@ class CasesErrorCode(models.TextChoices):
         "time_limit_out_of_range",
         _("The service's time limit is out of range: its service guide must be corrected."),
     )
+    TRAINING_MODE_OFF = (
+        "training_mode_off",
+        _("Demonstration and training tools are off in this city (ECITY_TRAINING_MODE)."),
+    )

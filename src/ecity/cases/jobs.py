@@ -1,7 +1,9 @@
-"""Periodic jobs of cases: publishing the monthly rankings of the departments."""
+"""Periodic jobs of cases: publishing the monthly rankings of the departments; deleting the
+expired files kept from refused counter and correction forms."""
 
 from __future__ import annotations
 
+from ecity.cases.services.drafts import kept_files_purge
 from ecity.cases.services.rankings import rankings_publish_due
 from ecity.core.jobs import register_job
 
@@ -12,3 +14,11 @@ def publish_rankings() -> str:
 
 
 register_job("cases.rankings", publish_rankings, every_seconds=3600)
+
+
+def purge_kept_files() -> str:
+    """Delete the expired files kept from refused counter and correction forms."""
+    return f"{kept_files_purge()} kept files deleted"
+
+
+register_job("cases.kept_files_purge", purge_kept_files, every_seconds=3600)

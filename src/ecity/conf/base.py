@@ -282,6 +282,12 @@ ECITY_LOOKUP_FAILURE_LIMIT = env.LOOKUP_FAILURE_LIMIT
 # Efficiency supervision: supervisors of this department supervise every department ("": none).
 ECITY_SUPERVISION_DEPARTMENT_CODE = env.SUPERVISION_DEPARTMENT_CODE
 ECITY_RECTIFICATION_WORKING_DAYS = env.RECTIFICATION_WORKING_DAYS
+# Files kept from a refused counter or correction form expire after this many hours.
+ECITY_KEPT_FILES_HOURS = env.KEPT_FILES_HOURS
+# Demonstration and training tools (moving cases in time) are refused unless this is on.
+ECITY_TRAINING_MODE = env.TRAINING_MODE
+# Subjects whose deadlines one transaction recomputes after a calendar change.
+ECITY_DEADLINE_RECOMPUTE_BATCH_SIZE = env.DEADLINE_RECOMPUTE_BATCH_SIZE
 
 # OpenID Connect provider for department applications (ecity.sso, part of the identity domain).
 # The signing key is not a setting: ecity.sso.keys reads ECITY_OIDC_PRIVATE_KEY or generates one

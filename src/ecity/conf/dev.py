@@ -8,3 +8,5 @@ CSRF_COOKIE_SECURE = False
 # The demo identity provider (it verifies whoever confirms on its page), for trying the online
 # real-name verification locally.
 ECITY_IDENTITY_PROVIDERS = env.IDENTITY_PROVIDERS or ["ecity.identity.providers.demo.DemoProvider"]
+# Development runs the demo city, whose due-soon and overdue cases are moved back in time.
+ECITY_TRAINING_MODE = True

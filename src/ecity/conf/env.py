@@ -87,6 +87,16 @@ SUPERVISION_DEPARTMENT_CODE = _str("ECITY_SUPERVISION_DEPARTMENT_CODE", "")
 # Service ratings (ecity.cases, 好差评): working days a department has to rectify a low rating
 # and answer the rater (国办发〔2019〕51号: 15 working days).
 RECTIFICATION_WORKING_DAYS = _int("ECITY_RECTIFICATION_WORKING_DAYS", 15)
+# Demonstration and training cities (ecity.demo): tools that change history, such as moving an
+# open case back in time (ecity.cases.services.training), work only when this is on. Off by
+# default and in production; scripts/demo.sh and the development settings turn it on.
+TRAINING_MODE = _bool("ECITY_TRAINING_MODE", False)
+# Open cases whose deadlines are recomputed per transaction after a calendar change
+# (ecity.workflow.handlers): each batch is one event delivery.
+DEADLINE_RECOMPUTE_BATCH_SIZE = _int("ECITY_DEADLINE_RECOMPUTE_BATCH_SIZE", 1000)
+# Files kept from a refused counter or correction form (ecity.cases.services.drafts) are offered
+# again for this many hours, then deleted by the job cases.kept_files_purge.
+KEPT_FILES_HOURS = _int("ECITY_KEPT_FILES_HOURS", 24)
 # Events (ecity.core.events): how often the job delivers the outbox, the first retry delay
 # (doubled per attempt), attempts before a delivery is dead-lettered, and whether the process
 # that published an event also tries to deliver it right after commit.

@@ -26,3 +26,5 @@ INSTALLED_APPS = [*INSTALLED_APPS, "ecity.workflow.tests.errands"]
 # The demo identity provider (it verifies whoever confirms on its page): tests of the online
 # verification flow. Never in production settings.
 ECITY_IDENTITY_PROVIDERS = ["ecity.identity.providers.demo.DemoProvider"]
+# Tests load the demo city (its cases are moved back in time); tests of the switch turn it off.
+ECITY_TRAINING_MODE = True

@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import threading
 import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -57,6 +58,8 @@ logger = logging.getLogger("ecity.events")
 
 MAX_BACKOFF_SECONDS = 60 * 60
 MAX_ERROR_CHARS = 4000
+MAX_KICK_DEPTH = 3
+_kicks = threading.local()  # how deep after-commit deliveries nest in this thread
 
 
 @dataclass(frozen=True)
@@ -142,11 +145,22 @@ def event_publish(*, name: str, subject: str, data: dict[str, Any], key: str) ->
 
 
 def _deliver_after_commit(event_pk: int) -> None:
-    """Best effort: deliver a just-committed event now; the periodic job is the guarantee."""
+    """Best effort: deliver a just-committed event now; the periodic job is the guarantee.
+
+    An event published by a handler that this kick runs is kicked inside it, after the
+    handler's commit. Chains deeper than ``MAX_KICK_DEPTH`` (a batch publishing the next batch,
+    thousands of times) are left to the job's loop, so the stack stays shallow.
+    """
+    depth = getattr(_kicks, "depth", 0)
+    if depth >= MAX_KICK_DEPTH:
+        return
+    _kicks.depth = depth + 1
     try:
         events_deliver(event_ids=[event_pk])
     except Exception:  # a failed kick must not fail the request that committed
         logger.exception("immediate delivery of event %s failed; the job will retry", event_pk)
+    finally:
+        _kicks.depth = depth
 
 
 def _backoff(attempts: int) -> dt.timedelta:

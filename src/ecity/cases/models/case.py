@@ -181,12 +181,23 @@ class Case(BaseModel):
 
 
 class CaseDraft(BaseModel):
-    """A saved, not yet submitted application; one per account, identity and service version.
+    """A saved, not yet submitted application, or the files kept from a refused submission.
+
+    ``purpose`` says which: the applicant's online application draft (one per account, identity
+    and service version, kept until submitted), or the files a counter clerk's or an applicant's
+    correction form kept when it was refused for another mistake (one per account and counter
+    form, ``form_key``, or per account and case under correction, ``case``). Those expire
+    (``ECITY_KEPT_FILES_HOURS``) and only their owner can use them.
 
     A joint application's draft (一件事) names the joint application version instead of a
     service version: its ``form_data`` has the combined form's shape (``{"shared": …,
     "services": …}``) and each kept file is filed under the first material of its slot.
     """
+
+    class Purpose(models.TextChoices):
+        APPLICATION = "application", _("Online application")
+        COUNTER = "counter", _("Counter application")
+        CORRECTION = "correction", _("Correction")
 
     owner = models.ForeignKey(
         "identity.User",
@@ -218,6 +229,19 @@ class CaseDraft(BaseModel):
         on_delete=models.CASCADE,
         related_name="+",
     )
+    purpose = models.CharField(
+        _("purpose"), max_length=16, choices=Purpose.choices, default=Purpose.APPLICATION
+    )
+    case = models.ForeignKey(
+        Case,
+        verbose_name=_("case under correction"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    # The one-time key of the counter form the files were kept from.
+    form_key = models.CharField(_("form key"), max_length=64, blank=True)
     form_data = EncryptedJSONField(_("form data"), default=dict, blank=True)
 
     class Meta:
@@ -225,7 +249,15 @@ class CaseDraft(BaseModel):
         verbose_name_plural = _("application drafts")
         constraints = [
             models.UniqueConstraint(
-                fields=["owner", "legal_entity", "service_version", "joint_version"],
+                fields=[
+                    "owner",
+                    "legal_entity",
+                    "service_version",
+                    "joint_version",
+                    "purpose",
+                    "case",
+                    "form_key",
+                ],
                 name="cases_draft_unique",
                 nulls_distinct=False,
             ),

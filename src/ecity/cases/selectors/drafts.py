@@ -1,10 +1,15 @@
-"""The application form an applicant resumes: their saved draft, or values from their profile."""
+"""The application form an applicant resumes: their saved draft, or values from their profile;
+and the files a counter or correction form kept from a refused submission."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
+
+from django.conf import settings
+from django.utils import timezone
 
 from ecity.cases.models import Attachment, Case, CaseDraft
 from ecity.cases.selectors.joint import slot_key
@@ -105,6 +110,41 @@ def draft_for(
             owner=actor,
             legal_entity=getattr(identity, "legal_entity", None),
             service_version=version,
+            purpose=CaseDraft.Purpose.APPLICATION,
+        )
+        .prefetch_related("attachments__material")
+        .first()
+    )
+
+
+def kept_files_expired_before() -> dt.datetime:
+    """Files kept from a refused counter or correction form before this moment have expired."""
+    return timezone.now() - dt.timedelta(hours=int(settings.ECITY_KEPT_FILES_HOURS))
+
+
+def kept_files_draft(
+    *,
+    actor: User,
+    version: ServiceItemVersion,
+    form_key: str = "",
+    case: Case | None = None,
+) -> CaseDraft | None:
+    """The files ``actor`` kept from a refused counter form (``form_key``) or correction (``case``).
+
+    Only the actor's own, not expired (``ECITY_KEPT_FILES_HOURS``): another account, or the same
+    key after expiry, finds none. None also without a key or case. Files loaded.
+    """
+    if case is None and not form_key:
+        return None
+    purpose = CaseDraft.Purpose.CORRECTION if case is not None else CaseDraft.Purpose.COUNTER
+    return (
+        CaseDraft.objects.filter(
+            owner=actor,
+            service_version=version,
+            purpose=purpose,
+            case=case,
+            form_key="" if case is not None else form_key,
+            updated_at__gte=kept_files_expired_before(),
         )
         .prefetch_related("attachments__material")
         .first()

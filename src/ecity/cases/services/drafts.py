@@ -15,6 +15,11 @@ A kept file can be removed again (``draft_attachment_remove``).
 A joint application (一件事) is saved on the same kind of draft (``joint_draft_save``): the
 combined form's answers and every acceptable file by material slot; submitting it
 (``joint_services.joint_application_submit`` with ``draft``) uses the kept files and removes it.
+The counter form (``counter_submit``) and the correction form (``correction_send``) reuse the
+mechanism: when they are refused for a mistake, their acceptable files are kept on a draft of
+purpose counter (per clerk and form key) or correction (per applicant and case), shown as
+"already uploaded" and used by the next submission unless replaced. Only their owner can use
+them, and they expire (``ECITY_KEPT_FILES_HOURS``, deleted by ``kept_files_purge``).
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from collections.abc import Mapping
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from ecity.cases.errors import CasesErrorCode
@@ -33,6 +39,7 @@ from ecity.cases.selectors.drafts import (
     draft_attachments_by_material,
     draft_for,
     draft_revision,
+    kept_files_expired_before,
 )
 from ecity.cases.selectors.joint import SERVICES, SHARED, slot_key
 from ecity.cases.selectors.materials import material_key, materials_of
@@ -43,6 +50,8 @@ from ecity.cases.services.submission import (
     _attachment_create,
     _store_all,
     case_submit,
+    correction_submit,
+    draft_files_write,
     draft_save,
 )
 from ecity.cases.uploads import stored_files_delete
@@ -252,3 +261,115 @@ def joint_draft_save(
         stored_files_delete(stored)
         raise
     return draft, rejected
+
+
+def _files_keep(
+    *,
+    actor: User,
+    service_version: ServiceItemVersion,
+    files: Mapping[str, UploadedFile | None],
+    form_key: str = "",
+    case: Case | None = None,
+) -> None:
+    """Keep every acceptable file of a refused counter form or correction on the actor's
+    kept-files draft (``CaseDraft`` of purpose counter or correction), like ``draft_keep``."""
+    materials = {material_key(m): m for m in materials_of(service_version)}
+    checked, _rejected = uploads_check(materials, files)
+    if not checked:
+        return
+    lookup = {
+        "owner": actor,
+        "legal_entity": None,
+        "service_version": service_version,
+        "purpose": CaseDraft.Purpose.CORRECTION if case is not None else CaseDraft.Purpose.COUNTER,
+        "case": case,
+        "form_key": "" if case is not None else form_key,
+    }
+    # Files kept earlier under the same key but expired are not revived by keeping new ones.
+    _drafts_delete(CaseDraft.objects.filter(**lookup, updated_at__lt=kept_files_expired_before()))
+    draft_files_write(
+        actor=actor, lookup=lookup, form_data=None, checked=checked, materials=materials
+    )
+
+
+def counter_submit(
+    *,
+    actor: User,
+    service_version: ServiceItemVersion,
+    form_data: Mapping[str, object],
+    files: Mapping[str, UploadedFile | None],
+    on_behalf_of: Mapping[str, object],
+    form_key: str,
+) -> Case:
+    """A counter clerk submits for a walk-in applicant; a refused form loses no file.
+
+    ``case_submit`` on the counter channel, with the counter form's one-time ``form_key`` as
+    the idempotency key (``counter-<key>``). When the submission is refused for a mistake
+    (ValidationFailed, after ``case_submit`` checked the clerk's role), every acceptable file
+    is kept for this clerk and this form, and the next submission of the same form uses it
+    unless replaced; only this clerk can (another account with the same key finds nothing),
+    for ``ECITY_KEPT_FILES_HOURS``. Without a valid ``form_key`` nothing is kept.
+    """
+    try:
+        return case_submit(
+            actor=actor,
+            session_identity=None,
+            service_version=service_version,
+            form_data=form_data,
+            attachments=files,
+            idempotency_key=f"counter-{form_key}" if form_key else None,
+            on_behalf_of=on_behalf_of,
+            kept_files_key=form_key,
+        )
+    except ValidationFailed:
+        if form_key:
+            _files_keep(
+                actor=actor, service_version=service_version, files=files, form_key=form_key
+            )
+        raise
+
+
+def correction_send(
+    *,
+    actor: User,
+    case: Case,
+    form_data: Mapping[str, object],
+    files: Mapping[str, UploadedFile | None],
+) -> Case:
+    """The applicant sends a correction (补正); a refused form loses no file.
+
+    ``correction_submit`` (only the applicant, only while awaiting correction). When it is
+    refused for a mistake (ValidationFailed), every acceptable file is kept for this applicant
+    and this case, and the next correction uses it unless replaced (for
+    ``ECITY_KEPT_FILES_HOURS``; no one else can use it).
+    """
+    try:
+        return correction_submit(actor=actor, case=case, form_data=form_data, attachments=files)
+    except ValidationFailed:
+        _files_keep(actor=actor, service_version=case.service_version, files=files, case=case)
+        raise
+
+
+def kept_files_purge() -> int:
+    """Delete the expired files kept from refused counter and correction forms; return how many.
+
+    Online application drafts are the applicant's and never expire. Stored files are deleted
+    after commit.
+    """
+    return _drafts_delete(
+        CaseDraft.objects.filter(
+            purpose__in=[CaseDraft.Purpose.COUNTER, CaseDraft.Purpose.CORRECTION],
+            updated_at__lt=kept_files_expired_before(),
+        )
+    )
+
+
+def _drafts_delete(drafts: QuerySet[CaseDraft]) -> int:
+    """Delete ``drafts`` with their files (stored files after commit); return how many files."""
+    with transaction.atomic():
+        attachments = Attachment.objects.filter(draft__in=drafts, case__isnull=True)
+        names = list(attachments.values_list("file", flat=True))
+        attachments.delete()
+        drafts.delete()
+        transaction.on_commit(lambda: stored_files_delete(names))
+    return len(names)

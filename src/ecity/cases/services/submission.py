@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -21,7 +22,12 @@ from ecity.cases.errors import CasesErrorCode
 from ecity.cases.models import Attachment, Case, CaseDraft, CaseEvent, CorrectionRequest
 from ecity.cases.numbers import case_number_allocate, query_code_generate
 from ecity.cases.selectors.applicant import is_applicant
-from ecity.cases.selectors.drafts import SUBMIT_SCOPE, draft_attachments_by_material, draft_for
+from ecity.cases.selectors.drafts import (
+    SUBMIT_SCOPE,
+    draft_attachments_by_material,
+    draft_for,
+    kept_files_draft,
+)
 from ecity.cases.selectors.materials import material_key, materials_of
 from ecity.cases.services.eligibility import ApplicantFields, applicant_fields, version_check
 from ecity.cases.services.handling import correction_resume_tasks
@@ -125,18 +131,46 @@ def draft_save(
     checked, errors = uploads_check(materials, files or {})
     if errors:
         raise ValidationFailed(fields=errors)
+    return draft_files_write(
+        actor=actor,
+        lookup={
+            "owner": actor,
+            "legal_entity": getattr(identity, "legal_entity", None),
+            "service_version": service_version,
+            "purpose": CaseDraft.Purpose.APPLICATION,
+            "case": None,
+            "form_key": "",
+        },
+        form_data=_schema_data(service_version, form_data),
+        checked=checked,
+        materials=materials,
+    )
+
+
+def draft_files_write(
+    *,
+    actor: User,
+    lookup: Mapping[str, Any],
+    form_data: dict[str, object] | None,
+    checked: Mapping[str, CheckedUpload],
+    materials: Mapping[str, RequiredMaterial],
+) -> CaseDraft:
+    """Store checked files on the draft ``lookup`` names (created when missing); return it.
+
+    A file replaces the draft's earlier file of its material (deleted after commit). The
+    answers are replaced by ``form_data`` unless it is None. The draft's ``updated_at`` moves
+    on, so kept files expire counted from the last time they were kept. The caller checked the
+    actor's right and the files; stored files are removed again if the transaction fails.
+    """
     stored: list[str] = []
     replaced: list[str] = []
     try:
         with transaction.atomic():
-            draft, _created = CaseDraft.objects.get_or_create(
-                owner=actor,
-                legal_entity=getattr(identity, "legal_entity", None),
-                service_version=service_version,
-            )
-            draft.form_data = _schema_data(service_version, form_data)
+            draft, _created = CaseDraft.objects.get_or_create(**lookup)
+            if form_data is not None:
+                draft.form_data = form_data
             draft.save(update_fields=["form_data", "updated_at"])
-            names = _store_all(checked, stored)
+            names = _store_all(dict(checked), stored)
             for key, upload in checked.items():
                 old = Attachment.objects.filter(draft=draft, material=materials[key])
                 replaced.extend(old.values_list("file", flat=True))
@@ -206,6 +240,7 @@ def case_submit(
     idempotency_key: str | None = None,
     channel: str = Case.Channel.ONLINE,
     on_behalf_of: Mapping[str, object] | None = None,
+    kept_files_key: str = "",
 ) -> Case:
     """Submit an application and return the new case (number and query code set).
 
@@ -214,7 +249,8 @@ def case_submit(
     represent), or, with ``on_behalf_of`` (name, id_number, phone), a walk-in applicant for whom
     a counter clerk of the lead department submits (channel "counter"). Files in ``attachments``
     (keyed by material id or ``material:<id>``) come on top of, or replace, the files already on
-    the actor's draft.
+    the actor's draft; at the counter, the draft is the files the clerk's counter form
+    ``kept_files_key`` kept from a refused submission (``drafts.counter_submit``), if any.
 
     Validates the form and the materials together and raises one ValidationFailed with every
     field error (materials under ``material:<id>``, walk-in fields under ``on_behalf_of.<name>``).
@@ -251,7 +287,7 @@ def case_submit(
         if earlier is not None:
             return _replayed(earlier)
     draft = (
-        None
+        kept_files_draft(actor=actor, version=service_version, form_key=kept_files_key)
         if on_behalf_of is not None
         else draft_for(actor=actor, identity=session_identity, version=service_version)
     )
@@ -352,16 +388,8 @@ def _case_write(
             for material_id, upload in checked.items()
         ]
     )
-    replaced: list[str] = []
     if draft is not None:
-        superseded = Attachment.objects.filter(
-            draft=draft, material__in=[materials[k] for k in checked]
-        )
-        replaced = list(superseded.values_list("file", flat=True))
-        superseded.delete()
-        Attachment.objects.filter(draft=draft).update(case=case, draft=None)
-        draft.delete()
-        transaction.on_commit(lambda: stored_files_delete(replaced))
+        _draft_files_move(draft, case=case, replaced_keys=set(checked), materials=materials)
     CaseEvent.objects.create(
         case=case,
         action=CaseEvent.Action.SUBMITTED,
@@ -408,6 +436,8 @@ def correction_submit(
     (``deadlines.case_clock_resume``), returns the case to ``in_progress`` (``submitted`` if it
     was not accepted yet), reopens the task that asked for the correction, records the
     ``corrected`` event and queues the ``case_corrected`` notification to the requester.
+    Files the applicant's correction form kept from a refused attempt (``drafts.correction_send``)
+    count as uploaded now, unless replaced; they move to the case.
     """
     if not is_applicant(user=actor, case=case):
         raise NotFound(_("No such case among yours."))
@@ -423,6 +453,8 @@ def correction_submit(
     )
     errors.update(upload_errors)
     on_case = {material_key(a.material) for a in case.attachments.select_related("material")}
+    kept = kept_files_draft(actor=actor, version=version, case=case)
+    on_case |= set(draft_attachments_by_material(kept))
     errors.update(
         material_errors(materials, provided=set(checked) | on_case, rejected=set(upload_errors))
     )
@@ -438,11 +470,30 @@ def correction_submit(
                 checked=checked,
                 materials=materials,
                 stored=stored,
+                kept=kept,
             )
     except BaseException:
         stored_files_delete(stored)
         raise
     return case
+
+
+def _draft_files_move(
+    draft: CaseDraft,
+    *,
+    case: Case,
+    replaced_keys: set[str],
+    materials: Mapping[str, RequiredMaterial],
+) -> None:
+    """Move a draft's files to ``case`` (except those replaced now) and delete the draft."""
+    superseded = Attachment.objects.filter(
+        draft=draft, material__in=[materials[k] for k in replaced_keys]
+    )
+    replaced = list(superseded.values_list("file", flat=True))
+    superseded.delete()
+    Attachment.objects.filter(draft=draft).update(case=case, draft=None)
+    draft.delete()
+    transaction.on_commit(lambda: stored_files_delete(replaced))
 
 
 def _correction_write(
@@ -453,6 +504,7 @@ def _correction_write(
     checked: dict[str, CheckedUpload],
     materials: dict[str, RequiredMaterial],
     stored: list[str],
+    kept: CaseDraft | None,
 ) -> Case:
     case = case_lock(case)
     if case.status != Case.Status.AWAITING_CORRECTION:
@@ -466,6 +518,10 @@ def _correction_write(
         _attachment_create(
             checked=upload, name=names[key], material=materials[key], actor=actor, case=case
         )
+    files = set(checked)
+    if kept is not None:
+        files |= set(draft_attachments_by_material(kept))
+        _draft_files_move(kept, case=case, replaced_keys=set(checked), materials=materials)
     correction = CorrectionRequest.objects.filter(case=case, resolved_at__isnull=True).first()
     if correction is not None:
         correction.resolved_at = now
@@ -482,7 +538,7 @@ def _correction_write(
         actor=actor,
         task=correction.task if correction else None,
         department=correction.task.department if correction and correction.task else None,
-        data={"files": sorted(str(materials[k].public_id) for k in checked)},
+        data={"files": sorted(str(materials[k].public_id) for k in files)},
     )
     due_on = case.committed_due_on or case.acceptance_due_on
     case_notification_enqueue(

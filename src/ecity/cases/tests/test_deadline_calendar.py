@@ -5,13 +5,16 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from ecity.cases.deadlines import case_deadlines_compute, provisional_deadline_years
 from ecity.cases.models import Case
 from ecity.cases.tests.workbench_support import at, make_case
-from ecity.core.calendar import invalidate_cache
-from ecity.core.models import CalendarDay, CalendarYear
+from ecity.core.calendar import calendar_changed, calendar_year_ensure, invalidate_cache
+from ecity.core.models import CalendarDay, CalendarYear, EventDelivery, OutboxEvent
 from ecity.testing.events import events_deliver_all
 
 pytestmark = pytest.mark.django_db
@@ -125,3 +128,88 @@ def test_entering_the_years_holidays_recomputes_open_cases_and_records_it(
     page = client.get(reverse("cases:detail", args=[case.number])).content.decode()
     assert "办理期限已重新计算" in page
     assert "2027-01-11 → 2027-01-12" in page
+
+
+def _holidays_2027_entered():
+    """An administrator's entry of New Year's Day 2027, announced as the admin does."""
+    with transaction.atomic():
+        calendar_year_ensure(year=2027)
+        CalendarDay.objects.create(date=dt.date(2027, 1, 1), kind="holiday", name="元旦")
+        calendar_changed(years=[2027])
+
+
+def _batches_of_2027() -> list[int]:
+    """Where each published batch of the 2027 change starts (the primary key it goes on after)."""
+    events = OutboxEvent.objects.filter(name="workflow.deadlines_recompute")
+    return sorted(e.data["after"] for e in events if e.data["years"] == [2027])
+
+
+def test_a_calendar_change_recomputes_every_open_case_in_small_batches(
+    joint, without_2027, settings
+):
+    # Given batches of 2 cases, five open cases whose deadline falls on 11 January 2027 and a
+    # closed one with the same old deadline
+    settings.ECITY_DEADLINE_RECOMPUTE_BATCH_SIZE = 2
+    open_cases = []
+    for _ in range(5):
+        case = make_case(joint, status=Case.Status.IN_PROGRESS, accepted_at=at(ACCEPTED_ON))
+        case_deadlines_compute(case, accepted_on=ACCEPTED_ON)
+        case.save()
+        open_cases.append(case)
+    closed = make_case(
+        joint,
+        status=Case.Status.APPROVED,
+        accepted_at=at(ACCEPTED_ON),
+        committed_due_on=dt.date(2027, 1, 11),
+    )
+
+    # When New Year's Day 2027 is entered and the events are delivered
+    _holidays_2027_entered()
+    with CaptureQueriesContext(connection) as queries:
+        events_deliver_all()
+
+    # Then every open case moved past the holiday, once
+    for case in open_cases:
+        case.refresh_from_db()
+        assert case.committed_due_on == dt.date(2027, 1, 12)
+        assert case.events.filter(action="deadline_recomputed").count() == 1
+    # And the closed case kept its dates
+    closed.refresh_from_db()
+    assert closed.committed_due_on == dt.date(2027, 1, 11)
+    assert not closed.events.filter(action="deadline_recomputed").exists()
+    # And the cases were read in batches of at most two, by primary key (2 + 2 + 1)
+    batches = [
+        q["sql"]
+        for q in queries.captured_queries
+        if 'FROM "cases_case"' in q["sql"] and '"cases_case"."id" >' in q["sql"]
+    ]
+    assert len(batches) == 3
+    assert all("LIMIT 2" in sql for sql in batches)
+    # And each batch was its own delivery
+    assert _batches_of_2027() == [0, open_cases[1].pk, open_cases[3].pk]
+
+
+def test_a_calendar_change_delivered_twice_moves_each_deadline_once(joint, without_2027, settings):
+    # Given batches of 2 and three open cases into 2027
+    settings.ECITY_DEADLINE_RECOMPUTE_BATCH_SIZE = 2
+    cases = []
+    for _ in range(3):
+        case = make_case(joint, status=Case.Status.IN_PROGRESS, accepted_at=at(ACCEPTED_ON))
+        case_deadlines_compute(case, accepted_on=ACCEPTED_ON)
+        case.save()
+        cases.append(case)
+    _holidays_2027_entered()
+    events_deliver_all()
+
+    # When every delivery of the change and of its batches comes again (at least once)
+    EventDelivery.objects.filter(
+        event__name__in=["calendar.changed", "workflow.deadlines_recompute"]
+    ).update(status=EventDelivery.Status.PENDING, next_attempt_at=timezone.now())
+    events_deliver_all()
+
+    # Then each case still moved once, to the right day, and no batch was published twice
+    for case in cases:
+        case.refresh_from_db()
+        assert case.committed_due_on == dt.date(2027, 1, 12)
+        assert case.events.filter(action="deadline_recomputed").count() == 1
+    assert _batches_of_2027() == [0, cases[1].pk]

@@ -59,3 +59,38 @@ def test_only_platform_administrators_move_open_cases_within_a_year(joint, platf
     services.case_backdate(actor=platform_admin, case=case, days=7)
     case.refresh_from_db()
     assert case.submitted_at < timezone.now() - dt.timedelta(days=6)
+
+
+def test_with_the_training_switch_off_no_case_is_moved_in_time(joint, platform_admin, settings):
+    # Given a production city (ECITY_TRAINING_MODE off) and an accepted case
+    settings.ECITY_TRAINING_MODE = False
+    parallel_process(joint)
+    case = make_case(joint)
+    services.case_accept(actor=joint.clerk, case=case)
+    case.refresh_from_db()
+    submitted_at, due = case.submitted_at, case.committed_due_on
+
+    # When even a platform administrator tries to move it back a week
+    with pytest.raises(PermissionDenied) as refused:
+        services.case_backdate(actor=platform_admin, case=case, days=7)
+
+    # Then it is refused with its own code, and the case and the audit trail are unchanged
+    assert refused.value.code == "training_mode_off"
+    case.refresh_from_db()
+    assert (case.submitted_at, case.committed_due_on) == (submitted_at, due)
+    assert not AuditEntry.objects.filter(action="case.backdated").exists()
+
+
+def test_with_the_training_switch_on_a_case_is_moved_in_time(joint, platform_admin, settings):
+    # Given a training city
+    settings.ECITY_TRAINING_MODE = True
+    parallel_process(joint)
+    case = make_case(joint)
+    before = case.submitted_at
+
+    # When the platform administrator moves the case back three days
+    services.case_backdate(actor=platform_admin, case=case, days=3)
+
+    # Then it was submitted three days earlier
+    case.refresh_from_db()
+    assert before - case.submitted_at == dt.timedelta(days=3)

@@ -28,7 +28,12 @@ from ecity.cases.selectors import applicant as selectors
 from ecity.cases.selectors import decisions as decision_selectors
 from ecity.cases.selectors import progress as progress_selectors
 from ecity.cases.selectors.applicant import is_applicant
-from ecity.cases.selectors.drafts import draft_get_or_prefill, draft_review
+from ecity.cases.selectors.drafts import (
+    draft_attachments_by_material,
+    draft_get_or_prefill,
+    draft_review,
+    kept_files_draft,
+)
 from ecity.cases.selectors.materials import material_key, materials_of
 from ecity.cases.selectors.ratings import RATEABLE_STATUSES
 from ecity.cases.services import drafts as draft_services
@@ -247,10 +252,36 @@ def apply_check(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
+def _kept_files(request: HttpRequest, version: Any, **where: Any) -> dict[str, Any]:
+    """The files the user's counter form (``form_key``) or correction (``case``) kept."""
+    return draft_attachments_by_material(
+        kept_files_draft(actor=request.user, version=version, **where)
+    )
+
+
+def _kept_file_remove(request: HttpRequest) -> bool:
+    """Take a kept file off when "Remove" was pressed; whether it was (the page is redrawn)."""
+    removed = request.POST.get("remove_file")
+    if removed is None:
+        return False
+    try:
+        draft_services.draft_attachment_remove(actor=request.user, public_id=removed)
+    except NotFound as error:
+        messages.warning(request, error.message)
+    else:
+        messages.success(request, _("The file has been removed."))
+    return True
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def counter_apply(request: HttpRequest, code: str) -> HttpResponse:
-    """A counter clerk submits for a walk-in applicant (no account needed)."""
+    """A counter clerk submits for a walk-in applicant (no account needed).
+
+    A form refused for a mistake keeps its acceptable files for this clerk and form (listed as
+    already uploaded; "Remove" takes one off), so the clerk fixes the mistake without
+    choosing the files again.
+    """
     item = _item(code)
     version = item.current_version
     if not user_has_role(
@@ -258,25 +289,26 @@ def counter_apply(request: HttpRequest, code: str) -> HttpResponse:
     ):
         raise DjangoPermissionDenied
     form = application_form(version, walk_in=True)
+    token = _token(request)
     if request.method == "POST":
         form = application_form(
-            version, data=request.POST, files=request.FILES, token=_token(request), walk_in=True
+            version, data=request.POST, files=request.FILES, token=token, walk_in=True
         )
-        try:
-            case = services.case_submit(
-                actor=request.user,
-                session_identity=None,
-                service_version=version,
-                form_data=schema_values(version, request.POST),
-                attachments=material_files(version, request.FILES),
-                idempotency_key=f"counter-{_token(request)}" if _token(request) else None,
-                on_behalf_of={k: request.POST.get(f, "") for k, f in WALK_IN_FIELDS.items()},
-            )
-        except ApplicationError as error:
-            rename = {f"on_behalf_of.{k}": f for k, f in WALK_IN_FIELDS.items()}
-            add_application_error(form, error, rename=rename, skip_reported=True)
-        else:
-            return redirect("cases:receipt", number=case.number)
+        if not _kept_file_remove(request):
+            try:
+                case = draft_services.counter_submit(
+                    actor=request.user,
+                    service_version=version,
+                    form_data=schema_values(version, request.POST),
+                    files=material_files(version, request.FILES),
+                    on_behalf_of={k: request.POST.get(f, "") for k, f in WALK_IN_FIELDS.items()},
+                    form_key=token,
+                )
+            except ApplicationError as error:
+                rename = {f"on_behalf_of.{k}": f for k, f in WALK_IN_FIELDS.items()}
+                add_application_error(form, error, rename=rename, skip_reported=True)
+            else:
+                return redirect("cases:receipt", number=case.number)
     return render(
         request,
         "cases/applicant/apply.html",
@@ -284,7 +316,7 @@ def counter_apply(request: HttpRequest, code: str) -> HttpResponse:
             "item": item,
             "version": version,
             "walk_in": True,
-            **_form_sections(form, version, {}),
+            **_form_sections(form, version, _kept_files(request, version, form_key=token)),
         },
     )
 
@@ -430,7 +462,11 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @handles_level_required
 def correction(request: HttpRequest, number: str) -> HttpResponse:
-    """Answer a correction request: change the answers and upload the missing files."""
+    """Answer a correction request: change the answers and upload the missing files.
+
+    A correction refused for a mistake keeps its acceptable files (listed as already uploaded,
+    newer than the case's own), so the applicant does not choose them again.
+    """
     case = _own_case(request, number)
     open_request = selectors.correction_open_get(case=case)
     if case.status != Case.Status.AWAITING_CORRECTION:
@@ -440,19 +476,21 @@ def correction(request: HttpRequest, number: str) -> HttpResponse:
     form = application_form(version, initial=case.form_data)
     if request.method == "POST":
         form = application_form(version, data=request.POST, files=request.FILES)
-        try:
-            services.correction_submit(
-                actor=request.user,
-                case=case,
-                form_data=schema_values(version, request.POST),
-                attachments=material_files(version, request.FILES),
-            )
-        except ApplicationError as error:
-            add_application_error(form, error, skip_reported=True)
-        else:
-            messages.success(request, _("Your correction has been sent; the clock runs again."))
-            return redirect("cases:detail", number=case.number)
+        if not _kept_file_remove(request):
+            try:
+                draft_services.correction_send(
+                    actor=request.user,
+                    case=case,
+                    form_data=schema_values(version, request.POST),
+                    files=material_files(version, request.FILES),
+                )
+            except ApplicationError as error:
+                add_application_error(form, error, skip_reported=True)
+            else:
+                messages.success(request, _("Your correction has been sent; the clock runs again."))
+                return redirect("cases:detail", number=case.number)
     on_case = {material_key(a.material): a for a in selectors.case_attachments(case=case)}
+    on_case.update(_kept_files(request, version, case=case))  # kept from a refused attempt
     return render(
         request,
         "cases/applicant/correction.html",

@@ -8,9 +8,10 @@ for departments that issue documents, the certificate types, one active process 
 service (left alone once the service version has any process), the joint applications
 (一件事一次办, ``demo.services.joint``) and five demo cases of 张伟 (zhangwei) when he has none:
 waiting for acceptance, in review, approved, due soon and overdue (the last two accepted and then
-moved back in time with ``cases.services.case_backdate``, so that supervision shows them and
-urging can be tried). Everything goes through the services of the owning apps (org, identity,
-certificates, catalogue, cases: submission, acceptance, reviews, decision), so the demo cases look
+moved back in time with ``cases.services.case_backdate`` when ``ECITY_TRAINING_MODE`` is on, so
+that supervision shows them and urging can be tried; with it off they stay accepted today).
+Everything goes through the services of the owning apps (org, identity, certificates, catalogue,
+cases: submission, acceptance, reviews, decision), so the demo cases look
 exactly like cases made in the browser.
 
 Nothing happens on a database without the demo city (the region 990100 示范市).
@@ -29,6 +30,7 @@ from ecity.cases import services as case_services
 from ecity.cases.models import Case, CaseTask
 from ecity.cases.selectors import process_definitions_of
 from ecity.cases.selectors.materials import material_key, materials_of
+from ecity.cases.services.training import is_training_mode
 from ecity.catalogue.models import ServiceItem
 from ecity.certificates import services as certificate_services
 from ecity.core.calendar import add_working_days
@@ -216,7 +218,8 @@ def _ensure_cases(result: DemoApprovalResult, *, admin: User) -> None:
         if stage == "submitted":
             continue
         case = case_services.case_accept(actor=clerk, case=case, note="材料齐全，予以受理。")
-        if stage in ("due_soon", "overdue"):
+        if stage in ("due_soon", "overdue") and is_training_mode():
+            # Without ECITY_TRAINING_MODE the case stays as accepted today (nothing is due yet).
             case_services.case_backdate(
                 actor=admin, case=case, days=_days_back_to_be(case, stage=stage)
             )

@@ -8,6 +8,7 @@ import io
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from ecity.cases.models import Case, CaseTask
 from ecity.cases.selectors import process_owner_ref
@@ -92,6 +93,22 @@ def test_load_demo_gives_zhangwei_cases_in_three_states_made_through_the_service
     validate_uscc(certificate.data["operator_uscc"])
     result = certificate_verify(payload=qr_payload(certificate))
     assert result.status == "valid"
+
+
+def test_load_demo_without_the_training_switch_still_loads_every_case_none_moved(settings):
+    # Given a city started with production settings (ECITY_TRAINING_MODE off)
+    settings.ECITY_TRAINING_MODE = False
+
+    # When the demo city is loaded
+    out = io.StringIO()
+    call_command("load_demo", stdout=out)
+
+    # Then zhangwei still gets his five cases, but none is moved back in time, so none is late
+    cases = Case.objects.filter(applicant__username="zhangwei")
+    assert "demo cases 5" in out.getvalue()
+    assert cases.count() == 5
+    assert set(cases.values_list("deadline_state", flat=True)) == {Case.DeadlineState.NORMAL}
+    assert all(timezone.now() - case.submitted_at < dt.timedelta(hours=1) for case in cases)
 
 
 def test_loading_again_adds_no_processes_cases_or_certificates():

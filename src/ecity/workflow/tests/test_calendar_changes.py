@@ -17,7 +17,10 @@ def test_every_subject_type_recomputes_its_deadlines_for_the_changed_years():
     registered_subjects()
     events_deliver_all()
     calls = []
-    subject_register("tickets", recompute_deadlines=lambda years: calls.append(years) or 0)
+    subject_register(
+        "tickets",
+        recompute_deadlines=lambda years, after, limit: calls.append((years, after)) or None,
+    )
     try:
         # When the holidays of 2027 are entered
         with transaction.atomic():
@@ -30,5 +33,5 @@ def test_every_subject_type_recomputes_its_deadlines_for_the_changed_years():
     finally:
         subject_unregister("tickets")
 
-    # Then the tickets were told once, with the year
-    assert calls == [[2027]]
+    # Then the tickets were told once, with the year, from their first subject on
+    assert calls == [([2027], 0)]
