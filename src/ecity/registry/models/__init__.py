@@ -1,1 +1,6 @@
-"""Registry models, one module per concept (metadata, catalogue, records, sharing)."""
+"""The information resource centre's models.
+
+``metadata``: code lists and their values, data elements (数据元).
+"""
+
+from ecity.registry.models.metadata import CodeList, CodeValue, DataElement  # noqa: F401
