@@ -56,4 +56,11 @@ SHIPPED_CODE_LISTS: list[ShippedCodeList] = [
         "GB/T 2260",
         "region.csv",
     ),
+    ShippedCodeList(
+        "registration_status",
+        "法人登记状态",
+        "Registration status of a legal entity",
+        "",  # the platform's own list: the values of the legal-entity registry
+        "registration_status.csv",
+    ),
 ]

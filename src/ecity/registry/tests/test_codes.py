@@ -147,6 +147,7 @@ def test_shipped_national_code_lists_have_the_standard_counts():
         "industry": 20 + 97,
         "legal_entity_type": 48,
         "region": 34,
+        "registration_status": 4,
     }
     industry = CodeList.objects.get(identifier="industry")
     assert industry.values.filter(parent__isnull=True).count() == 20
@@ -166,7 +167,7 @@ def test_loading_the_shipped_lists_again_changes_nothing():
 
     reports = code_lists_load_shipped(actor=None)
 
-    assert [(r.created, r.updated) for r in reports] == [(0, 0)] * 5
+    assert [(r.created, r.updated) for r in reports] == [(0, 0)] * 6
     assert AuditEntry.objects.filter(action="registry.code_list_loaded").count() == audited
 
 
