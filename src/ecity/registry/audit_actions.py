@@ -1,0 +1,17 @@
+"""The audit actions of the information resource centre (see ``ecity.audit.registry``)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from ecity.audit.registry import register_actions
+
+register_actions(
+    {
+        "registry.code_list_loaded": _("Code list loaded"),
+        "registry.data_element_saved": _("Data element draft saved"),
+        "registry.data_element_put_in_force": _("Data element put in force"),
+        "registry.data_element_withdrawn": _("Data element withdrawn"),
+        "registry.subject_term_saved": _("Subject term saved"),
+    }
+)

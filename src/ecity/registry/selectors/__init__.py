@@ -1,0 +1,1 @@
+"""Reads of the information resource centre (``metadata``: data elements, code lists)."""

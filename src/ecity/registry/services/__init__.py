@@ -1,0 +1,5 @@
+"""Writes of the information resource centre.
+
+``codes``: loading code lists from CSV/Excel; ``metadata``: data elements (drafts, putting in
+force, withdrawing); ``thesaurus``: subject terms. Import the functions from those modules.
+"""
