@@ -91,6 +91,27 @@ def city_prepare() -> None:
     call_command("load_demo", "--if-empty")
 
 
+def reviewer_authenticator() -> str:
+    """The TOTP secret of the benchmark reviewer's authenticator (enrolled when missing).
+
+    Reviewers see personal data unmasked, so they log in with a second factor; the benchmark
+    enrols an authenticator for the demo reviewer as its owner would and answers the code step.
+    """
+    from django.utils import timezone
+
+    from ecity.identity.models import MfaDevice, User
+    from ecity.identity.security import mfa, totp
+
+    user = User.objects.get(username=REVIEWER[0])
+    device = MfaDevice.objects.filter(user=user, confirmed_at__isnull=False).first()
+    if device is not None:
+        return device.secret
+    device = mfa.mfa_enrolment_start(user=user)
+    previous = totp.code_for_step(device.secret, totp.time_step(timezone.now()) - 1)
+    mfa.mfa_enrolment_confirm(user=user, code=previous)
+    return device.secret
+
+
 def citizens_ensure(count: int) -> list[Any]:
     """The benchmark's citizen accounts bench_citizen_000 … (registered when missing, then
     verified at a counter by the demo administrator: applying needs a verified identity)."""
