@@ -26,7 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from cases_scale_fill import citizens_ensure, database_prepare, django_setup
+from cases_scale_fill import citizens_ensure, city_prepare, database_prepare, django_setup
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/ecity_bench"
 QUEUES = (
@@ -90,6 +90,7 @@ def main() -> None:
 
     from ecity.identity.models import User
 
+    city_prepare()  # migrate (a new release may have migrations) and load the demo city once
     call_command("collectstatic", "--no-input", "-v", "0")  # pages link the hashed static files
     pairs = [(args.user, p) for p in args.paths] if args.paths else loop_paths(args.user)
     clients: dict[str, Client] = {}

@@ -57,6 +57,7 @@ def main() -> None:
     parser.add_argument("--services", type=int, default=5)
     parser.add_argument("--profile", type=int, default=0, help="submissions to profile")
     parser.add_argument("--min-percent", type=float, default=2.0)
+    parser.add_argument("--callees", default="", help="with --cpu: show what this function calls")
     parser.add_argument(
         "--cpu", type=int, default=0, help="submissions to profile with cProfile on CPU time"
     )
@@ -80,12 +81,7 @@ def main() -> None:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from ecity.catalogue.models import ServiceItem
-
-    if "catalogue_serviceitem" not in connection.introspection.table_names():
-        city_prepare()
-    if not ServiceItem.objects.exists():
-        city_prepare()
+    city_prepare()  # migrate (a new release may have migrations) and load the demo city once
     citizens = citizens_ensure(max(2, args.services))
     services = submission_services(args.services)
     path = BASELINE_PATH if args.baseline else SUBMIT_PATH
@@ -179,6 +175,11 @@ def main() -> None:
             r"ecity|rest_framework|django/(core|template|db/models/sql)", 45
         )
         print(out.getvalue()[out.getvalue().find("ncalls") :])
+        if args.callees:
+            out.seek(0)
+            out.truncate()
+            stats.sort_stats("cumulative").print_callees(args.callees)
+            print(out.getvalue())
 
     if args.profile:
         from pyinstrument import Profiler
