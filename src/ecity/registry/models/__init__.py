@@ -1,6 +1,16 @@
 """The information resource centre's models.
 
 ``metadata``: code lists and their values, data elements (数据元).
+``records``: the base registries' records of persons and legal entities, their attributes'
+provenance, change log and conflicts.
 """
 
 from ecity.registry.models.metadata import CodeList, CodeValue, DataElement  # noqa: F401
+from ecity.registry.models.records import (  # noqa: F401
+    LegalEntityRecord,
+    Person,
+    RecordAttribute,
+    RecordChange,
+    RecordConflict,
+    Source,
+)
