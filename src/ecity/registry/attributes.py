@@ -74,6 +74,8 @@ def _date_text(value: Any) -> str:
 
 
 def _status_value(text: str) -> str:
+    if not text:
+        raise ValidationError(_("Choose a registration status."), code="required")
     if text not in LegalEntityRecord.Status.values:
         raise ValidationError(
             _("%(value)s is not a registration status.") % {"value": text}, code="invalid_choice"
