@@ -1,4 +1,4 @@
-"""The audit actions of the information resource centre (found by ``ecity.audit.registry``)."""
+"""The audit actions of the information resource centre (see ``ecity.audit.registry``)."""
 
 from __future__ import annotations
 
@@ -8,10 +8,17 @@ from ecity.audit.registry import register_actions
 
 register_actions(
     {
+        "registry.code_list_loaded": _("Code list loaded"),
+        "registry.data_element_saved": _("Data element draft saved"),
+        "registry.data_element_put_in_force": _("Data element put in force"),
+        "registry.data_element_withdrawn": _("Data element withdrawn"),
+        "registry.subject_term_saved": _("Subject term saved"),
         "registry.legal_entity_changed": _("Legal-entity record changed"),
         "registry.legal_entity_linked": _("Enterprise account linked to its registry record"),
     }
 )
+# Changes of a person's record are changes of their personal data: listed on "who accessed
+# my data" when the person has an account.
 register_actions(
     {
         "registry.person_changed": _("Person record changed"),

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
@@ -14,8 +15,10 @@ from django.utils.translation import gettext as _
 from ecity.core.errors import NotFound
 from ecity.core.patterns import PatternError, pattern_compile
 from ecity.core.validators import validate_id_number, validate_mobile, validate_uscc
-from ecity.org.models import Department
-from ecity.registry.models import CodeValue, DataElement
+from ecity.identity.models import User
+from ecity.org import selectors as org_selectors
+from ecity.org.models import Department, StaffRole
+from ecity.registry.models import CodeList, CodeValue, DataElement
 
 _CHECKS: dict[str, Callable[[str], None]] = {
     DataElement.CheckRule.ID_NUMBER: validate_id_number,
@@ -135,3 +138,68 @@ def data_element_validate(*, identifier: str, value: str) -> list[str]:
         if code_message is not None:
             messages.append(code_message)
     return messages
+
+
+def can_maintain_metadata(*, actor: User, department: Department | None = None) -> bool:
+    """Whether ``actor`` may maintain metadata (of ``department``'s data elements, if given).
+
+    Platform administrators act as the platform's data administrators and maintain everything;
+    a department administrator maintains the data elements for which their department is the
+    authority (sub-units included). Code lists and subject terms are platform-wide.
+    """
+    if org_selectors.is_platform_admin(user=actor):
+        return True
+    if department is None:
+        return False
+    return org_selectors.user_has_role(
+        user=actor, role=StaffRole.Role.DEPARTMENT_ADMIN, department=department
+    )
+
+
+def code_list_list() -> QuerySet[CodeList]:
+    """List every code list with the number of its values (``value_count``). Public."""
+    return CodeList.objects.annotate(value_count=Count("values")).order_by("identifier")
+
+
+def code_list_get(*, identifier: str) -> CodeList:
+    """Return the code list ``identifier``. Public. Raises ``NotFound``."""
+    code_list = CodeList.objects.filter(identifier=identifier).first()
+    if code_list is None:
+        raise NotFound(_("There is no code list %(identifier)s.") % {"identifier": identifier})
+    return code_list
+
+
+def code_value_list(*, code_list: CodeList, valid_on: dt.date | None = None) -> QuerySet[CodeValue]:
+    """List the values of ``code_list`` in their order, parents joined; only those valid on
+    ``valid_on`` when given. Public."""
+    values = code_list.values.select_related("parent").order_by("sort_order", "code")
+    if valid_on is not None:
+        values = values.filter(
+            Q(valid_from__isnull=True) | Q(valid_from__lte=valid_on),
+            Q(valid_to__isnull=True) | Q(valid_to__gte=valid_on),
+        )
+    return values
+
+
+def data_element_list(*, actor: User | None = None, query: str = "") -> QuerySet[DataElement]:
+    """List data elements, code list and authority joined; ``query`` matches identifier or names.
+
+    The public (and ``actor=None``) see elements in force or withdrawn; metadata maintainers
+    also see drafts.
+    """
+    elements = DataElement.objects.select_related("code_list", "authority").order_by("identifier")
+    if actor is None or not _sees_drafts(actor):
+        elements = elements.exclude(status=DataElement.Status.DRAFT)
+    if query:
+        elements = elements.filter(
+            Q(identifier__iexact=query) | Q(name__icontains=query) | Q(name_en__icontains=query)
+        )
+    return elements
+
+
+def _sees_drafts(actor: User) -> bool:
+    if org_selectors.is_platform_admin(user=actor):
+        return True
+    return org_selectors.departments_where(
+        user=actor, role=StaffRole.Role.DEPARTMENT_ADMIN
+    ).exists()
