@@ -23,7 +23,7 @@ from ecity.demo import data, selectors
 from ecity.demo.blank_forms import blank_form_pdf
 from ecity.demo.data import accounts, regions, taxonomy
 from ecity.demo.data.blocks import Guide, Item, Material
-from ecity.demo.services import people, registry_records, structure
+from ecity.demo.services import people, registry, registry_records, structure
 from ecity.identity.models import User
 from ecity.org.models import Department
 
@@ -69,6 +69,7 @@ class DemoLoadResult:
     versions: int = 0
     accounts: int = 0
     enterprises: int = 0
+    data_elements: int = 0
     registry_records: int = 0
 
 
@@ -99,6 +100,7 @@ def demo_city_load(*, if_empty: bool = False) -> DemoLoadResult:
     result.accounts += created
     city, result.regions = structure.regions_ensure(actor=admin)
     result.departments = structure.departments_ensure(actor=admin, city=city)
+    result.data_elements = registry.registry_metadata_ensure(actor=admin)
     result.themes = _load_topics(catalogue_services.theme_ensure, taxonomy.THEMES, actor=admin)
     result.life_events = _load_topics(
         catalogue_services.life_event_ensure, taxonomy.LIFE_EVENTS, actor=admin

@@ -15,8 +15,6 @@ from ecity.core.validators import parse_id_number
 from ecity.demo.data import accounts
 from ecity.identity.models import LegalEntity, User
 from ecity.org.models import Department
-from ecity.registry.models import DataElement
-from ecity.registry.services.metadata import data_elements_load_shipped
 from ecity.registry.services.records import (
     RecordWrite,
     legal_entity_record_enterprise_link,
@@ -39,11 +37,10 @@ def demo_registry_records_ensure(*, actor: User) -> int:
     """Write the demo citizens and enterprises into the base registries; return records created.
 
     Idempotent: values already held are not written again (nothing is logged for them) and
-    links are made once. Loads the shipped data elements first when they are missing, so that
-    the values are validated and the authorities known. ``actor`` is the platform administrator.
+    links are made once. Runs after the demo's metadata (``registry.registry_metadata_ensure``)
+    so that the values are validated by their data elements and the authorities are known.
+    ``actor`` is the platform administrator.
     """
-    if not DataElement.objects.exists():
-        data_elements_load_shipped(actor=actor)
     police = Department.objects.get(code=POLICE)
     market = Department.objects.get(code=MARKET_REGULATION)
     created = 0

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import get_language
@@ -45,7 +46,13 @@ class CodeList(BaseModel):
         _("identifier"),
         max_length=64,
         unique=True,
-        help_text=_("A short stable name, for example GB/T 2261.1 or legal_entity_type."),
+        validators=[
+            RegexValidator(
+                r"^[a-z0-9][a-z0-9_.-]*\Z",
+                _("Use lower-case letters, digits, _, . and - (it appears in web addresses)."),
+            )
+        ],
+        help_text=_("A short stable name used in web addresses, for example ethnic_group."),
     )
     name = models.CharField(_("name (Chinese)"), max_length=200)
     name_en = models.CharField(_("name (English)"), max_length=300, blank=True)

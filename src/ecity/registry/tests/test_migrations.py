@@ -13,7 +13,7 @@ from ecity.identity.tests.factories import id_number_for, uscc_for
 from ecity.registry.models import LegalEntityRecord, Person, RecordAttribute, RecordChange
 
 BEFORE = [("registry", "0002_records")]
-DATA_MIGRATION = "ecity.registry.migrations.0003_records_from_accounts"
+DATA_MIGRATION = "ecity.registry.migrations.0004_records_from_accounts"
 
 
 def migrate_to_latest() -> None:

@@ -147,6 +147,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("identity", "0010_identity_levels"),
         ("registry", "0002_records"),
+        ("registry", "0003_subject_terms"),
     ]
 
     operations = [

@@ -1,0 +1,39 @@
+"""The demo city's metadata: data elements with their authorities, region codes, thesaurus."""
+
+from __future__ import annotations
+
+import pytest
+
+from ecity.registry.models import CodeValue, DataElement
+from ecity.registry.selectors.metadata import data_element_authority, data_element_validate
+from ecity.registry.selectors.thesaurus import subject_terms_expand
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_data_elements_are_in_force_with_the_demo_departments_as_authorities(demo_city):
+    assert demo_city.data_elements == DataElement.objects.filter(status="in_force").count() >= 16
+    assert data_element_authority(identifier="DE0001").code == "GAJ"
+    assert data_element_authority(identifier="DE0008").code == "SCJ"
+    assert data_element_authority(identifier="DE0015").code == "GTJ"
+
+
+def test_demo_city_regions_are_codes_of_the_region_list(demo_city):
+    regions = dict(
+        CodeValue.objects.filter(code_list__identifier="region").values_list("code", "name")
+    )
+    assert regions["990100"] == "示范市"
+    assert regions["990105"] == "滨江区"
+    assert regions["420000"] == "湖北省"
+    assert "990102001" not in regions  # sub-districts are not GB/T 2260 codes
+    assert CodeValue.objects.get(code_list__identifier="region", code="990102").parent.code == (
+        "990100"
+    )
+    assert data_element_validate(identifier="DE0015", value="990102") == []
+
+
+def test_demo_thesaurus_expands_what_people_type(demo_city):
+    assert subject_terms_expand(query="开店")[:2] == ["开办企业", "开店"]
+    assert "企业设立登记" in subject_terms_expand(query="开店")
+    assert subject_terms_expand(query="社保")[:3] == ["社会保险", "社保", "五险"]
+    assert "医疗保险" in subject_terms_expand(query="社保")
