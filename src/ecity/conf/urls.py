@@ -35,6 +35,7 @@ api_patterns = [
     path("v1/notifications/", include("ecity.notify.api.urls")),
     path("v1/certificates/", include("ecity.certificates.api.urls")),
     path("v1/sso/", include("ecity.sso.api.urls")),
+    path("v1/registry/", include("ecity.registry.api.urls")),
 ]
 
 urlpatterns = [
@@ -53,6 +54,7 @@ urlpatterns += i18n_patterns(
     path("cases/", include("ecity.cases.urls")),
     path("notifications/", include("ecity.notify.urls")),
     path("certificates/", include("ecity.certificates.urls")),
+    path("registry/", include("ecity.registry.urls")),
     path("", include("ecity.portal.urls")),
     prefix_default_language=False,
 )

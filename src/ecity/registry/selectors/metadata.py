@@ -203,3 +203,14 @@ def _sees_drafts(actor: User) -> bool:
     return org_selectors.departments_where(
         user=actor, role=StaffRole.Role.DEPARTMENT_ADMIN
     ).exists()
+
+
+def data_element_visible_get(*, actor: User | None, identifier: str) -> DataElement:
+    """Return the data element ``identifier`` if ``actor`` may see it (drafts: maintainers).
+
+    Raises ``NotFound`` otherwise.
+    """
+    element = data_element_list(actor=actor).filter(identifier=identifier).first()
+    if element is None:
+        raise NotFound(_("There is no data element %(identifier)s.") % {"identifier": identifier})
+    return element

@@ -1,0 +1,71 @@
+"""Serializers of the registry's read-only metadata API."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from ecity.org.models import Department
+from ecity.registry.models import CodeList, CodeValue, DataElement, SubjectTerm
+
+
+class AuthoritySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Department
+        fields = ["code", "name_zh", "name_en"]
+
+
+class DataElementSerializer(serializers.ModelSerializer):
+    code_list = serializers.SlugRelatedField(slug_field="identifier", read_only=True)
+    authority = AuthoritySerializer(read_only=True, allow_null=True)
+    synonyms = serializers.ListField(child=serializers.CharField(), read_only=True)
+
+    class Meta:
+        model = DataElement
+        fields = [
+            "identifier",
+            "name",
+            "name_en",
+            "definition",
+            "data_type",
+            "format",
+            "pattern",
+            "code_list",
+            "check_rule",
+            "unit",
+            "authority",
+            "synonyms",
+            "version",
+            "status",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class CodeListSerializer(serializers.ModelSerializer):
+    value_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = CodeList
+        fields = ["identifier", "name", "name_en", "standard", "version", "value_count"]
+        read_only_fields = fields
+
+
+class CodeValueSerializer(serializers.ModelSerializer):
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+
+    class Meta:
+        model = CodeValue
+        fields = ["code", "name", "name_en", "parent", "valid_from", "valid_to"]
+        read_only_fields = fields
+
+
+class SubjectTermSerializer(serializers.ModelSerializer):
+    synonyms = serializers.ListField(child=serializers.CharField(), read_only=True)
+    broader = serializers.SlugRelatedField(slug_field="term", many=True, read_only=True)
+    narrower = serializers.SlugRelatedField(slug_field="term", many=True, read_only=True)
+    related = serializers.SlugRelatedField(slug_field="term", many=True, read_only=True)
+
+    class Meta:
+        model = SubjectTerm
+        fields = ["term", "term_en", "scope_note", "synonyms", "broader", "narrower", "related"]
+        read_only_fields = fields

@@ -1,0 +1,22 @@
+"""Registry API, mounted at /api/v1/registry/."""
+
+from django.urls import path
+
+from ecity.registry.api import views
+
+app_name = "registry-api"
+urlpatterns = [
+    path("data-elements/", views.DataElementListApi.as_view(), name="data_element_list"),
+    path(
+        "data-elements/<str:identifier>/",
+        views.DataElementDetailApi.as_view(),
+        name="data_element_detail",
+    ),
+    path("code-lists/", views.CodeListListApi.as_view(), name="code_list_list"),
+    path(
+        "code-lists/<str:identifier>/values/",
+        views.CodeValueListApi.as_view(),
+        name="code_value_list",
+    ),
+    path("subject-terms/", views.SubjectTermListApi.as_view(), name="subject_term_list"),
+]
