@@ -49,6 +49,17 @@ def can_write_records(*, actor: User, department: Department | None) -> bool:
     )
 
 
+def is_data_administrator(*, user: User) -> bool:
+    """Whether ``user`` administers registry data: a platform or a department administrator.
+
+    Data administrators see the records, their provenance, history and conflicts in the back
+    office, read-only and masked (``ecity.registry.records_admin``).
+    """
+    return org_selectors.is_platform_admin(user=user) or org_selectors.departments_where(
+        user=user, role=StaffRole.Role.DEPARTMENT_ADMIN
+    ).exists()
+
+
 def can_read_records(*, actor: User) -> bool:
     """Whether ``actor`` may look up registry records: any member of staff."""
     return org_selectors.is_staff_member(user=actor)
