@@ -18,7 +18,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from ecity.core.models import BaseModel
@@ -142,14 +142,14 @@ class DataElement(BaseModel):
         CODE = "code", _("Code (from a code list)")
 
     class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        IN_FORCE = "in_force", _("In force")
-        WITHDRAWN = "withdrawn", _("Withdrawn")
+        DRAFT = "draft", pgettext_lazy("data element status", "Draft")
+        IN_FORCE = "in_force", pgettext_lazy("data element status", "In force")
+        WITHDRAWN = "withdrawn", pgettext_lazy("data element status", "Withdrawn")
 
     class CheckRule(models.TextChoices):
         """A check beyond type and pattern, for identifiers with a check character."""
 
-        NONE = "", _("None")
+        NONE = "", pgettext_lazy("check rule", "None")
         ID_NUMBER = "id_number", _("Resident ID number (GB 11643 check digit)")
         USCC = "uscc", _("Unified social credit code (GB 32100 check character)")
         MOBILE = "mobile", _("Mainland mobile phone number")
