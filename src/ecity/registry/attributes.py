@@ -21,7 +21,7 @@ from django.core.exceptions import ValidationError
 from django.utils.dateparse import parse_date
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from ecity.core.masking import mask
 from ecity.core.validators import (
@@ -135,7 +135,7 @@ PERSON_KEY = Attribute(
 PERSON_ATTRIBUTES = _attributes(
     Attribute(
         name="name",
-        label=gettext_lazy("name"),
+        label=pgettext_lazy("person", "name"),
         data_element=DE_PERSON_NAME,
         mask_kind="name",
         is_required=True,

@@ -14,6 +14,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ecity.registry.attributes import value_shown
 from ecity.registry.models import (
@@ -128,7 +129,7 @@ class PersonAdmin(_ReadOnly, admin.ModelAdmin):
     readonly_fields = fields
     inlines = [PersonAttributeInline, PersonChangeInline]
 
-    @admin.display(description=_("name"))
+    @admin.display(description=pgettext_lazy("person", "name"))
     def name_shown(self, obj: Person) -> str:
         return _shown("person", "name", obj.name)
 

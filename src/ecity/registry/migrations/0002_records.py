@@ -34,7 +34,7 @@ class Migration(migrations.Migration):
                 ('industry_code', models.CharField(blank=True, max_length=8, verbose_name='industry')),
                 ('registered_address', ecity.core.fields.EncryptedTextField(blank=True, max_length=300, verbose_name='registered address')),
                 ('established_on', models.DateField(blank=True, null=True, verbose_name='established on')),
-                ('status', models.CharField(choices=[('active', 'Active (存续)'), ('revoked', 'Licence revoked (吊销)'), ('deregistered', 'Deregistered (注销)'), ('moved_out', 'Moved out (迁出)')], default='active', max_length=16, verbose_name='status')),
+                ('status', models.CharField(choices=[('active', 'Active'), ('revoked', 'Licence revoked'), ('deregistered', 'Deregistered'), ('moved_out', 'Moved out')], default='active', max_length=16, verbose_name='status')),
                 ('version', models.PositiveIntegerField(default=0, verbose_name='version')),
                 ('enterprise', models.OneToOneField(blank=True, help_text="The enterprise's account on the platform, once verified.", null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='registry_record', to='identity.legalentity', verbose_name='enterprise account')),
             ],

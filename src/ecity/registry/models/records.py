@@ -22,6 +22,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ecity.core.fields import BlindIndexField, EncryptedTextField, refresh_blind_indexes
 from ecity.core.masking import mask_id_number, mask_name, mask_phone
@@ -32,10 +33,10 @@ from ecity.core.validators import validate_id_number, validate_mobile, validate_
 class Source(models.TextChoices):
     """Where a value written to a record came from."""
 
-    FORM = "form", _("Application form")
-    IMPORT = "import", _("Import")
-    EXCHANGE = "exchange", _("Data exchange")
-    COUNTER = "counter", _("Service counter")
+    FORM = "form", pgettext_lazy("record source", "Application form")
+    IMPORT = "import", pgettext_lazy("record source", "Import")
+    EXCHANGE = "exchange", pgettext_lazy("record source", "Data exchange")
+    COUNTER = "counter", pgettext_lazy("record source", "Service counter")
 
 
 class Person(BaseModel):
@@ -49,7 +50,7 @@ class Person(BaseModel):
         purpose="id_number",
         normaliser="ecity.core.validators.normalise_id_number",
     )
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=100)
     # Codes of the national code lists: GB/T 2261.1 (sex), GB/T 3304 (ethnic group),
     # GB/T 2260 (administrative region).
     sex = models.CharField(_("sex"), max_length=1, blank=True)
@@ -108,10 +109,10 @@ class LegalEntityRecord(BaseModel):
     """
 
     class Status(models.TextChoices):
-        ACTIVE = "active", _("Active (存续)")
-        REVOKED = "revoked", _("Licence revoked (吊销)")
-        DEREGISTERED = "deregistered", _("Deregistered (注销)")
-        MOVED_OUT = "moved_out", _("Moved out (迁出)")
+        ACTIVE = "active", pgettext_lazy("registration status", "Active")
+        REVOKED = "revoked", pgettext_lazy("registration status", "Licence revoked")
+        DEREGISTERED = "deregistered", pgettext_lazy("registration status", "Deregistered")
+        MOVED_OUT = "moved_out", pgettext_lazy("registration status", "Moved out")
 
     uscc = models.CharField(
         _("unified social credit code"), max_length=18, unique=True, validators=[validate_uscc]
@@ -304,8 +305,8 @@ class RecordConflict(RecordReference):
     """
 
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
-        RESOLVED = "resolved", _("Resolved")
+        OPEN = "open", pgettext_lazy("conflict status", "Open")
+        RESOLVED = "resolved", pgettext_lazy("conflict status", "Resolved")
 
     authoritative_value = EncryptedTextField(_("authoritative value"), blank=True)
     authoritative_source = models.CharField(
