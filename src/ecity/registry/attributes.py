@@ -141,7 +141,9 @@ PERSON_ATTRIBUTES = _attributes(
         is_required=True,
     ),
     Attribute(name="sex", label=gettext_lazy("sex"), data_element=DE_SEX),
-    Attribute(name="ethnic_group", label=gettext_lazy("ethnic group"), data_element=DE_ETHNIC_GROUP),
+    Attribute(
+        name="ethnic_group", label=gettext_lazy("ethnic group"), data_element=DE_ETHNIC_GROUP
+    ),
     Attribute(
         name="birth_on",
         label=gettext_lazy("date of birth"),
@@ -177,7 +179,9 @@ LEGAL_ENTITY_ATTRIBUTES = _attributes(
     Attribute(
         name="name", label=gettext_lazy("name"), data_element=DE_ENTITY_NAME, is_required=True
     ),
-    Attribute(name="entity_type", label=gettext_lazy("legal-entity type"), data_element=DE_ENTITY_TYPE),
+    Attribute(
+        name="entity_type", label=gettext_lazy("legal-entity type"), data_element=DE_ENTITY_TYPE
+    ),
     Attribute(
         name="legal_representative_name",
         label=gettext_lazy("legal representative"),

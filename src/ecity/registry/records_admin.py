@@ -199,7 +199,12 @@ class RecordConflictAdmin(_ReadOnly, admin.ModelAdmin):
         "created_at",
     ]
     list_filter = ["status", "authoritative_department", "proposed_department"]
-    list_select_related = ["person", "legal_entity", "authoritative_department", "proposed_department"]
+    list_select_related = [
+        "person",
+        "legal_entity",
+        "authoritative_department",
+        "proposed_department",
+    ]
     fields = [
         "record_shown",
         "attribute",

@@ -82,11 +82,11 @@ def demo_city_load(*, if_empty: bool = False) -> DemoLoadResult:
     events are matched by code and refreshed; accounts and the enterprise are created when
     missing (existing ones, their passwords included, are left alone) and verified; a staff role
     an account has ever held is not granted again; the citizens and the enterprise are written
-    into the base registries and linked (``registry_records``). Published guide versions are never changed:
-    a version whose number already exists is left alone, and a missing one is drafted, filled in
-    and published through the catalogue services (so every publishing rule applies) with the
-    publication date of the demo data. With ``if_empty`` nothing happens when the database
-    already holds departments or service items.
+    into the base registries and linked (``registry_records``). Published guide versions are
+    never changed: a version whose number already exists is left alone, and a missing one is
+    drafted, filled in and published through the catalogue services (so every publishing rule
+    applies) with the publication date of the demo data. With ``if_empty`` nothing happens when
+    the database already holds departments or service items.
     Permissions: the account ``admin``, if it exists, must be a platform administrator.
     Side effects: audit entries of the identity and catalogue services; blank PDF templates in
     the default file storage. Errors: ``ValidationFailed`` or ``PermissionDenied`` from the

@@ -6,9 +6,9 @@ import pytest
 
 from ecity.identity import services as identity_services
 from ecity.identity.models import LegalEntity, User
+from ecity.org.models import Department
 from ecity.registry.models import LegalEntityRecord, Person, RecordAttribute
 from ecity.registry.services.records import person_write
-from ecity.org.models import Department
 
 pytestmark = pytest.mark.django_db
 

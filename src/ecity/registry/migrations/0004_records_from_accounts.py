@@ -43,22 +43,31 @@ def _valid(value, validator) -> bool:
     return True
 
 
-def _record_create(model, *, link, values, reference, attribute_model, change_model,
-                   record_field):
+def _record_create(model, *, link, values, reference, attribute_model, change_model, record_field):
     record = model.objects.create(version=1, **link, **values)
     now = timezone.now()
     for name, value in values.items():
         text = value.isoformat() if hasattr(value, "isoformat") else str(value)
         if not text:
             continue
-        common = {record_field: record, "attribute": name, "source": "import",
-                  "department": None, "is_authoritative": False}
+        common = {
+            record_field: record,
+            "attribute": name,
+            "source": "import",
+            "department": None,
+            "is_authoritative": False,
+        }
         attribute_model.objects.create(
             **common, source_reference=reference, written_at=now, written_by=None
         )
         change_model.objects.create(
-            **common, version=1, old_value="", new_value=text, source_reference=reference,
-            changed_at=now, changed_by=None,
+            **common,
+            version=1,
+            old_value="",
+            new_value=text,
+            source_reference=reference,
+            changed_at=now,
+            changed_by=None,
         )
     return record
 

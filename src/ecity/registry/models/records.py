@@ -168,7 +168,11 @@ class RecordReference(BaseModel):
     """Rows about one attribute of one record: a person's or a legal entity's, never both."""
 
     person = models.ForeignKey(
-        Person, verbose_name=_("person"), null=True, blank=True, on_delete=models.CASCADE,
+        Person,
+        verbose_name=_("person"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
         related_name="+",
     )
     legal_entity = models.ForeignKey(

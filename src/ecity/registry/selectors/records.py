@@ -55,9 +55,10 @@ def is_data_administrator(*, user: User) -> bool:
     Data administrators see the records, their provenance, history and conflicts in the back
     office, read-only and masked (``ecity.registry.records_admin``).
     """
-    return org_selectors.is_platform_admin(user=user) or org_selectors.departments_where(
-        user=user, role=StaffRole.Role.DEPARTMENT_ADMIN
-    ).exists()
+    return (
+        org_selectors.is_platform_admin(user=user)
+        or org_selectors.departments_where(user=user, role=StaffRole.Role.DEPARTMENT_ADMIN).exists()
+    )
 
 
 def can_read_records(*, actor: User) -> bool:

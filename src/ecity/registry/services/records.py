@@ -91,7 +91,11 @@ def _authority(identifier: str) -> Department | None:
 
 
 def _parse(
-    *, key: Attribute, key_text: str, specs: Mapping[str, Attribute], values: Mapping[str, str],
+    *,
+    key: Attribute,
+    key_text: str,
+    specs: Mapping[str, Attribute],
+    values: Mapping[str, str],
     is_creating: bool,
 ) -> tuple[_Value, dict[str, _Value]]:
     """Normalise and validate the key and ``values``; raise ``ValidationFailed`` on any error."""
@@ -102,7 +106,9 @@ def _parse(
             errors[name] = [_("The registry has no attribute %(name)s.") % {"name": name}]
     items = [(key, key_text)] + [(specs[n], v) for n, v in values.items() if n in specs]
     if is_creating:
-        items += [(spec, "") for spec in specs.values() if spec.is_required and spec.name not in values]
+        items += [
+            (spec, "") for spec in specs.values() if spec.is_required and spec.name not in values
+        ]
     for spec, raw in items:
         text = spec.normalise(raw) if raw else ""
         if not text and spec.is_required:
@@ -293,8 +299,15 @@ def _write_check(*, actor: User, department: Department | None, source: str) -> 
         raise ValidationFailed(fields={"source": [_("Choose a source of the values.")]})
 
 
-def _after_write(*, actor: User, result: RecordWrite, kind: str, department: Department | None,
-                 source: str, subject: User | None) -> None:
+def _after_write(
+    *,
+    actor: User,
+    result: RecordWrite,
+    kind: str,
+    department: Department | None,
+    source: str,
+    subject: User | None,
+) -> None:
     """Audit and publish a write that changed something or recorded a conflict."""
     record = result.record
     if not (result.changed or result.conflicts):

@@ -60,7 +60,9 @@ def test_upgrade_creates_and_links_records_of_verified_accounts_and_enterprises(
         legal_representative_id_number=id_number_for(331, born=dt.date(1985, 2, 3)),
         is_verified=True,
     )
-    old_entity.objects.create(uscc=uscc_for(832), name="未核验公司", legal_representative_name="周九")
+    old_entity.objects.create(
+        uscc=uscc_for(832), name="未核验公司", legal_representative_name="周九"
+    )
 
     # when the database is upgraded
     migrate_to_latest()
@@ -106,7 +108,11 @@ def test_running_the_upgrade_again_changes_nothing_and_links_existing_records(ba
         id_number=id_number_for(341), name="吴十", version=1
     )
     state.get_model("identity", "User").objects.create(
-        username="wu", password="!", real_name="吴十", id_number=id_number_for(341), identity_level=3
+        username="wu",
+        password="!",
+        real_name="吴十",
+        id_number=id_number_for(341),
+        identity_level=3,
     )
     migrate_to_latest()
     counts = (Person.objects.count(), RecordChange.objects.count())
