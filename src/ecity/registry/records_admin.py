@@ -26,6 +26,70 @@ from ecity.registry.models import (
 )
 from ecity.registry.selectors.records import is_data_administrator
 
+# Every field is read-only: the services write records.
+ATTRIBUTE_FIELDS: tuple[str, ...] = (
+    "attribute",
+    "data_element",
+    "is_authoritative",
+    "source",
+    "department",
+)
+CHANGE_FIELDS: tuple[str, ...] = (
+    "version",
+    "attribute",
+    "old_shown",
+    "new_shown",
+    "is_authoritative",
+    "source",
+    "source_reference",
+    "department",
+    "changed_at",
+)
+PERSON_FIELDS: tuple[str, ...] = (
+    "name_shown",
+    "id_number_shown",
+    "sex",
+    "ethnic_group",
+    "birth_shown",
+    "address_shown",
+    "phone_shown",
+    "region_code",
+    "is_linked",
+    "version",
+    "created_at",
+    "updated_at",
+)
+LEGAL_ENTITY_FIELDS: tuple[str, ...] = (
+    "uscc",
+    "name",
+    "entity_type",
+    "legal_representative_name",
+    "representative_id_shown",
+    "industry_code",
+    "registered_address",
+    "established_on",
+    "status",
+    "is_linked",
+    "version",
+    "created_at",
+    "updated_at",
+)
+CONFLICT_FIELDS: tuple[str, ...] = (
+    "record_shown",
+    "attribute",
+    "data_element",
+    "authoritative_shown",
+    "authoritative_source",
+    "authoritative_department",
+    "proposed_shown",
+    "proposed_source",
+    "proposed_source_reference",
+    "proposed_department",
+    "status",
+    "created_at",
+    "resolved_at",
+)
+
 
 def _kind(obj: RecordChange | RecordConflict) -> str:
     return "person" if obj.person_id is not None else "legal_entity"
@@ -55,8 +119,7 @@ class _AttributeInline(_ReadOnly, admin.TabularInline):
     model = RecordAttribute
     extra = 0
     can_delete = False
-    fields = ["attribute", "data_element", "is_authoritative", "source", "department"]
-    readonly_fields = fields
+    fields = readonly_fields = ATTRIBUTE_FIELDS
     verbose_name_plural = _("provenance of the current values")
 
 
@@ -64,18 +127,7 @@ class _ChangeInline(_ReadOnly, admin.TabularInline):
     model = RecordChange
     extra = 0
     can_delete = False
-    fields = [
-        "version",
-        "attribute",
-        "old_shown",
-        "new_shown",
-        "is_authoritative",
-        "source",
-        "source_reference",
-        "department",
-        "changed_at",
-    ]
-    readonly_fields = fields
+    fields = readonly_fields = CHANGE_FIELDS
     ordering = ["-version", "attribute"]
     verbose_name_plural = _("change log")
 
@@ -112,21 +164,7 @@ def _shown(kind: str, attribute: str, value: Any) -> str:
 @admin.register(Person)
 class PersonAdmin(_ReadOnly, admin.ModelAdmin):
     list_display = ["name_shown", "id_number_shown", "version", "is_linked", "updated_at"]
-    fields = [
-        "name_shown",
-        "id_number_shown",
-        "sex",
-        "ethnic_group",
-        "birth_shown",
-        "address_shown",
-        "phone_shown",
-        "region_code",
-        "is_linked",
-        "version",
-        "created_at",
-        "updated_at",
-    ]
-    readonly_fields = fields
+    fields = readonly_fields = PERSON_FIELDS
     inlines = [PersonAttributeInline, PersonChangeInline]
 
     @admin.display(description=pgettext_lazy("person", "name"))
@@ -159,22 +197,7 @@ class LegalEntityRecordAdmin(_ReadOnly, admin.ModelAdmin):
     list_display = ["name", "uscc", "status", "version", "is_linked", "updated_at"]
     list_filter = ["status"]
     search_fields = ["name", "uscc"]
-    fields = [
-        "uscc",
-        "name",
-        "entity_type",
-        "legal_representative_name",
-        "representative_id_shown",
-        "industry_code",
-        "registered_address",
-        "established_on",
-        "status",
-        "is_linked",
-        "version",
-        "created_at",
-        "updated_at",
-    ]
-    readonly_fields = fields
+    fields = readonly_fields = LEGAL_ENTITY_FIELDS
     inlines = [LegalEntityAttributeInline, LegalEntityChangeInline]
 
     @admin.display(description=_("legal representative's ID number"))
@@ -205,22 +228,7 @@ class RecordConflictAdmin(_ReadOnly, admin.ModelAdmin):
         "authoritative_department",
         "proposed_department",
     ]
-    fields = [
-        "record_shown",
-        "attribute",
-        "data_element",
-        "authoritative_shown",
-        "authoritative_source",
-        "authoritative_department",
-        "proposed_shown",
-        "proposed_source",
-        "proposed_source_reference",
-        "proposed_department",
-        "status",
-        "created_at",
-        "resolved_at",
-    ]
-    readonly_fields = fields
+    fields = readonly_fields = CONFLICT_FIELDS
 
     @admin.display(description=_("record"))
     def record_shown(self, obj: RecordConflict) -> str:

@@ -14,6 +14,7 @@ from __future__ import annotations
 from ecity.core.validators import parse_id_number
 from ecity.demo.data import accounts
 from ecity.identity.models import LegalEntity, User
+from ecity.registry.models import LegalEntityRecord
 from ecity.org.models import Department
 from ecity.registry.services.records import (
     RecordWrite,
@@ -65,7 +66,7 @@ def demo_registry_records_ensure(*, actor: User) -> int:
         created += write.is_created
         user = User.objects.filter(username=account.username).first()
         if user is not None and user.is_real_name_verified and write.record.account_id is None:
-            person_account_link(actor=actor, person=write.record, account=user)  # type: ignore[arg-type]
+            person_account_link(actor=actor, person=write.record, account=user)
     for enterprise in accounts.ENTERPRISES:
         created += _enterprise_ensure(actor=actor, enterprise=enterprise, market=market).is_created
     return created
@@ -73,7 +74,7 @@ def demo_registry_records_ensure(*, actor: User) -> int:
 
 def _enterprise_ensure(
     *, actor: User, enterprise: accounts.Enterprise, market: Department
-) -> RecordWrite:
+) -> RecordWrite[LegalEntityRecord]:
     representative = next(
         a for a in accounts.CITIZENS if a.username == enterprise.legal_representative
     )
@@ -98,7 +99,7 @@ def _enterprise_ensure(
     if account is not None and write.record.enterprise_id is None:
         legal_entity_record_enterprise_link(
             actor=actor,
-            record=write.record,  # type: ignore[arg-type]
+            record=write.record,
             enterprise=account,
         )
     return write

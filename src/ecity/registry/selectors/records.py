@@ -74,7 +74,7 @@ def person_get_by_id_number(*, id_number: str) -> Person | None:
     """
     if not id_number:
         return None
-    index = Person._meta.get_field("id_number_index").index_for(id_number)  # type: ignore[union-attr]
+    index = Person._meta.get_field("id_number_index").index_for(id_number)
     return Person.objects.select_related("account").filter(id_number_index=index).first()
 
 
@@ -136,8 +136,10 @@ def record_history(*, actor: User, record: Person | LegalEntityRecord) -> QueryS
     masked where personal (``RecordChange`` + ``attributes.value_shown``).
     Errors: ``PermissionDenied``.
     """
-    own = isinstance(record, Person) and record.account_id is not None
-    if not (own and record.account_id == actor.pk) and not can_read_records(actor=actor):
+    own = isinstance(record, Person) and record.account_id is not None and (
+        record.account_id == actor.pk
+    )
+    if not own and not can_read_records(actor=actor):
         raise PermissionDenied(_("Only staff can read a record's history."))
     return (
         RecordChange.objects.filter(_record_filter(record))

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -56,13 +56,14 @@ from ecity.registry.selectors.records import (
 )
 
 Record = Person | LegalEntityRecord
+R = TypeVar("R", Person, LegalEntityRecord)
 
 
 @dataclass
-class RecordWrite:
+class RecordWrite(Generic[R]):
     """What a write did: the record, whether it was created, what changed, what conflicted."""
 
-    record: Record
+    record: R
     is_created: bool = False
     changed: list[str] = field(default_factory=list)
     conflicts: list[RecordConflict] = field(default_factory=list)
@@ -131,7 +132,7 @@ def _parse(
     return parsed.pop(key.name), parsed
 
 
-def _record_kwargs(record: Record) -> dict[str, Record]:
+def _record_kwargs(record: Record) -> dict[str, Any]:
     return {"person": record} if isinstance(record, Person) else {"legal_entity": record}
 
 
@@ -196,14 +197,14 @@ def _conflicts_settle(*, record: Record, attribute: str, text: str) -> None:
 
 def _apply(
     *,
-    record: Record,
+    record: R,
     is_created: bool,
     items: list[_Value],
     actor: User,
     department: Department | None,
     source: str,
     source_reference: str,
-) -> RecordWrite:
+) -> RecordWrite[R]:
     """Write ``items`` to ``record`` (locked or new) by the rules of one data one source."""
     result = RecordWrite(record=record, is_created=is_created)
     provenance: dict[str, RecordAttribute] = {}
@@ -302,7 +303,7 @@ def _write_check(*, actor: User, department: Department | None, source: str) -> 
 def _after_write(
     *,
     actor: User,
-    result: RecordWrite,
+    result: RecordWrite[Any],
     kind: str,
     department: Department | None,
     source: str,
@@ -344,7 +345,7 @@ def person_write(
     id_number: str,
     values: Mapping[str, str],
     expected_version: int | None = None,
-) -> RecordWrite:
+) -> RecordWrite[Person]:
     """Create the person with ``id_number`` or change their attributes from ``values`` (text).
 
     Rules: the actor writes for ``department`` (``can_write_records``); values are validated
@@ -402,7 +403,7 @@ def legal_entity_record_write(
     uscc: str,
     values: Mapping[str, str],
     expected_version: int | None = None,
-) -> RecordWrite:
+) -> RecordWrite[LegalEntityRecord]:
     """Create the legal-entity record with ``uscc`` or change its attributes from ``values``.
 
     Rules, side effects and errors as ``person_write`` (audit action and event
