@@ -14,8 +14,8 @@ from __future__ import annotations
 from ecity.core.validators import parse_id_number
 from ecity.demo.data import accounts
 from ecity.identity.models import LegalEntity, User
-from ecity.registry.models import LegalEntityRecord
 from ecity.org.models import Department
+from ecity.registry.models import LegalEntityRecord
 from ecity.registry.services.records import (
     RecordWrite,
     legal_entity_record_enterprise_link,

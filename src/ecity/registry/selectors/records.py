@@ -136,8 +136,10 @@ def record_history(*, actor: User, record: Person | LegalEntityRecord) -> QueryS
     masked where personal (``RecordChange`` + ``attributes.value_shown``).
     Errors: ``PermissionDenied``.
     """
-    own = isinstance(record, Person) and record.account_id is not None and (
-        record.account_id == actor.pk
+    own = (
+        isinstance(record, Person)
+        and record.account_id is not None
+        and (record.account_id == actor.pk)
     )
     if not own and not can_read_records(actor=actor):
         raise PermissionDenied(_("Only staff can read a record's history."))
