@@ -141,7 +141,12 @@ def _publish_change(element: DataElement) -> None:
 
 
 def _locked(element: DataElement) -> DataElement:
-    return DataElement.objects.select_for_update().select_related("authority").get(pk=element.pk)
+    # of=("self",): PostgreSQL cannot lock the nullable side of the outer join to the authority.
+    return (
+        DataElement.objects.select_for_update(of=("self",))
+        .select_related("authority")
+        .get(pk=element.pk)
+    )
 
 
 @transaction.atomic
