@@ -304,18 +304,18 @@ def _after_write(
     *,
     actor: User,
     result: RecordWrite[Any],
-    kind: str,
+    action: str,
     department: Department | None,
     source: str,
     subject: User | None,
 ) -> None:
-    """Audit and publish a write that changed something or recorded a conflict."""
+    """Audit a write that changed or conflicted as ``action``; publish ``action`` on a change."""
     record = result.record
     if not (result.changed or result.conflicts):
         return
     audit_record(
         actor=actor,
-        action=f"registry.{kind}_changed",
+        action=action,
         obj=record,
         subject=subject,
         fields=result.changed + [c.attribute for c in result.conflicts],
@@ -329,7 +329,7 @@ def _after_write(
     )
     if result.changed:
         event_publish(
-            name=f"registry.{kind}_changed",
+            name=action,
             subject=str(record.public_id),
             data={"version": record.version, "attributes": result.changed},
             key=f"{record.public_id}:{record.version}",
@@ -386,7 +386,7 @@ def person_write(
         _after_write(
             actor=actor,
             result=result,
-            kind="person",
+            action="registry.person_changed",
             department=department,
             source=source,
             subject=person.account,
@@ -438,7 +438,7 @@ def legal_entity_record_write(
         _after_write(
             actor=actor,
             result=result,
-            kind="legal_entity",
+            action="registry.legal_entity_changed",
             department=department,
             source=source,
             subject=None,
