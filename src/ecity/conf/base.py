@@ -392,10 +392,10 @@ ECITY_API_MAX_JSON_BYTES = env.API_MAX_JSON_BYTES
 ECITY_IDENTITY_LEVELS_REQUIRED = {"apply": 2, "act_for_enterprise": 2, "case_data": 2}
 # Online identity providers (ecity.identity.providers.IdentityProvider subclasses, dotted paths).
 ECITY_IDENTITY_PROVIDERS = env.IDENTITY_PROVIDERS
-# The registries verification matches against (ecity.identity.registries): no-op defaults that
-# answer "unknown" until the base registries (issue 9) plug in their own classes.
-ECITY_PERSON_REGISTRY = "ecity.identity.registries.NoPersonRegistry"
-ECITY_LEGAL_ENTITY_REGISTRY = "ecity.identity.registries.NoLegalEntityRegistry"
+# The registries verification matches against (ecity.identity.registries): the base registries'
+# records (ecity.registry.verification) unless the environment names other classes.
+ECITY_PERSON_REGISTRY = env.PERSON_REGISTRY
+ECITY_LEGAL_ENTITY_REGISTRY = env.LEGAL_ENTITY_REGISTRY
 # Working-day clocks (ecity.workflow.clocks): a subject is "due soon" from this many working days
 # before its due date (the due day included).
 ECITY_DUE_SOON_WORKING_DAYS = 2

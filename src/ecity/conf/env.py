@@ -125,3 +125,10 @@ API_RATE_USER = _str("ECITY_API_RATE_USER", "600/min")
 # Online identity providers for real-name verification (ecity.identity.providers): dotted paths
 # of provider classes, comma-separated. None by default; scripts/demo.sh enables the demo one.
 IDENTITY_PROVIDERS = _list("ECITY_IDENTITY_PROVIDERS", [])
+# The registries real-name verification matches against (ecity.identity.registries): by default
+# the platform's own base registries; a city with an external person or legal-entity registry
+# names its own ecity.identity.registries.PersonRegistry / LegalEntityRegistry subclass.
+PERSON_REGISTRY = _str("ECITY_PERSON_REGISTRY", "ecity.registry.verification.PersonRecords")
+LEGAL_ENTITY_REGISTRY = _str(
+    "ECITY_LEGAL_ENTITY_REGISTRY", "ecity.registry.verification.LegalEntityRecords"
+)

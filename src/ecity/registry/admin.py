@@ -329,3 +329,7 @@ class SubjectTermAdmin(admin.ModelAdmin):
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         return None  # the service saved the relations
+
+
+# The base registries' pages (read-only, masked) live beside these.
+from ecity.registry import records_admin as _records_admin  # noqa: E402, F401

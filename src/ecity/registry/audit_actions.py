@@ -13,5 +13,16 @@ register_actions(
         "registry.data_element_put_in_force": _("Data element put in force"),
         "registry.data_element_withdrawn": _("Data element withdrawn"),
         "registry.subject_term_saved": _("Subject term saved"),
+        "registry.legal_entity_changed": _("Legal-entity record changed"),
+        "registry.legal_entity_linked": _("Enterprise account linked to its registry record"),
     }
+)
+# Changes of a person's record are changes of their personal data: listed on "who accessed
+# my data" when the person has an account.
+register_actions(
+    {
+        "registry.person_changed": _("Person record changed"),
+        "registry.person_linked": _("Account linked to its person record"),
+    },
+    is_data_access=True,
 )

@@ -56,6 +56,8 @@ def test_data_access_is_what_the_apps_mark_as_such():
         "certificate.revoked",
         "personal_data.read",
         "personal_data.write",
+        "registry.person_changed",
+        "registry.person_linked",
     ]
     assert action_get("case.accepted").is_data_access is False
 

@@ -23,7 +23,7 @@ from ecity.demo import data, selectors
 from ecity.demo.blank_forms import blank_form_pdf
 from ecity.demo.data import accounts, regions, taxonomy
 from ecity.demo.data.blocks import Guide, Item, Material
-from ecity.demo.services import people, registry, structure
+from ecity.demo.services import people, registry, registry_records, structure
 from ecity.identity.models import User
 from ecity.org.models import Department
 
@@ -70,6 +70,7 @@ class DemoLoadResult:
     accounts: int = 0
     enterprises: int = 0
     data_elements: int = 0
+    registry_records: int = 0
 
 
 @transaction.atomic
@@ -80,11 +81,12 @@ def demo_city_load(*, if_empty: bool = False) -> DemoLoadResult:
     write is its act, through the owning app's services: regions, departments, themes and life
     events are matched by code and refreshed; accounts and the enterprise are created when
     missing (existing ones, their passwords included, are left alone) and verified; a staff role
-    an account has ever held is not granted again. Published guide versions are never changed:
-    a version whose number already exists is left alone, and a missing one is drafted, filled in
-    and published through the catalogue services (so every publishing rule applies) with the
-    publication date of the demo data. With ``if_empty`` nothing happens when the database
-    already holds departments or service items.
+    an account has ever held is not granted again; the citizens and the enterprise are written
+    into the base registries and linked (``registry_records``). Published guide versions are
+    never changed: a version whose number already exists is left alone, and a missing one is
+    drafted, filled in and published through the catalogue services (so every publishing rule
+    applies) with the publication date of the demo data. With ``if_empty`` nothing happens when
+    the database already holds departments or service items.
     Permissions: the account ``admin``, if it exists, must be a platform administrator.
     Side effects: audit entries of the identity and catalogue services; blank PDF templates in
     the default file storage. Errors: ``ValidationFailed`` or ``PermissionDenied`` from the
@@ -104,6 +106,7 @@ def demo_city_load(*, if_empty: bool = False) -> DemoLoadResult:
         catalogue_services.life_event_ensure, taxonomy.LIFE_EVENTS, actor=admin
     )
     _load_accounts(result, actor=admin)
+    result.registry_records = registry_records.demo_registry_records_ensure(actor=admin)
     for item in data.ITEMS:
         _load_item(result, item=item, actor=admin)
     logger.info("demo city loaded: %s", result)

@@ -275,6 +275,7 @@ class MatchingLegalEntityRegistry(LegalEntityRegistry):
         return MatchResult(Match.MATCH if ok else Match.MISMATCH, reference="L-1")
 
 
+@override_settings(ECITY_LEGAL_ENTITY_REGISTRY="ecity.identity.registries.NoLegalEntityRegistry")
 def test_without_a_legal_entity_registry_the_registry_channel_is_unavailable(representative):
     entity = _register(representative)
 

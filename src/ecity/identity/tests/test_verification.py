@@ -327,6 +327,7 @@ class MatchingRegistry(PersonRegistry):
         return MatchResult(Match.MATCH if known else Match.MISMATCH, reference="R-1")
 
 
+@override_settings(ECITY_PERSON_REGISTRY="ecity.identity.registries.NoPersonRegistry")
 def test_without_a_person_registry_the_registry_channel_is_unavailable(newcomer):
     with pytest.raises(VerificationUnavailable):
         services.citizen_verify_by_registry(user=newcomer)

@@ -56,6 +56,7 @@ class Command(BaseCommand):
                 ("versions", "published versions"),
                 ("accounts", "accounts"),
                 ("enterprises", "enterprises"),
+                ("registry_records", "registry records"),
             ]
         )
         self.stdout.write(

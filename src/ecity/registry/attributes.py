@@ -1,0 +1,233 @@
+"""The attributes of base-registry records, each bound to a data element (GB/T 19488).
+
+Every attribute a service may write is declared here with the data element that validates its
+values and the data element whose authority department writes its authoritative value
+(一数一源). A record's key (the person's ID number, the enterprise's USCC) is declared too:
+it is validated like any attribute and logged when the record is created, never changed.
+
+Values travel as text (what a form, an import file or an exchange message holds): each
+attribute normalises the text, turns it into the model's value and back, and says how it is
+masked on pages (``value_shown``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils.dateparse import parse_date
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
+
+from ecity.core.masking import mask
+from ecity.core.validators import (
+    normalise_id_number,
+    normalise_mobile,
+    normalise_uscc,
+    validate_id_number,
+    validate_mobile,
+    validate_uscc,
+)
+from ecity.registry.models.records import LegalEntityRecord
+
+# The data elements of the base registries (the registry's metadata fixture defines them).
+DE_ID_NUMBER = "DE0001"  # 公民身份号码
+DE_PERSON_NAME = "DE0002"  # 姓名
+DE_SEX = "DE0003"  # 性别 (GB/T 2261.1)
+DE_ETHNIC_GROUP = "DE0004"  # 民族 (GB/T 3304)
+DE_BIRTH_DATE = "DE0005"  # 出生日期
+DE_ADDRESS = "DE0006"  # 住址
+DE_MOBILE = "DE0007"  # 手机号码
+DE_USCC = "DE0008"  # 统一社会信用代码
+DE_ENTITY_NAME = "DE0009"  # 名称 (of a legal entity)
+DE_LEGAL_REPRESENTATIVE = "DE0010"  # 法定代表人
+DE_ENTITY_TYPE = "DE0011"  # 法人类型
+DE_INDUSTRY = "DE0012"  # 行业 (GB/T 4754-2017)
+DE_REGISTERED_ADDRESS = "DE0013"  # 注册地址
+DE_ESTABLISHED_ON = "DE0014"  # 成立日期
+DE_REGION_CODE = "DE0015"  # 行政区划代码 (GB/T 2260)
+DE_ENTITY_STATUS = "DE0016"  # 登记状态
+
+
+def _strip(value: str) -> str:
+    return " ".join(str(value).split())
+
+
+def _date_value(text: str) -> dt.date | None:
+    if not text:
+        return None
+    try:
+        parsed = parse_date(text)
+    except ValueError:
+        parsed = None
+    if parsed is None:
+        raise ValidationError(_("Enter a date as YYYY-MM-DD."), code="invalid_date")
+    return parsed
+
+
+def _date_text(value: Any) -> str:
+    return value.isoformat() if value else ""
+
+
+def _status_value(text: str) -> str:
+    if not text:
+        raise ValidationError(_("Choose a registration status."), code="required")
+    if text not in LegalEntityRecord.Status.values:
+        raise ValidationError(
+            _("%(value)s is not a registration status.") % {"value": text}, code="invalid_choice"
+        )
+    return text
+
+
+def _mask_date(value: str) -> str:
+    """Keep the year of a date of birth: ``1990-**-**``."""
+    return f"{value[:4]}-**-**" if value else ""
+
+
+@dataclass(frozen=True)
+class Attribute:
+    """One attribute of a record: its model field, data elements, text form and mask."""
+
+    name: str
+    label: str | Promise
+    data_element: str
+    # The element whose authority department writes the authoritative value (default: the
+    # element itself); the legal representative's ID number is the registration authority's.
+    authority_element: str = ""
+    normalise: Callable[[str], str] = _strip
+    check: Callable[[str], None] | None = None
+    to_value: Callable[[str], Any] = str
+    to_text: Callable[[Any], str] = field(default=lambda value: "" if value is None else str(value))
+    mask_kind: str = ""  # a kind of ``ecity.core.masking`` or "date"; "" for public values
+    is_required: bool = False
+
+    @property
+    def authority_identifier(self) -> str:
+        return self.authority_element or self.data_element
+
+    def shown(self, text: str) -> str:
+        """The value as a page shows it: masked when the attribute is personal."""
+        if not text or not self.mask_kind:
+            return text
+        if self.mask_kind == "date":
+            return _mask_date(text)
+        return mask(text, self.mask_kind)
+
+
+def _attributes(*items: Attribute) -> dict[str, Attribute]:
+    return {item.name: item for item in items}
+
+
+PERSON_KEY = Attribute(
+    name="id_number",
+    label=gettext_lazy("resident ID number"),
+    data_element=DE_ID_NUMBER,
+    normalise=normalise_id_number,
+    check=validate_id_number,
+    mask_kind="id_number",
+    is_required=True,
+)
+
+PERSON_ATTRIBUTES = _attributes(
+    Attribute(
+        name="name",
+        label=pgettext_lazy("person", "name"),
+        data_element=DE_PERSON_NAME,
+        mask_kind="name",
+        is_required=True,
+    ),
+    Attribute(name="sex", label=gettext_lazy("sex"), data_element=DE_SEX),
+    Attribute(
+        name="ethnic_group", label=gettext_lazy("ethnic group"), data_element=DE_ETHNIC_GROUP
+    ),
+    Attribute(
+        name="birth_on",
+        label=gettext_lazy("date of birth"),
+        data_element=DE_BIRTH_DATE,
+        to_value=_date_value,
+        to_text=_date_text,
+        mask_kind="date",
+    ),
+    Attribute(
+        name="address", label=gettext_lazy("address"), data_element=DE_ADDRESS, mask_kind="address"
+    ),
+    Attribute(
+        name="phone",
+        label=gettext_lazy("mobile phone"),
+        data_element=DE_MOBILE,
+        normalise=normalise_mobile,
+        check=validate_mobile,
+        mask_kind="phone",
+    ),
+    Attribute(name="region_code", label=gettext_lazy("region code"), data_element=DE_REGION_CODE),
+)
+
+LEGAL_ENTITY_KEY = Attribute(
+    name="uscc",
+    label=gettext_lazy("unified social credit code"),
+    data_element=DE_USCC,
+    normalise=normalise_uscc,
+    check=validate_uscc,
+    is_required=True,
+)
+
+LEGAL_ENTITY_ATTRIBUTES = _attributes(
+    Attribute(
+        name="name", label=gettext_lazy("name"), data_element=DE_ENTITY_NAME, is_required=True
+    ),
+    Attribute(
+        name="entity_type", label=gettext_lazy("legal-entity type"), data_element=DE_ENTITY_TYPE
+    ),
+    Attribute(
+        name="legal_representative_name",
+        label=gettext_lazy("legal representative"),
+        data_element=DE_LEGAL_REPRESENTATIVE,
+    ),
+    Attribute(
+        name="legal_representative_id_number",
+        label=gettext_lazy("legal representative's ID number"),
+        data_element=DE_ID_NUMBER,
+        authority_element=DE_LEGAL_REPRESENTATIVE,
+        normalise=normalise_id_number,
+        check=validate_id_number,
+        mask_kind="id_number",
+    ),
+    Attribute(name="industry_code", label=gettext_lazy("industry"), data_element=DE_INDUSTRY),
+    Attribute(
+        name="registered_address",
+        label=gettext_lazy("registered address"),
+        data_element=DE_REGISTERED_ADDRESS,
+    ),
+    Attribute(
+        name="established_on",
+        label=gettext_lazy("established on"),
+        data_element=DE_ESTABLISHED_ON,
+        to_value=_date_value,
+        to_text=_date_text,
+    ),
+    Attribute(
+        name="status",
+        label=gettext_lazy("status"),
+        data_element=DE_ENTITY_STATUS,
+        to_value=_status_value,
+    ),
+)
+
+
+def attribute_get(*, kind: str, name: str) -> Attribute | None:
+    """The attribute ``name`` of a ``"person"`` or ``"legal_entity"`` record (its key too)."""
+    if kind == "person":
+        return PERSON_KEY if name == PERSON_KEY.name else PERSON_ATTRIBUTES.get(name)
+    return LEGAL_ENTITY_KEY if name == LEGAL_ENTITY_KEY.name else LEGAL_ENTITY_ATTRIBUTES.get(name)
+
+
+def value_shown(*, kind: str, attribute: str, text: str) -> str:
+    """``text`` of ``attribute`` as pages show it (masked when personal; unknown: masked out)."""
+    spec = attribute_get(kind=kind, name=attribute)
+    if spec is None:
+        return "****" if text else ""
+    return spec.shown(text)

@@ -1,0 +1,503 @@
+"""Writes to the base registries: persons and legal entities, one data one source (一数一源).
+
+``person_write`` and ``legal_entity_record_write`` create a record or change its attributes.
+For each attribute the rules are:
+
+- the value is validated at the boundary: normalised, checked by the attribute's own check
+  (ID number check digit, USCC check character, mobile number) and by its data element
+  (type, pattern, code list); any error is reported per field and nothing is written;
+- the authority department of the attribute's data element (``data_element_authority``) writes
+  the authoritative value; a write by another department, or without a department (an import or
+  an exchange message nobody vouches for), is provisional: it is written while the attribute has
+  no authoritative value, and stored as a ``RecordConflict`` when it disagrees with one;
+- every change is logged (``RecordChange``: version, old → new, source and reference, who and
+  for which department), and the attribute's provenance (``RecordAttribute``) says where the
+  current value came from and whether it is authoritative.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ecity.audit.services import audit_record
+from ecity.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from ecity.core.events import event_publish
+from ecity.identity.models import LegalEntity, User
+from ecity.identity.services.verification import same_id_number, same_name
+from ecity.org.models import Department
+from ecity.org.selectors import is_platform_admin
+from ecity.registry.attributes import (
+    LEGAL_ENTITY_ATTRIBUTES,
+    LEGAL_ENTITY_KEY,
+    PERSON_ATTRIBUTES,
+    PERSON_KEY,
+    Attribute,
+)
+from ecity.registry.models import (
+    LegalEntityRecord,
+    Person,
+    RecordAttribute,
+    RecordChange,
+    RecordConflict,
+    Source,
+)
+from ecity.registry.selectors.metadata import data_element_authority, data_element_validate
+from ecity.registry.selectors.records import (
+    can_write_records,
+    legal_entity_record_get_by_uscc,
+    person_get_by_id_number,
+)
+
+Record = Person | LegalEntityRecord
+R = TypeVar("R", Person, LegalEntityRecord)
+
+
+@dataclass
+class RecordWrite(Generic[R]):
+    """What a write did: the record, whether it was created, what changed, what conflicted."""
+
+    record: R
+    is_created: bool = False
+    changed: list[str] = field(default_factory=list)
+    conflicts: list[RecordConflict] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Value:
+    attribute: Attribute
+    text: str  # normalised, as logged
+    value: Any  # as the model holds it
+
+
+def _element_messages(identifier: str, text: str) -> list[str]:
+    """The data element's messages about ``text``; none while the element is not defined."""
+    try:
+        return data_element_validate(identifier=identifier, value=text)
+    except NotFound:
+        return []
+
+
+def _authority(identifier: str) -> Department | None:
+    try:
+        return data_element_authority(identifier=identifier)
+    except NotFound:
+        return None
+
+
+def _parse(
+    *,
+    key: Attribute,
+    key_text: str,
+    specs: Mapping[str, Attribute],
+    values: Mapping[str, str],
+    is_creating: bool,
+) -> tuple[_Value, dict[str, _Value]]:
+    """Normalise and validate the key and ``values``; raise ``ValidationFailed`` on any error."""
+    errors: dict[str, list[str]] = {}
+    parsed: dict[str, _Value] = {}
+    for name in values:
+        if name not in specs:
+            errors[name] = [_("The registry has no attribute %(name)s.") % {"name": name}]
+    items = [(key, key_text)] + [(specs[n], v) for n, v in values.items() if n in specs]
+    if is_creating:
+        items += [
+            (spec, "") for spec in specs.values() if spec.is_required and spec.name not in values
+        ]
+    for spec, raw in items:
+        text = spec.normalise(raw) if raw else ""
+        if not text and spec.is_required:
+            errors[spec.name] = [_("This field is required.")]
+            continue
+        try:
+            if text and spec.check is not None:
+                spec.check(text)
+            value = spec.to_value(text)
+        except ValidationError as exc:
+            errors[spec.name] = [str(m) for m in exc.messages]
+            continue
+        messages = _element_messages(spec.data_element, text) if text else []
+        if messages:
+            errors[spec.name] = messages
+            continue
+        parsed[spec.name] = _Value(spec, text, value)
+    if errors:
+        raise ValidationFailed(fields=errors)
+    return parsed.pop(key.name), parsed
+
+
+def _record_kwargs(record: Record) -> dict[str, Any]:
+    return {"person": record} if isinstance(record, Person) else {"legal_entity": record}
+
+
+def _conflict_store(
+    *,
+    record: Record,
+    item: _Value,
+    current: RecordAttribute,
+    current_text: str,
+    actor: User,
+    department: Department | None,
+    source: str,
+    source_reference: str,
+) -> RecordConflict:
+    """Store (or find, when the same value was proposed the same way before) an open conflict."""
+    for conflict in RecordConflict.objects.filter(
+        **_record_kwargs(record),
+        attribute=item.attribute.name,
+        status=RecordConflict.Status.OPEN,
+        proposed_department=department,
+        proposed_source=source,
+    ):
+        if conflict.proposed_value == item.text and conflict.authoritative_value == current_text:
+            return conflict
+    conflict = RecordConflict.objects.create(
+        **_record_kwargs(record),
+        attribute=item.attribute.name,
+        data_element=item.attribute.data_element,
+        authoritative_value=current_text,
+        authoritative_source=current.source,
+        authoritative_department=current.department,
+        proposed_value=item.text,
+        proposed_source=source,
+        proposed_source_reference=source_reference[:200],
+        proposed_department=department,
+        proposed_by=actor,
+    )
+    event_publish(
+        name="registry.conflict_recorded",
+        subject=str(conflict.public_id),
+        data={
+            "record": str(record.public_id),
+            "attribute": conflict.attribute,
+            "authoritative_department": current.department.code if current.department else "",
+            "proposed_department": department.code if department else "",
+        },
+        key=str(conflict.public_id),
+    )
+    return conflict
+
+
+def _conflicts_settle(*, record: Record, attribute: str, text: str) -> None:
+    """Resolve the open conflicts the authority's new value agrees with."""
+    for conflict in RecordConflict.objects.filter(
+        **_record_kwargs(record), attribute=attribute, status=RecordConflict.Status.OPEN
+    ):
+        if conflict.proposed_value == text:
+            conflict.status = RecordConflict.Status.RESOLVED
+            conflict.resolved_at = timezone.now()
+            conflict.save(update_fields=["status", "resolved_at", "updated_at"])
+
+
+def _apply(
+    *,
+    record: R,
+    is_created: bool,
+    items: list[_Value],
+    actor: User,
+    department: Department | None,
+    source: str,
+    source_reference: str,
+) -> RecordWrite[R]:
+    """Write ``items`` to ``record`` (locked or new) by the rules of one data one source."""
+    result = RecordWrite(record=record, is_created=is_created)
+    provenance: dict[str, RecordAttribute] = {}
+    if not is_created:
+        provenance = {
+            row.attribute: row
+            for row in RecordAttribute.objects.select_for_update().filter(**_record_kwargs(record))
+        }
+    now = timezone.now()
+    changes: list[tuple[_Value, str, bool]] = []  # (item, old text, authoritative)
+    confirmed: list[tuple[_Value, bool]] = []  # provenance to write, value unchanged
+    for item in items:
+        spec = item.attribute
+        old_text = "" if is_created else spec.to_text(getattr(record, spec.name))
+        authority = _authority(spec.authority_identifier)
+        is_authority = (
+            authority is not None and department is not None and department.pk == authority.pk
+        )
+        current = provenance.get(spec.name)
+        if item.text == old_text:
+            if item.text and (current is None or (is_authority and not current.is_authoritative)):
+                confirmed.append((item, is_authority))
+            continue
+        if current is not None and current.is_authoritative and not is_authority:
+            result.conflicts.append(
+                _conflict_store(
+                    record=record,
+                    item=item,
+                    current=current,
+                    current_text=old_text,
+                    actor=actor,
+                    department=department,
+                    source=source,
+                    source_reference=source_reference,
+                )
+            )
+            continue
+        setattr(record, spec.name, item.value)
+        changes.append((item, old_text, is_authority))
+    if changes:
+        record.version += 1
+        record.save()
+    for item, is_authoritative in [(i, a) for i, _o, a in changes] + confirmed:
+        RecordAttribute.objects.update_or_create(
+            **_record_kwargs(record),
+            attribute=item.attribute.name,
+            defaults={
+                "data_element": item.attribute.data_element,
+                "source": source,
+                "source_reference": source_reference[:200],
+                "department": department,
+                "is_authoritative": is_authoritative,
+                "written_at": now,
+                "written_by": actor,
+            },
+        )
+    RecordChange.objects.bulk_create(
+        RecordChange(
+            **_record_kwargs(record),
+            attribute=item.attribute.name,
+            data_element=item.attribute.data_element,
+            version=record.version,
+            old_value=old_text,
+            new_value=item.text,
+            source=source,
+            source_reference=source_reference[:200],
+            department=department,
+            is_authoritative=is_authoritative,
+            changed_at=now,
+            changed_by=actor,
+        )
+        for item, old_text, is_authoritative in changes
+    )
+    for item, _old, is_authoritative in changes:
+        if is_authoritative:
+            _conflicts_settle(record=record, attribute=item.attribute.name, text=item.text)
+    result.changed = [item.attribute.name for item, _o, _a in changes]
+    return result
+
+
+def _version_check(*, record: Record | None, expected_version: int | None) -> None:
+    """Refuse a write made against another version of the record than the current one."""
+    if expected_version is None:
+        return
+    if (record.version if record is not None else 0) != expected_version:
+        raise Conflict(_("The record was changed by someone else: reload it and try again."))
+
+
+def _write_check(*, actor: User, department: Department | None, source: str) -> None:
+    if not can_write_records(actor=actor, department=department):
+        raise PermissionDenied(_("You cannot write registry records for this department."))
+    if source not in Source.values:
+        raise ValidationFailed(fields={"source": [_("Choose a source of the values.")]})
+
+
+def _after_write(
+    *,
+    actor: User,
+    result: RecordWrite[Any],
+    action: str,
+    department: Department | None,
+    source: str,
+    subject: User | None,
+) -> None:
+    """Audit a write that changed or conflicted as ``action``; publish ``action`` on a change."""
+    record = result.record
+    if not (result.changed or result.conflicts):
+        return
+    audit_record(
+        actor=actor,
+        action=action,
+        obj=record,
+        subject=subject,
+        fields=result.changed + [c.attribute for c in result.conflicts],
+        data={
+            "version": record.version,
+            "created": result.is_created,
+            "source": source,
+            "department": department.code if department else "",
+            "conflicts": len(result.conflicts),
+        },
+    )
+    if result.changed:
+        event_publish(
+            name=action,
+            subject=str(record.public_id),
+            data={"version": record.version, "attributes": result.changed},
+            key=f"{record.public_id}:{record.version}",
+        )
+
+
+def person_write(
+    *,
+    actor: User,
+    department: Department | None,
+    source: str,
+    source_reference: str = "",
+    id_number: str,
+    values: Mapping[str, str],
+    expected_version: int | None = None,
+) -> RecordWrite[Person]:
+    """Create the person with ``id_number`` or change their attributes from ``values`` (text).
+
+    Rules: the actor writes for ``department`` (``can_write_records``); values are validated
+    by attribute and data element, errors per field, nothing written; one data one source as in
+    the module's docstring. A new person needs a name. Side effects: the change log and the
+    provenance of each attribute; on a change or a conflict a ``registry.person_changed`` audit
+    entry (the person's account as subject); events ``registry.person_changed`` and
+    ``registry.conflict_recorded``. ``expected_version`` (optional: the version the writer
+    read, 0 for a new record) refuses a write over someone else's change.
+    Errors: ``PermissionDenied``, ``ValidationFailed``, ``Conflict`` (version).
+    """
+    _write_check(actor=actor, department=department, source=source)
+    with transaction.atomic():
+        person = person_get_by_id_number(id_number=id_number)
+        if person is not None:
+            person = Person.objects.select_for_update().get(pk=person.pk)
+        _version_check(record=person, expected_version=expected_version)
+        key, parsed = _parse(
+            key=PERSON_KEY,
+            key_text=id_number,
+            specs=PERSON_ATTRIBUTES,
+            values=values,
+            is_creating=person is None,
+        )
+        items = list(parsed.values())
+        if person is None:
+            person = Person(id_number=key.value)
+            items.insert(0, key)
+        result = _apply(
+            record=person,
+            is_created=not person.pk,
+            items=items,
+            actor=actor,
+            department=department,
+            source=source,
+            source_reference=source_reference,
+        )
+        _after_write(
+            actor=actor,
+            result=result,
+            action="registry.person_changed",
+            department=department,
+            source=source,
+            subject=person.account,
+        )
+    return result
+
+
+def legal_entity_record_write(
+    *,
+    actor: User,
+    department: Department | None,
+    source: str,
+    source_reference: str = "",
+    uscc: str,
+    values: Mapping[str, str],
+    expected_version: int | None = None,
+) -> RecordWrite[LegalEntityRecord]:
+    """Create the legal-entity record with ``uscc`` or change its attributes from ``values``.
+
+    Rules, side effects and errors as ``person_write`` (audit action and event
+    ``registry.legal_entity_changed``); a new record needs a name.
+    """
+    _write_check(actor=actor, department=department, source=source)
+    with transaction.atomic():
+        record = legal_entity_record_get_by_uscc(uscc=uscc)
+        if record is not None:
+            record = LegalEntityRecord.objects.select_for_update().get(pk=record.pk)
+        _version_check(record=record, expected_version=expected_version)
+        key, parsed = _parse(
+            key=LEGAL_ENTITY_KEY,
+            key_text=uscc,
+            specs=LEGAL_ENTITY_ATTRIBUTES,
+            values=values,
+            is_creating=record is None,
+        )
+        items = list(parsed.values())
+        if record is None:
+            record = LegalEntityRecord(uscc=key.value)
+            items.insert(0, key)
+        result = _apply(
+            record=record,
+            is_created=not record.pk,
+            items=items,
+            actor=actor,
+            department=department,
+            source=source,
+            source_reference=source_reference,
+        )
+        _after_write(
+            actor=actor,
+            result=result,
+            action="registry.legal_entity_changed",
+            department=department,
+            source=source,
+            subject=None,
+        )
+    return result
+
+
+@transaction.atomic
+def person_account_link(*, actor: User, person: Person, account: User) -> Person:
+    """Link ``account`` to ``person``: the account's verified identity is this person's.
+
+    Rules: platform administrators only; the account is real-name verified and its ID number
+    and name are the person's; an account links to one person and a person to one account.
+    Side effects: a ``registry.person_linked`` audit entry. Errors: ``PermissionDenied``,
+    ``ValidationFailed``.
+    """
+    if not is_platform_admin(user=actor):
+        raise PermissionDenied(_("Only a platform administrator links accounts to records."))
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    if person.account_id == account.pk:
+        return person
+    if not (
+        account.is_real_name_verified
+        and same_id_number(account.id_number, person.id_number)
+        and same_name(account.real_name, person.name)
+    ):
+        raise ValidationFailed(
+            fields={"account": [_("Only the person's own real-name verified account is linked.")]}
+        )
+    if person.account_id is not None or Person.objects.filter(account=account).exists():
+        raise ValidationFailed(fields={"account": [_("This account or record is already linked.")]})
+    person.account = account
+    person.save(update_fields=["account", "updated_at"])
+    audit_record(actor=actor, action="registry.person_linked", obj=person, subject=account)
+    return person
+
+
+@transaction.atomic
+def legal_entity_record_enterprise_link(
+    *, actor: User, record: LegalEntityRecord, enterprise: LegalEntity
+) -> LegalEntityRecord:
+    """Link the verified enterprise account ``enterprise`` to its registry ``record``.
+
+    Rules: platform administrators only; the enterprise is verified and has the record's USCC.
+    Side effects: a ``registry.legal_entity_linked`` audit entry. Errors: ``PermissionDenied``,
+    ``ValidationFailed``.
+    """
+    if not is_platform_admin(user=actor):
+        raise PermissionDenied(_("Only a platform administrator links accounts to records."))
+    record = LegalEntityRecord.objects.select_for_update().get(pk=record.pk)
+    if record.enterprise_id == enterprise.pk:
+        return record
+    if not (enterprise.is_verified and enterprise.uscc == record.uscc):
+        raise ValidationFailed(
+            fields={"enterprise": [_("Only the verified enterprise with this USCC is linked.")]}
+        )
+    if record.enterprise_id is not None:
+        raise ValidationFailed(fields={"enterprise": [_("This record is already linked.")]})
+    record.enterprise = enterprise
+    record.save(update_fields=["enterprise", "updated_at"])
+    audit_record(actor=actor, action="registry.legal_entity_linked", obj=record)
+    return record
