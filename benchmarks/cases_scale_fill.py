@@ -356,6 +356,18 @@ class Filler:
                 )
             conn.commit()
         self._save_sequences()
+        self._mark_closed_case_tasks()
+
+    def _mark_closed_case_tasks(self) -> None:
+        """Tasks of closed cases are not on an open case (as ``case_open_tasks_cancel`` marks)."""
+        import psycopg
+
+        with psycopg.connect(self.url) as conn:
+            conn.execute(
+                "UPDATE cases_casetask t SET on_open_case = false FROM cases_case c "
+                "WHERE t.case_id = c.id AND t.on_open_case "
+                "AND c.status IN ('refused', 'approved', 'rejected', 'withdrawn')"
+            )
 
     def _save_sequences(self) -> None:
         from ecity.cases.numbers import case_number_scope

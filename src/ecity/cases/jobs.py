@@ -1,10 +1,11 @@
 """Periodic jobs of cases: publishing the monthly rankings of the departments; deleting the
-expired files kept from refused counter and correction forms."""
+expired files kept from refused counter and correction forms; marking the tasks of closed cases."""
 
 from __future__ import annotations
 
 from ecity.cases.services.drafts import kept_files_purge
 from ecity.cases.services.rankings import rankings_publish_due
+from ecity.cases.services.task_sync import closed_case_tasks_mark
 from ecity.core.jobs import register_job
 
 
@@ -22,3 +23,11 @@ def purge_kept_files() -> str:
 
 
 register_job("cases.kept_files_purge", purge_kept_files, every_seconds=3600)
+
+
+def mark_closed_case_tasks() -> str:
+    """Mark the tasks of closed cases (withdrawn, not accepted) as not on an open case."""
+    return f"{closed_case_tasks_mark()} tasks marked"
+
+
+register_job("cases.closed_case_tasks", mark_closed_case_tasks, every_seconds=600)

@@ -83,6 +83,12 @@ class CaseTask(WorkItem):
     )
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices, blank=True)
+    # False once the case is closed (set when it closes with a decision, and by the periodic job
+    # ``cases.closed_case_tasks`` for the other ways a case ends). True may be stale, never
+    # False for an open case: queries that need open cases still filter on the case's status;
+    # the flag only keeps the partial index below to the tasks of open cases, so that "which
+    # open cases has this department worked on" does not grow with the department's history.
+    on_open_case = models.BooleanField(_("on an open case"), default=True, db_default=True)
 
     class Meta:
         verbose_name = _("case task")
@@ -100,6 +106,12 @@ class CaseTask(WorkItem):
             ),
             # Which cases a department has a task on (queue visibility), index-only.
             models.Index(fields=["department", "case"], name="cases_task_department_case"),
+            # The same for open cases only (the deadline queues and their counts).
+            models.Index(
+                fields=["department", "case"],
+                condition=Q(on_open_case=True),
+                name="cases_task_open_case",
+            ),
             # The "done" queue: a member of staff's completed tasks, newest first.
             models.Index(
                 fields=["completed_by", "-completed_at"],

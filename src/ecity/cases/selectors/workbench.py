@@ -63,9 +63,15 @@ def _task_role_filter(roles: dict[str, set[int]], prefix: str = "") -> Q:
     return condition
 
 
-def _case_visibility(department_ids: set[int]) -> Q:
-    """Cases led by one of the departments, or with a task for one of them."""
-    tasks = CaseTask.objects.filter(case=OuterRef("pk"), department_id__in=department_ids)
+def _open_case_visibility(department_ids: set[int]) -> Q:
+    """Open cases led by one of the departments, or with a task for one of them.
+
+    Only for querysets of open cases: the task side reads the tasks marked as being on an open
+    case (``CaseTask.on_open_case``, a partial index), not the departments' whole history.
+    """
+    tasks = CaseTask.objects.filter(
+        case=OuterRef("pk"), department_id__in=department_ids, on_open_case=True
+    )
     return Q(department_id__in=department_ids) | Q(Exists(tasks))
 
 
@@ -114,7 +120,7 @@ def _queue(
         if department is not None:
             tasks = tasks.filter(department_id=department)
         return _task_rows(tasks.order_by("-completed_at", "-id"))
-    cases = Case.objects.filter(_case_visibility(every))
+    cases = Case.objects.filter(_open_case_visibility(every), status__in=OPEN_STATUSES)
     if name == "awaiting_correction":
         cases = cases.filter(status=Case.Status.AWAITING_CORRECTION).order_by("updated_at", "id")
     else:
@@ -147,7 +153,7 @@ def queue_counts(*, actor: User) -> dict[str, int]:
         )
     )
     counts.update(
-        Case.objects.filter(_case_visibility(every), status__in=OPEN_STATUSES).aggregate(
+        Case.objects.filter(_open_case_visibility(every), status__in=OPEN_STATUSES).aggregate(
             awaiting_correction=Count("pk", filter=Q(status=Case.Status.AWAITING_CORRECTION)),
             due_soon=Count("pk", filter=Q(deadline_state=Case.DeadlineState.DUE_SOON)),
             overdue=Count("pk", filter=Q(deadline_state=Case.DeadlineState.OVERDUE)),

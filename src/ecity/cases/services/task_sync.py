@@ -72,5 +72,20 @@ def case_tasks_sync(case: Case, state: dict) -> list[CaseTask]:
 
 
 def case_open_tasks_cancel(case: Case) -> None:
-    """Cancel every open or claimed task of ``case`` (the case is closing)."""
+    """Cancel every open or claimed task of ``case`` (the case is closing).
+
+    Every task of the case is also marked as no longer on an open case (``on_open_case``).
+    """
     work_items_cancel(case.tasks.filter(status__in=OPEN_TASK_STATUSES))
+    case.tasks.filter(on_open_case=True).update(on_open_case=False)
+
+
+def closed_case_tasks_mark() -> int:
+    """Mark the tasks of every closed case as not on an open case; return how many changed.
+
+    A case can end without ``case_open_tasks_cancel`` (withdrawn, not accepted): this periodic
+    sweep catches those. It reads only the tasks still marked, through their partial index.
+    """
+    return CaseTask.objects.filter(on_open_case=True, case__status__in=Case.CLOSED_STATUSES).update(
+        on_open_case=False
+    )

@@ -69,3 +69,41 @@ def test_counts_cost_at_most_four_queries_besides_the_roles(busy):
     roles = len(one_queue.captured_queries) - 1
     # (a queue of a role the actor does not hold needs no query at all)
     assert len(counting.captured_queries) <= roles + 4
+
+
+def test_a_department_that_finished_its_review_still_sees_the_open_case_in_its_deadline_queues(
+    busy,
+):
+    # given the health reviewer completed its task on a case that is now overdue
+    done = selectors.queue(actor=busy.health_reviewer, name="done").first()
+    Case.objects.filter(pk=done.case_id).update(deadline_state="overdue")
+
+    # when the health department looks at its overdue cases
+    overdue = selectors.queue(actor=busy.health_reviewer, name="overdue")
+
+    # then the case is there (health does not lead it), and counted
+    assert done.case.department_id not in {
+        r.department_id for r in busy.health_reviewer.staff_roles.all()
+    }
+    assert done.case_id in {case.pk for case in overdue}
+    assert selectors.queue_counts(actor=busy.health_reviewer)["overdue"] == overdue.count()
+
+
+def test_tasks_of_closed_cases_leave_the_open_case_index_and_closed_cases_leave_the_queues(busy):
+    from ecity.cases.models import CaseTask
+    from ecity.cases.services.task_sync import closed_case_tasks_mark
+
+    # given an overdue case the health department reviewed, withdrawn by its applicant
+    done = selectors.queue(actor=busy.health_reviewer, name="done").first()
+    Case.objects.filter(pk=done.case_id).update(deadline_state="overdue", status="withdrawn")
+    assert CaseTask.objects.filter(case_id=done.case_id, on_open_case=True).exists()
+
+    # then it is in no deadline queue even before the sweep (the flag may be stale, never wrong)
+    assert done.case_id not in {
+        c.pk for c in selectors.queue(actor=busy.health_reviewer, name="overdue")
+    }
+
+    # when the periodic sweep runs, its tasks are marked, and a second sweep changes nothing
+    assert closed_case_tasks_mark() >= 1
+    assert not CaseTask.objects.filter(case_id=done.case_id, on_open_case=True).exists()
+    assert closed_case_tasks_mark() == 0
