@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from ecity.cases.deadlines import OPEN_STATUSES
 from ecity.cases.models import Case, CaseCopy, CaseEvent, CaseTask, CorrectionRequest
-from ecity.cases.selectors.rows import OPEN_TASK_STATUSES, case_rows
+from ecity.cases.selectors.rows import LIST_DEFERRED, OPEN_TASK_STATUSES, case_rows
 from ecity.cases.selectors.supervision import can_supervise
 from ecity.core.errors import NotFound
 from ecity.identity.models import User
@@ -78,7 +78,7 @@ def _open_case_visibility(department_ids: set[int]) -> Q:
 def _task_rows(tasks: QuerySet[CaseTask]) -> QuerySet[CaseTask]:
     return tasks.select_related(
         "case", "case__service_version", "case__department", "department", "claimed_by"
-    ).defer("case__workflow_state")
+    ).defer(*(f"case__{name}" for name in LIST_DEFERRED))
 
 
 def queue(*, actor: User, name: str, department: int | None = None) -> QuerySet:
