@@ -158,6 +158,13 @@ class Case(BaseModel):
                 condition=Q(status__in=["submitted", "in_progress", "awaiting_correction"]),
                 name="cases_open_queue",
             ),
+            # The due-soon and overdue queues in their order: a page reads its 20 rows in index
+            # order instead of sorting every open case in that state.
+            models.Index(
+                fields=["deadline_state", "committed_due_on", "acceptance_due_on", "id"],
+                condition=Q(status__in=["submitted", "in_progress", "awaiting_correction"]),
+                name="cases_open_deadline_order",
+            ),
             # The public lookup matches the case number case-insensitively (iexact = UPPER()).
             models.Index(Upper("number"), name="cases_number_upper"),
             models.Index(
