@@ -146,6 +146,26 @@ def loopback_source(n: int) -> str:
     return f"127.{RUN_BLOCK}.{n}.10"
 
 
+def post_form(
+    port: int, path: str, fields: dict[str, str], jar: dict[str, str], source: str
+) -> tuple[int, bytes]:
+    """POST a form with the jar's cookies and CSRF token; keep the cookies it sets."""
+    form = urllib.parse.urlencode({**fields, "csrfmiddlewaretoken": jar["csrftoken"]}).encode()
+    status, headers, body, _ = request(
+        port,
+        "POST",
+        path,
+        body=form,
+        source=source,
+        headers={
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Cookie": cookie_header(jar),
+        },
+    )
+    jar.update(cookies_from(headers))
+    return status, body
+
+
 def login(
     port: int, username: str, password: str, *, source: str, totp_secret: str = ""
 ) -> dict[str, str]:
@@ -155,21 +175,9 @@ def login(
     jar = cookies_from(headers)
     if status != 200 or "csrftoken" not in jar:
         raise SystemExit(f"login page answered {status} without a CSRF cookie")
-    form = urllib.parse.urlencode(
-        {"username": username, "password": password, "csrfmiddlewaretoken": jar["csrftoken"]}
-    ).encode()
-    status, headers, body, _ = request(
-        port,
-        "POST",
-        "/accounts/login/",
-        body=form,
-        source=source,
-        headers={
-            "Content-Type": "application/x-www-form-urlencoded",
-            "Cookie": cookie_header(jar),
-        },
+    status, body = post_form(
+        port, "/accounts/login/", {"username": username, "password": password}, jar, source
     )
-    jar.update(cookies_from(headers))
     if status != 302 or not jar.get("sessionid"):
         raise SystemExit(f"logging in {username} failed ({status}): {body[:300]!r}")
     if totp_secret:
@@ -178,21 +186,7 @@ def login(
         from ecity.identity.security import totp
 
         code = totp.code_for_step(totp_secret, totp.time_step(timezone.now()))
-        form = urllib.parse.urlencode(
-            {"code": code, "csrfmiddlewaretoken": jar["csrftoken"]}
-        ).encode()
-        status, headers, body, _ = request(
-            port,
-            "POST",
-            "/accounts/login/verify/",
-            body=form,
-            source=source,
-            headers={
-                "Content-Type": "application/x-www-form-urlencoded",
-                "Cookie": cookie_header(jar),
-            },
-        )
-        jar.update(cookies_from(headers))
+        status, body = post_form(port, "/accounts/login/verify/", {"code": code}, jar, source)
         if status != 302:
             raise SystemExit(f"code step of {username} failed ({status}): {body[:300]!r}")
     return jar
