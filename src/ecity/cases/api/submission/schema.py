@@ -3,10 +3,7 @@ the documented error responses and the example case."""
 
 from __future__ import annotations
 
-from drf_spectacular.utils import (
-    OpenApiExample,
-    OpenApiResponse,
-)
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse
 
 from ecity.cases.models import Case
 from ecity.core.api import ERROR_ENVELOPE_SCHEMA

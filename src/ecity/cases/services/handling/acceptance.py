@@ -6,35 +6,17 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ecity.cases.deadlines import (
-    DEADLINE_FIELDS,
-    case_deadlines_compute,
-    deadline_state_for,
-)
-from ecity.cases.models import (
-    Case,
-    CaseEvent,
-    CaseTask,
-)
+from ecity.cases.deadlines import DEADLINE_FIELDS, case_deadlines_compute, deadline_state_for
+from ecity.cases.models import Case, CaseEvent, CaseTask
 from ecity.cases.services.decisions import case_decided_publish
-from ecity.cases.services.locking import (
-    case_lock,
-    lock_version_bump,
-    task_conflict,
-)
+from ecity.cases.services.locking import case_lock, lock_version_bump, task_conflict
 from ecity.cases.services.notifications import notify_applicant
-from ecity.cases.services.task_sync import (
-    case_process_for,
-    case_tasks_sync,
-    workflow_engine,
-)
+from ecity.cases.services.task_sync import case_process_for, case_tasks_sync, workflow_engine
 from ecity.cases.services.timeline import event_record
 from ecity.core.errors import ValidationFailed
 from ecity.identity.models import User
 from ecity.org.models import StaffRole
-from ecity.workflow.worklist import (
-    work_item_require_role,
-)
+from ecity.workflow.worklist import work_item_require_role
 
 
 def _lock_submitted(case: Case, actor: User, expected_version: int | None) -> Case:

@@ -4,19 +4,11 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from ecity.cases.models import (
-    CaseEvent,
-    CaseTask,
-)
-from ecity.cases.services.locking import (
-    case_and_task_lock,
-)
+from ecity.cases.models import CaseEvent, CaseTask
+from ecity.cases.services.locking import case_and_task_lock
 from ecity.cases.services.timeline import event_record
 from ecity.identity.models import User
-from ecity.workflow.worklist import (
-    work_item_claim,
-    work_item_release,
-)
+from ecity.workflow.worklist import work_item_claim, work_item_release
 
 
 @transaction.atomic

@@ -7,15 +7,9 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from ecity.cases.models import (
-    Case,
-    CaseCopy,
-    CaseEvent,
-)
+from ecity.cases.models import Case, CaseCopy, CaseEvent
 from ecity.cases.selectors.workbench import can_handle_in
-from ecity.cases.services.locking import (
-    case_lock,
-)
+from ecity.cases.services.locking import case_lock
 from ecity.cases.services.timeline import event_record
 from ecity.core.errors import PermissionDenied, ValidationFailed
 from ecity.identity.models import User

@@ -8,15 +8,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ecity.cases.deadlines import (
-    case_clock_suspend,
-)
-from ecity.cases.models import (
-    Case,
-    CaseEvent,
-    CaseTask,
-    CorrectionRequest,
-)
+from ecity.cases.deadlines import case_clock_suspend
+from ecity.cases.models import Case, CaseEvent, CaseTask, CorrectionRequest
 from ecity.cases.selectors.rows import OPEN_TASK_STATUSES
 from ecity.cases.services.locking import (
     case_lock,
@@ -30,9 +23,7 @@ from ecity.cases.services.timeline import event_record
 from ecity.core.errors import ValidationFailed
 from ecity.identity.models import User
 from ecity.org.models import StaffRole
-from ecity.workflow.worklist import (
-    work_item_require_role,
-)
+from ecity.workflow.worklist import work_item_require_role
 
 
 def _clean_items(items: Iterable[str | Mapping[str, object]] | None) -> list[dict[str, str]]:

@@ -5,27 +5,14 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from ecity.cases.models import (
-    Case,
-    CaseEvent,
-    CaseTask,
-)
+from ecity.cases.models import Case, CaseEvent, CaseTask
 from ecity.cases.services.closing import case_close
-from ecity.cases.services.locking import (
-    case_and_task_lock,
-    lock_version_bump,
-)
-from ecity.cases.services.task_sync import (
-    case_tasks_sync,
-    workflow_engine,
-)
+from ecity.cases.services.locking import case_and_task_lock, lock_version_bump
+from ecity.cases.services.task_sync import case_tasks_sync, workflow_engine
 from ecity.cases.services.timeline import event_record
 from ecity.core.errors import ValidationFailed
 from ecity.identity.models import User
-from ecity.workflow.worklist import (
-    work_item_check_actionable,
-    work_item_finish,
-)
+from ecity.workflow.worklist import work_item_check_actionable, work_item_finish
 
 
 def _lock_actionable(
