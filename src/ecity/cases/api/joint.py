@@ -30,9 +30,9 @@ from ecity.cases.api.submission import (
     STATUS_HELP,
     CaseSerializer,
     DepartmentStepSerializer,
-    _files,
-    _form_json,
 )
+from ecity.cases.api.submission.inputs import form_json as _form_json
+from ecity.cases.api.submission.inputs import material_uploads as _files
 from ecity.cases.models import Case, JointApplication
 from ecity.cases.selectors import joint as selectors
 from ecity.cases.services.joint import joint_application_submit

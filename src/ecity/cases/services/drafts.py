@@ -43,17 +43,12 @@ from ecity.cases.selectors.drafts import (
 )
 from ecity.cases.selectors.joint import SERVICES, SHARED, slot_key
 from ecity.cases.selectors.materials import material_key, materials_of
+from ecity.cases.services.attachments import attachment_create, draft_files_write, uploads_store
 from ecity.cases.services.eligibility import applicant_fields, version_check
 from ecity.cases.services.joint import joint_uploads_check, joint_version_check
 from ecity.cases.services.materials import material_errors, uploads_check
-from ecity.cases.services.submission import (
-    _attachment_create,
-    _store_all,
-    case_submit,
-    correction_submit,
-    draft_files_write,
-    draft_save,
-)
+from ecity.cases.services.submission import case_submit, correction_submit, draft_save
+from ecity.cases.services.submission.answers import schema_answers
 from ecity.cases.uploads import stored_files_delete
 from ecity.catalogue.form_schema import schema_validate_data
 from ecity.catalogue.joint.layout import joint_layout
@@ -61,11 +56,6 @@ from ecity.catalogue.models import JointServiceVersion, ServiceItemVersion
 from ecity.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from ecity.identity.models import User
 from ecity.identity.selectors import ActingIdentity
-
-
-def _schema_answers(version: ServiceItemVersion, form_data: Mapping[str, object]) -> dict:
-    properties = (version.form_schema or {}).get("properties") or {}
-    return {name: value for name, value in (form_data or {}).items() if name in properties}
 
 
 def draft_keep(
@@ -128,7 +118,7 @@ def draft_continue(
         form_data=form_data,
     )
     materials = {material_key(m): m for m in materials_of(service_version)}
-    answers = _schema_answers(service_version, form_data)
+    answers = schema_answers(service_version, form_data)
     cleaned, form_errors = schema_validate_data(service_version.form_schema or {}, answers)
     on_draft = set(
         draft_attachments_by_material(
@@ -247,13 +237,13 @@ def joint_draft_save(
             )
             draft.form_data = answers
             draft.save(update_fields=["form_data", "updated_at"])
-            names = _store_all(checked, stored)
+            names = uploads_store(checked, stored)
             for key, upload in checked.items():
                 material = slots[key].targets[0][1]
                 old = Attachment.objects.filter(draft=draft, material=material)
                 replaced.extend(old.values_list("file", flat=True))
                 old.delete()
-                _attachment_create(
+                attachment_create(
                     checked=upload, name=names[key], material=material, actor=actor, draft=draft
                 )
             transaction.on_commit(lambda: stored_files_delete(replaced))

@@ -37,6 +37,7 @@ from ecity.cases.selectors.joint import (
     slot_key,
 )
 from ecity.cases.selectors.materials import MATERIAL_PREFIX, material_key, materials_of
+from ecity.cases.services.case_write import case_write as _case_write
 from ecity.cases.services.eligibility import (
     ApplicantFields,
     ServiceUnavailable,
@@ -44,7 +45,6 @@ from ecity.cases.services.eligibility import (
     version_check,
 )
 from ecity.cases.services.materials import material_errors
-from ecity.cases.services.submission import _case_write
 from ecity.cases.uploads import (
     CheckedUpload,
     UploadRejected,

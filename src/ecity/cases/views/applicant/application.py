@@ -1,32 +1,25 @@
-"""The applicant's pages: apply (with drafts), my cases, case detail, correction, files.
+"""The application form pages: apply online (with its draft and "Check your answers"), apply
+at the counter for a walk-in applicant, answer a correction request; then the confirmation and
+the receipt.
 
-Thin callers of ``cases.services`` and ``cases.selectors``; works without JavaScript.
+Each form keeps the acceptable files of a refused attempt ("already uploaded", with "Remove").
 """
 
 from __future__ import annotations
 
 import uuid
 from typing import Any
-from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.files.storage import default_storage
-from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.http.response import HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
-from ecity.cases.deadlines import provisional_deadline_years
-from ecity.cases.decision_pdf import decision_pdf
 from ecity.cases.models import Case
 from ecity.cases.selectors import applicant as selectors
-from ecity.cases.selectors import decisions as decision_selectors
-from ecity.cases.selectors import progress as progress_selectors
 from ecity.cases.selectors.applicant import is_applicant
 from ecity.cases.selectors.drafts import (
     draft_attachments_by_material,
@@ -35,55 +28,28 @@ from ecity.cases.selectors.drafts import (
     kept_files_draft,
 )
 from ecity.cases.selectors.materials import material_key, materials_of
-from ecity.cases.selectors.ratings import RATEABLE_STATUSES
 from ecity.cases.services import drafts as draft_services
-from ecity.cases.services import submission as services
-from ecity.cases.services.access import attachment_download_record, decision_read_record
+from ecity.cases.services.eligibility import version_check
+from ecity.cases.views.applicant.my_cases import correction_items, identity_of, own_case
 from ecity.cases.views.applicant_forms import (
     TOKEN_FIELD,
     WALK_IN_FIELDS,
-    RatingForm,
-    WithdrawForm,
     application_form,
     material_files,
     schema_values,
 )
-from ecity.catalogue.form_answers import form_answers, form_field_label
 from ecity.catalogue.selectors import item_get_published
-from ecity.certificates.verification import signature_prefix
-from ecity.core.errors import (
-    ApplicationError,
-    Conflict,
-    NotFound,
-    PermissionDenied,
-    ValidationFailed,
-)
-from ecity.core.files import field_file_response
+from ecity.core.errors import ApplicationError, Conflict, NotFound, ValidationFailed
 from ecity.core.forms import add_application_error
-from ecity.identity.selectors import APPLY, acting_identity, identity_level_check
+from ecity.identity.selectors import APPLY, identity_level_check
 from ecity.identity.verification_views import handles_level_required
 from ecity.org.models import StaffRole
 from ecity.org.selectors import user_has_role
-
-PAGE_SIZE = 20
-
-
-def _identity(request: HttpRequest) -> Any:
-    return acting_identity(user=request.user, session=request.session)
 
 
 def _item(code: str) -> Any:
     try:
         return item_get_published(code=code)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
-
-
-def _own_case(request: HttpRequest, number: str) -> Case:
-    try:
-        return selectors.case_get_for_applicant(
-            user=request.user, identity=_identity(request), number=number
-        )
     except NotFound as exc:
         raise Http404(exc.message) from exc
 
@@ -122,7 +88,7 @@ def _apply_page(
         {
             "item": item,
             "version": version,
-            "identity": _identity(request),
+            "identity": identity_of(request),
             "draft": state.draft,
             "walk_in": False,
             **_form_sections(form, version, state.attachments),
@@ -133,7 +99,7 @@ def _apply_page(
 
 def _draft_state(request: HttpRequest, version: Any) -> Any:
     return draft_get_or_prefill(
-        actor=request.user, identity=_identity(request), service_version=version
+        actor=request.user, identity=identity_of(request), service_version=version
     )
 
 
@@ -150,13 +116,13 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
     """
     item = _item(code)
     version = item.current_version
-    identity = _identity(request)
+    identity = identity_of(request)
     # Before the form: a registered-only account is told how to get verified.
     identity_level_check(user=request.user, purpose=APPLY)
     try:
         state = _draft_state(request, version)
         if request.method == "GET":
-            services.version_check(version, channel=Case.Channel.ONLINE)
+            version_check(version, channel=Case.Channel.ONLINE)
     except ApplicationError as error:
         raise Http404(error.message) from error
     form = application_form(version, initial=state.initial)
@@ -211,7 +177,7 @@ def apply_check(request: HttpRequest, code: str) -> HttpResponse:
     """
     item = _item(code)
     version = item.current_version
-    identity = _identity(request)
+    identity = identity_of(request)
     if request.method == "POST":
         token = _token(request)
         if not token:
@@ -321,143 +287,6 @@ def counter_apply(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-def _receipt_case(request: HttpRequest, number: str) -> Case:
-    case = Case.objects.select_related("service_version", "department").filter(number=number)
-    found = case.first()
-    if found is None or not (
-        is_applicant(user=request.user, case=found) or found.submitted_by_id == request.user.pk
-    ):
-        raise Http404(_("No such case among yours."))
-    return found
-
-
-@login_required
-@require_GET
-def submitted(request: HttpRequest, number: str) -> HttpResponse:
-    """Confirmation after submitting: the case number, the query code, what happens next."""
-    case = _receipt_case(request, number)
-    return render(request, "cases/applicant/submitted.html", {"case": case})
-
-
-@login_required
-@require_GET
-def receipt(request: HttpRequest, number: str) -> HttpResponse:
-    """A printable receipt (回执) with the case number and the query code."""
-    case = _receipt_case(request, number)
-    return render(request, "cases/applicant/receipt.html", {"case": case})
-
-
-@login_required
-@require_GET
-@handles_level_required
-def my_cases(request: HttpRequest) -> HttpResponse:
-    """The cases of the current identity (oneself or the enterprise acted for)."""
-    status = request.GET.get("status") or None
-    if status not in Case.Status.values:
-        status = None
-    cases = selectors.case_list_for_applicant(
-        user=request.user, identity=_identity(request), status=status
-    )
-    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "cases/applicant/list.html",
-        {
-            "page": page,
-            "status": status or "",
-            "statuses": Case.Status.choices,
-            "identity": _identity(request),
-        },
-    )
-
-
-def _correction_items(case: Case, correction: Any) -> list[tuple[str, str]]:
-    """What to correct, with form labels and material names instead of internal names."""
-    if correction is None:
-        return []
-    properties = (case.service_version.form_schema or {}).get("properties") or {}
-    materials = {str(m.public_id): m.name for m in materials_of(case.service_version)}
-    materials.update({material_key(m): m.name for m in materials_of(case.service_version)})
-    rows = []
-    for item in correction.items or []:
-        if not isinstance(item, dict):
-            continue
-        name = str(item.get("field") or item.get("material") or "")
-        label = form_field_label(name, properties[name]) if name in properties else None
-        rows.append((str(label or materials.get(name) or name), str(item.get("message") or "")))
-    return rows
-
-
-def _detail(request: HttpRequest, case: Case, **forms: Any) -> HttpResponse:
-    rating = getattr(case, "rating", None) if hasattr(case, "rating") else None
-    can_rate = case.status in RATEABLE_STATUSES and rating is None
-    context = {
-        "case": case,
-        "timeline": selectors.case_timeline(case=case, audience="applicant"),
-        "attachments": selectors.case_attachments(case=case),
-        "correction": selectors.correction_open_get(case=case),
-        "correction_items": _correction_items(case, selectors.correction_open_get(case=case)),
-        "rating": rating,
-        "rating_form": forms.get("rating_form") or (RatingForm() if can_rate else None),
-        "withdraw_form": forms.get("withdraw_form")
-        or (WithdrawForm() if case.status in services.WITHDRAWABLE else None),
-        "form_rows": _form_rows(case),
-        "provisional_years": provisional_deadline_years(case),
-        "progress": progress_selectors.case_progress(case=case),
-        **_results(case),
-    }
-    status = 400 if any(f is not None and f.errors for f in forms.values()) else 200
-    return render(request, "cases/applicant/detail.html", context, status=status)
-
-
-def _results(case: Case) -> dict[str, Any]:
-    """The decision document and e-certificate of a decided case, with the verification link."""
-    if not case.decided_at:
-        return {}
-    certificate = decision_selectors.certificate_for_case(case=case)
-    verify_url = ""
-    if certificate is not None:
-        query = urlencode(
-            {"id": certificate.identifier, "sig": signature_prefix(certificate.signature)}
-        )
-        verify_url = f"{reverse('certificates:verify')}?{query}"
-    return {
-        "decision_document": decision_selectors.decision_document_for_case(case=case),
-        "certificate": certificate,
-        "certificate_verify_url": verify_url,
-    }
-
-
-@login_required
-@require_GET
-def decision_download(request: HttpRequest, public_id: str) -> HttpResponseBase:
-    """A decision document's PDF, for the applicant and the deciding department's staff."""
-    try:
-        document = decision_selectors.decision_document_for_download(
-            user=request.user, public_id=public_id
-        )
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
-    except PermissionDenied as exc:
-        raise DjangoPermissionDenied(exc.message) from exc
-    decision_read_record(request=request, document=document)
-    fallback = None if document.pdf else decision_pdf(document, document.case)
-    return field_file_response(document.pdf, fallback, f"{document.case.number}-decision.pdf")
-
-
-def _form_rows(case: Case) -> list[tuple[str, str]]:
-    answers = form_answers(case.service_version.form_schema, case.form_data)
-    return [(answer.label, answer.text) for answer in answers]
-
-
-@login_required
-@require_GET
-@handles_level_required
-def case_detail(request: HttpRequest, number: str) -> HttpResponse:
-    """One of my cases: status, deadlines, timeline, answers, files, correction, rating."""
-    return _detail(request, _own_case(request, number))
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 @handles_level_required
@@ -467,7 +296,7 @@ def correction(request: HttpRequest, number: str) -> HttpResponse:
     A correction refused for a mistake keeps its acceptable files (listed as already uploaded,
     newer than the case's own), so the applicant does not choose them again.
     """
-    case = _own_case(request, number)
+    case = own_case(request, number)
     open_request = selectors.correction_open_get(case=case)
     if case.status != Case.Status.AWAITING_CORRECTION:
         messages.info(request, _("This case is not waiting for a correction."))
@@ -498,77 +327,33 @@ def correction(request: HttpRequest, number: str) -> HttpResponse:
             "case": case,
             "version": version,
             "correction": open_request,
-            "correction_items": _correction_items(case, open_request),
+            "correction_items": correction_items(case, open_request),
             **_form_sections(form, version, on_case),
         },
     )
 
 
-@login_required
-@require_POST
-@handles_level_required
-def withdraw(request: HttpRequest, number: str) -> HttpResponse:
-    """Withdraw an application that is not decided yet."""
-    case = _own_case(request, number)
-    form = WithdrawForm(request.POST)
-    if form.is_valid():
-        try:
-            services.case_withdraw(
-                actor=request.user, case=case, reason=form.cleaned_data["reason"]
-            )
-        except ApplicationError as error:
-            add_application_error(form, error, skip_reported=True)
-        else:
-            messages.success(request, _("Your application has been withdrawn."))
-            return redirect("cases:detail", number=case.number)
-    return _detail(request, case, withdraw_form=form)
+def _receipt_case(request: HttpRequest, number: str) -> Case:
+    case = Case.objects.select_related("service_version", "department").filter(number=number)
+    found = case.first()
+    if found is None or not (
+        is_applicant(user=request.user, case=found) or found.submitted_by_id == request.user.pk
+    ):
+        raise Http404(_("No such case among yours."))
+    return found
 
 
 @login_required
 @require_GET
-def attachment_download(request: HttpRequest, number: str, public_id: Any) -> FileResponse:
-    """Stream a case file to someone allowed to see the case, always as a download."""
-    try:
-        attachment = selectors.attachment_get_for_download(
-            user=request.user, attachment_public_id=public_id, number=number
-        )
-        handle = default_storage.open(attachment.file.name, "rb")
-    except (NotFound, PermissionDenied) as exc:
-        raise Http404(_("No such file.")) from exc
-    except (FileNotFoundError, OSError) as exc:
-        raise Http404(_("No such file.")) from exc
-    attachment_download_record(request=request, attachment=attachment)
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+def submitted(request: HttpRequest, number: str) -> HttpResponse:
+    """Confirmation after submitting: the case number, the query code, what happens next."""
+    case = _receipt_case(request, number)
+    return render(request, "cases/applicant/submitted.html", {"case": case})
 
 
 @login_required
 @require_GET
-def draft_attachment_download(request: HttpRequest, public_id: Any) -> FileResponse:
-    """Download a file of one's own draft (to check what was uploaded)."""
-    try:
-        attachment = selectors.attachment_get_for_download(
-            user=request.user, attachment_public_id=public_id
-        )
-        if attachment.case_id is not None:
-            raise NotFound()
-        handle = default_storage.open(attachment.file.name, "rb")
-    except (NotFound, FileNotFoundError, OSError) as exc:
-        raise Http404(_("No such file.")) from exc
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+def receipt(request: HttpRequest, number: str) -> HttpResponse:
+    """A printable receipt (回执) with the case number and the query code."""
+    case = _receipt_case(request, number)
+    return render(request, "cases/applicant/receipt.html", {"case": case})
