@@ -44,7 +44,7 @@ from ecity.cases.selectors.drafts import (
 from ecity.cases.selectors.joint import SERVICES, SHARED, slot_key
 from ecity.cases.selectors.materials import material_key, materials_of
 from ecity.cases.services.eligibility import applicant_fields, version_check
-from ecity.cases.services.joint import joint_uploads_check, joint_version_check
+from ecity.cases.services.joint_check import joint_uploads_check, joint_version_check
 from ecity.cases.services.materials import material_errors, uploads_check
 from ecity.cases.services.submission import (
     _attachment_create,
