@@ -49,9 +49,7 @@ class JointApplication(BaseModel):
     applicant_name = models.CharField(_("applicant name"), max_length=200)
     # A walk-in applicant's details as the counter clerk entered them (as on the member cases),
     # encrypted at rest like the case's (ecity.core.fields); empty for an account holder.
-    applicant_identifier = EncryptedTextField(
-        _("applicant ID number"), max_length=18, blank=True
-    )
+    applicant_identifier = EncryptedTextField(_("applicant ID number"), max_length=18, blank=True)
     contact_phone = EncryptedTextField(_("contact phone"), max_length=20, blank=True)
     submitted_by = models.ForeignKey(
         "identity.User",

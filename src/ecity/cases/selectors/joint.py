@@ -37,12 +37,12 @@ from ecity.cases.selectors.materials import MATERIAL_PREFIX
 from ecity.cases.selectors.progress import DepartmentStep, case_progress
 from ecity.cases.uploads import accepted_types_of
 from ecity.catalogue.joint.layout import MaterialSlot
+from ecity.catalogue.models import JointServiceVersion
 from ecity.certificates.models import Certificate
 from ecity.certificates.pdf import certificate_pdf
 from ecity.certificates.verification import qr_payload
 from ecity.core.errors import NotFound
 from ecity.identity.models import User
-from ecity.catalogue.models import JointServiceVersion
 from ecity.identity.selectors import ActingIdentity, authorisation_for
 from ecity.org.models import StaffRole
 from ecity.org.selectors import user_has_role
@@ -134,7 +134,9 @@ def joint_application_get_for_applicant(
     return found
 
 
-def joint_counter_allowed(*, user: User | AnonymousUser, joint_version: JointServiceVersion) -> bool:
+def joint_counter_allowed(
+    *, user: User | AnonymousUser, joint_version: JointServiceVersion
+) -> bool:
     """Whether ``user`` may submit ``joint_version`` at a counter for a walk-in applicant.
 
     The single counter submission's rule for every member case: the counter clerk role in each
@@ -159,9 +161,14 @@ def joint_application_get_for_receipt(
     submitted it for a walk-in applicant; anyone else gets ``NotFound``.
     """
     found = _with_cases(JointApplication.objects.filter(number=number)).first()
-    if found is None or isinstance(user, AnonymousUser) or user.pk not in (
-        found.applicant_id,
-        found.submitted_by_id,
+    if (
+        found is None
+        or isinstance(user, AnonymousUser)
+        or user.pk
+        not in (
+            found.applicant_id,
+            found.submitted_by_id,
+        )
     ):
         raise NotFound(_("No such joint application among yours."))
     return found

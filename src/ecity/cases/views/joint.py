@@ -196,9 +196,7 @@ def joint_receipt(request: HttpRequest, number: str) -> HttpResponse:
     For the applicant and for the counter clerk who submitted it for a walk-in applicant.
     """
     try:
-        application = selectors.joint_application_get_for_receipt(
-            user=request.user, number=number
-        )
+        application = selectors.joint_application_get_for_receipt(user=request.user, number=number)
     except NotFound as exc:
         raise Http404(exc.message) from exc
     return render(
