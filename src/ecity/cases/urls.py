@@ -63,6 +63,8 @@ urlpatterns += [
     path("joint/lookup/", joint_views.joint_lookup, name="joint_lookup"),
     path("joint/<str:number>/", joint_views.joint_detail, name="joint_detail"),
     path("joint/<str:number>/submitted/", joint_views.joint_submitted, name="joint_submitted"),
+    path("joint/<str:number>/receipt/", joint_views.joint_receipt, name="joint_receipt"),
+    path("counter/joint/<slug:code>/", joint_views.joint_counter_apply, name="joint_counter_apply"),
     path("joint/<str:number>/results.zip", joint_views.joint_results, name="joint_results"),
 ]
 

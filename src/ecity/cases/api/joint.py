@@ -35,8 +35,10 @@ from ecity.cases.api.submission.inputs import form_json as _form_json
 from ecity.cases.api.submission.inputs import material_uploads as _files
 from ecity.cases.models import Case, JointApplication
 from ecity.cases.selectors import joint as selectors
+from ecity.cases.selectors.drafts import joint_draft_for
 from ecity.cases.services.joint import joint_application_submit
 from ecity.catalogue.joint.selectors import joint_service_get_published
+from ecity.catalogue.models import JointServiceVersion
 from ecity.core.api import Pagination
 from ecity.core.errors import ValidationFailed
 from ecity.core.idempotency import idempotency_key_of
@@ -185,10 +187,30 @@ class JointSubmitInput(serializers.Serializer):
         help_text="One part per material slot, named material:<id> (see the catalogue's "
         "joint-services API). This entry only documents the format.",
     )
+    use_draft = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="true: the files kept on your draft of this joint application fill the slots "
+        "without a file part (see the drafts API); submitting then removes the draft.",
+    )
 
 
 def _identity(request: Request) -> Any:
     return acting_identity(user=request.user, session=request.session)
+
+
+def joint_version_of(code: str) -> JointServiceVersion:
+    """The current version of the published joint application ``code`` (NotFound, or a 400
+    without a code)."""
+    if not code:
+        raise ValidationFailed(fields={"joint_service": ["This field is required."]})
+    return joint_service_get_published(code=code).current_version
+
+
+def use_draft_of(request: Request) -> bool:
+    """Whether the request asks to use the caller's draft (``use_draft`` true)."""
+    data = request.data if isinstance(request.data, Mapping) else {}
+    return str(data.get("use_draft") or "").lower() in ("1", "true", "yes", "on")
 
 
 @extend_schema(
@@ -197,6 +219,9 @@ def _identity(request: Request) -> Any:
     description="Multipart form: `joint_service` (code), `form` (JSON object string) and one file "
     "part per material slot named `material:<id>`. Creates one case per member service (each "
     "handled by its own department) and the joint application linking them, all or nothing. "
+    "With `use_draft=true` the files kept on your draft fill the slots without a file part and "
+    "the draft is removed (see the drafts API); check first with "
+    "`POST /api/v1/cases/joint-applications/check/`. "
     "Send an `Idempotency-Key` header (8-100 characters): a retry with the same key and payload "
     "returns the same joint application (200) and creates nothing; the same key with another "
     "payload is a 409.",
@@ -227,18 +252,19 @@ class JointApplicationSubmitApi(APIView):
     def post(self, request: Request) -> Response:
         if not isinstance(request.data, Mapping):
             raise ValidationFailed(fields={"form": ["The request must be a form or JSON object."]})
-        code = str(request.data.get("joint_service") or "")
-        if not code:
-            raise ValidationFailed(fields={"joint_service": ["This field is required."]})
-        joint = joint_service_get_published(code=code)
+        version = joint_version_of(str(request.data.get("joint_service") or ""))
+        identity = _identity(request)
         application = joint_application_submit(
             actor=request.user,
-            session_identity=_identity(request),
-            joint_version=joint.current_version,
+            session_identity=identity,
+            joint_version=version,
             form_data=_form_json(request.data.get("form")),
             attachments=_files(request),
             idempotency_key=idempotency_key_of(request),
             channel=Case.Channel.API,
+            draft=joint_draft_for(actor=request.user, identity=identity, joint_version=version)
+            if use_draft_of(request)
+            else None,
         )
         replay = getattr(application, "is_replay", False)
         return Response(

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from ecity.cases.api import joint as joint_api
+from ecity.cases.api import joint_drafts as joint_drafts_api
 from ecity.cases.api import submission as submission_api
 from ecity.cases.api import workbench as workbench_api
 
@@ -66,6 +67,21 @@ urlpatterns += [
         "joint-applications/",
         joint_api.JointApplicationSubmitApi.as_view(),
         name="joint-application-submit",
+    ),
+    path(
+        "joint-applications/check/",
+        joint_drafts_api.JointApplicationCheckApi.as_view(),
+        name="joint-application-check",
+    ),
+    path(
+        "joint-applications/drafts/",
+        joint_drafts_api.JointDraftListApi.as_view(),
+        name="joint-draft-list",
+    ),
+    path(
+        "joint-applications/drafts/<slug:code>/",
+        joint_drafts_api.JointDraftApi.as_view(),
+        name="joint-draft",
     ),
     path(
         "joint-applications/mine/",

@@ -1,8 +1,10 @@
 """Joint applications (一件事一次办): one submission that created several linked cases.
 
 A ``JointApplication`` records one submission of a joint application version (the catalogue's
-``JointServiceVersion``): its number and query code, who applied, and its member cases (one per
-member service, each handled by its own department as any case is).
+``JointServiceVersion``): its number and query code, who applied (an account, or a walk-in
+applicant for whom a counter clerk submitted: ``applicant`` empty, their name, ID number and
+phone kept, ``submitted_by`` the clerk), and its member cases (one per member service, each
+handled by its own department as any case is).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ecity.cases.models.case import Case
 from ecity.catalogue.models import JointServiceMember
+from ecity.core.fields import EncryptedTextField
 from ecity.core.models import BaseModel
 
 
@@ -29,8 +32,11 @@ class JointApplication(BaseModel):
     applicant = models.ForeignKey(
         "identity.User",
         verbose_name=_("applicant account"),
+        null=True,
+        blank=True,
         on_delete=models.PROTECT,
         related_name="joint_applications",
+        help_text=_("Empty for a walk-in applicant without an account."),
     )
     legal_entity = models.ForeignKey(
         "identity.LegalEntity",
@@ -41,6 +47,19 @@ class JointApplication(BaseModel):
         related_name="joint_applications",
     )
     applicant_name = models.CharField(_("applicant name"), max_length=200)
+    # A walk-in applicant's details as the counter clerk entered them (as on the member cases),
+    # encrypted at rest like the case's (ecity.core.fields); empty for an account holder.
+    applicant_identifier = EncryptedTextField(_("applicant ID number"), max_length=18, blank=True)
+    contact_phone = EncryptedTextField(_("contact phone"), max_length=20, blank=True)
+    submitted_by = models.ForeignKey(
+        "identity.User",
+        verbose_name=_("submitted by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("The counter clerk when submitted on behalf of a walk-in applicant."),
+    )
     channel = models.CharField(_("channel"), max_length=16, choices=Case.Channel.choices)
     submitted_at = models.DateTimeField(_("submitted at"), db_index=True)
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from ecity.cases.models import Attachment, Case, CaseDraft
@@ -166,6 +167,23 @@ def joint_draft_for(
         )
         .prefetch_related("attachments__material")
         .first()
+    )
+
+
+def joint_draft_list(*, actor: User, identity: ActingIdentity | None) -> QuerySet[CaseDraft]:
+    """The joint application drafts of ``actor`` acting as ``identity``, last saved first.
+
+    Private to their owner; the joint application version and the files are loaded.
+    """
+    return (
+        CaseDraft.objects.filter(
+            owner=actor,
+            legal_entity=getattr(identity, "legal_entity", None),
+            joint_version__isnull=False,
+        )
+        .select_related("joint_version", "joint_version__service")
+        .prefetch_related("attachments__material")
+        .order_by("-updated_at", "-pk")
     )
 
 

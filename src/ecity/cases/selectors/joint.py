@@ -37,12 +37,15 @@ from ecity.cases.selectors.materials import MATERIAL_PREFIX
 from ecity.cases.selectors.progress import DepartmentStep, case_progress
 from ecity.cases.uploads import accepted_types_of
 from ecity.catalogue.joint.layout import MaterialSlot
+from ecity.catalogue.models import JointServiceVersion
 from ecity.certificates.models import Certificate
 from ecity.certificates.pdf import certificate_pdf
 from ecity.certificates.verification import qr_payload
 from ecity.core.errors import NotFound
 from ecity.identity.models import User
 from ecity.identity.selectors import ActingIdentity, authorisation_for
+from ecity.org.models import StaffRole
+from ecity.org.selectors import user_has_role
 
 SHARED = "shared"
 SERVICES = "services"
@@ -127,6 +130,46 @@ def joint_application_get_for_applicant(
     """
     found = _with_cases(_own(user=user, identity=identity)).filter(number=number).first()
     if found is None:
+        raise NotFound(_("No such joint application among yours."))
+    return found
+
+
+def joint_counter_allowed(
+    *, user: User | AnonymousUser, joint_version: JointServiceVersion
+) -> bool:
+    """Whether ``user`` may submit ``joint_version`` at a counter for a walk-in applicant.
+
+    The single counter submission's rule for every member case: the counter clerk role in each
+    member service's department (a role in a parent department counts for its sub-units;
+    platform administrators hold every role). A service hall clerk who accepts for several
+    departments holds the role in each of them.
+    """
+    members = joint_version.members.select_related("service_version__item__department")
+    departments = {member.service_version.item.department for member in members}
+    return bool(departments) and all(
+        user_has_role(user=user, role=StaffRole.Role.COUNTER_CLERK, department=department)
+        for department in departments
+    )
+
+
+def joint_application_get_for_receipt(
+    *, user: User | AnonymousUser, number: str
+) -> JointApplication:
+    """Return the joint application ``number`` for its confirmation or printable receipt.
+
+    Its applicant (an account holder, also acting for the enterprise) or the counter clerk who
+    submitted it for a walk-in applicant; anyone else gets ``NotFound``.
+    """
+    found = _with_cases(JointApplication.objects.filter(number=number)).first()
+    if (
+        found is None
+        or isinstance(user, AnonymousUser)
+        or user.pk
+        not in (
+            found.applicant_id,
+            found.submitted_by_id,
+        )
+    ):
         raise NotFound(_("No such joint application among yours."))
     return found
 

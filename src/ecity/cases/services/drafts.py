@@ -39,13 +39,14 @@ from ecity.cases.selectors.drafts import (
     draft_attachments_by_material,
     draft_for,
     draft_revision,
+    joint_draft_for,
     kept_files_expired_before,
 )
 from ecity.cases.selectors.joint import SERVICES, SHARED, slot_key
 from ecity.cases.selectors.materials import material_key, materials_of
 from ecity.cases.services.attachments import attachment_create, draft_files_write, uploads_store
 from ecity.cases.services.eligibility import applicant_fields, version_check
-from ecity.cases.services.joint import joint_uploads_check, joint_version_check
+from ecity.cases.services.joint_check import joint_uploads_check, joint_version_check
 from ecity.cases.services.materials import material_errors, uploads_check
 from ecity.cases.services.submission import case_submit, correction_submit, draft_save
 from ecity.cases.services.submission.answers import schema_answers
@@ -205,6 +206,7 @@ def joint_draft_save(
     joint_version: JointServiceVersion,
     form_data: Mapping[str, object],
     files: Mapping[str, UploadedFile | None] | None = None,
+    all_or_nothing: bool = False,
 ) -> tuple[CaseDraft, dict[str, list[str]]]:
     """Save a half-filled joint application and every acceptable file; return it and file errors.
 
@@ -212,14 +214,18 @@ def joint_draft_save(
     owner) keeps the combined form's answers as given (``{"shared": …, "services": …}``,
     unchecked: they are checked on submission) and each acceptable file of a material slot
     (``material:<id>``), replacing the slot's earlier file; a rejected file does not stop the
-    rest and its errors are returned by slot. Raises ``PermissionDenied`` for an anonymous
-    actor and ``ServiceUnavailable`` when the joint application cannot be applied for online.
+    rest and its errors are returned by slot; with ``all_or_nothing`` (the API) a rejected
+    file raises ``ValidationFailed`` with every file error instead and nothing is saved. Raises
+    ``PermissionDenied`` for an anonymous actor and ``ServiceUnavailable`` when the joint
+    application cannot be applied for online.
     """
     if not getattr(actor, "is_authenticated", False):
         raise PermissionDenied(_("Please log in to save an application."))
     joint_version_check(joint_version, channel=Case.Channel.ONLINE)
     layout = joint_layout(joint_version)
     checked, rejected = joint_uploads_check(layout, files or {})
+    if all_or_nothing and rejected:
+        raise ValidationFailed(fields=rejected)
     answers = {
         part: dict(value)
         for part, value in (form_data or {}).items()
@@ -251,6 +257,20 @@ def joint_draft_save(
         stored_files_delete(stored)
         raise
     return draft, rejected
+
+
+def joint_draft_delete(
+    *, actor: User, identity: ActingIdentity | None, joint_version: JointServiceVersion
+) -> None:
+    """Delete the joint application draft of ``actor`` acting as ``identity``, with its files.
+
+    Only the owner's own draft is found (``NotFound`` otherwise, also when there is none).
+    The stored files are deleted after commit.
+    """
+    draft = joint_draft_for(actor=actor, identity=identity, joint_version=joint_version)
+    if draft is None:
+        raise NotFound(_("There is no such draft."))
+    _drafts_delete(CaseDraft.objects.filter(pk=draft.pk))
 
 
 def _files_keep(

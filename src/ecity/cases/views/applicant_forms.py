@@ -32,6 +32,34 @@ def material_hint(material: Any) -> str:
     }
 
 
+def walk_in_fields() -> dict[str, forms.Field]:
+    """The counter form's fields about the walk-in applicant: name, ID number, mobile phone."""
+    return {
+        WALK_IN_FIELDS["name"]: forms.CharField(
+            label=_("Applicant's name"), max_length=200, required=True
+        ),
+        WALK_IN_FIELDS["id_number"]: forms.CharField(
+            label=_("Applicant's resident ID number"), max_length=18, required=True
+        ),
+        WALK_IN_FIELDS["phone"]: forms.CharField(
+            label=_("Applicant's mobile phone"),
+            max_length=20,
+            required=True,
+            widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel"}),
+        ),
+    }
+
+
+def walk_in_values(data: Mapping[str, Any]) -> dict[str, str]:
+    """The posted walk-in applicant's details in the services' shape (``on_behalf_of``)."""
+    return {key: str(data.get(name, "")) for key, name in WALK_IN_FIELDS.items()}
+
+
+def walk_in_renames() -> dict[str, str]:
+    """The services' error names of the walk-in details → the counter form's field names."""
+    return {f"on_behalf_of.{key}": name for key, name in WALK_IN_FIELDS.items()}
+
+
 def application_form(
     version: Any,
     *,
@@ -49,20 +77,7 @@ def application_form(
     if initial:
         form.initial = dict(initial)
     if walk_in:
-        extra = {
-            WALK_IN_FIELDS["name"]: forms.CharField(
-                label=_("Applicant's name"), max_length=200, required=True
-            ),
-            WALK_IN_FIELDS["id_number"]: forms.CharField(
-                label=_("Applicant's resident ID number"), max_length=18, required=True
-            ),
-            WALK_IN_FIELDS["phone"]: forms.CharField(
-                label=_("Applicant's mobile phone"),
-                max_length=20,
-                required=True,
-                widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel"}),
-            ),
-        }
+        extra = walk_in_fields()
         form.fields = {**extra, **form.fields}
     for material in materials_of(version):
         form.fields[material_key(material)] = forms.FileField(

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -27,7 +28,7 @@ from ecity.cases.selectors.drafts import (
 from ecity.cases.services import drafts as draft_services
 from ecity.cases.services import joint as services
 from ecity.cases.services.access import decision_read_record
-from ecity.cases.views.applicant_forms import TOKEN_FIELD
+from ecity.cases.views.applicant_forms import TOKEN_FIELD, walk_in_renames, walk_in_values
 from ecity.cases.views.joint_forms import (
     JointLookupForm,
     joint_files,
@@ -140,6 +141,69 @@ def joint_apply(request: HttpRequest, code: str) -> HttpResponse:
     }
     context.update(joint_sections(layout, form, kept=joint_draft_attachments(draft, layout)))
     return render(request, "cases/joint/apply.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def joint_counter_apply(request: HttpRequest, code: str) -> HttpResponse:
+    """A counter clerk submits a joint application for a walk-in applicant (no account needed).
+
+    Only a counter clerk of every member service's department (403 otherwise). The clerk
+    enters the applicant's name, ID number and phone with the combined form; on success the
+    printable receipt shows the joint number and query code (also sent to the phone by SMS).
+    """
+    try:
+        service = joint_service_get_published(code=code)
+        version = service.current_version
+        services.joint_version_check(version, channel=Case.Channel.COUNTER)
+    except ApplicationError as error:
+        raise Http404(error.message) from error
+    if not selectors.joint_counter_allowed(user=request.user, joint_version=version):
+        raise DjangoPermissionDenied
+    layout = joint_layout(version)
+    status = 200
+    if request.method == "POST":
+        form = joint_form(
+            layout, data=request.POST, files=request.FILES, token=_token(request), walk_in=True
+        )
+        try:
+            application = services.joint_application_submit(
+                actor=request.user,
+                session_identity=None,
+                joint_version=version,
+                form_data=joint_values(layout, request.POST),
+                attachments=joint_files(layout, request.FILES),
+                idempotency_key=f"joint-counter-{_token(request)}" if _token(request) else None,
+                on_behalf_of=walk_in_values(request.POST),
+            )
+        except ApplicationError as error:
+            add_application_error(form, error, rename=walk_in_renames(), skip_reported=True)
+            status = 400
+        else:
+            return redirect("cases:joint_receipt", number=application.number)
+    else:
+        form = joint_form(layout, walk_in=True)
+    context = {"service": service, "version": version, "layout": layout, "walk_in": True}
+    context.update(joint_sections(layout, form))
+    return render(request, "cases/joint/apply.html", context, status=status)
+
+
+@login_required
+@require_GET
+def joint_receipt(request: HttpRequest, number: str) -> HttpResponse:
+    """A printable receipt (回执): the joint number, the query code and each member case.
+
+    For the applicant and for the counter clerk who submitted it for a walk-in applicant.
+    """
+    try:
+        application = selectors.joint_application_get_for_receipt(user=request.user, number=number)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    return render(
+        request,
+        "cases/joint/receipt.html",
+        {"application": application, "cases": [link.case for link in application.links.all()]},
+    )
 
 
 @login_required

@@ -27,10 +27,12 @@ from ecity.cases.selectors.joint import (
 )
 from ecity.cases.views.applicant_forms import (
     TOKEN_FIELD,
+    WALK_IN_FIELDS,
     LookupForm,
     _accept_attribute,
     material_hint,
     schema_values,
+    walk_in_fields,
 )
 from ecity.catalogue.form_schema import SchemaForm, schema_to_form
 from ecity.catalogue.joint.layout import JointLayout, MemberSection
@@ -50,11 +52,14 @@ def joint_form(
     files: Mapping[str, Any] | None = None,
     initial: Mapping[str, Any] | None = None,
     token: str | None = None,
+    walk_in: bool = False,
 ) -> SchemaForm:
     """The combined form of ``layout``: fields ``shared.<key>``, ``services.<code>.<field>``,
-    one file field per material slot (``material:<id>``) and the one-time submit token."""
+    one file field per material slot (``material:<id>``) and the one-time submit token; at a
+    counter (``walk_in``) first the walk-in applicant's name, ID number and phone."""
     form = SchemaForm(data=data, files=files, initial=initial)
-    fields = _renamed(layout.shared_schema, shared_field_name)
+    fields: dict[str, forms.Field] = dict(walk_in_fields()) if walk_in else {}
+    fields.update(_renamed(layout.shared_schema, shared_field_name))
     for section in layout.sections:
         fields.update(
             _renamed(
@@ -189,6 +194,7 @@ def joint_sections(
     return {
         "form": form,
         "token_field": form[TOKEN_FIELD],
+        "walkin_fields": [form[name] for name in WALK_IN_FIELDS.values() if name in form.fields],
         "shared_section": shared,
         "sections": sections,
         "material_rows": material_rows,
