@@ -2,7 +2,19 @@
 
 ``metadata``: code lists and their values, data elements (数据元).
 ``thesaurus``: the subject thesaurus (主题词表).
+``resources``: the government information resource catalogue (政务信息资源目录).
 """
 
 from ecity.registry.models.metadata import CodeList, CodeValue, DataElement  # noqa: F401
+from ecity.registry.models.resources import (  # noqa: F401
+    OpenType,
+    Resource,
+    ResourceCategory,
+    ResourceFormat,
+    ResourceItem,
+    ResourceVersion,
+    ShareMethod,
+    ShareType,
+    UpdateCycle,
+)
 from ecity.registry.models.thesaurus import SubjectTerm  # noqa: F401
