@@ -13,5 +13,11 @@ register_actions(
         "registry.data_element_put_in_force": _("Data element put in force"),
         "registry.data_element_withdrawn": _("Data element withdrawn"),
         "registry.subject_term_saved": _("Subject term saved"),
+        "registry.resource_saved": _("Catalogue resource draft saved"),
+        "registry.resource_submitted": _("Catalogue resource submitted for review"),
+        "registry.resource_returned": _("Catalogue resource returned to its provider"),
+        "registry.resource_published": _("Catalogue resource published"),
+        "registry.resource_revised": _("New version of a catalogue resource started"),
+        "registry.resource_withdrawn": _("Catalogue resource withdrawn"),
     }
 )

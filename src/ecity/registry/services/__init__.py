@@ -1,5 +1,6 @@
 """Writes of the information resource centre.
 
 ``codes``: loading code lists from CSV/Excel; ``metadata``: data elements (drafts, putting in
-force, withdrawing); ``thesaurus``: subject terms. Import the functions from those modules.
+force, withdrawing); ``thesaurus``: subject terms; ``resources``: the information resource
+catalogue (drafts, review, publication, versions). Import the functions from those modules.
 """
