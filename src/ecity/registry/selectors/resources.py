@@ -130,12 +130,14 @@ class FacetValue:
     label: str
     count: int
     is_selected: bool = False
+    url: str = ""  # set by the page: the catalogue with this value chosen (or unchosen)
 
 
 @dataclass
 class Facet:
     name: str
     values: list[FacetValue] = field(default_factory=list)
+    title: str = ""  # set by the page
 
 
 def resource_facets(*, resources: QuerySet[Resource], filters: CatalogueFilters) -> list[Facet]:
