@@ -78,7 +78,7 @@ FACET_TITLES = {
     "subject": gettext_lazy("Subject"),
     "share_type": gettext_lazy("Share type"),
     "open_type": gettext_lazy("Open type"),
-    "format": gettext_lazy("Format"),
+    "resource_format": gettext_lazy("Format"),
     "update_cycle": gettext_lazy("Update cycle"),
 }
 
