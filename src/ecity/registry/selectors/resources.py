@@ -243,18 +243,3 @@ def resource_working_copy(*, code: str) -> Resource | None:
         return None
     revision = Resource.objects.filter(revision_of=live).first()
     return revision or live
-
-
-def resource_worklist(*, actor: User) -> QuerySet[Resource]:
-    """List the drafts, entries in review and revisions ``actor`` maintains or reviews.
-
-    Reviewers (platform administrators) see every unpublished entry; department administrators
-    those of their departments. Others see none.
-    """
-    unpublished = _with_details(
-        Resource.objects.filter(status__in=[Resource.Status.DRAFT, Resource.Status.IN_REVIEW])
-    ).order_by("status", "code")
-    if org_selectors.is_platform_admin(user=actor):
-        return unpublished
-    departments = org_selectors.departments_where(user=actor, role=StaffRole.Role.DEPARTMENT_ADMIN)
-    return unpublished.filter(provider__in=departments)
