@@ -15,6 +15,12 @@ register_actions(
         "registry.subject_term_saved": _("Subject term saved"),
         "registry.legal_entity_changed": _("Legal-entity record changed"),
         "registry.legal_entity_linked": _("Enterprise account linked to its registry record"),
+        "registry.resource_saved": _("Catalogue resource draft saved"),
+        "registry.resource_submitted": _("Catalogue resource submitted for review"),
+        "registry.resource_returned": _("Catalogue resource returned to its provider"),
+        "registry.resource_published": _("Catalogue resource published"),
+        "registry.resource_revised": _("New version of a catalogue resource started"),
+        "registry.resource_withdrawn": _("Catalogue resource withdrawn"),
     }
 )
 # Changes of a person's record are changes of their personal data: listed on "who accessed

@@ -19,4 +19,8 @@ urlpatterns = [
         name="code_value_list",
     ),
     path("subject-terms/", views.SubjectTermListApi.as_view(), name="subject_term_list"),
+    path("resources/", views.ResourceListApi.as_view(), name="resource_list"),
+    path("resources/<str:code>/", views.ResourceDetailApi.as_view(), name="resource_detail"),
+    path("catalogue.jsonld", views.CatalogueJsonLdApi.as_view(), name="catalogue_jsonld"),
+    path("catalogue.ttl", views.CatalogueTurtleApi.as_view(), name="catalogue_ttl"),
 ]

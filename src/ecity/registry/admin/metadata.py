@@ -20,8 +20,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ecity.core.errors import ApplicationError
-from ecity.org import selectors as org_selectors
-from ecity.org.models import Department, StaffRole
+from ecity.registry.admin.access import is_maintainer, maintained_departments
+from ecity.registry.admin.forms import ListField, report_error
 from ecity.registry.models import CodeList, CodeValue, DataElement, SubjectTerm
 from ecity.registry.selectors.metadata import can_maintain_metadata
 from ecity.registry.services.metadata import (
@@ -32,43 +32,11 @@ from ecity.registry.services.metadata import (
 )
 from ecity.registry.services.thesaurus import subject_term_save
 
-
-def _maintained_departments(request: HttpRequest) -> QuerySet[Department]:
-    return org_selectors.departments_where(
-        user=request.user, role=StaffRole.Role.DEPARTMENT_ADMIN
-    ).filter(is_active=True)
-
-
-def _is_maintainer(request: HttpRequest) -> bool:
-    user = request.user
-    if not (user.is_active and user.is_staff):
-        return False
-    return org_selectors.is_platform_admin(user=user) or _maintained_departments(request).exists()
-
-
-def _report(request: HttpRequest, error: ApplicationError, label: str) -> None:
-    details = "; ".join(f"{name}: {' '.join(msgs)}" for name, msgs in error.fields.items())
-    messages.error(request, f"{label}: {error.message}" + (f" ({details})" if details else ""))
-
-
-class _ListField(forms.CharField):
-    """One entry per line, shown and saved as a list."""
-
-    widget = forms.Textarea(attrs={"rows": 3})
-
-    def prepare_value(self, value: Any) -> Any:
-        return "\n".join(value) if isinstance(value, list) else value
-
-    def to_python(self, value: Any) -> list[str]:  # type: ignore[override]
-        text = super().to_python(value) or ""
-        return [line.strip() for line in text.splitlines() if line.strip()]
-
-
 # --- data elements ---------------------------------------------------------------------------
 
 
 class DataElementForm(forms.ModelForm):
-    synonyms = _ListField(
+    synonyms = ListField(
         label=gettext_lazy("synonyms"), required=False, help_text=gettext_lazy("One per line.")
     )
 
@@ -107,17 +75,17 @@ class DataElementAdmin(admin.ModelAdmin):
     actions = ["put_in_force", "withdraw", "revise"]
 
     def has_module_permission(self, request: HttpRequest) -> bool:
-        return _is_maintainer(request)
+        return is_maintainer(request)
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return _is_maintainer(request)
+        return is_maintainer(request)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
-        return _is_maintainer(request)
+        return is_maintainer(request)
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         if obj is None:
-            return _is_maintainer(request)
+            return is_maintainer(request)
         return obj.status == DataElement.Status.DRAFT and can_maintain_metadata(
             actor=request.user, department=obj.authority
         )
@@ -130,7 +98,7 @@ class DataElementAdmin(admin.ModelAdmin):
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "authority":
-            kwargs["queryset"] = _maintained_departments(request)
+            kwargs["queryset"] = maintained_departments(request)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_form(
@@ -162,7 +130,7 @@ class DataElementAdmin(admin.ModelAdmin):
                 },
             )
         except ApplicationError as error:
-            _report(request, error, obj.identifier)
+            report_error(request, error, obj.identifier)
             raise
         obj.pk, obj.public_id, obj._state.adding = saved.pk, saved.public_id, False
 
@@ -173,7 +141,7 @@ class DataElementAdmin(admin.ModelAdmin):
                 act(element)
                 done += 1
             except ApplicationError as error:
-                _report(request, error, element.identifier)
+                report_error(request, error, element.identifier)
         return done
 
     @admin.action(description=gettext_lazy("Put the selected drafts in force"))
@@ -245,10 +213,10 @@ class CodeValueInline(admin.TabularInline):
 
 class ReadOnlyForMaintainers:
     def has_module_permission(self, request: HttpRequest) -> bool:
-        return _is_maintainer(request)
+        return is_maintainer(request)
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return _is_maintainer(request)
+        return is_maintainer(request)
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
@@ -273,7 +241,7 @@ class CodeListAdmin(ReadOnlyForMaintainers, admin.ModelAdmin):
 
 
 class SubjectTermForm(forms.ModelForm):
-    synonyms = _ListField(
+    synonyms = ListField(
         label=gettext_lazy("synonyms"), required=False, help_text=gettext_lazy("One per line.")
     )
 
@@ -323,7 +291,7 @@ class SubjectTermAdmin(admin.ModelAdmin):
                 related=list(data["related"]),
             )
         except ApplicationError as error:
-            _report(request, error, obj.term)
+            report_error(request, error, obj.term)
             raise
         obj.pk, obj.public_id, obj._state.adding = saved.pk, saved.public_id, False
 
