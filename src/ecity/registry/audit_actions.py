@@ -15,6 +15,8 @@ register_actions(
         "registry.subject_term_saved": _("Subject term saved"),
         "registry.legal_entity_changed": _("Legal-entity record changed"),
         "registry.legal_entity_linked": _("Enterprise account linked to its registry record"),
+        "registry.records_imported": _("Registry records imported (one batch)"),
+        "registry.conflict_resolved": _("Registry conflict resolved by the authority"),
     }
 )
 # Changes of a person's record are changes of their personal data: listed on "who accessed
@@ -23,6 +25,8 @@ register_actions(
     {
         "registry.person_changed": _("Person record changed"),
         "registry.person_linked": _("Account linked to its person record"),
+        "registry.dispute_raised": _("Dispute raised over a registry value"),
+        "registry.dispute_settled": _("Dispute over a registry value settled"),
     },
     is_data_access=True,
 )

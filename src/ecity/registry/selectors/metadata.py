@@ -94,7 +94,9 @@ def _type_message(element: DataElement, value: str) -> str | None:
     return None
 
 
-def _code_message(code: CodeValue | None, element: DataElement, value: str, today: dt.date) -> str | None:
+def _code_message(
+    code: CodeValue | None, element: DataElement, value: str, today: dt.date
+) -> str | None:
     if code is None:
         return _("%(value)s is not a code of the list %(list)s.") % {
             "value": value,

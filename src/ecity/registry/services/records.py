@@ -18,7 +18,7 @@ For each attribute the rules are:
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Generic, Protocol, TypeVar
 
@@ -191,7 +191,7 @@ def conflict_store(
     item: Value,
     current: RecordAttribute,
     current_text: str,
-    actor: User,
+    actor: User | None,
     department: Department | None,
     source: str,
     source_reference: str,
@@ -233,15 +233,35 @@ def conflict_store(
     return conflict
 
 
-def _conflicts_settle(*, record: Record, attribute: str, text: str) -> None:
-    """Resolve the open conflicts the authority's new value agrees with."""
-    for conflict in RecordConflict.objects.filter(
-        **record_kwargs(record), attribute=attribute, status=RecordConflict.Status.OPEN
-    ):
-        if conflict.proposed_value == text:
+#: The fields ``conflicts_settled_by`` changes.
+SETTLED_FIELDS = ["status", "resolution", "resolved_at", "resolved_by", "updated_at"]
+
+
+def conflicts_settled_by(
+    conflicts: Iterable[RecordConflict], *, text: str, actor: User | None
+) -> list[RecordConflict]:
+    """Mark resolved (value taken) the open ``conflicts`` that the authority's ``text`` agrees
+    with; return them, for the caller to save (``SETTLED_FIELDS``)."""
+    settled = []
+    now = timezone.now()
+    for conflict in conflicts:
+        if conflict.status == RecordConflict.Status.OPEN and conflict.proposed_value == text:
             conflict.status = RecordConflict.Status.RESOLVED
-            conflict.resolved_at = timezone.now()
-            conflict.save(update_fields=["status", "resolved_at", "updated_at"])
+            conflict.resolution = RecordConflict.Resolution.TAKEN
+            conflict.resolved_at = now
+            conflict.resolved_by = actor
+            conflict.updated_at = now
+            settled.append(conflict)
+    return settled
+
+
+def _conflicts_settle(*, record: Record, attribute: str, text: str, actor: User) -> None:
+    """Resolve the open conflicts the authority's new value agrees with."""
+    conflicts = RecordConflict.objects.filter(
+        **record_kwargs(record), attribute=attribute, status=RecordConflict.Status.OPEN
+    )
+    for conflict in conflicts_settled_by(conflicts, text=text, actor=actor):
+        conflict.save(update_fields=SETTLED_FIELDS)
 
 
 def _apply(
@@ -328,7 +348,9 @@ def _apply(
     )
     for item, _old, is_authoritative in changes:
         if is_authoritative:
-            _conflicts_settle(record=record, attribute=item.attribute.name, text=item.text)
+            _conflicts_settle(
+                record=record, attribute=item.attribute.name, text=item.text, actor=actor
+            )
     result.changed = [item.attribute.name for item, _o, _a in changes]
     return result
 
@@ -348,9 +370,9 @@ def _write_check(*, actor: User, department: Department | None, source: str) -> 
         raise ValidationFailed(fields={"source": [_("Choose a source of the values.")]})
 
 
-def _after_write(
+def after_write(
     *,
-    actor: User,
+    actor: User | None,
     result: RecordWrite[Any],
     action: str,
     department: Department | None,
@@ -431,7 +453,7 @@ def person_write(
             source=source,
             source_reference=source_reference,
         )
-        _after_write(
+        after_write(
             actor=actor,
             result=result,
             action="registry.person_changed",
@@ -483,7 +505,7 @@ def legal_entity_record_write(
             source=source,
             source_reference=source_reference,
         )
-        _after_write(
+        after_write(
             actor=actor,
             result=result,
             action="registry.legal_entity_changed",
