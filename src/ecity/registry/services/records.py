@@ -131,6 +131,11 @@ def decide(
     return Decision.CHANGE
 
 
+def authority_of(attribute: Attribute, elements: Elements = LIVE_ELEMENTS) -> Department | None:
+    """The department that writes ``attribute``'s authoritative value, if it has one."""
+    return _authority(elements, attribute.authority_identifier)
+
+
 def is_authority_of(
     elements: Elements, attribute: Attribute, department: Department | None
 ) -> bool:

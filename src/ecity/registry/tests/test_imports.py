@@ -264,7 +264,9 @@ def test_another_departments_import_never_overwrites_an_authoritative_value(meta
         id_number=id_number_for(80),
         values={"name": "赵六"},
     )
-    path = _csv(tmp_path, [["公民身份号码", "姓名", "住址"], [id_number_for(80), "赵陆", "新址1号"]])
+    path = _csv(
+        tmp_path, [["公民身份号码", "姓名", "住址"], [id_number_for(80), "赵陆", "新址1号"]]
+    )
 
     # when market regulation imports another name and an address
     job = registry_import(actor=_writer(market), department=market, registry="persons", path=path)
@@ -382,8 +384,6 @@ def test_the_command_loads_with_progress_and_reports_problems_with_exit_status_1
     bad = _csv(tmp_path, [HEADER, ["12345", "某", "1", "1990-01-01", ""]], name="bad.csv")
     err = StringIO()
     with pytest.raises(CommandError) as failed:
-        call_command(
-            "registry_import", str(bad), "--registry", "persons", "--dry-run", stderr=err
-        )
+        call_command("registry_import", str(bad), "--registry", "persons", "--dry-run", stderr=err)
     assert failed.value.returncode == 1
     assert "2\t公民身份号码\t" in err.getvalue()
