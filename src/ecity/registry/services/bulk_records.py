@@ -19,7 +19,6 @@ creation. A change or conflict on an existing record is audited and published on
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,20 +29,13 @@ from ecity.core.errors import ValidationFailed
 from ecity.core.fields import refresh_blind_indexes
 from ecity.identity.models import User
 from ecity.org.models import Department
-from ecity.registry.attributes import (
-    LEGAL_ENTITY_ATTRIBUTES,
-    LEGAL_ENTITY_KEY,
-    PERSON_ATTRIBUTES,
-    PERSON_KEY,
-    Attribute,
-)
+from ecity.registry.attributes import REGISTRY_SPECS, RegistrySpec  # noqa: F401 (re-export)
 from ecity.registry.models import (
     LegalEntityRecord,
     Person,
     RecordAttribute,
     RecordChange,
     RecordConflict,
-    Registry,
     Source,
 )
 from ecity.registry.services.records import (
@@ -63,42 +55,6 @@ from ecity.registry.services.records import (
 
 Record = Person | LegalEntityRecord
 UPDATE_BATCH = 1000  # rows per UPDATE statement of bulk_update
-
-
-@dataclass(frozen=True)
-class RegistrySpec:
-    """How rows of one registry are keyed, validated and written."""
-
-    registry: str
-    model: type[Person] | type[LegalEntityRecord]
-    key: Attribute
-    attributes: Mapping[str, Attribute]
-    action: str  # audit action and event of a changed record
-    fk: str  # the record's field on RecordAttribute / RecordChange / RecordConflict
-
-    def data_elements(self) -> set[str]:
-        specs = [self.key, *self.attributes.values()]
-        return {s.data_element for s in specs} | {s.authority_identifier for s in specs}
-
-
-REGISTRY_SPECS: dict[str, RegistrySpec] = {
-    Registry.PERSONS: RegistrySpec(
-        registry=Registry.PERSONS,
-        model=Person,
-        key=PERSON_KEY,
-        attributes=PERSON_ATTRIBUTES,
-        action="registry.person_changed",
-        fk="person",
-    ),
-    Registry.LEGAL_ENTITIES: RegistrySpec(
-        registry=Registry.LEGAL_ENTITIES,
-        model=LegalEntityRecord,
-        key=LEGAL_ENTITY_KEY,
-        attributes=LEGAL_ENTITY_ATTRIBUTES,
-        action="registry.legal_entity_changed",
-        fk="legal_entity",
-    ),
-}
 
 
 @dataclass(frozen=True)
