@@ -19,6 +19,8 @@ creation. A change or conflict on an existing record is audited and published on
 
 from __future__ import annotations
 
+import datetime as dt
+import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,10 +28,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ecity.core.errors import ValidationFailed
-from ecity.core.fields import refresh_blind_indexes
+from ecity.core.fields import BlindIndexField, refresh_blind_indexes
 from ecity.identity.models import User
 from ecity.org.models import Department
 from ecity.registry.attributes import REGISTRY_SPECS, RegistrySpec  # noqa: F401 (re-export)
+from ecity.registry.bulk_insert import ids_reserve, instance_row, rows_insert
 from ecity.registry.models import (
     LegalEntityRecord,
     Person,
@@ -50,7 +53,6 @@ from ecity.registry.services.records import (
     decide,
     is_authority_of,
     parse_values,
-    record_kwargs,
 )
 
 Record = Person | LegalEntityRecord
@@ -83,6 +85,7 @@ class _Row:
     key: Value
     items: list[Value]
     record: Any = None  # the existing record (locked), or a new one
+    lookup_key: str = ""  # the blind index of the key (persons) or the USCC
 
 
 def _key_text(spec: RegistrySpec, raw: str) -> str:
@@ -160,8 +163,41 @@ def _parse_rows(
                 for message in messages
             )
             continue
-        parsed.append(_Row(number, key, list(items.values()), record))
+        parsed.append(_Row(number, key, list(items.values()), record, lookup.get(number, "")))
     return parsed, problems
+
+
+def _new_row(spec: RegistrySpec, record: Record, now: dt.datetime) -> dict[str, Any]:
+    """The columns every new provenance or change-log row of ``record`` starts with."""
+    other = "legal_entity" if spec.fk == "person" else "person"
+    return {
+        "public_id": uuid.uuid4(),
+        "created_at": now,
+        "updated_at": now,
+        f"{spec.fk}_id": record.pk,
+        f"{other}_id": None,
+    }
+
+
+def _records_insert(
+    spec: RegistrySpec, records: list[Record], lookup_keys: dict[int, str], now: dt.datetime
+) -> None:
+    """Insert new records with their keys reserved, blind indexes computed once per value."""
+    ids = ids_reserve(spec.model, len(records))
+    if ids is None:
+        spec.model.objects.bulk_create(records)  # type: ignore[attr-defined]
+        return
+    index_fields = [f for f in spec.model._meta.concrete_fields if isinstance(f, BlindIndexField)]
+    rows = []
+    for record, pk in zip(records, ids, strict=True):
+        record.pk = pk
+        record.created_at = record.updated_at = now
+        for index in index_fields:
+            known = lookup_keys.get(id(record)) if index.source == spec.key.name else None
+            setattr(record, index.attname, known or index.index_for(getattr(record, index.source)))
+        rows.append(instance_row(record))
+        record._state.adding = False
+    rows_insert(spec.model, rows)
 
 
 def batch_validate(
@@ -222,10 +258,12 @@ def batch_write(
     changed_records: dict[int, Record] = {}
     changed_fields: set[str] = set()
     touched: list[RecordWrite[Any]] = []
+    lookup_keys: dict[int, str] = {}
     for row in parsed:
         is_created = row.record is None
         if is_created:
             row.record = spec.model(**{spec.key.name: row.key.value})
+            lookup_keys[id(row.record)] = row.lookup_key
             items = [row.key, *row.items]
         else:
             items = row.items
@@ -274,7 +312,7 @@ def batch_write(
     result.created = len(new_records)
     result.updated = len(changed_records)
 
-    spec.model.objects.bulk_create(new_records)  # type: ignore[attr-defined]
+    _records_insert(spec, new_records, lookup_keys, now)
     if changed_records:
         for record in changed_records.values():
             refresh_blind_indexes(record)  # bulk_update runs no pre_save
@@ -300,18 +338,23 @@ def batch_write(
             "written_by": actor,
         }
 
-    attribute_creates: list[RecordAttribute] = []
+    attribute_creates: list[dict[str, Any]] = []
     attribute_updates: list[RecordAttribute] = []
     for record, item, is_authoritative in [(r, i, a) for r, i, _o, a in changes] + confirmed:
         current = provenance.get((record.pk, item.attribute.name))
         if current is None:
             attribute_creates.append(
-                RecordAttribute(
-                    **record_kwargs(record),
-                    attribute=item.attribute.name,
-                    data_element=item.attribute.data_element,
-                    **provenance_values(is_authoritative),
-                )
+                {
+                    **_new_row(spec, record, now),
+                    "attribute": item.attribute.name,
+                    "data_element": item.attribute.data_element,
+                    "source": source,
+                    "source_reference": source_reference[:200],
+                    "department_id": department.pk if department else None,
+                    "is_authoritative": is_authoritative,
+                    "written_at": now,
+                    "written_by_id": actor.pk if actor else None,
+                }
             )
             continue
         for name, value in provenance_values(is_authoritative).items():
@@ -319,7 +362,7 @@ def batch_write(
         current.data_element = item.attribute.data_element
         current.updated_at = now
         attribute_updates.append(current)
-    RecordAttribute.objects.bulk_create(attribute_creates)
+    rows_insert(RecordAttribute, attribute_creates)
     RecordAttribute.objects.bulk_update(
         attribute_updates,
         [
@@ -334,22 +377,25 @@ def batch_write(
         ],
         batch_size=UPDATE_BATCH,
     )
-    RecordChange.objects.bulk_create(
-        RecordChange(
-            **record_kwargs(record),
-            attribute=item.attribute.name,
-            data_element=item.attribute.data_element,
-            version=record.version,
-            old_value=old_text,
-            new_value=item.text,
-            source=source,
-            source_reference=source_reference[:200],
-            department=department,
-            is_authoritative=is_authoritative,
-            changed_at=now,
-            changed_by=actor,
-        )
-        for record, item, old_text, is_authoritative in changes
+    rows_insert(
+        RecordChange,
+        [
+            {
+                **_new_row(spec, record, now),
+                "attribute": item.attribute.name,
+                "data_element": item.attribute.data_element,
+                "version": record.version,
+                "old_value": old_text,
+                "new_value": item.text,
+                "source": source,
+                "source_reference": source_reference[:200],
+                "department_id": department.pk if department else None,
+                "is_authoritative": is_authoritative,
+                "changed_at": now,
+                "changed_by_id": actor.pk if actor else None,
+            }
+            for record, item, old_text, is_authoritative in changes
+        ],
     )
     settled: list[RecordConflict] = []
     for record, item, _old, is_authoritative in changes:
