@@ -186,7 +186,7 @@ class DataElementSnapshot:
         """As ``data_element_validate``."""
         element = self._element(identifier)
         return _element_messages(
-            element, value, lambda code: self._codes.get((element.code_list_id, code))
+            element, value, lambda code: self._codes.get((element.code_list_id or 0, code))
         )
 
     def authority(self, *, identifier: str) -> Department | None:

@@ -135,7 +135,7 @@ def _registry_quality(registry: str, department: Department, now: dt.datetime) -
             # Ciphertext cannot be compared: an empty value is stored as "" (length 0).
             records = records.annotate(**{f"_len_{attribute.name}": Length(attribute.name)})
             filled = Q(**{f"_len_{attribute.name}__gt": 0})
-        elif model_field.null:
+        elif getattr(model_field, "null", False):
             filled = Q(**{f"{attribute.name}__isnull": False})
         else:
             filled = ~Q(**{attribute.name: ""})

@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -95,7 +95,9 @@ def _key_text(spec: RegistrySpec, raw: str) -> str:
 def _lookup_key(spec: RegistrySpec, text: str) -> str:
     """What the records are looked up by: the blind index of the ID number, or the USCC."""
     if spec.model is Person:
-        return Person._meta.get_field("id_number_index").index_for(text)  # type: ignore[union-attr]
+        index_field = Person._meta.get_field("id_number_index")
+        assert isinstance(index_field, BlindIndexField)  # as the model declares
+        return index_field.index_for(text)
     return text
 
 
@@ -103,12 +105,13 @@ def _existing(spec: RegistrySpec, keys: list[str], *, lock: bool) -> dict[str, R
     """The existing records of ``keys`` (lookup keys), in one query (locked when writing)."""
     if not keys:
         return {}
-    records = spec.model.objects.all()
-    if lock:
-        records = records.select_for_update()
     if spec.model is Person:
-        return {p.id_number_index: p for p in records.filter(id_number_index__in=keys)}
-    return {r.uscc: r for r in records.filter(uscc__in=keys)}
+        persons = Person.objects.filter(id_number_index__in=keys)
+        persons = persons.select_for_update() if lock else persons
+        return {p.id_number_index: p for p in persons}
+    entities = LegalEntityRecord.objects.filter(uscc__in=keys)
+    entities = entities.select_for_update() if lock else entities
+    return {r.uscc: r for r in entities}
 
 
 def _parse_rows(
@@ -126,18 +129,18 @@ def _parse_rows(
         text = _key_text(spec, values.get(spec.key.name, ""))
         if not text:
             continue
-        key = _lookup_key(spec, text)
-        if key in seen:
+        lookup_key = _lookup_key(spec, text)
+        if lookup_key in seen:
             problems.append(
                 RowProblem(
                     number,
                     spec.key.name,
-                    _("This record is already in row %(row)d.") % {"row": seen[key]},
+                    _("This record is already in row %(row)d.") % {"row": seen[lookup_key]},
                 )
             )
             continue
-        seen[key] = number
-        lookup[number] = key
+        seen[lookup_key] = number
+        lookup[number] = lookup_key
     existing = _existing(spec, list(lookup.values()), lock=lock)
     parsed: list[_Row] = []
     taken = {p.row for p in problems}
@@ -185,7 +188,7 @@ def _records_insert(
     """Insert new records with their keys reserved, blind indexes computed once per value."""
     ids = ids_reserve(spec.model, len(records))
     if ids is None:
-        spec.model.objects.bulk_create(records)  # type: ignore[attr-defined]
+        cast(Any, spec.model.objects).bulk_create(records)
         return
     index_fields = [f for f in spec.model._meta.concrete_fields if isinstance(f, BlindIndexField)]
     rows = []
@@ -279,7 +282,7 @@ def batch_write(
             if decision is Decision.CONFIRM:
                 confirmed.append((record, item, authority[name]))
             elif decision is Decision.CONFLICT:
-                assert current is not None
+                assert current is not None  # decide() conflicts only with a current value
                 write.conflicts.append(
                     conflict_store(
                         record=record,
@@ -322,7 +325,7 @@ def batch_write(
             for f in spec.model._meta.concrete_fields
             if getattr(f, "source", None) in changed_fields
         ]
-        spec.model.objects.bulk_update(  # type: ignore[attr-defined]
+        cast(Any, spec.model.objects).bulk_update(
             list(changed_records.values()),
             [*sorted(changed_fields), *index_fields, "version", "updated_at"],
             batch_size=UPDATE_BATCH,

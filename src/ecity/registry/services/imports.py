@@ -73,9 +73,9 @@ def import_mapping(
     spec = REGISTRY_SPECS[registry]
     attributes = {spec.key.name: spec.key, **spec.attributes}
     names: dict[str, str] = {}
-    for name, attribute in attributes.items():
+    for name, spec_attribute in attributes.items():
         names[_fold(name)] = name
-        names[_fold(attribute.data_element)] = name
+        names[_fold(spec_attribute.data_element)] = name
     for element in DataElement.objects.filter(identifier__in=spec.data_elements()):
         owners = [n for n, a in attributes.items() if a.data_element == element.identifier]
         if len(owners) == 1:

@@ -301,7 +301,7 @@ def _apply(
         if decision is Decision.CONFIRM:
             confirmed.append((item, is_authority))
         elif decision is Decision.CONFLICT:
-            assert current is not None
+            assert current is not None  # decide() conflicts only with a current value
             result.conflicts.append(
                 conflict_store(
                     record=record,
