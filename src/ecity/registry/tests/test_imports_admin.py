@@ -83,7 +83,7 @@ def test_the_authority_rejects_a_dispute_in_the_back_office_with_a_reason(
     done = client.post(url, {**selection, "apply": "1", "reason": "户籍地址未变"})
 
     disputed.refresh_from_db()
-    assert asked.status_code == 200 and "Why is the dispute rejected?" in asked.content.decode()
+    assert asked.status_code == 200 and "不予采纳的理由" in asked.content.decode()
     assert done.status_code == 302
     assert (disputed.status, disputed.settlement_reason) == ("rejected", "户籍地址未变")
 

@@ -70,3 +70,18 @@ def test_an_account_without_a_record_is_told_so(client, metadata):
 
 def test_the_page_needs_a_login(client):
     assert client.get("/en/registry/my-record/").status_code == 302
+
+
+def test_the_page_and_an_open_dispute_are_shown_in_chinese(client, citizen):
+    client.force_login(citizen)
+    client.post(
+        "/registry/my-record/",
+        {"attribute": "address", "proposed_value": "示范市新路8号", "reason": "已搬家"},
+    )
+
+    page = client.get("/registry/my-record/")
+
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "我的基础库信息" in html
+    assert "异议处理中：您提出的值为“示范市新路8号”" in html

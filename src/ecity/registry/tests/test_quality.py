@@ -111,3 +111,13 @@ def test_the_quality_page_is_forbidden_to_other_staff(client, police_data, metad
     client.force_login(_admin_of(metadata["market"]))
 
     assert client.get("/en/registry/quality/GAJ/").status_code == 403
+
+
+def test_the_quality_page_is_shown_in_chinese(client, police_data):
+    client.force_login(_admin_of(police_data))
+
+    page = client.get("/registry/quality/GAJ/")
+
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "完整性" in html and "共 4 条记录。" in html
