@@ -87,6 +87,9 @@ SUPERVISION_DEPARTMENT_CODE = _str("ECITY_SUPERVISION_DEPARTMENT_CODE", "")
 # Service ratings (ecity.cases, 好差评): working days a department has to rectify a low rating
 # and answer the rater (国办发〔2019〕51号: 15 working days).
 RECTIFICATION_WORKING_DAYS = _int("ECITY_RECTIFICATION_WORKING_DAYS", 15)
+# Base registries (ecity.registry, 异议): working days the authority department has to settle a
+# dispute over a registry value (no national limit; 5 is common local practice for 校核).
+DISPUTE_WORKING_DAYS = _int("ECITY_DISPUTE_WORKING_DAYS", 5)
 # Demonstration and training cities (ecity.demo): tools that change history, such as moving an
 # open case back in time (ecity.cases.services.training), work only when this is on. Off by
 # default and in production; scripts/demo.sh and the development settings turn it on.

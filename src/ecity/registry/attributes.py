@@ -7,13 +7,14 @@ it is validated like any attribute and logged when the record is created, never 
 
 Values travel as text (what a form, an import file or an exchange message holds): each
 attribute normalises the text, turns it into the model's value and back, and says how it is
-masked on pages (``value_shown``).
+masked on pages (``value_shown``). ``REGISTRY_SPECS`` names each registry's model, key and
+attributes for the code that handles any of them (imports, data quality).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,7 +33,8 @@ from ecity.core.validators import (
     validate_mobile,
     validate_uscc,
 )
-from ecity.registry.models.records import LegalEntityRecord
+from ecity.registry.models.imports import Registry
+from ecity.registry.models.records import LegalEntityRecord, Person
 
 # The data elements of the base registries (the registry's metadata fixture defines them).
 DE_ID_NUMBER = "DE0001"  # 公民身份号码
@@ -231,3 +233,39 @@ def value_shown(*, kind: str, attribute: str, text: str) -> str:
     if spec is None:
         return "****" if text else ""
     return spec.shown(text)
+
+
+@dataclass(frozen=True)
+class RegistrySpec:
+    """How rows of one registry are keyed, validated and written."""
+
+    registry: str  # a ``Registry`` value
+    model: type[Person] | type[LegalEntityRecord]
+    key: Attribute
+    attributes: Mapping[str, Attribute]
+    action: str  # audit action and event of a changed record
+    fk: str  # the record's field on RecordAttribute / RecordChange / RecordConflict
+
+    def data_elements(self) -> set[str]:
+        specs = [self.key, *self.attributes.values()]
+        return {s.data_element for s in specs} | {s.authority_identifier for s in specs}
+
+
+REGISTRY_SPECS: dict[str, RegistrySpec] = {
+    Registry.PERSONS: RegistrySpec(
+        registry=Registry.PERSONS,
+        model=Person,
+        key=PERSON_KEY,
+        attributes=PERSON_ATTRIBUTES,
+        action="registry.person_changed",
+        fk="person",
+    ),
+    Registry.LEGAL_ENTITIES: RegistrySpec(
+        registry=Registry.LEGAL_ENTITIES,
+        model=LegalEntityRecord,
+        key=LEGAL_ENTITY_KEY,
+        attributes=LEGAL_ENTITY_ATTRIBUTES,
+        action="registry.legal_entity_changed",
+        fk="legal_entity",
+    ),
+}

@@ -21,6 +21,8 @@ register_actions(
         "registry.resource_published": _("Catalogue resource published"),
         "registry.resource_revised": _("New version of a catalogue resource started"),
         "registry.resource_withdrawn": _("Catalogue resource withdrawn"),
+        "registry.records_imported": _("Registry records imported (one batch)"),
+        "registry.conflict_resolved": _("Registry conflict resolved by the authority"),
     }
 )
 # Changes of a person's record are changes of their personal data: listed on "who accessed
@@ -29,6 +31,8 @@ register_actions(
     {
         "registry.person_changed": _("Person record changed"),
         "registry.person_linked": _("Account linked to its person record"),
+        "registry.dispute_raised": _("Dispute raised over a registry value"),
+        "registry.dispute_settled": _("Dispute over a registry value settled"),
     },
     is_data_access=True,
 )

@@ -1,6 +1,7 @@
 """Back-office pages of the base registries: read-only and masked, for data administrators.
 
-Persons, legal entities and conflicts are written only by ``ecity.registry.services.records``;
+Persons, legal entities and conflicts are written only by ``ecity.registry.services.records``
+(the authority resolves conflicts with actions calling ``services.disputes.conflict_resolve``);
 these pages show them, with each attribute's provenance and the change log, to platform and
 department administrators (``selectors.records.is_data_administrator``). Personal values
 (names, ID numbers, phone numbers, addresses, dates of birth) are shown masked, so opening a
@@ -11,11 +12,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
+from ecity.core.errors import ApplicationError
 from ecity.registry.attributes import value_shown
 from ecity.registry.models import (
     LegalEntityRecord,
@@ -25,6 +28,7 @@ from ecity.registry.models import (
     RecordConflict,
 )
 from ecity.registry.selectors.records import is_data_administrator
+from ecity.registry.services.disputes import conflict_resolve
 
 # Every field is read-only: the services write records.
 ATTRIBUTE_FIELDS: tuple[str, ...] = (
@@ -86,6 +90,8 @@ CONFLICT_FIELDS: tuple[str, ...] = (
     "proposed_source_reference",
     "proposed_department",
     "status",
+    "resolution",
+    "resolved_by",
     "created_at",
     "resolved_at",
 )
@@ -219,9 +225,11 @@ class RecordConflictAdmin(_ReadOnly, admin.ModelAdmin):
         "authoritative_department",
         "proposed_department",
         "status",
+        "resolution",
         "created_at",
     ]
     list_filter = ["status", "authoritative_department", "proposed_department"]
+    actions = ["take", "keep"]
     list_select_related = [
         "person",
         "legal_entity",
@@ -241,3 +249,25 @@ class RecordConflictAdmin(_ReadOnly, admin.ModelAdmin):
     @admin.display(description=_("proposed value"))
     def proposed_shown(self, obj: RecordConflict) -> str:
         return value_shown(kind=_kind(obj), attribute=obj.attribute, text=obj.proposed_value)
+
+    @admin.action(description=_("Take the proposed value"))
+    def take(self, request: HttpRequest, queryset: QuerySet[RecordConflict]) -> None:
+        _resolve_each(request, queryset, take=True)
+
+    @admin.action(description=_("Keep the authoritative value"))
+    def keep(self, request: HttpRequest, queryset: QuerySet[RecordConflict]) -> None:
+        _resolve_each(request, queryset, take=False)
+
+
+def _resolve_each(request: HttpRequest, queryset: QuerySet[RecordConflict], *, take: bool) -> None:
+    """Resolve each conflict through ``conflict_resolve`` (which checks the authority)."""
+    done = 0
+    for conflict in queryset:
+        try:
+            conflict_resolve(actor=request.user, conflict=conflict, take=take)
+        except ApplicationError as error:
+            messages.error(request, f"{conflict}: {error.message}")
+        else:
+            done += 1
+    if done:
+        messages.success(request, gettext("%(count)d conflicts resolved.") % {"count": done})

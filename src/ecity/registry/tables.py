@@ -2,16 +2,22 @@
 
 A table has a header row naming its columns (in any order; unknown names are errors, so a typo
 never silently drops a column). Rows are numbered as a spreadsheet shows them: the header is
-row 1, the first data row is row 2. Cells are text, stripped; an Excel date becomes YYYY-MM-DD
+row 1, the first data row is row 2. ``table_read`` reads a small table whole;
+``table_file_inspect`` and ``table_file_rows`` stream files of any size (registry imports).
+Cells are text, stripped; an Excel date becomes YYYY-MM-DD
 and a whole number stays without ".0", so codes like 01 survive when typed as text.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
+import hashlib
 import io
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from django.utils.translation import gettext as _
 
@@ -149,3 +155,82 @@ def table_read(*, file_name: str, content: bytes, columns: tuple[str, ...]) -> T
             )
         table.rows.append((number, values))
     return table
+
+
+@dataclass(frozen=True)
+class TableFile:
+    """A table file read once to know it: SHA-256, text encoding (CSV) and number of data rows."""
+
+    path: Path
+    sha256: str
+    encoding: str  # "" for Excel
+    data_rows: int
+
+    @property
+    def is_excel(self) -> bool:
+        return self.path.name.lower().endswith((".xlsx", ".xlsm"))
+
+
+def table_file_inspect(path: Path) -> TableFile:
+    """Hash ``path``, find a CSV's encoding (UTF-8 or GB 18030) and count the data rows.
+
+    For files of any size (millions of rows): read in chunks, never whole into memory.
+    Raises ``TableError`` when a CSV is neither UTF-8 nor GB 18030 or the workbook is unreadable.
+    """
+    digest = hashlib.sha256()
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    is_utf8 = True
+    with path.open("rb") as stream:
+        while chunk := stream.read(1 << 20):
+            digest.update(chunk)
+            if is_utf8:
+                try:
+                    decoder.decode(chunk)
+                except UnicodeDecodeError:
+                    is_utf8 = False
+    if is_utf8:
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            is_utf8 = False
+    info = TableFile(path=path, sha256=digest.hexdigest(), encoding="", data_rows=0)
+    if not info.is_excel:
+        info = TableFile(path, info.sha256, "utf-8-sig" if is_utf8 else "gb18030", 0)
+        if not is_utf8:
+            try:
+                with path.open(encoding="gb18030") as text:
+                    for _line in text:
+                        pass
+            except UnicodeDecodeError as exc:
+                raise TableError(
+                    [TableProblem(1, "", _("The file is neither UTF-8 nor GB 18030 text."))]
+                ) from exc
+    rows = sum(1 for _number, cells in table_file_rows(info) if any(cells))
+    return TableFile(info.path, info.sha256, info.encoding, max(0, rows - 1))
+
+
+def table_file_rows(info: TableFile) -> Iterator[tuple[int, list[str]]]:
+    """Yield ``(spreadsheet row, cells)`` of every row of the file, the header (row 1) first.
+
+    Cells are text as ``table_read`` makes them. Blank rows are yielded too (numbering stays
+    the spreadsheet's); callers skip them.
+    """
+    if info.is_excel:
+        import openpyxl
+        from openpyxl.utils.exceptions import InvalidFileException
+
+        try:
+            workbook = openpyxl.load_workbook(info.path, read_only=True, data_only=True)
+        except (InvalidFileException, KeyError, OSError, ValueError) as exc:
+            raise TableError(
+                [TableProblem(1, "", _("The file is not an Excel workbook (.xlsx)."))]
+            ) from exc
+        try:
+            for number, row in enumerate(workbook.worksheets[0].iter_rows(values_only=True), 1):
+                yield number, [_cell(c) for c in row]
+        finally:
+            workbook.close()
+        return
+    with info.path.open(encoding=info.encoding, newline="") as text:
+        for number, row in enumerate(csv.reader(text), 1):
+            yield number, [_cell(c) for c in row]

@@ -1,4 +1,5 @@
-"""Public registry pages, mounted at /registry/ (with /en/ for English)."""
+"""Registry pages, mounted at /registry/ (with /en/ for English): metadata, the resource
+catalogue and open data, a citizen's own record, a department's data quality."""
 
 from django.urls import path, re_path
 
@@ -29,4 +30,6 @@ urlpatterns = [
         name="open_data_metadata",
     ),
     path("open-data/<str:code>/values.csv", views.open_data_values, name="open_data_values"),
+    path("my-record/", views.my_record, name="my_record"),
+    path("quality/<str:code>/", views.quality, name="quality"),
 ]

@@ -1,22 +1,34 @@
-"""Public pages of the registry (zh-Hans, English): metadata (data elements, code lists) and the
-information resource catalogue with its exports and open data."""
+"""Pages of the registry (zh-Hans, English): public metadata (data elements, code lists), the
+information resource catalogue with its exports and open data, a citizen's own record with their
+disputes (异议), and a department's data quality for its data administrator."""
 
 from __future__ import annotations
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
-from ecity.core.errors import NotFound
+from ecity.core.errors import ApplicationError, NotFound, PermissionDenied
+from ecity.core.forms import add_application_error
 from ecity.identity.models import User
+from ecity.org.models import Department
 from ecity.registry import resource_exports
+from ecity.registry.attributes import PERSON_ATTRIBUTES
+from ecity.registry.forms import DisputeForm
 from ecity.registry.models import Resource
 from ecity.registry.selectors import metadata as selectors
 from ecity.registry.selectors import resources as resource_selectors
+from ecity.registry.selectors.disputes import own_disputes, record_disputes_open
+from ecity.registry.selectors.quality import department_quality
+from ecity.registry.selectors.records import person_own_get, record_attributes
 from ecity.registry.selectors.resources import FACET_CHOICES, CatalogueFilters
+from ecity.registry.services.disputes import dispute_raise
 
 ELEMENTS_PER_PAGE = 50
 CODES_PER_PAGE = 100
@@ -205,3 +217,67 @@ def open_data_values(request: HttpRequest, code: str) -> HttpResponse:
         raise Http404(_("This resource is not a code list."))
     values = selectors.code_value_list(code_list=resource.code_list)
     return _attachment(resource_exports.code_values_csv(values), CSV_TYPE, f"{code}-values.csv")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def my_record(request: HttpRequest) -> HttpResponse:
+    """The citizen's own person record, its open disputes, and a form to dispute a value."""
+    person = person_own_get(actor=request.user)
+    if person is None:
+        return render(request, "registry/my_record.html", {"person": None})
+    provenance = record_attributes(record=person)
+    open_disputes = {d.attribute: d for d in record_disputes_open(record=person)}
+    rows = [
+        {
+            "name": name,
+            "label": spec.label,
+            "value": spec.to_text(getattr(person, name)),
+            "provenance": provenance.get(name),
+            "dispute": open_disputes.get(name),
+        }
+        for name, spec in PERSON_ATTRIBUTES.items()
+    ]
+    disputable = [name for name in PERSON_ATTRIBUTES if name not in open_disputes]
+    form = DisputeForm(request.POST or None, attributes=disputable)
+    if request.method == "POST" and form.is_valid():
+        try:
+            dispute = dispute_raise(
+                actor=request.user,
+                department=None,
+                record=person,
+                attribute=form.cleaned_data["attribute"],
+                proposed_value=form.cleaned_data["proposed_value"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ApplicationError as error:
+            add_application_error(form, error)
+        else:
+            messages.success(
+                request,
+                _("Your dispute was sent to %(department)s, who answer by %(date)s.")
+                % {"department": dispute.authority.name, "date": dispute.due_on.isoformat()},
+            )
+            return redirect("registry:my_record")
+    return render(
+        request,
+        "registry/my_record.html",
+        {
+            "person": person,
+            "rows": rows,
+            "form": form,
+            "disputes": own_disputes(actor=request.user)[:20],
+        },
+    )
+
+
+@login_required
+@require_GET
+def quality(request: HttpRequest, code: str) -> HttpResponse:
+    """A department's data quality, for its data administrator."""
+    department = get_object_or_404(Department, code=code)
+    try:
+        report = department_quality(actor=request.user, department=department)
+    except PermissionDenied as exc:
+        raise DjangoPermissionDenied(exc.message) from exc
+    return render(request, "registry/quality.html", {"report": report})

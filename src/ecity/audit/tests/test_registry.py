@@ -56,6 +56,8 @@ def test_data_access_is_what_the_apps_mark_as_such():
         "certificate.revoked",
         "personal_data.read",
         "personal_data.write",
+        "registry.dispute_raised",
+        "registry.dispute_settled",
         "registry.person_changed",
         "registry.person_linked",
     ]

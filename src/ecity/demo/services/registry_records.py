@@ -16,13 +16,11 @@ from ecity.demo.data import accounts
 from ecity.identity.models import LegalEntity, User
 from ecity.org.models import Department
 from ecity.registry.models import LegalEntityRecord
-from ecity.registry.services.records import (
-    RecordWrite,
+from ecity.registry.services.links import (
     legal_entity_record_enterprise_link,
-    legal_entity_record_write,
     person_account_link,
-    person_write,
 )
+from ecity.registry.services.records import RecordWrite, legal_entity_record_write, person_write
 
 POLICE = "GAJ"
 MARKET_REGULATION = "SCJ"

@@ -300,4 +300,5 @@ class SubjectTermAdmin(admin.ModelAdmin):
 
 
 # The base registries' pages (read-only, masked) live beside these.
+from ecity.registry import imports_admin as _imports_admin  # noqa: E402, F401
 from ecity.registry import records_admin as _records_admin  # noqa: E402, F401

@@ -5,8 +5,11 @@
 provenance, change log and conflicts.
 ``thesaurus``: the subject thesaurus (主题词表).
 ``resources``: the government information resource catalogue (政务信息资源目录).
+``imports``: bulk imports into the base registries; ``disputes``: disputes (异议) over a value.
 """
 
+from ecity.registry.models.disputes import Dispute  # noqa: F401
+from ecity.registry.models.imports import ImportJob, Registry  # noqa: F401
 from ecity.registry.models.metadata import CodeList, CodeValue, DataElement  # noqa: F401
 from ecity.registry.models.records import (  # noqa: F401
     LegalEntityRecord,

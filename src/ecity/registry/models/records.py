@@ -345,10 +345,26 @@ class RecordConflict(RecordReference):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+
+    class Resolution(models.TextChoices):
+        TAKEN = "taken", pgettext_lazy("conflict resolution", "Proposed value taken")
+        KEPT = "kept", pgettext_lazy("conflict resolution", "Authoritative value kept")
+
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.OPEN, db_index=True
     )
+    resolution = models.CharField(
+        _("resolution"), max_length=8, choices=Resolution.choices, blank=True
+    )
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("resolved by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta(RecordReference.Meta):
         verbose_name = _("record conflict")

@@ -107,6 +107,13 @@ def person_find_by_id_number(*, actor: User, id_number: str, purpose: str) -> Pe
     return person
 
 
+def person_own_get(*, actor: User) -> Person | None:
+    """The person record linked to ``actor``'s account (their own), or None; not audited."""
+    if not actor.is_authenticated:
+        return None
+    return Person.objects.filter(account=actor).first()
+
+
 def legal_entity_record_get_by_uscc(*, uscc: str) -> LegalEntityRecord | None:
     """Return the legal-entity record with ``uscc`` (normalised), or None.
 

@@ -17,9 +17,10 @@ For each attribute the rules are:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import enum
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -29,10 +30,8 @@ from django.utils.translation import gettext as _
 from ecity.audit.services import audit_record
 from ecity.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from ecity.core.events import event_publish
-from ecity.identity.models import LegalEntity, User
-from ecity.identity.services.verification import same_id_number, same_name
+from ecity.identity.models import User
 from ecity.org.models import Department
-from ecity.org.selectors import is_platform_admin
 from ecity.registry.attributes import (
     LEGAL_ENTITY_ATTRIBUTES,
     LEGAL_ENTITY_KEY,
@@ -70,38 +69,93 @@ class RecordWrite(Generic[R]):
 
 
 @dataclass(frozen=True)
-class _Value:
+class Value:
     attribute: Attribute
     text: str  # normalised, as logged
     value: Any  # as the model holds it
 
 
-def _element_messages(identifier: str, text: str) -> list[str]:
+class Elements(Protocol):
+    """Where the rules read data elements: the selectors, or a ``DataElementSnapshot``."""
+
+    def validate(self, *, identifier: str, value: str) -> list[str]: ...
+
+    def authority(self, *, identifier: str) -> Department | None: ...
+
+
+class _LiveElements:
+    def validate(self, *, identifier: str, value: str) -> list[str]:
+        return data_element_validate(identifier=identifier, value=value)
+
+    def authority(self, *, identifier: str) -> Department | None:
+        return data_element_authority(identifier=identifier)
+
+
+LIVE_ELEMENTS: Elements = _LiveElements()
+
+
+def _element_messages(elements: Elements, identifier: str, text: str) -> list[str]:
     """The data element's messages about ``text``; none while the element is not defined."""
     try:
-        return data_element_validate(identifier=identifier, value=text)
+        return elements.validate(identifier=identifier, value=text)
     except NotFound:
         return []
 
 
-def _authority(identifier: str) -> Department | None:
+def _authority(elements: Elements, identifier: str) -> Department | None:
     try:
-        return data_element_authority(identifier=identifier)
+        return elements.authority(identifier=identifier)
     except NotFound:
         return None
 
 
-def _parse(
+class Decision(enum.Enum):
+    """What one data one source does with one value written to one attribute."""
+
+    KEEP = "keep"  # same value, provenance as it is
+    CONFIRM = "confirm"  # same value, provenance to (re)write (first or authoritative write)
+    CONFLICT = "conflict"  # disagrees with the authoritative value: a RecordConflict
+    CHANGE = "change"  # written
+
+
+def decide(
+    *, text: str, old_text: str, is_authority: bool, current: RecordAttribute | None
+) -> Decision:
+    """Decide what happens to ``text`` written over ``old_text`` (rules: module docstring)."""
+    if text == old_text:
+        if text and (current is None or (is_authority and not current.is_authoritative)):
+            return Decision.CONFIRM
+        return Decision.KEEP
+    if current is not None and current.is_authoritative and not is_authority:
+        return Decision.CONFLICT
+    return Decision.CHANGE
+
+
+def authority_of(attribute: Attribute, elements: Elements = LIVE_ELEMENTS) -> Department | None:
+    """The department that writes ``attribute``'s authoritative value, if it has one."""
+    return _authority(elements, attribute.authority_identifier)
+
+
+def is_authority_of(
+    elements: Elements, attribute: Attribute, department: Department | None
+) -> bool:
+    """Whether ``department`` is the authority of ``attribute``'s data element."""
+    authority = _authority(elements, attribute.authority_identifier)
+    return authority is not None and department is not None and department.pk == authority.pk
+
+
+def parse_values(
     *,
     key: Attribute,
     key_text: str,
     specs: Mapping[str, Attribute],
     values: Mapping[str, str],
     is_creating: bool,
-) -> tuple[_Value, dict[str, _Value]]:
+    elements: Elements = LIVE_ELEMENTS,
+) -> tuple[Value, dict[str, Value]]:
     """Normalise and validate the key and ``values``; raise ``ValidationFailed`` on any error."""
     errors: dict[str, list[str]] = {}
-    parsed: dict[str, _Value] = {}
+    parsed: dict[str, Value] = {}
     for name in values:
         if name not in specs:
             errors[name] = [_("The registry has no attribute %(name)s.") % {"name": name}]
@@ -122,34 +176,34 @@ def _parse(
         except ValidationError as exc:
             errors[spec.name] = [str(m) for m in exc.messages]
             continue
-        messages = _element_messages(spec.data_element, text) if text else []
+        messages = _element_messages(elements, spec.data_element, text) if text else []
         if messages:
             errors[spec.name] = messages
             continue
-        parsed[spec.name] = _Value(spec, text, value)
+        parsed[spec.name] = Value(spec, text, value)
     if errors:
         raise ValidationFailed(fields=errors)
     return parsed.pop(key.name), parsed
 
 
-def _record_kwargs(record: Record) -> dict[str, Any]:
+def record_kwargs(record: Record) -> dict[str, Any]:
     return {"person": record} if isinstance(record, Person) else {"legal_entity": record}
 
 
-def _conflict_store(
+def conflict_store(
     *,
     record: Record,
-    item: _Value,
+    item: Value,
     current: RecordAttribute,
     current_text: str,
-    actor: User,
+    actor: User | None,
     department: Department | None,
     source: str,
     source_reference: str,
 ) -> RecordConflict:
     """Store (or find, when the same value was proposed the same way before) an open conflict."""
     for conflict in RecordConflict.objects.filter(
-        **_record_kwargs(record),
+        **record_kwargs(record),
         attribute=item.attribute.name,
         status=RecordConflict.Status.OPEN,
         proposed_department=department,
@@ -158,7 +212,7 @@ def _conflict_store(
         if conflict.proposed_value == item.text and conflict.authoritative_value == current_text:
             return conflict
     conflict = RecordConflict.objects.create(
-        **_record_kwargs(record),
+        **record_kwargs(record),
         attribute=item.attribute.name,
         data_element=item.attribute.data_element,
         authoritative_value=current_text,
@@ -184,22 +238,42 @@ def _conflict_store(
     return conflict
 
 
-def _conflicts_settle(*, record: Record, attribute: str, text: str) -> None:
-    """Resolve the open conflicts the authority's new value agrees with."""
-    for conflict in RecordConflict.objects.filter(
-        **_record_kwargs(record), attribute=attribute, status=RecordConflict.Status.OPEN
-    ):
-        if conflict.proposed_value == text:
+#: The fields ``conflicts_settled_by`` changes.
+SETTLED_FIELDS = ["status", "resolution", "resolved_at", "resolved_by", "updated_at"]
+
+
+def conflicts_settled_by(
+    conflicts: Iterable[RecordConflict], *, text: str, actor: User | None
+) -> list[RecordConflict]:
+    """Mark resolved (value taken) the open ``conflicts`` that the authority's ``text`` agrees
+    with; return them, for the caller to save (``SETTLED_FIELDS``)."""
+    settled = []
+    now = timezone.now()
+    for conflict in conflicts:
+        if conflict.status == RecordConflict.Status.OPEN and conflict.proposed_value == text:
             conflict.status = RecordConflict.Status.RESOLVED
-            conflict.resolved_at = timezone.now()
-            conflict.save(update_fields=["status", "resolved_at", "updated_at"])
+            conflict.resolution = RecordConflict.Resolution.TAKEN
+            conflict.resolved_at = now
+            conflict.resolved_by = actor
+            conflict.updated_at = now
+            settled.append(conflict)
+    return settled
+
+
+def _conflicts_settle(*, record: Record, attribute: str, text: str, actor: User) -> None:
+    """Resolve the open conflicts the authority's new value agrees with."""
+    conflicts = RecordConflict.objects.filter(
+        **record_kwargs(record), attribute=attribute, status=RecordConflict.Status.OPEN
+    )
+    for conflict in conflicts_settled_by(conflicts, text=text, actor=actor):
+        conflict.save(update_fields=SETTLED_FIELDS)
 
 
 def _apply(
     *,
     record: R,
     is_created: bool,
-    items: list[_Value],
+    items: list[Value],
     actor: User,
     department: Department | None,
     source: str,
@@ -211,26 +285,25 @@ def _apply(
     if not is_created:
         provenance = {
             row.attribute: row
-            for row in RecordAttribute.objects.select_for_update().filter(**_record_kwargs(record))
+            for row in RecordAttribute.objects.select_for_update().filter(**record_kwargs(record))
         }
     now = timezone.now()
-    changes: list[tuple[_Value, str, bool]] = []  # (item, old text, authoritative)
-    confirmed: list[tuple[_Value, bool]] = []  # provenance to write, value unchanged
+    changes: list[tuple[Value, str, bool]] = []  # (item, old text, authoritative)
+    confirmed: list[tuple[Value, bool]] = []  # provenance to write, value unchanged
     for item in items:
         spec = item.attribute
         old_text = "" if is_created else spec.to_text(getattr(record, spec.name))
-        authority = _authority(spec.authority_identifier)
-        is_authority = (
-            authority is not None and department is not None and department.pk == authority.pk
-        )
+        is_authority = is_authority_of(LIVE_ELEMENTS, spec, department)
         current = provenance.get(spec.name)
-        if item.text == old_text:
-            if item.text and (current is None or (is_authority and not current.is_authoritative)):
-                confirmed.append((item, is_authority))
-            continue
-        if current is not None and current.is_authoritative and not is_authority:
+        decision = decide(
+            text=item.text, old_text=old_text, is_authority=is_authority, current=current
+        )
+        if decision is Decision.CONFIRM:
+            confirmed.append((item, is_authority))
+        elif decision is Decision.CONFLICT:
+            assert current is not None  # decide() conflicts only with a current value
             result.conflicts.append(
-                _conflict_store(
+                conflict_store(
                     record=record,
                     item=item,
                     current=current,
@@ -241,15 +314,15 @@ def _apply(
                     source_reference=source_reference,
                 )
             )
-            continue
-        setattr(record, spec.name, item.value)
-        changes.append((item, old_text, is_authority))
+        elif decision is Decision.CHANGE:
+            setattr(record, spec.name, item.value)
+            changes.append((item, old_text, is_authority))
     if changes:
         record.version += 1
         record.save()
     for item, is_authoritative in [(i, a) for i, _o, a in changes] + confirmed:
         RecordAttribute.objects.update_or_create(
-            **_record_kwargs(record),
+            **record_kwargs(record),
             attribute=item.attribute.name,
             defaults={
                 "data_element": item.attribute.data_element,
@@ -263,7 +336,7 @@ def _apply(
         )
     RecordChange.objects.bulk_create(
         RecordChange(
-            **_record_kwargs(record),
+            **record_kwargs(record),
             attribute=item.attribute.name,
             data_element=item.attribute.data_element,
             version=record.version,
@@ -280,7 +353,9 @@ def _apply(
     )
     for item, _old, is_authoritative in changes:
         if is_authoritative:
-            _conflicts_settle(record=record, attribute=item.attribute.name, text=item.text)
+            _conflicts_settle(
+                record=record, attribute=item.attribute.name, text=item.text, actor=actor
+            )
     result.changed = [item.attribute.name for item, _o, _a in changes]
     return result
 
@@ -300,9 +375,9 @@ def _write_check(*, actor: User, department: Department | None, source: str) -> 
         raise ValidationFailed(fields={"source": [_("Choose a source of the values.")]})
 
 
-def _after_write(
+def after_write(
     *,
-    actor: User,
+    actor: User | None,
     result: RecordWrite[Any],
     action: str,
     department: Department | None,
@@ -363,7 +438,7 @@ def person_write(
         if person is not None:
             person = Person.objects.select_for_update().get(pk=person.pk)
         _version_check(record=person, expected_version=expected_version)
-        key, parsed = _parse(
+        key, parsed = parse_values(
             key=PERSON_KEY,
             key_text=id_number,
             specs=PERSON_ATTRIBUTES,
@@ -383,7 +458,7 @@ def person_write(
             source=source,
             source_reference=source_reference,
         )
-        _after_write(
+        after_write(
             actor=actor,
             result=result,
             action="registry.person_changed",
@@ -415,7 +490,7 @@ def legal_entity_record_write(
         if record is not None:
             record = LegalEntityRecord.objects.select_for_update().get(pk=record.pk)
         _version_check(record=record, expected_version=expected_version)
-        key, parsed = _parse(
+        key, parsed = parse_values(
             key=LEGAL_ENTITY_KEY,
             key_text=uscc,
             specs=LEGAL_ENTITY_ATTRIBUTES,
@@ -435,7 +510,7 @@ def legal_entity_record_write(
             source=source,
             source_reference=source_reference,
         )
-        _after_write(
+        after_write(
             actor=actor,
             result=result,
             action="registry.legal_entity_changed",
@@ -444,60 +519,3 @@ def legal_entity_record_write(
             subject=None,
         )
     return result
-
-
-@transaction.atomic
-def person_account_link(*, actor: User, person: Person, account: User) -> Person:
-    """Link ``account`` to ``person``: the account's verified identity is this person's.
-
-    Rules: platform administrators only; the account is real-name verified and its ID number
-    and name are the person's; an account links to one person and a person to one account.
-    Side effects: a ``registry.person_linked`` audit entry. Errors: ``PermissionDenied``,
-    ``ValidationFailed``.
-    """
-    if not is_platform_admin(user=actor):
-        raise PermissionDenied(_("Only a platform administrator links accounts to records."))
-    person = Person.objects.select_for_update().get(pk=person.pk)
-    if person.account_id == account.pk:
-        return person
-    if not (
-        account.is_real_name_verified
-        and same_id_number(account.id_number, person.id_number)
-        and same_name(account.real_name, person.name)
-    ):
-        raise ValidationFailed(
-            fields={"account": [_("Only the person's own real-name verified account is linked.")]}
-        )
-    if person.account_id is not None or Person.objects.filter(account=account).exists():
-        raise ValidationFailed(fields={"account": [_("This account or record is already linked.")]})
-    person.account = account
-    person.save(update_fields=["account", "updated_at"])
-    audit_record(actor=actor, action="registry.person_linked", obj=person, subject=account)
-    return person
-
-
-@transaction.atomic
-def legal_entity_record_enterprise_link(
-    *, actor: User, record: LegalEntityRecord, enterprise: LegalEntity
-) -> LegalEntityRecord:
-    """Link the verified enterprise account ``enterprise`` to its registry ``record``.
-
-    Rules: platform administrators only; the enterprise is verified and has the record's USCC.
-    Side effects: a ``registry.legal_entity_linked`` audit entry. Errors: ``PermissionDenied``,
-    ``ValidationFailed``.
-    """
-    if not is_platform_admin(user=actor):
-        raise PermissionDenied(_("Only a platform administrator links accounts to records."))
-    record = LegalEntityRecord.objects.select_for_update().get(pk=record.pk)
-    if record.enterprise_id == enterprise.pk:
-        return record
-    if not (enterprise.is_verified and enterprise.uscc == record.uscc):
-        raise ValidationFailed(
-            fields={"enterprise": [_("Only the verified enterprise with this USCC is linked.")]}
-        )
-    if record.enterprise_id is not None:
-        raise ValidationFailed(fields={"enterprise": [_("This record is already linked.")]})
-    record.enterprise = enterprise
-    record.save(update_fields=["enterprise", "updated_at"])
-    audit_record(actor=actor, action="registry.legal_entity_linked", obj=record)
-    return record
