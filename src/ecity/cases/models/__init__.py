@@ -9,9 +9,9 @@ read and act on. Every action is recorded as a ``CaseEvent`` (the case timeline)
 from ecity.cases.models.case import Case, CaseDraft  # noqa: F401
 from ecity.cases.models.handling import (  # noqa: F401
     Attachment,
-    CaseMaterialReference,
     CaseCopy,
     CaseEvent,
+    CaseMaterialReference,
     CaseTask,
     CorrectionRequest,
     Extension,

@@ -323,9 +323,21 @@ class CaseMaterialReference(BaseModel):
             ),
             models.CheckConstraint(
                 condition=(
-                    Q(certificate__isnull=False, person__isnull=True, legal_entity_record__isnull=True)
-                    | Q(certificate__isnull=True, person__isnull=False, legal_entity_record__isnull=True)
-                    | Q(certificate__isnull=True, person__isnull=True, legal_entity_record__isnull=False)
+                    Q(
+                        certificate__isnull=False,
+                        person__isnull=True,
+                        legal_entity_record__isnull=True,
+                    )
+                    | Q(
+                        certificate__isnull=True,
+                        person__isnull=False,
+                        legal_entity_record__isnull=True,
+                    )
+                    | Q(
+                        certificate__isnull=True,
+                        person__isnull=True,
+                        legal_entity_record__isnull=False,
+                    )
                 ),
                 name="cases_material_reference_one_source",
             ),

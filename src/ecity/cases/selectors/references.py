@@ -52,9 +52,7 @@ class MaterialSource:
         if self.certificate is not None:
             return self.certificate.identifier
         if self.person is not None:
-            return _("Person registry: %(key)s") % {
-                "key": mask(self.person.id_number, "id_number")
-            }
+            return _("Person registry: %(key)s") % {"key": mask(self.person.id_number, "id_number")}
         assert self.legal_entity_record is not None
         return _("Legal-entity registry: %(key)s") % {"key": self.legal_entity_record.uscc}
 

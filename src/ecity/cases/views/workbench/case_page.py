@@ -226,7 +226,7 @@ def _record_rows(record: Any, *, unmasked: bool) -> list[tuple[str, str]]:
 
 @require_GET
 @staff_required
-def material_reference(request: HttpRequest, number: str, public_id: str) -> HttpResponse:
+def material_reference(request: HttpRequest, number: str, public_id: Any) -> HttpResponse:
     """The verified certificate or registry record standing for a material (an audited read).
 
     For staff who may see the case; the certificate's state is shown as of today and as
@@ -234,7 +234,7 @@ def material_reference(request: HttpRequest, number: str, public_id: str) -> Htt
     """
     view = _staff_case(request, number)
     reference = next(
-        (r for r in case_material_references(case=view.case) if str(r.public_id) == public_id),
+        (r for r in case_material_references(case=view.case) if str(r.public_id) == str(public_id)),
         None,
     )
     if reference is None:
