@@ -1,4 +1,4 @@
-"""Materials satisfied by reference (免提交): the applicant's own e-certificate or registry record."""
+"""Materials satisfied by reference (免提交): the applicant's own certificate or registry record."""
 
 from __future__ import annotations
 
