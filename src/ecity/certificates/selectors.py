@@ -174,7 +174,7 @@ def can_revoke(*, user: User | AnonymousUser, certificate: Certificate) -> bool:
 def _holder_index(identifier: str) -> str:
     """The blind index a certificate naming ``identifier`` (ID number or USCC) has."""
     field = Certificate._meta.get_field("holder_identifier_index")
-    return str(field.index_for(identifier))  # type: ignore[attr-defined]
+    return str(field.index_for(identifier))
 
 
 def certificate_wallet(
