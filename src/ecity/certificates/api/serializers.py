@@ -92,7 +92,6 @@ class CertificateWalletOutput(serializers.Serializer):
     verification_label = serializers.CharField(source="get_verification_display")
     issued_on = serializers.DateField()
     valid_until = serializers.DateField(allow_null=True)
-    status = serializers.ChoiceField(choices=["active", "revoked"])
     state = serializers.ChoiceField(
         choices=["valid", "expired", "revoked"], help_text="Today: valid, expired or revoked."
     )

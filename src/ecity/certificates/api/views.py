@@ -165,7 +165,6 @@ class CertificateRevokeApi(APIView):
                 "verification_label": "已验证签名",
                 "issued_on": "2025-06-01",
                 "valid_until": "2030-05-31",
-                "status": "active",
                 "state": "valid",
                 "download_url": "/certificates/1.2.156.3005.2.11100000000013338W011."
                 "11430000006122244L.20230000403.001.U/pdf",
