@@ -53,6 +53,7 @@ register_actions(
     {
         "case.read": _("Case read"),
         "case_file.download": _("Case file downloaded"),
+        "case_material_reference.read": _("E-certificate or registry record of a case read"),
     },
     is_data_access=True,
 )

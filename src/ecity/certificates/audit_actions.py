@@ -9,6 +9,7 @@ from ecity.audit.registry import register_actions
 register_actions(
     {
         "certificate.issued": _("Certificate issued"),
+        "certificate.imported": _("Certificate imported from another issuer"),
         "certificate_type.defined": _("Certificate type defined"),
     }
 )

@@ -10,11 +10,13 @@ signed with Ed25519 (see ``signing.py``), and anyone can verify it.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -164,7 +166,30 @@ class Certificate(BaseModel):
         CITIZEN = "citizen", _("Citizen")
         ENTERPRISE = "enterprise", _("Enterprise")
 
+    class Origin(models.TextChoices):
+        ISSUED = "issued", _("Issued by ecity")
+        IMPORTED = "imported", _("Imported from another issuer")
+
+    class Verification(models.TextChoices):
+        # ecity's own certificates are signed by ecity; an imported one says how the department
+        # that recorded it checked it: the issuer's signature, the issuer's registry, or not.
+        SIGNATURE = "signature", _("Verified by signature")
+        ISSUER_REGISTRY = "issuer_registry", _("Verified with the issuer's registry")
+        UNVERIFIED = "unverified", _("Not verified")
+
     identifier = models.CharField(_("certificate identifier"), max_length=160, unique=True)
+    # Issued here (signed by ecity) or imported: an imported certificate's issuer_name and
+    # issuer_uscc are the outside issuer's, ``issuer`` is the department that recorded it, it
+    # carries no ecity signature, and ``verification`` says how it was checked.
+    origin = models.CharField(
+        _("origin"), max_length=16, choices=Origin.choices, default=Origin.ISSUED
+    )
+    verification = models.CharField(
+        _("verification"),
+        max_length=20,
+        choices=Verification.choices,
+        default=Verification.SIGNATURE,
+    )
     type = models.ForeignKey(
         CertificateType,
         verbose_name=_("certificate type"),
@@ -230,10 +255,12 @@ class Certificate(BaseModel):
     version = models.PositiveSmallIntegerField(_("version"), default=1)
     issued_on = models.DateField(_("issued on"))
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
-    signature = models.CharField(_("signature (base64)"), max_length=100)
+    signature = models.CharField(_("signature (base64)"), max_length=100, blank=True)
     key = models.ForeignKey(
         "core.SigningKey",
         verbose_name=_("signing key"),
+        null=True,
+        blank=True,
         on_delete=models.PROTECT,
         related_name="certificates",
     )
@@ -282,3 +309,18 @@ class Certificate(BaseModel):
     @property
     def is_revoked(self) -> bool:
         return self.status == self.Status.REVOKED
+
+    @property
+    def is_imported(self) -> bool:
+        return self.origin == self.Origin.IMPORTED
+
+    @property
+    def state(self) -> str:
+        """ "valid", "expired" or "revoked" today (in the configured time zone)."""
+        if self.is_revoked:
+            return "revoked"
+        return "valid" if self.is_valid_on(timezone.localdate()) else "expired"
+
+    def is_valid_on(self, day: dt.date) -> bool:
+        """Not revoked and not expired on ``day`` (the last day of validity counts)."""
+        return not self.is_revoked and (self.valid_until is None or self.valid_until >= day)

@@ -68,7 +68,10 @@ def certificate_pdf(certificate: Certificate, qr_payload: str) -> bytes:
                         paragraph(_("Scan the QR code or visit the address below to verify:")),
                         paragraph(f"{settings.ECITY_SITE_URL}/certificates/verify/", SMALL),
                         paragraph(
-                            _("Signed with Ed25519 key %(key)s") % {"key": certificate.key.kid},
+                            _("Signed with Ed25519 key %(key)s") % {"key": certificate.key.kid}
+                            if certificate.key is not None
+                            else _("Recorded from its issuer; verification: %(verification)s")
+                            % {"verification": certificate.get_verification_display()},
                             SMALL,
                         ),
                     ],

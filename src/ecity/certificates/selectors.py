@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
@@ -14,6 +15,7 @@ from ecity.identity.models import AgentAuthorisation, User
 from ecity.identity.selectors import (
     ACT_FOR_ENTERPRISE,
     CASE_DATA,
+    ActingIdentity,
     can_act_for,
     identity_level_meets,
     legal_entities_for,
@@ -166,4 +168,68 @@ def can_revoke(*, user: User | AnonymousUser, certificate: Certificate) -> bool:
     return any(
         user_has_role(user=user, role=role, department=certificate.issuer)
         for role in REVOKING_ROLES
+    )
+
+
+def _holder_index(identifier: str) -> str:
+    """The blind index a certificate naming ``identifier`` (ID number or USCC) has."""
+    field = Certificate._meta.get_field("holder_identifier_index")
+    return str(field.index_for(identifier))
+
+
+def certificate_wallet(
+    *, user: User | Any, identity: ActingIdentity | None
+) -> QuerySet[Certificate]:
+    """My e-licences (我的证照): the certificates whose holder is the identity ``user`` acts as.
+
+    Acting as themselves, a real-name verified citizen holds the citizen certificates issued to
+    their account or naming their ID number; acting for an enterprise (verified, and ``user``
+    still its agent), the enterprise certificates linked to it or naming its USCC. Issued by
+    ecity and imported alike, revoked and expired ones included (the page says so); newest
+    first. Anyone else, a registered-only account included, gets none.
+    """
+    if identity is None or not identity_level_meets(user=user, purpose=CASE_DATA):
+        return Certificate.objects.none()
+    entity = identity.legal_entity
+    if entity is not None:
+        if not (
+            entity.is_verified
+            and identity_level_meets(user=user, purpose=ACT_FOR_ENTERPRISE)
+            and can_act_for(user=user, legal_entity=entity)
+        ):
+            return Certificate.objects.none()
+        condition = Q(holder_legal_entity=entity) | Q(
+            holder_identifier_index=_holder_index(entity.uscc)
+        )
+        kind = Certificate.HolderKind.ENTERPRISE
+    else:
+        condition = Q(holder_account=user)
+        if user.id_number_index:
+            condition |= Q(holder_identifier_index=user.id_number_index)
+        kind = Certificate.HolderKind.CITIZEN
+    return (
+        Certificate.objects.filter(condition, holder_kind=kind)
+        .select_related("type")
+        .order_by("-issued_on", "-created_at", "-pk")
+        .distinct()
+    )
+
+
+def certificate_valid_held(
+    *,
+    user: User | Any,
+    identity: ActingIdentity | None,
+    certificate_type_id: int,
+    on: dt.date,
+) -> Certificate | None:
+    """The certificate of the type that the identity holds and that is valid ``on`` that day.
+
+    From ``certificate_wallet`` (so only the identity's own), not revoked, not expired (the
+    last day of validity counts); the most recently issued when several are. None otherwise.
+    """
+    return (
+        certificate_wallet(user=user, identity=identity)
+        .filter(type_id=certificate_type_id, status=Certificate.Status.ACTIVE)
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=on))
+        .first()
     )

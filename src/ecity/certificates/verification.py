@@ -160,14 +160,23 @@ def _split_payload(payload: str) -> tuple[str, str | None] | None:
 
 
 def _check(certificate: Certificate, presented_signature: str | None) -> VerificationResult:
-    payload = certificate_payload(certificate)
-    if not signing.verify(payload, certificate.signature, certificate.key.kid):
-        return _forged(certificate)
-    if presented_signature is not None and not (
-        presented_signature == certificate.signature
-        or (
-            len(presented_signature) >= SIGNATURE_PREFIX_LENGTH
-            and signature_prefix(certificate.signature).startswith(presented_signature)
+    if certificate.is_imported:
+        # No ecity signature to check: the record says how it was verified when imported, and
+        # any signature presented for it cannot be ecity's.
+        if presented_signature is not None:
+            return _forged(certificate)
+    elif not signing.verify(
+        certificate_payload(certificate),
+        certificate.signature,
+        certificate.key.kid if certificate.key else "",
+    ) or (
+        presented_signature is not None
+        and not (
+            presented_signature == certificate.signature
+            or (
+                len(presented_signature) >= SIGNATURE_PREFIX_LENGTH
+                and signature_prefix(certificate.signature).startswith(presented_signature)
+            )
         )
     ):
         return _forged(certificate)
@@ -188,6 +197,19 @@ def _check(certificate: Certificate, presented_signature: str | None) -> Verific
             VerificationStatus.EXPIRED,
             _("This certificate expired on %(date)s.")
             % {"date": certificate.valid_until.isoformat()},
+            certificate,
+        )
+    if certificate.is_imported:
+        return _result(
+            VerificationStatus.VALID,
+            _(
+                "This certificate was issued by %(issuer)s and recorded in the e-licence store; "
+                "verification: %(verification)s."
+            )
+            % {
+                "issuer": certificate.issuer_name,
+                "verification": certificate.get_verification_display(),
+            },
             certificate,
         )
     return _result(

@@ -1,4 +1,4 @@
-"""HTML pages: public certificate verification, PDF downloads, staff revocation."""
+"""HTML pages: my e-licences (我的证照), public verification, PDF downloads, staff revocation."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -23,6 +24,23 @@ from ecity.certificates.verification import qr_payload
 from ecity.core.errors import ApplicationError, NotFound, PermissionDenied
 from ecity.core.files import field_file_response
 from ecity.core.forms import add_application_error
+from ecity.identity.selectors import CASE_DATA, acting_identity, identity_level_check
+from ecity.identity.verification_views import handles_level_required
+
+WALLET_PAGE_SIZE = 20
+
+
+@login_required
+@require_GET
+@handles_level_required
+def wallet(request: HttpRequest) -> HttpResponse:
+    """My e-licences: the certificates the identity the user acts as holds, with their status."""
+    # A registered-only account is told how to get verified (it may hold someone's ID number).
+    identity_level_check(user=request.user, purpose=CASE_DATA)
+    identity = acting_identity(user=request.user, session=request.session)
+    certificates = selectors.certificate_wallet(user=request.user, identity=identity)
+    page = Paginator(certificates, WALLET_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "certificates/wallet.html", {"page": page, "identity": identity})
 
 
 @require_GET

@@ -11,6 +11,7 @@ from ecity.cases.models.handling import (  # noqa: F401
     Attachment,
     CaseCopy,
     CaseEvent,
+    CaseMaterialReference,
     CaseTask,
     CorrectionRequest,
     Extension,

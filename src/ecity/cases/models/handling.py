@@ -263,3 +263,87 @@ class Extension(BaseModel):
     class Meta:
         verbose_name = _("extension")
         verbose_name_plural = _("extensions")
+
+
+class CaseMaterialReference(BaseModel):
+    """A required material satisfied by reference (免提交) instead of an uploaded file.
+
+    The applicant's own e-certificate of the material's type, valid when the case was
+    submitted, or their own base-registry record (a person's or an enterprise's). Exactly one
+    of the three is named; ``label`` is what the applicant and the reviewer read (the
+    certificate number, or the registry and the record's key masked).
+    """
+
+    case = models.ForeignKey(
+        Case,
+        verbose_name=_("case"),
+        on_delete=models.CASCADE,
+        related_name="material_references",
+    )
+    material = models.ForeignKey(
+        "catalogue.RequiredMaterial",
+        verbose_name=_("material"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    certificate = models.ForeignKey(
+        "certificates.Certificate",
+        verbose_name=_("e-certificate"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    person = models.ForeignKey(
+        "registry.Person",
+        verbose_name=_("person record"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    legal_entity_record = models.ForeignKey(
+        "registry.LegalEntityRecord",
+        verbose_name=_("legal-entity record"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    label = models.CharField(_("reference"), max_length=200)
+    verified_at = models.DateTimeField(_("verified at"))
+
+    class Meta:
+        verbose_name = _("material by reference")
+        verbose_name_plural = _("materials by reference")
+        ordering = ["case", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "material"], name="cases_material_reference_once"
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(
+                        certificate__isnull=False,
+                        person__isnull=True,
+                        legal_entity_record__isnull=True,
+                    )
+                    | Q(
+                        certificate__isnull=True,
+                        person__isnull=False,
+                        legal_entity_record__isnull=True,
+                    )
+                    | Q(
+                        certificate__isnull=True,
+                        person__isnull=True,
+                        legal_entity_record__isnull=False,
+                    )
+                ),
+                name="cases_material_reference_one_source",
+            ),
+        ]
+
+    @property
+    def record(self) -> object | None:
+        """The registry record referred to, if the reference is not a certificate."""
+        return self.person or self.legal_entity_record

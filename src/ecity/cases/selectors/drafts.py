@@ -15,6 +15,11 @@ from django.utils import timezone
 from ecity.cases.models import Attachment, Case, CaseDraft
 from ecity.cases.selectors.joint import slot_key
 from ecity.cases.selectors.materials import material_key, materials_of
+from ecity.cases.selectors.references import (
+    MaterialSource,
+    material_sources,
+    registry_prefill,
+)
 from ecity.catalogue.form_answers import FormAnswer, form_answers
 from ecity.catalogue.joint.layout import JointLayout
 from ecity.catalogue.models import JointServiceVersion, RequiredMaterial, ServiceItemVersion
@@ -100,6 +105,8 @@ class DraftState:
     draft: CaseDraft | None
     initial: dict[str, object]
     attachments: dict[str, Attachment] = field(default_factory=dict)  # by material_key
+    # Form fields whose value is the applicant's own base-registry record's (来自基础库).
+    from_registry: set[str] = field(default_factory=set)
 
 
 def draft_for(
@@ -218,16 +225,22 @@ def draft_get_or_prefill(
 
     Nothing is written. The form values are the profile's (real name, ID number, phone, address,
     e-mail; for an enterprise its name, USCC, legal representative and address), matched by
-    field name and by format, overlaid with whatever the draft holds.
+    field name and by format, then the applicant's own base-registry record's where it has one
+    (``references.registry_prefill``; those fields are listed in ``from_registry`` while the
+    value shown is the registry's), overlaid with whatever the draft holds.
     """
     draft = draft_for(actor=actor, identity=identity, version=service_version)
-    initial: dict[str, object] = dict(
-        prefill_values(service_version.form_schema or {}, user=actor, identity=identity)
-    )
+    schema = service_version.form_schema or {}
+    initial: dict[str, object] = dict(prefill_values(schema, user=actor, identity=identity))
+    from_registry = registry_prefill(schema, user=actor, identity=identity)
+    initial.update(from_registry)
     if draft is not None:
         initial.update({k: v for k, v in (draft.form_data or {}).items() if v not in ("", None)})
     return DraftState(
-        draft=draft, initial=initial, attachments=draft_attachments_by_material(draft)
+        draft=draft,
+        initial=initial,
+        attachments=draft_attachments_by_material(draft),
+        from_registry={name for name, value in from_registry.items() if initial[name] == value},
     )
 
 
@@ -243,6 +256,7 @@ class MaterialReview:
 
     material: RequiredMaterial
     attachment: Attachment | None
+    source: MaterialSource | None = None  # the certificate or record standing for it
 
 
 @dataclass(frozen=True)
@@ -268,12 +282,16 @@ def draft_review(
     if draft is None:
         return None
     files = draft_attachments_by_material(draft)
+    materials = {material_key(m): m for m in materials_of(service_version)}
+    sources = material_sources(
+        user=actor, identity=identity, materials=materials, on=timezone.localdate()
+    )
     return DraftReview(
         draft=draft,
         answers=form_answers(service_version.form_schema, draft.form_data, include_empty=True),
         materials=[
-            MaterialReview(material=m, attachment=files.get(material_key(m)))
-            for m in materials_of(service_version)
+            MaterialReview(material=m, attachment=files.get(key), source=sources.get(key))
+            for key, m in materials.items()
         ],
         revision=draft_revision(draft),
     )

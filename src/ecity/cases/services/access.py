@@ -12,7 +12,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 
 from ecity.audit.services import audit_record
-from ecity.cases.models import Attachment, Case, DecisionDocument
+from ecity.cases.models import Attachment, Case, CaseMaterialReference, DecisionDocument
 from ecity.cases.selectors.decisions import is_case_party
 from ecity.cases.selectors.workbench import StaffCase, case_fields_shown
 from ecity.core.masking import personal_form_fields
@@ -81,6 +81,30 @@ def attachment_download_record(*, request: HttpRequest, attachment: Attachment) 
         request=request,
         acting_for=_acting_for(request.user, case),
         data={"case": case.number, "content_type": attachment.content_type},
+    )
+
+
+def material_reference_read_record(
+    *, request: HttpRequest, reference: CaseMaterialReference
+) -> None:
+    """Record that staff opened the certificate or registry record standing for a material.
+
+    ``case_material_reference.read``, with the applicant as the subject (on their "who looked
+    at my data"), naming the certificate or record and the case; never the values shown.
+    """
+    case = reference.case
+    if _is_applicant(request.user, case):
+        return
+    audit_record(
+        actor=request.user,
+        action="case_material_reference.read",
+        obj=reference.certificate or reference.person or reference.legal_entity_record,
+        subject=case.applicant,
+        fields=["holder_name", "holder_identifier", "data"]
+        if reference.certificate_id
+        else ["record"],
+        request=request,
+        data={"case": case.number, "material": reference.material.name_zh},
     )
 
 

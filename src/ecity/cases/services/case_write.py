@@ -10,13 +10,15 @@ number, writes the case and its attachments, moves the draft's files to it, reco
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 
 from django.utils import timezone
 
 from ecity.cases.deadlines import due_on
-from ecity.cases.models import Attachment, Case, CaseDraft, CaseEvent
+from ecity.cases.models import Attachment, Case, CaseDraft, CaseEvent, CaseMaterialReference
 from ecity.cases.numbers import case_number_allocate, query_code_generate
 from ecity.cases.selectors.drafts import SUBMIT_SCOPE
+from ecity.cases.selectors.references import MaterialSource
 from ecity.cases.services.attachments import attachment_build, draft_files_move, uploads_store
 from ecity.cases.services.eligibility import ApplicantFields
 from ecity.cases.services.notifications import case_notification_enqueue, service_name
@@ -44,13 +46,16 @@ def case_write(
     stored: list[str],
     idempotency: tuple[str | None, str],
     notify_submitted: bool = True,
+    references: Mapping[str, MaterialSource] | None = None,
 ) -> Case:
     """Write a new case from validated input inside the caller's transaction; return it.
 
     ``checked`` files are stored (their names appended to ``stored``) and attached; the
     ``draft``'s files move to the case unless replaced now, and the draft is deleted. With an
     idempotency key (``idempotency``), the record naming the case is begun first, so a
-    concurrent duplicate waits, then fails. ``notify_submitted=False``: the caller tells the
+    concurrent duplicate waits, then fails. ``references`` (by material key) are the materials
+    satisfied by the applicant's certificate or registry record: each is recorded as a
+    ``CaseMaterialReference`` verified now. ``notify_submitted=False``: the caller tells the
     applicant itself (a joint application sends one message for all its member cases).
     """
     key, fingerprint = idempotency
@@ -89,6 +94,20 @@ def case_write(
                 case=case,
             )
             for material_id, upload in checked.items()
+        ]
+    )
+    CaseMaterialReference.objects.bulk_create(
+        [
+            CaseMaterialReference(
+                case=case,
+                material=source.material,
+                certificate=source.certificate,
+                person=source.person,
+                legal_entity_record=source.legal_entity_record,
+                label=source.label[:200],
+                verified_at=now,
+            )
+            for source in (references or {}).values()
         ]
     )
     if draft is not None:

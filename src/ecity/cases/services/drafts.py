@@ -30,6 +30,7 @@ from collections.abc import Mapping
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ecity.cases.errors import CasesErrorCode
@@ -44,6 +45,7 @@ from ecity.cases.selectors.drafts import (
 )
 from ecity.cases.selectors.joint import SERVICES, SHARED, slot_key
 from ecity.cases.selectors.materials import material_key, materials_of
+from ecity.cases.selectors.references import material_sources
 from ecity.cases.services.attachments import attachment_create, draft_files_write, uploads_store
 from ecity.cases.services.eligibility import applicant_fields, version_check
 from ecity.cases.services.joint_check import joint_uploads_check, joint_version_check
@@ -128,7 +130,14 @@ def draft_continue(
     )
     rejected = set(errors)
     errors.update(form_errors)
-    errors.update(material_errors(materials, provided=on_draft, rejected=rejected))
+    references = material_sources(
+        user=actor, identity=identity, materials=materials, on=timezone.localdate()
+    )
+    errors.update(
+        material_errors(
+            materials, provided=on_draft, rejected=rejected, by_reference=set(references)
+        )
+    )
     if errors:
         raise ValidationFailed(fields=errors)
     draft.form_data = cleaned

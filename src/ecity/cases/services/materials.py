@@ -7,7 +7,7 @@ every mandatory material must be provided, now or earlier (draft or case).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
@@ -42,15 +42,23 @@ def uploads_check(
 
 
 def material_errors(
-    materials: Mapping[str, RequiredMaterial], *, provided: set[str], rejected: set[str]
+    materials: Mapping[str, RequiredMaterial],
+    *,
+    provided: set[str],
+    rejected: set[str],
+    by_reference: Collection[str] = (),
 ) -> dict[str, list[str]]:
     """Errors for mandatory materials that are neither provided nor already reported.
 
     A material the guide marks exempt (免提交: the department obtains it itself) is never
-    required.
+    required; one satisfied by reference (``by_reference``: the applicant's own valid
+    e-certificate or registry record, ``ecity.cases.selectors.references``) counts as provided.
     """
     return {
         key: [_("Please upload this material.")]
         for key, material in materials.items()
-        if material.is_required_upload and key not in provided and key not in rejected
+        if material.is_required_upload
+        and key not in provided
+        and key not in rejected
+        and key not in by_reference
     }

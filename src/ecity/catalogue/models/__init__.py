@@ -17,6 +17,7 @@ from ecity.catalogue.models.service import (  # noqa: F401
     Audience,
     BilingualName,
     LifeEvent,
+    RegistrySource,
     RequiredMaterial,
     ServiceItem,
     ServiceItemVersion,

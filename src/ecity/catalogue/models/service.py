@@ -220,6 +220,13 @@ class ServiceItemVersion(PublishedVersion, BilingualName):
         return [str(label) for value, label in Audience.choices if getattr(self, f"for_{value}")]
 
 
+class RegistrySource(models.TextChoices):
+    """The base registry whose record of the applicant can stand for a material."""
+
+    PERSON = "person", _("Person registry (人口库)")
+    LEGAL_ENTITY = "legal_entity", _("Legal-entity registry (法人库)")
+
+
 class RequiredMaterial(BaseModel, BilingualName):
     """A document the applicant must (or may) provide."""
 
@@ -249,6 +256,31 @@ class RequiredMaterial(BaseModel, BilingualName):
             "sharing); applicants need not upload it."
         ),
     )
+    # Satisfied by reference (免提交 from the e-licence store or a base registry): when the
+    # applicant holds a valid certificate of ``certificate_type``, or the registry holds their
+    # own record (with a value of ``registry_element``, a data element identifier, if given),
+    # the material needs no upload and the case records the reference.
+    certificate_type = models.ForeignKey(
+        "certificates.CertificateType",
+        verbose_name=_("satisfied by the e-certificate type"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    registry_source = models.CharField(
+        _("satisfied by the base registry"),
+        max_length=20,
+        choices=RegistrySource.choices,
+        blank=True,
+        default="",
+    )
+    registry_element = models.CharField(
+        _("data element"),
+        max_length=20,
+        blank=True,
+        help_text=_("The data element the registry record must hold, e.g. DE0008 (USCC)."),
+    )
     source = models.CharField(_("source"), max_length=200, blank=True)
     notes = models.TextField(_("notes"), blank=True)
     template = models.FileField(_("blank template"), upload_to="catalogue/templates/", blank=True)
@@ -266,6 +298,18 @@ class RequiredMaterial(BaseModel, BilingualName):
         verbose_name = _("required material")
         verbose_name_plural = _("required materials")
         ordering = ["sort_order", "id"]
+
+    @property
+    def is_by_reference(self) -> bool:
+        """Whether an e-certificate or a registry record of the applicant can stand for it."""
+        return self.certificate_type_id is not None or bool(self.registry_source)
+
+    def clean(self) -> None:
+        super().clean()
+        if self.registry_element and not self.registry_source:
+            raise ValidationError(
+                {"registry_element": _("Choose the base registry the data element belongs to.")}
+            )
 
     @property
     def is_required_upload(self) -> bool:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from ecity.certificates.models import Certificate
 from ecity.certificates.verification import VerificationStatus
 
 
@@ -68,3 +70,32 @@ class CertificateVerifyInput(serializers.Serializer):
 
 class CertificateRevokeInput(serializers.Serializer):
     reason = serializers.CharField(max_length=1000, allow_blank=True, required=False, default="")
+
+
+class CertificateWalletOutput(serializers.Serializer):
+    """One certificate of "my e-licences", as its holder sees it."""
+
+    identifier = serializers.CharField()
+    type_code = serializers.CharField()
+    type_name = serializers.CharField()
+    holder_name = serializers.CharField()
+    issuer_name = serializers.CharField()
+    issuer_uscc = serializers.CharField()
+    origin = serializers.ChoiceField(
+        choices=["issued", "imported"],
+        help_text="issued: by ecity (signed by ecity); imported: recorded from another issuer.",
+    )
+    verification = serializers.ChoiceField(
+        choices=["signature", "issuer_registry", "unverified"],
+        help_text="How the certificate was verified.",
+    )
+    verification_label = serializers.CharField(source="get_verification_display")
+    issued_on = serializers.DateField()
+    valid_until = serializers.DateField(allow_null=True)
+    state = serializers.ChoiceField(
+        choices=["valid", "expired", "revoked"], help_text="Today: valid, expired or revoked."
+    )
+    download_url = serializers.SerializerMethodField()
+
+    def get_download_url(self, certificate: Certificate) -> str:
+        return reverse("certificates:pdf", kwargs={"identifier": certificate.identifier})

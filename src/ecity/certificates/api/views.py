@@ -1,10 +1,11 @@
-"""Certificates API: public verification and staff revocation (thin views over services)."""
+"""Certificates API: my e-licences, public verification and staff revocation (thin views)."""
 
 from __future__ import annotations
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import permissions
+from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -15,9 +16,13 @@ from ecity.certificates.api.serializers import (
     CertificateVerificationOutput,
     CertificateVerifyInput,
     CertificateVerifyQueryInput,
+    CertificateWalletOutput,
 )
+from ecity.certificates.models import Certificate
 from ecity.certificates.verification import public_info
 from ecity.core.api import ERROR_ENVELOPE_SCHEMA as ENVELOPE
+from ecity.core.api import Pagination
+from ecity.identity.selectors import CASE_DATA, acting_identity, identity_level_check
 
 VALID_EXAMPLE = OpenApiExample(
     "Valid certificate",
@@ -135,3 +140,50 @@ class CertificateRevokeApi(APIView):
                 }
             ).data
         )
+
+
+@extend_schema(
+    tags=["certificates"],
+    summary="My e-licences (我的证照)",
+    description="The certificates held by the identity the user acts as (themselves, or the "
+    "enterprise chosen as acting identity): issued by ecity and imported from other issuers, "
+    "newest first, with their verification and validity. Needs a real-name verified account.",
+    responses={200: CertificateWalletOutput(many=True), 403: ENVELOPE},
+    examples=[
+        OpenApiExample(
+            "One certificate",
+            value={
+                "identifier": "1.2.156.3005.2.11100000000013338W011.11430000006122244L."
+                "20230000403.001.U",
+                "type_code": "11100000000013338W011",
+                "type_name": "食品经营许可证",
+                "holder_name": "示范餐饮有限公司",
+                "issuer_name": "示范市市场监督管理局",
+                "issuer_uscc": "11430000006122244L",
+                "origin": "issued",
+                "verification": "signature",
+                "verification_label": "已验证签名",
+                "issued_on": "2025-06-01",
+                "valid_until": "2030-05-31",
+                "state": "valid",
+                "download_url": "/certificates/1.2.156.3005.2.11100000000013338W011."
+                "11430000006122244L.20230000403.001.U/pdf",
+            },
+            response_only=True,
+        )
+    ],
+)
+class CertificateWalletApi(GenericAPIView):
+    permission_classes = [permissions.IsAuthenticated]
+    pagination_class = Pagination
+    serializer_class = CertificateWalletOutput
+    queryset = Certificate.objects.none()  # the rows come from the selector (schema only)
+
+    def get(self, request: Request) -> Response:
+        identity_level_check(user=request.user, purpose=CASE_DATA)
+        certificates = selectors.certificate_wallet(
+            user=request.user,
+            identity=acting_identity(user=request.user, session=request.session),
+        )
+        page = self.paginate_queryset(certificates)
+        return self.get_paginated_response(CertificateWalletOutput(page, many=True).data)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from django.core.files.uploadedfile import UploadedFile
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ecity.cases.models import Case
@@ -18,6 +19,7 @@ from ecity.cases.selectors.drafts import (
     kept_files_draft,
 )
 from ecity.cases.selectors.materials import material_key, materials_of
+from ecity.cases.selectors.references import material_sources
 from ecity.cases.services.case_write import case_write
 from ecity.cases.services.eligibility import applicant_fields, version_check
 from ecity.cases.services.materials import material_errors, uploads_check
@@ -96,6 +98,9 @@ def case_submit(
 
     Validates the form and the materials together and raises one ValidationFailed with every
     field error (materials under ``material:<id>``, walk-in fields under ``on_behalf_of.<name>``).
+    A material bound to a certificate type or a base registry needs no file when the applicant
+    holds a valid certificate of the type or the registry holds their own record (免提交): the
+    case records a ``CaseMaterialReference`` to it instead (unless a file was given anyway).
     In one transaction: allocates the number, writes the case, moves the draft's attachments to
     it, records the ``submitted`` event, sets the acceptance deadline, queues the
     ``case_submitted`` notification and deletes the draft.
@@ -141,9 +146,19 @@ def case_submit(
         form_errors.setdefault(str(name), [_("This field is not part of the form.")])
     errors.update(form_errors)
     errors.update(upload_errors)
+    # 免提交: the applicant's own valid e-certificates and registry records (not a walk-in's).
+    references = material_sources(
+        user=actor,
+        identity=session_identity if on_behalf_of is None else None,
+        materials=materials,
+        on=timezone.localdate(),
+    )
     errors.update(
         material_errors(
-            materials, provided=set(checked) | set(on_draft), rejected=set(upload_errors)
+            materials,
+            provided=set(checked) | set(on_draft),
+            rejected=set(upload_errors),
+            by_reference=set(references),
         )
     )
     if errors:
@@ -167,6 +182,11 @@ def case_submit(
             draft=draft,
             stored=stored,
             idempotency=(idempotency_key, fingerprint),
+            references={
+                key: source
+                for key, source in references.items()
+                if key not in checked and key not in on_draft
+            },
         ),
         earlier=winner_replayed,
     )

@@ -15,6 +15,7 @@ from ecity.cases.models import Case, CaseDraft, CaseEvent, CorrectionRequest
 from ecity.cases.selectors.applicant import is_applicant
 from ecity.cases.selectors.drafts import draft_attachments_by_material, kept_files_draft
 from ecity.cases.selectors.materials import material_key, materials_of
+from ecity.cases.selectors.references import case_material_references
 from ecity.cases.services.attachments import attachment_create, draft_files_move, uploads_store
 from ecity.cases.services.handling import correction_resume_tasks
 from ecity.cases.services.locking import case_lock
@@ -63,8 +64,14 @@ def correction_submit(
     on_case = {material_key(a.material) for a in case.attachments.select_related("material")}
     kept = kept_files_draft(actor=actor, version=version, case=case)
     on_case |= set(draft_attachments_by_material(kept))
+    referenced = {material_key(r.material) for r in case_material_references(case=case)}
     errors.update(
-        material_errors(materials, provided=set(checked) | on_case, rejected=set(upload_errors))
+        material_errors(
+            materials,
+            provided=set(checked) | on_case,
+            rejected=set(upload_errors),
+            by_reference=referenced,
+        )
     )
     if errors:
         raise ValidationFailed(fields=errors)

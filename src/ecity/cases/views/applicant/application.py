@@ -15,6 +15,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -28,6 +29,7 @@ from ecity.cases.selectors.drafts import (
     kept_files_draft,
 )
 from ecity.cases.selectors.materials import material_key, materials_of
+from ecity.cases.selectors.references import case_material_references, material_sources
 from ecity.cases.services import drafts as draft_services
 from ecity.cases.services.eligibility import version_check
 from ecity.cases.views.applicant.my_cases import correction_items, identity_of, own_case
@@ -54,9 +56,24 @@ def _item(code: str) -> Any:
         raise Http404(exc.message) from exc
 
 
-def _form_sections(form: Any, version: Any, on_file: dict[str, Any]) -> dict[str, Any]:
-    """The form's fields grouped for the template: walk-in, schema, materials, token."""
+def _form_sections(
+    form: Any,
+    version: Any,
+    on_file: dict[str, Any],
+    sources: dict[str, Any] | None = None,
+    from_registry: set[str] | None = None,
+) -> dict[str, Any]:
+    """The form's fields grouped for the template: walk-in, schema, materials, token.
+
+    ``sources`` are the materials satisfied by reference (by material key), ``from_registry``
+    the fields prefilled from the applicant's base-registry record (marked on the field).
+    """
     properties = (version.form_schema or {}).get("properties") or {}
+    for name in from_registry or ():
+        if name in form.fields:
+            hint = form.fields[name].help_text
+            mark = _("From the base registry")
+            form.fields[name].help_text = f"{hint} ({mark})" if hint else mark
     return {
         "form": form,
         "token_field": form[TOKEN_FIELD],
@@ -67,6 +84,7 @@ def _form_sections(form: Any, version: Any, on_file: dict[str, Any]) -> dict[str
                 "material": m,
                 "field": form[material_key(m)],
                 "current": on_file.get(material_key(m)),
+                "source": (sources or {}).get(material_key(m)),
             }
             for m in materials_of(version)
         ],
@@ -82,16 +100,23 @@ def _apply_page(
     request: HttpRequest, item: Any, form: Any, state: Any, status: int = 200
 ) -> HttpResponse:
     version = item.current_version
+    identity = identity_of(request)
+    sources = material_sources(
+        user=request.user,
+        identity=identity,
+        materials={material_key(m): m for m in materials_of(version)},
+        on=timezone.localdate(),
+    )
     return render(
         request,
         "cases/applicant/apply.html",
         {
             "item": item,
             "version": version,
-            "identity": identity_of(request),
+            "identity": identity,
             "draft": state.draft,
             "walk_in": False,
-            **_form_sections(form, version, state.attachments),
+            **_form_sections(form, version, state.attachments, sources, state.from_registry),
         },
         status=status,
     )
@@ -320,6 +345,7 @@ def correction(request: HttpRequest, number: str) -> HttpResponse:
                 return redirect("cases:detail", number=case.number)
     on_case = {material_key(a.material): a for a in selectors.case_attachments(case=case)}
     on_case.update(_kept_files(request, version, case=case))  # kept from a refused attempt
+    referenced = {material_key(r.material): r for r in case_material_references(case=case)}
     return render(
         request,
         "cases/applicant/correction.html",
@@ -328,7 +354,7 @@ def correction(request: HttpRequest, number: str) -> HttpResponse:
             "version": version,
             "correction": open_request,
             "correction_items": correction_items(case, open_request),
-            **_form_sections(form, version, on_case),
+            **_form_sections(form, version, on_case, referenced),
         },
     )
 

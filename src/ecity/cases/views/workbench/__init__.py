@@ -21,7 +21,12 @@ from ecity.cases.views.workbench.action_forms import (
     UrgeForm,
     action_form,
 )
-from ecity.cases.views.workbench.case_page import attachment_url, case_action, case_detail
+from ecity.cases.views.workbench.case_page import (
+    attachment_url,
+    case_action,
+    case_detail,
+    material_reference,
+)
 from ecity.cases.views.workbench.queues import (
     PAGE_SIZE,
     QUEUE_LABELS,
@@ -52,6 +57,7 @@ __all__ = [
     "case_action",
     "case_detail",
     "conflict_message",
+    "material_reference",
     "row_for",
     "staff_required",
     "task_claim",

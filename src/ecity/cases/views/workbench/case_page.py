@@ -21,7 +21,8 @@ from ecity.cases.actions import ACTIONS, task_in
 from ecity.cases.deadlines import is_past_statutory, provisional_deadline_years
 from ecity.cases.models import Case, CaseTask
 from ecity.cases.selectors.materials import materials_of
-from ecity.cases.services.access import case_read_record
+from ecity.cases.selectors.references import case_material_references
+from ecity.cases.services.access import case_read_record, material_reference_read_record
 from ecity.cases.views.workbench.action_forms import FORMS, action_form
 from ecity.cases.views.workbench.staff import conflict_message, staff_required
 from ecity.catalogue.form_answers import form_answers
@@ -34,6 +35,13 @@ from ecity.core.errors import (
 )
 from ecity.core.forms import add_application_error
 from ecity.core.masking import mask_form_data
+from ecity.registry.attributes import (
+    LEGAL_ENTITY_ATTRIBUTES,
+    LEGAL_ENTITY_KEY,
+    PERSON_ATTRIBUTES,
+    PERSON_KEY,
+)
+from ecity.registry.models import Person
 
 
 def attachment_url(case: Case, attachment: Any) -> str:
@@ -58,6 +66,7 @@ def _case_context(request: HttpRequest, view: selectors.workbench.StaffCase) -> 
     case = view.case
     attachments = list(case.attachments.select_related("material").order_by("created_at"))
     unmasked = view.shows_personal_data  # only those handling the case see it in full
+    referenced = {r.material_id for r in case_material_references(case=case)}
     return {
         "view": view,
         "case": case,
@@ -70,8 +79,11 @@ def _case_context(request: HttpRequest, view: selectors.workbench.StaffCase) -> 
         "exempt_materials": [
             m
             for m in materials_of(case.service_version)
-            if m.is_exempt and m.pk not in {a.material_id for a in attachments}
+            if m.is_exempt
+            and m.pk not in {a.material_id for a in attachments}
+            and m.pk not in referenced
         ],
+        "material_references": case_material_references(case=case),
         "timeline": selectors.case_timeline(case=case),
         "opinions": selectors.case_opinions(case=case),
         "copies": selectors.workbench.case_copies(case=case),
@@ -195,3 +207,48 @@ def _still_visible(request: HttpRequest, number: str) -> bool:
     except NotFound:
         return False
     return True
+
+
+def _record_rows(record: Any, *, unmasked: bool) -> list[tuple[str, str]]:
+    """A registry record's attributes with labels, personal values masked unless ``unmasked``."""
+    if record is None:
+        return []
+    if isinstance(record, Person):
+        attributes = [PERSON_KEY, *PERSON_ATTRIBUTES.values()]
+    else:
+        attributes = [LEGAL_ENTITY_KEY, *LEGAL_ENTITY_ATTRIBUTES.values()]
+    rows = []
+    for attribute in attributes:
+        text = attribute.to_text(getattr(record, attribute.name, None))
+        rows.append((str(attribute.label), text if unmasked else attribute.shown(text)))
+    return rows
+
+
+@require_GET
+@staff_required
+def material_reference(request: HttpRequest, number: str, public_id: Any) -> HttpResponse:
+    """The verified certificate or registry record standing for a material (an audited read).
+
+    For staff who may see the case; the certificate's state is shown as of today and as
+    verified when the case was submitted.
+    """
+    view = _staff_case(request, number)
+    reference = next(
+        (r for r in case_material_references(case=view.case) if str(r.public_id) == str(public_id)),
+        None,
+    )
+    if reference is None:
+        raise Http404
+    material_reference_read_record(request=request, reference=reference)
+    record = reference.person or reference.legal_entity_record
+    return render(
+        request,
+        "cases/workbench/material_reference.html",
+        {
+            "case": view.case,
+            "reference": reference,
+            "certificate": reference.certificate,
+            "record_rows": _record_rows(record, unmasked=view.shows_personal_data),
+            "is_person": reference.person_id is not None,
+        },
+    )
