@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 from ecity.conf import env
 
@@ -85,8 +87,22 @@ TEMPLATES = [
     },
 ]
 
+
+def _database_settings(url: str, *, conn_max_age: int, pg_jit: str) -> dict[str, Any]:
+    """The default database from its URL; PostgreSQL connections get ``jit`` from ECITY_PG_JIT."""
+    conf = dj_database_url.parse(url, conn_max_age=conn_max_age)
+    if conf["ENGINE"] == "django.db.backends.postgresql":
+        if pg_jit not in {"off", "on", "server"}:
+            raise ImproperlyConfigured(f"ECITY_PG_JIT must be off, on or server, got {pg_jit!r}")
+        if pg_jit != "server":
+            conf.setdefault("OPTIONS", {})["options"] = f"-c jit={pg_jit}"
+    return conf
+
+
 DATABASES = {
-    "default": dj_database_url.parse(env.DATABASE_URL, conn_max_age=env.DATABASE_CONN_MAX_AGE)
+    "default": _database_settings(
+        env.DATABASE_URL, conn_max_age=env.DATABASE_CONN_MAX_AGE, pg_jit=env.PG_JIT
+    )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers and the single writer work at once; IMMEDIATE avoids lock upgrades failing

@@ -68,3 +68,36 @@ def test_default_language_is_simplified_chinese_with_english(settings):
     assert settings.LANGUAGE_CODE == "zh-hans"
     assert [code for code, _ in settings.LANGUAGES] == ["zh-hans", "en"]
     assert settings.TIME_ZONE == "Asia/Shanghai"
+
+
+def test_postgresql_connections_turn_jit_off_unless_told_otherwise():
+    from django.core.exceptions import ImproperlyConfigured
+
+    from ecity.conf.base import _database_settings
+
+    url = "postgres://ecity@db.example.gov.cn:5432/ecity"
+    default = _database_settings(url, conn_max_age=60, pg_jit="off")
+    assert default["OPTIONS"]["options"] == "-c jit=off"
+    assert _database_settings(url, conn_max_age=60, pg_jit="on")["OPTIONS"]["options"] == (
+        "-c jit=on"
+    )
+    # behind PgBouncer the server's (or the database's) own setting is left alone
+    assert "options" not in _database_settings(url, conn_max_age=60, pg_jit="server").get(
+        "OPTIONS", {}
+    )
+    # SQLite has no JIT and gets no PostgreSQL option
+    sqlite = _database_settings("sqlite:////tmp/ecity.sqlite3", conn_max_age=0, pg_jit="off")
+    assert "options" not in sqlite.get("OPTIONS", {})
+    with pytest.raises(ImproperlyConfigured, match="ECITY_PG_JIT"):
+        _database_settings(url, conn_max_age=60, pg_jit="maybe")
+
+
+@pytest.mark.django_db
+def test_the_database_connection_runs_with_jit_off_on_postgresql():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only: SQLite has no JIT")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
