@@ -202,7 +202,7 @@ def code_values_csv(values: Iterable[CodeValue]) -> str:
     """The values of a code list as CSV: code, names, broader code, validity."""
     header = [
         _("Code"),
-        _("Name"),
+        pgettext("metadata", "Name"),
         _("English name"),
         _("Broader code"),
         _("Valid from"),

@@ -52,6 +52,7 @@ def test_data_access_is_what_the_apps_mark_as_such():
     assert data_access_actions() == [
         "case.read",
         "case_file.download",
+        "case_material_reference.read",
         "certificate.read",
         "certificate.revoked",
         "personal_data.read",
