@@ -4,6 +4,7 @@
 ``records``: the base registries' records of persons and legal entities, their attributes'
 provenance, change log and conflicts.
 ``thesaurus``: the subject thesaurus (主题词表).
+``resources``: the government information resource catalogue (政务信息资源目录).
 """
 
 from ecity.registry.models.metadata import CodeList, CodeValue, DataElement  # noqa: F401
@@ -14,5 +15,16 @@ from ecity.registry.models.records import (  # noqa: F401
     RecordChange,
     RecordConflict,
     Source,
+)
+from ecity.registry.models.resources import (  # noqa: F401
+    OpenType,
+    Resource,
+    ResourceCategory,
+    ResourceFormat,
+    ResourceItem,
+    ResourceVersion,
+    ShareMethod,
+    ShareType,
+    UpdateCycle,
 )
 from ecity.registry.models.thesaurus import SubjectTerm  # noqa: F401
