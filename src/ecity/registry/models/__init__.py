@@ -5,6 +5,7 @@
 provenance, change log and conflicts.
 ``thesaurus``: the subject thesaurus (主题词表).
 ``resources``: the government information resource catalogue (政务信息资源目录).
+``sharing``: sharing requests and grants of the catalogue's conditional items.
 """
 
 from ecity.registry.models.metadata import CodeList, CodeValue, DataElement  # noqa: F401
@@ -27,4 +28,5 @@ from ecity.registry.models.resources import (  # noqa: F401
     ShareType,
     UpdateCycle,
 )
+from ecity.registry.models.sharing import SharingGrant, SharingRequest  # noqa: F401
 from ecity.registry.models.thesaurus import SubjectTerm  # noqa: F401
