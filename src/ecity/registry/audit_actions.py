@@ -15,6 +15,12 @@ register_actions(
         "registry.subject_term_saved": _("Subject term saved"),
         "registry.legal_entity_changed": _("Legal-entity record changed"),
         "registry.legal_entity_linked": _("Enterprise account linked to its registry record"),
+        "registry.sharing_requested": _("Data sharing requested"),
+        "registry.sharing_request_approved": _("Data sharing request approved"),
+        "registry.sharing_request_refused": _("Data sharing request refused"),
+        "registry.sharing_request_escalated": _("Overdue data sharing request escalated"),
+        "registry.sharing_grant_revoked": _("Data sharing grant revoked"),
+        "registry.legal_entity_shared_read": _("Legal-entity record read by a department system"),
     }
 )
 # Changes of a person's record are changes of their personal data: listed on "who accessed
@@ -23,6 +29,8 @@ register_actions(
     {
         "registry.person_changed": _("Person record changed"),
         "registry.person_linked": _("Account linked to its person record"),
+        # A department system read the record through the sharing API (or asked if it exists).
+        "registry.person_shared_read": _("Person record read by a department system"),
     },
     is_data_access=True,
 )
