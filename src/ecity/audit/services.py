@@ -225,8 +225,8 @@ def audit_record(
     enterprise the actor acts for. ``data`` is a small JSON object without personal data values.
     Names are copied into the entry (snapshots), so it stays readable after accounts change.
     Without an ``actor``, ``system`` and ``system_department`` name the machine that acted (a
-    department's system calling an API): shown as who acted, for example on "who looked at my
-    data". Joins the caller's transaction. Raises ``ValueError`` for a malformed action, ``fields`` or
+    department's system calling an API): shown as who acted, as on "who looked at my data".
+    Joins the caller's transaction. Raises ``ValueError`` for a malformed action, ``fields`` or
     ``data`` (programming errors); an action no app declared is refused under ``DEBUG`` and
     warned about otherwise (``registry.action_check``).
     """

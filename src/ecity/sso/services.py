@@ -204,9 +204,9 @@ def system_client_register(
     The system authenticates with the OAuth 2.0 client credentials grant (RFC 6749 §4.4) at the
     token endpoint and calls APIs on behalf of its department
     (``selectors.system_client_for_token``); it signs nobody in, so it has no redirect address
-    and receives no claims. Rules: platform
-    administrators only; a name and an active department. The secret is stored hashed and
-    returned once. Audited as ``sso.client_created``. Raises ``PermissionDenied`` or
+    and receives no claims. Rules: platform administrators only; a name and an active
+    department. The secret is stored hashed and returned once. Audited as
+    ``sso.client_created``. Raises ``PermissionDenied`` or
     ``ValidationFailed``.
     """
     _require_platform_admin(actor)

@@ -39,9 +39,9 @@ from ecity.registry.attributes import (
 from ecity.registry.models import (
     Resource,
     ResourceItem,
+    ShareType,
     SharingGrant,
     SharingRequest,
-    ShareType,
 )
 from ecity.registry.selectors.metadata import data_element_authority
 from ecity.sso.selectors import SystemClient
@@ -125,9 +125,11 @@ def can_administer_sharing(*, actor: User, department: Department) -> bool:
 
 def sharing_departments(*, actor: User) -> QuerySet[Department]:
     """List the departments whose sharing ``actor`` administers (active ones, by code)."""
-    return org_selectors.departments_where(
-        user=actor, role=StaffRole.Role.DEPARTMENT_ADMIN
-    ).filter(is_active=True).order_by("code")
+    return (
+        org_selectors.departments_where(user=actor, role=StaffRole.Role.DEPARTMENT_ADMIN)
+        .filter(is_active=True)
+        .order_by("code")
+    )
 
 
 def platform_data_administrators() -> list[User]:
@@ -367,9 +369,7 @@ def registry_access(
         "resource", "data_element"
     )
     for item in items:
-        share_types.setdefault(item.data_element.identifier, set()).add(
-            item.effective_share_type
-        )
+        share_types.setdefault(item.data_element.identifier, set()).add(item.effective_share_type)
     granted: dict[str, list[SharingGrant]] = {}
     grants = SharingGrant.objects.filter(
         application=client.application, resource_id__in=resources
@@ -397,4 +397,3 @@ def registry_access(
             if state in states:
                 access.grants[spec.name] = states[state]
     return access
-

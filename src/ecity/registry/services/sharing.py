@@ -26,7 +26,7 @@ from ecity.core.events import event_publish
 from ecity.identity.models import User
 from ecity.notify.services import notification_enqueue
 from ecity.org.models import Department
-from ecity.registry.models import Resource, ResourceItem, SharingGrant, SharingRequest, ShareType
+from ecity.registry.models import Resource, ResourceItem, ShareType, SharingGrant, SharingRequest
 from ecity.registry.selectors.sharing import (
     can_administer_sharing,
     department_data_administrators,
@@ -447,7 +447,10 @@ def sharing_requests_deadlines_refresh(today: dt.date) -> int:
                 actor=None,
                 action="registry.sharing_request_escalated",
                 obj=sharing_request,
-                data={**_request_data(sharing_request), "due_on": sharing_request.due_on.isoformat()},
+                data={
+                    **_request_data(sharing_request),
+                    "due_on": sharing_request.due_on.isoformat(),
+                },
             )
             recipients = {user.pk: user for user in administrators}
             for user in department_data_administrators(department=sharing_request.provider):
