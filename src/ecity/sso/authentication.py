@@ -17,6 +17,7 @@ from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
+from rest_framework.throttling import SimpleRateThrottle
 
 from ecity.sso.selectors import SystemClient, system_client_for_token
 
@@ -54,3 +55,18 @@ class IsDepartmentSystem(BasePermission):
 
     def has_permission(self, request: Request, view: Any) -> bool:
         return isinstance(request.auth, SystemClient)
+
+
+class SystemClientRateThrottle(SimpleRateThrottle):
+    """Count a department system's calls by its client ID, at the rate of signed-in users.
+
+    A system is not a person behind an address: counting it as anonymous (by IP address) would
+    throttle a department's server like a single visitor.
+    """
+
+    scope = "user"
+
+    def get_cache_key(self, request: Request, view: Any) -> str | None:
+        if not isinstance(request.auth, SystemClient):
+            return None
+        return self.cache_format % {"scope": "system", "ident": request.auth.client_id}

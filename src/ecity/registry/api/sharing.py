@@ -29,7 +29,11 @@ from rest_framework.views import APIView
 from ecity.core.errors import ValidationFailed
 from ecity.registry.selectors import shared_data
 from ecity.registry.selectors.sharing import SHARED_REGISTRIES, SharedRegistry, shared_registry_get
-from ecity.sso.authentication import ClientCredentialsAuthentication, IsDepartmentSystem
+from ecity.sso.authentication import (
+    ClientCredentialsAuthentication,
+    IsDepartmentSystem,
+    SystemClientRateThrottle,
+)
 from ecity.sso.selectors import SystemClient
 
 TAGS = ["registry sharing"]
@@ -134,6 +138,7 @@ def _int(request: Request, name: str, default: int) -> int:
 class _SharingApi(APIView):
     authentication_classes = [ClientCredentialsAuthentication]
     permission_classes = [IsDepartmentSystem]
+    throttle_classes = [SystemClientRateThrottle]
 
 
 READ_EXAMPLE = OpenApiExample(

@@ -20,6 +20,7 @@ each item of those entries bound to that element gives its share type:
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from dataclasses import dataclass, field
 
 from django.db.models import Case, Q, QuerySet, When
@@ -188,11 +189,20 @@ def sharing_request_list(
     )
 
 
+def _uuid(value: object) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        return None
+
+
 def sharing_request_get(*, actor: User, public_id: object) -> SharingRequest:
     """The request ``public_id`` for a data administrator of its provider or requester.
 
     Errors: ``NotFound`` (also when the actor may see neither side).
     """
+    if _uuid(public_id) is None:
+        raise NotFound(_("There is no such sharing request."))
     request = (
         SharingRequest.objects.select_related(
             "resource", "provider", "requester", "application", "requested_by", "decided_by"
@@ -228,6 +238,8 @@ def sharing_grant_list(
 
 def sharing_grant_get(*, actor: User, public_id: object) -> SharingGrant:
     """The grant ``public_id`` for a data administrator of its provider or grantee."""
+    if _uuid(public_id) is None:
+        raise NotFound(_("There is no such sharing grant."))
     grant = (
         SharingGrant.objects.select_related("resource", "provider", "grantee", "application")
         .filter(public_id=public_id)
