@@ -21,6 +21,12 @@ register_actions(
         "registry.sharing_request_escalated": _("Overdue data sharing request escalated"),
         "registry.sharing_grant_revoked": _("Data sharing grant revoked"),
         "registry.legal_entity_shared_read": _("Legal-entity record read by a department system"),
+        "registry.resource_saved": _("Catalogue resource draft saved"),
+        "registry.resource_submitted": _("Catalogue resource submitted for review"),
+        "registry.resource_returned": _("Catalogue resource returned to its provider"),
+        "registry.resource_published": _("Catalogue resource published"),
+        "registry.resource_revised": _("New version of a catalogue resource started"),
+        "registry.resource_withdrawn": _("Catalogue resource withdrawn"),
     }
 )
 # Changes of a person's record are changes of their personal data: listed on "who accessed

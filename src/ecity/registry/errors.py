@@ -16,3 +16,15 @@ class RegistryErrorCode(models.TextChoices):
         "data_element_not_in_force",
         _("Only a data element in force can be withdrawn."),
     )
+    RESOURCE_NOT_DRAFT = (
+        "resource_not_draft",
+        _("Only a draft resource can be changed or submitted."),
+    )
+    RESOURCE_NOT_IN_REVIEW = (
+        "resource_not_in_review",
+        _("The resource is not waiting for review."),
+    )
+    RESOURCE_NOT_PUBLISHED = (
+        "resource_not_published",
+        _("Only a published resource can be revised or withdrawn."),
+    )

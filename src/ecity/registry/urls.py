@@ -1,6 +1,6 @@
-"""Public metadata pages, mounted at /registry/ (with /en/ for English)."""
+"""Public registry pages, mounted at /registry/ (with /en/ for English)."""
 
-from django.urls import path
+from django.urls import path, re_path
 
 from ecity.registry import sharing_views, views
 
@@ -27,4 +27,23 @@ urlpatterns = [
         sharing_views.sharing_grant_revoke,
         name="sharing_grant_revoke",
     ),
+    path("resources/", views.resource_list, name="resource_list"),
+    re_path(
+        r"^resources/catalogue\.(?P<export_format>csv|xlsx)$",
+        views.resource_export,
+        name="resource_export",
+    ),
+    re_path(
+        r"^resources/catalogue\.(?P<export_format>jsonld|ttl)$",
+        views.resource_dcat,
+        name="resource_dcat",
+    ),
+    path("resources/<str:code>/", views.resource_detail, name="resource_detail"),
+    path("open-data/", views.open_data_list, name="open_data_list"),
+    re_path(
+        r"^open-data/(?P<code>[^/]+)/metadata\.(?P<export_format>csv|json)$",
+        views.open_data_metadata,
+        name="open_data_metadata",
+    ),
+    path("open-data/<str:code>/values.csv", views.open_data_values, name="open_data_values"),
 ]

@@ -23,7 +23,7 @@ from ecity.demo import data, selectors
 from ecity.demo.blank_forms import blank_form_pdf
 from ecity.demo.data import accounts, regions, taxonomy
 from ecity.demo.data.blocks import Guide, Item, Material
-from ecity.demo.services import people, registry, registry_records, structure
+from ecity.demo.services import people, registry, registry_records, resources, structure
 from ecity.identity.models import User
 from ecity.org.models import Department
 
@@ -71,6 +71,7 @@ class DemoLoadResult:
     enterprises: int = 0
     data_elements: int = 0
     registry_records: int = 0
+    resources: int = 0
 
 
 @transaction.atomic
@@ -109,6 +110,8 @@ def demo_city_load(*, if_empty: bool = False) -> DemoLoadResult:
     result.registry_records = registry_records.demo_registry_records_ensure(actor=admin)
     for item in data.ITEMS:
         _load_item(result, item=item, actor=admin)
+    # After the service items: catalogue resources name the services that use them.
+    result.resources = resources.resource_catalogue_ensure(actor=admin)
     logger.info("demo city loaded: %s", result)
     return result
 

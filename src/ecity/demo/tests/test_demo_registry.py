@@ -37,3 +37,24 @@ def test_demo_thesaurus_expands_what_people_type(demo_city):
     assert "企业设立登记" in subject_terms_expand(query="开店")
     assert subject_terms_expand(query="社保")[:3] == ["社会保险", "社保", "五险"]
     assert "医疗保险" in subject_terms_expand(query="社保")
+
+
+def test_demo_catalogue_publishes_the_base_registries_and_department_resources(demo_city):
+    from ecity.audit.models import AuditEntry
+    from ecity.registry.models import Resource
+
+    published = dict(
+        Resource.objects.filter(status="published").values_list("name", "provider__code")
+    )
+    assert demo_city.resources == len(published) == 8
+    assert published["人口基础信息"] == "GAJ"
+    assert published["法人基础信息"] == "SCJ"
+    assert published["地名地址信息"] == "GTJ"
+    assert published["社保缴纳信息"] == "RSJ"
+    assert published["不动产登记信息"] == "GTJ"
+    real_estate = Resource.objects.get(name="不动产登记信息")
+    assert list(real_estate.services.values_list("code", flat=True)) == ["GTJ-QR-001"]
+    assert real_estate.items.get(data_element__identifier="DE0001").name == "权利人证件号码"
+    # reviewed and published by the platform administrator, on the record
+    entry = AuditEntry.objects.filter(action="registry.resource_published").first()
+    assert entry is not None and entry.actor_username == "admin"

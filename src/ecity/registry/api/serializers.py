@@ -5,7 +5,14 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from ecity.org.models import Department
-from ecity.registry.models import CodeList, CodeValue, DataElement, SubjectTerm
+from ecity.registry.models import (
+    CodeList,
+    CodeValue,
+    DataElement,
+    Resource,
+    ResourceItem,
+    SubjectTerm,
+)
 
 
 class AuthoritySerializer(serializers.ModelSerializer):
@@ -68,4 +75,62 @@ class SubjectTermSerializer(serializers.ModelSerializer):
     class Meta:
         model = SubjectTerm
         fields = ["term", "term_en", "scope_note", "synonyms", "broader", "narrower", "related"]
+        read_only_fields = fields
+
+
+class ResourceItemSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="display_name", read_only=True)
+    data_element = serializers.SlugRelatedField(slug_field="identifier", read_only=True)
+    data_type = serializers.CharField(source="data_element.data_type", read_only=True)
+    share_type = serializers.CharField(
+        source="effective_share_type",
+        read_only=True,
+        help_text="The item's share type, or the resource's when the item has none.",
+    )
+
+    class Meta:
+        model = ResourceItem
+        fields = ["name", "data_element", "data_type", "share_type", "is_masked_for_staff"]
+        read_only_fields = fields
+
+
+class ResourceSerializer(serializers.ModelSerializer):
+    provider = AuthoritySerializer(read_only=True)
+    subjects = serializers.SlugRelatedField(slug_field="term", many=True, read_only=True)
+    code_list = serializers.SlugRelatedField(
+        slug_field="identifier", read_only=True, allow_null=True
+    )
+
+    class Meta:
+        model = Resource
+        fields = [
+            "code",
+            "name",
+            "name_en",
+            "provider",
+            "summary",
+            "summary_en",
+            "category",
+            "format",
+            "format_detail",
+            "share_type",
+            "share_condition",
+            "share_method",
+            "open_type",
+            "open_condition",
+            "update_cycle",
+            "published_on",
+            "version",
+            "subjects",
+            "code_list",
+        ]
+        read_only_fields = fields
+
+
+class ResourceDetailSerializer(ResourceSerializer):
+    services = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    items = ResourceItemSerializer(many=True, read_only=True)
+
+    class Meta(ResourceSerializer.Meta):
+        fields = [*ResourceSerializer.Meta.fields, "services", "items"]
         read_only_fields = fields

@@ -35,4 +35,8 @@ urlpatterns = [
         sharing.SharedRecordListApi.as_view(),
         name="data_list",
     ),
+    path("resources/", views.ResourceListApi.as_view(), name="resource_list"),
+    path("resources/<str:code>/", views.ResourceDetailApi.as_view(), name="resource_detail"),
+    path("catalogue.jsonld", views.CatalogueJsonLdApi.as_view(), name="catalogue_jsonld"),
+    path("catalogue.ttl", views.CatalogueTurtleApi.as_view(), name="catalogue_ttl"),
 ]

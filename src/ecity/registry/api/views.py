@@ -1,4 +1,5 @@
-"""Registry metadata API (read-only, public): data elements, code lists, subject terms.
+"""Registry API (read-only, public): data elements, code lists, subject terms, and the published
+information resource catalogue (also as DCAT-AP 3).
 
 Thin views over ``registry.selectors``; lists are paginated (``?page=&page_size=``).
 """
@@ -6,6 +7,8 @@ Thin views over ``registry.selectors``; lists are paginated (``?page=&page_size=
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
+from typing import Any
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
@@ -13,15 +16,31 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics
 from rest_framework.permissions import AllowAny
+from rest_framework.renderers import BaseRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from ecity.core.errors import ValidationFailed
 from ecity.registry.api import serializers as s
-from ecity.registry.models import CodeList, CodeValue, DataElement, SubjectTerm
+from ecity.registry.models import (
+    CodeList,
+    CodeValue,
+    DataElement,
+    OpenType,
+    Resource,
+    ResourceFormat,
+    ShareType,
+    SubjectTerm,
+    UpdateCycle,
+)
 from ecity.registry.selectors import metadata as selectors
+from ecity.registry.selectors import resources as resource_selectors
+from ecity.registry.selectors.resources import FACET_CHOICES, CatalogueFilters
 from ecity.registry.selectors.thesaurus import subject_term_list
 
 TAGS = ["registry"]
-ERROR_404 = OpenApiResponse(description="No such data element or code list.")
+ERROR_404 = OpenApiResponse(description="No such data element, code list or published resource.")
 
 Q_PARAMETER = OpenApiParameter(
     "q", OpenApiTypes.STR, description="Identifier (exact) or part of the Chinese or English name."
@@ -149,3 +168,139 @@ class SubjectTermListApi(generics.ListAPIView):
 
     def get_queryset(self) -> QuerySet[SubjectTerm]:
         return subject_term_list(query=self.request.query_params.get("q", ""))
+
+
+RESOURCE_FILTERS = [
+    OpenApiParameter(
+        "q", OpenApiTypes.STR, description="Part of the Chinese or English name, or the code."
+    ),
+    OpenApiParameter(
+        "department", OpenApiTypes.STR, description="Provider department code (sub-units too)."
+    ),
+    OpenApiParameter("subject", OpenApiTypes.STR, description="A subject term (主题词)."),
+    OpenApiParameter("share_type", OpenApiTypes.STR, enum=ShareType.values),
+    OpenApiParameter("open_type", OpenApiTypes.STR, enum=OpenType.values),
+    OpenApiParameter("format", OpenApiTypes.STR, enum=ResourceFormat.values),
+    OpenApiParameter("update_cycle", OpenApiTypes.STR, enum=UpdateCycle.values),
+]
+RESOURCE_EXAMPLE = {
+    "code": "330100-GA-0001",
+    "name": "人口基础信息",
+    "name_en": "Population base information",
+    "provider": {"code": "GAJ", "name_zh": "示范市公安局", "name_en": "Shifan Public Security"},
+    "summary": "本市户籍人口的公民身份号码、姓名、性别、民族、出生日期和住址。",
+    "summary_en": "",
+    "category": "base",
+    "format": "database",
+    "format_detail": "",
+    "share_type": "conditional",
+    "share_condition": "用于政务服务办理和行政执法，按最小必要原则共享。",
+    "share_method": "platform_api",
+    "open_type": "not_open",
+    "open_condition": "",
+    "update_cycle": "daily",
+    "published_on": "2026-12-01",
+    "version": 1,
+    "subjects": ["人口"],
+    "code_list": None,
+}
+
+
+@extend_schema(
+    tags=TAGS,
+    summary="List the published information resource catalogue (政务信息资源目录)",
+    description="Published resources only; the filters are the catalogue page's facets. "
+    "An unknown choice value is a 400 with the field named.",
+    parameters=RESOURCE_FILTERS,
+    examples=[
+        OpenApiExample(
+            "One resource",
+            response_only=True,
+            value={"count": 1, "next": None, "previous": None, "results": [RESOURCE_EXAMPLE]},
+        )
+    ],
+)
+class ResourceListApi(generics.ListAPIView):
+    permission_classes = [AllowAny]
+    serializer_class = s.ResourceSerializer
+
+    def get_queryset(self) -> QuerySet[Resource]:
+        params = self.request.query_params
+        filters = CatalogueFilters(
+            query=params.get("q", "").strip(),
+            **{name: params.get(name, "").strip() for name in FACET_CHOICES},
+        )
+        errors = filters.invalid_fields()
+        if errors:
+            raise ValidationFailed(fields=errors)
+        return resource_selectors.resource_catalogue(filters=filters)
+
+
+@extend_schema(
+    tags=TAGS,
+    summary="Show a published resource with its information items",
+    responses={200: s.ResourceDetailSerializer, 404: ERROR_404},
+)
+class ResourceDetailApi(generics.RetrieveAPIView):
+    permission_classes = [AllowAny]
+    serializer_class = s.ResourceDetailSerializer
+
+    def get_object(self) -> Resource:
+        return resource_selectors.resource_published_get(code=self.kwargs["code"])
+
+
+class _TextRenderer(BaseRenderer):
+    charset = "utf-8"
+
+    def render(
+        self,
+        data: Any,
+        accepted_media_type: str | None = None,
+        renderer_context: Mapping[str, Any] | None = None,
+    ) -> bytes:
+        return str(data).encode(self.charset)
+
+
+class JsonLdRenderer(_TextRenderer):
+    media_type = "application/ld+json"
+    format = "jsonld"
+
+
+class TurtleRenderer(_TextRenderer):
+    media_type = "text/turtle"
+    format = "ttl"
+
+
+@extend_schema(
+    tags=TAGS,
+    summary="The published catalogue as DCAT-AP 3 (JSON-LD)",
+    description="A dcat:Catalog with one dcat:Dataset per published resource (see docs/registry.md "
+    "for the mapping); it conforms to the SHACL shapes in registry/shapes/.",
+    responses={(200, "application/ld+json"): OpenApiTypes.OBJECT},
+)
+class CatalogueJsonLdApi(APIView):
+    permission_classes = [AllowAny]
+    renderer_classes = [JsonLdRenderer]
+
+    def get(self, request: Request) -> Response:
+        from ecity.registry import dcat  # imported here: only the DCAT exports need rdflib
+
+        resources = resource_selectors.resource_export_list()
+        return Response(dcat.catalogue_jsonld(resources), content_type=JsonLdRenderer.media_type)
+
+
+@extend_schema(
+    tags=TAGS,
+    summary="The published catalogue as DCAT-AP 3 (Turtle)",
+    description="The same graph as catalogue.jsonld, in Turtle.",
+    responses={(200, "text/turtle"): OpenApiTypes.STR},
+)
+class CatalogueTurtleApi(APIView):
+    permission_classes = [AllowAny]
+    renderer_classes = [TurtleRenderer]
+
+    def get(self, request: Request) -> Response:
+        from ecity.registry import dcat  # imported here: only the DCAT exports need rdflib
+
+        resources = resource_selectors.resource_export_list()
+        return Response(dcat.catalogue_turtle(resources), content_type=TurtleRenderer.media_type)

@@ -96,3 +96,109 @@ def sharing(metadata):
         "citizen": citizen,
         "person": person,
     }
+
+
+@pytest.fixture
+def people(metadata):
+    """The police's data administrator, the market regulator's, and two platform reviewers."""
+    from ecity.identity.tests.factories import StaffRoleFactory
+    from ecity.org.models import StaffRole
+
+    def admin_of(department):
+        return StaffRoleFactory(department=department, role=StaffRole.Role.DEPARTMENT_ADMIN).user
+
+    def platform_admin():
+        return StaffRoleFactory(department=None, role=StaffRole.Role.PLATFORM_ADMIN).user
+
+    return {
+        "police_admin": admin_of(metadata["police"]),
+        "market_admin": admin_of(metadata["market"]),
+        "reviewer": platform_admin(),
+        "other_reviewer": platform_admin(),
+    }
+
+
+@pytest.fixture
+def published_catalogue(metadata):
+    """Three published resources: the police's population (conditional, not open), the market
+    regulator's enterprises (unconditional, open) and the sex code list (open, a code list);
+    plus a draft that must not show."""
+    from ecity.registry.models import CodeList, DataElement, SubjectTerm
+    from ecity.registry.services.resources import (
+        ResourceItemInput,
+        resource_publish,
+        resource_save_draft,
+        resource_submit,
+    )
+
+    population = SubjectTerm.objects.create(term="人口", term_en="Population")
+    enterprise = SubjectTerm.objects.create(term="企业", term_en="Enterprises")
+
+    def items(*identifiers):
+        elements = {e.identifier: e for e in DataElement.objects.filter(identifier__in=identifiers)}
+        return [ResourceItemInput(data_element=elements[i]) for i in identifiers]
+
+    def publish(**values):
+        resource_save_draft(actor=None, **values)
+        resource_submit(actor=None, code=values["code"])
+        return resource_publish(actor=None, code=values["code"])
+
+    resources = {
+        "population": publish(
+            code="GA-0001",
+            name="人口基础信息",
+            name_en="Population base information",
+            provider=metadata["police"],
+            summary="本市户籍人口的身份、姓名、性别和出生日期。",
+            summary_en="Identity, name, sex and date of birth of registered residents.",
+            category="base",
+            share_type="conditional",
+            share_condition="用于政务服务办理，按最小必要原则共享。",
+            share_method="platform_api",
+            update_cycle="daily",
+            subjects=[population],
+            items=items("DE0001", "DE0002", "DE0003", "DE0005"),
+        ),
+        "enterprises": publish(
+            code="SCJ-0001",
+            name="企业登记信息",
+            name_en="Enterprise registration information",
+            provider=metadata["market"],
+            summary="企业的统一社会信用代码、名称、类型、住所和成立日期。",
+            category="base",
+            format="spreadsheet",
+            format_detail="xlsx",
+            share_type="unconditional",
+            share_method="platform_file",
+            open_type="open",
+            update_cycle="weekly",
+            subjects=[enterprise],
+            items=items("DE0008", "DE0009", "DE0011", "DE0014"),
+        ),
+        "sex_codes": publish(
+            code="GA-0002",
+            name="性别代码",
+            name_en="Sex codes",
+            provider=metadata["police"],
+            summary="GB/T 2261.1 人的性别代码。",
+            format="self_describing",
+            share_type="unconditional",
+            share_method="platform_file",
+            open_type="open",
+            update_cycle="irregular",
+            subjects=[population],
+            code_list=CodeList.objects.get(identifier="sex"),
+            items=items("DE0003"),
+        ),
+    }
+    resource_save_draft(
+        actor=None,
+        code="GA-0099",
+        name="草稿资源",
+        provider=metadata["police"],
+        summary="尚未发布。",
+        share_type="unconditional",
+        share_method="platform_api",
+        items=items("DE0002"),
+    )
+    return resources
