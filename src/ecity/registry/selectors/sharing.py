@@ -11,10 +11,14 @@ entities). Its published catalogue entries that hold the key element describe th
 each attribute of the registry is bound to a data element (``ecity.registry.attributes``) and
 each item of those entries bound to that element gives its share type:
 
-* no item for the element, or any item not shared: the field is never returned;
 * an item shared unconditionally: any registered department system reads the field;
-* conditional items only: the field is read by the system holding a grant of such an item,
-  from its first to its last day, not revoked, while the system is its grantee department's.
+* otherwise, a conditional item: the field is read by the system holding a grant of such an
+  item (still conditional), from its first to its last day, not revoked, while the system is its
+  grantee department's;
+* otherwise (no item for the element, or not-shared items only): the field is never returned.
+  A not-shared item never opens a field; it does not close one that another entry of the same
+  provider shares (a not-shared resource of criminal records holds the ID number as its key,
+  the population resource shares it on condition).
 """
 
 from __future__ import annotations
@@ -380,22 +384,27 @@ def registry_access(
     items = ResourceItem.objects.filter(resource_id__in=resources).select_related(
         "resource", "data_element"
     )
+    conditional: set[int] = set()
     for item in items:
-        share_types.setdefault(item.data_element.identifier, set()).add(item.effective_share_type)
+        share_type = item.effective_share_type
+        share_types.setdefault(item.data_element.identifier, set()).add(share_type)
+        if share_type == ShareType.CONDITIONAL:
+            conditional.add(item.pk)
     granted: dict[str, list[SharingGrant]] = {}
     grants = SharingGrant.objects.filter(
         application=client.application, resource_id__in=resources
     ).prefetch_related("items__data_element")
     for grant in grants:
         for item in grant.items.all():
-            granted.setdefault(item.data_element.identifier, []).append(grant)
+            if item.pk in conditional:  # an item no longer conditional grants nothing
+                granted.setdefault(item.data_element.identifier, []).append(grant)
     access = RegistryAccess(registry=registry)
     for spec in registry.fields:
         types = share_types.get(spec.data_element, set())
-        if not types or ShareType.NOT_SHARED in types:
-            access.fields[spec.name] = FieldAccess.NOT_SHARED
-        elif ShareType.UNCONDITIONAL in types:
+        if ShareType.UNCONDITIONAL in types:
             access.fields[spec.name] = FieldAccess.READABLE
+        elif ShareType.CONDITIONAL not in types:
+            access.fields[spec.name] = FieldAccess.NOT_SHARED
         else:
             states = {
                 _grant_state(grant, client=client, today=today): grant

@@ -233,3 +233,38 @@ def test_an_unanswered_request_becomes_due_soon_then_overdue_and_is_escalated_on
     assert sharing["platform_admin"].pk in recipients
     assert sharing["police_admin"].pk in recipients
     assert AuditEntry.objects.filter(action="registry.sharing_request_escalated").count() == 1
+
+
+def test_a_not_shared_resource_keyed_by_id_number_hides_nothing_another_resource_shares(sharing):
+    from ecity.registry.models import DataElement, ResourceItem, ShareType
+    from ecity.registry.tests.factories import ResourceFactory
+
+    records = ResourceFactory(
+        code="GAJ-FZ-0001",
+        name="违法犯罪记录信息",
+        provider=sharing["police"],
+        share_type=ShareType.NOT_SHARED,
+        status="published",
+    )
+    for identifier in ("DE0001", "DE0002", "DE0005"):
+        ResourceItem.objects.create(
+            resource=records, data_element=DataElement.objects.get(identifier=identifier)
+        )
+
+    access = registry_access(client=_client(sharing), registry=PERSONS, today=timezone.localdate())
+
+    assert access.readable == ["id_number", "name"]
+    assert access.fields["birth_on"] == FieldAccess.NEEDS_GRANT
+    assert access.fields["phone"] == FieldAccess.NOT_SHARED
+
+
+def test_a_granted_item_made_not_shared_later_is_no_longer_read(sharing):
+    sharing_request_approve(actor=sharing["police_admin"], sharing_request=_submit(sharing))
+    item = sharing["items"]["DE0006"]
+    item.share_type = "not_shared"
+    item.save()
+
+    access = registry_access(client=_client(sharing), registry=PERSONS, today=timezone.localdate())
+
+    assert access.fields["birth_on"] == FieldAccess.READABLE
+    assert access.fields["address"] == FieldAccess.NOT_SHARED
