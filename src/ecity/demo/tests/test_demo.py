@@ -240,6 +240,8 @@ def test_demo_password_passes_the_password_policy():
         "approver_zjw",
         "approver_xfj",
         "deptadmin_scj",
+        "deptadmin_gaj",
+        "deptadmin_rsj",
         "supervisor_zwb",
     ],
 )
@@ -271,11 +273,13 @@ def test_demo_accounts_have_their_roles(demo_city):
         ("approver_zjw", "approver", "ZJW"),
         ("approver_xfj", "approver", "XFJ"),
         ("deptadmin_scj", "department_admin", "SCJ"),
+        ("deptadmin_gaj", "department_admin", "GAJ"),
+        ("deptadmin_rsj", "department_admin", "RSJ"),
         ("supervisor_zwb", "supervisor", "ZWB"),
     }
     # Only administrators reach the admin site.
     staff = set(User.objects.filter(is_staff=True).values_list("username", flat=True))
-    assert staff == {"admin", "deptadmin_scj"}
+    assert staff == {"admin", "deptadmin_scj", "deptadmin_gaj", "deptadmin_rsj"}
 
 
 def test_demo_citizens_and_enterprise_have_valid_identifiers(demo_city):
