@@ -35,6 +35,13 @@ FULL_CONTEXT = {
     "message": "请今天处理",
     "rating_text": "不满意",
     "comment": "等太久",
+    # data sharing requests (registry)
+    "requester": "示范市人力资源和社会保障局",
+    "provider": "示范市公安局",
+    "resource_name": "人口基础信息",
+    "resource_code": "330100-GAJ-0001",
+    "purpose": "核验参保人员身份",
+    "decision": "已批准",
     # account security (identity)
     "username": "zhangsan",
     "new_value": "n***@example.org",
