@@ -113,8 +113,10 @@ def _dataset(graph: Graph, resource: Resource, catalogue_url: str) -> URIRef:
     if resource.published_on:
         graph.add((dataset, DCTERMS.issued, Literal(resource.published_on, datatype=XSD.date)))
     graph.add((dataset, DCAT_VERSION, Literal(str(resource.version))))
-    graph.add((dataset, DCTERMS.accrualPeriodicity, FREQUENCIES[resource.update_cycle]))
-    graph.add((dataset, DCTERMS.accessRights, ACCESS_RIGHTS[resource.open_type]))
+    graph.add(
+        (dataset, DCTERMS.accrualPeriodicity, FREQUENCIES[UpdateCycle(resource.update_cycle)])
+    )
+    graph.add((dataset, DCTERMS.accessRights, ACCESS_RIGHTS[OpenType(resource.open_type)]))
     graph.add((dataset, DCAT.landingPage, URIRef(page)))
     for term in resource.subjects.all():
         concept = URIRef(f"{catalogue_url}?subject={quote(term.term)}")

@@ -18,10 +18,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -148,10 +148,12 @@ def _write_items(resource: Resource, items: Sequence[ResourceItemInput]) -> None
 def _service_items(codes: Sequence[str], errors: dict[str, list[str]]) -> list[Any]:
     # The catalogue app is a sibling on the domains floor: its model is reached through the
     # relation, never imported.
-    model = Resource._meta.get_field("services").related_model
+    model = cast("type[models.Model]", Resource._meta.get_field("services").related_model)
     wanted = {c.strip() for c in codes if c.strip()}
-    found = list(model.objects.filter(code__in=wanted))
-    missing = wanted - {s.code for s in found}
+    found = list(model._default_manager.filter(code__in=wanted))
+    missing = wanted - set(
+        model._default_manager.filter(code__in=wanted).values_list("code", flat=True)
+    )
     if missing:
         errors["service_codes"] = [
             _("Unknown service items: %(codes)s.") % {"codes": ", ".join(sorted(missing))}

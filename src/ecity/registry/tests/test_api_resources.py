@@ -27,8 +27,11 @@ def test_resources_are_listed_paginated_and_filtered_like_the_facets(
 
 
 def test_an_unknown_filter_value_names_the_field(api_client, published_catalogue):
-    response = api_client.get("/api/v1/registry/resources/", {"update_cycle": "hourly"})
+    response = api_client.get(
+        "/api/v1/registry/resources/", {"update_cycle": "hourly"}, HTTP_ACCEPT_LANGUAGE="en"
+    )
     assert response.status_code == 400
+    assert response.json()["code"] == "validation_failed"
     assert response.json()["fields"]["update_cycle"] == ["Unknown value hourly."]
 
 

@@ -53,7 +53,8 @@ def test_catalogue_is_narrowed_by_facets_and_search(client, published_catalogue,
 def test_an_unknown_facet_value_is_a_clear_error(client, published_catalogue):
     response = client.get(reverse("registry:resource_list"), {"share_type": "sometimes"})
     assert response.status_code == 400
-    assert "Unknown value sometimes." in response.content.decode()
+    assert "未知的取值 sometimes。" in response.content.decode()
+    assert response.context["page"].paginator.count == 0
 
 
 def test_catalogue_page_is_in_english_under_en(client, published_catalogue):

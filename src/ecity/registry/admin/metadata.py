@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from ecity.core.errors import ApplicationError
 from ecity.org import selectors as org_selectors
 from ecity.org.models import Department, StaffRole
+from ecity.registry.admin.forms import ListField, report_error
 from ecity.registry.models import CodeList, CodeValue, DataElement, SubjectTerm
 from ecity.registry.selectors.metadata import can_maintain_metadata
 from ecity.registry.services.metadata import (
@@ -46,29 +47,11 @@ def _is_maintainer(request: HttpRequest) -> bool:
     return org_selectors.is_platform_admin(user=user) or _maintained_departments(request).exists()
 
 
-def _report(request: HttpRequest, error: ApplicationError, label: str) -> None:
-    details = "; ".join(f"{name}: {' '.join(msgs)}" for name, msgs in error.fields.items())
-    messages.error(request, f"{label}: {error.message}" + (f" ({details})" if details else ""))
-
-
-class _ListField(forms.CharField):
-    """One entry per line, shown and saved as a list."""
-
-    widget = forms.Textarea(attrs={"rows": 3})
-
-    def prepare_value(self, value: Any) -> Any:
-        return "\n".join(value) if isinstance(value, list) else value
-
-    def to_python(self, value: Any) -> list[str]:  # type: ignore[override]
-        text = super().to_python(value) or ""
-        return [line.strip() for line in text.splitlines() if line.strip()]
-
-
 # --- data elements ---------------------------------------------------------------------------
 
 
 class DataElementForm(forms.ModelForm):
-    synonyms = _ListField(
+    synonyms = ListField(
         label=gettext_lazy("synonyms"), required=False, help_text=gettext_lazy("One per line.")
     )
 
@@ -162,7 +145,7 @@ class DataElementAdmin(admin.ModelAdmin):
                 },
             )
         except ApplicationError as error:
-            _report(request, error, obj.identifier)
+            report_error(request, error, obj.identifier)
             raise
         obj.pk, obj.public_id, obj._state.adding = saved.pk, saved.public_id, False
 
@@ -173,7 +156,7 @@ class DataElementAdmin(admin.ModelAdmin):
                 act(element)
                 done += 1
             except ApplicationError as error:
-                _report(request, error, element.identifier)
+                report_error(request, error, element.identifier)
         return done
 
     @admin.action(description=gettext_lazy("Put the selected drafts in force"))
@@ -273,7 +256,7 @@ class CodeListAdmin(ReadOnlyForMaintainers, admin.ModelAdmin):
 
 
 class SubjectTermForm(forms.ModelForm):
-    synonyms = _ListField(
+    synonyms = ListField(
         label=gettext_lazy("synonyms"), required=False, help_text=gettext_lazy("One per line.")
     )
 
@@ -323,7 +306,7 @@ class SubjectTermAdmin(admin.ModelAdmin):
                 related=list(data["related"]),
             )
         except ApplicationError as error:
-            _report(request, error, obj.term)
+            report_error(request, error, obj.term)
             raise
         obj.pk, obj.public_id, obj._state.adding = saved.pk, saved.public_id, False
 
