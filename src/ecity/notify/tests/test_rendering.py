@@ -36,12 +36,12 @@ FULL_CONTEXT = {
     "rating_text": "不满意",
     "comment": "等太久",
     # data sharing requests (registry)
-    "requester": "示范市人力资源和社会保障局",
-    "provider": "示范市公安局",
-    "resource_name": "人口基础信息",
+    "requester": {"zh-hans": "示范市人力资源和社会保障局", "en": "Human Resources Bureau"},
+    "provider": {"zh-hans": "示范市公安局", "en": "Public Security Bureau"},
+    "resource_name": {"zh-hans": "人口基础信息", "en": "Population base information"},
     "resource_code": "330100-GAJ-0001",
     "purpose": "核验参保人员身份",
-    "decision": "已批准",
+    "decision": gettext_lazy("Approved"),
     # account security (identity)
     "username": "zhangsan",
     "new_value": "n***@example.org",

@@ -77,13 +77,19 @@ def _request_data(sharing_request: SharingRequest) -> dict[str, object]:
 def _notify(
     *, recipients: Sequence[User], event: str, sharing_request: SharingRequest, **extra: object
 ) -> None:
+    resource, provider, requester = (
+        sharing_request.resource,
+        sharing_request.provider,
+        sharing_request.requester,
+    )
+    # Names in both languages: notify picks the recipient's.
     context = {
-        "resource_name": sharing_request.resource.name,
-        "resource_code": sharing_request.resource.code,
-        "provider": sharing_request.provider.name_zh,
-        "requester": sharing_request.requester.name_zh,
+        "resource_name": {"zh-hans": resource.name, "en": resource.name_en or resource.code},
+        "resource_code": resource.code,
+        "provider": {"zh-hans": provider.name_zh, "en": provider.name_en or provider.code},
+        "requester": {"zh-hans": requester.name_zh, "en": requester.name_en or requester.code},
         "purpose": sharing_request.purpose,
-        "due_on": sharing_request.due_on.isoformat(),
+        "due_on": sharing_request.due_on,
         **extra,
     }
     for recipient in recipients:
@@ -310,7 +316,7 @@ def sharing_request_approve(
         recipients=[sharing_request.requested_by],
         event="sharing_request_decided",
         sharing_request=sharing_request,
-        decision=str(SharingRequest.Status.APPROVED.label),
+        decision=SharingRequest.Status.APPROVED.label,
         reason=sharing_request.decision_reason,
     )
     return grant
@@ -357,7 +363,7 @@ def sharing_request_refuse(
         recipients=[sharing_request.requested_by],
         event="sharing_request_decided",
         sharing_request=sharing_request,
-        decision=str(SharingRequest.Status.REFUSED.label),
+        decision=SharingRequest.Status.REFUSED.label,
         reason=reason,
     )
     return sharing_request
