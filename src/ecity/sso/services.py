@@ -306,7 +306,9 @@ def client_update(
     application.client_type = client_type
     application.redirect_uris = " ".join(redirect_uris)
     application.post_logout_redirect_uris = " ".join(post_logout_redirect_uris)
-    application.authorization_grant_type = AbstractApplication.GRANT_AUTHORIZATION_CODE
+    if application.authorization_grant_type != AbstractApplication.GRANT_CLIENT_CREDENTIALS:
+        # A department system (``system_client_register``) stays one: it signs nobody in.
+        application.authorization_grant_type = AbstractApplication.GRANT_AUTHORIZATION_CODE
     application.algorithm = AbstractApplication.RS256_ALGORITHM
     application.save()
     assert department is not None  # checked above
