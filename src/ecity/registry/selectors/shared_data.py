@@ -307,7 +307,7 @@ def shared_record_list(
     records = _filtered(registry, access, filters)
     count = records.count()
     start = (page - 1) * page_size
-    rows = list(records[start : start + page_size])
+    rows: list[Record] = list(records[start : start + page_size])
     if registry.kind == "person":
         for record in rows:
             _audit(

@@ -205,14 +205,15 @@ def sharing_request_get(*, actor: User, public_id: object) -> SharingRequest:
 
     Errors: ``NotFound`` (also when the actor may see neither side).
     """
-    if _uuid(public_id) is None:
+    key = _uuid(public_id)
+    if key is None:
         raise NotFound(_("There is no such sharing request."))
     request = (
         SharingRequest.objects.select_related(
             "resource", "provider", "requester", "application", "requested_by", "decided_by"
         )
         .prefetch_related("items__data_element")
-        .filter(public_id=public_id)
+        .filter(public_id=key)
         .first()
     )
     if request is None or not (
@@ -242,11 +243,12 @@ def sharing_grant_list(
 
 def sharing_grant_get(*, actor: User, public_id: object) -> SharingGrant:
     """The grant ``public_id`` for a data administrator of its provider or grantee."""
-    if _uuid(public_id) is None:
+    key = _uuid(public_id)
+    if key is None:
         raise NotFound(_("There is no such sharing grant."))
     grant = (
         SharingGrant.objects.select_related("resource", "provider", "grantee", "application")
-        .filter(public_id=public_id)
+        .filter(public_id=key)
         .first()
     )
     if grant is None or not (
