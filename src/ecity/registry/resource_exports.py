@@ -17,6 +17,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from ecity.registry.models import CodeValue, Resource
 
@@ -40,7 +41,7 @@ def catalogue_columns() -> list[str]:
         _("Provider code"),
         _("Catalogue class"),
         _("Summary"),
-        _("Format"),
+        pgettext("resource", "Format"),
         _("Format detail"),
         _("Information items"),
         _("Share type"),

@@ -7,7 +7,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_GET
 
 from ecity.core.errors import NotFound
@@ -78,7 +78,7 @@ FACET_TITLES = {
     "subject": gettext_lazy("Subject"),
     "share_type": gettext_lazy("Share type"),
     "open_type": gettext_lazy("Open type"),
-    "format": gettext_lazy("Format"),
+    "resource_format": pgettext_lazy("resource", "Format"),
     "update_cycle": gettext_lazy("Update cycle"),
 }
 

@@ -20,8 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ecity.core.errors import ApplicationError
-from ecity.org import selectors as org_selectors
-from ecity.org.models import Department, StaffRole
+from ecity.registry.admin.access import is_maintainer, maintained_departments
 from ecity.registry.admin.forms import ListField, report_error
 from ecity.registry.models import CodeList, CodeValue, DataElement, SubjectTerm
 from ecity.registry.selectors.metadata import can_maintain_metadata
@@ -32,20 +31,6 @@ from ecity.registry.services.metadata import (
     data_element_withdraw,
 )
 from ecity.registry.services.thesaurus import subject_term_save
-
-
-def _maintained_departments(request: HttpRequest) -> QuerySet[Department]:
-    return org_selectors.departments_where(
-        user=request.user, role=StaffRole.Role.DEPARTMENT_ADMIN
-    ).filter(is_active=True)
-
-
-def _is_maintainer(request: HttpRequest) -> bool:
-    user = request.user
-    if not (user.is_active and user.is_staff):
-        return False
-    return org_selectors.is_platform_admin(user=user) or _maintained_departments(request).exists()
-
 
 # --- data elements ---------------------------------------------------------------------------
 
@@ -90,17 +75,17 @@ class DataElementAdmin(admin.ModelAdmin):
     actions = ["put_in_force", "withdraw", "revise"]
 
     def has_module_permission(self, request: HttpRequest) -> bool:
-        return _is_maintainer(request)
+        return is_maintainer(request)
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return _is_maintainer(request)
+        return is_maintainer(request)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
-        return _is_maintainer(request)
+        return is_maintainer(request)
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         if obj is None:
-            return _is_maintainer(request)
+            return is_maintainer(request)
         return obj.status == DataElement.Status.DRAFT and can_maintain_metadata(
             actor=request.user, department=obj.authority
         )
@@ -113,7 +98,7 @@ class DataElementAdmin(admin.ModelAdmin):
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "authority":
-            kwargs["queryset"] = _maintained_departments(request)
+            kwargs["queryset"] = maintained_departments(request)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_form(
@@ -228,10 +213,10 @@ class CodeValueInline(admin.TabularInline):
 
 class ReadOnlyForMaintainers:
     def has_module_permission(self, request: HttpRequest) -> bool:
-        return _is_maintainer(request)
+        return is_maintainer(request)
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return _is_maintainer(request)
+        return is_maintainer(request)
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

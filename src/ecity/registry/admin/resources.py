@@ -21,11 +21,12 @@ from django.utils.translation import gettext_lazy
 
 from ecity.core.errors import ApplicationError
 from ecity.org import selectors as org_selectors
-from ecity.org.models import Department, StaffRole
+from ecity.registry.admin.access import is_maintainer, maintained_departments
 from ecity.registry.admin.forms import ListField, report_error
 from ecity.registry.models import DataElement, Resource, ShareType
 from ecity.registry.selectors.resources import can_maintain_resource, can_review_resources
 from ecity.registry.services.resources import (
+    CONTENT_FIELDS,
     ResourceItemInput,
     resource_publish,
     resource_return,
@@ -36,19 +37,6 @@ from ecity.registry.services.resources import (
 )
 
 MASKED = "masked"
-
-
-def _maintained_departments(request: HttpRequest) -> QuerySet[Department]:
-    return org_selectors.departments_where(
-        user=request.user, role=StaffRole.Role.DEPARTMENT_ADMIN
-    ).filter(is_active=True)
-
-
-def _is_maintainer(request: HttpRequest) -> bool:
-    user = request.user
-    if not (user.is_active and user.is_staff):
-        return False
-    return org_selectors.is_platform_admin(user=user) or _maintained_departments(request).exists()
 
 
 def items_text(resource: Resource) -> list[str]:
@@ -113,25 +101,7 @@ class ResourceForm(forms.ModelForm):
 
     class Meta:
         model = Resource
-        fields = [
-            "code",
-            "name",
-            "name_en",
-            "provider",
-            "summary",
-            "summary_en",
-            "category",
-            "format",
-            "format_detail",
-            "share_type",
-            "share_condition",
-            "share_method",
-            "open_type",
-            "open_condition",
-            "update_cycle",
-            "subjects",
-            "code_list",
-        ]
+        fields = ["code", *CONTENT_FIELDS, "subjects"]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -170,20 +140,20 @@ class ResourceAdmin(admin.ModelAdmin):
         resources = super().get_queryset(request)
         if org_selectors.is_platform_admin(user=request.user):
             return resources
-        return resources.filter(provider__in=_maintained_departments(request))
+        return resources.filter(provider__in=maintained_departments(request))
 
     def has_module_permission(self, request: HttpRequest) -> bool:
-        return _is_maintainer(request)
+        return is_maintainer(request)
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return _is_maintainer(request)
+        return is_maintainer(request)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
-        return _is_maintainer(request)
+        return is_maintainer(request)
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         if obj is None:
-            return _is_maintainer(request)
+            return is_maintainer(request)
         return obj.status == Resource.Status.DRAFT and can_maintain_resource(
             actor=request.user, provider=obj.provider
         )
@@ -196,12 +166,12 @@ class ResourceAdmin(admin.ModelAdmin):
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "provider":
-            kwargs["queryset"] = _maintained_departments(request)
+            kwargs["queryset"] = maintained_departments(request)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request: HttpRequest, obj: Resource, form: Any, change: bool) -> None:
         data = form.cleaned_data
-        fields = [f for f in ResourceForm.Meta.fields if f != "code"]
+        fields = [*CONTENT_FIELDS, "subjects"]
         try:
             saved = resource_save_draft(
                 actor=request.user,

@@ -11,6 +11,7 @@ from ecity.registry.models import (
     DataElement,
     Resource,
     ResourceItem,
+    ShareMethod,
     SubjectTerm,
 )
 
@@ -96,6 +97,11 @@ class ResourceItemSerializer(serializers.ModelSerializer):
 
 class ResourceSerializer(serializers.ModelSerializer):
     provider = AuthoritySerializer(read_only=True)
+    share_method = serializers.ChoiceField(
+        choices=[("", "none"), *ShareMethod.choices],
+        read_only=True,
+        help_text="Empty when the resource is not shared.",
+    )
     subjects = serializers.SlugRelatedField(slug_field="term", many=True, read_only=True)
     code_list = serializers.SlugRelatedField(
         slug_field="identifier", read_only=True, allow_null=True

@@ -141,6 +141,7 @@ class CodeListListApi(generics.ListAPIView):
 class CodeValueListApi(generics.ListAPIView):
     permission_classes = [AllowAny]
     serializer_class = s.CodeValueSerializer
+    queryset = CodeValue.objects.none()  # for the schema: get_queryset needs the URL's list
 
     def get_queryset(self) -> QuerySet[CodeValue]:
         code_list = selectors.code_list_get(identifier=self.kwargs["identifier"])
@@ -180,7 +181,12 @@ RESOURCE_FILTERS = [
     OpenApiParameter("subject", OpenApiTypes.STR, description="A subject term (主题词)."),
     OpenApiParameter("share_type", OpenApiTypes.STR, enum=ShareType.values),
     OpenApiParameter("open_type", OpenApiTypes.STR, enum=OpenType.values),
-    OpenApiParameter("format", OpenApiTypes.STR, enum=ResourceFormat.values),
+    OpenApiParameter(
+        "resource_format",
+        OpenApiTypes.STR,
+        enum=ResourceFormat.values,
+        description="The resource's format (the field `format`).",
+    ),
     OpenApiParameter("update_cycle", OpenApiTypes.STR, enum=UpdateCycle.values),
 ]
 RESOURCE_EXAMPLE = {

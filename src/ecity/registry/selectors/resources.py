@@ -28,13 +28,21 @@ from ecity.registry.models import (
 )
 
 #: The facets of the public catalogue: filter name → the choices it takes (None: from data).
+#: The format facet is ``resource_format``: ``format`` selects the response format in the API.
 FACET_CHOICES: dict[str, type | None] = {
     "department": None,
     "subject": None,
     "share_type": ShareType,
     "open_type": OpenType,
-    "format": ResourceFormat,
+    "resource_format": ResourceFormat,
     "update_cycle": UpdateCycle,
+}
+#: The facets that are a field of ``Resource``: filter name → field name.
+FACET_FIELDS = {
+    "share_type": "share_type",
+    "open_type": "open_type",
+    "resource_format": "format",
+    "update_cycle": "update_cycle",
 }
 
 
@@ -47,7 +55,7 @@ class CatalogueFilters:
     subject: str = ""  # a subject term (the preferred term)
     share_type: str = ""
     open_type: str = ""
-    format: str = ""
+    resource_format: str = ""
     update_cycle: str = ""
 
     def invalid_fields(self) -> dict[str, list[str]]:
@@ -117,10 +125,10 @@ def resource_catalogue(*, filters: CatalogueFilters) -> QuerySet[Resource]:
         )
     if filters.subject:
         resources = resources.filter(subjects__term=filters.subject).distinct()
-    for name in ("share_type", "open_type", "format", "update_cycle"):
+    for name, field_name in FACET_FIELDS.items():
         value = getattr(filters, name)
         if value:
-            resources = resources.filter(**{name: value})
+            resources = resources.filter(**{field_name: value})
     return resources
 
 
@@ -175,10 +183,10 @@ def resource_facets(*, resources: QuerySet[Resource], filters: CatalogueFilters)
             [FacetValue(t.term, t.display_term, t.n, t.term == filters.subject) for t in subjects],
         )
     )
-    for name in ("share_type", "open_type", "format", "update_cycle"):
+    for name, field_name in FACET_FIELDS.items():
         choices = FACET_CHOICES[name]
         labels = dict(choices.choices)  # type: ignore[union-attr]
-        counts = dict(base.values_list(name).annotate(n=Count("pk")).order_by())
+        counts = dict(base.values_list(field_name).annotate(n=Count("pk")).order_by())
         selected = getattr(filters, name)
         facets.append(
             Facet(
@@ -235,18 +243,3 @@ def resource_working_copy(*, code: str) -> Resource | None:
         return None
     revision = Resource.objects.filter(revision_of=live).first()
     return revision or live
-
-
-def resource_worklist(*, actor: User) -> QuerySet[Resource]:
-    """List the drafts, entries in review and revisions ``actor`` maintains or reviews.
-
-    Reviewers (platform administrators) see every unpublished entry; department administrators
-    those of their departments. Others see none.
-    """
-    unpublished = _with_details(
-        Resource.objects.filter(status__in=[Resource.Status.DRAFT, Resource.Status.IN_REVIEW])
-    ).order_by("status", "code")
-    if org_selectors.is_platform_admin(user=actor):
-        return unpublished
-    departments = org_selectors.departments_where(user=actor, role=StaffRole.Role.DEPARTMENT_ADMIN)
-    return unpublished.filter(provider__in=departments)

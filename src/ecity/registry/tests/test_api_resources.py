@@ -18,7 +18,8 @@ def test_resources_are_listed_paginated_and_filtered_like_the_facets(
     assert body["count"] == 3 and len(body["results"]) == 2 and body["next"]
 
     open_police = api_client.get(
-        "/api/v1/registry/resources/", {"department": "GAJ", "open_type": "open"}
+        "/api/v1/registry/resources/",
+        {"department": "GAJ", "open_type": "open", "resource_format": "self_describing"},
     ).json()
     assert [r["code"] for r in open_police["results"]] == ["GA-0002"]
     sex_codes = open_police["results"][0]
@@ -82,4 +83,6 @@ def test_the_catalogue_endpoints_are_in_the_openapi_schema(api_client):
     ):
         assert path in paths, path
     parameters = {p["name"] for p in paths["/api/v1/registry/resources/"]["get"]["parameters"]}
-    assert {"q", "department", "subject", "share_type", "open_type", "format"} <= parameters
+    assert {"q", "department", "subject", "share_type", "open_type", "resource_format"} <= (
+        parameters
+    )

@@ -38,7 +38,7 @@ def test_catalogue_lists_published_resources_only_with_facet_counts(client, publ
         ({"subject": "人口"}, ["人口基础信息", "性别代码"]),
         ({"share_type": "conditional"}, ["人口基础信息"]),
         ({"open_type": "open", "department": "GAJ"}, ["性别代码"]),
-        ({"format": "spreadsheet"}, ["企业登记信息"]),
+        ({"resource_format": "spreadsheet"}, ["企业登记信息"]),
         ({"update_cycle": "daily"}, ["人口基础信息"]),
         ({"q": "企业"}, ["企业登记信息"]),
         ({"q": "population"}, ["人口基础信息"]),
