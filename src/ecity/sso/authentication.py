@@ -13,6 +13,7 @@ from typing import Any
 from django.contrib.auth.models import AnonymousUser
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.permissions import BasePermission
@@ -70,3 +71,17 @@ class SystemClientRateThrottle(SimpleRateThrottle):
         if not isinstance(request.auth, SystemClient):
             return None
         return self.cache_format % {"scope": "system", "ident": request.auth.client_id}
+
+
+class ClientCredentialsScheme(OpenApiAuthenticationExtension):
+    """The OpenAPI security scheme of department systems: OAuth 2.0 client credentials."""
+
+    target_class = "ecity.sso.authentication.ClientCredentialsAuthentication"
+    name = "departmentSystem"
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, Any]:
+        return {
+            "type": "oauth2",
+            "description": "A department system registered with client credentials.",
+            "flows": {"clientCredentials": {"tokenUrl": "/o/token/", "scopes": {}}},
+        }

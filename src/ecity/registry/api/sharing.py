@@ -158,32 +158,32 @@ READ_EXAMPLE = OpenApiExample(
 )
 
 
-@extend_schema(
-    tags=TAGS,
-    operation_id="registry_data_read",
-    summary="Read one record by its key (ID number / USCC)",
-    parameters=[
-        REGISTRY_PARAMETER,
-        VERSION_PARAMETER,
-        *KEY_PARAMETERS,
-        FIELDS_PARAMETER,
-        *PURPOSE_PARAMETERS,
-    ],
-    responses={
-        200: inline_serializer(
-            "SharedRecordRead",
-            {
-                "registry": serializers.CharField(),
-                "version": serializers.CharField(),
-                "fields": serializers.ListField(child=serializers.CharField()),
-                "record": serializers.DictField(child=serializers.CharField()),
-            },
-        ),
-        **ERRORS,
-    },
-    examples=[READ_EXAMPLE],
-)
 class SharedRecordReadApi(_SharingApi):
+    @extend_schema(
+        tags=TAGS,
+        operation_id="registry_data_read",
+        summary="Read one record by its key (ID number / USCC)",
+        parameters=[
+            REGISTRY_PARAMETER,
+            VERSION_PARAMETER,
+            *KEY_PARAMETERS,
+            FIELDS_PARAMETER,
+            *PURPOSE_PARAMETERS,
+        ],
+        responses={
+            200: inline_serializer(
+                "SharedRecordRead",
+                {
+                    "registry": serializers.CharField(),
+                    "version": serializers.CharField(),
+                    "fields": serializers.ListField(child=serializers.CharField()),
+                    "record": serializers.DictField(child=serializers.CharField()),
+                },
+            ),
+            **ERRORS,
+        },
+        examples=[READ_EXAMPLE],
+    )
     def get(self, request: Request, registry: str, version: str) -> Response:
         shared = shared_registry_get(name=registry, version=version)
         record = shared_data.shared_record_read(
@@ -204,18 +204,18 @@ class SharedRecordReadApi(_SharingApi):
         )
 
 
-@extend_schema(
-    tags=TAGS,
-    operation_id="registry_data_exists",
-    summary="Whether a record with the key exists (yes or no, no data)",
-    parameters=[REGISTRY_PARAMETER, VERSION_PARAMETER, *KEY_PARAMETERS, *PURPOSE_PARAMETERS],
-    responses={
-        200: inline_serializer("SharedRecordExists", {"exists": serializers.BooleanField()}),
-        **ERRORS,
-    },
-    examples=[OpenApiExample("Exists", response_only=True, value={"exists": True})],
-)
 class SharedRecordExistsApi(_SharingApi):
+    @extend_schema(
+        tags=TAGS,
+        operation_id="registry_data_exists",
+        summary="Whether a record with the key exists (yes or no, no data)",
+        parameters=[REGISTRY_PARAMETER, VERSION_PARAMETER, *KEY_PARAMETERS, *PURPOSE_PARAMETERS],
+        responses={
+            200: inline_serializer("SharedRecordExists", {"exists": serializers.BooleanField()}),
+            **ERRORS,
+        },
+        examples=[OpenApiExample("Exists", response_only=True, value={"exists": True})],
+    )
     def get(self, request: Request, registry: str, version: str) -> Response:
         shared = shared_registry_get(name=registry, version=version)
         exists = shared_data.shared_record_exists(
@@ -228,53 +228,53 @@ class SharedRecordExistsApi(_SharingApi):
         return Response({"exists": exists})
 
 
-@extend_schema(
-    tags=TAGS,
-    operation_id="registry_data_list",
-    summary="List records matching filters (exact values), paged",
-    description="Every query parameter other than purpose, fields, page and page_size is a "
-    "filter: persons `sex`, `ethnic_group`, `region_code`, `birth_on`; legal-entities "
-    "`entity_type`, `industry_code`, `status`, `established_on`. A filter must be a field the "
-    "system may read. At least one filter; at most 50 records a page.",
-    parameters=[
-        REGISTRY_PARAMETER,
-        VERSION_PARAMETER,
-        FIELDS_PARAMETER,
-        *PURPOSE_PARAMETERS,
-        OpenApiParameter("page", OpenApiTypes.INT),
-        OpenApiParameter("page_size", OpenApiTypes.INT, description="1 to 50, default 20."),
-        OpenApiParameter("region_code", OpenApiTypes.STR, description="Example of a filter."),
-    ],
-    responses={
-        200: inline_serializer(
-            "SharedRecordList",
-            {
-                "count": serializers.IntegerField(),
-                "page": serializers.IntegerField(),
-                "page_size": serializers.IntegerField(),
-                "fields": serializers.ListField(child=serializers.CharField()),
-                "results": serializers.ListField(
-                    child=serializers.DictField(child=serializers.CharField())
-                ),
-            },
-        ),
-        **ERRORS,
-    },
-    examples=[
-        OpenApiExample(
-            "Persons of a district",
-            response_only=True,
-            value={
-                "count": 1,
-                "page": 1,
-                "page_size": 20,
-                "fields": ["name", "region_code"],
-                "results": [{"name": "张三", "region_code": "330102"}],
-            },
-        )
-    ],
-)
 class SharedRecordListApi(_SharingApi):
+    @extend_schema(
+        tags=TAGS,
+        operation_id="registry_data_list",
+        summary="List records matching filters (exact values), paged",
+        description="Every query parameter other than purpose, fields, page and page_size is a "
+        "filter: persons `sex`, `ethnic_group`, `region_code`, `birth_on`; legal-entities "
+        "`entity_type`, `industry_code`, `status`, `established_on`. A filter must be a field the "
+        "system may read. At least one filter; at most 50 records a page.",
+        parameters=[
+            REGISTRY_PARAMETER,
+            VERSION_PARAMETER,
+            FIELDS_PARAMETER,
+            *PURPOSE_PARAMETERS,
+            OpenApiParameter("page", OpenApiTypes.INT),
+            OpenApiParameter("page_size", OpenApiTypes.INT, description="1 to 50, default 20."),
+            OpenApiParameter("region_code", OpenApiTypes.STR, description="Example of a filter."),
+        ],
+        responses={
+            200: inline_serializer(
+                "SharedRecordList",
+                {
+                    "count": serializers.IntegerField(),
+                    "page": serializers.IntegerField(),
+                    "page_size": serializers.IntegerField(),
+                    "fields": serializers.ListField(child=serializers.CharField()),
+                    "results": serializers.ListField(
+                        child=serializers.DictField(child=serializers.CharField())
+                    ),
+                },
+            ),
+            **ERRORS,
+        },
+        examples=[
+            OpenApiExample(
+                "Persons of a district",
+                response_only=True,
+                value={
+                    "count": 1,
+                    "page": 1,
+                    "page_size": 20,
+                    "fields": ["name", "region_code"],
+                    "results": [{"name": "张三", "region_code": "330102"}],
+                },
+            )
+        ],
+    )
     def get(self, request: Request, registry: str, version: str) -> Response:
         shared = shared_registry_get(name=registry, version=version)
         filters: dict[str, Any] = {

@@ -267,11 +267,11 @@ def sharing_request_approve(
     """Approve a pending request: grant its system its items for its period.
 
     Rules: the provider's data administrator (or a platform administrator); the request is
-    pending and its items are still conditional items of the resource. Side effects: the
+    pending, the resource still published and its items still conditional. Side effects: the
     ``SharingGrant`` (expiring on the request's last day); audit
     ``registry.sharing_request_approved``; event ``registry.sharing_granted``; notification
     ``sharing_request_decided`` to the requester. Errors: ``PermissionDenied``, ``Conflict``
-    (already answered), ``ValidationFailed`` (an item is no longer conditional).
+    (already answered), ``ValidationFailed`` (resource withdrawn, item no longer conditional).
     """
     _require_administrator(
         actor,
@@ -281,6 +281,8 @@ def sharing_request_approve(
     sharing_request = _lock_pending(sharing_request)
     items = list(sharing_request.items.select_related("resource", "data_element"))
     errors: dict[str, list[str]] = {}
+    if sharing_request.resource.status != Resource.Status.PUBLISHED:
+        errors["resource"] = [_("The resource is no longer published: refuse the request.")]
     _validate_items(sharing_request.resource, items, errors)
     if errors:
         raise ValidationFailed(fields=errors)

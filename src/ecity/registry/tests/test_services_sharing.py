@@ -268,3 +268,17 @@ def test_a_granted_item_made_not_shared_later_is_no_longer_read(sharing):
 
     assert access.fields["birth_on"] == FieldAccess.READABLE
     assert access.fields["address"] == FieldAccess.NOT_SHARED
+
+
+def test_a_request_for_a_resource_withdrawn_meanwhile_cannot_be_approved(sharing):
+    request = _submit(sharing)
+    sharing["resource"].status = "withdrawn"
+    sharing["resource"].save()
+
+    with pytest.raises(ValidationFailed) as error:
+        sharing_request_approve(actor=sharing["police_admin"], sharing_request=request)
+
+    assert error.value.fields["resource"] == [
+        "The resource is no longer published: refuse the request."
+    ]
+    assert not SharingGrant.objects.exists()
