@@ -154,3 +154,13 @@ def test_the_requester_cannot_answer_or_revoke_and_others_see_nothing(sharing):
     )
     grant.refresh_from_db()
     assert grant.revoked_at is None
+
+
+def test_the_portal_links_data_administrators_to_the_sharing_pages(sharing):
+    admin_home = _client(sharing["labour_admin"]).get("/en/")
+    reviewer_home = _client(StaffRoleFactory(role="reviewer").user).get("/en/")
+
+    assert admin_home.status_code == 200
+    assert 'href="/en/registry/sharing/"' in admin_home.content.decode()
+    assert reviewer_home.status_code == 200
+    assert 'href="/en/registry/sharing/"' not in reviewer_home.content.decode()
