@@ -149,6 +149,12 @@ def _actor_values(actor: User | None, subject: User | None) -> dict[str, Any]:
     return values
 
 
+def _system_values(actor: User | None, system: str, department: str) -> dict[str, Any]:
+    if actor is not None or not system:
+        return {}
+    return {"actor_display": _text(system, 200), "actor_department": _text(department, 300)}
+
+
 def _subject_values(subject: User | None) -> dict[str, Any]:
     if subject is None:
         return {}
@@ -209,6 +215,8 @@ def audit_record(
     request: HttpRequest | None = None,
     acting_for: ActingFor | None = None,
     data: Mapping[str, Any] | None = None,
+    system: str = "",
+    system_department: str = "",
 ) -> AuditEntry:
     """Record that ``actor`` did ``action`` (to ``obj``, touching ``subject``'s personal data).
 
@@ -216,6 +224,8 @@ def audit_record(
     ``request`` supplies the IP address, user agent and request ID, ``acting_for`` the
     enterprise the actor acts for. ``data`` is a small JSON object without personal data values.
     Names are copied into the entry (snapshots), so it stays readable after accounts change.
+    Without an ``actor``, ``system`` and ``system_department`` name the machine that acted (a
+    department's system calling an API): shown as who acted, as on "who looked at my data".
     Joins the caller's transaction. Raises ``ValueError`` for a malformed action, ``fields`` or
     ``data`` (programming errors); an action no app declared is refused under ``DEBUG`` and
     warned about otherwise (``registry.action_check``).
@@ -231,6 +241,7 @@ def audit_record(
         "reason": _text(reason, 1000),
         "data": _normalise_data(data),
         **_actor_values(actor, subject),
+        **_system_values(actor, system, system_department),
         **_subject_values(subject),
         **_object_values(obj),
         **_request_values(request),

@@ -82,6 +82,7 @@ TEMPLATES = [
                 "ecity.core.context_processors.platform",
                 "ecity.notify.context_processors.unread_count",
                 "ecity.cases.context_processors.staff_links",
+                "ecity.registry.context_processors.sharing_links",
             ],
         },
     },

@@ -15,6 +15,12 @@ register_actions(
         "registry.subject_term_saved": _("Subject term saved"),
         "registry.legal_entity_changed": _("Legal-entity record changed"),
         "registry.legal_entity_linked": _("Enterprise account linked to its registry record"),
+        "registry.sharing_requested": _("Data sharing requested"),
+        "registry.sharing_request_approved": _("Data sharing request approved"),
+        "registry.sharing_request_refused": _("Data sharing request refused"),
+        "registry.sharing_request_escalated": _("Overdue data sharing request escalated"),
+        "registry.sharing_grant_revoked": _("Data sharing grant revoked"),
+        "registry.legal_entity_shared_read": _("Legal-entity record read by a department system"),
         "registry.resource_saved": _("Catalogue resource draft saved"),
         "registry.resource_submitted": _("Catalogue resource submitted for review"),
         "registry.resource_returned": _("Catalogue resource returned to its provider"),
@@ -33,6 +39,8 @@ register_actions(
         "registry.person_linked": _("Account linked to its person record"),
         "registry.dispute_raised": _("Dispute raised over a registry value"),
         "registry.dispute_settled": _("Dispute over a registry value settled"),
+        # A department system read the record through the sharing API (or asked if it exists).
+        "registry.person_shared_read": _("Person record read by a department system"),
     },
     is_data_access=True,
 )

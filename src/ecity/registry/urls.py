@@ -3,7 +3,7 @@ catalogue and open data, a citizen's own record, a department's data quality."""
 
 from django.urls import path, re_path
 
-from ecity.registry import views
+from ecity.registry import sharing_views, views
 
 app_name = "registry"
 urlpatterns = [
@@ -11,6 +11,23 @@ urlpatterns = [
     path("data-elements/<str:identifier>/", views.data_element_detail, name="data_element_detail"),
     path("code-lists/", views.code_list_list, name="code_list_list"),
     path("code-lists/<str:identifier>/", views.code_list_detail, name="code_list_detail"),
+    # Staff pages of controlled sharing (data administrators).
+    path("sharing/", sharing_views.sharing_home, name="sharing_home"),
+    path(
+        "sharing/resources/<str:resource_code>/request/",
+        sharing_views.sharing_request_new,
+        name="sharing_request_new",
+    ),
+    path(
+        "sharing/requests/<str:public_id>/",
+        sharing_views.sharing_request_detail,
+        name="sharing_request_detail",
+    ),
+    path(
+        "sharing/grants/<str:public_id>/revoke/",
+        sharing_views.sharing_grant_revoke,
+        name="sharing_grant_revoke",
+    ),
     path("resources/", views.resource_list, name="resource_list"),
     re_path(
         r"^resources/catalogue\.(?P<export_format>csv|xlsx)$",

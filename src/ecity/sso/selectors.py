@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -9,12 +10,13 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
-from oauth2_provider.models import AbstractApplication
+from oauth2_provider.models import AbstractApplication, get_access_token_model
 
 from ecity.core.errors import NotFound
 from ecity.core.masking import mask_id_number, mask_phone
 from ecity.identity import selectors as identity_selectors
 from ecity.identity.models import AgentAuthorisation, User
+from ecity.org.models import Department
 from ecity.sso.claims import ClaimGroup, claims_for, known_groups
 from ecity.sso.models import ClientPolicy, Federation
 
@@ -193,3 +195,66 @@ def data_items(
             DataItem(group=group, label=label, preview=preview, is_new=group not in earlier)
         )
     return items
+
+
+@dataclass(frozen=True)
+class SystemClient:
+    """A department system authenticated with client credentials (no user behind it)."""
+
+    application: AbstractApplication
+    department: Department
+    scopes: tuple[str, ...] = ()
+
+    @property
+    def client_id(self) -> str:
+        return str(self.application.client_id)
+
+    @property
+    def name(self) -> str:
+        return str(self.application.name)
+
+
+def system_client_for_token(*, token: str) -> SystemClient | None:
+    """The department system an access token was issued to (client credentials), or None.
+
+    None when the token is unknown or expired, was issued to a user (a sign-in), or belongs to
+    an application that is not a usable client-credentials system (no policy, inactive policy or
+    department). Checked on every call, so deactivating a system takes effect at once.
+    """
+    if not token:
+        return None
+    checksum = hashlib.sha256(token.encode("utf-8")).hexdigest()
+    access_token = (
+        get_access_token_model()
+        .objects.select_related("application")
+        .filter(token_checksum=checksum)
+        .first()
+    )
+    if access_token is None or access_token.is_expired() or access_token.user_id is not None:
+        return None
+    application = access_token.application
+    if application is None or (
+        application.authorization_grant_type != AbstractApplication.GRANT_CLIENT_CREDENTIALS
+    ):
+        return None
+    policy = client_policy(application=application)
+    if policy is None or not policy.is_active or not policy.department.is_active:
+        return None
+    return SystemClient(
+        application=application,
+        department=policy.department,
+        scopes=tuple(access_token.scope.split()),
+    )
+
+
+def system_client_list(*, department: Department) -> QuerySet[ClientPolicy]:
+    """List the active client-credentials systems registered for ``department``."""
+    return (
+        ClientPolicy.objects.filter(
+            department=department,
+            is_active=True,
+            application__authorization_grant_type=AbstractApplication.GRANT_CLIENT_CREDENTIALS,
+        )
+        .select_related("application", "department")
+        .order_by("application__name")
+    )

@@ -190,6 +190,71 @@ def client_register(
 
 
 @transaction.atomic
+def system_client_register(
+    *,
+    actor: User,
+    name: str,
+    department: Department | None,
+    description: str = "",
+    contact: str = "",
+    request: HttpRequest | None = None,
+) -> tuple[AbstractApplication, str]:
+    """Register a department system (a server, no user) with client credentials; return its secret.
+
+    The system authenticates with the OAuth 2.0 client credentials grant (RFC 6749 §4.4) at the
+    token endpoint and calls APIs on behalf of its department
+    (``selectors.system_client_for_token``); it signs nobody in, so it has no redirect address
+    and receives no claims. Rules: platform administrators only; a name and an active
+    department. The secret is stored hashed and returned once. Audited as
+    ``sso.client_created``. Raises ``PermissionDenied`` or
+    ``ValidationFailed``.
+    """
+    _require_platform_admin(actor)
+    errors: dict[str, list[str]] = {}
+    if not name.strip():
+        errors["name"] = [_("Enter the application's name.")]
+    if department is None:
+        errors["department"] = [_("Choose the department that runs the application.")]
+    elif not department.is_active:
+        errors["department"] = [_("This department is no longer active.")]
+    if errors:
+        raise ValidationFailed(fields=errors)
+    assert department is not None  # checked above
+    secret = generate_client_secret()
+    application = get_application_model()(
+        name=name.strip(),
+        client_type=AbstractApplication.CLIENT_CONFIDENTIAL,
+        authorization_grant_type=AbstractApplication.GRANT_CLIENT_CREDENTIALS,
+        redirect_uris="",
+        client_secret=secret,
+        hash_client_secret=True,
+        skip_authorization=True,
+    )
+    application.save()
+    policy = ClientPolicy.objects.create(
+        application=application,
+        department=department,
+        allowed_claims=[],
+        description=description.strip(),
+        contact=contact.strip(),
+        created_by=actor,
+    )
+    audit_record(
+        actor=actor,
+        action="sso.client_created",
+        obj=policy,
+        request=request,
+        data={
+            "client_id": application.client_id,
+            "name": application.name,
+            "department": department.code,
+            "grant_type": AbstractApplication.GRANT_CLIENT_CREDENTIALS,
+        },
+    )
+    return application, secret
+
+
+@transaction.atomic
 def client_update(
     *,
     actor: User,
@@ -241,7 +306,9 @@ def client_update(
     application.client_type = client_type
     application.redirect_uris = " ".join(redirect_uris)
     application.post_logout_redirect_uris = " ".join(post_logout_redirect_uris)
-    application.authorization_grant_type = AbstractApplication.GRANT_AUTHORIZATION_CODE
+    if application.authorization_grant_type != AbstractApplication.GRANT_CLIENT_CREDENTIALS:
+        # A department system (``system_client_register``) stays one: it signs nobody in.
+        application.authorization_grant_type = AbstractApplication.GRANT_AUTHORIZATION_CODE
     application.algorithm = AbstractApplication.RS256_ALGORITHM
     application.save()
     assert department is not None  # checked above

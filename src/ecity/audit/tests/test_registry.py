@@ -61,6 +61,7 @@ def test_data_access_is_what_the_apps_mark_as_such():
         "registry.dispute_settled",
         "registry.person_changed",
         "registry.person_linked",
+        "registry.person_shared_read",
     ]
     assert action_get("case.accepted").is_data_access is False
 

@@ -22,6 +22,10 @@ people trying the demo city can log in; never load the demo data into a producti
 | approver_zjw   | 许峰, approver, 市住房和城乡建设管理委员会 (ZJW)          |
 | approver_xfj   | 黄勇, approver, 市消防救援支队 (XFJ)                      |
 | deptadmin_scj  | 吴刚, department administrator, 市市场监督管理局 (SCJ)    |
+| deptadmin_gaj  | 罗斌, department (data) administrator, 市公安局 (GAJ):    |
+|                | answers requests for the person registry                  |
+| deptadmin_rsj  | 高燕, department (data) administrator, 市人社局 (RSJ):    |
+|                | requests data of other departments                        |
 | supervisor_zwb | 郑洁, supervisor (效能监督), 市政务服务管理办公室 (ZWB)   |
 
 Approvers, department administrators, supervisors and the platform administrator must set up
@@ -189,6 +193,20 @@ STAFF: list[Account] = [
         "wugang@shifan.example",
         "13900990015",
         staff_roles=(("department_admin", "SCJ"),),
+    ),
+    Account(
+        "deptadmin_gaj",
+        "罗斌",
+        "luobin@shifan.example",
+        "13900990022",
+        staff_roles=(("department_admin", "GAJ"),),
+    ),
+    Account(
+        "deptadmin_rsj",
+        "高燕",
+        "gaoyan@shifan.example",
+        "13900990023",
+        staff_roles=(("department_admin", "RSJ"),),
     ),
     Account(
         "supervisor_zwb",

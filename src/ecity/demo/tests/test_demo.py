@@ -240,6 +240,8 @@ def test_demo_password_passes_the_password_policy():
         "approver_zjw",
         "approver_xfj",
         "deptadmin_scj",
+        "deptadmin_gaj",
+        "deptadmin_rsj",
         "supervisor_zwb",
     ],
 )
@@ -271,11 +273,13 @@ def test_demo_accounts_have_their_roles(demo_city):
         ("approver_zjw", "approver", "ZJW"),
         ("approver_xfj", "approver", "XFJ"),
         ("deptadmin_scj", "department_admin", "SCJ"),
+        ("deptadmin_gaj", "department_admin", "GAJ"),
+        ("deptadmin_rsj", "department_admin", "RSJ"),
         ("supervisor_zwb", "supervisor", "ZWB"),
     }
     # Only administrators reach the admin site.
     staff = set(User.objects.filter(is_staff=True).values_list("username", flat=True))
-    assert staff == {"admin", "deptadmin_scj"}
+    assert staff == {"admin", "deptadmin_scj", "deptadmin_gaj", "deptadmin_rsj"}
 
 
 def test_demo_citizens_and_enterprise_have_valid_identifiers(demo_city):
@@ -318,9 +322,14 @@ def test_the_city_is_set_up_by_the_platform_administrator_through_audited_servic
     assert acts[("account.identity_verified", "admin")] == 3
     assert acts[("legal_entity.registered", "lina")] == 1
     assert acts[("legal_entity.verified", "admin")] == 1
-    # the administrator created the eleven staff accounts and granted their fifteen roles
-    assert acts[("account.created", "admin")] == 11
-    assert acts[("role.granted", "admin")] == 15
+    # the administrator created the thirteen staff accounts and granted their seventeen roles
+    assert acts[("account.created", "admin")] == 13
+    assert acts[("role.granted", "admin")] == 17
+    # and registered 人社局's system; 人社局's data administrator asked 公安局's for the person
+    # registry twice, and 公安局's approved one request (the other waits)
+    assert acts[("sso.client_created", "admin")] == 1
+    assert acts[("registry.sharing_requested", "deptadmin_rsj")] == 2
+    assert acts[("registry.sharing_request_approved", "deptadmin_gaj")] == 1
     # the legal representative authorised her agent
     assert acts[("agent.granted", "lina")] == 1
     # every guide version was published by the administrator

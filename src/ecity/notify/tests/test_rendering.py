@@ -35,6 +35,13 @@ FULL_CONTEXT = {
     "message": "请今天处理",
     "rating_text": "不满意",
     "comment": "等太久",
+    # data sharing requests (registry)
+    "requester": {"zh-hans": "示范市人力资源和社会保障局", "en": "Human Resources Bureau"},
+    "provider": {"zh-hans": "示范市公安局", "en": "Public Security Bureau"},
+    "resource_name": {"zh-hans": "人口基础信息", "en": "Population base information"},
+    "resource_code": "330100-GAJ-0001",
+    "purpose": "核验参保人员身份",
+    "decision": gettext_lazy("Approved"),
     # account security (identity)
     "username": "zhangsan",
     "new_value": "n***@example.org",

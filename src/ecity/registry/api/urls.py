@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from ecity.registry.api import views
+from ecity.registry.api import sharing, views
 
 app_name = "registry-api"
 urlpatterns = [
@@ -19,6 +19,22 @@ urlpatterns = [
         name="code_value_list",
     ),
     path("subject-terms/", views.SubjectTermListApi.as_view(), name="subject_term_list"),
+    # The sharing API for department systems (GovStack Digital Registries shape).
+    path(
+        "data/<str:registry>/<str:version>/read",
+        sharing.SharedRecordReadApi.as_view(),
+        name="data_read",
+    ),
+    path(
+        "data/<str:registry>/<str:version>/exists",
+        sharing.SharedRecordExistsApi.as_view(),
+        name="data_exists",
+    ),
+    path(
+        "data/<str:registry>/<str:version>/list",
+        sharing.SharedRecordListApi.as_view(),
+        name="data_list",
+    ),
     path("resources/", views.ResourceListApi.as_view(), name="resource_list"),
     path("resources/<str:code>/", views.ResourceDetailApi.as_view(), name="resource_detail"),
     path("catalogue.jsonld", views.CatalogueJsonLdApi.as_view(), name="catalogue_jsonld"),

@@ -6,6 +6,7 @@ provenance, change log and conflicts.
 ``thesaurus``: the subject thesaurus (主题词表).
 ``resources``: the government information resource catalogue (政务信息资源目录).
 ``imports``: bulk imports into the base registries; ``disputes``: disputes (异议) over a value.
+``sharing``: sharing requests and grants of the catalogue's conditional items.
 """
 
 from ecity.registry.models.disputes import Dispute  # noqa: F401
@@ -30,4 +31,5 @@ from ecity.registry.models.resources import (  # noqa: F401
     ShareType,
     UpdateCycle,
 )
+from ecity.registry.models.sharing import SharingGrant, SharingRequest  # noqa: F401
 from ecity.registry.models.thesaurus import SubjectTerm  # noqa: F401

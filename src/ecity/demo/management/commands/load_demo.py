@@ -57,6 +57,8 @@ class Command(BaseCommand):
                 ("accounts", "accounts"),
                 ("enterprises", "enterprises"),
                 ("registry_records", "registry records"),
+                ("resources", "catalogue resources"),
+                ("sharing_requests", "sharing requests"),
             ]
         )
         self.stdout.write(
@@ -64,6 +66,14 @@ class Command(BaseCommand):
                 f"Demo city loaded. Created: {created}; {_approval_counts(approval)}."
             )
         )
+        if result.system_client_secret:
+            # Generated now and stored hashed: this is the only time it is shown.
+            self.stdout.write(
+                "Department system 社保业务系统 (人社局), registry sharing API, shown once:\n"
+                f"  client_id:     {result.system_client_id}\n"
+                f"  client_secret: {result.system_client_secret}\n"
+                "  token: POST /o/token/ grant_type=client_credentials (see docs/registry.md)"
+            )
 
 
 def _approval_counts(approval: DemoApprovalResult) -> str:
