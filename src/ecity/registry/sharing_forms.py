@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from oauth2_provider.models import get_application_model
 
 from ecity.registry.models import Resource, ResourceItem, ShareType
@@ -30,7 +31,9 @@ class SharingRequestForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("The law, regulation or document that allows your department to use the data."),
     )
-    starts_on = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    starts_on = forms.DateField(
+        label=pgettext_lazy("period", "From"), widget=forms.DateInput(attrs={"type": "date"})
+    )
     ends_on = forms.DateField(label=_("Until"), widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(

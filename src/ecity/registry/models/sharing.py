@@ -82,10 +82,12 @@ class SharingRequest(BaseModel):
         db_index=True,
     )
     escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_at = models.DateTimeField(
+        pgettext_lazy("sharing request", "decided at"), null=True, blank=True
+    )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("decided by"),
+        verbose_name=pgettext_lazy("sharing request", "decided by"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
