@@ -23,7 +23,9 @@ class AuthoritySerializer(serializers.ModelSerializer):
 
 
 class DataElementSerializer(serializers.ModelSerializer):
-    code_list = serializers.SlugRelatedField(slug_field="identifier", read_only=True)
+    code_list = serializers.SlugRelatedField(
+        slug_field="identifier", read_only=True, allow_null=True
+    )
     authority = AuthoritySerializer(read_only=True, allow_null=True)
     synonyms = serializers.ListField(child=serializers.CharField(), read_only=True)
 
