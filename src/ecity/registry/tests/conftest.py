@@ -27,7 +27,8 @@ def sharing(metadata):
     from ecity.core.calendar import calendar_seed
     from ecity.identity.tests.factories import StaffRoleFactory, UserFactory, id_number_for
     from ecity.registry.models import DataElement, Resource, ResourceItem, ShareType
-    from ecity.registry.services.records import person_account_link, person_write
+    from ecity.registry.services.links import person_account_link
+    from ecity.registry.services.records import person_write
     from ecity.registry.tests.factories import ResourceFactory
     from ecity.sso.services import system_client_register
 
