@@ -18,7 +18,7 @@ For each attribute the rules are:
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Generic, Protocol, TypeVar
 
@@ -432,41 +432,21 @@ def person_write(
     read, 0 for a new record) refuses a write over someone else's change.
     Errors: ``PermissionDenied``, ``ValidationFailed``, ``Conflict`` (version).
     """
-    _write_check(actor=actor, department=department, source=source)
-    with transaction.atomic():
-        person = person_get_by_id_number(id_number=id_number)
-        if person is not None:
-            person = Person.objects.select_for_update().get(pk=person.pk)
-        _version_check(record=person, expected_version=expected_version)
-        key, parsed = parse_values(
-            key=PERSON_KEY,
-            key_text=id_number,
-            specs=PERSON_ATTRIBUTES,
-            values=values,
-            is_creating=person is None,
-        )
-        items = list(parsed.values())
-        if person is None:
-            person = Person(id_number=key.value)
-            items.insert(0, key)
-        result = _apply(
-            record=person,
-            is_created=not person.pk,
-            items=items,
-            actor=actor,
-            department=department,
-            source=source,
-            source_reference=source_reference,
-        )
-        after_write(
-            actor=actor,
-            result=result,
-            action="registry.person_changed",
-            department=department,
-            source=source,
-            subject=person.account,
-        )
-    return result
+    return _record_write(
+        model=Person,
+        found=lambda: person_get_by_id_number(id_number=id_number),
+        key_spec=PERSON_KEY,
+        key_text=id_number,
+        specs=PERSON_ATTRIBUTES,
+        action="registry.person_changed",
+        subject=lambda person: person.account,
+        actor=actor,
+        department=department,
+        source=source,
+        source_reference=source_reference,
+        values=values,
+        expected_version=expected_version,
+    )
 
 
 def legal_entity_record_write(
@@ -484,22 +464,60 @@ def legal_entity_record_write(
     Rules, side effects and errors as ``person_write`` (audit action and event
     ``registry.legal_entity_changed``); a new record needs a name.
     """
+    return _record_write(
+        model=LegalEntityRecord,
+        found=lambda: legal_entity_record_get_by_uscc(uscc=uscc),
+        key_spec=LEGAL_ENTITY_KEY,
+        key_text=uscc,
+        specs=LEGAL_ENTITY_ATTRIBUTES,
+        action="registry.legal_entity_changed",
+        subject=lambda record: None,
+        actor=actor,
+        department=department,
+        source=source,
+        source_reference=source_reference,
+        values=values,
+        expected_version=expected_version,
+    )
+
+
+def _record_write(
+    *,
+    model: type[R],
+    found: Callable[[], R | None],
+    key_spec: Attribute,
+    key_text: str,
+    specs: Mapping[str, Attribute],
+    action: str,
+    subject: Callable[[R], Any],
+    actor: User,
+    department: Department | None,
+    source: str,
+    source_reference: str,
+    values: Mapping[str, str],
+    expected_version: int | None,
+) -> RecordWrite[R]:
+    """The write of ``person_write`` and ``legal_entity_record_write``, for either kind of record.
+
+    The existing record (``found``) is locked, the version checked, the values parsed against
+    the record's attribute ``specs``; a new record is keyed by ``key_spec``'s value.
+    """
     _write_check(actor=actor, department=department, source=source)
     with transaction.atomic():
-        record = legal_entity_record_get_by_uscc(uscc=uscc)
+        record = found()
         if record is not None:
-            record = LegalEntityRecord.objects.select_for_update().get(pk=record.pk)
+            record = model.objects.select_for_update().get(pk=record.pk)
         _version_check(record=record, expected_version=expected_version)
         key, parsed = parse_values(
-            key=LEGAL_ENTITY_KEY,
-            key_text=uscc,
-            specs=LEGAL_ENTITY_ATTRIBUTES,
+            key=key_spec,
+            key_text=key_text,
+            specs=specs,
             values=values,
             is_creating=record is None,
         )
         items = list(parsed.values())
         if record is None:
-            record = LegalEntityRecord(uscc=key.value)
+            record = model(**{key_spec.name: key.value})
             items.insert(0, key)
         result = _apply(
             record=record,
@@ -513,9 +531,9 @@ def legal_entity_record_write(
         after_write(
             actor=actor,
             result=result,
-            action="registry.legal_entity_changed",
+            action=action,
             department=department,
             source=source,
-            subject=None,
+            subject=subject(record),
         )
     return result
