@@ -29,6 +29,12 @@ register_actions(
         "registry.resource_withdrawn": _("Catalogue resource withdrawn"),
         "registry.records_imported": _("Registry records imported (one batch)"),
         "registry.conflict_resolved": _("Registry conflict resolved by the authority"),
+        "registry.indicator_saved": _("Macro-economic indicator saved"),
+        "registry.indicator_status_changed": _(
+            "Macro-economic indicator put in force or withdrawn"
+        ),
+        "registry.observation_written": _("Indicator figure written"),
+        "registry.indicators_loaded": _("Indicator figures loaded from a file"),
     }
 )
 # Changes of a person's record are changes of their personal data: listed on "who accessed

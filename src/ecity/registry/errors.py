@@ -28,3 +28,7 @@ class RegistryErrorCode(models.TextChoices):
         "resource_not_published",
         _("Only a published resource can be revised or withdrawn."),
     )
+    INDICATOR_STATUS = (
+        "indicator_status",
+        _("An indicator goes from draft to in force, and from in force to withdrawn and back."),
+    )

@@ -7,10 +7,20 @@ provenance, change log and conflicts.
 ``resources``: the government information resource catalogue (政务信息资源目录).
 ``imports``: bulk imports into the base registries; ``disputes``: disputes (异议) over a value.
 ``sharing``: sharing requests and grants of the catalogue's conditional items.
+``indicators``: the macro-economic indicators registry (指标 and their observations).
 """
 
 from ecity.registry.models.disputes import Dispute  # noqa: F401
 from ecity.registry.models.imports import ImportJob, Registry  # noqa: F401
+from ecity.registry.models.indicators import (  # noqa: F401
+    Aggregation,
+    Frequency,
+    Indicator,
+    Observation,
+    ObservationRevision,
+    ObservationStatus,
+    Subject,
+)
 from ecity.registry.models.metadata import CodeList, CodeValue, DataElement  # noqa: F401
 from ecity.registry.models.records import (  # noqa: F401
     LegalEntityRecord,
