@@ -12,6 +12,8 @@ change keeps the replaced value as an ``ObservationRevision`` and bumps the vers
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, RegexValidator
 from django.db import models
@@ -139,6 +141,10 @@ class Indicator(BaseModel):
     def display_name(self) -> str:
         return _localised(self.name, self.name_en)
 
+    def value_text(self, value: Decimal) -> str:
+        """``value`` with the indicator's decimal places, as published (``5678.90``)."""
+        return f"{value:.{self.decimal_places}f}"
+
 
 class Observation(BaseModel):
     """One figure of an indicator for a region and a period; its current version."""
@@ -198,6 +204,11 @@ class Observation(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.indicator_id} {self.region_code} {self.period}: {self.value}"
+
+    @property
+    def value_text(self) -> str:
+        """The value with the indicator's decimal places (reads ``indicator``)."""
+        return self.indicator.value_text(self.value)
 
 
 class ObservationRevision(BaseModel):

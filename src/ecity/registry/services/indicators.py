@@ -343,7 +343,7 @@ def observation_final_errors(current: Observation, checked: Checked) -> dict[str
                     "The figure for %(period)s is final (%(value)s): send a changed value "
                     "with the status revised."
                 )
-                % {"period": current.period, "value": current.value.normalize()}
+                % {"period": current.period, "value": checked.indicator.value_text(current.value)}
             ]
         }
     return {}
@@ -468,7 +468,7 @@ def observation_write(
         errors = observation_final_errors(current, checked)
         if errors:
             raise ValidationFailed(fields=errors)
-    previous = None if current is None else str(current.value)
+    previous = None if current is None else indicator.value_text(current.value)
     counts = observations_store(actor=actor, department=department, rows=[(checked, current)])
     if counts.unchanged:
         assert current is not None
@@ -483,7 +483,7 @@ def observation_write(
             "region": observation.region_code,
             "period": observation.period,
             "version": observation.version,
-            "value": str(observation.value),
+            "value": indicator.value_text(observation.value),
             "previous": previous,
             "status": observation.status,
         },

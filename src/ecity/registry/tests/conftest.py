@@ -203,3 +203,70 @@ def published_catalogue(metadata):
         items=items("DE0002"),
     )
     return resources
+
+
+@pytest.fixture
+def indicators(db):
+    """The statistics bureau (TJJ) with its data administrator, another department's, a city
+    with two districts, and three indicators in force: GDP (annual flow, 亿元, 2 decimals),
+    the unemployment rate (annual rate, %, 1 decimal) and CPI (quarterly index, 1 decimal)."""
+    from ecity.identity.tests.factories import RegionFactory, StaffRoleFactory
+    from ecity.org.models import StaffRole
+    from ecity.registry.services.indicators import indicator_save, indicator_status_set
+
+    city = RegionFactory(code="990100", name_zh="示范市", name_en="Shifan City", level="city")
+    east = RegionFactory(code="990102", name_zh="东城区", name_en="Dongcheng", parent=city)
+    west = RegionFactory(code="990105", name_zh="滨江区", name_en="Binjiang", parent=city)
+    statistics = DepartmentFactory(
+        code="TJJ", name_zh="示范市统计局", name_en="Shifan Statistics Bureau", region=city
+    )
+    market = DepartmentFactory(code="SCJ", name_zh="示范市市场监督管理局", name_en="Market")
+    statistician = StaffRoleFactory(
+        department=statistics, role=StaffRole.Role.DEPARTMENT_ADMIN
+    ).user
+    market_admin = StaffRoleFactory(department=market, role=StaffRole.Role.DEPARTMENT_ADMIN).user
+
+    def make(code, **values):
+        indicator = indicator_save(actor=None, code=code, authority=statistics, **values)
+        return indicator_status_set(actor=None, indicator=indicator, status="in_force")
+
+    return {
+        "city": city,
+        "east": east,
+        "west": west,
+        "statistics": statistics,
+        "market": market,
+        "statistician": statistician,
+        "market_admin": market_admin,
+        "gdp": make(
+            "GDP",
+            name="地区生产总值",
+            name_en="Gross regional product",
+            subject="national_accounts",
+            unit="亿元",
+            frequency="annual",
+            aggregation="flow",
+            decimal_places=2,
+            source="示范市统计年鉴",
+        ),
+        "unemployment": make(
+            "UNEMP",
+            name="城镇登记失业率",
+            name_en="Registered urban unemployment rate",
+            subject="employment",
+            unit="%",
+            frequency="annual",
+            aggregation="rate",
+            decimal_places=1,
+        ),
+        "cpi": make(
+            "CPI_Q",
+            name="居民消费价格指数（季度）",
+            name_en="Consumer price index (quarterly)",
+            subject="prices",
+            unit="上年同期=100",
+            frequency="quarterly",
+            aggregation="index",
+            decimal_places=1,
+        ),
+    }
