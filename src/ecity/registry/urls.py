@@ -3,7 +3,7 @@ catalogue and open data, a citizen's own record, a department's data quality."""
 
 from django.urls import path, re_path
 
-from ecity.registry import sharing_views, views
+from ecity.registry import indicator_views, sharing_views, views
 
 app_name = "registry"
 urlpatterns = [
@@ -47,6 +47,14 @@ urlpatterns = [
         name="open_data_metadata",
     ),
     path("open-data/<str:code>/values.csv", views.open_data_values, name="open_data_values"),
+    path("indicators/", indicator_views.indicator_list, name="indicator_list"),
+    path("indicators/upload/", indicator_views.indicator_upload, name="indicator_upload"),
+    path("indicators/<str:code>/", indicator_views.indicator_detail, name="indicator_detail"),
+    re_path(
+        r"^indicators/(?P<code>[^/]+)/observations\.(?P<export_format>csv|json)$",
+        indicator_views.indicator_download,
+        name="indicator_download",
+    ),
     path("my-record/", views.my_record, name="my_record"),
     path("quality/<str:code>/", views.quality, name="quality"),
 ]

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from ecity.registry.api import sharing, views
+from ecity.registry.api import indicators, sharing, views
 
 app_name = "registry-api"
 urlpatterns = [
@@ -37,6 +37,15 @@ urlpatterns = [
     ),
     path("resources/", views.ResourceListApi.as_view(), name="resource_list"),
     path("resources/<str:code>/", views.ResourceDetailApi.as_view(), name="resource_detail"),
+    path("indicators/", indicators.IndicatorListApi.as_view(), name="indicator_list"),
+    path(
+        "indicators/<str:code>/", indicators.IndicatorDetailApi.as_view(), name="indicator_detail"
+    ),
+    path(
+        "indicators/<str:code>/observations/",
+        indicators.IndicatorObservationListApi.as_view(),
+        name="indicator_observation_list",
+    ),
     path("catalogue.jsonld", views.CatalogueJsonLdApi.as_view(), name="catalogue_jsonld"),
     path("catalogue.ttl", views.CatalogueTurtleApi.as_view(), name="catalogue_ttl"),
 ]
