@@ -131,6 +131,14 @@ DEPARTMENTS: list[Dept] = [
         "示范市滨江区安澜路19号",
         "0999-88119001",
     ),
+    Dept(
+        "TJJ",
+        "示范市统计局",
+        "Shifan Statistics Bureau",
+        "市统计局",
+        "示范市东城区人民大道130号",
+        "0999-88022001",
+    ),
     # Sub-units (内设机构 / 直属单位)
     Dept(
         "SCJ-DJ",

@@ -103,6 +103,21 @@ ELEMENTS: list[Element] = [
         "YBJ",
         "参保缴费、暂停缴费或终止参保。",
     ),
+    # The macro-economic indicators registry (宏观经济数据库) as a catalogue resource.
+    Element("DE1010", "指标代码", "Indicator code", "string", "an..32", "TJJ", "统计指标的代码。"),
+    Element(
+        "DE1011",
+        "统计时期",
+        "Statistical period",
+        "string",
+        "an..7",
+        "TJJ",
+        "统计数据所属时期：年（2025）、季度（2025Q3）或月（2025-09）。",
+    ),
+    Element("DE1012", "指标值", "Indicator value", "decimal", "n..20,6", "TJJ", "统计指标的数值。"),
+    Element(
+        "DE1013", "计量单位", "Unit of measure", "string", "an..32", "TJJ", "指标值的计量单位。"
+    ),
 ]
 
 
@@ -327,5 +342,25 @@ RESOURCES: list[Entry] = [
         "realtime",
         (Item("DE0001"), Item("DE0002")),
         subjects=("人口",),
+    ),
+    Entry(
+        _code("TJJ", 1),
+        "宏观经济指标数据",
+        "Macro-economic indicators",
+        "TJJ",
+        "全市及各区地区生产总值、常住人口、居民消费价格指数、社会消费品零售总额、固定资产投资增速、"
+        "城镇登记失业率和一般公共预算收入等指标的年度和季度数据，附计量单位和来源。",
+        "Annual and quarterly figures of the city and its districts: GDP, resident population, "
+        "CPI, retail sales, fixed-asset investment growth, unemployment rate, budget revenue.",
+        "base",
+        "api",
+        "/registry/indicators/ (CSV, JSON, API)",
+        "unconditional",
+        "",
+        "platform_api",
+        "open",
+        "quarterly",
+        (Item("DE1010"), Item("DE0015"), Item("DE1011"), Item("DE1012"), Item("DE1013")),
+        subjects=("宏观经济",),
     ),
 ]

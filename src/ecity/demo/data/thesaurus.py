@@ -50,6 +50,7 @@ TERMS: list[Term] = [
     Term("不动产登记", "Real estate registration", ("房产证", "过户", "房屋登记")),
     Term("婚姻登记", "Marriage registration", ("结婚登记", "领结婚证")),
     # Subjects of the information resource catalogue's base registries.
+    Term("宏观经济", "Macro economy", ("经济数据", "统计数据", "经济指标")),
     Term("人口", "Population", ("人口信息", "自然人"), related=("户籍",)),
     Term("法人", "Legal entities", ("法人信息", "企业信息"), related=("企业设立登记",)),
     Term(

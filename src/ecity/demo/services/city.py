@@ -23,7 +23,15 @@ from ecity.demo import data, selectors
 from ecity.demo.blank_forms import blank_form_pdf
 from ecity.demo.data import accounts, regions, taxonomy
 from ecity.demo.data.blocks import Guide, Item, Material
-from ecity.demo.services import people, registry, registry_records, resources, sharing, structure
+from ecity.demo.services import (
+    indicators,
+    people,
+    registry,
+    registry_records,
+    resources,
+    sharing,
+    structure,
+)
 from ecity.identity.models import User
 from ecity.org.models import Department
 
@@ -73,6 +81,7 @@ class DemoLoadResult:
     registry_records: int = 0
     resources: int = 0
     sharing_requests: int = 0
+    indicators: int = 0
     # The demo department system's credentials: the secret only when it was registered now.
     system_client_id: str = ""
     system_client_secret: str = ""
@@ -116,6 +125,7 @@ def demo_city_load(*, if_empty: bool = False) -> DemoLoadResult:
         _load_item(result, item=item, actor=admin)
     # After the service items: catalogue resources name the services that use them.
     result.resources = resources.resource_catalogue_ensure(actor=admin)
+    result.indicators = indicators.demo_indicators_ensure(actor=admin)
     shared = sharing.demo_sharing_ensure(actor=admin)
     result.sharing_requests = shared.requests
     result.system_client_id, result.system_client_secret = shared.client_id, shared.client_secret
