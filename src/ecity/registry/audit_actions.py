@@ -29,6 +29,9 @@ register_actions(
         "registry.resource_withdrawn": _("Catalogue resource withdrawn"),
         "registry.records_imported": _("Registry records imported (one batch)"),
         "registry.conflict_resolved": _("Registry conflict resolved by the authority"),
+        "registry.address_changed": _("Address record changed"),
+        "registry.address_shared_read": _("Address record read by a department system"),
+        "registry.region_boundary_saved": _("Region boundary saved"),
     }
 )
 # Changes of a person's record are changes of their personal data: listed on "who accessed

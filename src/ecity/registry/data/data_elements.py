@@ -18,7 +18,9 @@ REGION_CODE_PATTERN = r"[1-9]\d{5}"
 
 POLICE = "GAJ"  # 示范市公安局: persons (户籍)
 MARKET_REGULATION = "SCJ"  # 示范市市场监督管理局: legal entities (登记注册)
-NATURAL_RESOURCES = "GTJ"  # 示范市规划和自然资源局: addresses and coordinates
+NATURAL_RESOURCES = "GTJ"  # 示范市规划和自然资源局: address codes, coordinates, boundaries
+CIVIL_AFFAIRS = "MZJ"  # 示范市民政局: standard place names and house numbers (地名、门牌)
+ADDRESS_CODE_PATTERN = r"[1-9]\d{5}[0-9A-Z]{4,18}"
 
 
 class ShippedDataElement(NamedTuple):
@@ -242,5 +244,118 @@ DATA_ELEMENTS: list[ShippedDataElement] = [
         r"-?\d{1,2}(\.\d{1,6})?",
         unit="度",
         authority=NATURAL_RESOURCES,
+    ),
+    # --- the address registry (地名地址库): the code and coordinates are natural resources'
+    # the place names and house numbers civil affairs' (地名管理) -----------------------------------
+    ShippedDataElement(
+        "DE0020",
+        "地址编码",
+        "Address code",
+        "标准地址的唯一、稳定的编码：所在县级行政区划代码（6位）加4至18位数字或大写字母。",
+        "string",
+        "an10..24",
+        ADDRESS_CODE_PATTERN,
+        authority=NATURAL_RESOURCES,
+        synonyms=("地址代码", "标准地址编码"),
+    ),
+    ShippedDataElement(
+        "DE0021",
+        "标准地址",
+        "Standard address",
+        "按地名地址标准书写的完整地址：行政区划、街路巷、门牌号、楼栋、单元和户室。",
+        "string",
+        "an..300",
+        authority=CIVIL_AFFAIRS,
+        synonyms=("标准地址全称", "完整地址"),
+    ),
+    ShippedDataElement(
+        "DE0022",
+        "街路巷名",
+        "Street or road",
+        "地址所在的街、路、巷的标准名称。",
+        "string",
+        "an..100",
+        authority=CIVIL_AFFAIRS,
+        synonyms=("街路巷", "道路名称"),
+    ),
+    ShippedDataElement(
+        "DE0023",
+        "门牌号",
+        "House number",
+        "街路巷上编制的门牌号码。",
+        "string",
+        "an..32",
+        authority=CIVIL_AFFAIRS,
+        synonyms=("门牌号码",),
+    ),
+    ShippedDataElement(
+        "DE0024",
+        "楼栋号",
+        "Building",
+        "门牌所辖院落内楼栋的编号。",
+        "string",
+        "an..32",
+        authority=CIVIL_AFFAIRS,
+        synonyms=("楼号", "幢号"),
+    ),
+    ShippedDataElement(
+        "DE0025",
+        "单元号",
+        "Building unit",
+        "楼栋内单元（楼梯间）的编号。",
+        "string",
+        "an..16",
+        authority=CIVIL_AFFAIRS,
+        synonyms=("单元",),
+    ),
+    ShippedDataElement(
+        "DE0026",
+        "户室号",
+        "Room",
+        "单元内户或室的编号。",
+        "string",
+        "an..16",
+        authority=CIVIL_AFFAIRS,
+        synonyms=("房间号", "室号"),
+    ),
+    ShippedDataElement(
+        "DE0027",
+        "邮政编码",
+        "Postal code",
+        "地址所在投递区域的6位邮政编码（申报或采集，无权威来源部门）。",
+        "string",
+        "n6",
+        r"\d{6}",
+        synonyms=("邮编",),
+    ),
+    ShippedDataElement(
+        "DE0028",
+        "坐标系",
+        "Coordinate system",
+        "经纬度所依据的大地坐标系：CGCS2000 或 WGS84。",
+        "string",
+        "a..8",
+        r"CGCS2000|WGS84",
+        authority=NATURAL_RESOURCES,
+    ),
+    ShippedDataElement(
+        "DE0029",
+        "坐标来源",
+        "Coordinate source",
+        "经纬度的采集方式：survey 实测、map 图上采集、geocoded 地理编码、declared 申报。",
+        "string",
+        "a..16",
+        r"survey|map|geocoded|declared",
+        authority=NATURAL_RESOURCES,
+    ),
+    ShippedDataElement(
+        "DE0030",
+        "地址状态",
+        "Address status",
+        "标准地址现行有效（in_force）或已撤销（retired）。",
+        "string",
+        "a..16",
+        r"in_force|retired",
+        authority=CIVIL_AFFAIRS,
     ),
 ]
