@@ -245,8 +245,8 @@ DATA_ELEMENTS: list[ShippedDataElement] = [
         unit="度",
         authority=NATURAL_RESOURCES,
     ),
-    # --- the address registry (地名地址库): the code and coordinates are natural resources'
-    # the place names and house numbers civil affairs' (地名管理) -----------------------------------
+    # --- the address registry (地名地址库): code and coordinates natural resources',
+    # place names and house numbers civil affairs' (地名管理) ---------------------------
     ShippedDataElement(
         "DE0020",
         "地址编码",

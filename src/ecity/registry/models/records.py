@@ -1,7 +1,7 @@
 """Base registries (基础库): persons, legal entities and addresses as versioned records.
 
-A record (``Person``, ``LegalEntityRecord``, ``places.Address``) holds the current value of each attribute. Beside
-it, for every attribute:
+A record (``Person``, ``LegalEntityRecord``, ``places.Address``) holds the current value of
+each attribute. Beside it, for every attribute:
 
 - ``RecordAttribute``: where the current value came from (source, department, reference) and
   whether it is authoritative, i.e. written by the data element's authority department

@@ -19,8 +19,13 @@ from django.utils.translation import gettext as _
 
 from ecity.core.errors import NotFound, PermissionDenied
 from ecity.identity.models import User
-from ecity.registry.models import Address, RecordAttribute, RecordChange, RecordConflict
-from ecity.registry.models import RegionBoundary
+from ecity.registry.models import (
+    Address,
+    RecordAttribute,
+    RecordChange,
+    RecordConflict,
+    RegionBoundary,
+)
 from ecity.registry.selectors.records import can_read_records
 
 #: The most addresses one staff search returns.

@@ -5,8 +5,8 @@ The rules are ``ecity.registry.services.records``' own (``parse_values`` validat
 ``after_write`` audits a change of an existing record): this module only does their reads and
 writes for many records at once. For a batch:
 
-- one query finds the existing records (by blind index, USCC or address code) and locks them, one reads
-  their provenance, one their open conflicts;
+- one query finds the existing records (by blind index, USCC or address code) and locks them,
+  one reads their provenance, one their open conflicts;
 - new records, provenance rows and change-log rows are written with ``bulk_create``, changed
   records and provenance with ``bulk_update``;
 - the data elements are read once per import (``DataElementSnapshot``), and each attribute's

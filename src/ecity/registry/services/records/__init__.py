@@ -1,4 +1,4 @@
-"""Writes to the base registries: persons, legal entities, addresses; one data one source (一数一源).
+"""Writes to the base registries (persons, legal entities, addresses): one data one source.
 
 ``person_write``, ``legal_entity_record_write`` and ``address_write`` create a record or change
 its attributes. For each attribute the rules are:
