@@ -59,6 +59,13 @@ def _geometry(raw: Any, errors: dict[str, list[str]]) -> dict[str, Any] | None:
     return raw  # type: ignore[return-value]
 
 
+def _date(text: str) -> dt.date | None:
+    try:
+        return parse_date(text or "")
+    except ValueError:  # well formed, but not a date (2024-13-01)
+        return None
+
+
 def region_boundary_save(
     *,
     actor: User | None,
@@ -95,7 +102,7 @@ def region_boundary_save(
         errors["source"] = [_("Say where the boundary comes from.")]
     elif len(source) > 200:
         errors["source"] = [_("At most %(limit)s characters.") % {"limit": 200}]
-    day = valid_from if isinstance(valid_from, dt.date) else parse_date(valid_from or "")
+    day = valid_from if isinstance(valid_from, dt.date) else _date(valid_from)
     if day is None:
         errors["valid_from"] = [_("Enter a date as YYYY-MM-DD.")]
     if errors:
