@@ -9,8 +9,13 @@ from ecity.audit.models import AuditEntry
 from ecity.core.errors import PermissionDenied, ValidationFailed
 from ecity.core.models import OutboxEvent
 from ecity.identity.tests.factories import StaffRoleFactory
-from ecity.registry.models import Address, RecordAttribute, RecordChange, RecordConflict
-from ecity.registry.models import RegionBoundary
+from ecity.registry.models import (
+    Address,
+    RecordAttribute,
+    RecordChange,
+    RecordConflict,
+    RegionBoundary,
+)
 from ecity.registry.selectors.places import (
     Location,
     address_location_check,
