@@ -302,7 +302,7 @@ ECITY_RECTIFICATION_WORKING_DAYS = env.RECTIFICATION_WORKING_DAYS
 ECITY_DISPUTE_WORKING_DAYS = env.DISPUTE_WORKING_DAYS
 # Days within which each base registry's authority is expected to update it (data quality:
 # freshness), until the resource catalogue gives every resource its own update cycle.
-ECITY_REGISTRY_UPDATE_CYCLE_DAYS = {"persons": 30, "legal_entities": 30}
+ECITY_REGISTRY_UPDATE_CYCLE_DAYS = {"persons": 30, "legal_entities": 30, "addresses": 30}
 # Files kept from a refused counter or correction form expire after this many hours.
 ECITY_KEPT_FILES_HOURS = env.KEPT_FILES_HOURS
 # Demonstration and training tools (moving cases in time) are refused unless this is on.

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -34,6 +35,7 @@ from ecity.core.validators import (
     validate_uscc,
 )
 from ecity.registry.models.imports import Registry
+from ecity.registry.models.places import Address, CoordinateSource, CoordinateSystem
 from ecity.registry.models.records import LegalEntityRecord, Person
 
 # The data elements of the base registries (the registry's metadata fixture defines them).
@@ -53,6 +55,19 @@ DE_REGISTERED_ADDRESS = "DE0013"  # 注册地址
 DE_ESTABLISHED_ON = "DE0014"  # 成立日期
 DE_REGION_CODE = "DE0015"  # 行政区划代码 (GB/T 2260)
 DE_ENTITY_STATUS = "DE0016"  # 登记状态
+DE_LONGITUDE = "DE0018"  # 经度
+DE_LATITUDE = "DE0019"  # 纬度
+DE_ADDRESS_CODE = "DE0020"  # 地址编码
+DE_STANDARD_ADDRESS = "DE0021"  # 标准地址
+DE_STREET = "DE0022"  # 街路巷名
+DE_HOUSE_NUMBER = "DE0023"  # 门牌号
+DE_BUILDING = "DE0024"  # 楼栋号
+DE_UNIT = "DE0025"  # 单元号
+DE_ROOM = "DE0026"  # 户室号
+DE_POSTAL_CODE = "DE0027"  # 邮政编码
+DE_COORDINATE_SYSTEM = "DE0028"  # 坐标系
+DE_COORDINATE_SOURCE = "DE0029"  # 坐标来源
+DE_ADDRESS_STATUS = "DE0030"  # 地址状态
 
 
 def _strip(value: str) -> str:
@@ -83,6 +98,68 @@ def _status_value(text: str) -> str:
             _("%(value)s is not a registration status.") % {"value": text}, code="invalid_choice"
         )
     return text
+
+
+def _choice_value(choices: Any, message: Promise) -> Callable[[str], str]:
+    """A ``to_value`` accepting only the values of ``choices`` (a ``TextChoices``)."""
+
+    def to_value(text: str) -> str:
+        if text and text not in choices.values:
+            raise ValidationError(
+                str(message) % {"value": text, "choices": ", ".join(choices.values)},
+                code="invalid_choice",
+            )
+        return text
+
+    return to_value
+
+
+_COORDINATE_STEP = Decimal("0.000001")
+
+
+def _normalise_degrees(text: str) -> str:
+    """Decimal degrees with six places (about 0.1 m): ``120.1`` → ``120.100000``."""
+    text = _strip(text)
+    try:
+        return format(Decimal(text).quantize(_COORDINATE_STEP), "f")
+    except (InvalidOperation, ValueError):
+        return text  # left for to_value to refuse with a message
+
+
+def _degrees(limit: int, message: Promise) -> Callable[[str], Decimal | None]:
+    def to_value(text: str) -> Decimal | None:
+        if not text:
+            return None
+        try:
+            value = Decimal(text)
+        except InvalidOperation:
+            raise ValidationError(
+                _("Enter decimal degrees, e.g. 120.153576."), code="invalid"
+            ) from None
+        if not value.is_finite() or not -limit <= value <= limit:
+            raise ValidationError(str(message), code="out_of_range")
+        return value.quantize(_COORDINATE_STEP)
+
+    return to_value
+
+
+def _degrees_text(value: Any) -> str:
+    return "" if value is None else format(Decimal(value).quantize(_COORDINATE_STEP), "f")
+
+
+def _check_region_code(text: str) -> None:
+    """A region code of the city (``org.Region``) or of the ``region`` code list (GB/T 2260)."""
+    from ecity.org.models import Region
+    from ecity.registry.models.metadata import CodeValue
+
+    if Region.objects.filter(code=text).exists():
+        return
+    if CodeValue.objects.filter(code_list__identifier="region", code=text).exists():
+        return
+    raise ValidationError(
+        _("%(value)s is not a region code of GB/T 2260 known to the platform.") % {"value": text},
+        code="unknown_region",
+    )
 
 
 def _mask_date(value: str) -> str:
@@ -220,11 +297,119 @@ LEGAL_ENTITY_ATTRIBUTES = _attributes(
 )
 
 
+ADDRESS_KEY = Attribute(
+    name="code",
+    label=gettext_lazy("address code"),
+    data_element=DE_ADDRESS_CODE,
+    normalise=lambda text: _strip(text).upper(),
+    is_required=True,
+)
+
+ADDRESS_ATTRIBUTES = _attributes(
+    Attribute(
+        name="full_address",
+        label=gettext_lazy("standard address"),
+        data_element=DE_STANDARD_ADDRESS,
+        is_required=True,
+    ),
+    Attribute(
+        name="region_code",
+        label=gettext_lazy("region code"),
+        data_element=DE_REGION_CODE,
+        check=_check_region_code,
+        is_required=True,
+    ),
+    Attribute(name="street", label=gettext_lazy("street or road"), data_element=DE_STREET),
+    Attribute(
+        name="house_number", label=gettext_lazy("house number"), data_element=DE_HOUSE_NUMBER
+    ),
+    Attribute(name="building", label=gettext_lazy("building"), data_element=DE_BUILDING),
+    Attribute(name="unit", label=pgettext_lazy("building unit", "unit"), data_element=DE_UNIT),
+    Attribute(name="room", label=gettext_lazy("room"), data_element=DE_ROOM),
+    Attribute(name="postal_code", label=gettext_lazy("postal code"), data_element=DE_POSTAL_CODE),
+    Attribute(
+        name="longitude",
+        label=gettext_lazy("longitude"),
+        data_element=DE_LONGITUDE,
+        normalise=_normalise_degrees,
+        to_value=_degrees(180, gettext_lazy("A longitude is between -180 and 180 degrees.")),
+        to_text=_degrees_text,
+    ),
+    Attribute(
+        name="latitude",
+        label=gettext_lazy("latitude"),
+        data_element=DE_LATITUDE,
+        normalise=_normalise_degrees,
+        to_value=_degrees(90, gettext_lazy("A latitude is between -90 and 90 degrees.")),
+        to_text=_degrees_text,
+    ),
+    Attribute(
+        name="coordinate_system",
+        label=gettext_lazy("coordinate system"),
+        data_element=DE_COORDINATE_SYSTEM,
+        normalise=lambda text: _strip(text).upper().replace("-", ""),
+        to_value=_choice_value(
+            CoordinateSystem,
+            gettext_lazy("%(value)s is not a coordinate system (%(choices)s)."),
+        ),
+    ),
+    Attribute(
+        name="coordinate_source",
+        label=gettext_lazy("coordinate source"),
+        data_element=DE_COORDINATE_SOURCE,
+        to_value=_choice_value(
+            CoordinateSource,
+            gettext_lazy("%(value)s is not a coordinate source (%(choices)s)."),
+        ),
+    ),
+    Attribute(
+        name="status",
+        label=gettext_lazy("status"),
+        data_element=DE_ADDRESS_STATUS,
+        to_value=_choice_value(
+            Address.Status, gettext_lazy("%(value)s is not an address status (%(choices)s).")
+        ),
+    ),
+)
+
+
+def address_values_check(record: Any, values: Mapping[str, Any]) -> dict[str, list[str]]:
+    """Field errors of an address's values taken together: both coordinates or neither.
+
+    ``record`` is the address as it is (None when new), ``values`` the parsed new values.
+    """
+    final = {
+        name: values[name] if name in values else getattr(record, name, None)
+        for name in ("longitude", "latitude")
+    }
+    if (final["longitude"] is None) == (final["latitude"] is None):
+        return {}
+    missing = "latitude" if final["latitude"] is None else "longitude"
+    return {missing: [_("Give the longitude and the latitude together.")]}
+
+
+#: The key and attributes of each kind of record (``RecordReference``'s foreign keys).
+KIND_ATTRIBUTES: dict[str, tuple[Attribute, Mapping[str, Attribute]]] = {
+    "person": (PERSON_KEY, PERSON_ATTRIBUTES),
+    "legal_entity": (LEGAL_ENTITY_KEY, LEGAL_ENTITY_ATTRIBUTES),
+    "address": (ADDRESS_KEY, ADDRESS_ATTRIBUTES),
+}
+
+
+def record_kind(row: Any) -> str:
+    """The kind of record a provenance, change, conflict or dispute row is about."""
+    if row.person_id is not None:
+        return "person"
+    if row.legal_entity_id is not None:
+        return "legal_entity"
+    return "address"
+
+
 def attribute_get(*, kind: str, name: str) -> Attribute | None:
-    """The attribute ``name`` of a ``"person"`` or ``"legal_entity"`` record (its key too)."""
-    if kind == "person":
-        return PERSON_KEY if name == PERSON_KEY.name else PERSON_ATTRIBUTES.get(name)
-    return LEGAL_ENTITY_KEY if name == LEGAL_ENTITY_KEY.name else LEGAL_ENTITY_ATTRIBUTES.get(name)
+    """The attribute ``name`` of a ``"person"``, ``"legal_entity"`` or ``"address"`` record
+    (its key too)."""
+    key, attributes = KIND_ATTRIBUTES[kind]
+    return key if name == key.name else attributes.get(name)
 
 
 def value_shown(*, kind: str, attribute: str, text: str) -> str:
@@ -240,11 +425,13 @@ class RegistrySpec:
     """How rows of one registry are keyed, validated and written."""
 
     registry: str  # a ``Registry`` value
-    model: type[Person] | type[LegalEntityRecord]
+    model: type[Person] | type[LegalEntityRecord] | type[Address]
     key: Attribute
     attributes: Mapping[str, Attribute]
     action: str  # audit action and event of a changed record
     fk: str  # the record's field on RecordAttribute / RecordChange / RecordConflict
+    # Errors of a record's values taken together: (record or None, {name: value}) -> fields.
+    values_check: Callable[[Any, Mapping[str, Any]], dict[str, list[str]]] | None = None
 
     def data_elements(self) -> set[str]:
         specs = [self.key, *self.attributes.values()]
@@ -267,5 +454,14 @@ REGISTRY_SPECS: dict[str, RegistrySpec] = {
         attributes=LEGAL_ENTITY_ATTRIBUTES,
         action="registry.legal_entity_changed",
         fk="legal_entity",
+    ),
+    Registry.ADDRESSES: RegistrySpec(
+        registry=Registry.ADDRESSES,
+        model=Address,
+        key=ADDRESS_KEY,
+        attributes=ADDRESS_ATTRIBUTES,
+        action="registry.address_changed",
+        fk="address",
+        values_check=address_values_check,
     ),
 }

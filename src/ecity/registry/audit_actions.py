@@ -35,6 +35,9 @@ register_actions(
         ),
         "registry.observation_written": _("Indicator figure written"),
         "registry.indicators_loaded": _("Indicator figures loaded from a file"),
+        "registry.address_changed": _("Address record changed"),
+        "registry.address_shared_read": _("Address record read by a department system"),
+        "registry.region_boundary_saved": _("Region boundary saved"),
     }
 )
 # Changes of a person's record are changes of their personal data: listed on "who accessed

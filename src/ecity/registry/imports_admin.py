@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy
 from ecity.core.errors import ApplicationError
 from ecity.org import selectors as org_selectors
 from ecity.org.models import StaffRole
-from ecity.registry.attributes import value_shown
+from ecity.registry.attributes import record_kind, value_shown
 from ecity.registry.models import Dispute, ImportJob, RecordConflict
 from ecity.registry.records_admin import _ReadOnly
 from ecity.registry.services.disputes import dispute_settle
@@ -143,7 +143,7 @@ class RejectForm(forms.Form):
 
 
 def _kind(obj: Dispute | RecordConflict) -> str:
-    return "person" if obj.person_id is not None else "legal_entity"
+    return record_kind(obj)
 
 
 @admin.register(Dispute)

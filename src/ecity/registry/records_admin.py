@@ -19,7 +19,7 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from ecity.core.errors import ApplicationError
-from ecity.registry.attributes import value_shown
+from ecity.registry.attributes import record_kind, value_shown
 from ecity.registry.models import (
     LegalEntityRecord,
     Person,
@@ -98,7 +98,7 @@ CONFLICT_FIELDS: tuple[str, ...] = (
 
 
 def _kind(obj: RecordChange | RecordConflict) -> str:
-    return "person" if obj.person_id is not None else "legal_entity"
+    return record_kind(obj)
 
 
 class _ReadOnly:

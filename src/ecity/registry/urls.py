@@ -1,9 +1,10 @@
 """Registry pages, mounted at /registry/ (with /en/ for English): metadata, the resource
-catalogue and open data, a citizen's own record, a department's data quality."""
+catalogue and open data (region boundaries as GeoJSON too), staff address lookup, region pages,
+a citizen's own record, a department's data quality."""
 
 from django.urls import path, re_path
 
-from ecity.registry import indicator_views, sharing_views, views
+from ecity.registry import indicator_views, places_views, sharing_views, views
 
 app_name = "registry"
 urlpatterns = [
@@ -41,6 +42,23 @@ urlpatterns = [
     ),
     path("resources/<str:code>/", views.resource_detail, name="resource_detail"),
     path("open-data/", views.open_data_list, name="open_data_list"),
+    path(
+        "open-data/region-boundaries.geojson",
+        places_views.boundaries_geojson,
+        name="boundaries_geojson",
+    ),
+    re_path(
+        r"^open-data/region-boundaries/(?P<region_code>\d{6,12})\.geojson$",
+        places_views.boundary_geojson,
+        name="boundary_geojson",
+    ),
+    # Staff address lookup; public region pages.
+    path("addresses/", places_views.address_list, name="address_list"),
+    path("addresses/<str:code>/", places_views.address_detail, name="address_detail"),
+    path("regions/", places_views.region_list, name="region_list"),
+    re_path(
+        r"^regions/(?P<region_code>\d{6,12})/$", places_views.region_detail, name="region_detail"
+    ),
     re_path(
         r"^open-data/(?P<code>[^/]+)/metadata\.(?P<export_format>csv|json)$",
         views.open_data_metadata,

@@ -26,6 +26,7 @@ from ecity.demo.data.blocks import Guide, Item, Material
 from ecity.demo.services import (
     indicators,
     people,
+    places,
     registry,
     registry_records,
     resources,
@@ -79,6 +80,7 @@ class DemoLoadResult:
     enterprises: int = 0
     data_elements: int = 0
     registry_records: int = 0
+    addresses: int = 0
     resources: int = 0
     sharing_requests: int = 0
     indicators: int = 0
@@ -96,7 +98,8 @@ def demo_city_load(*, if_empty: bool = False) -> DemoLoadResult:
     events are matched by code and refreshed; accounts and the enterprise are created when
     missing (existing ones, their passwords included, are left alone) and verified; a staff role
     an account has ever held is not granted again; the citizens and the enterprise are written
-    into the base registries and linked (``registry_records``). Published guide versions are
+    into the base registries and linked (``registry_records``), with the city's boundaries and
+    addresses (``places``). Published guide versions are
     never changed: a version whose number already exists is left alone, and a missing one is
     drafted, filled in and published through the catalogue services (so every publishing rule
     applies) with the publication date of the demo data. With ``if_empty`` nothing happens when
@@ -121,6 +124,7 @@ def demo_city_load(*, if_empty: bool = False) -> DemoLoadResult:
     )
     _load_accounts(result, actor=admin)
     result.registry_records = registry_records.demo_registry_records_ensure(actor=admin)
+    result.addresses = places.demo_places_ensure(actor=admin)
     for item in data.ITEMS:
         _load_item(result, item=item, actor=admin)
     # After the service items: catalogue resources name the services that use them.

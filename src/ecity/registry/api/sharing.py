@@ -45,7 +45,8 @@ REGISTRY_PARAMETER = OpenApiParameter(
     OpenApiTypes.STR,
     OpenApiParameter.PATH,
     enum=sorted(SHARED_REGISTRIES),
-    description="`persons` (人口库, key `id_number`) or `legal-entities` (法人库, key `uscc`).",
+    description="`persons` (人口库, key `id_number`), `legal-entities` (法人库, key `uscc`) or "
+    "`addresses` (地名地址库, key `code`).",
 )
 VERSION_PARAMETER = OpenApiParameter(
     "version",
@@ -66,6 +67,7 @@ PURPOSE_PARAMETERS = [
 KEY_PARAMETERS = [
     OpenApiParameter("id_number", OpenApiTypes.STR, description="persons: resident ID number."),
     OpenApiParameter("uscc", OpenApiTypes.STR, description="legal-entities: the USCC."),
+    OpenApiParameter("code", OpenApiTypes.STR, description="addresses: the address code."),
 ]
 FIELDS_PARAMETER = OpenApiParameter(
     "fields",
@@ -162,7 +164,7 @@ class SharedRecordReadApi(_SharingApi):
     @extend_schema(
         tags=TAGS,
         operation_id="registry_data_read",
-        summary="Read one record by its key (ID number / USCC)",
+        summary="Read one record by its key (ID number / USCC / address code)",
         parameters=[
             REGISTRY_PARAMETER,
             VERSION_PARAMETER,
@@ -235,8 +237,10 @@ class SharedRecordListApi(_SharingApi):
         summary="List records matching filters (exact values), paged",
         description="Every query parameter other than purpose, fields, page and page_size is a "
         "filter: persons `sex`, `ethnic_group`, `region_code`, `birth_on`; legal-entities "
-        "`entity_type`, `industry_code`, `status`, `established_on`. A filter must be a field the "
-        "system may read. At least one filter; at most 50 records a page.",
+        "`entity_type`, `industry_code`, `status`, `established_on`; addresses `region_code` "
+        "(the region and its parts), `street`, `postal_code`, `status` and `text` (words of the "
+        "standard address). A filter must be a field the system may read. At least one filter; "
+        "at most 50 records a page.",
         parameters=[
             REGISTRY_PARAMETER,
             VERSION_PARAMETER,

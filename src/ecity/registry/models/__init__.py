@@ -3,6 +3,7 @@
 ``metadata``: code lists and their values, data elements (数据元).
 ``records``: the base registries' records of persons and legal entities, their attributes'
 provenance, change log and conflicts.
+``places``: the places and addresses registry (addresses, region boundaries).
 ``thesaurus``: the subject thesaurus (主题词表).
 ``resources``: the government information resource catalogue (政务信息资源目录).
 ``imports``: bulk imports into the base registries; ``disputes``: disputes (异议) over a value.
@@ -22,6 +23,12 @@ from ecity.registry.models.indicators import (  # noqa: F401
     Subject,
 )
 from ecity.registry.models.metadata import CodeList, CodeValue, DataElement  # noqa: F401
+from ecity.registry.models.places import (  # noqa: F401
+    Address,
+    CoordinateSource,
+    CoordinateSystem,
+    RegionBoundary,
+)
 from ecity.registry.models.records import (  # noqa: F401
     LegalEntityRecord,
     Person,

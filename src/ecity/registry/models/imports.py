@@ -1,4 +1,4 @@
-"""Bulk imports of base-registry records (persons, legal entities) from CSV and Excel files.
+"""Bulk imports of base-registry records (persons, legal entities, addresses) from CSV, Excel.
 
 An ``ImportJob`` is one run of ``ecity.registry.services.imports.registry_import``: the file
 (name and SHA-256), the column → attribute mapping, the department that vouches for the
@@ -22,6 +22,7 @@ class Registry(models.TextChoices):
 
     PERSONS = "persons", _("Persons")
     LEGAL_ENTITIES = "legal_entities", _("Legal entities")
+    ADDRESSES = "addresses", _("Addresses")
 
 
 class ImportJob(BaseModel):

@@ -1,7 +1,7 @@
-"""Base registries (基础库): persons and legal entities as versioned, authoritative records.
+"""Base registries (基础库): persons, legal entities and addresses as versioned records.
 
-A record (``Person``, ``LegalEntityRecord``) holds the current value of each attribute. Beside
-it, for every attribute:
+A record (``Person``, ``LegalEntityRecord``, ``places.Address``) holds the current value of
+each attribute. Beside it, for every attribute:
 
 - ``RecordAttribute``: where the current value came from (source, department, reference) and
   whether it is authoritative, i.e. written by the data element's authority department
@@ -28,6 +28,7 @@ from ecity.core.fields import BlindIndexField, EncryptedTextField, refresh_blind
 from ecity.core.masking import mask_id_number, mask_name, mask_phone
 from ecity.core.models import BaseModel
 from ecity.core.validators import validate_id_number, validate_mobile, validate_uscc
+from ecity.registry.models.places import Address
 
 
 class Source(models.TextChoices):
@@ -165,7 +166,10 @@ class LegalEntityRecord(BaseModel):
 
 
 class RecordReference(BaseModel):
-    """Rows about one attribute of one record: a person's or a legal entity's, never both."""
+    """Rows about one attribute of one record: a person's, a legal entity's or an address's.
+
+    Exactly one of the three is set (a check constraint).
+    """
 
     person = models.ForeignKey(
         Person,
@@ -183,6 +187,14 @@ class RecordReference(BaseModel):
         on_delete=models.CASCADE,
         related_name="+",
     )
+    address = models.ForeignKey(
+        "registry.Address",
+        verbose_name=_("address"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
     attribute = models.CharField(_("attribute"), max_length=64)
     # The data element the attribute was bound to when the row was written (GB/T 19488).
     data_element = models.CharField(_("data element"), max_length=32, blank=True)
@@ -191,15 +203,22 @@ class RecordReference(BaseModel):
         abstract = True
         constraints = [
             models.CheckConstraint(
-                condition=(Q(person__isnull=False) & Q(legal_entity__isnull=True))
-                | (Q(person__isnull=True) & Q(legal_entity__isnull=False)),
+                condition=(
+                    Q(person__isnull=False, legal_entity__isnull=True, address__isnull=True)
+                    | Q(person__isnull=True, legal_entity__isnull=False, address__isnull=True)
+                    | Q(person__isnull=True, legal_entity__isnull=True, address__isnull=False)
+                ),
                 name="%(app_label)s_%(class)s_one_record",
             ),
         ]
 
     @property
-    def record(self) -> Person | LegalEntityRecord:
-        return self.person if self.person_id is not None else self.legal_entity  # type: ignore[return-value]
+    def record(self) -> Person | LegalEntityRecord | Address:
+        if self.person_id is not None:
+            return self.person  # type: ignore[return-value]
+        if self.legal_entity_id is not None:
+            return self.legal_entity  # type: ignore[return-value]
+        return self.address  # type: ignore[return-value]
 
 
 class RecordAttribute(RecordReference):
@@ -241,6 +260,11 @@ class RecordAttribute(RecordReference):
                 fields=["legal_entity", "attribute"],
                 condition=Q(legal_entity__isnull=False),
                 name="registry_attribute_unique_legal_entity",
+            ),
+            models.UniqueConstraint(
+                fields=["address", "attribute"],
+                condition=Q(address__isnull=False),
+                name="registry_attribute_unique_address",
             ),
         ]
 
@@ -294,6 +318,11 @@ class RecordChange(RecordReference):
                 fields=["legal_entity", "version", "attribute"],
                 condition=Q(legal_entity__isnull=False),
                 name="registry_change_unique_legal_entity_version",
+            ),
+            models.UniqueConstraint(
+                fields=["address", "version", "attribute"],
+                condition=Q(address__isnull=False),
+                name="registry_change_unique_address_version",
             ),
         ]
 

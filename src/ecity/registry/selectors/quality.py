@@ -8,6 +8,9 @@ For each base registry in which the department is the authority of some attribut
   the registry, and the share of the records it vouches for (it wrote at least one of their
   values) that it wrote within the cycle;
 
+for the addresses, when the department is the authority of their coordinates: how many lie
+outside their region's boundary and how many could not be checked (no boundary);
+
 and for the department as a whole: the validation problems of its imports (dry runs included)
 in the last ``IMPORT_WINDOW_DAYS`` days, its open conflicts (as authority) and its open and
 overdue disputes.
@@ -39,6 +42,7 @@ from ecity.registry.models import (
     Registry,
 )
 from ecity.registry.selectors.metadata import data_element_authority
+from ecity.registry.selectors.places import LocationSummary, address_locations_summary
 from ecity.workflow.clocks import DeadlineState
 
 IMPORT_WINDOW_DAYS = 90
@@ -68,6 +72,7 @@ class RegistryQuality:
     last_written_at: dt.datetime | None = None
     vouched: int = 0  # records with a value the department wrote
     fresh: int = 0  # … of which the department wrote one within the cycle
+    location: LocationSummary | None = None  # addresses: coordinates against boundaries
 
     @property
     def fresh_percent(self) -> float:
@@ -160,6 +165,8 @@ def _registry_quality(registry: str, department: Department, now: dt.datetime) -
         vouched=Count(spec.fk, distinct=True),
         fresh=Count(spec.fk, distinct=True, filter=Q(written_at__gte=since)),
     )
+    if registry == Registry.ADDRESSES and any(a.name == "longitude" for a in owned):
+        result.location = address_locations_summary()
     result.last_written_at = written["last"]
     result.vouched = written["vouched"]
     result.fresh = written["fresh"]

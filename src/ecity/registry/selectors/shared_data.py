@@ -7,7 +7,7 @@ purpose or a malformed key is refused with field-level errors and returns nothin
 answered read (also ``exists`` and a record not found) is audited with the purpose as reason:
 ``registry.person_shared_read`` names the person's account as subject, so the person sees it on
 "who looked at my data" (the system and its department shown as who); legal entities'
-reads are ``registry.legal_entity_shared_read``.
+reads are ``registry.legal_entity_shared_read``, addresses' ``registry.address_shared_read``.
 """
 
 from __future__ import annotations
@@ -24,7 +24,8 @@ from django.utils.translation import gettext as _
 
 from ecity.audit.services import audit_record
 from ecity.core.errors import NotFound, PermissionDenied, ValidationFailed
-from ecity.registry.models import LegalEntityRecord, Person
+from ecity.registry.models import Address, LegalEntityRecord, Person
+from ecity.registry.selectors.places import address_get_by_code
 from ecity.registry.selectors.records import (
     legal_entity_record_get_by_uscc,
     person_get_by_id_number,
@@ -37,7 +38,19 @@ from ecity.registry.selectors.sharing import (
 )
 from ecity.sso.selectors import SystemClient
 
-Record = Person | LegalEntityRecord
+Record = Person | LegalEntityRecord | Address
+
+#: The audit action of a read, per kind of record.
+READ_ACTIONS = {
+    "person": "registry.person_shared_read",
+    "legal_entity": "registry.legal_entity_shared_read",
+    "address": "registry.address_shared_read",
+}
+MODELS: dict[str, type[Record]] = {
+    "person": Person,
+    "legal_entity": LegalEntityRecord,
+    "address": Address,
+}
 
 #: The most records one ``list`` page returns.
 MAX_PAGE_SIZE = 50
@@ -123,6 +136,8 @@ def _values(registry: SharedRegistry, record: Record, fields: Sequence[str]) -> 
 def _find(registry: SharedRegistry, key: str) -> Record | None:
     if registry.kind == "person":
         return person_get_by_id_number(id_number=key)
+    if registry.kind == "address":
+        return address_get_by_code(code=key)
     return legal_entity_record_get_by_uscc(uscc=key)
 
 
@@ -137,12 +152,11 @@ def _audit(
     request: HttpRequest | None,
     extra: Mapping[str, object] | None = None,
 ) -> None:
-    is_person = registry.kind == "person"
     audit_record(
         actor=None,
         system=client.name,
         system_department=client.department.name_zh,
-        action="registry.person_shared_read" if is_person else "registry.legal_entity_shared_read",
+        action=READ_ACTIONS[registry.kind],
         obj=record,
         subject=record.account if isinstance(record, Person) else None,
         fields=fields,
@@ -242,26 +256,39 @@ def _filtered(
     records: QuerySet = (
         Person.objects.select_related("account")
         if registry.kind == "person"
-        else LegalEntityRecord.objects.all()
+        else MODELS[registry.kind].objects.all()  # type: ignore[attr-defined]
     )
     errors: dict[str, list[str]] = {}
     refused: dict[str, list[str]] = {}
     conditions: dict[str, object] = {}
     for name, raw in filters.items():
+        if name == "text" and registry.text_attribute:
+            if not access.can_read(registry.text_attribute):
+                refused[name] = [access.problem(registry.text_attribute)]
+                continue
+            words = str(raw).split()
+            if not words:
+                errors[name] = [_("Enter words to search for.")]
+            for word in words:
+                records = records.filter(**{f"{registry.text_attribute}__icontains": word})
+            continue
         spec = registry.attribute(name)
         if spec is None or name not in registry.filters:
             errors[name] = [
                 _("No filter “%(name)s”. Filters: %(names)s.")
-                % {"name": name, "names": ", ".join(registry.filters)}
+                % {"name": name, "names": ", ".join(registry.filter_names)}
             ]
             continue
         if not access.can_read(name):
             refused[name] = [access.problem(name)]
             continue
         try:
-            conditions[name] = spec.to_value(spec.normalise(raw))
+            value = spec.to_value(spec.normalise(raw))
         except ValidationError as error:
             errors[name] = list(error.messages)
+            continue
+        lookup = f"{name}__startswith" if name in registry.prefix_filters else name
+        conditions[lookup] = value
     if errors:
         raise ValidationFailed(fields=errors)
     if refused:
@@ -288,13 +315,13 @@ def shared_record_list(
     Rules: at least one filter (a registry is not handed out whole); filters on the registry's
     filter fields that the system may read; page size at most ``MAX_PAGE_SIZE``; fields and
     purpose as for ``shared_record_read``. Side effects: one audit entry per person returned
-    (the person's "who looked at my data"), one per legal-entity page.
+    (the person's "who looked at my data"), one per page of legal entities or addresses.
     """
     errors: dict[str, list[str]] = {}
     purpose = _purpose(purpose, errors)
     if not filters:
         errors["filters"] = [
-            _("Give at least one filter: %(names)s.") % {"names": ", ".join(registry.filters)}
+            _("Give at least one filter: %(names)s.") % {"names": ", ".join(registry.filter_names)}
         ]
     if page < 1:
         errors["page"] = [_("Pages start at 1.")]

@@ -35,6 +35,8 @@ from ecity.identity.models import User
 from ecity.org import selectors as org_selectors
 from ecity.org.models import Department, StaffRole
 from ecity.registry.attributes import (
+    ADDRESS_ATTRIBUTES,
+    ADDRESS_KEY,
     LEGAL_ENTITY_ATTRIBUTES,
     LEGAL_ENTITY_KEY,
     PERSON_ATTRIBUTES,
@@ -58,11 +60,19 @@ class SharedRegistry:
 
     name: str
     version: str
-    kind: str  # "person" or "legal_entity" (``ecity.registry.attributes``)
+    kind: str  # "person", "legal_entity" or "address" (``ecity.registry.attributes``)
     key: Attribute
     attributes: tuple[Attribute, ...]
     # Attributes a ``list`` may filter on (exact match), when the system may read them.
     filters: tuple[str, ...] = ()
+    # A ``text`` filter (every word contained in this attribute), when the system may read it.
+    text_attribute: str = ""
+    # An exact filter that matches every code starting with the value (a region and its parts).
+    prefix_filters: tuple[str, ...] = ()
+
+    @property
+    def filter_names(self) -> tuple[str, ...]:
+        return (*self.filters, "text") if self.text_attribute else self.filters
 
     @property
     def fields(self) -> tuple[Attribute, ...]:
@@ -88,6 +98,16 @@ SHARED_REGISTRIES: dict[str, SharedRegistry] = {
         key=LEGAL_ENTITY_KEY,
         attributes=tuple(LEGAL_ENTITY_ATTRIBUTES.values()),
         filters=("entity_type", "industry_code", "status", "established_on"),
+    ),
+    "addresses": SharedRegistry(
+        name="addresses",
+        version="1.0",
+        kind="address",
+        key=ADDRESS_KEY,
+        attributes=tuple(ADDRESS_ATTRIBUTES.values()),
+        filters=("region_code", "street", "postal_code", "status"),
+        text_attribute="full_address",
+        prefix_filters=("region_code",),
     ),
 }
 

@@ -5,8 +5,8 @@ The rules are ``ecity.registry.services.records``' own (``parse_values`` validat
 ``after_write`` audits a change of an existing record): this module only does their reads and
 writes for many records at once. For a batch:
 
-- one query finds the existing records (by blind index or USCC) and locks them, one reads
-  their provenance, one their open conflicts;
+- one query finds the existing records (by blind index, USCC or address code) and locks them,
+  one reads their provenance, one their open conflicts;
 - new records, provenance rows and change-log rows are written with ``bulk_create``, changed
   records and provenance with ``bulk_update``;
 - the data elements are read once per import (``DataElementSnapshot``), and each attribute's
@@ -34,7 +34,6 @@ from ecity.org.models import Department
 from ecity.registry.attributes import REGISTRY_SPECS, RegistrySpec  # noqa: F401 (re-export)
 from ecity.registry.bulk_insert import ids_reserve, instance_row, rows_insert
 from ecity.registry.models import (
-    LegalEntityRecord,
     Person,
     RecordAttribute,
     RecordChange,
@@ -42,9 +41,11 @@ from ecity.registry.models import (
     Source,
 )
 from ecity.registry.services.records import (
+    RECORD_FKS,
     SETTLED_FIELDS,
     Decision,
     Elements,
+    Record,
     RecordWrite,
     Value,
     after_write,
@@ -55,7 +56,6 @@ from ecity.registry.services.records import (
     parse_values,
 )
 
-Record = Person | LegalEntityRecord
 UPDATE_BATCH = 1000  # rows per UPDATE statement of bulk_update
 
 
@@ -93,7 +93,8 @@ def _key_text(spec: RegistrySpec, raw: str) -> str:
 
 
 def _lookup_key(spec: RegistrySpec, text: str) -> str:
-    """What the records are looked up by: the blind index of the ID number, or the USCC."""
+    """What the records are looked up by: the blind index of the ID number, or the key itself
+    (USCC, address code)."""
     if spec.model is Person:
         index_field = Person._meta.get_field("id_number_index")
         assert isinstance(index_field, BlindIndexField)  # as the model declares
@@ -109,9 +110,9 @@ def _existing(spec: RegistrySpec, keys: list[str], *, lock: bool) -> dict[str, R
         persons = Person.objects.filter(id_number_index__in=keys)
         persons = persons.select_for_update() if lock else persons
         return {p.id_number_index: p for p in persons}
-    entities = LegalEntityRecord.objects.filter(uscc__in=keys)
-    entities = entities.select_for_update() if lock else entities
-    return {r.uscc: r for r in entities}
+    records = cast(Any, spec.model.objects).filter(**{f"{spec.key.name}__in": keys})
+    records = records.select_for_update() if lock else records
+    return {getattr(r, spec.key.name): r for r in records}
 
 
 def _parse_rows(
@@ -166,19 +167,27 @@ def _parse_rows(
                 for message in messages
             )
             continue
+        if spec.values_check is not None:
+            together = spec.values_check(record, {n: item.value for n, item in items.items()})
+            if together:
+                problems.extend(
+                    RowProblem(number, name, message)
+                    for name, messages in together.items()
+                    for message in messages
+                )
+                continue
         parsed.append(_Row(number, key, list(items.values()), record, lookup.get(number, "")))
     return parsed, problems
 
 
 def _new_row(spec: RegistrySpec, record: Record, now: dt.datetime) -> dict[str, Any]:
     """The columns every new provenance or change-log row of ``record`` starts with."""
-    other = "legal_entity" if spec.fk == "person" else "person"
     return {
         "public_id": uuid.uuid4(),
         "created_at": now,
         "updated_at": now,
+        **{f"{fk}_id": None for fk in RECORD_FKS.values()},
         f"{spec.fk}_id": record.pk,
-        f"{other}_id": None,
     }
 
 

@@ -1,4 +1,4 @@
-"""Bulk import of persons and legal entities from CSV and Excel files (``ImportJob``).
+"""Bulk import of persons, legal entities and addresses from CSV and Excel files (``ImportJob``).
 
 ``registry_import`` reads a file of any size row by row (``tables.table_file_rows``):
 
@@ -139,7 +139,7 @@ def _check(
         raise PermissionDenied(_("You cannot write registry records for this department."))
     errors: dict[str, list[str]] = {}
     if registry not in REGISTRY_SPECS:
-        errors["registry"] = [_("Choose persons or legal entities.")]
+        errors["registry"] = [_("Choose persons, legal entities or addresses.")]
     if not 1 <= batch_size <= MAX_BATCH:
         errors["batch"] = [
             _("A batch has between 1 and %(max)d rows.") % {"max": MAX_BATCH},

@@ -270,3 +270,54 @@ def indicators(db):
             decimal_places=1,
         ),
     }
+
+
+@pytest.fixture
+def places(db):
+    """The places registry's authorities (natural resources GTJ, civil affairs MZJ), two
+    districts of 990100 with square boundaries, and the shipped data elements."""
+    from ecity.identity.tests.factories import RegionFactory, StaffRoleFactory
+    from ecity.org.models import Region, StaffRole
+    from ecity.registry.services.places import region_boundary_save
+
+    city = RegionFactory(code="990100", name_zh="示范市", level=Region.Level.CITY)
+    east = RegionFactory(code="990102", name_zh="东城区", parent=city)
+    river = RegionFactory(code="990105", name_zh="滨江区", parent=city)
+    natural = DepartmentFactory(code="GTJ", name_zh="示范市规划和自然资源局", region=city)
+    civil = DepartmentFactory(code="MZJ", name_zh="示范市民政局", region=city)
+    DepartmentFactory(code="GAJ", name_zh="示范市公安局", region=city)
+    DepartmentFactory(code="SCJ", name_zh="示范市市场监督管理局", region=city)
+    data_elements_load_shipped(actor=None)
+
+    def square(west, south, size):
+        ring = [
+            [west, south],
+            [west + size, south],
+            [west + size, south + size],
+            [west, south + size],
+            [west, south],
+        ]
+        return {"type": "Polygon", "coordinates": [ring]}
+
+    for region, west in ((east, 120.0), (river, 120.2)):
+        region_boundary_save(
+            actor=None,
+            region_code=region.code,
+            name=region.name_zh,
+            geometry=square(west, 30.2, 0.2),
+            source="测试界线",
+            valid_from="2024-01-01",
+        )
+    return {
+        "natural": natural,
+        "civil": civil,
+        "natural_admin": StaffRoleFactory(
+            department=natural, role=StaffRole.Role.DEPARTMENT_ADMIN
+        ).user,
+        "civil_admin": StaffRoleFactory(
+            department=civil, role=StaffRole.Role.DEPARTMENT_ADMIN
+        ).user,
+        "platform_admin": StaffRoleFactory(
+            department=None, role=StaffRole.Role.PLATFORM_ADMIN
+        ).user,
+    }
