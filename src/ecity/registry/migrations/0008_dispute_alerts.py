@@ -4,15 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('registry', '0007_sharing'),
+        ("registry", "0007_sharing"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='dispute',
-            name='alerted_state',
-            field=models.CharField(blank=True, choices=[('normal', 'On time'), ('due_soon', 'Due soon'), ('overdue', 'Overdue'), ('suspended', 'Clock stopped')], max_length=16, verbose_name='alerted state'),
+            model_name="dispute",
+            name="alerted_state",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("normal", "On time"),
+                    ("due_soon", "Due soon"),
+                    ("overdue", "Overdue"),
+                    ("suspended", "Clock stopped"),
+                ],
+                max_length=16,
+                verbose_name="alerted state",
+            ),
         ),
     ]
