@@ -118,9 +118,13 @@ def chain_heads(*, kind: str, record_ids: Iterable[int]) -> dict[int, str]:
         .order_by()
         .annotate(top=Max("version"))
     )
-    condition = Q(pk__in=[])
+    # One condition per distinct newest version (few), not per record (a batch holds thousands).
+    by_version: dict[int, list[int]] = {}
     for record_id, version in newest:
-        condition |= Q(**{f"{kind}_id": record_id, "version": version})
+        by_version.setdefault(version, []).append(record_id)
+    condition = Q(pk__in=[])
+    for version, record_ids_of_version in by_version.items():
+        condition |= Q(**{f"{kind}_id__in": record_ids_of_version, "version": version})
     heads: dict[int, tuple[str, str]] = {}
     for record_id, attribute, hashed in RecordChange.objects.filter(condition).values_list(
         f"{kind}_id", "attribute", "change_hash"
