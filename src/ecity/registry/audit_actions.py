@@ -50,6 +50,8 @@ register_actions(
         "registry.dispute_settled": _("Dispute over a registry value settled"),
         # A department system read the record through the sharing API (or asked if it exists).
         "registry.person_shared_read": _("Person record read by a department system"),
+        # Records exported as a file (personal values in full only with a grant or authority).
+        "registry.records_exported": _("Registry records exported"),
     },
     is_data_access=True,
 )

@@ -1,7 +1,8 @@
 """Back-office pages of imports and disputes (异议) for data administrators.
 
 Import jobs: a list with each job's progress (a progress bar) and its problem report; jobs are
-started with ``manage.py registry_import`` and never changed here. Disputes: the authority
+started with ``manage.py registry_import`` or uploaded here (``import_upload_admin``: upload,
+mapping, dry run, load in the background) and never edited. Disputes: the authority
 department's record writers settle them with actions that call ``dispute_settle`` (which
 checks the authority itself); a rejection asks for its reason on an intermediate page.
 Department administrators see their own department's jobs and disputes.
@@ -17,6 +18,7 @@ from django.contrib import admin, messages
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
+from django.urls import URLPattern, path
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -25,6 +27,7 @@ from ecity.core.errors import ApplicationError
 from ecity.org import selectors as org_selectors
 from ecity.org.models import StaffRole
 from ecity.registry.attributes import record_kind, value_shown
+from ecity.registry.import_upload_admin import import_load_view, import_upload_view
 from ecity.registry.models import Dispute, ImportJob, RecordConflict
 from ecity.registry.records_admin import _ReadOnly
 from ecity.registry.services.disputes import dispute_settle
@@ -100,10 +103,30 @@ class ImportJobAdmin(_ReadOnly, admin.ModelAdmin):
         "problem_report",
         "created_at",
         "finished_at",
+        "claimed_by",
+        "heartbeat_at",
     ]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[ImportJob]:
         return _own_departments_only(request, super().get_queryset(request), "department")
+
+    def get_urls(self) -> list[URLPattern]:
+        site = self.admin_site
+        return [
+            path(
+                "upload/",
+                site.admin_view(lambda request: import_upload_view(site, request)),
+                name="registry_importjob_upload",
+            ),
+            path(
+                "<int:object_id>/load/",
+                site.admin_view(
+                    lambda request, object_id: import_load_view(site, request, object_id)
+                ),
+                name="registry_importjob_load",
+            ),
+            *super().get_urls(),
+        ]
 
     @admin.display(description=gettext_lazy("progress"))
     def progress(self, obj: ImportJob) -> str:

@@ -14,6 +14,7 @@ from ecity.core.accounts import Account
 from ecity.notify.registry import EventGroup, NotificationEvent, register_events, register_link
 
 VIEW_REQUEST = _("View the sharing request")
+VIEW_DISPUTE = _("View the dispute")
 
 register_events(
     NotificationEvent(
@@ -38,6 +39,35 @@ register_events(
         templates="registry/notifications/sharing_request_overdue",
         link_label=VIEW_REQUEST,
     ),
+    # Disputes (异议): to the authority's data administrators, the outcome to who raised it.
+    NotificationEvent(
+        name="dispute_raised",
+        label=_("Dispute over a registry value to settle (staff)"),
+        group=EventGroup.STAFF,
+        templates="registry/notifications/dispute_raised",
+        link_label=VIEW_DISPUTE,
+    ),
+    NotificationEvent(
+        name="dispute_due_soon",
+        label=_("Dispute over a registry value due soon (data administrators)"),
+        group=EventGroup.STAFF,
+        templates="registry/notifications/dispute_due_soon",
+        link_label=VIEW_DISPUTE,
+    ),
+    NotificationEvent(
+        name="dispute_overdue",
+        label=_("Dispute over a registry value overdue (data administrators)"),
+        group=EventGroup.STAFF,
+        templates="registry/notifications/dispute_overdue",
+        link_label=VIEW_DISPUTE,
+    ),
+    NotificationEvent(
+        name="dispute_settled",
+        label=_("My dispute over a registry value settled"),
+        group=EventGroup.RESULT,
+        templates="registry/notifications/dispute_settled",
+        link_label=VIEW_DISPUTE,
+    ),
 )
 
 
@@ -51,3 +81,20 @@ def sharing_request_link(
 
 
 register_link("registry.sharingrequest", sharing_request_link)
+
+
+def dispute_link(
+    *, object_id: str, reference: str, event: NotificationEvent, recipient: Account | None
+) -> str:
+    """A citizen's own record page for their settled dispute, else the dispute's admin page."""
+    from ecity.registry.models import Dispute  # models are ready when links are resolved
+
+    dispute = Dispute.objects.filter(public_id=object_id).only("pk", "raised_department").first()
+    if dispute is None:
+        return ""
+    if event.name == "dispute_settled" and dispute.raised_department_id is None:
+        return reverse("registry:my_record")
+    return reverse("admin:registry_dispute_change", args=[dispute.pk])
+
+
+register_link("registry.dispute", dispute_link)

@@ -66,6 +66,10 @@ class Dispute(RecordReference):
         choices=DeadlineState.choices,
         default=DeadlineState.NORMAL,
     )
+    # The deadline state the administrators were last alerted of ("" none yet): one alert each.
+    alerted_state = models.CharField(
+        _("alerted state"), max_length=16, choices=DeadlineState.choices, blank=True
+    )
     settled_at = models.DateTimeField(_("settled at"), null=True, blank=True)
     settled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -5,6 +5,8 @@ An ``ImportJob`` is one run of ``ecity.registry.services.imports.registry_import
 values, and how far the load got. Each batch of rows is written in one transaction together
 with ``last_committed_row``, so a load that stops (crash, bad batch, Ctrl-C) resumes after the
 last batch that committed. A dry run is a job too: it writes no record, only its report.
+A job started from the admin waits (``queued``) for the background job ``registry.imports``;
+whoever runs a job claims it first (``claimed_by`` / ``heartbeat_at``).
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ class ImportJob(BaseModel):
     """One import (or dry run) of a file into a base registry, with its progress and report."""
 
     class Status(models.TextChoices):
+        QUEUED = "queued", pgettext_lazy("import status", "Waiting to run")
         RUNNING = "running", pgettext_lazy("import status", "Running")
         COMPLETED = "completed", pgettext_lazy("import status", "Completed")
         FAILED = "failed", pgettext_lazy("import status", "Stopped with problems")
@@ -72,6 +75,12 @@ class ImportJob(BaseModel):
     # The first problems: [{"row": 2, "column": "身份证号", "message": "…"}, …]
     problems = models.JSONField(_("problems (first ones)"), default=list, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # The uploaded file a background run reads (under ECITY_DATA_DIR); "" for the command line.
+    stored_file = models.CharField(_("stored file"), max_length=500, blank=True)
+    # The process running the job ("" none) and its last sign of life: a process claims the
+    # job with a conditional UPDATE, so two never run it at once; a stale claim is taken over.
+    claimed_by = models.CharField(_("claimed by"), max_length=120, blank=True)
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("import job")

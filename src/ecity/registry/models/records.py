@@ -7,7 +7,7 @@ each attribute. Beside it, for every attribute:
   whether it is authoritative, i.e. written by the data element's authority department
   (一数一源, ``DataElement.authority``);
 - ``RecordChange``: the versioned change log, one row per attribute changed (old → new), who,
-  when, from which source;
+  when, from which source; hash-chained per record (``ecity.registry.change_chain``);
 - ``RecordConflict``: a value another department (or a second source) proposed that disagrees
   with the authoritative value; stored and listed, never silently written.
 
@@ -302,6 +302,10 @@ class RecordChange(RecordReference):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # The record's hash chain (``ecity.registry.change_chain``): the hash of the change before
+    # this one of the same record, and this change's own hash over its content.
+    prev_hash = models.CharField(_("previous hash"), max_length=64, blank=True, editable=False)
+    change_hash = models.CharField(_("change hash"), max_length=64, blank=True, editable=False)
 
     class Meta(RecordReference.Meta):
         verbose_name = _("record change")

@@ -33,6 +33,7 @@ from ecity.identity.models import User
 from ecity.org.models import Department
 from ecity.registry.attributes import REGISTRY_SPECS, RegistrySpec  # noqa: F401 (re-export)
 from ecity.registry.bulk_insert import ids_reserve, instance_row, rows_insert
+from ecity.registry.change_chain import GENESIS_HASH, chain_heads, chain_link
 from ecity.registry.models import (
     Person,
     RecordAttribute,
@@ -389,9 +390,9 @@ def batch_write(
         ],
         batch_size=UPDATE_BATCH,
     )
-    rows_insert(
-        RecordChange,
-        [
+    change_rows: dict[int, list[dict[str, Any]]] = {}
+    for record, item, old_text, is_authoritative in changes:
+        change_rows.setdefault(record.pk, []).append(
             {
                 **_new_row(spec, record, now),
                 "attribute": item.attribute.name,
@@ -406,9 +407,13 @@ def batch_write(
                 "changed_at": now,
                 "changed_by_id": actor.pk if actor else None,
             }
-            for record, item, old_text, is_authoritative in changes
-        ],
-    )
+        )
+    # Each record's changes extend its own hash chain (new records start a chain).
+    heads = chain_heads(kind=spec.fk, record_ids=list(changed_records))
+    for record_id, rows in change_rows.items():
+        head = heads.get(record_id, GENESIS_HASH)
+        chain_link(kind=spec.fk, record_id=record_id, changes=rows, head=head)
+    rows_insert(RecordChange, [row for rows in change_rows.values() for row in rows])
     settled: list[RecordConflict] = []
     for record, item, _old, is_authoritative in changes:
         if is_authoritative:

@@ -49,6 +49,11 @@ from ecity.registry.models import (
 )
 from ecity.registry.selectors.disputes import disputes_running
 from ecity.registry.selectors.records import can_write_records
+from ecity.registry.services.dispute_notices import (
+    dispute_raised_notify,
+    dispute_settled_notify,
+    disputes_alert,
+)
 from ecity.registry.services.records import (
     authority_of,
     legal_entity_record_write,
@@ -221,6 +226,7 @@ def dispute_raise(
         data=data,
         key=str(dispute.public_id),
     )
+    dispute_raised_notify(dispute=dispute)
     return dispute
 
 
@@ -239,7 +245,7 @@ def dispute_settle(*, actor: User, dispute: Dispute, accept: bool, reason: str =
         raise PermissionDenied(_("Only the authority department settles this dispute."))
     dispute = (
         Dispute.objects.select_for_update(of=("self",))
-        .select_related("person", "legal_entity", "authority")
+        .select_related("person", "legal_entity", "authority", "raised_by")
         .get(pk=dispute.pk)
     )
     if dispute.status != Dispute.Status.OPEN:
@@ -289,6 +295,7 @@ def dispute_settle(*, actor: User, dispute: Dispute, accept: bool, reason: str =
         data=data,
         key=str(dispute.public_id),
     )
+    dispute_settled_notify(dispute=dispute)
     return dispute
 
 
@@ -357,9 +364,13 @@ def conflict_resolve(*, actor: User, conflict: RecordConflict, take: bool) -> Re
 
 
 def disputes_deadlines_refresh(today: dt.date) -> int:
-    """Bring the deadline state of every open dispute up to date; return how many changed.
+    """Bring the deadline state of every open dispute up to date and alert the due ones.
 
     Run by the periodic job ``workflow.deadlines`` (registered in ``registry.workflow_hooks``).
+    A dispute newly due soon or overdue alerts the authority's data administrators (overdue:
+    the platform's too), once per state (``dispute_notices.disputes_alert``). Returns how many
+    disputes changed state or were alerted.
     """
     conditions = deadline_conditions(due_fields=["due_on"], today=today)
-    return deadline_states_refresh(disputes_running(), conditions=conditions)
+    changed = deadline_states_refresh(disputes_running(), conditions=conditions)
+    return changed + disputes_alert()

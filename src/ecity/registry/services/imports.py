@@ -48,6 +48,14 @@ from ecity.registry.services.bulk_records import (
     batch_validate,
     batch_write,
 )
+from ecity.registry.services.import_claims import (
+    ClaimLost,
+    claim_refused,
+    claim_release,
+    claim_renew,
+    claim_take,
+    worker_name,
+)
 from ecity.registry.tables import TableError, TableFile, table_file_inspect, table_file_rows
 
 DEFAULT_BATCH = 5000
@@ -131,7 +139,7 @@ def import_mapping(
     return mapping, problems
 
 
-def _check(
+def import_check(
     *, actor: User | None, department: Department | None, registry: str, batch_size: int
 ) -> None:
     """The actor's right first, then the options. ``actor=None``: the trusted command line."""
@@ -165,7 +173,9 @@ def _unfinished(
     )
 
 
-def _record_problems(job: ImportJob, problems: list[RowProblem], columns: dict[str, str]) -> None:
+def import_problems_record(
+    job: ImportJob, problems: list[RowProblem], columns: dict[str, str]
+) -> None:
     """Add ``problems`` to the job's report, naming the file's column of each attribute."""
     job.problem_count += len(problems)
     room = KEPT_PROBLEMS - len(job.problems)
@@ -204,7 +214,7 @@ def _batches(
         yield batch
 
 
-def _header(info: TableFile) -> list[str]:
+def table_header(info: TableFile) -> list[str]:
     for _number, cells in table_file_rows(info):
         header = list(cells)
         while header and header[-1] == "":
@@ -221,9 +231,14 @@ def _batch_commit(
     elements: DataElementSnapshot,
     actor: User | None,
     columns: dict[str, str],
+    worker: str,
 ) -> BatchResult:
-    """Write one batch and the job's progress in one transaction; nothing on a problem."""
+    """Write one batch and the job's progress in one transaction; nothing on a problem.
+
+    The batch first renews ``worker``'s claim on the job (``ClaimLost``: nothing written).
+    """
     with transaction.atomic():
+        claim_renew(job=job, worker=worker)
         result = batch_write(
             spec=spec,
             rows=batch,
@@ -273,6 +288,7 @@ def registry_import(
     batch_size: int = DEFAULT_BATCH,
     resume: bool = False,
     progress: Progress | None = None,
+    worker: str | None = None,
 ) -> ImportJob:
     """Import (or with ``dry_run`` only validate) the CSV or Excel file at ``path``.
 
@@ -282,11 +298,15 @@ def registry_import(
     ``validated`` (dry run without problems) or ``failed`` with its problems (row, column,
     message). Side effects: the job row (its own transaction, so others see the progress);
     per batch the records, an audit entry and an event ``registry.records_imported``.
+    The run claims its job as ``worker`` (default: a new ``worker_name``): resuming a job
+    another live process runs is refused (``Conflict``), a stale claim is taken over
+    (``services.import_claims``).
     Errors: ``PermissionDenied``; ``ValidationFailed`` (registry, batch size, ``resume``
-    without an unfinished job of this file, or an unfinished one without ``resume``).
+    without an unfinished job of this file, or an unfinished one without ``resume``);
+    ``Conflict`` (another process runs it, or took it over meanwhile: ``ClaimLost``).
     """
-    _check(actor=actor, department=department, registry=registry, batch_size=batch_size)
-    spec = REGISTRY_SPECS[registry]
+    worker = worker or worker_name()
+    import_check(actor=actor, department=department, registry=registry, batch_size=batch_size)
     job = ImportJob(
         registry=registry,
         file_name=path.name[:255],
@@ -297,21 +317,23 @@ def registry_import(
     )
     try:
         info = table_file_inspect(path)
-        header = _header(info)
+        header = table_header(info)
     except TableError as exc:
         job.file_hash = ""
-        _record_problems(job, [RowProblem(p.row, p.column, p.message) for p in exc.problems], {})
-        return _finish(job, ImportJob.Status.FAILED)
+        import_problems_record(
+            job, [RowProblem(p.row, p.column, p.message) for p in exc.problems], {}
+        )
+        return import_job_finish(job, ImportJob.Status.FAILED)
     job.file_hash = info.sha256
     job.total_rows = info.data_rows
     if not header:
-        _record_problems(job, [RowProblem(1, "", _("The file has no header row."))], {})
-        return _finish(job, ImportJob.Status.FAILED)
+        import_problems_record(job, [RowProblem(1, "", _("The file has no header row."))], {})
+        return import_job_finish(job, ImportJob.Status.FAILED)
     columns_of, problems = import_mapping(registry=registry, header=header, explicit=mapping)
     job.mapping = columns_of
     if problems:
-        _record_problems(job, problems, {})
-        return _finish(job, ImportJob.Status.FAILED)
+        import_problems_record(job, problems, {})
+        return import_job_finish(job, ImportJob.Status.FAILED)
     if not dry_run:
         unfinished = _unfinished(
             registry=registry, info=info, mapping=columns_of, department=department
@@ -333,21 +355,79 @@ def registry_import(
                 }
             )
         if unfinished is not None:
+            if not claim_take(job=unfinished, worker=worker):
+                unfinished.refresh_from_db()
+                raise claim_refused(unfinished)
             job = unfinished
             job.status = ImportJob.Status.RUNNING
             job.batch_size = batch_size
             job.problems, job.problem_count, job.finished_at = [], 0, None
+    if job.pk is None:
+        job.claimed_by, job.heartbeat_at = worker, timezone.now()
     job.save()
+    return import_job_execute(job=job, info=info, actor=actor, worker=worker, progress=progress)
+
+
+def import_job_execute(
+    *,
+    job: ImportJob,
+    info: TableFile,
+    actor: User | None,
+    worker: str,
+    progress: Progress | None = None,
+) -> ImportJob:
+    """Run the claimed ``job`` over the file ``info`` after its last committed row.
+
+    The caller has checked the actor's right and claimed the job as ``worker``; the job's
+    ``mapping`` is resolved. A dry run validates every row; a load writes batch by batch
+    (``_batch_commit``). Finishing releases the claim. Errors: ``ClaimLost``.
+    """
+    try:
+        status = _execute(job=job, info=info, actor=actor, worker=worker, progress=progress)
+    except ClaimLost:
+        raise
+    except BaseException:
+        # Stopped here (Ctrl-C, an error): the next run may resume at once. A process that
+        # dies without this leaves its claim to go stale.
+        claim_release(job=job, worker=worker)
+        raise
+    job = import_job_finish(job, status)
+    claim_release(job=job, worker=worker)
+    return job
+
+
+def _execute(
+    *,
+    job: ImportJob,
+    info: TableFile,
+    actor: User | None,
+    worker: str,
+    progress: Progress | None,
+) -> str:
+    """The batches of ``import_job_execute``; the job's final status."""
+    spec = REGISTRY_SPECS[job.registry]
+    columns_of = job.mapping
     attribute_columns = {attribute: column for column, attribute in columns_of.items() if attribute}
     elements = DataElementSnapshot(spec.data_elements())
     failed = False
-    for batch in _batches(info, columns_of, job.last_committed_row, batch_size):
-        if dry_run:
+    for batch in _batches(info, columns_of, job.last_committed_row, job.batch_size):
+        if job.is_dry_run:
+            claim_renew(job=job, worker=worker)
             result = batch_validate(spec=spec, rows=batch, elements=elements)
             job.rows_done += len(batch)
             job.created_count += result.created
-            _record_problems(job, result.problems, attribute_columns)
+            import_problems_record(job, result.problems, attribute_columns)
             failed = failed or bool(result.problems)
+            # The progress bar follows a dry run too.
+            job.save(
+                update_fields=[
+                    "rows_done",
+                    "created_count",
+                    "problem_count",
+                    "problems",
+                    "updated_at",
+                ]
+            )
         else:
             result = _batch_commit(
                 job=job,
@@ -356,19 +436,20 @@ def registry_import(
                 elements=elements,
                 actor=actor,
                 columns=attribute_columns,
+                worker=worker,
             )
             if result.problems:
-                _record_problems(job, result.problems, attribute_columns)
+                import_problems_record(job, result.problems, attribute_columns)
                 failed = True
                 break
         if progress is not None:
             progress(job)
     if failed:
-        return _finish(job, ImportJob.Status.FAILED)
-    return _finish(job, ImportJob.Status.VALIDATED if dry_run else ImportJob.Status.COMPLETED)
+        return ImportJob.Status.FAILED
+    return ImportJob.Status.VALIDATED if job.is_dry_run else ImportJob.Status.COMPLETED
 
 
-def _finish(job: ImportJob, status: str) -> ImportJob:
+def import_job_finish(job: ImportJob, status: str) -> ImportJob:
     job.status = status
     job.finished_at = timezone.now()
     job.save()

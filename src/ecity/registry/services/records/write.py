@@ -21,10 +21,12 @@ from ecity.core.events import event_publish
 from ecity.identity.models import User
 from ecity.org.models import Department
 from ecity.registry.attributes import Attribute
+from ecity.registry.change_chain import GENESIS_HASH, chain_heads, chain_link
 from ecity.registry.models import RecordAttribute, RecordChange, RecordConflict, Source
 from ecity.registry.selectors.records import can_write_records
 from ecity.registry.services.records.rules import (
     LIVE_ELEMENTS,
+    RECORD_FKS,
     SETTLED_FIELDS,
     Decision,
     R,
@@ -114,23 +116,30 @@ def _apply(
                 "written_by": actor,
             },
         )
-    RecordChange.objects.bulk_create(
-        RecordChange(
-            **record_kwargs(record),
-            attribute=item.attribute.name,
-            data_element=item.attribute.data_element,
-            version=record.version,
-            old_value=old_text,
-            new_value=item.text,
-            source=source,
-            source_reference=source_reference[:200],
-            department=department,
-            is_authoritative=is_authoritative,
-            changed_at=now,
-            changed_by=actor,
-        )
+    rows = [
+        {
+            "attribute": item.attribute.name,
+            "data_element": item.attribute.data_element,
+            "version": record.version,
+            "old_value": old_text,
+            "new_value": item.text,
+            "source": source,
+            "source_reference": source_reference[:200],
+            "department_id": department.pk if department else None,
+            "is_authoritative": is_authoritative,
+            "changed_at": now,
+            "changed_by_id": actor.pk if actor else None,
+        }
         for item, old_text, is_authoritative in changes
-    )
+    ]
+    if rows:
+        # The record's changes extend its own hash chain (a new record starts one).
+        kind = RECORD_FKS[type(record)]
+        head = GENESIS_HASH
+        if not is_created:
+            head = chain_heads(kind=kind, record_ids=[record.pk]).get(record.pk, GENESIS_HASH)
+        chain_link(kind=kind, record_id=record.pk, changes=rows, head=head)
+    RecordChange.objects.bulk_create(RecordChange(**record_kwargs(record), **row) for row in rows)
     for item, _old, is_authoritative in changes:
         if is_authoritative:
             _conflicts_settle(

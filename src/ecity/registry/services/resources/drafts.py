@@ -1,17 +1,7 @@
-"""Writes of the information resource catalogue (政务信息资源目录): drafts, review, versions.
+"""Drafts of catalogue entries (政务信息资源目录): save a draft, submit it for review.
 
-Life cycle of an entry (a ``Resource``): a new entry is a draft (version 1) that its provider
-department maintains; it is submitted for review; a reviewer publishes it or returns it to
-draft with a reason; a published entry is withdrawn when it no longer exists. A published entry
-is never edited: ``resource_revise`` opens a revision (a draft copy, next version) that goes
-through the same submit → review → publish; publishing it copies its content onto the live
-entry (which keeps its key, so sharing grants pointing at it stay valid) and keeps the replaced
-content as a ``ResourceVersion``.
-
-Permissions: the provider department's administrators (its data administrators) and platform
-administrators maintain an entry; platform administrators review. Four eyes: whoever submitted
-an entry does not publish it. ``actor=None`` is the command line or the demo loader.
-Every act is audited; publishing and withdrawing publish ``registry.resource_changed``.
+The life cycle is described in ``ecity.registry.services.resources``. Also the checks every
+act on an entry shares: who maintains and who reviews, and the locked working copy of a code.
 """
 
 from __future__ import annotations
@@ -27,7 +17,6 @@ from django.utils.translation import gettext as _
 
 from ecity.audit.services import audit_record
 from ecity.core.errors import Conflict, PermissionDenied, ValidationFailed
-from ecity.core.events import event_publish
 from ecity.identity.models import User
 from ecity.org.models import Department
 from ecity.registry.errors import RegistryErrorCode
@@ -39,7 +28,6 @@ from ecity.registry.models import (
     ResourceCategory,
     ResourceFormat,
     ResourceItem,
-    ResourceVersion,
     ShareType,
     SubjectTerm,
     UpdateCycle,
@@ -81,7 +69,7 @@ class ResourceItemInput:
     is_masked_for_staff: bool = False
 
 
-def _require_maintainer(actor: User | None, provider: Department) -> None:
+def require_maintainer(actor: User | None, provider: Department) -> None:
     if actor is not None and not can_maintain_resource(actor=actor, provider=provider):
         raise PermissionDenied(
             _("Only a data administrator of %(department)s may maintain its resources.")
@@ -89,19 +77,19 @@ def _require_maintainer(actor: User | None, provider: Department) -> None:
         )
 
 
-def _require_reviewer(actor: User | None) -> None:
+def require_reviewer(actor: User | None) -> None:
     if actor is not None and not can_review_resources(actor=actor):
         raise PermissionDenied(_("Only a platform administrator reviews catalogue entries."))
 
 
-def _not_found(code: str) -> ValidationFailed:
+def resource_not_found(code: str) -> ValidationFailed:
     return ValidationFailed(fields={"code": [_("There is no resource %(code)s.") % {"code": code}]})
 
 
-def _locked_working_copy(code: str) -> Resource:
+def locked_working_copy(code: str) -> Resource:
     copy = resource_working_copy(code=code)
     if copy is None:
-        raise _not_found(code)
+        raise resource_not_found(code)
     return (
         Resource.objects.select_for_update(of=("self",)).select_related("provider").get(pk=copy.pk)
     )
@@ -128,7 +116,7 @@ def _validate_items(items: Sequence[ResourceItemInput]) -> dict[str, list[str]]:
     return {"items": errors} if errors else {}
 
 
-def _write_items(resource: Resource, items: Sequence[ResourceItemInput]) -> None:
+def write_items(resource: Resource, items: Sequence[ResourceItemInput]) -> None:
     """Make the items of ``resource`` those given, in order; matched rows keep their keys."""
     current = {i.data_element_id: i for i in resource.items.all()}
     wanted = set()
@@ -226,7 +214,7 @@ def resource_save_draft(
     ``Conflict`` (``resource_not_draft``).
     """
     code = code.strip()
-    _require_maintainer(actor, provider)
+    require_maintainer(actor, provider)
     existing = resource_working_copy(code=code)
     if existing is not None:
         resource = (
@@ -234,7 +222,7 @@ def resource_save_draft(
             .select_related("provider")
             .get(pk=existing.pk)
         )
-        _require_maintainer(actor, resource.provider)
+        require_maintainer(actor, resource.provider)
         if resource.status != Resource.Status.DRAFT:
             raise Conflict(
                 _("Only a draft can be changed: start a new version of a published resource."),
@@ -269,7 +257,7 @@ def resource_save_draft(
     if errors:
         raise ValidationFailed(fields=errors)
     _validated_save(resource)
-    _write_items(resource, items)
+    write_items(resource, items)
     resource.subjects.set(subjects)
     resource.services.set(services)
     audit_record(
@@ -289,8 +277,8 @@ def resource_submit(*, actor: User | None, code: str) -> Resource:
     (``registry.resource_submitted``). Errors: ``PermissionDenied``, ``ValidationFailed``
     (unknown code), ``Conflict`` (``resource_not_draft``).
     """
-    resource = _locked_working_copy(code)
-    _require_maintainer(actor, resource.provider)
+    resource = locked_working_copy(code)
+    require_maintainer(actor, resource.provider)
     if resource.status != Resource.Status.DRAFT:
         raise Conflict(
             _("Only a draft can be submitted for review."),
@@ -310,231 +298,3 @@ def resource_submit(*, actor: User | None, code: str) -> Resource:
         data={"code": resource.code, "version": resource.version},
     )
     return resource
-
-
-def _locked_in_review(actor: User | None, code: str) -> Resource:
-    resource = _locked_working_copy(code)
-    _require_reviewer(actor)
-    if resource.status != Resource.Status.IN_REVIEW:
-        raise Conflict(
-            _("The resource is not waiting for review."),
-            code=RegistryErrorCode.RESOURCE_NOT_IN_REVIEW,
-        )
-    return resource
-
-
-@transaction.atomic
-def resource_return(*, actor: User | None, code: str, reason: str) -> Resource:
-    """Return the entry of ``code`` in review to its provider as a draft, saying why.
-
-    Permissions: reviewers. Side effects: audited (``registry.resource_returned``, with the
-    reason); the reason is kept on the draft for its maintainers. Errors: ``PermissionDenied``,
-    ``ValidationFailed`` (no reason), ``Conflict`` (``resource_not_in_review``).
-    """
-    resource = _locked_in_review(actor, code)
-    reason = reason.strip()
-    if not reason:
-        raise ValidationFailed(fields={"reason": [_("Say why the resource is returned.")]})
-    resource.status = Resource.Status.DRAFT
-    resource.review_note = reason
-    resource.save(update_fields=["status", "review_note", "updated_at"])
-    audit_record(
-        actor=actor,
-        action="registry.resource_returned",
-        obj=resource,
-        reason=reason,
-        data={"code": resource.code, "version": resource.version},
-    )
-    return resource
-
-
-def _snapshot(resource: Resource) -> dict[str, Any]:
-    content: dict[str, Any] = {
-        name: getattr(resource, name)
-        for name in CONTENT_FIELDS
-        if name not in ("provider", "code_list")
-    }
-    content["provider"] = resource.provider.code
-    content["code_list"] = resource.code_list.identifier if resource.code_list else None
-    content["subjects"] = sorted(resource.subjects.values_list("term", flat=True))
-    content["services"] = sorted(resource.services.values_list("code", flat=True))
-    content["items"] = [
-        {
-            "data_element": item.data_element.identifier,
-            "name": item.name,
-            "share_type": item.share_type,
-            "is_masked_for_staff": item.is_masked_for_staff,
-        }
-        for item in resource.items.select_related("data_element").order_by("order", "id")
-    ]
-    return content
-
-
-def _publish_change(resource: Resource) -> None:
-    event_publish(
-        name="registry.resource_changed",
-        subject=f"registry.resource:{resource.public_id}",
-        data={
-            "code": resource.code,
-            "version": resource.version,
-            "status": resource.status,
-            "provider": resource.provider.code,
-            "share_type": resource.share_type,
-        },
-        key=f"{resource.public_id}:{resource.version}:{resource.status}",
-    )
-
-
-@transaction.atomic
-def resource_publish(*, actor: User | None, code: str) -> Resource:
-    """Publish the entry of ``code`` in review; for a revision, replace the live entry's content.
-
-    Rules: whoever submitted it does not publish it (four eyes). A revision's content, subjects,
-    services and items are copied onto the live entry (items matched by data element keep their
-    keys), the replaced content is kept as a ``ResourceVersion`` and the revision row goes.
-    The publication date is today. Permissions: reviewers. Side effects: audited
-    (``registry.resource_published``), publishes ``registry.resource_changed``. Errors:
-    ``PermissionDenied``, ``Conflict`` (``resource_not_in_review``). Returns the live entry.
-    """
-    resource = _locked_in_review(actor, code)
-    if actor is not None and resource.submitted_by_id == actor.pk:
-        raise PermissionDenied(_("Someone other than the submitter reviews the resource."))
-    today = timezone.localdate()
-    if resource.revision_of_id is None:
-        live = resource
-    else:
-        live = (
-            Resource.objects.select_for_update(of=("self",))
-            .select_related("provider", "code_list")
-            .get(pk=resource.revision_of_id)
-        )
-        ResourceVersion.objects.create(
-            resource=live,
-            version=live.version,
-            published_on=live.published_on,
-            content=_snapshot(live),
-            replaced_at=timezone.now(),
-        )
-        for attribute in CONTENT_FIELDS:
-            setattr(live, attribute, getattr(resource, attribute))
-        live.version = resource.version
-        live.submitted_at = resource.submitted_at
-        live.submitted_by = resource.submitted_by
-        items = [
-            ResourceItemInput(
-                data_element=i.data_element,
-                name=i.name,
-                share_type=i.share_type,
-                is_masked_for_staff=i.is_masked_for_staff,
-            )
-            for i in resource.items.select_related("data_element").order_by("order", "id")
-        ]
-        subjects = list(resource.subjects.all())
-        services = list(resource.services.all())
-        resource.delete()
-        _write_items(live, items)
-        live.subjects.set(subjects)
-        live.services.set(services)
-    live.status = Resource.Status.PUBLISHED
-    live.published_on = today
-    live.review_note = ""
-    live.save()
-    audit_record(
-        actor=actor,
-        action="registry.resource_published",
-        obj=live,
-        data={"code": live.code, "version": live.version},
-    )
-    _publish_change(live)
-    return live
-
-
-@transaction.atomic
-def resource_revise(*, actor: User | None, code: str) -> Resource:
-    """Open a revision of the published entry ``code``: a draft copy with the next version.
-
-    The live entry stays published, unchanged, until the revision is published.
-    Permissions: the provider's maintainers. Side effects: audited
-    (``registry.resource_revised``). Errors: ``PermissionDenied``, ``ValidationFailed``
-    (unknown code), ``Conflict`` (``resource_not_published``) when the entry is not published
-    or already has an open revision.
-    """
-    live = (
-        Resource.objects.select_for_update(of=("self",))
-        .select_related("provider")
-        .filter(code=code, revision_of__isnull=True)
-        .first()
-    )
-    if live is None:
-        raise _not_found(code)
-    _require_maintainer(actor, live.provider)
-    if (
-        live.status != Resource.Status.PUBLISHED
-        or Resource.objects.filter(revision_of=live).exists()
-    ):
-        raise Conflict(
-            _("Only a published resource without an open revision gets a new version."),
-            code=RegistryErrorCode.RESOURCE_NOT_PUBLISHED,
-        )
-    revision = Resource(code=live.code, revision_of=live, version=live.version + 1)
-    for attribute in CONTENT_FIELDS:
-        setattr(revision, attribute, getattr(live, attribute))
-    revision.save()
-    for item in live.items.all():
-        ResourceItem.objects.create(
-            resource=revision,
-            data_element_id=item.data_element_id,
-            name=item.name,
-            share_type=item.share_type,
-            is_masked_for_staff=item.is_masked_for_staff,
-            order=item.order,
-        )
-    revision.subjects.set(live.subjects.all())
-    revision.services.set(live.services.all())
-    audit_record(
-        actor=actor,
-        action="registry.resource_revised",
-        obj=live,
-        data={"code": live.code, "version": revision.version},
-    )
-    return revision
-
-
-@transaction.atomic
-def resource_withdraw(*, actor: User | None, code: str, reason: str) -> Resource:
-    """Withdraw the published entry ``code`` from the catalogue; an open revision is dropped.
-
-    Permissions: the provider's maintainers and reviewers. Side effects: audited
-    (``registry.resource_withdrawn``, with the reason), publishes ``registry.resource_changed``
-    (sharing stops offering it). Errors: ``PermissionDenied``, ``ValidationFailed`` (unknown
-    code, no reason), ``Conflict`` (``resource_not_published``).
-    """
-    live = (
-        Resource.objects.select_for_update(of=("self",))
-        .select_related("provider")
-        .filter(code=code, revision_of__isnull=True)
-        .first()
-    )
-    if live is None:
-        raise _not_found(code)
-    _require_maintainer(actor, live.provider)
-    if live.status != Resource.Status.PUBLISHED:
-        raise Conflict(
-            _("Only a published resource can be withdrawn."),
-            code=RegistryErrorCode.RESOURCE_NOT_PUBLISHED,
-        )
-    reason = reason.strip()
-    if not reason:
-        raise ValidationFailed(fields={"reason": [_("Say why the resource is withdrawn.")]})
-    Resource.objects.filter(revision_of=live).delete()
-    live.status = Resource.Status.WITHDRAWN
-    live.save(update_fields=["status", "updated_at"])
-    audit_record(
-        actor=actor,
-        action="registry.resource_withdrawn",
-        obj=live,
-        reason=reason,
-        data={"code": live.code, "version": live.version},
-    )
-    _publish_change(live)
-    return live
