@@ -23,7 +23,15 @@ from ecity.demo import data, selectors
 from ecity.demo.blank_forms import blank_form_pdf
 from ecity.demo.data import accounts, regions, taxonomy
 from ecity.demo.data.blocks import Guide, Item, Material
-from ecity.demo.services import people, registry, registry_records, resources, sharing, structure
+from ecity.demo.services import (
+    people,
+    registry,
+    registry_records,
+    resources,
+    sharing,
+    structure,
+    wallet,
+)
 from ecity.identity.models import User
 from ecity.org.models import Department
 
@@ -73,6 +81,8 @@ class DemoLoadResult:
     registry_records: int = 0
     resources: int = 0
     sharing_requests: int = 0
+    certificate_types: int = 0
+    wallet_certificates: int = 0
     # The demo department system's credentials: the secret only when it was registered now.
     system_client_id: str = ""
     system_client_secret: str = ""
@@ -87,7 +97,8 @@ def demo_city_load(*, if_empty: bool = False) -> DemoLoadResult:
     events are matched by code and refreshed; accounts and the enterprise are created when
     missing (existing ones, their passwords included, are left alone) and verified; a staff role
     an account has ever held is not granted again; the citizens and the enterprise are written
-    into the base registries and linked (``registry_records``). Published guide versions are
+    into the base registries and linked (``registry_records``); the wallet's certificate types
+    are defined and the enterprise's 营业执照 issued (``wallet``). Published guide versions are
     never changed: a version whose number already exists is left alone, and a missing one is
     drafted, filled in and published through the catalogue services (so every publishing rule
     applies) with the publication date of the demo data. With ``if_empty`` nothing happens when
@@ -112,8 +123,13 @@ def demo_city_load(*, if_empty: bool = False) -> DemoLoadResult:
     )
     _load_accounts(result, actor=admin)
     result.registry_records = registry_records.demo_registry_records_ensure(actor=admin)
+    # Before the guides, which bind materials to them (免提交 from the wallet); again after them
+    # to link each type to the service item that issues it.
+    result.certificate_types = wallet.demo_wallet_types_ensure(actor=admin)
+    result.wallet_certificates = wallet.demo_wallet_certificates_ensure(actor=admin)
     for item in data.ITEMS:
         _load_item(result, item=item, actor=admin)
+    wallet.demo_wallet_types_ensure(actor=admin)
     # After the service items: catalogue resources name the services that use them.
     result.resources = resources.resource_catalogue_ensure(actor=admin)
     shared = sharing.demo_sharing_ensure(actor=admin)
@@ -242,6 +258,8 @@ def _material_row(
         "notes": material.notes,
         "accepted_types": list(_UPLOAD_TYPES),
     }
+    if material.certificate_type:
+        row["certificate_type"] = wallet.wallet_type_get(key=material.certificate_type)
     if material.has_template:
         pdf = blank_form_pdf(
             title=material.name_zh,
