@@ -54,6 +54,7 @@ register_actions(
         "case.read": _("Case read"),
         "case_file.download": _("Case file downloaded"),
         "case_material_reference.read": _("E-certificate or registry record of a case read"),
+        "case_applicant_record.read": _("Registry record of a case's applicant read"),
     },
     is_data_access=True,
 )

@@ -83,6 +83,11 @@ urlpatterns += [
     ),
     path("workbench/<str:number>/", workbench_views.case_detail, name="workbench_case"),
     path(
+        "workbench/<str:number>/applicant-record/",
+        workbench_views.applicant_record,
+        name="workbench_applicant_record",
+    ),
+    path(
         "workbench/<str:number>/references/<uuid:public_id>/",
         workbench_views.material_reference,
         name="workbench_material_reference",

@@ -77,6 +77,8 @@ MATERIAL_FIELDS = frozenset(
     {"name_zh", "name_en", "form", "copies", "is_mandatory", "is_exempt", "source", "notes"}
     | {"template"}
     | {"example", "max_size_mb", "accepted_types", "sort_order"}
+    # 免提交 by reference: a certificates.CertificateType, a base registry and data element.
+    | {"certificate_type", "registry_source", "registry_element"}
 )
 LOCATION_FIELDS = frozenset({"name", "address", "hours", "phone", "sort_order"})
 FAQ_FIELDS = frozenset({"question", "answer", "sort_order"})

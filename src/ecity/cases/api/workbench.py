@@ -128,6 +128,13 @@ class EventOutput(serializers.Serializer):
     created_at = serializers.DateTimeField()
 
 
+class ApplicantRecordRef(serializers.Serializer):
+    """Which base-registry record the applicant snapshot references (no personal data)."""
+
+    registry = serializers.ChoiceField(choices=["person", "legal_entity"])
+    id = serializers.UUIDField(help_text="The record's public ID in the registry.")
+
+
 class StaffCaseOutput(CaseRowOutput):
     """One case for staff: personal data in full only for those handling it, else masked."""
 
@@ -140,6 +147,13 @@ class StaffCaseOutput(CaseRowOutput):
     suspended_working_days = serializers.IntegerField()
     extension_working_days = serializers.IntegerField()
     is_read_only = serializers.SerializerMethodField()
+    applicant_record = serializers.SerializerMethodField(
+        help_text=(
+            "The applicant's record in the base registries (the person record, or the "
+            "legal-entity record of an enterprise) as a reference; null when there is none. "
+            "The snapshot (applicant_name, applicant_id) is as submitted."
+        )
+    )
     actionable_tasks = serializers.SerializerMethodField()
     tasks = serializers.SerializerMethodField()
     opinions = serializers.SerializerMethodField()
@@ -157,6 +171,14 @@ class StaffCaseOutput(CaseRowOutput):
 
     def get_is_read_only(self, case: Case) -> bool:
         return bool(self._view().is_read_only)
+
+    @extend_schema_field(ApplicantRecordRef(allow_null=True))
+    def get_applicant_record(self, case: Case) -> dict | None:
+        if case.applicant_person is not None:
+            return {"registry": "person", "id": str(case.applicant_person.public_id)}
+        if case.applicant_legal_entity is not None:
+            return {"registry": "legal_entity", "id": str(case.applicant_legal_entity.public_id)}
+        return None
 
     def get_applicant_id(self, case: Case) -> str:
         unmasked = self._view().shows_personal_data

@@ -83,6 +83,25 @@ class Case(BaseModel):
         on_delete=models.PROTECT,
         related_name="cases",
     )
+    # The applicant's base-registry record (the snapshot below is history, this is the
+    # reference): the person record of a citizen (their account's, or a walk-in's found by ID
+    # number), the legal-entity record of an enterprise. Empty when the registry has none.
+    applicant_person = models.ForeignKey(
+        "registry.Person",
+        verbose_name=_("applicant's person record"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    applicant_legal_entity = models.ForeignKey(
+        "registry.LegalEntityRecord",
+        verbose_name=_("applicant's legal-entity record"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     applicant_name = models.CharField(_("applicant name"), max_length=200)
     # Personal data, encrypted at rest (ecity.core.fields): the identifier, contact details, the
     # form data and the workflow state (which carries the form data for process conditions).

@@ -46,6 +46,23 @@ class JointApplication(BaseModel):
         on_delete=models.PROTECT,
         related_name="joint_applications",
     )
+    # The applicant's base-registry record, as on the member cases (``Case.applicant_person``).
+    applicant_person = models.ForeignKey(
+        "registry.Person",
+        verbose_name=_("applicant's person record"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    applicant_legal_entity = models.ForeignKey(
+        "registry.LegalEntityRecord",
+        verbose_name=_("applicant's legal-entity record"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     applicant_name = models.CharField(_("applicant name"), max_length=200)
     # A walk-in applicant's details as the counter clerk entered them (as on the member cases),
     # encrypted at rest like the case's (ecity.core.fields); empty for an account holder.

@@ -213,7 +213,14 @@ class StaffCase:
 
 def _case_for_staff(number: str) -> Case:
     case = (
-        Case.objects.select_related("service_version", "department", "process", "applicant")
+        Case.objects.select_related(
+            "service_version",
+            "department",
+            "process",
+            "applicant",
+            "applicant_person",
+            "applicant_legal_entity",
+        )
         .filter(number=number)
         .first()
     )
@@ -368,4 +375,6 @@ def case_fields_shown(case: Case) -> list[str]:
         fields.append("applicant_identifier")
     if case.form_data:
         fields.append("form_data")
+    if case.applicant_person_id or case.applicant_legal_entity_id:
+        fields.append("applicant_record")  # the summary of the applicant's registry record
     return fields

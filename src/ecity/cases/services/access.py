@@ -108,6 +108,33 @@ def material_reference_read_record(
     )
 
 
+def applicant_record_read_record(*, request: HttpRequest, case: Case) -> None:
+    """Record that staff opened the registry record the case's applicant snapshot references.
+
+    ``case_applicant_record.read``, with the applicant as the subject (for a walk-in applicant
+    without an account, the account linked to the person record, if any), naming the record
+    and the case; never the values shown. The applicant's own reads are not recorded.
+    """
+    if _is_applicant(request.user, case):
+        return
+    record = case.applicant_person or case.applicant_legal_entity
+    if record is None:
+        return
+    subject = case.applicant or getattr(case.applicant_person, "account", None)
+    audit_record(
+        actor=request.user,
+        action="case_applicant_record.read",
+        obj=record,
+        subject=subject,
+        fields=["record"],
+        request=request,
+        data={
+            "case": case.number,
+            "registry": "person" if case.applicant_person_id else "legal_entity",
+        },
+    )
+
+
 def decision_read_record(*, request: HttpRequest, document: DecisionDocument) -> None:
     """Record that someone other than the applicant downloaded a decision document."""
     case = document.case

@@ -32,6 +32,12 @@ from ecity.identity.models import LegalEntity, User
 from ecity.identity.selectors import APPLY, ActingIdentity, act_for_check, identity_level_check
 from ecity.org.models import StaffRole
 from ecity.org.selectors import user_has_role
+from ecity.registry.models import LegalEntityRecord, Person
+from ecity.registry.selectors.records import (
+    legal_entity_record_of_enterprise,
+    person_get_by_id_number,
+    person_own_get,
+)
 
 
 class ServiceUnavailable(ApplicationError):
@@ -105,6 +111,8 @@ class ApplicantFields(TypedDict):
     applicant: User | None
     applicant_kind: str
     legal_entity: LegalEntity | None
+    applicant_person: Person | None
+    applicant_legal_entity: LegalEntityRecord | None
     applicant_name: str
     applicant_identifier: str
     contact_phone: str
@@ -121,6 +129,12 @@ def applicant_fields(
     form_data: Mapping[str, object],
 ) -> tuple[ApplicantFields, dict[str, list[str]]]:
     """The case's applicant fields, and errors about a walk-in applicant's details.
+
+    The applicant's base-registry record is referenced beside the snapshot: acting as
+    themselves, the person record linked to the account; acting for an enterprise, the
+    legal-entity record linked to it; a walk-in applicant, the person record with the ID number
+    the clerk entered (found by its blind index). No record: the reference stays empty (a
+    submission never creates one).
 
     Raises PermissionDenied for an anonymous actor, or a counter submission by someone who is
     not a counter clerk of the lead department; ``IdentityLevelRequired`` when the applicant's
@@ -142,6 +156,10 @@ def applicant_fields(
             applicant=None,
             applicant_kind=Case.ApplicantKind.CITIZEN,
             legal_entity=None,
+            applicant_person=None
+            if errors
+            else person_get_by_id_number(id_number=walk_in["id_number"]),
+            applicant_legal_entity=None,
             applicant_name=walk_in["name"],
             applicant_identifier=walk_in["id_number"],
             contact_phone=walk_in["phone"],
@@ -162,6 +180,8 @@ def applicant_fields(
             applicant=actor,
             applicant_kind=Case.ApplicantKind.ENTERPRISE,
             legal_entity=entity,
+            applicant_person=None,
+            applicant_legal_entity=legal_entity_record_of_enterprise(enterprise=entity),
             applicant_name=entity.name,
             applicant_identifier=entity.uscc,
             contact_phone=phone or (entity.phone or "")[:20],
@@ -174,6 +194,8 @@ def applicant_fields(
         applicant=actor,
         applicant_kind=Case.ApplicantKind.CITIZEN,
         legal_entity=None,
+        applicant_person=person_own_get(actor=actor),
+        applicant_legal_entity=None,
         applicant_name=name[:200],
         applicant_identifier=identifier[:18],
         contact_phone=phone,

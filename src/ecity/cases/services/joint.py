@@ -201,6 +201,8 @@ def _write(
         joint_version=version,
         applicant=applicant["applicant"],
         legal_entity=applicant["legal_entity"],
+        applicant_person=applicant["applicant_person"],
+        applicant_legal_entity=applicant["applicant_legal_entity"],
         applicant_name=applicant["applicant_name"],
         # A walk-in applicant's details are kept (an account holder's are on the account).
         applicant_identifier=applicant["applicant_identifier"] if walk_in else "",

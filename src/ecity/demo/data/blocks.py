@@ -31,6 +31,9 @@ class Material:
     notes: str = ""
     # When true the loader generates a blank PDF template for applicants to download.
     has_template: bool = False
+    # 免提交 from the e-licence wallet: a key of ``certificate_types.WALLET_TYPES``; an
+    # applicant holding a valid certificate of that type needs no file (the case references it).
+    certificate_type: str = ""
 
 
 @dataclass(frozen=True)
@@ -221,4 +224,5 @@ BUSINESS_LICENCE = Material(
     form="copy",
     notes="已实现电子证照共享的，免于提交。",
     is_exempt=True,
+    certificate_type="business_licence",
 )

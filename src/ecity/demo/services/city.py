@@ -32,6 +32,7 @@ from ecity.demo.services import (
     resources,
     sharing,
     structure,
+    wallet,
 )
 from ecity.identity.models import User
 from ecity.org.models import Department
@@ -84,6 +85,8 @@ class DemoLoadResult:
     resources: int = 0
     sharing_requests: int = 0
     indicators: int = 0
+    certificate_types: int = 0
+    wallet_certificates: int = 0
     # The demo department system's credentials: the secret only when it was registered now.
     system_client_id: str = ""
     system_client_secret: str = ""
@@ -99,7 +102,8 @@ def demo_city_load(*, if_empty: bool = False) -> DemoLoadResult:
     missing (existing ones, their passwords included, are left alone) and verified; a staff role
     an account has ever held is not granted again; the citizens and the enterprise are written
     into the base registries and linked (``registry_records``), with the city's boundaries and
-    addresses (``places``). Published guide versions are
+    addresses (``places``); the wallet's certificate types are defined and the enterprise's
+    营业执照 issued (``wallet``). Published guide versions are
     never changed: a version whose number already exists is left alone, and a missing one is
     drafted, filled in and published through the catalogue services (so every publishing rule
     applies) with the publication date of the demo data. With ``if_empty`` nothing happens when
@@ -125,8 +129,13 @@ def demo_city_load(*, if_empty: bool = False) -> DemoLoadResult:
     _load_accounts(result, actor=admin)
     result.registry_records = registry_records.demo_registry_records_ensure(actor=admin)
     result.addresses = places.demo_places_ensure(actor=admin)
+    # Before the guides, which bind materials to them (免提交 from the wallet); again after them
+    # to link each type to the service item that issues it.
+    result.certificate_types = wallet.demo_wallet_types_ensure(actor=admin)
+    result.wallet_certificates = wallet.demo_wallet_certificates_ensure(actor=admin)
     for item in data.ITEMS:
         _load_item(result, item=item, actor=admin)
+    wallet.demo_wallet_types_ensure(actor=admin)
     # After the service items: catalogue resources name the services that use them.
     result.resources = resources.resource_catalogue_ensure(actor=admin)
     result.indicators = indicators.demo_indicators_ensure(actor=admin)
@@ -256,6 +265,8 @@ def _material_row(
         "notes": material.notes,
         "accepted_types": list(_UPLOAD_TYPES),
     }
+    if material.certificate_type:
+        row["certificate_type"] = wallet.wallet_type_get(key=material.certificate_type)
     if material.has_template:
         pdf = blank_form_pdf(
             title=material.name_zh,

@@ -125,8 +125,9 @@ def test_loading_again_adds_no_processes_cases_or_certificates():
     call_command("load_demo", "--if-empty", stdout=out)
 
     # 5 cases of zhangwei (one due soon, one overdue) and 4 rated cases of lina and wangfang
-    # (3 of them approved, each with a certificate, as is one of zhangwei's)
-    assert counts == (3, 9, 4, 2)
+    # (3 of them approved, each with a certificate, as is one of zhangwei's), and the 营业执照
+    # of 云帆科技 in the wallet (a third certificate type)
+    assert counts == (3, 9, 5, 3)
     assert (
         ProcessDefinition.objects.count(),
         Case.objects.count(),
@@ -155,7 +156,7 @@ def test_if_empty_on_an_older_demo_database_adds_what_is_missing():
     assert StaffRole.objects.filter(user__username="approver_zjw", department__code="ZJW").exists()
     assert User.objects.get(username="reviewer_scj").check_password("Changed-by-her-2026")
     assert ProcessDefinition.objects.filter(is_active=True).count() == 3
-    assert CertificateType.objects.count() == 2
+    assert CertificateType.objects.count() == 3  # the licences' two and the wallet's 营业执照
     assert Case.objects.filter(applicant__username="zhangwei").count() == 5
 
 

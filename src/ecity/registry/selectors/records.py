@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from ecity.audit.services import audit_record
 from ecity.core.errors import PermissionDenied, ValidationFailed
 from ecity.core.validators import normalise_uscc
-from ecity.identity.models import User
+from ecity.identity.models import LegalEntity, User
 from ecity.org import selectors as org_selectors
 from ecity.org.models import Department, StaffRole
 from ecity.registry.models import (
@@ -128,6 +128,15 @@ def legal_entity_record_get_by_uscc(*, uscc: str) -> LegalEntityRecord | None:
         .filter(uscc=normalise_uscc(uscc))
         .first()
     )
+
+
+def legal_entity_record_of_enterprise(*, enterprise: LegalEntity) -> LegalEntityRecord | None:
+    """The registry record linked to the enterprise account ``enterprise`` (any status), or None.
+
+    No permission check and no audit entry (the record's data of a legal entity is public); for
+    services that reference the record, such as a case's applicant.
+    """
+    return LegalEntityRecord.objects.filter(enterprise=enterprise).first()
 
 
 def _record_filter(record: Person | LegalEntityRecord) -> Q:

@@ -22,6 +22,7 @@ from ecity.cases.views.workbench.action_forms import (
     action_form,
 )
 from ecity.cases.views.workbench.case_page import (
+    applicant_record,
     attachment_url,
     case_action,
     case_detail,
@@ -53,6 +54,7 @@ __all__ = [
     "ReviewForm",
     "UrgeForm",
     "action_form",
+    "applicant_record",
     "attachment_url",
     "case_action",
     "case_detail",

@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from ecity.cases import selectors
@@ -22,7 +23,11 @@ from ecity.cases.deadlines import is_past_statutory, provisional_deadline_years
 from ecity.cases.models import Case, CaseTask
 from ecity.cases.selectors.materials import materials_of
 from ecity.cases.selectors.references import case_material_references
-from ecity.cases.services.access import case_read_record, material_reference_read_record
+from ecity.cases.services.access import (
+    applicant_record_read_record,
+    case_read_record,
+    material_reference_read_record,
+)
 from ecity.cases.views.workbench.action_forms import FORMS, action_form
 from ecity.cases.views.workbench.staff import conflict_message, staff_required
 from ecity.catalogue.form_answers import form_answers
@@ -41,7 +46,7 @@ from ecity.registry.attributes import (
     PERSON_ATTRIBUTES,
     PERSON_KEY,
 )
-from ecity.registry.models import Person
+from ecity.registry.models import LegalEntityRecord, Person
 
 
 def attachment_url(case: Case, attachment: Any) -> str:
@@ -84,6 +89,7 @@ def _case_context(request: HttpRequest, view: selectors.workbench.StaffCase) -> 
             and m.pk not in referenced
         ],
         "material_references": case_material_references(case=case),
+        "applicant_record": _record_summary(case, unmasked=unmasked),
         "timeline": selectors.case_timeline(case=case),
         "opinions": selectors.case_opinions(case=case),
         "copies": selectors.workbench.case_copies(case=case),
@@ -209,6 +215,30 @@ def _still_visible(request: HttpRequest, number: str) -> bool:
     return True
 
 
+def _record_summary(case: Case, *, unmasked: bool) -> dict[str, str] | None:
+    """The registry record the applicant snapshot references: which registry, key and name.
+
+    Masked as the record's own page masks it (``registry.attributes``) unless ``unmasked``.
+    """
+    record: Person | LegalEntityRecord | None = case.applicant_person or case.applicant_legal_entity
+    if record is None:
+        return None
+    if isinstance(record, Person):
+        key, name, registry = PERSON_KEY, PERSON_ATTRIBUTES["name"], _("Person registry")
+    else:
+        key, name, registry = (
+            LEGAL_ENTITY_KEY,
+            LEGAL_ENTITY_ATTRIBUTES["name"],
+            _("Legal-entity registry"),
+        )
+
+    def text(attribute: Any) -> str:
+        value = attribute.to_text(getattr(record, attribute.name, None))
+        return value if unmasked else attribute.shown(value)
+
+    return {"registry": str(registry), "key": text(key), "name": text(name)}
+
+
 def _record_rows(record: Any, *, unmasked: bool) -> list[tuple[str, str]]:
     """A registry record's attributes with labels, personal values masked unless ``unmasked``."""
     if record is None:
@@ -222,6 +252,31 @@ def _record_rows(record: Any, *, unmasked: bool) -> list[tuple[str, str]]:
         text = attribute.to_text(getattr(record, attribute.name, None))
         rows.append((str(attribute.label), text if unmasked else attribute.shown(text)))
     return rows
+
+
+@require_GET
+@staff_required
+def applicant_record(request: HttpRequest, number: str) -> HttpResponse:
+    """The registry record the case's applicant snapshot references (an audited read).
+
+    For staff who may see the case; personal values masked unless they handle it. The record
+    shows today's values: the case keeps the applicant's name and identifier as submitted.
+    """
+    view = _staff_case(request, number)
+    case = view.case
+    record = case.applicant_person or case.applicant_legal_entity
+    if record is None:
+        raise Http404
+    applicant_record_read_record(request=request, case=case)
+    return render(
+        request,
+        "cases/workbench/applicant_record.html",
+        {
+            "case": case,
+            "record_rows": _record_rows(record, unmasked=view.shows_personal_data),
+            "is_person": case.applicant_person_id is not None,
+        },
+    )
 
 
 @require_GET

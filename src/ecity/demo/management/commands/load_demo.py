@@ -59,6 +59,7 @@ class Command(BaseCommand):
                 ("registry_records", "registry records"),
                 ("resources", "catalogue resources"),
                 ("sharing_requests", "sharing requests"),
+                ("wallet_certificates", "e-licences in the wallet"),
             ]
         )
         self.stdout.write(
