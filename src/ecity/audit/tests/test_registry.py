@@ -51,6 +51,7 @@ def test_apps_declare_their_own_actions_and_labels():
 def test_data_access_is_what_the_apps_mark_as_such():
     assert data_access_actions() == [
         "case.read",
+        "case_applicant_record.read",
         "case_file.download",
         "case_material_reference.read",
         "certificate.read",
@@ -62,6 +63,7 @@ def test_data_access_is_what_the_apps_mark_as_such():
         "registry.person_changed",
         "registry.person_linked",
         "registry.person_shared_read",
+        "registry.records_exported",
     ]
     assert action_get("case.accepted").is_data_access is False
 

@@ -79,7 +79,9 @@ class ImportJob(BaseModel):
     stored_file = models.CharField(_("stored file"), max_length=500, blank=True)
     # The process running the job ("" none) and its last sign of life: a process claims the
     # job with a conditional UPDATE, so two never run it at once; a stale claim is taken over.
-    claimed_by = models.CharField(_("claimed by"), max_length=120, blank=True)
+    claimed_by = models.CharField(
+        pgettext_lazy("import job", "claimed by"), max_length=120, blank=True
+    )
     heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
 
     class Meta:

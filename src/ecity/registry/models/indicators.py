@@ -90,7 +90,10 @@ class Indicator(BaseModel):
     name_en = models.CharField(_("name (English)"), max_length=300, blank=True)
     definition = models.TextField(_("definition"), blank=True)
     subject = models.CharField(
-        _("subject"), max_length=32, choices=Subject.choices, default=Subject.OTHER
+        pgettext_lazy("indicator", "subject"),
+        max_length=32,
+        choices=Subject.choices,
+        default=Subject.OTHER,
     )
     unit = models.CharField(_("unit"), max_length=32, help_text=_("For example 亿元, 万人 or %."))
     frequency = models.CharField(_("frequency"), max_length=16, choices=Frequency.choices)
