@@ -132,7 +132,8 @@ class ResourceAdmin(admin.ModelAdmin):
     list_filter = ["status", "share_type", "open_type", "category", "provider"]
     search_fields = ["code", "name", "name_en"]
     list_select_related = ["provider"]
-    filter_horizontal = ["subjects"]
+    # A plain multiple select for the subjects: Django's filter_horizontal widget adds a span
+    # with an aria-label but no role (axe: aria-prohibited-attr, serious) to every form.
     readonly_fields = ["status", "version", "published_on", "review_note", "revision_of"]
     actions = ["submit", "publish", "return_to_provider", "revise", "withdraw"]
 

@@ -111,3 +111,22 @@ def test_submit_then_a_platform_admin_returns_it_with_a_reason(
 
     resource.refresh_from_db()
     assert (resource.status, resource.review_note) == ("draft", "请补充住址信息项。")
+
+
+@pytest.mark.parametrize("url", ["admin:registry_resource_add", "admin:registry_subjectterm_add"])
+def test_admin_forms_use_plain_multiple_selects_without_the_filter_widget(
+    client, metadata, people, url
+):
+    # The filter widget's script puts an aria-label on a span without a role, which screen
+    # readers ignore and axe reports as serious (seen in the sharing journey).
+    user = people["reviewer"]
+    user.is_staff = True
+    user.save()
+    client.force_login(user)
+
+    response = client.get(reverse(url))
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "selectfilter" not in html.lower()
+    assert "SelectFilter2.js" not in html
