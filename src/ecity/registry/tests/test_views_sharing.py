@@ -164,3 +164,16 @@ def test_the_portal_links_data_administrators_to_the_sharing_pages(sharing):
     assert 'href="/en/registry/sharing/"' in admin_home.content.decode()
     assert reviewer_home.status_code == 200
     assert 'href="/en/registry/sharing/"' not in reviewer_home.content.decode()
+
+
+def test_the_main_navigation_links_data_administrators_to_sharing_on_every_page(sharing):
+    # Signing in lands on "My account", which is not the portal home: the header must lead
+    # a data administrator to the sharing pages from there (seen in the sharing journey).
+    admin_page = _client(sharing["labour_admin"]).get("/registry/resources/")
+    citizen_page = _client(sharing["citizen"]).get("/registry/resources/")
+
+    assert admin_page.status_code == 200
+    nav = admin_page.content.decode().split('<nav class="top-nav"')[1].split("</nav>")[0]
+    assert '<a href="/registry/sharing/">数据共享</a>' in nav
+    assert citizen_page.status_code == 200
+    assert 'href="/registry/sharing/"' not in citizen_page.content.decode()

@@ -58,6 +58,11 @@ def _log_in(page: Any, base: str, username: str, *, secret: str | None = None) -
     expect(page.get_by_role("button", name="退出登录")).to_be_visible()
 
 
+def _nav(page: Any, name: str) -> Any:
+    """A link of the header's main navigation."""
+    return page.get_by_role("navigation", name="主导航").get_by_role("link", name=name, exact=True)
+
+
 def _shot(page: Any, artifacts, name: str) -> None:
     page.screenshot(path=str(artifacts / f"sharing-{name}.png"), full_page=True)
 
@@ -100,7 +105,7 @@ def test_a_resource_is_published_shared_on_request_read_by_a_system_and_seen_by_
     police.get_by_role("button", name="保存", exact=True).click()
     expect(police.locator(".messagelist")).to_contain_text("人口基础信息")
     # ... edits the draft (the address becomes a named item) ...
-    police.get_by_role("link", name="GAJ-RK-0001").click()
+    police.get_by_role("link", name="GAJ-RK-0001", exact=True).click()
     police.locator("#id_items_text").fill(
         "DE0001 | | unconditional\nDE0002 | | unconditional\nDE0005\nDE0006 | 户籍地址\n"
         "DE0007 | | not_shared"
@@ -130,7 +135,8 @@ def test_a_resource_is_published_shared_on_request_read_by_a_system_and_seen_by_
     # --- 2. The labour bureau's data administrator requests conditional access ---------------
     labour = new_page()
     _log_in(labour, base, "data_rsj", secret=secrets["data_rsj"])
-    labour.get_by_role("link", name=re.compile("数据共享")).first.click()
+    # Signed in, "My account": the header leads to the sharing pages
+    _nav(labour, "数据共享").click()
     expect(labour.get_by_role("heading", level=1)).to_contain_text("示范市人力资源和社会保障局")
     assert_accessible(labour)
     labour.get_by_role("link", name=re.compile("GAJ-RK-0001")).click()
@@ -150,12 +156,12 @@ def test_a_resource_is_published_shared_on_request_read_by_a_system_and_seen_by_
     labour.set_viewport_size({"width": 1280, "height": 900})
     labour.get_by_role("button", name="提交申请").click()
     expect(labour.get_by_role("heading", level=1)).to_have_text("共享申请")
-    expect(labour.locator("main")).to_contain_text("待答复")
+    expect(labour.locator("main")).to_contain_text("待提供部门答复")
     request_url = labour.url
     assert_accessible(labour)
 
     # --- 3. The police's data administrator approves it ---------------------------------------
-    police.goto(f"{base}/registry/sharing/")
+    _nav(police, "数据共享").click()
     police.get_by_role("link", name="示范市人力资源和社会保障局").click()
     police.wait_for_url(request_url)
     police.get_by_label("同意").check()
