@@ -161,12 +161,13 @@ def test_a_resource_is_published_shared_on_request_read_by_a_system_and_seen_by_
     assert_accessible(labour)
 
     # --- 3. The police's data administrator approves it ---------------------------------------
+    police.goto(f"{base}/")
     _nav(police, "数据共享").click()
     police.get_by_role("link", name="示范市人力资源和社会保障局").click()
     police.wait_for_url(request_url)
     police.get_by_label("同意").check()
     police.get_by_role("button", name="记录答复").click()
-    expect(police.locator("main")).to_contain_text("您的答复已记录")
+    expect(police.get_by_role("status").first).to_contain_text("您的答复已记录")
     expect(police.locator("main")).to_contain_text("已批准")
     _shot(police, artifacts, "3-approved")
     assert_accessible(police)
