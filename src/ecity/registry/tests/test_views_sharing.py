@@ -177,3 +177,34 @@ def test_the_main_navigation_links_data_administrators_to_sharing_on_every_page(
     assert '<a href="/registry/sharing/">数据共享</a>' in nav
     assert citizen_page.status_code == 200
     assert 'href="/registry/sharing/"' not in citizen_page.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("prefix", "department", "items"),
+    [
+        ("/en", "Labour", "Date of birth, Address of residence"),
+        ("", "示范市人力资源和社会保障局", "出生日期、住址"),
+    ],
+)
+def test_a_request_is_shown_in_the_pages_language(sharing, prefix, department, items):
+    # The English page showed the departments' Chinese names and joined items with "、".
+    request = sharing_request_submit(
+        actor=sharing["labour_admin"],
+        requester=sharing["labour"],
+        application=sharing["application"],
+        resource=sharing["resource"],
+        items=[sharing["items"]["DE0005"], sharing["items"]["DE0006"]],
+        purpose="核验参保人员出生日期",
+        legal_basis="《社会保险法》第五十八条",
+        starts_on=timezone.localdate(),
+        ends_on=timezone.localdate() + dt.timedelta(days=30),
+    )
+
+    response = _client(sharing["police_admin"]).get(
+        f"{prefix}/registry/sharing/requests/{request.public_id}/"
+    )
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f"<dd>{department}</dd>" in html
+    assert f"<dd>{items}</dd>" in html
