@@ -143,6 +143,14 @@ class ResourceAdmin(admin.ModelAdmin):
             return resources
         return resources.filter(provider__in=maintained_departments(request))
 
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
+        """Review actions only for reviewers: a provider's administrator never publishes."""
+        actions = super().get_actions(request)
+        if not can_review_resources(actor=request.user):
+            for name in ("publish", "return_to_provider"):
+                actions.pop(name, None)
+        return actions
+
     def has_module_permission(self, request: HttpRequest) -> bool:
         return is_maintainer(request)
 

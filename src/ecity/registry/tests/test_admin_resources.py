@@ -130,3 +130,23 @@ def test_admin_forms_use_plain_multiple_selects_without_the_filter_widget(
     html = response.content.decode()
     assert "selectfilter" not in html.lower()
     assert "SelectFilter2.js" not in html
+
+
+def test_only_reviewers_are_offered_the_review_actions(client, metadata, people, police_admin):
+    # A department's data administrator was offered "publish" and "return", which always
+    # failed for them (seen in the sharing journey).
+    client.post(reverse("admin:registry_resource_add"), _form(metadata))
+    changelist = reverse("admin:registry_resource_changelist")
+    provider_page = client.get(changelist)
+    reviewer = people["reviewer"]
+    reviewer.is_staff = True
+    reviewer.save()
+    client.force_login(reviewer)
+    reviewer_page = client.get(changelist)
+
+    assert provider_page.status_code == 200 and reviewer_page.status_code == 200
+    provider_html, reviewer_html = provider_page.content.decode(), reviewer_page.content.decode()
+    assert 'value="submit"' in provider_html
+    assert 'value="publish"' not in provider_html
+    assert 'value="return_to_provider"' not in provider_html
+    assert 'value="publish"' in reviewer_html and 'value="return_to_provider"' in reviewer_html
