@@ -208,3 +208,13 @@ def test_a_request_is_shown_in_the_pages_language(sharing, prefix, department, i
     html = response.content.decode()
     assert f"<dd>{department}</dd>" in html
     assert f"<dd>{items}</dd>" in html
+
+
+def test_the_request_form_asks_for_the_basis_for_using_the_data(sharing):
+    # It said 设定依据, the catalogue's word for the legal basis of a service.
+    response = _client(sharing["labour_admin"]).get(_url(sharing).removeprefix("/en"))
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "使用依据" in html
+    assert "设定依据" not in html

@@ -147,7 +147,7 @@ def test_a_resource_is_published_shared_on_request_read_by_a_system_and_seen_by_
     labour.get_by_label(re.compile("户籍地址")).check()
     labour.get_by_label(re.compile("出生日期")).check()
     labour.get_by_label("用途").fill(PURPOSE)
-    labour.get_by_label("设定依据").fill("《社会保险法》第五十八条")
+    labour.get_by_label("使用依据").fill("《社会保险法》第五十八条")
     labour.get_by_label("起始日期").fill(today.isoformat())
     labour.get_by_label("截止日期").fill((today + dt.timedelta(days=90)).isoformat())
     _shot(labour, artifacts, "2-request-form")
