@@ -98,8 +98,7 @@ def test_a_resource_is_published_shared_on_request_read_by_a_system_and_seen_by_
     police.locator("#id_share_condition").fill("用于法定职责范围内的身份核验与业务办理。")
     police.locator("#id_share_method").select_option("platform_api")
     police.locator("#id_items_text").fill(
-        "DE0001 | | unconditional\nDE0002 | | unconditional\nDE0005\nDE0006\n"
-        "DE0007 | | not_shared"
+        "DE0001 | | unconditional\nDE0002 | | unconditional\nDE0005\nDE0006\nDE0007 | | not_shared"
     )
     assert_accessible(police)
     police.get_by_role("button", name="保存", exact=True).click()
@@ -115,9 +114,7 @@ def test_a_resource_is_published_shared_on_request_read_by_a_system_and_seen_by_
     # ... submits it; publishing is not theirs to do (four eyes: a reviewer publishes)
     _admin_action(police, "GAJ-RK-0001", "将所选草稿提交审核")
     expect(police.locator(".messagelist")).to_contain_text("已提交")
-    expect(police.locator("select[name=action] option")).not_to_contain_text(
-        ["发布所选待审核资源"]
-    )
+    expect(police.locator("select[name=action] option")).not_to_contain_text(["发布所选待审核资源"])
     _shot(police, artifacts, "1-submitted")
     assert Resource.objects.get(code="GAJ-RK-0001").status == Resource.Status.IN_REVIEW
 
