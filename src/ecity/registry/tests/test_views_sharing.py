@@ -218,3 +218,15 @@ def test_the_request_form_asks_for_the_basis_for_using_the_data(sharing):
     html = response.content.decode()
     assert "使用依据" in html
     assert "设定依据" not in html
+
+
+def test_the_request_form_says_what_needs_no_request_and_what_is_never_shared(sharing):
+    # The form offered the conditional items only, without saying where the others went.
+    response = _client(sharing["labour_admin"]).get(_url(sharing))
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    readable = html.split("<dt>Readable without a request</dt><dd>")[1].split("</dd>")[0]
+    never = html.split("<dt>Never shared</dt><dd>")[1].split("</dd>")[0]
+    assert readable.endswith(", Name") and "Date of birth" not in readable
+    assert never == "Mobile phone number"

@@ -140,6 +140,8 @@ def test_a_resource_is_published_shared_on_request_read_by_a_system_and_seen_by_
     assert_accessible(labour)
     labour.get_by_role("link", name=re.compile("GAJ-RK-0001")).click()
     expect(labour.get_by_role("heading", level=1)).to_have_text("申请数据")
+    expect(labour.locator("main")).to_contain_text("无需申请即可读取公民身份号码、姓名")
+    expect(labour.locator("main")).to_contain_text("不予共享手机号码")
     today = timezone.localdate()
     labour.get_by_label("部门系统").select_option(label="社保业务系统")
     labour.get_by_label(re.compile("户籍地址")).check()
