@@ -27,7 +27,8 @@ class SharingRequestForm(forms.Form):
     )
     purpose = forms.CharField(label=_("Purpose"), widget=forms.Textarea(attrs={"rows": 3}))
     legal_basis = forms.CharField(
-        label=_("Legal basis"),
+        # Not the catalogue's 设定依据 (the basis of a service): the basis for using the data.
+        label=pgettext_lazy("sharing", "Legal basis"),
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("The law, regulation or document that allows your department to use the data."),
     )

@@ -22,7 +22,7 @@ from ecity.core.errors import ApplicationError, NotFound
 from ecity.core.forms import add_application_error
 from ecity.identity.models import User
 from ecity.org.models import Department
-from ecity.registry.models import SharingRequest
+from ecity.registry.models import ShareType, SharingRequest
 from ecity.registry.selectors import sharing as selectors
 from ecity.registry.services import sharing as services
 from ecity.registry.sharing_forms import DecisionForm, RevokeForm, SharingRequestForm
@@ -95,7 +95,17 @@ def sharing_request_new(request: HttpRequest, resource_code: str) -> HttpRespons
             messages.success(request, _("Your request has been sent to the provider."))
             return redirect("registry:sharing_request_detail", public_id=created.public_id)
     status = 400 if form.is_bound and form.errors else 200
-    context = {"form": form, "resource": resource, "department": department}
+    items = list(resource.items.select_related("resource", "data_element").order_by("order", "pk"))
+    context = {
+        "form": form,
+        "resource": resource,
+        "department": department,
+        # What needs no request and what no request can get, so nobody asks for either.
+        "unconditional_items": [
+            i for i in items if i.effective_share_type == ShareType.UNCONDITIONAL
+        ],
+        "not_shared_items": [i for i in items if i.effective_share_type == ShareType.NOT_SHARED],
+    }
     return render(request, "registry/sharing/request_form.html", context, status=status)
 
 

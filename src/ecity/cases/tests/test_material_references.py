@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
@@ -172,6 +173,26 @@ def test_the_apply_page_says_the_material_comes_from_the_wallet_and_submits_with
     assert submitted.status_code == 302
     case = Case.objects.get()
     assert case.material_references.get().certificate == licence
+
+
+def test_the_file_input_of_a_material_from_the_wallet_is_described_by_the_notice(
+    client, joint, licence_type, recorder
+):
+    # A screen reader on the file input heard "optional" but not that the licence is taken
+    # from the wallet: the notice was not among the input's descriptions.
+    _licence(recorder, licence_type, joint.citizen)
+    client.force_login(joint.citizen)
+
+    response = client.get(apply_url(joint))
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    key = material_key(joint.mandatory_material)
+    source_id = f"id_{key}-source"
+    assert f'id="{source_id}"' in html
+    file_input = re.search(rf'<input[^>]*name="{re.escape(key)}"[^>]*>', html)
+    assert file_input is not None
+    assert source_id in re.search(r'aria-describedby="([^"]*)"', file_input.group(0)).group(1)
 
 
 def test_the_reviewer_sees_the_verified_certificate_and_the_read_is_audited(

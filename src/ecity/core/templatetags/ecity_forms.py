@@ -10,11 +10,17 @@ register = template.Library()
 
 
 @register.filter
-def accessible_widget(field: BoundField) -> SafeString:
-    """Render a field's widget linked to its hint and error text for screen readers."""
+def accessible_widget(field: BoundField, also: str = "") -> SafeString:
+    """Render a field's widget linked to its hint and error text for screen readers.
+
+    ``also`` names one more description by its suffix: ``field|accessible_widget:"source"``
+    adds ``<id>-source`` (the element with that id must be on the page).
+    """
     described_by = []
     if field.help_text:
         described_by.append(f"{field.id_for_label}-hint")
+    if also:
+        described_by.append(f"{field.id_for_label}-{also}")
     if field.errors:
         described_by.append(f"{field.id_for_label}-error")
     attrs: dict[str, str] = {}

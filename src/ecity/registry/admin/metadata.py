@@ -255,7 +255,8 @@ class SubjectTermAdmin(admin.ModelAdmin):
     form = SubjectTermForm
     list_display = ["term", "term_en"]
     search_fields = ["term", "term_en", "labels"]
-    filter_horizontal = ["broader", "related"]
+    # Plain multiple selects, not filter_horizontal: its filter box has an aria-label on a span
+    # without a role (axe: aria-prohibited-attr, serious).
 
     def _is_platform_admin(self, request: HttpRequest) -> bool:
         return request.user.is_active and can_maintain_metadata(actor=request.user)

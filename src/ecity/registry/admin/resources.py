@@ -132,7 +132,8 @@ class ResourceAdmin(admin.ModelAdmin):
     list_filter = ["status", "share_type", "open_type", "category", "provider"]
     search_fields = ["code", "name", "name_en"]
     list_select_related = ["provider"]
-    filter_horizontal = ["subjects"]
+    # A plain multiple select for the subjects: Django's filter_horizontal widget adds a span
+    # with an aria-label but no role (axe: aria-prohibited-attr, serious) to every form.
     readonly_fields = ["status", "version", "published_on", "review_note", "revision_of"]
     actions = ["submit", "publish", "return_to_provider", "revise", "withdraw"]
 
@@ -141,6 +142,14 @@ class ResourceAdmin(admin.ModelAdmin):
         if org_selectors.is_platform_admin(user=request.user):
             return resources
         return resources.filter(provider__in=maintained_departments(request))
+
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
+        """Review actions only for reviewers: a provider's administrator never publishes."""
+        actions = super().get_actions(request)
+        if not can_review_resources(actor=request.user):
+            for name in ("publish", "return_to_provider"):
+                actions.pop(name, None)
+        return actions
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return is_maintainer(request)

@@ -111,3 +111,42 @@ def test_submit_then_a_platform_admin_returns_it_with_a_reason(
 
     resource.refresh_from_db()
     assert (resource.status, resource.review_note) == ("draft", "请补充住址信息项。")
+
+
+@pytest.mark.parametrize("url", ["admin:registry_resource_add", "admin:registry_subjectterm_add"])
+def test_admin_forms_use_plain_multiple_selects_without_the_filter_widget(
+    client, metadata, people, url
+):
+    # The filter widget's script puts an aria-label on a span without a role, which screen
+    # readers ignore and axe reports as serious (seen in the sharing journey).
+    user = people["reviewer"]
+    user.is_staff = True
+    user.save()
+    client.force_login(user)
+
+    response = client.get(reverse(url))
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "selectfilter" not in html.lower()
+    assert "SelectFilter2.js" not in html
+
+
+def test_only_reviewers_are_offered_the_review_actions(client, metadata, people, police_admin):
+    # A department's data administrator was offered "publish" and "return", which always
+    # failed for them (seen in the sharing journey).
+    client.post(reverse("admin:registry_resource_add"), _form(metadata))
+    changelist = reverse("admin:registry_resource_changelist")
+    provider_page = client.get(changelist)
+    reviewer = people["reviewer"]
+    reviewer.is_staff = True
+    reviewer.save()
+    client.force_login(reviewer)
+    reviewer_page = client.get(changelist)
+
+    assert provider_page.status_code == 200 and reviewer_page.status_code == 200
+    provider_html, reviewer_html = provider_page.content.decode(), reviewer_page.content.decode()
+    assert 'value="submit"' in provider_html
+    assert 'value="publish"' not in provider_html
+    assert 'value="return_to_provider"' not in provider_html
+    assert 'value="publish"' in reviewer_html and 'value="return_to_provider"' in reviewer_html

@@ -164,3 +164,69 @@ def test_the_portal_links_data_administrators_to_the_sharing_pages(sharing):
     assert 'href="/en/registry/sharing/"' in admin_home.content.decode()
     assert reviewer_home.status_code == 200
     assert 'href="/en/registry/sharing/"' not in reviewer_home.content.decode()
+
+
+def test_the_main_navigation_links_data_administrators_to_sharing_on_every_page(sharing):
+    # Signing in lands on "My account", which is not the portal home: the header must lead
+    # a data administrator to the sharing pages from there (seen in the sharing journey).
+    admin_page = _client(sharing["labour_admin"]).get("/registry/resources/")
+    citizen_page = _client(sharing["citizen"]).get("/registry/resources/")
+
+    assert admin_page.status_code == 200
+    nav = admin_page.content.decode().split('<nav class="top-nav"')[1].split("</nav>")[0]
+    assert '<a href="/registry/sharing/">数据共享</a>' in nav
+    assert citizen_page.status_code == 200
+    assert 'href="/registry/sharing/"' not in citizen_page.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("prefix", "department", "items"),
+    [
+        ("/en", "Labour", "Date of birth, Address of residence"),
+        ("", "示范市人力资源和社会保障局", "出生日期、住址"),
+    ],
+)
+def test_a_request_is_shown_in_the_pages_language(sharing, prefix, department, items):
+    # The English page showed the departments' Chinese names and joined items with "、".
+    request = sharing_request_submit(
+        actor=sharing["labour_admin"],
+        requester=sharing["labour"],
+        application=sharing["application"],
+        resource=sharing["resource"],
+        items=[sharing["items"]["DE0005"], sharing["items"]["DE0006"]],
+        purpose="核验参保人员出生日期",
+        legal_basis="《社会保险法》第五十八条",
+        starts_on=timezone.localdate(),
+        ends_on=timezone.localdate() + dt.timedelta(days=30),
+    )
+
+    response = _client(sharing["police_admin"]).get(
+        f"{prefix}/registry/sharing/requests/{request.public_id}/"
+    )
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f"<dd>{department}</dd>" in html
+    assert f"<dd>{items}</dd>" in html
+
+
+def test_the_request_form_asks_for_the_basis_for_using_the_data(sharing):
+    # It said 设定依据, the catalogue's word for the legal basis of a service.
+    response = _client(sharing["labour_admin"]).get(_url(sharing).removeprefix("/en"))
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "使用依据" in html
+    assert "设定依据" not in html
+
+
+def test_the_request_form_says_what_needs_no_request_and_what_is_never_shared(sharing):
+    # The form offered the conditional items only, without saying where the others went.
+    response = _client(sharing["labour_admin"]).get(_url(sharing))
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    readable = html.split("<dt>Readable without a request</dt><dd>")[1].split("</dd>")[0]
+    never = html.split("<dt>Never shared</dt><dd>")[1].split("</dd>")[0]
+    assert readable.endswith(", Name") and "Date of birth" not in readable
+    assert never == "Mobile phone number"
