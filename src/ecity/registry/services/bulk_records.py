@@ -20,7 +20,7 @@ creation. A change or conflict on an existing record is audited and published on
 from __future__ import annotations
 
 import datetime as dt
-import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -32,7 +32,7 @@ from ecity.core.fields import BlindIndexField, refresh_blind_indexes
 from ecity.identity.models import User
 from ecity.org.models import Department
 from ecity.registry.attributes import REGISTRY_SPECS, RegistrySpec  # noqa: F401 (re-export)
-from ecity.registry.bulk_insert import ids_reserve, instance_row, rows_insert
+from ecity.registry.bulk_insert import ids_reserve, instance_row, rows_insert, uuid4_many
 from ecity.registry.models import (
     LegalEntityRecord,
     Person,
@@ -170,11 +170,13 @@ def _parse_rows(
     return parsed, problems
 
 
-def _new_row(spec: RegistrySpec, record: Record, now: dt.datetime) -> dict[str, Any]:
+def _new_row(
+    spec: RegistrySpec, record: Record, now: dt.datetime, public_ids: Iterator[str]
+) -> dict[str, Any]:
     """The columns every new provenance or change-log row of ``record`` starts with."""
     other = "legal_entity" if spec.fk == "person" else "person"
     return {
-        "public_id": uuid.uuid4(),
+        "public_id": next(public_ids),
         "created_at": now,
         "updated_at": now,
         f"{spec.fk}_id": record.pk,
@@ -341,6 +343,9 @@ def batch_write(
             "written_by": actor,
         }
 
+    # One public ID for each provenance row (at most one per change or confirmation) and each
+    # change-log row, made at once.
+    public_ids = iter(uuid4_many(2 * len(changes) + len(confirmed)))
     attribute_creates: list[dict[str, Any]] = []
     attribute_updates: list[RecordAttribute] = []
     for record, item, is_authoritative in [(r, i, a) for r, i, _o, a in changes] + confirmed:
@@ -348,7 +353,7 @@ def batch_write(
         if current is None:
             attribute_creates.append(
                 {
-                    **_new_row(spec, record, now),
+                    **_new_row(spec, record, now, public_ids),
                     "attribute": item.attribute.name,
                     "data_element": item.attribute.data_element,
                     "source": source,
@@ -384,7 +389,7 @@ def batch_write(
         RecordChange,
         [
             {
-                **_new_row(spec, record, now),
+                **_new_row(spec, record, now, public_ids),
                 "attribute": item.attribute.name,
                 "data_element": item.attribute.data_element,
                 "version": record.version,
