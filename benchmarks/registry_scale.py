@@ -180,7 +180,7 @@ def serve_and_measure(args: argparse.Namespace, work: Path, numbers: list[str]) 
     connections.close_all()
     os.environ["ECITY_API_RATE_USER"] = "1000000/min"  # the sharing reads are not throttled
     server_args = argparse.Namespace(
-        database_url=args.url, workers=args.workers, cache_url=None, job_worker=False
+        database_url=args.url, workers=args.workers, cache_url=args.cache_url, job_worker=False
     )
     server = None
     results: dict[str, Any] = {}
@@ -214,6 +214,11 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=200, help="catalogue page requests")
     parser.add_argument("--resources", type=int, default=2000, help="published resources")
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
+    parser.add_argument(
+        "--cache-url",
+        help="ECITY_CACHE_URL for the server, e.g. redis://127.0.0.1:6379/0 (default: its own "
+        "default, the database cache, which also holds the API rate counters)",
+    )
     parser.add_argument("--no-http", action="store_true", help="skip the server measurements")
     parser.add_argument("--fresh", action="store_true", help="drop and recreate the database")
     args = parser.parse_args()
@@ -292,7 +297,8 @@ def main() -> None:
         )
         if http:
             print(
-                f"# server: ecity run (gunicorn, production settings), {args.workers} workers; "
+                f"# server: ecity run (gunicorn, production settings), {args.workers} workers, "
+                f"cache {args.cache_url or 'db://ecity_cache (default)'}; "
                 f"CPU idle before measuring {http.get('idle', '?')} %"
             )
         if "read" in http:
