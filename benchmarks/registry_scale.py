@@ -4,20 +4,31 @@ Generates CSV files of synthetic persons (valid resident ID numbers, GB 11643 ch
 legal entities (valid USCCs, GB 32100 check character), imports them through the registry's own
 import (``ecity.registry.services.imports.registry_import``: the records' rules, batches of
 ``--batch`` rows, the public security bureau and market regulation of the demo city as the
-importing departments) and prints:
+importing departments), tops the resource catalogue up to ``--resources`` published entries
+(``registry_scale_http.catalogue_fill``), then prints, each with its goal:
 
 * import rows/s for persons and for legal entities (whole runs, validation included);
 * person lookup by ID number p50/p95 in-process through the selector
-  (``person_find_by_id_number``: blind index, audited read) for ``--lookups`` random persons.
+  (``person_find_by_id_number``: blind index, decryption, the audited read and its commit);
+* the sharing-checked read over HTTP p50/p95: ``ecity run`` (gunicorn, production settings)
+  on the database, a department system registered and granted the population resource's
+  conditional items through the services, its client-credentials token from ``/o/token/``,
+  then ``GET /api/v1/registry/data/persons/1.0/read?id_number=…`` for ``--reads`` random
+  persons, one after the other on a keep-alive connection;
+* the catalogue facet page ``/registry/resources/`` p50/p95 over HTTP for ``--requests``
+  addresses (no filter, a department, a subject, both, a share type with a search; some page 2).
 
     .venv/bin/python benchmarks/registry_scale.py                          # 1,000,000 + 200,000
     .venv/bin/python benchmarks/registry_scale.py --persons 20000 --legal-entities 5000
+    .venv/bin/python benchmarks/registry_scale.py --skip-import            # reads only, again
     .venv/bin/python benchmarks/registry_scale.py --fresh                  # recreate the database
 
 The database (``--url``, default ``ecity_registry_bench``) is migrated and given the demo city
 once; each run imports new records after those already there (the sequence numbers continue),
-so a run always measures creation. Files go to a temporary directory removed at the end.
-See docs/benchmarks.md.
+so a run always measures creation; ``--skip-import`` measures the reads on what is there.
+The field keys are kept next to the benchmark cache (``cases_scale_fill.field_keys_file``) so
+that a later run can decrypt. Files go to a temporary directory removed at the end. Loopback
+only; every loop is bounded; the server is stopped at the end. See docs/benchmarks.md.
 """
 
 from __future__ import annotations
