@@ -251,8 +251,8 @@ def changes_verify(*, batch: int = 2000) -> ChainResult:
     """Verify the change log's chains, record by record; stop at the first broken link.
 
     Read-only; streams the changes, reading the records' versions per group of ``batch``
-    records. Persons first, then legal entities, then addresses, each in key order; then records that have a
-    version but no change at all (their whole log deleted).
+    records. Persons first, then legal entities, then addresses, each in key order; then
+    records that have a version but no change at all (their whole log deleted).
     """
     if batch < 1:
         raise ValueError("batch must be at least 1")

@@ -398,28 +398,43 @@ def registry_access(
 ) -> RegistryAccess:
     """Compute what ``client`` may read of each field of ``registry`` on ``today``.
 
-    Rules in the module docstring. Two queries: the items of the registry's entries and the
-    system's grants over them (with their items).
+    Rules in the module docstring. Three small queries, whatever the catalogue's size: the
+    distinct share types of the registry's data elements in its entries, the system's grants
+    over those entries, and their items that are still conditional (values only, no model
+    instances: this runs on every read of the sharing API).
     """
-    resources = list(registry_resources(registry=registry).values_list("pk", flat=True))
+    resources = registry_resources(registry=registry).values("pk")
+    elements = {spec.data_element for spec in registry.fields}
     share_types: dict[str, set[str]] = {}
-    items = ResourceItem.objects.filter(resource_id__in=resources).select_related(
-        "resource", "data_element"
-    )
-    conditional: set[int] = set()
-    for item in items:
-        share_type = item.effective_share_type
-        share_types.setdefault(item.data_element.identifier, set()).add(share_type)
-        if share_type == ShareType.CONDITIONAL:
-            conditional.add(item.pk)
+    for identifier, own, inherited in (
+        ResourceItem.objects.filter(
+            resource_id__in=resources, data_element__identifier__in=elements
+        )
+        .values_list("data_element__identifier", "share_type", "resource__share_type")
+        .distinct()
+    ):
+        share_types.setdefault(identifier, set()).add(own or inherited)
+    grants = {
+        grant.pk: grant
+        for grant in SharingGrant.objects.filter(
+            application=client.application, resource_id__in=resources
+        )
+    }
     granted: dict[str, list[SharingGrant]] = {}
-    grants = SharingGrant.objects.filter(
-        application=client.application, resource_id__in=resources
-    ).prefetch_related("items__data_element")
-    for grant in grants:
-        for item in grant.items.all():
-            if item.pk in conditional:  # an item no longer conditional grants nothing
-                granted.setdefault(item.data_element.identifier, []).append(grant)
+    if grants:
+        # An item no longer conditional grants nothing.
+        for grant_id, identifier in (
+            SharingGrant.items.through.objects.filter(sharinggrant_id__in=list(grants))
+            .filter(
+                Q(resourceitem__share_type=ShareType.CONDITIONAL)
+                | Q(
+                    Q(resourceitem__share_type__isnull=True) | Q(resourceitem__share_type=""),
+                    resourceitem__resource__share_type=ShareType.CONDITIONAL,
+                )
+            )
+            .values_list("sharinggrant_id", "resourceitem__data_element__identifier")
+        ):
+            granted.setdefault(identifier, []).append(grants[grant_id])
     access = RegistryAccess(registry=registry)
     for spec in registry.fields:
         types = share_types.get(spec.data_element, set())

@@ -20,7 +20,7 @@ creation. A change or conflict on an existing record is audited and published on
 from __future__ import annotations
 
 import datetime as dt
-import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -32,7 +32,7 @@ from ecity.core.fields import BlindIndexField, refresh_blind_indexes
 from ecity.identity.models import User
 from ecity.org.models import Department
 from ecity.registry.attributes import REGISTRY_SPECS, RegistrySpec  # noqa: F401 (re-export)
-from ecity.registry.bulk_insert import ids_reserve, instance_row, rows_insert
+from ecity.registry.bulk_insert import ids_reserve, instance_row, rows_insert, uuid4_many
 from ecity.registry.change_chain import GENESIS_HASH, chain_heads, chain_link
 from ecity.registry.models import (
     Person,
@@ -181,10 +181,12 @@ def _parse_rows(
     return parsed, problems
 
 
-def _new_row(spec: RegistrySpec, record: Record, now: dt.datetime) -> dict[str, Any]:
+def _new_row(
+    spec: RegistrySpec, record: Record, now: dt.datetime, public_ids: Iterator[str]
+) -> dict[str, Any]:
     """The columns every new provenance or change-log row of ``record`` starts with."""
     return {
-        "public_id": uuid.uuid4(),
+        "public_id": next(public_ids),
         "created_at": now,
         "updated_at": now,
         **{f"{fk}_id": None for fk in RECORD_FKS.values()},
@@ -351,6 +353,9 @@ def batch_write(
             "written_by": actor,
         }
 
+    # One public ID for each provenance row (at most one per change or confirmation) and each
+    # change-log row, made at once.
+    public_ids = iter(uuid4_many(2 * len(changes) + len(confirmed)))
     attribute_creates: list[dict[str, Any]] = []
     attribute_updates: list[RecordAttribute] = []
     for record, item, is_authoritative in [(r, i, a) for r, i, _o, a in changes] + confirmed:
@@ -358,7 +363,7 @@ def batch_write(
         if current is None:
             attribute_creates.append(
                 {
-                    **_new_row(spec, record, now),
+                    **_new_row(spec, record, now, public_ids),
                     "attribute": item.attribute.name,
                     "data_element": item.attribute.data_element,
                     "source": source,
@@ -394,7 +399,7 @@ def batch_write(
     for record, item, old_text, is_authoritative in changes:
         change_rows.setdefault(record.pk, []).append(
             {
-                **_new_row(spec, record, now),
+                **_new_row(spec, record, now, public_ids),
                 "attribute": item.attribute.name,
                 "data_element": item.attribute.data_element,
                 "version": record.version,

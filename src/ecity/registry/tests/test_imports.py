@@ -137,6 +137,25 @@ def test_the_authority_loads_persons_with_authoritative_values_change_log_and_ba
     assert OutboxEvent.objects.filter(name="registry.records_imported").count() == 3
 
 
+def test_every_provenance_and_change_row_of_an_import_has_its_own_random_public_id(
+    metadata, tmp_path
+):
+    import uuid
+
+    path = _csv(tmp_path, [HEADER, *_person_rows(30, 4)])
+
+    registry_import(actor=None, department=metadata["police"], registry="persons", path=path)
+
+    ids = [
+        uuid.UUID(str(public_id))
+        for model in (RecordAttribute, RecordChange)
+        for public_id in model.objects.values_list("public_id", flat=True)
+    ]
+    assert len(ids) == 2 * 4 * 5  # 4 persons, 5 attributes, a provenance and a change each
+    assert len(set(ids)) == len(ids)
+    assert {(i.version, i.variant) for i in ids} == {(4, uuid.RFC_4122)}
+
+
 def test_an_excel_file_with_attribute_names_as_headers_is_imported(metadata, tmp_path):
     police = metadata["police"]
     workbook = openpyxl.Workbook()

@@ -270,6 +270,43 @@ def test_a_granted_item_made_not_shared_later_is_no_longer_read(sharing):
     assert access.fields["address"] == FieldAccess.NOT_SHARED
 
 
+def test_an_item_granted_on_the_resources_own_condition_is_read(sharing):
+    # DE0003 (sex) has no share type of its own: the resource's, conditional.
+    sharing_request_approve(
+        actor=sharing["police_admin"], sharing_request=_submit(sharing, items=("DE0003",))
+    )
+
+    access = registry_access(client=_client(sharing), registry=PERSONS, today=timezone.localdate())
+
+    assert access.fields["sex"] == FieldAccess.READABLE
+    assert access.fields["birth_on"] == FieldAccess.NEEDS_GRANT
+
+
+def test_the_access_of_a_system_costs_the_same_queries_with_a_large_catalogue(
+    sharing, django_assert_num_queries
+):
+    from ecity.registry.models import DataElement, ResourceItem
+    from ecity.registry.tests.factories import ResourceFactory
+
+    sharing_request_approve(actor=sharing["police_admin"], sharing_request=_submit(sharing))
+    client = _client(sharing)
+    today = timezone.localdate()
+    registry_access(client=client, registry=PERSONS, today=today)  # warms the element cache
+    with django_assert_num_queries(4) as small:
+        registry_access(client=client, registry=PERSONS, today=today)
+    key = DataElement.objects.get(identifier="DE0001")
+    for n in range(20):
+        entry = ResourceFactory(
+            code=f"GAJ-X-{n:04d}", provider=sharing["police"], status="published"
+        )
+        ResourceItem.objects.create(resource=entry, data_element=key)
+
+    with django_assert_num_queries(len(small.captured_queries)):
+        access = registry_access(client=client, registry=PERSONS, today=today)
+
+    assert access.readable == ["id_number", "name", "birth_on", "address"]
+
+
 def test_a_request_for_a_resource_withdrawn_meanwhile_cannot_be_approved(sharing):
     request = _submit(sharing)
     sharing["resource"].status = "withdrawn"
