@@ -411,6 +411,7 @@ def registry_access(
             resource_id__in=resources, data_element__identifier__in=elements
         )
         .values_list("data_element__identifier", "share_type", "resource__share_type")
+        .order_by()  # no default ordering: its columns would defeat DISTINCT
         .distinct()
     ):
         share_types.setdefault(identifier, set()).add(own or inherited)
