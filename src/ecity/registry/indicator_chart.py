@@ -14,7 +14,7 @@ from decimal import Decimal
 from html import escape
 
 WIDTH, HEIGHT = 720, 360
-LEFT, RIGHT, TOP, BOTTOM = 70, 150, 20, 50
+LEFT, RIGHT, TOP, BOTTOM = 70, 190, 20, 50  # the legend holds 12 characters
 #: Colour-blind safe (Okabe–Ito); lines also differ by dash pattern.
 COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
 DASHES = ("", "6 3", "2 3", "8 3 2 3", "", "6 3", "2 3")

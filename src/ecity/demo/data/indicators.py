@@ -163,7 +163,7 @@ _FAI_OFFSET = {"990102": "-1.3", "990105": "0.4", "990171": "3.8"}
 _UNEMP = {2019: "3.2", 2020: "3.5", 2021: "3.3", 2022: "3.4", 2023: "3.2", 2024: "3.1"}
 _UNEMP[2025] = "3.0"
 _SEASON = (Decimal("0.230"), Decimal("0.245"), Decimal("0.250"), Decimal("0.275"))
-_RETAIL_SEASON = (Decimal("0.240"), Decimal("0.240"), Decimal("0.250"), Decimal("0.270"))
+_RETAIL_SEASON = (Decimal("0.236"), Decimal("0.244"), Decimal("0.248"), Decimal("0.272"))
 
 
 def _round(value: Decimal, places: int = 2) -> Decimal:
