@@ -256,7 +256,7 @@ def _filtered(
     records: QuerySet = (
         Person.objects.select_related("account")
         if registry.kind == "person"
-        else MODELS[registry.kind].objects.all()  # type: ignore[attr-defined]
+        else MODELS[registry.kind].objects.all()
     )
     errors: dict[str, list[str]] = {}
     refused: dict[str, list[str]] = {}

@@ -415,10 +415,10 @@ def batch_write(
         )
     # Each record's changes extend its own hash chain (new records start a chain).
     heads = chain_heads(kind=spec.fk, record_ids=list(changed_records))
-    for record_id, rows in change_rows.items():
+    for record_id, record_changes in change_rows.items():
         head = heads.get(record_id, GENESIS_HASH)
-        chain_link(kind=spec.fk, record_id=record_id, changes=rows, head=head)
-    rows_insert(RecordChange, [row for rows in change_rows.values() for row in rows])
+        chain_link(kind=spec.fk, record_id=record_id, changes=record_changes, head=head)
+    rows_insert(RecordChange, [row for group in change_rows.values() for row in group])
     settled: list[RecordConflict] = []
     for record, item, _old, is_authoritative in changes:
         if is_authoritative:

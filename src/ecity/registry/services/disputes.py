@@ -34,15 +34,10 @@ from ecity.core.errors import Conflict, PermissionDenied, ValidationFailed
 from ecity.core.events import event_publish
 from ecity.identity.models import User
 from ecity.org.models import Department
-from ecity.registry.attributes import (
-    LEGAL_ENTITY_ATTRIBUTES,
-    LEGAL_ENTITY_KEY,
-    PERSON_ATTRIBUTES,
-    PERSON_KEY,
-)
+from ecity.registry.attributes import KIND_ATTRIBUTES, record_kind
 from ecity.registry.models import (
+    Address,
     Dispute,
-    LegalEntityRecord,
     Person,
     RecordConflict,
     Source,
@@ -55,6 +50,9 @@ from ecity.registry.services.dispute_notices import (
     disputes_alert,
 )
 from ecity.registry.services.records import (
+    RECORD_FKS,
+    Record,
+    address_write,
     authority_of,
     legal_entity_record_write,
     parse_values,
@@ -68,7 +66,6 @@ from ecity.workflow.clocks import (
     due_on,
 )
 
-Record = Person | LegalEntityRecord
 MAX_REASON = 2000
 
 
@@ -94,6 +91,15 @@ def _record_write(
             id_number=record.id_number,
             values={attribute: text},
         )
+    elif isinstance(record, Address):
+        address_write(
+            actor=actor,
+            department=department,
+            source=Source.FORM,
+            source_reference=ref,
+            code=record.code,
+            values={attribute: text},
+        )
     else:
         legal_entity_record_write(
             actor=actor,
@@ -107,9 +113,7 @@ def _record_write(
 
 def _proposed_text(record: Record, attribute: str, value: str) -> str:
     """Validate ``value`` for ``attribute`` of ``record`` as a write would; its normal text."""
-    is_person = isinstance(record, Person)
-    key = PERSON_KEY if is_person else LEGAL_ENTITY_KEY
-    specs = PERSON_ATTRIBUTES if is_person else LEGAL_ENTITY_ATTRIBUTES
+    key, specs = KIND_ATTRIBUTES[RECORD_FKS[type(record)]]
     if attribute not in specs:
         raise ValidationFailed(
             fields={"attribute": [_("Choose an attribute of the record to correct.")]}
@@ -158,7 +162,7 @@ def dispute_raise(
         raise PermissionDenied(_("You cannot write registry records for this department."))
     record = type(record).objects.select_for_update().get(pk=record.pk)
     text = _proposed_text(record, attribute, proposed_value)
-    specs = PERSON_ATTRIBUTES if isinstance(record, Person) else LEGAL_ENTITY_ATTRIBUTES
+    _key, specs = KIND_ATTRIBUTES[RECORD_FKS[type(record)]]
     spec = specs[attribute]
     authority = authority_of(spec)
     if authority is None:
@@ -301,7 +305,7 @@ def dispute_settle(*, actor: User, dispute: Dispute, accept: bool, reason: str =
 
 def _conflict_authority(conflict: RecordConflict) -> Department | None:
     """The authority of the conflict's attribute now (or, without one, the one it had)."""
-    specs = PERSON_ATTRIBUTES if conflict.person_id is not None else LEGAL_ENTITY_ATTRIBUTES
+    _key, specs = KIND_ATTRIBUTES[record_kind(conflict)]
     spec = specs.get(conflict.attribute)
     if spec is not None:
         authority = authority_of(spec)

@@ -56,7 +56,7 @@ def _geometry(raw: Any, errors: dict[str, list[str]]) -> dict[str, Any] | None:
     if problems:
         errors["geometry"] = [f"{path}: {message}" for path, message in problems]
         return None
-    return raw  # type: ignore[return-value]
+    return raw
 
 
 def _date(text: str) -> dt.date | None:

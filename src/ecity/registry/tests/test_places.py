@@ -232,3 +232,20 @@ def test_staff_search_addresses_by_words_and_region(places):
 
     with pytest.raises(PermissionDenied):
         address_search(actor=UserFactory(), text="人民")
+
+
+def test_the_authority_resolves_an_address_conflict_by_taking_the_proposed_value(places):
+    from ecity.registry.services.disputes import conflict_resolve
+
+    # given civil affairs proposed other coordinates than natural resources' authoritative ones
+    _civil_write(places)
+    _natural_write(places, longitude="120.1", latitude="30.3")
+    _civil_write(places, longitude="120.15", latitude="30.3")
+    conflict = RecordConflict.objects.get(address__code=CODE, attribute="longitude")
+    # when natural resources takes the proposed value
+    conflict_resolve(actor=places["natural_admin"], conflict=conflict, take=True)
+    # then the address holds it, written as the authority's, and the conflict is resolved
+    address = Address.objects.get(code=CODE)
+    assert str(address.longitude) == "120.150000"
+    conflict.refresh_from_db()
+    assert conflict.status == RecordConflict.Status.RESOLVED
