@@ -432,8 +432,15 @@ def registry_access(
         return access
     elements = sorted({spec.data_element for spec in registry.fields})
     sql = _ACCESS_SQL.format(elements=", ".join(["%s"] * len(elements)))
-    params = [provider.pk, Resource.Status.PUBLISHED, registry.key.data_element, *elements]
-    params += [today, today, client.application.pk]
+    params: list[int | str | dt.date] = [
+        provider.pk,
+        str(Resource.Status.PUBLISHED),
+        registry.key.data_element,
+        *elements,
+        today,
+        today,
+        client.application.pk,
+    ]
     share_types: dict[str, set[str]] = {}
     # identifier -> {grant id: state}; an item no longer conditional grants nothing.
     granted: dict[str, dict[int, str]] = {}
