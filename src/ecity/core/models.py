@@ -274,6 +274,9 @@ class SigningKey(BaseModel):
         RETIRED = "retired", _("Retired")
 
     purpose = models.CharField(_("purpose"), max_length=32, choices=Purpose.choices)
+    # Whose key within the purpose: empty for the node's own key; an exchange subsystem's
+    # identifier for that subsystem's key (one current key per purpose and owner).
+    owner = models.CharField(_("owner"), max_length=255, blank=True, default="")
     kid = models.CharField(_("key ID"), max_length=100)
     algorithm = models.CharField(_("algorithm"), max_length=16)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices)
@@ -296,7 +299,7 @@ class SigningKey(BaseModel):
         constraints = [
             models.UniqueConstraint(fields=["purpose", "kid"], name="core_signingkey_unique_kid"),
             models.UniqueConstraint(
-                fields=["purpose"],
+                fields=["purpose", "owner"],
                 condition=models.Q(status="current"),
                 name="core_signingkey_one_current",
             ),

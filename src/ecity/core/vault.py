@@ -1,8 +1,10 @@
 """The signing-key vault: one store of key pairs per purpose, one way to rotate and retire them.
 
 Purposes: ``oidc`` (RS256 ID tokens), ``certificates`` (Ed25519 e-certificates and QR codes),
-``audit`` (Ed25519 checkpoints of the audit chain head), later ``exchange``. Per purpose
-exactly one key is **current** (signs); **previous** keys no longer sign but still verify
+``audit`` (Ed25519 checkpoints of the audit chain head), ``exchange`` (Ed25519 message
+envelopes). A key may have an **owner** within its purpose (an exchange subsystem's identifier;
+empty for the node's own key). Per purpose and owner exactly one key is **current** (signs);
+**previous** keys no longer sign but still verify
 (OIDC publishes them in its JWKS); **retired** keys are kept as a record: OIDC stops publishing
 them, while certificate and audit keys verify forever (a certificate issued ten years ago must
 still verify), see ``PURPOSES``.
@@ -252,36 +254,38 @@ def key_list(*, purpose: str | None = None) -> QuerySet[SigningKey]:
     return keys.filter(purpose=purpose) if purpose else keys
 
 
-def key_current_get(*, purpose: str) -> SigningKey | None:
-    """Return the current key of ``purpose``, or None (nothing is generated)."""
+def key_current_get(*, purpose: str, owner: str = "") -> SigningKey | None:
+    """Return the current key of ``purpose`` (and ``owner``), or None (nothing is generated)."""
     return (
         SigningKey.objects.defer("private_key")
-        .filter(purpose=purpose, status=Status.CURRENT)
+        .filter(purpose=purpose, owner=owner, status=Status.CURRENT)
         .first()
     )
 
 
 def key_get(*, purpose: str, kid: str) -> SigningKey | None:
-    """Return the key ``kid`` of ``purpose``, whatever its status, or None."""
+    """Return the key ``kid`` of ``purpose``, whatever its status and owner, or None."""
     return SigningKey.objects.defer("private_key").filter(purpose=purpose, kid=kid).first()
 
 
-def key_verifying(*, purpose: str) -> QuerySet[SigningKey]:
-    """Return the keys of ``purpose`` that still verify (current first, then newest)."""
+def key_verifying(*, purpose: str, owner: str = "") -> QuerySet[SigningKey]:
+    """Return the keys of ``purpose`` and ``owner`` that still verify (current first)."""
     statuses = [Status.CURRENT, Status.PREVIOUS]
     if _rules(purpose).verifies_retired:
         statuses.append(Status.RETIRED)
     # "current" sorts before "previous" and "retired"
     return (
         SigningKey.objects.defer("private_key")
-        .filter(purpose=purpose, status__in=statuses)
+        .filter(purpose=purpose, owner=owner, status__in=statuses)
         .order_by("status", "-created_at")
     )
 
 
-def key_verify(*, purpose: str, kid: str, message: bytes, signature: bytes) -> bool:
-    """Whether ``signature`` over ``message`` is valid for the verifying key ``kid``."""
-    key = key_verifying(purpose=purpose).filter(kid=kid).first()
+def key_verify(
+    *, purpose: str, kid: str, message: bytes, signature: bytes, owner: str = ""
+) -> bool:
+    """Whether ``signature`` over ``message`` is valid for ``owner``'s verifying key ``kid``."""
+    key = key_verifying(purpose=purpose, owner=owner).filter(kid=kid).first()
     if key is None:
         return False
     return algorithm_get(key.algorithm).verify(key.public_key, message, signature)
@@ -312,7 +316,9 @@ def key_sign(*, key: SigningKey, message: bytes) -> bytes:
 # --- writes --------------------------------------------------------------------------------
 
 
-def _key_create(*, purpose: str, status: str, actor: Any, private_pem: str = "") -> SigningKey:
+def _key_create(
+    *, purpose: str, status: str, actor: Any, private_pem: str = "", owner: str = ""
+) -> SigningKey:
     algorithm = algorithm_get(_rules(purpose).algorithm)
     if private_pem:
         public_key = algorithm.public_of(private_pem)
@@ -320,6 +326,7 @@ def _key_create(*, purpose: str, status: str, actor: Any, private_pem: str = "")
         private_pem, public_key = algorithm.generate()
     return SigningKey.objects.create(
         purpose=purpose,
+        owner=owner,
         kid=algorithm.kid_of(public_key),
         algorithm=algorithm.name,
         status=status,
@@ -329,28 +336,30 @@ def _key_create(*, purpose: str, status: str, actor: Any, private_pem: str = "")
     )
 
 
-def key_current(*, purpose: str, actor: Any = None) -> SigningKey:
-    """Return the current key of ``purpose``, generating the first one on first use.
+def key_current(*, purpose: str, actor: Any = None, owner: str = "") -> SigningKey:
+    """Return the current key of ``purpose`` (and ``owner``), generating the first on first use.
 
-    Safe under concurrency: a unique constraint allows one current key per purpose, and a
-    process that loses the race uses the winner's key.
+    Safe under concurrency: a unique constraint allows one current key per purpose and owner,
+    and a process that loses the race uses the winner's key.
     """
-    existing = key_current_get(purpose=purpose)
+    existing = key_current_get(purpose=purpose, owner=owner)
     if existing is not None:
         return existing
     try:
         with transaction.atomic():
-            return _key_create(purpose=purpose, status=Status.CURRENT, actor=actor)
+            return _key_create(purpose=purpose, status=Status.CURRENT, actor=actor, owner=owner)
     except IntegrityError:
-        winner = key_current_get(purpose=purpose)
+        winner = key_current_get(purpose=purpose, owner=owner)
         if winner is None:  # pragma: no cover - the constraint failed for another reason
             raise
         return winner
 
 
 @transaction.atomic
-def key_rotate(*, purpose: str, actor: Any = None, retire_previous: bool = False) -> SigningKey:
-    """Make a new current key for ``purpose``; the old current key becomes previous.
+def key_rotate(
+    *, purpose: str, actor: Any = None, retire_previous: bool = False, owner: str = ""
+) -> SigningKey:
+    """Make a new current key for ``purpose`` (and ``owner``); the old current key becomes previous.
 
     With ``retire_previous`` the keys that were already previous become retired (for OIDC: no
     longer published; do it once every token they signed has expired). Side effects: audited
@@ -363,23 +372,29 @@ def key_rotate(*, purpose: str, actor: Any = None, retire_previous: bool = False
     now = timezone.now()
     retired: list[str] = []
     if retire_previous:
-        previous = SigningKey.objects.filter(purpose=purpose, status=Status.PREVIOUS)
+        previous = SigningKey.objects.filter(purpose=purpose, owner=owner, status=Status.PREVIOUS)
         retired = list(previous.values_list("kid", flat=True))
         previous.update(status=Status.RETIRED, retired_at=now, updated_at=now)
     demoted = list(
         SigningKey.objects.select_for_update()
-        .filter(purpose=purpose, status=Status.CURRENT)
+        .filter(purpose=purpose, owner=owner, status=Status.CURRENT)
         .values_list("kid", flat=True)
     )
     SigningKey.objects.filter(purpose=purpose, kid__in=demoted).update(
         status=Status.PREVIOUS, updated_at=now
     )
-    key = _key_create(purpose=purpose, status=Status.CURRENT, actor=actor)
+    key = _key_create(purpose=purpose, status=Status.CURRENT, actor=actor, owner=owner)
     audit_hook_record(
         actor=actor,
         action="keys.rotated",
         obj=key,
-        data={"purpose": purpose, "kid": key.kid, "previous": demoted, "retired": retired},
+        data={
+            "purpose": purpose,
+            "owner": owner,
+            "kid": key.kid,
+            "previous": demoted,
+            "retired": retired,
+        },
     )
     return key
 

@@ -1,0 +1,13 @@
+"""Models of the data exchange, one module per concept."""
+
+from ecity.exchange.models.log import LogPartition, MessageLogRecord, SeenMessage
+from ecity.exchange.models.parties import Member, MemberClass, Subsystem
+
+__all__ = [
+    "LogPartition",
+    "Member",
+    "MemberClass",
+    "MessageLogRecord",
+    "SeenMessage",
+    "Subsystem",
+]
