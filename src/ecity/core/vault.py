@@ -390,7 +390,7 @@ def key_rotate(
         obj=key,
         data={
             "purpose": purpose,
-            "owner": owner,
+            **({"owner": owner} if owner else {}),
             "kid": key.kid,
             "previous": demoted,
             "retired": retired,

@@ -145,3 +145,26 @@ def test_an_imported_key_is_kept_as_previous_once():
 
     assert created and not created_again and again == key
     assert key.status == "previous" and vault.private_pem_of(key) == private_pem
+
+
+def test_each_owner_has_its_own_current_key_within_a_purpose():
+    first = vault.key_current(purpose=vault.Purpose.EXCHANGE, owner="CN-DEMO/GOV/A/SYS")
+    second = vault.key_current(purpose=vault.Purpose.EXCHANGE, owner="CN-DEMO/GOV/B/SYS")
+    signature = vault.key_sign(key=first, message=b"m")
+
+    assert first.kid != second.kid
+    assert vault.key_verify(
+        purpose=vault.Purpose.EXCHANGE,
+        owner="CN-DEMO/GOV/A/SYS",
+        kid=first.kid,
+        message=b"m",
+        signature=signature,
+    )
+    # B's identity cannot vouch for A's signature, even with A's key ID
+    assert not vault.key_verify(
+        purpose=vault.Purpose.EXCHANGE,
+        owner="CN-DEMO/GOV/B/SYS",
+        kid=first.kid,
+        message=b"m",
+        signature=signature,
+    )
