@@ -21,6 +21,7 @@ register_actions(
         "auth.logout": _("Logged out"),
         "keys.rotated": _("Encryption keys rotated"),
         "keys.retired": _("Old keys retired"),
+        "keys.trusted": _("Public key of another node trusted"),
         "events.replayed": _("Event deliveries replayed"),
     }
 )

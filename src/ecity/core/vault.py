@@ -422,6 +422,66 @@ def key_retire(*, purpose: str, kid: str, actor: Any = None) -> SigningKey:
 
 
 @transaction.atomic
+def key_trust(
+    *, purpose: str, owner: str, algorithm: str, public_key: str, status: str, actor: Any = None
+) -> SigningKey:
+    """Trust another node's public key (no private half): it verifies, it never signs here.
+
+    Used for a federated city's node and subsystem keys. The key ID is derived from the public
+    key. Trusting a key as current demotes the owner's other current key to previous; trusting
+    a known key again updates its status. Rules: ``owner`` must not be empty (the node's own
+    keys are never trusted from outside) and a key ID already held by another owner is refused.
+    Side effects: audited as ``keys.trusted`` when new or when its status changes.
+    Errors: ``ValueError`` for an unknown purpose, algorithm or unreadable public key,
+    ``Conflict`` for a key of another owner or a local key with a private half.
+    """
+    _rules(purpose)
+    if not owner:
+        raise ValueError("a trusted key needs an owner")
+    try:
+        algo = algorithm_get(algorithm)
+        kid = algo.kid_of(public_key)
+    except (KeyError, ValueError, TypeError) as exc:
+        raise ValueError(f"cannot read the {algorithm} public key") from exc
+    if status not in Status.values:
+        raise ValueError(f"unknown key status {status!r}")
+    existing = SigningKey.objects.select_for_update().filter(purpose=purpose, kid=kid).first()
+    if existing is not None and (existing.owner != owner or existing.private_key):
+        raise Conflict(_("This key belongs to another owner of the vault."))
+    if existing is not None and existing.status == status:
+        return existing
+    now = timezone.now()
+    if status == Status.CURRENT:
+        SigningKey.objects.filter(purpose=purpose, owner=owner, status=Status.CURRENT).exclude(
+            kid=kid
+        ).update(status=Status.PREVIOUS, updated_at=now)
+    if existing is None:
+        key = SigningKey.objects.create(
+            purpose=purpose,
+            owner=owner,
+            kid=kid,
+            algorithm=algo.name,
+            status=status,
+            public_key=public_key,
+            private_key="",
+            retired_at=now if status == Status.RETIRED else None,
+            created_by=actor if getattr(actor, "pk", None) else None,
+        )
+    else:
+        key = existing
+        key.status = status
+        key.retired_at = now if status == Status.RETIRED else None
+        key.save(update_fields=["status", "retired_at", "updated_at"])
+    audit_hook_record(
+        actor=actor,
+        action="keys.trusted",
+        obj=key,
+        data={"purpose": purpose, "owner": owner, "kid": kid, "status": status},
+    )
+    return key
+
+
+@transaction.atomic
 def key_import(*, purpose: str, private_pem: str, actor: Any = None) -> tuple[SigningKey, bool]:
     """Store a key managed elsewhere (an environment variable) as previous, so it keeps verifying.
 

@@ -25,6 +25,36 @@ class ExchangeErrorCode(models.TextChoices):
         "exchange_stale",
         _("The message timestamp is too far from the receiver's clock."),
     )
+    # --- Parties, message log operations and federation configuration (H1 trust) ---
+    MEMBER_EXISTS = ("exchange_member_exists", _("A member with this identifier exists already."))
+    SUBSYSTEM_EXISTS = (
+        "exchange_subsystem_exists",
+        _("This member has a subsystem with this code already."),
+    )
+    APPLICATION_MISMATCH = (
+        "exchange_application_mismatch",
+        _("The client-credentials application does not belong to the member's department."),
+    )
+    REMOTE_PARTY = (
+        "exchange_remote_party",
+        _("This party belongs to a federated city and changes only through its configuration."),
+    )
+    FEDERATION_MALFORMED = (
+        "exchange_federation_malformed",
+        _("The federation configuration is malformed."),
+    )
+    FEDERATION_UNTRUSTED_KEY = (
+        "exchange_federation_untrusted_key",
+        _("The federation configuration is not signed with the pinned node key."),
+    )
+    FEDERATION_BAD_SIGNATURE = (
+        "exchange_federation_bad_signature",
+        _("The federation configuration's signature is not valid."),
+    )
+    FEDERATION_OUTDATED = (
+        "exchange_federation_outdated",
+        _("The federation configuration is older than the one imported before."),
+    )
 
 
 class EnvelopeRefused(ApplicationError):
@@ -33,3 +63,10 @@ class EnvelopeRefused(ApplicationError):
     status_code = 401
     default_code: str = ExchangeErrorCode.MALFORMED_ENVELOPE
     default_message = _("The message envelope is malformed.")
+
+
+class FederationRefused(ApplicationError):
+    """A federation configuration was refused (malformed, wrong key, bad signature, outdated)."""
+
+    default_code: str = ExchangeErrorCode.FEDERATION_MALFORMED
+    default_message = _("The federation configuration is malformed.")

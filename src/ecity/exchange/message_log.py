@@ -13,6 +13,8 @@ verifies exactly like a ``full`` one.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -21,6 +23,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from ecity.core import vault
 from ecity.exchange.canonical import Envelope, canonical_json, payload_hash
 from ecity.exchange.models import LogPartition, MessageLogRecord, Subsystem
 
@@ -127,17 +130,56 @@ def log_refusal(*, envelope: Envelope | None, raw: Any, code: str, reason: str) 
     )
 
 
+def anchor_statement(*, partition: str, seq: int, record_hash: str) -> bytes:
+    """The bytes the node key signs when records up to ``seq`` of ``partition`` are deleted."""
+    return canonical_json(
+        {
+            "statement": "ecity-log-truncated/1",
+            "partition": partition,
+            "truncated_through_seq": seq,
+            "record_hash": record_hash,
+        }
+    )
+
+
+def anchor_is_valid(head: LogPartition) -> bool:
+    """Whether the partition's retention anchor (if any) is signed by a key of this node."""
+    if head.anchor_seq == 0:
+        return True
+    try:
+        signature = base64.urlsafe_b64decode(
+            head.anchor_signature + "=" * (-len(head.anchor_signature) % 4)
+        )
+    except (binascii.Error, ValueError):
+        return False
+    return vault.key_verify(
+        purpose=vault.Purpose.EXCHANGE,
+        owner="",
+        kid=head.anchor_kid,
+        message=anchor_statement(
+            partition=head.name, seq=head.anchor_seq, record_hash=head.anchor_hash
+        ),
+        signature=signature,
+    )
+
+
 @dataclass(frozen=True)
 class ChainBreak:
     """The first record of a partition whose chain does not hold, and why."""
 
     partition: str
     seq: int
-    problem: str  # "modified", "inserted", "deleted" (a gap) or "cut" (head beyond the last)
+    # "modified", "inserted", "deleted" (a gap), "cut" (head beyond the last) or "anchor" (the
+    # retention anchor's signature does not verify)
+    problem: str
 
 
 def log_verify(*, partitions: Iterable[str] | None = None) -> list[ChainBreak]:
-    """Verify the chain of each partition; return the first break of each broken partition."""
+    """Verify the chain of each partition; return the first break of each broken partition.
+
+    A partition whose old records were deleted by retention starts at its signed anchor: the
+    first kept record must follow the anchored sequence number and hash.
+    """
     names = (
         list(partitions)
         if partitions is not None
@@ -145,9 +187,17 @@ def log_verify(*, partitions: Iterable[str] | None = None) -> list[ChainBreak]:
     )
     breaks: list[ChainBreak] = []
     for name in names:
-        prev_hash, expected_seq = "", 1
+        head = LogPartition.objects.filter(name=name).first()
+        if head is not None and not anchor_is_valid(head):
+            breaks.append(ChainBreak(name, head.anchor_seq, "anchor"))
+            continue
+        anchor_seq = head.anchor_seq if head is not None else 0
+        prev_hash = head.anchor_hash if head is not None else ""
+        expected_seq = anchor_seq + 1
         found: ChainBreak | None = None
-        records = MessageLogRecord.objects.filter(partition=name).order_by("seq")
+        records = MessageLogRecord.objects.filter(partition=name, seq__gt=anchor_seq).order_by(
+            "seq"
+        )
         for record in records.iterator(chunk_size=2000):
             if record.seq != expected_seq:
                 found = ChainBreak(
@@ -161,12 +211,12 @@ def log_verify(*, partitions: Iterable[str] | None = None) -> list[ChainBreak]:
                 found = ChainBreak(name, record.seq, "modified")
                 break
             prev_hash, expected_seq = record.record_hash, expected_seq + 1
-        if found is None:
-            head = LogPartition.objects.filter(name=name).first()
-            if head is not None and (
-                head.last_seq != expected_seq - 1 or head.last_hash != prev_hash
-            ):
-                found = ChainBreak(name, expected_seq, "cut")
+        if (
+            found is None
+            and head is not None
+            and (head.last_seq != expected_seq - 1 or head.last_hash != prev_hash)
+        ):
+            found = ChainBreak(name, expected_seq, "cut")
         if found is not None:
             breaks.append(found)
     return breaks

@@ -1,6 +1,7 @@
 """Models of the data exchange, one module per concept."""
 
-from ecity.exchange.models.log import LogPartition, MessageLogRecord, SeenMessage
+from ecity.exchange.models.federation import RemoteInstance
+from ecity.exchange.models.log import LogPartition, MessageLogRecord, Refusal, SeenMessage
 from ecity.exchange.models.parties import Member, MemberClass, Subsystem
 
 __all__ = [
@@ -8,6 +9,8 @@ __all__ = [
     "Member",
     "MemberClass",
     "MessageLogRecord",
+    "Refusal",
+    "RemoteInstance",
     "SeenMessage",
     "Subsystem",
 ]

@@ -16,6 +16,16 @@ class LogPartition(models.Model):
     name = models.CharField(_("partition"), max_length=255, unique=True)
     last_seq = models.BigIntegerField(_("last sequence number"), default=0)
     last_hash = models.CharField(_("last hash"), max_length=64, blank=True)
+    # Retention anchor: records up to ``anchor_seq`` were deleted; ``anchor_hash`` is the hash of
+    # record ``anchor_seq``, so the chain resumes from it. The node key signs the statement
+    # (``message_log.anchor_statement``) so that nobody can cut the log and call it retention.
+    anchor_seq = models.BigIntegerField(_("truncated up to sequence number"), default=0)
+    anchor_hash = models.CharField(_("hash at the truncation"), max_length=64, blank=True)
+    anchor_kid = models.CharField(
+        _("key ID of the truncation signature"), max_length=100, blank=True
+    )
+    anchor_signature = models.TextField(_("truncation signature"), blank=True)
+    anchored_at = models.DateTimeField(_("truncated at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("message log partition")
@@ -89,3 +99,12 @@ class SeenMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.sender} {self.message_id}"
+
+
+class Refusal(MessageLogRecord):
+    """A refused envelope: the records of the ``refusals`` chain (admin view only)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("refused message")
+        verbose_name_plural = _("refused messages")

@@ -1,0 +1,23 @@
+"""The audit actions of the data exchange (see ``ecity.audit.registry``)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from ecity.audit.registry import register_actions
+
+register_actions(
+    {
+        # Parties and trust (H1)
+        "exchange.member_registered": _("Exchange member registered"),
+        "exchange.member_changed": _("Exchange member changed"),
+        "exchange.member_enabled": _("Exchange member enabled"),
+        "exchange.member_disabled": _("Exchange member disabled"),
+        "exchange.subsystem_registered": _("Exchange subsystem registered"),
+        "exchange.subsystem_changed": _("Exchange subsystem changed"),
+        "exchange.subsystem_key_rotated": _("Exchange subsystem signing key rotated"),
+        "exchange.log_truncated": _("Old message log records deleted (retention)"),
+        "exchange.log_exported": _("Message log exported for an audit"),
+        "exchange.federation_imported": _("Federation configuration of another city imported"),
+    }
+)
