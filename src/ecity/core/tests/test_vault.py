@@ -168,3 +168,51 @@ def test_each_owner_has_its_own_current_key_within_a_purpose():
         message=b"m",
         signature=signature,
     )
+
+
+def test_trusted_public_key_verifies_but_never_signs():
+    algorithm = vault.algorithm_get("Ed25519")
+    private_pem, public_key = algorithm.generate()
+    owner = "CN-B/GOV/GAJ/HJ"
+
+    old = vault.key_trust(
+        purpose=SigningKey.Purpose.EXCHANGE,
+        owner=owner,
+        algorithm="Ed25519",
+        public_key=public_key,
+        status="current",
+    )
+    _other_pem, newer_public = algorithm.generate()
+    new = vault.key_trust(
+        purpose=SigningKey.Purpose.EXCHANGE,
+        owner=owner,
+        algorithm="Ed25519",
+        public_key=newer_public,
+        status="current",
+    )
+
+    signature = algorithm.sign(private_pem, b"message from city B")
+    assert vault.key_verify(
+        purpose=SigningKey.Purpose.EXCHANGE,
+        owner=owner,
+        kid=old.kid,
+        message=b"message from city B",
+        signature=signature,
+    )
+    old.refresh_from_db()
+    assert (old.status, new.status) == ("previous", "current")
+    with pytest.raises(vault.SigningKeyUnavailable):
+        vault.key_sign(key=new, message=b"forged here")
+
+
+def test_a_local_key_cannot_be_trusted_again_for_another_owner():
+    local = vault.key_current(purpose=SigningKey.Purpose.EXCHANGE, owner="CN-A/GOV/GAJ/HJ")
+
+    with pytest.raises(Conflict):
+        vault.key_trust(
+            purpose=SigningKey.Purpose.EXCHANGE,
+            owner="CN-B/GOV/GAJ/HJ",
+            algorithm="Ed25519",
+            public_key=local.public_key,
+            status="current",
+        )
