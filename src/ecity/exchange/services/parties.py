@@ -318,7 +318,7 @@ def subsystem_update(
     ``Conflict`` (a federated subsystem) or ``ValidationFailed``.
     """
     subsystem = (
-        Subsystem.objects.select_for_update()
+        Subsystem.objects.select_for_update(of=("self",))
         .select_related("member", "member__department")
         .get(pk=subsystem.pk)
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.conf import settings
+from django.utils import translation
 
 from ecity.audit.models import AuditEntry
 from ecity.core import vault
@@ -198,3 +199,15 @@ def test_member_update_changes_name_and_records_the_fields(platform_admin, depar
 def test_subsystem_get_names_an_unknown_identifier():
     with pytest.raises(NotFound):
         selectors.subsystem_get("CN-TEST/GOV/NONE/SYS")
+
+
+def test_field_messages_are_in_chinese_by_default(platform_admin):
+    with translation.override("zh-hans"), pytest.raises(ValidationFailed) as failed:
+        services.member_register(
+            actor=platform_admin, member_class="GOV", code="GAJ", name="", department=None
+        )
+
+    assert failed.value.fields == {
+        "name": ["请输入名称。"],
+        "department": ["请选择该成员代表的部门。"],
+    }
