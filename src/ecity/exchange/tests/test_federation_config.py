@@ -6,9 +6,11 @@ import base64
 import copy
 import datetime as dt
 from dataclasses import dataclass
+from io import StringIO
 from typing import Any
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from ecity.core import vault
@@ -205,3 +207,32 @@ def test_remote_parties_are_not_changed_by_local_services(city_b):
             actor=None, subsystem=Subsystem.objects.get(identifier=city_b.sender), is_enabled=True
         )
     assert conflict.value.code == ExchangeErrorCode.REMOTE_PARTY
+
+
+def test_operators_exchange_the_configuration_with_the_commands(settings, tmp_path):
+    settings.ECITY_EXCHANGE_INSTANCE = "CN-B"
+    member = services.member_register(
+        actor=None,
+        member_class="GOV",
+        code="GAJ",
+        name="乙市公安局",
+        department=DepartmentFactory(code="B-GAJ"),
+    )
+    services.subsystem_register(actor=None, member=member, code="HJ", name="户籍系统")
+    err = StringIO()
+    call_command("exchange_federation_export", "--output", str(tmp_path / "b.json"), stderr=err)
+    node_kid = err.getvalue().rsplit(": ", 1)[1].strip()
+    Subsystem.objects.all().delete()
+    Member.objects.all().delete()
+    SigningKey.objects.filter(purpose=vault.Purpose.EXCHANGE).delete()
+    settings.ECITY_EXCHANGE_INSTANCE = "CN-A"
+
+    with pytest.raises(CommandError, match="exchange_federation_untrusted_key"):
+        call_command("exchange_federation_import", str(tmp_path / "b.json"), "--node-kid", "x")
+    out = StringIO()
+    call_command(
+        "exchange_federation_import", str(tmp_path / "b.json"), "--node-kid", node_kid, stdout=out
+    )
+
+    assert out.getvalue().startswith(f"Imported CN-B (gateway -, node key {node_kid}")
+    assert Subsystem.objects.get().identifier == "CN-B/GOV/GAJ/HJ"
