@@ -97,3 +97,21 @@ def test_message_log_is_listed_but_never_changed_or_deleted(client, staff_admin,
     assert listing.status_code == 200 and envelope.message_id in listing.content.decode()
     assert (change.status_code, delete.status_code) == (403, 403)
     assert MessageLogRecord.objects.get(pk=record.pk).target == record.target
+
+
+def test_refusals_are_listed_with_their_code_for_platform_admins_only(
+    client, staff_admin, it_admin
+):
+    from ecity.exchange.envelope import envelope_open
+    from ecity.exchange.errors import EnvelopeRefused
+
+    with pytest.raises(EnvelopeRefused):
+        envelope_open({"sender": "CN-X/GOV/NOBODY/SYS"}, {"n": 1})
+    client.force_login(staff_admin)
+    listing = client.get(reverse("admin:exchange_refusal_changelist"))
+    client.force_login(it_admin)
+    denied = client.get(reverse("admin:exchange_refusal_changelist"))
+
+    assert listing.status_code == 200
+    assert "exchange_malformed_envelope" in listing.content.decode()
+    assert denied.status_code == 403
