@@ -72,7 +72,7 @@ class _ServiceForm(forms.ModelForm):
     saved: Any = None
 
     def _post_clean(self) -> None:
-        super()._post_clean()
+        super()._post_clean()  # type: ignore[misc]
         if self.errors or self.service is None:
             return
         try:
