@@ -60,6 +60,7 @@ def test_department_admin_adds_a_subsystem_and_rotates_its_key(
     )
     client.force_login(it_admin)
 
+    form = client.get(reverse("admin:exchange_subsystem_add"))
     created = client.post(
         reverse("admin:exchange_subsystem_add"),
         {"member": member.pk, "code": "RKGL", "name": "人口管理系统", "log_level": "full"},
@@ -71,6 +72,7 @@ def test_department_admin_adds_a_subsystem_and_rotates_its_key(
         {"action": "rotate_keys", "_selected_action": [subsystem.pk]},
     )
 
+    assert form.status_code == 200 and member.identifier in form.content.decode()
     assert (created.status_code, rotated.status_code) == (302, 302)
     current = vault.key_current_get(purpose=vault.Purpose.EXCHANGE, owner=subsystem.identifier)
     assert current.kid != first.kid
