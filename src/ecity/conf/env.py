@@ -114,6 +114,9 @@ EVENTS_MAX_ATTEMPTS = _int("ECITY_EVENTS_MAX_ATTEMPTS", 8)
 # Data exchange: this node's instance code (a city) and the clock skew a receiver accepts.
 EXCHANGE_INSTANCE = _str("ECITY_EXCHANGE_INSTANCE", "CN-DEMO")
 EXCHANGE_MAX_SKEW_SECONDS = _int("ECITY_EXCHANGE_MAX_SKEW_SECONDS", 300)
+# --- H4: data connectors (ecity.exchange.services.connectors): how often the job
+# exchange.connectors looks for connectors due by their schedule.
+CONNECTORS_EVERY_SECONDS = _int("ECITY_CONNECTORS_EVERY_SECONDS", 60)
 EVENTS_DELIVER_ON_COMMIT = _bool("ECITY_EVENTS_DELIVER_ON_COMMIT", True)
 FIELD_KEYS = _str("ECITY_FIELD_KEYS")
 FIELD_KEYS_FILE = _str("ECITY_FIELD_KEYS_FILE", str(DATA_DIR / "field_keys.json"))

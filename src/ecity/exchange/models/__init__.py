@@ -1,13 +1,17 @@
 """Models of the data exchange, one module per concept."""
 
+from ecity.exchange.models.connectors import Connector, ConnectorRun, SourceKind
 from ecity.exchange.models.log import LogPartition, MessageLogRecord, SeenMessage
 from ecity.exchange.models.parties import Member, MemberClass, Subsystem
 
 __all__ = [
+    "Connector",
+    "ConnectorRun",
     "LogPartition",
     "Member",
     "MemberClass",
     "MessageLogRecord",
     "SeenMessage",
+    "SourceKind",
     "Subsystem",
 ]
