@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import uuid
 from io import StringIO
 from pathlib import Path
 
