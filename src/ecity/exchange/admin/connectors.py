@@ -82,7 +82,7 @@ class ConnectorForm(forms.ModelForm):
         fields = [*VALUE_FIELDS, "upload"]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data: dict[str, Any] = super().clean() or {}
         if self.instance.pk and not data.get("connection"):
             data["connection"] = self.instance.connection
         if self.errors:
@@ -102,9 +102,10 @@ class ConnectorForm(forms.ModelForm):
 
     def values(self) -> ConnectorValues:
         data = self.cleaned_data
-        return ConnectorValues(
-            **{name: data.get(name) for name in VALUE_FIELDS if data.get(name) is not None}
-        )
+        given: dict[str, Any] = {
+            name: data[name] for name in VALUE_FIELDS if data.get(name) is not None
+        }
+        return ConnectorValues(**given)
 
 
 @admin.register(Connector)

@@ -182,7 +182,7 @@ def _postgresql_rows(connector: Connector, after: str) -> list[SourceRow]:
         ) as connection:
             connection.read_only = True
             with connection.cursor() as cursor:
-                cursor.execute(statement, parameters)  # type: ignore[arg-type]
+                cursor.execute(statement, parameters)
                 names = [d.name for d in cursor.description or []]
                 return _sql_rows(connector, name, names, cursor.fetchall())
     except psycopg.Error as exc:
@@ -207,7 +207,7 @@ def _mariadb_dsn(dsn: str) -> dict[str, Any]:
 
 
 def _mariadb_rows(connector: Connector, after: str) -> list[SourceRow]:
-    import pymysql
+    import pymysql  # type: ignore[import-untyped]
 
     statement, parameters, name = _sql(connector, "`", after)
     try:
