@@ -300,6 +300,19 @@ def _run(*, connector: Connector, actor: User | None, dry_run: bool, worker: str
         watermark_after=connector.last_watermark,
         report={"problems": [], "problem_count": 0},
     )
+    try:
+        return _load(connector=connector, run=run, actor=actor, dry_run=dry_run, worker=worker)
+    except BaseException as exc:
+        # The batch in flight rolled back; the run says so instead of staying "running".
+        run.report["error"] = getattr(exc, "message", "") or f"{type(exc).__name__}: {exc}"
+        _finish(run, ConnectorRun.Status.FAILED)
+        raise
+
+
+def _load(
+    *, connector: Connector, run: ConnectorRun, actor: User | None, dry_run: bool, worker: str
+) -> ConnectorRun:
+    """Read, check and load (the body of ``connector_run``); the finished run."""
     registry = connector.registry
     columns_of, problems = import_mapping(
         registry=registry, header=list(connector.field_mapping), explicit=connector.field_mapping

@@ -383,3 +383,61 @@ def test_staff_of_another_department_cannot_configure_or_run_the_connector(polic
     run = connector_run(connector=connector, actor=insider)
     assert run.status == "succeeded"
     assert run.started_by == insider
+
+
+def test_batches_before_a_bad_one_stay_loaded_and_the_watermark_stops_after_them(police, tmp_path):
+    # given 5 new rows loaded 2 per batch, the 4th row bad
+    rows = _rows(1, 5)
+    _bad_id(rows, 3)
+    path = _write_csv(tmp_path / "hukou.csv", rows)
+    connector = _connector(police, connection=str(path), batch_size=2)
+
+    run = connector_run(connector=connector, actor=None)
+
+    # then the first batch (ids 1-2) committed with its watermark; the second wrote nothing
+    assert (run.status, run.rows_loaded, run.rows_rejected, run.watermark_after) == (
+        "rejected",
+        2,
+        3,
+        "2",
+    )
+    assert run.report["problems"][0]["position"] == "hukou.csv row 5"
+    assert _names() == ["张1", "张2"]
+    connector.refresh_from_db()
+    assert connector.last_watermark == "2"
+
+
+def test_a_run_whose_connector_another_process_took_over_writes_nothing_and_says_so(
+    police, tmp_path, monkeypatch
+):
+    # given a run that, once its rows are read, loses its claim to another process
+    from ecity.exchange.connectors import sources
+
+    path = _write_csv(tmp_path / "hukou.csv", _rows(1, 2))
+    connector = _connector(police, connection=str(path))
+    read = sources.source_rows
+
+    def read_then_taken_over(connector, *, after):
+        rows = read(connector, after=after)
+        taken = connector_claim_take(
+            connector=Connector.objects.get(pk=connector.pk),
+            worker="other-host:2:takeover",
+            stale_after=dt.timedelta(0),
+        )
+        assert taken
+        return rows
+
+    monkeypatch.setattr("ecity.exchange.services.connectors.source_rows", read_then_taken_over)
+
+    # when it runs
+    with pytest.raises(Conflict) as caught:
+        connector_run(connector=connector, actor=None)
+
+    # then it wrote nothing, its run is failed with the reason, the other process holds it
+    assert caught.value.code == "exchange_connector_busy"
+    run = ConnectorRun.objects.get(connector=connector)
+    assert run.status == "failed"
+    assert run.report["error"] == "Another process took this connector over; this one stops."
+    connector.refresh_from_db()
+    assert (connector.claimed_by, connector.last_watermark) == ("other-host:2:takeover", "")
+    assert Person.objects.count() == 0
