@@ -135,7 +135,9 @@ def _sql(connector: Connector, quote: str, after: str) -> tuple[str, list[object
         if not SELECT.match(connector.query) or ";" in connector.query.strip().rstrip(";"):
             raise ConnectorSourceFailed(_("The query must be one SELECT statement."))
         name = "query"
-        source = f"({connector.query.strip().rstrip(';')}) AS ecity_source"
+        # Parameters are always bound, so a literal % of the query (LIKE '李%') is doubled.
+        text = connector.query.strip().rstrip(";").replace("%", "%%")
+        source = f"({text}) AS ecity_source"
     statement = f"SELECT * FROM {source}"  # noqa: S608 - identifiers checked, values bound
     parameters: list[object] = []
     column = connector.incremental_column

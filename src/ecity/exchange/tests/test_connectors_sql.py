@@ -189,7 +189,7 @@ def test_a_postgresql_query_loads_incrementally_by_a_change_time(police, pg_sour
         police,
         source_kind="postgresql",
         connection=pg_source,
-        query="SELECT id, sfzh, xm, csrq, zz, changed_at FROM renkou",
+        query="SELECT id, sfzh, xm, csrq, zz, changed_at FROM renkou WHERE xm LIKE '李%'",
         incremental_column="changed_at",
     )
 
