@@ -7,6 +7,7 @@ import csv
 import pytest
 from django.utils import translation
 
+from ecity.audit.models import AuditEntry
 from ecity.exchange.models import Connector, ConnectorRun
 from ecity.exchange.services.connectors import ConnectorValues, connector_save
 from ecity.identity.tests.factories import (
@@ -56,13 +57,12 @@ def test_run_now_loads_the_rows_and_the_history_shows_the_bad_row_of_a_later_run
             ),
         )
     client.force_login(_admin_of(police))
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
     hukou = Connector.objects.get(name="hukou")
 
     # when the police administrator runs it from the list
-    listing = client.get("/admin/exchange/connector/")
+    listing = client.get("/en/admin/exchange/connector/")
     page = client.post(
-        "/admin/exchange/connector/",
+        "/en/admin/exchange/connector/",
         {"action": "run_now", "_selected_action": [hukou.pk]},
         follow=True,
     )
@@ -78,10 +78,64 @@ def test_run_now_loads_the_rows_and_the_history_shows_the_bad_row_of_a_later_run
     # when a bad row arrives and it runs again, the run history names the row
     with path.open("a", encoding="utf-8", newline="") as stream:
         csv.writer(stream).writerow(["2", "12345", "钱二"])
-    client.post("/admin/exchange/connector/", {"action": "run_now", "_selected_action": [hukou.pk]})
+    client.post(
+        "/en/admin/exchange/connector/", {"action": "run_now", "_selected_action": [hukou.pk]}
+    )
     rejected = ConnectorRun.objects.get(connector=hukou, status="rejected")
-    detail = client.get(f"/admin/exchange/connectorrun/{rejected.pk}/change/")
+    detail = client.get(f"/en/admin/exchange/connectorrun/{rejected.pk}/change/")
 
     assert detail.status_code == 200
     assert "hukou.csv row 3 · sfzh: " in detail.content.decode()
     assert Person.objects.count() == 1
+
+
+def test_a_connector_is_added_in_the_admin_with_field_errors_first_and_its_dsn_hidden(client):
+    # given a police administrator
+    police = DepartmentFactory(code="GAJ", name_zh="示范市公安局", name_en="Public Security")
+    data_elements_load_shipped(actor=None)
+    client.force_login(_admin_of(police))
+    form = {
+        "name": "hukou-db",
+        "title": "户籍库",
+        "department": police.pk,
+        "source_kind": "mariadb",
+        "registry": "persons",
+        "field_mapping": '{"sfzh": "公民身份号码", "bad": "no such element"}',
+        "connection": "postgresql://wrong",
+        "query": "",
+        "table": "hukou",
+        "record_path": "",
+        "key_column": "id",
+        "incremental_column": "id",
+        "every_minutes": "30",
+        "batch_size": "5000",
+        "is_enabled": "on",
+    }
+
+    # when the form has a wrong DSN scheme and an unknown element
+    refused = client.post("/en/admin/exchange/connector/add/", form)
+
+    # then it is shown again with both errors and nothing is saved
+    html = refused.content.decode()
+    assert refused.status_code == 200
+    assert "Give a DSN starting with mysql://." in html
+    assert "bad: No attribute of this registry is named no such element." in html
+    assert not Connector.objects.exists()
+
+    # when corrected
+    form |= {
+        "field_mapping": '{"sfzh": "公民身份号码", "xm": "姓名"}',
+        "connection": "mysql://reader:s3cret@127.0.0.1:3306/huji",
+    }
+    saved = client.post("/en/admin/exchange/connector/add/", form)
+
+    # then it is saved through the service, and its page never shows the password
+    connector = Connector.objects.get(name="hukou-db")
+    assert saved.status_code == 302
+    assert connector.connection == "mysql://reader:s3cret@127.0.0.1:3306/huji"
+    assert connector.every_minutes == 30
+    page = client.get(f"/en/admin/exchange/connector/{connector.pk}/change/")
+    assert page.status_code == 200
+    assert "s3cret" not in page.content.decode()
+    entry = AuditEntry.objects.get(action="exchange.connector_saved")
+    assert "s3cret" not in str(entry.data)
