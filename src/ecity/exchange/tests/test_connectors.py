@@ -441,3 +441,34 @@ def test_a_run_whose_connector_another_process_took_over_writes_nothing_and_says
     connector.refresh_from_db()
     assert (connector.claimed_by, connector.last_watermark) == ("other-host:2:takeover", "")
     assert Person.objects.count() == 0
+
+
+def test_changing_the_source_starts_the_watermark_again_and_a_schedule_change_keeps_it(
+    police, tmp_path
+):
+    path = _write_csv(tmp_path / "hukou.csv", _rows(1, 2))
+    connector = _connector(police, connection=str(path))
+    connector_run(connector=connector, actor=None)
+    base = {
+        "name": "hukou",
+        "department": police,
+        "source_kind": "csv",
+        "registry": "persons",
+        "field_mapping": MAPPING,
+        "incremental_column": "id",
+        "key_column": "id",
+    }
+
+    rescheduled = connector_save(
+        actor=None,
+        connector=connector,
+        values=ConnectorValues(**base, connection=str(path), every_minutes=60),
+    )
+    assert (rescheduled.every_minutes, rescheduled.last_watermark) == (60, "2")
+
+    other = _write_csv(tmp_path / "hukou-2027.csv", _rows(1, 3))
+    moved = connector_save(
+        actor=None, connector=connector, values=ConnectorValues(**base, connection=str(other))
+    )
+    assert moved.last_watermark == ""
+    assert connector_run(connector=moved, actor=None).rows_read == 3
