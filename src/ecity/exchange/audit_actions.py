@@ -21,3 +21,11 @@ register_actions(
         "exchange.federation_imported": _("Federation configuration of another city imported"),
     }
 )
+# --- H4: data connectors ---
+register_actions(
+    {
+        "exchange.connector_saved": _("Data connector saved"),
+        "exchange.connector_loaded": _("Data connector loaded a batch into a base registry"),
+    }
+)
+# --- end H4 ---

@@ -55,6 +55,28 @@ class ExchangeErrorCode(models.TextChoices):
         "exchange_federation_outdated",
         _("The federation configuration is older than the one imported before."),
     )
+    # --- H4: application adapters (SOAP/REST) and data connectors ---
+    PROVIDER_FAULT = (
+        "exchange_provider_fault",
+        _("The provider answered with a fault."),
+    )
+    PROVIDER_UNREACHABLE = (
+        "exchange_provider_unreachable",
+        _("The provider cannot be reached."),
+    )
+    PROVIDER_TIMEOUT = (
+        "exchange_provider_timeout",
+        _("The provider did not answer in time."),
+    )
+    CONNECTOR_SOURCE_FAILED = (
+        "exchange_connector_source_failed",
+        _("The connector's source cannot be read."),
+    )
+    CONNECTOR_BUSY = (
+        "exchange_connector_busy",
+        _("Another process is running this connector."),
+    )
+    # --- end H4 ---
 
 
 class EnvelopeRefused(ApplicationError):
@@ -70,3 +92,39 @@ class FederationRefused(ApplicationError):
 
     default_code: str = ExchangeErrorCode.FEDERATION_MALFORMED
     default_message = _("The federation configuration is malformed.")
+
+
+# --- H4: application adapters and data connectors ---
+class ProviderFault(ApplicationError):
+    """A legacy provider answered with a fault (SOAP fault, HTTP error status)."""
+
+    status_code = 502
+    default_code: str = ExchangeErrorCode.PROVIDER_FAULT
+    default_message = _("The provider answered with a fault.")
+
+
+class ProviderUnreachable(ApplicationError):
+    """The provider (or its WSDL) cannot be reached: refused, DNS, TLS, broken connection."""
+
+    status_code = 502
+    default_code: str = ExchangeErrorCode.PROVIDER_UNREACHABLE
+    default_message = _("The provider cannot be reached.")
+
+
+class ProviderTimeout(ApplicationError):
+    """The provider did not answer within the call's timeout."""
+
+    status_code = 504
+    default_code: str = ExchangeErrorCode.PROVIDER_TIMEOUT
+    default_message = _("The provider did not answer in time.")
+
+
+class ConnectorSourceFailed(ApplicationError):
+    """A connector's source (database, file, feed) cannot be read."""
+
+    status_code = 502
+    default_code: str = ExchangeErrorCode.CONNECTOR_SOURCE_FAILED
+    default_message = _("The connector's source cannot be read.")
+
+
+# --- end H4 ---
