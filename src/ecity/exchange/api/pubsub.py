@@ -105,7 +105,7 @@ def _message(delivery: Delivery) -> dict[str, Any]:
 
 
 class MessagePublishApi(_SystemApi):
-    class InputSerializer(serializers.Serializer):
+    class MessagePublishInput(serializers.Serializer):
         event_type = serializers.CharField(max_length=128)
         payload = serializers.JSONField()
         key = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
@@ -128,7 +128,7 @@ class MessagePublishApi(_SystemApi):
             OpenApiParameter("topic", OpenApiTypes.STR, OpenApiParameter.PATH),
             OpenApiParameter("Idempotency-Key", OpenApiTypes.STR, OpenApiParameter.HEADER),
         ],
-        request=InputSerializer,
+        request=MessagePublishInput,
         responses={
             202: inline_serializer("MessagePublished", {"message_id": serializers.CharField()}),
             **ERRORS,
@@ -164,7 +164,7 @@ class MessagePublishApi(_SystemApi):
     def post(self, request: Request, topic: str) -> Response:
         publisher = _subsystem(request)
         topic_obj = selectors.topic_get(name=topic)
-        data = self.InputSerializer(data=request.data)
+        data = self.MessagePublishInput(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
         envelope = message_publish(
@@ -181,7 +181,7 @@ class MessagePublishApi(_SystemApi):
 
 
 class SubscriptionRequestApi(_SystemApi):
-    class InputSerializer(serializers.Serializer):
+    class SubscriptionRequestInput(serializers.Serializer):
         topic = serializers.CharField(max_length=128)
         mode = serializers.ChoiceField(choices=["push", "pull"])
         push_url = serializers.CharField(max_length=500, required=False, allow_blank=True)
@@ -195,7 +195,7 @@ class SubscriptionRequestApi(_SystemApi):
         tags=TAGS,
         operation_id="exchange_subscription_request",
         summary="Ask a topic's owner for a subscription of your system",
-        request=InputSerializer,
+        request=SubscriptionRequestInput,
         responses={
             201: inline_serializer(
                 "SubscriptionRequested",
@@ -219,7 +219,7 @@ class SubscriptionRequestApi(_SystemApi):
     )
     def post(self, request: Request) -> Response:
         subscriber = _subsystem(request)
-        data = self.InputSerializer(data=request.data)
+        data = self.SubscriptionRequestInput(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
         topic = selectors.topic_get(name=values["topic"])
@@ -286,7 +286,7 @@ class MessagesPullApi(_SystemApi):
 
 
 class MessagesAckApi(_SystemApi):
-    class InputSerializer(serializers.Serializer):
+    class MessagesAckInput(serializers.Serializer):
         message_ids = serializers.ListField(
             child=serializers.CharField(max_length=64), min_length=1, max_length=500
         )
@@ -296,7 +296,7 @@ class MessagesAckApi(_SystemApi):
         operation_id="exchange_messages_ack",
         summary="Acknowledge pulled messages by message ID",
         parameters=[SUBSCRIPTION_ID],
-        request=InputSerializer,
+        request=MessagesAckInput,
         responses={
             200: inline_serializer(
                 "MessagesAcknowledged",
@@ -319,7 +319,7 @@ class MessagesAckApi(_SystemApi):
         subscription = selectors.subscription_of_subscriber(
             subscriber=_subsystem(request), public_id=subscription_id
         )
-        data = self.InputSerializer(data=request.data)
+        data = self.MessagesAckInput(data=request.data)
         data.is_valid(raise_exception=True)
         result = messages_ack(
             subscription=subscription, message_ids=data.validated_data["message_ids"]
@@ -328,7 +328,7 @@ class MessagesAckApi(_SystemApi):
 
 
 class SubscriptionReplayApi(_SystemApi):
-    class InputSerializer(serializers.Serializer):
+    class SubscriptionReplayInput(serializers.Serializer):
         since = serializers.DateTimeField()
 
     @extend_schema(
@@ -336,7 +336,7 @@ class SubscriptionReplayApi(_SystemApi):
         operation_id="exchange_subscription_replay",
         summary="Deliver again every message of the topic since a point in time",
         parameters=[SUBSCRIPTION_ID],
-        request=InputSerializer,
+        request=SubscriptionReplayInput,
         responses={
             202: inline_serializer("Replayed", {"count": serializers.IntegerField()}),
             **ERRORS,
@@ -354,7 +354,7 @@ class SubscriptionReplayApi(_SystemApi):
         subscription = selectors.subscription_of_subscriber(
             subscriber=subscriber, public_id=subscription_id
         )
-        data = self.InputSerializer(data=request.data)
+        data = self.SubscriptionReplayInput(data=request.data)
         data.is_valid(raise_exception=True)
         count = subscription_replay(
             actor=subscriber, subscription=subscription, since=data.validated_data["since"]
@@ -432,7 +432,7 @@ class DeadLetterListApi(_SystemApi):
 
 
 class DeadLetterRequeueApi(_SystemApi):
-    class InputSerializer(serializers.Serializer):
+    class DeadLetterRequeueInput(serializers.Serializer):
         subscription = serializers.UUIDField()
         message_ids = serializers.ListField(
             child=serializers.CharField(max_length=64), min_length=1, max_length=500
@@ -442,7 +442,7 @@ class DeadLetterRequeueApi(_SystemApi):
         tags=TAGS,
         operation_id="exchange_dead_letter_requeue",
         summary="Requeue dead letters (subscriber or topic owner)",
-        request=InputSerializer,
+        request=DeadLetterRequeueInput,
         responses={
             200: inline_serializer("Requeued", {"count": serializers.IntegerField()}),
             **ERRORS,
@@ -460,7 +460,7 @@ class DeadLetterRequeueApi(_SystemApi):
     )
     def post(self, request: Request) -> Response:
         subsystem = _subsystem(request)
-        data = self.InputSerializer(data=request.data)
+        data = self.DeadLetterRequeueInput(data=request.data)
         data.is_valid(raise_exception=True)
         dead = (
             selectors.dead_letter_list(subsystem=subsystem)
