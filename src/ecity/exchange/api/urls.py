@@ -7,6 +7,9 @@ from ecity.exchange.api import pubsub
 app_name = "exchange-api"
 urlpatterns = [
     # Publish/subscribe (H2).
+    path("topics", pubsub.TopicListApi.as_view(), name="topic_list"),
+    path("topics/<str:topic>", pubsub.TopicSaveApi.as_view(), name="topic_save"),
+    path("topics/<str:topic>/schemas", pubsub.TopicSchemaAddApi.as_view(), name="topic_schema_add"),
     path("topics/<str:topic>/messages", pubsub.MessagePublishApi.as_view(), name="publish"),
     path("subscriptions", pubsub.SubscriptionRequestApi.as_view(), name="subscription_request"),
     path(

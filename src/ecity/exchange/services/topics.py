@@ -24,11 +24,31 @@ from ecity.exchange.models.pubsub import TOPIC_NAME
 from ecity.exchange.selectors.pubsub import can_administer_subsystem
 from ecity.identity.models import User
 
+DESCRIPTION_LIMIT = 2000
 
-def _require_owner_admin(actor: User | None, owner: Subsystem) -> None:
-    # actor None: the platform itself (the domain-event bridge, a management command).
-    if actor is not None and not can_administer_subsystem(actor=actor, subsystem=owner):
+
+def _require_owner_admin(actor: User | Subsystem | None, owner: Subsystem) -> None:
+    # actor None: the platform itself (the domain-event bridge, a management command); a
+    # subsystem: the owner system itself through the API.
+    if actor is None:
+        return
+    if isinstance(actor, Subsystem):
+        allowed = actor.pk == owner.pk
+    else:
+        allowed = can_administer_subsystem(actor=actor, subsystem=owner)
+    if not allowed:
         raise PermissionDenied(_("Only the administrator of the owner's department may do this."))
+
+
+def _audit(actor: User | Subsystem | None, action: str, topic: Topic, data: dict) -> None:
+    audit_record(
+        actor=actor if isinstance(actor, User) else None,
+        action=action,
+        obj=topic,
+        data=data,
+        system=actor.identifier if isinstance(actor, Subsystem) else "",
+        system_department=actor.member.identifier if isinstance(actor, Subsystem) else "",
+    )
 
 
 def _name_errors(value: str, field: str, errors: dict[str, list[str]]) -> None:
@@ -58,7 +78,7 @@ def schema_check(schema: Any) -> None:
 @transaction.atomic
 def topic_save(
     *,
-    actor: User | None,
+    actor: User | Subsystem | None,
     owner: Subsystem,
     name: str,
     description_zh: str = "",
@@ -67,7 +87,8 @@ def topic_save(
 ) -> Topic:
     """Create the topic ``name`` of ``owner``, or change its descriptions and visibility.
 
-    Rules: the administrator of the owner's department (``actor=None``: the platform itself);
+    Rules: the administrator of the owner's department or the owner system itself
+    (``actor=None``: the platform itself);
     a topic keeps its owner (another subsystem's topic of that name is a field error).
     Side effects: audit ``exchange.topic_saved``. Errors: ``PermissionDenied``,
     ``ValidationFailed``.
@@ -79,30 +100,34 @@ def topic_save(
     topic = Topic.objects.select_for_update().filter(name=name).first()
     if topic is not None and topic.owner_id != owner.pk:
         errors["name"] = [_("This topic belongs to another subsystem.")]
+    for field, value in (("description_zh", description_zh), ("description_en", description_en)):
+        if len(value or "") > DESCRIPTION_LIMIT:
+            errors[field] = [_("At most %(limit)s characters.") % {"limit": DESCRIPTION_LIMIT}]
     if errors:
         raise ValidationFailed(fields=errors)
     if topic is None:
         topic = Topic(name=name, owner=owner)
-    topic.description_zh = description_zh.strip()
-    topic.description_en = description_en.strip()
+    topic.description_zh = (description_zh or "").strip()
+    topic.description_en = (description_en or "").strip()
     topic.is_public = is_public
     topic.save()
-    audit_record(
-        actor=actor,
-        action="exchange.topic_saved",
-        obj=topic,
-        data={"topic": topic.name, "owner": owner.identifier, "is_public": is_public},
+    _audit(
+        actor,
+        "exchange.topic_saved",
+        topic,
+        {"topic": topic.name, "owner": owner.identifier, "is_public": is_public},
     )
     return topic
 
 
 @transaction.atomic
 def topic_schema_add(
-    *, actor: User | None, topic: Topic, event_type: str, schema: dict[str, Any]
+    *, actor: User | Subsystem | None, topic: Topic, event_type: str, schema: Any
 ) -> TopicSchema:
     """Add the next version of ``event_type``'s JSON Schema to ``topic``; return it.
 
-    Rules: the administrator of the topic owner's department (``actor=None``: the platform);
+    Rules: the administrator of the topic owner's department or the owner system itself
+    (``actor=None``: the platform);
     the event type is a dotted name; the schema is valid against the draft 2020-12 meta-schema.
     An identical schema to the newest version adds nothing (that version is returned).
     Side effects: audit ``exchange.topic_schema_added``. Errors: ``PermissionDenied``,
@@ -123,10 +148,10 @@ def topic_schema_add(
     created = TopicSchema.objects.create(
         topic=topic, event_type=event_type, version=number, schema=schema
     )
-    audit_record(
-        actor=actor,
-        action="exchange.topic_schema_added",
-        obj=topic,
-        data={"topic": topic.name, "event_type": event_type, "version": number},
+    _audit(
+        actor,
+        "exchange.topic_schema_added",
+        topic,
+        {"topic": topic.name, "event_type": event_type, "version": number},
     )
     return created

@@ -43,6 +43,9 @@ def _system(subsystem, department):
         def post(self, path, data):
             return Client().post(BASE + path, data, content_type="application/json", **headers)
 
+        def put(self, path, data):
+            return Client().put(BASE + path, data, content_type="application/json", **headers)
+
         def get(self, path, params=None):
             return Client().get(BASE + path, params or {}, **headers)
 
@@ -183,3 +186,33 @@ def test_dead_letters_are_listed_to_both_sides_and_requeued_by_either(parties, s
     assert seen_by_owner[0]["last_error"] == "HTTP 503"
     assert requeued.json() == {"count": 1}
     assert Delivery.objects.get().status == "pending"
+
+
+def test_a_system_creates_its_topic_adds_a_schema_and_others_see_it(parties, systems):
+    police, labour = systems
+    schema = {"type": "object", "required": ["uscc"], "properties": {"uscc": {"type": "string"}}}
+
+    created = police.put("/topics/gaj.licence.revoked", {"description_zh": "许可吊销"})
+    bad = police.post(
+        "/topics/gaj.licence.revoked/schemas",
+        {"event_type": "licence.revoked", "schema": {"type": "nothing"}},
+    )
+    added = police.post(
+        "/topics/gaj.licence.revoked/schemas", {"event_type": "licence.revoked", "schema": schema}
+    )
+    foreign = labour.post(
+        "/topics/gaj.licence.revoked/schemas", {"event_type": "licence.revoked", "schema": schema}
+    )
+    listed = labour.get("/topics").json()["topics"]
+
+    assert created.status_code == 200, created.content
+    assert created.json()["owner"] == parties["publisher"].identifier
+    assert (bad.status_code, bad.json()["code"]) == (400, "exchange_bad_schema")
+    assert added.status_code == 201 and added.json() == {
+        "event_type": "licence.revoked",
+        "version": 1,
+    }
+    assert foreign.status_code == 403
+    assert {t["name"]: t["event_types"] for t in listed}["gaj.licence.revoked"] == [
+        {"event_type": "licence.revoked", "version": 1}
+    ]

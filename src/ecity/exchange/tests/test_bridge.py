@@ -110,3 +110,24 @@ def test_a_decided_case_is_published_without_the_applicants_data(db, settings):
         "department": "SCJ",
     }
     assert publication.key == "6b0c7d5e-0000-4000-8000-000000000001"
+
+
+def test_a_legal_entity_change_is_published_with_its_record_id_and_attribute_names(db, settings):
+    settings.ECITY_EVENTS_DELIVER_ON_COMMIT = False
+    from django.db import transaction
+
+    record_id = "1f0e2d3c-0000-4000-8000-0000000000aa"
+    with transaction.atomic():
+        event_publish(
+            name="registry.legal_entity_changed",
+            subject=record_id,
+            key=f"{record_id}:3",
+            data={"version": 3, "attributes": ["legal_representative", "address"]},
+        )
+
+    events_deliver()
+
+    publication = Publication.objects.get(topic__name="registry.legal_entity.changed")
+    assert publication.payload["legal_entity"] == record_id
+    assert publication.payload["attributes"] == ["address", "legal_representative"]
+    assert (publication.payload["version"], publication.key) == (3, record_id)
