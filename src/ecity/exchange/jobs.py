@@ -5,12 +5,12 @@ from __future__ import annotations
 from django.conf import settings
 
 from ecity.core.jobs import register_job
-from ecity.exchange.transport import transport_get
+from ecity.exchange.services.delivery import delivery_transport
 
 
 def deliver_due_messages() -> str:
     """The job ``exchange.deliver``: push due deliveries through the configured transport."""
-    return transport_get().deliver_due()
+    return delivery_transport().deliver_due()
 
 
 register_job(

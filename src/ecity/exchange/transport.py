@@ -4,9 +4,10 @@ The database (``Publication`` and ``Delivery`` rows, the message log) is always 
 transport only moves messages. ``message_publish`` calls ``notify(delivery_ids)`` after its
 commit; a transport's ``deliver_due`` pushes what is due, and ``run`` loops until stopped.
 
-* ``DatabaseTransport`` (default, embedded, no broker): ``notify`` does nothing, the periodic
-  job ``exchange.deliver`` (``jobs.py``) claims due push deliveries with
-  ``select_for_update(skip_locked=True)`` and POSTs them (``services.delivery``).
+* ``DatabaseTransport`` (default, embedded, no broker; in ``services.delivery`` next to the
+  pushes it runs): ``notify`` does nothing, the periodic job ``exchange.deliver``
+  (``jobs.py``) claims due push deliveries with ``select_for_update(skip_locked=True)`` and
+  POSTs them.
 * A broker transport (NATS JetStream, added next to this one) registers itself with
   ``transport_register``; it publishes the notified deliveries to the broker and keeps the
   Delivery rows up to date, so the database transport can take over at any time.
@@ -17,8 +18,6 @@ from __future__ import annotations
 import threading
 from collections.abc import Sequence
 from typing import Protocol
-
-from django.conf import settings
 
 
 class Transport(Protocol):
@@ -36,26 +35,6 @@ class Transport(Protocol):
         """Deliver until ``stop`` is set."""
 
 
-class DatabaseTransport:
-    """The embedded transport: the job polls the Delivery table (see the module docstring)."""
-
-    name = "database"
-
-    def notify(self, delivery_ids: Sequence[int]) -> None:
-        # The job finds committed deliveries by polling; nothing to do here.
-        return None
-
-    def deliver_due(self) -> str:
-        from ecity.exchange.services.delivery import deliveries_push
-
-        return deliveries_push()
-
-    def run(self, *, stop: threading.Event) -> None:
-        while not stop.is_set():
-            self.deliver_due()
-            stop.wait(settings.ECITY_EXCHANGE_DELIVER_EVERY_SECONDS)
-
-
 _transport: Transport | None = None
 
 
@@ -65,6 +44,7 @@ def transport_register(transport: Transport | None) -> None:
     _transport = transport
 
 
-def transport_get() -> Transport:
-    """The transport in use (the database transport unless another was registered)."""
-    return _transport if _transport is not None else DatabaseTransport()
+def transport_get() -> Transport | None:
+    """The registered broker transport, or None: the database transport
+    (``services.delivery.DatabaseTransport``, see ``delivery_transport``) is in use."""
+    return _transport

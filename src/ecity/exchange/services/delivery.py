@@ -31,6 +31,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import threading
 import urllib.error
 import urllib.request
 from collections.abc import Iterable, Sequence
@@ -49,6 +50,7 @@ from ecity.exchange.errors import ExchangeErrorCode
 from ecity.exchange.message_log import log_append
 from ecity.exchange.models import Delivery, MessageLogRecord, Subscription, Subsystem
 from ecity.exchange.selectors.pubsub import can_administer_subsystem
+from ecity.exchange.transport import Transport, transport_get
 from ecity.identity.models import User
 
 logger = logging.getLogger("ecity.exchange.delivery")
@@ -235,6 +237,32 @@ def deliveries_push(*, limit: int = 200, delivery_ids: Iterable[int] | None = No
     return f"{counts['acked']} acknowledged, {counts['retry']} to retry, {counts['dead']} dead" + (
         f", {counts['skipped']} skipped" if counts["skipped"] else ""
     )
+
+
+# --- the embedded transport -------------------------------------------------------------------
+
+
+class DatabaseTransport:
+    """The embedded transport (no broker): the job polls the Delivery table and pushes."""
+
+    name = "database"
+
+    def notify(self, delivery_ids: Sequence[int]) -> None:
+        # The job finds committed deliveries by polling; nothing to do here.
+        return None
+
+    def deliver_due(self) -> str:
+        return deliveries_push()
+
+    def run(self, *, stop: threading.Event) -> None:
+        while not stop.is_set():
+            self.deliver_due()
+            stop.wait(settings.ECITY_EXCHANGE_DELIVER_EVERY_SECONDS)
+
+
+def delivery_transport() -> Transport:
+    """The transport in use: a registered broker transport, else the database transport."""
+    return transport_get() or DatabaseTransport()
 
 
 # --- pull -------------------------------------------------------------------------------------

@@ -186,8 +186,9 @@ def message_publish(
         if original is None:
             raise
         return original
-    if delivery_ids:
-        transaction.on_commit(lambda: transport_get().notify(delivery_ids))
+    transport = transport_get()  # None: the database transport, whose job polls
+    if delivery_ids and transport is not None:
+        transaction.on_commit(lambda: transport.notify(delivery_ids))
     return envelope
 
 

@@ -94,3 +94,38 @@ def test_a_metadata_level_publisher_still_delivers_the_payload(parties):
     assert MessageLogRecord.objects.get(kind="published").payload is None
     publication = Publication.objects.get(message_id=envelope.message_id)
     assert publication.payload == payload()
+
+
+def test_a_registered_broker_transport_is_told_of_new_deliveries_only_after_commit(
+    parties, django_capture_on_commit_callbacks
+):
+    from ecity.exchange.transport import transport_register
+
+    class Broker:  # what a broker transport (NATS) receives from the exchange
+        name = "broker"
+
+        def __init__(self):
+            self.notified = []
+
+        def notify(self, delivery_ids):
+            self.notified.append(list(delivery_ids))
+
+        def deliver_due(self):
+            return ""
+
+        def run(self, *, stop):
+            return None
+
+    _subscribe(parties)
+    broker = Broker()
+    transport_register(broker)
+    try:
+        with django_capture_on_commit_callbacks(execute=False) as callbacks:
+            _publish(parties)
+        assert broker.notified == []  # not before the commit
+        for callback in callbacks:
+            callback()
+    finally:
+        transport_register(None)
+
+    assert broker.notified == [[Delivery.objects.get().pk]]

@@ -171,3 +171,14 @@ def test_a_push_claimed_by_a_dead_process_is_pushed_again_after_its_lease(partie
 
     assert len(webhook.received) == 1
     assert Delivery.objects.get().status == "acked"
+
+
+def test_the_periodic_job_pushes_through_the_database_transport(parties, push, webhook):
+    from ecity.core.jobs import run_job
+
+    _publish(parties)
+
+    summary = run_job("exchange.deliver")
+
+    assert summary.startswith("1 acknowledged")
+    assert len(webhook.received) == 1
