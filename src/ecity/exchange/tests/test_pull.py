@@ -122,3 +122,22 @@ def test_a_start_position_in_the_past_replays_earlier_publications_at_approval(p
 
     assert replayed == 1
     assert _versions(messages_pull(subscription=subscription)) == [("A", 1)]
+
+
+def test_a_message_never_acknowledged_becomes_a_dead_letter_after_the_last_hand_out(
+    parties, pull, settings
+):
+    settings.ECITY_EXCHANGE_MAX_ATTEMPTS = 2
+    _publish(parties, 1, "A")
+    later = _publish(parties, 2, "A")
+
+    for _hand_out in range(2):
+        assert _versions(messages_pull(subscription=pull)) == [("A", 1)]
+        Delivery.objects.filter(status="delivered").update(
+            next_attempt_at=timezone.now() - dt.timedelta(seconds=1)
+        )
+    handed = messages_pull(subscription=pull)
+
+    assert handed == []  # version 2 waits behind the dead version 1 of its key
+    assert Delivery.objects.exclude(publication__message_id=later).get().status == "dead"
+    assert MessageLogRecord.objects.filter(kind="dead").count() == 1
