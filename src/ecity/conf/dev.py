@@ -10,3 +10,6 @@ CSRF_COOKIE_SECURE = False
 ECITY_IDENTITY_PROVIDERS = env.IDENTITY_PROVIDERS or ["ecity.identity.providers.demo.DemoProvider"]
 # Development runs the demo city, whose due-soon and overdue cases are moved back in time.
 ECITY_TRAINING_MODE = True
+
+# Local webhook receivers on http://127.0.0.1 (exchange push subscriptions).
+ECITY_EXCHANGE_ALLOW_HTTP_LOOPBACK = True

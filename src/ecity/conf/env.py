@@ -119,6 +119,16 @@ EXCHANGE_GATEWAY_URL = _str("ECITY_EXCHANGE_GATEWAY_URL", "")
 # --- H4: data connectors (ecity.exchange.services.connectors): how often the job
 # exchange.connectors looks for connectors due by their schedule.
 CONNECTORS_EVERY_SECONDS = _int("ECITY_CONNECTORS_EVERY_SECONDS", 60)
+# Publish/subscribe delivery (ecity.exchange.services.delivery): first retry delay of a failed
+# push (doubled per attempt), attempts before a dead letter, how long a pulled or pushed message
+# waits for its acknowledgement before it is delivered again, the webhook timeout, how often the
+# push job runs, and whether plain-http loopback webhooks are accepted (development and tests).
+EXCHANGE_RETRY_SECONDS = _int("ECITY_EXCHANGE_RETRY_SECONDS", 30)
+EXCHANGE_MAX_ATTEMPTS = _int("ECITY_EXCHANGE_MAX_ATTEMPTS", 10)
+EXCHANGE_VISIBILITY_SECONDS = _int("ECITY_EXCHANGE_VISIBILITY_SECONDS", 60)
+EXCHANGE_PUSH_TIMEOUT_SECONDS = _int("ECITY_EXCHANGE_PUSH_TIMEOUT_SECONDS", 10)
+EXCHANGE_DELIVER_EVERY_SECONDS = _int("ECITY_EXCHANGE_DELIVER_EVERY_SECONDS", 2)
+EXCHANGE_ALLOW_HTTP_LOOPBACK = _bool("ECITY_EXCHANGE_ALLOW_HTTP_LOOPBACK", False)
 EVENTS_DELIVER_ON_COMMIT = _bool("ECITY_EVENTS_DELIVER_ON_COMMIT", True)
 FIELD_KEYS = _str("ECITY_FIELD_KEYS")
 FIELD_KEYS_FILE = _str("ECITY_FIELD_KEYS_FILE", str(DATA_DIR / "field_keys.json"))

@@ -28,3 +28,6 @@ INSTALLED_APPS = [*INSTALLED_APPS, "ecity.workflow.tests.errands"]
 ECITY_IDENTITY_PROVIDERS = ["ecity.identity.providers.demo.DemoProvider"]
 # Tests load the demo city (its cases are moved back in time); tests of the switch turn it off.
 ECITY_TRAINING_MODE = True
+
+# Exchange tests push to a real local webhook server on http://127.0.0.1.
+ECITY_EXCHANGE_ALLOW_HTTP_LOOPBACK = True

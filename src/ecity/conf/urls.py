@@ -36,6 +36,7 @@ api_patterns = [
     path("v1/certificates/", include("ecity.certificates.api.urls")),
     path("v1/sso/", include("ecity.sso.api.urls")),
     path("v1/registry/", include("ecity.registry.api.urls")),
+    path("v1/exchange/", include("ecity.exchange.api.urls")),
 ]
 
 urlpatterns = [
@@ -55,6 +56,7 @@ urlpatterns += i18n_patterns(
     path("notifications/", include("ecity.notify.urls")),
     path("certificates/", include("ecity.certificates.urls")),
     path("registry/", include("ecity.registry.urls")),
+    path("exchange/", include("ecity.exchange.urls")),
     path("", include("ecity.portal.urls")),
     prefix_default_language=False,
 )

@@ -77,6 +77,30 @@ class ExchangeErrorCode(models.TextChoices):
         _("Another process is running this connector."),
     )
     # --- end H4 ---
+    # --- publish/subscribe (H2) ---
+    UNKNOWN_TOPIC = ("exchange_unknown_topic", _("There is no such topic."))
+    NOT_TOPIC_PUBLISHER = (
+        "exchange_not_topic_publisher",
+        _("Only the topic's owner subsystem may publish on it."),
+    )
+    UNKNOWN_EVENT_TYPE = (
+        "exchange_unknown_event_type",
+        _("The topic has no schema for this event type."),
+    )
+    BAD_SCHEMA = ("exchange_bad_schema", _("The JSON Schema itself is not valid."))
+    SCHEMA_VIOLATION = (
+        "exchange_schema_violation",
+        _("The payload does not match the event type's JSON Schema (see the JSON paths)."),
+    )
+    NO_SUBSYSTEM = (
+        "exchange_no_subsystem",
+        _("The calling system is not registered as an exchange subsystem."),
+    )
+    SUBSCRIPTION_STATE = (
+        "exchange_subscription_state",
+        _("The subscription is not in a state that allows this."),
+    )
+    # --- end publish/subscribe (H2) ---
 
 
 class EnvelopeRefused(ApplicationError):

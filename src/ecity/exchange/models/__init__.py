@@ -4,17 +4,32 @@ from ecity.exchange.models.connectors import Connector, ConnectorRun, SourceKind
 from ecity.exchange.models.federation import RemoteInstance
 from ecity.exchange.models.log import LogPartition, MessageLogRecord, Refusal, SeenMessage
 from ecity.exchange.models.parties import Member, MemberClass, Subsystem
+from ecity.exchange.models.pubsub import (
+    Delivery,
+    InboxEntry,
+    Publication,
+    Subscription,
+    Topic,
+    TopicSchema,
+)
 
 __all__ = [
     "Connector",
     "ConnectorRun",
+    "Delivery",
+    "InboxEntry",
     "LogPartition",
     "Member",
     "MemberClass",
     "MessageLogRecord",
+    "Publication",
     "Refusal",
     "RemoteInstance",
     "SeenMessage",
+    "SeenMessage",
     "SourceKind",
+    "Subscription",
     "Subsystem",
+    "Topic",
+    "TopicSchema",
 ]

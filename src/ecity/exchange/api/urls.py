@@ -1,0 +1,31 @@
+"""Exchange API, mounted at /api/v1/exchange/."""
+
+from django.urls import path
+
+from ecity.exchange.api import pubsub
+
+app_name = "exchange-api"
+urlpatterns = [
+    # Publish/subscribe (H2).
+    path("topics", pubsub.TopicListApi.as_view(), name="topic_list"),
+    path("topics/<str:topic>", pubsub.TopicSaveApi.as_view(), name="topic_save"),
+    path("topics/<str:topic>/schemas", pubsub.TopicSchemaAddApi.as_view(), name="topic_schema_add"),
+    path("topics/<str:topic>/messages", pubsub.MessagePublishApi.as_view(), name="publish"),
+    path("subscriptions", pubsub.SubscriptionRequestApi.as_view(), name="subscription_request"),
+    path(
+        "subscriptions/<uuid:subscription_id>/messages",
+        pubsub.MessagesPullApi.as_view(),
+        name="pull",
+    ),
+    path("subscriptions/<uuid:subscription_id>/acks", pubsub.MessagesAckApi.as_view(), name="ack"),
+    path(
+        "subscriptions/<uuid:subscription_id>/replay",
+        pubsub.SubscriptionReplayApi.as_view(),
+        name="replay",
+    ),
+    path("dead-letters", pubsub.DeadLetterListApi.as_view(), name="dead_letters"),
+    path(
+        "dead-letters/requeue", pubsub.DeadLetterRequeueApi.as_view(), name="dead_letters_requeue"
+    ),
+    path("keys", pubsub.ExchangeKeyListApi.as_view(), name="keys"),
+]
