@@ -114,6 +114,10 @@ EVENTS_MAX_ATTEMPTS = _int("ECITY_EVENTS_MAX_ATTEMPTS", 8)
 # Data exchange: this node's instance code (a city) and the clock skew a receiver accepts.
 EXCHANGE_INSTANCE = _str("ECITY_EXCHANGE_INSTANCE", "CN-DEMO")
 EXCHANGE_MAX_SKEW_SECONDS = _int("ECITY_EXCHANGE_MAX_SKEW_SECONDS", 300)
+# Exchange gateway (H3): seconds the gateway waits for a provider before answering 504.
+EXCHANGE_GATEWAY_TIMEOUT_SECONDS = _int("ECITY_EXCHANGE_GATEWAY_TIMEOUT_SECONDS", 30)
+# Bearer token that /metrics requires; empty: /metrics answers loopback clients only.
+METRICS_TOKEN = _str("ECITY_METRICS_TOKEN", "")
 EVENTS_DELIVER_ON_COMMIT = _bool("ECITY_EVENTS_DELIVER_ON_COMMIT", True)
 FIELD_KEYS = _str("ECITY_FIELD_KEYS")
 FIELD_KEYS_FILE = _str("ECITY_FIELD_KEYS_FILE", str(DATA_DIR / "field_keys.json"))

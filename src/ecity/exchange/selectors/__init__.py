@@ -1,0 +1,1 @@
+"""Reads of the data exchange, one module per concept."""

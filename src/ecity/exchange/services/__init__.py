@@ -1,0 +1,1 @@
+"""Writes of the data exchange, one module per concept."""
