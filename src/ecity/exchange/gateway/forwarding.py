@@ -68,7 +68,7 @@ def timeout_seconds() -> float:
 
 
 def forward_http(
-    *, url: str, method: str, query: str, headers: dict[str, str], body: bytes
+    *, url: str, method: str, query: str, headers: dict[str, Any], body: bytes
 ) -> ProviderAnswer:
     """Send the call to ``url``; raise a ``GatewayFault`` (502, 504) when the provider fails."""
     try:

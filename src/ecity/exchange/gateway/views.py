@@ -317,9 +317,19 @@ def _call_remote(call: _Call, *, instance: str) -> ProviderAnswer:
     return answer
 
 
-def _forward_headers(request: HttpRequest, call: _Call, client: Subsystem) -> dict[str, str]:
-    headers = {
-        name: request.headers[name] for name in PASSED_REQUEST_HEADERS if name in request.headers
+def _header_value(value: str) -> bytes:
+    # WSGI hands over header bytes decoded as latin-1: encoding back gives the original bytes.
+    try:
+        return value.encode("latin-1")
+    except UnicodeEncodeError:
+        return value.encode("utf-8")
+
+
+def _forward_headers(request: HttpRequest, call: _Call, client: Subsystem) -> dict[str, Any]:
+    headers: dict[str, Any] = {
+        name: _header_value(request.headers[name])
+        for name in PASSED_REQUEST_HEADERS
+        if name in request.headers
     }
     headers["X-Road-Id"] = call.message_id
     headers["X-Road-Client"] = client.identifier

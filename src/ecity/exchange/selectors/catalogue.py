@@ -69,17 +69,15 @@ def allowed_methods(
     for right in rights:
         if not _in_force(right, now):
             continue
-        service, endpoints = allowed.get(right.service_id, (right.service, set()))
-        if right.endpoint_id is None or endpoints is None:
-            endpoints = None  # the whole service
+        service, endpoint_ids = allowed.get(right.service_id, (right.service, set()))
+        if right.endpoint_id is None or endpoint_ids is None:
+            endpoint_ids = None  # the whole service
         else:
-            endpoints.add(right.endpoint_id)
-        allowed[right.service_id] = (service, endpoints)
+            endpoint_ids.add(right.endpoint_id)
+        allowed[right.service_id] = (service, endpoint_ids)
     result: list[tuple[Service, list[Endpoint]]] = []
-    for service, endpoint_ids in sorted(allowed.values(), key=lambda pair: pair[0].code):
-        endpoints = list(service.endpoints.all())
-        if endpoint_ids is not None:
-            endpoints = [e for e in endpoints if e.pk in endpoint_ids]
+    for service, ids in sorted(allowed.values(), key=lambda pair: pair[0].code):
+        endpoints = [e for e in service.endpoints.all() if ids is None or e.pk in ids]
         result.append((service, endpoints))
     return result
 
