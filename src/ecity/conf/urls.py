@@ -60,6 +60,7 @@ urlpatterns += i18n_patterns(
     path("notifications/", include("ecity.notify.urls")),
     path("certificates/", include("ecity.certificates.urls")),
     path("registry/", include("ecity.registry.urls")),
+    path("exchange/", include("ecity.exchange.urls")),
     path("", include("ecity.portal.urls")),
     prefix_default_language=False,
 )
