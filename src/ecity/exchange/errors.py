@@ -80,3 +80,4 @@ class GatewayFault(ApplicationError):
             message = str(ExchangeErrorCode(code).label)
         super().__init__(message, code=code)
         self.status_code = status
+        self.retry_after: int | None = None  # seconds, for a 429

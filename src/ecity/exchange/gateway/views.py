@@ -14,6 +14,7 @@ import time
 import uuid
 from typing import Any
 
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -62,7 +63,11 @@ def fault_response(
 
 
 def _fault_of(error: ApplicationError) -> JsonResponse:
-    return fault_response(error.code, error.message, error.status_code, error.fields)
+    response = fault_response(error.code, error.message, error.status_code, error.fields)
+    retry_after = getattr(error, "retry_after", None)
+    if retry_after:
+        response["Retry-After"] = str(retry_after)
+    return response
 
 
 def authenticated_client(request: HttpRequest) -> Subsystem:
@@ -128,6 +133,7 @@ class _Call:
         self.client: Subsystem | None = None
         self.service: Service | None = None
         self.endpoint: Endpoint | None = None
+        self.request_size = 0
         self.request_message: LoggedMessage | None = None
         self.response_message: LoggedMessage | None = None
 
@@ -148,7 +154,7 @@ class _Call:
                     endpoint=str(self.endpoint) if self.endpoint else "",
                     message_id=self.message_id,
                     times=self.times,
-                    request_size=len(self.request.body),
+                    request_size=self.request_size,
                     response_size=len(response.content),
                     status_code=status,
                     fault_code=fault_code,
@@ -173,7 +179,15 @@ def gateway(request: HttpRequest, provider: str, service_code: str, path: str = 
             return discovery_answer(
                 request, client=call.client, provider=provider, method=service_code
             )
+        call.request_size = len(request.body)
         answer = _call(call)
+    except RequestDataTooBig:
+        fault = GatewayFault(
+            _("The request body is larger than allowed."),
+            code=CoreErrorCode.PAYLOAD_TOO_LARGE,
+            status=413,
+        )
+        return call.finish(_fault_of(fault), fault_code=fault.code)
     except GatewayFault as fault:
         return call.finish(_fault_of(fault), fault_code=fault.code)
     except ApplicationError as error:
@@ -226,6 +240,7 @@ def _call(call: _Call) -> ProviderAnswer:
         )
         if not decision.allowed:
             fault = GatewayFault(code=ExchangeErrorCode.RATE_LIMITED, status=429)
+            fault.retry_after = decision.retry_after
             raise fault
 
     body = request.body
@@ -292,9 +307,9 @@ def _call_remote(call: _Call, *, instance: str) -> ProviderAnswer:
         ),
         payload=payload,
     )
+    # The client's token is this city's and is never passed on: the remote gateway trusts the
+    # calling gateway through the federation configuration (node-level trust), not the client.
     headers = _forward_headers(request, call, client)
-    if "HTTP_AUTHORIZATION" in request.META:
-        headers["Authorization"] = request.META["HTTP_AUTHORIZATION"]
     call.times.provider_request_at = timezone.now()
     answer = forward_http(
         url=f"{url}/r1/{call.service_identifier}{call.path}",

@@ -280,6 +280,33 @@ def test_a_service_of_an_unknown_city_is_a_fault(exchange, call):
     assert response.json()["code"] == "exchange_unknown_instance"
 
 
+def test_a_service_of_a_federated_city_goes_to_that_citys_gateway(
+    exchange, provider, call, monkeypatch
+):
+    from ecity.exchange.gateway import views
+
+    # The federation configuration (RemoteInstance) is the outside world here: Xiaogan's gateway
+    # is the local HTTP server.
+    monkeypatch.setattr(views, "remote_gateway_url", lambda instance: provider.url)
+
+    response = call("get", "/r1/CN-XG/GOV/SCJ/enterprises/licences/licences/9142?x=1")
+
+    assert response.status_code == 200
+    received = provider.received[0]
+    assert received["path"] == "/r1/CN-XG/GOV/SCJ/enterprises/licences/licences/9142?x=1"
+    assert received["headers"]["x-road-client"] == CLIENT
+    assert "authorization" not in received["headers"]  # this city's token stays here
+    assert [r.kind for r in MessageLogRecord.objects.filter(partition=CLIENT)] == [
+        "request",
+        "response",
+    ]
+    record = CallRecord.objects.get()
+    assert (record.service, record.service_identifier) == (
+        None,
+        "CN-XG/GOV/SCJ/enterprises/licences",
+    )
+
+
 def test_a_provider_that_is_down_gives_a_502_fault(exchange, persons, closed_port_url, call):
     Service.objects.filter(pk=persons.pk).update(base_url=closed_port_url)
     grant(exchange, persons)
@@ -313,6 +340,7 @@ def test_a_client_over_the_services_rate_limit_gets_429(exchange, persons, provi
     statuses = [call().status_code for _ in range(3)]
 
     assert statuses == [200, 200, 429]
+    assert int(call()["Retry-After"]) >= 1
     assert len(provider.received) == 2
 
 

@@ -53,3 +53,25 @@ def test_a_soap_service_without_the_adapter_answers_a_501_fault(exchange, call, 
     assert response.status_code == 501
     assert response.json()["code"] == "exchange_adapter_not_installed"
     assert response["X-Road-Error"] == "exchange_adapter_not_installed"
+
+
+def test_a_body_over_the_upload_limit_is_a_413_fault_and_not_forwarded(
+    exchange,
+    persons,  # noqa: F811
+    provider,
+    call,  # noqa: F811
+    settings,
+):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 64
+    access_right_grant(actor=exchange["police_admin"], client=exchange["social"], service=persons)
+
+    response = call(
+        "post",
+        f"/r1/{SERVICE}/persons",
+        data={"note": "很长" * 100},
+        content_type="application/json",
+    )
+
+    assert response.status_code == 413
+    assert response.json()["code"] == "payload_too_large"
+    assert provider.received == []
