@@ -268,6 +268,7 @@ SPECTACULAR_SETTINGS = {
         "VersionStatusEnum": "ecity.catalogue.models.ServiceItemVersion.Status",
         "CertificateStatusEnum": "ecity.certificates.models.Certificate.Status",
         "NotificationStatusEnum": "ecity.notify.models.Notification.Status",
+        "ExchangeServiceKindEnum": "ecity.exchange.models.Service.Kind",
     },
 }
 
