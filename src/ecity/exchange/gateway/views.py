@@ -161,9 +161,14 @@ class _Call:
                     request=self.request_message,
                     response=self.response_message,
                 )
-            except Exception:  # an answer that cannot be logged is not given as if it were
+            except Exception:  # an answer that cannot be logged is not given
                 logger.exception("gateway call %s could not be recorded", self.message_id)
-                raise
+                response = fault_response(
+                    CoreErrorCode.SERVER_ERROR,
+                    _("Something went wrong on our side. Please try again later."),
+                    500,
+                )
+                response["X-Road-Id"] = self.message_id
         metrics.GATEWAY_LATENCY.labels(service_label).observe(time.perf_counter() - self.started)
         return response
 
