@@ -9,7 +9,7 @@ from typing import Any
 from django.db import transaction
 
 from ecity.exchange.canonical import Envelope
-from ecity.exchange.message_log import log_append
+from ecity.exchange.message_log import LogEntry, log_append_batch
 from ecity.exchange.models import CallRecord, MessageLogRecord, Service, Subsystem
 
 
@@ -31,7 +31,7 @@ class LoggedMessage:
     payload: dict[str, Any]
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def gateway_call_record(
     *,
     client: Subsystem,
@@ -53,20 +53,25 @@ def gateway_call_record(
     The payloads are kept only at the client's ``full`` log level (their hashes always).
     Called by the gateway for every call it answered for an identified client.
     """
-    keep = client.log_level == Subsystem.LogLevel.FULL
-    for kind, message in (
-        (MessageLogRecord.Kind.REQUEST, request),
-        (MessageLogRecord.Kind.RESPONSE, response),
-    ):
-        if message is None:
-            continue
-        log_append(
+    entries = [
+        LogEntry(
             kind=kind,
             envelope=message.envelope,
-            payload=message.payload if keep else None,
-            partition=client.identifier,
+            payload=message.payload,
             target=service_identifier,
             detail={"status": status_code} if kind == MessageLogRecord.Kind.RESPONSE else {},
+        )
+        for kind, message in (
+            (MessageLogRecord.Kind.REQUEST, request),
+            (MessageLogRecord.Kind.RESPONSE, response),
+        )
+        if message is not None
+    ]
+    if entries:
+        log_append_batch(
+            partition=client.identifier,
+            entries=entries,
+            keep_payload=client.log_level == Subsystem.LogLevel.FULL,
         )
     assert times.client_response_at is not None
     duration = times.client_response_at - times.client_request_at

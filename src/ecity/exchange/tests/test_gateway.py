@@ -12,6 +12,7 @@ from django.test import Client
 from django.utils import timezone
 
 from ecity.core import vault
+from ecity.exchange.message_log import log_verify
 from ecity.exchange.models import CallRecord, MessageLogRecord, Service, Subsystem
 from ecity.exchange.services.access import access_right_grant
 from ecity.exchange.services.registry import service_register
@@ -107,6 +108,7 @@ def test_an_allowed_call_reaches_the_provider_and_is_signed_logged_and_monitored
     assert request_log.envelope["sender"] == CLIENT
     assert response_log.envelope["sender"] == "CN-WH/GOV/GAJ/population"
     assert _verifies(request_log.envelope) and _verifies(response_log.envelope)
+    assert log_verify(partitions=[CLIENT]) == []
 
     record = CallRecord.objects.get(message_id=message_id)
     assert (record.client, record.service, record.status_code, record.fault_code) == (

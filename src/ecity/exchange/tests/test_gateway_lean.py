@@ -7,6 +7,7 @@ import sys
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from ecity.exchange.message_log import log_verify
 from ecity.exchange.models import Service
 from ecity.exchange.services.access import access_right_grant
 from ecity.exchange.services.registry import EndpointInput, service_register
@@ -26,6 +27,7 @@ def test_an_allowed_call_resolves_service_and_right_in_one_query(exchange, perso
     assert len(rights) == 1
     assert not any('FROM "exchange_service"' in s for s in statements)
     assert not any('"core_signingkey"' in s for s in statements)  # keys cached per process
+    assert log_verify(partitions=["CN-WH/GOV/RSJ/social"]) == []  # two calls, one chain
 
 
 def test_a_soap_service_without_the_adapter_answers_a_501_fault(exchange, call, monkeypatch):  # noqa: F811
