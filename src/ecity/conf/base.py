@@ -268,6 +268,7 @@ SPECTACULAR_SETTINGS = {
         "VersionStatusEnum": "ecity.catalogue.models.ServiceItemVersion.Status",
         "CertificateStatusEnum": "ecity.certificates.models.Certificate.Status",
         "NotificationStatusEnum": "ecity.notify.models.Notification.Status",
+        "ExchangeServiceKindEnum": "ecity.exchange.models.Service.Kind",
     },
 }
 
@@ -277,7 +278,12 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.LOG_LEVEL},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # httpx logs every request at INFO: one line per gateway call is the call record's job.
+        "httpx": {"level": "WARNING"},
+        "httpcore": {"level": "WARNING"},
+    },
 }
 
 ECITY_CITY_NAME = env.CITY_NAME
@@ -300,6 +306,8 @@ ECITY_EXCHANGE_VISIBILITY_SECONDS = env.EXCHANGE_VISIBILITY_SECONDS
 ECITY_EXCHANGE_PUSH_TIMEOUT_SECONDS = env.EXCHANGE_PUSH_TIMEOUT_SECONDS
 ECITY_EXCHANGE_DELIVER_EVERY_SECONDS = env.EXCHANGE_DELIVER_EVERY_SECONDS
 ECITY_EXCHANGE_ALLOW_HTTP_LOOPBACK = env.EXCHANGE_ALLOW_HTTP_LOOPBACK
+ECITY_EXCHANGE_GATEWAY_TIMEOUT_SECONDS = env.EXCHANGE_GATEWAY_TIMEOUT_SECONDS
+ECITY_METRICS_TOKEN = env.METRICS_TOKEN
 ECITY_EVENTS_DELIVER_ON_COMMIT = env.EVENTS_DELIVER_ON_COMMIT
 ECITY_FIELD_KEYS_FILE = env.FIELD_KEYS_FILE
 ECITY_AUDIT_CHECKPOINT_FILE = env.AUDIT_CHECKPOINT_FILE

@@ -10,6 +10,7 @@ from drf_spectacular.views import (
 )
 
 from ecity.core import views as core_views
+from ecity.exchange import views as exchange_views
 from ecity.sso import views as sso_views
 
 api_patterns = [
@@ -43,6 +44,9 @@ urlpatterns = [
     path("api/", include(api_patterns)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", core_views.healthz, name="healthz"),
+    path("health", exchange_views.health_view, name="health"),
+    path("metrics", exchange_views.metrics_view, name="metrics"),
+    path("r1/", include("ecity.exchange.gateway.urls")),
     path("o/", include("ecity.sso.oidc_urls")),
     path(".well-known/openid-configuration", sso_views.discovery, name="oidc-discovery-root"),
 ]

@@ -43,3 +43,12 @@ register_actions(
     }
 )
 # --- end publish/subscribe (H2) ---
+# --- service registry and gateway (H3) ---
+register_actions(
+    {
+        "exchange.service_registered": _("Exchange service registered or changed"),
+        "exchange.service_enabled_set": _("Exchange service enabled or disabled"),
+        "exchange.access_right_granted": _("Exchange access right granted"),
+        "exchange.access_right_revoked": _("Exchange access right revoked"),
+    }
+)

@@ -101,6 +101,34 @@ class ExchangeErrorCode(models.TextChoices):
         _("The subscription is not in a state that allows this."),
     )
     # --- end publish/subscribe (H2) ---
+    # --- service registry and gateway (H3) ---
+    UNKNOWN_SERVICE = ("exchange_unknown_service", _("No such service is registered."))
+    SERVICE_DISABLED = ("exchange_service_disabled", _("The service is disabled."))
+    UNKNOWN_INSTANCE = (
+        "exchange_unknown_instance",
+        _("The service's instance (city) is not a known federated instance."),
+    )
+    CLIENT_MISMATCH = (
+        "exchange_client_mismatch",
+        _("The X-Road-Client header does not name the subsystem bound to the credentials."),
+    )
+    CLIENT_DISABLED = ("exchange_client_disabled", _("The client subsystem is disabled."))
+    ACCESS_DENIED = (
+        "exchange_access_denied",
+        _("The client has no access right to this service or endpoint."),
+    )
+    RATE_LIMITED = (
+        "exchange_rate_limited",
+        _("The client called this service too often: wait and try again."),
+    )
+    ADAPTER_NOT_INSTALLED = (
+        "exchange_adapter_not_installed",
+        _("The adapter for this kind of service is not installed."),
+    )
+    BAD_SERVICE_DESCRIPTION = (
+        "exchange_bad_service_description",
+        _("The OpenAPI document or WSDL is not valid."),
+    )
 
 
 class EnvelopeRefused(ApplicationError):
@@ -152,3 +180,18 @@ class ConnectorSourceFailed(ApplicationError):
 
 
 # --- end H4 ---
+
+
+class GatewayFault(ApplicationError):
+    """The gateway refused or could not complete a call (answered as a JSON fault)."""
+
+    status_code = 400
+    default_code: str = ExchangeErrorCode.UNKNOWN_SERVICE
+    default_message = _("No such service is registered.")
+
+    def __init__(self, message: str | None = None, *, code: str, status: int) -> None:
+        if message is None:
+            message = str(ExchangeErrorCode(code).label)
+        super().__init__(message, code=code)
+        self.status_code = status
+        self.retry_after: int | None = None  # seconds, for a 429

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from ecity.exchange import pubsub_views
+from ecity.exchange import pubsub_views, views
 
 app_name = "exchange"
 urlpatterns = [
@@ -13,4 +13,6 @@ urlpatterns = [
         pubsub_views.subscription_detail,
         name="subscription_detail",
     ),
+    path("services/", views.service_catalogue_page, name="service_catalogue"),
+    path("traffic/<str:code>/", views.department_traffic_page, name="department_traffic"),
 ]

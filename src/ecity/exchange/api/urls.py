@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from ecity.exchange.api import pubsub
+from ecity.exchange.api import discovery, pubsub, registry
 
 app_name = "exchange-api"
 urlpatterns = [
@@ -28,4 +28,12 @@ urlpatterns = [
         "dead-letters/requeue", pubsub.DeadLetterRequeueApi.as_view(), name="dead_letters_requeue"
     ),
     path("keys", pubsub.ExchangeKeyListApi.as_view(), name="keys"),
+    path("clients/", discovery.ClientListApi.as_view(), name="client_list"),
+    path("services/", registry.ServiceRegisterApi.as_view(), name="service_register"),
+    path("access-rights/", registry.AccessRightGrantApi.as_view(), name="access_right_grant"),
+    path(
+        "access-rights/<uuid:public_id>/revoke/",
+        registry.AccessRightRevokeApi.as_view(),
+        name="access_right_revoke",
+    ),
 ]

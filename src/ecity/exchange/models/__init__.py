@@ -1,5 +1,6 @@
 """Models of the data exchange, one module per concept."""
 
+from ecity.exchange.models.catalogue import AccessRight, CallRecord, Endpoint, Service
 from ecity.exchange.models.connectors import Connector, ConnectorRun, SourceKind
 from ecity.exchange.models.federation import RemoteInstance
 from ecity.exchange.models.log import LogPartition, MessageLogRecord, Refusal, SeenMessage
@@ -14,9 +15,12 @@ from ecity.exchange.models.pubsub import (
 )
 
 __all__ = [
+    "AccessRight",
+    "CallRecord",
     "Connector",
     "ConnectorRun",
     "Delivery",
+    "Endpoint",
     "InboxEntry",
     "LogPartition",
     "Member",
@@ -27,6 +31,7 @@ __all__ = [
     "RemoteInstance",
     "SeenMessage",
     "SeenMessage",
+    "Service",
     "SourceKind",
     "Subscription",
     "Subsystem",

@@ -1,0 +1,1 @@
+"""The exchange gateway: ``/r1/{instance}/{class}/{member}/{subsystem}/{service}/{path}``."""
