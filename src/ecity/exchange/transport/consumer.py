@@ -1,0 +1,149 @@
+"""The consumer: a durable JetStream pull consumer feeding a receiver's idempotent handler.
+
+One durable consumer per receiving subscription (``durable`` is the subscription's name).
+Each fetched message goes to ``on_message(envelope, payload)`` inside its own
+``transaction.atomic``; the message is acknowledged only after that transaction committed. The
+handler must be idempotent (the receiver's inbox keyed by message ID): the broker redelivers a
+message whose acknowledgement it did not get, for example after a crash between commit and ack.
+
+A handler that raises rolls its transaction back; the message is negatively acknowledged with
+the delay of the ``ECITY_NATS_BACKOFF_SECONDS`` schedule. After ``ECITY_NATS_MAX_DELIVER``
+failed deliveries the message goes to ``on_dead(envelope, payload, reason=…, deliveries=…)``
+(the dead-letter list, owned by the subscription side) and is then terminated at the broker.
+If the dead-letter callback fails too, the message is redelivered later: it is never dropped.
+A body that is not an ecity message goes to ``on_dead`` at once.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from django.conf import settings
+from django.db import transaction
+from nats.aio.msg import Msg
+
+from ecity.exchange.transport.nats import Broker, backoff_delay
+from ecity.exchange.transport.subjects import subject_token
+
+logger = logging.getLogger(__name__)
+
+MessageHandler = Callable[[dict[str, Any], Any], None]
+
+
+class DeadLetterHandler(Protocol):
+    def __call__(
+        self, envelope: dict[str, Any], payload: Any, *, reason: str, deliveries: int
+    ) -> None: ...
+
+
+@dataclass
+class ConsumeResult:
+    """What one pass did: messages handled and acked, naked for a retry, dead-lettered."""
+
+    fetched: int = 0
+    acked: int = 0
+    retried: int = 0
+    dead: int = 0
+    redelivered: int = 0  # messages of this pass that the broker had delivered before
+
+
+def durable_name(subscription: str) -> str:
+    """The durable consumer name of a subscription name (escaped like a subject token)."""
+    return subject_token(subscription)
+
+
+def _decode(msg: Msg) -> tuple[dict[str, Any], Any]:
+    body = json.loads(msg.data)
+    envelope = body.get("envelope") if isinstance(body, dict) else None
+    if not isinstance(envelope, dict) or not envelope.get("message_id"):
+        raise ValueError("not an ecity exchange message (no envelope with a message ID)")
+    return envelope, body.get("payload")
+
+
+def _dead_letter(
+    on_dead: DeadLetterHandler | None,
+    envelope: dict[str, Any],
+    payload: Any,
+    *,
+    reason: str,
+    deliveries: int,
+) -> bool:
+    """Hand a message to the dead-letter callback in its own transaction; True on success."""
+    if on_dead is None:
+        logger.error("dead letter without a dead-letter handler: %s %s", envelope, reason)
+        return False
+    try:
+        with transaction.atomic():
+            on_dead(envelope, payload, reason=reason, deliveries=deliveries)
+    except Exception:
+        logger.exception("dead-letter handler failed; the message will be redelivered")
+        return False
+    return True
+
+
+def consumer_run_once(
+    *,
+    broker: Broker,
+    durable: str,
+    on_message: MessageHandler,
+    on_dead: DeadLetterHandler | None = None,
+    batch_size: int | None = None,
+    wait: float = 1.0,
+    max_deliver: int | None = None,
+) -> ConsumeResult:
+    """Fetch one batch for the durable consumer ``durable`` and handle, then settle, each message.
+
+    The durable consumer must exist (``Broker.consumer_ensure``). Waits at most ``wait``
+    seconds for messages. Raises ``TransportUnavailable`` when the broker is unreachable;
+    messages already handled but not acknowledged are then redelivered (the inbox dedupes).
+    """
+    batch_size = batch_size or int(settings.ECITY_NATS_BATCH_SIZE)
+    max_deliver = max_deliver or int(settings.ECITY_NATS_MAX_DELIVER)
+    messages = broker.fetch(durable=durable, batch=batch_size, wait=wait)
+    result = ConsumeResult(fetched=len(messages))
+    ack: list[Msg] = []
+    nak: list[tuple[Msg, float]] = []
+    term: list[Msg] = []
+    for msg in messages:
+        deliveries = msg.metadata.num_delivered or 1
+        if deliveries > 1:
+            result.redelivered += 1
+        try:
+            envelope, payload = _decode(msg)
+        except (ValueError, UnicodeDecodeError) as exc:
+            raw = {"raw": msg.data[:2000].decode("utf-8", "replace"), "subject": msg.subject}
+            if _dead_letter(on_dead, raw, None, reason=str(exc), deliveries=deliveries):
+                term.append(msg)
+                result.dead += 1
+            else:
+                nak.append((msg, backoff_delay(deliveries)))
+                result.retried += 1
+            continue
+        try:
+            with transaction.atomic():
+                on_message(envelope, payload)
+        except Exception as exc:  # noqa: BLE001 - any handler failure means: retry later
+            logger.warning(
+                "handler failed for %s (delivery %d): %r",
+                envelope.get("message_id"),
+                deliveries,
+                exc,
+            )
+            if deliveries >= max_deliver and _dead_letter(
+                on_dead, envelope, payload, reason=repr(exc)[:2000], deliveries=deliveries
+            ):
+                term.append(msg)
+                result.dead += 1
+            else:
+                nak.append((msg, backoff_delay(deliveries)))
+                result.retried += 1
+            continue
+        ack.append(msg)
+        result.acked += 1
+    if messages:
+        broker.settle(ack=ack, nak=nak, term=term)
+    return result
