@@ -40,7 +40,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.parse
 import uuid
@@ -146,20 +145,41 @@ class Pipeline:
         self.children.append(child)
         return child
 
-    def publishers(self, senders: list[str], per_sender: int) -> list[subprocess.Popen[bytes]]:
+    def ready(self, *, timeout: float) -> None:
+        """Wait until the relay and consumer processes are connected to the broker."""
+        wait_for(
+            lambda: self.log.exists() and self.log.read_text().count("connected to") >= 2,
+            timeout=timeout,
+            what="the relay and the consumer",
+        )
+
+    def publishers(
+        self, senders: list[str], per_sender: int, *, timeout: float
+    ) -> list[subprocess.Popen[bytes]]:
+        """Start one publisher process per sender; all begin at once when all are set up."""
+        go = self.log.with_name(f"{self.prefix}.go")
         started = []
-        for sender in senders:
+        for n, sender in enumerate(senders):
             child = self.crash.spawn(
                 [
                     *("-m", "ecity.exchange.tests.crash_support", "publish"),
                     *("--count", str(per_sender), "--sender", sender, "--topic", TOPIC),
-                    *("--every", "0", "--pause", "0"),
+                    *("--every", "0", "--pause", "0", "--go-file", str(go)),
+                    *("--ready-file", str(self.log.with_name(f"{self.prefix}.ready{n}"))),
                 ],
                 env=self.env,
                 log=self.log,
             )
             self.children.append(child)
             started.append(child)
+        wait_for(
+            lambda: all(
+                self.log.with_name(f"{self.prefix}.ready{n}").exists() for n in range(len(senders))
+            ),
+            timeout=timeout,
+            what="the publishers' set-up",
+        )
+        go.touch()
         return started
 
     def stop(self) -> None:
@@ -203,7 +223,8 @@ def throughput_run(args: argparse.Namespace, data_dir: Path, prefix: str) -> Non
     try:
         pipeline.relay()
         pipeline.consumer()
-        publishers = pipeline.publishers(senders, per_sender)
+        pipeline.ready(timeout=args.timeout)
+        publishers = pipeline.publishers(senders, per_sender, timeout=args.timeout)
         wait_for(
             lambda: all(p.poll() is not None for p in publishers),
             timeout=args.timeout,
@@ -251,7 +272,8 @@ def crash_run(args: argparse.Namespace, data_dir: Path, prefix: str) -> None:
     try:
         relay = pipeline.relay()
         consumer = pipeline.consumer()
-        publishers = pipeline.publishers(senders, per_sender)
+        pipeline.ready(timeout=args.timeout)
+        publishers = pipeline.publishers(senders, per_sender, timeout=args.timeout)
         wait_for(
             lambda: (broker.stream_info().state.messages or 0) >= total // 4,
             timeout=args.timeout,
@@ -313,12 +335,22 @@ class ProviderHandler(BaseHTTPRequestHandler):
         return None
 
 
-def provider_start() -> tuple[ThreadingHTTPServer, str]:
-    """Start the provider on a free loopback port (in a thread of a child-free server)."""
+def provider_serve() -> None:
+    """Serve the provider on a free loopback port; print the port (child process)."""
     server = ThreadingHTTPServer(("127.0.0.1", 0), ProviderHandler)
     server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_address[1]}/persons/1.0/read"
+    print(server.server_address[1], flush=True)
+    server.serve_forever()
+
+
+def provider_start() -> tuple[subprocess.Popen[str], str]:
+    """Start the provider in its own process (so it never shares the clients' interpreter)."""
+    child = subprocess.Popen(
+        [sys.executable, __file__, "--serve-provider"], stdout=subprocess.PIPE, text=True
+    )
+    assert child.stdout is not None
+    port = int(child.stdout.readline())
+    return child, f"http://127.0.0.1:{port}/persons/1.0/read"
 
 
 def http_load(
@@ -351,12 +383,13 @@ def http_load(
 
 def direct_measure(args: argparse.Namespace) -> tuple[float, float]:
     """The provider called directly: requests/second and p50 latency."""
-    server, url = provider_start()
+    provider, url = provider_start()
     try:
         http_load(url, requests=min(200, args.requests), clients=args.clients)  # warm-up
         return http_load(url, requests=args.requests, clients=args.clients)
     finally:
-        server.shutdown()
+        provider.terminate()
+        provider.wait(timeout=10)
 
 
 def gateway_measure(args: argparse.Namespace) -> tuple[float, float] | None:
@@ -390,6 +423,9 @@ def gateway_run(args: argparse.Namespace) -> None:
 
 
 def main() -> None:
+    if sys.argv[1:] == ["--serve-provider"]:
+        provider_serve()
+        return
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--database-url", default="", help="default: a SQLite file in a tmp dir")
     parser.add_argument("--fresh", action="store_true", help="drop the PostgreSQL database first")

@@ -194,10 +194,18 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--topic", default="registry.person.changed")
     parser.add_argument("--every", type=int, default=10)
     parser.add_argument("--pause", type=float, default=0.02)
+    parser.add_argument("--ready-file", default="", help="touched once set up")
+    parser.add_argument("--go-file", default="", help="start publishing once this file exists")
     options = parser.parse_args(argv)
     import django
 
     django.setup()
+    if options.ready_file:
+        Path(options.ready_file).touch()
+    if options.go_file:
+        deadline = time.monotonic() + 600
+        while not Path(options.go_file).exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
     publish_burst(
         count=options.count,
         senders=options.sender,

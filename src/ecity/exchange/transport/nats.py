@@ -246,14 +246,17 @@ class Broker:
                         headers={"Nats-Msg-Id": message.msg_id, **message.headers},
                     )
                 )
-            done = asyncio.gather(*futures, return_exceptions=True)
-            try:
-                return await asyncio.wait_for(done, timeout=self.timeout)
-            except TimeoutError:
-                return [
-                    f.result() if f.done() and not f.exception() else TimeoutError()
-                    for f in futures
-                ]
+            if not futures:
+                return []
+            # asyncio.wait, not wait_for(gather): a timeout must not cancel the PubAcks that
+            # did arrive, only mark the missing ones.
+            _, pending = await asyncio.wait(futures, timeout=self.timeout)
+            return [
+                TimeoutError("no PubAck in time")
+                if future in pending
+                else (future.exception() or future.result())
+                for future in futures
+            ]
 
         try:
             results = self.run(publish(), timeout=self.timeout * 3)
