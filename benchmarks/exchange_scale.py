@@ -10,6 +10,8 @@ nats://127.0.0.1:4222). Prints, measured in one run:
    (``ecity.exchange.tests.inbox_probe``: one effect row per message ID) and acknowledges after
    commit. Messages/second end to end = messages / (last effect committed − first publication
    sealed); latency per message = effect committed − publication sealed (p50, p95).
+   1b. The delivery path alone: ``--backlog`` (10,000) publications logged first, then the relay
+   and the consumer started; messages/second until the last effect.
 2. **Kill -9 run** (``--crash-messages``, 3,000): the same pipeline on a fresh stream, the relay
    killed with SIGKILL once a quarter of the messages is in the stream and restarted, the
    consumer killed once half of the effects exist and restarted; prints published, effects,
@@ -250,6 +252,35 @@ def throughput_run(args: argparse.Namespace, data_dir: Path, prefix: str) -> Non
     )
 
 
+def backlog_run(args: argparse.Namespace, data_dir: Path, prefix: str) -> None:
+    """Part 1b: the delivery path alone: a backlog published first, then relayed and consumed."""
+    senders = publishers_ensure(args.publishers, label=f"BKL{prefix[-4:]}")
+    pipeline = Pipeline(
+        url=args.database_url, prefix=f"{prefix}c", data_dir=data_dir, nats_url=args.nats_url
+    )
+    per_sender = args.backlog // len(senders)
+    total = per_sender * len(senders)
+    try:
+        publishers = pipeline.publishers(senders, per_sender, timeout=args.timeout)
+        wait_for(
+            lambda: all(p.poll() is not None for p in publishers),
+            timeout=args.timeout,
+            what="the publishers",
+        )
+        started = time.monotonic()
+        pipeline.relay()
+        pipeline.consumer()
+        wait_for(lambda: effect_count(senders) >= total, timeout=args.timeout, what="effects")
+        seconds = time.monotonic() - started
+    finally:
+        pipeline.stop()
+    print(
+        f"\n1b. delivery path alone: a backlog of {total} logged publications relayed → consumed "
+        f"→ acked in {seconds:.1f} s = {total / seconds:,.0f} messages/s (process start-up of "
+        "the relay and the consumer included)"
+    )
+
+
 def crash_run(args: argparse.Namespace, data_dir: Path, prefix: str) -> None:
     """Part 2: kill -9 the relay and the consumer once each; count lost and duplicated."""
     from ecity.exchange.transport.nats import Broker
@@ -432,6 +463,7 @@ def main() -> None:
     parser.add_argument("--nats-url", default="nats://127.0.0.1:4222")
     parser.add_argument("--messages", type=int, default=20_000)
     parser.add_argument("--publishers", type=int, default=4)
+    parser.add_argument("--backlog", type=int, default=10_000, help="part 1b (0: skip)")
     parser.add_argument("--crash-messages", type=int, default=3_000)
     parser.add_argument("--skip-crash", action="store_true")
     parser.add_argument("--requests", type=int, default=5_000)
@@ -456,10 +488,12 @@ def main() -> None:
 
         try:
             throughput_run(args, data_dir, prefix)
+            if args.backlog:
+                backlog_run(args, data_dir, prefix)
             if not args.skip_crash:
                 crash_run(args, data_dir, prefix)
         finally:
-            for suffix in ("a", "b"):
+            for suffix in ("a", "b", "c"):
                 os.environ["ECITY_NATS_SUBJECT_PREFIX"] = prefix + suffix
                 from django.conf import settings
 
