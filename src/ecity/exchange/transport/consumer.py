@@ -11,7 +11,8 @@ the delay of the ``ECITY_NATS_BACKOFF_SECONDS`` schedule. After ``ECITY_NATS_MAX
 failed deliveries the message goes to ``on_dead(envelope, payload, reason=…, deliveries=…)``
 (the dead-letter list, owned by the subscription side) and is then terminated at the broker.
 If the dead-letter callback fails too, the message is redelivered later: it is never dropped.
-A body that is not an ecity message goes to ``on_dead`` at once.
+A body that is not an ecity message goes to ``on_dead`` at once. A batch is handled in one
+transaction when every handler succeeds (one commit per batch), else message by message.
 """
 
 from __future__ import annotations
@@ -85,6 +86,25 @@ def _dead_letter(
     return True
 
 
+def _handle_together(on_message: MessageHandler, items: list[_Decoded]) -> bool:
+    """Handle ``items`` in one transaction; False (all rolled back) when any handler raised."""
+    try:
+        with transaction.atomic():
+            for item in items:
+                on_message(item.envelope, item.payload)
+    except Exception:  # noqa: BLE001 - retried one by one, where each failure is handled
+        return False
+    return True
+
+
+@dataclass
+class _Decoded:
+    msg: Msg
+    deliveries: int
+    envelope: dict[str, Any]
+    payload: Any
+
+
 def consumer_run_once(
     *,
     broker: Broker,
@@ -97,6 +117,11 @@ def consumer_run_once(
 ) -> ConsumeResult:
     """Fetch one batch for the durable consumer ``durable`` and handle, then settle, each message.
 
+    The batch's handlers run in one transaction (one commit per batch, not per message); if any
+    of them raises, that transaction is rolled back and every message runs again in its own
+    transaction, so a failing message neither holds back nor undoes the others. Messages are
+    acknowledged only after the transaction that handled them committed.
+
     The durable consumer must exist (``Broker.consumer_ensure``). Waits at most ``wait``
     seconds for messages. Raises ``TransportUnavailable`` when the broker is unreachable;
     messages already handled but not acknowledged are then redelivered (the inbox dedupes).
@@ -108,6 +133,7 @@ def consumer_run_once(
     ack: list[Msg] = []
     nak: list[tuple[Msg, float]] = []
     term: list[Msg] = []
+    items: list[_Decoded] = []
     for msg in messages:
         deliveries = msg.metadata.num_delivered or 1
         if deliveries > 1:
@@ -123,6 +149,13 @@ def consumer_run_once(
                 nak.append((msg, backoff_delay(deliveries)))
                 result.retried += 1
             continue
+        items.append(_Decoded(msg, deliveries, envelope, payload))
+    if items and len(items) > 1 and _handle_together(on_message, items):
+        ack.extend(item.msg for item in items)
+        result.acked += len(items)
+        items = []
+    for item in items:
+        envelope, payload, deliveries = item.envelope, item.payload, item.deliveries
         try:
             with transaction.atomic():
                 on_message(envelope, payload)
@@ -136,13 +169,13 @@ def consumer_run_once(
             if deliveries >= max_deliver and _dead_letter(
                 on_dead, envelope, payload, reason=repr(exc)[:2000], deliveries=deliveries
             ):
-                term.append(msg)
+                term.append(item.msg)
                 result.dead += 1
             else:
-                nak.append((msg, backoff_delay(deliveries)))
+                nak.append((item.msg, backoff_delay(deliveries)))
                 result.retried += 1
             continue
-        ack.append(msg)
+        ack.append(item.msg)
         result.acked += 1
     if messages:
         broker.settle(ack=ack, nak=nak, term=term)
