@@ -342,8 +342,9 @@ def crash_run(args: argparse.Namespace, data_dir: Path, prefix: str) -> None:
         f"\n2. kill -9 run ({total} messages; relay killed mid-burst: {relay_mid}, consumer "
         f"killed mid-stream: {consumer_mid}): published {after['published'] - before['published']}"
         f", effects {after['effects'] - before['effects']}, lost {after['lost']}, "
-        f"duplicated effects {after['duplicated']}, redeliveries "
-        f"{after['redelivered'] - before['redelivered']}, stream messages {stream}"
+        f"duplicated effects {after['duplicated']}, redeliveries by the broker "
+        f"{crash.broker_redeliveries(pipeline.log)} (of which already handled, dropped by the "
+        f"inbox: {after['redelivered'] - before['redelivered']}), stream messages {stream}"
     )
 
 

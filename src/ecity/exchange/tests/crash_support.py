@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import re
 import signal
 import sqlite3
 import subprocess
@@ -166,6 +167,12 @@ class SharedDatabase:
                 )
             ),
         }
+
+
+def broker_redeliveries(log: Path) -> int:
+    """Messages the broker delivered again, as the consumer processes reported them."""
+    text = log.read_text(errors="replace") if log.exists() else ""
+    return sum(int(n) for n in re.findall(r"redelivered (\d+)", text))
 
 
 def publish_burst(*, count: int, senders: list[str], topic: str, every: int, pause: float) -> None:

@@ -112,7 +112,9 @@ def test_kill_9_of_relay_and_consumer_loses_nothing_and_duplicates_no_effect(nat
         broker.close()
 
     print(
-        f"\nkill -9 proof: {tally} stream messages {stream}; relay killed mid-burst: "
+        f"\nkill -9 proof: {tally} (redelivered: inbox saw a second delivery of a handled "
+        f"message), broker redeliveries {crash.broker_redeliveries(log)}, "
+        f"stream messages {stream}; relay killed mid-burst: "
         f"{relay_killed_mid_burst}, consumer killed mid-stream: {consumer_killed_mid_stream}; "
         f"seconds: {phases}"
     )

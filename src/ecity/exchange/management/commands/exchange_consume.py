@@ -7,10 +7,17 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.module_loading import import_string
 
-from ecity.exchange.transport.consumer import consumer_run_once, durable_name
+from ecity.exchange.transport.consumer import ConsumeResult, consumer_run_once, durable_name
 from ecity.exchange.transport.nats import Broker, TransportUnavailable
 from ecity.exchange.transport.process import broker_loop, transport_require_nats
 from ecity.exchange.transport.subjects import topic_subject
+
+
+def describe(result: ConsumeResult) -> str:
+    return (
+        f"fetched {result.fetched}: acked {result.acked}, retried {result.retried}, "
+        f"dead {result.dead}, redelivered {result.redelivered}"
+    )
 
 
 class Command(BaseCommand):
@@ -51,6 +58,10 @@ class Command(BaseCommand):
             broker.stream_ensure()
             broker.consumer_ensure(durable=durable, filter_subject=subject)
 
+        def say(text: str) -> None:
+            self.stdout.write(text)
+            self.stdout.flush()
+
         def step(broker: Broker) -> int:
             result = consumer_run_once(
                 broker=broker,
@@ -60,6 +71,8 @@ class Command(BaseCommand):
                 batch_size=options["batch_size"] or None,
                 wait=options["wait"],
             )
+            if result.redelivered or result.retried or result.dead:
+                say(describe(result))
             return result.fetched
 
         if options["once"]:
@@ -76,15 +89,8 @@ class Command(BaseCommand):
                     )
             except TransportUnavailable as exc:
                 raise CommandError(str(exc)) from exc
-            self.stdout.write(
-                f"fetched {result.fetched}: acked {result.acked}, retried {result.retried}, "
-                f"dead {result.dead}, redelivered {result.redelivered}"
-            )
+            self.stdout.write(describe(result))
             return
-
-        def say(text: str) -> None:
-            self.stdout.write(text)
-            self.stdout.flush()
 
         broker_loop(
             url=options["url"],
