@@ -207,3 +207,31 @@ def test_broker_processes_refuse_to_run_on_the_database_transport(settings):
 
     with pytest.raises(CommandError, match="ECITY_EXCHANGE_TRANSPORT"):
         call_command("exchange_relay", "--once")
+
+
+def test_relay_and_consume_commands_once_carry_a_publication_to_its_effect(nats_prefix):
+    # given a committed publication
+    sender = SubsystemFactory()
+    record = publish(sender, {"person": "P-9", "changed": ["电话"]})
+    out = io.StringIO()
+
+    # when the relay and a consumer of its topic each run once
+    call_command("exchange_relay", "--once", stdout=out)
+    call_command(
+        "exchange_consume",
+        "--durable",
+        "registry.person sync",  # escaped into a valid durable name
+        "--topic",
+        TOPIC,
+        "--handler",
+        "ecity.exchange.tests.inbox_probe.handlers.effect_record",
+        "--once",
+        "--wait",
+        "5",
+        stdout=out,
+    )
+
+    # then the message had its one effect
+    assert "relayed 1 messages" in out.getvalue()
+    assert "fetched 1: acked 1, retried 0, dead 0, redelivered 0" in out.getvalue()
+    assert ProbeEffect.objects.get().message_id == record.message_id
