@@ -68,3 +68,16 @@ def test_escaping_is_reversible_and_yields_one_safe_token(text):
 
     assert subject_token_unescape(token) == text
     assert token and not any(c in token for c in ".*> \t\n")
+
+
+def test_broker_tests_fail_under_ci_and_skip_elsewhere_when_nats_is_down(settings, monkeypatch):
+    from ecity.exchange.tests.conftest import nats_required
+
+    settings.ECITY_NATS_URL = "nats://127.0.0.1:9"  # nothing listens there
+
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="CI=true: NATS JetStream is not reachable"):
+        nats_required()
+    monkeypatch.delenv("CI")
+    with pytest.raises(pytest.skip.Exception, match=r"scripts/test\.sh starts nats-server"):
+        nats_required()
