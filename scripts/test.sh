@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # One command: set up and run every check: ruff, import contracts, mypy, migrations, the test suite on SQLite,
-# then on PostgreSQL when reachable (with CI=true PostgreSQL is mandatory).
+# then on PostgreSQL when reachable (with CI=true PostgreSQL is mandatory); the exchange tests run
+# against NATS JetStream, started here when not running (with CI=true it is mandatory).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -43,6 +44,39 @@ python manage.py spectacular --validate --fail-on-warn --file "$ECITY_DATA_DIR/o
 
 echo "== upgrade a database of the previous release (SQLite): nothing lost"
 python scripts/upgrade_check.py
+
+echo "== NATS JetStream (exchange transport tests)"
+# The exchange tests run against the real broker: start a throw-away nats-server with JetStream
+# when nothing listens on 127.0.0.1:4222, stop it at exit. With CI=true a missing broker fails.
+nats_reachable() { (exec 3<>/dev/tcp/127.0.0.1/4222) 2>/dev/null; }
+nats_pid=""
+nats_dir=""
+nats_stop() {
+  if [ -n "$nats_pid" ]; then
+    kill "$nats_pid" 2>/dev/null || true
+    wait "$nats_pid" 2>/dev/null || true
+  fi
+  [ -z "$nats_dir" ] || rm -rf "$nats_dir"
+}
+trap nats_stop EXIT
+if ! nats_reachable; then
+  nats_bin="$(command -v nats-server || true)"
+  [ -n "$nats_bin" ] || [ ! -x /usr/sbin/nats-server ] || nats_bin=/usr/sbin/nats-server
+  if [ -n "$nats_bin" ]; then
+    nats_dir="$(mktemp -d)"
+    "$nats_bin" -js -a 127.0.0.1 -p 4222 -sd "$nats_dir/jetstream" >"$nats_dir/nats.log" 2>&1 &
+    nats_pid=$!
+    for _ in $(seq 100); do nats_reachable && break; sleep 0.1; done
+    nats_reachable && echo "started nats-server (pid $nats_pid, store $nats_dir)"
+  fi
+fi
+if ! nats_reachable; then
+  if [ "${CI:-}" = "true" ]; then
+    echo "CI=true but NATS JetStream is not reachable at 127.0.0.1:4222: failing." >&2
+    exit 1
+  fi
+  echo "NATS JetStream not reachable at 127.0.0.1:4222: the NATS tests will be skipped"
+fi
 
 echo "== tests on SQLite"
 unset DATABASE_URL

@@ -133,6 +133,34 @@ EXCHANGE_ALLOW_HTTP_LOOPBACK = _bool("ECITY_EXCHANGE_ALLOW_HTTP_LOOPBACK", False
 EXCHANGE_GATEWAY_TIMEOUT_SECONDS = _int("ECITY_EXCHANGE_GATEWAY_TIMEOUT_SECONDS", 30)
 # Bearer token that /metrics requires; empty: /metrics answers loopback clients only.
 METRICS_TOKEN = _str("ECITY_METRICS_TOKEN", "")
+# Exchange transport (ecity.exchange.transport): "database" (embedded, no broker) or "nats"
+# (NATS JetStream; the message log in the database stays the record, the broker only carries).
+EXCHANGE_TRANSPORT = _str("ECITY_EXCHANGE_TRANSPORT", "database").strip().lower()
+if EXCHANGE_TRANSPORT not in {"database", "nats"}:
+    raise ImproperlyConfigured(
+        f"ECITY_EXCHANGE_TRANSPORT must be database or nats, got {EXCHANGE_TRANSPORT!r}"
+    )
+NATS_URL = _str("ECITY_NATS_URL", "nats://127.0.0.1:4222")
+# Subjects are <prefix>.<instance>.…; the stream defaults to <prefix>-<instance>.
+NATS_SUBJECT_PREFIX = _str("ECITY_NATS_SUBJECT_PREFIX", "ecity")
+NATS_STREAM = _str("ECITY_NATS_STREAM", "")
+NATS_REPLICAS = _int("ECITY_NATS_REPLICAS", 1)
+NATS_MAX_AGE_DAYS = _int("ECITY_NATS_MAX_AGE_DAYS", 30)
+NATS_MAX_BYTES = _int("ECITY_NATS_MAX_BYTES", -1)
+NATS_DUPLICATE_WINDOW_SECONDS = _int("ECITY_NATS_DUPLICATE_WINDOW_SECONDS", 600)
+NATS_BATCH_SIZE = _int("ECITY_NATS_BATCH_SIZE", 200)
+NATS_MAX_DELIVER = _int("ECITY_NATS_MAX_DELIVER", 8)
+NATS_ACK_WAIT_SECONDS = _int("ECITY_NATS_ACK_WAIT_SECONDS", 30)
+
+
+def _seconds_list(name: str, default: list[float]) -> list[float]:
+    try:
+        return [float(item) for item in _list(name, [str(d) for d in default])]
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must be comma-separated seconds") from exc
+
+
+NATS_BACKOFF_SECONDS = _seconds_list("ECITY_NATS_BACKOFF_SECONDS", [10, 60, 300, 1800, 3600])
 EVENTS_DELIVER_ON_COMMIT = _bool("ECITY_EVENTS_DELIVER_ON_COMMIT", True)
 FIELD_KEYS = _str("ECITY_FIELD_KEYS")
 FIELD_KEYS_FILE = _str("ECITY_FIELD_KEYS_FILE", str(DATA_DIR / "field_keys.json"))

@@ -22,6 +22,8 @@ ECITY_FIELD_KEYS = (
 
 # A test-only app: a second subject type with a process, work items and a clock (workflow tests).
 INSTALLED_APPS = [*INSTALLED_APPS, "ecity.workflow.tests.errands"]
+# A test-only receiver inbox (exchange transport tests and benchmarks/exchange_scale.py).
+INSTALLED_APPS += ["ecity.exchange.tests.inbox_probe"]
 
 # The demo identity provider (it verifies whoever confirms on its page): tests of the online
 # verification flow. Never in production settings.

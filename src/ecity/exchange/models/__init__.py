@@ -13,6 +13,7 @@ from ecity.exchange.models.pubsub import (
     Topic,
     TopicSchema,
 )
+from ecity.exchange.models.transport import RelayCursor
 
 __all__ = [
     "AccessRight",
@@ -28,6 +29,7 @@ __all__ = [
     "MessageLogRecord",
     "Publication",
     "Refusal",
+    "RelayCursor",
     "RemoteInstance",
     "SeenMessage",
     "SeenMessage",
