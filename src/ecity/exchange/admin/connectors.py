@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from ecity.core.errors import ApplicationError, ValidationFailed
 from ecity.exchange.models import Connector, ConnectorRun
 from ecity.exchange.services.connectors import (
+    CONNECTOR_VALUE_FIELDS,
     ConnectorValues,
     connector_run,
     connector_save,
@@ -29,23 +30,7 @@ from ecity.exchange.services.connectors import (
 from ecity.org import selectors as org_selectors
 from ecity.org.models import Department, StaffRole
 
-VALUE_FIELDS = [
-    "name",
-    "title",
-    "department",
-    "source_kind",
-    "registry",
-    "field_mapping",
-    "connection",
-    "query",
-    "table",
-    "record_path",
-    "key_column",
-    "incremental_column",
-    "every_minutes",
-    "batch_size",
-    "is_enabled",
-]
+VALUE_FIELDS = list(CONNECTOR_VALUE_FIELDS)
 
 
 def _departments(request: HttpRequest) -> QuerySet[Department]:

@@ -92,6 +92,26 @@ class ConnectorValues:
     is_enabled: bool = True
 
 
+# What a connector's owner sets (the admin form shows exactly these).
+CONNECTOR_VALUE_FIELDS = (
+    "name",
+    "title",
+    "department",
+    "source_kind",
+    "registry",
+    "field_mapping",
+    "connection",
+    "query",
+    "table",
+    "record_path",
+    "key_column",
+    "incremental_column",
+    "every_minutes",
+    "batch_size",
+    "is_enabled",
+)
+
+
 def _check_actor(*, actor: User | None, department: Department) -> None:
     if actor is not None and not can_write_records(actor=actor, department=department):
         raise PermissionDenied(_("You cannot write registry records for this department."))
@@ -192,23 +212,7 @@ def connector_save(
             )
             if source_changed:
                 connector.last_watermark = ""
-        for name in (
-            "name",
-            "title",
-            "department",
-            "source_kind",
-            "registry",
-            "field_mapping",
-            "connection",
-            "query",
-            "table",
-            "record_path",
-            "key_column",
-            "incremental_column",
-            "every_minutes",
-            "batch_size",
-            "is_enabled",
-        ):
+        for name in CONNECTOR_VALUE_FIELDS:
             setattr(connector, name, getattr(values, name))
         if upload is not None:
             connector.upload = upload

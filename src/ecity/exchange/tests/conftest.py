@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import json
-import os
 import socket
 import threading
 import time
@@ -26,6 +25,7 @@ from ecity.exchange.services.topics import topic_save, topic_schema_add
 from ecity.exchange.tests.factories import MemberFactory, SubsystemFactory
 from ecity.identity.tests.factories import DepartmentFactory, StaffRoleFactory
 from ecity.org.models import StaffRole
+from ecity.testing.services import port_open, service_required
 
 
 @pytest.fixture(autouse=True)
@@ -285,11 +285,7 @@ def exchange(db, settings):
 
 def nats_reachable(url: str) -> bool:
     parts = urllib.parse.urlsplit(url)
-    try:
-        socket.create_connection((parts.hostname or "127.0.0.1", parts.port or 4222), 2).close()
-    except OSError:
-        return False
-    return True
+    return port_open(parts.hostname or "127.0.0.1", parts.port or 4222, timeout=2)
 
 
 def nats_required() -> None:
@@ -300,12 +296,10 @@ def nats_required() -> None:
     a skip that says why.
     """
     url = str(settings.ECITY_NATS_URL)
-    if nats_reachable(url):
-        return
-    message = f"NATS JetStream is not reachable at {url} (scripts/test.sh starts nats-server -js)"
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"CI=true: {message}")
-    pytest.skip(message)
+    service_required(
+        f"NATS JetStream at {url} (scripts/test.sh starts nats-server -js)",
+        lambda: nats_reachable(url),
+    )
 
 
 @pytest.fixture
