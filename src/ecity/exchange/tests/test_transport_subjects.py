@@ -77,7 +77,7 @@ def test_broker_tests_fail_under_ci_and_skip_elsewhere_when_nats_is_down(setting
 
     monkeypatch.setenv("CI", "true")
     with pytest.raises(
-        pytest.fail.Exception, match="CI=true and NATS JetStream at nats://127.0.0.1:9"
+        pytest.fail.Exception, match=r"CI=true and NATS JetStream at nats://127\.0\.0\.1:9"
     ):
         nats_required()
     monkeypatch.delenv("CI")
