@@ -7,9 +7,11 @@ to a real local webhook → acknowledgement after commit. The database job stays
 from __future__ import annotations
 
 import datetime as dt
+import io
 import time
 
 import pytest
+from django.core.management import call_command
 from django.utils import timezone
 
 from ecity.exchange.jobs import deliver_due_messages
@@ -254,3 +256,20 @@ def test_consumers_follow_the_subscription_state(parties, push, broker):
     assert first.created == [durable]
     assert second.deleted == [durable]
     assert durable not in broker.consumer_names()
+
+
+def test_the_worker_and_setup_commands_deliver_and_provision(parties, push, webhook, broker):
+    # given a publication relayed to the stream
+    envelope = publish(parties)
+    relay_run_once(broker=broker)
+
+    # when the operator provisions, then runs the worker once
+    setup = io.StringIO()
+    call_command("exchange_nats_setup", stdout=setup)
+    worker = io.StringIO()
+    call_command("exchange_deliver_nats", "--once", "--wait", "2", stdout=worker)
+
+    # then the consumer was created by the setup and the worker pushed the message
+    assert "1 consumers, 1 created, 0 deleted" in setup.getvalue()
+    assert "1 acknowledged" in worker.getvalue()
+    assert [b["envelope"]["message_id"] for b in webhook.received] == [envelope.message_id]
