@@ -161,6 +161,9 @@ def _seconds_list(name: str, default: list[float]) -> list[float]:
 
 
 NATS_BACKOFF_SECONDS = _seconds_list("ECITY_NATS_BACKOFF_SECONDS", [10, 60, 300, 1800, 3600])
+# Deliveries over NATS (H9): behind the broker worker, the database job only pushes deliveries
+# overdue by this many seconds (broker or worker down, requeued dead letters, replays).
+EXCHANGE_NATS_FALLBACK_SECONDS = _int("ECITY_EXCHANGE_NATS_FALLBACK_SECONDS", 60)
 EVENTS_DELIVER_ON_COMMIT = _bool("ECITY_EVENTS_DELIVER_ON_COMMIT", True)
 FIELD_KEYS = _str("ECITY_FIELD_KEYS")
 FIELD_KEYS_FILE = _str("ECITY_FIELD_KEYS_FILE", str(DATA_DIR / "field_keys.json"))

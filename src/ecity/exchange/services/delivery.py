@@ -135,11 +135,13 @@ class _Claimed:
     body: bytes
 
 
-def _claim_push(delivery_ids: Sequence[int] | None) -> _Claimed | None | bool:
-    """Claim the next due push delivery; None when none is due, False when it went dead."""
+def _claim_push(
+    delivery_ids: Sequence[int] | None, *, overdue: dt.timedelta = dt.timedelta(0)
+) -> _Claimed | None | bool:
+    """Claim the next push delivery due for ``overdue``; None when none is, False when dead."""
     now = timezone.now()
     with transaction.atomic():
-        due = _in_order(_due(now).filter(subscription__mode=Subscription.Mode.PUSH))
+        due = _in_order(_due(now - overdue).filter(subscription__mode=Subscription.Mode.PUSH))
         if delivery_ids is not None:
             due = due.filter(pk__in=list(delivery_ids))
         delivery = (
@@ -215,17 +217,25 @@ def _record_push(claimed: _Claimed, status: int | None, error: str) -> str:
         return "retry"
 
 
-def deliveries_push(*, limit: int = 200, delivery_ids: Iterable[int] | None = None) -> str:
+def deliveries_push(
+    *,
+    limit: int = 200,
+    delivery_ids: Iterable[int] | None = None,
+    overdue_seconds: float = 0,
+) -> str:
     """Push due deliveries of push subscriptions to their webhooks; return a summary.
 
     Rules in the module docstring. At most ``limit`` pushes per run (the job runs again in a
-    few seconds); ``delivery_ids`` restricts the run (a transport's notification). Safe to run
-    concurrently with itself.
+    few seconds); ``delivery_ids`` restricts the run (a transport's notification);
+    ``overdue_seconds`` only takes deliveries due for at least that long (the fallback behind
+    a broker transport, which normally pushes them first). Safe to run concurrently with
+    itself and with the broker worker: both claim the Delivery row.
     """
     ids = list(delivery_ids) if delivery_ids is not None else None
+    overdue = dt.timedelta(seconds=max(0.0, overdue_seconds))
     counts = {"acked": 0, "retry": 0, "dead": 0, "skipped": 0}
     for _run in range(limit):
-        claimed = _claim_push(ids)
+        claimed = _claim_push(ids, overdue=overdue)
         if claimed is None:
             break
         if claimed is False:
@@ -237,6 +247,27 @@ def deliveries_push(*, limit: int = 200, delivery_ids: Iterable[int] | None = No
     return f"{counts['acked']} acknowledged, {counts['retry']} to retry, {counts['dead']} dead" + (
         f", {counts['skipped']} skipped" if counts["skipped"] else ""
     )
+
+
+def delivery_push_one(*, delivery_id: int) -> str:
+    """Push one delivery if it is due and in order; return the outcome.
+
+    The broker worker's step (``transport.delivery_nats``), with the rules of
+    ``deliveries_push``: the Delivery row is claimed (so it is never in flight twice, whichever
+    path pushes), POSTed outside any transaction, and the outcome committed before this returns.
+    Outcomes: ``acked``, ``retry`` (due again at ``next_attempt_at``), ``dead``, ``skipped``
+    (requeued or replayed meanwhile), ``waiting`` (not due, in flight elsewhere, or held back
+    by an earlier message of its key), ``done`` (already acknowledged or dead).
+    """
+    claimed = _claim_push([delivery_id])
+    if claimed is False:
+        return "dead"
+    if claimed is None:
+        status = Delivery.objects.filter(pk=delivery_id).values_list("status", flat=True).first()
+        return "done" if status in (None, Status.ACKED, Status.DEAD) else "waiting"
+    assert isinstance(claimed, _Claimed)
+    http_status, error = _post(claimed)
+    return _record_push(claimed, http_status, error)
 
 
 # --- the embedded transport -------------------------------------------------------------------
@@ -260,9 +291,60 @@ class DatabaseTransport:
             stop.wait(settings.ECITY_EXCHANGE_DELIVER_EVERY_SECONDS)
 
 
+class NatsTransport:
+    """NATS JetStream (``ECITY_EXCHANGE_TRANSPORT=nats``): the worker pushes from the broker's
+    consumers (``transport.delivery_nats``); this job is the fallback for what stays overdue.
+
+    Both paths claim the Delivery row before they POST, so a delivery is never pushed by both.
+    """
+
+    name = "nats"
+
+    def notify(self, delivery_ids: Sequence[int]) -> None:
+        # The relay carries committed publications to the stream; nothing to do here.
+        return None
+
+    def deliver_due(self) -> str:
+        """The job ``exchange.deliver``: deliveries overdue by the fallback delay only."""
+        return deliveries_push(overdue_seconds=float(settings.ECITY_EXCHANGE_NATS_FALLBACK_SECONDS))
+
+    def run(self, *, stop: threading.Event) -> None:
+        """Worker passes until ``stop``; the fallback while the broker is unreachable."""
+        from ecity.exchange.transport.delivery_nats import deliveries_nats_run_once
+        from ecity.exchange.transport.nats import Broker, TransportUnavailable
+
+        def push_one(delivery_id: int) -> str:
+            return delivery_push_one(delivery_id=delivery_id)
+
+        broker: Broker | None = None
+        try:
+            while not stop.is_set():
+                try:
+                    if broker is None:
+                        broker = Broker.connect()
+                        broker.stream_ensure()
+                    deliveries_nats_run_once(broker=broker, push_one=push_one)
+                except TransportUnavailable as exc:
+                    logger.warning("NATS unavailable, database fallback: %s", exc)
+                    if broker is not None:
+                        broker.close()
+                        broker = None
+                    self.deliver_due()
+                    stop.wait(settings.ECITY_EXCHANGE_DELIVER_EVERY_SECONDS)
+        finally:
+            if broker is not None:
+                broker.close()
+
+
 def delivery_transport() -> Transport:
-    """The transport in use: a registered broker transport, else the database transport."""
-    return transport_get() or DatabaseTransport()
+    """The transport in use: a registered one, else NATS when ``ECITY_EXCHANGE_TRANSPORT`` is
+    ``nats``, else the database transport."""
+    registered = transport_get()
+    if registered is not None:
+        return registered
+    if settings.ECITY_EXCHANGE_TRANSPORT == "nats":
+        return NatsTransport()
+    return DatabaseTransport()
 
 
 # --- pull -------------------------------------------------------------------------------------

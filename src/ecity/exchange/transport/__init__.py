@@ -18,7 +18,9 @@ The interface the rest of the exchange uses (NATS):
 
 The delivery interface (``interface``): ``message_publish`` notifies the registered
 ``Transport`` of committed deliveries; the embedded ``DatabaseTransport`` (``services.delivery``)
-pushes them from the periodic job ``exchange.deliver``.
+pushes them from the periodic job ``exchange.deliver``. With NATS, ``delivery_nats`` pushes push
+subscriptions' deliveries from their durable consumers (command ``exchange_deliver_nats``) and
+the job only takes what stays overdue.
 
 See docs/exchange.md, "Operating the broker".
 """

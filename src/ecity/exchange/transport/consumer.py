@@ -57,7 +57,8 @@ def durable_name(subscription: str) -> str:
     return subject_token(subscription)
 
 
-def _decode(msg: Msg) -> tuple[dict[str, Any], Any]:
+def message_decode(msg: Msg) -> tuple[dict[str, Any], Any]:
+    """The envelope and payload of a broker message; ``ValueError`` if it is not an ecity one."""
     body = json.loads(msg.data)
     envelope = body.get("envelope") if isinstance(body, dict) else None
     if not isinstance(envelope, dict) or not envelope.get("message_id"):
@@ -139,7 +140,7 @@ def consumer_run_once(
         if deliveries > 1:
             result.redelivered += 1
         try:
-            envelope, payload = _decode(msg)
+            envelope, payload = message_decode(msg)
         except (ValueError, UnicodeDecodeError) as exc:
             raw = {"raw": msg.data[:2000].decode("utf-8", "replace"), "subject": msg.subject}
             if _dead_letter(on_dead, raw, None, reason=str(exc), deliveries=deliveries):

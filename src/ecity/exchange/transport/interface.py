@@ -8,9 +8,12 @@ commit; a transport's ``deliver_due`` pushes what is due, and ``run`` loops unti
   pushes it runs): ``notify`` does nothing, the periodic job ``exchange.deliver``
   (``jobs.py``) claims due push deliveries with ``select_for_update(skip_locked=True)`` and
   POSTs them.
-* A broker transport (NATS JetStream, added next to this one) registers itself with
-  ``transport_register``; it publishes the notified deliveries to the broker and keeps the
-  Delivery rows up to date, so the database transport can take over at any time.
+* ``NatsTransport`` (``ECITY_EXCHANGE_TRANSPORT=nats``, also in ``services.delivery``; chosen by
+  ``delivery_transport``): the relay carries publications to the stream, the worker
+  ``exchange_deliver_nats`` (``transport.delivery_nats``) pushes from one durable consumer per
+  push subscription and keeps the Delivery rows up to date, so the database job, which behind
+  NATS only takes overdue deliveries, can take over at any time.
+* ``transport_register`` overrides the choice (tests, another broker).
 """
 
 from __future__ import annotations

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import json
 import threading
 from collections.abc import Coroutine, Sequence
@@ -73,19 +74,25 @@ def stream_config() -> js_api.StreamConfig:
     )
 
 
-def consumer_config(*, durable: str, filter_subject: str = "") -> js_api.ConsumerConfig:
+def consumer_config(
+    *, durable: str, filter_subject: str = "", start_at: dt.datetime | None = None
+) -> js_api.ConsumerConfig:
     """A durable pull consumer: explicit acks, redelivery on the ``BackOff`` schedule.
 
     The consumer loop itself counts deliveries and hands a message whose handler failed
     ``ECITY_NATS_MAX_DELIVER`` times to the dead-letter callback; the broker's limit
     (``BROKER_MAX_DELIVER``) is far above, so a consumer that crashes repeatedly never makes the
-    broker drop a message.
+    broker drop a message. ``start_at``: only messages stored from then on (a subscription's
+    start position), else the whole stream.
     """
     backoff = [float(s) for s in settings.ECITY_NATS_BACKOFF_SECONDS]
     return js_api.ConsumerConfig(
         durable_name=durable,
         description="ecity exchange subscription",
-        deliver_policy=js_api.DeliverPolicy.ALL,
+        deliver_policy=(
+            js_api.DeliverPolicy.BY_START_TIME if start_at else js_api.DeliverPolicy.ALL
+        ),
+        opt_start_time=start_at,
         ack_policy=js_api.AckPolicy.EXPLICIT,
         ack_wait=float(backoff[0] if backoff else settings.ECITY_NATS_ACK_WAIT_SECONDS),
         backoff=backoff or None,
@@ -270,10 +277,40 @@ class Broker:
 
     # -- consuming -----------------------------------------------------------------------------
 
-    def consumer_ensure(self, *, durable: str, filter_subject: str = "") -> js_api.ConsumerInfo:
+    def consumer_ensure(
+        self, *, durable: str, filter_subject: str = "", start_at: dt.datetime | None = None
+    ) -> js_api.ConsumerInfo:
         """Create the durable consumer or update its settings (idempotent)."""
-        config = consumer_config(durable=durable, filter_subject=filter_subject)
+        config = consumer_config(durable=durable, filter_subject=filter_subject, start_at=start_at)
         return self.run(self.js.add_consumer(stream_name(), config))
+
+    def consumer_names(self) -> list[str]:
+        """The names of the durable consumers on this instance's stream."""
+
+        async def names() -> list[str]:
+            found: list[str] = []
+            while True:  # the server lists at most 256 per page
+                page = await self.js.consumers_info(stream_name(), offset=len(found) or None)
+                found.extend(info.name for info in page)
+                if not page or len(page) < 256:
+                    return found
+
+        return self.run(names())
+
+    def consumer_delete(self, *, durable: str) -> bool:
+        """Delete a durable consumer; False when it did not exist."""
+
+        async def delete() -> bool:
+            subscription = self._subscriptions.pop(durable, None)
+            if subscription is not None:
+                with contextlib.suppress(Exception):  # best effort: the consumer goes anyway
+                    await subscription.unsubscribe()
+            try:
+                return await self.js.delete_consumer(stream_name(), durable)
+            except nats.js.errors.NotFoundError:
+                return False
+
+        return self.run(delete())
 
     def fetch(self, *, durable: str, batch: int, wait: float) -> list[Msg]:
         """Up to ``batch`` messages for the durable consumer; [] when none came within ``wait``."""

@@ -6,12 +6,16 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from ecity.exchange.transport.delivery_nats import subscription_consumers_sync
 from ecity.exchange.transport.nats import Broker, TransportUnavailable
 from ecity.exchange.transport.subjects import subject_prefix
 
 
 class Command(BaseCommand):
-    help = "Create or update the JetStream stream of this exchange instance and print its state."
+    help = (
+        "Create or update the JetStream stream of this exchange instance, the consumers of the "
+        "approved push subscriptions (deleting those of the others), and print the state."
+    )
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--url", default="", help="NATS URL (default ECITY_NATS_URL)")
@@ -26,6 +30,11 @@ class Command(BaseCommand):
         try:
             with Broker.connect(url=options["url"]) as broker:
                 info = broker.stream_ensure()
+                sync = subscription_consumers_sync(broker=broker)
+                self.stdout.write(
+                    f"push subscriptions: {len(sync.consumers)} consumers, "
+                    f"{len(sync.created)} created, {len(sync.deleted)} deleted"
+                )
                 for spec in options["durable"]:
                     name, _, subject = spec.partition("=")
                     consumer = broker.consumer_ensure(durable=name, filter_subject=subject)
