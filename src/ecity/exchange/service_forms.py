@@ -96,7 +96,10 @@ class ServiceRegisterForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         _choices(self, "provider", providers)
-        _choices(self, "resources", resources)
+        if resources:
+            _choices(self, "resources", resources)
+        else:  # a department without published resources: nothing to link
+            del self.fields["resources"]
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

@@ -110,7 +110,7 @@ def service_register_page(request: HttpRequest) -> HttpResponse:
                 sla_max_latency_ms=data["sla_max_latency_ms"],
                 sla_availability=data["sla_availability"],
                 legal_basis=data["legal_basis"].strip(),
-                resources=[resources[key] for key in data["resources"]],
+                resources=[resources[key] for key in data.get("resources", [])],
             )
         except ApplicationError as error:
             add_application_error(form, error)
