@@ -13,6 +13,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ecity.exchange.models import Service, Subscription
 
@@ -31,13 +32,16 @@ class ServiceRegisterForm(forms.Form):
 
     provider = forms.ChoiceField(label=_("Providing system"))
     code = forms.CharField(
-        label=_("Service code"),
+        # a context: the catalogue's "Service code" means a service item's (事项编码)
+        label=pgettext_lazy("exchange service", "Service code"),
         max_length=64,
         help_text=_("Letters, digits, “-”, “_” and “.”; part of the identifier clients call."),
     )
     version = forms.CharField(label=_("Version"), max_length=32, required=False)
     kind = forms.ChoiceField(
-        label=_("Kind"), choices=Service.Kind.choices, initial=Service.Kind.REST
+        label=pgettext_lazy("exchange service", "Kind"),
+        choices=Service.Kind.choices,
+        initial=Service.Kind.REST,
     )
     base_url = forms.CharField(
         label=_("Provider base URL"),
