@@ -227,3 +227,38 @@ def test_a_push_subscription_without_a_webhook_is_refused_beside_the_field(excha
 
     assert response.status_code == 400 and "error-summary" in response.text
     assert not Subscription.objects.exists()
+
+
+def test_a_right_granted_on_the_page_can_be_tied_to_the_departments_sharing_grant(
+    exchange, persons
+):
+    # given a sharing grant the police gave the labour bureau's system
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from ecity.exchange.tests.test_gateway import _sharing_grant
+
+    sharing = _sharing_grant(exchange, expires_on=timezone.localdate() + dt.timedelta(days=30))
+    police = _client(exchange["police_admin"])
+    url = f"/exchange/services/{persons.public_id}/"
+
+    # when the grant form offers it and the administrator picks it
+    page = police.get(url)
+    response = police.post(
+        url,
+        {
+            "client": "CN-WH/GOV/RSJ/social",
+            "sharing_grant": str(sharing.public_id),
+            "valid_until": (timezone.localdate() + dt.timedelta(days=30)).isoformat(),
+        },
+    )
+
+    # then the whole-service right is tied to it and ends with the 30th day
+    assert page.status_code == 200 and str(sharing.public_id) in page.text
+    right = AccessRight.objects.get()
+    assert response.status_code == 302
+    assert right.sharing_grant == sharing and right.endpoint is None
+    assert timezone.localtime(right.valid_until).date() == timezone.localdate() + dt.timedelta(
+        days=31
+    )
