@@ -10,7 +10,7 @@ from drf_spectacular.views import (
 )
 
 from ecity.core import views as core_views
-from ecity.exchange import views as exchange_views
+from ecity.exchange import catalogue_views as exchange_views
 from ecity.sso import views as sso_views
 
 api_patterns = [

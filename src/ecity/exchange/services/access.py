@@ -71,10 +71,11 @@ def access_right_grant(
 
 
 @transaction.atomic
-def access_right_revoke(*, actor: User, right: AccessRight) -> AccessRight:
+def access_right_revoke(*, actor: User, right: AccessRight, reason: str = "") -> AccessRight:
     """Revoke ``right`` now (calls relying on it are denied from the next call on).
 
-    Permission: the provider department's administrator. Audited. Revoking twice is a no-op.
+    Permission: the provider department's administrator. Audited, with ``reason`` (the staff
+    page asks for one). Revoking twice is a no-op.
     """
     if not can_administer_provider(actor=actor, provider=right.service.provider):
         raise PermissionDenied(_("Only the provider department's administrator may do this."))
@@ -85,6 +86,10 @@ def access_right_revoke(*, actor: User, right: AccessRight) -> AccessRight:
             actor=actor,
             action="exchange.access_right_revoked",
             obj=right,
-            data={"client": right.client.identifier, "service": right.service.identifier},
+            data={
+                "client": right.client.identifier,
+                "service": right.service.identifier,
+                "reason": reason.strip()[:500],
+            },
         )
     return right
