@@ -84,6 +84,7 @@ TEMPLATES = [
                 "ecity.notify.context_processors.unread_count",
                 "ecity.cases.context_processors.staff_links",
                 "ecity.registry.context_processors.sharing_links",
+                "ecity.exchange.context_processors.exchange_links",
             ],
         },
     },

@@ -84,6 +84,19 @@ def test_staff_without_a_department_role_cannot_open_the_systems_page(exchange):
     assert page.status_code == 403
 
 
+def test_the_header_leads_department_admins_to_the_exchange_and_nobody_else(exchange):
+    from ecity.identity.tests.factories import UserFactory
+
+    admin_page = _client(exchange["police_admin"]).get("/registry/resources/")
+    citizen_page = _client(UserFactory()).get("/registry/resources/")
+
+    assert admin_page.status_code == 200
+    nav = admin_page.text.split('<nav class="top-nav"')[1].split("</nav>")[0]
+    assert 'href="/exchange/systems/"' in nav
+    assert citizen_page.status_code == 200
+    assert 'href="/exchange/systems/"' not in citizen_page.text
+
+
 def test_department_admin_registers_a_service_with_an_uploaded_openapi_document(exchange):
     # given the police administrator and the OpenAPI document as a file
     form = _register_form(exchange["population"], openapi="")
