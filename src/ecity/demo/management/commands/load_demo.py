@@ -60,6 +60,8 @@ class Command(BaseCommand):
                 ("resources", "catalogue resources"),
                 ("sharing_requests", "sharing requests"),
                 ("wallet_certificates", "e-licences in the wallet"),
+                ("exchange_subsystems", "exchange subsystems"),
+                ("exchange_messages", "exchange messages"),
             ]
         )
         self.stdout.write(
