@@ -106,7 +106,8 @@ def demo_city_load(*, if_empty: bool = False) -> DemoLoadResult:
     an account has ever held is not granted again; the citizens and the enterprise are written
     into the base registries and linked (``registry_records``), with the city's boundaries and
     addresses (``places``); the wallet's certificate types are defined and the enterprise's
-    营业执照 issued (``wallet``). Published guide versions are
+    营业执照 issued (``wallet``); last, the city's data exchange (``exchange``: members,
+    pull subscriptions, services, a connector run, traffic). Published guide versions are
     never changed: a version whose number already exists is left alone, and a missing one is
     drafted, filled in and published through the catalogue services (so every publishing rule
     applies) with the publication date of the demo data. With ``if_empty`` nothing happens when
