@@ -24,6 +24,7 @@ from ecity.demo.blank_forms import blank_form_pdf
 from ecity.demo.data import accounts, regions, taxonomy
 from ecity.demo.data.blocks import Guide, Item, Material
 from ecity.demo.services import (
+    exchange,
     indicators,
     people,
     places,
@@ -87,6 +88,8 @@ class DemoLoadResult:
     indicators: int = 0
     certificate_types: int = 0
     wallet_certificates: int = 0
+    exchange_subsystems: int = 0
+    exchange_messages: int = 0
     # The demo department system's credentials: the secret only when it was registered now.
     system_client_id: str = ""
     system_client_secret: str = ""
@@ -103,7 +106,8 @@ def demo_city_load(*, if_empty: bool = False) -> DemoLoadResult:
     an account has ever held is not granted again; the citizens and the enterprise are written
     into the base registries and linked (``registry_records``), with the city's boundaries and
     addresses (``places``); the wallet's certificate types are defined and the enterprise's
-    营业执照 issued (``wallet``). Published guide versions are
+    营业执照 issued (``wallet``); last, the city's data exchange (``exchange``: members,
+    pull subscriptions, services, a connector run, traffic). Published guide versions are
     never changed: a version whose number already exists is left alone, and a missing one is
     drafted, filled in and published through the catalogue services (so every publishing rule
     applies) with the publication date of the demo data. With ``if_empty`` nothing happens when
@@ -142,6 +146,10 @@ def demo_city_load(*, if_empty: bool = False) -> DemoLoadResult:
     shared = sharing.demo_sharing_ensure(actor=admin)
     result.sharing_requests = shared.requests
     result.system_client_id, result.system_client_secret = shared.client_id, shared.client_secret
+    # After the sharing grant (the access right is tied to it) and the registry records.
+    exchanged = exchange.demo_exchange_ensure(actor=admin)
+    result.exchange_subsystems = exchanged.subsystems
+    result.exchange_messages = exchanged.messages_published
     logger.info("demo city loaded: %s", result)
     return result
 

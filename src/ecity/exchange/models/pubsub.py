@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ecity.core.models import BaseModel
 from ecity.exchange.models.log import MessageLogRecord
@@ -28,7 +29,10 @@ class Topic(BaseModel):
 
     name = models.CharField(_("name"), max_length=128, unique=True, validators=[TOPIC_NAME])
     owner = models.ForeignKey(
-        Subsystem, verbose_name=_("owner"), on_delete=models.PROTECT, related_name="topics"
+        Subsystem,
+        verbose_name=pgettext_lazy("exchange topic", "owner"),
+        on_delete=models.PROTECT,
+        related_name="topics",
     )
     description_zh = models.TextField(_("description (Chinese)"), blank=True)
     description_en = models.TextField(_("description (English)"), blank=True)
@@ -101,7 +105,9 @@ class Subscription(BaseModel):
     # None: from the approval on; a time in the past: replayed from then on at approval.
     starts_at = models.DateTimeField(_("start position"), null=True, blank=True)
     purpose = models.CharField(_("purpose"), max_length=500, blank=True)
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_at = models.DateTimeField(
+        pgettext_lazy("subscription", "decided at"), null=True, blank=True
+    )
     decision_reason = models.CharField(_("reason"), max_length=500, blank=True)
 
     class Meta:

@@ -13,7 +13,8 @@ class Command(BaseCommand):
     help = (
         "Load or refresh the demo city 示范市 (regions, departments, service guides, demo "
         "accounts with the demo-only password Demo@12345, joint approval processes, "
-        "certificate types and a few demo cases). Safe to run again."
+        "certificate types, a few demo cases and the data exchange between departments). "
+        "Safe to run again."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -60,6 +61,8 @@ class Command(BaseCommand):
                 ("resources", "catalogue resources"),
                 ("sharing_requests", "sharing requests"),
                 ("wallet_certificates", "e-licences in the wallet"),
+                ("exchange_subsystems", "exchange subsystems"),
+                ("exchange_messages", "exchange messages"),
             ]
         )
         self.stdout.write(
