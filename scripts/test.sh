@@ -44,9 +44,14 @@ python manage.py spectacular --validate --fail-on-warn --file "$ECITY_DATA_DIR/o
 echo "== upgrade a database of the previous release (SQLite): nothing lost"
 python scripts/upgrade_check.py
 
+# Tests take from a few milliseconds to minutes (migration tests, started first by the root
+# conftest): with --dist worksteal an idle worker takes the other's remaining tests, so neither
+# waits at the end (the default "load" hands out fixed chunks in advance).
+xdist=(-n 2 --dist worksteal)
+
 echo "== tests on SQLite"
 unset DATABASE_URL
-pytest -q -p no:cacheprovider -n 2 "$@"
+pytest -q -p no:cacheprovider "${xdist[@]}" "$@"
 
 echo "== schema conformance: schemathesis against a live server (anonymous, citizen, reviewer)"
 python scripts/schema_check.py
@@ -63,7 +68,7 @@ except Exception as exc:
 PY
 then
   echo "== tests on PostgreSQL"
-  DATABASE_URL="$pg_url" pytest -q -p no:cacheprovider -n 2 "$@"
+  DATABASE_URL="$pg_url" pytest -q -p no:cacheprovider "${xdist[@]}" "$@"
   echo "== upgrade a database of the previous release (PostgreSQL): nothing lost"
   python scripts/upgrade_check.py --database-url "${pg_url%/*}/ecity_upgrade_check"
 elif [ "${CI:-}" = "true" ]; then
