@@ -95,7 +95,6 @@ def shared_data_fixtures(load: Callable[[], Any], name: str) -> tuple[Any, Any, 
         yield
         shared.close(django_db_blocker)
 
-    @pytest.fixture
     def switch(
         request: pytest.FixtureRequest,
         django_db_setup: None,
