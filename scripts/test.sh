@@ -11,6 +11,8 @@ command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v msgfmt >/dev/null 2>&1 || need+=(gettext)
 command -v pg_dump >/dev/null 2>&1 || need+=(postgresql-client)
 fc-list 2>/dev/null | grep -qi "wenquanyi\|noto sans cjk" || need+=(fonts-wqy-zenhei)
+# The exchange tests need a NATS JetStream broker (started below when none is running).
+command -v nats-server >/dev/null 2>&1 || [ -x /usr/sbin/nats-server ] || need+=(nats-server)
 if ((${#need[@]})); then
   echo "== installing Debian packages: ${need[*]}"
   sudo_cmd=""
@@ -45,6 +47,19 @@ python manage.py spectacular --validate --fail-on-warn --file "$ECITY_DATA_DIR/o
 echo "== upgrade a database of the previous release (SQLite): nothing lost"
 python scripts/upgrade_check.py
 
+# Local services the suite uses (PostgreSQL, MariaDB as a connector source): start any that is
+# installed but down (best effort; with CI=true the tests that need one fail when it is missing).
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+for svc in "5432 postgresql" "3306 mariadb"; do
+  set -- $svc
+  if ! port_open "$1" && command -v service >/dev/null 2>&1; then
+    sudo_cmd=""
+    [ "$(id -u)" = 0 ] || sudo_cmd="sudo -n"
+    $sudo_cmd service "$2" start >/dev/null 2>&1 && echo "started $2" || true
+  fi
+done
+set --
+
 echo "== NATS JetStream (exchange transport tests)"
 # The exchange tests run against the real broker: start a throw-away nats-server with JetStream
 # when nothing listens on 127.0.0.1:4222, stop it at exit. With CI=true a missing broker fails.
@@ -77,10 +92,14 @@ if ! nats_reachable; then
   fi
   echo "NATS JetStream not reachable at 127.0.0.1:4222: the NATS tests will be skipped"
 fi
+# Tests take from a few milliseconds to minutes (migration tests, started first by the root
+# conftest): with --dist worksteal an idle worker takes the other's remaining tests, so neither
+# waits at the end (the default "load" hands out fixed chunks in advance).
+xdist=(-n 2 --dist worksteal)
 
 echo "== tests on SQLite"
 unset DATABASE_URL
-pytest -q -p no:cacheprovider -n 2 "$@"
+pytest -q -p no:cacheprovider "${xdist[@]}" "$@"
 
 echo "== schema conformance: schemathesis against a live server (anonymous, citizen, reviewer)"
 python scripts/schema_check.py
@@ -97,7 +116,7 @@ except Exception as exc:
 PY
 then
   echo "== tests on PostgreSQL"
-  DATABASE_URL="$pg_url" pytest -q -p no:cacheprovider -n 2 "$@"
+  DATABASE_URL="$pg_url" pytest -q -p no:cacheprovider "${xdist[@]}" "$@"
   echo "== upgrade a database of the previous release (PostgreSQL): nothing lost"
   python scripts/upgrade_check.py --database-url "${pg_url%/*}/ecity_upgrade_check"
 elif [ "${CI:-}" = "true" ]; then

@@ -9,6 +9,22 @@ from django.utils import translation
 from ecity.testing.e2e import artifacts, browser, new_page, page  # noqa: F401
 
 
+def _starts_early(item: pytest.Item) -> bool:
+    """The migration tests take minutes each (they unapply and reapply most of the schema)."""
+    return "migration" in item.path.name
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run the slowest tests (migrations) first, in their usual order, then all the others.
+
+    With ``pytest -n 2`` a worker that picks up a migration test near the end of the run keeps
+    going for minutes after the other worker ran out of tests; started first, they overlap with
+    the short tests the other worker takes meanwhile. The sort is stable and the same in every
+    worker, as xdist requires.
+    """
+    items.sort(key=lambda item: not _starts_early(item))
+
+
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     """Uploaded files go to a per-test directory, never into the developer's data folder.

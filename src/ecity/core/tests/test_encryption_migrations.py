@@ -11,6 +11,7 @@ import json
 import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+from django.db.migrations.state import ProjectState
 
 from ecity.cases.models import CaseDraft
 from ecity.catalogue.tests.factories import VersionFactory
@@ -30,10 +31,19 @@ def raw(table: str, column: str, pk: int) -> str:
     return value if isinstance(value, str) else json.dumps(value)
 
 
-def migrate(*targets: tuple[str, str]) -> MigrationExecutor:
+def migrate(*targets: tuple[str, str]) -> ProjectState:
+    """Migrate to ``targets``; the project as it is then (``.apps``: its models)."""
+    return MigrationExecutor(connection).migrate(list(targets))
+
+
+def migrate_app_to_latest(app_label: str) -> None:
+    """Apply the app's migrations (and what they depend on), not every other app's.
+
+    Going back afterwards then only unapplies those: the whole schema goes back and forth once
+    per test (in the test and in ``back_to_latest``), not twice.
+    """
     executor = MigrationExecutor(connection)
-    executor.migrate(list(targets))
-    return executor
+    executor.migrate(executor.loader.graph.leaf_nodes(app_label))
 
 
 def migrate_to_latest() -> None:
@@ -49,8 +59,7 @@ def back_to_latest():
 
 @pytest.mark.django_db(transaction=True)
 def test_identity_migrations_encrypt_legacy_rows_and_reverse_to_plaintext(back_to_latest):
-    migrate(IDENTITY_BEFORE)
-    old_apps = MigrationExecutor(connection).loader.project_state([IDENTITY_BEFORE]).apps
+    old_apps = migrate(IDENTITY_BEFORE).apps
     legacy = old_apps.get_model("identity", "User").objects.create(
         username="legacy",
         password="!",
@@ -60,7 +69,7 @@ def test_identity_migrations_encrypt_legacy_rows_and_reverse_to_plaintext(back_t
     )
     assert raw("identity_user", "id_number", legacy.pk) == id_number_for(701)
 
-    migrate_to_latest()
+    migrate_app_to_latest("identity")
 
     assert crypto.is_ciphertext(raw("identity_user", "id_number", legacy.pk))
     assert crypto.is_ciphertext(raw("identity_user", "address", legacy.pk))
@@ -78,14 +87,13 @@ def test_identity_migrations_encrypt_legacy_rows_and_reverse_to_plaintext(back_t
 @pytest.mark.django_db(transaction=True)
 def test_cases_migrations_encrypt_legacy_json_and_reverse_to_plaintext(back_to_latest):
     owner, version = UserFactory(), VersionFactory()
-    migrate(CASES_BEFORE)
-    old_apps = MigrationExecutor(connection).loader.project_state([CASES_BEFORE]).apps
+    old_apps = migrate(CASES_BEFORE).apps
     form = {"id_number": id_number_for(702), "address": "示范市西城区", "area": 12.5}
     legacy = old_apps.get_model("cases", "CaseDraft").objects.create(
         owner_id=owner.pk, service_version_id=version.pk, form_data=form
     )
 
-    migrate_to_latest()
+    migrate_app_to_latest("cases")
 
     assert crypto.is_ciphertext(raw("cases_casedraft", "form_data", legacy.pk))
     assert CaseDraft.objects.get(pk=legacy.pk).form_data == form

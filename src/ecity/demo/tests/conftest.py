@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import pytest
+from ecity.demo.services import demo_city_load
+from ecity.testing.shared_data import shared_data_fixtures
 
-from ecity.demo.services import DemoLoadResult, demo_city_load
-
-
-@pytest.fixture
-def demo_city(db) -> DemoLoadResult:
-    """The demo city 示范市, loaded once for the test."""
-    return demo_city_load()
+# ``demo_city``: the demo city 示范市 (a ``DemoLoadResult``), loaded once per module and shared by
+# the tests that ask for it; each test's writes are rolled back, the others get an empty database.
+_demo_city_module, _demo_city_switch, _django_db_helper, demo_city = shared_data_fixtures(
+    demo_city_load, "demo_city"
+)

@@ -26,10 +26,8 @@ def back_to_latest():
 @pytest.mark.django_db(transaction=True)
 def test_upgrade_turns_the_real_name_flag_into_levels(back_to_latest):
     # given a database of the previous version with a verified and an unverified account
-    executor = MigrationExecutor(connection)
-    executor.migrate(BEFORE)
-    applied = MigrationExecutor(connection).loader.applied_migrations
-    state = MigrationExecutor(connection).loader.project_state(list(applied)).apps
+    # the state migrate() ends in: the models of every migration still applied
+    state = MigrationExecutor(connection).migrate(BEFORE).apps
     old_user = state.get_model("identity", "User")
     old_user.objects.create(username="verified", password="!", is_real_name_verified=True)
     old_user.objects.create(username="registered", password="!")

@@ -6,7 +6,8 @@ import pytest
 from django.conf import settings
 from django.utils import translation
 
-from ecity.demo.services import DemoLoadResult, demo_city_load
+from ecity.demo.services import demo_city_load
+from ecity.testing.shared_data import shared_data_fixtures
 
 
 @pytest.fixture(autouse=True)
@@ -17,7 +18,8 @@ def _default_language():
     translation.activate(settings.LANGUAGE_CODE)
 
 
-@pytest.fixture
-def demo_city(db) -> DemoLoadResult:
-    """The demo city 示范市, loaded once for the test."""
-    return demo_city_load()
+# ``demo_city``: the demo city 示范市 (a ``DemoLoadResult``), loaded once per module and shared by
+# the tests that ask for it; each test's writes are rolled back, the others get an empty database.
+_demo_city_module, _demo_city_switch, _django_db_helper, demo_city = shared_data_fixtures(
+    demo_city_load, "demo_city"
+)

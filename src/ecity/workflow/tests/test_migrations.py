@@ -30,10 +30,8 @@ def back_to_latest():
 def test_upgrade_keeps_process_definitions_their_owner_and_the_cases_using_them(back_to_latest):
     # given a database of the previous version: a service version with an active and an old
     # process, and a case that runs the old one
-    executor = MigrationExecutor(connection)
-    executor.migrate(BEFORE)
-    applied = MigrationExecutor(connection).loader.applied_migrations
-    state = MigrationExecutor(connection).loader.project_state(list(applied)).apps
+    # the state migrate() ends in: the models of every migration still applied
+    state = MigrationExecutor(connection).migrate(BEFORE).apps
     region = state.get_model("org", "Region").objects.create(
         code="990100", name_zh="示范市", level="city"
     )
