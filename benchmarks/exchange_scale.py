@@ -38,6 +38,7 @@ import argparse
 import asyncio
 import json
 import os
+import signal
 import statistics
 import subprocess
 import sys
@@ -118,7 +119,9 @@ def publishers_ensure(count: int, *, label: str) -> list[str]:
 class Pipeline:
     """Publisher, relay and consumer processes on one stream (subject prefix) of their own."""
 
-    def __init__(self, *, url: str, prefix: str, data_dir: Path, nats_url: str) -> None:
+    def __init__(
+        self, *, url: str, prefix: str, data_dir: Path, nats_url: str, batch: int = 1
+    ) -> None:
         from ecity.exchange.tests import crash_support as crash
 
         self.crash = crash
@@ -134,6 +137,7 @@ class Pipeline:
             DJANGO_SETTINGS_MODULE="ecity.conf.test",
         )
         self.children: list[subprocess.Popen[bytes]] = []
+        self.batch = batch
 
     def relay(self) -> subprocess.Popen[bytes]:
         child = self.crash.relay_spawn(env=self.env, log=self.log)
@@ -167,6 +171,7 @@ class Pipeline:
                     *("-m", "ecity.exchange.tests.crash_support", "publish"),
                     *("--count", str(per_sender), "--sender", sender, "--topic", TOPIC),
                     *("--every", "0", "--pause", "0", "--go-file", str(go)),
+                    *("--batch", str(self.batch)),
                     *("--ready-file", str(self.log.with_name(f"{self.prefix}.ready{n}"))),
                 ],
                 env=self.env,
@@ -218,7 +223,11 @@ def throughput_run(args: argparse.Namespace, data_dir: Path, prefix: str) -> Non
     """Part 1: N messages from P publishers, end to end, with latency percentiles."""
     senders = publishers_ensure(args.publishers, label=f"PUB{prefix[-4:]}")
     pipeline = Pipeline(
-        url=args.database_url, prefix=f"{prefix}a", data_dir=data_dir, nats_url=args.nats_url
+        url=args.database_url,
+        prefix=f"{prefix}a",
+        data_dir=data_dir,
+        nats_url=args.nats_url,
+        batch=args.batch,
     )
     per_sender = args.messages // len(senders)
     total = per_sender * len(senders)
@@ -244,7 +253,8 @@ def throughput_run(args: argparse.Namespace, data_dir: Path, prefix: str) -> Non
     latencies = [(effected - published).total_seconds() * 1000 for published, effected in rows]
     print(
         f"\n1. publish → log → relay → consume → ack: {total} signed messages from "
-        f"{len(senders)} publishers in {seconds:.1f} s = {total / seconds:,.0f} messages/s "
+        f"{len(senders)} publishers ({args.batch} per transaction) in {seconds:.1f} s = "
+        f"{total / seconds:,.0f} messages/s "
         f"end to end (goal ≥ 1,000)\n"
         f"   latency publication sealed → effect committed: p50 {percentile(latencies, 0.5):.0f} "
         f"ms, p95 {percentile(latencies, 0.95):.0f} ms, max {max(latencies):.0f} ms; "
@@ -256,7 +266,11 @@ def backlog_run(args: argparse.Namespace, data_dir: Path, prefix: str) -> None:
     """Part 1b: the delivery path alone: a backlog published first, then relayed and consumed."""
     senders = publishers_ensure(args.publishers, label=f"BKL{prefix[-4:]}")
     pipeline = Pipeline(
-        url=args.database_url, prefix=f"{prefix}c", data_dir=data_dir, nats_url=args.nats_url
+        url=args.database_url,
+        prefix=f"{prefix}c",
+        data_dir=data_dir,
+        nats_url=args.nats_url,
+        batch=args.batch,
     )
     per_sender = args.backlog // len(senders)
     total = per_sender * len(senders)
@@ -277,7 +291,7 @@ def backlog_run(args: argparse.Namespace, data_dir: Path, prefix: str) -> None:
     finally:
         pipeline.stop()
     print(
-        f"\n1a. publishing alone (seal + log_append, one transaction each, {len(senders)} "
+        f"\n1a. publishing alone (seal + log, {args.batch} per transaction, {len(senders)} "
         f"processes): {total} in {published_in:.1f} s = {total / published_in:,.0f} messages/s"
         f"\n1b. delivery path alone: a backlog of {total} logged publications relayed → consumed "
         f"→ acked in {seconds:.1f} s = {total / seconds:,.0f} messages/s (process start-up of "
@@ -417,39 +431,182 @@ def http_load(
     return requests / seconds, statistics.median(latencies)
 
 
-def direct_measure(args: argparse.Namespace) -> tuple[float, float]:
+def direct_measure(args: argparse.Namespace, url: str) -> tuple[float, float]:
     """The provider called directly: requests/second and p50 latency."""
+    http_load(url, requests=min(200, args.requests), clients=args.clients)  # warm-up
+    return http_load(url, requests=args.requests, clients=args.clients)
+
+
+GATEWAY_OPENAPI = json.dumps(
+    {
+        "openapi": "3.0.3",
+        "info": {"title": "人口信息", "version": "1"},
+        "paths": {"/persons/1.0/read": {"get": {"summary": "读取人口信息"}}},
+    },
+    ensure_ascii=False,
+)
+
+
+def gateway_parties(provider_url: str) -> tuple[str, str, str, str]:
+    """Register the provider's service, a client system with a right and client credentials.
+
+    Returns (gateway path of the call, client subsystem identifier, client ID, secret).
+    """
+    from ecity.exchange.models import Member, MemberClass, Service, Subsystem
+    from ecity.exchange.services.access import access_right_grant
+    from ecity.exchange.services.registry import service_register
+    from ecity.identity.tests.factories import DepartmentFactory, StaffRoleFactory
+    from ecity.sso.services import system_client_register
+
+    tag = uuid.uuid4().hex[:6].upper()
+    police = DepartmentFactory(code=f"G{tag}", name_zh=f"基准公安局{tag}", name_en="Police")
+    labour = DepartmentFactory(code=f"R{tag}", name_zh=f"基准人社局{tag}", name_en="Labour")
+    platform_admin = StaffRoleFactory(role="platform_admin", department=None).user
+    police_admin = StaffRoleFactory(department=police, role="department_admin").user
+    application, secret = system_client_register(
+        actor=platform_admin, name=f"社保业务系统{tag}", department=labour
+    )
+    instance = local_instance_code()
+    provider_member = Member.objects.create(
+        instance=instance,
+        member_class=MemberClass.GOV,
+        code=f"G{tag}",
+        name="公安局",
+        department=police,
+    )
+    client_member = Member.objects.create(
+        instance=instance,
+        member_class=MemberClass.GOV,
+        code=f"R{tag}",
+        name="人社局",
+        department=labour,
+    )
+    population = Subsystem.objects.create(
+        member=provider_member,
+        code="population",
+        name="人口系统",
+        identifier=f"{provider_member.identifier}/population",
+    )
+    social = Subsystem.objects.create(
+        member=client_member,
+        code="social",
+        name="社保系统",
+        identifier=f"{client_member.identifier}/social",
+        application=application,
+    )
+    base_url, path = provider_url.split("/persons/", 1)
+    service = service_register(
+        actor=police_admin,
+        provider=population,
+        code="persons",
+        kind=Service.Kind.REST,
+        base_url=base_url,
+        title_zh="人口信息查询",
+        owner_contact="数据科",
+        openapi=GATEWAY_OPENAPI,
+        rate_limit_per_minute=0,
+    )
+    access_right_grant(actor=police_admin, client=social, service=service)
+    return (
+        f"/r1/{service.identifier}/persons/{path}",
+        social.identifier,
+        application.client_id,
+        secret,
+    )
+
+
+def local_instance_code() -> str:
+    from ecity.exchange.identifiers import local_instance
+
+    return local_instance()
+
+
+def gateway_server_start(args: argparse.Namespace, data_dir: Path) -> tuple[Any, str]:
+    """Serve the platform under gunicorn (gthread workers) on a free loopback port."""
+    import socket
+
+    import httpx
+    from django.db import connections
+
+    connections.close_all()
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "ecity.conf.test",
+        "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")]),
+        "ECITY_VAULT_KEY_CHECK_SECONDS": "5",
+        "ECITY_LOG_LEVEL": "WARNING",
+    }
+    command = [
+        *(sys.executable, "-m", "gunicorn", "ecity.conf.wsgi:application"),
+        *("--bind", f"127.0.0.1:{port}", "--workers", str(args.gateway_workers)),
+        *("--worker-class", "gthread", "--threads", str(args.gateway_threads)),
+        *("--timeout", "60", "--log-level", "warning"),
+    ]
+    log = (data_dir / "gateway.log").open("w")
+    server = subprocess.Popen(
+        command, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit(f"the gateway server exited; see {data_dir / 'gateway.log'}")
+        try:
+            if httpx.get(f"{base}/healthz", timeout=5).status_code == 200:
+                return server, base
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.5)
+    raise SystemExit(f"the gateway server did not start; see {data_dir / 'gateway.log'}")
+
+
+def gateway_measure(
+    args: argparse.Namespace, provider_url: str, data_dir: Path
+) -> tuple[float, float]:
+    """The same provider through the gateway (gunicorn gthread): requests/second and p50.
+
+    Every call is authenticated (bearer token of a client-credentials system), checked against
+    the client's access right, forwarded, sealed twice and logged (request and response records
+    in the client's chain and a call record) before it is answered.
+    """
+    import httpx
+
+    path, client, client_id, secret = gateway_parties(provider_url)
+    server, base = gateway_server_start(args, data_dir)
+    try:
+        token = httpx.post(
+            f"{base}/o/token/",
+            data={"grant_type": "client_credentials"},
+            auth=(client_id, secret),
+            timeout=30,
+        ).json()["access_token"]
+        headers = {"Authorization": f"Bearer {token}", "X-Road-Client": client}
+        http_load(
+            base + path, requests=min(200, args.requests), clients=args.clients, headers=headers
+        )  # warm-up (every worker process loads its keys)
+        return http_load(base + path, requests=args.requests, clients=args.clients, headers=headers)
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+
+
+def gateway_run(args: argparse.Namespace, data_dir: Path) -> None:
     provider, url = provider_start()
     try:
-        http_load(url, requests=min(200, args.requests), clients=args.clients)  # warm-up
-        return http_load(url, requests=args.requests, clients=args.clients)
+        direct_rps, direct_p50 = direct_measure(args, url)
+        gateway = gateway_measure(args, url, data_dir)
     finally:
         provider.terminate()
         provider.wait(timeout=10)
-
-
-def gateway_measure(args: argparse.Namespace) -> tuple[float, float] | None:
-    """LEAD: fill in after merging the gateway (H3).
-
-    Register the provider of ``provider_start()`` as a REST service of a provider subsystem,
-    grant a client subsystem the access right, get its client-credentials token, start the
-    gateway (``ecity run`` on loopback), then return ``http_load(<gateway>/r1/<service id>/…,
-    requests=args.requests, clients=args.clients, headers={"X-Road-Client": …,
-    "Authorization": "Bearer …"})``. Returning None prints the direct half only.
-    """
-    return None
-
-
-def gateway_run(args: argparse.Namespace) -> None:
-    direct_rps, direct_p50 = direct_measure(args)
     line = (
-        f"\n3. request/response, {args.requests} calls by {args.clients} concurrent clients: "
-        f"provider direct {direct_rps:,.0f} requests/s, p50 {direct_p50:.1f} ms"
+        f"\n3. request/response, {args.requests} calls by {args.clients} concurrent clients "
+        f"(gateway: gunicorn {args.gateway_workers} gthread workers × {args.gateway_threads} "
+        f"threads): provider direct {direct_rps:,.0f} requests/s, p50 {direct_p50:.1f} ms"
     )
-    gateway = gateway_measure(args)
-    if gateway is None:
-        line += "; through the gateway: not measured yet (gateway_measure)"
-    else:
+    if gateway:
         rps, p50 = gateway
         line += (
             f"; through the gateway {rps:,.0f} requests/s, p50 {p50:.1f} ms: "
@@ -468,11 +625,17 @@ def main() -> None:
     parser.add_argument("--nats-url", default="nats://127.0.0.1:4222")
     parser.add_argument("--messages", type=int, default=20_000)
     parser.add_argument("--publishers", type=int, default=4)
+    parser.add_argument(
+        "--batch", type=int, default=1, help="part 1: messages per publishing transaction"
+    )
     parser.add_argument("--backlog", type=int, default=10_000, help="part 1b (0: skip)")
     parser.add_argument("--crash-messages", type=int, default=3_000)
     parser.add_argument("--skip-crash", action="store_true")
     parser.add_argument("--requests", type=int, default=5_000)
     parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--gateway-workers", type=int, default=2 * (os.cpu_count() or 1))
+    parser.add_argument("--gateway-threads", type=int, default=8)
+    parser.add_argument("--gateway-only", action="store_true", help="part 3 only")
     parser.add_argument("--timeout", type=float, default=900, help="bound of every wait (s)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="ecity-exchange-bench-") as tmp:
@@ -492,6 +655,9 @@ def main() -> None:
         from ecity.exchange.transport.nats import Broker
 
         try:
+            if args.gateway_only:
+                gateway_run(args, data_dir)
+                return
             throughput_run(args, data_dir, prefix)
             if args.backlog:
                 backlog_run(args, data_dir, prefix)
@@ -505,7 +671,7 @@ def main() -> None:
                 settings.ECITY_NATS_SUBJECT_PREFIX = prefix + suffix
                 with Broker.connect(url=args.nats_url) as broker:
                     broker.stream_delete()
-        gateway_run(args)
+        gateway_run(args, data_dir)
 
 
 if __name__ == "__main__":

@@ -116,6 +116,11 @@ EXCHANGE_INSTANCE = _str("ECITY_EXCHANGE_INSTANCE", "CN-DEMO")
 EXCHANGE_MAX_SKEW_SECONDS = _int("ECITY_EXCHANGE_MAX_SKEW_SECONDS", 300)
 EXCHANGE_LOG_RETENTION_DAYS = _int("ECITY_EXCHANGE_LOG_RETENTION_DAYS", 0)
 EXCHANGE_GATEWAY_URL = _str("ECITY_EXCHANGE_GATEWAY_URL", "")
+# --- H8: the signing-key vault's per-process cache of current keys (ecity.core.vault): seconds
+# between checks of the current kid (a rotation elsewhere is picked up within this time; 0: check
+# on every signature). The test settings default to 0 because every test has its own keys.
+VAULT_KEY_CHECK_SECONDS = _int("ECITY_VAULT_KEY_CHECK_SECONDS", 5)
+VAULT_KEY_CHECK_SECONDS_TEST = _int("ECITY_VAULT_KEY_CHECK_SECONDS", 0)
 # --- H4: data connectors (ecity.exchange.services.connectors): how often the job
 # exchange.connectors looks for connectors due by their schedule.
 CONNECTORS_EVERY_SECONDS = _int("ECITY_CONNECTORS_EVERY_SECONDS", 60)

@@ -33,3 +33,6 @@ ECITY_TRAINING_MODE = True
 
 # Exchange tests push to a real local webhook server on http://127.0.0.1.
 ECITY_EXCHANGE_ALLOW_HTTP_LOOPBACK = True
+
+# Every test has its own signing keys: the vault re-checks its cached current key on every use.
+ECITY_VAULT_KEY_CHECK_SECONDS = env.VAULT_KEY_CHECK_SECONDS_TEST

@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ecity.core import vault
+from ecity.core.models import SigningKey
 from ecity.exchange.canonical import Envelope, canonical_json, payload_hash
 from ecity.exchange.errors import EnvelopeRefused, ExchangeErrorCode
 from ecity.exchange.message_log import log_refusal
@@ -58,13 +59,16 @@ def envelope_seal(
     purpose: str = "",
     message_id: str = "",
     now: dt.datetime | None = None,
+    signing_key: SigningKey | None = None,
 ) -> Envelope:
     """Seal ``payload`` from the local subsystem ``sender`` (its identifier): hash and sign.
 
-    The sender's current key in the vault signs (generated on first use). ``user_id`` and
-    ``purpose`` are required by callers whenever personal data travels.
+    The sender's current key in the vault signs (generated on first use; cached per process
+    with its private half, see ``vault.key_current_for_signing``). ``user_id`` and ``purpose``
+    are required by callers whenever personal data travels. A caller sealing many messages of
+    one sender passes the key it got once (``signing_key``).
     """
-    signing_key = vault.key_current(purpose=PURPOSE, owner=sender)
+    signing_key = signing_key or vault.key_current_for_signing(purpose=PURPOSE, owner=sender)
     unsigned = Envelope(
         message_id=message_id or str(uuid.uuid4()),
         sender=sender,

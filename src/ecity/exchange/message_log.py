@@ -70,7 +70,6 @@ def _keeps_payload(envelope: Envelope | None) -> bool:
     return (level.first() or Subsystem.LogLevel.FULL) == Subsystem.LogLevel.FULL
 
 
-@transaction.atomic
 def log_append(
     *,
     kind: str,
@@ -80,12 +79,42 @@ def log_append(
     target: str = "",
     detail: dict[str, Any] | None = None,
     message_id: str = "",
+    keep_payload: bool | None = None,
 ) -> MessageLogRecord:
     """Append one record to the chain of ``partition`` (default: the envelope's sender).
 
-    The payload is stored only when the sender's log level is ``full``; its hash always.
+    The payload is stored only when the sender's log level is ``full`` (``keep_payload``: the
+    caller already knows it, saving a query); its hash always. Joins the caller's transaction
+    without a savepoint (three statements: lock the head, insert, move the head); alone, it is
+    its own transaction.
     """
+    with transaction.atomic(savepoint=False):
+        return _append(
+            kind=kind,
+            envelope=envelope,
+            payload=payload,
+            partition=partition,
+            target=target,
+            detail=detail,
+            message_id=message_id,
+            keep_payload=keep_payload,
+        )
+
+
+def _append(
+    *,
+    kind: str,
+    envelope: Envelope | None,
+    payload: Any,
+    partition: str,
+    target: str,
+    detail: dict[str, Any] | None,
+    message_id: str,
+    keep_payload: bool | None,
+) -> MessageLogRecord:
     partition = partition or (envelope.sender if envelope else REFUSALS_PARTITION)
+    if payload is not None and keep_payload is None:
+        keep_payload = _keeps_payload(envelope)
     head = _partition_head(partition)
     record = MessageLogRecord(
         partition=partition,
@@ -97,7 +126,7 @@ def log_append(
         target=target
         or (envelope.receiver or envelope.topic or envelope.service if envelope else ""),
         envelope=envelope.to_dict() if envelope else {},
-        payload=payload if (payload is not None and _keeps_payload(envelope)) else None,
+        payload=payload if (payload is not None and keep_payload) else None,
         payload_hash=(envelope.payload_hash if envelope else payload_hash(payload))
         if payload is not None or envelope
         else "",

@@ -1,15 +1,14 @@
-"""Seal gateway messages with the party's current key, cached per process.
+"""Seal gateway messages with the party's current key (cached per process by the vault).
 
-``envelope_seal`` looks the key up in the vault on every call; the gateway seals two messages
-per call, so it keeps each owner's current key for ``KEY_CACHE_SECONDS`` (a rotated key is
-picked up within that time; the old one still verifies until retired).
+The gateway seals two messages per call; ``vault.key_current_for_signing`` keeps each owner's
+current key with its private half in the process and re-checks its kid at most every
+``ECITY_VAULT_KEY_CHECK_SECONDS`` (a rotated key signs within that time; the old one still
+verifies until retired).
 """
 
 from __future__ import annotations
 
 import base64
-import threading
-import time
 import uuid
 from typing import Any
 
@@ -19,27 +18,14 @@ from ecity.core import vault
 from ecity.core.models import SigningKey
 from ecity.exchange.canonical import Envelope, payload_hash
 
-KEY_CACHE_SECONDS = 60.0
-_keys: dict[str, tuple[SigningKey, float]] = {}
-_lock = threading.Lock()
-
 
 def _signing_key(owner: str) -> SigningKey:
-    now = time.monotonic()
-    cached = _keys.get(owner)
-    if cached is not None and cached[1] > now:
-        return cached[0]
-    key = vault.key_current(purpose=vault.Purpose.EXCHANGE, owner=owner)
-    vault.private_pem_of(key)  # load the private half once, here, not on every signature
-    with _lock:
-        _keys[owner] = (key, now + KEY_CACHE_SECONDS)
-    return key
+    return vault.key_current_for_signing(purpose=vault.Purpose.EXCHANGE, owner=owner)
 
 
 def keys_forget() -> None:
-    """Drop the cached keys (tests, after a rotation)."""
-    with _lock:
-        _keys.clear()
+    """Drop the cached exchange keys (tests: each test's database has its own keys)."""
+    vault.signing_keys_forget(purpose=vault.Purpose.EXCHANGE)
 
 
 def gateway_seal(

@@ -10,6 +10,8 @@ after the commit). After the commit the configured transport is told about the n
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -18,11 +20,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from jsonschema import Draft202012Validator
 
-from ecity.core.errors import PermissionDenied, ValidationFailed
+from ecity.core import vault
+from ecity.core.errors import ApplicationError, PermissionDenied, ValidationFailed
 from ecity.exchange.canonical import Envelope, canonical_json
 from ecity.exchange.envelope import envelope_seal
 from ecity.exchange.errors import ExchangeErrorCode
-from ecity.exchange.message_log import log_append
+from ecity.exchange.message_log import LogEntry, log_append, log_append_batch
 from ecity.exchange.models import (
     Delivery,
     MessageLogRecord,
@@ -30,6 +33,7 @@ from ecity.exchange.models import (
     Subscription,
     Subsystem,
     Topic,
+    TopicSchema,
 )
 from ecity.exchange.selectors.pubsub import topic_get, topic_schema_current
 from ecity.exchange.transport import transport_get
@@ -67,8 +71,12 @@ def _check(
     user_id: str,
     purpose: str,
     message_id: str | None,
+    schemas: dict[tuple[int, str], TopicSchema | None] | None = None,
 ) -> int:
-    """Validate a publication; return the schema version it matches."""
+    """Validate a publication; return the schema version it matches.
+
+    ``schemas`` caches the current schema per topic and event type (a batch looks each up once).
+    """
     if topic.owner_id != publisher.pk:
         raise PermissionDenied(
             _("Only the topic's owner subsystem may publish on “%(topic)s”.")
@@ -85,7 +93,12 @@ def _check(
     for field, value in (("user_id", user_id), ("purpose", purpose)):
         if len(value) > TEXT_LIMIT:
             errors[field] = [_("At most %(limit)s characters.") % {"limit": TEXT_LIMIT}]
-    schema = topic_schema_current(topic=topic, event_type=event_type)
+    if schemas is None:
+        schema = topic_schema_current(topic=topic, event_type=event_type)
+    else:
+        if (topic.pk, event_type) not in schemas:
+            schemas[topic.pk, event_type] = topic_schema_current(topic=topic, event_type=event_type)
+        schema = schemas[topic.pk, event_type]
     if schema is None:
         errors["event_type"] = [
             _("The topic “%(topic)s” has no event type “%(type)s”.")
@@ -165,7 +178,10 @@ def message_publish(
                 message_id=message_id or "",
             )
             record = log_append(
-                kind=MessageLogRecord.Kind.PUBLISHED, envelope=envelope, payload=payload
+                kind=MessageLogRecord.Kind.PUBLISHED,
+                envelope=envelope,
+                payload=payload,
+                keep_payload=publisher.log_level == Subsystem.LogLevel.FULL,
             )
             publication = Publication.objects.create(
                 publisher=publisher,
@@ -194,10 +210,22 @@ def message_publish(
 
 def deliveries_fan_out(*, publication: Publication) -> list[int]:
     """Create one pending delivery per approved, started subscription wanting the event type."""
+    return _fan_out([publication])
+
+
+def _fan_out(publications: Sequence[Publication]) -> list[int]:
+    """One query of the topics' approved subscriptions, one insert of all the deliveries."""
+    if not publications:
+        return []
     now = timezone.now()
-    subscriptions = Subscription.objects.filter(
-        topic_id=publication.topic_id, status=Subscription.Status.APPROVED
-    ).filter(Q(starts_at__isnull=True) | Q(starts_at__lte=publication.published_at))
+    subscriptions = list(
+        Subscription.objects.filter(
+            topic_id__in={p.topic_id for p in publications},
+            status=Subscription.Status.APPROVED,
+        ).filter(
+            Q(starts_at__isnull=True) | Q(starts_at__lte=max(p.published_at for p in publications))
+        )
+    )
     deliveries = [
         Delivery(
             subscription=subscription,
@@ -205,10 +233,171 @@ def deliveries_fan_out(*, publication: Publication) -> list[int]:
             key=publication.key,
             next_attempt_at=now,
         )
+        for publication in publications
         for subscription in subscriptions
-        if subscription.wants(publication.event_type)
+        if subscription.topic_id == publication.topic_id
+        and (subscription.starts_at is None or subscription.starts_at <= publication.published_at)
+        and subscription.wants(publication.event_type)
     ]
     created = Delivery.objects.bulk_create(deliveries)
     if created and created[0].pk is None:  # backends that return no keys
-        return list(Delivery.objects.filter(publication=publication).values_list("pk", flat=True))
+        return list(
+            Delivery.objects.filter(publication__in=publications).values_list("pk", flat=True)
+        )
     return [d.pk for d in created]
+
+
+# -- batch publish -----------------------------------------------------------------------------
+
+BATCH_LIMIT = 500
+
+
+@dataclass(frozen=True)
+class PublishItem:
+    """One message of ``message_publish_batch`` (same fields as ``message_publish``)."""
+
+    topic: str
+    event_type: str
+    payload: Any
+    key: str = ""
+    user_id: str = ""
+    purpose: str = ""
+    message_id: str | None = None
+
+
+def message_publish_batch(*, publisher: Subsystem, items: Sequence[PublishItem]) -> list[Envelope]:
+    """Publish up to 500 messages from ``publisher`` all or nothing; return their envelopes.
+
+    Each item follows the rules of ``message_publish`` (owner of the topic, known event type,
+    payload valid against its schema); a single bad item refuses the whole batch with
+    ``ValidationFailed`` whose fields are prefixed by the item's index (``messages[3].payload``)
+    and nothing is written. Idempotent per item on (publisher, ``message_id``): an item
+    published before returns its original envelope and is not written again; the same
+    ``message_id`` twice in one batch is refused. Side effects, in one transaction: one lock of
+    the publisher's log partition and one insert of all ``published`` records, one insert of the
+    publications, one insert of the deliveries; after commit the transport is notified.
+    Errors: ``ValidationFailed`` (also for an empty or too large batch), ``PermissionDenied``.
+    """
+    if not items:
+        raise ValidationFailed(fields={"messages": [_("Send at least one message.")]})
+    if len(items) > BATCH_LIMIT:
+        raise ValidationFailed(
+            fields={"messages": [_("At most %(limit)s messages at once.") % {"limit": BATCH_LIMIT}]}
+        )
+    wanted_ids = [item.message_id for item in items if item.message_id]
+    errors: dict[str, list[str]] = {}
+    seen: set[str] = set()
+    for index, item in enumerate(items):
+        if item.message_id and item.message_id in seen:
+            errors[f"messages[{index}].message_id"] = [
+                _("The same message ID appears twice in this batch.")
+            ]
+        if item.message_id:
+            seen.add(item.message_id)
+    existing = {
+        p.message_id: Envelope.from_dict(p.envelope)
+        for p in Publication.objects.filter(publisher=publisher, message_id__in=wanted_ids)
+    }
+    topics: dict[str, Topic] = {}
+    versions: dict[int, int] = {}
+    schemas: dict[tuple[int, str], TopicSchema | None] = {}
+    codes: list[str] = []
+    for index, item in enumerate(items):
+        if item.message_id and item.message_id in existing:
+            continue
+        try:
+            if item.topic not in topics:
+                topics[item.topic] = topic_get(name=item.topic)
+            versions[index] = _check(
+                publisher=publisher,
+                topic=topics[item.topic],
+                event_type=item.event_type,
+                payload=item.payload,
+                key=item.key or "",
+                user_id=item.user_id or "",
+                purpose=item.purpose or "",
+                message_id=item.message_id,
+                schemas=schemas,
+            )
+        except ValidationFailed as failed:
+            codes.append(failed.code)
+            for field, messages in (failed.fields or {}).items():
+                errors[f"messages[{index}].{field}"] = list(messages)
+            if not failed.fields:
+                errors[f"messages[{index}]"] = [str(failed.message)]
+        except ApplicationError as refused:
+            # Not a field error (unknown topic, not the owner): the whole batch is refused with
+            # the first one's code, naming the item.
+            refused.fields = {f"messages[{index}].topic": [str(refused.message)]}
+            raise
+    if errors:
+        # One kind of mistake keeps its code (e.g. exchange_schema_violation).
+        raise ValidationFailed(code=codes[0] if len(set(codes)) == 1 else None, fields=errors)
+    fresh = [index for index in range(len(items)) if index in versions]
+    try:
+        with transaction.atomic():
+            envelopes: dict[int, Envelope] = {}
+            signing_key = vault.key_current_for_signing(
+                purpose=vault.Purpose.EXCHANGE, owner=publisher.identifier
+            )
+            for index in fresh:
+                item = items[index]
+                envelopes[index] = envelope_seal(
+                    sender=publisher.identifier,
+                    payload=item.payload,
+                    topic=item.topic,
+                    event_type=item.event_type,
+                    key=item.key or "",
+                    user_id=item.user_id or "",
+                    purpose=item.purpose or "",
+                    message_id=item.message_id or "",
+                    signing_key=signing_key,
+                )
+            records = (
+                log_append_batch(
+                    partition=publisher.identifier,
+                    entries=[
+                        LogEntry(
+                            kind=MessageLogRecord.Kind.PUBLISHED,
+                            envelope=envelopes[index],
+                            payload=items[index].payload,
+                        )
+                        for index in fresh
+                    ],
+                    keep_payload=publisher.log_level == Subsystem.LogLevel.FULL,
+                )
+                if fresh
+                else []
+            )
+            publications = Publication.objects.bulk_create(
+                [
+                    Publication(
+                        publisher=publisher,
+                        topic=topics[items[index].topic],
+                        event_type=items[index].event_type,
+                        schema_version=versions[index],
+                        message_id=envelopes[index].message_id,
+                        key=items[index].key or "",
+                        envelope=envelopes[index].to_dict(),
+                        payload=items[index].payload,
+                        log_record=record,
+                        published_at=record.logged_at,
+                    )
+                    for index, record in zip(fresh, records, strict=True)
+                ]
+            )
+            delivery_ids = _fan_out(publications)
+    except IntegrityError:
+        # A message ID of the batch was published concurrently: refuse the whole batch (nothing
+        # of it was written); repeating it returns the concurrently published envelope.
+        raise ValidationFailed(
+            _("A message of this batch was published concurrently; send the batch again."),
+            fields={"messages": [_("Send the batch again.")]},
+        ) from None
+    transport = transport_get()
+    if delivery_ids and transport is not None:
+        transaction.on_commit(lambda: transport.notify(delivery_ids))
+    return [
+        envelopes[index] if index in envelopes else existing[items[index].message_id or ""]
+        for index in range(len(items))
+    ]

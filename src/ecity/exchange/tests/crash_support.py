@@ -175,14 +175,33 @@ def broker_redeliveries(log: Path) -> int:
     return sum(int(n) for n in re.findall(r"redelivered (\d+)", text))
 
 
-def publish_burst(*, count: int, senders: list[str], topic: str, every: int, pause: float) -> None:
-    """Publish ``count`` signed messages round-robin from ``senders``, one transaction each."""
+def publish_burst(
+    *, count: int, senders: list[str], topic: str, every: int, pause: float, batch: int = 1
+) -> None:
+    """Publish ``count`` signed messages round-robin from ``senders``, one transaction each.
+
+    With ``batch`` > 1 (one sender): ``batch`` messages per transaction, logged under one lock
+    of the partition with one insert (``log_append_batch``, as ``message_publish_batch`` does).
+    """
     from django.db import transaction
 
     from ecity.exchange.envelope import envelope_seal
-    from ecity.exchange.message_log import log_append
+    from ecity.exchange.message_log import LogEntry, log_append, log_append_batch
     from ecity.exchange.models import MessageLogRecord
 
+    if batch > 1:
+        (sender,) = senders
+        for start in range(0, count, batch):
+            with transaction.atomic():
+                entries = []
+                for n in range(start, min(count, start + batch)):
+                    payload = {"n": n, "person": f"P-{n:06d}", "changed": ["住址"]}
+                    envelope = envelope_seal(
+                        sender=sender, payload=payload, topic=topic, event_type=topic
+                    )
+                    entries.append(LogEntry(MessageLogRecord.Kind.PUBLISHED, envelope, payload))
+                log_append_batch(partition=sender, entries=entries, keep_payload=True)
+        return
     for n in range(count):
         sender = senders[n % len(senders)]
         payload = {"n": n, "person": f"P-{n:06d}", "changed": ["住址"]}
@@ -201,6 +220,7 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--topic", default="registry.person.changed")
     parser.add_argument("--every", type=int, default=10)
     parser.add_argument("--pause", type=float, default=0.02)
+    parser.add_argument("--batch", type=int, default=1, help="messages per transaction")
     parser.add_argument("--ready-file", default="", help="touched once set up")
     parser.add_argument("--go-file", default="", help="start publishing once this file exists")
     options = parser.parse_args(argv)
@@ -219,6 +239,7 @@ def main(argv: list[str]) -> None:
         topic=options.topic,
         every=options.every,
         pause=options.pause,
+        batch=options.batch,
     )
     print(f"published {options.count}", flush=True)
 

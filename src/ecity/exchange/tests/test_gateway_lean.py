@@ -14,7 +14,8 @@ from ecity.exchange.services.registry import EndpointInput, service_register
 from ecity.exchange.tests.test_gateway import SERVICE, call, persons  # noqa: F401 - fixtures
 
 
-def test_an_allowed_call_resolves_service_and_right_in_one_query(exchange, persons, call):  # noqa: F811
+def test_an_allowed_call_resolves_service_and_right_in_one_query(exchange, persons, call, settings):  # noqa: F811
+    settings.ECITY_VAULT_KEY_CHECK_SECONDS = 60  # as in production: keys re-checked now and then
     access_right_grant(actor=exchange["police_admin"], client=exchange["social"], service=persons)
     assert call().status_code == 200  # warm: the signing keys are created and cached
 
