@@ -30,7 +30,12 @@ from ecity.core.errors import ValidationFailed
 from ecity.exchange.models import Delivery, Subsystem, Topic
 from ecity.exchange.selectors import pubsub as selectors
 from ecity.exchange.services.delivery import dead_letters_requeue, messages_ack, messages_pull
-from ecity.exchange.services.publish import message_publish
+from ecity.exchange.services.publish import (
+    BATCH_LIMIT,
+    PublishItem,
+    message_publish,
+    message_publish_batch,
+)
 from ecity.exchange.services.subscriptions import subscription_replay, subscription_request
 from ecity.exchange.services.topics import topic_save, topic_schema_add
 from ecity.sso.authentication import (
@@ -179,6 +184,81 @@ class MessagePublishApi(_SystemApi):
             message_id=values.get("message_id") or request.headers.get("Idempotency-Key") or None,
         )
         return Response({"message_id": envelope.message_id}, status=status.HTTP_202_ACCEPTED)
+
+
+class MessageBatchPublishApi(_SystemApi):
+    class MessageBatchItem(MessagePublishApi.MessagePublishInput):
+        topic = serializers.CharField(max_length=200)
+
+    class MessageBatchInput(serializers.Serializer):
+        messages = serializers.ListField(min_length=1, max_length=BATCH_LIMIT)
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="exchange_message_publish_batch",
+        summary="Publish up to 500 messages on your topics, all or nothing",
+        description="Each message follows the rules of a single publication; one bad message "
+        "refuses the whole batch (its fields are named `messages[index].…`) and nothing is "
+        "published. Answered 202 with the message IDs, in order, after the batch is in the "
+        "message log. A message whose `message_id` was published before is not published again.",
+        request=inline_serializer(
+            "MessageBatchPublishInput",
+            {"messages": MessageBatchItem(many=True)},
+        ),
+        responses={
+            202: inline_serializer(
+                "MessagesPublished",
+                {"message_ids": serializers.ListField(child=serializers.CharField())},
+            ),
+            **ERRORS,
+        },
+        examples=[
+            OpenApiExample(
+                "Two address changes",
+                request_only=True,
+                value={
+                    "messages": [
+                        {
+                            "topic": "registry.person.changed",
+                            "event_type": "registry.person.changed",
+                            "payload": PAYLOAD_EXAMPLE,
+                            "key": PAYLOAD_EXAMPLE["person"],
+                        }
+                    ]
+                },
+            ),
+        ],
+    )
+    def post(self, request: Request) -> Response:
+        publisher = _subsystem(request)
+        batch = self.MessageBatchInput(data=request.data)
+        batch.is_valid(raise_exception=True)
+        items: list[PublishItem] = []
+        problems: dict[str, list[str]] = {}
+        for index, raw in enumerate(batch.validated_data["messages"]):
+            item = self.MessageBatchItem(data=raw)
+            if not item.is_valid():
+                for name, messages in item.errors.items():
+                    problems[f"messages[{index}].{name}"] = [str(m) for m in messages]
+                continue
+            values = item.validated_data
+            items.append(
+                PublishItem(
+                    topic=values["topic"],
+                    event_type=values["event_type"],
+                    payload=values["payload"],
+                    key=values["key"],
+                    user_id=values["user_id"],
+                    purpose=values["purpose"],
+                    message_id=values.get("message_id") or None,
+                )
+            )
+        if problems:
+            raise ValidationFailed(fields=problems)
+        envelopes = message_publish_batch(publisher=publisher, items=items)
+        return Response(
+            {"message_ids": [e.message_id for e in envelopes]}, status=status.HTTP_202_ACCEPTED
+        )
 
 
 TOPIC_EXAMPLE = {

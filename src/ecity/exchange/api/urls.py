@@ -11,6 +11,7 @@ urlpatterns = [
     path("topics/<str:topic>", pubsub.TopicSaveApi.as_view(), name="topic_save"),
     path("topics/<str:topic>/schemas", pubsub.TopicSchemaAddApi.as_view(), name="topic_schema_add"),
     path("topics/<str:topic>/messages", pubsub.MessagePublishApi.as_view(), name="publish"),
+    path("messages/batch", pubsub.MessageBatchPublishApi.as_view(), name="publish_batch"),
     path("subscriptions", pubsub.SubscriptionRequestApi.as_view(), name="subscription_request"),
     path(
         "subscriptions/<uuid:subscription_id>/messages",

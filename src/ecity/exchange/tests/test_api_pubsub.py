@@ -73,6 +73,26 @@ def test_publish_answers_202_with_the_message_id_after_commit(parties, systems):
     assert response.json() == {"message_id": publication.message_id}
 
 
+def test_a_batch_is_published_all_or_nothing_with_the_bad_message_named(parties, systems):
+    police, _labour = systems
+    good = {"topic": "gaj.person.changed", "event_type": "person.changed", "payload": payload()}
+    bad = {**good, "payload": {**payload(), "version": "two"}}
+
+    refused = police.post("/messages/batch", {"messages": [good, bad]})
+    missing = police.post("/messages/batch", {"messages": [good, {"topic": "gaj.person.changed"}]})
+    assert not Publication.objects.exists()
+    accepted = police.post("/messages/batch", {"messages": [good, {**good, "key": "P-2"}]})
+
+    assert refused.status_code == 400
+    assert list(refused.json()["fields"]) == ["messages[1].$.version"]
+    assert missing.status_code == 400
+    assert set(missing.json()["fields"]) == {"messages[1].event_type", "messages[1].payload"}
+    assert accepted.status_code == 202, accepted.content
+    ids = accepted.json()["message_ids"]
+    assert len(ids) == 2
+    assert set(Publication.objects.values_list("message_id", flat=True)) == set(ids)
+
+
 def test_publish_errors_unknown_topic_schema_path_and_not_the_owner(parties, systems):
     police, labour = systems
     bad = {"event_type": "person.changed", "payload": {**payload(), "version": "two"}}
