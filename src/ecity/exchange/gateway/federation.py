@@ -27,15 +27,14 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
-from ecity.core import vault
 from ecity.exchange.canonical import Envelope, canonical_json
 from ecity.exchange.envelope import envelope_open
 from ecity.exchange.errors import EnvelopeRefused, ExchangeErrorCode, GatewayFault
 from ecity.exchange.gateway.forwarding import ProviderAnswer
-from ecity.exchange.gateway.sealing import _signing_key
-from ecity.exchange.identifiers import local_instance, subsystem_id_parse
+from ecity.exchange.identifiers import subsystem_id_parse
 from ecity.exchange.message_log import log_refusal
-from ecity.exchange.models import RemoteInstance, Subsystem
+from ecity.exchange.models import Subsystem
+from ecity.exchange.node_seal import node_seal, node_seal_valid
 
 ENVELOPE_HEADER = "X-Road-Envelope"
 SEAL_HEADER = "X-Road-Node-Seal"
@@ -49,32 +48,6 @@ def _b64(data: bytes) -> str:
 
 def _unb64(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-
-
-def node_seal(envelope: Envelope) -> str:
-    """This node's seal over ``envelope``: ``<kid>.<signature>`` of the node exchange key."""
-    key = _signing_key("")
-    return f"{key.kid}.{_b64(vault.key_sign(key=key, message=canonical_json(envelope.to_dict())))}"
-
-
-def node_seal_valid(envelope: Envelope, seal: str, *, instance: str) -> bool:
-    """Whether ``seal`` is the seal of the federated ``instance``'s node over ``envelope``."""
-    kid, _dot, signature = (seal or "").partition(".")
-    if not kid or not signature or instance == local_instance():
-        return False
-    if not RemoteInstance.objects.filter(code=instance).exists():
-        return False
-    try:
-        raw = _unb64(signature)
-    except (binascii.Error, ValueError):
-        return False
-    return vault.key_verify(
-        purpose=vault.Purpose.EXCHANGE,
-        owner=instance,
-        kid=kid,
-        message=canonical_json(envelope.to_dict()),
-        signature=raw,
-    )
 
 
 def sealed_headers(envelope: Envelope) -> dict[str, str]:

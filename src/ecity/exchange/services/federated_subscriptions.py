@@ -33,8 +33,6 @@ from ecity.core.errors import Conflict, NotFound, PermissionDenied, ValidationFa
 from ecity.exchange.canonical import Envelope
 from ecity.exchange.envelope import envelope_open, envelope_seal
 from ecity.exchange.errors import EnvelopeRefused, ExchangeErrorCode, GatewayFault
-from ecity.exchange.gateway.federation import node_seal, node_seal_valid
-from ecity.exchange.gateway.forwarding import http_client, timeout_seconds
 from ecity.exchange.identifiers import local_instance, subsystem_id_parse
 from ecity.exchange.message_log import log_append, log_refusal
 from ecity.exchange.models import (
@@ -46,6 +44,7 @@ from ecity.exchange.models import (
     Subsystem,
     Topic,
 )
+from ecity.exchange.node_seal import node_seal, node_seal_valid
 from ecity.exchange.selectors.pubsub import can_administer_subsystem, topic_get
 from ecity.exchange.services.inbox import inbox_receive
 from ecity.exchange.services.subscriptions import _audit, subscription_request
@@ -158,11 +157,12 @@ def remote_subscription_request(
 
 def _post(remote: RemoteInstance, envelope: Envelope, payload: dict[str, Any]) -> dict[str, Any]:
     try:
-        response = http_client().post(
+        response = httpx.post(
             remote.gateway_url.rstrip("/") + REQUEST_PATH,
             json={"envelope": envelope.to_dict(), "payload": payload},
             headers={"X-Road-Node-Seal": node_seal(envelope), "Accept-Language": "en"},
-            timeout=timeout_seconds(),
+            timeout=float(settings.ECITY_EXCHANGE_GATEWAY_TIMEOUT_SECONDS),
+            trust_env=False,
         )
     except httpx.HTTPError as error:
         raise GatewayFault(
