@@ -129,6 +129,20 @@ class ExchangeErrorCode(models.TextChoices):
         "exchange_bad_service_description",
         _("The OpenAPI document or WSDL is not valid."),
     )
+    # --- two cities: gateway-to-gateway trust and cross-city subscriptions (H7) ---
+    NODE_SEAL_INVALID = (
+        "exchange_node_seal_invalid",
+        _("The message is not sealed by the node of a federated city."),
+    )
+    REMOTE_UNVERIFIED = (
+        "exchange_remote_unverified",
+        _("The federated city's answer is not signed by the provider."),
+    )
+    REMOTE_REFUSED = (
+        "exchange_remote_refused",
+        _("The federated city refused the request."),
+    )
+    # --- end two cities (H7) ---
 
 
 class EnvelopeRefused(ApplicationError):

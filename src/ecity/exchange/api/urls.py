@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from ecity.exchange.api import discovery, pubsub, registry
+from ecity.exchange.api import discovery, federation, pubsub, registry
 
 app_name = "exchange-api"
 urlpatterns = [
@@ -36,5 +36,21 @@ urlpatterns = [
         "access-rights/<uuid:public_id>/revoke/",
         registry.AccessRightRevokeApi.as_view(),
         name="access_right_revoke",
+    ),
+    # Two cities (H7): node-to-node requests and pushes, and a local system's remote request.
+    path(
+        "federation/subscriptions",
+        federation.FederatedSubscriptionReceiveApi.as_view(),
+        name="federation_subscription_receive",
+    ),
+    path(
+        "federation/inbox/<uuid:subscription_id>",
+        federation.FederatedInboxApi.as_view(),
+        name="federation_inbox",
+    ),
+    path(
+        "federation/remote-subscriptions",
+        federation.RemoteSubscriptionRequestApi.as_view(),
+        name="remote_subscription_request",
     ),
 ]

@@ -24,7 +24,9 @@ from ecity.core.api import error_body
 from ecity.core.errors import ApplicationError, CoreErrorCode
 from ecity.core.ratelimit import check_rate
 from ecity.exchange import metrics
+from ecity.exchange.canonical import Envelope
 from ecity.exchange.errors import ExchangeErrorCode, GatewayFault
+from ecity.exchange.gateway import federation
 from ecity.exchange.gateway.discovery import DISCOVERY_METHODS, discovery_answer
 from ecity.exchange.gateway.forwarding import (
     PASSED_REQUEST_HEADERS,
@@ -136,6 +138,8 @@ class _Call:
         self.request_size = 0
         self.request_message: LoggedMessage | None = None
         self.response_message: LoggedMessage | None = None
+        # The envelope of a call forwarded by a federated city's gateway (already opened).
+        self.received: Envelope | None = None
 
     def finish(self, response: HttpResponse, *, fault_code: str = "") -> HttpResponse:
         response["X-Road-Id"] = self.message_id
@@ -179,7 +183,20 @@ def gateway(request: HttpRequest, provider: str, service_code: str, path: str = 
     service_identifier = f"{provider}/{service_code}"
     call = _Call(request, service_identifier, path)
     try:
-        call.client = authenticated_client(request)
+        if federation.is_federated_call(request):
+            call.client, call.received = federation.federated_client(
+                request,
+                payload=_request_payload(
+                    request.method or "GET",
+                    call.path,
+                    request.META.get("QUERY_STRING", ""),
+                    request.body,
+                ),
+                service_identifier=service_identifier,
+            )
+            call.message_id = call.received.message_id
+        else:
+            call.client = authenticated_client(request)
         if service_code in DISCOVERY_METHODS and not path:
             return discovery_answer(
                 request, client=call.client, provider=provider, method=service_code
@@ -200,6 +217,8 @@ def gateway(request: HttpRequest, provider: str, service_code: str, path: str = 
     response = HttpResponse(answer.body, status=answer.status)
     for name, value in answer.headers:
         response[name] = value
+    if call.received is not None and call.response_message is not None:
+        federation.answer_sealed(response, call.response_message.envelope)
     return call.finish(response)
 
 
@@ -250,10 +269,13 @@ def _call(call: _Call) -> ProviderAnswer:
 
     body = request.body
     query = request.META.get("QUERY_STRING", "")
+    payload = _request_payload(method, call.path, query, body)
     call.request_message = LoggedMessage(
-        envelope=gateway_seal(
+        # A federated call is logged with the envelope the client's city signed.
+        envelope=call.received
+        or gateway_seal(
             sender=client.identifier,
-            payload=(payload := _request_payload(method, call.path, query, body)),
+            payload=payload,
             service=service.identifier,
             message_id=call.message_id,
             user_id=request.META.get("HTTP_X_ROAD_USERID", "")[:255],
@@ -313,8 +335,9 @@ def _call_remote(call: _Call, *, instance: str) -> ProviderAnswer:
         payload=payload,
     )
     # The client's token is this city's and is never passed on: the remote gateway trusts the
-    # calling gateway through the federation configuration (node-level trust), not the client.
+    # client's signed envelope sealed by this node (see ``gateway/federation.py``).
     headers = _forward_headers(request, call, client)
+    headers.update(federation.sealed_headers(call.request_message.envelope))
     call.times.provider_request_at = timezone.now()
     answer = forward_http(
         url=f"{url}/r1/{call.service_identifier}{call.path}",
@@ -326,11 +349,11 @@ def _call_remote(call: _Call, *, instance: str) -> ProviderAnswer:
     call.times.provider_response_at = timezone.now()
     response_payload = _response_payload(answer)
     call.response_message = LoggedMessage(
-        envelope=gateway_seal(
-            sender=client.identifier,
+        envelope=federation.answer_open(
+            answer,
             payload=response_payload,
+            call_id=call.message_id,
             service=call.service_identifier,
-            correlation_id=call.message_id,
         ),
         payload=response_payload,
     )

@@ -288,24 +288,26 @@ def test_a_service_of_a_federated_city_goes_to_that_citys_gateway(
     from ecity.exchange.gateway import views
 
     # The federation configuration (RemoteInstance) is the outside world here: Xiaogan's gateway
-    # is the local HTTP server.
+    # is the local HTTP server, which answers without the provider's signature.
     monkeypatch.setattr(views, "remote_gateway_url", lambda instance: provider.url)
 
     response = call("get", "/r1/CN-XG/GOV/SCJ/enterprises/licences/licences/9142?x=1")
 
-    assert response.status_code == 200
     received = provider.received[0]
     assert received["path"] == "/r1/CN-XG/GOV/SCJ/enterprises/licences/licences/9142?x=1"
     assert received["headers"]["x-road-client"] == CLIENT
     assert "authorization" not in received["headers"]  # this city's token stays here
-    assert [r.kind for r in MessageLogRecord.objects.filter(partition=CLIENT)] == [
-        "request",
-        "response",
-    ]
+    assert received["headers"]["x-road-envelope"] and received["headers"]["x-road-node-seal"]
+    # An answer not signed by the remote provider never reaches the client (see
+    # test_gateway_federation.py for the signed one).
+    assert response.status_code == 502
+    assert response.json()["code"] == "exchange_remote_unverified"
+    assert [r.kind for r in MessageLogRecord.objects.filter(partition=CLIENT)] == ["request"]
     record = CallRecord.objects.get()
-    assert (record.service, record.service_identifier) == (
+    assert (record.service, record.service_identifier, record.status_code) == (
         None,
         "CN-XG/GOV/SCJ/enterprises/licences",
+        502,
     )
 
 
