@@ -246,7 +246,8 @@ def test_a_header_naming_another_subsystem_is_refused(exchange, persons, provide
     assert wrong.status_code == 403
     assert wrong.json()["code"] == "exchange_client_mismatch"
     assert missing.status_code == 400
-    assert missing.json()["fields"] == {"X-Road-Client": ["Expected 4 parts separated by “/”."]}
+    # (Chinese first: the call names no language)
+    assert missing.json()["fields"] == {"X-Road-Client": ["应为以“/”分隔的 4 段。"]}
     assert provider.received == []
 
 

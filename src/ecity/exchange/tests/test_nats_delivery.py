@@ -37,7 +37,7 @@ from ecity.exchange.transport.relay import relay_run_once
 
 pytestmark = [pytest.mark.nats, pytest.mark.django_db]
 
-BOUND_SECONDS = 15  # every loop below gives up after this; each test stays well under 20 s
+BOUND_SECONDS = 60  # every loop below gives up after this (a loaded CI machine is slow)
 
 
 def push_one(delivery_id: int) -> str:

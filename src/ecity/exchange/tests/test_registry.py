@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.utils import translation
 from django.utils import timezone
 
 from ecity.audit.models import AuditEntry
@@ -75,7 +76,7 @@ def test_registering_again_replaces_the_endpoints(exchange):
 def test_a_bad_openapi_document_is_refused_with_a_field_message_and_nothing_is_written(
     exchange, document, message
 ):
-    with pytest.raises(ValidationFailed) as refused:
+    with pytest.raises(ValidationFailed) as refused, translation.override("en"):
         service_register(
             actor=exchange["police_admin"],
             provider=exchange["population"],
