@@ -5,8 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.utils import translation
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from ecity.audit.models import AuditEntry
 from ecity.core.errors import PermissionDenied, ValidationFailed
