@@ -74,7 +74,7 @@ def test_a_bad_registration_answers_field_messages(exchange):
     assert bad_document.status_code == 400
     assert bad_document.json()["code"] == "exchange_bad_service_description"
     assert "openapi" in bad_document.json()["fields"]
-    assert unknown_resource.json()["fields"] == {"resources": ["Unknown resource: NO-SUCH-RES"]}
+    assert unknown_resource.json()["fields"] == {"resources": ["未知的信息资源：NO-SUCH-RES"]}
     assert not Service.objects.exists()
 
 

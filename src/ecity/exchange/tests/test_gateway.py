@@ -258,6 +258,24 @@ def test_a_call_without_credentials_is_refused(persons):
     assert response.json()["code"] == "not_authenticated"
 
 
+def test_a_logged_in_browser_session_is_no_credential_for_the_gateway(exchange, persons, provider):
+    # The gateway is exempt from CSRF because it never reads the session: a cross-site POST
+    # riding on a department administrator's session must be refused like any anonymous call.
+    grant(exchange, persons)
+    browser = Client()
+    browser.force_login(exchange["police_admin"])
+
+    response = browser.post(
+        f"/r1/{SERVICE}/persons/42",
+        data="{}",
+        content_type="application/json",
+        HTTP_X_ROAD_CLIENT=CLIENT,
+    )
+
+    assert response.status_code == 401
+    assert provider.received == []
+
+
 def test_a_disabled_client_is_refused(exchange, persons, provider, call):
     grant(exchange, persons)
     Subsystem.objects.filter(pk=exchange["social"].pk).update(is_enabled=False)

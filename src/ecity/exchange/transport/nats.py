@@ -327,7 +327,8 @@ class Broker:
             except nats.errors.TimeoutError:
                 return []
 
-        return self.run(fetch(), timeout=wait + self.timeout * 2)
+        # generous: on a loaded machine the event-loop thread can be starved for seconds
+        return self.run(fetch(), timeout=wait + self.timeout * 4)
 
     def settle(
         self, *, ack: Sequence[Msg], nak: Sequence[tuple[Msg, float]], term: Sequence[Msg]
