@@ -15,6 +15,7 @@ from ecity.core.api import ErrorEnvelope
 
 PLATFORM_ERRORS = {
     "400": "Bad input: `validation_failed` with messages per field, or a malformed body.",
+    "401": "No valid access token of a department system (`not_authenticated`).",
     "403": "Not signed in, no right to this operation, or a missing CSRF token.",
     "404": "No such object (or not yours to see), or a page past the end.",
     "413": "The request body is larger than the API accepts (`payload_too_large`).",
@@ -45,6 +46,11 @@ class AutoSchema(SpectacularAutoSchema):
         )
         if unsafe or not open_to_all:
             codes.append("403")
+        # A scheme that names itself in WWW-Authenticate (a bearer token of a department system)
+        # makes DRF answer 401, not 403, when the credentials are missing or wrong.
+        authenticators = self.view.get_authenticators()
+        if not open_to_all and authenticators and authenticators[0].authenticate_header(None):
+            codes.append("401")
         if "{" in self.path or self._is_list_view():
             codes.append("404")
         if unsafe and self.method != "DELETE":
