@@ -20,12 +20,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ecity.core.api import ERROR_ENVELOPE_SCHEMA
-from ecity.exchange.api.pubsub import (
+from ecity.exchange.api.system_api import (
     ENVELOPE_EXAMPLE,
     ERRORS,
     PAYLOAD_EXAMPLE,
-    _subsystem,
-    _SystemApi,
+    SystemApi,
+    calling_subsystem_of,
 )
 from ecity.exchange.services.federated_subscriptions import (
     remote_delivery_receive,
@@ -129,7 +129,7 @@ class FederatedInboxApi(_NodeApi):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class RemoteSubscriptionRequestApi(_SystemApi):
+class RemoteSubscriptionRequestApi(SystemApi):
     class RemoteSubscriptionInput(serializers.Serializer):
         instance = serializers.CharField(max_length=64)
         topic = serializers.CharField(max_length=128)
@@ -160,7 +160,7 @@ class RemoteSubscriptionRequestApi(_SystemApi):
         ],
     )
     def post(self, request: Request) -> Response:
-        subscriber = _subsystem(request)
+        subscriber = calling_subsystem_of(request)
         data = self.RemoteSubscriptionInput(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data

@@ -2,33 +2,49 @@
 
 from django.urls import path
 
-from ecity.exchange.api import discovery, federation, pubsub, registry
+from ecity.exchange.api import (
+    discovery,
+    federation,
+    keys,
+    publications,
+    registry,
+    subscriptions,
+    topics,
+)
 
 app_name = "exchange-api"
 urlpatterns = [
     # Publish/subscribe (H2).
-    path("topics", pubsub.TopicListApi.as_view(), name="topic_list"),
-    path("topics/<str:topic>", pubsub.TopicSaveApi.as_view(), name="topic_save"),
-    path("topics/<str:topic>/schemas", pubsub.TopicSchemaAddApi.as_view(), name="topic_schema_add"),
-    path("topics/<str:topic>/messages", pubsub.MessagePublishApi.as_view(), name="publish"),
-    path("messages/batch", pubsub.MessageBatchPublishApi.as_view(), name="publish_batch"),
-    path("subscriptions", pubsub.SubscriptionRequestApi.as_view(), name="subscription_request"),
+    path("topics", topics.TopicListApi.as_view(), name="topic_list"),
+    path("topics/<str:topic>", topics.TopicSaveApi.as_view(), name="topic_save"),
+    path("topics/<str:topic>/schemas", topics.TopicSchemaAddApi.as_view(), name="topic_schema_add"),
+    path("topics/<str:topic>/messages", publications.MessagePublishApi.as_view(), name="publish"),
+    path("messages/batch", publications.MessageBatchPublishApi.as_view(), name="publish_batch"),
+    path(
+        "subscriptions", subscriptions.SubscriptionRequestApi.as_view(), name="subscription_request"
+    ),
     path(
         "subscriptions/<uuid:subscription_id>/messages",
-        pubsub.MessagesPullApi.as_view(),
+        subscriptions.MessagesPullApi.as_view(),
         name="pull",
     ),
-    path("subscriptions/<uuid:subscription_id>/acks", pubsub.MessagesAckApi.as_view(), name="ack"),
+    path(
+        "subscriptions/<uuid:subscription_id>/acks",
+        subscriptions.MessagesAckApi.as_view(),
+        name="ack",
+    ),
     path(
         "subscriptions/<uuid:subscription_id>/replay",
-        pubsub.SubscriptionReplayApi.as_view(),
+        subscriptions.SubscriptionReplayApi.as_view(),
         name="replay",
     ),
-    path("dead-letters", pubsub.DeadLetterListApi.as_view(), name="dead_letters"),
+    path("dead-letters", subscriptions.DeadLetterListApi.as_view(), name="dead_letters"),
     path(
-        "dead-letters/requeue", pubsub.DeadLetterRequeueApi.as_view(), name="dead_letters_requeue"
+        "dead-letters/requeue",
+        subscriptions.DeadLetterRequeueApi.as_view(),
+        name="dead_letters_requeue",
     ),
-    path("keys", pubsub.ExchangeKeyListApi.as_view(), name="keys"),
+    path("keys", keys.ExchangeKeyListApi.as_view(), name="keys"),
     path("clients/", discovery.ClientListApi.as_view(), name="client_list"),
     path("services/", registry.ServiceRegisterApi.as_view(), name="service_register"),
     path("access-rights/", registry.AccessRightGrantApi.as_view(), name="access_right_grant"),
