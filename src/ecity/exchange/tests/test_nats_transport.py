@@ -241,3 +241,21 @@ def test_relay_and_consume_commands_once_carry_a_publication_to_its_effect(nats_
     assert "relayed 1 messages" in out.getvalue()
     assert "fetched 1: acked 1, retried 0, dead 0, redelivered 0" in out.getvalue()
     assert ProbeEffect.objects.get().message_id == record.message_id
+
+
+def test_fetch_whose_deadline_passed_on_a_busy_loop_finds_nothing_instead_of_failing(
+    broker, monkeypatch
+):
+    # given a consumer with nothing waiting, and nats-py giving up with a plain TimeoutError
+    # as it does when its deadline passed before the lingering pull could be sent (CI saw it)
+    import nats.js.client
+
+    broker.consumer_ensure(durable="quiet")
+
+    async def deadline_passed(self, *args, **kwargs):
+        raise TimeoutError
+
+    monkeypatch.setattr(nats.js.client.JetStreamContext.PullSubscription, "fetch", deadline_passed)
+
+    # when a worker fetches, then the pass ends with no messages rather than "NATS is down"
+    assert broker.fetch(durable="quiet", batch=10, wait=0.1) == []

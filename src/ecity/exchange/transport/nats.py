@@ -152,6 +152,9 @@ class Broker:
         try:
             return future.result(timeout=timeout if timeout is not None else self.timeout * 4)
         except TimeoutError as exc:
+            if future.done() and not future.cancelled():
+                # the coroutine itself timed out (a nats-py deadline), not our wait for it
+                raise TransportUnavailable(f"NATS at {self.url}: {exc!r}") from exc
             future.cancel()
             raise TransportUnavailable(f"NATS at {self.url} did not answer in time") from exc
         except (nats.errors.Error, OSError) as exc:
@@ -324,7 +327,9 @@ class Broker:
                 self._subscriptions[durable] = subscription
             try:
                 return await subscription.fetch(batch=batch, timeout=wait)
-            except nats.errors.TimeoutError:
+            except TimeoutError:
+                # nats-py raises its own TimeoutError when nothing came, and a plain one when
+                # its deadline passed before it could send the lingering request (a busy loop)
                 return []
 
         # generous: on a loaded machine the event-loop thread can be starved for seconds
