@@ -369,6 +369,10 @@ class ProviderHandler(BaseHTTPRequestHandler):
     """A provider's REST service: a small JSON answer per request (what a department serves)."""
 
     protocol_version = "HTTP/1.1"
+    # One write per answer, sent at once: headers and body written separately under Nagle's
+    # algorithm meet the client's delayed ACK and every answer waits ~40 ms on loopback.
+    wbufsize = 64 * 1024
+    disable_nagle_algorithm = True
 
     def do_GET(self) -> None:
         body = json.dumps(
