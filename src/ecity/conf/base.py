@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "ecity.certificates",
     "ecity.cases",
     "ecity.registry",
+    "ecity.hotline",
+    "ecity.participation",
     "ecity.exchange",
     "ecity.portal",
     "ecity.demo",

@@ -38,6 +38,8 @@ api_patterns = [
     path("v1/sso/", include("ecity.sso.api.urls")),
     path("v1/registry/", include("ecity.registry.api.urls")),
     path("v1/exchange/", include("ecity.exchange.api.urls")),
+    path("v1/hotline/", include("ecity.hotline.api.urls")),
+    path("v1/participation/", include("ecity.participation.api.urls")),
 ]
 
 urlpatterns = [
@@ -61,6 +63,8 @@ urlpatterns += i18n_patterns(
     path("certificates/", include("ecity.certificates.urls")),
     path("registry/", include("ecity.registry.urls")),
     path("exchange/", include("ecity.exchange.urls")),
+    path("hotline/", include("ecity.hotline.urls")),
+    path("participation/", include("ecity.participation.urls")),
     path("", include("ecity.portal.urls")),
     prefix_default_language=False,
 )

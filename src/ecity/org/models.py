@@ -112,6 +112,13 @@ class StaffRole(BaseModel):
         SUPERVISOR = "supervisor", _("Supervisor")
         PLATFORM_ADMIN = "platform_admin", _("Platform administrator")
         AUDITOR = "auditor", _("Auditor")
+        # 12345 hotline: the hotline centre's agents (话务员) and dispatchers (派单员, who also
+        # review answers and urge), and a department's or sub-district's ticket handler (承办人).
+        HOTLINE_AGENT = "hotline_agent", _("Hotline agent")
+        HOTLINE_DISPATCHER = "hotline_dispatcher", _("Hotline dispatcher")
+        TICKET_HANDLER = "ticket_handler", _("Ticket handler")
+        # Participation: a department's editor of consultations, surveys and its mailbox.
+        PARTICIPATION_EDITOR = "participation_editor", _("Participation editor")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -1,0 +1,1 @@
+"""Selectors (reads) of the hotline app, one module per concept."""

@@ -1,0 +1,1 @@
+"""Services (writes) of the hotline app, one module per concept."""

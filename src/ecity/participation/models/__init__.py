@@ -1,0 +1,1 @@
+"""Models of the participation app (one module per concept, re-exported here)."""

@@ -1,0 +1,1 @@
+"""Selectors (reads) of the participation app, one module per concept."""

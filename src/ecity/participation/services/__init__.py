@@ -1,0 +1,1 @@
+"""Services (writes) of the participation app, one module per concept."""
