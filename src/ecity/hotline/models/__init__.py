@@ -1,3 +1,12 @@
 """Models of the hotline app (one module per concept, re-exported here)."""
 
 from ecity.hotline.models.categories import Category  # noqa: F401
+from ecity.hotline.models.tickets import (  # noqa: F401
+    Channel,
+    Ticket,
+    TicketAttachment,
+    TicketEvent,
+    TicketKind,
+    TicketLimit,
+    Urgency,
+)
