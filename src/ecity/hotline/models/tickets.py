@@ -20,6 +20,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ecity.core.fields import EncryptedTextField
 from ecity.core.models import BaseModel
@@ -42,7 +43,7 @@ class Urgency(models.TextChoices):
 
 class Channel(models.TextChoices):
     PHONE = "phone", _("Phone call")
-    WEB = "web", _("Portal")
+    WEB = "web", pgettext_lazy("ticket channel", "Portal")
     MOBILE = "mobile", _("Mobile")
     OPEN311 = "open311", _("Open311 API")
     MAILBOX = "mailbox", _("Mailbox letter")
@@ -137,7 +138,7 @@ class Ticket(BaseModel):
         related_name="+",
         help_text=_("The agent who took the call; empty for self-service channels."),
     )
-    received_at = models.DateTimeField(_("received at"), db_index=True)
+    received_at = models.DateTimeField(pgettext_lazy("hotline ticket", "received at"), db_index=True)
     dispatched_at = models.DateTimeField(_("dispatched at"), null=True, blank=True)
     signed_at = models.DateTimeField(_("signed for at"), null=True, blank=True)
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
@@ -146,7 +147,7 @@ class Ticket(BaseModel):
     sign_due_at = models.DateTimeField(_("sign for by"), null=True, blank=True)
     due_at = models.DateTimeField(_("answer by"), null=True, blank=True, db_index=True)
     # The answer to the citizen (回复), and whether the ticket was answered at intake (直接办结).
-    answer = models.TextField(_("answer"), blank=True)
+    answer = models.TextField(pgettext_lazy("hotline ticket", "answer"), blank=True)
     resolved_at_intake = models.BooleanField(_("resolved at intake"), default=False)
     main_ticket = models.ForeignKey(
         "self",
@@ -193,7 +194,7 @@ class TicketEvent(BaseModel):
         EXTENSION_DECISION = "extension_decision", _("Extension decided")
         ASSIST_REQUEST = "assist_request", _("Assistance requested")  # 申请协办
         URGE = "urge", _("Urged")  # 督办
-        ANSWER = "answer", _("Answered")  # 回复
+        ANSWER = "answer", pgettext_lazy("ticket action", "Answered")  # 回复
         REVIEW_REJECT = "review_reject", _("Answer sent back")  # 审核退回
         CLOSE = "close", _("Closed")  # 办结
         CALLBACK = "callback", _("Callback")  # 回访
