@@ -138,7 +138,9 @@ class Ticket(BaseModel):
         related_name="+",
         help_text=_("The agent who took the call; empty for self-service channels."),
     )
-    received_at = models.DateTimeField(pgettext_lazy("hotline ticket", "received at"), db_index=True)
+    received_at = models.DateTimeField(
+        pgettext_lazy("hotline ticket", "received at"), db_index=True
+    )
     dispatched_at = models.DateTimeField(_("dispatched at"), null=True, blank=True)
     signed_at = models.DateTimeField(_("signed for at"), null=True, blank=True)
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
