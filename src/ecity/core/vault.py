@@ -274,10 +274,16 @@ def key_get(*, purpose: str, kid: str) -> SigningKey | None:
     return SigningKey.objects.defer("private_key").filter(purpose=purpose, kid=kid).first()
 
 
-def key_verifying(*, purpose: str, owner: str = "") -> QuerySet[SigningKey]:
-    """Return the keys of ``purpose`` and ``owner`` that still verify (current first)."""
+def key_verifying(
+    *, purpose: str, owner: str = "", accept_retired: bool = True
+) -> QuerySet[SigningKey]:
+    """Return the keys of ``purpose`` and ``owner`` that still verify (current first).
+
+    Retired keys verify when the purpose says so (what they signed stays verifiable);
+    ``accept_retired=False`` leaves them out, for a message that claims to be new.
+    """
     statuses = [Status.CURRENT, Status.PREVIOUS]
-    if _rules(purpose).verifies_retired:
+    if accept_retired and _rules(purpose).verifies_retired:
         statuses.append(Status.RETIRED)
     # "current" sorts before "previous" and "retired"
     return (
@@ -288,10 +294,20 @@ def key_verifying(*, purpose: str, owner: str = "") -> QuerySet[SigningKey]:
 
 
 def key_verify(
-    *, purpose: str, kid: str, message: bytes, signature: bytes, owner: str = ""
+    *,
+    purpose: str,
+    kid: str,
+    message: bytes,
+    signature: bytes,
+    owner: str = "",
+    accept_retired: bool = True,
 ) -> bool:
     """Whether ``signature`` over ``message`` is valid for ``owner``'s verifying key ``kid``."""
-    key = key_verifying(purpose=purpose, owner=owner).filter(kid=kid).first()
+    key = (
+        key_verifying(purpose=purpose, owner=owner, accept_retired=accept_retired)
+        .filter(kid=kid)
+        .first()
+    )
     if key is None:
         return False
     return algorithm_get(key.algorithm).verify(key.public_key, message, signature)
@@ -490,6 +506,41 @@ def key_retire(*, purpose: str, kid: str, actor: Any = None) -> SigningKey:
             actor=actor, action="keys.retired", obj=key, data={"purpose": purpose, "kid": kid}
         )
     return key
+
+
+@transaction.atomic
+def trusted_keys_retire(*, purpose: str, owner: str, keep: set[str], actor: Any = None) -> int:
+    """Retire ``owner``'s trusted keys (public-only, from another node) whose ID is not in ``keep``.
+
+    A federated city's configuration lists every key it still stands behind; a key it dropped
+    must stop verifying here at once. The node's own keys (with a private half) are never
+    touched. Side effects: each retired key audited as ``keys.retired``. Returns how many.
+    """
+    _rules(purpose)
+    if not owner:
+        raise ValueError("trusted keys have an owner")
+    candidates = (
+        SigningKey.objects.select_for_update()
+        .filter(purpose=purpose, owner=owner)
+        .exclude(status=Status.RETIRED)
+        .exclude(kid__in=keep)
+    )
+    # the private half is encrypted (no query on it): a key of our own is skipped here
+    dropped = [key for key in candidates if not key.private_key]
+    now = timezone.now()
+    for key in dropped:
+        key.status = Status.RETIRED
+        key.retired_at = now
+        key.save(update_fields=["status", "retired_at", "updated_at"])
+        audit_hook_record(
+            actor=actor,
+            action="keys.retired",
+            obj=key,
+            data={"purpose": purpose, "kid": key.kid, "reason": "no longer listed by its owner"},
+        )
+    if dropped:
+        signing_keys_forget(purpose=purpose)
+    return len(dropped)
 
 
 @transaction.atomic

@@ -139,6 +139,8 @@ def envelope_open(
         kid=envelope.kid,
         message=envelope.signed_bytes(),
         signature=signature,
+        # a fresh message signed with a retired key (rotated away, dropped by its city) is bad
+        accept_retired=False,
     )
     if not valid:
         raise _refuse(

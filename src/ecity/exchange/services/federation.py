@@ -230,11 +230,20 @@ def federation_config_import(
                 status=key["status"],
                 actor=actor,
             )
+        # A key the city no longer lists (rotated away, compromised) stops verifying here.
+        vault.trusted_keys_retire(
+            purpose=PURPOSE,
+            owner=s["identifier"],
+            keep={vault.algorithm_get(k["alg"]).kid_of(k["public_key"]) for k in s["keys"]},
+            actor=actor,
+        )
     vanished = Subsystem.objects.filter(member__instance=instance, is_enabled=True).exclude(
         pk__in=kept
     )
     vanished_ids = list(vanished.values_list("identifier", flat=True))
     vanished.update(is_enabled=False, updated_at=now)
+    for identifier in vanished_ids:
+        vault.trusted_keys_retire(purpose=PURPOSE, owner=identifier, keep=set(), actor=actor)
     for name, section in sorted(federation_config_sections.items()):
         if section.import_handler is not None and name in document.get("sections", {}):
             section.import_handler(instance=instance, data=document["sections"][name])

@@ -169,6 +169,26 @@ def test_vanished_subsystem_is_disabled_by_the_next_configuration(city_b):
     assert refused.value.code == ExchangeErrorCode.SENDER_DISABLED
 
 
+def test_a_key_the_next_configuration_no_longer_lists_stops_verifying(city_b):
+    # given B's configuration imported, then a newer one where B dropped the sender's current
+    # key (compromised: B rotated it away and lists only its other key)
+    federation_config_import(city_b.document, actor=None, expected_node_kid=city_b.node_kid)
+    newer = copy.deepcopy(city_b.document)
+    hj = next(s for s in newer["subsystems"] if s["identifier"] == city_b.sender)
+    hj["keys"] = [k for k in hj["keys"] if k["kid"] != city_b.sender_kid]
+    hj["keys"][0]["status"] = "current"
+    newer["generated_at"] = (timezone.now() + dt.timedelta(minutes=1)).isoformat()
+
+    # when A imports it
+    federation_config_import(_resign(city_b, newer), actor=None, expected_node_kid=city_b.node_kid)
+
+    # then a message signed with the dropped key is refused, and the key is retired in A's vault
+    with pytest.raises(EnvelopeRefused) as refused:
+        envelope_open(_envelope_from_b(city_b, "b-dropped"), PAYLOAD)
+    assert refused.value.code == ExchangeErrorCode.BAD_SIGNATURE
+    assert SigningKey.objects.get(kid=city_b.sender_kid).status == "retired"
+
+
 def test_older_configuration_cannot_roll_back_a_newer_one(city_b):
     newer = copy.deepcopy(city_b.document)
     newer["generated_at"] = (timezone.now() + dt.timedelta(minutes=1)).isoformat()
