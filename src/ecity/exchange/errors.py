@@ -121,10 +121,6 @@ class ExchangeErrorCode(models.TextChoices):
         "exchange_rate_limited",
         _("The client called this service too often: wait and try again."),
     )
-    ADAPTER_NOT_INSTALLED = (
-        "exchange_adapter_not_installed",
-        _("The adapter for this kind of service is not installed."),
-    )
     BAD_SERVICE_DESCRIPTION = (
         "exchange_bad_service_description",
         _("The OpenAPI document or WSDL is not valid."),

@@ -93,3 +93,31 @@ def assert_accessible(page: Any) -> None:
         for v in blocking
     )
     assert not blocking, f"accessibility violations on {page.url}:\n{details}"
+
+
+# The elements sticking out past the window's right edge, outside any element that scrolls or
+# clips them (a ``.table-scroll`` region's table is inside its region, not past the window).
+_OVERFLOW_SCRIPT = """() => {
+  const root = document.documentElement;
+  const width = root.clientWidth;
+  const contained = (element) => {
+    for (let up = element.parentElement; up && up !== document.body; up = up.parentElement) {
+      if (getComputedStyle(up).overflowX !== "visible") return true;
+    }
+    return false;
+  };
+  const wide = [...document.body.querySelectorAll("*")]
+    .filter((e) => e.getBoundingClientRect().right > width + 1 && !contained(e))
+    .slice(0, 5)
+    .map((e) => e.tagName.toLowerCase() + (e.className ? "." + e.className : ""));
+  return {scrollWidth: root.scrollWidth, width, wide};
+}"""
+
+
+def assert_no_horizontal_overflow(page: Any) -> None:
+    """Fail when the document is wider than the window: the whole page would scroll sideways."""
+    found = page.evaluate(_OVERFLOW_SCRIPT)
+    assert found["scrollWidth"] <= found["width"], (
+        f"{page.url} is {found['scrollWidth']} px wide in a {found['width']} px window; "
+        f"sticking out: {', '.join(found['wide'])}"
+    )

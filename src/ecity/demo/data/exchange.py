@@ -125,3 +125,29 @@ CONNECTOR_MAPPING = {
     "zcdz": "注册地址",
     "clrq": "成立日期",
 }
+
+# Calls 社保业务系统 makes through the gateway when the demo is loaded (``exchange_calls``):
+# verifying insured persons against 公安局's population registry for its day-to-day work.
+
+
+class DemoCall(NamedTuple):
+    citizen: str  # the username of a demo citizen (``accounts.CITIZENS``): whose ID is checked
+    purpose: str  # why (the registry records it and shows it to the person)
+    fields: str = ""  # the registry fields asked for; "" = all the grant allows
+    issue: str = ""  # X-Road-Issue: the social-security file the call is made for
+
+
+POPULATION_CALLS: list[DemoCall] = [
+    DemoCall("zhangwei", "参保登记身份核验", issue="参保登记 SB-2025-00107"),
+    DemoCall("lina", "参保登记身份核验", issue="参保登记 SB-2025-00112"),
+    DemoCall("wangfang", "参保登记身份核验", "name,birth_on", "参保登记 SB-2025-00118"),
+    DemoCall("zhangwei", "社会保障卡申领核验", "name", "社保卡申领 SK-2025-03321"),
+    DemoCall("liuyang", "灵活就业人员参保核验", issue="参保登记 SB-2025-00131"),
+    DemoCall("lina", "生育保险待遇申领核验", "name,birth_on", "待遇申领 DY-2025-00452"),
+    DemoCall("wangfang", "失业保险金申领核验", issue="待遇申领 DY-2025-00467"),
+    DemoCall("liuyang", "社会保障卡申领核验", "name", "社保卡申领 SK-2025-03340"),
+    DemoCall("zhangwei", "养老保险关系转移接续核验", "birth_on", "转移接续 ZY-2025-00089"),
+    DemoCall("lina", "医疗保险参保信息变更核验", issue="信息变更 BG-2025-00214"),
+]
+#: A service code that is not registered (a typo of 人口信息核验's code): answered 404.
+UNKNOWN_SERVICE_CODE = "rkxxcx"

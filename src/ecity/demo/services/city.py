@@ -90,6 +90,7 @@ class DemoLoadResult:
     wallet_certificates: int = 0
     exchange_subsystems: int = 0
     exchange_messages: int = 0
+    exchange_gateway_calls: int = 0
     # The demo department system's credentials: the secret only when it was registered now.
     system_client_id: str = ""
     system_client_secret: str = ""
@@ -107,11 +108,11 @@ def demo_city_load(*, if_empty: bool = False) -> DemoLoadResult:
     into the base registries and linked (``registry_records``), with the city's boundaries and
     addresses (``places``); the wallet's certificate types are defined and the enterprise's
     营业执照 issued (``wallet``); last, the city's data exchange (``exchange``: members,
-    pull subscriptions, services, a connector run, traffic). Published guide versions are
-    never changed: a version whose number already exists is left alone, and a missing one is
-    drafted, filled in and published through the catalogue services (so every publishing rule
-    applies) with the publication date of the demo data. With ``if_empty`` nothing happens when
-    the database already holds departments or service items.
+    pull subscriptions, services, a connector run, traffic, gateway calls). Published guide
+    versions are never changed: a version whose number already exists is left alone, and a
+    missing one is drafted, filled in and published through the catalogue services (so every
+    publishing rule applies) with the publication date of the demo data. With ``if_empty``
+    nothing happens when the database already holds departments or service items.
     Permissions: the account ``admin``, if it exists, must be a platform administrator.
     Side effects: audit entries of the identity and catalogue services; blank PDF templates in
     the default file storage. Errors: ``ValidationFailed`` or ``PermissionDenied`` from the
@@ -147,9 +148,10 @@ def demo_city_load(*, if_empty: bool = False) -> DemoLoadResult:
     result.sharing_requests = shared.requests
     result.system_client_id, result.system_client_secret = shared.client_id, shared.client_secret
     # After the sharing grant (the access right is tied to it) and the registry records.
-    exchanged = exchange.demo_exchange_ensure(actor=admin)
+    exchanged = exchange.demo_exchange_ensure(actor=admin, system_secret=shared.client_secret)
     result.exchange_subsystems = exchanged.subsystems
     result.exchange_messages = exchanged.messages_published
+    result.exchange_gateway_calls = exchanged.gateway_calls
     logger.info("demo city loaded: %s", result)
     return result
 

@@ -12,7 +12,9 @@ Built only through the exchange, registry and core services, as the demo's staff
 * 市场监管局's connector 新登记企业 (a CSV file shipped with the demo) with one successful run;
 * traffic from real calls: the registry change events of the run (and of the demo's persons)
   go through the exchange's own event handlers onto the topics; 统计局's system pulls and
-  acknowledges its messages, 人社局's messages wait for its system to pull them.
+  acknowledges its messages, 人社局's messages wait for its system to pull them;
+* gateway traffic from real calls (``exchange_calls``): 社保业务系统 verifies insured persons
+  with 人口信息核验, is refused the legacy service and misspells a service code once.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from django.utils import timezone
 from ecity.core.events import events_deliver
 from ecity.core.models import EventDelivery
 from ecity.demo.data import exchange as data
+from ecity.demo.services.exchange_calls import demo_gateway_calls_ensure
 from ecity.exchange.models import (
     AccessRight,
     Connector,
@@ -64,9 +67,10 @@ class DemoExchange:
     connector_runs: int = 0
     messages_published: int = 0
     messages_acknowledged: int = 0
+    gateway_calls: int = 0
 
 
-def demo_exchange_ensure(*, actor: User) -> DemoExchange:
+def demo_exchange_ensure(*, actor: User, system_secret: str = "") -> DemoExchange:
     """Make the demo city's exchange members, subscriptions, services and connector if missing.
 
     Idempotent: members, subsystems, subscriptions, services, rights and the connector are
@@ -75,7 +79,9 @@ def demo_exchange_ensure(*, actor: User) -> DemoExchange:
     acts are done by the department's administrator (``deptadmin_gaj``, ``deptadmin_rsj``,
     ``deptadmin_scj``) and 统计局's subscriptions are requested by its system itself. Side
     effects: the audit entries of those services; the pending registry change events are
-    delivered to their handlers now, so the topics carry them.
+    delivered to their handlers now, so the topics carry them. ``system_secret`` is
+    社保业务系统's client secret when it was registered by this load: its gateway calls are made
+    then (once: a reload does not know the secret).
     """
     result = DemoExchange()
     departments = {
@@ -92,6 +98,9 @@ def demo_exchange_ensure(*, actor: User) -> DemoExchange:
         _services_ensure(result, admin=gaj_admin, subsystems=subsystems)
     _connector_ensure(result, actor=actor, department=departments["SCJ"])
     _traffic_ensure(result, subsystems=subsystems)
+    result.gateway_calls = demo_gateway_calls_ensure(
+        client=subsystems["RSJ/sbyw"], client_secret=system_secret
+    )
     return result
 
 

@@ -1,11 +1,16 @@
-"""The demo city's data exchange: members, pull subscriptions, services, rights, a connector run."""
+"""The demo city's data exchange: members, pull subscriptions, services, rights, a connector run,
+and gateway traffic from real calls."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
+from django.utils import timezone
 
 from ecity.demo.data import exchange as data
 from ecity.demo.services.city import demo_city_load
+from ecity.exchange.message_log import log_verify
 from ecity.exchange.models import (
     AccessRight,
     CallRecord,
@@ -16,7 +21,9 @@ from ecity.exchange.models import (
     Subscription,
     Subsystem,
 )
+from ecity.exchange.selectors.catalogue import department_traffic
 from ecity.exchange.services.delivery import messages_pull
+from ecity.org.models import Department
 from ecity.registry.models import LegalEntityRecord, SharingGrant
 
 pytestmark = pytest.mark.django_db
@@ -80,6 +87,41 @@ def test_the_demo_city_exchanges_data_through_subscriptions_services_and_a_conne
     assert statistics.deliveries.filter(status="acked").count() == changed.count()
     kinds = set(MessageLogRecord.objects.values_list("kind", flat=True))
     assert {"published", "delivered", "acknowledged"} <= kinds
+
+
+def test_the_police_see_the_labour_systems_gateway_calls_on_their_traffic_page(demo_city):
+    # Given the demo city, loaded once (its loader made the labour system's gateway calls)
+    police = Department.objects.get(code="GAJ")
+    labour = _subsystem("RSJ/sbyw")
+
+    # When the police's department administrator looks at the traffic of the last day
+    traffic = {
+        row.service.code: row
+        for row in department_traffic(
+            department=police, since=timezone.now() - dt.timedelta(days=1)
+        )
+    }
+
+    # Then the person verifications were all answered, by the registry behind the service
+    population = traffic[data.POPULATION_SERVICE_CODE]
+    assert (population.calls, population.errors) == (len(data.POPULATION_CALLS), 0)
+    assert population.clients == [labour.identifier]
+    verified = CallRecord.objects.filter(service=population.service)
+    assert set(verified.values_list("status_code", flat=True)) == {200}
+    # ... the legacy service it has no right to refused it once
+    legacy = traffic[data.HOUSEHOLD_SERVICE_CODE]
+    assert (legacy.calls, legacy.errors) == (1, 1)
+    refused = CallRecord.objects.get(service=legacy.service)
+    assert (refused.status_code, refused.fault_code) == (403, "exchange_access_denied")
+    # ... and the misspelt service code is on record for the caller, answered 404
+    unknown = CallRecord.objects.get(service__isnull=True)
+    assert unknown.service_identifier.endswith(f"/{data.UNKNOWN_SERVICE_CODE}")
+    assert (unknown.client, unknown.status_code) == (labour.identifier, 404)
+    assert unknown.fault_code == "exchange_unknown_service"
+    # Every call left its request and response in the labour system's log chain, intact
+    answered = MessageLogRecord.objects.filter(partition=labour.identifier, kind="response")
+    assert answered.count() == len(data.POPULATION_CALLS)
+    assert log_verify(partitions=[labour.identifier]) == []
 
 
 def test_the_labour_system_pulls_the_person_changes_and_a_reload_changes_nothing(demo_city):

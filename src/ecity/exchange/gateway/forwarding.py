@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import json
 import threading
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
 from django.apps import apps
 from django.conf import settings
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.utils.translation import gettext as _
 
+from ecity.exchange.adapters.soap import soap_call
 from ecity.exchange.errors import ExchangeErrorCode, GatewayFault
 from ecity.exchange.models import Endpoint, Service
 
@@ -54,6 +60,65 @@ def http_client() -> httpx.Client:
                     trust_env=False,
                 )
     return _client
+
+
+#: A WSGI application: ``app(environ, start_response)`` answering an iterable of bytes.
+WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+
+
+@contextmanager
+def provider_transport(*, base_url: str, app: WsgiApp) -> Iterator[None]:
+    """Forward the calls to ``base_url`` to the WSGI ``app`` in this process, for the block.
+
+    The demo city's one seam (``ecity.demo.services.exchange_calls``): its service 人口信息核验
+    is backed by this platform's own registry API, and the demo calls the gateway without a
+    network server. Inside the block the pooled client is replaced by one that sends requests
+    to ``base_url``'s origin (scheme, host and port) through ``httpx.WSGITransport(app=app)``
+    and every other URL over the network as usual; the previous client is restored afterwards.
+    The provider's request runs inside the caller's request and database transaction, so, as
+    Django's test client does, it does not close the database connection when it starts or
+    ends. Process-wide and not for concurrent use: never used by the running gateway.
+    """
+    global _client
+    url = httpx.URL(base_url)
+    origin = f"{url.scheme}://{url.netloc.decode('ascii')}"
+    in_process = httpx.Client(
+        mounts={origin: httpx.WSGITransport(app=_keeping_connection(app))},
+        follow_redirects=False,
+        trust_env=False,
+    )
+    with _client_lock:
+        previous, _client = _client, in_process
+    try:
+        yield
+    finally:
+        with _client_lock:
+            _client = previous
+        in_process.close()
+
+
+def _keeping_connection(app: WsgiApp) -> WsgiApp:
+    """``app`` with ``close_old_connections`` held off while it answers (and closes) a request."""
+
+    def answer(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        held = [
+            signal
+            for signal in (request_started, request_finished)
+            if signal.disconnect(close_old_connections)
+        ]
+        try:
+            result = app(environ, start_response)
+            try:
+                return [b"".join(result)]
+            finally:
+                close = getattr(result, "close", None)
+                if close is not None:
+                    close()  # Django sends request_finished here
+        finally:
+            for signal in held:
+                signal.connect(close_old_connections)
+
+    return answer
 
 
 @dataclass(frozen=True)
@@ -108,26 +173,14 @@ def forward_soap(
     """Call the SOAP operation of ``endpoint`` through the SOAP adapter; answer JSON.
 
     The endpoint's mapping renames JSON fields to XML elements (``request``) and back
-    (``response``). Without the adapter module the call is refused with a 501 fault.
+    (``response``).
     """
-    import json
-
     if endpoint is None or not endpoint.soap_operation:
         raise GatewayFault(
             _("This path is not an operation of the SOAP service."),
             code=ExchangeErrorCode.UNKNOWN_SERVICE,
             status=404,
         )
-    try:
-        from ecity.exchange.adapters.soap import (
-            soap_call,  # type: ignore[import-not-found,unused-ignore]
-        )
-    except ImportError as error:
-        raise GatewayFault(
-            _("The SOAP adapter is not installed on this node."),
-            code=ExchangeErrorCode.ADAPTER_NOT_INSTALLED,
-            status=501,
-        ) from error
     mapping = endpoint.soap_mapping or {}
     try:
         result = soap_call(

@@ -1,16 +1,12 @@
-"""The gateway's hot path stays lean, and a SOAP service without its adapter fails clearly."""
+"""The gateway's hot path stays lean, and an oversized body is refused before forwarding."""
 
 from __future__ import annotations
-
-import sys
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from ecity.exchange.message_log import log_verify
-from ecity.exchange.models import Service
 from ecity.exchange.services.access import access_right_grant
-from ecity.exchange.services.registry import EndpointInput, service_register
 from ecity.exchange.tests.test_gateway import SERVICE, call, persons  # noqa: F401 - fixtures
 
 
@@ -29,33 +25,6 @@ def test_an_allowed_call_resolves_service_and_right_in_one_query(exchange, perso
     assert not any('FROM "exchange_service"' in s for s in statements)
     assert not any('"core_signingkey"' in s for s in statements)  # keys cached per process
     assert log_verify(partitions=["CN-WH/GOV/RSJ/social"]) == []  # two calls, one chain
-
-
-def test_a_soap_service_without_the_adapter_answers_a_501_fault(exchange, call, monkeypatch):  # noqa: F811
-    monkeypatch.setitem(sys.modules, "ecity.exchange.adapters.soap", None)  # not installed
-    legacy = service_register(
-        actor=exchange["police_admin"],
-        provider=exchange["population"],
-        code="legacy",
-        kind=Service.Kind.SOAP,
-        base_url="http://127.0.0.1:9",
-        title_zh="旧户籍服务",
-        owner_contact="数据科",
-        wsdl="http://127.0.0.1:9/?wsdl",
-        endpoints=[EndpointInput("POST", "/lookup", soap_operation="LookupPerson")],
-    )
-    access_right_grant(actor=exchange["police_admin"], client=exchange["social"], service=legacy)
-
-    response = call(
-        "post",
-        "/r1/CN-WH/GOV/GAJ/population/legacy/lookup",
-        data={"id_number": "420102199001011234"},
-        content_type="application/json",
-    )
-
-    assert response.status_code == 501
-    assert response.json()["code"] == "exchange_adapter_not_installed"
-    assert response["X-Road-Error"] == "exchange_adapter_not_installed"
 
 
 def test_a_body_over_the_upload_limit_is_a_413_fault_and_not_forwarded(

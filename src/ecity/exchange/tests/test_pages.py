@@ -8,6 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
 from django.utils import timezone
+from lxml import html
 
 from ecity.exchange.models import CallRecord, Member, Service, Subsystem
 from ecity.exchange.services.registry import service_register
@@ -115,6 +116,32 @@ def test_a_department_sees_its_services_traffic_errors_latency_and_sla_breaches(
     assert numbers == ["4", "1", "20", "250", "1"]  # calls, errors, p50, p95, SLA breaches
     assert "CN-WH/GOV/RSJ/social" in page.text
     assert other.status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("path", "tables"),
+    [("/exchange/services/", 1), ("/exchange/traffic/GAJ/", 1), ("/exchange/systems/", 2)],
+)
+def test_every_exchange_table_scrolls_in_a_named_region_keyboard_users_can_focus(
+    exchange, catalogue, path, tables
+):
+    # Given the police's department administrator on a phone-sized window
+    staff = _client(exchange["police_admin"])
+
+    # When they open an exchange page with tables
+    page = staff.get(path)
+
+    # Then each table sits in its own scrollable region: focusable, named by its heading
+    assert page.status_code == 200
+    document = html.fromstring(page.content)
+    found = document.xpath("//main//table")
+    assert len(found) == tables
+    for table in found:
+        region = table.getparent()
+        assert region.get("class") == "table-scroll"
+        assert (region.get("role"), region.get("tabindex")) == ("region", "0")
+        (name,) = document.xpath("//*[@id=$id]", id=region.get("aria-labelledby"))
+        assert name.text_content().strip()
 
 
 def test_the_connection_test_reports_a_reachable_provider_and_fails_for_a_closed_port(

@@ -5,7 +5,8 @@
 system access to one endpoint. That system calls it through ``/r1/…`` with its client
 credentials and gets the provider's answer (a real HTTP server on the loopback); a call to
 another endpoint is refused with 403. The administrator sees the call on the traffic page,
-revokes the right with a reason, and the next call is refused. axe-core runs on every page.
+revokes the right with a reason, and the next call is refused. axe-core runs on every page;
+on a phone-sized window (390×844) the traffic page does not scroll sideways.
 """
 
 from __future__ import annotations
@@ -24,13 +25,13 @@ from ecity.exchange.services.topics import topic_save
 from ecity.exchange.tests.conftest import PERSONS_OPENAPI
 from ecity.identity.security import mfa, totp
 from ecity.registry.tests.e2e.conftest import PASSWORD
-from ecity.testing.e2e import assert_accessible
+from ecity.testing.e2e import VIEWPORT, assert_accessible, assert_no_horizontal_overflow
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 SERVICE = "CN-WH/GOV/GAJ/population/persons"
 CLIENT = "CN-WH/GOV/RSJ/social"
-PHONE = {"width": 375, "height": 812}
+PHONE = {"width": 390, "height": 844}
 
 
 def _enrol(user) -> str:
@@ -101,7 +102,7 @@ def test_an_admin_registers_a_service_grants_one_endpoint_sees_the_call_and_revo
     assert_accessible(page)
     page.set_viewport_size(PHONE)
     page.screenshot(path=str(artifacts / "exchange-register-phone.png"), full_page=True)
-    page.set_viewport_size({"width": 1280, "height": 900})
+    page.set_viewport_size(VIEWPORT)
     page.locator("#register-form button[type=submit]").click()
     service = Service.objects.get(identifier=SERVICE)
     page.wait_for_url(re.compile(rf"/exchange/services/{service.public_id}/$"))
@@ -144,6 +145,13 @@ def test_an_admin_registers_a_service_grants_one_endpoint_sees_the_call_and_revo
     row = page.get_by_role("row").filter(has_text="人口信息核验")
     expect(row).to_contain_text(CLIENT)
     assert_accessible(page)
+    # ... and on a phone the table scrolls in its own focusable region, not the whole page
+    page.set_viewport_size(PHONE)
+    region = page.get_by_role("region", name=re.compile("最近"))
+    expect(region.locator("table")).to_contain_text("人口信息核验")
+    assert_no_horizontal_overflow(page)
+    assert_accessible(page)
+    page.set_viewport_size(VIEWPORT)
 
     # --- 6. Revokes the right with a reason; the next call is refused ------------------------
     page.goto(f"{base}/exchange/services/{service.public_id}/")
