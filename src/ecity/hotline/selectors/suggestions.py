@@ -49,7 +49,9 @@ def subdistrict_office(region: Region | None) -> Department | None:
     if region is None or region.level != Region.Level.SUBDISTRICT:
         return None
     return (
-        Department.objects.filter(region=region, is_active=True).order_by("sort_order", "code").first()
+        Department.objects.filter(region=region, is_active=True)
+        .order_by("sort_order", "code")
+        .first()
     )
 
 

@@ -183,9 +183,7 @@ def ticket_lookup(*, number: str, query_code: str) -> TicketLookup:
         code=HotlineErrorCode.TICKET_NO_MATCH,
     )
     number = (number or "").strip().upper()
-    ticket = (
-        _with_relations(Ticket.objects.filter(number=number)).first() if number else None
-    )
+    ticket = _with_relations(Ticket.objects.filter(number=number)).first() if number else None
     if ticket is None:
         query_code_matches("XXXXXXXX", query_code)  # the same work as a real comparison
         raise not_found

@@ -53,7 +53,9 @@ DEFAULT_LIMITS = {
 def limits_for(*, kind: str, urgency: str) -> Limits:
     """The limits of a ticket of ``kind`` and ``urgency``: the kind's row, else the any-kind
     row, else the built-in default."""
-    rows = {row.kind: row for row in TicketLimit.objects.filter(urgency=urgency, kind__in=[kind, ""])}
+    rows = {
+        row.kind: row for row in TicketLimit.objects.filter(urgency=urgency, kind__in=[kind, ""])
+    }
     row = rows.get(kind) or rows.get("")
     if row is None:
         return DEFAULT_LIMITS.get(urgency, DEFAULT_LIMITS[Urgency.ORDINARY])

@@ -130,9 +130,7 @@ def _validate(data: TicketInput) -> _Checked:
     if (latitude is None) != (longitude is None):
         errors["latitude"] = [_("Give both latitude and longitude, or neither.")]
     elif latitude is not None and longitude is not None:
-        if not (latitude.is_finite() and longitude.is_finite()) or not in_city(
-            latitude, longitude
-        ):
+        if not (latitude.is_finite() and longitude.is_finite()) or not in_city(latitude, longitude):
             errors["latitude"] = [_("The place is outside the city.")]
     if data.caller_phone and not phone_is_valid(data.caller_phone):
         errors["caller_phone"] = [_("Enter a phone number of digits only.")]

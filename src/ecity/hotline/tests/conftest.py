@@ -19,7 +19,9 @@ from ecity.org.models import Region, StaffRole
 def hotline(db):
     calendar_seed()
     city = RegionFactory(code="420100", name_zh="武汉市", level=Region.Level.CITY)
-    district = RegionFactory(code="420102", name_zh="江岸区", level=Region.Level.DISTRICT, parent=city)
+    district = RegionFactory(
+        code="420102", name_zh="江岸区", level=Region.Level.DISTRICT, parent=city
+    )
     street = RegionFactory(
         code="420102001", name_zh="大智街道", level=Region.Level.SUBDISTRICT, parent=district
     )

@@ -56,7 +56,9 @@ def test_agent_receives_a_call_with_number_query_code_event_audit_and_sms(hotlin
     assert ticket.caller_phone_index == phone_index("+86 13800138000")
     assert ticket.received_by == hotline["agent"]
     assert list(ticket.events.values_list("action", flat=True)) == [TicketEvent.Action.RECEIVE]
-    assert AuditEntry.objects.filter(action="ticket.received", object_id=str(ticket.public_id)).exists()
+    assert AuditEntry.objects.filter(
+        action="ticket.received", object_id=str(ticket.public_id)
+    ).exists()
     # And the caller gets an SMS with the number and query code
     sms = Notification.objects.get(event="ticket_received")
     assert sms.to_address == "13800138000"

@@ -32,7 +32,9 @@ def new(request: HttpRequest) -> HttpResponse:
     form = TicketForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            ticket = ticket_receive(actor=request.user, channel=Channel.WEB, data=form.ticket_input())
+            ticket = ticket_receive(
+                actor=request.user, channel=Channel.WEB, data=form.ticket_input()
+            )
         except ApplicationError as error:
             add_application_error(form, error)
         else:
@@ -83,4 +85,6 @@ def query(request: HttpRequest) -> HttpResponse:
         except NotFound as error:
             check_rate(failure_key, limit=QUERY_FAILURE_LIMIT, window_seconds=QUERY_FAILURE_WINDOW)
             form.add_error(None, error.message)
-    return response_private(render(request, "hotline/citizen/query.html", {"form": form, "result": result}))
+    return response_private(
+        render(request, "hotline/citizen/query.html", {"form": form, "result": result})
+    )

@@ -21,7 +21,6 @@ from ecity.hotline.services.intake import ticket_take_call
 from ecity.hotline.views.forms import CallForm
 
 
-
 def _history(request: HttpRequest, phone: str) -> list[Ticket]:
     """The caller's earlier tickets, audited as a read of their personal data."""
     if not phone_normalise(phone):

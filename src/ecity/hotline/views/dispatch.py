@@ -57,7 +57,9 @@ def dispatch_ticket(request: HttpRequest, number: str) -> HttpResponse:
         except ApplicationError as error:
             add_application_error(form, error)
         else:
-            messages.success(request, _("Ticket %(number)s dispatched.") % {"number": ticket.number})
+            messages.success(
+                request, _("Ticket %(number)s dispatched.") % {"number": ticket.number}
+            )
             return redirect("hotline:dispatch")
     context = {"ticket": ticket, "suggestions": suggestions, "form": form}
     return response_private(render(request, "hotline/dispatch/ticket.html", context))

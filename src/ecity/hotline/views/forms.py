@@ -20,7 +20,9 @@ class MultipleFileField(forms.FileField):
     """Several files in one input; checked by the intake service, not here."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/jpeg,image/png,application/pdf"}))
+        kwargs.setdefault(
+            "widget", MultipleFileInput(attrs={"accept": "image/jpeg,image/png,application/pdf"})
+        )
         super().__init__(*args, **kwargs)
 
     def clean(self, data: Any, initial: Any = None) -> list[Any]:
@@ -50,8 +52,12 @@ class TicketForm(forms.Form):
         to_field_name="code",
         required=False,
     )
-    latitude = forms.DecimalField(label=_("Latitude"), required=False, max_digits=9, decimal_places=6)
-    longitude = forms.DecimalField(label=_("Longitude"), required=False, max_digits=9, decimal_places=6)
+    latitude = forms.DecimalField(
+        label=_("Latitude"), required=False, max_digits=9, decimal_places=6
+    )
+    longitude = forms.DecimalField(
+        label=_("Longitude"), required=False, max_digits=9, decimal_places=6
+    )
     attachments = MultipleFileField(label=_("Photos or PDF"), required=False)
     public_consent = forms.BooleanField(
         label=_("The answer may be published (without my personal data)"), required=False
@@ -89,7 +95,9 @@ class CallForm(TicketForm):
     )
     caller_name = forms.CharField(label=_("Caller name"), max_length=100, required=False)
     anonymous = forms.BooleanField(label=_("Anonymous caller"), required=False)
-    urgency = forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices, initial=Urgency.ORDINARY)
+    urgency = forms.ChoiceField(
+        label=_("Urgency"), choices=Urgency.choices, initial=Urgency.ORDINARY
+    )
     outcome = forms.ChoiceField(
         label=_("What to do"),
         widget=forms.RadioSelect,
@@ -101,7 +109,9 @@ class CallForm(TicketForm):
         ],
     )
     answer = forms.CharField(
-        label=_("Answer given to the caller"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+        label=_("Answer given to the caller"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
     )
     department = forms.ModelChoiceField(
         label=_("Dispatch to"),
@@ -132,7 +142,9 @@ class DispatchForm(forms.Form):
         queryset=Department.objects.filter(is_active=True),
         to_field_name="code",
     )
-    note = forms.CharField(label=_("Note to the department"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("Note to the department"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class QueryForm(forms.Form):
