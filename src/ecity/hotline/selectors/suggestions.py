@@ -76,9 +76,10 @@ def dispatch_suggest(ticket: Ticket) -> list[Suggestion]:
         office = subdistrict_office(ticket.region)
         if office is not None:
             add(office, LOCAL_RULE, _("sub-district office of the place (local matter)"))
-    if category is not None and category.department_id and category.department.is_active:
+    usual = category.department if category is not None else None
+    if usual is not None and usual.is_active:
         weight = USUAL_RULE_WHEN_LOCAL if office is not None else USUAL_RULE
-        add(category.department, weight, _("usual department of the category"))
+        add(usual, weight, _("usual department of the category"))
     if category is not None:
         counts = list(
             Ticket.objects.filter(

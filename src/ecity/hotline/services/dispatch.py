@@ -43,7 +43,7 @@ class Limits:
 
 
 #: Used only when no ``TicketLimit`` row matches (the hotline centre edits the rows).
-DEFAULT_LIMITS = {
+DEFAULT_LIMITS: dict[str, Limits] = {
     Urgency.EMERGENCY: Limits(Decimal("0.5"), HOURS, Decimal("2"), HOURS),
     Urgency.URGENT: Limits(Decimal("2"), HOURS, Decimal("1"), DAYS),
     Urgency.ORDINARY: Limits(Decimal("4"), HOURS, Decimal("5"), DAYS),

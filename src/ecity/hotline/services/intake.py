@@ -129,9 +129,14 @@ def _validate(data: TicketInput) -> _Checked:
     latitude, longitude = _decimal(data.latitude), _decimal(data.longitude)
     if (latitude is None) != (longitude is None):
         errors["latitude"] = [_("Give both latitude and longitude, or neither.")]
-    elif latitude is not None and longitude is not None:
-        if not (latitude.is_finite() and longitude.is_finite()) or not in_city(latitude, longitude):
-            errors["latitude"] = [_("The place is outside the city.")]
+    elif (
+        latitude is not None
+        and longitude is not None
+        and (
+            not (latitude.is_finite() and longitude.is_finite()) or not in_city(latitude, longitude)
+        )
+    ):
+        errors["latitude"] = [_("The place is outside the city.")]
     if data.caller_phone and not phone_is_valid(data.caller_phone):
         errors["caller_phone"] = [_("Enter a phone number of digits only.")]
     attachment_errors = []
@@ -254,7 +259,7 @@ def ticket_receive(
         ticket=ticket,
         action=TicketEvent.Action.RECEIVE,
         actor=actor if getattr(actor, "is_authenticated", False) else None,
-        note=Channel(channel).label,
+        note=str(Channel(channel).label),
     )
     audit_record(
         actor=actor,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+from typing import Any, cast
 
 import pytest
 from django.test import Client
@@ -14,6 +15,10 @@ from ecity.identity.tests.factories import UserFactory
 from ecity.sso.services.clients import system_client_register
 
 pytestmark = pytest.mark.django_db
+
+
+def _ticket(**values: Any) -> Ticket:
+    return cast(Ticket, TicketFactory(**values))
 
 
 def _token(admin, department) -> str:
@@ -74,7 +79,7 @@ def test_api_field_errors_and_foreign_systems(hotline, admin):
 
 
 def test_cti_and_agents_read_caller_history_audited_others_refused(hotline, admin):
-    earlier = TicketFactory(caller_phone="13800138000")
+    earlier = _ticket(caller_phone="13800138000")
     token = _token(admin, hotline["centre"])
     cti = Client().get(
         "/api/v1/hotline/callers/13800138000/tickets/", HTTP_AUTHORIZATION=f"Bearer {token}"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 import pytest
 from django.core.cache import cache
 from django.test import Client
@@ -11,6 +13,10 @@ from ecity.hotline.tests.factories import TicketFactory
 from ecity.identity.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
+
+
+def _ticket(**values: Any) -> Ticket:
+    return cast(Ticket, TicketFactory(**values))
 
 
 @pytest.fixture(autouse=True)
@@ -61,7 +67,7 @@ def test_missing_description_re_displays_the_form_with_the_field_error(hotline):
 
 def test_a_citizen_cannot_open_someone_elses_ticket(hotline):
     # Given another citizen's ticket
-    theirs = TicketFactory(citizen=UserFactory())
+    theirs = _ticket(citizen=UserFactory())
     # When this citizen opens it, then it does not exist for them
     response = _signed_in(hotline["citizen"]).get(f"/hotline/mine/{theirs.number}/")
     assert response.status_code == 404
@@ -71,7 +77,7 @@ def test_a_citizen_cannot_open_someone_elses_ticket(hotline):
 
 def test_query_shows_progress_without_personal_data(hotline):
     # Given a closed ticket of a named caller
-    ticket = TicketFactory(closed=True, caller_name="张先生")
+    ticket = _ticket(closed=True, caller_name="张先生")
     # When anyone queries it with number and code
     response = Client().post(
         "/hotline/query/", {"number": ticket.number, "query_code": ticket.query_code.lower()}
@@ -84,7 +90,7 @@ def test_query_shows_progress_without_personal_data(hotline):
 
 
 def test_wrong_query_codes_lock_the_number(hotline):
-    ticket = TicketFactory()
+    ticket = _ticket()
     client = Client()
     # Given five wrong codes for the number
     for _ in range(5):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 import pytest
 from django.test import Client
 
@@ -10,6 +12,10 @@ from ecity.hotline.models import Ticket
 from ecity.hotline.tests.factories import TicketFactory
 
 pytestmark = pytest.mark.django_db
+
+
+def _ticket(**values: Any) -> Ticket:
+    return cast(Ticket, TicketFactory(**values))
 
 
 def _signed_in(user) -> Client:
@@ -31,7 +37,7 @@ def test_console_is_for_agents_only(hotline):
 
 def test_caller_history_by_phone_without_javascript_and_as_fragment(hotline):
     # Given an earlier ticket of the caller
-    earlier = TicketFactory(caller_phone="13800138000")
+    earlier = _ticket(caller_phone="13800138000")
     client = _signed_in(hotline["agent"])
     # When the agent asks for the caller's history (submit without JS)
     page = client.post("/hotline/console/", {"caller_phone": "138-0013-8000", "lookup": "1"})
@@ -48,7 +54,8 @@ def test_agent_answers_a_call_at_once(hotline):
     response = client.post(
         "/hotline/console/",
         {"caller_phone": "13900000000", "kind": "enquiry", "urgency": "ordinary",
-         "description": "公积金提取需要什么材料？", "outcome": "resolve", "answer": "身份证和购房合同。"},
+         "description": "公积金提取需要什么材料？", "outcome": "resolve",
+         "answer": "身份证和购房合同。"},
     )  # fmt: skip
     # Then the ticket is closed at intake
     assert response.status_code == 302
@@ -70,7 +77,7 @@ def test_place_outside_the_city_is_shown_beside_the_field(hotline):
 
 def test_dispatcher_dispatches_with_the_suggestion(hotline):
     # Given a received noise ticket in the 大智 sub-district
-    ticket = TicketFactory(category=hotline["noise"], region=hotline["street"])
+    ticket = _ticket(category=hotline["noise"], region=hotline["street"])
     client = _signed_in(hotline["dispatcher"])
     queue = client.get("/hotline/dispatch/")
     assert queue.status_code == 200 and ticket.number in queue.content.decode()

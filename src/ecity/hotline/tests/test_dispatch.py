@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any, cast
 
 import pytest
 from django.utils import timezone
@@ -19,8 +20,12 @@ from ecity.workflow.clocks import add_working_hours
 pytestmark = pytest.mark.django_db
 
 
-def _at(*args) -> dt.datetime:
-    return dt.datetime(*args, tzinfo=timezone.get_current_timezone())
+def _ticket(**values: Any) -> Ticket:
+    return cast(Ticket, TicketFactory(**values))
+
+
+def _at(year: int, month: int, day: int, hour: int, minute: int) -> dt.datetime:
+    return dt.datetime(year, month, day, hour, minute, tzinfo=timezone.get_current_timezone())
 
 
 def test_working_hours_skip_lunch_evenings_and_holidays(hotline):
@@ -50,7 +55,7 @@ def test_dispatch_sets_department_limits_event_and_tells_the_handlers(hotline):
         kind="", urgency="ordinary", sign_within=4, answer_within=5,
         sign_unit="working_hours", answer_unit="working_days",
     )  # fmt: skip
-    ticket = TicketFactory(category=hotline["roads"])
+    ticket = _ticket(category=hotline["roads"])
     # When the dispatcher dispatches it to the urban management bureau
     ticket_dispatch(
         actor=hotline["dispatcher"], ticket=ticket, department=hotline["urban"], note="请核实"
@@ -58,6 +63,7 @@ def test_dispatch_sets_department_limits_event_and_tells_the_handlers(hotline):
     # Then it awaits sign-for there, with both limits in the future
     ticket.refresh_from_db()
     assert ticket.status == Ticket.Status.DISPATCHED and ticket.department == hotline["urban"]
+    assert ticket.dispatched_at and ticket.sign_due_at and ticket.due_at
     assert ticket.dispatched_at < ticket.sign_due_at < ticket.due_at
     event = ticket.events.get(action=TicketEvent.Action.DISPATCH)
     assert event.department == hotline["urban"] and event.note == "请核实"
@@ -67,7 +73,7 @@ def test_dispatch_sets_department_limits_event_and_tells_the_handlers(hotline):
 
 
 def test_a_ticket_handler_cannot_dispatch_and_a_dispatched_ticket_not_twice(hotline):
-    ticket = TicketFactory(category=hotline["roads"])
+    ticket = _ticket(category=hotline["roads"])
     # Given a department's ticket handler, when they dispatch, then they are refused
     with pytest.raises(PermissionDenied):
         ticket_dispatch(actor=hotline["handler"], ticket=ticket, department=hotline["urban"])
@@ -79,7 +85,7 @@ def test_a_ticket_handler_cannot_dispatch_and_a_dispatched_ticket_not_twice(hotl
 
 def test_suggestion_puts_the_sub_district_office_first_for_a_local_category(hotline):
     # Given a noise complaint (local) in a community of the 大智 sub-district
-    ticket = TicketFactory(category=hotline["noise"], region=hotline["community"])
+    ticket = _ticket(category=hotline["noise"], region=hotline["community"])
     # When suggestions are asked for
     suggestions = dispatch_suggest(ticket)
     # Then the sub-district office comes first, the usual department second
@@ -91,8 +97,8 @@ def test_suggestion_puts_the_sub_district_office_first_for_a_local_category(hotl
 def test_suggestion_learns_from_closed_tickets_of_the_category(hotline):
     # Given road tickets closed mostly by the sub-district office, not the usual department
     for _ in range(3):
-        TicketFactory(category=hotline["roads"], closed=True, department=hotline["office"])
-    ticket = TicketFactory(category=hotline["roads"])
+        _ticket(category=hotline["roads"], closed=True, department=hotline["office"])
+    ticket = _ticket(category=hotline["roads"])
     # When suggestions are asked for
     suggestions = {s.department: s.score for s in dispatch_suggest(ticket)}
     # Then both appear, the usual department by rule and the office by history

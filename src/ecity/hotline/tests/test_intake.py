@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -27,8 +28,8 @@ pytestmark = pytest.mark.django_db
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
-def _call(**overrides) -> TicketInput:
-    values = {
+def _call(**overrides: Any) -> TicketInput:
+    values: dict[str, Any] = {
         "kind": "complaint",
         "description": "小区门口路灯坏了一个月，晚上很黑。",
         "category_code": "ROADS",
@@ -189,4 +190,5 @@ def test_take_call_and_dispatch_in_one_go(hotline):
     )
     # Then the ticket waits for the department's sign-for
     assert ticket.status == Ticket.Status.DISPATCHED and ticket.department == hotline["urban"]
+    assert ticket.sign_due_at is not None and ticket.dispatched_at is not None
     assert ticket.sign_due_at > ticket.dispatched_at - dt.timedelta(seconds=1)
