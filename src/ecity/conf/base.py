@@ -348,6 +348,16 @@ ECITY_TRAINING_MODE = env.TRAINING_MODE
 # Subjects whose deadlines one transaction recomputes after a calendar change.
 ECITY_DEADLINE_RECOMPUTE_BATCH_SIZE = env.DEADLINE_RECOMPUTE_BATCH_SIZE
 
+# Working hours of working days (ecity.workflow.clocks.add_working_hours): time limits counted in
+# working hours, e.g. a hotline ticket's sign-for limit. Local times, in order, not overlapping.
+ECITY_WORKING_HOURS = (("09:00", "12:00"), ("13:30", "17:30"))
+# 12345 hotline: the department code of the hotline centre (its agents take calls, its channel
+# systems post tickets), the city's bounding box for a ticket's coordinates (WGS 84: south, west,
+# north, east; default Wuhan) and the size limit of a ticket attachment (MiB).
+ECITY_HOTLINE_CENTRE_CODE = "12345"
+ECITY_HOTLINE_CITY_BBOX = (29.97, 113.68, 31.37, 115.08)
+ECITY_HOTLINE_ATTACHMENT_MAX_MB = 10
+
 # OpenID Connect provider for department applications (ecity.sso, part of the identity domain).
 # The signing key is not a setting: ecity.sso.keys reads ECITY_OIDC_PRIVATE_KEY or generates one
 # into the database on first use, and publishes current + previous keys in the JWKS.

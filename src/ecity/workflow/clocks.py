@@ -30,13 +30,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ecity.core.calendar import add_working_days, working_days_between
+from ecity.core.calendar import add_working_days, is_working_day, working_days_between
 
 
 class DeadlineState(models.TextChoices):
@@ -124,3 +126,60 @@ def deadline_states_refresh(
         .update(**{field: DeadlineState.NORMAL})
     )
     return changed
+
+
+# --- working hours ---------------------------------------------------------------------------
+
+#: How far ahead ``add_working_hours`` looks for working time before giving up (a calendar
+#: without working days is a configuration error, not an endless loop).
+MAX_WORKING_HOURS_SEARCH_DAYS = 800
+
+
+def working_periods() -> list[tuple[dt.time, dt.time]]:
+    """The working periods of a working day (setting ``ECITY_WORKING_HOURS``), as times."""
+    periods = []
+    for start, end in settings.ECITY_WORKING_HOURS:
+        begin, finish = dt.time.fromisoformat(start), dt.time.fromisoformat(end)
+        if finish <= begin:
+            raise ValueError(f"ECITY_WORKING_HOURS: {start}-{end} ends before it starts")
+        periods.append((begin, finish))
+    return periods
+
+
+def add_working_hours(start: dt.datetime, hours: Decimal | int | float) -> dt.datetime:
+    """The moment ``hours`` working hours after ``start`` (an aware datetime).
+
+    Working time is the periods of ``ECITY_WORKING_HOURS`` (default 09:00–12:00 and
+    13:30–17:30, local time) on working days of the holiday calendar. A start outside working
+    time counts from the next working period; a limit that ends exactly at the end of a period
+    ends there (not at the start of the next one). Returns an aware datetime in the local zone.
+    """
+    remaining = dt.timedelta(hours=float(hours))
+    if remaining < dt.timedelta(0):
+        raise ValueError("hours must not be negative")
+    cursor = timezone.localtime(start)
+    zone = cursor.tzinfo
+    periods = working_periods()
+    day = cursor.date()
+    for _offset in range(MAX_WORKING_HOURS_SEARCH_DAYS):
+        if is_working_day(day):
+            for begin, finish in periods:
+                period_start = dt.datetime.combine(day, begin, tzinfo=zone)
+                period_end = dt.datetime.combine(day, finish, tzinfo=zone)
+                if period_end <= cursor:
+                    continue
+                counted_from = max(cursor, period_start)
+                available = period_end - counted_from
+                if remaining <= available:
+                    return counted_from + remaining
+                remaining -= available
+                cursor = period_end
+        day += dt.timedelta(days=1)
+        cursor = dt.datetime.combine(day, dt.time.min, tzinfo=zone)
+    raise ValueError("no working time found within the calendar's range")
+
+
+def end_of_working_day(day: dt.date) -> dt.datetime:
+    """The end of the last working period of ``day`` (local time), for limits in days."""
+    _begin, finish = working_periods()[-1]
+    return dt.datetime.combine(day, finish, tzinfo=timezone.get_current_timezone())

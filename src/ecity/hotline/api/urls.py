@@ -1,6 +1,11 @@
 """Hotline API, mounted at /api/v1/hotline/."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from ecity.hotline.api.tickets import CallerTicketsApi, TicketCreateApi
 
 app_name = "hotline-api"
-urlpatterns: list = []
+urlpatterns = [
+    path("tickets/", TicketCreateApi.as_view(), name="ticket_create"),
+    path("callers/<str:phone>/tickets/", CallerTicketsApi.as_view(), name="caller_tickets"),
+]

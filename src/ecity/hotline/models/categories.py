@@ -38,6 +38,13 @@ class Category(BaseModel):
     )
     description = models.TextField(_("description"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    # A local matter (street lighting, noise, sanitation) goes to the sub-district office of the
+    # ticket's region rather than to the usual department (the second dispatch rule).
+    local = models.BooleanField(
+        _("local matter"),
+        default=False,
+        help_text=_("Dispatched to the sub-district office of the ticket's place."),
+    )
     sort_order = models.PositiveIntegerField(_("sort order"), default=0)
 
     class Meta:
