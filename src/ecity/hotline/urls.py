@@ -2,10 +2,18 @@
 
 from django.urls import path
 
-from ecity.hotline.views import citizen, console, dispatch
+from ecity.hotline.views import (
+    citizen,
+    console,
+    dispatch,
+    handling,
+    handling_callbacks,
+    supervision,
+)
 
 app_name = "hotline"
 urlpatterns = [
+    # Intake: the agent console, the dispatcher's queue, the citizen's pages.
     path("console/", console.console, name="console"),
     path("console/caller-history/", console.caller_history, name="caller_history"),
     path("dispatch/", dispatch.queue, name="dispatch"),
@@ -14,4 +22,11 @@ urlpatterns = [
     path("mine/", citizen.mine, name="mine"),
     path("mine/<str:number>/", citizen.mine_detail, name="mine_detail"),
     path("query/", citizen.query, name="query"),
+    # Handling: the department's worklist, the hotline centre's supervision, callbacks.
+    path("work/", handling.work_index, name="work"),
+    path("work/<str:number>/", handling.work_ticket, name="work_ticket"),
+    path("supervision/", supervision.supervision_index, name="supervision"),
+    path("supervision/callbacks/", supervision.callback_tasks, name="callback_tasks"),
+    path("supervision/<str:number>/", supervision.supervision_ticket, name="supervision_ticket"),
+    path("rate/<str:number>/", handling_callbacks.rate, name="rate"),
 ]

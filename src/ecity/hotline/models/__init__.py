@@ -1,6 +1,11 @@
 """Models of the hotline app (one module per concept, re-exported here)."""
 
 from ecity.hotline.models.categories import Category  # noqa: F401
+from ecity.hotline.models.handling import (  # noqa: F401
+    Callback,
+    ExtensionRequest,
+    TicketAssist,
+)
 from ecity.hotline.models.tickets import (  # noqa: F401
     Channel,
     Ticket,

@@ -24,6 +24,7 @@ from django.utils.translation import pgettext_lazy
 
 from ecity.core.fields import EncryptedTextField
 from ecity.core.models import BaseModel
+from ecity.workflow.clocks import DeadlineState
 
 
 class TicketKind(models.TextChoices):
@@ -160,6 +161,20 @@ class Ticket(BaseModel):
         related_name="merged_tickets",
     )
     reopen_count = models.PositiveIntegerField(_("times reopened"), default=0)
+    # Handling (services/handling.py): returns to the dispatcher (退单) and urgings (督办) are
+    # counted for the statistics; a sign-for after ``sign_due_at`` is allowed but recorded late.
+    return_count = models.PositiveIntegerField(_("times returned"), default=0)
+    urge_count = models.PositiveIntegerField(_("times urged"), default=0)
+    signed_late = models.BooleanField(_("signed for late"), default=False)
+    # Refreshed by the periodic job (hotline/jobs.py) and by every handling action: the running
+    # limit is ``sign_due_at`` while dispatched and ``due_at`` while handling.
+    deadline_state = models.CharField(
+        _("deadline state"),
+        max_length=16,
+        choices=DeadlineState.choices,
+        default=DeadlineState.NORMAL,
+        db_index=True,
+    )
     # Published (with the citizen's consent, personal data removed) with its answer.
     public_consent = models.BooleanField(_("may be published"), default=False)
     is_public = models.BooleanField(_("published"), default=False)

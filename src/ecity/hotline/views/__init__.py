@@ -1,1 +1,1 @@
-"""Hotline pages: the agent console, the dispatcher's queue and the citizen's pages."""
+"""Hotline pages (one module per area): console, dispatch, citizen, handling, supervision."""
