@@ -1,0 +1,26 @@
+"""The audit actions of participation (found by ``ecity.audit.registry``)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from ecity.audit.registry import register_actions
+
+register_actions(
+    {
+        "consultation.created": _("Consultation created"),
+        "consultation.opened": _("Consultation opened for comments"),
+        "consultation.closed": _("Consultation closed"),
+        "consultation.summarised": _("Summary of a consultation published"),
+        "consultation_comment.published": _("Consultation comment published"),
+        "consultation_comment.rejected": _("Consultation comment rejected"),
+        "consultation_comment.adoption_set": _("Adoption of a consultation comment decided"),
+        "letter.taken": _("Mailbox letter taken in hand"),
+        "letter.replied": _("Mailbox letter replied"),
+        "letter.closed": _("Mailbox letter closed"),
+    }
+)
+register_actions(
+    {"letter.read": _("Mailbox letter read (staff)")},
+    is_data_access=True,
+)

@@ -1,0 +1,54 @@
+"""Reads of consultations and their comments; only published comments are ever public."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from ecity.identity.models import User
+from ecity.org.models import Department, StaffRole
+from ecity.org.selectors import user_has_role
+from ecity.participation.models import Consultation, ConsultationComment
+
+EDITOR_ROLE = StaffRole.Role.PARTICIPATION_EDITOR
+
+
+def can_edit_consultations(*, actor: User | object, department: Department) -> bool:
+    """Whether ``actor`` edits, moderates and summarises ``department``'s consultations."""
+    return user_has_role(user=actor, role=EDITOR_ROLE, department=department)
+
+
+def consultation_is_accepting(
+    consultation: Consultation, *, now: dt.datetime | None = None
+) -> bool:
+    """Whether comments are accepted now: open, and between its opening and closing times."""
+    now = now or timezone.now()
+    return (
+        consultation.status == Consultation.Status.OPEN
+        and consultation.opens_at <= now < consultation.closes_at
+    )
+
+
+def consultations_public() -> QuerySet[Consultation]:
+    """List consultations the public may see (everything but drafts), newest first."""
+    return Consultation.objects.exclude(status=Consultation.Status.DRAFT).select_related(
+        "department"
+    )
+
+
+def comments_public(*, consultation: Consultation) -> QuerySet[ConsultationComment]:
+    """List the published comments of ``consultation`` (pending and rejected never appear)."""
+    return consultation.comments.filter(status=ConsultationComment.Status.PUBLISHED).order_by(
+        "created_at", "id"
+    )
+
+
+def comments_to_moderate(
+    *, actor: User, consultation: Consultation
+) -> QuerySet[ConsultationComment]:
+    """List the comments awaiting moderation, for an editor of the owning department only."""
+    if not can_edit_consultations(actor=actor, department=consultation.department):
+        return ConsultationComment.objects.none()
+    return consultation.comments.filter(status=ConsultationComment.Status.PENDING)
