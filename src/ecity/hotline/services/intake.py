@@ -172,7 +172,7 @@ def _check_channel(
                 code=HotlineErrorCode.NOT_HOTLINE_CENTRE,
             )
         return None
-    raise ValidationFailed(fields={"channel": [_("Unknown channel.")]})
+    raise ValidationFailed(fields={"channel": [_("Unknown intake channel.")]})
 
 
 def _notify_received(ticket: Ticket, *, event: str, context: dict[str, str]) -> None:
