@@ -1,6 +1,7 @@
 """Models of the hotline app (one module per concept, re-exported here)."""
 
 from ecity.hotline.models.categories import Category  # noqa: F401
+from ecity.hotline.models.knowledge import KnowledgeArticle, KnowledgeArticleVersion  # noqa: F401
 from ecity.hotline.models.tickets import (  # noqa: F401
     Channel,
     Ticket,
