@@ -1,0 +1,1 @@
+"""Hotline pages, one module per concept."""
