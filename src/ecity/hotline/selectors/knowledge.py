@@ -226,7 +226,9 @@ class SearchHit:
     article: KnowledgeArticle
     score: int
     title_html: SafeString
+    snippet: str
     snippet_html: SafeString
+    matched_words: list[str]
 
 
 def query_words(query: str) -> list[str]:
@@ -296,12 +298,18 @@ def article_search(
     scored = [(a, _score(a, words)) for a in candidates]
     scored = [(a, s) for a, s in scored if s > 0]
     scored.sort(key=lambda pair: -pair[1])  # stable: equal scores stay newest first
-    return [
-        SearchHit(
-            article=a,
-            score=s,
-            title_html=_highlight(a.title, pattern),
-            snippet_html=_highlight(_snippet(a.body, pattern), pattern),
+    hits = []
+    for article, score in scored[:limit]:
+        snippet = _snippet(article.body, pattern)
+        text = f"{article.title} {article.keywords} {article.body}".lower()
+        hits.append(
+            SearchHit(
+                article=article,
+                score=score,
+                title_html=_highlight(article.title, pattern),
+                snippet=snippet,
+                snippet_html=_highlight(snippet, pattern),
+                matched_words=[w for w in words if w in text],
+            )
         )
-        for a, s in scored[:limit]
-    ]
+    return hits
