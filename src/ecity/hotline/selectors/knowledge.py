@@ -66,7 +66,7 @@ def is_own_text(*, actor: Account, article: KnowledgeArticle) -> bool:
 
 def can_propose_from(*, actor: Account, ticket: Ticket) -> bool:
     """Whether ``actor`` may turn the answer of ``ticket`` into a draft article."""
-    if ticket.department_id is None:
+    if ticket.department is None:
         return user_has_role(user=actor, role=StaffRole.Role.HOTLINE_DISPATCHER)
     return can_author(actor=actor, department=ticket.department) or user_has_role(
         user=actor, role=StaffRole.Role.HOTLINE_DISPATCHER
@@ -96,7 +96,8 @@ def _current(articles: QuerySet[KnowledgeArticle], today: dt.date) -> QuerySet[K
 
 
 def _region_and_ancestors(region: Region) -> list[int]:
-    ids, node = [], region
+    ids: list[int] = []
+    node: Region | None = region
     while node is not None and node.pk not in ids:
         ids.append(node.pk)
         node = node.parent
@@ -240,7 +241,8 @@ def query_words(query: str) -> list[str]:
 def _highlight(text: str, pattern: re.Pattern[str] | None) -> SafeString:
     if pattern is None:
         return escape(text)
-    parts, last = [], 0
+    parts: list[str] = []
+    last = 0
     for match in pattern.finditer(text):
         parts.append(escape(text[last : match.start()]))
         parts.append(f"<mark>{escape(match.group(0))}</mark>")

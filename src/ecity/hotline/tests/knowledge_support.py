@@ -20,8 +20,8 @@ from ecity.hotline.services.knowledge import (
     article_create,
     article_submit,
 )
-from ecity.hotline.tests.factories import CategoryFactory
-from ecity.identity.tests.factories import DepartmentFactory, StaffRoleFactory
+from ecity.hotline.tests.factories import CategoryFactory, TicketFactory
+from ecity.identity.tests.factories import DepartmentFactory, RegionFactory, StaffRoleFactory
 from ecity.org.models import StaffRole
 
 Role = StaffRole.Role
@@ -74,3 +74,12 @@ def days(n: int) -> dt.date:
     from django.utils import timezone
 
     return timezone.localdate() + dt.timedelta(days=n)
+
+
+# Unannotated on purpose: factory_boy's calls are typed as the factory, not the model.
+def make_ticket(**fields):
+    return TicketFactory(**fields)
+
+
+def make_region(**fields):
+    return RegionFactory(**fields)

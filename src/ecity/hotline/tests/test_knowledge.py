@@ -19,8 +19,7 @@ from ecity.hotline.services.knowledge import (
     article_update,
 )
 from ecity.hotline.tests import knowledge_support
-from ecity.hotline.tests.factories import TicketFactory
-from ecity.hotline.tests.knowledge_support import data, days, published
+from ecity.hotline.tests.knowledge_support import data, days, make_ticket, published
 
 pytestmark = pytest.mark.django_db
 kb = knowledge_support.kb
@@ -201,7 +200,7 @@ def test_archived_articles_leave_search(kb):
 
 def test_a_closed_tickets_answer_becomes_a_draft_of_the_handling_department(kb):
     # given a ticket the bureau answered and the centre closed
-    ticket = TicketFactory(closed=True, category=kb.category, title="小区旁工地夜间施工")
+    ticket = make_ticket(closed=True, category=kb.category, title="小区旁工地夜间施工")
     ticket.answer = "经核查，该工地已停止夜间施工，并处以罚款。"
     ticket.save()
     # when the bureau's handler proposes it as an article
@@ -216,7 +215,7 @@ def test_a_closed_tickets_answer_becomes_a_draft_of_the_handling_department(kb):
 
 
 def test_an_open_ticket_cannot_be_proposed(kb):
-    ticket = TicketFactory(handling=True, category=kb.category)
+    ticket = make_ticket(handling=True, category=kb.category)
     with pytest.raises(ValidationFailed) as error:
         article_propose_from_answer(actor=kb.author, ticket=ticket)
     assert "ticket" in error.value.fields
@@ -224,6 +223,6 @@ def test_an_open_ticket_cannot_be_proposed(kb):
 
 
 def test_another_department_cannot_propose_from_the_bureaus_ticket(kb):
-    ticket = TicketFactory(closed=True, category=kb.category)
+    ticket = make_ticket(closed=True, category=kb.category)
     with pytest.raises(PermissionDenied):
         article_propose_from_answer(actor=kb.outsider, ticket=ticket)

@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ecity.hotline.tests import knowledge_support
-from ecity.hotline.tests.knowledge_support import days, published
-from ecity.identity.tests.factories import RegionFactory
+from ecity.hotline.tests.knowledge_support import days, make_region, published
 
 pytestmark = pytest.mark.django_db
 kb = knowledge_support.kb
@@ -52,7 +51,7 @@ def test_an_unknown_region_is_a_field_error(api_client, kb):
 
 
 def test_region_filter_leaves_out_other_regions(api_client, kb):
-    here, there = RegionFactory(), RegionFactory()
+    here, there = make_region(), make_region()
     published(kb, title="噪音本区").regions.set([here])
     published(kb, title="噪音他区").regions.set([there])
     response = api_client.get(URL, {"q": "噪音", "region": here.code})

@@ -6,8 +6,7 @@ import pytest
 
 from ecity.hotline.selectors.knowledge import article_search
 from ecity.hotline.tests import knowledge_support
-from ecity.hotline.tests.knowledge_support import days, published
-from ecity.identity.tests.factories import RegionFactory
+from ecity.hotline.tests.knowledge_support import days, make_region, published
 from ecity.org.models import Region
 
 pytestmark = pytest.mark.django_db
@@ -72,9 +71,9 @@ def test_articles_outside_their_validity_are_not_found(kb):
 
 def test_region_leaves_out_articles_of_other_regions(kb):
     # given a district with a sub-district, and another district
-    district = RegionFactory(name_zh="江岸区")
-    street = RegionFactory(name_zh="大智街道", level=Region.Level.SUBDISTRICT, parent=district)
-    elsewhere = RegionFactory(name_zh="武昌区")
+    district = make_region(name_zh="江岸区")
+    street = make_region(name_zh="大智街道", level=Region.Level.SUBDISTRICT, parent=district)
+    elsewhere = make_region(name_zh="武昌区")
     city = published(kb, title="噪音全市规定")
     here = published(kb, title="噪音江岸区规定")
     here.regions.set([district])

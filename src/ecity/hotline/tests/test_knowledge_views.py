@@ -9,8 +9,7 @@ from django.urls import reverse
 from ecity.hotline.models import KnowledgeArticle
 from ecity.hotline.services.knowledge import article_create, article_submit
 from ecity.hotline.tests import knowledge_support
-from ecity.hotline.tests.factories import TicketFactory
-from ecity.hotline.tests.knowledge_support import data, published
+from ecity.hotline.tests.knowledge_support import data, make_ticket, published
 from ecity.identity.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -145,7 +144,7 @@ def test_another_department_cannot_open_the_bureaus_draft(client, kb):
 
 
 def test_propose_view_makes_a_draft_from_a_closed_ticket(client, kb):
-    ticket = TicketFactory(closed=True, category=kb.category)
+    ticket = make_ticket(closed=True, category=kb.category)
     client.force_login(kb.author)
     response = client.post(reverse("hotline:knowledge_propose", args=[ticket.number]))
     article = KnowledgeArticle.objects.get()

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from ecity.hotline.models import Category
@@ -46,12 +49,16 @@ class ArticleForm(forms.Form):
     is_public = forms.BooleanField(label=_("Public (shown to citizens)"), required=False)
     revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, departments=None, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(
+        self, *args: Any, departments: QuerySet[Department] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         if departments is None:
             del self.fields["department"]
         else:
-            self.fields["department"].queryset = departments
+            field = self.fields["department"]
+            assert isinstance(field, forms.ModelChoiceField)
+            field.queryset = departments
 
     def article_data(self) -> ArticleData:
         data = self.cleaned_data
