@@ -468,3 +468,6 @@ ECITY_LEGAL_ENTITY_REGISTRY = env.LEGAL_ENTITY_REGISTRY
 # Working-day clocks (ecity.workflow.clocks): a subject is "due soon" from this many working days
 # before its due date (the due day included).
 ECITY_DUE_SOON_WORKING_DAYS = 2
+# Hotline knowledge base: the owning department is told of a published article this many days
+# before its validity ends (ecity.hotline.jobs).
+ECITY_HOTLINE_KNOWLEDGE_EXPIRY_NOTICE_DAYS = 14

@@ -1,9 +1,11 @@
-"""Periodic jobs of the hotline: the due-soon (预警) and overdue (超期) states of tickets."""
+"""Periodic jobs of the hotline: the due-soon (预警) and overdue (超期) states of tickets, and
+knowledge articles about to expire."""
 
 from __future__ import annotations
 
 from ecity.core.jobs import register_job
 from ecity.hotline.services.handling import ticket_deadlines_refresh
+from ecity.hotline.services.knowledge import articles_expiring_notify
 
 
 def refresh_ticket_deadlines() -> str:
@@ -12,3 +14,11 @@ def refresh_ticket_deadlines() -> str:
 
 
 register_job("hotline.deadlines", refresh_ticket_deadlines, every_seconds=300)
+
+
+def flag_expiring_articles() -> str:
+    """Tell owning departments of their knowledge articles that expire soon."""
+    return f"{articles_expiring_notify()} expiring articles flagged"
+
+
+register_job("hotline.knowledge_expiring", flag_expiring_articles, every_seconds=3600)

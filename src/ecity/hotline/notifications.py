@@ -32,6 +32,25 @@ register_events(
     _event("ticket_resolved_at_intake", _("Hotline ticket answered at once"), EventGroup.RESULT),
     _event("ticket_dispatched", _("Hotline ticket to handle (staff)"), EventGroup.STAFF),
 )
+# Handling, review and callback (services/handling.py, services/callbacks.py).
+register_events(
+    # To the citizen (caller): the department answered; the hotline centre closed the ticket.
+    _event("ticket_answered", _("Your hotline request was answered"), EventGroup.PROGRESS),
+    _event("ticket_closed", _("Your hotline request was closed"), EventGroup.RESULT),
+    # To the departments' ticket handlers.
+    _event("ticket_urged", _("Hotline ticket urged (staff)"), EventGroup.STAFF),
+    _event("ticket_transferred", _("Hotline ticket transferred to you (staff)"), EventGroup.STAFF),
+    _event("ticket_answer_sent_back", _("Answer sent back (staff)"), EventGroup.STAFF),
+    _event("ticket_assist_requested", _("Assistance requested (staff)"), EventGroup.STAFF),
+    _event("ticket_extension_decided", _("Extension request decided (staff)"), EventGroup.STAFF),
+    # To the department and the hotline centre's dispatchers.
+    _event("ticket_reopened", _("Hotline ticket reopened (staff)"), EventGroup.STAFF),
+    _event("ticket_returned", _("Hotline ticket returned (staff)"), EventGroup.STAFF),
+    _event("ticket_extension_requested", _("Extension requested (staff)"), EventGroup.STAFF),
+)
+
+# Staff messages that concern the hotline centre's dispatchers (the rest go to the department).
+_SUPERVISION_EVENTS = {"ticket_returned", "ticket_extension_requested"}
 
 
 def ticket_link(
@@ -41,10 +60,34 @@ def ticket_link(
     if not reference:
         return ""
     if event.group == EventGroup.STAFF:
-        return reverse("hotline:dispatch")
+        if event.name in _SUPERVISION_EVENTS:
+            return reverse("hotline:supervision")
+        return reverse("hotline:work_ticket", kwargs={"number": reference})
+    if event.name == "ticket_closed":
+        return reverse("hotline:rate", kwargs={"number": reference})
     if recipient is None:
         return reverse("hotline:query")
     return reverse("hotline:mine_detail", kwargs={"number": reference})
 
 
 register_link("hotline.ticket", ticket_link)
+# --- knowledge base (services/knowledge.py) ---
+register_events(
+    NotificationEvent(
+        name="knowledge_expiring",
+        label=_("Knowledge article about to expire (staff)"),
+        group=EventGroup.STAFF,
+        templates="hotline/knowledge/notifications/knowledge_expiring",
+        link_label=_("View the article"),
+    ),
+)
+
+
+def knowledge_article_link(
+    *, object_id: str, reference: str, event: NotificationEvent, recipient: Account | None
+) -> str:
+    """The staff page of the article a message is about."""
+    return reverse("hotline:knowledge_staff_detail", kwargs={"public_id": object_id})
+
+
+register_link("hotline.knowledgearticle", knowledge_article_link)

@@ -6,6 +6,7 @@ from ecity.hotline.models.handling import (  # noqa: F401
     ExtensionRequest,
     TicketAssist,
 )
+from ecity.hotline.models.knowledge import KnowledgeArticle, KnowledgeArticleVersion  # noqa: F401
 from ecity.hotline.models.tickets import (  # noqa: F401
     Channel,
     Ticket,

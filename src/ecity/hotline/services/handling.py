@@ -21,8 +21,7 @@ from django.utils.translation import gettext as _
 from ecity.audit.services import audit_record
 from ecity.core.errors import Conflict, PermissionDenied, ValidationFailed
 from ecity.core.locking import lock_row
-from ecity.hotline import notifications_handling  # noqa: F401  (declares the events)
-from ecity.hotline.audit_actions_handling import HANDLING_ACTIONS
+from ecity.hotline.audit_actions import HANDLING_ACTIONS
 from ecity.hotline.models import ExtensionRequest, Ticket, TicketAssist, TicketEvent
 from ecity.hotline.selectors.worklist import (
     can_urge,

@@ -1,1 +1,2 @@
-"""Hotline pages (one module per area): console, dispatch, citizen, handling, supervision."""
+"""Hotline pages (one module per area): console, dispatch, citizen, handling, supervision,
+knowledge base."""
