@@ -1,1 +1,12 @@
 """Models of the participation app (one module per concept, re-exported here)."""
+
+from ecity.participation.models.surveys import (  # noqa: F401
+    CHOICE_KINDS,
+    OPTION_KINDS,
+    QuestionKind,
+    Survey,
+    SurveyAnswer,
+    SurveyOption,
+    SurveyQuestion,
+    SurveyResponse,
+)
