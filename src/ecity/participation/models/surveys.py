@@ -3,8 +3,8 @@
 A ``Survey`` belongs to one department and goes draft ─open─▶ open ─close─▶ closed; its
 questions can be changed only while it is a draft. Nine kinds of ``SurveyQuestion`` (Decidim's
 eight, with short and long text told apart): single and multiple choice, short and long text,
-number, rating scale, matrix (rows × single-choice columns), ranking and file upload. A question may be
-shown only when an earlier choice question was answered with one of given options
+number, rating scale, matrix (rows × single-choice columns), ranking and file upload. A
+question may be shown only when an earlier choice question was answered with one of given options
 (``condition_question`` + ``condition_options``); the server evaluates this on submit.
 
 A ``Response`` is one person's submission; it holds one ``Answer`` row per chosen option,
