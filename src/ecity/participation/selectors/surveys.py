@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import decimal
+import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -105,7 +106,7 @@ def survey_list_for_staff(*, actor: Account) -> QuerySet[Survey]:
     )
 
 
-def survey_get(*, public_id: object) -> Survey:
+def survey_get(*, public_id: uuid.UUID | str) -> Survey:
     """Get a survey with its questions and options; raise ``NotFound``."""
     try:
         return _with_questions(Survey.objects.all()).get(public_id=public_id)
@@ -113,7 +114,7 @@ def survey_get(*, public_id: object) -> Survey:
         raise NotFound() from error
 
 
-def survey_get_public(*, public_id: object) -> Survey:
+def survey_get_public(*, public_id: uuid.UUID | str) -> Survey:
     """Get a survey the public may see (not a draft); raise ``NotFound``."""
     survey = survey_get(public_id=public_id)
     if survey.status == Survey.Status.DRAFT:

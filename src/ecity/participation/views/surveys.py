@@ -6,6 +6,8 @@ stores, ``selectors.surveys`` decide what is shown.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -34,7 +36,7 @@ def survey_take(request: HttpRequest, public_id: str) -> HttpResponse:
     except NotFound as error:
         raise Http404(error.message) from error
     questions = selectors.questions_of(survey)
-    context = {
+    context: dict[str, Any] = {
         "survey": survey,
         "questions": questions,
         "is_accepting": selectors.is_accepting(survey=survey),
@@ -48,11 +50,12 @@ def survey_take(request: HttpRequest, public_id: str) -> HttpResponse:
         try:
             services.response_submit(actor=request.user, survey=survey, raw=raw, request=request)
         except ValidationFailed as error:
-            context["errors"] = {k: v[0] for k, v in error.fields.items()}
+            errors = {k: v[0] for k, v in error.fields.items()}
+            context["errors"] = errors
             context["summary"] = [
-                (q.field_name, q.text, context["errors"][q.field_name])
+                (q.field_name, q.text, errors[q.field_name])
                 for q in questions
-                if q.field_name in context["errors"]
+                if q.field_name in errors
             ]
         except ApplicationError as error:
             context["summary"] = [("", "", error.message)]
