@@ -18,9 +18,18 @@ register_actions(
         "letter.taken": _("Mailbox letter taken in hand"),
         "letter.replied": _("Mailbox letter replied"),
         "letter.closed": _("Mailbox letter closed"),
+        "survey.created": _("Survey created"),
+        "survey.updated": _("Survey changed"),
+        "survey.question_added": _("Survey question added"),
+        "survey.question_removed": _("Survey question removed"),
+        "survey.opened": _("Survey opened"),
+        "survey.closed": _("Survey closed"),
     }
 )
 register_actions(
-    {"letter.read": _("Mailbox letter read (staff)")},
+    {
+        "letter.read": _("Mailbox letter read (staff)"),
+        "survey.responses_exported": _("Survey responses exported"),
+    },
     is_data_access=True,
 )

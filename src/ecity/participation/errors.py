@@ -1,4 +1,4 @@
-"""Error codes of participation: consultations and mailboxes (see ``ecity.core.errors``)."""
+"""Error codes of participation: consultations, mailboxes, surveys (``ecity.core.errors``)."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -28,3 +28,20 @@ class ParticipationErrorCode(models.TextChoices):
         _("The letter is not at the stage this action needs."),
     )
     LETTER_ALREADY_RATED = "letter_already_rated", _("The reply has already been rated.")
+
+
+@error_codes_register
+class SurveyErrorCode(models.TextChoices):
+    SURVEY_NOT_DRAFT = (
+        "survey_not_draft",
+        _("The survey is no longer a draft: it cannot be edited."),
+    )
+    SURVEY_NOT_OPEN = "survey_not_open", _("The survey does not take answers now.")
+    SURVEY_ALREADY_ANSWERED = (
+        "survey_already_answered",
+        _("You have already answered this survey (one answer per person)."),
+    )
+    SURVEY_WITHOUT_QUESTIONS = (
+        "survey_without_questions",
+        _("A survey needs at least one question before it opens."),
+    )

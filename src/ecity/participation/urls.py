@@ -3,6 +3,7 @@
 from django.urls import path
 
 from ecity.participation.views import mailboxes
+from ecity.participation.views import surveys as survey_views
 
 app_name = "participation"
 urlpatterns: list = []
@@ -20,4 +21,10 @@ urlpatterns += [
         mailboxes.staff_letter_action,
         name="staff_letter_action",
     ),
+]
+
+# Surveys (网上调查): the public list and taking a survey.
+urlpatterns += [
+    path("surveys/", survey_views.survey_list, name="survey_list"),
+    path("surveys/<uuid:public_id>/", survey_views.survey_take, name="survey_take"),
 ]

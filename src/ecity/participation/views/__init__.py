@@ -1,0 +1,1 @@
+"""Pages of the participation app, one module per concept."""
