@@ -10,6 +10,7 @@ from django.test import Client
 from ecity.audit.models import AuditEntry
 from ecity.hotline.models import Ticket
 from ecity.hotline.tests.factories import TicketFactory
+from ecity.hotline.tests.knowledge_support import kb, published  # noqa: F401  (kb: fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -29,10 +30,7 @@ def test_console_is_for_agents_only(hotline):
     assert _signed_in(hotline["handler"]).get("/hotline/console/").status_code == 403
     page = _signed_in(hotline["agent"]).get("/hotline/console/")
     assert page.status_code == 200
-    assert (
-        "autofocus" in page.content.decode()
-        and "{% block knowledge %}" not in page.content.decode()
-    )
+    assert "autofocus" in page.content.decode()
 
 
 def test_caller_history_by_phone_without_javascript_and_as_fragment(hotline):
@@ -90,3 +88,19 @@ def test_dispatcher_dispatches_with_the_suggestion(hotline):
     ticket.refresh_from_db()
     assert ticket.department == hotline["office"]
     assert _signed_in(hotline["handler"]).get("/hotline/dispatch/").status_code == 403
+
+
+def test_the_console_searches_the_knowledge_base_without_leaving_the_call(kb):  # noqa: F811
+    # Given a published internal article on construction noise
+    article = published(kb, is_public=False)
+    client = _signed_in(kb.agent)
+    # When the agent opens the console, then its knowledge box submits to the agent search in a
+    # form of its own (the call's form stays as typed) and the enhancement script is loaded
+    page = client.get("/hotline/console/").content.decode()
+    assert 'form="knowledge-form"' in page and 'id="knowledge-form"' in page
+    assert 'action="/hotline/knowledge/search/"' in page and 'target="_blank"' in page
+    assert "hotline/console.js" in page
+    # and the fragment the script asks for finds the internal article by a word of its text
+    fragment = client.get("/hotline/knowledge/search/", {"q": "噪音"}, HTTP_HX_REQUEST="true")
+    assert fragment.status_code == 200 and str(article.public_id) in fragment.content.decode()
+    assert "<html" not in fragment.content.decode()
