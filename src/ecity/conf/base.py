@@ -87,6 +87,7 @@ TEMPLATES = [
                 "ecity.cases.context_processors.staff_links",
                 "ecity.registry.context_processors.sharing_links",
                 "ecity.exchange.context_processors.exchange_links",
+                "ecity.hotline.context_processors.hotline_links",
             ],
         },
     },

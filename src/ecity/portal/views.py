@@ -26,3 +26,9 @@ def home(request: HttpRequest) -> HttpResponse:
         "audiences": Audience.choices,
     }
     return render(request, "portal/home.html", context)
+
+
+@require_safe
+def interact(request: HttpRequest) -> HttpResponse:
+    """互动交流: every way to reach the government besides applying for a service."""
+    return render(request, "portal/interact.html")
