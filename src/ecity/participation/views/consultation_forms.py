@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ecity.participation.models import ConsultationComment
 from ecity.participation.services import consultations as services
@@ -88,9 +89,16 @@ class CommentForm(forms.Form):
 class ModerationForm(forms.Form):
     """Publish a pending comment, or reject it with a reason."""
 
-    DECISIONS = (("publish", _("Publish")), ("reject", _("Reject")))
+    DECISIONS = (
+        ("publish", pgettext_lazy("comment moderation", "Publish")),
+        ("reject", pgettext_lazy("comment moderation", "Reject")),
+    )
 
-    decision = forms.ChoiceField(label=_("Decision"), choices=DECISIONS, widget=forms.RadioSelect)
+    decision = forms.ChoiceField(
+        label=pgettext_lazy("comment moderation", "Decision"),
+        choices=DECISIONS,
+        widget=forms.RadioSelect,
+    )
     reason = forms.CharField(
         label=_("Reason for rejection"),
         required=False,
@@ -108,7 +116,7 @@ class AdoptionForm(forms.Form):
         widget=forms.RadioSelect,
     )
     reason = forms.CharField(
-        label=_("Reason"),
+        label=pgettext_lazy("comment adoption", "Reason"),
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Shown to the public with the comment."),
     )
