@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from uuid import UUID
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
@@ -56,7 +57,7 @@ def comments_to_moderate(
     return consultation.comments.filter(status=ConsultationComment.Status.PENDING)
 
 
-def consultation_get_public(*, public_id: object) -> Consultation:
+def consultation_get_public(*, public_id: UUID | str) -> Consultation:
     """Return a consultation the public may see (not a draft); ``NotFound`` otherwise."""
     consultation = consultations_public().filter(public_id=public_id).first()
     if consultation is None:
@@ -77,7 +78,7 @@ def consultations_for_staff(*, actor: User) -> QuerySet[Consultation]:
     )
 
 
-def consultation_for_staff(*, actor: User, public_id: object) -> Consultation:
+def consultation_for_staff(*, actor: User, public_id: UUID | str) -> Consultation:
     """Return one consultation for an editor of its department; ``NotFound`` for anyone else."""
     consultation = consultations_for_staff(actor=actor).filter(public_id=public_id).first()
     if consultation is None:

@@ -117,6 +117,8 @@ def _pdf_store(*, consultation: Consultation, checked: CheckedUpload) -> None:
 
 
 def _apply(consultation: Consultation, data: ConsultationInput) -> None:
+    # ``_validated`` refused a missing period.
+    assert data.opens_at is not None and data.closes_at is not None
     consultation.title = data.title
     consultation.introduction = data.introduction
     consultation.draft_text = data.draft_text
