@@ -9,6 +9,7 @@ from ecity.audit.registry import register_actions
 register_actions(
     {
         "consultation.created": _("Consultation created"),
+        "consultation.updated": _("Consultation draft changed"),
         "consultation.opened": _("Consultation opened for comments"),
         "consultation.closed": _("Consultation closed"),
         "consultation.summarised": _("Summary of a consultation published"),
@@ -18,6 +19,7 @@ register_actions(
         "letter.taken": _("Mailbox letter taken in hand"),
         "letter.replied": _("Mailbox letter replied"),
         "letter.closed": _("Mailbox letter closed"),
+        "letter.forwarded_to_hotline": _("Mailbox letter forwarded to the 12345 hotline"),
         "survey.created": _("Survey created"),
         "survey.updated": _("Survey changed"),
         "survey.question_added": _("Survey question added"),

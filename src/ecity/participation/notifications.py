@@ -21,6 +21,13 @@ register_events(
         templates="participation/mailboxes/notifications/letter_replied",
         link_label=_("View letter %(reference)s"),
     ),
+    NotificationEvent(
+        name="letter_forwarded",
+        label=_("Your mailbox letter became a 12345 hotline ticket"),
+        group=EventGroup.PROGRESS,
+        templates="participation/mailboxes/notifications/letter_forwarded",
+        link_label=_("View letter %(reference)s"),
+    ),
 )
 
 

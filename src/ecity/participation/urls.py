@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from ecity.participation.views import consultations as consultation_views
 from ecity.participation.views import mailboxes
 from ecity.participation.views import surveys as survey_views
 
@@ -27,4 +28,57 @@ urlpatterns += [
 urlpatterns += [
     path("surveys/", survey_views.survey_list, name="survey_list"),
     path("surveys/<uuid:public_id>/", survey_views.survey_take, name="survey_take"),
+]
+
+# Consultations (征集意见): the public pages and the editors' pages.
+urlpatterns += [
+    path("consultations/", consultation_views.consultation_list, name="consultation_list"),
+    path(
+        "consultations/<uuid:public_id>/",
+        consultation_views.consultation_detail,
+        name="consultation_detail",
+    ),
+    path(
+        "consultations/<uuid:public_id>/draft.pdf",
+        consultation_views.consultation_pdf,
+        name="consultation_pdf",
+    ),
+    path(
+        "staff/consultations/", consultation_views.staff_consultations, name="staff_consultations"
+    ),
+    path(
+        "staff/consultations/new/",
+        consultation_views.staff_consultation_create,
+        name="staff_consultation_create",
+    ),
+    path(
+        "staff/consultations/<uuid:public_id>/",
+        consultation_views.staff_consultation,
+        name="staff_consultation",
+    ),
+    path(
+        "staff/consultations/<uuid:public_id>/edit/",
+        consultation_views.staff_consultation_edit,
+        name="staff_consultation_edit",
+    ),
+    path(
+        "staff/consultations/<uuid:public_id>/summary/",
+        consultation_views.staff_consultation_summarise,
+        name="staff_consultation_summarise",
+    ),
+    path(
+        "staff/consultations/<uuid:public_id>/comments/<uuid:comment_id>/moderate/",
+        consultation_views.staff_comment_moderate,
+        name="staff_comment_moderate",
+    ),
+    path(
+        "staff/consultations/<uuid:public_id>/comments/<uuid:comment_id>/adoption/",
+        consultation_views.staff_comment_adoption,
+        name="staff_comment_adoption",
+    ),
+    path(
+        "staff/consultations/<uuid:public_id>/<slug:action>/",
+        consultation_views.staff_consultation_action,
+        name="staff_consultation_action",
+    ),
 ]

@@ -42,6 +42,11 @@ def can_dispatch(*, actor: Account) -> bool:
     )
 
 
+def can_forward_letters(*, actor: Account) -> bool:
+    """Whether ``actor`` may forward a mailbox letter as a ticket (a participation editor)."""
+    return user_has_role(user=actor, role=StaffRole.Role.PARTICIPATION_EDITOR)
+
+
 def can_read_caller_history(*, actor: Account) -> bool:
     """Whether ``actor`` may see a caller's earlier tickets (agents and dispatchers)."""
     return can_dispatch(actor=actor)

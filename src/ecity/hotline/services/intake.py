@@ -40,7 +40,7 @@ from ecity.hotline.numbers import (
     query_code_generate,
     ticket_number_allocate,
 )
-from ecity.hotline.selectors.tickets import can_take_calls
+from ecity.hotline.selectors.tickets import can_forward_letters, can_take_calls
 from ecity.hotline.services.dispatch import ticket_dispatch
 from ecity.hotline.uploads import UploadRejected, attachment_check, stored_name_for
 from ecity.notify.services import notification_enqueue
@@ -154,9 +154,23 @@ def _validate(data: TicketInput) -> _Checked:
 
 
 def _check_channel(
-    *, actor: Account | None, channel: str, system: SystemClient | None
+    *,
+    actor: Account | None,
+    channel: str,
+    system: SystemClient | None,
+    writer: Account | None = None,
 ) -> Account | None:
     """Check who may receive on ``channel``; return the citizen account the ticket belongs to."""
+    if writer is not None and channel != Channel.MAILBOX:
+        raise ValidationFailed(fields={"channel": [_("Only a mailbox letter has a writer.")]})
+    if channel == Channel.MAILBOX and system is None:
+        # A participation editor forwards a letter that is really a complaint; the ticket
+        # belongs to the letter's writer.
+        if actor is None or not can_forward_letters(actor=actor):
+            raise PermissionDenied(
+                _("Only participation editors forward mailbox letters to the hotline.")
+            )
+        return writer
     if channel == Channel.PHONE:
         if actor is None or not can_take_calls(actor=actor):
             raise PermissionDenied(_("Only hotline agents take calls."))
@@ -197,11 +211,15 @@ def ticket_receive(
     channel: str,
     data: TicketInput,
     system: SystemClient | None = None,
+    writer: Account | None = None,
+    notify: bool = True,
 ) -> Ticket:
     """Receive a request as a new ticket (受理), awaiting dispatch.
 
     Permissions: phone calls by hotline agents; portal/mobile by the signed-in citizen (the
-    ticket is theirs); API/Open311/mailbox by a system of the hotline centre (``system``).
+    ticket is theirs); API/Open311/mailbox by a system of the hotline centre (``system``);
+    mailbox also by a participation editor forwarding a letter, the ticket then belonging to
+    the letter's ``writer`` (who is told by the forwarding service, hence ``notify=False``).
     Rules: kind and description required; category, if given, exists and is active; region, if
     given, a district, sub-district or community of the city; coordinates, if given, inside the
     city's bounding box; attachments JPEG/PNG/PDF by content, within the size limit; an
@@ -210,7 +228,7 @@ def ticket_receive(
     citizen's account or phone. Errors: ``ValidationFailed`` (field messages),
     ``PermissionDenied``; nothing is written on error.
     """
-    citizen = _check_channel(actor=actor, channel=channel, system=system)
+    citizen = _check_channel(actor=actor, channel=channel, system=system, writer=writer)
     checked = _validate(data)
     now = timezone.now()
     description = data.description.strip()
@@ -270,7 +288,8 @@ def ticket_receive(
         system=system.name if system else "",
         system_department=system.department.name_zh if system else "",
     )
-    _notify_received(ticket, event="ticket_received", context={})
+    if notify:
+        _notify_received(ticket, event="ticket_received", context={})
     return ticket
 
 

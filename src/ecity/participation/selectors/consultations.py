@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from uuid import UUID
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from ecity.core.errors import NotFound
 from ecity.identity.models import User
 from ecity.org.models import Department, StaffRole
-from ecity.org.selectors import user_has_role
+from ecity.org.selectors import departments_where, user_has_role
 from ecity.participation.models import Consultation, ConsultationComment
 
 EDITOR_ROLE = StaffRole.Role.PARTICIPATION_EDITOR
@@ -52,3 +55,41 @@ def comments_to_moderate(
     if not can_edit_consultations(actor=actor, department=consultation.department):
         return ConsultationComment.objects.none()
     return consultation.comments.filter(status=ConsultationComment.Status.PENDING)
+
+
+def consultation_get_public(*, public_id: UUID | str) -> Consultation:
+    """Return a consultation the public may see (not a draft); ``NotFound`` otherwise."""
+    consultation = consultations_public().filter(public_id=public_id).first()
+    if consultation is None:
+        raise NotFound(_("No such consultation."))
+    return consultation
+
+
+def consultations_for_staff(*, actor: User) -> QuerySet[Consultation]:
+    """List the consultations of the departments where ``actor`` is a participation editor."""
+    return (
+        Consultation.objects.filter(department__in=departments_where(user=actor, role=EDITOR_ROLE))
+        .select_related("department")
+        .annotate(
+            pending_count=Count(
+                "comments", filter=Q(comments__status=ConsultationComment.Status.PENDING)
+            )
+        )
+    )
+
+
+def consultation_for_staff(*, actor: User, public_id: UUID | str) -> Consultation:
+    """Return one consultation for an editor of its department; ``NotFound`` for anyone else."""
+    consultation = consultations_for_staff(actor=actor).filter(public_id=public_id).first()
+    if consultation is None:
+        raise NotFound(_("No such consultation."))
+    return consultation
+
+
+def comments_published_to_answer(
+    *, actor: User, consultation: Consultation
+) -> QuerySet[ConsultationComment]:
+    """List the published comments for the adoption decisions (editors of the department)."""
+    if not can_edit_consultations(actor=actor, department=consultation.department):
+        return ConsultationComment.objects.none()
+    return comments_public(consultation=consultation)

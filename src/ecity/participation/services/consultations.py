@@ -1,7 +1,9 @@
 """Writes of consultations (征集意见): opening, comments, moderation, closing and the summary.
 
 Rules: a participation editor of the owning department opens, closes, moderates and
-summarises; signed-in citizens with a verified identity comment under their verified name while
+summarises (and, while it is a draft, creates and edits it: title, introduction, draft text,
+comment period and an optional PDF of the draft checked by the safe upload rules); signed-in
+citizens with a verified identity comment under their verified name while
 the consultation accepts comments; a comment is public only once an editor published it; a
 rejection needs a reason. The summary comes only after closing, once every comment is moderated
 and every published one is marked adopted / partly adopted / not adopted with a reason.
@@ -9,14 +11,23 @@ and every published one is marked adopted / partly adopted / not adopted with a 
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ecity.audit.services import audit_record
+from ecity.cases.uploads import PDF, CheckedUpload, UploadRejected, upload_check
 from ecity.core.errors import ApplicationError, PermissionDenied, ValidationFailed
+from ecity.core.files import file_cleanup_on_rollback
 from ecity.identity.models import User
 from ecity.identity.selectors.identity_levels import identity_level_check
+from ecity.org.models import Department
 from ecity.participation.errors import ParticipationErrorCode
 from ecity.participation.models import Consultation, ConsultationComment
 from ecity.participation.selectors.consultations import (
@@ -27,8 +38,155 @@ from ecity.participation.selectors.mailboxes import is_citizen
 
 COMMENT_MAX = 5000
 SECTION_MAX = 100
+TITLE_MAX = 200
+DRAFT_TEXT_MAX = 100_000
 #: The real-name purpose a comment needs (``ECITY_IDENTITY_LEVELS_REQUIRED``; real-name if unset).
 COMMENT_PURPOSE = "consultation_comment"
+
+
+@dataclass(frozen=True)
+class DraftPdfRules:
+    """What the draft's file may be (the shape ``cases.uploads.upload_check`` reads): a PDF."""
+
+    max_size_mb: int = 20
+    accepted_types: Sequence[str] = field(default_factory=lambda: [PDF])
+
+
+DRAFT_PDF = DraftPdfRules()
+
+
+@dataclass(frozen=True)
+class ConsultationInput:
+    """What an editor writes about a consultation (the same fields to create and to edit)."""
+
+    title: str
+    draft_text: str
+    opens_at: dt.datetime | None
+    closes_at: dt.datetime | None
+    introduction: str = ""
+
+
+def _validated(data: ConsultationInput, pdf: Any | None) -> tuple[ConsultationInput, Any]:
+    """Check every field and the PDF; raise one ``ValidationFailed`` with all field messages."""
+    title = (data.title or "").strip()
+    draft_text = (data.draft_text or "").strip()
+    errors: dict[str, str] = {}
+    if not title:
+        errors["title"] = _("Enter a title.")
+    elif len(title) > TITLE_MAX:
+        errors["title"] = _("The title may have at most %(max)s characters.") % {"max": TITLE_MAX}
+    if not draft_text:
+        errors["draft_text"] = _("Enter the text of the draft.")
+    elif len(draft_text) > DRAFT_TEXT_MAX:
+        errors["draft_text"] = _("The draft may have at most %(max)s characters.") % {
+            "max": DRAFT_TEXT_MAX
+        }
+    if data.opens_at is None:
+        errors["opens_at"] = _("Enter when comments open.")
+    if data.closes_at is None:
+        errors["closes_at"] = _("Enter when comments close.")
+    elif data.opens_at is not None and data.closes_at <= data.opens_at:
+        errors["closes_at"] = _("Comments must close after they open.")
+    checked: CheckedUpload | None = None
+    if pdf:
+        try:
+            checked = upload_check(material=DRAFT_PDF, upload=pdf)
+        except UploadRejected as rejected:
+            errors["attachment"] = rejected.message
+    if errors:
+        raise ValidationFailed(fields=errors)
+    cleaned = ConsultationInput(
+        title=title,
+        draft_text=draft_text,
+        opens_at=data.opens_at,
+        closes_at=data.closes_at,
+        introduction=(data.introduction or "").strip(),
+    )
+    return cleaned, checked
+
+
+def _pdf_store(*, consultation: Consultation, checked: CheckedUpload) -> None:
+    now = timezone.localtime()
+    name = f"participation/consultations/{now:%Y}/{consultation.public_id}-{checked.sha256[:16]}"
+    checked.file.seek(0)
+    stored = default_storage.save(f"{name}.{checked.extension}", checked.file)
+    # The file goes again if the transaction rolls back (nothing half-written).
+    file_cleanup_on_rollback(storage=default_storage, name=stored)
+    consultation.attachment = stored
+    consultation.attachment_name = checked.original_name
+
+
+def _apply(consultation: Consultation, data: ConsultationInput) -> None:
+    # ``_validated`` refused a missing period.
+    assert data.opens_at is not None and data.closes_at is not None
+    consultation.title = data.title
+    consultation.introduction = data.introduction
+    consultation.draft_text = data.draft_text
+    consultation.opens_at = data.opens_at
+    consultation.closes_at = data.closes_at
+
+
+def consultation_create(
+    *, actor: User, department: Department, data: ConsultationInput, pdf: Any | None = None
+) -> Consultation:
+    """Create a draft consultation of ``department`` (not public until opened).
+
+    Permissions: a participation editor of ``department``. Rules: title (≤ 200 characters) and
+    draft text required; comments close after they open; the optional file must be a PDF (by
+    its content, ≤ 20 MB). Side effects: the PDF stored (removed again on rollback), audit
+    ``consultation.created``. Errors: ``PermissionDenied``, ``ValidationFailed``.
+    """
+    if not can_edit_consultations(actor=actor, department=department):
+        raise PermissionDenied(
+            _("Only the participation editors of %(department)s may do this.")
+            % {"department": department.name_zh}
+        )
+    cleaned, checked = _validated(data, pdf)
+    with transaction.atomic():
+        consultation = Consultation(department=department, created_by=actor)
+        _apply(consultation, cleaned)
+        if checked is not None:
+            _pdf_store(consultation=consultation, checked=checked)
+        consultation.save()
+        audit_record(actor=actor, action="consultation.created", obj=consultation)
+    return consultation
+
+
+def consultation_update(
+    *,
+    actor: User,
+    consultation: Consultation,
+    data: ConsultationInput,
+    pdf: Any | None = None,
+    remove_pdf: bool = False,
+) -> Consultation:
+    """Change a draft consultation: its texts, period and PDF (replace or remove it).
+
+    Permissions: a participation editor of the owning department. Only drafts change: once
+    opened, what citizens commented on stays as it was. Rules as ``consultation_create``.
+    Side effects: audit ``consultation.updated``; a replaced or removed PDF is deleted after
+    commit. Errors: ``PermissionDenied``, ``ValidationFailed``, ``ApplicationError``
+    (consultation_wrong_status).
+    """
+    _require_editor(actor=actor, consultation=consultation)
+    cleaned, checked = _validated(data, pdf)
+    with transaction.atomic():
+        consultation = _locked(consultation)
+        if consultation.status != Consultation.Status.DRAFT:
+            raise _wrong_status()
+        old_file = consultation.attachment.name if consultation.attachment else ""
+        _apply(consultation, cleaned)
+        if checked is not None:
+            _pdf_store(consultation=consultation, checked=checked)
+        elif remove_pdf:
+            consultation.attachment = ""
+            consultation.attachment_name = ""
+        consultation.save()
+        new_file = consultation.attachment.name if consultation.attachment else ""
+        if old_file and old_file != new_file:
+            transaction.on_commit(lambda: default_storage.delete(old_file))
+        audit_record(actor=actor, action="consultation.updated", obj=consultation)
+    return consultation
 
 
 def _require_editor(*, actor: User, consultation: Consultation) -> None:

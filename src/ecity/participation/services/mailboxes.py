@@ -32,6 +32,8 @@ from ecity.core.errors import ApplicationError, PermissionDenied, ValidationFail
 from ecity.core.files import file_cleanup_on_rollback
 from ecity.core.masking import mask_email, mask_id_number, mask_phone
 from ecity.core.sequences import sequence_next
+from ecity.hotline.models import Channel, TicketKind
+from ecity.hotline.services.intake import TicketInput, ticket_receive
 from ecity.identity.models import User
 from ecity.notify.services import notification_enqueue
 from ecity.participation.errors import ParticipationErrorCode
@@ -351,4 +353,74 @@ def letter_close(*, actor: User, letter: Letter) -> Letter:
         letter.closed_at = timezone.now()
         letter.save(update_fields=["status", "closed_at", "updated_at"])
         audit_record(actor=actor, action="letter.closed", obj=letter, subject=letter.writer)
+    return letter
+
+
+#: The kinds of ticket a forwarded letter may become (a letter is never praise or an enquiry
+#: the mailbox could not answer itself).
+FORWARD_KINDS = (TicketKind.COMPLAINT, TicketKind.REPORT, TicketKind.HELP)
+
+
+def letter_forward_to_hotline(
+    *, actor: User, letter: Letter, kind: str = TicketKind.COMPLAINT, note: str = ""
+) -> Letter:
+    """Turn an open letter that is really a complaint into a 12345 hotline ticket.
+
+    Permissions: a participation editor of the mailbox's owning department. Rules: only an open
+    letter (received or in progress); ``kind`` a complaint, report or request for help. The
+    ticket is received through ``hotline.services.intake.ticket_receive`` on the mailbox
+    channel with the letter's subject and text, and belongs to the writer's account (their
+    verified name and phone as caller). Side effects: the letter's status
+    ``forwarded_to_hotline`` and ``ticket_number``; audit ``letter.forwarded_to_hotline``;
+    notification ``letter_forwarded`` to the writer with the ticket number and query code; all
+    in one transaction. Errors: ``PermissionDenied``, ``ValidationFailed``,
+    ``ApplicationError`` (letter_wrong_status).
+    """
+    _require_handler(actor=actor, letter=letter)
+    if kind not in FORWARD_KINDS:
+        raise ValidationFailed(fields={"kind": _("Choose the kind of ticket.")})
+    note = (note or "").strip()
+    with transaction.atomic():
+        letter = _locked(letter)
+        if letter.status not in Letter.OPEN_STATUSES:
+            raise _wrong_status()
+        description = letter.body
+        if note:
+            description = f"{description}\n\n{_('Note of the mailbox editor')}: {note}"
+        ticket = ticket_receive(
+            actor=actor,
+            channel=Channel.MAILBOX,
+            data=TicketInput(kind=kind, title=letter.subject, description=description),
+            writer=letter.writer,
+            notify=False,
+        )
+        letter.status = Letter.Status.FORWARDED_TO_HOTLINE
+        letter.ticket_number = ticket.number
+        letter.closed_at = timezone.now()
+        if letter.taken_by_id is None:
+            letter.taken_by = actor
+        letter.save(
+            update_fields=["status", "ticket_number", "closed_at", "taken_by", "updated_at"]
+        )
+        audit_record(
+            actor=actor,
+            action="letter.forwarded_to_hotline",
+            obj=letter,
+            subject=letter.writer,
+            reason=note,
+            data={"ticket_number": ticket.number, "kind": kind},
+        )
+        notification_enqueue(
+            recipient=letter.writer,
+            event="letter_forwarded",
+            context={
+                "letter_number": letter.number,
+                "subject": letter.subject,
+                "ticket_number": ticket.number,
+                "query_code": ticket.query_code,
+            },
+            obj=letter,
+            reference=letter.number,
+            idempotency_key=f"letter_forwarded:{letter.public_id}",
+        )
     return letter

@@ -256,13 +256,17 @@ def staff_letter(request: HttpRequest, number: str) -> HttpResponse:
 @login_required
 @require_POST
 def staff_letter_action(request: HttpRequest, number: str, action: str) -> HttpResponse:
-    """Take a received letter in hand, or close a replied one (POST buttons)."""
+    """Take a received letter in hand, close a replied one, or forward it to the hotline."""
     _staff_only(request)
     try:
         letter = selectors.letter_for_staff(actor=request.user, number=number)
     except NotFound:
         return render(request, "core/404.html", status=404)
-    write = {"take": services.letter_take, "close": services.letter_close}.get(action)
+    write = {
+        "take": services.letter_take,
+        "close": services.letter_close,
+        "forward": services.letter_forward_to_hotline,
+    }.get(action)
     if write is None:
         return render(request, "core/404.html", status=404)
     try:
