@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import Http404
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -34,12 +35,12 @@ from ecity.participation.services import surveys as services
 TAGS = ["participation"]
 
 
-class OptionOutput(serializers.Serializer):
+class SurveyOptionOutput(serializers.Serializer):
     id = serializers.UUIDField(source="public_id")
     text = serializers.CharField()
 
 
-class ConditionOutput(serializers.Serializer):
+class SurveyConditionOutput(serializers.Serializer):
     field = serializers.CharField(help_text="The `field` of the question this one depends on.")
     options = serializers.ListField(
         child=serializers.UUIDField(), help_text="Shown when one of these options is chosen."
@@ -50,7 +51,7 @@ def _of_role(question: SurveyQuestion, role: str) -> list[SurveyOption]:
     return sorted((o for o in question.options.all() if o.role == role), key=lambda o: o.position)
 
 
-class QuestionOutput(serializers.ModelSerializer):
+class SurveyQuestionOutput(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
     field = serializers.CharField(
         source="field_name", read_only=True, help_text="The key of this question's answer."
@@ -86,15 +87,17 @@ class QuestionOutput(serializers.ModelSerializer):
             "condition",
         ]
 
-    @extend_schema_field(OptionOutput(many=True))
+    @extend_schema_field(SurveyOptionOutput(many=True))
     def get_options(self, question: SurveyQuestion) -> list[dict[str, Any]]:
-        return list(OptionOutput(_of_role(question, SurveyOption.Role.OPTION), many=True).data)
+        return list(
+            SurveyOptionOutput(_of_role(question, SurveyOption.Role.OPTION), many=True).data
+        )
 
-    @extend_schema_field(OptionOutput(many=True))
+    @extend_schema_field(SurveyOptionOutput(many=True))
     def get_rows(self, question: SurveyQuestion) -> list[dict[str, Any]]:
-        return list(OptionOutput(_of_role(question, SurveyOption.Role.ROW), many=True).data)
+        return list(SurveyOptionOutput(_of_role(question, SurveyOption.Role.ROW), many=True).data)
 
-    @extend_schema_field(ConditionOutput(allow_null=True))
+    @extend_schema_field(SurveyConditionOutput(allow_null=True))
     def get_condition(self, question: SurveyQuestion) -> dict[str, Any] | None:
         parent = question.condition_question
         if parent is None:
@@ -126,9 +129,9 @@ class SurveyOutput(serializers.ModelSerializer):
             "questions",
         ]
 
-    @extend_schema_field(QuestionOutput(many=True))
+    @extend_schema_field(SurveyQuestionOutput(many=True))
     def get_questions(self, survey: Survey) -> list[dict[str, Any]]:
-        return list(QuestionOutput(selectors.questions_of(survey), many=True).data)
+        return list(SurveyQuestionOutput(selectors.questions_of(survey), many=True).data)
 
 
 @extend_schema(
@@ -144,7 +147,7 @@ class SurveyListApi(generics.ListAPIView):
     permission_classes = [AllowAny]
     serializer_class = SurveyOutput
 
-    def get_queryset(self):  # type: ignore[no-untyped-def]
+    def get_queryset(self) -> QuerySet[Survey]:
         surveys = selectors.survey_list_open().order_by("-created_at", "pk")
         department = self.request.query_params.get("department", "").strip()
         if department:
@@ -152,7 +155,7 @@ class SurveyListApi(generics.ListAPIView):
         return surveys
 
 
-class ResponseInput(serializers.Serializer):
+class SurveyResponseInput(serializers.Serializer):
     answers = serializers.DictField(
         child=serializers.JSONField(),
         allow_empty=True,
@@ -162,7 +165,7 @@ class ResponseInput(serializers.Serializer):
     )
 
 
-class ResponseOutput(serializers.Serializer):
+class SurveyResponseOutput(serializers.Serializer):
     id = serializers.UUIDField(source="public_id")
     survey = serializers.UUIDField(source="survey.public_id")
     submitted_at = serializers.DateTimeField(source="created_at")
@@ -171,9 +174,9 @@ class ResponseOutput(serializers.Serializer):
 @extend_schema(
     tags=TAGS,
     summary="Answer an open survey (signed-in accounts)",
-    request=ResponseInput,
+    request=SurveyResponseInput,
     responses={
-        201: ResponseOutput,
+        201: SurveyResponseOutput,
         400: OpenApiResponse(
             description="`validation_failed` with a message per question `field`, or "
             "`survey_not_open`."
@@ -215,11 +218,11 @@ class ResponseSubmitApi(APIView):
             survey = selectors.survey_get_public(public_id=survey_id)
         except NotFound as error:
             raise Http404 from error
-        given = ResponseInput(data=request.data)
+        given = SurveyResponseInput(data=request.data)
         given.is_valid(raise_exception=True)
         response = services.response_submit(
-            actor=request.user,  # type: ignore[arg-type]
+            actor=request.user,
             survey=survey,
             raw=given.validated_data["answers"],
         )
-        return Response(ResponseOutput(response).data, status=status.HTTP_201_CREATED)
+        return Response(SurveyResponseOutput(response).data, status=status.HTTP_201_CREATED)

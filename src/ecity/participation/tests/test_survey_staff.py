@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from ecity.identity.tests.factories import DepartmentFactory, UserFactory
 from ecity.participation.models import Survey, SurveyQuestion
+from ecity.participation.services import surveys as services
 from ecity.participation.tests.survey_factories import editor_of, option, survey_with
 
 pytestmark = pytest.mark.django_db
@@ -233,3 +234,53 @@ def test_signed_out_visitor_is_sent_to_log_in(client):
     page = client.get(_url("staff_survey", survey))
     # then the login page is asked for
     assert page.status_code == 302 and "login" in page["Location"]
+
+
+def test_question_form_offers_only_earlier_choice_questions_as_conditions(client):
+    # given a draft with a choice question, a text question and a later choice question
+    survey = survey_with(
+        [
+            {"kind": "single_choice", "text": "常坐公交吗", "options": ["常坐", "不坐"]},
+            {"kind": "short_text", "text": "建议"},
+            {"kind": "multiple_choice", "text": "常去哪里", "options": ["医院", "学校"]},
+        ],
+        opened=False,
+    )
+    client.force_login(editor_of(survey.department))
+    second = SurveyQuestion.objects.get(position=2)
+    # when the editor opens the second question's form (in English)
+    page = client.get("/en" + _url("staff_question_edit", survey, second.public_id))
+    # then only the first question and its options are offered as the condition
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Show only when this question" in html
+    assert "1. 常坐公交吗: 常坐" in html and "常去哪里" not in html
+
+
+def test_taking_page_marks_conditional_questions_for_the_script(client):
+    # given an open anonymous survey whose second question is shown only on the answer 常坐
+    survey = survey_with(
+        [{"kind": "single_choice", "text": "常坐公交吗", "options": ["常坐", "不坐"]}],
+        opened=False,
+        is_anonymous=True,
+    )
+    first = SurveyQuestion.objects.get(position=1)
+    services.question_add(
+        actor=editor_of(survey.department),
+        survey=survey,
+        kind="short_text",
+        text="为什么常坐",
+        condition_question=first,
+        condition_options=list(first.options.filter(text="常坐")),
+    )
+    services.survey_open(actor=editor_of(survey.department), survey=survey)
+    # when a citizen opens the taking page
+    page = client.get(reverse("participation:survey_take", args=[survey.public_id]))
+    # then the conditional question names its condition for the script, which the page loads,
+    # and its hint still explains the condition to visitors without the script
+    assert page.status_code == 200
+    html = page.content.decode()
+    often = option(survey, 1, "常坐")
+    assert f'data-condition="{first.field_name}" data-condition-options="{often}"' in html
+    assert "participation/survey-conditions.js" in html
+    assert "仅当第 1 题的回答与此相关时作答。" in html

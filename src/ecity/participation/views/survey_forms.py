@@ -8,7 +8,7 @@ earlier choice questions) are the services'.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -86,7 +86,8 @@ class SurveyForm(forms.Form):
             del self.fields["department"]
         else:
             self.departments = {d.code: d for d in departments}
-            self.fields["department"].choices = [(d.code, d.name) for d in departments]
+            department_field = cast(forms.ChoiceField, self.fields["department"])
+            department_field.choices = [(d.code, d.name) for d in departments]
         if survey is not None and survey.status != Survey.Status.DRAFT:
             # Only the publicity of the results may change once a survey has opened.
             for name in ("title", "introduction", "opens_at", "closes_at", "is_anonymous"):
@@ -212,10 +213,10 @@ class QuestionForm(forms.Form):
                 if o.role == SurveyOption.Role.OPTION:
                     self.condition_choices[str(o.public_id)] = o
                     labels.append((str(o.public_id), f"{q.position}. {q.text}: {o.text}"))
-        self.fields["condition_question"].choices = [("", "—")] + [
+        cast(forms.ChoiceField, self.fields["condition_question"]).choices = [("", "—")] + [
             (key, f"{q.position}. {q.text}") for key, q in self.conditions.items()
         ]
-        self.fields["condition_options"].choices = labels
+        cast(forms.ChoiceField, self.fields["condition_options"]).choices = labels
         if not earlier:
             del self.fields["condition_question"]
             del self.fields["condition_options"]
