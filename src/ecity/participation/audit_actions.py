@@ -24,6 +24,8 @@ register_actions(
         "survey.updated": _("Survey changed"),
         "survey.question_added": _("Survey question added"),
         "survey.question_removed": _("Survey question removed"),
+        "survey.question_changed": _("Survey question changed"),
+        "survey.question_moved": _("Survey question moved"),
         "survey.opened": _("Survey opened"),
         "survey.closed": _("Survey closed"),
     }

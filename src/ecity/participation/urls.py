@@ -3,7 +3,7 @@
 from django.urls import path
 
 from ecity.participation.views import consultations as consultation_views
-from ecity.participation.views import mailboxes
+from ecity.participation.views import mailboxes, survey_results, surveys_staff
 from ecity.participation.views import surveys as survey_views
 
 app_name = "participation"
@@ -80,5 +80,48 @@ urlpatterns += [
         "staff/consultations/<uuid:public_id>/<slug:action>/",
         consultation_views.staff_consultation_action,
         name="staff_consultation_action",
+    ),
+]
+
+# Surveys for staff (the department's editors): list, editor, questions, results, export;
+# and the public results of a closed survey.
+urlpatterns += [
+    path(
+        "surveys/<uuid:public_id>/results/",
+        survey_results.survey_results_public,
+        name="survey_results",
+    ),
+    path("staff/surveys/", surveys_staff.staff_survey_list, name="staff_survey_list"),
+    path("staff/surveys/new/", surveys_staff.staff_survey_create, name="staff_survey_create"),
+    path("staff/surveys/<uuid:public_id>/", surveys_staff.staff_survey, name="staff_survey"),
+    path(
+        "staff/surveys/<uuid:public_id>/results/",
+        survey_results.staff_survey_results,
+        name="staff_survey_results",
+    ),
+    path(
+        "staff/surveys/<uuid:public_id>/responses.xlsx",
+        survey_results.staff_survey_export,
+        name="staff_survey_export",
+    ),
+    path(
+        "staff/surveys/<uuid:public_id>/questions/new/",
+        surveys_staff.staff_question_add,
+        name="staff_question_add",
+    ),
+    path(
+        "staff/surveys/<uuid:public_id>/questions/<uuid:question_id>/",
+        surveys_staff.staff_question_edit,
+        name="staff_question_edit",
+    ),
+    path(
+        "staff/surveys/<uuid:public_id>/questions/<uuid:question_id>/<slug:action>/",
+        surveys_staff.staff_question_action,
+        name="staff_question_action",
+    ),
+    path(
+        "staff/surveys/<uuid:public_id>/<slug:action>/",
+        surveys_staff.staff_survey_action,
+        name="staff_survey_action",
     ),
 ]

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from ecity.participation.api import mailboxes as mailboxes_api
+from ecity.participation.api import surveys as surveys_api
 
 app_name = "participation-api"
 urlpatterns: list = []
@@ -14,5 +15,15 @@ urlpatterns += [
         "mailboxes/<uuid:mailbox_id>/letters/",
         mailboxes_api.LetterSubmitApi.as_view(),
         name="mailbox-letters",
+    ),
+]
+
+# Surveys (网上调查): the open surveys with their questions; a signed-in person answers one.
+urlpatterns += [
+    path("surveys/", surveys_api.SurveyListApi.as_view(), name="surveys"),
+    path(
+        "surveys/<uuid:survey_id>/responses/",
+        surveys_api.ResponseSubmitApi.as_view(),
+        name="survey-responses",
     ),
 ]

@@ -43,4 +43,5 @@ def survey_question(question: SurveyQuestion, errors: dict[str, str], post: Quer
         "value": post.get(name, "") if post else "",
         "scale": range(1, (question.scale_max or 5) + 1),
         "condition": question.condition_question,
+        "condition_ids": " ".join(str(o.public_id) for o in question.condition_options.all()),
     }
