@@ -27,6 +27,7 @@ from ecity.hotline.errors import HotlineErrorCode
 from ecity.hotline.models import (
     Category,
     Channel,
+    Open311Client,
     Ticket,
     TicketAttachment,
     TicketEvent,
@@ -154,9 +155,21 @@ def _validate(data: TicketInput) -> _Checked:
 
 
 def _check_channel(
-    *, actor: Account | None, channel: str, system: SystemClient | None
+    *,
+    actor: Account | None,
+    channel: str,
+    system: SystemClient | None,
+    open311_client: Open311Client | None = None,
 ) -> Account | None:
     """Check who may receive on ``channel``; return the citizen account the ticket belongs to."""
+    if channel == Channel.OPEN311 and open311_client is not None:
+        # An Open311 channel system authenticates with its own API key (hotline/open311).
+        if not open311_client.is_active:
+            raise PermissionDenied(
+                _("This Open311 client is not active."),
+                code=HotlineErrorCode.NOT_HOTLINE_CENTRE,
+            )
+        return None
     if channel == Channel.PHONE:
         if actor is None or not can_take_calls(actor=actor):
             raise PermissionDenied(_("Only hotline agents take calls."))
@@ -197,11 +210,13 @@ def ticket_receive(
     channel: str,
     data: TicketInput,
     system: SystemClient | None = None,
+    open311_client: Open311Client | None = None,
 ) -> Ticket:
     """Receive a request as a new ticket (受理), awaiting dispatch.
 
     Permissions: phone calls by hotline agents; portal/mobile by the signed-in citizen (the
-    ticket is theirs); API/Open311/mailbox by a system of the hotline centre (``system``).
+    ticket is theirs); API/Open311/mailbox by a system of the hotline centre (``system``);
+    Open311 also by an active ``open311_client`` (an API key holder).
     Rules: kind and description required; category, if given, exists and is active; region, if
     given, a district, sub-district or community of the city; coordinates, if given, inside the
     city's bounding box; attachments JPEG/PNG/PDF by content, within the size limit; an
@@ -210,7 +225,9 @@ def ticket_receive(
     citizen's account or phone. Errors: ``ValidationFailed`` (field messages),
     ``PermissionDenied``; nothing is written on error.
     """
-    citizen = _check_channel(actor=actor, channel=channel, system=system)
+    citizen = _check_channel(
+        actor=actor, channel=channel, system=system, open311_client=open311_client
+    )
     checked = _validate(data)
     now = timezone.now()
     description = data.description.strip()
@@ -267,7 +284,7 @@ def ticket_receive(
         obj=ticket,
         subject=citizen,
         data={"channel": channel, "kind": data.kind},
-        system=system.name if system else "",
+        system=system.name if system else (open311_client.name if open311_client else ""),
         system_department=system.department.name_zh if system else "",
     )
     _notify_received(ticket, event="ticket_received", context={})
