@@ -13,6 +13,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
@@ -39,12 +40,15 @@ def open311_view(view: View) -> View:
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, fmt: str, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, *args, fmt=fmt, **kwargs)
-        except ApplicationError as error:
-            return formats.respond_errors(
-                fmt, status=error.status_code, descriptions=_descriptions(error)
-            )
+        # Outside the language-prefixed pages: the client's Accept-Language chooses (zh-Hans
+        # by default) the names of services and the error messages.
+        with translation.override(translation.get_language_from_request(request)):
+            try:
+                return view(request, *args, fmt=fmt, **kwargs)
+            except ApplicationError as error:
+                return formats.respond_errors(
+                    fmt, status=error.status_code, descriptions=_descriptions(error)
+                )
 
     return wrapper
 
