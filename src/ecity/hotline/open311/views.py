@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
-from ecity.core.errors import ApplicationError
+from ecity.core.errors import ApplicationError, ValidationFailed
 from ecity.hotline.open311 import formats, selectors, services
 
 View = Callable[..., HttpResponse]
@@ -106,9 +106,7 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
     post = request.POST
     client = services.open311_client_authenticate(api_key=post.get("api_key", ""))
     if not post.get("service_code", "").strip():
-        return formats.respond_errors(
-            fmt, status=400, descriptions=[f"service_code: {_('Give the service_code.')}"]
-        )
+        raise ValidationFailed(fields={"service_code": [_("Give the service_code.")]})
     created = services.open311_request_submit(
         client=client,
         data=services.Open311Input(
