@@ -64,7 +64,7 @@ def test_a_client_system_submits_a_request_that_becomes_a_ticket(open311):
     assert extra.email == "wang@example.com"
     # and the intake is audited under the client system's name
     entry = AuditEntry.objects.get(action="ticket.received")
-    assert entry.system == "城市App"
+    assert entry.actor_display == "城市App"
     # and the token leads back to the request
     token = Client().get(f"/open311/v2/tokens/{answer['token']}.json")
     assert json.loads(token.content)[0]["service_request_id"] == ticket.number
