@@ -49,6 +49,7 @@ urlpatterns = [
     path("health", exchange_views.health_view, name="health"),
     path("metrics", exchange_views.metrics_view, name="metrics"),
     path("r1/", include("ecity.exchange.gateway.urls")),
+    path("open311/v2/", include("ecity.hotline.open311.urls")),
     path("o/", include("ecity.sso.oidc_urls")),
     path(".well-known/openid-configuration", sso_views.discovery, name="oidc-discovery-root"),
 ]

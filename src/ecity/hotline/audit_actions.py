@@ -76,3 +76,9 @@ register_actions(
         "ticket.reopened": _("Hotline ticket reopened"),
     }
 )
+# --- Open311 (hotline/open311) ---
+register_actions(
+    {
+        "hotline.open311_client_created": _("Open311 client system registered"),
+    }
+)

@@ -7,6 +7,11 @@ from ecity.hotline.models.handling import (  # noqa: F401
     TicketAssist,
 )
 from ecity.hotline.models.knowledge import KnowledgeArticle, KnowledgeArticleVersion  # noqa: F401
+from ecity.hotline.models.open311 import (  # noqa: F401
+    Open311Attribute,
+    Open311Client,
+    Open311Request,
+)
 from ecity.hotline.models.tickets import (  # noqa: F401
     Channel,
     Ticket,

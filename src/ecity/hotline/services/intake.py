@@ -27,6 +27,7 @@ from ecity.hotline.errors import HotlineErrorCode
 from ecity.hotline.models import (
     Category,
     Channel,
+    Open311Client,
     Ticket,
     TicketAttachment,
     TicketEvent,
@@ -159,10 +160,19 @@ def _check_channel(
     channel: str,
     system: SystemClient | None,
     writer: Account | None = None,
+    open311_client: Open311Client | None = None,
 ) -> Account | None:
     """Check who may receive on ``channel``; return the citizen account the ticket belongs to."""
     if writer is not None and channel != Channel.MAILBOX:
         raise ValidationFailed(fields={"channel": [_("Only a mailbox letter has a writer.")]})
+    if channel == Channel.OPEN311 and open311_client is not None:
+        # An Open311 channel system authenticates with its own API key (hotline/open311).
+        if not open311_client.is_active:
+            raise PermissionDenied(
+                _("This Open311 client is not active."),
+                code=HotlineErrorCode.NOT_HOTLINE_CENTRE,
+            )
+        return None
     if channel == Channel.MAILBOX and system is None:
         # A participation editor forwards a letter that is really a complaint; the ticket
         # belongs to the letter's writer.
@@ -213,6 +223,7 @@ def ticket_receive(
     system: SystemClient | None = None,
     writer: Account | None = None,
     notify: bool = True,
+    open311_client: Open311Client | None = None,
 ) -> Ticket:
     """Receive a request as a new ticket (受理), awaiting dispatch.
 
@@ -220,6 +231,7 @@ def ticket_receive(
     ticket is theirs); API/Open311/mailbox by a system of the hotline centre (``system``);
     mailbox also by a participation editor forwarding a letter, the ticket then belonging to
     the letter's ``writer`` (who is told by the forwarding service, hence ``notify=False``).
+    Open311 also by an active ``open311_client`` (an API key holder).
     Rules: kind and description required; category, if given, exists and is active; region, if
     given, a district, sub-district or community of the city; coordinates, if given, inside the
     city's bounding box; attachments JPEG/PNG/PDF by content, within the size limit; an
@@ -228,7 +240,13 @@ def ticket_receive(
     citizen's account or phone. Errors: ``ValidationFailed`` (field messages),
     ``PermissionDenied``; nothing is written on error.
     """
-    citizen = _check_channel(actor=actor, channel=channel, system=system, writer=writer)
+    citizen = _check_channel(
+        actor=actor,
+        channel=channel,
+        system=system,
+        writer=writer,
+        open311_client=open311_client,
+    )
     checked = _validate(data)
     now = timezone.now()
     description = data.description.strip()
@@ -285,7 +303,7 @@ def ticket_receive(
         obj=ticket,
         subject=citizen,
         data={"channel": channel, "kind": data.kind},
-        system=system.name if system else "",
+        system=system.name if system else (open311_client.name if open311_client else ""),
         system_department=system.department.name_zh if system else "",
     )
     if notify:
