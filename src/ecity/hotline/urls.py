@@ -10,6 +10,7 @@ from ecity.hotline.views import (
     handling_callbacks,
     supervision,
 )
+from ecity.hotline.views import hotspots as hotspots_views
 from ecity.hotline.views import knowledge as knowledge_views
 
 app_name = "hotline"
@@ -61,4 +62,13 @@ urlpatterns = [
         name="knowledge_staff_action",
     ),
     path("knowledge/propose/<str:number>/", knowledge_views.propose, name="knowledge_propose"),
+    # Statistics (统计分析): trends and hotspots, department measures, the weekly report.
+    path("hotspots/", hotspots_views.hotspots_index, name="hotspots"),
+    path("measures/", hotspots_views.measures_index, name="measures"),
+    path("reports/weekly/", hotspots_views.weekly_report, name="weekly_report"),
+    path(
+        "reports/weekly/<slug:fmt>/",
+        hotspots_views.weekly_report_download,
+        name="weekly_report_download",
+    ),
 ]

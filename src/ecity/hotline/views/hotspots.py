@@ -1,0 +1,120 @@
+"""Statistics pages of the hotline centre (统计分析): trends and hotspots, department measures
+and the weekly report (PDF and Excel). Reads only; who may see them is
+``selectors.hotspots.can_view_statistics``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from ecity.hotline import reports
+from ecity.hotline.selectors import hotspots as selectors
+from ecity.hotline.selectors.measures import DEFINITIONS, department_measures, ranked
+from ecity.hotline.views import charts
+from ecity.hotline.views.hotspots_forms import HotspotsForm, MeasuresForm, WeekForm
+
+
+def statistics_required(view: Any) -> Any:
+    """Signed-in readers of the statistics only; others get 403."""
+
+    @login_required
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not selectors.can_view_statistics(actor=request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
+
+
+@statistics_required
+def hotspots_index(request: HttpRequest) -> HttpResponse:
+    """Trends by time, category and region; rising topics; repeated places; recurring problems."""
+    form = HotspotsForm(request.GET)
+    context: dict[str, Any] = {"form": form}
+    if not form.is_bound or form.is_valid():
+        period = form.period()
+        data = form.cleaned_data if form.is_bound else {}
+        granularity = data.get("granularity") or "day"
+        topic_days = data.get("topic_days") or 7
+        series = selectors.tickets_over_time(period=period, granularity=granularity)
+        by_category = selectors.tickets_by_category(period=period)
+        by_region = selectors.tickets_by_region(period=period)
+        context.update(
+            period=period,
+            granularity=granularity,
+            topic_days=topic_days,
+            series=series,
+            total=sum(b.count for b in series),
+            line=charts.line_chart(series),
+            by_category=by_category,
+            category_bars=charts.bar_chart(by_category),
+            by_region=by_region,
+            region_bars=charts.bar_chart([g for g in by_region if g.key]),
+            region_map=charts.region_grid(by_region),
+            topics=selectors.rising_topics(
+                end=period.end, days=topic_days, baseline_days=4 * topic_days
+            ),
+            places=selectors.repeated_places(end=period.end),
+            recurring=selectors.recurring_problems(end=period.end),
+            repeat_days=selectors.REPEAT_DAYS,
+            repeat_min=selectors.REPEAT_MIN,
+            near_metres=selectors.NEAR_METRES,
+            rate_min=int(selectors.RATE_MIN * 100),
+        )
+    return render(request, "hotline/hotspots/index.html", context)
+
+
+@statistics_required
+def measures_index(request: HttpRequest) -> HttpResponse:
+    """The measures of each department (or sub-district) in a period, ranked, with definitions."""
+    form = MeasuresForm(request.GET)
+    context: dict[str, Any] = {"form": form, "definitions": DEFINITIONS}
+    if not form.is_bound or form.is_valid():
+        data = form.cleaned_data if form.is_bound else {}
+        grouping = data.get("grouping") or "department"
+        order = data.get("order") or "score"
+        rows = department_measures(period=form.period(), grouping=grouping)
+        context.update(
+            period=form.period(),
+            grouping=grouping,
+            order=order,
+            rows=ranked(rows, order=order),
+        )
+    return render(request, "hotline/hotspots/measures.html", context)
+
+
+@statistics_required
+def weekly_report(request: HttpRequest) -> HttpResponse:
+    """Choose a week and download its report (PDF or Excel)."""
+    form = WeekForm(request.GET or None)
+    context: dict[str, Any] = {"form": form}
+    if form.is_bound and form.is_valid():
+        period = form.week_period()
+        context.update(period=period, week=period.start.isoformat())
+    return render(request, "hotline/hotspots/weekly.html", context)
+
+
+@statistics_required
+def weekly_report_download(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The week's report as ``pdf`` or ``xlsx`` (``?week=`` a day of that week)."""
+    if fmt not in ("pdf", "xlsx"):
+        raise Http404
+    form = WeekForm(request.GET)
+    if not form.is_valid():
+        return render(request, "hotline/hotspots/weekly.html", {"form": form}, status=400)
+    period = form.week_period()
+    report = reports.weekly_report(period=period)
+    if fmt == "pdf":
+        body, content_type = reports.report_pdf(report), reports.PDF_TYPE
+    else:
+        body, content_type = reports.report_xlsx(report), reports.XLSX_TYPE
+    response = HttpResponse(body, content_type=content_type)
+    name = f"hotline-weekly-{period.start:%Y%m%d}.{fmt}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
