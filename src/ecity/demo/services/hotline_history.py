@@ -15,6 +15,7 @@ import datetime as dt
 import random
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import TypeVar, cast
 
 from django.utils import timezone
 
@@ -40,6 +41,7 @@ LATE_SHARE = 0.08
 # history is not perfectly regular, as a real one is not.
 PARENT_DEPARTMENT_SHARE = 0.08
 Action = TicketEvent.Action
+_Dated = TypeVar("_Dated", TicketEvent, Callback)
 
 
 @dataclass
@@ -67,9 +69,9 @@ def _moment(rng: random.Random, day: dt.date) -> dt.datetime:
 
 def _place(rng: random.Random, communities: list[Region]) -> tuple[Region, str, str, str]:
     community = rng.choice(communities)
-    roads = data.ROADS[community.parent.code]
-    road = rng.choice(roads)
-    address = f"{community.parent.parent.name_zh}{road}{rng.randint(1, 288)}号"
+    subdistrict = cast(Region, community.parent)
+    road = rng.choice(data.ROADS[subdistrict.code])
+    address = f"{cast(Region, subdistrict.parent).name_zh}{road}{rng.randint(1, 288)}号"
     return community, community.name_zh, road, address
 
 
@@ -168,7 +170,8 @@ def _plan(
     dispatcher = staff["dispatcher_12345"]
     phone = f"13{rng.randint(500000000, 999999999)}"
     surname = rng.choice(data.SURNAMES)
-    center_lon, center_lat = data.CENTRES[community.parent.code]
+    subdistrict_code = cast(Region, community.parent).code
+    center_lon, center_lat = data.CENTRES[subdistrict_code]
     ticket = Ticket(
         query_code=query_code_generate(),
         kind=leaf.kind,
@@ -195,12 +198,11 @@ def _plan(
     if channel == "phone" and rng.random() < AT_INTAKE_SHARE:
         ticket.resolved_at_intake = True
         ticket.answer = answer
-        ticket.answered_at = ticket.closed_at = received + dt.timedelta(minutes=rng.randint(3, 12))
-        plan.events.append(
-            (Action.RESOLVE_AT_INTAKE, ticket.closed_at, {"actor": agent, "note": answer})
-        )
+        resolved = received + dt.timedelta(minutes=rng.randint(3, 12))
+        ticket.answered_at = ticket.closed_at = resolved
+        plan.events.append((Action.RESOLVE_AT_INTAKE, resolved, {"actor": agent, "note": answer}))
         return plan
-    office = offices.get(community.parent.code)
+    office = offices.get(subdistrict_code)
     department = office if leaf.local and office else departments[leaf.department]
     if rng.random() < PARENT_DEPARTMENT_SHARE and category.parent is not None:
         department = category.parent.department or department
@@ -208,28 +210,24 @@ def _plan(
     dispatched = received + dt.timedelta(minutes=rng.randint(5, 90))
     ticket.department = department
     ticket.dispatched_at = dispatched
-    ticket.sign_due_at = due_after(dispatched, limits.sign_within, limits.sign_unit)
-    ticket.due_at = due_after(dispatched, limits.answer_within, limits.answer_unit)
-    ticket.signed_at = dispatched + (ticket.sign_due_at - dispatched) * rng.uniform(0.1, 0.9)
+    sign_due = due_after(dispatched, limits.sign_within, limits.sign_unit)
+    due = due_after(dispatched, limits.answer_within, limits.answer_unit)
+    signed: dt.datetime = dispatched + (sign_due - dispatched) * rng.uniform(0.1, 0.9)
     late = rng.random() < LATE_SHARE
-    span = ticket.due_at - ticket.signed_at
-    ticket.answered_at = ticket.signed_at + span * (
+    answered: dt.datetime = signed + (due - signed) * (
         rng.uniform(1.05, 1.6) if late else rng.uniform(0.1, 0.95)
     )
-    ticket.closed_at = ticket.answered_at + dt.timedelta(hours=rng.uniform(1, 20))
-    ticket.answer = answer
+    closed = answered + dt.timedelta(hours=rng.uniform(1, 20))
+    ticket.sign_due_at, ticket.due_at, ticket.signed_at = sign_due, due, signed
+    ticket.answered_at, ticket.closed_at, ticket.answer = answered, closed, answer
     plan.events += [
         (Action.DISPATCH, dispatched, {"actor": dispatcher, "department": department}),
-        (Action.SIGN, ticket.signed_at, {"department": department}),
-        (
-            Action.ANSWER,
-            ticket.answered_at,
-            {"department": department, "note": answer, "public": False},
-        ),
-        (Action.CLOSE, ticket.closed_at, {"actor": dispatcher, "note": answer}),
+        (Action.SIGN, signed, {"department": department}),
+        (Action.ANSWER, answered, {"department": department, "note": answer, "public": False}),
+        (Action.CLOSE, closed, {"actor": dispatcher, "note": answer}),
     ]
     if rng.random() < 0.85:
-        _call_back(rng, plan, agent, dispatcher, department, answer)
+        _call_back(rng, plan, agent, dispatcher, department, closed)
     return plan
 
 
@@ -239,10 +237,10 @@ def _call_back(
     agent: User,
     dispatcher: User,
     department: Department,
-    answer: str,
+    closed: dt.datetime,
 ) -> None:
     ticket = plan.ticket
-    at = ticket.closed_at + dt.timedelta(hours=rng.uniform(2, 48))
+    at = closed + dt.timedelta(hours=rng.uniform(2, 48))
     satisfaction = rng.choices(
         ["satisfied", "fairly_satisfied", "dissatisfied"], weights=[76, 19, 5]
     )[0]
@@ -269,15 +267,16 @@ def _call_back(
         return
     ticket.reopen_count = 1
     answered = at + dt.timedelta(days=rng.uniform(1, 4))
-    ticket.answered_at, ticket.closed_at = answered, answered + dt.timedelta(hours=3)
+    closed = answered + dt.timedelta(hours=3)
+    ticket.answered_at, ticket.closed_at = answered, closed
     second = "已再次到现场处理并与市民当面沟通，问题已彻底解决。"
     ticket.answer = second
     plan.events += [
         (Action.REOPEN, at, {"actor": agent, "department": department, "note": "问题仍未解决。"}),
         (Action.ANSWER, answered, {"department": department, "note": second, "public": False}),
-        (Action.CLOSE, ticket.closed_at, {"actor": dispatcher, "note": second}),
+        (Action.CLOSE, closed, {"actor": dispatcher, "note": second}),
     ]
-    again = ticket.closed_at + dt.timedelta(hours=6)
+    again = closed + dt.timedelta(hours=6)
     plan.callbacks.append(
         {
             "cycle": 1,
@@ -334,19 +333,24 @@ def _save(planned: list[_Planned]) -> None:
     ]
     _bulk_dated(TicketEvent, events)
     callbacks = [
-        Callback(ticket=plan.ticket, method="phone", created_at=values.pop("at"), **values)
+        Callback(
+            ticket=plan.ticket,
+            method="phone",
+            created_at=cast(dt.datetime, values.pop("at")),
+            **values,
+        )
         for plan in planned
         for values in plan.callbacks
     ]
     _bulk_dated(Callback, callbacks)
 
 
-def _bulk_dated(model: type[TicketEvent] | type[Callback], rows: list) -> None:
+def _bulk_dated(model: type[_Dated], rows: list[_Dated]) -> None:
     """Bulk-create ``rows`` keeping their past ``created_at`` (which ``auto_now_add`` replaces)."""
     dates = [row.created_at for row in rows]
-    created = model.objects.bulk_create(rows, batch_size=1000)
+    created = model._default_manager.bulk_create(rows, batch_size=1000)
     if not created or created[0].pk is None:
         return
     for row, at in zip(created, dates, strict=True):
         row.created_at = at
-    model.objects.bulk_update(created, ["created_at"], batch_size=1000)
+    model._default_manager.bulk_update(created, ["created_at"], batch_size=1000)

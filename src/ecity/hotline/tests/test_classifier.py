@@ -5,11 +5,13 @@ from __future__ import annotations
 import random
 import re
 from io import StringIO
+from typing import Any, cast
 
 import pytest
 from django.core.management import call_command
 
 from ecity.hotline.classifier import classifier_train, model_load, model_path, train
+from ecity.hotline.models import Ticket
 from ecity.hotline.selectors.suggestions import dispatch_suggest
 from ecity.hotline.tests.factories import CategoryFactory, TicketFactory
 from ecity.identity.tests.factories import DepartmentFactory
@@ -103,7 +105,17 @@ def test_too_few_closed_tickets_train_no_model(data_dir):
     assert not model_path().exists()
 
 
-def _closed_tickets(count: int = 90) -> dict[str, object]:
+def _percent(text: str, label: str) -> float:
+    found = re.search(rf"{label} accuracy: ([\d.]+)%", text)
+    assert found is not None, text
+    return float(found.group(1))
+
+
+def _ticket(**values: object) -> Ticket:
+    return cast(Ticket, TicketFactory(**values))
+
+
+def _closed_tickets(count: int = 90) -> dict[str, Any]:
     departments = {code: DepartmentFactory(code=code) for code in _TEXTS}
     for index, (text, code) in enumerate(_rows(count)):
         title, description = text.split("\n", 1)
@@ -126,8 +138,7 @@ def test_evaluate_prints_top1_and_top3_accuracy_on_held_out_split(data_dir):
     # Then it reports training on 72 and testing on 18 held-out tickets, with both accuracies
     text = out.getvalue()
     assert "Trained on 72 tickets, tested on 18 held-out tickets of 3 departments" in text
-    top1 = float(re.search(r"top-1 accuracy: ([\d.]+)%", text).group(1))
-    top3 = float(re.search(r"top-3 accuracy: ([\d.]+)%", text).group(1))
+    top1, top3 = _percent(text, "top-1"), _percent(text, "top-3")
     assert top1 > 80 and top3 == 100.0
     # And evaluating does not store a model
     assert not model_path().exists()
@@ -139,7 +150,7 @@ def test_train_command_stores_model_used_by_suggestions_after_the_rules(hotline,
     call_command("hotline_classifier", "train", stdout=StringIO())
     assert model_path().exists()
     # And a new wage-arrears ticket filed under a category whose usual department is 城管局
-    ticket = TicketFactory(
+    ticket = _ticket(
         category=hotline["roads"],
         title="饭店老板拖欠工资",
         description="我在饭店打工半年，老板拖欠工资八千元一直不给。",
@@ -158,7 +169,7 @@ def test_ticket_without_category_gets_classifier_suggestions(hotline, data_dir):
     departments = _closed_tickets()
     call_command("hotline_classifier", "train", stdout=StringIO())
     # When a noise ticket without category asks for suggestions
-    ticket = TicketFactory(
+    ticket = _ticket(
         category=None, title="楼上深夜噪音", description="楼上邻居装修电钻声音很大，晚上也施工。"
     )
     suggestions = dispatch_suggest(ticket)
@@ -170,6 +181,6 @@ def test_without_a_model_suggestions_come_from_rules_and_history(hotline, data_d
     # Given no trained model
     assert not model_path().exists()
     # When a categorised ticket asks for suggestions
-    suggestions = dispatch_suggest(TicketFactory(category=hotline["roads"]))
+    suggestions = dispatch_suggest(_ticket(category=hotline["roads"]))
     # Then the usual department is suggested for the rule alone
     assert [s.department for s in suggestions] == [hotline["urban"]]
