@@ -1,15 +1,21 @@
 """The dispatch suggestion: the one place that ranks departments for a ticket.
 
-Rules first, then history (a text classifier trained on handled tickets will be added here, as
-one more source of scores, so every caller keeps getting one ranking):
+Rules first, then the classifier, then history, each adding to a department's score, so every
+caller gets one ranking:
 
 1. a category marked ``local`` goes to the sub-district office of the ticket's region (the
    active department whose region is the ticket's sub-district, or the sub-district above the
    ticket's community): score ``LOCAL_RULE``;
 2. the category's usual department: score ``USUAL_RULE`` (``USUAL_RULE_WHEN_LOCAL`` when rule
    1 found an office);
-3. how often closed tickets of the category went to each department: ``HISTORY_WEIGHT`` × the
+3. the dispatch classifier (``hotline/classifier.py``, trained on the text of closed tickets):
+   ``CLASSIFIER_WEIGHT`` × its probability for each of its top three departments;
+4. how often closed tickets of the category went to each department: ``HISTORY_WEIGHT`` × the
    department's share.
+
+Classifier and history together stay below ``USUAL_RULE`` (0.35 + 0.3 < 0.7), so they never
+outrank the usual department; they decide among the rest, and alone when a ticket has no
+category yet.
 
 Scores of one department add up (capped at 1); the top three are returned, best first, each
 with the reasons that gave it points.
@@ -23,14 +29,18 @@ from dataclasses import dataclass
 from django.db.models import Count
 from django.utils.translation import gettext as _
 
+from ecity.hotline.classifier import classifier_predict
 from ecity.hotline.models import Ticket
 from ecity.org.models import Department, Region
 
 LOCAL_RULE = 0.8
 USUAL_RULE = 0.7
 USUAL_RULE_WHEN_LOCAL = 0.4
+CLASSIFIER_WEIGHT = 0.35
 HISTORY_WEIGHT = 0.3
 TOP = 3
+#: Classifier guesses below this probability are noise, not suggestions.
+MIN_CLASSIFIER_SCORE = 0.05
 
 
 @dataclass(frozen=True)
@@ -59,7 +69,8 @@ def dispatch_suggest(ticket: Ticket) -> list[Suggestion]:
     """Return up to three departments for ``ticket``, best first (rules in the module docstring).
 
     Reads only; no permission check (shown to those who may dispatch). A ticket without
-    category gets suggestions only from its region's sub-district office, if any.
+    category gets suggestions from the classifier (if trained) and its region's sub-district
+    office, if any.
     """
     scores: dict[int, float] = defaultdict(float)
     reasons: dict[int, list[str]] = defaultdict(list)
@@ -80,6 +91,19 @@ def dispatch_suggest(ticket: Ticket) -> list[Suggestion]:
     if usual is not None and usual.is_active:
         weight = USUAL_RULE_WHEN_LOCAL if office is not None else USUAL_RULE
         add(usual, weight, _("usual department of the category"))
+    predictions = classifier_predict(ticket.title, ticket.description)
+    predicted = Department.objects.filter(
+        code__in=[p.department_code for p in predictions], is_active=True
+    ).in_bulk(field_name="code")
+    for prediction in predictions:
+        department = predicted.get(prediction.department_code)
+        if department is not None and prediction.score >= MIN_CLASSIFIER_SCORE:
+            add(
+                department,
+                CLASSIFIER_WEIGHT * prediction.score,
+                _("text resembles tickets it handled (%(score)d%%)")
+                % {"score": round(prediction.score * 100)},
+            )
     if category is not None:
         counts = list(
             Ticket.objects.filter(

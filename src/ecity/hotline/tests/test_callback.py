@@ -92,7 +92,7 @@ def test_callback_on_an_open_ticket_is_refused_clearly(people):
             is_solved=True,
             satisfaction=S.SATISFIED,
         )
-    assert "Only a closed ticket can be called back" in error.value.message
+    assert "只有已办结的工单才能回访" in error.value.message
     assert not ticket.callbacks.exists()
 
 

@@ -53,7 +53,7 @@ def test_signing_after_the_limit_is_allowed_but_recorded_late(people):
     # Then it is signed for, marked late, and the timeline says so
     ticket.refresh_from_db()
     assert ticket.status == Status.HANDLING and ticket.signed_late is True
-    assert ticket.events.get(action="sign").note == "Signed for late."
+    assert ticket.events.get(action="sign").note == "超时签收。"
 
 
 def test_another_departments_handler_cannot_sign(people):

@@ -5,15 +5,21 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.db import transaction
 
+from ecity.demo.data.regions import CITY_CODE
 from ecity.demo.services import DemoApprovalResult, demo_approval_ensure, demo_city_load
+from ecity.demo.services.hotline import DEMO_HOTLINE_TICKETS, DemoHotline, demo_hotline_ensure
+from ecity.demo.services.people import admin_ensure
+from ecity.org.models import Region
 
 
 class Command(BaseCommand):
     help = (
         "Load or refresh the demo city 示范市 (regions, departments, service guides, demo "
         "accounts with the demo-only password Demo@12345, joint approval processes, "
-        "certificate types, a few demo cases and the data exchange between departments). "
+        "certificate types, a few demo cases, the data exchange between departments and the 12345 "
+        "hotline with a year of tickets). "
         "Safe to run again."
     )
 
@@ -32,10 +38,22 @@ class Command(BaseCommand):
             action="store_true",
             help="do not create the demo cases of the demo applicant zhangwei",
         )
+        parser.add_argument(
+            "--hotline-tickets",
+            type=int,
+            default=DEMO_HOTLINE_TICKETS,
+            help=(
+                "how many hotline tickets of the past year to generate into a database without "
+                f"tickets (default {DEMO_HOTLINE_TICKETS}; 0: none)"
+            ),
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         result = demo_city_load(if_empty=options["if_empty"])
         approval = demo_approval_ensure(with_cases=not options["no_cases"])
+        hotline = _hotline(tickets=max(0, options["hotline_tickets"]))
+        if hotline is not None:
+            self.stdout.write(_hotline_counts(hotline))
         if result.skipped:
             if approval.skipped:
                 self.stdout.write("The database already holds city data: demo city not loaded.")
@@ -89,5 +107,29 @@ def _approval_counts(approval: DemoApprovalResult) -> str:
             ("cases", "demo cases"),
             ("joint_services", "joint applications"),
             ("ratings", "demo ratings"),
+        ]
+    )
+
+
+def _hotline(*, tickets: int) -> DemoHotline | None:
+    """The demo hotline, only in the demo city (not in a database holding another city)."""
+    if not Region.objects.filter(code=CITY_CODE).exists():
+        return None
+    with transaction.atomic():
+        admin, _created = admin_ensure()
+        return demo_hotline_ensure(actor=admin, tickets=tickets)
+
+
+def _hotline_counts(hotline: DemoHotline) -> str:
+    return "12345 hotline: " + ", ".join(
+        f"{label} {getattr(hotline, name)}"
+        for name, label in [
+            ("departments", "departments"),
+            ("accounts", "accounts"),
+            ("categories", "categories"),
+            ("articles", "knowledge articles"),
+            ("history_tickets", "history tickets"),
+            ("live_tickets", "live tickets"),
+            ("classifier_trained_on", "tickets the dispatch classifier learnt from"),
         ]
     )
