@@ -10,4 +10,6 @@ export ECITY_SUPERVISION_DEPARTMENT_CODE="${ECITY_SUPERVISION_DEPARTMENT_CODE:-Z
 export ECITY_IDENTITY_PROVIDERS="${ECITY_IDENTITY_PROVIDERS:-ecity.identity.providers.demo.DemoProvider}"
 # Demo and training tools (moving demo cases back in time so that some are due soon or overdue).
 export ECITY_TRAINING_MODE="${ECITY_TRAINING_MODE:-true}"
+# The demo city's bounding box (south,west,north,east): hotline tickets' coordinates must lie in it.
+export ECITY_HOTLINE_CITY_BBOX="${ECITY_HOTLINE_CITY_BBOX:-30.17,119.96,30.45,120.34}"
 exec .venv/bin/ecity run "$@"

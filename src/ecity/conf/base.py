@@ -356,7 +356,7 @@ ECITY_WORKING_HOURS = (("09:00", "12:00"), ("13:30", "17:30"))
 # systems post tickets), the city's bounding box for a ticket's coordinates (WGS 84: south, west,
 # north, east; default Wuhan) and the size limit of a ticket attachment (MiB).
 ECITY_HOTLINE_CENTRE_CODE = "12345"
-ECITY_HOTLINE_CITY_BBOX = (29.97, 113.68, 31.37, 115.08)
+ECITY_HOTLINE_CITY_BBOX = env.HOTLINE_CITY_BBOX
 ECITY_HOTLINE_ATTACHMENT_MAX_MB = 10
 
 # OpenID Connect provider for department applications (ecity.sso, part of the identity domain).

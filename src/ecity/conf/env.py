@@ -48,6 +48,19 @@ def _list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def _floats(name: str, default: tuple[float, ...], count: int) -> tuple[float, ...]:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        values = tuple(float(item) for item in raw.split(","))
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must be {count} numbers, got {raw!r}") from exc
+    if len(values) != count:
+        raise ImproperlyConfigured(f"{name} must be {count} numbers, got {raw!r}")
+    return values
+
+
 DATA_DIR = Path(_str("ECITY_DATA_DIR", str(PROJECT_DIR / "var"))).resolve()
 
 SECRET_KEY = _str("SECRET_KEY")
@@ -198,3 +211,6 @@ PERSON_REGISTRY = _str("ECITY_PERSON_REGISTRY", "ecity.registry.verification.Per
 LEGAL_ENTITY_REGISTRY = _str(
     "ECITY_LEGAL_ENTITY_REGISTRY", "ecity.registry.verification.LegalEntityRecords"
 )
+
+# 12345 hotline: the city's bounding box for a ticket's coordinates (WGS 84), "south,west,north,east".
+HOTLINE_CITY_BBOX = _floats("ECITY_HOTLINE_CITY_BBOX", (29.97, 113.68, 31.37, 115.08), 4)
