@@ -212,5 +212,5 @@ LEGAL_ENTITY_REGISTRY = _str(
     "ECITY_LEGAL_ENTITY_REGISTRY", "ecity.registry.verification.LegalEntityRecords"
 )
 
-# 12345 hotline: the city's bounding box for a ticket's coordinates (WGS 84), "south,west,north,east".
+# 12345 hotline: the bounding box of a ticket's coordinates (WGS 84): "south,west,north,east".
 HOTLINE_CITY_BBOX = _floats("ECITY_HOTLINE_CITY_BBOX", (29.97, 113.68, 31.37, 115.08), 4)
