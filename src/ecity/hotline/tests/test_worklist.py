@@ -114,3 +114,21 @@ def test_citizen_rates_with_the_query_code_on_the_web(client, people):
     )
     assert response.status_code == 302
     assert ticket.callbacks.get().satisfaction == "satisfied"
+
+
+def test_the_hotline_centre_page_leads_to_dispatch_callbacks_statistics_and_knowledge(
+    client, people
+):
+    # Given a dispatcher of the hotline centre, when they open the supervision page
+    client.force_login(people.dispatcher)
+    page = client.get(reverse("hotline:supervision")).content.decode()
+    # then every page of their work is one click away, the statistics included
+    for name in (
+        "hotline:dispatch",
+        "hotline:callback_tasks",
+        "hotline:hotspots",
+        "hotline:measures",
+        "hotline:knowledge_staff_list",
+    ):
+        assert f'href="{reverse(name)}"' in page
+    assert client.get(reverse("hotline:hotspots")).status_code == 200
