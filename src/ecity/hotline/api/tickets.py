@@ -53,7 +53,7 @@ class TicketCreateApi(APIView):
         longitude = serializers.DecimalField(max_digits=9, decimal_places=6, required=False)
         public_consent = serializers.BooleanField(required=False, default=False)
 
-    class OutputSerializer(serializers.Serializer):
+    class TicketReceivedSerializer(serializers.Serializer):
         number = serializers.CharField()
         query_code = serializers.CharField()
         status = serializers.CharField()
@@ -63,7 +63,7 @@ class TicketCreateApi(APIView):
         operation_id="hotline_ticket_create",
         request=InputSerializer,
         responses={
-            201: OutputSerializer,
+            201: TicketReceivedSerializer,
             400: OpenApiResponse(
                 description="Field errors (unknown category, place outside the city…)."
             ),
@@ -110,7 +110,7 @@ class TicketCreateApi(APIView):
                 public_consent=data["public_consent"],
             ),
         )
-        output = self.OutputSerializer(
+        output = self.TicketReceivedSerializer(
             {"number": ticket.number, "query_code": ticket.query_code, "status": ticket.status}
         )
         return Response(output.data, status=status.HTTP_201_CREATED)
@@ -122,7 +122,7 @@ class CallerTicketsApi(APIView):
     authentication_classes = [ClientCredentialsAuthentication, SessionAuthentication]
     permission_classes: list[type[BasePermission]] = []
 
-    class OutputSerializer(serializers.Serializer):
+    class CallerTicketSerializer(serializers.Serializer):
         number = serializers.CharField()
         kind = serializers.CharField()
         status = serializers.CharField()
@@ -136,7 +136,7 @@ class CallerTicketsApi(APIView):
         tags=TAGS,
         operation_id="hotline_caller_tickets",
         responses={
-            200: OutputSerializer(many=True),
+            200: CallerTicketSerializer(many=True),
             403: OpenApiResponse(
                 description="Neither a hotline agent nor a hotline-centre system."
             ),
@@ -159,4 +159,4 @@ class CallerTicketsApi(APIView):
             system=system.name if system else "",
             system_department=system.department.name_zh if system else "",
         )
-        return Response(self.OutputSerializer(tickets, many=True).data)
+        return Response(self.CallerTicketSerializer(tickets, many=True).data)
