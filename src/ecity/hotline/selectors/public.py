@@ -17,8 +17,8 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ecity.core.chinese import segment
 from ecity.core.accounts import Account
+from ecity.core.chinese import segment
 from ecity.core.errors import NotFound, PermissionDenied
 from ecity.core.masking import mask_text
 from ecity.hotline.models import Category, Ticket

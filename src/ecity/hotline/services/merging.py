@@ -139,8 +139,6 @@ def merged_tickets_close(*, actor: User | None, main: Ticket) -> list[Ticket]:
             note=main.answer,
             data={"main_ticket": main.number},
         )
-        notify_citizen(
-            event="ticket_closed", ticket=merged, ticket_event=event, answer=main.answer
-        )
+        notify_citizen(event="ticket_closed", ticket=merged, ticket_event=event, answer=main.answer)
         closed.append(merged)
     return closed

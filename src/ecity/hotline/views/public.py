@@ -23,9 +23,7 @@ PAGE_SIZE = 20
 
 
 class PublicSearchForm(forms.Form):
-    q = forms.CharField(
-        label=gettext_lazy("Words"), required=False, max_length=selectors.QUERY_MAX
-    )
+    q = forms.CharField(label=gettext_lazy("Words"), required=False, max_length=selectors.QUERY_MAX)
     category = forms.ModelChoiceField(
         label=gettext_lazy("Category"),
         required=False,
