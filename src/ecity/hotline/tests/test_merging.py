@@ -89,7 +89,9 @@ def test_candidates_are_ranked_by_text_similarity_then_closeness(noise):
 
 def test_address_normalisation_ignores_spaces_punctuation_and_full_width_forms():
     # Then the same address typed differently is the same
-    assert address_normalise("解放大道１０００号（东门）") == address_normalise("解放大道 1000号 东门")
+    assert address_normalise("解放大道１０００号（东门）") == address_normalise(
+        "解放大道 1000号 东门"
+    )
     assert address_normalise("") == ""
 
 
