@@ -74,7 +74,7 @@ def jaccard(first: set[str], second: set[str]) -> float:
 def _open_of_category(ticket: Ticket, since: dt.datetime) -> QuerySet[Ticket]:
     return (
         Ticket.objects.filter(
-            category_id=ticket.category_id,
+            category=ticket.category,
             status__in=Ticket.OPEN_STATUSES,
             received_at__gte=since,
         )

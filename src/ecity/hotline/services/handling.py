@@ -32,6 +32,7 @@ from ecity.hotline.selectors.worklist import (
     is_dispatcher,
     is_ticket_handler,
 )
+from ecity.hotline.services.merging import merged_tickets_close
 from ecity.identity.models import User
 from ecity.notify.services import notification_enqueue
 from ecity.org.models import Department
@@ -330,9 +331,6 @@ def answer_review(*, actor: User, ticket: Ticket, approve: bool, reason: str = "
         notify_citizen(
             event="ticket_closed", ticket=ticket, ticket_event=event, answer=ticket.answer
         )
-        # Imported here: merging builds on this module's shared steps.
-        from ecity.hotline.services.merging import merged_tickets_close
-
         merged_tickets_close(actor=actor, main=ticket)
         return ticket
     ticket.status = Status.HANDLING

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -20,6 +22,7 @@ from ecity.hotline.selectors.worklist import is_dispatcher
 from ecity.hotline.services.dispatch import ticket_dispatch
 from ecity.hotline.services.merging import ticket_merge
 from ecity.hotline.views.forms import DispatchForm
+from ecity.identity.models import User
 
 QUEUE_SIZE = 50
 
@@ -69,7 +72,7 @@ def dispatch_ticket(request: HttpRequest, number: str) -> HttpResponse:
         "suggestions": suggestions,
         "form": form,
         "duplicates": duplicate_candidates(ticket) if ticket.is_open else [],
-        "can_merge": is_dispatcher(actor=request.user),
+        "can_merge": is_dispatcher(actor=cast(User, request.user)),
     }
     return response_private(render(request, "hotline/dispatch/ticket.html", context))
 
@@ -86,7 +89,7 @@ def merge_ticket(request: HttpRequest, number: str) -> HttpResponse:
     except NotFound as error:
         raise Http404 from error
     try:
-        ticket_merge(actor=request.user, ticket=ticket, main=main)
+        ticket_merge(actor=cast(User, request.user), ticket=ticket, main=main)
     except PermissionDenied as error:
         raise DjangoPermissionDenied from error
     except ApplicationError as error:

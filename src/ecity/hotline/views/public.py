@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,6 +20,7 @@ from ecity.core.middleware import response_private
 from ecity.hotline.models import Category
 from ecity.hotline.selectors import public as selectors
 from ecity.hotline.services.publication import ticket_publish, ticket_unpublish
+from ecity.identity.models import User
 
 PAGE_SIZE = 20
 
@@ -80,16 +83,15 @@ def publication(request: HttpRequest, number: str) -> HttpResponse:
     except NotFound as error:
         raise Http404 from error
     error_message = ""
+    actor = cast(User, request.user)  # signed in (login_required)
     if request.method == "POST":
         action = request.POST.get("action")
         try:
             if action == "publish":
-                ticket_publish(actor=request.user, ticket=ticket)
+                ticket_publish(actor=actor, ticket=ticket)
                 messages.success(request, _("The ticket is published."))
             elif action == "unpublish":
-                ticket_unpublish(
-                    actor=request.user, ticket=ticket, reason=request.POST.get("reason", "")
-                )
+                ticket_unpublish(actor=actor, ticket=ticket, reason=request.POST.get("reason", ""))
                 messages.success(request, _("The ticket is no longer published."))
             else:
                 raise Http404
