@@ -13,7 +13,8 @@ module only knows how each kind of value is masked:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import re
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 #: The kinds of personal value that are masked, by the name the templates and serializers use.
@@ -137,3 +138,28 @@ def personal_form_fields(form_data: Mapping[str, Any], schema: Mapping[str, Any]
         if value not in ("", None, [])
         and form_field_kind(name, properties.get(name) or {}) is not None
     ]
+
+
+# Personal values written into free text (a request, an answer): mainland mobile numbers and
+# resident ID numbers, not parts of longer digit runs.
+_TEXT_PHONE = re.compile(r"(?<![0-9])1[3-9][0-9]{9}(?![0-9])")
+_TEXT_ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])[0-9]{17}[0-9Xx](?![0-9A-Za-z])")
+
+
+def mask_text(text: str, *, names: Iterable[str] = (), places: Iterable[str] = ()) -> str:
+    """``text`` with its personal values masked, for publication.
+
+    Masks resident ID numbers and mobile numbers anywhere in the text, each of ``names`` (a
+    person's name, masked as ``mask_name``) and each of ``places`` (an address, masked as
+    ``mask_address``). Names and places shorter than two characters are left alone (one
+    character would mask every occurrence of a common character).
+    """
+    if not text:
+        return ""
+    text = _TEXT_ID_NUMBER.sub(lambda m: mask_id_number(m.group(0)), text)
+    text = _TEXT_PHONE.sub(lambda m: mask_phone(m.group(0)), text)
+    for place in sorted({p.strip() for p in places if p and len(p.strip()) >= 2}, key=len)[::-1]:
+        text = text.replace(place, mask_address(place))
+    for name in sorted({n.strip() for n in names if n and len(n.strip()) >= 2}, key=len)[::-1]:
+        text = text.replace(name, mask_name(name))
+    return text

@@ -82,3 +82,11 @@ register_actions(
         "hotline.open311_client_created": _("Open311 client system registered"),
     }
 )
+# --- merging and publication (services/merging.py, services/publication.py) ---
+register_actions(
+    {
+        "ticket.merged": _("Hotline ticket merged into another ticket"),
+        "ticket.published": _("Hotline ticket published"),
+        "ticket.unpublished": _("Hotline ticket withdrawn from publication"),
+    }
+)

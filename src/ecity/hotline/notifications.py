@@ -49,6 +49,11 @@ register_events(
     _event("ticket_extension_requested", _("Extension requested (staff)"), EventGroup.STAFF),
 )
 
+# Merging (services/merging.py): the merged ticket's caller learns the main ticket's number.
+register_events(
+    _event("ticket_merged", _("Your hotline request was merged"), EventGroup.PROGRESS),
+)
+
 # Staff messages that concern the hotline centre's dispatchers (the rest go to the department).
 _SUPERVISION_EVENTS = {"ticket_returned", "ticket_extension_requested"}
 

@@ -12,6 +12,7 @@ from ecity.hotline.views import (
 )
 from ecity.hotline.views import hotspots as hotspots_views
 from ecity.hotline.views import knowledge as knowledge_views
+from ecity.hotline.views import public as public_views
 
 app_name = "hotline"
 urlpatterns = [
@@ -20,6 +21,7 @@ urlpatterns = [
     path("console/caller-history/", console.caller_history, name="caller_history"),
     path("dispatch/", dispatch.queue, name="dispatch"),
     path("dispatch/<str:number>/", dispatch.dispatch_ticket, name="dispatch_ticket"),
+    path("dispatch/<str:number>/merge/", dispatch.merge_ticket, name="merge_ticket"),
     path("new/", citizen.new, name="new"),
     path("mine/", citizen.mine, name="mine"),
     path("mine/<str:number>/", citizen.mine_detail, name="mine_detail"),
@@ -71,4 +73,8 @@ urlpatterns = [
         hotspots_views.weekly_report_download,
         name="weekly_report_download",
     ),
+    # Published tickets (工单公开): the public list and page, the dispatcher's publication page.
+    path("public/", public_views.public_list, name="public"),
+    path("public/<uuid:public_id>/", public_views.public_detail, name="public_ticket"),
+    path("publication/<str:number>/", public_views.publication, name="publication"),
 ]

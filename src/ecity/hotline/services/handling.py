@@ -32,6 +32,7 @@ from ecity.hotline.selectors.worklist import (
     is_dispatcher,
     is_ticket_handler,
 )
+from ecity.hotline.services.merging import merged_tickets_close
 from ecity.identity.models import User
 from ecity.notify.services import notification_enqueue
 from ecity.org.models import Department
@@ -312,7 +313,8 @@ def answer_review(*, actor: User, ticket: Ticket, approve: bool, reason: str = "
     """Review a department's answer (审核), by a dispatcher of the hotline centre.
 
     The ticket must be ``answered``. Approve: the ticket is closed and the citizen told, with the
-    answer and how to rate it. Send back (``approve=False``, reason required): back to
+    answer and how to rate it; the tickets merged into it are closed with the same answer
+    (``merging.merged_tickets_close``). Send back (``approve=False``, reason required): back to
     ``handling`` at the same department, whose handlers are told the reason.
     """
     if not approve:
@@ -329,6 +331,7 @@ def answer_review(*, actor: User, ticket: Ticket, approve: bool, reason: str = "
         notify_citizen(
             event="ticket_closed", ticket=ticket, ticket_event=event, answer=ticket.answer
         )
+        merged_tickets_close(actor=actor, main=ticket)
         return ticket
     ticket.status = Status.HANDLING
     _save(ticket, "status")
