@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.core.management import call_command
 
 from ecity.demo.services.hotline import demo_hotline_ensure
 from ecity.demo.services.participation import demo_participation_ensure
@@ -94,3 +97,18 @@ def test_demo_participation_loads_again_without_duplicates(participation_demo):
     assert again.accounts == again.mailboxes == again.letters == 0
     assert again.surveys == again.survey_responses == again.consultations == 0
     assert (Letter.objects.count(), Survey.objects.count(), Consultation.objects.count()) == counts
+
+
+def test_load_demo_adds_participation_after_the_hotline_once(settings, tmp_path):
+    # Given an empty database (the classifier's model goes to this test's data dir)
+    settings.DATA_DIR = tmp_path
+    out = io.StringIO()
+    # When the demo is loaded twice (without hotline history, to stay quick)
+    call_command("load_demo", "--hotline-tickets", "0", stdout=out)
+    call_command("load_demo", "--hotline-tickets", "0", stdout=out)
+    # Then the first load reports the participation it made, the second adds nothing
+    text = out.getvalue()
+    assert "Participation: accounts 5, mailboxes 2, letters 8" in text
+    assert "Participation: accounts 0, mailboxes 0, letters 0, surveys 0" in text
+    # And the hotline came first: the letter for it became a ticket
+    assert Letter.objects.filter(status="forwarded_to_hotline").exclude(ticket_number="").exists()
