@@ -206,44 +206,82 @@ def _satisfaction_survey(*, editor: User, department: Department, rng: random.Ra
     )
     kind = QuestionKind
     channel = _question(
-        survey, editor, kind.SINGLE_CHOICE, "您最近一次通过哪个渠道办理政务服务？",
-        is_required=True, options=data.CHANNELS,
-    )  # fmt: skip
+        survey,
+        editor,
+        kind.SINGLE_CHOICE,
+        "您最近一次通过哪个渠道办理政务服务？",
+        is_required=True,
+        options=data.CHANNELS,
+    )
     overall = _question(
-        survey, editor, kind.SINGLE_CHOICE, "您对最近一次办事的总体满意度如何？",
-        is_required=True, options=data.SATISFACTION,
-    )  # fmt: skip
+        survey,
+        editor,
+        kind.SINGLE_CHOICE,
+        "您对最近一次办事的总体满意度如何？",
+        is_required=True,
+        options=data.SATISFACTION,
+    )
     unhappy = list(overall.options.filter(text__in=data.SATISFACTION[2:]))
     reason = _question(
-        survey, editor, kind.LONG_TEXT, "请告诉我们您不满意的原因",
-        help_text="选择“一般”或“不满意”时填写。", is_required=True,
-        condition_question=overall, condition_options=unhappy,
-    )  # fmt: skip
+        survey,
+        editor,
+        kind.LONG_TEXT,
+        "请告诉我们您不满意的原因",
+        help_text="选择“一般”或“不满意”时填写。",
+        is_required=True,
+        condition_question=overall,
+        condition_options=unhappy,
+    )
     improve = _question(
-        survey, editor, kind.MULTIPLE_CHOICE, "您认为哪些方面最需要改进？（最多选三项）",
-        options=data.IMPROVEMENTS, min_choices=1, max_choices=3,
-    )  # fmt: skip
+        survey,
+        editor,
+        kind.MULTIPLE_CHOICE,
+        "您认为哪些方面最需要改进？（最多选三项）",
+        options=data.IMPROVEMENTS,
+        min_choices=1,
+        max_choices=3,
+    )
     item = _question(survey, editor, kind.SHORT_TEXT, "您办理的事项名称")
     trips = _question(
-        survey, editor, kind.NUMBER, "办成这件事，您一共跑了几次？",
-        is_required=True, min_value=0, max_value=20,
-    )  # fmt: skip
+        survey,
+        editor,
+        kind.NUMBER,
+        "办成这件事，您一共跑了几次？",
+        is_required=True,
+        min_value=0,
+        max_value=20,
+    )
     recommend = _question(
-        survey, editor, kind.RATING_SCALE, "您向亲友推荐本市政务服务的可能性有多大？",
-        scale_max=10, scale_min_label="完全不可能", scale_max_label="非常可能",
-    )  # fmt: skip
+        survey,
+        editor,
+        kind.RATING_SCALE,
+        "您向亲友推荐本市政务服务的可能性有多大？",
+        scale_max=10,
+        scale_min_label="完全不可能",
+        scale_max_label="非常可能",
+    )
     matrix = _question(
-        survey, editor, kind.MATRIX, "请对以下方面作出评价",
-        options=data.MATRIX_COLUMNS, rows=data.MATRIX_ROWS,
-    )  # fmt: skip
+        survey,
+        editor,
+        kind.MATRIX,
+        "请对以下方面作出评价",
+        options=data.MATRIX_COLUMNS,
+        rows=data.MATRIX_ROWS,
+    )
     ranking = _question(
-        survey, editor, kind.RANKING, "请将以下改革方向按您认为的重要性排序（第一位最重要）",
+        survey,
+        editor,
+        kind.RANKING,
+        "请将以下改革方向按您认为的重要性排序（第一位最重要）",
         options=data.RANKING,
-    )  # fmt: skip
+    )
     _question(
-        survey, editor, kind.FILE_UPLOAD, "如有办事过程中的照片或材料，可以上传（可选）",
+        survey,
+        editor,
+        kind.FILE_UPLOAD,
+        "如有办事过程中的照片或材料，可以上传（可选）",
         max_file_mb=5,
-    )  # fmt: skip
+    )
     survey = survey_services.survey_open(actor=editor, survey=survey)
     ids = {q.pk: _options(q) for q in (channel, overall, improve, matrix, ranking)}
     rows = _options(matrix, role="row")
@@ -280,17 +318,30 @@ def _closed_survey(*, editor: User, department: Department, rng: random.Random) 
         are_results_public=True,
     )
     used = _question(
-        survey, editor, QuestionKind.MULTIPLE_CHOICE, "您在市民中心使用过哪些便民设施？",
-        is_required=True, options=data.FACILITIES,
-    )  # fmt: skip
+        survey,
+        editor,
+        QuestionKind.MULTIPLE_CHOICE,
+        "您在市民中心使用过哪些便民设施？",
+        is_required=True,
+        options=data.FACILITIES,
+    )
     wanted = _question(
-        survey, editor, QuestionKind.SINGLE_CHOICE, "您最希望增加哪项设施？",
+        survey,
+        editor,
+        QuestionKind.SINGLE_CHOICE,
+        "您最希望增加哪项设施？",
         options=["充电宝租借", "自助证照打印", "儿童游乐区", "便民药箱"],
-    )  # fmt: skip
+    )
     score = _question(
-        survey, editor, QuestionKind.RATING_SCALE, "您对便民设施的总体评价",
-        is_required=True, scale_max=5, scale_min_label="很差", scale_max_label="很好",
-    )  # fmt: skip
+        survey,
+        editor,
+        QuestionKind.RATING_SCALE,
+        "您对便民设施的总体评价",
+        is_required=True,
+        scale_max=5,
+        scale_min_label="很差",
+        scale_max_label="很好",
+    )
     survey = survey_services.survey_open(actor=editor, survey=survey)
     used_ids, wanted_ids = _options(used), _options(wanted)
     for _ in range(data.CLOSED_SURVEY_RESPONSES):
