@@ -10,6 +10,7 @@ from django.db import transaction
 from ecity.demo.data.regions import CITY_CODE
 from ecity.demo.services import DemoApprovalResult, demo_approval_ensure, demo_city_load
 from ecity.demo.services.hotline import DEMO_HOTLINE_TICKETS, DemoHotline, demo_hotline_ensure
+from ecity.demo.services.participation import DemoParticipation, demo_participation_ensure
 from ecity.demo.services.people import admin_ensure
 from ecity.org.models import Region
 
@@ -18,8 +19,9 @@ class Command(BaseCommand):
     help = (
         "Load or refresh the demo city 示范市 (regions, departments, service guides, demo "
         "accounts with the demo-only password Demo@12345, joint approval processes, "
-        "certificate types, a few demo cases, the data exchange between departments and the 12345 "
-        "hotline with a year of tickets). "
+        "certificate types, a few demo cases, the data exchange between departments, the 12345 "
+        "hotline with a year of tickets and public participation: mailboxes, surveys, "
+        "consultations). "
         "Safe to run again."
     )
 
@@ -54,6 +56,10 @@ class Command(BaseCommand):
         hotline = _hotline(tickets=max(0, options["hotline_tickets"]))
         if hotline is not None:
             self.stdout.write(_hotline_counts(hotline))
+        # After the hotline: a demo letter is forwarded to it as a ticket.
+        participation = _participation()
+        if participation is not None:
+            self.stdout.write(_participation_counts(participation))
         if result.skipped:
             if approval.skipped:
                 self.stdout.write("The database already holds city data: demo city not loaded.")
@@ -131,5 +137,29 @@ def _hotline_counts(hotline: DemoHotline) -> str:
             ("history_tickets", "history tickets"),
             ("live_tickets", "live tickets"),
             ("classifier_trained_on", "tickets the dispatch classifier learnt from"),
+        ]
+    )
+
+
+def _participation() -> DemoParticipation | None:
+    """The demo participation, only in the demo city, in its own transaction."""
+    if not Region.objects.filter(code=CITY_CODE).exists():
+        return None
+    with transaction.atomic():
+        admin, _created = admin_ensure()
+        return demo_participation_ensure(actor=admin)
+
+
+def _participation_counts(participation: DemoParticipation) -> str:
+    return "Participation: " + ", ".join(
+        f"{label} {getattr(participation, name)}"
+        for name, label in [
+            ("accounts", "accounts"),
+            ("mailboxes", "mailboxes"),
+            ("letters", "letters"),
+            ("surveys", "surveys"),
+            ("survey_responses", "survey responses"),
+            ("consultations", "consultations"),
+            ("comments", "consultation comments"),
         ]
     )
