@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from ecity.core.errors import Conflict, PermissionDenied, ValidationFailed
 from ecity.hotline.models import Callback, Ticket, TicketEvent
 from ecity.hotline.selectors.worklist import can_call_back, dispatchers, handlers_of, is_dispatcher
-from ecity.hotline.services.handling import (
+from ecity.hotline.services.steps import (
     deadline_state_update,
     notify_staff,
     ticket_event_record,

@@ -18,163 +18,34 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ecity.audit.services import audit_record
 from ecity.core.errors import Conflict, PermissionDenied, ValidationFailed
 from ecity.core.locking import lock_row
-from ecity.hotline.audit_actions import HANDLING_ACTIONS
 from ecity.hotline.models import ExtensionRequest, Ticket, TicketAssist, TicketEvent
 from ecity.hotline.selectors.worklist import (
     can_urge,
     deadline_conditions,
-    deadline_state_for,
     dispatchers,
     handlers_of,
-    is_dispatcher,
     is_ticket_handler,
 )
 from ecity.hotline.services.merging import merged_tickets_close
+from ecity.hotline.services.steps import (
+    notify_citizen,
+    notify_staff,
+    require_dispatcher,
+    require_handler,
+    require_status,
+    required_text,
+    ticket_event_record,
+    ticket_lock,
+    ticket_save,
+)
 from ecity.identity.models import User
-from ecity.notify.services import notification_enqueue
 from ecity.org.models import Department
 from ecity.workflow.clocks import deadline_states_refresh
 
 Status = Ticket.Status
 Action = TicketEvent.Action
-MAX_TEXT = 4000
-
-
-# --- shared steps (also used by services/callbacks.py) ---------------------------------------
-
-
-def ticket_lock(ticket: Ticket) -> Ticket:
-    """Lock ``ticket`` until the transaction ends and return a fresh copy (department loaded)."""
-    return lock_row(Ticket.objects.select_related("department", "citizen"), pk=ticket.pk)
-
-
-def ticket_event_record(
-    *,
-    ticket: Ticket,
-    action: str,
-    actor: User | None,
-    department: Department | None = None,
-    note: str = "",
-    public: bool = True,
-    data: dict[str, str | int] | None = None,
-) -> TicketEvent:
-    """Append one step to the ticket's timeline and record its audit entry (same transaction).
-
-    The audit entry names the actor, the ticket, the citizen's account as subject and the
-    department's code, never the note (it may hold personal data; the timeline keeps it).
-    """
-    event = TicketEvent.objects.create(
-        ticket=ticket,
-        action=action,
-        actor=actor,
-        department=department or ticket.department,
-        note=note,
-        public=public,
-    )
-    audit_action = HANDLING_ACTIONS.get(action)
-    if audit_action is not None:
-        dept = department or ticket.department
-        audit_record(
-            actor=actor,
-            action=audit_action,
-            obj=ticket,
-            subject=ticket.citizen,
-            data={
-                "ticket_event": str(event.public_id),
-                "department": dept.code if dept else "",
-                "status": ticket.status,
-                **(data or {}),
-            },
-        )
-    return event
-
-
-def _context(ticket: Ticket, **extra: object) -> dict[str, object]:
-    return {
-        "ticket_number": ticket.number,
-        "title": ticket.title,
-        "department": ticket.department.name_zh if ticket.department else "",
-        **extra,
-    }
-
-
-def notify_staff(
-    *,
-    recipients: list[User],
-    event: str,
-    ticket: Ticket,
-    ticket_event: TicketEvent,
-    **extra: object,
-) -> None:
-    """Queue ``event`` about ``ticket`` for each of ``recipients`` (once per timeline step)."""
-    context = _context(ticket, note=ticket_event.note, **extra)
-    for user in recipients:
-        notification_enqueue(
-            recipient=user,
-            event=event,
-            context=context,
-            obj=ticket,
-            reference=ticket.number,
-            idempotency_key=f"{ticket.public_id}:{event}:{ticket_event.public_id}:{user.pk}",
-        )
-
-
-def notify_citizen(*, event: str, ticket: Ticket, ticket_event: TicketEvent, **extra: object):
-    """Tell the caller about ``ticket_event``: their account, else an SMS to the caller phone."""
-    if ticket.citizen_id is None and not ticket.caller_phone:
-        return
-    notification_enqueue(
-        recipient=ticket.citizen,
-        event=event,
-        context=_context(ticket, query_code=ticket.query_code, **extra),
-        obj=ticket,
-        reference=ticket.number,
-        phone="" if ticket.citizen_id else ticket.caller_phone,
-        idempotency_key=f"{ticket.public_id}:{event}:{ticket_event.public_id}",
-    )
-
-
-def deadline_state_update(ticket: Ticket) -> None:
-    """Set the ticket's deadline state for its new status and limits (saved by the caller)."""
-    ticket.deadline_state = deadline_state_for(ticket)
-
-
-def required_text(value: str | None, field: str, message: str) -> str:
-    """``value`` stripped; ``ValidationFailed`` on ``field`` when empty or too long."""
-    text = (value or "").strip()
-    if not text:
-        raise ValidationFailed(fields={field: [message]})
-    if len(text) > MAX_TEXT:
-        raise ValidationFailed(
-            fields={field: [_("Write at most %(max)d characters.") % {"max": MAX_TEXT}]}
-        )
-    return text
-
-
-def _require_handler(actor: User, ticket: Ticket) -> None:
-    if not is_ticket_handler(actor=actor, department=ticket.department):
-        raise PermissionDenied(_("Only a ticket handler of the ticket's department can do this."))
-
-
-def _require_dispatcher(actor: User) -> None:
-    if not is_dispatcher(actor=actor):
-        raise PermissionDenied(_("Only a dispatcher of the hotline centre can do this."))
-
-
-def _require_status(ticket: Ticket, *statuses: str) -> None:
-    if ticket.status not in statuses:
-        raise Conflict(
-            _("This cannot be done while the ticket is “%(status)s”.")
-            % {"status": ticket.get_status_display()}
-        )
-
-
-def _save(ticket: Ticket, *fields: str) -> None:
-    deadline_state_update(ticket)
-    ticket.save(update_fields=[*fields, "deadline_state", "updated_at"])
 
 
 # --- the department: sign, return, answer ------------------------------------------------------
@@ -189,12 +60,12 @@ def ticket_sign(*, actor: User, ticket: Ticket) -> Ticket:
     in the timeline and audit data).
     """
     ticket = ticket_lock(ticket)
-    _require_handler(actor, ticket)
-    _require_status(ticket, Status.DISPATCHED)
+    require_handler(actor, ticket)
+    require_status(ticket, Status.DISPATCHED)
     now = timezone.now()
     late = bool(ticket.sign_due_at and now > ticket.sign_due_at)
     ticket.status, ticket.signed_at, ticket.signed_late = Status.HANDLING, now, late
-    _save(ticket, "status", "signed_at", "signed_late")
+    ticket_save(ticket, "status", "signed_at", "signed_late")
     ticket_event_record(
         ticket=ticket,
         action=Action.SIGN,
@@ -215,13 +86,13 @@ def ticket_return(*, actor: User, ticket: Ticket, reason: str) -> Ticket:
     """
     reason = required_text(reason, "reason", _("Say why the ticket is returned."))
     ticket = ticket_lock(ticket)
-    _require_handler(actor, ticket)
-    _require_status(ticket, Status.DISPATCHED, Status.HANDLING)
+    require_handler(actor, ticket)
+    require_status(ticket, Status.DISPATCHED, Status.HANDLING)
     department = ticket.department
     _pending_extensions_close(ticket, actor=actor, note=_("The ticket was returned."))
     ticket.status, ticket.department, ticket.signed_at = Status.RETURNED, None, None
     ticket.return_count += 1
-    _save(ticket, "status", "department", "signed_at", "return_count")
+    ticket_save(ticket, "status", "department", "signed_at", "return_count")
     event = ticket_event_record(
         ticket=ticket,
         action=Action.RETURN,
@@ -251,10 +122,10 @@ def ticket_answer(*, actor: User, ticket: Ticket, answer: str) -> Ticket:
     """
     answer = required_text(answer, "answer", _("Write the answer to the citizen."))
     ticket = ticket_lock(ticket)
-    _require_handler(actor, ticket)
-    _require_status(ticket, Status.HANDLING)
+    require_handler(actor, ticket)
+    require_status(ticket, Status.HANDLING)
     ticket.status, ticket.answer, ticket.answered_at = Status.ANSWERED, answer, timezone.now()
-    _save(ticket, "status", "answer", "answered_at")
+    ticket_save(ticket, "status", "answer", "answered_at")
     event = ticket_event_record(
         ticket=ticket, action=Action.ANSWER, actor=actor, note=answer, public=False
     )
@@ -277,8 +148,8 @@ def ticket_transfer(*, actor: User, ticket: Ticket, department: Department, note
     """
     note = required_text(note, "note", _("Say why the ticket is transferred."))
     ticket = ticket_lock(ticket)
-    _require_dispatcher(actor)
-    _require_status(ticket, Status.DISPATCHED, Status.HANDLING, Status.RETURNED)
+    require_dispatcher(actor)
+    require_status(ticket, Status.DISPATCHED, Status.HANDLING, Status.RETURNED)
     if not department.is_active:
         raise ValidationFailed(fields={"department": [_("Choose an active department.")]})
     if department.pk == ticket.department_id:
@@ -293,7 +164,7 @@ def ticket_transfer(*, actor: User, ticket: Ticket, department: Department, note
     ticket.status, ticket.department = Status.DISPATCHED, department
     ticket.dispatched_at, ticket.signed_at, ticket.signed_late = now, None, False
     ticket.sign_due_at = now + window if window is not None else None
-    _save(
+    ticket_save(
         ticket, "status", "department", "dispatched_at", "signed_at", "signed_late", "sign_due_at"
     )
     event = ticket_event_record(
@@ -320,11 +191,11 @@ def answer_review(*, actor: User, ticket: Ticket, approve: bool, reason: str = "
     if not approve:
         reason = required_text(reason, "reason", _("Say why the answer is sent back."))
     ticket = ticket_lock(ticket)
-    _require_dispatcher(actor)
-    _require_status(ticket, Status.ANSWERED)
+    require_dispatcher(actor)
+    require_status(ticket, Status.ANSWERED)
     if approve:
         ticket.status, ticket.closed_at = Status.CLOSED, timezone.now()
-        _save(ticket, "status", "closed_at")
+        ticket_save(ticket, "status", "closed_at")
         event = ticket_event_record(
             ticket=ticket, action=Action.CLOSE, actor=actor, note=ticket.answer
         )
@@ -334,7 +205,7 @@ def answer_review(*, actor: User, ticket: Ticket, approve: bool, reason: str = "
         merged_tickets_close(actor=actor, main=ticket)
         return ticket
     ticket.status = Status.HANDLING
-    _save(ticket, "status")
+    ticket_save(ticket, "status")
     event = ticket_event_record(
         ticket=ticket, action=Action.REVIEW_REJECT, actor=actor, note=reason, public=False
     )
@@ -360,9 +231,9 @@ def ticket_urge(*, actor: User, ticket: Ticket, note: str) -> TicketEvent:
     ticket = ticket_lock(ticket)
     if not can_urge(actor=actor, ticket=ticket):
         raise PermissionDenied(_("Only a dispatcher or a supervisor of the department can urge."))
-    _require_status(ticket, Status.DISPATCHED, Status.HANDLING, Status.ANSWERED)
+    require_status(ticket, Status.DISPATCHED, Status.HANDLING, Status.ANSWERED)
     ticket.urge_count += 1
-    _save(ticket, "urge_count")
+    ticket_save(ticket, "urge_count")
     event = ticket_event_record(
         ticket=ticket,
         action=Action.URGE,
@@ -415,8 +286,8 @@ def extension_request(
         raise ValidationFailed(fields=errors)
     assert new_due_at is not None
     ticket = ticket_lock(ticket)
-    _require_handler(actor, ticket)
-    _require_status(ticket, Status.HANDLING)
+    require_handler(actor, ticket)
+    require_status(ticket, Status.HANDLING)
     if new_due_at <= max(filter(None, [ticket.due_at, timezone.now()])):
         raise ValidationFailed(
             fields={"new_due_at": [_("The new due time must be later than the current one.")]}
@@ -459,7 +330,7 @@ def extension_decide(
     if not approve and not note:
         raise ValidationFailed(fields={"note": [_("Say why the extension is refused.")]})
     ticket = ticket_lock(extension.ticket)
-    _require_dispatcher(actor)
+    require_dispatcher(actor)
     extension = lock_row(ExtensionRequest, pk=extension.pk)
     if extension.status != ExtensionRequest.Status.PENDING:
         raise Conflict(_("This extension request was already decided."))
@@ -473,7 +344,7 @@ def extension_decide(
     )
     if approve:
         ticket.due_at = extension.requested_due_at
-        _save(ticket, "due_at")
+        ticket_save(ticket, "due_at")
     outcome = extension.get_status_display()
     event = ticket_event_record(
         ticket=ticket,
@@ -511,8 +382,8 @@ def assist_request(
     """
     reason = required_text(reason, "reason", _("Say what the other department should do."))
     ticket = ticket_lock(ticket)
-    _require_handler(actor, ticket)
-    _require_status(ticket, Status.HANDLING)
+    require_handler(actor, ticket)
+    require_status(ticket, Status.HANDLING)
     if not department.is_active or department.pk == ticket.department_id:
         raise ValidationFailed(
             fields={"department": [_("Choose another active department than the lead one.")]}
@@ -556,7 +427,7 @@ def assist_contribute(*, actor: User, assist: TicketAssist, contribution: str) -
     assist = lock_row(TicketAssist.objects.select_related("department"), pk=assist.pk)
     if not is_ticket_handler(actor=actor, department=assist.department):
         raise PermissionDenied(_("Only a ticket handler of the assisting department can do this."))
-    _require_status(ticket, *Ticket.OPEN_STATUSES)
+    require_status(ticket, *Ticket.OPEN_STATUSES)
     assist.contribution, assist.contributed_by = contribution, actor
     assist.contributed_at = timezone.now()
     assist.save(update_fields=["contribution", "contributed_by", "contributed_at", "updated_at"])

@@ -15,82 +15,18 @@ from django.utils.translation import gettext as _
 
 from ecity.audit.services import audit_record
 from ecity.core.errors import Conflict, PermissionDenied, ValidationFailed
-from ecity.core.locking import lock_row
-from ecity.hotline.audit_actions import HANDLING_ACTIONS
 from ecity.hotline.models import ExtensionRequest, Ticket, TicketEvent
-from ecity.hotline.selectors.worklist import deadline_state_for, is_dispatcher
+from ecity.hotline.selectors.worklist import is_dispatcher
+from ecity.hotline.services.steps import (
+    deadline_state_update,
+    notify_citizen,
+    ticket_event_record,
+    ticket_lock,
+)
 from ecity.identity.models import User
-from ecity.notify.services import notification_enqueue
 
 Status = Ticket.Status
 Action = TicketEvent.Action
-
-# services/handling.py calls ``merged_tickets_close`` when it closes a ticket, so this module
-# does not import handling (no cycle): its few steps below mirror handling's shared steps.
-
-
-def ticket_lock(ticket: Ticket) -> Ticket:
-    return lock_row(Ticket.objects.select_related("department", "citizen"), pk=ticket.pk)
-
-
-def deadline_state_update(ticket: Ticket) -> None:
-    ticket.deadline_state = deadline_state_for(ticket)
-
-
-def ticket_event_record(
-    *,
-    ticket: Ticket,
-    action: str,
-    actor: User | None,
-    note: str = "",
-    public: bool = True,
-    data: dict[str, str] | None = None,
-) -> TicketEvent:
-    """Append a timeline step; audit it when handling audits that step (CLOSE)."""
-    event = TicketEvent.objects.create(
-        ticket=ticket,
-        action=action,
-        actor=actor,
-        department=ticket.department,
-        note=note,
-        public=public,
-    )
-    audit_action = HANDLING_ACTIONS.get(action)
-    if audit_action is not None:
-        audit_record(
-            actor=actor,
-            action=audit_action,
-            obj=ticket,
-            subject=ticket.citizen,
-            data={
-                "ticket_event": str(event.public_id),
-                "department": ticket.department.code if ticket.department else "",
-                "status": ticket.status,
-                **(data or {}),
-            },
-        )
-    return event
-
-
-def notify_citizen(*, event: str, ticket: Ticket, ticket_event: TicketEvent, **extra: str) -> None:
-    """Tell the caller: their account, else an SMS to the caller phone (as handling does)."""
-    if ticket.citizen_id is None and not ticket.caller_phone:
-        return
-    notification_enqueue(
-        recipient=ticket.citizen,
-        event=event,
-        context={
-            "ticket_number": ticket.number,
-            "title": ticket.title,
-            "department": ticket.department.name_zh if ticket.department else "",
-            "query_code": ticket.query_code,
-            **extra,
-        },
-        obj=ticket,
-        reference=ticket.number,
-        phone="" if ticket.citizen_id else ticket.caller_phone,
-        idempotency_key=f"{ticket.public_id}:{event}:{ticket_event.public_id}",
-    )
 
 
 @transaction.atomic

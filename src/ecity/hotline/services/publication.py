@@ -15,7 +15,7 @@ from ecity.audit.services import audit_record
 from ecity.core.errors import Conflict, PermissionDenied
 from ecity.hotline.models import Ticket
 from ecity.hotline.selectors.worklist import is_dispatcher
-from ecity.hotline.services.handling import ticket_lock
+from ecity.hotline.services.steps import ticket_lock
 from ecity.identity.models import User
 
 

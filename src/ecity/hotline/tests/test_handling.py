@@ -9,7 +9,7 @@ from django.utils import timezone
 from ecity.audit.models import AuditEntry
 from ecity.core.errors import Conflict, PermissionDenied, ValidationFailed
 from ecity.hotline.models import ExtensionRequest, Ticket, TicketAssist, TicketEvent
-from ecity.hotline.services import handling
+from ecity.hotline.services import handling, steps
 from ecity.hotline.tests import handling_support
 from ecity.hotline.tests.handling_support import water_ticket
 from ecity.notify.models import Notification
@@ -378,7 +378,7 @@ def test_a_failing_notification_leaves_nothing_half_written(people, monkeypatch)
     def broken(**kwargs):
         raise RuntimeError("outbox down")
 
-    monkeypatch.setattr(handling, "notification_enqueue", broken)
+    monkeypatch.setattr(steps, "notification_enqueue", broken)
     # When the handler answers
     with pytest.raises(RuntimeError):
         handling.ticket_answer(actor=people.handler, ticket=ticket, answer="已处理")
