@@ -56,6 +56,7 @@ def test_data_access_is_what_the_apps_mark_as_such():
         "case_material_reference.read",
         "certificate.read",
         "certificate.revoked",
+        "letter.read",
         "personal_data.read",
         "personal_data.write",
         "registry.dispute_raised",
@@ -64,51 +65,55 @@ def test_data_access_is_what_the_apps_mark_as_such():
         "registry.person_linked",
         "registry.person_shared_read",
         "registry.records_exported",
+        "survey.responses_exported",
+        "ticket_caller_history.read",
     ]
     assert action_get("case.accepted").is_data_access is False
 
 
 def test_an_undeclared_action_is_flagged_in_tests(citizen):
     # when an app records an action it did not declare, the test suite fails on it
-    with pytest.warns(UndeclaredAuditActionWarning, match=r"'ticket\.closed' is not declared"):
-        audit_record(actor=citizen, action="ticket.closed")
+    with pytest.warns(
+        UndeclaredAuditActionWarning, match=r"'probe_ticket\.closed' is not declared"
+    ):
+        audit_record(actor=citizen, action="probe_ticket.closed")
 
 
 def test_an_undeclared_action_is_refused_in_debug(citizen, settings):
     settings.DEBUG = True
-    with pytest.raises(ValueError, match=r"'ticket\.closed' is not declared"):
-        audit_record(actor=citizen, action="ticket.closed")
-    assert not AuditEntry.objects.filter(action="ticket.closed").exists()
+    with pytest.raises(ValueError, match=r"'probe_ticket\.closed' is not declared"):
+        audit_record(actor=citizen, action="probe_ticket.closed")
+    assert not AuditEntry.objects.filter(action="probe_ticket.closed").exists()
 
 
 def test_an_undeclared_action_is_still_recorded_in_production(citizen):
     # evidence matters more than a label: outside DEBUG the entry is written after the warning
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UndeclaredAuditActionWarning)
-        entry = audit_record(actor=citizen, action="ticket.closed")
-    assert entry.action == "ticket.closed"
+        entry = audit_record(actor=citizen, action="probe_ticket.closed")
+    assert entry.action == "probe_ticket.closed"
 
 
 @pytest.fixture
 def hotline_actions():
     """A second app that declares one act and one read of personal data."""
-    register_actions({"ticket.closed": "Ticket closed"})
-    register_actions({"ticket.read": "Ticket read"}, is_data_access=True)
+    register_actions({"probe_ticket.closed": "Ticket closed"})
+    register_actions({"probe_ticket.read": "Ticket read"}, is_data_access=True)
     yield
-    unregister_actions("ticket.closed", "ticket.read")
+    unregister_actions("probe_ticket.closed", "probe_ticket.read")
 
 
 def test_a_second_app_marks_its_reads_as_access_to_personal_data(
     citizen, reviewer, hotline_actions
 ):
     # given a reviewer who read the citizen's ticket and then closed it
-    audit_record(actor=reviewer, action="ticket.read", subject=citizen)
-    audit_record(actor=reviewer, action="ticket.closed", subject=citizen)
+    audit_record(actor=reviewer, action="probe_ticket.read", subject=citizen)
+    audit_record(actor=reviewer, action="probe_ticket.closed", subject=citizen)
 
     # then the citizen's "who accessed my data" lists the read, not the act
     listed = selectors.my_data_access_list(user=citizen)
-    assert [entry.action for entry in listed] == ["ticket.read"]
-    assert action_label("ticket.read") == "Ticket read"
+    assert [entry.action for entry in listed] == ["probe_ticket.read"]
+    assert action_label("probe_ticket.read") == "Ticket read"
 
 
 @pytest.mark.parametrize(

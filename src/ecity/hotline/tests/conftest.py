@@ -51,3 +51,11 @@ def hotline(db):
         "noise": noise,
         "roads": roads,
     }
+
+
+@pytest.fixture(autouse=True)
+def classifier_of_this_test_only(tmp_path, settings):
+    """Each test starts without a trained dispatch classifier: the model lives under the data
+    directory, which is this test's own (one trained by an earlier test of the same worker, or by
+    the demo, would otherwise change this test's suggestions)."""
+    settings.DATA_DIR = tmp_path

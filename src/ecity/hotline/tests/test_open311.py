@@ -262,3 +262,16 @@ def test_xml_escapes_markup_and_drops_invalid_characters(open311):
     root = _xml("requests")
     # then the text round-trips as text, not markup
     assert root.findtext("request/description") == "<b>路灯</b> & 坏了"
+
+
+@pytest.mark.django_db
+def test_a_signed_in_browser_session_is_not_an_api_key():
+    # Given a citizen signed in to the portal (Open311 POST is CSRF-exempt: machines post to it)
+    from ecity.identity.tests.factories import UserFactory
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(UserFactory())
+    # When a page of another site makes their browser post a request without an API key
+    response = client.post("/open311/v2/requests.json", {"service_code": "X", "lat": "30.5"})
+    # Then nothing is created: the session counts for nothing here
+    assert response.status_code == 403

@@ -133,11 +133,13 @@ def test_login_form_needs_a_csrf_token(citizen):
 # Machine-to-machine endpoints that never read a session cookie, so a cross-site request carries
 # no credentials they accept: the exchange gateway (bearer token or a signed envelope and node
 # seal only; exchange/tests/test_gateway.py checks that a logged-in browser session is refused).
-CSRF_EXEMPT_MACHINE_ENDPOINTS = {"exchange/gateway/views.py"}
+# Machine endpoints that never read a session: the exchange gateway (bearer token or signed
+# envelope) and Open311 (an API key in the request), each with a test that a session is refused.
+CSRF_EXEMPT_MACHINE_ENDPOINTS = {"exchange/gateway/views.py", "hotline/open311/views.py"}
 
 
 def test_no_view_of_ours_is_csrf_exempt():
-    """Only the OAuth token endpoint (oauth-toolkit) and the exchange gateway may be exempt."""
+    """Only the OAuth token endpoint, the exchange gateway and Open311 may be exempt."""
     root = Path(__file__).resolve().parents[2]
     offenders = []
     for path in root.rglob("*.py"):

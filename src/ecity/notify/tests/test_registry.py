@@ -22,26 +22,26 @@ from ecity.notify.tests.conftest import enqueue
 from ecity.notify.tests.factories import NotificationPreferenceFactory
 
 TICKET_EVENT = NotificationEvent(
-    name="ticket_answered",
+    name="probe_ticket_answered",
     label=gettext_lazy("Ticket answered"),
     group=EventGroup.RESULT,
-    templates="hotline/notifications/ticket_answered",
-    link_label=gettext_lazy("View ticket %(reference)s"),
+    templates="probeapp/notifications/probe_ticket_answered",
+    link_label=gettext_lazy("Open probe ticket %(reference)s"),
 )
 
 
 @pytest.fixture
 def hotline_app(tmp_path, settings):
     """A second app, unknown to notify, that declares one event with its own templates."""
-    folder = tmp_path / "hotline" / "notifications"
+    folder = tmp_path / "probeapp" / "notifications"
     folder.mkdir(parents=True)
-    (folder / "ticket_answered.subject.txt").write_text("Ticket {{ ticket_number }} answered")
-    (folder / "ticket_answered.txt").write_text(
+    (folder / "probe_ticket_answered.subject.txt").write_text("Ticket {{ ticket_number }} answered")
+    (folder / "probe_ticket_answered.txt").write_text(
         '{% include "notify/events/_greeting.txt" %}\n'
         "Your ticket {{ ticket_number }} has an answer: {{ answer }}\n"
         '{% include "notify/events/_footer.txt" %}'
     )
-    (folder / "ticket_answered.sms.txt").write_text("Ticket {{ ticket_number }} answered.")
+    (folder / "probe_ticket_answered.sms.txt").write_text("Ticket {{ ticket_number }} answered.")
     settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [str(tmp_path)]}]
     rendering._engine.cache_clear()
     register_events(TICKET_EVENT)
@@ -66,8 +66,8 @@ def test_a_second_app_notifies_its_own_event_without_notify_knowing_it(citizen, 
     # when the hotline notifies the citizen about it
     rows = enqueue(
         citizen,
-        event="ticket_answered",
-        key="ticket_answered:1",
+        event="probe_ticket_answered",
+        key="probe_ticket_answered:1",
         context={"ticket_number": "RX2026000123", "answer": "Fixed", "link_path": "/t/1/"},
         obj=ticket,
         reference="RX2026000123",
@@ -80,7 +80,7 @@ def test_a_second_app_notifies_its_own_event_without_notify_knowing_it(citizen, 
     assert "Your ticket RX2026000123 has an answer: Fixed" in inbox.body
     assert (inbox.object_type, inbox.object_id) == ("auth.group", str(ticket.pk))
     assert inbox.reference == "RX2026000123"
-    assert inbox.link_text == "View ticket RX2026000123"
+    assert inbox.link_text == "Open probe ticket RX2026000123"
     assert inbox.event_label == "Ticket answered"
     assert "Ticket RX2026000123 answered." in rows[2].body
     assert list(selectors.notifications_about(obj=ticket)) == rows
@@ -100,8 +100,8 @@ def test_a_message_links_to_its_object_through_the_link_its_app_declares(citizen
         # when the hotline notifies the citizen without naming a link itself
         rows = enqueue(
             citizen,
-            event="ticket_answered",
-            key="ticket_answered:link",
+            event="probe_ticket_answered",
+            key="probe_ticket_answered:link",
             context={"ticket_number": "RX7", "answer": "ok"},
             obj=ticket,
             reference="RX7",
@@ -111,7 +111,7 @@ def test_a_message_links_to_its_object_through_the_link_its_app_declares(citizen
 
     # then every row links to the ticket's page, and the resolver was told who reads it
     assert {row.link_path for row in rows} == {"/hotline/RX7/"}
-    assert seen == {"event": "ticket_answered", "recipient": citizen}
+    assert seen == {"event": "probe_ticket_answered", "recipient": citizen}
 
 
 def test_a_second_apps_event_follows_the_generic_group_preferences(citizen, hotline_app):
@@ -127,8 +127,8 @@ def test_a_second_apps_event_follows_the_generic_group_preferences(citizen, hotl
     # when the hotline sends its "result" event
     rows = enqueue(
         citizen,
-        event="ticket_answered",
-        key="ticket_answered:2",
+        event="probe_ticket_answered",
+        key="probe_ticket_answered:2",
         context={"ticket_number": "RX1", "answer": "ok"},
     )
 
@@ -138,11 +138,11 @@ def test_a_second_apps_event_follows_the_generic_group_preferences(citizen, hotl
 
 def test_an_event_nobody_declared_is_refused(citizen):
     # given an event name no app declares
-    assert event_get("ticket_answered") is None
+    assert event_get("probe_ticket_answered") is None
 
     # when it is enqueued, then it is refused and the outbox stays empty
-    with pytest.raises(ValueError, match="unknown notification event 'ticket_answered'"):
-        enqueue(citizen, event="ticket_answered", key="x:1")
+    with pytest.raises(ValueError, match="unknown notification event 'probe_ticket_answered'"):
+        enqueue(citizen, event="probe_ticket_answered", key="x:1")
     assert not Notification.objects.exists()
 
 
