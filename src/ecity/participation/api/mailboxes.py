@@ -9,7 +9,6 @@ from __future__ import annotations
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import generics, serializers, status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -72,7 +71,6 @@ class LetterOutput(serializers.ModelSerializer):
 )
 class LetterSubmitApi(APIView):
     permission_classes = [IsAuthenticated]
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     def post(self, request: Request, mailbox_id: str) -> Response:
         mailbox = get_object_or_404(selectors.mailbox_list(), public_id=mailbox_id)

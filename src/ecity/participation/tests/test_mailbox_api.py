@@ -44,3 +44,14 @@ def test_anonymous_cannot_send_and_empty_body_is_a_field_error(api_client):
     assert response.status_code == 400
     assert "body" in response.json()["fields"]
     assert Letter.objects.count() == 0
+
+
+def test_a_letter_that_is_not_a_json_object_is_a_clear_error(api_client):
+    # Given a signed-in citizen whose client sends a JSON array instead of an object
+    mailbox = MailboxFactory()
+    api_client.force_authenticate(UserFactory())
+    url = reverse("participation-api:mailbox-letters", args=[mailbox.public_id])
+    response = api_client.post(url, "[null, null]", content_type="application/json")
+    # Then the answer is a 400 that says so (schemathesis found a 500 here), and nothing is stored
+    assert response.status_code == 400
+    assert Letter.objects.count() == 0
