@@ -19,19 +19,19 @@ from __future__ import annotations
 
 import decimal
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.http import QueryDict
 from django.utils.translation import gettext as _
 
-from ecity.cases.uploads import (
-    DEFAULT_ACCEPTED_TYPES,
+from ecity.core.errors import ValidationFailed
+from ecity.core.uploads import (
     CheckedUpload,
     UploadRejected,
+    UploadRules,
     upload_check,
 )
-from ecity.core.errors import ValidationFailed
 from ecity.participation.models import QuestionKind, SurveyOption, SurveyQuestion
 
 SHORT_TEXT_MAX = 200
@@ -51,14 +51,6 @@ class AnswerRow:
     text: str = ""
     number: decimal.Decimal | None = None
     upload: CheckedUpload | None = None
-
-
-@dataclass(frozen=True)
-class _FileRules:
-    """What ``cases.uploads.upload_check`` needs to know (a material's limits)."""
-
-    max_size_mb: int
-    accepted_types: list[str] = field(default_factory=lambda: list(DEFAULT_ACCEPTED_TYPES))
 
 
 def _options(question: SurveyQuestion, role: str = SurveyOption.Role.OPTION) -> list[SurveyOption]:
@@ -217,7 +209,7 @@ def _file(question: SurveyQuestion, value: Any) -> list[AnswerRow]:
     if not hasattr(value, "read"):
         raise _Invalid(_("Choose a file to upload."))
     try:
-        checked = upload_check(material=_FileRules(max_size_mb=question.max_file_mb), upload=value)
+        checked = upload_check(material=UploadRules(max_size_mb=question.max_file_mb), upload=value)
     except UploadRejected as rejected:
         raise _Invalid(rejected.message) from None
     return [AnswerRow(question=question, upload=checked)]

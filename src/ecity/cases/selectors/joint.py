@@ -35,13 +35,13 @@ from ecity.cases.numbers import query_code_matches
 from ecity.cases.selectors.decisions import certificate_for_case
 from ecity.cases.selectors.materials import MATERIAL_PREFIX
 from ecity.cases.selectors.progress import DepartmentStep, case_progress
-from ecity.cases.uploads import accepted_types_of
 from ecity.catalogue.joint.layout import MaterialSlot
 from ecity.catalogue.models import JointServiceVersion
 from ecity.certificates.models import Certificate
 from ecity.certificates.pdf import certificate_pdf
 from ecity.certificates.verification import qr_payload
 from ecity.core.errors import NotFound
+from ecity.core.uploads import accepted_types_of
 from ecity.identity.models import User
 from ecity.identity.selectors import ActingIdentity, authorisation_for
 from ecity.org.models import StaffRole

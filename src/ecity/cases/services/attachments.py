@@ -4,7 +4,7 @@ draft, and move a draft's files to the case it became.
 The caller checked the files (``services.materials.uploads_check``) and the actor's right; the
 functions here write inside the caller's transaction. Stored files are named in a list the
 caller owns, so that they can be deleted again if the transaction fails
-(``ecity.cases.uploads.stored_files_delete``); a replaced file is deleted after commit.
+(``ecity.core.uploads.stored_files_delete``); a replaced file is deleted after commit.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from typing import Any
 from django.db import transaction
 
 from ecity.cases.models import Attachment, Case, CaseDraft
-from ecity.cases.uploads import CheckedUpload, stored_files_delete, upload_store
 from ecity.catalogue.models import RequiredMaterial
+from ecity.core.uploads import CheckedUpload, stored_files_delete, upload_store
 from ecity.identity.models import User
 
 

@@ -22,9 +22,9 @@ from ecity.cases.selectors.references import MaterialSource
 from ecity.cases.services.attachments import attachment_build, draft_files_move, uploads_store
 from ecity.cases.services.eligibility import ApplicantFields
 from ecity.cases.services.notifications import case_notification_enqueue, service_name
-from ecity.cases.uploads import CheckedUpload
 from ecity.catalogue.models import RequiredMaterial, ServiceItemVersion
 from ecity.core.idempotency import idempotency_begin
+from ecity.core.uploads import CheckedUpload
 from ecity.identity.models import User
 
 

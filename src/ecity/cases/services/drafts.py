@@ -52,11 +52,11 @@ from ecity.cases.services.joint_check import joint_uploads_check, joint_version_
 from ecity.cases.services.materials import material_errors, uploads_check
 from ecity.cases.services.submission import case_submit, correction_submit, draft_save
 from ecity.cases.services.submission.answers import schema_answers
-from ecity.cases.uploads import stored_files_delete
 from ecity.catalogue.form_schema import schema_validate_data
 from ecity.catalogue.joint.layout import joint_layout
 from ecity.catalogue.models import JointServiceVersion, ServiceItemVersion
 from ecity.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from ecity.core.uploads import stored_files_delete
 from ecity.identity.models import User
 from ecity.identity.selectors import ActingIdentity
 

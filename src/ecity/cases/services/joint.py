@@ -36,7 +36,6 @@ from ecity.cases.services.joint_check import (
     joint_members_check,
     joint_version_check,
 )
-from ecity.cases.uploads import stored_files_delete, write_storing_files
 from ecity.catalogue.joint.layout import joint_layout
 from ecity.catalogue.models import JointServiceVersion
 from ecity.core.errors import NotFound, PermissionDenied
@@ -49,6 +48,7 @@ from ecity.core.idempotency import (
     request_fingerprint,
 )
 from ecity.core.sequences import sequence_next
+from ecity.core.uploads import stored_files_delete, write_storing_files
 from ecity.identity.models import User
 from ecity.identity.selectors import ActingIdentity
 from ecity.notify.services import notification_enqueue

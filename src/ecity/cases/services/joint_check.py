@@ -42,11 +42,11 @@ from ecity.cases.services.eligibility import (
     version_check,
 )
 from ecity.cases.services.materials import material_errors
-from ecity.cases.uploads import CheckedUpload, UploadRejected, upload_check
 from ecity.catalogue.form_schema import schema_validate_data
 from ecity.catalogue.joint.layout import JointLayout, MemberSection, joint_layout, own_field_names
 from ecity.catalogue.models import JointServiceVersion, RequiredMaterial
 from ecity.core.errors import NotFound, PermissionDenied, ValidationFailed
+from ecity.core.uploads import CheckedUpload, UploadRejected, upload_check
 from ecity.identity.models import User
 from ecity.identity.selectors import ActingIdentity
 

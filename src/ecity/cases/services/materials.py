@@ -1,7 +1,7 @@
 """Material rules of an application: uploaded files against the service's required materials.
 
 Files are keyed by material (``material:<public id>``, ``ecity.cases.selectors.materials``);
-each is checked against its material's accepted types and size (``ecity.cases.uploads``), and
+each is checked against its material's accepted types and size (``ecity.core.uploads``), and
 every mandatory material must be provided, now or earlier (draft or case).
 """
 
@@ -13,8 +13,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 
 from ecity.cases.selectors.materials import MATERIAL_PREFIX
-from ecity.cases.uploads import CheckedUpload, UploadRejected, upload_check
 from ecity.catalogue.models import RequiredMaterial
+from ecity.core.uploads import CheckedUpload, UploadRejected, upload_check
 
 
 def uploads_check(

@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 
 from ecity.cases.models import Rating
 from ecity.cases.selectors.materials import material_key, materials_of
-from ecity.cases.uploads import EXTENSIONS, accepted_types_of, type_labels
 from ecity.catalogue.form_schema import AccessibleBoundField, SchemaForm, schema_to_form
+from ecity.core.uploads import EXTENSIONS, accepted_types_of, type_labels
 from ecity.org.selectors import department_list
 
 TOKEN_FIELD = "submit_token"  # noqa: S105 - a form field name

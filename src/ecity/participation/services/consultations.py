@@ -12,8 +12,7 @@ and every published one is marked adopted / partly adopted / not adopted with a 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.files.storage import default_storage
@@ -22,9 +21,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ecity.audit.services import audit_record
-from ecity.cases.uploads import PDF, CheckedUpload, UploadRejected, upload_check
 from ecity.core.errors import ApplicationError, PermissionDenied, ValidationFailed
 from ecity.core.files import file_cleanup_on_rollback
+from ecity.core.uploads import PDF, CheckedUpload, UploadRejected, UploadRules, upload_check
 from ecity.identity.models import User
 from ecity.identity.selectors.identity_levels import identity_level_check
 from ecity.org.models import Department
@@ -44,15 +43,8 @@ DRAFT_TEXT_MAX = 100_000
 COMMENT_PURPOSE = "consultation_comment"
 
 
-@dataclass(frozen=True)
-class DraftPdfRules:
-    """What the draft's file may be (the shape ``cases.uploads.upload_check`` reads): a PDF."""
-
-    max_size_mb: int = 20
-    accepted_types: Sequence[str] = field(default_factory=lambda: [PDF])
-
-
-DRAFT_PDF = DraftPdfRules()
+# What the draft's file may be: a PDF of at most 20 MB.
+DRAFT_PDF = UploadRules(accepted_types=(PDF,), max_size_mb=20)
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.files.storage import default_storage
@@ -22,16 +21,16 @@ from django.utils.translation import gettext as _
 
 from ecity.audit.services import audit_record
 from ecity.cases.numbers import query_code_generate
-from ecity.cases.uploads import (
-    DEFAULT_ACCEPTED_TYPES,
-    CheckedUpload,
-    UploadRejected,
-    upload_check,
-)
 from ecity.core.errors import ApplicationError, PermissionDenied, ValidationFailed
 from ecity.core.files import file_cleanup_on_rollback
 from ecity.core.masking import mask_email, mask_id_number, mask_phone
 from ecity.core.sequences import sequence_next
+from ecity.core.uploads import (
+    CheckedUpload,
+    UploadRejected,
+    UploadRules,
+    upload_check,
+)
 from ecity.hotline.models import Channel, TicketKind
 from ecity.hotline.services.intake import TicketInput, ticket_receive
 from ecity.identity.models import User
@@ -47,15 +46,8 @@ REPLY_MAX = 10000
 ATTACHMENTS_MAX = 5
 
 
-@dataclass(frozen=True)
-class AttachmentRules:
-    """What a letter's attachments may be (the shape ``cases.uploads.upload_check`` reads)."""
-
-    max_size_mb: int = 10
-    accepted_types: Sequence[str] = field(default_factory=lambda: list(DEFAULT_ACCEPTED_TYPES))
-
-
-LETTER_ATTACHMENTS = AttachmentRules()
+# What a letter's attachments may be: photos or PDFs of at most 10 MB.
+LETTER_ATTACHMENTS = UploadRules(max_size_mb=10)
 
 _PHONE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
 _ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")

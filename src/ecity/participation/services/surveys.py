@@ -21,9 +21,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ecity.audit.services import audit_record
-from ecity.cases.uploads import write_storing_files
 from ecity.core.accounts import Account
 from ecity.core.errors import ApplicationError, Conflict, PermissionDenied, ValidationFailed
+from ecity.core.uploads import write_storing_files
 from ecity.org.models import Department
 from ecity.participation.errors import SurveyErrorCode
 from ecity.participation.exports import responses_workbook

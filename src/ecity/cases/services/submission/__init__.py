@@ -3,7 +3,7 @@ withdraw an application.
 
 Every write runs in one transaction together with its case event, its notification outbox rows
 and (for submissions) its idempotency record, so an application is acknowledged only once all
-of it is committed. Uploaded files are checked (``ecity.cases.uploads``) before anything is
+of it is committed. Uploaded files are checked (``ecity.core.uploads``) before anything is
 written and deleted again if the transaction fails.
 
 One module per act: ``draft`` (saving the draft), ``application`` (submitting),

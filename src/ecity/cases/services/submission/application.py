@@ -24,7 +24,6 @@ from ecity.cases.services.case_write import case_write
 from ecity.cases.services.eligibility import applicant_fields, version_check
 from ecity.cases.services.materials import material_errors, uploads_check
 from ecity.cases.services.submission.answers import schema_answers
-from ecity.cases.uploads import CheckedUpload, write_storing_files
 from ecity.catalogue.form_schema import schema_validate_data
 from ecity.catalogue.models import ServiceItemVersion
 from ecity.core.errors import ValidationFailed
@@ -34,6 +33,7 @@ from ecity.core.idempotency import (
     idempotency_result,
     request_fingerprint,
 )
+from ecity.core.uploads import CheckedUpload, write_storing_files
 from ecity.identity.models import User
 from ecity.identity.selectors import ActingIdentity
 

@@ -22,10 +22,10 @@ from ecity.cases.services.locking import case_lock
 from ecity.cases.services.materials import material_errors, uploads_check
 from ecity.cases.services.notifications import case_notification_enqueue, service_name
 from ecity.cases.services.submission.answers import schema_answers
-from ecity.cases.uploads import CheckedUpload, stored_files_delete
 from ecity.catalogue.form_schema import schema_validate_data
 from ecity.catalogue.models import RequiredMaterial
 from ecity.core.errors import Conflict, NotFound, ValidationFailed
+from ecity.core.uploads import CheckedUpload, stored_files_delete
 from ecity.identity.models import User
 
 

@@ -1,6 +1,8 @@
-"""Uploaded material files: checking what they really are, and storing them safely.
+"""Uploaded files: checking what they really are, and storing them safely.
 
-Rules (the file name is never trusted):
+One mechanism for every app that takes files (case materials, hotline attachments, letters,
+consultation drafts, survey answers); each passes its own ``UploadRules`` (accepted types and
+size limit) and storage folder. Rules (the file name is never trusted):
 
 * The real type is sniffed from the first bytes ("magic numbers"), not from the name or the
   browser's Content-Type: PDF (``%PDF-``), JPEG (``FF D8 FF``), PNG (``89 50 4E 47 0D 0A 1A 0A``)
@@ -8,15 +10,17 @@ Rules (the file name is never trusted):
   e-document format), DOCX (``word/document.xml``) and XLSX (``xl/workbook.xml``); any other ZIP
   is ``application/zip``. A ZIP is only listed, never extracted (no zip bombs). Everything else
   (executables, scripts, HTML, legacy .doc) is unknown and refused.
-* The sniffed type must be one of the material's ``accepted_types``; an empty list means PDF,
-  JPEG or PNG. DOCX, XLSX, OFD and ZIP are accepted only when a material lists them.
+* The sniffed type must be one of the rules' ``accepted_types`` (a case material's, or an
+  ``UploadRules``); an empty list means PDF, JPEG or PNG. DOCX, XLSX, OFD and ZIP are accepted
+  only when the rules list them.
 * A declared extension that contradicts the content (``report.pdf`` holding a PNG, ``a.exe``
   holding a PDF) is refused; a name without an extension is fine.
 * At most ``max_size_mb`` megabytes (MiB); empty files are refused.
 * Files are stored through Django's default storage under ``MEDIA_ROOT`` as
-  ``cases/<yyyy>/<mm>/<uuid4>.<extension of the sniffed type>``. The user's file name is kept
-  only as data (``Attachment.original_name``) for the download's Content-Disposition. There is
-  no public /media/ route: files leave only through the permission-checked download view.
+  ``<folder>/<yyyy>/<mm>/<uuid4>.<extension of the sniffed type>`` (the folder is the app's:
+  ``cases``, ``hotline``, ...). The user's file name is kept only as data (``original_name``)
+  for the download's Content-Disposition. There is no public /media/ route: files leave only
+  through permission-checked download views.
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ import uuid
 import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import IO, Any, TypeVar
+from typing import IO, Any, Protocol, TypeVar
 
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
@@ -60,6 +64,24 @@ TYPE_LABELS[ZIP] = "ZIP"
 _ALIASES = {"image/jpg": JPEG, "image/pjpeg": JPEG, "application/x-zip-compressed": ZIP}
 _EXTENSION_TYPES = {ext: mime for mime, exts in EXTENSIONS.items() for ext in exts}
 _CHUNK = 64 * 1024
+
+
+class HasUploadRules(Protocol):
+    """What ``upload_check`` reads: a case material, or ``UploadRules``."""
+
+    @property
+    def accepted_types(self) -> Any: ...
+
+    @property
+    def max_size_mb(self) -> int: ...
+
+
+@dataclass(frozen=True)
+class UploadRules:
+    """The accepted types and size limit of an upload that is not a case material."""
+
+    accepted_types: tuple[str, ...] = DEFAULT_ACCEPTED_TYPES
+    max_size_mb: int = 10
 
 
 class UploadRejected(Exception):
@@ -118,7 +140,7 @@ def sniff_content_type(handle: IO[bytes]) -> str:
     return ""
 
 
-def accepted_types_of(material: Any) -> list[str]:
+def accepted_types_of(material: HasUploadRules) -> list[str]:
     """The MIME types ``material`` accepts (the default PDF/JPEG/PNG when none is listed)."""
     listed = [
         _ALIASES.get(str(t).strip().lower(), str(t).strip().lower())
@@ -164,7 +186,7 @@ def _digest(handle: Any) -> str:
     return digest.hexdigest()
 
 
-def upload_check(*, material: Any, upload: Any) -> CheckedUpload:
+def upload_check(*, material: HasUploadRules, upload: Any) -> CheckedUpload:
     """Check one uploaded file against ``material``'s limits; raise ``UploadRejected``.
 
     See the module docstring for the rules. Computes the SHA-256 of the content.
@@ -207,16 +229,16 @@ def upload_check(*, material: Any, upload: Any) -> CheckedUpload:
     )
 
 
-def stored_name_for(checked: CheckedUpload) -> str:
-    """A new storage name ``cases/<yyyy>/<mm>/<uuid4>.<ext>``; nothing from the user's name."""
+def stored_name_for(checked: CheckedUpload, *, folder: str = "cases") -> str:
+    """A new storage name ``<folder>/<yyyy>/<mm>/<uuid4>.<ext>``; nothing from the user's name."""
     now = timezone.localtime()
-    return f"cases/{now:%Y}/{now:%m}/{uuid.uuid4()}.{checked.extension}"
+    return f"{folder}/{now:%Y}/{now:%m}/{uuid.uuid4()}.{checked.extension}"
 
 
-def upload_store(checked: CheckedUpload) -> str:
+def upload_store(checked: CheckedUpload, *, folder: str = "cases") -> str:
     """Write the checked file to the default storage; return its storage name."""
     checked.file.seek(0)
-    return default_storage.save(stored_name_for(checked), checked.file)
+    return default_storage.save(stored_name_for(checked, folder=folder), checked.file)
 
 
 def stored_files_delete(names: Iterable[str]) -> None:

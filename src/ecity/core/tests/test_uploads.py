@@ -11,7 +11,7 @@ import pytest
 from django.core.files.storage import default_storage
 
 from ecity.cases.tests.submission_support import PDF_BYTES, PNG_BYTES, upload
-from ecity.cases.uploads import (
+from ecity.core.uploads import (
     DOCX,
     JPEG,
     OFD,
