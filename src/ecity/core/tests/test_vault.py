@@ -8,6 +8,7 @@ from ecity.core import audit_hook, vault
 from ecity.core.audit_hook import audit_hook_register
 from ecity.core.errors import Conflict, NotFound
 from ecity.core.models import SigningKey
+from ecity.core.vault import purposes as vault_purposes
 
 pytestmark = pytest.mark.django_db
 
@@ -103,7 +104,7 @@ def test_a_rotation_guard_can_refuse_a_rotation():
         with pytest.raises(Conflict, match="managed elsewhere"):
             vault.key_rotate(purpose=SigningKey.Purpose.EXCHANGE)
     finally:
-        vault._rotation_guards[SigningKey.Purpose.EXCHANGE].remove(refuse)
+        vault_purposes._rotation_guards[SigningKey.Purpose.EXCHANGE].remove(refuse)
     assert not SigningKey.objects.filter(purpose=SigningKey.Purpose.EXCHANGE).exists()
 
 

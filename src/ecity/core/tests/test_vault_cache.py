@@ -6,6 +6,7 @@ import pytest
 
 from ecity.core import vault
 from ecity.core.models import SigningKey
+from ecity.core.vault import keys as vault_keys
 
 pytestmark = pytest.mark.django_db
 
@@ -76,11 +77,11 @@ def test_a_rotation_by_another_process_is_picked_up_at_the_next_check(settings):
     # Given this process caches the current key
     settings.ECITY_VAULT_KEY_CHECK_SECONDS = 0
     old = vault.key_current_for_signing(purpose=EXCHANGE, owner=OWNER)
-    cached_here = dict(vault._signing_keys)
+    cached_here = dict(vault_keys._signing_keys)
 
     # When another process rotates it (its cache, not ours, is emptied)
     new = vault.key_rotate(purpose=EXCHANGE, owner=OWNER)
-    vault._signing_keys.update(cached_here)
+    vault_keys._signing_keys.update(cached_here)
 
     # Then the next check notices the new current kid and signs with the new key
     signing = vault.key_current_for_signing(purpose=EXCHANGE, owner=OWNER)
