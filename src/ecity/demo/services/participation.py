@@ -42,6 +42,7 @@ from ecity.participation.models import (
 from ecity.participation.services import consultations as consultation_services
 from ecity.participation.services import mailboxes as mailbox_services
 from ecity.participation.services import surveys as survey_services
+from ecity.participation.services.survey_questions import QuestionData, question_add
 from ecity.workflow.clocks import due_on
 
 
@@ -185,7 +186,9 @@ def _letter_make(
 
 
 def _question(survey: Survey, editor: User, kind: str, text: str, **kwargs: Any) -> SurveyQuestion:
-    return survey_services.question_add(actor=editor, survey=survey, kind=kind, text=text, **kwargs)
+    return question_add(
+        actor=editor, survey=survey, data=QuestionData(kind=kind, text=text, **kwargs)
+    )
 
 
 def _options(question: SurveyQuestion, role: str = "option") -> list[str]:

@@ -8,14 +8,12 @@ response answers the same questions. Each staff act is audited in its own transa
 from __future__ import annotations
 
 import datetime as dt
-import decimal
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,19 +26,12 @@ from ecity.org.models import Department
 from ecity.participation.errors import SurveyErrorCode
 from ecity.participation.exports import responses_workbook
 from ecity.participation.models import (
-    CHOICE_KINDS,
-    OPTION_KINDS,
-    QuestionKind,
     Survey,
     SurveyAnswer,
-    SurveyOption,
-    SurveyQuestion,
     SurveyResponse,
 )
 from ecity.participation.selectors import surveys as selectors
 from ecity.participation.survey_answers import AnswerRow, answers_validate
-
-MAX_FILE_MB = 20
 
 
 def _require_manager(actor: Account, department: Department) -> None:
@@ -144,168 +135,6 @@ def survey_update(
     survey.save()
     audit_record(actor=actor, action="survey.updated", obj=survey, fields=changed)
     return survey
-
-
-def _check_question(
-    *,
-    kind: str,
-    text: str,
-    options: Sequence[str],
-    rows: Sequence[str],
-    min_choices: int | None,
-    max_choices: int | None,
-    min_value: decimal.Decimal | None,
-    max_value: decimal.Decimal | None,
-    scale_max: int | None,
-    max_file_mb: int,
-) -> dict[str, list[str]]:
-    errors: dict[str, list[str]] = {}
-    if kind not in QuestionKind.values:
-        errors["kind"] = [_("Choose a question type.")]
-        return errors
-    if not text.strip():
-        errors["text"] = [_("Enter the question.")]
-    if kind in OPTION_KINDS and len(options) < 2:
-        errors["options"] = [_("Give at least two options (one per line).")]
-    if kind == QuestionKind.MATRIX and not rows:
-        errors["rows"] = [_("Give at least one row (one per line).")]
-    if len(set(options)) != len(options) or len(set(rows)) != len(rows):
-        errors["options"] = [_("Each option and row must be different.")]
-    if kind == QuestionKind.MULTIPLE_CHOICE:
-        if min_choices and max_choices and min_choices > max_choices:
-            errors["max_choices"] = [_("The maximum must not be below the minimum.")]
-        elif max_choices and max_choices > len(options):
-            errors["max_choices"] = [_("The maximum must not exceed the number of options.")]
-        elif min_choices and min_choices > len(options):
-            errors["min_choices"] = [_("The minimum must not exceed the number of options.")]
-    if (
-        kind == QuestionKind.NUMBER
-        and min_value is not None
-        and max_value is not None
-        and min_value >= max_value
-    ):
-        errors["max_value"] = [_("The maximum must be above the minimum.")]
-    if kind == QuestionKind.RATING_SCALE and scale_max not in (5, 10):
-        errors["scale_max"] = [_("Choose a scale of 1–5 or 1–10.")]
-    if kind == QuestionKind.FILE_UPLOAD and not 1 <= max_file_mb <= MAX_FILE_MB:
-        errors["max_file_mb"] = [
-            _("Choose a size limit from 1 to %(max)d MB.") % {"max": MAX_FILE_MB}
-        ]
-    return errors
-
-
-@transaction.atomic
-def question_add(
-    *,
-    actor: Account,
-    survey: Survey,
-    kind: str,
-    text: str,
-    help_text: str = "",
-    is_required: bool = False,
-    options: Sequence[str] = (),
-    rows: Sequence[str] = (),
-    min_choices: int | None = None,
-    max_choices: int | None = None,
-    min_value: decimal.Decimal | None = None,
-    max_value: decimal.Decimal | None = None,
-    scale_max: int | None = None,
-    scale_min_label: str = "",
-    scale_max_label: str = "",
-    max_file_mb: int = 5,
-    condition_question: SurveyQuestion | None = None,
-    condition_options: Sequence[SurveyOption] = (),
-) -> SurveyQuestion:
-    """Add a question at the end of a draft survey, with its options (and matrix rows).
-
-    A condition must be an earlier single or multiple choice question of the same survey and at
-    least one of its options. Permission: as ``survey_create``. Raises ``Conflict`` (not a
-    draft), ``PermissionDenied``, ``ValidationFailed``. Audited (``survey.question_added``).
-    """
-    _require_manager(actor, survey.department)
-    survey = Survey.objects.select_for_update().get(pk=survey.pk)
-    _require_draft(survey)
-    options = [o.strip() for o in options if o.strip()]
-    rows = [r.strip() for r in rows if r.strip()]
-    errors = _check_question(
-        kind=kind,
-        text=text,
-        options=options,
-        rows=rows,
-        min_choices=min_choices,
-        max_choices=max_choices,
-        min_value=min_value,
-        max_value=max_value,
-        scale_max=scale_max,
-        max_file_mb=max_file_mb,
-    )
-    if condition_question is not None:
-        if condition_question.survey_id != survey.pk or condition_question.kind not in CHOICE_KINDS:
-            errors["condition_question"] = [_("Choose an earlier choice question.")]
-        elif not condition_options or any(
-            o.question_id != condition_question.pk for o in condition_options
-        ):
-            errors["condition_options"] = [_("Choose at least one option of that question.")]
-    if errors:
-        raise ValidationFailed(fields=errors)
-    position = (survey.questions.aggregate(m=Max("position"))["m"] or 0) + 1
-    question = SurveyQuestion.objects.create(
-        survey=survey,
-        position=position,
-        kind=kind,
-        text=text.strip(),
-        help_text=help_text.strip(),
-        is_required=is_required,
-        min_choices=min_choices if kind == QuestionKind.MULTIPLE_CHOICE else None,
-        max_choices=max_choices if kind == QuestionKind.MULTIPLE_CHOICE else None,
-        min_value=min_value if kind == QuestionKind.NUMBER else None,
-        max_value=max_value if kind == QuestionKind.NUMBER else None,
-        scale_max=scale_max if kind == QuestionKind.RATING_SCALE else None,
-        scale_min_label=scale_min_label.strip() if kind == QuestionKind.RATING_SCALE else "",
-        scale_max_label=scale_max_label.strip() if kind == QuestionKind.RATING_SCALE else "",
-        max_file_mb=max_file_mb,
-        condition_question=condition_question,
-    )
-    if kind in OPTION_KINDS:
-        SurveyOption.objects.bulk_create(
-            [SurveyOption(question=question, position=i, text=t) for i, t in enumerate(options, 1)]
-        )
-    if kind == QuestionKind.MATRIX:
-        SurveyOption.objects.bulk_create(
-            [
-                SurveyOption(question=question, role=SurveyOption.Role.ROW, position=i, text=t)
-                for i, t in enumerate(rows, 1)
-            ]
-        )
-    if condition_question is not None:
-        question.condition_options.set(condition_options)
-    audit_record(
-        actor=actor, action="survey.question_added", obj=survey, data={"position": position}
-    )
-    return question
-
-
-@transaction.atomic
-def question_remove(*, actor: Account, question: SurveyQuestion) -> None:
-    """Remove a question of a draft survey (and the questions shown only on its answers);
-    the later questions move up.
-
-    Permission: as ``survey_create``. Raises ``Conflict`` (not a draft), ``PermissionDenied``.
-    Audited (``survey.question_removed``).
-    """
-    survey = Survey.objects.select_for_update().get(pk=question.survey_id)
-    _require_manager(actor, survey.department)
-    _require_draft(survey)
-    position = question.position
-    question.delete()  # cascades to the dependent questions
-    remaining = list(survey.questions.order_by("position"))
-    # Two steps, so that the unique (survey, position) never sees two equal positions.
-    survey.questions.update(position=F("position") + 1000)
-    for number, item in enumerate(remaining, start=1):
-        SurveyQuestion.objects.filter(pk=item.pk).update(position=number)
-    audit_record(
-        actor=actor, action="survey.question_removed", obj=survey, data={"position": position}
-    )
 
 
 @transaction.atomic

@@ -9,6 +9,7 @@ from ecity.identity.tests.factories import DepartmentFactory, StaffRoleFactory
 from ecity.org.models import StaffRole
 from ecity.participation.models import Survey, SurveyOption, SurveyQuestion
 from ecity.participation.services import surveys as services
+from ecity.participation.services.survey_questions import QuestionData, question_add
 
 
 def editor_of(department=None):  # type: ignore[no-untyped-def]
@@ -33,7 +34,7 @@ def survey_with(
         **kw,
     )
     for spec in questions:
-        services.question_add(actor=editor, survey=survey, **spec)
+        question_add(actor=editor, survey=survey, data=QuestionData(**spec))
     if opened:
         services.survey_open(actor=editor, survey=survey)
     survey.refresh_from_db()

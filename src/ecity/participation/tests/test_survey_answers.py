@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from ecity.core.errors import ValidationFailed
 from ecity.identity.tests.factories import UserFactory
 from ecity.participation.models import SurveyAnswer
+from ecity.participation.services.survey_questions import QuestionData, question_add
 from ecity.participation.services.surveys import response_submit
 from ecity.participation.tests.survey_factories import D, name, option, survey_with
 
@@ -221,14 +222,16 @@ def test_hidden_conditional_question_is_not_required_and_its_answer_is_dropped()
 
     editor = editor_of(survey.department)
     first = question(survey, 1)
-    services.question_add(
+    question_add(
         actor=editor,
         survey=survey,
-        kind="short_text",
-        text="热线办理的问题",
-        is_required=True,
-        condition_question=first,
-        condition_options=list(first.options.filter(text="是")),
+        data=QuestionData(
+            kind="short_text",
+            text="热线办理的问题",
+            is_required=True,
+            condition_question=first,
+            condition_options=list(first.options.filter(text="是")),
+        ),
     )
     survey = services.survey_open(actor=editor, survey=survey)
     yes, no = option(survey, 1, "是"), option(survey, 1, "否")

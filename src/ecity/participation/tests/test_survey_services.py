@@ -11,6 +11,7 @@ from ecity.identity.tests.factories import DepartmentFactory, StaffRoleFactory, 
 from ecity.org.models import StaffRole
 from ecity.participation.models import Survey, SurveyResponse
 from ecity.participation.services import surveys as services
+from ecity.participation.services.survey_questions import QuestionData, question_add
 from ecity.participation.tests.survey_factories import editor_of, name, option, survey_with
 
 pytestmark = pytest.mark.django_db
@@ -98,7 +99,7 @@ def test_questions_change_only_while_the_survey_is_a_draft():
     editor = editor_of(survey.department)
     # when a question is added, then it is refused as not a draft
     with pytest.raises(Conflict) as caught:
-        services.question_add(actor=editor, survey=survey, kind="short_text", text="新题")
+        question_add(actor=editor, survey=survey, data=QuestionData(kind="short_text", text="新题"))
     assert caught.value.code == "survey_not_draft"
 
 
@@ -122,13 +123,17 @@ def test_a_condition_must_name_options_of_an_earlier_choice_question():
     text_q, choice_q = survey.questions.order_by("position")
     # when a condition names the text question, or no option, then each is refused
     with pytest.raises(ApplicationError) as caught:
-        services.question_add(
-            actor=editor, survey=survey, kind="long_text", text="原因", condition_question=text_q
+        question_add(
+            actor=editor,
+            survey=survey,
+            data=QuestionData(kind="long_text", text="原因", condition_question=text_q),
         )
     assert caught.value.fields == {"condition_question": ["请选择前面的一道选择题。"]}
     with pytest.raises(ApplicationError) as caught:
-        services.question_add(
-            actor=editor, survey=survey, kind="long_text", text="原因", condition_question=choice_q
+        question_add(
+            actor=editor,
+            survey=survey,
+            data=QuestionData(kind="long_text", text="原因", condition_question=choice_q),
         )
     assert caught.value.fields == {"condition_options": ["请至少选择该题的一个选项。"]}
     assert option(survey, 2, "否")

@@ -9,6 +9,7 @@ from django.urls import reverse
 from ecity.identity.tests.factories import DepartmentFactory, UserFactory
 from ecity.participation.models import Survey, SurveyQuestion
 from ecity.participation.services import surveys as services
+from ecity.participation.services.survey_questions import QuestionData, question_add
 from ecity.participation.tests.survey_factories import editor_of, option, survey_with
 
 pytestmark = pytest.mark.django_db
@@ -265,13 +266,15 @@ def test_taking_page_marks_conditional_questions_for_the_script(client):
         is_anonymous=True,
     )
     first = SurveyQuestion.objects.get(position=1)
-    services.question_add(
+    question_add(
         actor=editor_of(survey.department),
         survey=survey,
-        kind="short_text",
-        text="为什么常坐",
-        condition_question=first,
-        condition_options=list(first.options.filter(text="常坐")),
+        data=QuestionData(
+            kind="short_text",
+            text="为什么常坐",
+            condition_question=first,
+            condition_options=list(first.options.filter(text="常坐")),
+        ),
     )
     services.survey_open(actor=editor_of(survey.department), survey=survey)
     # when a citizen opens the taking page

@@ -8,7 +8,11 @@ from ecity.audit.models import AuditEntry
 from ecity.core.errors import Conflict, PermissionDenied, ValidationFailed
 from ecity.identity.tests.factories import DepartmentFactory
 from ecity.participation.models import SurveyOption
-from ecity.participation.services.survey_questions import question_move, question_update
+from ecity.participation.services.survey_questions import (
+    QuestionData,
+    question_move,
+    question_update,
+)
 from ecity.participation.tests.survey_factories import editor_of, question, survey_with
 
 pytestmark = pytest.mark.django_db
@@ -27,10 +31,12 @@ def _conditional_draft():  # type: ignore[no-untyped-def]
     question_update(
         actor=editor,
         question=question(survey, 2),
-        kind="short_text",
-        text="为什么常坐",
-        condition_question=question(survey, 1),
-        condition_options=[often],
+        data=QuestionData(
+            kind="short_text",
+            text="为什么常坐",
+            condition_question=question(survey, 1),
+            condition_options=[often],
+        ),
     )
     return survey, editor, often
 
@@ -42,9 +48,9 @@ def test_editing_options_keeps_the_ones_a_condition_names():
     question_update(
         actor=editor,
         question=question(survey, 1),
-        kind="single_choice",
-        text="常坐公交吗",
-        options=["经常坐", "不坐", "偶尔"],
+        data=QuestionData(
+            kind="single_choice", text="常坐公交吗", options=["经常坐", "不坐", "偶尔"]
+        ),
     )
     # then the condition still names the same (renamed) option, and the edit is audited
     often.refresh_from_db()
@@ -63,7 +69,11 @@ def test_a_question_others_depend_on_stays_a_choice_question():
     survey, editor, _often = _conditional_draft()
     # when the first question is turned into a text question
     with pytest.raises(ValidationFailed) as error:
-        question_update(actor=editor, question=question(survey, 1), kind="long_text", text="说明")
+        question_update(
+            actor=editor,
+            question=question(survey, 1),
+            data=QuestionData(kind="long_text", text="说明"),
+        )
     # then it is refused on the type field
     assert "kind" in error.value.fields
 
@@ -105,14 +115,12 @@ def test_only_the_departments_editors_change_questions_of_drafts():
         question_update(
             actor=editor_of(DepartmentFactory()),
             question=question(draft, 1),
-            kind="short_text",
-            text="改",
+            data=QuestionData(kind="short_text", text="改"),
         )
     # and nobody may edit the open survey's questions
     with pytest.raises(Conflict):
         question_update(
             actor=editor_of(opened.department),
             question=question(opened, 1),
-            kind="short_text",
-            text="改",
+            data=QuestionData(kind="short_text", text="改"),
         )

@@ -21,6 +21,7 @@ from ecity.participation.models import (
     SurveyOption,
     SurveyQuestion,
 )
+from ecity.participation.services.survey_questions import QuestionData
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"]
@@ -221,32 +222,32 @@ class QuestionForm(forms.Form):
             del self.fields["condition_question"]
             del self.fields["condition_options"]
 
-    def question(self) -> dict[str, Any]:
-        """The keywords of ``question_add`` / ``question_update``."""
+    def question(self) -> QuestionData:
+        """What ``question_add`` / ``question_update`` take."""
         data = self.cleaned_data
         condition = self.conditions.get(data.get("condition_question") or "")
-        return {
-            "kind": data["kind"],
-            "text": data["text"],
-            "help_text": data["help_text"],
-            "is_required": data["is_required"],
-            "options": _lines(data["options"]),
-            "rows": _lines(data["rows"]),
-            "min_choices": data["min_choices"],
-            "max_choices": data["max_choices"],
-            "min_value": data["min_value"],
-            "max_value": data["max_value"],
-            "scale_max": data["scale_max"],
-            "scale_min_label": data["scale_min_label"],
-            "scale_max_label": data["scale_max_label"],
-            "max_file_mb": data["max_file_mb"],
-            "condition_question": condition,
-            "condition_options": [
+        return QuestionData(
+            kind=data["kind"],
+            text=data["text"],
+            help_text=data["help_text"],
+            is_required=data["is_required"],
+            options=_lines(data["options"]),
+            rows=_lines(data["rows"]),
+            min_choices=data["min_choices"],
+            max_choices=data["max_choices"],
+            min_value=data["min_value"],
+            max_value=data["max_value"],
+            scale_max=data["scale_max"],
+            scale_min_label=data["scale_min_label"],
+            scale_max_label=data["scale_max_label"],
+            max_file_mb=data["max_file_mb"],
+            condition_question=condition,
+            condition_options=[
                 self.condition_choices[key] for key in data.get("condition_options") or []
             ]
             if condition is not None
             else [],
-        }
+        )
 
 
 def _initial(question: SurveyQuestion) -> dict[str, Any]:

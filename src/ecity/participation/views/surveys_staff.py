@@ -186,7 +186,7 @@ def staff_question_add(request: HttpRequest, public_id: str) -> HttpResponse:
     form = QuestionForm(request.POST or None, survey=survey)
     if request.method == "POST" and form.is_valid():
         try:
-            services.question_add(actor=request.user, survey=survey, **form.question())
+            question_services.question_add(actor=request.user, survey=survey, data=form.question())
         except ApplicationError as error:
             add_application_error(form, error)
         else:
@@ -205,7 +205,7 @@ def staff_question_edit(request: HttpRequest, public_id: str, question_id: str) 
     if request.method == "POST" and form.is_valid():
         try:
             question_services.question_update(
-                actor=request.user, question=question, **form.question()
+                actor=request.user, question=question, data=form.question()
             )
         except ApplicationError as error:
             add_application_error(form, error)
@@ -229,7 +229,7 @@ def staff_question_action(
                 actor=request.user, question=question, up=action == "up"
             )
         elif action == "remove":
-            services.question_remove(actor=request.user, question=question)
+            question_services.question_remove(actor=request.user, question=question)
             messages.success(request, _("The question was removed."))
         else:
             raise Http404
