@@ -143,11 +143,23 @@ def supervision_index(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 def callback_tasks(request: HttpRequest) -> HttpResponse:
-    """The closed tickets the agents still have to call back (回访任务)."""
+    """The closed tickets the agents still have to call back (回访任务): all, those to call by
+    phone, those whose SMS questionnaire the citizen may still answer (``?view=``)."""
+    view = request.GET.get("view", "")
+    if view not in selectors.CALLBACK_VIEWS:
+        view = ""
+    tabs = [
+        {"view": name, "title": title, "current": name == view}
+        for name, title in (
+            ("", _("All")),
+            ("to_call", _("To call by phone")),
+            ("awaiting_questionnaire", _("Awaiting the SMS questionnaire")),
+        )
+    ]
     return render(
         request,
         "hotline/supervision/callbacks.html",
-        {"tickets": selectors.callback_tasks(actor=request.user)[:200]},
+        {"tickets": selectors.callback_tasks(actor=request.user, view=view)[:200], "tabs": tabs},
     )
 
 
