@@ -186,9 +186,9 @@ def answer_review(*, actor: User, ticket: Ticket, approve: bool, reason: str = "
 
     The ticket must be ``answered``. Approve: the ticket is closed and the citizen told, with the
     answer and how to rate it, and sent the callback questionnaire by SMS when they have a mobile
-    number (``questionnaires.questionnaire_send``); the tickets merged into it are closed with the same answer
-    (``merging.merged_tickets_close``). Send back (``approve=False``, reason required): back to
-    ``handling`` at the same department, whose handlers are told the reason.
+    number (``questionnaires.questionnaire_send``); the tickets merged into it are closed with
+    the same answer (``merging.merged_tickets_close``). Send back (``approve=False``, reason
+    required): back to ``handling`` at the same department, whose handlers are told the reason.
     """
     if not approve:
         reason = required_text(reason, "reason", _("Say why the answer is sent back."))
