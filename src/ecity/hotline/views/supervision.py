@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ecity.hotline.models import Ticket
+from ecity.hotline.selectors import public as public_selectors
 from ecity.hotline.selectors import worklist as selectors
 from ecity.hotline.services import callbacks as callback_services
 from ecity.hotline.services import handling as services
@@ -190,4 +191,14 @@ def supervision_ticket(request: HttpRequest, number: str) -> HttpResponse:
             success_url=reverse("hotline:supervision_ticket", kwargs={"number": number}),
             back=back,
         )
-    return ticket_page(request, ticket=ticket, actions=SUPERVISION_ACTIONS, back=back)
+    publication = {
+        "can_publish": public_selectors.can_publish(actor=actor, ticket=ticket),
+        "is_public": ticket.is_public and selectors.is_dispatcher(actor=actor),
+    }
+    return ticket_page(
+        request,
+        ticket=ticket,
+        actions=SUPERVISION_ACTIONS,
+        back=back,
+        extra={"publication": publication},
+    )

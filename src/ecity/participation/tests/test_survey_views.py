@@ -57,7 +57,9 @@ def test_taking_a_survey_shows_errors_beside_questions_then_accepts_answers(clie
     assert listing.status_code == 200 and "市民满意度调查" in listing.content.decode()
 
 
-RATING_QUESTION = [{"kind": "rating_scale", "text": "总体满意度", "scale_max": 5, "is_required": True}]
+RATING_QUESTION = [
+    {"kind": "rating_scale", "text": "总体满意度", "scale_max": 5, "is_required": True}
+]
 
 
 def test_anonymous_survey_page_recognises_a_browser_that_already_answered(client):
