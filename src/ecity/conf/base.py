@@ -358,6 +358,9 @@ ECITY_WORKING_HOURS = (("09:00", "12:00"), ("13:30", "17:30"))
 ECITY_HOTLINE_CENTRE_CODE = "12345"
 ECITY_HOTLINE_CITY_BBOX = env.HOTLINE_CITY_BBOX
 ECITY_HOTLINE_ATTACHMENT_MAX_MB = 10
+# Days the SMS callback questionnaire's link stays valid after closing; unanswered by then, the
+# ticket is called back by phone (ecity.hotline.services.questionnaires).
+ECITY_HOTLINE_QUESTIONNAIRE_DAYS = 7
 
 # OpenID Connect provider for department applications (ecity.sso, part of the identity domain).
 # The signing key is not a setting: ecity.sso.keys reads ECITY_OIDC_PRIVATE_KEY or generates one

@@ -74,6 +74,7 @@ register_actions(
         "ticket.closed": _("Hotline ticket closed"),
         "ticket.called_back": _("Citizen called back on a hotline ticket"),
         "ticket.reopened": _("Hotline ticket reopened"),
+        "ticket.questionnaire_sent": _("Callback questionnaire sent to the caller by SMS"),
     }
 )
 # --- Open311 (hotline/open311) ---

@@ -17,3 +17,11 @@ class HotlineErrorCode(models.TextChoices):
         "not_hotline_centre",
         _("Only the hotline centre's systems may submit tickets."),
     )
+    QUESTIONNAIRE_LINK_INVALID = (
+        "questionnaire_link_invalid",
+        _("The callback questionnaire link is not valid."),
+    )
+    QUESTIONNAIRE_UNAVAILABLE = (
+        "questionnaire_unavailable",
+        _("The callback questionnaire can no longer be answered."),
+    )

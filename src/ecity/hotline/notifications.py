@@ -49,6 +49,18 @@ register_events(
     _event("ticket_extension_requested", _("Extension requested (staff)"), EventGroup.STAFF),
 )
 
+# The callback questionnaire (services/questionnaires.py): its link is the message.
+register_events(
+    NotificationEvent(
+        name="ticket_callback_questionnaire",
+        label=_("Callback questionnaire on your hotline request"),
+        group=EventGroup.ACTION_REQUIRED,
+        templates="hotline/notifications/ticket_callback_questionnaire",
+        link_label=_("Answer the questionnaire"),
+        sms_needs_link=True,
+    ),
+)
+
 # Merging (services/merging.py): the merged ticket's caller learns the main ticket's number.
 register_events(
     _event("ticket_merged", _("Your hotline request was merged"), EventGroup.PROGRESS),

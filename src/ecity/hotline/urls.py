@@ -33,6 +33,7 @@ urlpatterns = [
     path("supervision/callbacks/", supervision.callback_tasks, name="callback_tasks"),
     path("supervision/<str:number>/", supervision.supervision_ticket, name="supervision_ticket"),
     path("rate/<str:number>/", handling_callbacks.rate, name="rate"),
+    path("callback/<str:token>/", handling_callbacks.questionnaire, name="questionnaire"),
     # Knowledge base (知识库): public pages, the agent's search partial, staff pages.
     path("knowledge/", knowledge_views.public_index, name="knowledge"),
     path(

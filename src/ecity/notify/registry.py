@@ -70,6 +70,9 @@ class NotificationEvent:
     group: str
     templates: str
     link_label: str | Promise = VIEW_DETAILS
+    # The SMS is useless without its link (a questionnaire, a confirmation): keep the page's
+    # link even when the message then takes two segments, shortening the text instead.
+    sms_needs_link: bool = False
 
     def link_text(self, reference: str) -> str:
         """The text of the link to the page the message is about ("View case SF…")."""

@@ -28,6 +28,9 @@ from ecity.core.languages import city_name
 SMS_LIMIT_CHINESE = 70  # one SMS segment in UCS-2
 SMS_LIMIT_LATIN = 160  # one SMS segment in GSM-7
 SMS_MIN_TEXT = 24
+SMS_LONG_SEGMENTS = 2  # a concatenated SMS: each part loses room to its header
+SMS_PART_CHINESE = 67
+SMS_PART_LATIN = 153
 
 
 @dataclass(frozen=True)
@@ -118,15 +121,26 @@ def _tidy_body(text: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines))
 
 
-def sms_compose(text: str, *, link: str, site_url: str, signature: str) -> str:
+def sms_compose(
+    text: str, *, link: str, site_url: str, signature: str, needs_link: bool = False
+) -> str:
     """Make a short SMS: signature, text, link; shorten the text rather than drop the link.
 
     The page's link is used when everything fits into one segment (70 characters when the text
     has Chinese characters, 160 otherwise); else the site's address; else the text is cut
-    with "…" (templates put the reference number first, so it survives).
+    with "…" (templates put the reference number first, so it survives). With ``needs_link``
+    the page's link is always kept, in up to two concatenated segments (2 × 67 or 2 × 153
+    characters), the text cut to make room.
     """
     text = " ".join(text.split())
     sample = signature + text
+    if needs_link and link:
+        part = SMS_PART_LATIN if (sample + link).isascii() else SMS_PART_CHINESE
+        limit = part * SMS_LONG_SEGMENTS
+        room = max(SMS_MIN_TEXT, limit - len(signature) - len(link) - 1)
+        if len(text) > room:
+            text = text[: room - 1].rstrip() + "…"
+        return f"{signature}{text} {link}".strip()
     limit = SMS_LIMIT_LATIN if sample.isascii() else SMS_LIMIT_CHINESE
     for address in (link, site_url):
         candidate = f"{signature}{text} {address}".strip()
@@ -138,8 +152,12 @@ def sms_compose(text: str, *, link: str, site_url: str, signature: str) -> str:
     return f"{signature}{text} {site_url}".strip()
 
 
-def render_message(*, templates: str, context: Mapping[str, Any], language: str) -> RenderedMessage:
-    """Render the three texts of an event (template prefix ``templates``) in ``language``."""
+def render_message(
+    *, templates: str, context: Mapping[str, Any], language: str, sms_needs_link: bool = False
+) -> RenderedMessage:
+    """Render the three texts of an event (template prefix ``templates``) in ``language``.
+
+    ``sms_needs_link``: the SMS keeps the page's link (see ``sms_compose``)."""
     site_url = settings.ECITY_SITE_URL.rstrip("/")
     with translation.override(language):
         values = template_values(context, language)
@@ -162,5 +180,11 @@ def render_message(*, templates: str, context: Mapping[str, Any], language: str)
         subject = " ".join(render("subject.txt").split())[:300]
         body = _tidy_body(render("txt"))
         signature = _("[%(city)s e-services] ") % {"city": city_name(language)}
-        sms_text = sms_compose(render("sms.txt"), link=link, site_url=site_url, signature=signature)
+        sms_text = sms_compose(
+            render("sms.txt"),
+            link=link,
+            site_url=site_url,
+            signature=signature,
+            needs_link=sms_needs_link,
+        )
     return RenderedMessage(subject=subject, body=body, sms_text=sms_text, link_path=link_path)

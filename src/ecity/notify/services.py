@@ -111,7 +111,12 @@ def notification_enqueue(
         values["link_path"] = link_for(
             **about, reference=str(reference or ""), event=event, recipient=recipient
         )
-    message = render_message(templates=declared.templates, context=values, language=language)
+    message = render_message(
+        templates=declared.templates,
+        context=values,
+        language=language,
+        sms_needs_link=declared.sms_needs_link,
+    )
     now = timezone.now()
     rows = []
     for channel in channels:

@@ -41,6 +41,10 @@ class SurveyErrorCode(models.TextChoices):
         "survey_already_answered",
         _("You have already answered this survey (one answer per person)."),
     )
+    SURVEY_DEVICE_UNKNOWN = (
+        "survey_device_unknown",
+        _("This survey takes one answer per person: allow cookies, reload and answer again."),
+    )
     SURVEY_WITHOUT_QUESTIONS = (
         "survey_without_questions",
         _("A survey needs at least one question before it opens."),

@@ -3,6 +3,7 @@
 from ecity.hotline.models.categories import Category  # noqa: F401
 from ecity.hotline.models.handling import (  # noqa: F401
     Callback,
+    CallbackQuestionnaire,
     ExtensionRequest,
     TicketAssist,
 )

@@ -134,6 +134,8 @@ class Callback(BaseModel):
         PHONE = "phone", pgettext_lazy("callback method", "Phone")
         SMS = "sms", pgettext_lazy("callback method", "SMS")
         WEB = "web", pgettext_lazy("callback method", "Online")
+        # The citizen answered the questionnaire whose link the platform sent by SMS.
+        SMS_WEB = "sms_web", pgettext_lazy("callback method", "SMS questionnaire")
 
     class Satisfaction(models.TextChoices):
         SATISFIED = "satisfied", _("Satisfied")  # 满意
@@ -172,3 +174,45 @@ class Callback(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.ticket} {self.satisfaction}"
+
+
+class CallbackQuestionnaire(BaseModel):
+    """The callback questionnaire sent by SMS when a ticket closes (短信回访).
+
+    One per closing (``cycle`` is the ticket's ``reopen_count`` then). The link carries ``key``
+    and its signature (``services/questionnaires.py``); the citizen answers without signing in
+    until ``expires_at``; unanswered by then, the ticket is left to a phone callback.
+    ``callback`` is set when the citizen answered (the link is then used up).
+    """
+
+    ticket = models.ForeignKey(
+        "hotline.Ticket",
+        verbose_name=_("ticket"),
+        on_delete=models.CASCADE,
+        related_name="questionnaires",
+    )
+    cycle = models.PositiveIntegerField(_("handling round"), default=0)
+    key = models.CharField(_("link key"), max_length=24, unique=True)
+    expires_at = models.DateTimeField(_("answer by"))
+    callback = models.OneToOneField(
+        Callback,
+        verbose_name=_("callback"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="questionnaire",
+    )
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("callback questionnaire")
+        verbose_name_plural = _("callback questionnaires")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ticket", "cycle"], name="hotline_questionnaire_per_cycle"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ticket} {self.cycle}"

@@ -146,6 +146,17 @@ def public_ticket_get(*, public_id: UUID | str) -> PublicTicket:
     return public_ticket_view(ticket)
 
 
+def can_publish(*, actor: Account, ticket: Ticket) -> bool:
+    """Whether ``actor`` may publish ``ticket`` now: a dispatcher, the ticket closed, the caller
+    agreed, not yet published (the rules of ``services.publication.ticket_publish``)."""
+    return (
+        ticket.status == Ticket.Status.CLOSED
+        and ticket.public_consent
+        and not ticket.is_public
+        and is_dispatcher(actor=actor)
+    )
+
+
 def publication_ticket_get(*, actor: Account, number: str) -> Ticket:
     """Return ticket ``number`` for the publication page of a hotline centre dispatcher.
 

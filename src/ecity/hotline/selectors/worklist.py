@@ -17,10 +17,16 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from ecity.hotline.models import Callback, ExtensionRequest, Ticket, TicketAssist
+from ecity.hotline.models import (
+    Callback,
+    CallbackQuestionnaire,
+    ExtensionRequest,
+    Ticket,
+    TicketAssist,
+)
 from ecity.identity.models import User
 from ecity.org.models import Department, StaffRole
 from ecity.org.selectors import departments_where, user_has_role
@@ -242,17 +248,35 @@ def pending_extension(ticket: Ticket) -> ExtensionRequest | None:
     )
 
 
-def callback_tasks(*, actor: User) -> QuerySet[Ticket]:
+CALLBACK_VIEWS = ("to_call", "awaiting_questionnaire")
+
+
+def callback_tasks(*, actor: User, view: str = "") -> QuerySet[Ticket]:
     """List the closed tickets not yet called back since their last closing (回访任务).
 
     Oldest closing first; for agents and dispatchers of the hotline centre only (an empty list
-    for anyone else). Merged tickets are not called back (their main ticket is).
+    for anyone else). Merged tickets are not called back (their main ticket is). Each ticket
+    carries ``questionnaire_until``: when the SMS questionnaire of this closing is still open,
+    the time its link expires, else ``None``. ``view``: ``to_call`` (no open questionnaire: to
+    call by phone, including those whose questionnaire expired unanswered),
+    ``awaiting_questionnaire`` (the citizen may still answer the SMS), anything else: all.
     """
     if not can_call_back(actor=actor):
         return Ticket.objects.none()
     done = Callback.objects.filter(ticket=OuterRef("pk"), cycle=OuterRef("reopen_count"))
-    return _rows(
+    open_questionnaire = CallbackQuestionnaire.objects.filter(
+        ticket=OuterRef("pk"),
+        cycle=OuterRef("reopen_count"),
+        answered_at__isnull=True,
+        expires_at__gt=timezone.now(),
+    )
+    tickets = (
         Ticket.objects.filter(status=Ticket.Status.CLOSED)
         .exclude(Exists(done))
-        .order_by("closed_at", "id")
+        .annotate(questionnaire_until=Subquery(open_questionnaire.values("expires_at")[:1]))
     )
+    if view == "to_call":
+        tickets = tickets.filter(questionnaire_until__isnull=True)
+    elif view == "awaiting_questionnaire":
+        tickets = tickets.filter(questionnaire_until__isnull=False)
+    return _rows(tickets.order_by("closed_at", "id"))

@@ -29,9 +29,10 @@ Satisfaction = Callback.Satisfaction
 MAX_COMMENT = 2000
 
 
-def _validated(
+def validated_answer(
     *, method: str, is_solved: bool | None, satisfaction: str, comment: str
 ) -> tuple[str, bool, str, str]:
+    """The callback's answer checked (``ValidationFailed`` by field), the comment stripped."""
     errors: dict[str, list[str]] = {}
     if method not in Callback.Method.values:
         errors["method"] = [_("Choose how the citizen was reached.")]
@@ -48,7 +49,7 @@ def _validated(
     return method, is_solved, satisfaction, comment
 
 
-def _record(
+def record_callback(
     *,
     ticket: Ticket,
     actor: User | None,
@@ -57,6 +58,8 @@ def _record(
     satisfaction: str,
     comment: str,
 ) -> Callback:
+    """Write the callback of the ticket's current closing (locked by the caller) and reopen
+    it when not solved or 不满意; the step every way of calling back shares."""
     if ticket.status != Ticket.Status.CLOSED:
         raise Conflict(
             _("Only a closed ticket can be called back; this one is “%(status)s”.")
@@ -107,15 +110,15 @@ def callback_record(
     Needs the hotline agent or dispatcher role. The ticket must be closed and not yet called back
     since its last closing (else ``Conflict``). Not solved or 不满意 reopens it.
     """
-    method, solved, satisfaction, comment = _validated(
+    method, solved, satisfaction, comment = validated_answer(
         method=method, is_solved=is_solved, satisfaction=satisfaction, comment=comment
     )
-    if method == Callback.Method.WEB:
+    if method not in (Callback.Method.PHONE, Callback.Method.SMS):
         raise ValidationFailed(fields={"method": [_("Choose phone or SMS.")]})
     if not can_call_back(actor=actor):
         raise PermissionDenied(_("Only hotline agents and dispatchers record callbacks."))
     ticket = ticket_lock(ticket)
-    return _record(
+    return record_callback(
         ticket=ticket,
         actor=actor,
         method=method,
@@ -140,7 +143,7 @@ def callback_rate_online(
     Allowed to the ticket's citizen (signed in) or to whoever gives the ticket's query code;
     anyone else gets ``PermissionDenied``. Same rules as ``callback_record`` otherwise.
     """
-    _method, solved, satisfaction, comment = _validated(
+    _method, solved, satisfaction, comment = validated_answer(
         method=Callback.Method.WEB, is_solved=is_solved, satisfaction=satisfaction, comment=comment
     )
     ticket = ticket_lock(ticket)
@@ -150,7 +153,7 @@ def callback_rate_online(
     )
     if not (is_owner or code_ok):
         raise PermissionDenied(_("Only the citizen who made the request can rate it."))
-    return _record(
+    return record_callback(
         ticket=ticket,
         actor=user if is_owner else None,
         method=Callback.Method.WEB,

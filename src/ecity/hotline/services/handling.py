@@ -29,6 +29,7 @@ from ecity.hotline.selectors.worklist import (
     is_ticket_handler,
 )
 from ecity.hotline.services.merging import merged_tickets_close
+from ecity.hotline.services.questionnaires import questionnaire_send
 from ecity.hotline.services.steps import (
     notify_citizen,
     notify_staff,
@@ -184,9 +185,10 @@ def answer_review(*, actor: User, ticket: Ticket, approve: bool, reason: str = "
     """Review a department's answer (审核), by a dispatcher of the hotline centre.
 
     The ticket must be ``answered``. Approve: the ticket is closed and the citizen told, with the
-    answer and how to rate it; the tickets merged into it are closed with the same answer
-    (``merging.merged_tickets_close``). Send back (``approve=False``, reason required): back to
-    ``handling`` at the same department, whose handlers are told the reason.
+    answer and how to rate it, and sent the callback questionnaire by SMS when they have a mobile
+    number (``questionnaires.questionnaire_send``); the tickets merged into it are closed with
+    the same answer (``merging.merged_tickets_close``). Send back (``approve=False``, reason
+    required): back to ``handling`` at the same department, whose handlers are told the reason.
     """
     if not approve:
         reason = required_text(reason, "reason", _("Say why the answer is sent back."))
@@ -202,6 +204,7 @@ def answer_review(*, actor: User, ticket: Ticket, approve: bool, reason: str = "
         notify_citizen(
             event="ticket_closed", ticket=ticket, ticket_event=event, answer=ticket.answer
         )
+        questionnaire_send(ticket=ticket)
         merged_tickets_close(actor=actor, main=ticket)
         return ticket
     ticket.status = Status.HANDLING

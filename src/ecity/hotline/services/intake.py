@@ -43,6 +43,7 @@ from ecity.hotline.numbers import (
 )
 from ecity.hotline.selectors.tickets import can_forward_letters, can_take_calls
 from ecity.hotline.services.dispatch import ticket_dispatch
+from ecity.hotline.services.questionnaires import questionnaire_send
 from ecity.hotline.uploads import UploadRejected, attachment_check, stored_name_for
 from ecity.notify.services import notification_enqueue
 from ecity.org.models import Department, Region
@@ -317,7 +318,8 @@ def resolve_at_intake(*, actor: Account, ticket: Ticket, answer: str) -> Ticket:
 
     Permissions: hotline agents. Rules: the ticket is awaiting dispatch (received); the answer
     is required. Side effects: status closed with the answer, RESOLVE_AT_INTAKE event, audit
-    ``ticket.resolved_at_intake``, notification ``ticket_resolved_at_intake`` to the citizen.
+    ``ticket.resolved_at_intake``, notification ``ticket_resolved_at_intake`` to the citizen, the
+    callback questionnaire by SMS (``questionnaires.questionnaire_send``).
     Errors: ``PermissionDenied``, ``ValidationFailed``, ``ApplicationError`` (wrong status).
     """
     if not can_take_calls(actor=actor):
@@ -352,6 +354,7 @@ def resolve_at_intake(*, actor: Account, ticket: Ticket, answer: str) -> Ticket:
     )
     audit_record(actor=actor, action="ticket.resolved_at_intake", obj=ticket)
     _notify_received(ticket, event="ticket_resolved_at_intake", context={"answer": answer})
+    questionnaire_send(ticket=ticket)
     return ticket
 
 

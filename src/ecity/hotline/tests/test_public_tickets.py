@@ -219,3 +219,40 @@ def test_publication_page_refuses_without_consent_and_others_are_forbidden(peopl
     # And a department's handler may not open the page
     client.force_login(people.handler)
     assert client.get(f"/hotline/publication/{ticket.number}/").status_code == 403
+
+
+# --- the link from the supervision ticket page --------------------------------------------------
+
+
+def _supervision_page(user, ticket):
+    client = Client()
+    client.force_login(user)
+    page = client.get(f"/hotline/supervision/{ticket.number}/")
+    assert page.status_code == 200
+    return page.content.decode()
+
+
+def test_supervision_page_links_to_publishing_a_closed_ticket_with_consent(people, water_category):
+    ticket = _closed(water_category)
+    html = _supervision_page(people.dispatcher, ticket)
+    assert f'href="/hotline/publication/{ticket.number}/"' in html
+    assert "预览并公开" in html
+
+
+def test_no_publish_link_without_consent_while_open_or_for_agents(people, water_category):
+    private = _closed(water_category, public_consent=False)
+    still_open = TicketFactory(category=water_category, handling=True, public_consent=True)
+    closed = _closed(water_category)
+    for user, ticket in (
+        (people.dispatcher, private),
+        (people.dispatcher, still_open),
+        (people.agent, closed),
+    ):
+        assert "/hotline/publication/" not in _supervision_page(user, ticket)
+
+
+def test_a_published_ticket_links_to_its_publication_to_withdraw_it(people, water_category):
+    ticket = _published(water_category)
+    html = _supervision_page(people.dispatcher, ticket)
+    assert f'href="/hotline/publication/{ticket.number}/"' in html
+    assert "预览并公开" not in html

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ecity.hotline.models import Ticket
+from ecity.hotline.selectors import public as public_selectors
 from ecity.hotline.selectors import worklist as selectors
 from ecity.hotline.services import callbacks as callback_services
 from ecity.hotline.services import handling as services
@@ -143,11 +144,23 @@ def supervision_index(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 def callback_tasks(request: HttpRequest) -> HttpResponse:
-    """The closed tickets the agents still have to call back (回访任务)."""
+    """The closed tickets the agents still have to call back (回访任务): all, those to call by
+    phone, those whose SMS questionnaire the citizen may still answer (``?view=``)."""
+    view = request.GET.get("view", "")
+    if view not in selectors.CALLBACK_VIEWS:
+        view = ""
+    tabs = [
+        {"view": name, "title": title, "current": name == view}
+        for name, title in (
+            ("", _("All")),
+            ("to_call", _("To call by phone")),
+            ("awaiting_questionnaire", _("Awaiting the SMS questionnaire")),
+        )
+    ]
     return render(
         request,
         "hotline/supervision/callbacks.html",
-        {"tickets": selectors.callback_tasks(actor=request.user)[:200]},
+        {"tickets": selectors.callback_tasks(actor=request.user, view=view)[:200], "tabs": tabs},
     )
 
 
@@ -178,4 +191,14 @@ def supervision_ticket(request: HttpRequest, number: str) -> HttpResponse:
             success_url=reverse("hotline:supervision_ticket", kwargs={"number": number}),
             back=back,
         )
-    return ticket_page(request, ticket=ticket, actions=SUPERVISION_ACTIONS, back=back)
+    publication = {
+        "can_publish": public_selectors.can_publish(actor=actor, ticket=ticket),
+        "is_public": ticket.is_public and selectors.is_dispatcher(actor=actor),
+    }
+    return ticket_page(
+        request,
+        ticket=ticket,
+        actions=SUPERVISION_ACTIONS,
+        back=back,
+        extra={"publication": publication},
+    )

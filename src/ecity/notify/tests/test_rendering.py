@@ -191,3 +191,17 @@ def test_english_variants_aliases_and_iso_dates_from_callers():
     assert "Due by: June 3, 2025" in en.body
     assert "办理事项：食品经营许可" in zh.body
     assert "办理期限：2025年6月3日" in zh.body
+
+
+def test_an_sms_that_needs_its_link_keeps_it_in_two_segments():
+    # Given an event whose SMS is useless without its link (a questionnaire)
+    link = "http://a.cn/hotline/callback/" + "k" * 24 + "/"
+    long_text = "诉求HL1已办结，是否解决、是否满意？" + "请点击链接评价" * 20
+    # When the text and the link do not fit into one segment
+    text = sms_compose(
+        long_text, link=link, site_url="http://a.cn", signature="【市】", needs_link=True
+    )
+    # Then the link stays whole, the text is cut, and the message fits two segments
+    assert text.endswith(" " + link)
+    assert text.startswith("【市】诉求HL1已办结") and "…" in text
+    assert len(text) <= 2 * 67

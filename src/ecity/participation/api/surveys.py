@@ -125,6 +125,7 @@ class SurveyOutput(serializers.ModelSerializer):
             "opens_at",
             "closes_at",
             "is_anonymous",
+            "is_one_answer_per_person",
             "are_results_public",
             "questions",
         ]

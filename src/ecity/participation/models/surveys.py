@@ -10,7 +10,10 @@ question may be shown only when an earlier choice question was answered with one
 A ``Response`` is one person's submission; it holds one ``Answer`` row per chosen option,
 matrix cell, ranked option, or per text, number, rating or file. An anonymous survey stores no
 account on its responses; a real-name survey stores the respondent, once per survey (a database
-constraint).
+constraint). An anonymous survey that takes one answer per person stores instead two keyed
+hashes that cannot be turned back into an account or a browser without the site's secret: of
+the signed-in account and of the browser's device token (a signed cookie), each unique per survey
+(see docs/participation.md "One answer per person in anonymous surveys").
 """
 
 from __future__ import annotations
@@ -47,6 +50,14 @@ class Survey(BaseModel):
         default=False,
         help_text=_(
             "Anonymous surveys store no account; real-name surveys take one answer per person."
+        ),
+    )
+    is_one_answer_per_person = models.BooleanField(
+        _("one answer per person"),
+        default=True,
+        help_text=_(
+            "Anonymous surveys: stop repeated answers from the same account or browser. "
+            "Real-name surveys always take one answer per person."
         ),
     )
     are_results_public = models.BooleanField(_("results public"), default=False)
@@ -211,6 +222,10 @@ class SurveyResponse(BaseModel):
         on_delete=models.PROTECT,
         related_name="survey_responses",
     )
+    # Anonymous surveys with one answer per person: keyed hashes (HMAC with the site's secret,
+    # per survey) of the signed-in account and of the browser's device token; empty otherwise.
+    respondent_key = models.CharField(_("respondent key"), max_length=64, blank=True)
+    device_key = models.CharField(_("device key"), max_length=64, blank=True)
 
     class Meta:
         ordering = ["created_at"]
@@ -221,6 +236,16 @@ class SurveyResponse(BaseModel):
                 fields=["survey", "respondent"],
                 condition=Q(respondent__isnull=False),
                 name="participation_response_one_per_person",
+            ),
+            models.UniqueConstraint(
+                fields=["survey", "respondent_key"],
+                condition=~Q(respondent_key=""),
+                name="participation_response_one_per_account_key",
+            ),
+            models.UniqueConstraint(
+                fields=["survey", "device_key"],
+                condition=~Q(device_key=""),
+                name="participation_response_one_per_device",
             ),
         ]
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Avg, Count, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from ecity.core.accounts import Account
 from ecity.core.errors import NotFound
@@ -127,11 +128,46 @@ def questions_of(survey: Survey) -> list[SurveyQuestion]:
     return sorted(survey.questions.all(), key=lambda q: q.position)
 
 
-def has_responded(*, survey: Survey, actor: Account) -> bool:
-    """Whether ``actor`` already answered this real-name survey (never known when anonymous)."""
-    if survey.is_anonymous or not getattr(actor, "is_authenticated", False):
+def takes_one_answer_per_person(*, survey: Survey) -> bool:
+    """Whether ``survey`` refuses a second answer (real-name surveys always do)."""
+    return not survey.is_anonymous or survey.is_one_answer_per_person
+
+
+def _keyed(survey: Survey, kind: str, value: str) -> str:
+    # Per survey and per kind, so keys of two surveys cannot be linked to one another.
+    return salted_hmac(
+        "ecity.participation.survey_once", f"{survey.public_id}:{kind}:{value}", algorithm="sha256"
+    ).hexdigest()
+
+
+def anonymous_keys(*, survey: Survey, actor: Account | None, device_token: str) -> tuple[str, str]:
+    """The keys an anonymous one-answer-per-person survey stores instead of the respondent:
+    ``(account key, device key)``, each ``""`` when there is no account or no device token."""
+    if not survey.is_anonymous or not survey.is_one_answer_per_person:
+        return "", ""
+    signed_in = actor is not None and getattr(actor, "is_authenticated", False)
+    account_key = _keyed(survey, "account", str(actor.pk)) if signed_in and actor else ""
+    device_key = _keyed(survey, "device", device_token) if device_token else ""
+    return account_key, device_key
+
+
+def has_responded(*, survey: Survey, actor: Account | None, device_token: str = "") -> bool:
+    """Whether ``actor`` (or, in an anonymous survey, this account or browser) already answered.
+
+    Real-name survey: a response of the account. Anonymous survey with one answer per person:
+    a response with the account's key or the device token's key. Otherwise never known.
+    """
+    if not survey.is_anonymous:
+        if not getattr(actor, "is_authenticated", False):
+            return False
+        return SurveyResponse.objects.filter(survey=survey, respondent=actor).exists()
+    account_key, device_key = anonymous_keys(survey=survey, actor=actor, device_token=device_token)
+    if not account_key and not device_key:
         return False
-    return SurveyResponse.objects.filter(survey=survey, respondent=actor).exists()
+    seen = Q(respondent_key=account_key) if account_key else Q()
+    if device_key:
+        seen = (seen | Q(device_key=device_key)) if account_key else Q(device_key=device_key)
+    return SurveyResponse.objects.filter(seen, survey=survey).exists()
 
 
 # --- results -----------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
@@ -348,6 +349,16 @@ def letter_close(*, actor: User, letter: Letter) -> Letter:
     return letter
 
 
+def _attachment_copies(letter: Letter) -> list[ContentFile]:
+    """The letter's files as uploads the hotline's intake checks and stores as its own copies
+    (the ticket never shares the letter's stored file: each app deletes its own)."""
+    copies = []
+    for attachment in letter.attachments.order_by("created_at", "id"):
+        with default_storage.open(attachment.file.name, "rb") as handle:
+            copies.append(ContentFile(handle.read(), name=attachment.original_name))
+    return copies
+
+
 #: The kinds of ticket a forwarded letter may become (a letter is never praise or an enquiry
 #: the mailbox could not answer itself).
 FORWARD_KINDS = (TicketKind.COMPLAINT, TicketKind.REPORT, TicketKind.HELP)
@@ -361,7 +372,9 @@ def letter_forward_to_hotline(
     Permissions: a participation editor of the mailbox's owning department. Rules: only an open
     letter (received or in progress); ``kind`` a complaint, report or request for help. The
     ticket is received through ``hotline.services.intake.ticket_receive`` on the mailbox
-    channel with the letter's subject and text, and belongs to the writer's account (their
+    channel with the letter's subject, text and attachments (copies, checked again by the
+    hotline's attachment rules: a file the hotline refuses fails the forwarding with a field
+    error on ``attachments``, nothing written), and belongs to the writer's account (their
     verified name and phone as caller). Side effects: the letter's status
     ``forwarded_to_hotline`` and ``ticket_number``; audit ``letter.forwarded_to_hotline``;
     notification ``letter_forwarded`` to the writer with the ticket number and query code; all
@@ -382,7 +395,12 @@ def letter_forward_to_hotline(
         ticket = ticket_receive(
             actor=actor,
             channel=Channel.MAILBOX,
-            data=TicketInput(kind=kind, title=letter.subject, description=description),
+            data=TicketInput(
+                kind=kind,
+                title=letter.subject,
+                description=description,
+                attachments=_attachment_copies(letter),
+            ),
             writer=letter.writer,
             notify=False,
         )

@@ -70,6 +70,7 @@ def survey_create(
     opens_at: dt.datetime | None = None,
     closes_at: dt.datetime | None = None,
     is_anonymous: bool = False,
+    is_one_answer_per_person: bool = True,
     are_results_public: bool = False,
 ) -> Survey:
     """Create a draft survey of ``department``.
@@ -88,6 +89,7 @@ def survey_create(
         opens_at=opens_at,
         closes_at=closes_at,
         is_anonymous=is_anonymous,
+        is_one_answer_per_person=is_one_answer_per_person or not is_anonymous,
         are_results_public=are_results_public,
         created_by=actor,
     )
@@ -105,6 +107,7 @@ def survey_update(
     opens_at: dt.datetime | None = None,
     closes_at: dt.datetime | None = None,
     is_anonymous: bool = False,
+    is_one_answer_per_person: bool = True,
     are_results_public: bool = False,
 ) -> Survey:
     """Change a draft survey's settings (the results' publicity may change at any time).
@@ -120,6 +123,7 @@ def survey_update(
         "opens_at": opens_at,
         "closes_at": closes_at,
         "is_anonymous": is_anonymous,
+        "is_one_answer_per_person": is_one_answer_per_person or not is_anonymous,
     }
     if any(getattr(survey, name) != value for name, value in changes.items()):
         _require_draft(survey)
@@ -210,11 +214,16 @@ def response_submit(
     survey: Survey,
     raw: Mapping[str, Any],
     request: HttpRequest | None = None,
+    device_token: str = "",
 ) -> SurveyResponse:
     """Submit one person's answers to an open survey, all or nothing.
 
     Real-name surveys need a signed-in account and take one response per account (checked here
-    and by a database constraint); anonymous surveys store no account. Answers of questions
+    and by a database constraint); anonymous surveys store no account. An anonymous survey with
+    one answer per person stores the keys of the account (when signed in) and of the browser's
+    ``device_token`` (the signed cookie the page sets) and refuses a response whose account or
+    device already answered (checked here and by database constraints); without either key it
+    is refused with ``survey_device_unknown``. Answers of questions
     hidden by their condition are dropped. Stored files are removed again if the write fails.
     Raises ``ApplicationError`` (survey not open), ``PermissionDenied`` (real-name survey, not
     signed in), ``Conflict`` (already answered), ``ValidationFailed`` (per question field).
@@ -227,7 +236,16 @@ def response_submit(
     if not survey.is_anonymous and not signed_in:
         raise PermissionDenied(_("Log in to answer this real-name survey."))
     respondent = None if survey.is_anonymous else actor
-    if respondent is not None and selectors.has_responded(survey=survey, actor=respondent):
+    account_key, device_key = selectors.anonymous_keys(
+        survey=survey, actor=actor, device_token=device_token
+    )
+    is_keyed = survey.is_anonymous and selectors.takes_one_answer_per_person(survey=survey)
+    if is_keyed and not account_key and not device_key:
+        raise ApplicationError(
+            str(SurveyErrorCode.SURVEY_DEVICE_UNKNOWN.label),
+            code=SurveyErrorCode.SURVEY_DEVICE_UNKNOWN,
+        )
+    if selectors.has_responded(survey=survey, actor=actor, device_token=device_token):
         raise _already_answered()
     rows = answers_validate(questions=selectors.questions_of(survey), raw=raw)
 
@@ -237,7 +255,9 @@ def response_submit(
             raise ApplicationError(
                 _("The survey does not take answers now."), code=SurveyErrorCode.SURVEY_NOT_OPEN
             )
-        response = SurveyResponse.objects.create(survey=survey, respondent=respondent)
+        response = SurveyResponse.objects.create(
+            survey=survey, respondent=respondent, respondent_key=account_key, device_key=device_key
+        )
         SurveyAnswer.objects.bulk_create([_answer(response, row, stored) for row in rows])
         return response
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from ecity.audit.models import AuditEntry
@@ -13,8 +14,8 @@ from ecity.identity.tests.factories import StaffRoleFactory, UserFactory
 from ecity.notify.models import Notification
 from ecity.org.models import StaffRole
 from ecity.participation.models import Letter
-from ecity.participation.services.mailboxes import letter_forward_to_hotline
-from ecity.participation.tests.factories import LetterFactory
+from ecity.participation.services.mailboxes import letter_forward_to_hotline, letter_submit
+from ecity.participation.tests.factories import LetterFactory, MailboxFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -128,3 +129,51 @@ def test_forward_button_on_the_staff_letter_page(client):
     assert letter.status == Letter.Status.FORWARDED_TO_HOTLINE
     assert letter.ticket_number in body
     assert forward not in body
+
+
+PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def _written_with_attachments(files):
+    writer = UserFactory(is_real_name_verified=True, real_name="张伟", phone="13912345678")
+    return letter_submit(
+        writer=writer,
+        mailbox=MailboxFactory(),
+        subject="工地夜间施工噪音扰民",
+        body="幸福路工地每晚11点后仍在施工，附照片和投诉记录。",
+        consent_to_publish=False,
+        attachments=[SimpleUploadedFile(name, content) for name, content in files],
+    )
+
+
+def test_forwarded_letter_carries_its_attachments_to_the_ticket():
+    # given a letter with a photo and a PDF
+    letter = _written_with_attachments([("工地夜景.png", PNG), ("投诉记录.pdf", PDF)])
+    # when an editor forwards it to the hotline
+    letter_forward_to_hotline(actor=editor_of(letter.mailbox.department), letter=letter)
+    # then the ticket has copies of both files, with their names, types and contents
+    ticket = Ticket.objects.get()
+    copies = {a.original_name: a for a in ticket.attachments.all()}
+    assert set(copies) == {"工地夜景.png", "投诉记录.pdf"}
+    assert copies["工地夜景.png"].content_type == "image/png"
+    assert copies["投诉记录.pdf"].content_type == "application/pdf"
+    assert copies["投诉记录.pdf"].file.read() == PDF
+    assert copies["投诉记录.pdf"].uploaded_by == letter.writer
+    # stored as the hotline's own files, not the letter's
+    letter_files = {a.file.name for a in letter.attachments.all()}
+    assert all(c.file.name.startswith("hotline/") for c in copies.values())
+    assert not letter_files & {c.file.name for c in copies.values()}
+
+
+def test_attachment_the_hotline_refuses_stops_the_forwarding(settings):
+    # given a letter whose PDF is larger than the hotline accepts (its limit is lower)
+    letter = _written_with_attachments([("大文件.pdf", PDF + b"0" * (2 * 1024 * 1024))])
+    settings.ECITY_HOTLINE_ATTACHMENT_MAX_MB = 1
+    # when the editor forwards it, then a field error names the file, and nothing is written
+    with pytest.raises(ValidationFailed) as raised:
+        letter_forward_to_hotline(actor=editor_of(letter.mailbox.department), letter=letter)
+    assert "大文件.pdf" in raised.value.fields["attachments"][0]
+    assert Ticket.objects.count() == 0
+    letter.refresh_from_db()
+    assert letter.status == Letter.Status.RECEIVED

@@ -43,8 +43,8 @@ def test_database_refuses_a_second_response_of_the_same_person():
 
 
 def test_anonymous_survey_stores_no_account_and_accepts_visitors():
-    # given an anonymous survey
-    survey = survey_with(RATING, is_anonymous=True)
+    # given an anonymous survey that does not limit answers to one per person
+    survey = survey_with(RATING, is_anonymous=True, is_one_answer_per_person=False)
     # when a signed-in citizen and a visitor answer it
     services.response_submit(actor=UserFactory(), survey=survey, raw={name(survey, 1): "4"})
     services.response_submit(actor=AnonymousUser(), survey=survey, raw={name(survey, 1): "2"})
@@ -137,3 +137,60 @@ def test_a_condition_must_name_options_of_an_earlier_choice_question():
         )
     assert caught.value.fields == {"condition_options": ["请至少选择该题的一个选项。"]}
     assert option(survey, 2, "否")
+
+
+def test_anonymous_survey_with_one_answer_per_person_stops_repeats_without_naming_anyone():
+    # given an anonymous survey taking one answer per person
+    survey = survey_with(RATING, is_anonymous=True)
+    citizen = UserFactory()
+    # when a signed-in citizen answers from one browser
+    services.response_submit(
+        actor=citizen, survey=survey, raw={name(survey, 1): "4"}, device_token="browser-a" * 3
+    )
+    # then a second answer from the same account on another browser is refused
+    with pytest.raises(Conflict):
+        services.response_submit(
+            actor=citizen, survey=survey, raw={name(survey, 1): "1"}, device_token="browser-b" * 3
+        )
+    # and so is one from the same browser, signed out
+    with pytest.raises(Conflict):
+        services.response_submit(
+            actor=AnonymousUser(),
+            survey=survey,
+            raw={name(survey, 1): "1"},
+            device_token="browser-a" * 3,
+        )
+    # while a visitor on another browser answers once, and only once
+    services.response_submit(
+        actor=AnonymousUser(), survey=survey, raw={name(survey, 1): "2"}, device_token="c" * 27
+    )
+    with pytest.raises(Conflict):
+        services.response_submit(
+            actor=AnonymousUser(), survey=survey, raw={name(survey, 1): "5"}, device_token="c" * 27
+        )
+    # and the stored responses name no account and hold no raw token
+    rows = list(SurveyResponse.objects.filter(survey=survey).order_by("created_at"))
+    assert [r.respondent_id for r in rows] == [None, None]
+    assert rows[0].respondent_key and rows[0].device_key and not rows[1].respondent_key
+    assert all("browser" not in r.device_key and str(citizen.pk) != r.respondent_key for r in rows)
+
+
+def test_anonymous_one_answer_survey_refuses_a_visitor_without_device_token():
+    survey = survey_with(RATING, is_anonymous=True)
+    with pytest.raises(ApplicationError) as raised:
+        services.response_submit(actor=AnonymousUser(), survey=survey, raw={name(survey, 1): "3"})
+    assert raised.value.code == "survey_device_unknown"
+    assert "允许" in raised.value.message and "Cookie" in raised.value.message
+    assert not SurveyResponse.objects.exists()
+
+
+def test_one_answer_keys_of_two_surveys_cannot_be_linked():
+    first = survey_with(RATING, is_anonymous=True)
+    second = survey_with(RATING, is_anonymous=True)
+    citizen = UserFactory()
+    for survey in (first, second):
+        services.response_submit(
+            actor=citizen, survey=survey, raw={name(survey, 1): "4"}, device_token="d" * 30
+        )
+    a, b = SurveyResponse.objects.order_by("created_at")
+    assert a.respondent_key != b.respondent_key and a.device_key != b.device_key

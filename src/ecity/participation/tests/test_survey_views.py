@@ -55,3 +55,35 @@ def test_taking_a_survey_shows_errors_beside_questions_then_accepts_answers(clie
     # and the list shows the survey
     listing = client.get(reverse("participation:survey_list"))
     assert listing.status_code == 200 and "市民满意度调查" in listing.content.decode()
+
+
+RATING_QUESTION = [
+    {"kind": "rating_scale", "text": "总体满意度", "scale_max": 5, "is_required": True}
+]
+
+
+def test_anonymous_survey_page_recognises_a_browser_that_already_answered(client):
+    # given an anonymous survey with one answer per person, opened by a visitor's browser
+    survey = survey_with(RATING_QUESTION, is_anonymous=True)
+    url = reverse("participation:survey_take", args=[survey.public_id])
+    first = client.get(url)
+    assert first.status_code == 200 and "ecity_survey_device" in first.cookies
+    # when the visitor answers
+    done = client.post(url, {name(survey, 1): "4"})
+    assert done.status_code == 302
+    # then the same browser is told it already answered, and a second answer is refused
+    again = client.get(url)
+    assert again.status_code == 200 and "您已参加过本次调查" in again.content.decode()
+    repeat = client.post(url, {name(survey, 1): "1"})
+    assert repeat.status_code == 400 and "您已参加过本次调查" in repeat.content.decode()
+    assert SurveyResponse.objects.filter(survey=survey).count() == 1
+
+
+def test_a_forged_device_cookie_counts_as_none(client):
+    survey = survey_with(RATING_QUESTION, is_anonymous=True)
+    url = reverse("participation:survey_take", args=[survey.public_id])
+    client.cookies["ecity_survey_device"] = "made-up-token-without-a-signature"
+    response = client.post(url, {name(survey, 1): "4"})
+    assert response.status_code == 400
+    assert "Cookie" in response.content.decode()
+    assert not SurveyResponse.objects.exists()

@@ -59,6 +59,15 @@ class SurveyForm(forms.Form):
             "Anonymous surveys store no account; real-name surveys take one answer per person."
         ),
     )
+    is_one_answer_per_person = forms.BooleanField(
+        label=_("One answer per person"),
+        required=False,
+        initial=True,
+        help_text=_(
+            "Anonymous surveys: refuse a second answer from the same account or browser. "
+            "Real-name surveys always take one answer per person."
+        ),
+    )
     are_results_public = forms.BooleanField(
         label=_("Publish the results once the survey is closed"), required=False
     )
@@ -79,6 +88,7 @@ class SurveyForm(forms.Form):
                     "opens_at": survey.opens_at,
                     "closes_at": survey.closes_at,
                     "is_anonymous": survey.is_anonymous,
+                    "is_one_answer_per_person": survey.is_one_answer_per_person,
                     "are_results_public": survey.are_results_public,
                 },
             )
@@ -91,7 +101,14 @@ class SurveyForm(forms.Form):
             department_field.choices = [(d.code, d.name) for d in departments]
         if survey is not None and survey.status != Survey.Status.DRAFT:
             # Only the publicity of the results may change once a survey has opened.
-            for name in ("title", "introduction", "opens_at", "closes_at", "is_anonymous"):
+            for name in (
+                "title",
+                "introduction",
+                "opens_at",
+                "closes_at",
+                "is_anonymous",
+                "is_one_answer_per_person",
+            ):
                 self.fields[name].disabled = True
 
     def department_chosen(self) -> Department:
@@ -106,6 +123,7 @@ class SurveyForm(forms.Form):
             "opens_at": data["opens_at"],
             "closes_at": data["closes_at"],
             "is_anonymous": data["is_anonymous"],
+            "is_one_answer_per_person": data["is_one_answer_per_person"],
             "are_results_public": data["are_results_public"],
         }
 
