@@ -149,3 +149,21 @@ def test_the_hotline_centre_page_leads_to_dispatch_callbacks_statistics_and_know
     ):
         assert f'href="{reverse(name)}"' in page
     assert client.get(reverse("hotline:hotspots")).status_code == 200
+
+
+def test_the_ticket_page_in_english_names_the_departments_in_english(client, people):
+    from django.utils import translation
+
+    # Given a ticket dispatched to the water department (市水务局, "Test Bureau …" in English)
+    ticket = water_ticket(people, handling=True)
+    client.force_login(people.handler)
+    # When its handler reads the ticket page and the worklist in English
+    with translation.override("en"):
+        page = client.get(reverse("hotline:work_ticket", kwargs={"number": ticket.number}))
+        worklist = client.get(reverse("hotline:work") + "?view=handling")
+    # Then the department is named in English, not in Chinese
+    assert page.status_code == 200 and worklist.status_code == 200
+    for response in (page, worklist):
+        text = response.content.decode()
+        assert people.water.name_en in text
+        assert "市水务局" not in text

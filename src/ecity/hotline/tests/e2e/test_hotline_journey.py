@@ -68,8 +68,10 @@ def _submit(page: Any, name: str) -> None:
     _act(page, name).get_by_role("button", name=name, exact=True).click()
 
 
-def _open_work_ticket(page: Any, base: str, number: str) -> None:
+def _open_work_ticket(page: Any, base: str, number: str, *, tab: str = "待签收") -> None:
+    """Open ``number`` from the department's worklist, in the list (tab) named ``tab``."""
     page.goto(f"{base}{reverse('hotline:work')}")
+    page.get_by_role("navigation", name="列表").get_by_role("link", name=re.compile(tab)).click()
     page.get_by_role("link", name=number).click()
     page.wait_for_url(re.compile(rf"/hotline/work/{number}/$"))
 
@@ -80,12 +82,12 @@ def _open_supervision_ticket(page: Any, base: str, number: str) -> None:
     page.wait_for_url(re.compile(rf"/hotline/supervision/{number}/$"))
 
 
-def _sign_and_answer(page: Any, base: str, number: str, answer: str) -> None:
+def _sign_and_answer(page: Any, base: str, number: str, answer: str, *, sign: bool) -> None:
     """城管局's handler: answer the ticket (signing for it first when it waits for that)."""
     from playwright.sync_api import expect
 
-    _open_work_ticket(page, base, number)
-    if _act(page, "签收").count():
+    _open_work_ticket(page, base, number, tab="待签收" if sign else "办理中")
+    if sign:
         _submit(page, "签收")
         expect(page.get_by_role("status")).to_contain_text("已签收工单")
         expect(_fact(page, "状态")).to_have_text("办理中")
@@ -211,7 +213,7 @@ def test_a_call_is_dispatched_returned_answered_reopened_by_the_callback_and_rat
     # ... 城管局's handler signs for it, handles it and answers
     urban = new_page()
     _log_in(urban, base, "handler_cgj")
-    _sign_and_answer(urban, base, number, FIRST_ANSWER)
+    _sign_and_answer(urban, base, number, FIRST_ANSWER, sign=True)
     _shot(urban, artifacts, "3-answered")
 
     # --- 4. The hotline centre reviews the answer and closes the ticket -------------------------
@@ -235,7 +237,7 @@ def test_a_call_is_dispatched_returned_answered_reopened_by_the_callback_and_rat
     _submit(agent, "登记回访")
     expect(_fact(agent, "状态")).to_have_text("办理中")
     expect(_fact(agent, "承办单位")).to_have_text("城管局")
-    timeline = agent.locator("main table").last
+    timeline = agent.locator("main ol.ticket-timeline")
     expect(timeline).to_contain_text("重办")
     expect(timeline).to_contain_text(CALLBACK_COMMENT)
     _shot(agent, artifacts, "5-reopened")
@@ -247,7 +249,7 @@ def test_a_call_is_dispatched_returned_answered_reopened_by_the_callback_and_rat
     assert_accessible(dispatcher)
 
     # --- 6. 城管局 answers again; the centre closes; the caller follows and rates it -------------
-    _sign_and_answer(urban, base, number, SECOND_ANSWER)
+    _sign_and_answer(urban, base, number, SECOND_ANSWER, sign=False)
     _review_and_close(dispatcher, base, number)
 
     citizen = new_page()
