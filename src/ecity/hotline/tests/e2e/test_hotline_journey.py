@@ -222,7 +222,7 @@ def test_a_call_is_dispatched_returned_answered_reopened_by_the_callback_and_rat
     assert_accessible(dispatcher)
     _review_and_close(dispatcher, base, number)
 
-    # --- 5. The callback: 不满意, the ticket goes back to 城管局 -----------------------------------
+    # --- 5. The callback: 不满意, the ticket goes back to 城管局 ------------------------------
     agent.goto(f"{base}{reverse('hotline:callback_tasks')}")
     row = agent.get_by_role("row").filter(has_text=number)
     expect(row).to_contain_text("城管局")
@@ -248,7 +248,7 @@ def test_a_call_is_dispatched_returned_answered_reopened_by_the_callback_and_rat
     expect(dispatcher.locator("main")).to_contain_text(f"工单 {number} 已重办")
     assert_accessible(dispatcher)
 
-    # --- 6. 城管局 answers again; the centre closes; the caller follows and rates it -------------
+    # --- 6. 城管局 answers again; the centre closes; the caller follows and rates it ---------
     _sign_and_answer(urban, base, number, SECOND_ANSWER, sign=False)
     _review_and_close(dispatcher, base, number)
 
