@@ -195,6 +195,8 @@ def test_a_call_is_dispatched_returned_answered_reopened_by_the_callback_and_rat
     _act(office, "退回派单员").locator("textarea").fill(RETURN_REASON)
     _submit(office, "退回派单员")
     expect(office.get_by_role("status")).to_contain_text("工单已退回派单员")
+    # ... and, the ticket no longer theirs, they are back on their worklist
+    expect(office.get_by_role("heading", level=1)).to_have_text("热线工单办理")
     assert_accessible(office)
     _shot(office, artifacts, "3-returned")
 
@@ -203,7 +205,9 @@ def test_a_call_is_dispatched_returned_answered_reopened_by_the_callback_and_rat
     row = dispatcher.get_by_role("row").filter(has_text=number)
     expect(row).to_contain_text("已退单")
     row.get_by_role("link", name=number).click()
-    expect(dispatcher.locator("main")).to_contain_text(RETURN_REASON)
+    sent_back = dispatcher.get_by_role("region", name="退回原因")
+    expect(sent_back).to_contain_text("退单 · 大智街道办事处")
+    expect(sent_back).to_contain_text(RETURN_REASON)
     dispatcher.locator("#id_department").select_option("CGJ")
     dispatcher.locator("#id_note").fill("请城管局依法查处。")
     assert_accessible(dispatcher)
