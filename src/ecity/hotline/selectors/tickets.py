@@ -103,6 +103,22 @@ def dispatch_ticket_get(*, actor: Account, number: str) -> Ticket:
     return ticket
 
 
+def ticket_sent_back_event(ticket: Ticket) -> TicketEvent | None:
+    """Why ``ticket`` waits for dispatch again: its latest return (退单) or reopening, or None.
+
+    Only for a ticket that is ``returned``; the event carries the department and the reason.
+    Reads only; shown to those who may dispatch.
+    """
+    if ticket.status != Ticket.Status.RETURNED:
+        return None
+    return (
+        ticket.events.filter(action__in=[TicketEvent.Action.RETURN, TicketEvent.Action.REOPEN])
+        .select_related("department")
+        .order_by("-created_at", "-id")
+        .first()
+    )
+
+
 def citizen_ticket_list(*, actor: Account) -> QuerySet[Ticket]:
     """List the tickets of the signed-in citizen ``actor``, newest first (none if anonymous)."""
     if not getattr(actor, "is_authenticated", False):

@@ -89,6 +89,27 @@ def test_query_shows_progress_without_personal_data(hotline):
     assert "张先生" not in body and "13800138000" not in body
 
 
+def test_a_closed_ticket_links_to_its_rating_and_an_open_one_does_not(hotline):
+    from django.urls import reverse
+
+    # Given a closed ticket and one still being handled
+    closed = _ticket(closed=True)
+    open_ = _ticket(handling=True)
+    rate_url = reverse("hotline:rate", kwargs={"number": closed.number})
+    # When the caller looks each up with its number and query code
+    shown = Client().post(
+        "/hotline/query/", {"number": closed.number, "query_code": closed.query_code}
+    )
+    pending = Client().post(
+        "/hotline/query/", {"number": open_.number, "query_code": open_.query_code}
+    )
+    # Then the closed one offers the rating page, the open one no rating
+    assert shown.status_code == 200 and pending.status_code == 200
+    assert f'href="{rate_url}"' in shown.content.decode()
+    assert "评价诉求办理情况" in shown.content.decode()
+    assert "/hotline/rate/" not in pending.content.decode()
+
+
 def test_wrong_query_codes_lock_the_number(hotline):
     ticket = _ticket()
     client = Client()

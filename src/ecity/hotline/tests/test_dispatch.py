@@ -104,3 +104,22 @@ def test_suggestion_learns_from_closed_tickets_of_the_category(hotline):
     # Then both appear, the usual department by rule and the office by history
     assert suggestions[hotline["urban"]] == 0.7
     assert suggestions[hotline["office"]] == 0.3
+
+
+def test_the_dispatch_page_of_a_returned_ticket_shows_who_returned_it_and_why(client, hotline):
+    from django.urls import reverse
+
+    from ecity.hotline.services.handling import ticket_return
+
+    # Given a ticket dispatched to 城管局 and returned by its handler with a reason
+    ticket = _ticket(category=hotline["roads"])
+    ticket_dispatch(actor=hotline["dispatcher"], ticket=ticket, department=hotline["urban"])
+    ticket_return(actor=hotline["handler"], ticket=ticket, reason="该路段属区管道路，请改派。")
+    # When the dispatcher opens it again
+    client.force_login(hotline["dispatcher"])
+    page = client.get(reverse("hotline:dispatch_ticket", kwargs={"number": ticket.number}))
+    # Then the page says that 城管局 returned it, and why
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "退单 · 城管局" in text
+    assert "该路段属区管道路，请改派。" in text

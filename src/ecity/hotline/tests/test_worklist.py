@@ -77,6 +77,23 @@ def test_return_form_redisplays_with_a_field_error(client, people):
     assert ticket.status == Ticket.Status.HANDLING
 
 
+def test_after_returning_a_ticket_the_handler_lands_on_the_worklist(client, people):
+    # Given a ticket in handling at the water department
+    ticket = water_ticket(people, handling=True)
+    client.force_login(people.handler)
+    url = reverse("hotline:work_ticket", kwargs={"number": ticket.number})
+    # When the handler returns it with a reason and follows the redirect
+    response = client.post(
+        url, {"action": "return", "return-reason": "不属本单位职责"}, follow=True
+    )
+    # Then they see their worklist with the confirmation (the ticket is no longer theirs)
+    assert response.status_code == 200
+    assert response.redirect_chain[-1][0] == reverse("hotline:work")
+    assert "工单已退回派单员。" in response.content.decode()
+    ticket.refresh_from_db()
+    assert ticket.status == Ticket.Status.RETURNED
+
+
 def test_another_departments_ticket_is_not_found(client, people):
     ticket = water_ticket(people, dispatched=True)
     client.force_login(people.roads_handler)
@@ -132,3 +149,21 @@ def test_the_hotline_centre_page_leads_to_dispatch_callbacks_statistics_and_know
     ):
         assert f'href="{reverse(name)}"' in page
     assert client.get(reverse("hotline:hotspots")).status_code == 200
+
+
+def test_the_ticket_page_in_english_names_the_departments_in_english(client, people):
+    from django.utils import translation
+
+    # Given a ticket dispatched to the water department (市水务局, "Test Bureau …" in English)
+    ticket = water_ticket(people, handling=True)
+    client.force_login(people.handler)
+    # When its handler reads the ticket page and the worklist in English
+    with translation.override("en"):
+        page = client.get(reverse("hotline:work_ticket", kwargs={"number": ticket.number}))
+        worklist = client.get(reverse("hotline:work") + "?view=handling")
+    # Then the department is named in English, not in Chinese
+    assert page.status_code == 200 and worklist.status_code == 200
+    for response in (page, worklist):
+        text = response.content.decode()
+        assert people.water.name_en in text
+        assert "市水务局" not in text

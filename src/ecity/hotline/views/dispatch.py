@@ -17,7 +17,11 @@ from ecity.core.forms import add_application_error
 from ecity.core.middleware import response_private
 from ecity.hotline.selectors.duplicates import duplicate_candidates
 from ecity.hotline.selectors.suggestions import dispatch_suggest
-from ecity.hotline.selectors.tickets import dispatch_queue, dispatch_ticket_get
+from ecity.hotline.selectors.tickets import (
+    dispatch_queue,
+    dispatch_ticket_get,
+    ticket_sent_back_event,
+)
 from ecity.hotline.selectors.worklist import is_dispatcher
 from ecity.hotline.services.dispatch import ticket_dispatch
 from ecity.hotline.services.merging import ticket_merge
@@ -70,6 +74,7 @@ def dispatch_ticket(request: HttpRequest, number: str) -> HttpResponse:
     context = {
         "ticket": ticket,
         "suggestions": suggestions,
+        "sent_back": ticket_sent_back_event(ticket),
         "form": form,
         "duplicates": duplicate_candidates(ticket) if ticket.is_open else [],
         "can_merge": is_dispatcher(actor=cast(User, request.user)),

@@ -12,6 +12,14 @@ from ecity.hotline.services.intake import CallOutcome, TicketInput
 from ecity.org.models import Department, Region
 
 
+class LocalisedModelChoiceField(forms.ModelChoiceField):
+    """A choice of departments or regions labelled in the page's language (``str()`` of both
+    is the Chinese name, which an English page showed)."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.name)
+
+
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
@@ -46,7 +54,7 @@ class TicketForm(forms.Form):
         label=_("Description"), widget=forms.Textarea(attrs={"rows": 5}), required=False
     )
     address = forms.CharField(label=_("Address"), max_length=300, required=False)
-    region = forms.ModelChoiceField(
+    region = LocalisedModelChoiceField(
         label=_("Sub-district or community"),
         queryset=Region.objects.exclude(level=Region.Level.CITY).order_by("code"),
         to_field_name="code",
@@ -113,7 +121,7 @@ class CallForm(TicketForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
     )
-    department = forms.ModelChoiceField(
+    department = LocalisedModelChoiceField(
         label=_("Dispatch to"),
         queryset=Department.objects.filter(is_active=True),
         to_field_name="code",
@@ -137,7 +145,7 @@ class CallForm(TicketForm):
 
 
 class DispatchForm(forms.Form):
-    department = forms.ModelChoiceField(
+    department = LocalisedModelChoiceField(
         label=_("Dispatch to"),
         queryset=Department.objects.filter(is_active=True),
         to_field_name="code",

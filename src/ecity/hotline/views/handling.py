@@ -46,6 +46,8 @@ class TicketAction:
     run: Callable[[User, Ticket, dict[str, Any]], object]
     available: Callable[[User, Ticket], bool]
     done: str | Promise
+    #: After it the actor no longer sees the ticket (returned: no department): back to the list.
+    leaves: bool = False
 
 
 def _handler(actor: User, ticket: Ticket) -> bool:
@@ -110,6 +112,7 @@ WORK_ACTIONS = {
             lambda actor, t: _handler(actor, t)
             and t.status in (Ticket.Status.DISPATCHED, Ticket.Status.HANDLING),
             gettext_lazy("The ticket was returned to the dispatcher."),
+            leaves=True,
         ),
         TicketAction(
             "contribute",
@@ -198,7 +201,7 @@ def run_action(
             add_application_error(form, error)
         else:
             messages.success(request, str(action.done))
-            return redirect(success_url)
+            return redirect(back if action.leaves else success_url)
     ticket.refresh_from_db()
     return ticket_page(
         request, ticket=ticket, actions=actions, bound=(action.name, form), back=back

@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ecity.hotline.models import Callback
+from ecity.hotline.views.forms import LocalisedModelChoiceField
 from ecity.org.models import Department
 
 TEXTAREA = forms.Textarea(attrs={"rows": 4})
@@ -14,7 +15,7 @@ YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 
 
 def _departments() -> forms.ModelChoiceField:
-    return forms.ModelChoiceField(
+    return LocalisedModelChoiceField(
         label=_("Department"),
         queryset=Department.objects.filter(is_active=True).order_by("code"),
         error_messages={"required": _("Choose a department.")},

@@ -10,11 +10,12 @@ from django.utils.translation import gettext_lazy as _
 
 from ecity.hotline.models import Category
 from ecity.hotline.services.knowledge import ArticleData
+from ecity.hotline.views.forms import LocalisedModelChoiceField
 from ecity.org.models import Department, Region
 
 
 class ArticleForm(forms.Form):
-    department = forms.ModelChoiceField(
+    department = LocalisedModelChoiceField(
         label=_("Owning department"), queryset=Department.objects.none()
     )
     category = forms.ModelChoiceField(
