@@ -306,8 +306,17 @@ def _satisfaction_survey(*, editor: User, department: Department, rng: random.Ra
             raw[reason.field_name] = rng.choice(data.REASONS)
         if rng.random() < 0.6:
             raw[item.field_name] = rng.choice(data.ITEMS)
-        survey_services.response_submit(actor=AnonymousUser(), survey=survey, raw=raw)
+        _anonymous_answer(survey=survey, raw=raw, rng=rng)
     return data.SURVEY_RESPONSES
+
+
+def _anonymous_answer(*, survey: Survey, raw: dict[str, Any], rng: random.Random) -> None:
+    """One resident's anonymous answer, from their own browser (a device token of its own, as
+    the survey page's cookie gives each browser, so one answer per person holds)."""
+    device = f"demo-{rng.getrandbits(64):016x}"
+    survey_services.response_submit(
+        actor=AnonymousUser(), survey=survey, raw=raw, device_token=device
+    )
 
 
 def _closed_survey(*, editor: User, department: Department, rng: random.Random) -> int:
@@ -353,7 +362,7 @@ def _closed_survey(*, editor: User, department: Department, rng: random.Random) 
             wanted.field_name: rng.choice(wanted_ids),
             score.field_name: str(rng.choices([3, 4, 5], weights=[2, 5, 4])[0]),
         }
-        survey_services.response_submit(actor=AnonymousUser(), survey=survey, raw=raw)
+        _anonymous_answer(survey=survey, raw=raw, rng=rng)
     survey_services.survey_close(actor=editor, survey=survey)
     return data.CLOSED_SURVEY_RESPONSES
 
