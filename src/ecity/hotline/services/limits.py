@@ -16,7 +16,7 @@ from ecity.audit.services import audit_record
 from ecity.core.accounts import Account
 from ecity.core.errors import NotFound, ValidationFailed
 from ecity.hotline.models import TicketKind, TicketLimit, Urgency
-from ecity.hotline.selectors.categories import working_hours_per_day
+from ecity.hotline.selectors.limits import working_hours_per_day
 from ecity.hotline.services.categories import require_reference_manager
 
 MAX_AMOUNT = Decimal("9999.99")

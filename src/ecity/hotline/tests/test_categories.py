@@ -11,7 +11,8 @@ from django.utils import translation
 from ecity.audit.models import AuditEntry
 from ecity.core.errors import PermissionDenied, ValidationFailed
 from ecity.hotline.models import Category, Ticket, TicketKind, TicketLimit, Urgency
-from ecity.hotline.selectors.categories import category_tree_rows, limit_table
+from ecity.hotline.selectors.categories import category_tree_rows
+from ecity.hotline.selectors.limits import limit_table, limits_for
 from ecity.hotline.services.categories import (
     CategoryData,
     category_create,
@@ -20,7 +21,6 @@ from ecity.hotline.services.categories import (
     category_reactivate,
     category_update,
 )
-from ecity.hotline.services.dispatch import limits_for
 from ecity.hotline.services.limits import limit_remove, limit_set
 from ecity.hotline.tests.factories import CategoryFactory, TicketFactory
 from ecity.identity.tests.factories import DepartmentFactory, StaffRoleFactory, UserFactory

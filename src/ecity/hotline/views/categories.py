@@ -19,6 +19,7 @@ from ecity.core.errors import ApplicationError, NotFound, PermissionDenied
 from ecity.core.forms import add_application_error
 from ecity.hotline.models import Category, TicketKind, Urgency
 from ecity.hotline.selectors import categories as selectors
+from ecity.hotline.selectors.limits import limit_table
 from ecity.hotline.services import categories as services
 from ecity.hotline.services import limits as limit_services
 from ecity.hotline.views.categories_forms import CategoryForm, LimitForm
@@ -158,7 +159,7 @@ def limit_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "hotline/limits/list.html",
-        {"lines": selectors.limit_table(), "urgencies": Urgency.choices},
+        {"lines": limit_table(), "urgencies": Urgency.choices},
     )
 
 
@@ -172,7 +173,7 @@ def limit_edit(request: HttpRequest, urgency: str, kind: str) -> HttpResponse:
         raise Http404
     cell = next(
         c
-        for line in selectors.limit_table()
+        for line in limit_table()
         if line.kind == stored_kind
         for c in line.cells
         if c.urgency == urgency
