@@ -91,3 +91,15 @@ register_actions(
         "ticket.unpublished": _("Hotline ticket withdrawn from publication"),
     }
 )
+# --- reference data: the category tree and the time limits (services/categories.py, limits.py)
+register_actions(
+    {
+        "hotline.category_created": _("Hotline category added"),
+        "hotline.category_edited": _("Hotline category edited"),
+        "hotline.category_deactivated": _("Hotline category deactivated"),
+        "hotline.category_reactivated": _("Hotline category reactivated"),
+        "hotline.category_deleted": _("Hotline category deleted"),
+        "hotline.limit_changed": _("Hotline time limit changed"),
+        "hotline.limit_removed": _("Hotline time limit of a kind removed"),
+    }
+)

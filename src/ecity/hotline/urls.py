@@ -3,6 +3,7 @@
 from django.urls import path
 
 from ecity.hotline.views import (
+    categories,
     citizen,
     console,
     dispatch,
@@ -32,6 +33,17 @@ urlpatterns = [
     path("supervision/", supervision.supervision_index, name="supervision"),
     path("supervision/callbacks/", supervision.callback_tasks, name="callback_tasks"),
     path("supervision/<str:number>/", supervision.supervision_ticket, name="supervision_ticket"),
+    # Reference data of the hotline centre: the category tree and the time limits.
+    path("categories/", categories.category_list, name="categories"),
+    path("categories/new/", categories.category_create, name="category_create"),
+    path("categories/<uuid:public_id>/", categories.category_edit, name="category_edit"),
+    path(
+        "categories/<uuid:public_id>/<slug:action>/",
+        categories.category_action,
+        name="category_action",
+    ),
+    path("limits/", categories.limit_list, name="limits"),
+    path("limits/<slug:urgency>/<slug:kind>/", categories.limit_edit, name="limit_edit"),
     path("rate/<str:number>/", handling_callbacks.rate, name="rate"),
     path("callback/<str:token>/", handling_callbacks.questionnaire, name="questionnaire"),
     # Knowledge base (知识库): public pages, the agent's search partial, staff pages.

@@ -1,16 +1,15 @@
 """Dispatch (派单): a ticket goes to a department or a sub-district office, with its time limits.
 
 The limits come from ``TicketLimit`` (data, by urgency and kind; a row with an empty kind covers
-every kind; built-in defaults when the hotline centre has set none), counted in working hours
-or working days of the holiday calendar (``ecity.workflow.clocks``). A limit in working days
-ends at the close of the last working day.
+every kind; built-in defaults when the hotline centre has set none: ``selectors.limits``),
+counted in working hours or working days of the holiday calendar (``ecity.workflow.clocks``).
+A limit in working days ends at the close of the last working day.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
@@ -22,7 +21,8 @@ from ecity.core.accounts import Account
 from ecity.core.calendar import add_working_days
 from ecity.core.errors import ApplicationError, PermissionDenied, ValidationFailed
 from ecity.hotline.errors import HotlineErrorCode
-from ecity.hotline.models import Ticket, TicketEvent, TicketLimit, Urgency
+from ecity.hotline.models import Ticket, TicketEvent, TicketLimit
+from ecity.hotline.selectors.limits import limits_for
 from ecity.hotline.selectors.tickets import AWAITING_DISPATCH, can_dispatch
 from ecity.notify.services import notification_enqueue
 from ecity.org.models import Department, StaffRole
@@ -30,36 +30,6 @@ from ecity.workflow.clocks import add_working_hours, end_of_working_day
 
 HOURS = TicketLimit.Unit.WORKING_HOURS
 DAYS = TicketLimit.Unit.WORKING_DAYS
-
-
-@dataclass(frozen=True)
-class Limits:
-    """How long the department has to sign for and to answer, and in which units."""
-
-    sign_within: Decimal
-    sign_unit: str
-    answer_within: Decimal
-    answer_unit: str
-
-
-#: Used only when no ``TicketLimit`` row matches (the hotline centre edits the rows).
-DEFAULT_LIMITS: dict[str, Limits] = {
-    Urgency.EMERGENCY: Limits(Decimal("0.5"), HOURS, Decimal("2"), HOURS),
-    Urgency.URGENT: Limits(Decimal("2"), HOURS, Decimal("1"), DAYS),
-    Urgency.ORDINARY: Limits(Decimal("4"), HOURS, Decimal("5"), DAYS),
-}
-
-
-def limits_for(*, kind: str, urgency: str) -> Limits:
-    """The limits of a ticket of ``kind`` and ``urgency``: the kind's row, else the any-kind
-    row, else the built-in default."""
-    rows = {
-        row.kind: row for row in TicketLimit.objects.filter(urgency=urgency, kind__in=[kind, ""])
-    }
-    row = rows.get(kind) or rows.get("")
-    if row is None:
-        return DEFAULT_LIMITS.get(urgency, DEFAULT_LIMITS[Urgency.ORDINARY])
-    return Limits(row.sign_within, row.sign_unit, row.answer_within, row.answer_unit)
 
 
 def due_after(start: dt.datetime, amount: Decimal, unit: str) -> dt.datetime:

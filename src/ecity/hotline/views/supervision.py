@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from ecity.hotline.models import Ticket
 from ecity.hotline.selectors import public as public_selectors
 from ecity.hotline.selectors import worklist as selectors
+from ecity.hotline.selectors.categories import can_manage_reference_data
 from ecity.hotline.services import callbacks as callback_services
 from ecity.hotline.services import handling as services
 from ecity.hotline.views import handling_forms as f
@@ -138,6 +139,7 @@ def supervision_index(request: HttpRequest) -> HttpResponse:
             "tickets": selectors.supervision_tickets(actor=request.user, view=view)[:200],
             "tabs": tabs,
             "view_title": VIEW_TITLES[view],
+            "can_manage_reference_data": can_manage_reference_data(actor=request.user),
         },
     )
 
