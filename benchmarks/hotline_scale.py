@@ -121,7 +121,9 @@ def intake_bodies(count: int, seed: int) -> list[bytes]:
     from ecity.org.models import Region
 
     filler = HotlineFiller(url="", seed=seed)
-    codes = dict(Region.objects.filter(pk__in=[c[0] for c in filler.communities]).values_list("pk", "code"))
+    codes = dict(
+        Region.objects.filter(pk__in=[c[0] for c in filler.communities]).values_list("pk", "code")
+    )
     frequent, repeat = caller_pools()
     rng = random.Random(seed)
     bodies = []
@@ -346,7 +348,9 @@ def measure_hotspots(port: int, args: argparse.Namespace) -> dict[str, Any]:
             "topic_days": 14,
         }
     )
-    results["90 days by week"] = sequential(conn, [week] * max(args.page_requests // 2, 3), headers, 1)
+    results["90 days by week"] = sequential(
+        conn, [week] * max(args.page_requests // 2, 3), headers, 1
+    )
     conn.close()
     return results
 
@@ -500,7 +504,7 @@ def main() -> None:
     if urllib.parse.urlsplit(args.database_url).hostname not in ("127.0.0.1", "localhost"):
         raise SystemExit("loopback only: the database must be on 127.0.0.1")
 
-    results: dict[str, Any] = {"load_before": "%.2f %.2f %.2f" % os.getloadavg()}
+    results: dict[str, Any] = {"load_before": " ".join(f"{x:.2f}" for x in os.getloadavg())}
     work = Path(tempfile.mkdtemp(prefix="ecity-hotline-bench-"))
     secret_key = os.environ.get("ECITY_BENCH_SECRET_KEY") or secrets.token_urlsafe(48)
     os.environ.setdefault("ECITY_HOTLINE_CITY_BBOX", DEMO_BBOX)
@@ -555,7 +559,7 @@ def main() -> None:
             results["intake"] = measure_intake(port, args)
     finally:
         server_stop(server)
-    results["load_after"] = "%.2f %.2f %.2f" % os.getloadavg()
+    results["load_after"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
     report(args, facts, fill, results)
     if args.keep:
         print(f"# scratch directory kept: {work}")

@@ -103,9 +103,7 @@ class HotlineFiller:
         self.categories = Category.objects.select_related("parent").in_bulk(
             [c.code for c in self.leaves], field_name="code"
         )
-        self.departments = {
-            code: pk for pk, code in Department.objects.values_list("pk", "code")
-        }
+        self.departments = {code: pk for pk, code in Department.objects.values_list("pk", "code")}
         self.communities = [
             (r.pk, r.name_zh, r.parent.code, r.parent.parent.name_zh)
             for r in Region.objects.filter(
@@ -162,9 +160,7 @@ class HotlineFiller:
         title, description = rng.choice(self.data.RISING_TEXTS if rising else leaf.texts)
         title = title.format(place=place, road=road)
         description = (
-            rng.choice(OPENINGS)
-            + description.format(place=place, road=road)
-            + rng.choice(CLOSINGS)
+            rng.choice(OPENINGS) + description.format(place=place, road=road) + rng.choice(CLOSINGS)
         )
         address = f"{district}{road}{rng.randint(1, 288)}号"
         return title[:200], description, (community, road, address)
@@ -262,7 +258,9 @@ class HotlineFiller:
                 closed_at=at,
                 updated_at=at,
             )
-            events.append(self._event(ids, ticket_id, "resolve_at_intake", at, row["received_by_id"]))
+            events.append(
+                self._event(ids, ticket_id, "resolve_at_intake", at, row["received_by_id"])
+            )
             out["tickets"].append(row)
             return
         office = self.offices.get(subdistrict)
@@ -278,7 +276,9 @@ class HotlineFiller:
             due_at=dispatched + dt.timedelta(days=limit_days),
             updated_at=dispatched,
         )
-        events.append(self._event(ids, ticket_id, "dispatch", dispatched, self.dispatcher, department))
+        events.append(
+            self._event(ids, ticket_id, "dispatch", dispatched, self.dispatcher, department)
+        )
         if status == "returned":
             row.update(department_id=None, return_count=1)
         if status in ("handling", "answered", "closed"):
