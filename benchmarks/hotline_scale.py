@@ -337,7 +337,11 @@ def measure_hotspots(port: int, args: argparse.Namespace) -> dict[str, Any]:
     headers = staff_session(port, DISPATCHER, 3)
     conn = Connection(port)
     today = dt.date.today()
+    # Computed on every request (the page's "compute them again" link), then as kept.
     results = {
+        "computed (?refresh=1)": sequential(
+            conn, ["/hotline/hotspots/?refresh=1"] * args.cold_requests, headers, 0
+        ),
         "default": sequential(conn, ["/hotline/hotspots/"] * args.page_requests, headers, 2),
     }
     week = "/hotline/hotspots/?" + urllib.parse.urlencode(
@@ -424,7 +428,8 @@ def report(args: argparse.Namespace, facts: dict, fill: dict, results: dict) -> 
         print("# fill: none needed (the database already holds enough tickets)")
     print(
         f"# server: ecity run (gunicorn, production settings), {args.workers} workers, "
-        f"loopback; ECITY_API_RATE_USER={LIFTED_RATE} (the per-system API limit lifted)"
+        f"cache {args.cache_url or 'db://ecity_cache (default)'}, loopback; "
+        f"ECITY_API_RATE_USER={LIFTED_RATE} (the per-system API limit lifted)"
     )
     print(f"# CPU idle just before measuring (3 s, server up): {results.get('idle', '?')} %")
     print(f"{'measurement':46} {'p50 ms':>8} {'p95 ms':>8} {'rate':>10}  goal")
@@ -490,14 +495,21 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=200, help="sequential requests per row")
     parser.add_argument("--page-requests", type=int, default=20, help="requests per page row")
     parser.add_argument(
+        "--cold-requests", type=int, default=5, help="hotspot pages computed afresh"
+    )
+    parser.add_argument(
         "--classifier-tickets", type=int, default=50_000, help="closed tickets sampled"
     )
     parser.add_argument("--steps", default="classifier,suggest,history,dispatch,hotspots,intake")
+    parser.add_argument(
+        "--cache-url",
+        help="ECITY_CACHE_URL for the server (default: its own default, the database cache)",
+    )
     parser.add_argument("--seed", type=int, default=20261206)
     parser.add_argument("--json", help="also write the results to this file")
     parser.add_argument("--keep", action="store_true", help="keep the scratch dir (server log)")
     args = parser.parse_args()
-    args.cache_url, args.job_worker = None, False  # as cases_scale.server_start expects
+    args.job_worker = False  # as cases_scale.server_start expects
     steps = {s.strip() for s in args.steps.split(",") if s.strip()}
     if not args.database_url.startswith(("postgres://", "postgresql://")):
         raise SystemExit("this benchmark needs PostgreSQL (--database-url postgres://…)")

@@ -70,13 +70,6 @@ def _near(tickets: QuerySet[Ticket], lat: Combinable, lon: Combinable) -> QueryS
     )
 
 
-def _details(place: Place, tickets: QuerySet[Ticket]) -> Place:
-    rows = list(tickets.order_by("-received_at").values_list("number", "category__name_zh")[:50])
-    place.numbers = [number for number, _category in rows[:10]]
-    place.categories = [name for name, _n in Counter(c for _x, c in rows if c).most_common(3)]
-    return place
-
-
 def _centres(located: QuerySet[Ticket]) -> list[tuple[int, Decimal, Decimal]]:
     """(pk, latitude, longitude) of the located tickets with at least ``REPEAT_MIN`` tickets
     (themselves included) within ``NEAR_METRES``, most neighbours first, then newest.
@@ -94,21 +87,25 @@ def _centres(located: QuerySet[Ticket]) -> list[tuple[int, Decimal, Decimal]]:
     # Only the ORM's own SQL and the fixed distance are put in; every value is bound.
     sql = f"""
         WITH w AS (
-            SELECT s.t_id AS id, s.t_lat AS lat, s.t_lon AS lon, s.t_at AS at,
-                   FLOOR(s.t_lat / %s) AS cy, FLOOR(s.t_lon / %s) AS cx
+            SELECT s.t_id AS id, s.t_at AS at,
+                   CAST(s.t_lat AS DOUBLE PRECISION) AS lat,
+                   CAST(s.t_lon AS DOUBLE PRECISION) AS lon,
+                   CAST(FLOOR(s.t_lat / %s) AS INTEGER) AS cy,
+                   CAST(FLOOR(s.t_lon / %s) AS INTEGER) AS cx
             FROM ({inner}) s
         ),
         o AS (SELECT -1 AS d UNION ALL SELECT 0 UNION ALL SELECT 1)
         SELECT a.id, a.lat, a.lon, COUNT(*) AS n, MAX(a.at) AS at
         FROM w a CROSS JOIN o oy CROSS JOIN o ox
         JOIN w b ON b.cy = a.cy + oy.d AND b.cx = a.cx + ox.d
-        WHERE {distance} <= %s
+        WHERE ABS(b.lat - a.lat) <= %s AND ABS(b.lon - a.lon) <= %s AND {distance} <= %s
         GROUP BY a.id, a.lat, a.lon
         HAVING COUNT(*) >= %s
         ORDER BY n DESC, at DESC, a.id
         LIMIT %s
     """  # noqa: S608
-    values = [float(BOX_LAT), float(BOX_LON), *params, EARTH_RADIUS_M, NEAR_METRES, REPEAT_MIN]
+    box = [float(BOX_LAT), float(BOX_LON)]
+    values = [*box, *params, *box, EARTH_RADIUS_M, NEAR_METRES, REPEAT_MIN]
     values.append(CENTRE_LIMIT)
     with connection.cursor() as cursor:
         cursor.execute(sql, values)
@@ -153,11 +150,25 @@ def repeated_places(*, end: dt.date | None = None, limit: int = 20) -> list[Plac
         .filter(n__gte=REPEAT_MIN)
         .order_by("-n", "place")[:limit]
     )
-    for row in by_address:
-        same = window.annotate(place=Trim("address")).filter(place=row["place"])
-        if covered and not same.exclude(pk__in=covered).exists():
+    rows = list(by_address)
+    at_address: dict[str, list[tuple[int, str, str | None]]] = {r["place"]: [] for r in rows}
+    same = (
+        window.annotate(place=Trim("address"))
+        .filter(place__in=list(at_address))
+        .order_by("-received_at")
+        .values_list("place", "pk", "number", "category__name_zh")
+    )
+    for address, pk, number, category in same:  # one read for every address
+        at_address[address].append((pk, number, category))
+    for row in rows:
+        tickets = at_address[row["place"]]
+        if covered and all(pk in covered for pk, _n, _c in tickets):
             continue
         place = Place("address", row["place"], row["n"], row["first"], row["last"])
-        places.append(_details(place, same))
+        place.numbers = [number for _pk, number, _c in tickets[:10]]
+        place.categories = [
+            name for name, _n in Counter(c for _p, _x, c in tickets[:50] if c).most_common(3)
+        ]
+        places.append(place)
     places.sort(key=lambda p: (-p.count, p.kind, p.address))
     return places[:limit]

@@ -50,10 +50,9 @@ def hotspots_index(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data if form.is_bound else {}
         granularity = data.get("granularity") or "day"
         topic_days = data.get("topic_days") or 7
-        options = {"period": period, "granularity": granularity, "topic_days": topic_days}
         if request.GET.get("refresh"):
-            hotspot_overview_forget(**options)
-        overview = hotspot_overview(**options)
+            hotspot_overview_forget(period=period, granularity=granularity, topic_days=topic_days)
+        overview = hotspot_overview(period=period, granularity=granularity, topic_days=topic_days)
         series, by_category, by_region = overview.series, overview.by_category, overview.by_region
         context.update(
             period=period,
