@@ -489,6 +489,9 @@ def main() -> None:
     parser.add_argument("--tickets", type=int, default=1_000_000, help="tickets in the database")
     parser.add_argument("--database-url", default=DEFAULT_URL)
     parser.add_argument("--fresh", action="store_true", help="drop and recreate the database")
+    parser.add_argument(
+        "--fill-processes", type=int, default=1, help="processes generating and copying tickets"
+    )
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
     parser.add_argument("--intake-seconds", type=int, default=30)
     parser.add_argument("--concurrency", type=int, default=8, help="concurrent intake clients")
@@ -535,7 +538,9 @@ def main() -> None:
     if missing > 0:
         print(f"filling {missing:,} tickets …", flush=True)
         started = time.perf_counter()
-        HotlineFiller(url=args.database_url, seed=args.seed + facts["tickets"]).fill(missing)
+        HotlineFiller(url=args.database_url, seed=args.seed + facts["tickets"]).fill(
+            missing, processes=args.fill_processes
+        )
         fill["seconds"] = time.perf_counter() - started
         fill["added"] = missing
         print("VACUUM ANALYZE …", flush=True)

@@ -94,6 +94,7 @@ class HotlineFiller:
         from ecity.org.models import Department, Region
 
         self.url = url
+        self.seed = seed
         self.data = data
         self.rng = random.Random(seed)
         self.now = timezone.now()
@@ -193,7 +194,9 @@ class HotlineFiller:
             return "handling"  # old stragglers, overdue
         return "closed"
 
-    def ticket(self, received: dt.datetime, ids: dict[str, int], out: dict[str, list]) -> None:
+    def ticket(
+        self, received: dt.datetime, number: str, ids: dict[str, int], out: dict[str, list]
+    ) -> None:
         rng = self.rng
         now = self.now
         age = (now - received).total_seconds() / 86400
@@ -218,7 +221,7 @@ class HotlineFiller:
             "public_id": uuid.uuid4(),
             "created_at": received,
             "updated_at": received,
-            "number": self._number(received),
+            "number": number,
             "query_code": "".join(rng.choices("23456789ABCDEFGHJKMNPQRSTUVWXYZ", k=8)),
             "kind": leaf.kind if rng.random() < 0.9 else "enquiry",
             "channel": channel,
@@ -376,40 +379,56 @@ class HotlineFiller:
 
     # --- the fill -----------------------------------------------------------------------
 
-    def fill(self, count: int, *, days: int = 365, chunk: int = 20_000) -> None:
-        """Add ``count`` tickets received over the last ``days`` days (oldest first)."""
+    def fill(self, count: int, *, days: int = 365, chunk: int = 20_000, processes: int = 1) -> None:
+        """Add ``count`` tickets received over the last ``days`` days, in chunks of ``chunk``
+        tickets generated and copied by ``processes`` processes (numbered here, in order)."""
+        import multiprocessing
+
         import psycopg
+        from django.db import connections
 
         from ecity.core.models import Sequence
-        from ecity.hotline.models import Callback, Ticket, TicketEvent
 
         self.sequences = dict(
             Sequence.objects.filter(scope__startswith="hotline:").values_list("scope", "last")
         )
         moments = self._moments(count, days)
-        tables = {"ticket": Ticket, "event": TicketEvent, "callback": Callback}
-        with psycopg.connect(self.url) as conn, conn.cursor() as cur:
-            ids = {}
-            for key, model in tables.items():
+        numbers = [self._number(received) for received in moments]
+        with psycopg.connect(self.url) as conn:
+            base = {}
+            for key, model in _tables().items():
                 table = model._meta.db_table
-                found = cur.execute(f"SELECT coalesce(max(id), 0) FROM {table}").fetchone()
-                ids[key] = int(cast(tuple, found)[0]) + 1
-            for start in range(0, count, chunk):
-                out: dict[str, list] = defaultdict(list)
-                for received in moments[start : start + chunk]:
-                    self.ticket(received, ids, out)
-                _copy(cur, Ticket, out["tickets"])
-                _copy(cur, TicketEvent, out["events"])
-                _copy(cur, Callback, out["callbacks"])
-                conn.commit()
-                print(f"  … {min(start + chunk, count):,} / {count:,} tickets", flush=True)
-            for model in tables.values():
+                found = conn.execute(f"SELECT coalesce(max(id), 0) FROM {table}").fetchone()
+                base[key] = int(cast(tuple, found)[0]) + 1
+        jobs = [
+            (
+                start,
+                moments[start : start + chunk],
+                numbers[start : start + chunk],
+                # Id ranges of their own: at most 3 events and 2 callbacks a ticket.
+                {
+                    "ticket": base["ticket"] + start,
+                    "event": base["event"] + 3 * start,
+                    "callback": base["callback"] + 2 * start,
+                },
+            )
+            for start in range(0, count, chunk)
+        ]
+        global _FILLER
+        _FILLER = self
+        connections.close_all()  # no database socket shared with the forked processes
+        done = 0
+        with multiprocessing.get_context("fork").Pool(max(processes, 1)) as pool:
+            for added in pool.imap_unordered(_fill_chunk, jobs):
+                done += added
+                print(f"  … {done:,} / {count:,} tickets", flush=True)
+        with psycopg.connect(self.url) as conn:
+            for model in _tables().values():
                 table = model._meta.db_table
-                cur.execute(
+                conn.execute(
                     f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                     f"(SELECT max(id) FROM {table}))"
                 )
-            conn.commit()
         for scope, last in self.sequences.items():
             Sequence.objects.update_or_create(scope=scope, defaults={"last": last})
 
@@ -428,6 +447,33 @@ class HotlineFiller:
             moments.append(at)
         moments.sort()
         return moments
+
+
+_FILLER: HotlineFiller | None = None
+
+
+def _tables() -> dict[str, Any]:
+    from ecity.hotline.models import Callback, Ticket, TicketEvent
+
+    return {"ticket": Ticket, "event": TicketEvent, "callback": Callback}
+
+
+def _fill_chunk(job: tuple[int, list[dt.datetime], list[str], dict[str, int]]) -> int:
+    """Generate and COPY one chunk of tickets (in a forked process); return how many."""
+    import psycopg
+
+    start, moments, numbers, ids = job
+    filler = cast(HotlineFiller, _FILLER)
+    filler.rng = random.Random(f"{filler.seed}:{start}")
+    out: dict[str, list] = defaultdict(list)
+    for received, number in zip(moments, numbers, strict=True):
+        filler.ticket(received, number, ids, out)
+    tables = _tables()
+    with psycopg.connect(filler.url) as conn, conn.cursor() as cur:
+        _copy(cur, tables["ticket"], out["tickets"])
+        _copy(cur, tables["event"], out["events"])
+        _copy(cur, tables["callback"], out["callbacks"])
+    return len(moments)
 
 
 def vacuum_analyze(url: str) -> float:
