@@ -99,9 +99,7 @@ class Ticket(BaseModel):
     caller_phone = EncryptedTextField(_("caller phone"), max_length=20, blank=True)
     # ``core.crypto.blind_index`` of the normalised phone number: finds the caller's history
     # without decrypting every row.
-    caller_phone_index = models.CharField(
-        _("caller phone index"), max_length=64, blank=True, db_index=True
-    )
+    caller_phone_index = models.CharField(_("caller phone index"), max_length=64, blank=True)
     # The place: an address, a region of the city (street or community), coordinates (WGS 84).
     address = models.CharField(_("address"), max_length=300, blank=True)
     region = models.ForeignKey(
@@ -187,6 +185,17 @@ class Ticket(BaseModel):
             models.Index(fields=["department", "status"], name="hotline_ticket_dept_status"),
             models.Index(fields=["category", "received_at"], name="hotline_ticket_cat_time"),
             models.Index(fields=["region", "received_at"], name="hotline_ticket_region_time"),
+            # A caller's newest tickets (the console's caller history) without sorting them all.
+            models.Index(
+                fields=["caller_phone_index", "-received_at"], name="hotline_ticket_caller_time"
+            ),
+            # How closed tickets of a category were shared among departments (the dispatch
+            # suggestion's history), read from the index alone.
+            models.Index(
+                fields=["category", "status", "department"], name="hotline_ticket_cat_status_dept"
+            ),
+            # Tickets near a point (repeated places, duplicates): a box on the coordinates.
+            models.Index(fields=["latitude", "longitude"], name="hotline_ticket_place"),
         ]
 
     def __str__(self) -> str:

@@ -6,8 +6,8 @@ office (``ECITY_SUPERVISION_DEPARTMENT_CODE``) and platform administrators.
 
 Every count is a grouped query in the database; Python loops only over the groups (categories,
 regions, words), never over the tickets, except ``rising_topics``, which must segment the texts
-(at most ``TOPIC_TEXT_LIMIT`` tickets a window, newest first). Merged tickets count: each is a
-call about the matter.
+(at most ``TOPIC_TEXT_LIMIT`` tickets a window, an evenly spread sample). Merged tickets
+count: each is a call about the matter.
 
 - ``tickets_over_time``: tickets received per day or per week (Monday) of a period, zeros filled.
 - ``tickets_by_category`` / ``tickets_by_region``: counts of a period; regions roll up to the
@@ -15,8 +15,8 @@ call about the matter.
 - ``rising_topics``: words (``core.chinese.segment``, stop words and one-character words
   removed) whose share of tickets (tickets mentioning the word / tickets) in the last ``days``
   rose most against the ``baseline_days`` before them.
-- ``repeated_places``: the same address, or tickets within ``NEAR_METRES`` of one another
-  (haversine on latitude/longitude), at least ``REPEAT_MIN`` times in ``REPEAT_DAYS`` days.
+- ``repeated_places`` (``selectors.hotspot_places``): the same address, or tickets within
+  ``NEAR_METRES`` of one another, at least ``REPEAT_MIN`` times in ``REPEAT_DAYS`` days.
 - ``recurring_problems`` (每月一题 candidates): category × area with tickets in each of the last
   three calendar months and a reopen rate or dissatisfaction rate of at least ``RATE_MIN``.
 """
@@ -25,8 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from dataclasses import dataclass, field
-from decimal import Decimal
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import (
@@ -35,15 +34,12 @@ from django.db.models import (
     DateField,
     F,
     FloatField,
-    Max,
-    Min,
     Q,
     QuerySet,
-    Subquery,
     When,
 )
-from django.db.models.expressions import Combinable, Expression, OuterRef, Value
-from django.db.models.functions import ASin, Cast, Cos, Power, Radians, Sin, Sqrt, Trim, Trunc
+from django.db.models.expressions import Combinable, Expression
+from django.db.models.functions import ASin, Cast, Cos, Mod, Power, Radians, Sin, Sqrt, Trunc
 from django.utils import timezone
 
 from ecity.core.accounts import Account
@@ -54,16 +50,13 @@ from ecity.org.selectors import is_platform_admin, user_has_role
 
 Role = StaffRole.Role
 
-TOPIC_TEXT_LIMIT = 20000
+#: Tickets read per window for rising topics (an evenly spread sample beyond that).
+TOPIC_TEXT_LIMIT = 2000
 TOPIC_MIN_COUNT = 3
 REPEAT_DAYS = 30
 REPEAT_MIN = 3
 NEAR_METRES = 50
 EARTH_RADIUS_M = 6371008.8
-# A box a little wider than NEAR_METRES around a point (up to ~60° latitude), so that the
-# database compares only close tickets before the exact haversine distance.
-_BOX_LAT = Decimal("0.00046")
-_BOX_LON = Decimal("0.00100")
 RECURRING_MONTHS = 3
 RATE_MIN = 0.2
 
@@ -257,7 +250,15 @@ class TopicRise:
 
 
 def _word_tickets(tickets: QuerySet[Ticket]) -> tuple[Counter[str], int]:
-    """How many of ``tickets`` mention each word, and how many tickets were read."""
+    """How many of ``tickets`` mention each word, and how many tickets were read.
+
+    Beyond ``TOPIC_TEXT_LIMIT`` tickets an evenly spread sample is read (every n-th ticket by
+    key), so that shares stay estimates of the whole window, not of its last hours.
+    """
+    total = tickets.count()
+    step = -(-total // TOPIC_TEXT_LIMIT)
+    if step > 1:
+        tickets = tickets.annotate(sample=Mod("id", step)).filter(sample=0)
     counts: Counter[str] = Counter()
     read = 0
     texts = tickets.order_by("-received_at").values_list("title", "description")
@@ -305,22 +306,7 @@ def rising_topics(
     return rises[:limit]
 
 
-# --- repeated complaints about one place ------------------------------------------------------
-
-
-@dataclass
-class Place:
-    """Tickets about one place: the same address, or within ``NEAR_METRES`` of a ticket."""
-
-    kind: str  # "address" or "near"
-    address: str
-    count: int
-    first_at: dt.datetime | None
-    last_at: dt.datetime | None
-    latitude: Decimal | None = None
-    longitude: Decimal | None = None
-    numbers: list[str] = field(default_factory=list)
-    categories: list[str] = field(default_factory=list)
+# --- distances ---------------------------------------------------------------------------------
 
 
 def _float(name: str | Expression) -> Cast:
@@ -336,80 +322,6 @@ def distance_metres(lat: Combinable, lon: Combinable) -> Expression:
         Sin((lon2 - lon1) / 2), 2
     )
     return 2 * EARTH_RADIUS_M * ASin(Sqrt(half))
-
-
-def _near(tickets: QuerySet[Ticket], lat: Combinable, lon: Combinable) -> QuerySet[Ticket]:
-    return (
-        tickets.filter(
-            latitude__gte=lat - _BOX_LAT,
-            latitude__lte=lat + _BOX_LAT,
-            longitude__gte=lon - _BOX_LON,
-            longitude__lte=lon + _BOX_LON,
-        )
-        .annotate(distance=distance_metres(lat, lon))
-        .filter(distance__lte=NEAR_METRES)
-    )
-
-
-class _SubqueryCount(Subquery):
-    template = "(SELECT COUNT(*) FROM (%(subquery)s) _near)"
-    output_field = FloatField()
-
-
-def _details(place: Place, tickets: QuerySet[Ticket]) -> Place:
-    rows = list(tickets.order_by("-received_at").values_list("number", "category__name_zh")[:50])
-    place.numbers = [number for number, _category in rows[:10]]
-    place.categories = [name for name, _n in Counter(c for _x, c in rows if c).most_common(3)]
-    return place
-
-
-def repeated_places(*, end: dt.date | None = None, limit: int = 20) -> list[Place]:
-    """Return places with at least ``REPEAT_MIN`` tickets in the ``REPEAT_DAYS`` up to ``end``.
-
-    Places within ``NEAR_METRES`` first (grouped around the ticket with most neighbours, each
-    ticket in one group), then the same address (trimmed) where its tickets are not all in a
-    group already; most tickets first.
-    """
-    window = tickets_in(Period.last_days(REPEAT_DAYS, end))
-    located = window.filter(latitude__isnull=False, longitude__isnull=False)
-    neighbours = _near(located, OuterRef("latitude"), OuterRef("longitude")).values("pk")
-    centres = (
-        located.annotate(neighbours=_SubqueryCount(neighbours))
-        .filter(neighbours__gte=REPEAT_MIN)
-        .order_by("-neighbours", "-received_at")
-        .values_list("pk", "latitude", "longitude")[:500]
-    )
-    places: list[Place] = []
-    covered: set[int] = set()
-    for pk, lat, lon in centres:
-        if pk in covered or len(places) >= limit:
-            continue
-        members = _near(located, Value(lat), Value(lon)).exclude(pk__in=covered)
-        summary = members.aggregate(
-            n=Count("id"), first=Min("received_at"), last=Max("received_at")
-        )
-        if summary["n"] < REPEAT_MIN:
-            continue
-        covered.update(members.values_list("pk", flat=True))
-        address = members.exclude(address="").values_list("address", flat=True).first() or ""
-        place = Place("near", address, summary["n"], summary["first"], summary["last"], lat, lon)
-        places.append(_details(place, members))
-    by_address = (
-        window.annotate(place=Trim("address"))
-        .exclude(place="")
-        .values("place")
-        .annotate(n=Count("id"), first=Min("received_at"), last=Max("received_at"))
-        .filter(n__gte=REPEAT_MIN)
-        .order_by("-n", "place")[:limit]
-    )
-    for row in by_address:
-        same = window.annotate(place=Trim("address")).filter(place=row["place"])
-        if covered and not same.exclude(pk__in=covered).exists():
-            continue
-        place = Place("address", row["place"], row["n"], row["first"], row["last"])
-        places.append(_details(place, same))
-    places.sort(key=lambda p: (-p.count, p.kind, p.address))
-    return places[:limit]
 
 
 # --- recurring problems (每月一题 candidates) ------------------------------------------------

@@ -110,7 +110,9 @@ def dispatch_suggest(ticket: Ticket) -> list[Suggestion]:
                 category=category, status=Ticket.Status.CLOSED, department__isnull=False
             )
             .values("department")
-            .annotate(n=Count("id"))
+            # COUNT(*), not COUNT(id): read from the index (category, status, department)
+            # alone, without visiting a category's many closed tickets.
+            .annotate(n=Count("*"))
             .order_by("-n", "department")[:10]
         )
         total = sum(row["n"] for row in counts)

@@ -11,7 +11,7 @@ import pytest
 from django.utils import timezone
 
 from ecity.hotline.models import Callback, Ticket
-from ecity.hotline.selectors import hotspots
+from ecity.hotline.selectors import hotspot_places, hotspots
 from ecity.hotline.selectors.hotspots import Period
 from ecity.hotline.tests.factories import CategoryFactory, TicketFactory
 from ecity.identity.tests.factories import StaffRoleFactory, UserFactory
@@ -122,12 +122,43 @@ def test_three_tickets_within_50_metres_are_one_repeated_place(hotline):
     _located("30.593800", "114.305500", "中山大道1号")
     _located("30.592800", "114.305500", "解放大道1000号", days=40)
     # When the repeated places of the last 30 days are read
-    places = hotspots.repeated_places(end=TODAY)
+    places = hotspot_places.repeated_places(end=TODAY)
     # Then there is one place with the three close tickets only
     assert len(places) == 1
     assert places[0].kind == "near"
     assert places[0].count == 3
     assert sorted(places[0].numbers) == sorted(t.number for t in near)
+
+
+def test_tickets_within_50_metres_across_a_grid_line_are_one_place(hotline):
+    # Given three tickets within about 20 m of one another on both sides of a line of the
+    # grid the neighbours are looked up in (latitudes around 668 boxes, 30.728°)
+    line = hotspot_places.BOX_LAT * 668
+    near = [
+        _located(str(line - Decimal("0.000080")), "114.305500", "解放大道1000号"),
+        _located(str(line + Decimal("0.000050")), "114.305500", "解放大道1002号"),
+        _located(str(line + Decimal("0.000090")), "114.305550", "解放大道旁"),
+    ]
+    # When the repeated places are read
+    places = hotspot_places.repeated_places(end=TODAY)
+    # Then the three are one place
+    assert [(p.kind, p.count) for p in places] == [("near", 3)]
+    assert sorted(places[0].numbers) == sorted(t.number for t in near)
+
+
+def test_rising_topics_read_a_sample_spread_over_the_window(hotline, monkeypatch):
+    # Given more tickets in the last week than are read (six): the six older ones are
+    # about manholes, the six newest about noise
+    monkeypatch.setattr(hotspots, "TOPIC_TEXT_LIMIT", 6)
+    for n in range(6):
+        TicketFactory(title="井盖破损", description="路边井盖破损", received_at=days_ago(6 - n))
+    for n in range(6):
+        TicketFactory(title="工地噪音", description="工地夜间噪音", received_at=days_ago(0, 10 + n))
+    # When the rising topics are read
+    words = {t.word: t for t in hotspots.rising_topics(end=TODAY, days=7, baseline_days=28)}
+    # Then both topics are seen in the sample, each in about half of the tickets read
+    assert words["井盖"].share == pytest.approx(0.5)
+    assert words["噪音"].share == pytest.approx(0.5)
 
 
 def test_same_address_three_times_is_a_repeated_place_twice_is_not(hotline):
@@ -136,7 +167,7 @@ def test_same_address_three_times_is_a_repeated_place_twice_is_not(hotline):
     TicketFactory(address=" 江汉路100号 ", received_at=days_ago(20))
     TicketFactory.create_batch(2, address="江汉路200号", received_at=days_ago(3))
     # When the repeated places are read
-    places = hotspots.repeated_places(end=TODAY)
+    places = hotspot_places.repeated_places(end=TODAY)
     # Then only the first address is listed, with its three tickets
     assert [(p.kind, p.address, p.count) for p in places] == [("address", "江汉路100号", 3)]
 

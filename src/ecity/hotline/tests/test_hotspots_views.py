@@ -147,3 +147,20 @@ def test_a_download_without_a_week_is_refused_with_the_error(client, hotline):
     # Then the form is shown again with its error
     assert response.status_code == 400
     assert 'class="error-summary"' in response.content.decode()
+
+
+def test_figures_are_kept_until_the_dispatcher_asks_to_compute_them_again(client, hotline):
+    # Given a ticket yesterday and the dispatcher having opened the hotspots page
+    yesterday = timezone.now() - dt.timedelta(days=1)
+    TicketFactory(category=hotline["noise"], region=hotline["community"], received_at=yesterday)
+    client.force_login(hotline["dispatcher"])
+    client.get(reverse("hotline:hotspots"))
+    # When a second ticket arrives and the page is opened again
+    TicketFactory(category=hotline["noise"], region=hotline["community"], received_at=yesterday)
+    kept = client.get(reverse("hotline:hotspots")).content.decode()
+    # Then it shows the figures computed before, saying when they were computed
+    assert "<td>噪音扰民</td><td>1</td>" in kept
+    assert "数据计算于" in kept
+    # and the link to compute them again counts both tickets
+    again = client.get(reverse("hotline:hotspots") + "?refresh=1").content.decode()
+    assert "<td>噪音扰民</td><td>2</td>" in again

@@ -13,6 +13,7 @@ from django.shortcuts import render
 
 from ecity.hotline import reports
 from ecity.hotline.selectors import hotspots as selectors
+from ecity.hotline.selectors.hotspot_overview import hotspot_overview, hotspot_overview_forget
 from ecity.hotline.selectors.measures import DEFINITIONS, department_measures, ranked
 from ecity.hotline.views import charts
 from ecity.hotline.views.hotspots_forms import HotspotsForm, MeasuresForm, WeekForm
@@ -32,6 +33,13 @@ def statistics_required(view: Any) -> Any:
     return wrapped
 
 
+def _with_refresh(request: HttpRequest) -> str:
+    """The page's query string asking for figures computed now."""
+    query = request.GET.copy()
+    query["refresh"] = "1"
+    return query.urlencode()
+
+
 @statistics_required
 def hotspots_index(request: HttpRequest) -> HttpResponse:
     """Trends by time, category and region; rising topics; repeated places; recurring problems."""
@@ -42,9 +50,10 @@ def hotspots_index(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data if form.is_bound else {}
         granularity = data.get("granularity") or "day"
         topic_days = data.get("topic_days") or 7
-        series = selectors.tickets_over_time(period=period, granularity=granularity)
-        by_category = selectors.tickets_by_category(period=period)
-        by_region = selectors.tickets_by_region(period=period)
+        if request.GET.get("refresh"):
+            hotspot_overview_forget(period=period, granularity=granularity, topic_days=topic_days)
+        overview = hotspot_overview(period=period, granularity=granularity, topic_days=topic_days)
+        series, by_category, by_region = overview.series, overview.by_category, overview.by_region
         context.update(
             period=period,
             granularity=granularity,
@@ -57,11 +66,11 @@ def hotspots_index(request: HttpRequest) -> HttpResponse:
             by_region=by_region,
             region_bars=charts.bar_chart([g for g in by_region if g.key]),
             region_map=charts.region_grid(by_region),
-            topics=selectors.rising_topics(
-                end=period.end, days=topic_days, baseline_days=4 * topic_days
-            ),
-            places=selectors.repeated_places(end=period.end),
-            recurring=selectors.recurring_problems(end=period.end),
+            topics=overview.topics,
+            places=overview.places,
+            recurring=overview.recurring,
+            computed_at=overview.computed_at,
+            refresh_query=_with_refresh(request),
             repeat_days=selectors.REPEAT_DAYS,
             repeat_min=selectors.REPEAT_MIN,
             near_metres=selectors.NEAR_METRES,
