@@ -96,10 +96,12 @@ fi
 # conftest): with --dist worksteal an idle worker takes the other's remaining tests, so neither
 # waits at the end (the default "load" hands out fixed chunks in advance).
 xdist=(-n 2 --dist worksteal)
+# The slowest tests of each run are listed at its end, to see where the time goes.
+report=(--durations=25)
 
-echo "== tests on SQLite"
+echo "== tests on SQLite (with the browser journeys)"
 unset DATABASE_URL
-pytest -q -p no:cacheprovider "${xdist[@]}" "$@"
+pytest -q -p no:cacheprovider "${xdist[@]}" "${report[@]}" "$@"
 
 echo "== schema conformance: schemathesis against a live server (anonymous, citizen, reviewer)"
 python scripts/schema_check.py
@@ -115,8 +117,12 @@ except Exception as exc:
     sys.exit(1)
 PY
 then
-  echo "== tests on PostgreSQL"
-  DATABASE_URL="$pg_url" pytest -q -p no:cacheprovider "${xdist[@]}" "$@"
+  # The whole suite again, except the browser journeys (tests/e2e/): they drive the same services
+  # through the pages and ran above; they are the slowest tests (a minute or more each), and the
+  # service and view tests already run every query of those services on PostgreSQL.
+  echo "== tests on PostgreSQL (without the browser journeys, which ran on SQLite)"
+  DATABASE_URL="$pg_url" pytest -q -p no:cacheprovider "${xdist[@]}" "${report[@]}" \
+    --ignore-glob='*/tests/e2e/*' "$@"
   echo "== upgrade a database of the previous release (PostgreSQL): nothing lost"
   python scripts/upgrade_check.py --database-url "${pg_url%/*}/ecity_upgrade_check"
 elif [ "${CI:-}" = "true" ]; then

@@ -1,4 +1,4 @@
-"""Data loaded once and shared by the tests of a module, every test still isolated.
+"""Data loaded once and shared by the tests of a module (or package), every test still isolated.
 
 Loading the demo city through its services takes seconds; dozens of tests only need it to be
 there. ``SharedData`` loads it once inside an outer transaction that is never committed; each
@@ -6,9 +6,10 @@ test then runs in pytest-django's usual transaction, which nests in the outer on
 so whatever a test writes is rolled back and the next test sees the data exactly as loaded.
 
 Tests that do not ask for the shared data get an empty database as before: the outer transaction
-is rolled back before such a test (and at the end of the module), and opened again for the next
-test that asks. Files the loader saved are kept in a copy of the default storage, and every test
-gets its own copy of it (the root conftest gives each test a fresh storage).
+is rolled back before such a test (and at the end of the module, or of the package with
+``scope="package"``), and opened again for the next test that asks. Files the loader saved are
+kept in a copy of the default storage, and every test gets its own copy of it (the root conftest
+gives each test a fresh storage).
 """
 
 from __future__ import annotations
@@ -81,8 +82,14 @@ def _storage_snapshot(storage: Any) -> Any:
     return snapshot
 
 
-def shared_data_fixtures(load: Callable[[], Any], name: str) -> tuple[Any, Any, Any, Any]:
+def shared_data_fixtures(
+    load: Callable[[], Any], name: str, *, scope: str = "module"
+) -> tuple[Any, Any, Any, Any]:
     """Fixtures for a conftest: ``name`` gives the shared result to the tests that ask for it.
+
+    With ``scope="package"`` the data stays loaded from one test module to the next of the
+    conftest's package, as long as the tests in between ask for it too (a package of tests that
+    all use the demo city loads it once per worker instead of once per module).
 
     Returns (module finaliser, per-test switch, pytest-django's database helper wrapped so that
     the switch runs before the test's transaction is opened, the ``name`` fixture); assign all
@@ -90,7 +97,7 @@ def shared_data_fixtures(load: Callable[[], Any], name: str) -> tuple[Any, Any, 
     """
     shared = SharedData(load)
 
-    @pytest.fixture(scope="module", autouse=True)
+    @pytest.fixture(scope=scope, autouse=True)  # type: ignore[call-overload]
     def module_end(django_db_blocker: Any) -> Iterator[None]:
         yield
         shared.close(django_db_blocker)
