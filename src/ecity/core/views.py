@@ -1,11 +1,46 @@
-"""Kernel views: health check and the error pages."""
+"""Kernel views: health check, the error pages, and the guard of staff pages."""
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+
+from ecity.core.errors import NotFound, PermissionDenied
+
+View = Callable[..., HttpResponse]
+
+
+def view_permission(allowed: Callable[[Any], bool]) -> Callable[[View], View]:
+    """Guard an HTML view: signed-in users for whom ``allowed(user)`` holds, others get 403.
+
+    The view's domain errors become error pages: ``NotFound`` a 404, ``PermissionDenied`` a 403
+    (the services and selectors check the rest; this is only the door).
+    """
+
+    def decorator(view: View) -> View:
+        @login_required
+        @functools.wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not allowed(request.user):
+                raise DjangoPermissionDenied
+            try:
+                return view(request, *args, **kwargs)
+            except NotFound as error:
+                raise Http404(error.message) from error
+            except PermissionDenied as error:
+                raise DjangoPermissionDenied(error.message) from error
+
+        return wrapped
+
+    return decorator
 
 
 def healthz(request: HttpRequest) -> JsonResponse:

@@ -4,12 +4,7 @@ platform administrators only)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -17,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from ecity.core.errors import ApplicationError, NotFound, PermissionDenied
 from ecity.core.forms import add_application_error
+from ecity.core.views import view_permission
 from ecity.hotline.models import Category, TicketKind, Urgency
 from ecity.hotline.selectors import categories as selectors
 from ecity.hotline.selectors.limits import limit_table
@@ -27,23 +23,8 @@ from ecity.hotline.views.categories_forms import CategoryForm, LimitForm
 ANY_KIND = "any"  # the URL's word for the any-kind row (kind "")
 
 
-def manager_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Signed-in dispatchers of the hotline centre (or platform administrators); others 403."""
-
-    @login_required
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not selectors.can_manage_reference_data(actor=request.user):
-            raise DjangoPermissionDenied
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound as error:
-            raise Http404(error.message) from error
-        except PermissionDenied as error:
-            raise DjangoPermissionDenied(error.message) from error
-
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return wrapped
+#: Signed-in dispatchers of the hotline centre (or platform administrators); others 403.
+manager_required = view_permission(lambda user: selectors.can_manage_reference_data(actor=user))
 
 
 # --- categories ---------------------------------------------------------------------------------

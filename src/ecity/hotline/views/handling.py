@@ -9,7 +9,6 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -19,6 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from ecity.core.errors import ApplicationError, NotFound, PermissionDenied
 from ecity.core.forms import add_application_error
+from ecity.core.views import view_permission
 from ecity.hotline.models import Ticket
 from ecity.hotline.selectors import worklist as selectors
 from ecity.hotline.services import handling as services
@@ -128,18 +128,8 @@ WORK_ACTIONS = {
 }
 
 
-def staff_required(view: Any) -> Any:
-    """Signed-in staff only; others get 403 (the selectors and services check the rest)."""
-
-    @login_required
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not is_staff_member(user=request.user):
-            raise DjangoPermissionDenied
-        return view(request, *args, **kwargs)
-
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return wrapped
+#: Signed-in staff only; others 403 (the selectors and services check the rest).
+staff_required = view_permission(lambda user: is_staff_member(user=user))
 
 
 def ticket_page(

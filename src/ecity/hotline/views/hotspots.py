@@ -6,11 +6,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from ecity.core.views import view_permission
 from ecity.hotline import reports
 from ecity.hotline.selectors import hotspots as selectors
 from ecity.hotline.selectors.hotspot_overview import hotspot_overview, hotspot_overview_forget
@@ -18,19 +17,8 @@ from ecity.hotline.selectors.measures import DEFINITIONS, department_measures, r
 from ecity.hotline.views import charts
 from ecity.hotline.views.hotspots_forms import HotspotsForm, MeasuresForm, WeekForm
 
-
-def statistics_required(view: Any) -> Any:
-    """Signed-in readers of the statistics only; others get 403."""
-
-    @login_required
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not selectors.can_view_statistics(actor=request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return wrapped
+#: Signed-in readers of the statistics only; others 403.
+statistics_required = view_permission(lambda user: selectors.can_view_statistics(actor=user))
 
 
 def _with_refresh(request: HttpRequest) -> str:

@@ -3,11 +3,9 @@ pages to write, submit, review and archive articles (thin views over services/se
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,30 +17,11 @@ from ecity.core.forms import add_application_error
 from ecity.hotline.models import Category, KnowledgeArticle, Ticket
 from ecity.hotline.selectors import knowledge as selectors
 from ecity.hotline.services import knowledge as services
+from ecity.hotline.views.handling import staff_required
 from ecity.hotline.views.knowledge_forms import ArticleForm, ReviewForm
-from ecity.org.selectors import is_staff_member
 
 AGENT_HITS = 8
 PUBLIC_HITS = 20
-
-
-def staff_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Logged-in staff only; others get 403; domain errors become 404/403 pages."""
-
-    @login_required
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not is_staff_member(user=request.user):
-            raise DjangoPermissionDenied
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound as error:
-            raise Http404(error.message) from error
-        except PermissionDenied as error:
-            raise DjangoPermissionDenied(error.message) from error
-
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return wrapped
 
 
 def _query(request: HttpRequest) -> str:
