@@ -4,8 +4,10 @@ At the scale of a large city (thousands of tickets a day) the trends, rising top
 places and recurring problems of a month take seconds to compute, and they change little from
 one minute to the next. ``hotspot_overview`` computes them all once and keeps them in the
 cache for ``OVERVIEW_CACHE_SECONDS`` under the period and options; the page says when they
-were computed. Who may read them: as ``selectors.hotspots.can_view_statistics`` (the view
-checks).
+were computed. The page opens on the last ``DEFAULT_DAYS`` days: the periodic job
+``hotline.hotspots_warm`` computes those figures again before they expire, so that nobody
+opening the page waits for them. Who may read them: as ``selectors.hotspots.can_view_statistics``
+(the view checks).
 """
 
 from __future__ import annotations
@@ -21,6 +23,10 @@ from ecity.hotline.selectors.hotspot_places import Place, repeated_places
 
 #: How long computed figures are shown before they are computed again.
 OVERVIEW_CACHE_SECONDS = 300
+#: The period the hotspot page opens on: the last 30 days (today included).
+DEFAULT_DAYS = 30
+#: How often the job computes the default figures again (before they expire).
+WARM_EVERY_SECONDS = 240
 _KEY_VERSION = 1
 
 
@@ -74,3 +80,11 @@ def hotspot_overview_forget(
 ) -> None:
     """Drop the kept figures of ``period`` and options (the next read computes them)."""
     cache.delete(_key(period, granularity, topic_days))
+
+
+def hotspot_overview_warm() -> Overview:
+    """Compute the figures the page opens on (the last ``DEFAULT_DAYS`` days, by day, rising
+    topics over 7 days) afresh and keep them, so that the next reader finds them ready."""
+    period = hotspots.Period.last_days(DEFAULT_DAYS)
+    hotspot_overview_forget(period=period)
+    return hotspot_overview(period=period)

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
+from ecity.hotline.selectors.hotspot_overview import OVERVIEW_CACHE_SECONDS
 from ecity.hotline.tests.factories import TicketFactory
 
 pytestmark = pytest.mark.django_db
@@ -164,3 +165,21 @@ def test_figures_are_kept_until_the_dispatcher_asks_to_compute_them_again(client
     # and the link to compute them again counts both tickets
     again = client.get(reverse("hotline:hotspots") + "?refresh=1").content.decode()
     assert "<td>噪音扰民</td><td>2</td>" in again
+
+
+def test_the_periodic_job_keeps_the_default_figures_ready_and_current(client, hotline):
+    # Given figures the page computed with one ticket of yesterday
+    from ecity.core.jobs import registered_jobs
+
+    yesterday = timezone.now() - dt.timedelta(days=1)
+    TicketFactory(category=hotline["noise"], region=hotline["community"], received_at=yesterday)
+    client.force_login(hotline["dispatcher"])
+    client.get(reverse("hotline:hotspots"))
+    # When a second ticket arrives and the warming job runs, as it does every few minutes
+    TicketFactory(category=hotline["noise"], region=hotline["community"], received_at=yesterday)
+    job = registered_jobs()["hotline.hotspots_warm"]
+    assert job.every_seconds < OVERVIEW_CACHE_SECONDS
+    job.func()
+    # Then the page opens on figures that count both tickets, without being asked to compute
+    shown = client.get(reverse("hotline:hotspots")).content.decode()
+    assert "<td>噪音扰民</td><td>2</td>" in shown

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from ecity.hotline.selectors.hotspot_overview import DEFAULT_DAYS
 from ecity.hotline.selectors.hotspots import Period
 
 MAX_DAYS = 366
@@ -28,7 +29,7 @@ class PeriodForm(forms.Form):
         error_messages={"invalid": _("Enter a date.")},
     )
 
-    default_days = 30
+    default_days = DEFAULT_DAYS
 
     def __init__(self, data: Any = None, **kwargs: Any) -> None:
         # An empty query string shows the default period rather than errors.
