@@ -153,3 +153,16 @@ def test_propose_view_makes_a_draft_from_a_closed_ticket(client, kb):
         reverse("hotline:knowledge_staff_edit", args=[article.public_id])
     )
     assert article.source_ticket == ticket
+
+
+def test_the_english_article_form_names_the_regions_in_english(client, kb):
+    # given a district with an English name and the bureau's handler on the English form
+    from ecity.identity.tests.factories import RegionFactory
+    from ecity.org.models import Region
+
+    RegionFactory(code="420102", name_zh="江岸区", name_en="Jiang'an", level=Region.Level.DISTRICT)
+    client.force_login(kb.author)
+    page = client.get("/en" + reverse("hotline:knowledge_staff_create")).content.decode()
+    # then the applicable regions are offered by their English names
+    assert "Jiang&#x27;an" in page or "Jiang'an" in page
+    assert "江岸区" not in page

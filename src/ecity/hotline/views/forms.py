@@ -20,6 +20,13 @@ class LocalisedModelChoiceField(forms.ModelChoiceField):
         return str(obj.name)
 
 
+class LocalisedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Several departments or regions, labelled in the page's language."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.name)
+
+
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 

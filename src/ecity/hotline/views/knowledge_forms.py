@@ -10,7 +10,10 @@ from django.utils.translation import gettext_lazy as _
 
 from ecity.hotline.models import Category
 from ecity.hotline.services.knowledge import ArticleData
-from ecity.hotline.views.forms import LocalisedModelChoiceField
+from ecity.hotline.views.forms import (
+    LocalisedModelChoiceField,
+    LocalisedModelMultipleChoiceField,
+)
 from ecity.org.models import Department, Region
 
 
@@ -33,7 +36,7 @@ class ArticleForm(forms.Form):
         required=False,
         help_text=_("Words callers use for this topic, separated by commas or spaces."),
     )
-    regions = forms.ModelMultipleChoiceField(
+    regions = LocalisedModelMultipleChoiceField(
         label=_("Applicable regions"),
         queryset=Region.objects.filter(
             level__in=[Region.Level.DISTRICT, Region.Level.SUBDISTRICT]
