@@ -99,9 +99,13 @@ xdist=(-n 2 --dist worksteal)
 # The slowest tests of each run are listed at its end, to see where the time goes.
 report=(--durations=25)
 
-echo "== tests on SQLite (with the browser journeys)"
+echo "== tests on SQLite (with the browser journeys, without the migration tests)"
+# The migration tests (marked "migrations") migrate the whole schema back and forth, a minute or
+# two each, nearly all of it Django building model states: they run once, on PostgreSQL, the
+# production database. Upgrading a SQLite database is checked end to end by upgrade_check.py
+# above (a database of the previous release, every row kept).
 unset DATABASE_URL
-pytest -q -p no:cacheprovider "${xdist[@]}" "${report[@]}" "$@"
+pytest -q -p no:cacheprovider "${xdist[@]}" "${report[@]}" -m "not migrations" "$@"
 
 echo "== schema conformance: schemathesis against a live server (anonymous, citizen, reviewer)"
 python scripts/schema_check.py

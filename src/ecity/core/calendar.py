@@ -26,13 +26,18 @@ one cheap fingerprint of the ``CalendarDay`` table (row count and latest ``updat
 edit in any process (admin, seed) is seen at once by all of them; the year's rows are then
 loaded with one query. For many computations in a row take a ``WorkingDayCalendar`` snapshot
 (``working_day_calendar()``): its methods run without further queries for years already loaded.
+Code that computes many dates through functions which take their own snapshots (deadlines of a
+batch of tickets, each through ``workflow.clocks``) runs them inside ``calendar_snapshot()``:
+there every snapshot taken is the same one, so the fingerprint is read once for the batch.
 """
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime as dt
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -200,9 +205,37 @@ class WorkingDayCalendar:
         return total
 
 
+_batch_snapshot: contextvars.ContextVar[WorkingDayCalendar | None] = contextvars.ContextVar(
+    "ecity_calendar_snapshot", default=None
+)
+
+
 def working_day_calendar() -> WorkingDayCalendar:
-    """Return a snapshot of the working-day calendar for many computations in a row."""
-    return WorkingDayCalendar()
+    """Return a snapshot of the working-day calendar for many computations in a row.
+
+    Inside ``calendar_snapshot()`` this is the batch's snapshot (no query).
+    """
+    return _batch_snapshot.get() or WorkingDayCalendar()
+
+
+@contextlib.contextmanager
+def calendar_snapshot() -> Iterator[WorkingDayCalendar]:
+    """Use one snapshot of the calendar for every working-day computation inside the block.
+
+    For batches (generating or recomputing many deadlines): the calendar is checked once at the
+    start; changes made by others during the block are not seen by it. Nested blocks reuse the
+    outer snapshot.
+    """
+    current = _batch_snapshot.get()
+    if current is not None:
+        yield current
+        return
+    snapshot = WorkingDayCalendar()
+    token = _batch_snapshot.set(snapshot)
+    try:
+        yield snapshot
+    finally:
+        _batch_snapshot.reset(token)
 
 
 def is_working_day(day: dt.date) -> bool:

@@ -38,7 +38,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ecity.core.calendar import add_working_days, is_working_day, working_days_between
+from ecity.core.calendar import add_working_days, working_day_calendar, working_days_between
 
 
 class DeadlineState(models.TextChoices):
@@ -160,9 +160,10 @@ def add_working_hours(start: dt.datetime, hours: Decimal | int | float) -> dt.da
     cursor = timezone.localtime(start)
     zone = cursor.tzinfo
     periods = working_periods()
+    calendar = working_day_calendar()
     day = cursor.date()
     for _offset in range(MAX_WORKING_HOURS_SEARCH_DAYS):
-        if is_working_day(day):
+        if calendar.is_working_day(day):
             for begin, finish in periods:
                 period_start = dt.datetime.combine(day, begin, tzinfo=zone)
                 period_end = dt.datetime.combine(day, finish, tzinfo=zone)

@@ -18,6 +18,9 @@ from ecity.cases.tests.test_joint_counter import WALK_IN, WALK_IN_ID, bundle, co
 from ecity.identity.tests.factories import UserFactory, id_number_for
 from ecity.registry.models import LegalEntityRecord, Person
 
+# Upgrades from older schemas: run on PostgreSQL (scripts/test.sh; see its note on SQLite).
+pytestmark = pytest.mark.migrations
+
 __all__ = ["bundle"]
 
 BEFORE = ("cases", "0021_material_by_reference")

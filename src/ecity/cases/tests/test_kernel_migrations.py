@@ -17,6 +17,9 @@ from ecity.cases.models import Case
 from ecity.cases.tests.submission_support import submit
 from ecity.core.models import IdempotencyRecord, Sequence
 
+# Upgrades from older schemas: run on PostgreSQL (scripts/test.sh; see its note on SQLite).
+pytestmark = pytest.mark.migrations
+
 CASES_BEFORE = ("cases", "0007_department_in_org")
 
 

@@ -25,6 +25,9 @@ from ecity.certificates.tests.conftest import issue_for_case
 from ecity.core.models import SigningKey
 from ecity.core.sequences import sequence_next
 
+# Upgrades from older schemas: run on PostgreSQL (scripts/test.sh; see its note on SQLite).
+pytestmark = pytest.mark.migrations
+
 CERTIFICATES_BEFORE = ("certificates", "0004_department_in_org")
 KEYS_BEFORE = ("certificates", "0005_serials_in_core_sequences")
 

@@ -23,6 +23,9 @@ from ecity.certificates.tests.conftest import issue_for_case
 from ecity.core.events import PublishedEvent
 from ecity.core.models import OutboxEvent
 
+# Upgrades from older schemas: run on PostgreSQL (scripts/test.sh; see its note on SQLite).
+pytestmark = pytest.mark.migrations
+
 CERTIFICATES_BEFORE = ("certificates", "0008_drop_old_signing_keys")
 CASES_BEFORE = ("cases", "0008_numbering_and_idempotency_in_core")
 

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from ecity.core.calendar import (
     add_working_days,
     calendar_seed,
+    calendar_snapshot,
     invalidate_cache,
     is_working_day,
     upcoming_years_without_official_data,
@@ -206,6 +207,26 @@ def test_a_snapshot_answers_many_questions_without_more_queries(seeded, django_a
             calendar.add_working_days(D(2026, 1, 1) + dt.timedelta(n), 20) for n in range(300)
         ]
     assert deadlines[0] == D(2026, 1, 29)  # 4 January was an adjusted working Sunday
+
+
+def test_a_batch_counts_every_deadline_on_one_snapshot(seeded, django_assert_num_queries):
+    # Given a batch computing many deadlines through the module's functions
+    invalidate_cache()
+    with calendar_snapshot():
+        working_days_between(D(2026, 1, 1), D(2027, 12, 31))  # fingerprint + the two years
+        # Then the calendar is not asked again for the rest of the batch
+        with django_assert_num_queries(0):
+            dues = [add_working_days(D(2026, 9, 1) + dt.timedelta(n), 5) for n in range(100)]
+            assert is_working_day(D(2026, 10, 1)) is False
+        # and a change made meanwhile is not seen by the batch (one consistent calendar)
+        CalendarDay.objects.filter(date=D(2026, 10, 1)).update(
+            kind=CalendarDay.Kind.ADJUSTED_WORKDAY
+        )
+        assert is_working_day(D(2026, 10, 1)) is False
+    assert dues[0] == D(2026, 9, 8)
+    # When the batch is over, the next computation sees the change
+    invalidate_cache()  # update() bypasses the timestamps the fingerprint watches
+    assert is_working_day(D(2026, 10, 1)) is True
 
 
 def test_datetimes_are_refused(seeded):

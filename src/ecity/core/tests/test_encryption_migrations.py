@@ -20,6 +20,9 @@ from ecity.identity.models import User
 from ecity.identity.selectors import user_find_by_id_number, users_with_phone
 from ecity.identity.tests.factories import UserFactory, id_number_for
 
+# Upgrades from older schemas: run on PostgreSQL (scripts/test.sh; see its note on SQLite).
+pytestmark = pytest.mark.migrations
+
 IDENTITY_BEFORE = ("identity", "0003_security_mfa_lockout")
 CASES_BEFORE = ("cases", "0003_case_number_sequence")
 

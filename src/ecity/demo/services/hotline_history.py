@@ -19,15 +19,18 @@ from typing import TypeVar, cast
 
 from django.utils import timezone
 
+from ecity.core.bulk import column_values_set
+from ecity.core.calendar import calendar_snapshot
 from ecity.core.models import Sequence
 from ecity.demo.data import hotline as data
-from ecity.hotline.models import Callback, Category, Ticket, TicketEvent
+from ecity.hotline.models import Callback, Category, Ticket, TicketEvent, TicketKind, Urgency
 from ecity.hotline.numbers import (
     TICKET_NUMBER_PREFIX,
     phone_index,
     query_code_generate,
     ticket_number_scope,
 )
+from ecity.hotline.selectors.limits import Limits
 from ecity.hotline.services.dispatch import due_after, limits_for
 from ecity.identity.models import User
 from ecity.org.models import Department, Region
@@ -77,6 +80,12 @@ def _place(rng: random.Random, communities: list[Region]) -> tuple[Region, str, 
 
 def history_generate(*, count: int, rng: random.Random, staff: dict[str, User]) -> int:
     """Create ``count`` closed tickets of the past year (plus the rising topic); return how many."""
+    # Every deadline of the batch is counted on one snapshot of the working-day calendar.
+    with calendar_snapshot():
+        return _generate(count=count, rng=rng, staff=staff)
+
+
+def _generate(*, count: int, rng: random.Random, staff: dict[str, User]) -> int:
     today = timezone.localdate()
     leaves = [c for children in data.CHILDREN.values() for c in children]
     categories = Category.objects.select_related("parent__department").in_bulk(
@@ -92,6 +101,12 @@ def history_generate(*, count: int, rng: random.Random, staff: dict[str, User]) 
         d.region.code: d
         for d in departments.values()
         if d.region and d.region.level == "subdistrict"
+    }
+    # The limits of every kind and urgency, read once (they are the same for the whole batch).
+    limits = {
+        (kind, urgency): limits_for(kind=kind, urgency=urgency)
+        for kind in TicketKind.values
+        for urgency in Urgency.values
     }
     rising_count = round(count * RISING_SHARE)
     planned: list[_Planned] = []
@@ -111,6 +126,7 @@ def history_generate(*, count: int, rng: random.Random, staff: dict[str, User]) 
                     departments,
                     offices,
                     staff,
+                    limits,
                 )
             )
     rising = data.CHILDREN["GGAQ"][1]
@@ -133,6 +149,7 @@ def history_generate(*, count: int, rng: random.Random, staff: dict[str, User]) 
                 departments,
                 offices,
                 staff,
+                limits,
             )
         )
     _save(planned)
@@ -161,6 +178,7 @@ def _plan(
     departments: dict[str, Department],
     offices: dict[str, Department],
     staff: dict[str, User],
+    limits_by_kind: dict[tuple[str, str], Limits],
 ) -> _Planned:
     community, place, road, address = _place(rng, communities)
     received = _moment(rng, day)
@@ -206,7 +224,7 @@ def _plan(
     department = office if leaf.local and office else departments[leaf.department]
     if rng.random() < PARENT_DEPARTMENT_SHARE and category.parent is not None:
         department = category.parent.department or department
-    limits = limits_for(kind=ticket.kind, urgency=urgency)
+    limits = limits_by_kind[(ticket.kind, urgency)]
     dispatched = received + dt.timedelta(minutes=rng.randint(5, 90))
     ticket.department = department
     ticket.dispatched_at = dispatched
@@ -322,10 +340,11 @@ def _save(planned: list[_Planned]) -> None:
         )
         for ticket in tickets:
             ticket.pk = keys[ticket.number]
+    column_values_set(Ticket, "created_at", {t.pk: t.received_at for t in tickets})
+    column_values_set(Ticket, "updated_at", {t.pk: t.closed_at or t.received_at for t in tickets})
     for ticket in tickets:
         ticket.created_at = ticket.received_at
         ticket.updated_at = ticket.closed_at or ticket.received_at
-    Ticket.objects.bulk_update(tickets, ["created_at", "updated_at"], batch_size=500)
     events = [
         TicketEvent(ticket=plan.ticket, action=action, created_at=at, **values)
         for plan in planned
@@ -351,6 +370,8 @@ def _bulk_dated(model: type[_Dated], rows: list[_Dated]) -> None:
     created = model._default_manager.bulk_create(rows, batch_size=1000)
     if not created or created[0].pk is None:
         return
+    column_values_set(
+        model, "created_at", {row.pk: at for row, at in zip(created, dates, strict=True)}
+    )
     for row, at in zip(created, dates, strict=True):
         row.created_at = at
-    model._default_manager.bulk_update(created, ["created_at"], batch_size=1000)

@@ -9,6 +9,9 @@ from django.db.migrations.executor import MigrationExecutor
 
 from ecity.identity.models import LegalEntity, User
 
+# Upgrades from older schemas: run on PostgreSQL (scripts/test.sh; see its note on SQLite).
+pytestmark = pytest.mark.migrations
+
 BEFORE = [("identity", "0009_staff_account")]
 
 

@@ -16,6 +16,9 @@ from ecity.catalogue.tests.factories import VersionFactory
 from ecity.identity.tests.factories import UserFactory
 from ecity.notify.models import Notification
 
+# Upgrades from older schemas: run on PostgreSQL (scripts/test.sh; see its note on SQLite).
+pytestmark = pytest.mark.migrations
+
 BEFORE = [("notify", "0003_encrypt_personal_data_rows")]
 
 

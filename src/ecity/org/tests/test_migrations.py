@@ -10,6 +10,9 @@ from django.db.migrations.executor import MigrationExecutor
 
 from ecity.org.models import Department, Region, StaffRole
 
+# Upgrades from older schemas: run on PostgreSQL (scripts/test.sh; see its note on SQLite).
+pytestmark = pytest.mark.migrations
+
 BEFORE = [("org", None)]  # identity 0006 and every app before the move
 
 

@@ -12,6 +12,9 @@ from ecity.identity.models import LegalEntity, User
 from ecity.identity.tests.factories import id_number_for, uscc_for
 from ecity.registry.models import LegalEntityRecord, Person, RecordAttribute, RecordChange
 
+# Upgrades from older schemas: run on PostgreSQL (scripts/test.sh; see its note on SQLite).
+pytestmark = pytest.mark.migrations
+
 BEFORE = [("registry", "0002_records")]
 DATA_MIGRATION = "ecity.registry.migrations.0004_records_from_accounts"
 

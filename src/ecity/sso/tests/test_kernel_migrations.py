@@ -24,6 +24,9 @@ from ecity.core.models import SigningKey
 from ecity.sso import keys
 from ecity.sso.tests.helpers import exchange, sign_in
 
+# Upgrades from older schemas: run on PostgreSQL (scripts/test.sh; see its note on SQLite).
+pytestmark = pytest.mark.migrations
+
 SSO_BEFORE = ("sso", "0002_department_in_org")
 
 

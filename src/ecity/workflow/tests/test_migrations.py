@@ -11,6 +11,9 @@ from django.db.migrations.executor import MigrationExecutor
 from ecity.cases.models import Case
 from ecity.workflow.models import ProcessDefinition
 
+# Upgrades from older schemas: run on PostgreSQL (scripts/test.sh; see its note on SQLite).
+pytestmark = pytest.mark.migrations
+
 BEFORE = [("cases", "0009_decisiondocument"), ("workflow", None)]
 
 
