@@ -635,7 +635,7 @@ def main() -> None:
     parser.add_argument("--backlog", type=int, default=10_000, help="part 1b (0: skip)")
     parser.add_argument("--crash-messages", type=int, default=3_000)
     parser.add_argument("--skip-crash", action="store_true")
-    parser.add_argument("--requests", type=int, default=5_000)
+    parser.add_argument("--requests", type=int, default=5_000, help="part 3 (0: skip)")
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--gateway-workers", type=int, default=2 * (os.cpu_count() or 1))
     parser.add_argument("--gateway-threads", type=int, default=8)
@@ -675,7 +675,8 @@ def main() -> None:
                 settings.ECITY_NATS_SUBJECT_PREFIX = prefix + suffix
                 with Broker.connect(url=args.nats_url) as broker:
                     broker.stream_delete()
-        gateway_run(args, data_dir)
+        if args.requests:
+            gateway_run(args, data_dir)
 
 
 if __name__ == "__main__":
