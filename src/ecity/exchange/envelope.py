@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import dataclasses
 import datetime as dt
 import uuid
 from collections.abc import Callable, Sequence
@@ -94,7 +95,7 @@ def envelope_seal(
         purpose=purpose,
     )
     signature = vault.key_sign(key=signing_key, message=unsigned.signed_bytes())
-    return Envelope(**{**unsigned.to_dict(), "signature": _b64(signature)})
+    return dataclasses.replace(unsigned, signature=_b64(signature))
 
 
 def _refuse(code: str, envelope: Envelope | None, raw: Any, reason: str) -> EnvelopeRefused:
