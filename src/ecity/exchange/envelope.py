@@ -212,6 +212,19 @@ def envelope_open(
     return envelope, sender
 
 
+def _key_verifies(key: SigningKey | None, envelope: Envelope) -> Callable[[bytes], bool]:
+    """Whether a signature over ``envelope`` verifies with ``key`` (None: no such key)."""
+
+    def verifies(signature: bytes) -> bool:
+        if key is None:
+            return False
+        return vault.algorithm_get(key.algorithm).verify(
+            key.public_key, envelope.signed_bytes(), signature
+        )
+
+    return verifies
+
+
 def envelopes_open_delivered(
     messages: Sequence[tuple[Any, Any]],
 ) -> list[Envelope | EnvelopeRefused]:
@@ -251,19 +264,13 @@ def envelopes_open_delivered(
         if not isinstance(envelope, Envelope):
             opened.append(envelope)
             continue
-        key = keys[(envelope.sender, envelope.kid)]
         try:
             _check_signed(
                 envelope,
                 data,
                 payload,
                 sender=senders.get(envelope.sender),
-                verifies=lambda signature, key=key, envelope=envelope: (
-                    key is not None
-                    and vault.algorithm_get(key.algorithm).verify(
-                        key.public_key, envelope.signed_bytes(), signature
-                    )
-                ),
+                verifies=_key_verifies(keys[(envelope.sender, envelope.kid)], envelope),
             )
         except EnvelopeRefused as refused:
             opened.append(refused)
