@@ -10,7 +10,7 @@ import json
 import time
 
 import pytest
-from django.db import transaction
+from django.db import OperationalError, transaction
 
 from ecity.exchange.envelope import envelope_seal
 from ecity.exchange.errors import ExchangeErrorCode
@@ -199,3 +199,30 @@ def test_failing_message_holds_back_only_the_later_messages_of_its_key(broker, q
         consume(broker, batch_size=1, wait=1, holds=holds)
     assert ProbeDeadLetter.objects.get().message_id == bad.message_id
     assert effects_in_order() == [2, 1]
+
+
+def test_batch_that_cannot_be_verified_comes_again_instead_of_stopping_the_consumer(
+    broker, quick_redelivery, monkeypatch
+):
+    # given two relayed publications and a database that fails while the batch is verified
+    sender = SubsystemFactory()
+    for n in range(2):
+        publish(sender, {"n": n})
+    relay_run_once(broker=broker)
+    broker.consumer_ensure(durable="receiver")
+    from ecity.exchange.transport import consumer
+
+    def unreachable(messages):
+        raise OperationalError("the database is unreachable")
+
+    monkeypatch.setattr(consumer, "envelopes_open_delivered", unreachable)
+
+    # when the consumer runs a pass, then again once the database is back
+    failed = consume(broker)
+    monkeypatch.undo()
+    again = consume(broker)
+
+    # then the first pass sent both back without effect, and the second handled both once
+    assert (failed.fetched, failed.retried, failed.acked) == (2, 2, 0)
+    assert (again.fetched, again.acked, again.redelivered) == (2, 2, 2)
+    assert sorted(effects_in_order()) == [0, 1]

@@ -338,7 +338,13 @@ def consumer_run_once(
         items.append(_Decoded(msg, deliveries, envelope, payload))
     holds = holds if holds is not None else KeyHolds()
     if items:
-        items = _verified(items, on_dead=on_dead, settlement=settlement, result=result)
+        try:
+            items = _verified(items, on_dead=on_dead, settlement=settlement, result=result)
+        except Exception as exc:  # noqa: BLE001 - e.g. the database is unreachable: retry all
+            logger.warning("could not verify a batch of %d: %r", len(items), exc)
+            settlement.nak.extend((item.msg, backoff_delay(item.deliveries)) for item in items)
+            result.retried += len(items)
+            items = []
         items = _hold_back(items, holds=holds, settlement=settlement, result=result)
     if len(items) > 1 and _handle_together(on_message, on_batch, items):
         for item in items:
