@@ -49,9 +49,8 @@ class Envelope:
     signature: str = ""
 
     def header(self) -> dict[str, str]:
-        data = asdict(self)
-        data.pop("signature")
-        return data
+        # every field is a str: no deep copy (``asdict``) needed; this runs once per message
+        return {name: getattr(self, name) for name in _HEADER_FIELDS}
 
     def signed_bytes(self) -> bytes:
         return canonical_json(self.header())
@@ -91,3 +90,6 @@ class Envelope:
         if problems:
             raise EnvelopeRefused(code=ExchangeErrorCode.MALFORMED_ENVELOPE, fields=problems)
         return cls(**{k: v for k, v in data.items() if k in names})
+
+
+_HEADER_FIELDS = tuple(f.name for f in fields(Envelope) if f.name != "signature")

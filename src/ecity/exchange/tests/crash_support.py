@@ -64,8 +64,8 @@ def consumer_spawn(
             "exchange_consume",
             "--durable",
             durable,
-            "--handler",
-            "ecity.exchange.tests.inbox_probe.handlers.effect_record",
+            "--batch-handler",
+            "ecity.exchange.tests.inbox_probe.handlers.effect_record_batch",
             "--dead-letter",
             "ecity.exchange.tests.inbox_probe.handlers.dead_letter_record",
             "--batch-size",
@@ -180,12 +180,14 @@ def publish_burst(
 ) -> None:
     """Publish ``count`` signed messages round-robin from ``senders``, one transaction each.
 
-    With ``batch`` > 1 (one sender): ``batch`` messages per transaction, logged under one lock
-    of the partition with one insert (``log_append_batch``, as ``message_publish_batch`` does).
+    With ``batch`` > 1 (one sender): ``batch`` messages per transaction, sealed with the signing
+    key got once per transaction and logged under one lock of the partition with one insert
+    (``log_append_batch``), as ``message_publish_batch`` does.
     """
     from django.db import transaction
 
-    from ecity.exchange.envelope import envelope_seal
+    from ecity.core import vault
+    from ecity.exchange.envelope import PURPOSE, envelope_seal
     from ecity.exchange.message_log import LogEntry, log_append, log_append_batch
     from ecity.exchange.models import MessageLogRecord
 
@@ -194,10 +196,15 @@ def publish_burst(
         for start in range(0, count, batch):
             with transaction.atomic():
                 entries = []
+                signing_key = vault.key_current_for_signing(purpose=PURPOSE, owner=sender)
                 for n in range(start, min(count, start + batch)):
                     payload = {"n": n, "person": f"P-{n:06d}", "changed": ["住址"]}
                     envelope = envelope_seal(
-                        sender=sender, payload=payload, topic=topic, event_type=topic
+                        sender=sender,
+                        payload=payload,
+                        topic=topic,
+                        event_type=topic,
+                        signing_key=signing_key,
                     )
                     entries.append(LogEntry(MessageLogRecord.Kind.PUBLISHED, envelope, payload))
                 log_append_batch(partition=sender, entries=entries, keep_payload=True)

@@ -9,10 +9,12 @@ The interface the rest of the exchange uses (NATS):
 * ``relay.relay_run_once(broker=…)``: carry committed ``published`` log records to the stream
   (at least once, cursor per log partition, broker dedupe by message ID); command
   ``exchange_relay``.
-* ``consumer.consumer_run_once(broker=…, durable=…, on_message=…, on_dead=…)``: one durable pull
-  consumer per receiving subscription; ``on_message(envelope, payload)`` runs in a transaction
-  and must be idempotent (the receiver's inbox); ack after commit, redelivery with backoff,
-  dead letters to ``on_dead``; command ``exchange_consume --durable NAME --handler …``.
+* ``consumer.consumer_run_once(broker=…, durable=…, on_batch=… | on_message=…, on_dead=…)``:
+  one durable pull consumer per receiving subscription; each fetched batch is verified (refused
+  envelopes logged and dead-lettered), then handled in one transaction by ``on_batch(messages)``
+  or ``on_message(envelope, payload)`` per message, which must be idempotent (the receiver's
+  inbox); ack after commit, redelivery with backoff, order per key, dead letters to
+  ``on_dead``; command ``exchange_consume --durable NAME --batch-handler …``.
 * ``subjects``: subjects mirroring identifiers; ``nats.Broker``: connection, stream and
   consumer provisioning (command ``exchange_nats_setup``).
 

@@ -14,6 +14,7 @@ crash; the broker drops the copy by its ``Nats-Msg-Id``) and the retention limit
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextlib
 import datetime as dt
 import json
@@ -54,6 +55,13 @@ class Outgoing:
     msg_id: str
     body: bytes
     headers: dict[str, str]
+
+
+@dataclass(frozen=True)
+class PendingPublish:
+    """A batch being published (``Broker.publish_start``); ``Broker.publish_wait`` settles it."""
+
+    future: concurrent.futures.Future[list[Any]]
 
 
 def stream_config() -> js_api.StreamConfig:
@@ -148,7 +156,10 @@ class Broker:
 
     def run(self, coro: Coroutine[Any, Any, T], *, timeout: float | None = None) -> T:
         """Run ``coro`` on the broker's loop and return its result (blocking)."""
-        future = asyncio.run_coroutine_threadsafe(coro, self._loop)
+        return self._result(asyncio.run_coroutine_threadsafe(coro, self._loop), timeout=timeout)
+
+    def _result(self, future: concurrent.futures.Future[T], *, timeout: float | None) -> T:
+        """The result of a coroutine running on the broker's loop (blocking)."""
         try:
             return future.result(timeout=timeout if timeout is not None else self.timeout * 4)
         except TimeoutError as exc:
@@ -244,6 +255,14 @@ class Broker:
         gap, and the first error (None when all were confirmed). Only that prefix may be
         counted as relayed; the rest is published again later (the broker dedupes).
         """
+        return self.publish_wait(self.publish_start(messages))
+
+    def publish_start(self, messages: Sequence[Outgoing]) -> PendingPublish:
+        """Start publishing ``messages`` in order on the broker's loop; do not wait.
+
+        The caller goes on (reads the next batch) while the broker stores these; several
+        batches may be in flight at once, each awaited with ``publish_wait``.
+        """
 
         async def publish() -> list[Any]:
             futures = []
@@ -268,8 +287,12 @@ class Broker:
                 for future in futures
             ]
 
+        return PendingPublish(asyncio.run_coroutine_threadsafe(publish(), self._loop))
+
+    def publish_wait(self, pending: PendingPublish) -> tuple[int, Exception | None]:
+        """Wait for the PubAcks of ``publish_start``: (confirmed prefix, first error or None)."""
         try:
-            results = self.run(publish(), timeout=self.timeout * 3)
+            results = self._result(pending.future, timeout=self.timeout * 3)
         except TransportUnavailable as exc:
             return 0, exc
         for index, result in enumerate(results):

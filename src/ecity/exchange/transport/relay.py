@@ -28,7 +28,13 @@ from django.db import transaction
 
 from ecity.exchange.message_log import REFUSALS_PARTITION
 from ecity.exchange.models import LogPartition, MessageLogRecord, RelayCursor
-from ecity.exchange.transport.nats import Broker, Outgoing, TransportUnavailable, message_body
+from ecity.exchange.transport.nats import (
+    Broker,
+    Outgoing,
+    PendingPublish,
+    TransportUnavailable,
+    message_body,
+)
 from ecity.exchange.transport.subjects import envelope_subject
 
 logger = logging.getLogger(__name__)
@@ -73,6 +79,21 @@ def relay_cursor_advance(*, partition: str, last_seq: int) -> None:
         RelayCursor.objects.get_or_create(partition=partition, defaults={"last_seq": last_seq})
 
 
+@dataclass
+class _InFlight:
+    """One partition's range being published: its records and the broker's pending PubAcks."""
+
+    name: str
+    last: int
+    head_seq: int
+    records: list[MessageLogRecord]
+    pending: PendingPublish
+
+
+# What the relay reads of a record (not ``detail``, ``target``, …: no JSON decoded for nothing).
+_RELAYED_FIELDS = ("partition", "seq", "record_hash", "message_id", "envelope", "payload")
+
+
 def relay_run_once(
     *,
     broker: Broker,
@@ -82,15 +103,17 @@ def relay_run_once(
     """Carry every committed publication past the cursors to the broker (one pass).
 
     At most ``batch_size`` records per partition (``ECITY_NATS_BATCH_SIZE``); call again until
-    ``published`` is 0 to drain. ``payload_loader`` gives the payload of a record (the log
-    keeps none at the ``metadata`` level; the publishing side then supplies it from its own
-    store). Raises ``TransportUnavailable`` after advancing the cursors as far as the broker
-    confirmed.
+    ``published`` is 0 to drain. The partitions' ranges are published concurrently: the next
+    partition is read while the broker stores the previous one's, and each partition's cursor
+    moves only after all PubAcks of its range came (as far as they came without a gap).
+    ``payload_loader`` gives the payload of a record (the log keeps none at the ``metadata``
+    level; the publishing side then supplies it from its own store). Raises
+    ``TransportUnavailable`` after advancing the cursors as far as the broker confirmed.
     """
     batch_size = batch_size or int(settings.ECITY_NATS_BATCH_SIZE)
     cursors = dict(RelayCursor.objects.values_list("partition", "last_seq"))
     heads = LogPartition.objects.exclude(name=REFUSALS_PARTITION).values_list("name", "last_seq")
-    result = RelayResult()
+    in_flight: list[_InFlight] = []
     for name, head_seq in heads:
         last = cursors.get(name, 0)
         if head_seq <= last:
@@ -101,28 +124,36 @@ def relay_run_once(
                 kind=MessageLogRecord.Kind.PUBLISHED,
                 seq__gt=last,
                 seq__lte=head_seq,
-            ).order_by("seq")[:batch_size]
+            )
+            .only(*_RELAYED_FIELDS)
+            .order_by("seq")[:batch_size]
         )
-        confirmed, error = (
-            broker.publish_batch([relay_outgoing(r, payload_loader(r)) for r in records])
-            if records
-            else (0, None)
+        outgoing = [relay_outgoing(r, payload_loader(r)) for r in records]
+        in_flight.append(
+            _InFlight(name, last, head_seq, records, pending=broker.publish_start(outgoing))
         )
-        if error is None and len(records) < batch_size:
-            new_last = head_seq  # the whole range up to the head is carried
+    result = RelayResult()
+    failure: TransportUnavailable | None = None
+    for flight in in_flight:
+        confirmed, error = broker.publish_wait(flight.pending)
+        if error is None and len(flight.records) < batch_size:
+            new_last = flight.head_seq  # the whole range up to the head is carried
         elif confirmed:
-            new_last = records[confirmed - 1].seq
+            new_last = flight.records[confirmed - 1].seq
         else:
-            new_last = last
-        if new_last > last:
-            relay_cursor_advance(partition=name, last_seq=new_last)
+            new_last = flight.last
+        if new_last > flight.last:
+            relay_cursor_advance(partition=flight.name, last_seq=new_last)
         if confirmed:
             result.published += confirmed
-            result.partitions[name] = confirmed
-        if error is not None:
-            raise TransportUnavailable(
-                f"relay stopped in partition {name} after {confirmed} messages: {error!r}"
-            ) from error
+            result.partitions[flight.name] = confirmed
+        if error is not None and failure is None:
+            failure = TransportUnavailable(
+                f"relay stopped in partition {flight.name} after {confirmed} messages: {error!r}"
+            )
+            failure.__cause__ = error
+    if failure is not None:
+        raise failure
     return result
 
 

@@ -18,6 +18,7 @@ token is therefore escaped: letters, digits, ``-`` and ``_`` stay, every other c
 
 from __future__ import annotations
 
+import functools
 import re
 
 from django.conf import settings
@@ -28,8 +29,10 @@ _SAFE = re.compile(r"[A-Za-z0-9_-]")
 _ESCAPE = re.compile(r"~([0-9A-F]{2})")
 
 
+@functools.lru_cache(maxsize=4096)
 def subject_token(text: str) -> str:
-    """Escape one identifier part into one NATS subject token."""
+    """Escape one identifier part into one NATS subject token (cached: the relay asks per
+    message, for a handful of distinct topics and prefixes)."""
     if not text:
         return "~"
     out = []

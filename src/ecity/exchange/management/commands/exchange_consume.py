@@ -7,7 +7,12 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.module_loading import import_string
 
-from ecity.exchange.transport.consumer import ConsumeResult, consumer_run_once, durable_name
+from ecity.exchange.transport.consumer import (
+    ConsumeResult,
+    KeyHolds,
+    consumer_run_once,
+    durable_name,
+)
 from ecity.exchange.transport.nats import Broker, TransportUnavailable
 from ecity.exchange.transport.process import broker_loop, transport_require_nats
 from ecity.exchange.transport.subjects import topic_subject
@@ -17,20 +22,24 @@ def describe(result: ConsumeResult) -> str:
     return (
         f"fetched {result.fetched}: acked {result.acked}, retried {result.retried}, "
         f"dead {result.dead}, redelivered {result.redelivered}"
+        + (f", refused {result.refused}" if result.refused else "")
     )
 
 
 class Command(BaseCommand):
     help = (
-        "Fetch messages of one durable consumer (one per receiving subscription), hand each to "
-        "the handler in a transaction, acknowledge after commit; redeliver with backoff; "
-        "dead letters go to the dead-letter handler."
+        "Fetch batches of one durable consumer (one per receiving subscription), verify each "
+        "envelope, hand the batch to the handler in one transaction, acknowledge after commit; "
+        "redeliver with backoff; refused messages and dead letters go to the dead-letter handler."
     )
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--durable", required=True, help="subscription (durable) name")
-        parser.add_argument(
-            "--handler", required=True, help="dotted path of on_message(envelope, payload)"
+        handler = parser.add_mutually_exclusive_group(required=True)
+        handler.add_argument("--handler", help="dotted path of on_message(envelope, payload)")
+        handler.add_argument(
+            "--batch-handler",
+            help="dotted path of on_batch([(envelope, payload), ...]): one call per batch",
         )
         parser.add_argument(
             "--dead-letter",
@@ -47,7 +56,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         transport_require_nats()
         try:
-            on_message = import_string(options["handler"])
+            on_message = import_string(options["handler"]) if options["handler"] else None
+            on_batch = import_string(options["batch_handler"]) if options["batch_handler"] else None
             on_dead = import_string(options["dead_letter"]) if options["dead_letter"] else None
         except ImportError as exc:
             raise CommandError(str(exc)) from exc
@@ -62,14 +72,18 @@ class Command(BaseCommand):
             self.stdout.write(text)
             self.stdout.flush()
 
+        holds = KeyHolds()  # this process's held keys, across its passes
+
         def step(broker: Broker) -> int:
             result = consumer_run_once(
                 broker=broker,
                 durable=durable,
                 on_message=on_message,
+                on_batch=on_batch,
                 on_dead=on_dead,
                 batch_size=options["batch_size"] or None,
                 wait=options["wait"],
+                holds=holds,
             )
             if result.redelivered or result.retried or result.dead:
                 say(describe(result))
@@ -83,6 +97,7 @@ class Command(BaseCommand):
                         broker=broker,
                         durable=durable,
                         on_message=on_message,
+                        on_batch=on_batch,
                         on_dead=on_dead,
                         batch_size=options["batch_size"] or None,
                         wait=options["wait"],
