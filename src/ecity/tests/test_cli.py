@@ -15,6 +15,10 @@ from pathlib import Path
 
 import pytest
 
+# `ecity run` on the embedded default (SQLite) whatever DATABASE_URL says: run once, in the
+# SQLite run of scripts/test.sh (the PostgreSQL run deselects the marker).
+pytestmark = pytest.mark.embedded
+
 
 def _free_port() -> int:
     with socket.socket() as sock:

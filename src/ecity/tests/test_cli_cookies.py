@@ -20,6 +20,11 @@ import json, sys
 from unittest import mock
 from ecity import cli
 
+# `ecity run` on the embedded default (SQLite) whatever DATABASE_URL says: run once, in the
+# SQLite run of scripts/test.sh (the PostgreSQL run deselects the marker).
+pytestmark = pytest.mark.embedded
+
+
 def report():
     from django.conf import settings
     print(json.dumps({
