@@ -289,7 +289,7 @@ def _unsealed_check(result: VerificationResult) -> VerificationResult:
     count = unsealed.count()
     if not count:
         return result
-    oldest = unsealed.order_by("id").values("id", "occurred_at", "action").first()
+    oldest = unsealed.order_by("occurred_at", "id").values("id", "occurred_at", "action").first()
     waited = (timezone.now() - oldest["occurred_at"]).total_seconds() if oldest else 0
     if waited <= UNSEALED_ALERT_SECONDS:
         return replace(result, unsealed=count)
