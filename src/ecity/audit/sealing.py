@@ -76,6 +76,34 @@ def head_lock(*, wait: bool = True) -> AuditChainHead | None:
         return AuditChainHead.objects.select_for_update(skip_locked=not wait).filter(pk=1).first()
 
 
+def _update_entries(seals: list[tuple[int, int, str, str]]) -> int:
+    """Give each ``(id, sequence, prev_hash, entry_hash)`` entry its place; return how many.
+
+    The one UPDATE of an entry (see ``models``): only entries still unsealed. PostgreSQL gets
+    one statement for the whole pass; other databases one per entry.
+    """
+    if connection.vendor != "postgresql":
+        return sum(
+            models.QuerySet.update(
+                AuditEntry.objects.filter(pk=pk, sequence__isnull=True),
+                sequence=sequence,
+                prev_hash=prev_hash,
+                entry_hash=entry_hash,
+            )
+            for pk, sequence, prev_hash, entry_hash in seals
+        )
+    table = connection.ops.quote_name(AuditEntry._meta.db_table)
+    values = ", ".join(["(%s::bigint, %s::bigint, %s, %s)"] * len(seals))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} AS e SET sequence = v.sequence, prev_hash = v.prev_hash, "  # noqa: S608
+            f"entry_hash = v.entry_hash FROM (VALUES {values}) AS v(id, sequence, prev_hash, "
+            "entry_hash) WHERE e.id = v.id AND e.sequence IS NULL",
+            [value for seal in seals for value in seal],
+        )
+        return cursor.rowcount
+
+
 def _seal_pass(*, wait: bool, batch: int) -> int | None:
     """Seal up to ``batch`` committed unsealed entries; None when the head was locked."""
     with transaction.atomic():
@@ -90,18 +118,14 @@ def _seal_pass(*, wait: bool, batch: int) -> int | None:
         if not rows:
             return 0
         sequence, last_hash = head.last_sequence, head.last_hash
+        seals = []
         for row in rows:
             sequence += 1
             row.update(sequence=sequence, prev_hash=last_hash)
             last_hash = compute_hash(row)
-            sealed = models.QuerySet.update(  # the one UPDATE of an entry (see models)
-                AuditEntry.objects.filter(pk=row["id"], sequence__isnull=True),
-                sequence=sequence,
-                prev_hash=row["prev_hash"],
-                entry_hash=last_hash,
-            )
-            if sealed != 1:  # cannot happen under the head lock
-                raise RuntimeError(f"audit entry id={row['id']} was sealed concurrently")
+            seals.append((row["id"], sequence, row["prev_hash"], last_hash))
+        if _update_entries(seals) != len(seals):  # cannot happen under the head lock
+            raise RuntimeError("audit entries were sealed concurrently")
         head.last_sequence, head.last_hash = sequence, last_hash
         head.save(update_fields=["last_sequence", "last_hash"])
     return len(rows)
