@@ -222,6 +222,23 @@ def postgres_cpu_seconds() -> float:
     return total / ticks
 
 
+def _lock_waits_sample(url: str, stop: Any, out: dict[str, float]) -> None:
+    """Every 50 ms until ``stop`` is set: how many of this database's sessions wait on a lock
+    (row locks such as the audit chain head or the day's number) and how many are active."""
+    import psycopg
+
+    samples = waiting = active = 0
+    with psycopg.connect(url, autocommit=True) as conn:
+        while not stop.wait(0.05):
+            row = conn.execute(
+                "SELECT count(*) FILTER (WHERE wait_event_type = 'Lock'), "
+                "count(*) FILTER (WHERE state = 'active') - 1 FROM pg_stat_activity "
+                "WHERE datname = current_database()"
+            ).fetchone()
+            samples, waiting, active = samples + 1, waiting + row[0], active + row[1]
+    out.update(lock_waiting=waiting / max(samples, 1), active=active / max(samples, 1))
+
+
 def measure_intake(port: int, args: argparse.Namespace, server_pid: int = 0) -> dict[str, Any]:
     token = token_get(port, intake_client())
     bodies = intake_bodies(500, args.seed)
@@ -235,8 +252,13 @@ def measure_intake(port: int, args: argparse.Namespace, server_pid: int = 0) -> 
     conn.close()
     if status != 201:  # a broken body must fail loudly, not count as slow
         raise SystemExit(f"intake answered {status}: {answer[:400]!r}")
+    import threading
+
     server_cpu = process_group_cpu_seconds(server_pid) if server_pid else 0.0
     database_cpu = postgres_cpu_seconds()
+    stop, waits = threading.Event(), {"lock_waiting": 0.0, "active": 0.0}
+    sampler = threading.Thread(target=_lock_waits_sample, args=(args.database_url, stop, waits))
+    sampler.start()
     started = time.monotonic()
     until = started + args.intake_seconds
     jobs = [(port, token, bodies, until, w) for w in range(args.concurrency)]
@@ -246,6 +268,8 @@ def measure_intake(port: int, args: argparse.Namespace, server_pid: int = 0) -> 
     with multiprocessing.get_context("fork").Pool(args.concurrency) as pool:
         results = pool.map(_intake_worker, jobs)
     seconds = time.monotonic() - started
+    stop.set()
+    sampler.join()
     server_cpu = (process_group_cpu_seconds(server_pid) - server_cpu) if server_pid else 0.0
     database_cpu = postgres_cpu_seconds() - database_cpu
     created = sum(r[0] for r in results)
@@ -264,6 +288,7 @@ def measure_intake(port: int, args: argparse.Namespace, server_pid: int = 0) -> 
         "errors": errors,
         # CPU per ticket: the server's processes (gunicorn), and PostgreSQL (every backend on
         # the machine, so other sessions' queries are counted too: an upper bound)
+        **waits,
         "server_cpu_ms": server_cpu * 1000 / max(created, 1),
         "database_cpu_ms": database_cpu * 1000 / max(created, 1),
     }
@@ -487,6 +512,10 @@ def report(args: argparse.Namespace, facts: dict, fill: dict, results: dict) -> 
         print(
             f"#   CPU per ticket: server {intake['server_cpu_ms']:.1f} ms, PostgreSQL "
             f"{intake['database_cpu_ms']:.1f} ms (all backends on the machine: an upper bound)"
+        )
+        print(
+            f"#   database sessions waiting on a row lock: {intake['lock_waiting']:.2f} on "
+            f"average, of {intake['active']:.2f} active (sampled every 50 ms)"
         )
     history = results.get("history")
     if history:
