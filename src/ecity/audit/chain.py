@@ -279,7 +279,9 @@ def chain_verify(*, start: int | None = None, batch: int = 1000) -> Verification
             last_hash=last_hash,
         )
     return _unsealed_check(
-        VerificationResult(ok=True, checked=checked, last_sequence=last_sequence, last_hash=last_hash)
+        VerificationResult(
+            ok=True, checked=checked, last_sequence=last_sequence, last_hash=last_hash
+        )
     )
 
 
@@ -290,7 +292,9 @@ def _unsealed_check(result: VerificationResult) -> VerificationResult:
     if not count:
         return result
     oldest = unsealed.order_by("occurred_at", "id").values("id", "occurred_at", "action").first()
-    waited = (timezone.now() - oldest["occurred_at"]).total_seconds() if oldest else 0
+    if oldest is None:  # sealed meanwhile
+        return result
+    waited = (timezone.now() - oldest["occurred_at"]).total_seconds()
     if waited <= UNSEALED_ALERT_SECONDS:
         return replace(result, unsealed=count)
     return replace(

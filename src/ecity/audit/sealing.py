@@ -33,6 +33,7 @@ entry unsealed for more than ``UNSEALED_ALERT_SECONDS`` (``chain.chain_verify``,
 from __future__ import annotations
 
 import logging
+
 from django.db import IntegrityError, connection, models, transaction
 
 from ecity.audit.chain import HASHED_FIELDS, UNSEALED_ALERT_SECONDS, compute_hash

@@ -145,9 +145,7 @@ def audit_entry_stream(
         after = rows[-1].sequence or 0
     after_id = 0
     while True:
-        rows = list(
-            entries.filter(sequence__isnull=True, id__gt=after_id).order_by("id")[:batch]
-        )
+        rows = list(entries.filter(sequence__isnull=True, id__gt=after_id).order_by("id")[:batch])
         if not rows:
             return
         yield from rows

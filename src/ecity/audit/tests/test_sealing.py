@@ -36,9 +36,7 @@ def test_an_unsealed_entry_is_listed_everywhere_entries_are_shown(auditor, citiz
 @pytest.mark.django_db
 def test_the_export_lists_chained_entries_first_then_the_unsealed_tail(auditor):
     # given two chained entries and one recorded after the last seal
-    first, second = seal(
-        audit_record(actor=None, action="test.one"), audit_record(actor=None, action="test.two")
-    )
+    seal(audit_record(actor=None, action="test.one"), audit_record(actor=None, action="test.two"))
     late = audit_record(actor=None, action="test.next")
     # when the trail is exported in small batches
     exported = list(selectors.audit_entry_stream(actor=auditor, filters=AuditFilters(), batch=1))
