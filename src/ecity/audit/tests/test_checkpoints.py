@@ -20,7 +20,7 @@ from ecity.audit import checkpoints
 from ecity.audit.chain import HASHED_FIELDS, chain_verify, compute_hash
 from ecity.audit.models import AuditChainHead, AuditEntry
 from ecity.audit.services import audit_record
-from ecity.audit.tests.helpers import raw_sql
+from ecity.audit.tests.helpers import raw_sql, seal
 from ecity.core.jobs import registered_jobs, run_job
 
 pytestmark = pytest.mark.django_db
@@ -34,8 +34,8 @@ def checkpoint_file(settings, tmp_path):
 
 
 def _record(n: int) -> None:
-    for i in range(n):
-        audit_record(actor=None, action="test.event", data={"n": i})
+    """``n`` entries, sealed as after their transactions committed."""
+    seal(*(audit_record(actor=None, action="test.event", data={"n": i}) for i in range(n)))
 
 
 def _cut_tail(after: int) -> None:
