@@ -133,7 +133,7 @@ def test_field_keys_command_reports_status_and_audits_key_operations(people):
     assert "identity.user.id_number: k2=1" in text
     steps = [
         e.data["step"]
-        for e in AuditEntry.objects.filter(action="keys.rotated").order_by("sequence")
+        for e in AuditEntry.objects.filter(action="keys.rotated").order_by("id")
     ]
     assert steps == ["rotate", "reencrypt", "retire"]
 
