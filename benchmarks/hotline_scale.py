@@ -189,7 +189,57 @@ def _intake_worker(job: tuple[int, str, list[bytes], float, int]) -> tuple[int, 
     return created, errors, timings
 
 
-def measure_intake(port: int, args: argparse.Namespace) -> dict[str, Any]:
+def process_group_cpu_seconds(pgid: int) -> float:
+    """User + system CPU seconds used so far by the live processes of process group ``pgid``."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid:  # fields[2] is the process group (field 5 of stat)
+            total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15)
+    return total / ticks
+
+
+def postgres_cpu_seconds() -> float:
+    """CPU seconds used so far by every PostgreSQL process (other sessions' included)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        if stat.split(" ", 2)[1] == "(postgres)":
+            fields = stat.rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+    return total / ticks
+
+
+def _lock_waits_sample(url: str, stop: Any, out: dict[str, float]) -> None:
+    """Every 50 ms until ``stop`` is set: how many of this database's sessions wait on a lock
+    (row locks such as the audit chain head or the day's number) and how many are active."""
+    import psycopg
+
+    samples = waiting = active = 0
+    with psycopg.connect(url, autocommit=True) as conn:
+        while not stop.wait(0.05):
+            row = conn.execute(
+                "SELECT count(*) FILTER (WHERE wait_event_type = 'Lock'), "
+                "count(*) FILTER (WHERE state = 'active') - 1 FROM pg_stat_activity "
+                "WHERE datname = current_database()"
+            ).fetchone()
+            samples, waiting, active = samples + 1, waiting + row[0], active + row[1]
+    out.update(lock_waiting=waiting / max(samples, 1), active=active / max(samples, 1))
+
+
+def measure_intake(port: int, args: argparse.Namespace, server_pid: int = 0) -> dict[str, Any]:
     token = token_get(port, intake_client())
     bodies = intake_bodies(500, args.seed)
     conn = Connection(port)
@@ -202,6 +252,13 @@ def measure_intake(port: int, args: argparse.Namespace) -> dict[str, Any]:
     conn.close()
     if status != 201:  # a broken body must fail loudly, not count as slow
         raise SystemExit(f"intake answered {status}: {answer[:400]!r}")
+    import threading
+
+    server_cpu = process_group_cpu_seconds(server_pid) if server_pid else 0.0
+    database_cpu = postgres_cpu_seconds()
+    stop, waits = threading.Event(), {"lock_waiting": 0.0, "active": 0.0}
+    sampler = threading.Thread(target=_lock_waits_sample, args=(args.database_url, stop, waits))
+    sampler.start()
     started = time.monotonic()
     until = started + args.intake_seconds
     jobs = [(port, token, bodies, until, w) for w in range(args.concurrency)]
@@ -211,6 +268,10 @@ def measure_intake(port: int, args: argparse.Namespace) -> dict[str, Any]:
     with multiprocessing.get_context("fork").Pool(args.concurrency) as pool:
         results = pool.map(_intake_worker, jobs)
     seconds = time.monotonic() - started
+    stop.set()
+    sampler.join()
+    server_cpu = (process_group_cpu_seconds(server_pid) - server_cpu) if server_pid else 0.0
+    database_cpu = postgres_cpu_seconds() - database_cpu
     created = sum(r[0] for r in results)
     errors: dict[Any, int] = {}
     for r in results:
@@ -225,6 +286,11 @@ def measure_intake(port: int, args: argparse.Namespace) -> dict[str, Any]:
         "p50": percentile(timings, 50),
         "p95": percentile(timings, 95),
         "errors": errors,
+        # CPU per ticket: the server's processes (gunicorn), and PostgreSQL (every backend on
+        # the machine, so other sessions' queries are counted too: an upper bound)
+        **waits,
+        "server_cpu_ms": server_cpu * 1000 / max(created, 1),
+        "database_cpu_ms": database_cpu * 1000 / max(created, 1),
     }
 
 
@@ -443,6 +509,14 @@ def report(args: argparse.Namespace, facts: dict, fill: dict, results: dict) -> 
             f"#   {intake['created']:,} tickets in {intake['seconds']:.1f} s by "
             f"{intake['client']}; errors: {intake['errors'] or 'none'}"
         )
+        print(
+            f"#   CPU per ticket: server {intake['server_cpu_ms']:.1f} ms, PostgreSQL "
+            f"{intake['database_cpu_ms']:.1f} ms (all backends on the machine: an upper bound)"
+        )
+        print(
+            f"#   database sessions waiting on a row lock: {intake['lock_waiting']:.2f} on "
+            f"average, of {intake['active']:.2f} active (sampled every 50 ms)"
+        )
     history = results.get("history")
     if history:
         row("caller history, console fragment (HTTP)", history["html"], "p95 <= 50 ms")
@@ -573,7 +647,7 @@ def main() -> None:
         if "intake" in steps:
             print(f"ticket intake for {args.intake_seconds} s …", flush=True)
             connections.close_all()
-            results["intake"] = measure_intake(port, args)
+            results["intake"] = measure_intake(port, args, server.pid)
     finally:
         server_stop(server)
     results["load_after"] = " ".join(f"{x:.2f}" for x in os.getloadavg())

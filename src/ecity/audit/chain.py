@@ -37,7 +37,13 @@ memory) and stops at the first problem, reporting the sequence of the first brok
 * ``anchor``: the entry's hash differs from the anchor recorded for its sequence (the chain was
   rewritten from there on, hashes and all);
 * ``link``: a foreign key points to a different account than the hashed snapshot;
-* ``head``: the chain ends before (or differs from) the head row — the newest entries are gone.
+* ``head``: the chain ends before (or differs from) the head row — the newest entries are gone;
+* ``unsealed`` (only when the chain itself is intact): an entry has waited longer than
+  ``UNSEALED_ALERT_SECONDS`` to be chained (see ``ecity.audit.sealing``): the sealer is not
+  running, and until it is, that entry is not protected by the chain.
+
+Entries not chained yet (``sequence`` NULL) are not part of the chain and not checked; the
+result counts them (``unsealed``).
 """
 
 from __future__ import annotations
@@ -47,14 +53,17 @@ import hashlib
 import ipaddress
 import json
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ecity.audit.models import GENESIS_HASH, AuditAnchor, AuditChainHead, AuditEntry
 
 CANONICAL_VERSION = 1
+#: An entry still unsealed after this long is reported by verification.
+UNSEALED_ALERT_SECONDS = 300
 
 # The model fields covered by the hash (besides "v").
 HASHED_FIELDS = (
@@ -132,9 +141,10 @@ class VerificationResult:
     checked: int
     first_broken_sequence: int | None = None
     reason: str = ""
-    problem: str = ""  # machine-readable: modified, missing, chain, anchor, link, head
+    problem: str = ""  # machine-readable: modified, missing, chain, anchor, link, head, unsealed
     last_sequence: int = 0
     last_hash: str = GENESIS_HASH
+    unsealed: int = 0  # entries recorded but not chained yet
 
 
 _VALUE_FIELDS = (
@@ -206,9 +216,13 @@ def chain_verify(*, start: int | None = None, batch: int = 1000) -> Verification
     head_sequence = head.last_sequence if head else 0
     head_hash = head.last_hash if head else GENESIS_HASH
     if head is None:
-        # No head row: nothing was ever recorded, or it was removed; verify what is there.
+        # No head row: nothing was ever sealed, or it was removed; verify what is there.
         head_sequence = (
-            AuditEntry.objects.order_by("-sequence").values_list("sequence", flat=True).first() or 0
+            AuditEntry.objects.filter(sequence__isnull=False)
+            .order_by("-sequence")
+            .values_list("sequence", flat=True)
+            .first()
+            or 0
         )
     expected_sequence, expected_prev = 1, GENESIS_HASH
     if start is not None and start > 1:
@@ -264,6 +278,38 @@ def chain_verify(*, start: int | None = None, batch: int = 1000) -> Verification
             last_sequence=last_sequence,
             last_hash=last_hash,
         )
-    return VerificationResult(
-        ok=True, checked=checked, last_sequence=last_sequence, last_hash=last_hash
+    return _unsealed_check(
+        VerificationResult(
+            ok=True, checked=checked, last_sequence=last_sequence, last_hash=last_hash
+        )
+    )
+
+
+def _unsealed_check(result: VerificationResult) -> VerificationResult:
+    """Count the entries not chained yet; report the oldest if it waited too long."""
+    unsealed = AuditEntry.objects.filter(sequence__isnull=True)
+    count = unsealed.count()
+    if not count:
+        return result
+    oldest = unsealed.order_by("occurred_at", "id").values("id", "occurred_at", "action").first()
+    if oldest is None:  # sealed meanwhile
+        return result
+    waited = (timezone.now() - oldest["occurred_at"]).total_seconds()
+    if waited <= UNSEALED_ALERT_SECONDS:
+        return replace(result, unsealed=count)
+    return replace(
+        result,
+        ok=False,
+        unsealed=count,
+        problem="unsealed",
+        reason=_(
+            "%(count)d entries are not chained yet; the oldest (%(action)s, recorded at "
+            "%(at)s) has waited %(minutes)d minutes: is the audit.seal job running?"
+        )
+        % {
+            "count": count,
+            "action": oldest["action"],
+            "at": format_time(oldest["occurred_at"]),
+            "minutes": waited // 60,
+        },
     )

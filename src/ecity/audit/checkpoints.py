@@ -51,6 +51,7 @@ from django.utils.translation import gettext as _
 
 from ecity.audit.chain import VerificationResult, chain_verify, format_time
 from ecity.audit.models import GENESIS_HASH, AuditChainHead, AuditEntry
+from ecity.audit.sealing import audit_entries_seal
 from ecity.core import vault
 from ecity.core.models import SigningKey
 
@@ -145,10 +146,12 @@ def checkpoint_write(
     Returns None when nothing was recorded yet or the head is already the last checkpoint. The
     file and its folder are created owner-only (0600 / 0700). Safe to run concurrently: the
     file is locked while its last line is read and the new one appended. Signs with the
-    vault's current ``audit`` key (made on first use). Raises ``OSError`` when the file cannot
-    be written (the job fails loudly; nothing is half-written).
+    vault's current ``audit`` key (made on first use). Seals the committed entries first, so
+    the checkpoint covers them. Raises ``OSError`` when the file cannot be written (the job
+    fails loudly; nothing is half-written).
     """
     target = path or checkpoint_path()
+    audit_entries_seal()
     head = AuditChainHead.objects.filter(pk=1).values_list("last_sequence", "last_hash").first()
     if head is None or head[0] == 0:
         return None

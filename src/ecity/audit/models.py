@@ -5,10 +5,15 @@ Rows are written only by ``ecity.audit.services`` and never changed or deleted a
 * ``save()`` refuses to update an existing row, ``delete()`` raises, and the default manager's
   ``update()``/``delete()`` raise (``AuditLogImmutable``);
 * the admin has no add, change or delete permission;
-* on PostgreSQL a trigger (migration 0002) refuses UPDATE and DELETE. The one UPDATE it lets
-  through is the one Django issues when an account is deleted: ``actor_id``/``subject_id`` set to
-  NULL with every other column unchanged. The snapshots (``actor_username``, ``actor_public_id``
-  …) stay, and only they are covered by the hash (see ``ecity.audit.chain``).
+* on PostgreSQL a trigger (migrations 0002 and 0003) refuses UPDATE and DELETE. It lets two
+  UPDATEs through: the one Django issues when an account is deleted (``actor_id``/``subject_id``
+  set to NULL with every other column unchanged; the snapshots ``actor_username``,
+  ``actor_public_id`` … stay, and only they are covered by the hash, see ``ecity.audit.chain``),
+  and sealing: an entry written without a chain position (``sequence`` NULL, no hashes) gets its
+  ``sequence``, ``prev_hash`` and ``entry_hash`` once, every other column unchanged.
+
+An entry is inserted *unsealed* in the transaction of the act it records and chained (*sealed*)
+just after that transaction commits, by ``ecity.audit.sealing`` (see there and docs/audit.md).
 """
 
 from __future__ import annotations
@@ -55,8 +60,13 @@ class AuditEntry(_AppendOnlyModel):
     """One audited event: who (acting for whom) did what to which object and whose data, when,
     from where and why."""
 
+    # The chain position, given when the entry is sealed (NULL until then).
     sequence = models.BigIntegerField(
-        pgettext_lazy("audit chain", "sequence"), unique=True, editable=False
+        pgettext_lazy("audit chain", "sequence"),
+        unique=True,
+        null=True,
+        blank=True,
+        editable=False,
     )
     occurred_at = models.DateTimeField(_("occurred at"), editable=False)
     actor = models.ForeignKey(
@@ -93,15 +103,22 @@ class AuditEntry(_AppendOnlyModel):
     user_agent = models.CharField(_("user agent"), max_length=300, blank=True)
     request_id = models.CharField(_("request ID"), max_length=64, blank=True)
     data = models.JSONField(_("details"), default=dict, blank=True)
-    prev_hash = models.CharField(_("previous hash"), max_length=64, editable=False)
-    entry_hash = models.CharField(_("entry hash"), max_length=64, editable=False)
+    prev_hash = models.CharField(_("previous hash"), max_length=64, blank=True, editable=False)
+    entry_hash = models.CharField(_("entry hash"), max_length=64, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit entries")
-        ordering = ["-sequence"]
+        # Newest first by insertion: unsealed entries (no sequence yet) are the newest.
+        ordering = ["-id"]
         default_permissions = ("view",)
         indexes = [
+            # The sealer's queue: the few entries not chained yet.
+            models.Index(
+                fields=["id"],
+                condition=models.Q(sequence__isnull=True),
+                name="audit_unsealed_idx",
+            ),
             models.Index(fields=["subject", "occurred_at"], name="audit_subject_time_idx"),
             models.Index(fields=["actor", "occurred_at"], name="audit_actor_time_idx"),
             models.Index(fields=["occurred_at"], name="audit_time_idx"),
@@ -109,11 +126,16 @@ class AuditEntry(_AppendOnlyModel):
         ]
 
     def __str__(self) -> str:
-        return f"#{self.sequence} {self.action}"
+        return f"#{self.sequence} {self.action}" if self.is_sealed else f"({self.action})"
+
+    @property
+    def is_sealed(self) -> bool:
+        """Whether the entry has its place in the hash chain yet."""
+        return self.sequence is not None
 
 
 class AuditChainHead(models.Model):
-    """The single row (id=1) holding the last sequence and hash; writers lock it to append."""
+    """The single row (id=1) holding the last sequence and hash; the sealer locks it to chain."""
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     last_sequence = models.BigIntegerField(_("last sequence"), default=0)

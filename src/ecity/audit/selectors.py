@@ -120,27 +120,36 @@ def audit_entry_search(*, actor: Account, filters: AuditFilters) -> QuerySet[Aud
     """
     if not is_auditor(user=actor):
         raise PermissionDenied(_("Only auditors can search the audit trail."))
-    return _apply_filters(AuditEntry.objects.all(), filters).order_by("-sequence")
+    return _apply_filters(AuditEntry.objects.all(), filters).order_by("-id")
 
 
 def audit_entry_stream(
     *, actor: Account, filters: AuditFilters, batch: int = 1000
 ) -> Iterator[AuditEntry]:
-    """Yield the entries matching ``filters`` in ascending sequence, ``batch`` rows per query.
+    """Yield the entries matching ``filters`` in chain order, ``batch`` rows per query.
 
-    For exports of any size in constant memory. Raises ``PermissionDenied`` unless ``actor``
-    is an auditor (``actor=None`` is the command line, which is trusted).
+    For exports of any size in constant memory: the chained entries in ascending sequence,
+    then the entries not chained yet (sequence empty, recorded while the export ran or left
+    unsealed; see ``sealing``) in the order they were written. Raises ``PermissionDenied``
+    unless ``actor`` is an auditor (``actor=None`` is the command line, which is trusted).
     """
     if actor is not None and not is_auditor(user=actor):
         raise PermissionDenied(_("Only auditors can export the audit trail."))
-    entries = _apply_filters(AuditEntry.objects.all(), filters).order_by("sequence")
+    entries = _apply_filters(AuditEntry.objects.all(), filters)
     after = 0
     while True:
-        rows = list(entries.filter(sequence__gt=after)[:batch])
+        rows = list(entries.filter(sequence__gt=after).order_by("sequence")[:batch])
+        if not rows:
+            break
+        yield from rows
+        after = rows[-1].sequence or 0
+    after_id = 0
+    while True:
+        rows = list(entries.filter(sequence__isnull=True, id__gt=after_id).order_by("id")[:batch])
         if not rows:
             return
         yield from rows
-        after = rows[-1].sequence
+        after_id = rows[-1].pk
 
 
 def my_data_access_list(*, user: Account) -> QuerySet[AuditEntry]:
@@ -155,5 +164,5 @@ def my_data_access_list(*, user: Account) -> QuerySet[AuditEntry]:
     return (
         AuditEntry.objects.filter(action__in=data_access_actions(), subject=user)
         .exclude(actor=user)
-        .order_by("-occurred_at", "-sequence")
+        .order_by("-occurred_at", "-id")
     )

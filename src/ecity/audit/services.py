@@ -1,10 +1,11 @@
 """Writes to the audit trail: append an entry to the hash chain, record anchors.
 
 ``audit_record`` is the one way every app records an audited event. It joins the caller's
-transaction: the entry commits or rolls back together with the change it describes. Appending
-costs one locked read and one update of the chain head plus one insert. The head row stays
-locked until the surrounding transaction ends, so audited transactions are serialised at their
-end; keep them short. (On SQLite, ``transaction_mode=IMMEDIATE`` already serialises writers.)
+transaction: the entry commits or rolls back together with the change it describes. Recording
+costs one INSERT and takes no lock shared with other writers: the entry is written unsealed and
+chained after the commit, in commit order, by ``ecity.audit.sealing`` (in its own short
+transaction under the chain head lock), so audited transactions across the platform no longer
+wait for each other.
 
 Action names are dotted strings: ``<area>.<event>``, lower case, e.g. ``auth.login``,
 ``role.granted``, ``personal_data.read``, declared with a label by the app that records them
@@ -24,12 +25,13 @@ from typing import Any, Protocol
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import IntegrityError, models, transaction
+from django.db import models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from ecity.audit.chain import HASHED_FIELDS, compute_hash, normalise_ip
-from ecity.audit.models import GENESIS_HASH, AuditAnchor, AuditChainHead, AuditEntry
+from ecity.audit import sealing
+from ecity.audit.chain import normalise_ip
+from ecity.audit.models import AuditAnchor, AuditEntry
 from ecity.audit.registry import ACTION_PATTERN, action_check
 from ecity.core.accounts import Account
 from ecity.org import selectors as org_selectors
@@ -165,42 +167,16 @@ def _subject_values(subject: User | None) -> dict[str, Any]:
     }
 
 
-def _lock_head() -> AuditChainHead:
-    """Lock the chain head (creating it from the newest entry if it is missing)."""
-    head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
-    if head is not None:
-        return head
-    newest = AuditEntry.objects.order_by("-sequence").first()
-    try:
-        with transaction.atomic():
-            return AuditChainHead.objects.create(
-                pk=1,
-                last_sequence=newest.sequence if newest else 0,
-                last_hash=newest.entry_hash if newest else GENESIS_HASH,
-            )
-    except IntegrityError:  # another writer created it first
-        return AuditChainHead.objects.select_for_update().get(pk=1)
-
-
 def audit_entry_append(**values: Any) -> AuditEntry:
-    """Append one entry with the given (already normalised) values to the chain.
+    """Insert one entry with the given (already normalised) values, unsealed.
 
-    Low level: apps call ``audit_record``. Allocates the next sequence under the head lock,
-    computes the hash and advances the head, all in the caller's transaction.
+    Low level: apps call ``audit_record``. One INSERT in the caller's transaction, no lock
+    shared with other writers; the entry is chained just after the transaction commits
+    (``sealing.seal_after_commit``), and rolls back with it.
     """
-    with transaction.atomic():
-        head = _lock_head()
-        entry = AuditEntry(
-            sequence=head.last_sequence + 1,
-            occurred_at=timezone.now(),
-            prev_hash=head.last_hash,
-            **values,
-        )
-        entry.entry_hash = compute_hash({name: getattr(entry, name) for name in HASHED_FIELDS})
-        entry.save()
-        head.last_sequence = entry.sequence
-        head.last_hash = entry.entry_hash
-        head.save(update_fields=["last_sequence", "last_hash"])
+    entry = AuditEntry(occurred_at=timezone.now(), **values)
+    entry.save()
+    sealing.seal_after_commit()
     return entry
 
 
@@ -306,10 +282,14 @@ def audit_anchor_create() -> AuditAnchor | None:
     """Record the current chain head as an anchor (and in the log); None when nothing is new.
 
     Run hourly by the ``audit.anchor`` job. Ship the log line ``audit anchor`` to a log store
-    outside the database: a rewritten chain cannot match the hashes written there.
+    outside the database: a rewritten chain cannot match the hashes written there. Seals the
+    committed entries first, so the anchor covers them.
     """
+    sealing.audit_entries_seal()
     with transaction.atomic():
-        head = _lock_head()
+        head = sealing.head_lock()
+        if head is None:  # waiting for the lock always returns the head
+            raise RuntimeError("the audit chain head could not be locked")
         latest = AuditAnchor.objects.order_by("-sequence").values_list("sequence", flat=True)
         if head.last_sequence == 0 or latest.first() == head.last_sequence:
             return None

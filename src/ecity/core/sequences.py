@@ -8,7 +8,10 @@ number back, so a series has neither gaps from failed writes nor repeats.
 
 The first number of a scope creates its row; two first callers racing for it are resolved by
 the unique constraint: the loser increments the winner's row. Callers keep their transaction
-short after taking a number (the row stays locked until they commit): render PDFs and send
+short after taking a number (the row stays locked until they commit, and every other caller of
+the scope waits for it): take the number as the last write before commit where the number is
+not needed earlier (``hotline.services.intake.ticket_receive`` inserts the ticket with a
+placeholder and takes the day's number after its other writes), and render PDFs and send
 messages after commit, not while holding a sequence.
 
 Scopes in use (an app names its own; keep them stable, they are data):

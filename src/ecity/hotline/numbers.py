@@ -5,6 +5,13 @@ and a sequence per day that starts at 1 every day: the gap-free sequence
 ``hotline:<yyyymmdd>`` (``ecity.core.sequences``), taken inside the intake transaction, so
 concurrent intakes get distinct numbers and a rolled-back intake gives its number back.
 
+The day's sequence row stays locked from the moment a number is taken until the intake commits:
+every intake of the day queues on it. ``ticket_receive`` therefore inserts the ticket with a
+placeholder (``number_placeholder``: ``~`` and the ticket's public ID, unique, never shown: the
+transaction commits only with the real number) and takes the number after the ticket, its
+attachments and its RECEIVE event are written; only the number's own UPDATE, the audit entry and
+the notification that show it follow before the commit. Numbers stay gap-free.
+
 A query code has 8 characters from an alphabet without look-alikes (no 0/O, 1/I/L), drawn with
 ``secrets`` (31⁸ ≈ 8.5 × 10¹¹ codes), so guessing one is hopeless even before rate limiting.
 
@@ -18,6 +25,7 @@ import datetime as dt
 import hmac
 import re
 import secrets
+import uuid
 
 from ecity.core.crypto import blind_index
 from ecity.core.sequences import sequence_next
@@ -39,6 +47,11 @@ def ticket_number_allocate(*, on: dt.date) -> str:
     """Return the next ticket number of the day ``on`` (inside the intake's transaction)."""
     last = sequence_next(scope=ticket_number_scope(on=on))
     return f"{TICKET_NUMBER_PREFIX}-{on:%Y%m%d}-{last:0{SEQUENCE_DIGITS}d}"
+
+
+def number_placeholder(public_id: uuid.UUID) -> str:
+    """The unique stand-in number a ticket holds inside its intake transaction."""
+    return f"~{public_id.hex}"
 
 
 def query_code_generate() -> str:

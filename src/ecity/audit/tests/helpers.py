@@ -34,3 +34,17 @@ def triggers_disabled():
 def raw_sql(sql: str, params: list | tuple = ()) -> None:
     with triggers_disabled(), connection.cursor() as cursor:
         cursor.execute(sql, params)
+
+
+def seal(*entries):
+    """Run the sealer (as after the commit of the entries' transaction); return them reloaded.
+
+    Inside a test's transaction ``transaction.on_commit`` never fires, so tests of the chain seal
+    explicitly what a committed transaction's after-commit sealer would have sealed.
+    """
+    from ecity.audit.sealing import audit_entries_seal
+
+    audit_entries_seal()
+    for entry in entries:
+        entry.refresh_from_db()
+    return list(entries)

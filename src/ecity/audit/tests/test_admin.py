@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from ecity.audit.models import AuditEntry
 from ecity.audit.services import audit_record
-from ecity.audit.tests.helpers import raw_sql
+from ecity.audit.tests.helpers import raw_sql, seal
 
 pytestmark = pytest.mark.django_db
 
@@ -30,8 +30,7 @@ def test_admin_lists_entries_read_only_and_records_the_view(client, platform_adm
 
 
 def test_admin_verify_view_names_the_broken_entry(client, platform_admin):
-    for _ in range(3):
-        audit_record(actor=None, action="test.event")
+    seal(*(audit_record(actor=None, action="test.event") for _ in range(3)))
     raw_sql("UPDATE audit_auditentry SET reason = 'x' WHERE sequence = 1")
     client.force_login(platform_admin)
     response = client.post(reverse("admin:audit_auditentry_verify"))

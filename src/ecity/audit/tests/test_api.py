@@ -6,7 +6,7 @@ import pytest
 
 from ecity.audit.models import AuditEntry
 from ecity.audit.services import audit_record
-from ecity.audit.tests.helpers import raw_sql
+from ecity.audit.tests.helpers import raw_sql, seal
 
 pytestmark = pytest.mark.django_db
 
@@ -52,6 +52,7 @@ def test_entry_search_api_is_for_auditors_only(api_client, citizen):
 def test_entry_search_api_filters_validates_and_records(api_client, auditor, reviewer):
     audit_record(actor=reviewer, action="case.read", reason="x")
     audit_record(actor=reviewer, action="case_file.download")
+    seal()
     api_client.force_authenticate(auditor)
     response = api_client.get("/api/v1/audit/entries/", {"action": "case.read"})
     assert response.status_code == 200
@@ -64,8 +65,7 @@ def test_entry_search_api_filters_validates_and_records(api_client, auditor, rev
 
 
 def test_verify_api_names_the_broken_entry(api_client, auditor):
-    for _ in range(4):
-        audit_record(actor=None, action="test.event")
+    seal(*(audit_record(actor=None, action="test.event") for _ in range(4)))
     raw_sql("DELETE FROM audit_auditentry WHERE sequence = 2")
     api_client.force_authenticate(auditor)
     response = api_client.post("/api/v1/audit/verify/")

@@ -12,16 +12,19 @@ from django.utils import translation
 from ecity.audit.chain import GENESIS_HASH, canonical_bytes, chain_verify, compute_hash
 from ecity.audit.models import AuditChainHead, AuditEntry
 from ecity.audit.services import audit_anchor_create, audit_record
-from ecity.audit.tests.helpers import raw_sql
+from ecity.audit.tests.helpers import raw_sql, seal
 
 pytestmark = pytest.mark.django_db
 
 
 def _record(n: int, actor=None) -> list[AuditEntry]:
-    return [
-        audit_record(actor=actor, action="test.event", data={"n": i}, reason=f"测试 {i}")
-        for i in range(1, n + 1)
-    ]
+    """``n`` entries, sealed as after their transactions committed."""
+    return seal(
+        *(
+            audit_record(actor=actor, action="test.event", data={"n": i}, reason=f"测试 {i}")
+            for i in range(1, n + 1)
+        )
+    )
 
 
 def test_chain_of_fifty_entries_verifies(citizen):
@@ -55,7 +58,7 @@ def test_hash_is_sha256_of_documented_canonical_json(citizen):
         reason="核对身份",
         data={"b": 1, "a": {"z": True, "y": None}},
     )
-    entry.refresh_from_db()
+    (entry,) = seal(entry)
     # when the canonical form is rebuilt by hand from the stored row
     expected = {
         "v": 1,
@@ -206,11 +209,12 @@ def test_actor_link_pointing_to_another_account_is_detected(citizen, other_citiz
 
 def test_deleting_an_account_keeps_the_chain_intact(citizen):
     # given entries by and about a citizen
-    audit_record(actor=citizen, action="personal_data.read", subject=citizen)
+    seal(audit_record(actor=citizen, action="personal_data.read", subject=citizen))
     # when the account is deleted (its links become NULL; on PostgreSQL the trigger allows it)
     citizen.delete()
     # then the snapshots remain and the chain verifies
     entry = AuditEntry.objects.get()
+    assert entry.sequence == 1
     assert entry.actor_id is None and entry.subject_id is None
     assert entry.actor_username == "citizen" and entry.subject_username == "citizen"
     assert chain_verify().ok

@@ -18,14 +18,13 @@ from django.db import connection
 from ecity.audit.models import AuditEntry
 from ecity.audit.services import audit_record
 from ecity.audit.tests.conftest import postgres_only
-from ecity.audit.tests.helpers import raw_sql
+from ecity.audit.tests.helpers import raw_sql, seal
 
 pytestmark = pytest.mark.django_db
 
 
 def test_audit_verify_succeeds_on_an_intact_chain():
-    for _ in range(3):
-        audit_record(actor=None, action="test.event")
+    seal(*(audit_record(actor=None, action="test.event") for _ in range(3)))
     out = io.StringIO()
     call_command("audit_verify", stdout=out)
     assert "audit chain intact: 3 entries checked" in out.getvalue()
@@ -34,8 +33,7 @@ def test_audit_verify_succeeds_on_an_intact_chain():
 
 
 def test_audit_verify_exits_1_naming_the_first_broken_entry():
-    for _ in range(6):
-        audit_record(actor=None, action="test.event")
+    seal(*(audit_record(actor=None, action="test.event") for _ in range(6)))
     raw_sql("UPDATE audit_auditentry SET reason = 'tampered' WHERE sequence = 4")
     with pytest.raises(CommandError) as excinfo:
         call_command("audit_verify", "--no-record")

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from ecity.audit.models import AuditEntry
 from ecity.audit.services import audit_record
-from ecity.audit.tests.helpers import raw_sql
+from ecity.audit.tests.helpers import raw_sql, seal
 
 pytestmark = pytest.mark.django_db
 
@@ -180,8 +180,7 @@ def test_export_jsonl_lines_carry_hashes(client, auditor, reviewer):
 
 
 def test_verify_page_names_the_first_broken_entry(client, auditor):
-    for i in range(5):
-        audit_record(actor=None, action="test.event", data={"i": i})
+    seal(*(audit_record(actor=None, action="test.event", data={"i": i}) for i in range(5)))
     raw_sql("UPDATE audit_auditentry SET action = 'test.forged' WHERE sequence = 3")
     client.force_login(auditor)
     assert client.get(reverse("audit:verify")).status_code == 200

@@ -47,7 +47,7 @@ def copied_reviewer(joint, accepted):
 
 def reads(case: Case, action: str = "case.read"):
     entries = AuditEntry.objects.filter(action=action, object_id=str(case.public_id))
-    return list(entries.order_by("sequence"))
+    return list(entries.order_by("id"))
 
 
 def test_case_columns_hold_no_plaintext(accepted):

@@ -58,7 +58,7 @@ def test_upheld_appeal_excludes_the_rating_and_cancels_its_rectification(joint):
     # And both steps were audited; the rater does not see the appeal
     actions = list(
         AuditEntry.objects.filter(object_id=str(malicious.public_id))
-        .order_by("sequence")
+        .order_by("id")
         .values_list("action", flat=True)
     )
     assert actions == ["rating.appeal_filed", "rating.appeal_upheld"]

@@ -39,9 +39,7 @@ def accepted(joint):
 
 def case_reads(case):
     return list(
-        AuditEntry.objects.filter(action="case.read", object_id=str(case.public_id)).order_by(
-            "sequence"
-        )
+        AuditEntry.objects.filter(action="case.read", object_id=str(case.public_id)).order_by("id")
     )
 
 

@@ -132,8 +132,7 @@ def test_field_keys_command_reports_status_and_audits_key_operations(people):
     assert "active key: k2; keys: k2" in text
     assert "identity.user.id_number: k2=1" in text
     steps = [
-        e.data["step"]
-        for e in AuditEntry.objects.filter(action="keys.rotated").order_by("sequence")
+        e.data["step"] for e in AuditEntry.objects.filter(action="keys.rotated").order_by("id")
     ]
     assert steps == ["rotate", "reencrypt", "retire"]
 

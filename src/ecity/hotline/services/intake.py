@@ -35,6 +35,7 @@ from ecity.hotline.models import (
     Urgency,
 )
 from ecity.hotline.numbers import (
+    number_placeholder,
     phone_index,
     phone_is_valid,
     phone_normalise,
@@ -257,8 +258,7 @@ def ticket_receive(
     caller_name = "" if data.anonymous else (data.caller_name or "").strip()
     if not caller_name and citizen is not None and not data.anonymous:
         caller_name = citizen.real_name or ""
-    ticket = Ticket.objects.create(
-        number=ticket_number_allocate(on=timezone.localdate(now)),
+    ticket = Ticket(
         query_code=query_code_generate(),
         kind=data.kind,
         channel=channel,
@@ -280,6 +280,11 @@ def ticket_receive(
         received_at=now,
         public_consent=data.public_consent,
     )
+    # The day's number row stays locked from the moment a number is taken until commit, so
+    # every intake of the day waits for it: take it last (see ``numbers``). Until then the
+    # ticket holds a unique placeholder that no one outside this transaction ever sees.
+    ticket.number = number_placeholder(ticket.public_id)
+    ticket.save(force_insert=True)
     for upload in checked.uploads:
         name = save_in_transaction(
             storage=default_storage, name=stored_name_for(upload), content=upload.file
@@ -298,6 +303,8 @@ def ticket_receive(
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         note=str(Channel(channel).label),
     )
+    ticket.number = ticket_number_allocate(on=timezone.localdate(now))
+    Ticket.objects.filter(pk=ticket.pk).update(number=ticket.number)
     audit_record(
         actor=actor,
         action="ticket.received",

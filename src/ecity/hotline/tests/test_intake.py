@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from ecity.audit.models import AuditEntry
@@ -64,6 +65,32 @@ def test_agent_receives_a_call_with_number_query_code_event_audit_and_sms(hotlin
     sms = Notification.objects.get(event="ticket_received")
     assert sms.to_address == "13800138000"
     assert ticket.number in sms.body and ticket.query_code in sms.body
+
+
+def test_the_days_number_is_taken_after_the_ticket_attachments_and_event_are_written(hotline):
+    # Given a portal request with an attachment (the day's number row serialises intakes from
+    # the moment a number is taken until commit)
+    photo = SimpleUploadedFile("light.png", PNG, content_type="image/png")
+    # When it is received
+    with CaptureQueriesContext(connection) as queries:
+        ticket = ticket_receive(
+            actor=hotline["citizen"], channel=Channel.WEB, data=_call(attachments=[photo])
+        )
+    statements = [q["sql"] for q in queries.captured_queries]
+    on_sequence = [i for i, sql in enumerate(statements) if '"core_sequence"' in sql]
+    taken, done = on_sequence[0], on_sequence[-1]  # the day's first number creates its row
+    # Then the ticket, its attachment and its event were written before the number was taken,
+    # and only the number itself, the audit entry and the notification follow it
+    written_before = " ".join(statements[:taken])
+    for table in ("hotline_ticket", "hotline_ticketattachment", "hotline_ticketevent"):
+        assert f'INSERT INTO "{table}"' in written_before
+    after = [sql.split("(")[0] for sql in statements[done + 1 :] if sql.startswith("INSERT")]
+    assert after == ['INSERT INTO "audit_auditentry" ', 'INSERT INTO "notify_notification" ']
+    # and the ticket carries its real number, the placeholder is gone
+    ticket.refresh_from_db()
+    assert ticket.number == f"12345-{timezone.localdate():%Y%m%d}-000001"
+    assert not Ticket.objects.filter(number__startswith="~").exists()
+    assert AuditEntry.objects.get(action="ticket.received").object_repr == ticket.number
 
 
 def test_numbers_are_gap_free_even_after_a_rejected_intake(hotline):

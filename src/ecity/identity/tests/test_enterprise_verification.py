@@ -143,7 +143,7 @@ def test_a_clerk_verifies_an_enterprise_against_its_licence(clerk, representativ
     assert own.role == AgentAuthorisation.Role.LEGAL_REPRESENTATIVE
     assert selectors.can_act_for(user=representative, legal_entity=entity)
     assert not selectors.can_act_for(user=attacker, legal_entity=entity)
-    entries = AuditEntry.objects.filter(acting_for_uscc=USCC).order_by("sequence")
+    entries = AuditEntry.objects.filter(acting_for_uscc=USCC).order_by("id")
     assert [(e.action, e.actor.username, e.subject.username) for e in entries] == [
         ("legal_entity.registered", "attacker", "attacker"),
         ("legal_entity.verified", "clerk", "wangwu"),

@@ -132,7 +132,7 @@ def test_department_admin_grants_and_revokes_case_roles_of_staff_and_both_are_au
     # Then both acts are in the audit trail, naming the administrator and the account
     entries = list(
         AuditEntry.objects.filter(action__startswith="role.")
-        .order_by("sequence")
+        .order_by("id")
         .values_list("action", "actor_username", "subject_username", "data")
     )
     expected_data = {"role": "approver", "department": department.code}

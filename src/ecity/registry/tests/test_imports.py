@@ -343,7 +343,7 @@ def test_a_change_to_a_persons_record_with_an_account_is_on_their_audit_trail(me
 
     registry_import(actor=officer, department=police, registry="persons", path=path)
 
-    entry = AuditEntry.objects.filter(action="registry.person_changed").latest("sequence")
+    entry = AuditEntry.objects.filter(action="registry.person_changed").latest("id")
     assert entry.subject == account
     assert Person.objects.get().version == 2
 

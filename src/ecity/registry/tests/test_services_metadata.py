@@ -64,7 +64,7 @@ def test_department_admin_drafts_and_puts_in_force_an_element_of_their_departmen
     element.refresh_from_db()
     assert element.status == DataElement.Status.IN_FORCE
     assert data_element_authority(identifier="DE0500") == police
-    actions = list(AuditEntry.objects.order_by("sequence").values_list("action", flat=True))
+    actions = list(AuditEntry.objects.order_by("id").values_list("action", flat=True))
     assert actions == ["registry.data_element_saved", "registry.data_element_put_in_force"]
     event = OutboxEvent.objects.get(name="registry.data_element_changed")
     assert event.data["status"] == "in_force"
