@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,7 +32,24 @@ class LoggedMessage:
     payload: dict[str, Any]
 
 
-@transaction.atomic(savepoint=False)
+@dataclass
+class GatewayCall:
+    """One answered call to record: who called what, when, how it ended, what was exchanged."""
+
+    client: Subsystem
+    service_identifier: str
+    service: Service | None
+    endpoint: str
+    message_id: str
+    times: CallTimes
+    request_size: int
+    response_size: int
+    status_code: int
+    fault_code: str = ""
+    request: LoggedMessage | None = None
+    response: LoggedMessage | None = None
+
+
 def gateway_call_record(
     *,
     client: Subsystem,
@@ -51,43 +69,82 @@ def gateway_call_record(
     monitoring record, in one transaction (both or neither).
 
     The payloads are kept only at the client's ``full`` log level (their hashes always).
-    Called by the gateway for every call it answered for an identified client.
+    Called by the gateway view for every call it answered for an identified client.
     """
-    entries = [
-        LogEntry(
-            kind=kind,
-            envelope=message.envelope,
-            payload=message.payload,
-            target=service_identifier,
-            detail={"status": status_code} if kind == MessageLogRecord.Kind.RESPONSE else {},
-        )
-        for kind, message in (
-            (MessageLogRecord.Kind.REQUEST, request),
-            (MessageLogRecord.Kind.RESPONSE, response),
-        )
-        if message is not None
-    ]
-    if entries:
-        log_append_batch(
-            partition=client.identifier,
-            entries=entries,
-            keep_payload=client.log_level == Subsystem.LogLevel.FULL,
-        )
-    assert times.client_response_at is not None
-    duration = times.client_response_at - times.client_request_at
-    return CallRecord.objects.create(
-        client=client.identifier,
-        service=service,
+    call = GatewayCall(
+        client=client,
         service_identifier=service_identifier,
-        endpoint=endpoint[:320],
+        service=service,
+        endpoint=endpoint,
         message_id=message_id,
-        client_request_at=times.client_request_at,
-        provider_request_at=times.provider_request_at,
-        provider_response_at=times.provider_response_at,
-        client_response_at=times.client_response_at,
+        times=times,
         request_size=request_size,
         response_size=response_size,
         status_code=status_code,
         fault_code=fault_code,
+        request=request,
+        response=response,
+    )
+    return gateway_calls_record(calls=[call])[0]
+
+
+@transaction.atomic(savepoint=False)
+def gateway_calls_record(*, calls: Sequence[GatewayCall]) -> list[CallRecord]:
+    """Write several answered calls in one transaction (group commit): all or none.
+
+    Each client's records are appended in the order of ``calls`` to its own chain, the chains
+    locked in the order of their names (two writers never wait for each other in a cycle);
+    then one insert of all monitoring records. The lean gateway answers each call only after
+    this transaction committed. Payloads are kept only at the client's ``full`` log level.
+    """
+    by_partition: dict[str, list[LogEntry]] = {}
+    keep_payload: dict[str, bool] = {}
+    for call in calls:
+        partition = call.client.identifier
+        keep_payload[partition] = call.client.log_level == Subsystem.LogLevel.FULL
+        by_partition.setdefault(partition, []).extend(
+            LogEntry(
+                kind=kind,
+                envelope=message.envelope,
+                payload=message.payload,
+                target=call.service_identifier,
+                detail={"status": call.status_code}
+                if kind == MessageLogRecord.Kind.RESPONSE
+                else {},
+            )
+            for kind, message in (
+                (MessageLogRecord.Kind.REQUEST, call.request),
+                (MessageLogRecord.Kind.RESPONSE, call.response),
+            )
+            if message is not None
+        )
+    for partition in sorted(by_partition):
+        if by_partition[partition]:
+            log_append_batch(
+                partition=partition,
+                entries=by_partition[partition],
+                keep_payload=keep_payload[partition],
+            )
+    return CallRecord.objects.bulk_create([_call_record(call) for call in calls])
+
+
+def _call_record(call: GatewayCall) -> CallRecord:
+    times = call.times
+    assert times.client_response_at is not None
+    duration = times.client_response_at - times.client_request_at
+    return CallRecord(
+        client=call.client.identifier,
+        service=call.service,
+        service_identifier=call.service_identifier,
+        endpoint=call.endpoint[:320],
+        message_id=call.message_id,
+        client_request_at=times.client_request_at,
+        provider_request_at=times.provider_request_at,
+        provider_response_at=times.provider_response_at,
+        client_response_at=times.client_response_at,
+        request_size=call.request_size,
+        response_size=call.response_size,
+        status_code=call.status_code,
+        fault_code=call.fault_code,
         duration_ms=max(0, int(duration.total_seconds() * 1000)),
     )
