@@ -525,8 +525,11 @@ def local_instance_code() -> str:
     return local_instance()
 
 
-def gateway_server_start(args: argparse.Namespace, data_dir: Path) -> tuple[Any, str]:
-    """Serve the platform under gunicorn (gthread workers) on a free loopback port."""
+def gateway_server_start(
+    args: argparse.Namespace, data_dir: Path, *, server: str
+) -> tuple[Any, str]:
+    """Serve the gateway on a free loopback port: ``server`` "view" (the platform under
+    gunicorn gthread workers) or "lean" (``manage.py exchange_gateway``)."""
     import socket
 
     import httpx
@@ -543,34 +546,40 @@ def gateway_server_start(args: argparse.Namespace, data_dir: Path) -> tuple[Any,
         "ECITY_VAULT_KEY_CHECK_SECONDS": "5",
         "ECITY_LOG_LEVEL": "WARNING",
     }
-    command = [
-        *(sys.executable, "-m", "gunicorn", "ecity.conf.wsgi:application"),
-        *("--bind", f"127.0.0.1:{port}", "--workers", str(args.gateway_workers)),
-        *("--worker-class", "gthread", "--threads", str(args.gateway_threads)),
-        *("--timeout", "60", "--log-level", "warning"),
-    ]
-    log = (data_dir / "gateway.log").open("w")
-    server = subprocess.Popen(
+    if server == "lean":
+        command = [
+            *(sys.executable, "-m", "django", "exchange_gateway"),
+            *("--bind", f"127.0.0.1:{port}", "--workers", str(args.lean_workers)),
+        ]
+    else:
+        command = [
+            *(sys.executable, "-m", "gunicorn", "ecity.conf.wsgi:application"),
+            *("--bind", f"127.0.0.1:{port}", "--workers", str(args.gateway_workers)),
+            *("--worker-class", "gthread", "--threads", str(args.gateway_threads)),
+            *("--timeout", "60", "--log-level", "warning"),
+        ]
+    log = (data_dir / f"gateway-{server}.log").open("w")
+    process = subprocess.Popen(
         command, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
     )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise SystemExit(f"the gateway server exited; see {data_dir / 'gateway.log'}")
+        if process.poll() is not None:
+            raise SystemExit(f"the gateway server exited; see {log.name}")
         try:
             if httpx.get(f"{base}/healthz", timeout=5).status_code == 200:
-                return server, base
+                return process, base
         except httpx.HTTPError:
             pass
         time.sleep(0.5)
-    raise SystemExit(f"the gateway server did not start; see {data_dir / 'gateway.log'}")
+    raise SystemExit(f"the gateway server did not start; see {log.name}")
 
 
 def gateway_measure(
-    args: argparse.Namespace, provider_url: str, data_dir: Path
+    args: argparse.Namespace, provider_url: str, data_dir: Path, *, server: str
 ) -> tuple[float, float]:
-    """The same provider through the gateway (gunicorn gthread): requests/second and p50.
+    """The same provider through the gateway (``server``: "view" or "lean"): requests/s, p50.
 
     Every call is authenticated (bearer token of a client-credentials system), checked against
     the client's access right, forwarded, sealed twice and logged (request and response records
@@ -579,7 +588,7 @@ def gateway_measure(
     import httpx
 
     path, client, client_id, secret = gateway_parties(provider_url)
-    server, base = gateway_server_start(args, data_dir)
+    process, base = gateway_server_start(args, data_dir, server=server)
     try:
         token = httpx.post(
             f"{base}/o/token/",
@@ -593,30 +602,39 @@ def gateway_measure(
         )  # warm-up (every worker process loads its keys)
         return http_load(base + path, requests=args.requests, clients=args.clients, headers=headers)
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=30)
+
+
+GATEWAY_SERVERS = {
+    "view": "the Django view under gunicorn {gateway_workers} gthread workers × {gateway_threads}",
+    "lean": "the lean path, manage.py exchange_gateway --workers {lean_workers}",
+}
 
 
 def gateway_run(args: argparse.Namespace, data_dir: Path) -> None:
+    """Part 3: the provider directly, then through each gateway in ``--gateway-servers``."""
     provider, url = provider_start()
+    results: dict[str, tuple[float, float]] = {}
     try:
         direct_rps, direct_p50 = direct_measure(args, url)
-        gateway = gateway_measure(args, url, data_dir)
+        for server in args.gateway_servers.split(","):
+            results[server] = gateway_measure(args, url, data_dir, server=server)
+        # The provider again after the gateways: the machine's load may have changed meanwhile.
+        again_rps, again_p50 = direct_measure(args, url)
     finally:
         provider.terminate()
         provider.wait(timeout=10)
-    line = (
-        f"\n3. request/response, {args.requests} calls by {args.clients} concurrent clients "
-        f"(gateway: gunicorn {args.gateway_workers} gthread workers × {args.gateway_threads} "
-        f"threads): provider direct {direct_rps:,.0f} requests/s, p50 {direct_p50:.1f} ms"
+    print(
+        f"\n3. request/response, {args.requests} calls by {args.clients} concurrent clients: "
+        f"provider direct {direct_rps:,.0f} requests/s, p50 {direct_p50:.1f} ms (again after "
+        f"the gateways: {again_rps:,.0f} requests/s, p50 {again_p50:.1f} ms)"
     )
-    if gateway:
-        rps, p50 = gateway
-        line += (
-            f"; through the gateway {rps:,.0f} requests/s, p50 {p50:.1f} ms: "
-            f"{rps / direct_rps:.2f}× direct (goal ≥ 0.6×)"
+    for server, (rps, p50) in results.items():
+        print(
+            f"   through {GATEWAY_SERVERS[server].format(**vars(args))}: {rps:,.0f} requests/s, "
+            f"p50 {p50:.1f} ms: {rps / direct_rps:.2f}× direct (goal ≥ 0.6×)"
         )
-    print(line)
 
 
 def main() -> None:
@@ -639,6 +657,13 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--gateway-workers", type=int, default=2 * (os.cpu_count() or 1))
     parser.add_argument("--gateway-threads", type=int, default=8)
+    parser.add_argument("--lean-workers", type=int, default=1)
+    parser.add_argument(
+        "--gateway-servers",
+        default="lean,view",
+        help="part 3: gateways to measure, comma-separated: lean (manage.py exchange_gateway), "
+        "view (the Django view under gunicorn)",
+    )
     parser.add_argument("--gateway-only", action="store_true", help="part 3 only")
     parser.add_argument("--timeout", type=float, default=900, help="bound of every wait (s)")
     args = parser.parse_args()
