@@ -102,14 +102,14 @@ class _Connection:
             "client": self.client,
             "server": self.server,
         }
-        finished = asyncio.get_running_loop().create_future()
+        finished = asyncio.Event()
         body_done = False
         started: dict[str, Any] = {}
 
         async def receive() -> Message:
             nonlocal body_done
             if body_done:
-                await finished  # ASGI: wait for the disconnect (Django listens for it)
+                await finished.wait()  # ASGI: no disconnect before the answer (Django listens)
                 return {"type": "http.disconnect"}
             event = await self._event()
             if isinstance(event, h11.Data):
@@ -150,7 +150,7 @@ class _Connection:
                 )
                 self.writer.write(self.conn.send(h11.EndOfMessage()))
         finally:
-            finished.set_result(None)
+            finished.set()
 
 
 async def serve_socket(app: AsgiApp, sock: socket.socket) -> None:
