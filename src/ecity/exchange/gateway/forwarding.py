@@ -147,13 +147,15 @@ def forward_http(
     except httpx.HTTPError as error:
         raise provider_fault(error) from error
     return ProviderAnswer(
-        status=response.status_code, headers=kept_headers(response), body=response.content
+        status=response.status_code,
+        headers=kept_headers(response.headers.items()),
+        body=response.content,
     )
 
 
-def provider_fault(error: httpx.HTTPError) -> GatewayFault:
+def provider_fault(error: Exception) -> GatewayFault:
     """The fault for a provider that did not answer: 504 on a timeout, 502 otherwise."""
-    if isinstance(error, httpx.TimeoutException):
+    if isinstance(error, httpx.TimeoutException | TimeoutError):
         return GatewayFault(
             _("The provider did not answer within %(seconds)s seconds.")
             % {"seconds": settings.ECITY_EXCHANGE_GATEWAY_TIMEOUT_SECONDS},
@@ -167,11 +169,9 @@ def provider_fault(error: httpx.HTTPError) -> GatewayFault:
     )
 
 
-def kept_headers(response: httpx.Response) -> list[tuple[str, str]]:
+def kept_headers(headers: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
     """The provider's response headers passed back to the client."""
-    return [
-        (k, v) for k, v in response.headers.items() if k.lower() not in DROPPED_RESPONSE_HEADERS
-    ]
+    return [(k, v) for k, v in headers if k.lower() not in DROPPED_RESPONSE_HEADERS]
 
 
 def _renamed(values: dict[str, Any], mapping: dict[str, str]) -> dict[str, Any]:

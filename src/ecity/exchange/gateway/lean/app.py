@@ -21,7 +21,6 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from functools import lru_cache
 from typing import Any
 
-import httpx
 from django.conf import settings
 from django.core.asgi import get_asgi_application
 from django.utils import timezone, translation
@@ -51,6 +50,7 @@ from ecity.exchange.gateway.forwarding import (
 )
 from ecity.exchange.gateway.lean.group_commit import GroupCommit
 from ecity.exchange.gateway.lean.lookups import Lookups
+from ecity.exchange.gateway.lean.upstream import ProviderUnreachable, Upstream
 from ecity.exchange.gateway.sealing import gateway_seal
 from ecity.exchange.identifiers import local_instance
 from ecity.exchange.models import Service, Subsystem
@@ -110,21 +110,11 @@ class GatewayApplication:
         self.fallback: AsgiApp = fallback or get_asgi_application()
         self.lookups = Lookups(seconds=access_seconds)
         self.log = GroupCommit()
-        self._http: httpx.AsyncClient | None = None
+        self.upstream = Upstream()
         self.instance = local_instance()
 
-    def http(self) -> httpx.AsyncClient:
-        if self._http is None:
-            self._http = httpx.AsyncClient(
-                limits=httpx.Limits(max_connections=200, max_keepalive_connections=100),
-                follow_redirects=False,
-                trust_env=False,
-            )
-        return self._http
-
     async def aclose(self) -> None:
-        if self._http is not None:
-            await self._http.aclose()
+        self.upstream.close()
         self.log.close()
         self.lookups.close()
 
@@ -259,32 +249,30 @@ class GatewayApplication:
             ),
             payload=payload,
         )
-        forwarded = {
-            name: call.headers[name].encode("latin-1")
+        forwarded = [
+            (name, call.headers[name].encode("latin-1"))
             for name in PASSED_REQUEST_HEADERS
             if name in call.headers
-        }
-        forwarded.update(
-            {
-                "X-Road-Id": call.message_id.encode("ascii"),
-                "X-Road-Client": client.identifier.encode("utf-8"),
-                "X-Road-Service": call.service_identifier.encode("utf-8"),
-            }
-        )
+        ]
+        forwarded += [
+            ("X-Road-Id", call.message_id.encode("ascii")),
+            ("X-Road-Client", client.identifier.encode("utf-8")),
+            ("X-Road-Service", call.service_identifier.encode("utf-8")),
+        ]
         url = service.base_url + call.path + (f"?{call.query}" if call.query else "")
         call.times.provider_request_at = timezone.now()
         try:
-            response = await self.http().request(
-                call.method,
-                url,
+            response = await self.upstream.request(
+                method=call.method,
+                url=url,
                 headers=forwarded,
-                content=call.body or None,
+                body=call.body,
                 timeout=timeout_seconds(),
             )
-        except httpx.HTTPError as error:
+        except (TimeoutError, ProviderUnreachable) as error:
             raise provider_fault(error) from error
         call.times.provider_response_at = timezone.now()
-        answered = response_payload(response.status_code, response.content)
+        answered = response_payload(response.status, response.body)
         provider_key = await self.lookups.key(service.provider.identifier)
         call.response = LoggedMessage(
             envelope=gateway_seal(
@@ -296,7 +284,7 @@ class GatewayApplication:
             ),
             payload=answered,
         )
-        return _Answer(response.status_code, kept_headers(response), response.content)
+        return _Answer(response.status, kept_headers(response.headers), response.body)
 
     async def _record(self, call: _LeanCall, answer: _Answer) -> None:
         assert call.client is not None
