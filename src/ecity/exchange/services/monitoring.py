@@ -7,11 +7,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from ecity.exchange.canonical import Envelope
 from ecity.exchange.message_log import LogEntry, log_append_batch
 from ecity.exchange.models import CallRecord, MessageLogRecord, Service, Subsystem
+from ecity.exchange.services.monitoring_sql import calls_record_sql
 
 
 @dataclass
@@ -85,7 +86,7 @@ def gateway_call_record(
         request=request,
         response=response,
     )
-    return gateway_calls_record(calls=[call])[0]
+    return gateway_calls_record(calls=[call])[0] if connection.vendor != "postgresql" else None
 
 
 @transaction.atomic(savepoint=False)
@@ -96,7 +97,21 @@ def gateway_calls_record(*, calls: Sequence[GatewayCall]) -> list[CallRecord]:
     locked in the order of their names (two writers never wait for each other in a cycle);
     then one insert of all monitoring records. The lean gateway answers each call only after
     this transaction committed. Payloads are kept only at the client's ``full`` log level.
+    On PostgreSQL the rows are written with prepared statements in a pipeline
+    (``monitoring_sql``; same rows, same hashes) instead of the ORM's model instances; the
+    call records are then not returned.
     """
+    if connection.vendor == "postgresql":
+        calls_record_sql(_entries_by_partition(calls), [_call_record(call) for call in calls])
+        return []
+    for partition, (entries, keep_payload) in sorted(_entries_by_partition(calls).items()):
+        if entries:
+            log_append_batch(partition=partition, entries=entries, keep_payload=keep_payload)
+    return CallRecord.objects.bulk_create([_call_record(call) for call in calls])
+
+
+def _entries_by_partition(calls: Sequence[GatewayCall]) -> dict[str, tuple[list[LogEntry], bool]]:
+    """Per client chain: the log entries of its calls in order, and whether payloads are kept."""
     by_partition: dict[str, list[LogEntry]] = {}
     keep_payload: dict[str, bool] = {}
     for call in calls:
@@ -118,14 +133,7 @@ def gateway_calls_record(*, calls: Sequence[GatewayCall]) -> list[CallRecord]:
             )
             if message is not None
         )
-    for partition in sorted(by_partition):
-        if by_partition[partition]:
-            log_append_batch(
-                partition=partition,
-                entries=by_partition[partition],
-                keep_payload=keep_payload[partition],
-            )
-    return CallRecord.objects.bulk_create([_call_record(call) for call in calls])
+    return {name: (entries, keep_payload[name]) for name, entries in by_partition.items()}
 
 
 def _call_record(call: GatewayCall) -> CallRecord:

@@ -220,3 +220,14 @@ def test_the_lean_server_answers_calls_and_platform_urls_on_keep_alive_connectio
     assert anonymous.status_code == 401
     assert anonymous.headers["X-Road-Error"] == "not_authenticated"
     assert CallRecord.objects.count() == 2
+
+
+def test_the_batch_write_names_the_log_and_call_tables_of_the_models():
+    from ecity.exchange.models import LogPartition
+    from ecity.exchange.services.monitoring_sql import TABLES
+
+    assert TABLES == (
+        MessageLogRecord._meta.db_table,
+        LogPartition._meta.db_table,
+        CallRecord._meta.db_table,
+    )

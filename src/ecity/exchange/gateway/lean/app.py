@@ -279,6 +279,7 @@ class GatewayApplication:
                 sender=service.provider.identifier,
                 payload=answered,
                 service=service.identifier,
+                message_id=_message_id(),
                 correlation_id=call.message_id,
                 key=provider_key,
             ),
@@ -307,6 +308,10 @@ class GatewayApplication:
         )
 
 
+def _message_id() -> str:
+    return str(uuid.uuid4())
+
+
 class _LeanCall:
     """One call's state on the lean path (as the view's ``_Call``)."""
 
@@ -314,7 +319,7 @@ class _LeanCall:
         self, *, service_identifier: str, path: str, method: str, query: str, headers: dict
     ) -> None:
         self.times = CallTimes(client_request_at=timezone.now())
-        self.message_id = str(uuid.uuid4())
+        self.message_id = _message_id()
         self.service_identifier = service_identifier
         self.path = path
         self.method = method

@@ -125,19 +125,19 @@ class _Connection:
                 return
             if message["type"] != "http.response.body":
                 return
+            out = b""
             if started:
                 headers = list(started.get("headers", []))
                 if self.conn.their_state is not h11.DONE and not body_done:
                     headers.append((b"connection", b"close"))  # unread body: do not reuse
-                self.writer.write(
-                    self.conn.send(h11.Response(status_code=started["status"], headers=headers))
-                )
+                out = self.conn.send(h11.Response(status_code=started["status"], headers=headers))
                 started.clear()
             body = message.get("body", b"")
             if body:
-                self.writer.write(self.conn.send(h11.Data(data=body)))
+                out += self.conn.send(h11.Data(data=body))
             if not message.get("more_body", False):
-                self.writer.write(self.conn.send(h11.EndOfMessage()))
+                out += self.conn.send(h11.EndOfMessage())
+            self.writer.write(out)  # one write (one segment) per message, not one per part
             await self.writer.drain()
 
         try:
