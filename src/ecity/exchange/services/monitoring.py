@@ -65,12 +65,13 @@ def gateway_call_record(
     fault_code: str = "",
     request: LoggedMessage | None = None,
     response: LoggedMessage | None = None,
-) -> CallRecord:
+) -> CallRecord | None:
     """Write one call: its request and response records in the client's log chain and its
     monitoring record, in one transaction (both or neither).
 
     The payloads are kept only at the client's ``full`` log level (their hashes always).
-    Called by the gateway view for every call it answered for an identified client.
+    Called by the gateway view for every call it answered for an identified client. Returns
+    the call record (None on PostgreSQL, where the rows are written without model instances).
     """
     call = GatewayCall(
         client=client,

@@ -84,7 +84,7 @@ def calls_record_sql(
                     record = SimpleNamespace(
                         partition=name,
                         seq=seq,
-                        kind=entry.kind,
+                        kind=str(entry.kind),  # psycopg writes an enum's name
                         message_id=envelope.message_id,
                         sender=envelope.sender,
                         target=entry.target
@@ -136,7 +136,7 @@ def calls_record_sql(
                     c.request_size,
                     c.response_size,
                     c.status_code,
-                    c.fault_code,
+                    str(c.fault_code),
                     c.duration_ms,
                 ]
                 for c in calls

@@ -226,8 +226,8 @@ def test_the_batch_write_names_the_log_and_call_tables_of_the_models():
     from ecity.exchange.models import LogPartition
     from ecity.exchange.services.monitoring_sql import TABLES
 
-    assert TABLES == (
+    assert (
         MessageLogRecord._meta.db_table,
         LogPartition._meta.db_table,
         CallRecord._meta.db_table,
-    )
+    ) == TABLES

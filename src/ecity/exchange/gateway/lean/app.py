@@ -19,7 +19,7 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable, MutableMapping
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.asgi import get_asgi_application
@@ -107,7 +107,7 @@ class GatewayApplication:
     """The ASGI callable (``ecity.exchange.gateway.lean.app:application``)."""
 
     def __init__(self, *, fallback: AsgiApp | None = None, access_seconds: float | None = None):
-        self.fallback: AsgiApp = fallback or get_asgi_application()
+        self.fallback: AsgiApp = fallback or cast(AsgiApp, get_asgi_application())
         self.lookups = Lookups(seconds=access_seconds)
         self.log = GroupCommit()
         self.upstream = Upstream()
@@ -250,14 +250,14 @@ class GatewayApplication:
             payload=payload,
         )
         forwarded = [
-            (name, call.headers[name].encode("latin-1"))
+            (name.encode("ascii"), call.headers[name].encode("latin-1"))
             for name in PASSED_REQUEST_HEADERS
             if name in call.headers
         ]
         forwarded += [
-            ("X-Road-Id", call.message_id.encode("ascii")),
-            ("X-Road-Client", client.identifier.encode("utf-8")),
-            ("X-Road-Service", call.service_identifier.encode("utf-8")),
+            (b"X-Road-Id", call.message_id.encode("ascii")),
+            (b"X-Road-Client", client.identifier.encode("utf-8")),
+            (b"X-Road-Service", call.service_identifier.encode("utf-8")),
         ]
         url = service.base_url + call.path + (f"?{call.query}" if call.query else "")
         call.times.provider_request_at = timezone.now()

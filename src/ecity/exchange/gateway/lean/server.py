@@ -162,7 +162,7 @@ async def serve_socket(app: AsgiApp, sock: socket.socket) -> None:
     async def lifespan_send(message: Message) -> None:
         await sent.put(message)
 
-    lifespan_task = asyncio.create_task(
+    lifespan_task = asyncio.ensure_future(
         app({"type": "lifespan", "asgi": {"version": "3.0"}}, lifespan.get, lifespan_send)
     )
     await sent.get()  # startup complete

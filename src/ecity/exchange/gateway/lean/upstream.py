@@ -55,7 +55,7 @@ class Upstream:
         *,
         method: str,
         url: str,
-        headers: list[tuple[str, bytes]],
+        headers: list[tuple[bytes, bytes]],
         body: bytes,
         timeout: float,
     ) -> Answer:
@@ -75,9 +75,9 @@ class Upstream:
             method=method,
             target=target,
             headers=[
-                ("Host", host),
+                (b"Host", host.encode("idna")),
                 *headers,
-                ("Content-Length", str(len(body))),
+                (b"Content-Length", str(len(body)).encode("ascii")),
             ],
         )
         async with asyncio.timeout(timeout):
