@@ -435,6 +435,19 @@ def http_load(
     return requests / seconds, statistics.median(latencies)
 
 
+def group_cpu_seconds(group: int) -> float:
+    """CPU seconds (user + system) used so far by the processes of process group ``group``."""
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == group:  # pgrp
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
 def direct_measure(args: argparse.Namespace, url: str) -> tuple[float, float]:
     """The provider called directly: requests/second and p50 latency."""
     http_load(url, requests=min(200, args.requests), clients=args.clients)  # warm-up
@@ -600,11 +613,20 @@ def gateway_measure(
         http_load(
             base + path, requests=min(200, args.requests), clients=args.clients, headers=headers
         )  # warm-up (every worker process loads its keys)
-        return http_load(base + path, requests=args.requests, clients=args.clients, headers=headers)
+        cpu_before = group_cpu_seconds(process.pid)
+        result = http_load(
+            base + path, requests=args.requests, clients=args.clients, headers=headers
+        )
+        cpu_per_call_ms[server] = (group_cpu_seconds(process.pid) - cpu_before) / args.requests
+        return result
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=30)
 
+
+# CPU of the gateway's processes per call (ms), by server: what bounds the ratio on a shared
+# machine (the load generator and the provider need the same CPU with or without the gateway).
+cpu_per_call_ms: dict[str, float] = {}
 
 GATEWAY_SERVERS = {
     "view": "the Django view under gunicorn {gateway_workers} gthread workers × {gateway_threads}",
@@ -633,7 +655,8 @@ def gateway_run(args: argparse.Namespace, data_dir: Path) -> None:
     for server, (rps, p50) in results.items():
         print(
             f"   through {GATEWAY_SERVERS[server].format(**vars(args))}: {rps:,.0f} requests/s, "
-            f"p50 {p50:.1f} ms: {rps / direct_rps:.2f}× direct (goal ≥ 0.6×)"
+            f"p50 {p50:.1f} ms: {rps / direct_rps:.2f}× direct (goal ≥ 0.6×); "
+            f"gateway CPU {cpu_per_call_ms[server] * 1000:.2f} ms per call"
         )
 
 
