@@ -617,7 +617,8 @@ def gateway_measure(
         result = http_load(
             base + path, requests=args.requests, clients=args.clients, headers=headers
         )
-        cpu_per_call_ms[server] = (group_cpu_seconds(process.pid) - cpu_before) / args.requests
+        cpu_used = group_cpu_seconds(process.pid) - cpu_before
+        cpu_per_call_ms[server] = cpu_used * 1000 / args.requests
         return result
     finally:
         os.killpg(process.pid, signal.SIGTERM)
@@ -656,7 +657,7 @@ def gateway_run(args: argparse.Namespace, data_dir: Path) -> None:
         print(
             f"   through {GATEWAY_SERVERS[server].format(**vars(args))}: {rps:,.0f} requests/s, "
             f"p50 {p50:.1f} ms: {rps / direct_rps:.2f}× direct (goal ≥ 0.6×); "
-            f"gateway CPU {cpu_per_call_ms[server] * 1000:.2f} ms per call"
+            f"gateway CPU {cpu_per_call_ms[server]:.2f} ms per call"
         )
 
 
