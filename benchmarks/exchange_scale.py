@@ -17,9 +17,10 @@ nats://127.0.0.1:4222). Prints, measured in one run:
    consumer killed once half of the effects exist and restarted; prints published, effects,
    lost (published without effect), duplicated effects and redeliveries seen by the inbox.
 3. **Gateway vs direct** (request/response): a local HTTP provider called directly by
-   ``--clients`` concurrent httpx clients (``--requests`` calls): requests/second and p50.
-   ``gateway_measure`` is where the gateway call goes (after the gateway is merged), so that the
-   ratio gateway/direct is printed next to it.
+   ``--clients`` concurrent httpx clients (``--requests`` calls): requests/second and p50; then
+   the same calls through each gateway of ``--gateway-servers`` (``lean``: ``manage.py
+   exchange_gateway``; ``view``: the Django view under gunicorn), with the ratio to direct and
+   the CPU the gateway's processes used per call; then the provider directly again.
 
     .venv/bin/python benchmarks/exchange_scale.py                        # SQLite file, 20,000
     .venv/bin/python benchmarks/exchange_scale.py --fresh \
