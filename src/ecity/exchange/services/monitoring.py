@@ -87,7 +87,8 @@ def gateway_call_record(
         request=request,
         response=response,
     )
-    return gateway_calls_record(calls=[call])[0] if connection.vendor != "postgresql" else None
+    records = gateway_calls_record(calls=[call])
+    return records[0] if records else None
 
 
 @transaction.atomic(savepoint=False)
