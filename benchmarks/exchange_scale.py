@@ -17,9 +17,10 @@ nats://127.0.0.1:4222). Prints, measured in one run:
    consumer killed once half of the effects exist and restarted; prints published, effects,
    lost (published without effect), duplicated effects and redeliveries seen by the inbox.
 3. **Gateway vs direct** (request/response): a local HTTP provider called directly by
-   ``--clients`` concurrent httpx clients (``--requests`` calls): requests/second and p50.
-   ``gateway_measure`` is where the gateway call goes (after the gateway is merged), so that the
-   ratio gateway/direct is printed next to it.
+   ``--clients`` concurrent httpx clients (``--requests`` calls): requests/second and p50; then
+   the same calls through each gateway of ``--gateway-servers`` (``lean``: ``manage.py
+   exchange_gateway``; ``view``: the Django view under gunicorn), with the ratio to direct and
+   the CPU the gateway's processes used per call; then the provider directly again.
 
     .venv/bin/python benchmarks/exchange_scale.py                        # SQLite file, 20,000
     .venv/bin/python benchmarks/exchange_scale.py --fresh \
@@ -439,6 +440,19 @@ def http_load(
     return requests / seconds, statistics.median(latencies)
 
 
+def group_cpu_seconds(group: int) -> float:
+    """CPU seconds (user + system) used so far by the processes of process group ``group``."""
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == group:  # pgrp
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
 def direct_measure(args: argparse.Namespace, url: str) -> tuple[float, float]:
     """The provider called directly: requests/second and p50 latency."""
     http_load(url, requests=min(200, args.requests), clients=args.clients)  # warm-up
@@ -529,8 +543,11 @@ def local_instance_code() -> str:
     return local_instance()
 
 
-def gateway_server_start(args: argparse.Namespace, data_dir: Path) -> tuple[Any, str]:
-    """Serve the platform under gunicorn (gthread workers) on a free loopback port."""
+def gateway_server_start(
+    args: argparse.Namespace, data_dir: Path, *, server: str
+) -> tuple[Any, str]:
+    """Serve the gateway on a free loopback port: ``server`` "view" (the platform under
+    gunicorn gthread workers) or "lean" (``manage.py exchange_gateway``)."""
     import socket
 
     import httpx
@@ -547,34 +564,40 @@ def gateway_server_start(args: argparse.Namespace, data_dir: Path) -> tuple[Any,
         "ECITY_VAULT_KEY_CHECK_SECONDS": "5",
         "ECITY_LOG_LEVEL": "WARNING",
     }
-    command = [
-        *(sys.executable, "-m", "gunicorn", "ecity.conf.wsgi:application"),
-        *("--bind", f"127.0.0.1:{port}", "--workers", str(args.gateway_workers)),
-        *("--worker-class", "gthread", "--threads", str(args.gateway_threads)),
-        *("--timeout", "60", "--log-level", "warning"),
-    ]
-    log = (data_dir / "gateway.log").open("w")
-    server = subprocess.Popen(
+    if server == "lean":
+        command = [
+            *(sys.executable, "-m", "django", "exchange_gateway"),
+            *("--bind", f"127.0.0.1:{port}", "--workers", str(args.lean_workers)),
+        ]
+    else:
+        command = [
+            *(sys.executable, "-m", "gunicorn", "ecity.conf.wsgi:application"),
+            *("--bind", f"127.0.0.1:{port}", "--workers", str(args.gateway_workers)),
+            *("--worker-class", "gthread", "--threads", str(args.gateway_threads)),
+            *("--timeout", "60", "--log-level", "warning"),
+        ]
+    log = (data_dir / f"gateway-{server}.log").open("w")
+    process = subprocess.Popen(
         command, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
     )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise SystemExit(f"the gateway server exited; see {data_dir / 'gateway.log'}")
+        if process.poll() is not None:
+            raise SystemExit(f"the gateway server exited; see {log.name}")
         try:
             if httpx.get(f"{base}/healthz", timeout=5).status_code == 200:
-                return server, base
+                return process, base
         except httpx.HTTPError:
             pass
         time.sleep(0.5)
-    raise SystemExit(f"the gateway server did not start; see {data_dir / 'gateway.log'}")
+    raise SystemExit(f"the gateway server did not start; see {log.name}")
 
 
 def gateway_measure(
-    args: argparse.Namespace, provider_url: str, data_dir: Path
+    args: argparse.Namespace, provider_url: str, data_dir: Path, *, server: str
 ) -> tuple[float, float]:
-    """The same provider through the gateway (gunicorn gthread): requests/second and p50.
+    """The same provider through the gateway (``server``: "view" or "lean"): requests/s, p50.
 
     Every call is authenticated (bearer token of a client-credentials system), checked against
     the client's access right, forwarded, sealed twice and logged (request and response records
@@ -583,7 +606,7 @@ def gateway_measure(
     import httpx
 
     path, client, client_id, secret = gateway_parties(provider_url)
-    server, base = gateway_server_start(args, data_dir)
+    process, base = gateway_server_start(args, data_dir, server=server)
     try:
         token = httpx.post(
             f"{base}/o/token/",
@@ -595,32 +618,52 @@ def gateway_measure(
         http_load(
             base + path, requests=min(200, args.requests), clients=args.clients, headers=headers
         )  # warm-up (every worker process loads its keys)
-        return http_load(base + path, requests=args.requests, clients=args.clients, headers=headers)
+        cpu_before = group_cpu_seconds(process.pid)
+        result = http_load(
+            base + path, requests=args.requests, clients=args.clients, headers=headers
+        )
+        cpu_used = group_cpu_seconds(process.pid) - cpu_before
+        cpu_per_call_ms[server] = cpu_used * 1000 / args.requests
+        return result
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=30)
+
+
+# CPU of the gateway's processes per call (ms), by server: what bounds the ratio on a shared
+# machine (the load generator and the provider need the same CPU with or without the gateway).
+cpu_per_call_ms: dict[str, float] = {}
+
+GATEWAY_SERVERS = {
+    "view": "the Django view under gunicorn {gateway_workers} gthread workers × {gateway_threads}",
+    "lean": "the lean path, manage.py exchange_gateway --workers {lean_workers}",
+}
 
 
 def gateway_run(args: argparse.Namespace, data_dir: Path) -> None:
+    """Part 3: the provider directly, then through each gateway in ``--gateway-servers``."""
     provider, url = provider_start()
+    results: dict[str, tuple[float, float]] = {}
     try:
         direct_rps, direct_p50 = direct_measure(args, url)
-        gateway = gateway_measure(args, url, data_dir)
+        for server in args.gateway_servers.split(","):
+            results[server] = gateway_measure(args, url, data_dir, server=server)
+        # The provider again after the gateways: the machine's load may have changed meanwhile.
+        again_rps, again_p50 = direct_measure(args, url)
     finally:
         provider.terminate()
         provider.wait(timeout=10)
-    line = (
-        f"\n3. request/response, {args.requests} calls by {args.clients} concurrent clients "
-        f"(gateway: gunicorn {args.gateway_workers} gthread workers × {args.gateway_threads} "
-        f"threads): provider direct {direct_rps:,.0f} requests/s, p50 {direct_p50:.1f} ms"
+    print(
+        f"\n3. request/response, {args.requests} calls by {args.clients} concurrent clients: "
+        f"provider direct {direct_rps:,.0f} requests/s, p50 {direct_p50:.1f} ms (again after "
+        f"the gateways: {again_rps:,.0f} requests/s, p50 {again_p50:.1f} ms)"
     )
-    if gateway:
-        rps, p50 = gateway
-        line += (
-            f"; through the gateway {rps:,.0f} requests/s, p50 {p50:.1f} ms: "
-            f"{rps / direct_rps:.2f}× direct (goal ≥ 0.6×)"
+    for server, (rps, p50) in results.items():
+        print(
+            f"   through {GATEWAY_SERVERS[server].format(**vars(args))}: {rps:,.0f} requests/s, "
+            f"p50 {p50:.1f} ms: {rps / direct_rps:.2f}× direct (goal ≥ 0.6×); "
+            f"gateway CPU {cpu_per_call_ms[server]:.2f} ms per call"
         )
-    print(line)
 
 
 def main() -> None:
@@ -643,6 +686,13 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--gateway-workers", type=int, default=2 * (os.cpu_count() or 1))
     parser.add_argument("--gateway-threads", type=int, default=8)
+    parser.add_argument("--lean-workers", type=int, default=1)
+    parser.add_argument(
+        "--gateway-servers",
+        default="lean,view",
+        help="part 3: gateways to measure, comma-separated: lean (manage.py exchange_gateway), "
+        "view (the Django view under gunicorn)",
+    )
     parser.add_argument("--gateway-only", action="store_true", help="part 3 only")
     parser.add_argument("--timeout", type=float, default=900, help="bound of every wait (s)")
     args = parser.parse_args()

@@ -149,6 +149,11 @@ EXCHANGE_DELIVER_EVERY_SECONDS = _int("ECITY_EXCHANGE_DELIVER_EVERY_SECONDS", 2)
 EXCHANGE_ALLOW_HTTP_LOOPBACK = _bool("ECITY_EXCHANGE_ALLOW_HTTP_LOOPBACK", False)
 # Exchange gateway (H3): seconds the gateway waits for a provider before answering 504.
 EXCHANGE_GATEWAY_TIMEOUT_SECONDS = _int("ECITY_EXCHANGE_GATEWAY_TIMEOUT_SECONDS", 30)
+# The lean gateway (manage.py exchange_gateway) keeps each access decision (token → client,
+# client + service → rights) this many seconds: a revoked right or token stops calls within it.
+EXCHANGE_GATEWAY_ACCESS_CACHE_SECONDS = _floats(
+    "ECITY_EXCHANGE_GATEWAY_ACCESS_CACHE_SECONDS", (2.0,), 1
+)[0]
 # Bearer token that /metrics requires; empty: /metrics answers loopback clients only.
 METRICS_TOKEN = _str("ECITY_METRICS_TOKEN", "")
 # Exchange transport (ecity.exchange.transport): "database" (embedded, no broker) or "nats"

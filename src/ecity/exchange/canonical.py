@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass, fields
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -56,7 +56,9 @@ class Envelope:
         return canonical_json(self.header())
 
     def to_dict(self) -> dict[str, str]:
-        return asdict(self)
+        # Every field is a str: a shallow copy is what ``dataclasses.asdict`` returns, without
+        # its deep copy (which cost more than the Ed25519 signature on the gateway's hot path).
+        return dict(self.__dict__)
 
     @property
     def created(self) -> dt.datetime:

@@ -144,23 +144,34 @@ def forward_http(
             content=body or None,
             timeout=timeout_seconds(),
         )
-    except httpx.TimeoutException as error:
-        raise GatewayFault(
+    except httpx.HTTPError as error:
+        raise provider_fault(error) from error
+    return ProviderAnswer(
+        status=response.status_code,
+        headers=kept_headers(response.headers.items()),
+        body=response.content,
+    )
+
+
+def provider_fault(error: Exception) -> GatewayFault:
+    """The fault for a provider that did not answer: 504 on a timeout, 502 otherwise."""
+    if isinstance(error, httpx.TimeoutException | TimeoutError):
+        return GatewayFault(
             _("The provider did not answer within %(seconds)s seconds.")
             % {"seconds": settings.ECITY_EXCHANGE_GATEWAY_TIMEOUT_SECONDS},
             code=ExchangeErrorCode.PROVIDER_TIMEOUT,
             status=504,
-        ) from error
-    except httpx.HTTPError as error:
-        raise GatewayFault(
-            _("The provider's system could not be reached."),
-            code=ExchangeErrorCode.PROVIDER_UNREACHABLE,
-            status=502,
-        ) from error
-    kept = [
-        (k, v) for k, v in response.headers.items() if k.lower() not in DROPPED_RESPONSE_HEADERS
-    ]
-    return ProviderAnswer(status=response.status_code, headers=kept, body=response.content)
+        )
+    return GatewayFault(
+        _("The provider's system could not be reached."),
+        code=ExchangeErrorCode.PROVIDER_UNREACHABLE,
+        status=502,
+    )
+
+
+def kept_headers(headers: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The provider's response headers passed back to the client."""
+    return [(k, v) for k, v in headers if k.lower() not in DROPPED_RESPONSE_HEADERS]
 
 
 def _renamed(values: dict[str, Any], mapping: dict[str, str]) -> dict[str, Any]:

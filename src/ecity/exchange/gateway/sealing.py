@@ -23,6 +23,11 @@ def _signing_key(owner: str) -> SigningKey:
     return vault.key_current_for_signing(purpose=vault.Purpose.EXCHANGE, owner=owner)
 
 
+def signing_key(owner: str) -> SigningKey:
+    """The current exchange signing key of ``owner`` (cached by the vault; may query)."""
+    return _signing_key(owner)
+
+
 def keys_forget() -> None:
     """Drop the cached exchange keys (tests: each test's database has its own keys)."""
     vault.signing_keys_forget(purpose=vault.Purpose.EXCHANGE)
@@ -37,9 +42,14 @@ def gateway_seal(
     correlation_id: str = "",
     user_id: str = "",
     purpose: str = "",
+    key: SigningKey | None = None,
 ) -> Envelope:
-    """Seal ``payload`` from ``sender`` for ``service`` (same envelope as ``envelope_seal``)."""
-    key = _signing_key(sender)
+    """Seal ``payload`` from ``sender`` for ``service`` (same envelope as ``envelope_seal``).
+
+    ``key``: the sender's current key when the caller holds it already (the lean path fetches
+    keys outside its event loop); by default the vault's cached current key.
+    """
+    key = key or _signing_key(sender)
     unsigned = Envelope(
         message_id=message_id or str(uuid.uuid4()),
         sender=sender,

@@ -7,7 +7,6 @@ call record in one transaction after the provider answered.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import time
@@ -22,11 +21,18 @@ from django.views.decorators.csrf import csrf_exempt
 
 from ecity.core.api import error_body
 from ecity.core.errors import ApplicationError, CoreErrorCode
-from ecity.core.ratelimit import check_rate
 from ecity.exchange import metrics
 from ecity.exchange.canonical import Envelope
 from ecity.exchange.errors import ExchangeErrorCode, GatewayFault
 from ecity.exchange.gateway import federation
+from ecity.exchange.gateway.decisions import (
+    bearer_token,
+    call_decide,
+    call_rate_check,
+    client_authenticate,
+    request_payload,
+    response_payload,
+)
 from ecity.exchange.gateway.discovery import DISCOVERY_METHODS, discovery_answer
 from ecity.exchange.gateway.forwarding import (
     PASSED_REQUEST_HEADERS,
@@ -38,19 +44,10 @@ from ecity.exchange.gateway.forwarding import (
 from ecity.exchange.gateway.sealing import gateway_seal
 from ecity.exchange.identifiers import local_instance, subsystem_id_parse
 from ecity.exchange.models import Endpoint, Service, Subsystem
-from ecity.exchange.selectors.access import (
-    call_access_resolve,
-    endpoint_for_call,
-    right_allows,
-)
-from ecity.exchange.selectors.parties import subsystem_for_client
+from ecity.exchange.selectors.access import call_access_resolve, endpoint_for_call
 from ecity.exchange.services.monitoring import CallTimes, LoggedMessage, gateway_call_record
-from ecity.sso.selectors import system_client_for_token
 
 logger = logging.getLogger("ecity.exchange.gateway")
-
-# The body kept in the log's payload (at the full level); larger bodies are logged by hash.
-LOGGED_BODY_LIMIT = 64 * 1024
 
 
 def fault_response(
@@ -75,51 +72,12 @@ def _fault_of(error: ApplicationError) -> JsonResponse:
 def authenticated_client(request: HttpRequest) -> Subsystem:
     """The subsystem calling: bearer token (client credentials) and a matching ``X-Road-Client``.
 
-    Raises ``ApplicationError`` 401 (no or bad token), 400 (malformed header), 403 (the header
-    names another subsystem than the token's, or the client is disabled).
+    See ``decisions.client_authenticate`` for the faults.
     """
-    header = request.META.get("HTTP_AUTHORIZATION", "")
-    scheme, _sep, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        error = ApplicationError(
-            _("Send the access token as “Authorization: Bearer …”."),
-            code=CoreErrorCode.NOT_AUTHENTICATED,
-        )
-        error.status_code = 401
-        raise error
-    system = system_client_for_token(token=token.strip())
-    if system is None:
-        error = ApplicationError(
-            _("The access token is not valid, has expired or its system is not registered."),
-            code=CoreErrorCode.AUTHENTICATION_FAILED,
-        )
-        error.status_code = 401
-        raise error
-    claimed = subsystem_id_parse(request.META.get("HTTP_X_ROAD_CLIENT", ""), field="X-Road-Client")
-    client = subsystem_for_client(system, active_only=False)
-    if client is None or client.identifier != str(claimed):
-        raise GatewayFault(
-            _("X-Road-Client names %(claimed)s, but the credentials belong to %(bound)s.")
-            % {"claimed": claimed, "bound": client.identifier if client else _("no subsystem")},
-            code=ExchangeErrorCode.CLIENT_MISMATCH,
-            status=403,
-        )
-    if not client.is_active:
-        raise GatewayFault(code=ExchangeErrorCode.CLIENT_DISABLED, status=403)
-    return client
-
-
-def _body_text(body: bytes) -> str | None:
-    if len(body) > LOGGED_BODY_LIMIT:
-        return None
-    try:
-        return body.decode("utf-8")
-    except UnicodeDecodeError:
-        return None
-
-
-def _sha256(body: bytes) -> str:
-    return "sha256:" + hashlib.sha256(body).hexdigest()
+    return client_authenticate(
+        token=bearer_token(request.META.get("HTTP_AUTHORIZATION", "")),
+        claimed=request.META.get("HTTP_X_ROAD_CLIENT", ""),
+    )
 
 
 class _Call:
@@ -231,41 +189,17 @@ def _call(call: _Call) -> ProviderAnswer:
         return _call_remote(call, instance=provider_id.instance)
 
     access = call_access_resolve(client=client, service_identifier=call.service_identifier)
-    service = access.service
-    if service is None:
-        raise GatewayFault(
-            _("The service %(service)s is not registered.") % {"service": call.service_identifier},
-            code=ExchangeErrorCode.UNKNOWN_SERVICE,
-            status=404,
-        )
-    call.service = service
-    if not service.is_enabled or not service.provider.is_active:
-        raise GatewayFault(code=ExchangeErrorCode.SERVICE_DISABLED, status=503)
-    now = call.times.client_request_at
-    allowing = [r for r in access.rights if right_allows(r, method=method, path=call.path, now=now)]
-    if not allowing:
-        raise GatewayFault(
-            _("%(client)s may not call %(method)s %(path)s of %(service)s.")
-            % {
-                "client": client.identifier,
-                "method": method,
-                "path": call.path,
-                "service": service.identifier,
-            },
-            code=ExchangeErrorCode.ACCESS_DENIED,
-            status=403,
-        )
-    call.endpoint = next((r.endpoint for r in allowing if r.endpoint is not None), None)
-    if service.rate_limit_per_minute:
-        decision = check_rate(
-            f"exchange:{client.identifier}:{service.identifier}",
-            limit=service.rate_limit_per_minute,
-            window_seconds=60,
-        )
-        if not decision.allowed:
-            fault = GatewayFault(code=ExchangeErrorCode.RATE_LIMITED, status=429)
-            fault.retry_after = decision.retry_after
-            raise fault
+    call.service = access.service
+    decision = call_decide(
+        client=client,
+        access=access,
+        service_identifier=call.service_identifier,
+        method=method,
+        path=call.path,
+        now=call.times.client_request_at,
+    )
+    service, call.endpoint = decision.service, decision.endpoint
+    call_rate_check(client=client, service=service)
 
     body = request.body
     query = request.META.get("QUERY_STRING", "")
@@ -381,24 +315,11 @@ def _forward_headers(request: HttpRequest, call: _Call, client: Subsystem) -> di
 
 
 def _request_payload(method: str, path: str, query: str, body: bytes) -> dict[str, Any]:
-    payload: dict[str, Any] = {
-        "method": method,
-        "path": path,
-        "query": query,
-        "body_hash": _sha256(body),
-    }
-    text = _body_text(body)
-    if text:
-        payload["body"] = text
-    return payload
+    return request_payload(method, path, query, body)
 
 
 def _response_payload(answer: ProviderAnswer) -> dict[str, Any]:
-    payload: dict[str, Any] = {"status": answer.status, "body_hash": _sha256(answer.body)}
-    text = _body_text(answer.body)
-    if text:
-        payload["body"] = text
-    return payload
+    return response_payload(answer.status, answer.body)
 
 
 def _json_object(body: bytes) -> dict[str, Any]:

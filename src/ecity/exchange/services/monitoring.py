@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from ecity.exchange.canonical import Envelope
 from ecity.exchange.message_log import LogEntry, log_append_batch
 from ecity.exchange.models import CallRecord, MessageLogRecord, Service, Subsystem
+from ecity.exchange.services.monitoring_sql import calls_record_sql
 
 
 @dataclass
@@ -31,7 +33,24 @@ class LoggedMessage:
     payload: dict[str, Any]
 
 
-@transaction.atomic(savepoint=False)
+@dataclass
+class GatewayCall:
+    """One answered call to record: who called what, when, how it ended, what was exchanged."""
+
+    client: Subsystem
+    service_identifier: str
+    service: Service | None
+    endpoint: str
+    message_id: str
+    times: CallTimes
+    request_size: int
+    response_size: int
+    status_code: int
+    fault_code: str = ""
+    request: LoggedMessage | None = None
+    response: LoggedMessage | None = None
+
+
 def gateway_call_record(
     *,
     client: Subsystem,
@@ -46,48 +65,96 @@ def gateway_call_record(
     fault_code: str = "",
     request: LoggedMessage | None = None,
     response: LoggedMessage | None = None,
-) -> CallRecord:
+) -> CallRecord | None:
     """Write one call: its request and response records in the client's log chain and its
     monitoring record, in one transaction (both or neither).
 
     The payloads are kept only at the client's ``full`` log level (their hashes always).
-    Called by the gateway for every call it answered for an identified client.
+    Called by the gateway view for every call it answered for an identified client. Returns
+    the call record (None on PostgreSQL, where the rows are written without model instances).
     """
-    entries = [
-        LogEntry(
-            kind=kind,
-            envelope=message.envelope,
-            payload=message.payload,
-            target=service_identifier,
-            detail={"status": status_code} if kind == MessageLogRecord.Kind.RESPONSE else {},
-        )
-        for kind, message in (
-            (MessageLogRecord.Kind.REQUEST, request),
-            (MessageLogRecord.Kind.RESPONSE, response),
-        )
-        if message is not None
-    ]
-    if entries:
-        log_append_batch(
-            partition=client.identifier,
-            entries=entries,
-            keep_payload=client.log_level == Subsystem.LogLevel.FULL,
-        )
-    assert times.client_response_at is not None
-    duration = times.client_response_at - times.client_request_at
-    return CallRecord.objects.create(
-        client=client.identifier,
-        service=service,
+    call = GatewayCall(
+        client=client,
         service_identifier=service_identifier,
-        endpoint=endpoint[:320],
+        service=service,
+        endpoint=endpoint,
         message_id=message_id,
-        client_request_at=times.client_request_at,
-        provider_request_at=times.provider_request_at,
-        provider_response_at=times.provider_response_at,
-        client_response_at=times.client_response_at,
+        times=times,
         request_size=request_size,
         response_size=response_size,
         status_code=status_code,
         fault_code=fault_code,
+        request=request,
+        response=response,
+    )
+    records = gateway_calls_record(calls=[call])
+    return records[0] if records else None
+
+
+@transaction.atomic(savepoint=False)
+def gateway_calls_record(*, calls: Sequence[GatewayCall]) -> list[CallRecord]:
+    """Write several answered calls in one transaction (group commit): all or none.
+
+    Each client's records are appended in the order of ``calls`` to its own chain, the chains
+    locked in the order of their names (two writers never wait for each other in a cycle);
+    then one insert of all monitoring records. The lean gateway answers each call only after
+    this transaction committed. Payloads are kept only at the client's ``full`` log level.
+    On PostgreSQL the rows are written with prepared statements in a pipeline
+    (``monitoring_sql``; same rows, same hashes) instead of the ORM's model instances; the
+    call records are then not returned.
+    """
+    if connection.vendor == "postgresql":
+        calls_record_sql(_entries_by_partition(calls), [_call_record(call) for call in calls])
+        return []
+    for partition, (entries, keep_payload) in sorted(_entries_by_partition(calls).items()):
+        if entries:
+            log_append_batch(partition=partition, entries=entries, keep_payload=keep_payload)
+    return CallRecord.objects.bulk_create([_call_record(call) for call in calls])
+
+
+def _entries_by_partition(calls: Sequence[GatewayCall]) -> dict[str, tuple[list[LogEntry], bool]]:
+    """Per client chain: the log entries of its calls in order, and whether payloads are kept."""
+    by_partition: dict[str, list[LogEntry]] = {}
+    keep_payload: dict[str, bool] = {}
+    for call in calls:
+        partition = call.client.identifier
+        keep_payload[partition] = call.client.log_level == Subsystem.LogLevel.FULL
+        by_partition.setdefault(partition, []).extend(
+            LogEntry(
+                kind=kind,
+                envelope=message.envelope,
+                payload=message.payload,
+                target=call.service_identifier,
+                detail={"status": call.status_code}
+                if kind == MessageLogRecord.Kind.RESPONSE
+                else {},
+            )
+            for kind, message in (
+                (MessageLogRecord.Kind.REQUEST, call.request),
+                (MessageLogRecord.Kind.RESPONSE, call.response),
+            )
+            if message is not None
+        )
+    return {name: (entries, keep_payload[name]) for name, entries in by_partition.items()}
+
+
+def _call_record(call: GatewayCall) -> CallRecord:
+    times = call.times
+    assert times.client_response_at is not None
+    duration = times.client_response_at - times.client_request_at
+    return CallRecord(
+        client=call.client.identifier,
+        service=call.service,
+        service_identifier=call.service_identifier,
+        endpoint=call.endpoint[:320],
+        message_id=call.message_id,
+        client_request_at=times.client_request_at,
+        provider_request_at=times.provider_request_at,
+        provider_response_at=times.provider_response_at,
+        client_response_at=times.client_response_at,
+        request_size=call.request_size,
+        response_size=call.response_size,
+        status_code=call.status_code,
+        fault_code=call.fault_code,
         duration_ms=max(0, int(duration.total_seconds() * 1000)),
     )

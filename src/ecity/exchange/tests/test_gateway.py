@@ -17,6 +17,7 @@ from ecity.exchange.models import CallRecord, MessageLogRecord, Service, Subsyst
 from ecity.exchange.services.access import access_right_grant
 from ecity.exchange.services.registry import service_register
 from ecity.exchange.tests.conftest import PERSONS_OPENAPI, bearer_token
+from ecity.exchange.tests.lean_support import LeanGateway
 
 SERVICE = "CN-WH/GOV/GAJ/population/persons"
 CLIENT = "CN-WH/GOV/RSJ/social"
@@ -36,17 +37,26 @@ def persons(exchange, provider):
     )
 
 
-@pytest.fixture
-def call(exchange):
+@pytest.fixture(
+    params=["view", pytest.param("lean", marks=pytest.mark.django_db(transaction=True))]
+)
+def call(request, exchange):
+    """Call the gateway: the Django view (``view``) or the lean ASGI path (``lean``, without
+    its access cache here: see test_gateway_lean.py for the cache)."""
     token = bearer_token(exchange["application"], exchange["secret"])
+    lean = LeanGateway(access_seconds=0) if request.param == "lean" else None
 
     def send(method="get", path=f"/r1/{SERVICE}/persons/42", *, client=CLIENT, **extra):
         headers = {"HTTP_AUTHORIZATION": f"Bearer {token}", "HTTP_ACCEPT_LANGUAGE": "en"}
         if client is not None:
             headers["HTTP_X_ROAD_CLIENT"] = client
+        if lean is not None:
+            return lean.request(method, path, **headers, **extra)
         return getattr(Client(), method)(path, **headers, **extra)
 
-    return send
+    yield send
+    if lean is not None:
+        lean.close()
 
 
 def grant(exchange, service, **values):

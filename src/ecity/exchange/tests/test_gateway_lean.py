@@ -1,15 +1,37 @@
-"""The gateway's hot path stays lean, and an oversized body is refused before forwarding."""
+"""The gateway's hot path stays lean, and an oversized body is refused before forwarding.
+
+The lean path (``gateway/lean``): its access cache and how soon a revocation takes effect,
+group commit of the log under concurrent calls, a failed commit answers no call, and its
+HTTP server.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import json
+import socket
+import threading
+import time
+
+import httpx
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from ecity.exchange.message_log import log_verify
-from ecity.exchange.services.access import access_right_grant
-from ecity.exchange.tests.test_gateway import SERVICE, call, persons  # noqa: F401 - fixtures
+from ecity.exchange.models import CallRecord, MessageLogRecord
+from ecity.exchange.services.access import access_right_grant, access_right_revoke
+from ecity.exchange.tests.conftest import bearer_token
+from ecity.exchange.tests.lean_support import LeanGateway
+from ecity.exchange.tests.test_gateway import (  # noqa: F401 - fixtures
+    CLIENT,
+    SERVICE,
+    call,
+    persons,
+)
 
 
+@pytest.mark.parametrize("call", ["view"], indirect=True)
 def test_an_allowed_call_resolves_service_and_right_in_one_query(exchange, persons, call, settings):  # noqa: F811
     settings.ECITY_VAULT_KEY_CHECK_SECONDS = 60  # as in production: keys re-checked now and then
     access_right_grant(actor=exchange["police_admin"], client=exchange["social"], service=persons)
@@ -47,3 +69,165 @@ def test_a_body_over_the_upload_limit_is_a_413_fault_and_not_forwarded(
     assert response.status_code == 413
     assert response.json()["code"] == "payload_too_large"
     assert provider.received == []
+
+
+def _lean(exchange, *, access_seconds):
+    token = bearer_token(exchange["application"], exchange["secret"])
+    lean = LeanGateway(access_seconds=access_seconds)
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {token}", "HTTP_X_ROAD_CLIENT": CLIENT}
+    return lean, headers
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_lean_path_caches_access_and_a_revoked_right_stops_calls_within_the_cache_time(
+    exchange,
+    persons,  # noqa: F811
+    provider,
+    settings,
+):
+    settings.ECITY_VAULT_KEY_CHECK_SECONDS = 60  # as in production: keys re-checked now and then
+    right = access_right_grant(
+        actor=exchange["police_admin"], client=exchange["social"], service=persons
+    )
+    lean, headers = _lean(exchange, access_seconds=1.0)
+    try:
+        assert lean.request("get", f"/r1/{SERVICE}/persons/42", **headers).status_code == 200
+        misses = lean.app.lookups.misses
+        assert lean.request("get", f"/r1/{SERVICE}/persons/43", **headers).status_code == 200
+        assert lean.app.lookups.misses == misses  # token, rights and keys from the cache
+
+        access_right_revoke(actor=exchange["police_admin"], right=right, reason="用途已结束")
+        revoked_at = time.monotonic()
+        allowed = 2
+        while time.monotonic() - revoked_at < 1.5:
+            response = lean.request("get", f"/r1/{SERVICE}/persons/44", **headers)
+            if response.status_code == 403:
+                break
+            allowed += 1  # still within the cache time
+            time.sleep(0.05)
+        denied_after = time.monotonic() - revoked_at
+    finally:
+        lean.close()
+
+    assert response.status_code == 403
+    assert response.json()["code"] == "exchange_access_denied"
+    assert denied_after <= 1.2  # the cache time (1 s) and one call
+    assert len(provider.received) == allowed  # the denied call never reached the provider
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_lean_calls_share_commits_and_every_answered_call_is_logged_in_one_chain(
+    exchange,
+    persons,  # noqa: F811
+    provider,
+):
+    access_right_grant(actor=exchange["police_admin"], client=exchange["social"], service=persons)
+    lean, headers = _lean(exchange, access_seconds=5)
+    provider.delay = 0.05  # the calls overlap at the provider and finish together
+
+    async def burst():
+        return await asyncio.gather(
+            *(lean.arequest("get", f"/r1/{SERVICE}/persons/{n}", **headers) for n in range(30))
+        )
+
+    try:
+        responses = lean.run(burst())
+        batches = lean.app.log.batches
+    finally:
+        lean.close()
+
+    assert [r.status_code for r in responses] == [200] * 30
+    message_ids = {r["X-Road-Id"] for r in responses}
+    assert len(message_ids) == 30
+    assert set(CallRecord.objects.values_list("message_id", flat=True)) == message_ids
+    records = MessageLogRecord.objects.filter(partition=CLIENT)
+    assert set(records.filter(kind="request").values_list("message_id", flat=True)) == message_ids
+    assert records.filter(kind="response").count() == 30
+    assert list(records.order_by("seq").values_list("seq", flat=True)) == list(range(1, 61))
+    assert log_verify(partitions=[CLIENT]) == []
+    assert batches < 30  # group commit: fewer transactions than calls
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_lean_call_whose_log_cannot_be_committed_is_answered_with_a_500_and_not_recorded(
+    exchange,
+    persons,  # noqa: F811
+    provider,
+    monkeypatch,
+):
+    from ecity.exchange.gateway.lean import group_commit
+
+    def broken(*, calls):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(group_commit, "gateway_calls_record", broken)
+    access_right_grant(actor=exchange["police_admin"], client=exchange["social"], service=persons)
+    lean, headers = _lean(exchange, access_seconds=5)
+    try:
+        response = lean.request("get", f"/r1/{SERVICE}/persons/42", **headers)
+    finally:
+        lean.close()
+
+    assert response.status_code == 500
+    assert response.json()["code"] == "server_error"
+    assert "王小明" not in response.content.decode()  # the provider's answer is not given
+    assert len(provider.received) == 1
+    assert not CallRecord.objects.exists()
+    assert not MessageLogRecord.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_lean_server_answers_calls_and_platform_urls_on_keep_alive_connections(
+    exchange,
+    persons,  # noqa: F811
+    provider,
+):
+    from ecity.exchange.gateway.lean.app import GatewayApplication
+    from ecity.exchange.gateway.lean.server import listening_socket, serve_socket
+
+    access_right_grant(actor=exchange["police_admin"], client=exchange["social"], service=persons)
+    token = bearer_token(exchange["application"], exchange["secret"])
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    sock = listening_socket("127.0.0.1", port)
+    loop = asyncio.new_event_loop()
+    stopping = loop.create_future()
+
+    async def main():
+        server = asyncio.create_task(serve_socket(GatewayApplication(access_seconds=5), sock))
+        await stopping
+        server.cancel()
+
+    thread = threading.Thread(target=loop.run_until_complete, args=(main(),), daemon=True)
+    thread.start()
+    headers = {"Authorization": f"Bearer {token}", "X-Road-Client": CLIENT}
+    try:
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10) as http:
+            first = http.get(f"/r1/{SERVICE}/persons/42", headers=headers)
+            posted = http.post(f"/r1/{SERVICE}/persons", headers=headers, json={"name": "王小明"})
+            health = http.get("/healthz")
+            anonymous = http.get(f"/r1/{SERVICE}/persons/42")
+    finally:
+        loop.call_soon_threadsafe(stopping.set_result, None)
+        thread.join(timeout=10)
+        sock.close()
+
+    assert (first.status_code, first.json()) == (200, {"id": "42", "name": "王小明"})
+    assert posted.status_code == 200
+    assert json.loads(provider.received[1]["body"]) == {"name": "王小明"}
+    assert health.status_code == 200
+    assert anonymous.status_code == 401
+    assert anonymous.headers["X-Road-Error"] == "not_authenticated"
+    assert CallRecord.objects.count() == 2
+
+
+def test_the_batch_write_names_the_log_and_call_tables_of_the_models():
+    from ecity.exchange.models import LogPartition
+    from ecity.exchange.services.monitoring_sql import TABLES
+
+    assert (
+        MessageLogRecord._meta.db_table,
+        LogPartition._meta.db_table,
+        CallRecord._meta.db_table,
+    ) == TABLES

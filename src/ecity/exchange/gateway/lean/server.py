@@ -1,0 +1,227 @@
+"""A small HTTP/1.1 server for the lean gateway's ASGI application (asyncio + h11).
+
+The platform's web processes run under gunicorn (WSGI); the lean gateway needs an event loop
+and no ASGI server is a dependency of ecity, so this module serves the ASGI application with
+h11 (already installed with httpx), keep-alive connections and ``TCP_NODELAY``. It is meant to
+sit behind the load balancer like the web processes (TLS ends there). ``serve`` runs
+``workers`` processes that share one listening socket.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import signal
+import socket
+from typing import Any
+from urllib.parse import unquote
+
+import h11
+
+from ecity.exchange.gateway.lean.app import AsgiApp, Message
+
+logger = logging.getLogger("ecity.exchange.gateway")
+
+READ_SIZE = 64 * 1024
+MAX_HEADER_BYTES = 32 * 1024
+
+
+class _Connection:
+    """One client connection: requests in turn (HTTP/1.1 keep-alive), each handed to the app."""
+
+    def __init__(
+        self, app: AsgiApp, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    ) -> None:
+        self.app, self.reader, self.writer = app, reader, writer
+        self.conn = h11.Connection(h11.SERVER, max_incomplete_event_size=MAX_HEADER_BYTES)
+        sock = writer.get_extra_info("socket")
+        if sock is not None and sock.family in (socket.AF_INET, socket.AF_INET6):
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self.client = writer.get_extra_info("peername")
+        self.server = writer.get_extra_info("sockname")
+
+    async def _event(self) -> Any:
+        while True:
+            event = self.conn.next_event()
+            if event is not h11.NEED_DATA:
+                return event
+            data = await self.reader.read(READ_SIZE)
+            self.conn.receive_data(data)  # b"" marks the end of the stream
+
+    async def run(self) -> None:
+        try:
+            while True:
+                try:
+                    event = await self._event()
+                except h11.RemoteProtocolError:
+                    await self._refuse()
+                    return
+                if not isinstance(event, h11.Request):
+                    return  # ConnectionClosed (or nothing more to read)
+                await self._request(event)
+                if self.conn.our_state is not h11.DONE:
+                    return
+                while self.conn.their_state is not h11.DONE:  # a body the app did not read
+                    drained = await self._event()
+                    if isinstance(drained, h11.ConnectionClosed):
+                        return
+                if h11.MUST_CLOSE in (self.conn.our_state, self.conn.their_state):
+                    return
+                self.conn.start_next_cycle()
+        except (ConnectionError, h11.LocalProtocolError, h11.RemoteProtocolError):
+            return
+        finally:
+            self.writer.close()
+
+    async def _refuse(self) -> None:
+        try:
+            self.writer.write(
+                self.conn.send(h11.Response(status_code=400, headers=[("Content-Length", "0")]))
+            )
+            self.writer.write(self.conn.send(h11.EndOfMessage()))
+            await self.writer.drain()
+        except h11.LocalProtocolError:
+            pass
+
+    async def _request(self, request: h11.Request) -> None:
+        target = request.target.decode("latin-1")
+        path, _sep, query = target.partition("?")
+        scope = {
+            "type": "http",
+            "asgi": {"version": "3.0", "spec_version": "2.3"},
+            "http_version": request.http_version.decode("ascii"),
+            "method": request.method.decode("ascii"),
+            "scheme": "http",
+            "path": unquote(path),
+            "raw_path": path.encode("latin-1"),
+            "query_string": query.encode("latin-1"),
+            "root_path": "",
+            "headers": [(name.lower(), value) for name, value in request.headers],
+            "client": self.client,
+            "server": self.server,
+        }
+        finished = asyncio.Event()
+        body_done = False
+        started: dict[str, Any] = {}
+
+        async def receive() -> Message:
+            nonlocal body_done
+            if body_done:
+                await finished.wait()  # ASGI: no disconnect before the answer (Django listens)
+                return {"type": "http.disconnect"}
+            event = await self._event()
+            if isinstance(event, h11.Data):
+                return {"type": "http.request", "body": bytes(event.data), "more_body": True}
+            body_done = True
+            if isinstance(event, h11.EndOfMessage):
+                return {"type": "http.request", "body": b"", "more_body": False}
+            return {"type": "http.disconnect"}
+
+        async def send(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                started.update(message)
+                return
+            if message["type"] != "http.response.body":
+                return
+            out = b""
+            if started:
+                headers = list(started.get("headers", []))
+                if self.conn.their_state is not h11.DONE and not body_done:
+                    headers.append((b"connection", b"close"))  # unread body: do not reuse
+                out = self.conn.send(h11.Response(status_code=started["status"], headers=headers))
+                started.clear()
+            body = message.get("body", b"")
+            if body:
+                out += self.conn.send(h11.Data(data=body))
+            if not message.get("more_body", False):
+                out += self.conn.send(h11.EndOfMessage())
+            self.writer.write(out)  # one write (one segment) per message, not one per part
+            await self.writer.drain()
+
+        try:
+            await self.app(scope, receive, send)
+        except Exception:
+            logger.exception("the gateway application failed on %s", path)
+            if self.conn.our_state is h11.SEND_RESPONSE:
+                self.writer.write(
+                    self.conn.send(h11.Response(status_code=500, headers=[("Content-Length", "0")]))
+                )
+                self.writer.write(self.conn.send(h11.EndOfMessage()))
+        finally:
+            finished.set()
+
+
+async def serve_socket(app: AsgiApp, sock: socket.socket) -> None:
+    """Serve ``app`` on the listening ``sock`` until cancelled (one process, one event loop)."""
+    lifespan: asyncio.Queue[Message] = asyncio.Queue()
+    await lifespan.put({"type": "lifespan.startup"})
+    sent: asyncio.Queue[Message] = asyncio.Queue()
+
+    async def lifespan_send(message: Message) -> None:
+        await sent.put(message)
+
+    lifespan_task = asyncio.ensure_future(
+        app({"type": "lifespan", "asgi": {"version": "3.0"}}, lifespan.get, lifespan_send)
+    )
+    await sent.get()  # startup complete
+
+    async def connection(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await _Connection(app, reader, writer).run()
+
+    server = await asyncio.start_server(connection, sock=sock, limit=READ_SIZE)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
+    async with server:
+        await stop.wait()
+    await lifespan.put({"type": "lifespan.shutdown"})
+    await asyncio.wait_for(lifespan_task, timeout=30)
+
+
+def listening_socket(host: str, port: int) -> socket.socket:
+    """A TCP socket listening on ``host:port`` (shared by the worker processes)."""
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.listen(2048)
+    sock.setblocking(False)
+    return sock
+
+
+def serve(*, host: str, port: int, workers: int) -> None:
+    """Serve the lean gateway with ``workers`` processes (forked; 1: this process)."""
+    from django.db import connections
+
+    from ecity.exchange.gateway.lean.app import application_make
+
+    sock = listening_socket(host, port)
+    connections.close_all()  # no connection may be shared across the fork
+
+    def child() -> None:
+        asyncio.run(serve_socket(application_make(), sock))
+
+    if workers <= 1:
+        child()
+        return
+    pids = []
+    for _ in range(workers):
+        pid = os.fork()
+        if pid == 0:
+            try:
+                child()
+            finally:
+                os._exit(0)
+        pids.append(pid)
+
+    def forward(signum: int, _frame: Any) -> None:
+        for pid in pids:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGTERM)
+
+    signal.signal(signal.SIGTERM, forward)
+    signal.signal(signal.SIGINT, forward)
+    for pid in pids:
+        os.waitpid(pid, 0)
