@@ -41,7 +41,8 @@ def column_values_set(
         quote(field.column),
         quote(pk.column),
     )
-    cast = "::" + field.db_type(connection) if connection.vendor == "postgresql" else ""
+    db_type = field.db_type(connection) or ""
+    cast = f"::{db_type}" if connection.vendor == "postgresql" and db_type else ""
     items = list(values.items())
     updated = 0
     with connection.cursor() as cursor:
