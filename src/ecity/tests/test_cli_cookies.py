@@ -15,15 +15,14 @@ from pathlib import Path
 
 import pytest
 
-_RESOLVE = """
-import json, sys
-from unittest import mock
-from ecity import cli
-
 # `ecity run` on the embedded default (SQLite) whatever DATABASE_URL says: run once, in the
 # SQLite run of scripts/test.sh (the PostgreSQL run deselects the marker).
 pytestmark = pytest.mark.embedded
 
+_RESOLVE = """
+import json, sys
+from unittest import mock
+from ecity import cli
 
 def report():
     from django.conf import settings
