@@ -222,6 +222,61 @@ def test_the_lean_server_answers_calls_and_platform_urls_on_keep_alive_connectio
     assert CallRecord.objects.count() == 2
 
 
+@pytest.mark.django_db(transaction=True)
+def test_the_lean_server_tells_a_client_expecting_100_continue_to_send_its_body(
+    exchange,
+    persons,  # noqa: F811
+    provider,
+):
+    # Given a client (as curl does for bodies over 1 KB) that sends its headers with
+    # "Expect: 100-continue" and waits for the server's go-ahead before sending the body
+    from ecity.exchange.gateway.lean.app import GatewayApplication
+    from ecity.exchange.gateway.lean.server import listening_socket, serve_socket
+
+    access_right_grant(actor=exchange["police_admin"], client=exchange["social"], service=persons)
+    token = bearer_token(exchange["application"], exchange["secret"])
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    sock = listening_socket("127.0.0.1", port)
+    loop = asyncio.new_event_loop()
+    stopping = loop.create_future()
+
+    async def main():
+        server = asyncio.create_task(serve_socket(GatewayApplication(access_seconds=5), sock))
+        await stopping
+        server.cancel()
+
+    thread = threading.Thread(target=loop.run_until_complete, args=(main(),), daemon=True)
+    thread.start()
+    body = json.dumps({"name": "王小明", "note": "x" * 2000}).encode()
+    head = (
+        f"POST /r1/{SERVICE}/persons HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        f"Authorization: Bearer {token}\r\nX-Road-Client: {CLIENT}\r\n"
+        f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n"
+        "Expect: 100-continue\r\nConnection: close\r\n\r\n"
+    ).encode()
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=5) as client:
+            client.sendall(head)
+            # When it waits (no body sent yet), the server answers "100 Continue"
+            interim = client.recv(1024)
+            client.sendall(body)
+            answer = b""
+            while chunk := client.recv(65536):
+                answer += chunk
+    finally:
+        loop.call_soon_threadsafe(stopping.set_result, None)
+        thread.join(timeout=10)
+        sock.close()
+
+    # Then the body is sent and the call goes through to the provider
+    assert interim.startswith(b"HTTP/1.1 100 ")
+    final = answer[answer.index(b"HTTP/1.1 2") :] if b"HTTP/1.1 2" in answer else answer
+    assert final.startswith(b"HTTP/1.1 200 "), answer[:300]
+    assert json.loads(provider.received[0]["body"])["name"] == "王小明"
+
+
 def test_the_batch_write_names_the_log_and_call_tables_of_the_models():
     from ecity.exchange.models import LogPartition
     from ecity.exchange.services.monitoring_sql import TABLES

@@ -111,6 +111,12 @@ class _Connection:
             if body_done:
                 await finished.wait()  # ASGI: no disconnect before the answer (Django listens)
                 return {"type": "http.disconnect"}
+            if self.conn.they_are_waiting_for_100_continue:
+                # A client that sent "Expect: 100-continue" (curl does for bodies over 1 KB)
+                # waits for this before sending the body: tell it to go on.
+                self.writer.write(
+                    self.conn.send(h11.InformationalResponse(status_code=100, headers=[]))
+                )
             event = await self._event()
             if isinstance(event, h11.Data):
                 return {"type": "http.request", "body": bytes(event.data), "more_body": True}
