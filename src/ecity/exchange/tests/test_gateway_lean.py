@@ -8,10 +8,12 @@ HTTP server.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import socket
 import threading
 import time
+from collections.abc import Iterator
 
 import httpx
 import pytest
@@ -176,17 +178,12 @@ def test_a_lean_call_whose_log_cannot_be_committed_is_answered_with_a_500_and_no
     assert not MessageLogRecord.objects.exists()
 
 
-@pytest.mark.django_db(transaction=True)
-def test_the_lean_server_answers_calls_and_platform_urls_on_keep_alive_connections(
-    exchange,
-    persons,  # noqa: F811
-    provider,
-):
+@contextlib.contextmanager
+def _lean_server() -> Iterator[int]:
+    """The lean gateway's own HTTP server on a free loopback port (yielded), in a thread."""
     from ecity.exchange.gateway.lean.app import GatewayApplication
     from ecity.exchange.gateway.lean.server import listening_socket, serve_socket
 
-    access_right_grant(actor=exchange["police_admin"], client=exchange["social"], service=persons)
-    token = bearer_token(exchange["application"], exchange["secret"])
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -201,17 +198,31 @@ def test_the_lean_server_answers_calls_and_platform_urls_on_keep_alive_connectio
 
     thread = threading.Thread(target=loop.run_until_complete, args=(main(),), daemon=True)
     thread.start()
-    headers = {"Authorization": f"Bearer {token}", "X-Road-Client": CLIENT}
     try:
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10) as http:
-            first = http.get(f"/r1/{SERVICE}/persons/42", headers=headers)
-            posted = http.post(f"/r1/{SERVICE}/persons", headers=headers, json={"name": "王小明"})
-            health = http.get("/healthz")
-            anonymous = http.get(f"/r1/{SERVICE}/persons/42")
+        yield port
     finally:
         loop.call_soon_threadsafe(stopping.set_result, None)
         thread.join(timeout=10)
         sock.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_lean_server_answers_calls_and_platform_urls_on_keep_alive_connections(
+    exchange,
+    persons,  # noqa: F811
+    provider,
+):
+    access_right_grant(actor=exchange["police_admin"], client=exchange["social"], service=persons)
+    token = bearer_token(exchange["application"], exchange["secret"])
+    headers = {"Authorization": f"Bearer {token}", "X-Road-Client": CLIENT}
+    with (
+        _lean_server() as port,
+        httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10) as http,
+    ):
+        first = http.get(f"/r1/{SERVICE}/persons/42", headers=headers)
+        posted = http.post(f"/r1/{SERVICE}/persons", headers=headers, json={"name": "王小明"})
+        health = http.get("/healthz")
+        anonymous = http.get(f"/r1/{SERVICE}/persons/42")
 
     assert (first.status_code, first.json()) == (200, {"id": "42", "name": "王小明"})
     assert posted.status_code == 200
@@ -230,25 +241,8 @@ def test_the_lean_server_tells_a_client_expecting_100_continue_to_send_its_body(
 ):
     # Given a client (as curl does for bodies over 1 KB) that sends its headers with
     # "Expect: 100-continue" and waits for the server's go-ahead before sending the body
-    from ecity.exchange.gateway.lean.app import GatewayApplication
-    from ecity.exchange.gateway.lean.server import listening_socket, serve_socket
-
     access_right_grant(actor=exchange["police_admin"], client=exchange["social"], service=persons)
     token = bearer_token(exchange["application"], exchange["secret"])
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    sock = listening_socket("127.0.0.1", port)
-    loop = asyncio.new_event_loop()
-    stopping = loop.create_future()
-
-    async def main():
-        server = asyncio.create_task(serve_socket(GatewayApplication(access_seconds=5), sock))
-        await stopping
-        server.cancel()
-
-    thread = threading.Thread(target=loop.run_until_complete, args=(main(),), daemon=True)
-    thread.start()
     body = json.dumps({"name": "王小明", "note": "x" * 2000}).encode()
     head = (
         f"POST /r1/{SERVICE}/persons HTTP/1.1\r\nHost: 127.0.0.1\r\n"
@@ -256,19 +250,14 @@ def test_the_lean_server_tells_a_client_expecting_100_continue_to_send_its_body(
         f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n"
         "Expect: 100-continue\r\nConnection: close\r\n\r\n"
     ).encode()
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=5) as client:
-            client.sendall(head)
-            # When it waits (no body sent yet), the server answers "100 Continue"
-            interim = client.recv(1024)
-            client.sendall(body)
-            answer = b""
-            while chunk := client.recv(65536):
-                answer += chunk
-    finally:
-        loop.call_soon_threadsafe(stopping.set_result, None)
-        thread.join(timeout=10)
-        sock.close()
+    with _lean_server() as port, socket.create_connection(("127.0.0.1", port), timeout=5) as client:
+        client.sendall(head)
+        # When it waits (no body sent yet), the server answers "100 Continue"
+        interim = client.recv(1024)
+        client.sendall(body)
+        answer = b""
+        while chunk := client.recv(65536):
+            answer += chunk
 
     # Then the body is sent and the call goes through to the provider
     assert interim.startswith(b"HTTP/1.1 100 ")
