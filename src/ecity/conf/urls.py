@@ -45,6 +45,7 @@ api_patterns = [
 urlpatterns = [
     path("api/", include(api_patterns)),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("display/", core_views.display_mode, name="display_mode"),
     path("healthz", core_views.healthz, name="healthz"),
     path("health", exchange_views.health_view, name="health"),
     path("metrics", exchange_views.metrics_view, name="metrics"),

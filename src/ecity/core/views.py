@@ -9,11 +9,20 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db import connection
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseNotAllowed,
+    HttpResponseRedirect,
+    JsonResponse,
+)
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from ecity.core.errors import NotFound, PermissionDenied
+from ecity.core.redirects import safe_redirect_url
 
 View = Callable[..., HttpResponse]
 
@@ -66,3 +75,32 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 def server_error(request: HttpRequest) -> HttpResponse:
     return render(request, "core/500.html", status=500)
+
+
+DISPLAY_COOKIE = "ecity_display"
+DISPLAY_MODES = ("standard", "large")
+
+
+def display_mode(request: HttpRequest) -> HttpResponse:
+    """适老化: switch every page between the standard and the large-text, high-contrast display.
+
+    POST ``mode`` (standard or large) and ``next``; the choice is kept in a cookie for a year
+    (no account needed) and the reader goes back to the page they were on.
+    """
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    mode = request.POST.get("mode", "")
+    if mode not in DISPLAY_MODES:
+        return HttpResponseBadRequest(_("Unknown display mode."))
+    response = HttpResponseRedirect(
+        safe_redirect_url(request, request.POST.get("next"), fallback="/")
+    )
+    response.set_cookie(
+        DISPLAY_COOKIE,
+        mode,
+        max_age=365 * 24 * 3600,
+        samesite="Lax",
+        secure=request.is_secure(),
+        httponly=True,
+    )
+    return response

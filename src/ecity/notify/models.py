@@ -190,3 +190,100 @@ class DeliveryAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.attempted_at:%Y-%m-%d %H:%M:%S} {self.get_outcome_display()}"
+
+
+class Subscription(BaseModel):
+    """Someone follows a topic (a column, a department, a saved search) on one channel.
+
+    Without an account: e-mail only, ``pending`` until the address is confirmed through the
+    link sent to it. With an account: e-mail, SMS or in-app, active at once (the account's
+    addresses are verified). Every message carries a one-click unsubscribe link.
+    """
+
+    class Frequency(models.TextChoices):
+        IMMEDIATE = "immediate", _("At once")
+        DAILY = "daily", _("Daily digest")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for confirmation")
+        ACTIVE = "active", _("Active")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    topic = models.CharField(_("followed topic"), max_length=200)
+    topic_title = models.CharField(_("following"), max_length=200)
+    account = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="subscriptions",
+    )
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
+    email = EncryptedTextField(_("e-mail address"), max_length=254, blank=True)
+    email_index = models.CharField(max_length=64, blank=True, editable=False)
+    frequency = models.CharField(
+        _("delivery frequency"),
+        max_length=16,
+        choices=Frequency.choices,
+        default=Frequency.IMMEDIATE,
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.PENDING
+    )
+    language = models.CharField(_("language"), max_length=10, default="zh-hans")
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    last_digest_at = models.DateTimeField(_("last digest at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("subscription")
+        verbose_name_plural = _("subscriptions")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["topic", "account", "channel"],
+                condition=Q(account__isnull=False),
+                name="notify_subscription_account_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["topic", "email_index"],
+                condition=Q(account__isnull=True),
+                name="notify_subscription_email_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(account__isnull=False) | Q(channel="email"),
+                name="notify_subscription_anonymous_by_email",
+            ),
+        ]
+        indexes = [models.Index(fields=["topic", "status"], name="notify_sub_topic_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.topic_title} · {self.get_channel_display()} · {self.get_status_display()}"
+
+
+class TopicItem(BaseModel):
+    """Something new under a topic (a published page), told to the topic's subscribers."""
+
+    topic = models.CharField(_("followed topic"), max_length=200)
+    key = models.CharField(_("key"), max_length=100)
+    title = models.CharField(_("title"), max_length=300)
+    path = models.CharField(_("link"), max_length=300)
+    summary = models.TextField(_("summary"), blank=True)
+    published_at = models.DateTimeField(_("published at"))
+    fanned_out_at = models.DateTimeField(_("told at once at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("topic item")
+        verbose_name_plural = _("topic items")
+        ordering = ["-published_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["topic", "key"], name="notify_topic_item_unique"),
+        ]
+        indexes = [
+            models.Index(fields=["topic", "published_at"], name="notify_item_topic_idx"),
+            models.Index(fields=["fanned_out_at"], name="notify_item_fanout_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.topic} · {self.title}"

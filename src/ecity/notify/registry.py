@@ -56,6 +56,7 @@ class EventGroup(models.TextChoices):
     ACTION_REQUIRED = "action_required", _("Something I need to do")
     RESULT = "result", _("Results and certificates")
     STAFF = "staff", _("Staff work: urging and low ratings")
+    SUBSCRIPTIONS = "subscriptions", _("What I follow (subscriptions)")
 
 
 VIEW_DETAILS = _("View details")

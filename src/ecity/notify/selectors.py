@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from ecity.core.accounts import Account
 from ecity.core.errors import NotFound
 from ecity.core.masking import mask_email, mask_phone
-from ecity.notify.models import Channel, Notification, NotificationPreference
+from ecity.notify.models import Channel, Notification, NotificationPreference, Subscription
 from ecity.notify.registry import EventGroup
 
 SWITCHABLE_CHANNELS = (Channel.EMAIL.value, Channel.SMS.value)
@@ -157,3 +157,8 @@ def preferences_for(*, user: Account) -> list[ChannelPreferences]:
             )
         )
     return result
+
+
+def subscription_list_for(*, user: Account) -> QuerySet[Subscription]:
+    """The user's subscriptions that are not cancelled, newest first."""
+    return Subscription.objects.filter(account=user).exclude(status=Subscription.Status.CANCELLED)

@@ -6,7 +6,7 @@ re-exported here.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from django.conf import settings
@@ -62,6 +62,7 @@ def notification_enqueue(
     phone: str = "",
     idempotency_key: str,
     language: str | None = None,
+    only_channels: Collection[str] | None = None,
 ) -> list[Notification]:
     """Write the notifications of one event for one recipient into the outbox.
 
@@ -86,6 +87,9 @@ def notification_enqueue(
 
     Returns the rows written. Raises TransactionManagementError outside a transaction and
     ValueError for an event no app declared or an empty key (programming errors).
+
+    ``only_channels`` narrows the channels to those named (a subscription chosen for one
+    channel); the recipient's preferences still apply within them.
     """
     if not transaction.get_connection().in_atomic_block:
         raise TransactionManagementError(
@@ -102,6 +106,8 @@ def notification_enqueue(
     email = (email or (recipient.email if recipient else "")).strip()
     phone = (phone or (recipient.phone if recipient else "")).strip()
     channels = channels_for_event(user=recipient, group=declared.group, email=email, phone=phone)
+    if only_channels is not None:
+        channels = [c for c in channels if c in only_channels]
     if not channels:
         return []
     language = _language_for(recipient, language)

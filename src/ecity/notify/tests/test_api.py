@@ -101,6 +101,7 @@ def test_get_preferences(api_client, citizen):
         "action_required": True,
         "result": True,
         "staff": True,
+        "subscriptions": True,
     }
 
 
@@ -120,6 +121,7 @@ def test_put_preferences(api_client, citizen):
         "action_required": False,
         "result": True,
         "staff": False,
+        "subscriptions": False,
     }
 
 

@@ -133,6 +133,7 @@ def test_preferences_form_saves_choices(client, citizen):
         "email__action_required": "on",
         "email__result": "on",
         "email__staff": "on",
+        "email__subscriptions": "on",
         "sms__result": "on",
     }
 
@@ -147,7 +148,13 @@ def test_preferences_form_saves_choices(client, citizen):
             "event_group", "is_enabled"
         )
     )
-    assert stored == {"progress": False, "action_required": False, "result": True, "staff": False}
+    assert stored == {
+        "progress": False,
+        "action_required": False,
+        "result": True,
+        "staff": False,
+        "subscriptions": False,
+    }
     assert "sms" not in {row.channel for row in enqueue(citizen, event="case_accepted")}
 
 
