@@ -80,3 +80,42 @@ def test_visitor_switches_language_finds_a_service_by_theme_and_reads_its_guide(
     expect(legal_basis).to_contain_text("食品安全法")
     page.screenshot(path=str(artifacts / "portal-guide-en.png"), full_page=True)
     assert_accessible(page)
+
+
+PHONE = {"width": 390, "height": 844}
+
+
+def test_an_older_resident_turns_on_large_text_on_a_phone_and_sees_my_page(
+    live_server, page, artifacts
+):
+    """适老化 one click from the header, kept across pages; 我的 gathers the person's things."""
+    from playwright.sync_api import expect
+
+    from ecity.cases.tests.e2e.steps import log_in
+
+    demo_city_load()
+    page.set_viewport_size(PHONE)
+    page.goto(f"{live_server.url}/")
+    page.get_by_role("button", name="长者模式（大字版）").click()
+    expect(page.locator("body")).to_have_class("display-large")
+    standard = page.evaluate("() => getComputedStyle(document.body).fontSize")
+    assert standard == "20px"  # 125 % of 16 px
+
+    # the choice follows the reader to the next page, and the page does not scroll sideways
+    page.get_by_role("link", name="全部服务事项", exact=True).first.click()
+    expect(page.locator("body")).to_have_class("display-large")
+    assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
+    page.screenshot(path=str(artifacts / "portal-large-text-phone.png"), full_page=True)
+    assert_accessible(page)
+
+    log_in(page, live_server.url, "zhangwei")
+    page.goto(f"{live_server.url}/me/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("我的")
+    expect(page.get_by_role("heading", name="我的办件")).to_be_visible()
+    expect(page.get_by_role("heading", name="最近使用的服务")).to_be_visible()
+    assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
+    page.screenshot(path=str(artifacts / "portal-my-page-phone.png"), full_page=True)
+    assert_accessible(page)
+
+    page.get_by_role("button", name="标准版").click()
+    expect(page.locator("body")).not_to_have_class("display-large")
