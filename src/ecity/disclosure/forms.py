@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ecity.disclosure.models import ApplicantType, Delivery, Medium, ReplyType
 from ecity.disclosure.services.reports import REVIEW_FIELDS
@@ -19,7 +20,7 @@ class RequestForm(forms.Form):
         label=_("You apply as"), choices=ApplicantType.choices, widget=forms.RadioSelect
     )
     name = forms.CharField(
-        label=_("Name"),
+        label=pgettext_lazy("disclosure", "Name"),
         max_length=200,
         required=False,
         help_text=_("Your name, or the name of the enterprise or organisation."),

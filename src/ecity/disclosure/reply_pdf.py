@@ -9,6 +9,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from reportlab.platypus import Spacer
 
 from ecity.core.pdf import TITLE, date_zh, facts_table, official_document, paragraph, seal_block
@@ -32,7 +33,7 @@ def reply_pdf(
         rows: list[tuple[object, object]] = [
             (_("Request number"), request.number),
             (_("Applicant"), request.name),
-            (_("Received on"), date_zh(request.received_on)),
+            (pgettext("disclosure", "Received on"), date_zh(request.received_on)),
             (_("Information requested"), request.description),
             (_("Reply type"), reply_type_label),
             *facts,

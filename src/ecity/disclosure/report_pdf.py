@@ -6,6 +6,7 @@ from io import BytesIO
 
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from reportlab.platypus import Spacer, Table, TableStyle
 
 from ecity.core.pdf import (
@@ -90,7 +91,13 @@ def report_pdf(report: AnnualReport) -> bytes:
         story += [
             paragraph(_("Proactive disclosure"), HEADING),
             _grid(
-                [[_("Category"), _("Published this year"), _("Total at year end")]]
+                [
+                    [
+                        pgettext("disclosure", "Category"),
+                        _("Published this year"),
+                        _("Total at year end"),
+                    ]
+                ]
                 + [list(r) for r in proactive_rows(report)]
             ),
             paragraph(_("Requests received and handled"), HEADING),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ecity.core.models import BaseModel
 
@@ -20,7 +21,7 @@ class Category(models.TextChoices):
     PERMITS_PENALTIES = "permits_penalties", _("Permits and penalties")  # 行政许可和处罚结果
     PROCUREMENT = "procurement", _("Government procurement")  # 政府采购
     KEY_AREAS = "key_areas", _("Key areas")  # 重点领域
-    STATISTICS = "statistics", _("Statistics")  # 统计信息
+    STATISTICS = "statistics", pgettext_lazy("disclosure", "Statistics")  # 统计信息
     OTHER = "other", _("Other")  # 其他
 
 
@@ -39,7 +40,9 @@ class CatalogueEntry(BaseModel):
         on_delete=models.PROTECT,
         related_name="disclosure_entries",
     )
-    category = models.CharField(_("category"), max_length=24, choices=Category.choices)
+    category = models.CharField(
+        pgettext_lazy("disclosure", "category"), max_length=24, choices=Category.choices
+    )
     title = models.CharField(_("title"), max_length=300)
     url = models.CharField(_("address"), max_length=500)
     document_number = models.CharField(_("document number"), max_length=100, blank=True)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ecity.core.fields import EncryptedTextField
 from ecity.core.models import BaseModel
@@ -36,7 +37,7 @@ class Delivery(models.TextChoices):
     POST = "post", _("By post")  # 邮寄
     PICKUP = "pickup", _("Collected in person")  # 自行领取
     EMAIL = "email", _("By e-mail")  # 电子邮件
-    ONLINE = "online", _("Online")  # 网上获取
+    ONLINE = "online", pgettext_lazy("disclosure", "Online")  # 网上获取
 
 
 class ReplyType(models.TextChoices):
@@ -90,11 +91,13 @@ class DisclosureRequest(BaseModel):
     description = models.TextField(_("information requested"))
     purpose = models.TextField(_("purpose"), blank=True)
     medium = models.CharField(_("form of the information"), max_length=16, choices=Medium.choices)
-    delivery = models.CharField(_("delivery"), max_length=16, choices=Delivery.choices)
+    delivery = models.CharField(
+        pgettext_lazy("disclosure", "delivery"), max_length=16, choices=Delivery.choices
+    )
     status = models.CharField(
         _("status"), max_length=24, choices=Status.choices, default=Status.RECEIVED, db_index=True
     )
-    received_on = models.DateField(_("received on"))
+    received_on = models.DateField(pgettext_lazy("disclosure", "received on"))
     # The day the limit counts from: receipt, or receipt of the corrected request (art. 30).
     clock_started_on = models.DateField(_("limit counted from"))
     due_on = models.DateField(_("reply due on"), db_index=True)
