@@ -5,7 +5,8 @@ pages, and ``catalogue_services_sync`` for the service catalogue), eight request
 (filed, corrected, extended and replied through the services), and last year's annual report of
 市市场监督管理局, generated and published. No service moves time, so the demo moves the dates of
 the past (arrival days, so that one request is due soon, one overdue, and a few fall into last
-year's report). Idempotent: requests only when there are none; the report only when missing.
+year's report). Idempotent: guides, items and the report only when missing; requests only when
+there are none.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from django.utils import timezone
 from ecity.core.calendar import add_working_days
 from ecity.demo.data import disclosure as data
 from ecity.demo.data.accounts import ENTERPRISES
-from ecity.disclosure.models import AnnualReport, DisclosureRequest, ReplyType
+from ecity.disclosure.models import AnnualReport, CatalogueEntry, DisclosureRequest, ReplyType
 from ecity.disclosure.services import catalogue as catalogue_services
 from ecity.disclosure.services import reports as report_services
 from ecity.disclosure.services import requests as request_services
@@ -84,6 +85,8 @@ def _requests(*, handler: dict[str, User], head: dict[str, User]) -> int:
         )
         made += 1
         staff = handler[code]
+        if state == "received":
+            continue
         if state == "due_soon":
             _move_back(request, add_working_days(today, -19))
         elif state == "overdue":
@@ -121,7 +124,8 @@ def _requests(*, handler: dict[str, User], head: dict[str, User]) -> int:
             }[state]
             answered = request_reply(actor=staff, request=request, data=reply)
             answered.replied_on = dt.date(last_year, 11, 20)
-            answered.save(update_fields=["replied_on"])
+            answered.is_late = answered.replied_on > request.due_on
+            answered.save(update_fields=["replied_on", "is_late"])
     return made
 
 
@@ -139,11 +143,12 @@ def demo_disclosure_ensure(*, actor: User) -> DemoDisclosure:
     now = timezone.now()
     for code, category, title, number, days in data.ENTRIES:
         department = Department.objects.filter(code=code).first()
-        if department is None:
+        key = f"{code}-{category}-{days}"
+        if department is None or CatalogueEntry.objects.filter(source="demo", key=key).exists():
             continue
         catalogue_services.catalogue_entry_publish(
             source="demo",
-            key=f"{code}-{category}-{days}",
+            key=key,
             department=department,
             category=category,
             title=title,

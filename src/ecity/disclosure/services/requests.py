@@ -44,7 +44,12 @@ from ecity.disclosure.selectors.requests import can_approve_extension, can_handl
 from ecity.identity.models import User
 from ecity.notify.services import notification_enqueue
 from ecity.org.models import Department
-from ecity.workflow.clocks import deadline_state, due_on
+from ecity.workflow.clocks import (
+    deadline_conditions,
+    deadline_state,
+    deadline_states_refresh,
+    due_on,
+)
 
 DESCRIPTION_MAX = 5000
 TEXT_MAX = 2000
@@ -389,8 +394,6 @@ def correction_answer(
 
 def deadlines_refresh(today: dt.date) -> int:
     """Set the deadline state of every running request for ``today`` (periodic job)."""
-    from ecity.workflow.clocks import deadline_conditions, deadline_states_refresh
-
     running = DisclosureRequest.objects.filter(status=DisclosureRequest.Status.RECEIVED)
     return deadline_states_refresh(
         running, conditions=deadline_conditions(due_fields=["due_on"], today=today)
