@@ -93,27 +93,35 @@ def catalogue_services_sync() -> int:
     """Mirror the published service catalogue into the 行政许可和处罚结果 category.
 
     Every active item with a published version becomes (or stays) an entry of its
-    department; entries of items no longer published are withdrawn. Idempotent; returns how
-    many entries were added or removed.
+    department; entries of items no longer published are withdrawn; unchanged entries are not
+    written again. Idempotent; returns how many entries were added, changed or removed.
     """
     changed = 0
     seen: set[str] = set()
+    existing = {e.key: e for e in CatalogueEntry.objects.filter(source=SERVICES_SOURCE)}
     for item in published_item_list():
         seen.add(item.code)
         version = item.current_version
         if version is None:
             continue
-        exists = CatalogueEntry.objects.filter(source=SERVICES_SOURCE, key=item.code).exists()
+        url = reverse("catalogue:item_detail", kwargs={"code": item.code})
+        entry = existing.get(item.code)
+        if entry is not None and (entry.title, entry.department_id, entry.url) == (
+            version.name_zh,
+            item.department_id,
+            url,
+        ):
+            continue  # unchanged: no write, no reindex
         catalogue_entry_publish(
             source=SERVICES_SOURCE,
             key=item.code,
             department=item.department,
             category=Category.PERMITS_PENALTIES,
             title=version.name_zh,
-            url=reverse("catalogue:item_detail", kwargs={"code": item.code}),
+            url=url,
             published_at=version.published_at or version.created_at,
         )
-        changed += 0 if exists else 1
+        changed += 1
     stale = CatalogueEntry.objects.filter(source=SERVICES_SOURCE).exclude(key__in=seen)
     for key in list(stale.values_list("key", flat=True)):
         changed += int(catalogue_entry_withdraw(source=SERVICES_SOURCE, key=key))

@@ -114,3 +114,22 @@ def test_department_catalogue_as_html_json_and_rss_filtered_by_category(client):
     assert rss["Content-Type"].startswith("application/rss+xml")
     text = rss.content.decode()
     assert text.index("2026年部门预算") < text.index("示范市生活垃圾分类管理办法")
+
+
+def test_service_catalogue_sync_adds_items_once_and_withdraws_unpublished_ones():
+    from ecity.catalogue.tests.factories import published_item
+    from ecity.disclosure.services.catalogue import catalogue_services_sync
+
+    item = published_item(name_zh="食品经营许可")
+    assert catalogue_services_sync() == 1
+    assert catalogue_services_sync() == 0
+    entry = CatalogueEntry.objects.get(source="catalogue")
+    assert (entry.title, entry.category, entry.department) == (
+        "食品经营许可",
+        Category.PERMITS_PENALTIES,
+        item.department,
+    )
+    item.is_active = False
+    item.save()
+    assert catalogue_services_sync() == 1
+    assert not CatalogueEntry.objects.exists()
