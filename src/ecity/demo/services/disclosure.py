@@ -142,14 +142,14 @@ def demo_disclosure_ensure(*, actor: User) -> DemoDisclosure:
             result.guides += 1
     now = timezone.now()
     for code, category, title, number, days in data.ENTRIES:
-        department = Department.objects.filter(code=code).first()
+        owner = Department.objects.filter(code=code).first()
         key = f"{code}-{category}-{days}"
-        if department is None or CatalogueEntry.objects.filter(source="demo", key=key).exists():
+        if owner is None or CatalogueEntry.objects.filter(source="demo", key=key).exists():
             continue
         catalogue_services.catalogue_entry_publish(
             source="demo",
             key=key,
-            department=department,
+            department=owner,
             category=category,
             title=title,
             url=f"/disclosure/departments/{code}/?category={category}",
