@@ -4,6 +4,7 @@ errors come back in the platform's JSON envelope ``{"code", "message", "fields"}
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -94,7 +95,7 @@ class RequestSubmitApi(APIView):
         data = dict(given.validated_data)
         department = Department.objects.filter(code=data.pop("department"), is_active=True).first()
         if department is None:
-            raise ValidationFailed(fields={"department": ["Unknown department."]})
+            raise ValidationFailed(fields={"department": [_("Choose the department you ask.")]})
         created = services.request_submit(
             applicant=request.user if request.user.is_authenticated else None,  # type: ignore[arg-type]
             department=department,
