@@ -276,6 +276,7 @@ SPECTACULAR_SETTINGS = {
         "CertificateStatusEnum": "ecity.certificates.models.Certificate.Status",
         "NotificationStatusEnum": "ecity.notify.models.Notification.Status",
         "ExchangeServiceKindEnum": "ecity.exchange.models.Service.Kind",
+        "DisclosureRequestStatusEnum": "ecity.disclosure.models.DisclosureRequest.Status",
     },
 }
 

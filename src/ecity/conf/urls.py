@@ -40,6 +40,7 @@ api_patterns = [
     path("v1/exchange/", include("ecity.exchange.api.urls")),
     path("v1/hotline/", include("ecity.hotline.api.urls")),
     path("v1/participation/", include("ecity.participation.api.urls")),
+    path("v1/disclosure/", include("ecity.disclosure.api.urls")),
 ]
 
 urlpatterns = [
@@ -67,6 +68,7 @@ urlpatterns += i18n_patterns(
     path("exchange/", include("ecity.exchange.urls")),
     path("hotline/", include("ecity.hotline.urls")),
     path("participation/", include("ecity.participation.urls")),
+    path("disclosure/", include("ecity.disclosure.urls")),
     path("", include("ecity.portal.urls")),
     prefix_default_language=False,
 )

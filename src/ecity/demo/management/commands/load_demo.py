@@ -9,6 +9,7 @@ from django.db import transaction
 
 from ecity.demo.data.regions import CITY_CODE
 from ecity.demo.services import DemoApprovalResult, demo_approval_ensure, demo_city_load
+from ecity.demo.services.disclosure import DemoDisclosure, demo_disclosure_ensure
 from ecity.demo.services.hotline import DEMO_HOTLINE_TICKETS, DemoHotline, demo_hotline_ensure
 from ecity.demo.services.participation import DemoParticipation, demo_participation_ensure
 from ecity.demo.services.people import admin_ensure
@@ -20,8 +21,8 @@ class Command(BaseCommand):
         "Load or refresh the demo city 示范市 (regions, departments, service guides, demo "
         "accounts with the demo-only password Demo@12345, joint approval processes, "
         "certificate types, a few demo cases, the data exchange between departments, the 12345 "
-        "hotline with a year of tickets and public participation: mailboxes, surveys, "
-        "consultations). "
+        "hotline with a year of tickets, public participation: mailboxes, surveys, "
+        "consultations, and information disclosure: guides, catalogues, requests, a report). "
         "Safe to run again."
     )
 
@@ -60,6 +61,13 @@ class Command(BaseCommand):
         participation = _participation()
         if participation is not None:
             self.stdout.write(_participation_counts(participation))
+        disclosure = _disclosure()
+        if disclosure is not None:
+            self.stdout.write(
+                "Disclosure: "
+                f"guides {disclosure.guides}, catalogue entries {disclosure.entries}, "
+                f"requests {disclosure.requests}, annual reports {disclosure.reports}"
+            )
         if result.skipped:
             if approval.skipped:
                 self.stdout.write("The database already holds city data: demo city not loaded.")
@@ -148,6 +156,15 @@ def _participation() -> DemoParticipation | None:
     with transaction.atomic():
         admin, _created = admin_ensure()
         return demo_participation_ensure(actor=admin)
+
+
+def _disclosure() -> DemoDisclosure | None:
+    """The demo information disclosure, only in the demo city, in its own transaction."""
+    if not Region.objects.filter(code=CITY_CODE).exists():
+        return None
+    with transaction.atomic():
+        admin, _created = admin_ensure()
+        return demo_disclosure_ensure(actor=admin)
 
 
 def _participation_counts(participation: DemoParticipation) -> str:

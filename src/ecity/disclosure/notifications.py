@@ -1,0 +1,56 @@
+"""The notifications information disclosure sends (found by ``ecity.notify.registry``).
+
+Templates: ``templates/disclosure/notifications/<event>.subject.txt``, ``.txt`` and ``.sms.txt``.
+A message about a request carries its number as reference and links to the applicant's page.
+"""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from ecity.core.accounts import Account
+from ecity.notify.registry import EventGroup, NotificationEvent, register_events, register_link
+
+register_events(
+    NotificationEvent(
+        name="disclosure_received",
+        label=_("Your disclosure request was received"),
+        group=EventGroup.PROGRESS,
+        templates="disclosure/notifications/disclosure_received",
+        link_label=_("View request %(reference)s"),
+    ),
+    NotificationEvent(
+        name="disclosure_extended",
+        label=_("The reply to your disclosure request was extended"),
+        group=EventGroup.PROGRESS,
+        templates="disclosure/notifications/disclosure_extended",
+        link_label=_("View request %(reference)s"),
+    ),
+    NotificationEvent(
+        name="disclosure_correction",
+        label=_("Your disclosure request needs a correction"),
+        group=EventGroup.ACTION_REQUIRED,
+        templates="disclosure/notifications/disclosure_correction",
+        link_label=_("View request %(reference)s"),
+    ),
+    NotificationEvent(
+        name="disclosure_replied",
+        label=_("Reply to your disclosure request"),
+        group=EventGroup.RESULT,
+        templates="disclosure/notifications/disclosure_replied",
+        link_label=_("View request %(reference)s"),
+    ),
+)
+
+
+def request_link(
+    *, object_id: str, reference: str, event: NotificationEvent, recipient: Account | None
+) -> str:
+    """The applicant's page of the request ``reference`` (its number)."""
+    if not reference:
+        return ""
+    return reverse("disclosure:request_detail", kwargs={"number": reference})
+
+
+register_link("disclosure.disclosurerequest", request_link)

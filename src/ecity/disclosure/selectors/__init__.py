@@ -1,0 +1,1 @@
+"""Reads of information disclosure, with permission filtering built in."""
