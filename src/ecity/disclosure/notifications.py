@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from ecity.core.accounts import Account
 from ecity.notify.registry import EventGroup, NotificationEvent, register_events, register_link
+from ecity.notify.topics import TopicKind, register_topic_kind
+from ecity.org.models import Department
 
 register_events(
     NotificationEvent(
@@ -54,3 +56,21 @@ def request_link(
 
 
 register_link("disclosure.disclosurerequest", request_link)
+
+
+def _department_topic(code: str) -> tuple[str, str] | None:
+    """A department's disclosure catalogue as a topic (``disclosure.department:<code>``)."""
+    department = Department.objects.filter(is_active=True, code=code).first()
+    if department is None:
+        return None
+    title = _("%(department)s: government information disclosure") % {"department": department}
+    return str(title), reverse("disclosure:department", kwargs={"code": department.code})
+
+
+register_topic_kind(
+    TopicKind(
+        name="disclosure.department",
+        label=_("Disclosure catalogue"),
+        resolve=_department_topic,
+    )
+)

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_safe
 
 from ecity.cases.selectors.applicant import case_list_for_applicant
 from ecity.certificates.selectors import certificate_list_for_holder
+from ecity.disclosure.selectors.requests import requests_of_applicant
 from ecity.hotline.selectors.tickets import citizen_ticket_list
 from ecity.identity.errors import IdentityLevelRequired
 from ecity.identity.selectors import acting_identity
@@ -42,7 +43,7 @@ def _cases_and_services(request: HttpRequest, identity: Any) -> dict[str, Any]:
 @login_required
 @require_safe
 def me(request: HttpRequest) -> HttpResponse:
-    """Cases, recently used services, hotline requests, e-licences, subscriptions, messages."""
+    """Cases, recently used services, hotline and disclosure requests, e-licences, follows."""
     user = request.user
     identity = acting_identity(user=user, session=request.session)
     context = {
@@ -50,6 +51,7 @@ def me(request: HttpRequest) -> HttpResponse:
         **_cases_and_services(request, identity),
         "tickets": list(citizen_ticket_list(actor=user)[:SHOWN]),
         "certificates": list(certificate_list_for_holder(user=user).order_by("-issued_on")[:SHOWN]),
+        "disclosure_requests": list(requests_of_applicant(applicant=user)[:SHOWN]),
         "subscriptions": list(subscription_list_for(user=user)[:SHOWN]),
         "unread": unread_count(user=user),
     }

@@ -20,10 +20,12 @@ from ecity.core.errors import PermissionDenied, ValidationFailed
 from ecity.disclosure.models import CatalogueEntry, Category, DisclosureGuide
 from ecity.disclosure.selectors.requests import can_handle_requests
 from ecity.identity.models import User
+from ecity.notify.subscriptions import topic_publish
 from ecity.org.models import Department
 from ecity.search.services import index_schedule
 
 SEARCH_SOURCE = "disclosure.entry"
+TOPIC_KIND = "disclosure.department"  # declared in notifications.py
 SERVICES_SOURCE = "catalogue"
 GUIDE_MAX = 20000
 
@@ -61,7 +63,7 @@ def catalogue_entry_publish(
     if errors:
         raise ValidationFailed(fields=errors)
     with transaction.atomic():
-        entry, _created = CatalogueEntry.objects.update_or_create(
+        entry, created = CatalogueEntry.objects.update_or_create(
             source=source,
             key=key,
             defaults={
@@ -74,6 +76,14 @@ def catalogue_entry_publish(
             },
         )
         index_schedule(source=SEARCH_SOURCE, keys=[str(entry.pk)])
+        if created:  # followers of the department's catalogue hear of new items, not of edits
+            topic_publish(
+                topic=f"{TOPIC_KIND}:{department.code}",
+                key=f"{source}:{key}",
+                title=entry.title,
+                path=entry.url,
+                published_at=published_at,
+            )
     return entry
 
 

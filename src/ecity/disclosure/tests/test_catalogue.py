@@ -133,3 +133,24 @@ def test_service_catalogue_sync_adds_items_once_and_withdraws_unpublished_ones()
     item.save()
     assert catalogue_services_sync() == 1
     assert not CatalogueEntry.objects.exists()
+
+
+def test_followers_of_a_departments_catalogue_hear_of_new_items_not_of_edits(client):
+    from ecity.identity.tests.factories import UserFactory
+    from ecity.notify.models import Notification
+    from ecity.notify.subscriptions import subscription_create_for, topic_items_fan_out
+
+    department = DepartmentFactory(code="SJ-FOLLOW", name_zh="示范市生态环境局")
+    topic = f"disclosure.department:{department.code}"
+    page = client.get(reverse("disclosure:department", kwargs={"code": department.code}))
+    assert "topic=disclosure.department%3ASJ-FOLLOW" in page.content.decode()  # a Follow link
+    follower = UserFactory(username="follower")
+    subscription_create_for(user=follower, topic=topic, channel="in_app", frequency="immediate")
+
+    publish(department, title="2026年环境质量公报")
+    publish(department, title="2026年环境质量公报（更正）")  # the same item edited
+    topic_items_fan_out()
+
+    (message,) = Notification.objects.filter(recipient=follower, event="subscription_update")
+    assert "2026年环境质量公报" in message.subject
+    assert "示范市生态环境局" in message.body
