@@ -116,18 +116,14 @@ def _validate(data: TicketInput) -> _Checked:
     if not (data.description or "").strip():
         errors["description"] = [_("Describe the request.")]
     if data.category_code:
-        checked.category = (
-            Category.objects.select_related("department")
-            .filter(code=data.category_code, is_active=True)
-            .first()
-        )
-        if checked.category is None:
+        try:  # get, not first: no ORDER BY to build for a unique code
+            checked.category = Category.objects.get(code=data.category_code, is_active=True)
+        except Category.DoesNotExist:
             errors["category"] = [_("This category does not exist or is no longer in use.")]
     if data.region_code:
-        checked.region = Region.objects.filter(
-            code=data.region_code, level__in=PLACE_LEVELS
-        ).first()
-        if checked.region is None:
+        try:
+            checked.region = Region.objects.get(code=data.region_code, level__in=PLACE_LEVELS)
+        except Region.DoesNotExist:
             errors["region"] = [_("This is not a region of the city.")]
     latitude, longitude = _decimal(data.latitude), _decimal(data.longitude)
     if (latitude is None) != (longitude is None):
@@ -201,8 +197,13 @@ def _check_channel(
     raise ValidationFailed(fields={"channel": [_("Unknown intake channel.")]})
 
 
-def _notify_received(ticket: Ticket, *, event: str, context: dict[str, str]) -> None:
-    """Tell the citizen the number and query code (by account, else by SMS to the phone)."""
+def _notify_received(
+    ticket: Ticket, *, event: str, context: dict[str, str], fresh: bool = False
+) -> None:
+    """Tell the citizen the number and query code (by account, else by SMS to the phone).
+
+    ``fresh``: the ticket was created in this transaction, so no notification can have its key.
+    """
     if ticket.citizen is None and not ticket.caller_phone:
         return
     notification_enqueue(
@@ -213,6 +214,7 @@ def _notify_received(ticket: Ticket, *, event: str, context: dict[str, str]) -> 
         reference=ticket.number,
         phone=ticket.caller_phone,
         idempotency_key=f"{event}:{ticket.public_id}",
+        fresh_key=fresh,
     )
 
 
@@ -315,7 +317,7 @@ def ticket_receive(
         system_department=system.department.name_zh if system else "",
     )
     if notify:
-        _notify_received(ticket, event="ticket_received", context={})
+        _notify_received(ticket, event="ticket_received", context={}, fresh=True)
     return ticket
 
 
