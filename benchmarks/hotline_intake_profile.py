@@ -35,7 +35,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from cases_scale_fill import city_prepare, database_prepare, field_keys_file  # noqa: E402
+from cases_scale_fill import city_prepare, database_prepare, field_keys_file
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/ecity_intake_small"
 
@@ -145,8 +145,7 @@ def main() -> None:
         f"intake in process: {args.tickets} tickets; server CPU {cpu * 1000 / args.tickets:.2f} ms"
         f" a ticket (wall {wall * 1000 / args.tickets:.2f} ms);"
         f" SQL statements {statements / args.tickets:.2f} a ticket"
-        f" ({len(one)} in one intake after the warm-up)"
-        + (" [under cProfile]" if profiler else "")
+        f" ({len(one)} in one intake after the warm-up)" + (" [under cProfile]" if profiler else "")
     )
     if args.statements:
         kinds = collections.Counter(shape(q["sql"]) for q in captured.captured_queries)

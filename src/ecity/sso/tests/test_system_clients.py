@@ -120,9 +120,7 @@ def test_a_revoked_token_is_refused_within_the_cache_bound(registered, token_cac
     assert _api_status(token) == 401
 
 
-def test_a_deactivated_system_is_refused_by_the_api_within_the_cache_bound(
-    registered, token_cache
-):
+def test_a_deactivated_system_is_refused_by_the_api_within_the_cache_bound(registered, token_cache):
     application, secret, _department = registered
     token = _token(application, secret).json()["access_token"]
     assert _api_status(token) == 403  # a known system, but not the hotline centre's
