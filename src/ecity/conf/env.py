@@ -213,6 +213,10 @@ API_MAX_JSON_BYTES = _int("ECITY_API_MAX_JSON_BYTES", 1024 * 1024)
 # 0 looks them up on every request (tests).
 API_TOKEN_CACHE_SECONDS = _int("ECITY_API_TOKEN_CACHE_SECONDS", 5)
 API_TOKEN_CACHE_SECONDS_TEST = _int("ECITY_API_TOKEN_CACHE_SECONDS", 0)
+# The hotline intake remembers the categories and regions it found for this many seconds per
+# process (deactivating a category takes effect within this bound); 0 looks up every ticket.
+HOTLINE_LOOKUP_CACHE_SECONDS = _int("ECITY_HOTLINE_LOOKUP_CACHE_SECONDS", 5)
+HOTLINE_LOOKUP_CACHE_SECONDS_TEST = _int("ECITY_HOTLINE_LOOKUP_CACHE_SECONDS", 0)
 # API throttles per client address (anonymous) and per account, as DRF rates ("120/min").
 API_RATE_ANON = _str("ECITY_API_RATE_ANON", "120/min")
 API_RATE_USER = _str("ECITY_API_RATE_USER", "600/min")

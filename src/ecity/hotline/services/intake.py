@@ -42,6 +42,7 @@ from ecity.hotline.numbers import (
     query_code_generate,
     ticket_number_allocate,
 )
+from ecity.hotline.selectors.intake import intake_category, intake_region
 from ecity.hotline.selectors.tickets import can_forward_letters, can_take_calls
 from ecity.hotline.services.dispatch import ticket_dispatch
 from ecity.hotline.services.questionnaires import questionnaire_send
@@ -51,8 +52,6 @@ from ecity.org.models import Department, Region
 from ecity.sso.selectors import SystemClient
 
 TITLE_LENGTH = 30
-#: Levels of the region tree a ticket's place may name (the city's own parts).
-PLACE_LEVELS = (Region.Level.DISTRICT, Region.Level.SUBDISTRICT, Region.Level.COMMUNITY)
 SELF_SERVICE_CHANNELS = (Channel.WEB, Channel.MOBILE)
 SYSTEM_CHANNELS = (Channel.API, Channel.OPEN311, Channel.MAILBOX)
 
@@ -116,14 +115,12 @@ def _validate(data: TicketInput) -> _Checked:
     if not (data.description or "").strip():
         errors["description"] = [_("Describe the request.")]
     if data.category_code:
-        try:  # get, not first: no ORDER BY to build for a unique code
-            checked.category = Category.objects.get(code=data.category_code, is_active=True)
-        except Category.DoesNotExist:
+        checked.category = intake_category(code=data.category_code)
+        if checked.category is None:
             errors["category"] = [_("This category does not exist or is no longer in use.")]
     if data.region_code:
-        try:
-            checked.region = Region.objects.get(code=data.region_code, level__in=PLACE_LEVELS)
-        except Region.DoesNotExist:
+        checked.region = intake_region(code=data.region_code)
+        if checked.region is None:
             errors["region"] = [_("This is not a region of the city.")]
     latitude, longitude = _decimal(data.latitude), _decimal(data.longitude)
     if (latitude is None) != (longitude is None):
