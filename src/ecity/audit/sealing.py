@@ -13,16 +13,20 @@ other audited write in the platform. The entry is visible at once wherever entri
   their commit order up to one sealing pass (within a pass, by id). On PostgreSQL ids are taken
   when a row is inserted, not when its transaction commits: an entry with a lower id that
   commits later is simply sealed by a later pass;
-* it is run after every commit that recorded an entry (``transaction.on_commit``, robust: a
-  failing sealer never fails the request, whose act is committed), and every
-  ``SEAL_EVERY_SECONDS`` by the ``audit.seal`` job. After a commit it does not wait for the head
+* it is run after a commit that recorded an entry (``transaction.on_commit``, robust: a
+  failing sealer never fails the request, whose act is committed) at most once every
+  ``ECITY_AUDIT_SEAL_INTERVAL_MS`` per process (100 ms; each pass seals every committed entry,
+  so under load one pass serves many requests), and every ``SEAL_EVERY_SECONDS`` by the
+  ``audit.seal`` job. After a commit it does not wait for the head
   lock (``SKIP LOCKED``): if another sealer holds it, that sealer looks again after releasing
   the lock and finds the entry (the entry committed before the lock was released), so writers
   never queue behind each other;
 * concurrent sealers are serialised by the head lock; each pass re-reads the unsealed entries
   after taking it, so no entry is chained twice (the UPDATE also requires ``sequence IS NULL``).
 
-The window: an entry is normally sealed a few milliseconds after its transaction commits. It
+The window: an entry is normally sealed within ``ECITY_AUDIT_SEAL_INTERVAL_MS`` after its
+transaction commits while audited requests keep coming, and by the job within
+``SEAL_EVERY_SECONDS`` when the last request of a burst fell inside a process's interval. It
 stays unsealed longer only when the process died between its commit and the sealer, when the
 sealer failed, or when one after-commit sealer stopped after ``MAX_PASSES`` passes under heavy
 load; the ``audit.seal`` job seals it within ``SEAL_EVERY_SECONDS``. Verification reports an
@@ -33,7 +37,9 @@ entry unsealed for more than ``UNSEALED_ALERT_SECONDS`` (``chain.chain_verify``,
 from __future__ import annotations
 
 import logging
+import time
 
+from django.conf import settings
 from django.db import IntegrityError, connection, models, transaction
 
 from ecity.audit.chain import HASHED_FIELDS, UNSEALED_ALERT_SECONDS, compute_hash
@@ -153,7 +159,25 @@ def audit_entries_seal(*, wait: bool = True, batch: int = BATCH, max_passes: int
             return total
 
 
+class _AfterCommitPace:
+    """When this process last started an after-commit pass (``time.monotonic``)."""
+
+    last = float("-inf")
+
+
 def _seal_after_commit() -> None:
+    """Seal after a commit, at most once per ``ECITY_AUDIT_SEAL_INTERVAL_MS`` in this process.
+
+    A pass seals every committed unsealed entry of the platform, so under load one pass per
+    interval per process chains the entries of many requests at the cost of one. A commit that
+    falls inside the interval leaves its entry to the next pass of this or any other process,
+    or to the ``audit.seal`` job (``SEAL_EVERY_SECONDS``) when no audited commit follows.
+    """
+    interval = settings.ECITY_AUDIT_SEAL_INTERVAL_MS / 1000
+    now = time.monotonic()
+    if interval > 0 and now - _AfterCommitPace.last < interval:
+        return
+    _AfterCommitPace.last = now
     audit_entries_seal(wait=False, max_passes=MAX_PASSES)
 
 

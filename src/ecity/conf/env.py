@@ -197,12 +197,26 @@ AUDIT_CHECKPOINT_FILE = _str(
     "ECITY_AUDIT_CHECKPOINT_FILE", str(DATA_DIR / "audit" / "checkpoints.jsonl")
 )
 AUDIT_CHECKPOINT_EVERY_SECONDS = _int("ECITY_AUDIT_CHECKPOINT_EVERY_SECONDS", 15 * 60)
+# A process seals audit entries after a commit at most once every this many milliseconds; the
+# entries of the commits in between are sealed by the next pass of any process or by the job
+# audit.seal (every 5 s). 0 seals after every audited commit (tests: entries chained at once).
+AUDIT_SEAL_INTERVAL_MS = _int("ECITY_AUDIT_SEAL_INTERVAL_MS", 100)
+AUDIT_SEAL_INTERVAL_MS_TEST = _int("ECITY_AUDIT_SEAL_INTERVAL_MS", 0)
 # OpenID Connect provider (ecity.sso): the ID-token signing key as PEM (otherwise generated into
 # the database on first use) and the issuer (otherwise ECITY_SITE_URL + "/o").
 OIDC_PRIVATE_KEY = _str("ECITY_OIDC_PRIVATE_KEY")
 OIDC_ISSUER = _str("ECITY_OIDC_ISSUER")
 # Largest JSON request body the API parses, in bytes (1 MiB).
 API_MAX_JSON_BYTES = _int("ECITY_API_MAX_JSON_BYTES", 1024 * 1024)
+# An API access token's system (client, department, policy) is remembered by each process for
+# this many seconds: revoking a token or deactivating a system takes effect within this bound.
+# 0 looks them up on every request (tests).
+API_TOKEN_CACHE_SECONDS = _int("ECITY_API_TOKEN_CACHE_SECONDS", 5)
+API_TOKEN_CACHE_SECONDS_TEST = _int("ECITY_API_TOKEN_CACHE_SECONDS", 0)
+# The hotline intake remembers the categories and regions it found for this many seconds per
+# process (deactivating a category takes effect within this bound); 0 looks up every ticket.
+HOTLINE_LOOKUP_CACHE_SECONDS = _int("ECITY_HOTLINE_LOOKUP_CACHE_SECONDS", 5)
+HOTLINE_LOOKUP_CACHE_SECONDS_TEST = _int("ECITY_HOTLINE_LOOKUP_CACHE_SECONDS", 0)
 # API throttles per client address (anonymous) and per account, as DRF rates ("120/min").
 API_RATE_ANON = _str("ECITY_API_RATE_ANON", "120/min")
 API_RATE_USER = _str("ECITY_API_RATE_USER", "600/min")

@@ -36,3 +36,8 @@ ECITY_EXCHANGE_ALLOW_HTTP_LOOPBACK = True
 
 # Every test has its own signing keys: the vault re-checks its cached current key on every use.
 ECITY_VAULT_KEY_CHECK_SECONDS = env.VAULT_KEY_CHECK_SECONDS_TEST
+# Audit entries are sealed after every commit and token look-ups are not remembered, so tests
+# see the effect at once (tests of the production bounds set them themselves).
+ECITY_AUDIT_SEAL_INTERVAL_MS = env.AUDIT_SEAL_INTERVAL_MS_TEST
+ECITY_API_TOKEN_CACHE_SECONDS = env.API_TOKEN_CACHE_SECONDS_TEST
+ECITY_HOTLINE_LOOKUP_CACHE_SECONDS = env.HOTLINE_LOOKUP_CACHE_SECONDS_TEST

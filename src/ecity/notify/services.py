@@ -63,6 +63,7 @@ def notification_enqueue(
     idempotency_key: str,
     language: str | None = None,
     only_channels: Collection[str] | None = None,
+    fresh_key: bool = False,
 ) -> list[Notification]:
     """Write the notifications of one event for one recipient into the outbox.
 
@@ -83,7 +84,10 @@ def notification_enqueue(
     ``idempotency_key`` names this notification of this recipient (for example
     ``f"case_accepted:{case.public_id}"``; add the recipient when one event notifies several
     people). If any row with the key exists, nothing is written and ``[]`` is returned, so a
-    retried state change does not notify twice.
+    retried state change does not notify twice. ``fresh_key=True`` states that no row can have
+    the key yet (it names an object created in this very transaction): the look-up and the
+    savepoint are skipped, and the unique constraint still refuses a duplicate (IntegrityError,
+    which rolls the caller's transaction back) instead of skipping it.
 
     Returns the rows written. Raises TransactionManagementError outside a transaction and
     ValueError for an event no app declared or an empty key (programming errors).
@@ -100,7 +104,7 @@ def notification_enqueue(
         raise ValueError(f"unknown notification event {event!r}: no app declares it")
     if not idempotency_key:
         raise ValueError("notification_enqueue() needs an idempotency_key")
-    if Notification.objects.filter(idempotency_key=idempotency_key).exists():
+    if not fresh_key and Notification.objects.filter(idempotency_key=idempotency_key).exists():
         return []
 
     email = (email or (recipient.email if recipient else "")).strip()
@@ -144,6 +148,8 @@ def notification_enqueue(
             row.to_address = email if channel == Channel.EMAIL else phone
             row.status, row.next_attempt_at = Notification.Status.PENDING, now
         rows.append(row)
+    if fresh_key:
+        return Notification.objects.bulk_create(rows)
     try:
         # One statement for every channel; a concurrent retry of the same state change may have
         # written some of the rows meanwhile: then each row is tried on its own below.

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import time
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from oauth2_provider.models import AbstractApplication, get_access_token_model
 
@@ -214,16 +218,49 @@ class SystemClient:
         return str(self.application.name)
 
 
+class _TokenCache:
+    """The systems of recently seen access tokens, per process: SHA-256 of the token →
+    (monotonic time until which the entry holds, the system, the token's expiry)."""
+
+    clock = time.monotonic
+    entries: dict[str, tuple[float, SystemClient, dt.datetime]] = {}
+    #: Entries kept at most; the whole table is dropped when it is full (tokens are few).
+    size = 1024
+
+
 def system_client_for_token(*, token: str) -> SystemClient | None:
     """The department system an access token was issued to (client credentials), or None.
 
     None when the token is unknown or expired, was issued to a user (a sign-in), or belongs to
     an application that is not a usable client-credentials system (no policy, inactive policy or
-    department). Checked on every call, so deactivating a system takes effect at once.
+    department). Rules: a system found for a token is remembered by this process for
+    ``ECITY_API_TOKEN_CACHE_SECONDS`` (5 s; 0 looks up every call), so revoking the token,
+    deactivating the system's policy or department takes effect within that bound; the token's
+    own expiry is checked on every call. Unknown and refused tokens are never remembered.
+    Side effects: none (the process's table of recent tokens).
     """
     if not token:
         return None
     checksum = hashlib.sha256(token.encode("utf-8")).hexdigest()
+    seconds = settings.ECITY_API_TOKEN_CACHE_SECONDS
+    if seconds > 0:
+        now = _TokenCache.clock()
+        hit = _TokenCache.entries.get(checksum)
+        if hit is not None and hit[0] > now and hit[2] > timezone.now():
+            return hit[1]
+    found = _system_client_lookup(checksum=checksum)
+    if found is None:
+        _TokenCache.entries.pop(checksum, None)
+        return None
+    client, expires = found
+    if seconds > 0:
+        if len(_TokenCache.entries) >= _TokenCache.size:
+            _TokenCache.entries.clear()
+        _TokenCache.entries[checksum] = (now + seconds, client, expires)
+    return client
+
+
+def _system_client_lookup(*, checksum: str) -> tuple[SystemClient, dt.datetime] | None:
     access_token = (
         get_access_token_model()
         .objects.select_related("application")
@@ -240,11 +277,12 @@ def system_client_for_token(*, token: str) -> SystemClient | None:
     policy = client_policy(application=application)
     if policy is None or not policy.is_active or not policy.department.is_active:
         return None
-    return SystemClient(
+    client = SystemClient(
         application=application,
         department=policy.department,
         scopes=tuple(access_token.scope.split()),
     )
+    return client, access_token.expires
 
 
 def system_client_list(*, department: Department) -> QuerySet[ClientPolicy]:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+import time
 
 import pytest
 from django.db import DatabaseError, connection, connections, transaction
 from django.utils import timezone
 
-from ecity.audit import selectors
+from ecity.audit import sealing, selectors
 from ecity.audit.chain import UNSEALED_ALERT_SECONDS, chain_verify
 from ecity.audit.models import AuditChainHead, AuditEntry
 from ecity.audit.sealing import audit_entries_seal
@@ -185,3 +186,35 @@ def test_the_trigger_lets_sealing_through_once_and_nothing_else():
             )
     entry.refresh_from_db()
     assert entry.sequence == 1 and chain_verify().ok
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_process_seals_after_commit_at_most_once_per_interval_and_the_job_chains_the_rest(
+    settings, monkeypatch
+):
+    # given the production pace: one after-commit pass per interval per process
+    settings.ECITY_AUDIT_SEAL_INTERVAL_MS = 60_000
+    monkeypatch.setattr(sealing._AfterCommitPace, "last", float("-inf"))
+    # when two audited transactions commit within one interval
+    with transaction.atomic():
+        first = audit_record(actor=None, action="test.one")
+    with transaction.atomic():
+        second = audit_record(actor=None, action="test.two")
+    # then the first commit's pass chained its entry and the second commit made no pass
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.sequence == 1 and second.sequence is None
+    # and verification counts the waiting entry without reporting a problem
+    result = chain_verify()
+    assert (result.ok, result.checked, result.unsealed) == (True, 1, 1)
+    # when the job runs it chains the entry left over
+    run_job("audit.seal")
+    second.refresh_from_db()
+    assert second.sequence == 2
+    # and once the interval is over, the next commit seals again
+    monkeypatch.setattr(sealing._AfterCommitPace, "last", time.monotonic() - 61)
+    with transaction.atomic():
+        third = audit_record(actor=None, action="test.next")
+    third.refresh_from_db()
+    assert third.sequence == 3
+    assert chain_verify().ok

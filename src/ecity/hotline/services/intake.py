@@ -42,6 +42,7 @@ from ecity.hotline.numbers import (
     query_code_generate,
     ticket_number_allocate,
 )
+from ecity.hotline.selectors.intake import intake_category, intake_region
 from ecity.hotline.selectors.tickets import can_forward_letters, can_take_calls
 from ecity.hotline.services.dispatch import ticket_dispatch
 from ecity.hotline.services.questionnaires import questionnaire_send
@@ -51,8 +52,6 @@ from ecity.org.models import Department, Region
 from ecity.sso.selectors import SystemClient
 
 TITLE_LENGTH = 30
-#: Levels of the region tree a ticket's place may name (the city's own parts).
-PLACE_LEVELS = (Region.Level.DISTRICT, Region.Level.SUBDISTRICT, Region.Level.COMMUNITY)
 SELF_SERVICE_CHANNELS = (Channel.WEB, Channel.MOBILE)
 SYSTEM_CHANNELS = (Channel.API, Channel.OPEN311, Channel.MAILBOX)
 
@@ -116,17 +115,11 @@ def _validate(data: TicketInput) -> _Checked:
     if not (data.description or "").strip():
         errors["description"] = [_("Describe the request.")]
     if data.category_code:
-        checked.category = (
-            Category.objects.select_related("department")
-            .filter(code=data.category_code, is_active=True)
-            .first()
-        )
+        checked.category = intake_category(code=data.category_code)
         if checked.category is None:
             errors["category"] = [_("This category does not exist or is no longer in use.")]
     if data.region_code:
-        checked.region = Region.objects.filter(
-            code=data.region_code, level__in=PLACE_LEVELS
-        ).first()
+        checked.region = intake_region(code=data.region_code)
         if checked.region is None:
             errors["region"] = [_("This is not a region of the city.")]
     latitude, longitude = _decimal(data.latitude), _decimal(data.longitude)
@@ -201,8 +194,13 @@ def _check_channel(
     raise ValidationFailed(fields={"channel": [_("Unknown intake channel.")]})
 
 
-def _notify_received(ticket: Ticket, *, event: str, context: dict[str, str]) -> None:
-    """Tell the citizen the number and query code (by account, else by SMS to the phone)."""
+def _notify_received(
+    ticket: Ticket, *, event: str, context: dict[str, str], fresh: bool = False
+) -> None:
+    """Tell the citizen the number and query code (by account, else by SMS to the phone).
+
+    ``fresh``: the ticket was created in this transaction, so no notification can have its key.
+    """
     if ticket.citizen is None and not ticket.caller_phone:
         return
     notification_enqueue(
@@ -213,6 +211,7 @@ def _notify_received(ticket: Ticket, *, event: str, context: dict[str, str]) -> 
         reference=ticket.number,
         phone=ticket.caller_phone,
         idempotency_key=f"{event}:{ticket.public_id}",
+        fresh_key=fresh,
     )
 
 
@@ -315,7 +314,7 @@ def ticket_receive(
         system_department=system.department.name_zh if system else "",
     )
     if notify:
-        _notify_received(ticket, event="ticket_received", context={})
+        _notify_received(ticket, event="ticket_received", context={}, fresh=True)
     return ticket
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.transaction import TransactionManagementError
 
 from ecity.core.errors import NotFound, ValidationFailed
@@ -76,6 +76,20 @@ def test_second_enqueue_with_the_same_key_creates_nothing(citizen):
     assert len(first) == 3
     assert second == []
     assert Notification.objects.filter(idempotency_key="case_accepted:42").count() == 3
+
+
+def test_a_fresh_key_writes_the_same_rows_and_a_duplicate_is_still_refused(citizen):
+    # given an event enqueued by a caller that knows its key is new (object made just now)
+    rows = enqueue(citizen, key="case_accepted:fresh", fresh_key=True)
+    assert sorted(row.channel for row in rows) == ["email", "in_app", "sms"]
+    assert all(row.pk for row in rows)
+
+    # when a caller wrongly claims the same key is fresh again
+    with pytest.raises(IntegrityError), transaction.atomic():
+        enqueue(citizen, key="case_accepted:fresh", fresh_key=True)
+
+    # then the unique constraint refused it: nothing was written twice
+    assert Notification.objects.filter(idempotency_key="case_accepted:fresh").count() == 3
 
 
 def test_switched_off_email_gets_no_email_row(citizen):

@@ -84,3 +84,61 @@ def test_only_a_platform_administrator_registers_a_system_with_a_name_and_depart
         system_client_register(actor=admin, name=" ", department=None)
 
     assert set(error.value.fields) == {"name", "department"}
+
+
+@pytest.fixture
+def token_cache(settings, monkeypatch):
+    """The production bound: a token's system is remembered for 5 s; a clock the test moves."""
+    from ecity.sso import selectors
+
+    settings.ECITY_API_TOKEN_CACHE_SECONDS = 5
+    now = [1000.0]
+    monkeypatch.setattr(selectors._TokenCache, "clock", lambda: now[0])
+    monkeypatch.setattr(selectors._TokenCache, "entries", {})
+    return now
+
+
+def _api_status(token):
+    return (
+        Client()
+        .get("/api/v1/hotline/callers/13800138000/tickets/", HTTP_AUTHORIZATION=f"Bearer {token}")
+        .status_code
+    )
+
+
+def test_a_revoked_token_is_refused_within_the_cache_bound(registered, token_cache):
+    application, secret, _department = registered
+    token = _token(application, secret).json()["access_token"]
+    assert system_client_for_token(token=token) is not None
+    # when the token is revoked (its row deleted, as the revocation endpoint does)
+    AccessToken.objects.filter(application=application).delete()
+    # then it may still be accepted until the bound, and is refused from then on
+    token_cache[0] += 4.9
+    assert system_client_for_token(token=token) is not None
+    token_cache[0] += 0.2
+    assert system_client_for_token(token=token) is None
+    assert _api_status(token) == 401
+
+
+def test_a_deactivated_system_is_refused_by_the_api_within_the_cache_bound(registered, token_cache):
+    application, secret, _department = registered
+    token = _token(application, secret).json()["access_token"]
+    assert _api_status(token) == 403  # a known system, but not the hotline centre's
+    application.ecity_policy.is_active = False
+    application.ecity_policy.save()
+    token_cache[0] += 5.1
+    assert _api_status(token) == 401
+
+
+def test_a_remembered_token_is_refused_as_soon_as_it_expires(registered, token_cache, monkeypatch):
+    application, secret, _department = registered
+    token = _token(application, secret).json()["access_token"]
+    expires = timezone.now() + dt.timedelta(seconds=2)
+    AccessToken.objects.filter(application=application).update(expires=expires)
+    assert system_client_for_token(token=token) is not None
+    # when the token's lifetime ends, well within the bound of the remembered system
+    later = expires + dt.timedelta(seconds=1)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    token_cache[0] += 1
+    # then it is refused
+    assert system_client_for_token(token=token) is None
