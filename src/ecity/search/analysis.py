@@ -90,8 +90,9 @@ def pinyin_of(word: str) -> tuple[str, str]:
 
 
 def title_words(text: str) -> list[str]:
-    """The words of a title or keyword (precise mode) that carry Chinese characters."""
-    return [w for w in _tokens(segmenter().segment(text)) if has_han(w)]
+    """The words of a title or keyword (search mode: 居民身份证 gives 居民, 身份证 and itself)
+    that carry Chinese characters."""
+    return [w for w in _tokens(segmenter().search_tokens(text)) if has_han(w)]
 
 
 @dataclass(frozen=True)
@@ -149,8 +150,29 @@ class ParsedQuery:
         return sorted(words, key=len, reverse=True)
 
 
+def _composable(word: str, parts: set[str]) -> bool:
+    """Whether ``word`` is a concatenation of (shorter) ``parts``."""
+    reachable = [True] + [False] * len(word)
+    for end in range(1, len(word) + 1):
+        reachable[end] = any(
+            reachable[start] and word[start:end] in parts
+            for start in range(end)
+            if end - start < len(word)
+        )
+    return reachable[-1]
+
+
+def query_tokens(text: str) -> list[str]:
+    """The tokens a query text must all match: its search-mode words, without the long words
+    their parts already spell (社会保险 -> 社会, 保险, which 社会保险费 contains too: search mode
+    indexes a long word's two- and three-character parts, not every shorter word)."""
+    words = list(dict.fromkeys(_tokens(segmenter().search_tokens(text))))
+    parts = set(words)
+    return [w for w in words if len(w) < 3 or not _composable(w, parts - {w})]
+
+
 def _alternative(text: str) -> Alternative | None:
-    tokens = tuple(_tokens(segmenter().segment(text)))
+    tokens = tuple(query_tokens(text))
     if not tokens:
         return None
     is_latin = len(tokens) == 1 and bool(_LATIN.match(tokens[0])) and not tokens[0].isdigit()
