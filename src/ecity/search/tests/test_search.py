@@ -62,18 +62,38 @@ def test_highlight_escapes_html_in_titles_and_bodies(pages):
     hit = search_query(q="营业执照").hits[0]
 
     assert "<script>" not in hit.title_html
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;<mark>营业执照</mark>" == hit.title_html
+    assert hit.title_html == "&lt;script&gt;alert(1)&lt;/script&gt;<mark>营业执照</mark>"
     assert "&lt;b&gt;加粗&lt;/b&gt;" in hit.snippet_html
 
 
 def test_facets_count_matching_documents_after_filters(pages):
     when = dt.datetime(2025, 6, 1, tzinfo=dt.UTC)
-    pages.put("1", "社会保险参保登记", "社保", department_code="HR", department_name="人社局",
-              audiences=("g2c",))
-    pages.put("2", "社会保险费缴纳", "社保", department_code="TAX", department_name="税务局",
-              audiences=("g2c", "g2b"), published_at=when)
-    pages.put("3", "社会保险新闻", "社保", kind="news", department_code="HR",
-              department_name="人社局", audiences=("g2b",))
+    pages.put(
+        "1",
+        "社会保险参保登记",
+        "社保",
+        department_code="HR",
+        department_name="人社局",
+        audiences=("g2c",),
+    )
+    pages.put(
+        "2",
+        "社会保险费缴纳",
+        "社保",
+        department_code="TAX",
+        department_name="税务局",
+        audiences=("g2c", "g2b"),
+        published_at=when,
+    )
+    pages.put(
+        "3",
+        "社会保险新闻",
+        "社保",
+        kind="news",
+        department_code="HR",
+        department_name="人社局",
+        audiences=("g2b",),
+    )
     pages.put("4", "公积金提取", "住房")
 
     result = search_query(q="社会保险")
@@ -131,8 +151,10 @@ def test_suggestions_are_prefix_matches_of_titles_and_pinyin(pages):
 
 def test_rebuild_restores_missing_and_removes_stale_documents(pages):
     pages.put("1", "食品经营许可", "")
-    pages.docs["2"] = (pages.docs["1"][0].__class__(title="药品经营许可", body="", url="/2/",
-                                                    kind="page"), True)
+    pages.docs["2"] = (
+        pages.docs["1"][0].__class__(title="药品经营许可", body="", url="/2/", kind="page"),
+        True,
+    )
     pages.docs.pop("1")  # changed behind the index's back: no event
 
     result = source_rebuild(source="testing.page")
