@@ -54,7 +54,7 @@ def load(keys: Sequence[str]) -> dict[str, SearchDocument]:
 
 def all_keys() -> Iterator[str]:
     """Codes of every published catalogue entry."""
-    return resource_published_list().values_list("code", flat=True).iterator()
+    return iter(list(resource_published_list().values_list("code", flat=True)))
 
 
 def thesaurus_labels() -> Iterator[str]:
