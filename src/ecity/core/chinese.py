@@ -58,6 +58,8 @@ class Segmenter:
     """
 
     def __init__(self, words: Iterable[str] = ()) -> None:
+        self._cut: Callable[[str], list[str]]
+        self._cut_for_search: Callable[[str], list[str]]
         try:
             import rjieba
 
@@ -65,8 +67,8 @@ class Segmenter:
             for word in words:
                 if word and word.strip():
                     engine.add_word(word.strip(), None, None)
-            self._cut = engine.cut
-            self._cut_for_search = engine.cut_for_search
+            self._cut = lambda text: list(engine.cut(text))
+            self._cut_for_search = lambda text: list(engine.cut_for_search(text))
         except ImportError:  # pragma: no cover - the pinned wheel exists for our platforms
             import jieba
 

@@ -40,11 +40,10 @@ def _date(value: str, field: str, errors: dict[str, list[str]]) -> dt.date | Non
 
 def _values(data: Mapping[str, object], name: str) -> list[str]:
     getlist = getattr(data, "getlist", None)
-    raw = getlist(name) if getlist is not None else data.get(name, [])
-    if isinstance(raw, str):
-        raw = [raw]
+    raw: object = getlist(name) if getlist is not None else data.get(name, [])
+    items: list[object] = [raw] if isinstance(raw, str) else list(raw or [])  # type: ignore[call-overload]
     values: list[str] = []
-    for item in raw or []:
+    for item in items:
         values.extend(part.strip() for part in str(item).split(",") if part.strip())
     return values
 
