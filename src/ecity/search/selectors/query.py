@@ -8,6 +8,7 @@ import math
 from collections import Counter
 from dataclasses import dataclass, field
 
+from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
@@ -262,6 +263,17 @@ def search_run(*, params: SearchParams) -> SearchResult:
     )
 
 
+def _prefix(field: str, value: str) -> Q:
+    """Rows whose ``field`` starts with ``value``, in a form the column's index serves.
+
+    SQLite's LIKE is case-insensitive and skips the (binary) index; a range on the binary
+    order is the same set and uses it. PostgreSQL's LIKE uses the ``*_pattern_ops`` indexes.
+    """
+    if connection.vendor == "sqlite":
+        return Q(**{f"{field}__gte": value, f"{field}__lt": value + "\U0010ffff"})
+    return Q(**{f"{field}__startswith": value})
+
+
 def search_suggest(*, prefix: str, limit: int = SUGGEST_LIMIT) -> list[str]:
     """Suggestions as you type: titles, then title words, starting with ``prefix`` (text or
     pinyin, full or initials), most used first.
@@ -274,13 +286,13 @@ def search_suggest(*, prefix: str, limit: int = SUGGEST_LIMIT) -> list[str]:
     limit = max(1, min(limit, 20))
     token = clean_token(text)
     if has_han(text) or not token.isalpha():
-        documents = IndexedDocument.objects.filter(title__startswith=text)
-        words = SearchWord.objects.filter(word__startswith=text)
+        documents = IndexedDocument.objects.filter(_prefix("title", text))
+        words = SearchWord.objects.filter(_prefix("word", text))
     else:
         documents = IndexedDocument.objects.filter(
-            Q(title_pinyin__startswith=token) | Q(title_initials__startswith=token)
+            _prefix("title_pinyin", token) | _prefix("title_initials", token)
         )
-        words = SearchWord.objects.filter(Q(pinyin__startswith=token) | Q(initials=token))
+        words = SearchWord.objects.filter(_prefix("pinyin", token) | Q(initials=token))
     titles = sorted(
         documents.values_list("title", "popularity")[:_SUGGEST_CANDIDATES],
         key=lambda row: (-row[1], len(row[0]), row[0]),
