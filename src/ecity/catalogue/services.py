@@ -40,6 +40,7 @@ from ecity.core.errors import Conflict, PermissionDenied, ValidationFailed
 from ecity.identity.models import User
 from ecity.org.models import Department, StaffRole
 from ecity.org.selectors import is_platform_admin, user_has_role
+from ecity.search.services import index_schedule
 
 # Guide elements a draft may change; relations are handled separately below.
 GUIDE_FIELDS = frozenset(
@@ -339,6 +340,7 @@ def version_publish(
     version.save(update_fields=["status", "published_at", "published_by", "updated_at"])
     item.current_version = version
     item.save(update_fields=["current_version", "updated_at"])
+    index_schedule(source="catalogue.service", keys=[item.code])
     audit_record(
         actor=actor,
         action="catalogue.version_published",

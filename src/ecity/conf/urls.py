@@ -41,6 +41,7 @@ api_patterns = [
     path("v1/hotline/", include("ecity.hotline.api.urls")),
     path("v1/participation/", include("ecity.participation.api.urls")),
     path("v1/disclosure/", include("ecity.disclosure.api.urls")),
+    path("v1/search/", include("ecity.search.api.urls")),
 ]
 
 urlpatterns = [

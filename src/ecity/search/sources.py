@@ -22,6 +22,11 @@ Rules: only what anyone may see is offered (``load`` returns nothing for drafts,
 pages and personal data), so search needs no visibility check of its own; ``load`` is called with
 keys that may no longer exist; ``all_keys`` lists every key that should be findable now (a full
 rebuild indexes these and removes every other document of the source).
+
+Apps also feed the Chinese analysis from the same module: ``register_dictionary(name, words_fn)``
+adds words segmentation keeps whole (department and service names, thesaurus labels), and
+``register_expander(name, fn)`` expands one query word into alternatives (the registry's
+thesaurus: synonyms and narrower terms). Both are called lazily and must be cheap and public.
 """
 
 from __future__ import annotations
@@ -62,7 +67,16 @@ class SearchSource:
 
 
 _sources: dict[str, SearchSource] = {}
+_dictionaries: dict[str, Callable[[], Iterable[str]]] = {}
+_expanders: dict[str, Callable[[str], Sequence[str]]] = {}
 _discovered = False
+
+
+def _discover() -> None:
+    global _discovered
+    if not _discovered:
+        autodiscover_modules("search_documents")
+        _discovered = True
 
 
 def register_source(source: SearchSource) -> None:
@@ -79,8 +93,32 @@ def unregister_source(name: str) -> None:
 
 def registered_sources() -> dict[str, SearchSource]:
     """Every declared source by name, after importing every app's ``search_documents`` once."""
-    global _discovered
-    if not _discovered:
-        autodiscover_modules("search_documents")
-        _discovered = True
+    _discover()
     return dict(_sources)
+
+
+def register_dictionary(name: str, words: Callable[[], Iterable[str]]) -> None:
+    """Register (or replace) a provider of user-dictionary words (kept whole by segmentation)."""
+    _dictionaries[name] = words
+
+
+def register_expander(name: str, expand: Callable[[str], Sequence[str]]) -> None:
+    """Register (or replace) a query expander: one query word -> alternatives (it may be first)."""
+    _expanders[name] = expand
+
+
+def unregister_expander(name: str) -> None:
+    """Remove an expander (tests)."""
+    _expanders.pop(name, None)
+
+
+def registered_dictionaries() -> dict[str, Callable[[], Iterable[str]]]:
+    """Every dictionary provider by name (after discovery)."""
+    _discover()
+    return dict(_dictionaries)
+
+
+def registered_expanders() -> dict[str, Callable[[str], Sequence[str]]]:
+    """Every query expander by name (after discovery)."""
+    _discover()
+    return dict(_expanders)

@@ -28,6 +28,8 @@ TERMS: list[Term] = [
     Term("企业设立登记", "Company registration", ("公司注册", "设立登记"), ("开办企业",)),
     Term("个体工商户登记", "Registration of an individual business", ("个体户",), ("开办企业",)),
     Term("印章刻制", "Making a company seal", ("刻章", "公章"), ("开办企业",)),
+    # Opening a shop that sells food or runs a restaurant needs this licence (开店 finds it).
+    Term("食品经营许可", "Food business licence", ("食品许可证", "餐饮许可"), ("开办企业",)),
     Term("社会保险", "Social insurance", ("社保", "五险")),
     Term("养老保险", "Pension insurance", ("养老金", "退休金"), ("社会保险",)),
     Term("医疗保险", "Medical insurance", ("医保",), ("社会保险",)),

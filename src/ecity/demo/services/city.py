@@ -37,6 +37,7 @@ from ecity.demo.services import (
 )
 from ecity.identity.models import User
 from ecity.org.models import Department
+from ecity.search import services as search_services
 
 logger = logging.getLogger(__name__)
 
@@ -91,6 +92,7 @@ class DemoLoadResult:
     exchange_subsystems: int = 0
     exchange_messages: int = 0
     exchange_gateway_calls: int = 0
+    search_documents: int = 0
     # The demo department system's credentials: the secret only when it was registered now.
     system_client_id: str = ""
     system_client_secret: str = ""
@@ -152,6 +154,10 @@ def demo_city_load(*, if_empty: bool = False) -> DemoLoadResult:
     result.exchange_subsystems = exchanged.subsystems
     result.exchange_messages = exchanged.messages_published
     result.exchange_gateway_calls = exchanged.gateway_calls
+    # Last: the one search indexes everything with the full dictionary (service names,
+    # departments, thesaurus); afterwards events keep it current.
+    indexed = search_services.source_rebuild()
+    result.search_documents = sum(max(done, 0) for done, _gone in indexed.values())
     logger.info("demo city loaded: %s", result)
     return result
 

@@ -32,6 +32,7 @@ from ecity.hotline.selectors.knowledge import (
 )
 from ecity.notify.services import notification_enqueue
 from ecity.org.models import Department, Region, StaffRole
+from ecity.search.services import index_schedule
 
 Status = KnowledgeArticle.Status
 EDITABLE = (Status.DRAFT, Status.PUBLISHED)
@@ -85,6 +86,12 @@ def _clean(data: ArticleData) -> ArticleData:
     if errors:
         raise ValidationFailed(fields=errors)
     return cleaned
+
+
+def _reindex(article: KnowledgeArticle) -> None:
+    # The one search offers public, published, valid articles only: every change of status or
+    # text is re-read there after commit (a draft or archived article is removed).
+    index_schedule(source="hotline.article", keys=[str(article.public_id)])
 
 
 def _search_text(article: KnowledgeArticle) -> str:
@@ -146,6 +153,7 @@ def article_create(
     article = KnowledgeArticle(department=department, author=actor, edited_by=actor)
     _apply(article, data)
     article.save()
+    _reindex(article)
     article.regions.set(data.regions)
     audit_record(actor=actor, action="hotline.knowledge_created", obj=article)
     return article
@@ -175,6 +183,7 @@ def article_update(
     article.edited_by = actor
     article.revision += 1
     article.save()
+    _reindex(article)
     article.regions.set(data.regions)
     audit_record(actor=actor, action="hotline.knowledge_edited", obj=article)
     return article
@@ -196,6 +205,7 @@ def article_submit(
     article.submitted_at = timezone.now()
     article.revision += 1
     article.save()
+    _reindex(article)
     audit_record(actor=actor, action="hotline.knowledge_submitted", obj=article)
     return article
 
@@ -237,6 +247,7 @@ def article_approve(
     article.published_at = now
     article.revision += 1
     article.save()
+    _reindex(article)
     audit_record(
         actor=actor, action="hotline.knowledge_published", obj=article, data={"version": number}
     )
@@ -265,6 +276,7 @@ def article_send_back(
     article.review_note = note
     article.revision += 1
     article.save()
+    _reindex(article)
     audit_record(actor=actor, action="hotline.knowledge_sent_back", obj=article, reason=note)
     return article
 
@@ -285,6 +297,7 @@ def article_archive(
     article.archived_at = timezone.now()
     article.revision += 1
     article.save()
+    _reindex(article)
     audit_record(actor=actor, action="hotline.knowledge_archived", obj=article)
     return article
 
@@ -328,6 +341,7 @@ def article_propose_from_answer(*, actor: Account, ticket: Ticket) -> KnowledgeA
         ),
     )
     article.save()
+    _reindex(article)
     audit_record(
         actor=actor,
         action="hotline.knowledge_proposed",

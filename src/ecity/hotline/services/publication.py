@@ -17,6 +17,7 @@ from ecity.hotline.models import Ticket
 from ecity.hotline.selectors.worklist import is_dispatcher
 from ecity.hotline.services.steps import ticket_lock
 from ecity.identity.models import User
+from ecity.search.services import index_schedule
 
 
 def _require_dispatcher(actor: User) -> None:
@@ -42,6 +43,7 @@ def ticket_publish(*, actor: User, ticket: Ticket) -> Ticket:
         return ticket
     ticket.is_public = True
     ticket.save(update_fields=["is_public", "updated_at"])
+    index_schedule(source="hotline.answer", keys=[str(ticket.public_id)])
     audit_record(actor=actor, action="ticket.published", obj=ticket, subject=ticket.citizen)
     return ticket
 
@@ -59,6 +61,7 @@ def ticket_unpublish(*, actor: User, ticket: Ticket, reason: str = "") -> Ticket
         return ticket
     ticket.is_public = False
     ticket.save(update_fields=["is_public", "updated_at"])
+    index_schedule(source="hotline.answer", keys=[str(ticket.public_id)])
     audit_record(
         actor=actor,
         action="ticket.unpublished",

@@ -31,6 +31,7 @@ from ecity.registry.services.resources.drafts import (
     resource_not_found,
     write_items,
 )
+from ecity.search.services import index_schedule
 
 
 def _locked_in_review(actor: User | None, code: str) -> Resource:
@@ -104,6 +105,7 @@ def _publish_change(resource: Resource) -> None:
         },
         key=f"{resource.public_id}:{resource.version}:{resource.status}",
     )
+    index_schedule(source="registry.resource", keys=[resource.code])
 
 
 @transaction.atomic
