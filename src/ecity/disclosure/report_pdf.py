@@ -102,7 +102,7 @@ def report_pdf(report: AnnualReport) -> bytes:
             ),
             paragraph(_("Requests received and handled"), HEADING),
             _grid(
-                [["", _("Citizens"), _("Enterprises and organisations"), _("Total")]]
+                [["", _("Natural persons"), _("Enterprises and organisations"), _("Total")]]
                 + [list(r) for r in request_rows(report)]
             ),
             paragraph(_("Administrative review and litigation"), HEADING),
