@@ -162,3 +162,15 @@ def preferences_for(*, user: Account) -> list[ChannelPreferences]:
 def subscription_list_for(*, user: Account) -> QuerySet[Subscription]:
     """The user's subscriptions that are not cancelled, newest first."""
     return Subscription.objects.filter(account=user).exclude(status=Subscription.Status.CANCELLED)
+
+
+def followed_topics(*, kind: str) -> list[str]:
+    """The topics of ``kind`` ("search.query") that someone actively follows, each once."""
+    return list(
+        Subscription.objects.filter(
+            topic__startswith=f"{kind}:", status=Subscription.Status.ACTIVE
+        )
+        .values_list("topic", flat=True)
+        .distinct()
+        .order_by("topic")
+    )
