@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     # Wagtail (department sub-sites, ecity.cms): page tree, moderation workflows, revisions.
     "wagtail.contrib.routable_page",
     "wagtail.contrib.sitemaps",
+    "django.contrib.sitemaps",
     "wagtail.sites",
     "wagtail.users",
     "wagtail.snippets",

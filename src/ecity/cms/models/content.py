@@ -121,7 +121,7 @@ class PolicyPage(RoutablePageMixin, ContentPage):
     def index_route(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
         return Page.serve(self, request, *args, **kwargs)
 
-    @path("print.pdf")
+    @path("print/")
     def print_pdf(self, request: HttpRequest) -> Any:
         from ecity.cms.printing import policy_pdf_response
 

@@ -15,25 +15,25 @@ from ecity.cms.sanitising import SanitisedRichTextField
 
 
 class FeedRoutesMixin(RoutablePageMixin):
-    """Every list page also answers as JSON, RSS and Atom (``feed.json``, ``feed.rss``...)."""
+    """Every list page also answers as JSON, RSS and Atom (``feeds/json/``, ``feeds/rss/``, ``feeds/atom/``)."""
 
     @path("")
     def index_route(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
         return Page.serve(self, request, *args, **kwargs)  # type: ignore[arg-type]
 
-    @path("feed.json")
+    @path("feeds/json/")
     def feed_json(self, request: HttpRequest) -> Any:
         from ecity.cms.feeds import json_feed
 
         return json_feed(request, page=self)
 
-    @path("feed.rss")
+    @path("feeds/rss/")
     def feed_rss(self, request: HttpRequest) -> Any:
         from ecity.cms.feeds import RssFeed
 
         return RssFeed()(request, page=self)
 
-    @path("feed.atom")
+    @path("feeds/atom/")
     def feed_atom(self, request: HttpRequest) -> Any:
         from ecity.cms.feeds import AtomFeed
 
