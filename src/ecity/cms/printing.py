@@ -24,7 +24,7 @@ def policy_pdf(*, page: PolicyPage) -> bytes:
         (_("Issuing body"), page.issuing_body),
         (_("Date written"), pdf.date_zh(page.written_on) if page.written_on else ""),
         (_("Date issued"), pdf.date_zh(page.issued_on) if page.issued_on else ""),
-        (_("Validity"), page.get_validity_display()),
+        (_("Status of validity"), page.get_validity_display()),
     ]
     story = [pdf.paragraph(page.title, pdf.TITLE), pdf.facts_table(rows)]
     for block in strip_tags(page.body.replace("</p>", "</p>\n")).splitlines():

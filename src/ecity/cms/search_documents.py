@@ -16,7 +16,7 @@ KINDS = {
     "policy": _("Policy documents"),
     "interpretation": _("Policy interpretations"),
     "topic": _("Special topics"),
-    "page": _("Pages"),
+    "page": _("Other pages"),
 }
 
 

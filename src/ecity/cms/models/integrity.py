@@ -21,7 +21,7 @@ class IntegrityRecord(BaseModel):
         on_delete=models.CASCADE,
         related_name="integrity_record",
     )
-    revision_id = models.BigIntegerField(_("revision"), null=True)
+    revision_id = models.BigIntegerField(_("published revision"), null=True)
     content_sha256 = models.CharField(_("content hash"), max_length=64)
     snapshot = models.JSONField(_("published content"))
     snapshot_sha256 = models.CharField(_("snapshot hash"), max_length=64)

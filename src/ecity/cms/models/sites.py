@@ -7,6 +7,7 @@ from typing import Any
 from django.db import models
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.models import Page
@@ -113,5 +114,5 @@ class ColumnPage(FeedRoutesMixin, Page):
     template = "cms/index_page.html"
 
     class Meta:
-        verbose_name = _("column")
+        verbose_name = pgettext_lazy("cms", "column")
         verbose_name_plural = _("columns")
