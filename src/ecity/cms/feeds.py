@@ -15,7 +15,7 @@ FEED_SIZE = 50
 
 
 def _absolute(request: HttpRequest, page: Page) -> str:
-    return request.build_absolute_uri(page.get_url(request=request) or page.url or "/")
+    return request.build_absolute_uri(page.get_url(request=request) or "/")
 
 
 def json_feed(request: HttpRequest, *, page: Page) -> JsonResponse:

@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 from io import BytesIO
-from typing import TYPE_CHECKING
 
 from django.http import HttpResponse
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
+from ecity.cms.models import PolicyPage
 from ecity.core import pdf
-
-if TYPE_CHECKING:
-    from ecity.cms.models import PolicyPage
 
 
 def policy_pdf(*, page: PolicyPage) -> bytes:

@@ -65,13 +65,19 @@ def _page_published(sender: Any, instance: Page, **kwargs: Any) -> None:
 @receiver(page_unpublished)
 def _page_unpublished(sender: Any, instance: Page, **kwargs: Any) -> None:
     IntegrityRecord.objects.filter(page_id=instance.pk).delete()
-    keys = [str(instance.pk), *(str(pk) for pk in instance.get_descendants().values_list("pk", flat=True))]
+    keys = [
+        str(instance.pk),
+        *(str(pk) for pk in instance.get_descendants().values_list("pk", flat=True)),
+    ]
     index_schedule(source=SOURCE, keys=keys)
 
 
 @receiver(post_page_move)
 def _page_moved(sender: Any, instance: Page, **kwargs: Any) -> None:
-    keys = [str(instance.pk), *(str(pk) for pk in instance.get_descendants().values_list("pk", flat=True))]
+    keys = [
+        str(instance.pk),
+        *(str(pk) for pk in instance.get_descendants().values_list("pk", flat=True)),
+    ]
     index_schedule(source=SOURCE, keys=keys)
 
 

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 
-from django.db.models import QuerySet
 from wagtail.models import Page, PageViewRestriction
+from wagtail.query import PageQuerySet
 
 from ecity.org.models import Department
 
 
-def public_pages() -> QuerySet[Page]:
+def public_pages() -> PageQuerySet:
     """Live pages anyone may see: not drafts, not expired, not under a view restriction.
 
     Rules: a page under a restricted page (password, login, groups) is not public.
@@ -19,7 +19,7 @@ def public_pages() -> QuerySet[Page]:
     restricted_paths = list(
         PageViewRestriction.objects.values_list("page__path", flat=True).distinct()
     )
-    qs = Page.objects.live().filter(depth__gt=1)
+    qs = cast(PageQuerySet, Page.objects.live().filter(depth__gt=1))
     for path in restricted_paths:
         qs = qs.exclude(path__startswith=path)
     return qs
@@ -57,10 +57,7 @@ def feed_items(*, parent: Page, limit: int = 50) -> list[Any]:
 def page_children(*, parent: Page, limit: int = 20) -> list[Any]:
     """The public direct children of ``parent`` (columns first, then newest content)."""
     return list(
-        public_pages()
-        .child_of(parent)
-        .order_by("-first_published_at", "path")
-        .specific()[:limit]
+        public_pages().child_of(parent).order_by("-first_published_at", "path").specific()[:limit]
     )
 
 
@@ -99,6 +96,6 @@ def site_navigation(*, page: Page) -> list[Page]:
     return list(public_pages().child_of(root).type(ColumnPage).order_by("path"))
 
 
-def pages_by_ids(ids: Iterable[int]) -> QuerySet[Page]:
+def pages_by_ids(ids: Iterable[int]) -> PageQuerySet:
     """Public pages with these IDs (specific instances)."""
     return public_pages().filter(pk__in=list(ids)).specific()

@@ -50,7 +50,6 @@ INSTALLED_APPS = [
     "ecity.disclosure",
     "ecity.cms",
     # Wagtail (department sub-sites, ecity.cms): page tree, moderation workflows, revisions.
-    "wagtail.contrib.routable_page",
     "wagtail.contrib.sitemaps",
     "django.contrib.sitemaps",
     "wagtail.sites",

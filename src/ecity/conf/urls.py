@@ -3,15 +3,15 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
-from wagtail import urls as wagtail_urls
-from wagtail.admin import urls as wagtailadmin_urls
-from wagtail.contrib.sitemaps.views import sitemap as wagtail_sitemap
-from wagtail.documents import urls as wagtaildocs_urls
 from drf_spectacular.views import (
     SpectacularAPIView,
     SpectacularRedocView,
     SpectacularSwaggerSplitView,
 )
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.contrib.sitemaps.views import sitemap as wagtail_sitemap
+from wagtail.documents import urls as wagtaildocs_urls
 
 from ecity.core import views as core_views
 from ecity.exchange import catalogue_views as exchange_views

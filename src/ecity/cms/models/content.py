@@ -8,7 +8,6 @@ from django.db import models
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
-from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.fields import StreamField
 from wagtail.models import Page
@@ -68,7 +67,7 @@ class NoticePage(ContentPage):
         verbose_name_plural = _("notices")
 
 
-class PolicyPage(RoutablePageMixin, ContentPage):
+class PolicyPage(ContentPage):
     """A policy document (政策文件) with its number, issuer, dates and validity."""
 
     class Validity(models.TextChoices):
@@ -116,16 +115,6 @@ class PolicyPage(RoutablePageMixin, ContentPage):
     class Meta:
         verbose_name = _("policy document")
         verbose_name_plural = _("policy documents")
-
-    @path("")
-    def index_route(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-        return Page.serve(self, request, *args, **kwargs)
-
-    @path("print/")
-    def print_pdf(self, request: HttpRequest) -> Any:
-        from ecity.cms.printing import policy_pdf_response
-
-        return policy_pdf_response(page=self)
 
 
 class InterpretationPage(ContentPage):

@@ -2,46 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import models
-from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
-from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.models import Page
 
 from ecity.cms.sanitising import SanitisedRichTextField
 
 
-class FeedRoutesMixin(RoutablePageMixin):
-    """Every list page also answers as JSON, RSS and Atom (``feeds/json/``, ``feeds/rss/``, ``feeds/atom/``)."""
-
-    @path("")
-    def index_route(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-        return Page.serve(self, request, *args, **kwargs)  # type: ignore[arg-type]
-
-    @path("feeds/json/")
-    def feed_json(self, request: HttpRequest) -> Any:
-        from ecity.cms.feeds import json_feed
-
-        return json_feed(request, page=self)
-
-    @path("feeds/rss/")
-    def feed_rss(self, request: HttpRequest) -> Any:
-        from ecity.cms.feeds import RssFeed
-
-        return RssFeed()(request, page=self)
-
-    @path("feeds/atom/")
-    def feed_atom(self, request: HttpRequest) -> Any:
-        from ecity.cms.feeds import AtomFeed
-
-        return AtomFeed()(request, page=self)
-
-
-class HomePage(FeedRoutesMixin, Page):
+class HomePage(Page):
     """The city's site home: the department sub-sites and the city's own columns."""
 
     intro = SanitisedRichTextField(_("introduction"), blank=True)
@@ -57,7 +27,7 @@ class HomePage(FeedRoutesMixin, Page):
         verbose_name_plural = _("city site homes")
 
 
-class DepartmentSitePage(FeedRoutesMixin, Page):
+class DepartmentSitePage(Page):
     """A department's sub-site (子站): its own column tree, navigation and contact block."""
 
     department = models.OneToOneField(
@@ -95,7 +65,7 @@ class DepartmentSitePage(FeedRoutesMixin, Page):
         verbose_name_plural = _("department sub-sites")
 
 
-class ColumnPage(FeedRoutesMixin, Page):
+class ColumnPage(Page):
     """A column (栏目): lists its content pages, newest first; columns nest."""
 
     intro = SanitisedRichTextField(_("introduction"), blank=True)

@@ -104,7 +104,9 @@ def department_permissions_sync(
         (StaffRole.Role.CONTENT_EDITOR, EDITOR_PAGE_PERMISSIONS),
         (StaffRole.Role.CONTENT_REVIEWER, REVIEWER_PAGE_PERMISSIONS),
     ):
-        group, _created = Group.objects.get_or_create(name=group_name(department=department, role=role))
+        group, _created = Group.objects.get_or_create(
+            name=group_name(department=department, role=role)
+        )
         groups[role] = group
         group.permissions.add(access_admin)
         wanted = {_permission("wagtailcore", codename) for codename in page_perms}

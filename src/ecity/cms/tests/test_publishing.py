@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-
 from unittest import mock
 
 import pytest
@@ -27,9 +26,7 @@ def _draft(column, title="关于开展2026年度节能宣传周活动的通知",
     return page_add(parent=column, page=page, publish=False)
 
 
-def test_editor_of_one_department_cannot_edit_or_publish_another_departments_pages(
-    dept_a, dept_b
-):
+def test_editor_of_one_department_cannot_edit_or_publish_another_departments_pages(dept_a, dept_b):
     page_b = _draft(dept_b.news)
 
     perms_a_on_b = page_b.permissions_for_user(dept_a.editor)

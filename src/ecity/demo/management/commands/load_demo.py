@@ -9,6 +9,7 @@ from django.db import transaction
 
 from ecity.demo.data.regions import CITY_CODE
 from ecity.demo.services import DemoApprovalResult, demo_approval_ensure, demo_city_load
+from ecity.demo.services.content import demo_content_ensure
 from ecity.demo.services.hotline import DEMO_HOTLINE_TICKETS, DemoHotline, demo_hotline_ensure
 from ecity.demo.services.participation import DemoParticipation, demo_participation_ensure
 from ecity.demo.services.people import admin_ensure
@@ -21,7 +22,7 @@ class Command(BaseCommand):
         "accounts with the demo-only password Demo@12345, joint approval processes, "
         "certificate types, a few demo cases, the data exchange between departments, the 12345 "
         "hotline with a year of tickets and public participation: mailboxes, surveys, "
-        "consultations). "
+        "consultations, department sub-sites with news, notices and policies). "
         "Safe to run again."
     )
 
@@ -39,6 +40,11 @@ class Command(BaseCommand):
             "--no-cases",
             action="store_true",
             help="do not create the demo cases of the demo applicant zhangwei",
+        )
+        parser.add_argument(
+            "--no-content",
+            action="store_true",
+            help="do not create the department sub-sites' demo news, notices and policies",
         )
         parser.add_argument(
             "--hotline-tickets",
@@ -60,6 +66,11 @@ class Command(BaseCommand):
         participation = _participation()
         if participation is not None:
             self.stdout.write(_participation_counts(participation))
+        if not options["no_content"] and Region.objects.filter(code=CITY_CODE).exists():
+            content = demo_content_ensure()
+            self.stdout.write(
+                f"Department sub-sites: {content.sites} sites, {content.pages} pages published"
+            )
         if result.skipped:
             if approval.skipped:
                 self.stdout.write("The database already holds city data: demo city not loaded.")
