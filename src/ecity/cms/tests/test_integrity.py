@@ -69,3 +69,21 @@ def test_page_altered_in_the_database_is_restored_alerted_and_audited(client, de
     assert dept_a.editor.pk not in alerted
     assert IntegrityRecord.objects.get(page_id=page.pk).restored_count == 1
     assert integrity_check_all() == (4, 0)  # the restored page matches its record again
+
+
+def test_publishing_a_related_page_does_not_make_the_policy_look_tampered(dept_a):
+    from ecity.cms.models import InterpretationPage, PolicyPage
+
+    policy = page_add(
+        parent=dept_a.news,
+        page=PolicyPage(title="示范市节能办法", slug="p", issuing_body="市发改委", body="<p>条文</p>"),
+        publish=True,
+    )
+    page_add(
+        parent=dept_a.news,
+        page=InterpretationPage(title="《示范市节能办法》解读", slug="r", policy=policy),
+        publish=True,
+    )
+
+    assert integrity_check_all()[1] == 0
+    assert not AuditEntry.objects.filter(action="cms.tampering_restored").exists()

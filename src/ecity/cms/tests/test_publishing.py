@@ -130,3 +130,26 @@ def test_permission_sync_follows_org_roles_and_is_audited(dept_a):
     page = _draft(dept_a.news)
     assert not page.permissions_for_user(dept_a.editor).can_edit()
     assert AuditEntry.objects.filter(action="cms.permissions_synced").exists()
+
+
+def test_reverting_to_an_earlier_revision_restores_its_text_and_is_audited(client, dept_a):
+    page = _draft(dept_a.news)
+    first = page.get_latest_revision()
+    first.publish(user=dept_a.reviewer)
+    page.refresh_from_db()
+    page.body = "<p>错误的第二版</p>"
+    page.save_revision(user=dept_a.editor).publish(user=dept_a.reviewer)
+    assert "错误的第二版" in client.get("/site/fgw/news/jieneng/").content.decode()
+
+    # As Wagtail's "Revert" in the page history does: the old revision saved anew, then published.
+    reverted = first.as_object().save_revision(
+        user=dept_a.reviewer, log_action="wagtail.revert", previous_revision=first
+    )
+    reverted.publish(user=dept_a.reviewer)
+
+    html = client.get("/site/fgw/news/jieneng/").content.decode()
+    assert "错误的第二版" not in html
+    assert "正文" in html
+    entry = AuditEntry.objects.get(action="cms.page_reverted")
+    assert entry.data["page"] == page.pk
+    assert entry.data["department"] == "fgw"
