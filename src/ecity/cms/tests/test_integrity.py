@@ -46,8 +46,13 @@ def test_page_altered_in_the_database_is_restored_alerted_and_audited(client, de
         cursor.execute(
             "UPDATE cms_newspage SET body = %s WHERE page_ptr_id = %s", [DEFACED, page.pk]
         )
+        replaced = (
+            "REPLACE(content::text, %s, %s)::jsonb"
+            if connection.vendor == "postgresql"
+            else "REPLACE(content, %s, %s)"
+        )
         cursor.execute(
-            "UPDATE wagtailcore_revision SET content = REPLACE(content, %s, %s) WHERE id = %s",
+            f"UPDATE wagtailcore_revision SET content = {replaced} WHERE id = %s",  # noqa: S608
             ["垃圾分类管理规定", "黑客攻破", page.live_revision_id],
         )
     assert "本网站已被黑客攻破" in client.get(page.url).content.decode()
@@ -76,7 +81,9 @@ def test_publishing_a_related_page_does_not_make_the_policy_look_tampered(dept_a
 
     policy = page_add(
         parent=dept_a.news,
-        page=PolicyPage(title="示范市节能办法", slug="p", issuing_body="市发改委", body="<p>条文</p>"),
+        page=PolicyPage(
+            title="示范市节能办法", slug="p", issuing_body="市发改委", body="<p>条文</p>"
+        ),
         publish=True,
     )
     page_add(
