@@ -276,6 +276,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Wagtail's admin (ecity.cms) carries its own internal DRF API: not part of ours.
+    "PREPROCESSING_HOOKS": ["ecity.cms.openapi.exclude_wagtail_admin_api"],
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "ecity.core.api.error_codes_schema_hook",
