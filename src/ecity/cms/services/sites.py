@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils.translation import gettext as _
-from wagtail.models import Page, Site
+from wagtail.coreutils import get_supported_content_language_variant
+from wagtail.models import Collection, Locale, Page, Site
 
 from ecity.cms.models import ColumnPage, DepartmentSitePage, HomePage
 from ecity.core.accounts import Account
@@ -16,6 +18,22 @@ from ecity.org.models import Department
 from ecity.org.selectors import is_platform_admin
 
 HOME_SLUG = "home"
+
+
+def _tree_roots_ensure() -> Page:
+    """The page tree's root, the root collection and the default locale.
+
+    Wagtail's migrations create them; a database emptied since (a flush) lacks them.
+    """
+    Locale.objects.get_or_create(
+        language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE)
+    )
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
+    root = Page.get_first_root_node()
+    if root is None:
+        root = Page.add_root(title="Root", slug="root", live=True)
+    return root
 
 
 @transaction.atomic
@@ -33,7 +51,7 @@ def home_ensure(*, title: str) -> HomePage:
     ):
         Site.objects.filter(root_page=placeholder).delete()
         placeholder.delete()
-    root = Page.get_first_root_node()
+    root = _tree_roots_ensure()
     home = HomePage(title=title, slug=HOME_SLUG)
     root.add_child(instance=home)
     home.save_revision().publish()

@@ -70,7 +70,7 @@ def test_script_event_handlers_and_javascript_urls_are_removed_before_storage(de
         assert 'href="https://www.gov.cn/"' in stored_html
 
 
-def test_attachment_whose_content_is_not_what_its_name_says_is_refused(settings):
+def test_attachment_whose_content_is_not_what_its_name_says_is_refused(settings, home):
     settings.LANGUAGE_CODE = "en"
     form = _upload_form("2026年工作要点.pdf", PNG)
 
