@@ -6,3 +6,8 @@ class CmsConfig(AppConfig):
     name = "ecity.cms"
     label = "cms"
     verbose_name = _("Portal content")
+
+    def ready(self) -> None:
+        # Wagtail's signals (publish, unpublish, move, delete, log entries) wired to ecity's
+        # audit, search and anti-tampering record: Wagtail offers no other extension point.
+        from ecity.cms import receivers  # noqa: F401

@@ -49,6 +49,19 @@ INSTALLED_APPS = [
     "ecity.exchange",
     "ecity.disclosure",
     "ecity.cms",
+    # Wagtail (department sub-sites, ecity.cms): page tree, moderation workflows, revisions.
+    "wagtail.contrib.sitemaps",
+    "django.contrib.sitemaps",
+    "wagtail.sites",
+    "wagtail.users",
+    "wagtail.snippets",
+    "wagtail.documents",
+    "wagtail.images",
+    "wagtail.search",
+    "wagtail.admin",
+    "wagtail",
+    "modelcluster",
+    "taggit",
     "ecity.portal",
     "ecity.demo",
 ]
@@ -263,6 +276,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Wagtail's admin (ecity.cms) carries its own internal DRF API: not part of ours.
+    "PREPROCESSING_HOOKS": ["ecity.cms.openapi.exclude_wagtail_admin_api"],
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "ecity.core.api.error_codes_schema_hook",
@@ -356,6 +371,22 @@ ECITY_KEPT_FILES_HOURS = env.KEPT_FILES_HOURS
 ECITY_TRAINING_MODE = env.TRAINING_MODE
 # Subjects whose deadlines one transaction recomputes after a calendar change.
 ECITY_DEADLINE_RECOMPUTE_BATCH_SIZE = env.DEADLINE_RECOMPUTE_BATCH_SIZE
+
+# Department sub-sites (ecity.cms, Wagtail): the editors' admin lives at /cms/admin/, pages are
+# served under /site/. Attachments are ecity.cms.Attachment (checked and text-extracted).
+WAGTAIL_SITE_NAME = env.CITY_NAME
+WAGTAILADMIN_BASE_URL = env.SITE_URL.rstrip("/")
+WAGTAILDOCS_DOCUMENT_MODEL = "cms.Attachment"
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "ecity.cms.forms.AttachmentForm"
+WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "ofd"]
+# Documents are stored encrypted (default storage): Wagtail streams them through its view.
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
+WAGTAIL_I18N_ENABLED = False
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Wagtail's own password and user management stay off: accounts are ecity's (identity).
+WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
+WAGTAIL_PASSWORD_RESET_ENABLED = False
+WAGTAILUSERS_PASSWORD_ENABLED = False
 
 # Working hours of working days (ecity.workflow.clocks.add_working_hours): time limits counted in
 # working hours, e.g. a hotline ticket's sign-for limit. Local times, in order, not overlapping.

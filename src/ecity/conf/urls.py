@@ -8,6 +8,10 @@ from drf_spectacular.views import (
     SpectacularRedocView,
     SpectacularSwaggerSplitView,
 )
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.contrib.sitemaps.views import sitemap as wagtail_sitemap
+from wagtail.documents import urls as wagtaildocs_urls
 
 from ecity.core import views as core_views
 from ecity.exchange import catalogue_views as exchange_views
@@ -54,6 +58,10 @@ urlpatterns = [
     path("r1/", include("ecity.exchange.gateway.urls")),
     path("open311/v2/", include("ecity.hotline.open311.urls")),
     path("o/", include("ecity.sso.oidc_urls")),
+    # Department sub-sites (ecity.cms): the editors' Wagtail admin and the attachments it serves.
+    path("cms/admin/", include(wagtailadmin_urls)),
+    path("cms/documents/", include(wagtaildocs_urls)),
+    path("site/sitemap.xml", wagtail_sitemap, name="cms-sitemap"),
     path(".well-known/openid-configuration", sso_views.discovery, name="oidc-discovery-root"),
 ]
 urlpatterns += i18n_patterns(
@@ -70,6 +78,9 @@ urlpatterns += i18n_patterns(
     path("hotline/", include("ecity.hotline.urls")),
     path("participation/", include("ecity.participation.urls")),
     path("disclosure/", include("ecity.disclosure.urls")),
+    path("cms/", include("ecity.cms.urls")),
+    # Wagtail serves the page tree (city home, department sub-sites) under /site/.
+    path("site/", include(wagtail_urls)),
     path("", include("ecity.portal.urls")),
     prefix_default_language=False,
 )

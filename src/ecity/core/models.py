@@ -267,6 +267,7 @@ class SigningKey(BaseModel):
         CERTIFICATES = "certificates", _("E-certificates and decision documents")
         EXCHANGE = "exchange", _("Data exchange messages")
         AUDIT = "audit", _("Audit chain checkpoints")
+        CONTENT = "content", _("Published web pages (anti-tampering)")
 
     class Status(models.TextChoices):
         CURRENT = "current", _("Current (signs)")

@@ -119,6 +119,10 @@ class StaffRole(BaseModel):
         TICKET_HANDLER = "ticket_handler", _("Ticket handler")
         # Participation: a department's editor of consultations, surveys and its mailbox.
         PARTICIPATION_EDITOR = "participation_editor", _("Participation editor")
+        # Department sub-sites (cms): a content editor drafts pages on the department's sub-site,
+        # a content reviewer approves and publishes them.
+        CONTENT_EDITOR = "content_editor", _("Content editor")
+        CONTENT_REVIEWER = "content_reviewer", _("Content reviewer")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -25,6 +25,8 @@ PURPOSES: dict[str, PurposeRules] = {
     Purpose.EXCHANGE: PurposeRules(algorithm="Ed25519", verifies_retired=True),
     # Checkpoints of the audit chain are verified for as long as the trail is kept.
     Purpose.AUDIT: PurposeRules(algorithm="Ed25519", verifies_retired=True),
+    # Anti-tampering records of published pages (ecity.cms) are verified while the page is live.
+    Purpose.CONTENT: PurposeRules(algorithm="Ed25519", verifies_retired=True),
 }
 
 

@@ -10,6 +10,7 @@ from django.db import transaction
 from ecity.demo.data.regions import CITY_CODE
 from ecity.demo.services import DemoApprovalResult, demo_approval_ensure, demo_city_load
 from ecity.demo.services.disclosure import DemoDisclosure, demo_disclosure_ensure
+from ecity.demo.services.content import demo_content_ensure
 from ecity.demo.services.hotline import DEMO_HOTLINE_TICKETS, DemoHotline, demo_hotline_ensure
 from ecity.demo.services.participation import DemoParticipation, demo_participation_ensure
 from ecity.demo.services.people import admin_ensure
@@ -22,7 +23,8 @@ class Command(BaseCommand):
         "accounts with the demo-only password Demo@12345, joint approval processes, "
         "certificate types, a few demo cases, the data exchange between departments, the 12345 "
         "hotline with a year of tickets, public participation: mailboxes, surveys, "
-        "consultations, and information disclosure: guides, catalogues, requests, a report). "
+        "consultations, department sub-sites with news, notices and policies, and information "
+        "disclosure: guides, catalogues, requests, a report). "
         "Safe to run again."
     )
 
@@ -40,6 +42,11 @@ class Command(BaseCommand):
             "--no-cases",
             action="store_true",
             help="do not create the demo cases of the demo applicant zhangwei",
+        )
+        parser.add_argument(
+            "--no-content",
+            action="store_true",
+            help="do not create the department sub-sites' demo news, notices and policies",
         )
         parser.add_argument(
             "--hotline-tickets",
@@ -67,6 +74,11 @@ class Command(BaseCommand):
                 "Disclosure: "
                 f"guides {disclosure.guides}, catalogue entries {disclosure.entries}, "
                 f"requests {disclosure.requests}, annual reports {disclosure.reports}"
+            )
+        if not options["no_content"] and Region.objects.filter(code=CITY_CODE).exists():
+            content = demo_content_ensure()
+            self.stdout.write(
+                f"Department sub-sites: {content.sites} sites, {content.pages} pages published"
             )
         if result.skipped:
             if approval.skipped:

@@ -1,0 +1,1 @@
+"""Writes of the department sub-sites (every act checks the actor and is audited)."""
