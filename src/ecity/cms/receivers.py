@@ -18,6 +18,7 @@ from ecity.audit.services import audit_record
 from ecity.cms.models import IntegrityRecord
 from ecity.cms.search_documents import SOURCE
 from ecity.cms.selectors import department_of
+from ecity.cms.services.announcing import page_announce, pages_withdraw
 from ecity.cms.services.integrity import integrity_record_sign
 from ecity.search.services import index_schedule
 
@@ -60,6 +61,7 @@ def _audit_page_log(sender: Any, instance: PageLogEntry, created: bool, **kwargs
 def _page_published(sender: Any, instance: Page, **kwargs: Any) -> None:
     integrity_record_sign(page=instance)
     index_schedule(source=SOURCE, keys=[str(instance.pk)])
+    page_announce(page=instance)
 
 
 @receiver(page_unpublished)
@@ -70,6 +72,7 @@ def _page_unpublished(sender: Any, instance: Page, **kwargs: Any) -> None:
         *(str(pk) for pk in instance.get_descendants().values_list("pk", flat=True)),
     ]
     index_schedule(source=SOURCE, keys=keys)
+    pages_withdraw(page_ids=[int(k) for k in keys])
 
 
 @receiver(post_page_move)
@@ -85,3 +88,4 @@ def _page_moved(sender: Any, instance: Page, **kwargs: Any) -> None:
 def _page_deleted(sender: Any, instance: Any, **kwargs: Any) -> None:
     if isinstance(instance, Page) and type(instance) is Page:
         index_schedule(source=SOURCE, keys=[str(instance.pk)])
+        pages_withdraw(page_ids=[instance.pk])

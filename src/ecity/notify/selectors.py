@@ -167,9 +167,7 @@ def subscription_list_for(*, user: Account) -> QuerySet[Subscription]:
 def followed_topics(*, kind: str) -> list[str]:
     """The topics of ``kind`` ("search.query") that someone actively follows, each once."""
     return list(
-        Subscription.objects.filter(
-            topic__startswith=f"{kind}:", status=Subscription.Status.ACTIVE
-        )
+        Subscription.objects.filter(topic__startswith=f"{kind}:", status=Subscription.Status.ACTIVE)
         .values_list("topic", flat=True)
         .distinct()
         .order_by("topic")

@@ -9,6 +9,7 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.models import Page
 
 from ecity.cms.sanitising import SanitisedRichTextField
+from ecity.disclosure.models import Category
 
 
 class HomePage(Page):
@@ -69,8 +70,18 @@ class ColumnPage(Page):
     """A column (栏目): lists its content pages, newest first; columns nest."""
 
     intro = SanitisedRichTextField(_("introduction"), blank=True)
+    disclosure_category = models.CharField(
+        _("disclosure category"),
+        max_length=32,
+        choices=Category.choices,
+        blank=True,
+        help_text=_(
+            "Pages published in this column enter the department's disclosure catalogue "
+            "under this category (policies and interpretations default to 法规文件)."
+        ),
+    )
 
-    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("disclosure_category")]
     parent_page_types = ["cms.HomePage", "cms.DepartmentSitePage", "cms.ColumnPage"]
     subpage_types = [
         "cms.ColumnPage",

@@ -32,3 +32,11 @@ def cms_live(pages: Any) -> list[Any]:
     """The live ones of ``pages`` (a related manager or list), as specific pages."""
     items = pages.all() if hasattr(pages, "all") else pages
     return [p for p in items if getattr(p, "live", False)]
+
+
+@register.simple_tag
+def cms_follow_topic(page: Page) -> str:
+    """The topic to follow a column or sub-site by (``ecity.cms.notifications``), else ""."""
+    kind = {"columnpage": "cms.column", "departmentsitepage": "cms.site", "homepage": "cms.site"}
+    name = kind.get(page.specific_class._meta.model_name) if page.specific_class else None
+    return f"{name}:{page.pk}" if name else ""

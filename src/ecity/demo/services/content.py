@@ -13,6 +13,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 from wagtail.models import Page
 
@@ -24,6 +25,7 @@ from ecity.cms.models import (
     PolicyPage,
 )
 from ecity.cms.search_documents import SOURCE
+from ecity.cms.services.announcing import DEFAULT_CATEGORY, page_announce
 from ecity.cms.services.integrity import integrity_record_sign
 from ecity.cms.services.permissions import department_permissions_sync
 from ecity.cms.services.sites import column_add, department_site_create, home_ensure
@@ -148,5 +150,8 @@ def _publish(parent: Page, page: Page, day: dt.date, result: DemoContent) -> Non
     page.first_published_at = page.last_published_at = when
     parent.add_child(instance=page)
     integrity_record_sign(page=page)
+    if page.kind in DEFAULT_CATEGORY:  # policies and interpretations: the disclosure catalogue
+        with transaction.atomic():
+            page_announce(page=page)
     result.seeded.append(str(page.pk))
     result.pages += 1

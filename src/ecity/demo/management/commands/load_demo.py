@@ -9,8 +9,8 @@ from django.db import transaction
 
 from ecity.demo.data.regions import CITY_CODE
 from ecity.demo.services import DemoApprovalResult, demo_approval_ensure, demo_city_load
-from ecity.demo.services.disclosure import DemoDisclosure, demo_disclosure_ensure
 from ecity.demo.services.content import demo_content_ensure
+from ecity.demo.services.disclosure import DemoDisclosure, demo_disclosure_ensure
 from ecity.demo.services.hotline import DEMO_HOTLINE_TICKETS, DemoHotline, demo_hotline_ensure
 from ecity.demo.services.participation import DemoParticipation, demo_participation_ensure
 from ecity.demo.services.people import admin_ensure
