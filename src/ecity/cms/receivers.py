@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from wagtail.models import Page, PageLogEntry
@@ -38,6 +39,7 @@ AUDITED = {
 
 
 @receiver(post_save, sender=PageLogEntry)
+@transaction.atomic
 def _audit_page_log(sender: Any, instance: PageLogEntry, created: bool, **kwargs: Any) -> None:
     action = AUDITED.get(instance.action)
     if not created or action is None:
@@ -58,6 +60,7 @@ def _audit_page_log(sender: Any, instance: PageLogEntry, created: bool, **kwargs
 
 
 @receiver(page_published)
+@transaction.atomic  # Wagtail publishes outside a transaction when its caller did not open one
 def _page_published(sender: Any, instance: Page, **kwargs: Any) -> None:
     integrity_record_sign(page=instance)
     index_schedule(source=SOURCE, keys=[str(instance.pk)])
@@ -65,6 +68,7 @@ def _page_published(sender: Any, instance: Page, **kwargs: Any) -> None:
 
 
 @receiver(page_unpublished)
+@transaction.atomic
 def _page_unpublished(sender: Any, instance: Page, **kwargs: Any) -> None:
     IntegrityRecord.objects.filter(page_id=instance.pk).delete()
     keys = [
@@ -76,6 +80,7 @@ def _page_unpublished(sender: Any, instance: Page, **kwargs: Any) -> None:
 
 
 @receiver(post_page_move)
+@transaction.atomic
 def _page_moved(sender: Any, instance: Page, **kwargs: Any) -> None:
     keys = [
         str(instance.pk),
@@ -85,6 +90,7 @@ def _page_moved(sender: Any, instance: Page, **kwargs: Any) -> None:
 
 
 @receiver(post_delete)
+@transaction.atomic
 def _page_deleted(sender: Any, instance: Any, **kwargs: Any) -> None:
     if isinstance(instance, Page) and type(instance) is Page:
         index_schedule(source=SOURCE, keys=[str(instance.pk)])

@@ -75,6 +75,7 @@ def demo_content_ensure(*, limit_departments: int | None = None) -> DemoContent:
     return result
 
 
+@transaction.atomic  # one department's sub-site, pages and index requests together
 def _department_content(department: Department, result: DemoContent) -> None:
     code = department.code
     name = department.name_zh
@@ -151,7 +152,6 @@ def _publish(parent: Page, page: Page, day: dt.date, result: DemoContent) -> Non
     parent.add_child(instance=page)
     integrity_record_sign(page=page)
     if page.kind in DEFAULT_CATEGORY:  # policies and interpretations: the disclosure catalogue
-        with transaction.atomic():
-            page_announce(page=page)
+        page_announce(page=page)
     result.seeded.append(str(page.pk))
     result.pages += 1

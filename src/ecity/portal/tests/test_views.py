@@ -74,11 +74,11 @@ def test_home_in_english_shows_english_names_and_english_links(client, demo_city
 def test_home_search_and_audience_links_lead_to_the_service_list(client, demo_city):
     page = client.get("/").content.decode()
 
-    assert '<form class="search-box" role="search" method="get" action="/services/">' in page
+    assert '<form class="search-box" role="search" method="get" action="/search/">' in page
     assert 'name="q"' in page
     for audience in ("g2c", "g2b", "g2g"):
         assert f'href="/services/?audience={audience}"' in page
-    # and the list page answers the search the form sends
+    # and the service list still answers a search of its own (the one search: test_search_page)
     found = client.get("/services/", {"q": "食品经营"})
     assert found.status_code == 200
     assert "食品经营许可" in found.content.decode()
