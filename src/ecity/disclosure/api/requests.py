@@ -5,13 +5,14 @@ errors come back in the platform's JSON envelope ``{"code", "message", "fields"}
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiExample, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from ecity.core.api import ERROR_ENVELOPE_SCHEMA
 from ecity.core.errors import ValidationFailed
 from ecity.disclosure.models import ApplicantType, Delivery, DisclosureRequest, Medium
 from ecity.disclosure.selectors import requests as selectors
@@ -113,7 +114,13 @@ class StatusInput(serializers.Serializer):
     tags=["disclosure"],
     summary="Read a request's status by its number and query code",
     request=StatusInput,
-    responses={200: RequestOutput},
+    responses={
+        200: RequestOutput,
+        404: OpenApiResponse(
+            ERROR_ENVELOPE_SCHEMA,
+            description="No request has this number and query code (the same answer for both).",
+        ),
+    },
 )
 class RequestStatusApi(APIView):
     permission_classes = [AllowAny]

@@ -18,21 +18,26 @@ TAGS = ["search"]
 PARAMETERS = [
     OpenApiParameter(
         "q",
-        OpenApiTypes.STR,
+        {"type": "string", "maxLength": 100},
         required=True,
         description="Words (at most 100 characters); Chinese, pinyin or initials (sfz).",
     ),
     OpenApiParameter(
         "kind",
-        OpenApiTypes.STR,
-        many=True,
-        description="Content types (facet values of `kind`), repeated or comma-separated.",
+        {"type": "string", "maxLength": 100},
+        description="Content types (facet values of `kind`), comma-separated (or repeated).",
     ),
-    OpenApiParameter("department", OpenApiTypes.STR, description="A department code."),
-    OpenApiParameter("audience", OpenApiTypes.STR, description="g2c, g2b or g2g."),
+    OpenApiParameter(
+        "department", {"type": "string", "maxLength": 64}, description="A department code."
+    ),
+    OpenApiParameter("audience", {"type": "string", "enum": ["g2c", "g2b", "g2g"]}),
     OpenApiParameter("from", OpenApiTypes.DATE, description="Published on or after."),
     OpenApiParameter("to", OpenApiTypes.DATE, description="Published on or before."),
-    OpenApiParameter("page", OpenApiTypes.INT, description="1 to 100; 10 hits a page."),
+    OpenApiParameter(
+        "page",
+        {"type": "integer", "minimum": 1, "maximum": 100},
+        description="1 to 100; 10 hits a page.",
+    ),
 ]
 
 
@@ -72,7 +77,7 @@ class SearchApi(APIView):
     parameters=[
         OpenApiParameter(
             "prefix",
-            OpenApiTypes.STR,
+            {"type": "string", "maxLength": 50},
             required=True,
             description="What the user typed so far (at most 50 characters).",
         ),
