@@ -323,7 +323,7 @@ def subscription_digests_send(*, now: dt.datetime | None = None, batch: int = 20
     for subscription_id in due:
         with transaction.atomic():
             subscription = (
-                Subscription.objects.select_for_update(skip_locked=True)
+                Subscription.objects.select_for_update(skip_locked=True, of=("self",))
                 .select_related("account")
                 .filter(id=subscription_id, last_digest_at__lte=now - DIGEST_EVERY)
                 .first()

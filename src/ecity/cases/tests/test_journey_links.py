@@ -99,7 +99,7 @@ def test_notifications_link_to_their_case_for_the_applicant_and_for_staff(client
 
 
 def test_decided_case_page_shows_the_certificate_with_a_working_verification_link(client):
-    call_command("load_demo", "--hotline-tickets", "0", stdout=io.StringIO())
+    call_command("load_demo", "--no-content", "--hotline-tickets", "0", stdout=io.StringIO())
     case = Case.objects.get(applicant__username="zhangwei", status=Case.Status.APPROVED)
     certificate = Certificate.objects.get(source_ref=f"cases.case:{case.public_id}")
     client.force_login(User.objects.get(username="zhangwei"))
@@ -118,7 +118,7 @@ def test_decided_case_page_shows_the_certificate_with_a_working_verification_lin
 
 
 def test_case_in_progress_has_no_result_section(client):
-    call_command("load_demo", "--hotline-tickets", "0", stdout=io.StringIO())
+    call_command("load_demo", "--no-content", "--hotline-tickets", "0", stdout=io.StringIO())
     case = Case.objects.get(
         applicant__username="zhangwei",
         status=Case.Status.IN_PROGRESS,

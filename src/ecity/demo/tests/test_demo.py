@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from collections import Counter
 
 import pytest
@@ -59,7 +60,9 @@ def test_load_demo_creates_the_city_with_departments_and_published_services():
     out = io.StringIO()
     call_command("load_demo", stdout=out)
 
-    # Then: a city with districts, sub-districts and communities
+    # Then: the whole demo, the departments' sub-sites with their pages included
+    assert re.search(r"Department sub-sites: 1\d sites, \d{3} pages published", out.getvalue())
+    # a city with districts, sub-districts and communities
     city = Region.objects.get(code="990100")
     assert (city.name_zh, city.level, city.parent) == ("示范市", "city", None)
     assert set(Region.objects.filter(parent=city).values_list("name_zh", flat=True)) >= {
@@ -171,14 +174,14 @@ def test_materials_with_a_blank_template_get_a_pdf_file(demo_city):
 
 def test_loading_again_changes_nothing_and_creates_no_duplicates(demo_city):
     # Given the whole demo, the approval demo's additions (joint applications) included
-    call_command("load_demo", stdout=io.StringIO())
+    call_command("load_demo", "--no-content", stdout=io.StringIO())
     before = _counts()
     item = ServiceItem.objects.get(code="SCJ-XK-001")
     published_at = item.current_version.published_at
 
     # When
     out = io.StringIO()
-    call_command("load_demo", stdout=out)
+    call_command("load_demo", "--no-content", stdout=out)
 
     # Then
     assert "service items 0, published versions 0, accounts 0" in out.getvalue()
@@ -194,7 +197,7 @@ def test_loading_again_restores_edited_names_but_keeps_changed_passwords(demo_ci
     user.set_password("A-new-secret-2026")
     user.save()
 
-    call_command("load_demo", stdout=io.StringIO())
+    call_command("load_demo", "--no-content", stdout=io.StringIO())
 
     assert Department.objects.get(code="SCJ").name_zh == "示范市市场监督管理局"
     user.refresh_from_db()
@@ -202,7 +205,7 @@ def test_loading_again_restores_edited_names_but_keeps_changed_passwords(demo_ci
 
 
 def test_if_empty_loads_into_an_empty_database():
-    call_command("load_demo", "--if-empty", stdout=io.StringIO())
+    call_command("load_demo", "--no-content", "--if-empty", stdout=io.StringIO())
 
     assert ServiceItem.objects.count() >= 20
 
@@ -211,7 +214,7 @@ def test_if_empty_does_nothing_when_the_database_has_city_data():
     DepartmentFactory(code="REAL-1")
     out = io.StringIO()
 
-    call_command("load_demo", "--if-empty", stdout=out)
+    call_command("load_demo", "--no-content", "--if-empty", stdout=out)
 
     assert ServiceItem.objects.count() == 0
     assert not Region.objects.filter(code="990100").exists()
@@ -337,9 +340,9 @@ def test_the_city_is_set_up_by_the_platform_administrator_through_audited_servic
 
 
 def test_loading_again_records_no_new_acts():
-    call_command("load_demo", "--no-cases", stdout=io.StringIO())
+    call_command("load_demo", "--no-content", "--no-cases", stdout=io.StringIO())
     before = AuditEntry.objects.count()
 
-    call_command("load_demo", "--no-cases", stdout=io.StringIO())
+    call_command("load_demo", "--no-content", "--no-cases", stdout=io.StringIO())
 
     assert AuditEntry.objects.count() == before

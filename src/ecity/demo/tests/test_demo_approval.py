@@ -38,7 +38,7 @@ def _review_departments(item_code: str) -> list[str]:
 
 
 def test_load_demo_activates_parallel_processes_for_the_joint_services():
-    call_command("load_demo", "--hotline-tickets", "0", stdout=io.StringIO())
+    call_command("load_demo", "--no-content", "--hotline-tickets", "0", stdout=io.StringIO())
 
     assert _review_departments("SCJ-XK-001") == ["SCJ", "WJW"]
     assert _review_departments("WJW-XK-001") == ["WJW", "XFJ"]
@@ -66,7 +66,7 @@ def test_load_demo_activates_parallel_processes_for_the_joint_services():
 
 def test_load_demo_gives_zhangwei_cases_in_three_states_made_through_the_services():
     out = io.StringIO()
-    call_command("load_demo", "--hotline-tickets", "0", stdout=out)
+    call_command("load_demo", "--no-content", "--hotline-tickets", "0", stdout=out)
 
     cases = {
         case.status: case
@@ -101,7 +101,7 @@ def test_load_demo_without_the_training_switch_still_loads_every_case_none_moved
 
     # When the demo city is loaded
     out = io.StringIO()
-    call_command("load_demo", "--hotline-tickets", "0", stdout=out)
+    call_command("load_demo", "--no-content", "--hotline-tickets", "0", stdout=out)
 
     # Then zhangwei still gets his five cases, but none is moved back in time, so none is late
     cases = Case.objects.filter(applicant__username="zhangwei")
@@ -112,7 +112,7 @@ def test_load_demo_without_the_training_switch_still_loads_every_case_none_moved
 
 
 def test_loading_again_adds_no_processes_cases_or_certificates():
-    call_command("load_demo", "--hotline-tickets", "0", stdout=io.StringIO())
+    call_command("load_demo", "--no-content", "--hotline-tickets", "0", stdout=io.StringIO())
     counts = (
         ProcessDefinition.objects.count(),
         Case.objects.count(),
@@ -121,8 +121,8 @@ def test_loading_again_adds_no_processes_cases_or_certificates():
     )
 
     out = io.StringIO()
-    call_command("load_demo", "--hotline-tickets", "0", stdout=out)
-    call_command("load_demo", "--hotline-tickets", "0", "--if-empty", stdout=out)
+    call_command("load_demo", "--no-content", "--hotline-tickets", "0", stdout=out)
+    call_command("load_demo", "--no-content", "--hotline-tickets", "0", "--if-empty", stdout=out)
 
     # 5 cases of zhangwei (one due soon, one overdue) and 4 rated cases of lina and wangfang
     # (3 of them approved, each with a certificate, as is one of zhangwei's), and the 营业执照
@@ -148,7 +148,7 @@ def test_if_empty_on_an_older_demo_database_adds_what_is_missing():
     changed.save()
 
     out = io.StringIO()
-    call_command("load_demo", "--hotline-tickets", "0", "--if-empty", stdout=out)
+    call_command("load_demo", "--no-content", "--hotline-tickets", "0", "--if-empty", stdout=out)
 
     assert "already there" in out.getvalue()
     assert Department.objects.get(code="XFJ").name_zh == "示范市消防救援支队"
@@ -172,10 +172,12 @@ def test_a_process_changed_by_an_administrator_is_left_alone():
 
 
 def test_no_demo_cases_when_zhangwei_already_has_cases():
-    call_command("load_demo", "--hotline-tickets", "0", "--no-cases", stdout=io.StringIO())
+    call_command(
+        "load_demo", "--no-content", "--hotline-tickets", "0", "--no-cases", stdout=io.StringIO()
+    )
     assert not Case.objects.exists()
 
-    call_command("load_demo", "--hotline-tickets", "0", stdout=io.StringIO())
+    call_command("load_demo", "--no-content", "--hotline-tickets", "0", stdout=io.StringIO())
     assert Case.objects.filter(applicant__username="zhangwei").count() == 5
     Case.objects.filter(status=Case.Status.SUBMITTED).delete()
 
@@ -194,7 +196,7 @@ def test_nothing_is_added_to_a_database_without_the_demo_city():
 def test_supervision_shows_a_due_soon_and_an_overdue_demo_case_that_can_be_urged(client, settings):
     # Given the demo city, whose supervision office is the service management office
     settings.ECITY_SUPERVISION_DEPARTMENT_CODE = "ZWB"
-    call_command("load_demo", "--hotline-tickets", "0", stdout=io.StringIO())
+    call_command("load_demo", "--no-content", "--hotline-tickets", "0", stdout=io.StringIO())
     due_soon = Case.objects.get(applicant__username="zhangwei", deadline_state="due_soon")
     overdue = Case.objects.get(applicant__username="zhangwei", deadline_state="overdue")
     accepted_entry = overdue.events.get(action="accepted").created_at

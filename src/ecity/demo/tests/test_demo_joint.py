@@ -25,7 +25,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def demo():
     out = io.StringIO()
-    call_command("load_demo", "--hotline-tickets", "0", "--no-cases", stdout=out)
+    call_command("load_demo", "--no-content", "--hotline-tickets", "0", "--no-cases", stdout=out)
     return out.getvalue()
 
 
@@ -68,7 +68,7 @@ def test_open_restaurant_is_published_with_four_services_of_three_departments(de
 
 def test_loading_again_adds_no_second_joint_application(demo):
     out = io.StringIO()
-    call_command("load_demo", "--hotline-tickets", "0", "--no-cases", stdout=out)
+    call_command("load_demo", "--no-content", "--hotline-tickets", "0", "--no-cases", stdout=out)
 
     assert JointService.objects.count() == 1
     assert "joint applications 0" in out.getvalue()

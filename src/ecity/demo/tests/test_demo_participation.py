@@ -104,8 +104,8 @@ def test_load_demo_adds_participation_after_the_hotline_once(settings, tmp_path)
     settings.DATA_DIR = tmp_path
     out = io.StringIO()
     # When the demo is loaded twice (without hotline history, to stay quick)
-    call_command("load_demo", "--hotline-tickets", "0", stdout=out)
-    call_command("load_demo", "--hotline-tickets", "0", stdout=out)
+    call_command("load_demo", "--no-content", "--hotline-tickets", "0", stdout=out)
+    call_command("load_demo", "--no-content", "--hotline-tickets", "0", stdout=out)
     # Then the first load reports the participation it made, the second adds nothing
     text = out.getvalue()
     assert "Participation: accounts 5, mailboxes 2, letters 8" in text

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 def test_load_demo_rates_cases_of_lina_and_wangfang_once():
     out = io.StringIO()
-    call_command("load_demo", "--hotline-tickets", "0", stdout=out)
+    call_command("load_demo", "--no-content", "--hotline-tickets", "0", stdout=out)
 
     assert "demo ratings 4" in out.getvalue()
     ratings = {
@@ -39,7 +39,7 @@ def test_load_demo_rates_cases_of_lina_and_wangfang_once():
 
 
 def test_demo_pages_show_the_ratings(client):
-    call_command("load_demo", "--hotline-tickets", "0", stdout=io.StringIO())
+    call_command("load_demo", "--no-content", "--hotline-tickets", "0", stdout=io.StringIO())
     under_rectification = Rating.objects.get(case__applicant__username="lina", level=2)
 
     rankings = client.get(reverse("cases:rankings")).content.decode()

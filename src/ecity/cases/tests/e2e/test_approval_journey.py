@@ -49,7 +49,7 @@ def test_joint_licence_from_application_through_parallel_review_to_a_verified_ce
 
     base = live_server.url
     calendar_seed()
-    call_command("load_demo", "--no-cases", "--hotline-tickets", "0", verbosity=0)
+    call_command("load_demo", "--no-content", "--no-cases", "--hotline-tickets", "0", verbosity=0)
     # Every staff role here sees personal data unmasked: each logs in with a second factor.
     secrets = {
         username: enrol_authenticator(username)

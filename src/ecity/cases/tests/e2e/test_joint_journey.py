@@ -43,7 +43,7 @@ def test_a_citizen_opens_a_restaurant_with_one_application_across_three_departme
 
     base = live_server.url
     calendar_seed()
-    call_command("load_demo", "--no-cases", "--hotline-tickets", "0", verbosity=0)
+    call_command("load_demo", "--no-content", "--no-cases", "--hotline-tickets", "0", verbosity=0)
     # Staff who see unmasked personal data log in with a second factor.
     secrets = {name: enrol_authenticator(name) for name in ("clerk_zwb", "reviewer_xfj")}
     layout = joint_layout(joint_service_get_published(code="open-restaurant").current_version)

@@ -40,7 +40,7 @@ def test_a_low_rating_is_rectified_confirmed_and_counted_in_the_ranking(
 
     base = live_server.url
     calendar_seed()
-    call_command("load_demo", "--hotline-tickets", "0", verbosity=0)
+    call_command("load_demo", "--no-content", "--hotline-tickets", "0", verbosity=0)
     case = Case.objects.get(applicant__username="zhangwei", status=Case.Status.APPROVED)
     dissatisfied_before = _scj_dissatisfied()
 
