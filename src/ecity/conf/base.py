@@ -306,6 +306,8 @@ LOGGING = {
         # httpx logs every request at INFO: one line per gateway call is the call record's job.
         "httpx": {"level": "WARNING"},
         "httpcore": {"level": "WARNING"},
+        # Wagtail runs its index and reference-index updates as tasks: two lines per page save.
+        "django_tasks": {"level": "WARNING"},
     },
 }
 
@@ -387,6 +389,9 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
 WAGTAIL_PASSWORD_RESET_ENABLED = False
 WAGTAILUSERS_PASSWORD_ENABLED = False
+WAGTAIL_EMAIL_MANAGEMENT_ENABLED = False
+# Editors log in through ecity's login page (lock-out, second factor): ecity.cms.admin_access.
+WAGTAILADMIN_LOGIN_URL = "identity:login"
 
 # Working hours of working days (ecity.workflow.clocks.add_working_hours): time limits counted in
 # working hours, e.g. a hotline ticket's sign-for limit. Local times, in order, not overlapping.

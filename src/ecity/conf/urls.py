@@ -2,7 +2,7 @@
 
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import (
     SpectacularAPIView,
     SpectacularRedocView,
@@ -13,6 +13,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap as wagtail_sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from ecity.cms import admin_access as cms_admin_access
 from ecity.core import views as core_views
 from ecity.exchange import catalogue_views as exchange_views
 from ecity.sso import views as sso_views
@@ -59,6 +60,10 @@ urlpatterns = [
     path("open311/v2/", include("ecity.hotline.open311.urls")),
     path("o/", include("ecity.sso.oidc_urls")),
     # Department sub-sites (ecity.cms): the editors' Wagtail admin and the attachments it serves.
+    # Before Wagtail's: its login form, user and group pages and account page are ecity's.
+    path("cms/admin/login/", cms_admin_access.admin_login, name="cms-admin-login"),
+    path("cms/admin/account/", cms_admin_access.account_settings),
+    re_path(r"^cms/admin/(?:users|groups)/(?P<rest>.*)$", cms_admin_access.closed),
     path("cms/admin/", include(wagtailadmin_urls)),
     path("cms/documents/", include(wagtaildocs_urls)),
     path("site/sitemap.xml", wagtail_sitemap, name="cms-sitemap"),

@@ -1,0 +1,16 @@
+"""Wagtail admin hooks (autodiscovered by Wagtail): no menu entries to its account pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from wagtail import hooks
+
+from ecity.cms.admin_access import CLOSED_MENU_ITEMS
+
+
+@hooks.register("construct_settings_menu")
+def hide_account_management(request: HttpRequest, menu_items: list[Any]) -> None:
+    """Users and groups are ecity's (see ``admin_access``): their pages are closed."""
+    menu_items[:] = [item for item in menu_items if item.name not in CLOSED_MENU_ITEMS]
