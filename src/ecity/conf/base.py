@@ -392,6 +392,10 @@ WAGTAILUSERS_PASSWORD_ENABLED = False
 WAGTAIL_EMAIL_MANAGEMENT_ENABLED = False
 # Editors log in through ecity's login page (lock-out, second factor): ecity.cms.admin_access.
 WAGTAILADMIN_LOGIN_URL = "identity:login"
+# No editor's e-mail hash goes to gravatar.com (the admin shows initials instead).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# The editors' admin gets its own Content-Security-Policy (ecity.core.middleware).
+ECITY_EDITOR_ADMIN_PATHS = ("/cms/admin/",)
 
 # Working hours of working days (ecity.workflow.clocks.add_working_hours): time limits counted in
 # working hours, e.g. a hotline ticket's sign-for limit. Local times, in order, not overlapping.

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 
@@ -45,6 +46,25 @@ API_DOCS_CONTENT_SECURITY_POLICY = "; ".join(
 )
 API_DOCS_PATHS = ("/api/docs/", "/api/redoc/")
 
+# An editors' admin (paths in ``ECITY_EDITOR_ADMIN_PATHS``: Wagtail's, ecity.cms): its markup
+# has style attributes, its image previews are blob: URLs and its live preview shows the page in
+# a same-origin frame. Scripts stay 'self' only (ecity.cms starts its pickers from a file).
+EDITOR_ADMIN_CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data: blob:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "frame-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'self'",
+    ]
+)
+
 #: Answers that hold personal data: no shared cache (proxy, CDN) may keep them and the browser
 #: may not write them to disk (a shared computer in a service hall).
 PRIVATE_CACHE_CONTROL = "private, no-store"
@@ -84,18 +104,21 @@ class PrivateCacheMiddleware:
         return response
 
 
+def _policy_for(path: str) -> str:
+    if path.startswith(API_DOCS_PATHS):
+        return API_DOCS_CONTENT_SECURITY_POLICY
+    if path.startswith(tuple(settings.ECITY_EDITOR_ADMIN_PATHS)):
+        return EDITOR_ADMIN_CONTENT_SECURITY_POLICY
+    return CONTENT_SECURITY_POLICY
+
+
 class SecurityHeadersMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        policy = (
-            API_DOCS_CONTENT_SECURITY_POLICY
-            if request.path.startswith(API_DOCS_PATHS)
-            else CONTENT_SECURITY_POLICY
-        )
-        response.headers.setdefault("Content-Security-Policy", policy)
+        response.headers.setdefault("Content-Security-Policy", _policy_for(request.path))
         response.headers.setdefault(
             "Permissions-Policy", "camera=(), microphone=(), geolocation=()"
         )

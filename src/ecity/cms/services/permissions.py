@@ -8,8 +8,10 @@ attachments, and a moderation workflow whose approval task belongs to the review
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 from wagtail.models import (
     Collection,
@@ -53,13 +55,23 @@ def _collection_for(department: Department) -> Collection:
 
 
 def _workflow_for(department: Department, reviewers: Group, site: DepartmentSitePage) -> Workflow:
-    name = f"cms:{department.code}:review"
-    workflow, _created = Workflow.objects.get_or_create(name=name, defaults={"active": True})
-    task = GroupApprovalTask.objects.filter(name=name).first()
-    if task is None:
-        task = GroupApprovalTask.objects.create(name=name)
+    # Editors read the name on the button (提交给示范市市场监督管理局内容审核): the department's
+    # name, kept current; the workflow is found through the sub-site, not by its name.
+    with translation.override(settings.LANGUAGE_CODE):  # stored: the city's language
+        name = _("%(department)s content review") % {"department": department.name_zh}
+    link = WorkflowPage.objects.filter(page=site).select_related("workflow").first()
+    workflow = link.workflow if link is not None else Workflow.objects.create(name=name)
+    if workflow.name != name or not workflow.active:
+        workflow.name, workflow.active = name, True
+        workflow.save(update_fields=["name", "active"])
+    step = WorkflowTask.objects.filter(workflow=workflow).order_by("sort_order").first()
+    task = step.task.specific if step is not None else GroupApprovalTask.objects.create(name=name)
+    if task.name != name:
+        task.name = name
+        task.save(update_fields=["name"])
     task.groups.set([reviewers])
-    WorkflowTask.objects.get_or_create(workflow=workflow, task=task, defaults={"sort_order": 0})
+    if step is None:
+        WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
     WorkflowPage.objects.update_or_create(page=site, defaults={"workflow": workflow})
     return workflow
 

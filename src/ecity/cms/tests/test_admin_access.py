@@ -81,3 +81,17 @@ def test_account_settings_are_ecitys_profile(client, dept_a):
     assert posted.status_code == 302
     dept_a.editor.refresh_from_db()
     assert dept_a.editor.first_name == name_before
+
+
+def test_the_admin_keeps_scripts_to_its_own_files_and_shows_no_gravatar(client, dept_a):
+    client.force_login(dept_a.editor)
+
+    admin = client.get("/cms/admin/")
+    public = client.get("/site/fgw/")
+
+    policy = admin["Content-Security-Policy"]
+    assert "script-src 'self';" in policy  # no inline script, no other origin
+    assert "frame-ancestors 'self'" in policy  # the live preview frames the page
+    assert "gravatar.com" not in admin.content.decode()  # no editor's e-mail hash leaves
+    assert "frame-ancestors 'none'" in public["Content-Security-Policy"]
+    assert "'unsafe-inline'" not in public["Content-Security-Policy"]

@@ -27,6 +27,10 @@ people trying the demo city can log in; never load the demo data into a producti
 | deptadmin_rsj  | 高燕, department (data) administrator, 市人社局 (RSJ):    |
 |                | requests data of other departments                        |
 | supervisor_zwb | 郑洁, supervisor (效能监督), 市政务服务管理办公室 (ZWB)   |
+| webeditor_scj  | 韩雪, content editor (内容编辑) of SCJ's sub-site: writes |
+|                | news and policies in the admin at /cms/admin/             |
+| webreviewer_scj| 唐宁, content reviewer (内容审核) of SCJ's sub-site:       |
+|                | approves (publishes) or sends back what the editor wrote  |
 
 Approvers, department administrators, supervisors and the platform administrator must set up
 an authenticator app (TOTP) the first time they log in.
@@ -214,6 +218,20 @@ STAFF: list[Account] = [
         "zhengjie@shifan.example",
         "13900990016",
         staff_roles=(("supervisor", "ZWB"),),
+    ),
+    Account(
+        "webeditor_scj",
+        "韩雪",
+        "hanxue@shifan.example",
+        "13900990030",
+        staff_roles=(("content_editor", "SCJ"),),
+    ),
+    Account(
+        "webreviewer_scj",
+        "唐宁",
+        "tangning@shifan.example",
+        "13900990031",
+        staff_roles=(("content_reviewer", "SCJ"),),
     ),
 ]
 
