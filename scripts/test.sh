@@ -125,9 +125,10 @@ then
   # through the pages and ran above; they are the slowest tests (a minute or more each), and the
   # service and view tests already run every query of those services on PostgreSQL.
   echo "== tests on PostgreSQL (without the browser journeys and the embedded-default runs, which ran on SQLite)"
-  # Also without the tests marked "embedded" (ecity run on SQLite whatever DATABASE_URL says):
+  # Also without the tests marked "embedded" (ecity run on SQLite whatever DATABASE_URL says)
+  # and the tests that never touch a database (ECITY_TEST_DATABASE_ONLY, src/ecity/conftest.py):
   # they ran above, and would only run the same again.
-  DATABASE_URL="$pg_url" pytest -q -p no:cacheprovider "${xdist[@]}" "${report[@]}" \
+  ECITY_TEST_DATABASE_ONLY=true DATABASE_URL="$pg_url" pytest -q -p no:cacheprovider "${xdist[@]}" "${report[@]}" \
     --ignore-glob='*/tests/e2e/*' -m "not embedded" "$@"
   echo "== upgrade a database of the previous release (PostgreSQL): nothing lost"
   python scripts/upgrade_check.py --database-url "${pg_url%/*}/ecity_upgrade_check"

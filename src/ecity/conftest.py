@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from django.utils import translation
 
@@ -19,7 +21,20 @@ def _uses_shared_data(item: pytest.Item) -> bool:
     return "demo_city" in getattr(item, "fixturenames", ())
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+# Fixtures through which a test reaches the database (pytest-django's, and the live server's).
+_DATABASE_FIXTURES = frozenset(
+    {"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback"}
+)
+
+
+def _uses_database(item: pytest.Item) -> bool:
+    """Whether the test can touch the database (pytest-django refuses it to all others)."""
+    if item.get_closest_marker("django_db") is not None:
+        return True
+    return bool(_DATABASE_FIXTURES & set(getattr(item, "fixturenames", ())))
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Run the slowest tests (migrations) first, in their usual order, then all the others.
 
     With ``pytest -n 2`` a worker that picks up a migration test near the end of the run keeps
@@ -29,6 +44,12 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     city and the next one would load it again (seconds each time). The sort is stable and the
     same in every worker, as xdist requires.
     """
+    if os.environ.get("ECITY_TEST_DATABASE_ONLY") == "true":
+        # A second run on another database (scripts/test.sh: PostgreSQL after SQLite) repeats only
+        # what can differ: the tests that use the database. The others ran in the first run.
+        kept = [item for item in items if _uses_database(item)]
+        config.hook.pytest_deselected(items=[item for item in items if not _uses_database(item)])
+        items[:] = kept
     module_order: dict[object, int] = {}
     for index, item in enumerate(items):
         module_order.setdefault(item.path, index)
