@@ -229,6 +229,31 @@ def item_create(
 
 
 @transaction.atomic
+def item_active_set(*, actor: User, item: ServiceItem, active: bool) -> ServiceItem:
+    """Offer a service item again (``active``) or withdraw it from the portal and search.
+
+    Permissions: platform admin, or department admin of the item's department. Side effects:
+    the one search updates the item after commit (a withdrawn item is no longer findable);
+    audit entry ``catalogue.item_deactivated`` / ``catalogue.item_reactivated``. No change, no
+    entry. Its versions stay (history that cases refer to).
+    """
+    _require_editor(actor, item)
+    item = ServiceItem.objects.select_for_update().get(pk=item.pk)
+    if item.is_active == active:
+        return item
+    item.is_active = active
+    item.save(update_fields=["is_active", "updated_at"])
+    index_schedule(source="catalogue.service", keys=[item.code])
+    audit_record(
+        actor=actor,
+        action="catalogue.item_reactivated" if active else "catalogue.item_deactivated",
+        obj=item,
+        data={"item": item.code},
+    )
+    return item
+
+
+@transaction.atomic
 def version_draft_create(
     *, actor: User, item: ServiceItem, source: ServiceItemVersion | None = None
 ) -> ServiceItemVersion:

@@ -92,9 +92,13 @@ class VersionedEntryAdmin(EditorPermissions, admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # deactivated, never deleted: its versions are history others refer to
 
+    def active_set(self, request: HttpRequest, obj: Any) -> None:
+        """Store ``obj.is_active`` as changed in the form (entries with a service override)."""
+        obj.save(update_fields=["is_active", "updated_at"])
+
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         if change:
-            obj.save(update_fields=["is_active", "updated_at"])
+            self.active_set(request, obj)
             return
         # New entries go through the service so that they start with draft version 1.
         created = self.create(request, obj)

@@ -133,3 +133,35 @@ def test_adding_item_in_admin_creates_first_draft(admin_client):
 
     version = ServiceItemVersion.objects.get(item__code="NEW-1")
     assert (version.number, version.status) == (1, Status.DRAFT)
+
+
+def test_deactivating_an_item_in_admin_takes_it_out_of_search_at_once_and_is_audited(
+    admin_client, django_capture_on_commit_callbacks
+):
+    from ecity.audit.models import AuditEntry
+    from ecity.search.selectors import search_query
+    from ecity.search.services import source_rebuild
+
+    item = published_item(name_zh="食品经营许可")
+    source_rebuild(source="catalogue.service")
+    assert search_query(q="食品经营许可").total == 1
+    url = reverse("admin:catalogue_serviceitem_change", args=[item.pk])
+    form = {"versions-TOTAL_FORMS": "1", "versions-INITIAL_FORMS": "1"}
+    form["versions-0-id"] = str(item.current_version.pk)
+    form["versions-0-item"] = str(item.pk)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(url, form)  # "is_active" unticked
+
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert not item.is_active
+    assert search_query(q="食品经营许可").total == 0  # not only at the nightly rebuild
+    entry = AuditEntry.objects.get(action="catalogue.item_deactivated")
+    assert entry.data["item"] == item.code
+
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(url, {**form, "is_active": "on"})
+
+    assert search_query(q="食品经营许可").total == 1
+    assert AuditEntry.objects.filter(action="catalogue.item_reactivated").count() == 1
