@@ -1,10 +1,12 @@
 """Periodic jobs of cases: publishing the monthly rankings of the departments; deleting the
-expired files kept from refused counter and correction forms; marking the tasks of closed cases."""
+expired files kept from refused counter and correction forms; marking the tasks of closed cases;
+recording how much each service is used."""
 
 from __future__ import annotations
 
 from ecity.cases.services.drafts import kept_files_purge
 from ecity.cases.services.rankings import rankings_publish_due
+from ecity.cases.services.service_use import service_use_record
 from ecity.cases.services.task_sync import closed_case_tasks_mark
 from ecity.core.jobs import register_job
 
@@ -31,3 +33,11 @@ def mark_closed_case_tasks() -> str:
 
 
 register_job("cases.closed_case_tasks", mark_closed_case_tasks, every_seconds=600)
+
+
+def record_service_use() -> str:
+    """Record each service's applications of the last 90 days (search ranks used ones higher)."""
+    return f"{service_use_record()} services changed"
+
+
+register_job("cases.service_use", record_service_use, every_seconds=6 * 3600)

@@ -69,6 +69,7 @@ def load(keys: Sequence[str]) -> dict[str, SearchDocument]:
                 audiences=tuple(version.audiences),
                 published_at=version.published_at,
                 keywords=tuple(keywords),
+                popularity=float(item.recent_applications),
             )
     return documents
 

@@ -253,6 +253,27 @@ def item_active_set(*, actor: User, item: ServiceItem, active: bool) -> ServiceI
     return item
 
 
+def item_use_record(*, applications: Mapping[str, int]) -> int:
+    """Record how many applications each service item had recently (item code -> count).
+
+    Items not named had none. Only items whose count changed are written, and their search
+    documents are reindexed (use is part of the ranking). Returns the number of items changed.
+    A job of the system (the cases app counts the applications): no actor, no audit entry.
+    """
+    changed = 0
+    for item in ServiceItem.objects.only("pk", "code", "recent_applications"):
+        count = max(int(applications.get(item.code, 0)), 0)
+        if item.recent_applications == count:
+            continue
+        with transaction.atomic():
+            ServiceItem.objects.filter(pk=item.pk).update(
+                recent_applications=count, updated_at=timezone.now()
+            )
+            index_schedule(source="catalogue.service", keys=[item.code])
+        changed += 1
+    return changed
+
+
 @transaction.atomic
 def version_draft_create(
     *, actor: User, item: ServiceItem, source: ServiceItemVersion | None = None

@@ -112,6 +112,9 @@ class ServiceItem(BaseModel):
         related_name="+",
     )
     is_active = models.BooleanField(_("active"), default=True)
+    # Applications in the last 90 days (kept by the cases app's job): search ranks used services
+    # higher.
+    recent_applications = models.PositiveIntegerField(_("recent applications"), default=0)
 
     class Meta:
         verbose_name = _("service item")
