@@ -8,6 +8,8 @@ services; the account page changed names and e-mail without re-authentication.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -95,3 +97,26 @@ def test_the_admin_keeps_scripts_to_its_own_files_and_shows_no_gravatar(client, 
     assert "gravatar.com" not in admin.content.decode()  # no editor's e-mail hash leaves
     assert "frame-ancestors 'none'" in public["Content-Security-Policy"]
     assert "'unsafe-inline'" not in public["Content-Security-Policy"]
+
+
+# A script element that runs inline: no src, and not JSON data (Wagtail's configuration).
+_INLINE_SCRIPT = re.compile(
+    r"<script(?![^>]*\bsrc=)(?![^>]*\btype=\"application/json\")[^>]*>", re.IGNORECASE
+)
+
+
+@pytest.mark.parametrize(
+    "page_type", ["newspage", "noticepage", "policypage", "interpretationpage", "plainpage"]
+)
+def test_the_editors_forms_start_every_widget_without_an_inline_script(client, dept_a, page_type):
+    # ecity's policy blocks inline scripts: a widget started by one (the page chooser of a
+    # policy's "replaced by" and an interpretation's policy) stays dead in the editor's browser.
+    client.force_login(dept_a.editor)
+
+    form = client.get(f"/cms/admin/pages/add/cms/{page_type}/{dept_a.news.pk}/")
+
+    assert form.status_code == 200
+    html = form.content.decode()
+    assert _INLINE_SCRIPT.findall(html) == []
+    if page_type in {"policypage", "interpretationpage"}:
+        assert 'data-ecity-chooser="page"' in html  # the page chooser is there, started by file

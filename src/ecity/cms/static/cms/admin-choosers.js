@@ -1,16 +1,24 @@
-// Starts Wagtail's date, date-time and time pickers where its widgets would have used an inline
-// script (blocked by ecity's Content-Security-Policy): see cms/templates/wagtailadmin/widgets/.
+// Starts Wagtail's date, date-time and time pickers and its page chooser where its widgets would
+// have used an inline script (blocked by ecity's Content-Security-Policy): see
+// cms/templates/wagtailadmin/widgets/ and ecity/cms/admin_widgets.py.
 (function () {
   "use strict";
   var starters = {
+    date: function (id, config) { window.initDateChooser(id, config); },
+    datetime: function (id, config) { window.initDateTimeChooser(id, config); },
+    time: function (id, config) { window.initTimeChooser(id, config); },
+    page: function (id, config) { return new window.PageChooser(id, config); },
+  };
+  var needs = {
     date: "initDateChooser",
     datetime: "initDateTimeChooser",
     time: "initTimeChooser",
+    page: "PageChooser",
   };
   function start(root) {
     root.querySelectorAll("[data-ecity-chooser]:not([data-ecity-chooser-started])").forEach(function (marker) {
-      var starter = window[starters[marker.dataset.ecityChooser]];
-      if (typeof starter !== "function") {
+      var kind = marker.dataset.ecityChooser;
+      if (!starters[kind] || typeof window[needs[kind]] !== "function") {
         return;
       }
       marker.setAttribute("data-ecity-chooser-started", "");
@@ -20,7 +28,7 @@
       } catch (error) {
         config = {};
       }
-      starter(marker.dataset.ecityChooserId, config);
+      starters[kind](marker.dataset.ecityChooserId, config);
     });
   }
   function startAll() {
