@@ -7,15 +7,19 @@ from collections.abc import Iterable, Mapping, Sequence
 from django.utils.translation import gettext_lazy as _
 
 from ecity.disclosure.models import CatalogueEntry
-from ecity.disclosure.services.catalogue import SEARCH_SOURCE
+from ecity.disclosure.services.catalogue import SEARCH_SOURCE, entry_sources_searched_elsewhere
 from ecity.search.sources import SearchDocument, SearchSource, register_source
 
 
 def load(keys: Sequence[str]) -> Mapping[str, SearchDocument]:
-    """The documents of the catalogue entries ``keys`` (ids); withdrawn ones are left out."""
+    """The documents of the catalogue entries ``keys`` (ids); withdrawn ones are left out, and so
+    are those that mirror a page or service search finds already (no result twice)."""
     ids = [int(k) for k in keys if str(k).isdigit()]
     documents = {}
-    for entry in CatalogueEntry.objects.filter(pk__in=ids).select_related("department"):
+    entries = CatalogueEntry.objects.filter(pk__in=ids).exclude(
+        source__in=entry_sources_searched_elsewhere()
+    )
+    for entry in entries.select_related("department"):
         category = entry.get_category_display()
         documents[str(entry.pk)] = SearchDocument(
             title=entry.title,
@@ -31,8 +35,9 @@ def load(keys: Sequence[str]) -> Mapping[str, SearchDocument]:
 
 
 def all_keys() -> Iterable[str]:
-    """Every entry in the catalogue (all of it is public)."""
-    return (str(pk) for pk in CatalogueEntry.objects.values_list("pk", flat=True).iterator())
+    """Every entry in the catalogue (all of it is public) that search does not find otherwise."""
+    entries = CatalogueEntry.objects.exclude(source__in=entry_sources_searched_elsewhere())
+    return (str(pk) for pk in entries.values_list("pk", flat=True).iterator())
 
 
 register_source(

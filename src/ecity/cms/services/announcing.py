@@ -13,10 +13,16 @@ from wagtail.models import Page
 
 from ecity.cms.selectors import _ancestor_paths, department_site_of
 from ecity.disclosure.models import Category
-from ecity.disclosure.services.catalogue import catalogue_entry_publish, catalogue_entry_withdraw
+from ecity.disclosure.services.catalogue import (
+    catalogue_entry_publish,
+    catalogue_entry_withdraw,
+    entry_source_searched_elsewhere,
+)
 from ecity.notify.subscriptions import topic_publish
 
 DISCLOSURE_SOURCE = "cms"
+# A page's catalogue entry is not offered to search again: the page is (source "cms.page").
+entry_source_searched_elsewhere(DISCLOSURE_SOURCE)
 # Without a category chosen on its column, a policy and its interpretation are 法规文件.
 DEFAULT_CATEGORY = {"policy": Category.REGULATIONS, "interpretation": Category.REGULATIONS}
 COLUMN_TOPIC = "cms.column"

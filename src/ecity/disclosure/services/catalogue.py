@@ -29,6 +29,21 @@ TOPIC_KIND = "disclosure.department"  # declared in notifications.py
 SERVICES_SOURCE = "catalogue"
 GUIDE_MAX = 20000
 
+# Sources whose entries mirror a document the one search holds already (a content page, a
+# service item): search offers those once, from their own source, not again as an entry.
+_SEARCHED_ELSEWHERE: set[str] = {SERVICES_SOURCE}
+
+
+def entry_source_searched_elsewhere(source: str) -> None:
+    """Declare that the catalogue entries of ``source`` are found in search through their own
+    documents (called by the app that publishes them, once at import)."""
+    _SEARCHED_ELSEWHERE.add(source)
+
+
+def entry_sources_searched_elsewhere() -> frozenset[str]:
+    """The sources declared with ``entry_source_searched_elsewhere``."""
+    return frozenset(_SEARCHED_ELSEWHERE)
+
 
 def catalogue_entry_publish(
     *,

@@ -37,8 +37,13 @@ def publish(department, **overrides):
 
 def test_publish_twice_updates_the_same_entry_and_withdraw_removes_it():
     department, other = DepartmentFactory(), DepartmentFactory()
-    first = publish(department)
-    again = publish(other, title="示范市生活垃圾分类管理办法（修订）", category=Category.KEY_AREAS)
+    first = publish(department, source="cases")
+    again = publish(
+        other,
+        source="cases",
+        title="示范市生活垃圾分类管理办法（修订）",
+        category=Category.KEY_AREAS,
+    )
     assert again.pk == first.pk
     assert CatalogueEntry.objects.count() == 1
     entry = CatalogueEntry.objects.get()
@@ -50,10 +55,10 @@ def test_publish_twice_updates_the_same_entry_and_withdraw_removes_it():
     # the search index was scheduled, and the document is findable while published
     assert OutboxEvent.objects.filter(name="search.reindex").exists()
     assert load([str(entry.pk)])[str(entry.pk)].title == entry.title
-    assert catalogue_entry_withdraw(source="cms", key="page-17") is True
+    assert catalogue_entry_withdraw(source="cases", key="page-17") is True
     assert CatalogueEntry.objects.count() == 0
     assert load([str(entry.pk)]) == {}
-    assert catalogue_entry_withdraw(source="cms", key="page-17") is False
+    assert catalogue_entry_withdraw(source="cases", key="page-17") is False
 
 
 def test_publish_refuses_an_unknown_category():
@@ -154,3 +159,26 @@ def test_followers_of_a_departments_catalogue_hear_of_new_items_not_of_edits(cli
     (message,) = Notification.objects.filter(recipient=follower, event="subscription_update")
     assert "2026年环境质量公报" in message.subject
     assert "示范市生态环境局" in message.body
+
+
+def test_search_offers_an_entry_once_not_again_beside_the_page_or_service_it_mirrors():
+    import ecity.cms.services.announcing  # noqa: F401 - declares its entries searched elsewhere
+    from ecity.search.selectors import search_query
+    from ecity.search.services import source_rebuild
+
+    department = DepartmentFactory(code="SCJ")
+    publish(department, source="cms", key="17", title="示范市食品摊贩管理办法")
+    publish(department, source="catalogue", key="SCJ-XK-001", title="食品经营许可")
+    publish(
+        department,
+        source="cases",
+        key="SCJ-2026-000001",
+        title="食品经营许可：示范市云帆餐饮有限公司",
+        category=Category.PERMITS_PENALTIES,
+    )
+
+    source_rebuild(source="disclosure.entry")
+
+    # the page and the service are their own sources' documents; an approval result only here
+    found = search_query(q="食品", kinds=["disclosure"])
+    assert [hit.title for hit in found.hits] == ["食品经营许可：示范市云帆餐饮有限公司"]
