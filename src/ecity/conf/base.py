@@ -104,6 +104,7 @@ TEMPLATES = [
                 "ecity.registry.context_processors.sharing_links",
                 "ecity.exchange.context_processors.exchange_links",
                 "ecity.hotline.context_processors.hotline_links",
+                "ecity.disclosure.context_processors.disclosure_links",
             ],
         },
     },

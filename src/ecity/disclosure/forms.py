@@ -68,18 +68,35 @@ class VerifyForm(forms.Form):
     document = forms.FileField(label=_("Reply document (PDF)"))
 
 
-class ExtendForm(forms.Form):
+class _StaffActionForm(forms.Form):
+    """One of the forms of the staff request page: they share field names (``reason``), so each
+    gets its own element ids, or a label would name another form's field."""
+
+    id_prefix = ""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("auto_id", f"id_{self.id_prefix}_%s")
+        super().__init__(*args, **kwargs)
+
+
+class ExtendForm(_StaffActionForm):
+    id_prefix = "extend"
+
     days = forms.IntegerField(label=_("Working days"), min_value=1, max_value=20, initial=20)
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class CorrectionAskForm(forms.Form):
+class CorrectionAskForm(_StaffActionForm):
+    id_prefix = "correction"
+
     what = forms.CharField(
         label=_("What the applicant must correct"), widget=forms.Textarea(attrs={"rows": 3})
     )
 
 
-class ReplyForm(forms.Form):
+class ReplyForm(_StaffActionForm):
+    id_prefix = "reply"
+
     reply_type = forms.ChoiceField(label=_("Reply type"), choices=ReplyType.choices)
     content = forms.CharField(
         label=_("Reply text"), widget=forms.Textarea(attrs={"rows": 6}), required=False

@@ -29,6 +29,11 @@ def can_handle_requests(*, actor: User | object, department: Department) -> bool
     )
 
 
+def can_handle_any_requests(*, actor: User | object) -> bool:
+    """Whether ``actor`` handles the disclosure requests of some department (the worklist)."""
+    return any(user_has_role(user=actor, role=role) for role in HANDLER_ROLES)
+
+
 def can_approve_extension(*, actor: User | object, department: Department) -> bool:
     """Whether ``actor`` is the head of ``department`` (approves an extension)."""
     return user_has_role(user=actor, role=HEAD_ROLE, department=department)

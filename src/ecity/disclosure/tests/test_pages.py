@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
+from collections import Counter
+
 import pytest
 from django.urls import reverse
 
 from ecity.disclosure.models import DisclosureRequest, ReplyType
 from ecity.disclosure.services.replies import ReplyInput, request_reply
+from ecity.disclosure.services.requests import request_extend
 from ecity.disclosure.tests.factories import head_of, staff_of, submit
 from ecity.identity.tests.factories import DepartmentFactory, UserFactory, id_number_for
 
@@ -157,3 +161,84 @@ def test_api_files_a_request_and_reads_its_status(client):
         content_type="application/json",
     )
     assert wrong.status_code == 404
+
+
+def test_header_links_disclosure_staff_to_their_worklist_and_no_one_else(client):
+    department = DepartmentFactory()
+    worklist = f'href="{reverse("disclosure:staff_worklist")}"'
+    client.force_login(staff_of(department))
+    staff_page = client.get(reverse("disclosure:index"))
+    assert staff_page.status_code == 200
+    assert worklist in staff_page.content.decode()
+    client.force_login(UserFactory())
+    citizen_page = client.get(reverse("disclosure:index"))
+    assert citizen_page.status_code == 200
+    assert worklist not in citizen_page.content.decode()
+
+
+def test_each_form_of_the_heads_request_page_has_its_own_field_ids(client):
+    # the extension and the reply both have a "reason": one id would label the other's field
+    department = DepartmentFactory()
+    request = submit(department)
+    client.force_login(head_of(department))
+    page = client.get(reverse("disclosure:staff_request", kwargs={"number": request.number}))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert (
+        'action="'
+        + reverse(
+            "disclosure:staff_request_action", kwargs={"number": request.number, "action": "extend"}
+        )
+        in html
+    )
+    ids = re.findall(r'\sid="([^"]+)"', html)
+    assert [i for i, n in Counter(ids).items() if n > 1] == []
+    for field_id in re.findall(r'<label for="([^"]+)"', html):
+        assert field_id in ids
+
+
+def test_a_second_extension_from_a_page_opened_before_the_first_says_why_it_is_refused(client):
+    department = DepartmentFactory()
+    head = head_of(department)
+    request = request_extend(
+        actor=head, request=submit(department), days=20, reason="征求第三方意见"
+    )
+    client.force_login(head)
+    refused = client.post(
+        reverse(
+            "disclosure:staff_request_action",
+            kwargs={"number": request.number, "action": "extend"},
+        ),
+        {"days": 10, "reason": "再延长"},
+    )
+    assert refused.status_code == 400
+    html = refused.content.decode()
+    assert "error-summary" in html
+    assert "已延长过一次" in html or "already been extended once" in html
+    request.refresh_from_db()
+    assert request.extension_days == 20
+
+
+def test_applicant_sees_what_a_partial_disclosure_withheld_and_on_which_ground(client):
+    department = DepartmentFactory()
+    applicant = UserFactory()
+    request = submit(department, applicant=applicant)
+    request_reply(
+        actor=staff_of(department),
+        request=request,
+        data=ReplyInput(
+            reply_type=ReplyType.PARTIALLY_DISCLOSED,
+            content="抽检结果见附件。",
+            withheld="不合格商户负责人的身份证号码",
+            reason="涉及个人隐私",
+            legal_ground="《政府信息公开条例》第十五条",
+        ),
+    )
+    client.force_login(applicant)
+    page = client.get(reverse("disclosure:request_detail", kwargs={"number": request.number}))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "抽检结果见附件。" in html
+    assert "不合格商户负责人的身份证号码" in html
+    assert "涉及个人隐私" in html
+    assert "《政府信息公开条例》第十五条" in html

@@ -80,6 +80,8 @@ def request_page(request: HttpRequest, number: str) -> HttpResponse:
 
 
 def _request_page(request: HttpRequest, subject, **forms) -> HttpResponse:
+    # The failed action's errors head the page: its form may be gone by now (a second extension
+    # sent from a page opened before the first one hides the extension form).
     return render(
         request,
         "disclosure/staff/request.html",
@@ -92,6 +94,7 @@ def _request_page(request: HttpRequest, subject, **forms) -> HttpResponse:
             "extend_form": forms.get("extend_form") or ExtendForm(),
             "correction_form": forms.get("correction_form") or CorrectionAskForm(),
             "reply_form": forms.get("reply_form") or ReplyForm(),
+            "failed_form": next(iter(forms.values()), None),
         },
         status=400 if forms else 200,
     )
