@@ -171,3 +171,12 @@ def test_language_switcher_names_each_language_in_itself(client):
 
     assert '<option value="zh-hans" lang="zh-Hans">简体中文</option>' in page
     assert '<option value="en" selected lang="en">English</option>' in page
+
+
+def test_every_page_links_to_government_information_disclosure(client, db):
+    # a resident reaches the disclosure catalogue and the request form without an account
+    html = client.get("/").content.decode()
+
+    footer = html[html.index('<footer class="site-footer"') :]
+    assert 'href="/disclosure/"' in footer
+    assert "政府信息公开" in footer
