@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='serviceitem',
             name='recent_applications',
-            field=models.PositiveIntegerField(default=0, verbose_name='recent applications'),
+            field=models.PositiveIntegerField(default=0, editable=False, verbose_name='recent applications'),
         ),
     ]

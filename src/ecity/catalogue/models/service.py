@@ -114,7 +114,9 @@ class ServiceItem(BaseModel):
     is_active = models.BooleanField(_("active"), default=True)
     # Applications in the last 90 days (kept by the cases app's job): search ranks used services
     # higher.
-    recent_applications = models.PositiveIntegerField(_("recent applications"), default=0)
+    recent_applications = models.PositiveIntegerField(
+        _("recent applications"), default=0, editable=False
+    )
 
     class Meta:
         verbose_name = _("service item")

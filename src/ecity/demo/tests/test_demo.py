@@ -279,6 +279,8 @@ def test_demo_accounts_have_their_roles(demo_city):
         ("deptadmin_gaj", "department_admin", "GAJ"),
         ("deptadmin_rsj", "department_admin", "RSJ"),
         ("supervisor_zwb", "supervisor", "ZWB"),
+        ("webeditor_scj", "content_editor", "SCJ"),
+        ("webreviewer_scj", "content_reviewer", "SCJ"),
     }
     # Only administrators reach the admin site.
     staff = set(User.objects.filter(is_staff=True).values_list("username", flat=True))
@@ -326,8 +328,8 @@ def test_the_city_is_set_up_by_the_platform_administrator_through_audited_servic
     assert acts[("legal_entity.registered", "lina")] == 1
     assert acts[("legal_entity.verified", "admin")] == 1
     # the administrator created the thirteen staff accounts and granted their seventeen roles
-    assert acts[("account.created", "admin")] == 13
-    assert acts[("role.granted", "admin")] == 17
+    assert acts[("account.created", "admin")] == 15
+    assert acts[("role.granted", "admin")] == 19
     # and registered 人社局's system; 人社局's data administrator asked 公安局's for the person
     # registry twice, and 公安局's approved one request (the other waits)
     assert acts[("sso.client_created", "admin")] == 1
