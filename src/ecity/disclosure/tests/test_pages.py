@@ -242,3 +242,18 @@ def test_applicant_sees_what_a_partial_disclosure_withheld_and_on_which_ground(c
     assert "不合格商户负责人的身份证号码" in html
     assert "涉及个人隐私" in html
     assert "《政府信息公开条例》第十五条" in html
+
+
+def test_the_form_starts_with_a_verified_residents_own_identity(client):
+    resident = UserFactory(
+        is_real_name_verified=True, real_name="周晓梅", id_number=id_number_for(41)
+    )
+
+    anonymous = client.get(reverse("disclosure:request_form")).content.decode()
+    client.force_login(resident)
+    signed_in = client.get(reverse("disclosure:request_form")).content.decode()
+
+    assert "周晓梅" not in anonymous
+    assert 'value="周晓梅"' in signed_in
+    assert f'value="{id_number_for(41)}"' in signed_in
+    assert re.search(r'value="person"[^>]*checked', signed_in)

@@ -15,7 +15,7 @@ from ecity.core.forms import add_application_error
 from ecity.core.masking import mask_id_number, mask_name, mask_phone
 from ecity.core.middleware import response_private
 from ecity.disclosure.forms import CorrectionAnswerForm, LookupForm, RequestForm, VerifyForm
-from ecity.disclosure.models import DisclosureRequest
+from ecity.disclosure.models import ApplicantType, DisclosureRequest
 from ecity.disclosure.selectors import requests as selectors
 from ecity.disclosure.services import replies as reply_services
 from ecity.disclosure.services import requests as services
@@ -54,9 +54,24 @@ def _masked(subject: DisclosureRequest) -> dict[str, str]:
 
 
 @require_http_methods(["GET", "POST"])
+def _initial(request: HttpRequest) -> dict[str, object]:
+    """The form's start: the department asked for, and a verified resident's own identity."""
+    initial: dict[str, object] = {"department": request.GET.get("department")}
+    user = request.user
+    if user.is_authenticated and getattr(user, "is_real_name_verified", False):
+        initial.update(
+            applicant_type=ApplicantType.PERSON,
+            name=user.real_name,
+            id_number=user.id_number,
+            phone=user.phone,
+            email=user.email,
+        )
+    return initial
+
+
 def request_form(request: HttpRequest) -> HttpResponse:
     """The request form (依申请公开) for citizens and enterprises, signed in or not."""
-    form = RequestForm(request.POST or None, initial={"department": request.GET.get("department")})
+    form = RequestForm(request.POST or None, initial=_initial(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         applicant = request.user if request.user.is_authenticated else None
