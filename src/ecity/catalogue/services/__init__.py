@@ -39,7 +39,7 @@ from ecity.catalogue.selectors import can_edit_item, version_completeness_errors
 from ecity.core.errors import Conflict, PermissionDenied, ValidationFailed
 from ecity.identity.models import User
 from ecity.org.models import Department, StaffRole
-from ecity.org.selectors import is_platform_admin, user_has_role
+from ecity.org.selectors import user_has_role
 from ecity.search.services import index_schedule
 
 # Guide elements a draft may change; relations are handled separately below.
@@ -401,105 +401,6 @@ def version_publish(
     return version
 
 
-def _topic_ensure(
-    model: type[Theme] | type[LifeEvent],
-    *,
-    actor: User,
-    code: str,
-    audience: str,
-    name_zh: str,
-    name_en: str,
-    description_zh: str,
-    description_en: str,
-    sort_order: int,
-) -> tuple[Theme | LifeEvent, bool]:
-    if not is_platform_admin(user=actor):
-        raise PermissionDenied(_("Only a platform administrator can do this."))
-    code = code.strip()
-    topic = model.objects.select_for_update().filter(code=code).first()
-    is_new = topic is None
-    if topic is None:
-        topic = model(code=code)
-    topic.audience = audience
-    topic.name_zh = name_zh.strip()
-    topic.name_en = name_en.strip()
-    topic.description_zh = description_zh.strip()
-    topic.description_en = description_en.strip()
-    topic.sort_order = sort_order
-    try:
-        topic.full_clean(validate_unique=is_new)
-    except DjangoValidationError as exc:
-        raise ValidationFailed(fields=exc.message_dict) from exc
-    topic.save()
-    return topic, is_new
-
-
-@transaction.atomic
-def theme_ensure(
-    *,
-    actor: User,
-    code: str,
-    audience: str,
-    name_zh: str,
-    name_en: str = "",
-    description_zh: str = "",
-    description_en: str = "",
-    sort_order: int = 0,
-) -> tuple[Theme, bool]:
-    """Create the theme ``code`` (services browsed by topic), or update it; return it and created.
-
-    Rules: idempotent by code (a slug); audience from ``Audience``; the Chinese name is
-    required. Permissions: platform administrators only. Errors: ``PermissionDenied``,
-    ``ValidationFailed`` (field messages).
-    """
-    theme, created = _topic_ensure(
-        Theme,
-        actor=actor,
-        code=code,
-        audience=audience,
-        name_zh=name_zh,
-        name_en=name_en,
-        description_zh=description_zh,
-        description_en=description_en,
-        sort_order=sort_order,
-    )
-    assert isinstance(theme, Theme)
-    return theme, created
-
-
-@transaction.atomic
-def life_event_ensure(
-    *,
-    actor: User,
-    code: str,
-    audience: str,
-    name_zh: str,
-    name_en: str = "",
-    description_zh: str = "",
-    description_en: str = "",
-    sort_order: int = 0,
-) -> tuple[LifeEvent, bool]:
-    """Create the life event ``code`` (births, starting a business …), or update it.
-
-    Returns the life event and whether it was created. Rules: idempotent by code (a slug);
-    audience from ``Audience``; the Chinese name is required. Permissions: platform
-    administrators only. Errors: ``PermissionDenied``, ``ValidationFailed`` (field messages).
-    """
-    life_event, created = _topic_ensure(
-        LifeEvent,
-        actor=actor,
-        code=code,
-        audience=audience,
-        name_zh=name_zh,
-        name_en=name_en,
-        description_zh=description_zh,
-        description_en=description_en,
-        sort_order=sort_order,
-    )
-    assert isinstance(life_event, LifeEvent)
-    return life_event, created
-
-
 @transaction.atomic
 def version_discard_draft(*, actor: User, version: ServiceItemVersion) -> None:
     """Delete a draft with its materials, locations and FAQs.
@@ -511,3 +412,10 @@ def version_discard_draft(*, actor: User, version: ServiceItemVersion) -> None:
     _require_editor(actor, version.item)
     _require_draft(version)
     version.delete()
+
+
+# Themes and life events (the portal's ways to browse services): services/topics.py.
+from ecity.catalogue.services.topics import (  # noqa: E402
+    life_event_ensure as life_event_ensure,
+)
+from ecity.catalogue.services.topics import theme_ensure as theme_ensure  # noqa: E402
