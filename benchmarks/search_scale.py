@@ -111,6 +111,9 @@ def run_backend(backend: str, count: int, real: int, repeat: int, pg_url: str) -
 
     _thesaurus_load()
     segmenter_reset()
+    reuse = os.environ.get("SEARCH_BENCH_REUSE") == "1"
+    if reuse and IndexedDocument.objects.count() == count:
+        real = count = 0
     rng = random.Random(12)
     titles, sentences = corpus()
     now = dt.datetime.now(dt.UTC)
@@ -153,21 +156,20 @@ def run_backend(backend: str, count: int, real: int, repeat: int, pg_url: str) -
     # 2. The rest: analysed sentences and titles composed (no repeated segmentation).
     sentence_tokens = {s: index_tokens(s) for s in sentences}
     title_cache: dict[str, object] = {}
-    started = time.perf_counter()
-    batch: list[IndexedDocument] = []
-    for n in range(real, count):
-        district, base, suffix = rng.choice(DISTRICTS), rng.choice(titles), rng.choice(SUFFIXES)
-        title = district + base + suffix
-        analysed = title_cache.get(title)
-        if analysed is None:
-            analysed = analyse_document(SearchDocument(title=title, body="", url="", kind=""))
-            if len(title_cache) < 200_000:
-                title_cache[title] = analysed
-        chosen = [rng.choice(sentences) for _ in range(rng.randint(3, 12))]
-        code, name = rng.choice(DEPARTMENTS)
-        audiences = [a for a in ("g2c", "g2b") if rng.random() < 0.6] or ["g2c"]
-        batch.append(
-            IndexedDocument(
+
+    def rows():
+        for n in range(real, count):
+            district, base, suffix = rng.choice(DISTRICTS), rng.choice(titles), rng.choice(SUFFIXES)
+            title = district + base + suffix
+            analysed = title_cache.get(title)
+            if analysed is None:
+                analysed = analyse_document(SearchDocument(title=title, body="", url="", kind=""))
+                if len(title_cache) < 200_000:
+                    title_cache[title] = analysed
+            chosen = [rng.choice(sentences) for _ in range(rng.randint(3, 12))]
+            code, name = rng.choice(DEPARTMENTS)
+            audiences = [a for a in ("g2c", "g2b") if rng.random() < 0.6] or ["g2c"]
+            yield IndexedDocument(
                 source="bench.doc",
                 key=str(n),
                 title=title,
@@ -187,20 +189,30 @@ def run_backend(backend: str, count: int, real: int, repeat: int, pg_url: str) -
                 title_initials=analysed.title_initials,
                 title_words=" ".join(analysed.title_words),
             )
-        )
-        if len(batch) >= 5000:
+
+    started = time.perf_counter()
+    if count <= real:
+        pass
+    elif backend == "postgresql":
+        _pg_copy(connection, rows())
+    else:
+        batch: list[IndexedDocument] = []
+        for row in rows():
+            batch.append(row)
+            if len(batch) >= 5000:
+                with transaction.atomic():
+                    IndexedDocument.objects.bulk_create(batch)
+                batch = []
+        if batch:
             with transaction.atomic():
                 IndexedDocument.objects.bulk_create(batch)
-            batch = []
-    if batch:
-        with transaction.atomic():
-            IndexedDocument.objects.bulk_create(batch)
     fill_seconds = time.perf_counter() - started
     with connection.cursor() as cursor:
-        cursor.execute(
-            "ANALYZE" if backend == "sqlite" else "VACUUM ANALYZE search_indexeddocument"
-        )
-        if backend == "sqlite":
+        if count:
+            cursor.execute(
+                "ANALYZE" if backend == "sqlite" else "VACUUM ANALYZE search_indexeddocument"
+            )
+        if backend == "sqlite" and count:
             cursor.execute("INSERT INTO search_fts(search_fts) VALUES('optimize')")
 
     # 3. Queries and suggestions.
@@ -236,6 +248,69 @@ def run_backend(backend: str, count: int, real: int, repeat: int, pg_url: str) -
     }
 
 
+_COPY_FIELDS = [
+    "source",
+    "key",
+    "title",
+    "summary",
+    "body",
+    "url",
+    "kind",
+    "department_code",
+    "department_name",
+    "audiences",
+    "published_at",
+    "keywords",
+    "popularity",
+    "boost",
+    "title_tokens",
+    "keyword_tokens",
+    "body_tokens",
+    "pinyin_tokens",
+    "title_pinyin",
+    "title_initials",
+    "title_words",
+    "indexed_at",
+]
+
+
+def _pg_copy(connection, documents) -> None:
+    """COPY the documents in; the table's indexes (but its primary key) are dropped first and
+    built again afterwards, as a bulk load into a search engine would (one sort per index
+    instead of a million index insertions)."""
+    import json as _json
+
+    from django.utils import timezone
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = "
+            "'search_indexeddocument' AND indexname NOT IN (SELECT conname FROM pg_constraint)"
+        )
+        indexes = cursor.fetchall()
+        for name, _definition in indexes:
+            cursor.execute(f'DROP INDEX "{name}"')
+    connection.ensure_connection()
+    raw = connection.connection
+    stamp = timezone.now()
+    columns = ", ".join(_COPY_FIELDS)
+    sql = f"COPY search_indexeddocument ({columns}) FROM STDIN"
+    with raw.cursor() as cursor, cursor.copy(sql) as copy:
+        for doc in documents:
+            copy.write_row(
+                [
+                    _json.dumps(doc.keywords)
+                    if f == "keywords"
+                    else (stamp if f == "indexed_at" else getattr(doc, f))
+                    for f in _COPY_FIELDS
+                ]
+            )
+    with connection.cursor() as cursor:
+        cursor.execute("SET maintenance_work_mem = '1GB'")
+        for _name, definition in indexes:
+            cursor.execute(definition)
+
+
 def _thesaurus_load() -> None:
     """The demo thesaurus (开店 and friends), written straight into the table."""
     from ecity.demo.data.thesaurus import TERMS
@@ -267,6 +342,15 @@ def main() -> None:
     parser.add_argument("--real", type=int, default=5000, help="documents through the real path")
     parser.add_argument("--repeat", type=int, default=5, help="runs of each query")
     parser.add_argument("--pg-url", default="postgres://postgres@127.0.0.1:5432/ecity_search_bench")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="keep the database of an earlier run with the same N (no fill; the indexing "
+        "figures are then not measured): PostgreSQL's --pg-url, SQLite's --sqlite-file",
+    )
+    parser.add_argument(
+        "--sqlite-file", help="SQLite database file to fill (default: a temporary directory)"
+    )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -285,7 +369,10 @@ def main() -> None:
         )
         scratch = tempfile.mkdtemp(prefix="search-bench-")
         env["ECITY_DATA_DIR"] = scratch
-        if backend == "postgresql":
+        if backend == "postgresql" and args.reuse:
+            env["DATABASE_URL"] = args.pg_url
+            env["SEARCH_BENCH_REUSE"] = "1"
+        elif backend == "postgresql":
             _base, name = args.pg_url.rsplit("/", 1)
             subprocess.run(
                 ["dropdb", "--if-exists", "-h", "127.0.0.1", "-U", "postgres", name], check=True
@@ -293,7 +380,12 @@ def main() -> None:
             subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", name], check=True)
             env["DATABASE_URL"] = args.pg_url
         else:
-            env["DATABASE_URL"] = f"sqlite:///{scratch}/bench.sqlite3"
+            path = Path(args.sqlite_file or f"{scratch}/bench.sqlite3").resolve()
+            if args.reuse:
+                env["SEARCH_BENCH_REUSE"] = "1"
+            else:
+                path.unlink(missing_ok=True)
+            env["DATABASE_URL"] = f"sqlite:///{path}"
         started = time.perf_counter()
         child = subprocess.run(
             [

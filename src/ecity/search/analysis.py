@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import math
 import re
@@ -82,8 +83,11 @@ def has_han(text: str) -> bool:
     return bool(_HAN.search(text))
 
 
+@functools.lru_cache(maxsize=65536)
 def pinyin_of(word: str) -> tuple[str, str]:
-    """(full pinyin, initials) of a word, lower-case ASCII letters only; ("", "") if none."""
+    """(full pinyin, initials) of a word, lower-case ASCII letters only; ("", "") if none.
+
+    Cached (a pure function; highlighting asks for every title word of every hit)."""
     syllables = [clean_token(s) for s in lazy_pinyin(word, errors="ignore")]
     syllables = [s for s in syllables if s]
     return "".join(syllables), "".join(s[0] for s in syllables)

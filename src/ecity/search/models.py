@@ -54,6 +54,13 @@ class IndexedDocument(models.Model):
             models.Index(fields=["title"], name="search_doc_title"),
             models.Index(fields=["kind"], name="search_doc_kind"),
             models.Index(fields=["department_code"], name="search_doc_department"),
+            # Candidates of a large result (``selectors.query``): newest, and popular, first.
+            models.Index(fields=["-published_at"], name="search_doc_published"),
+            models.Index(
+                models.F("boost").desc(),
+                condition=models.Q(boost__gt=1.0),
+                name="search_doc_popular",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -31,7 +31,13 @@ class FacetsSerializer(serializers.Serializer):
 
 class SearchResultSerializer(serializers.Serializer):
     q = serializers.CharField(source="params.q")
-    total = serializers.IntegerField()
+    total = serializers.IntegerField(
+        help_text="Matching documents; an estimate when `estimated` is true."
+    )
+    estimated = serializers.BooleanField(
+        help_text="More documents matched than are counted exactly: `total` and the facet "
+        "counts are estimates from a fixed sample, and `pages` cover the best candidates."
+    )
     page = serializers.IntegerField()
     pages = serializers.IntegerField()
     did_you_mean = serializers.CharField(help_text="A corrected query, or empty.")

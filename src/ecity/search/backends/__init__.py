@@ -5,7 +5,12 @@
 pre-segmented columns of ``IndexedDocument`` (Chinese is segmented by ``search.analysis``, never
 by the database), so they find the same documents; only the relevance numbers differ (bm25
 against ts_rank_cd). A backend for another engine (OpenSearch with IK or smartcn, see
-docs/search.md) implements the same two methods.
+docs/search.md) implements the same methods.
+
+A large result is not ranked or counted row by row (``selectors.query``): its candidates are
+the title matches (``title_matching``), the popular documents and a fixed sample of one
+document in ``SAMPLE_EVERY`` by id (``sampled_matching``), which also estimates its total and
+facets; ``quick_ranked`` orders candidates cheaply and ``ranked`` re-scores the best of them.
 """
 
 from __future__ import annotations
@@ -18,8 +23,14 @@ from django.db.models import QuerySet
 from ecity.search.analysis import ParsedQuery
 from ecity.search.models import IndexedDocument
 
+# One document in SAMPLE_EVERY (by id) is the sample of a large result. PostgreSQL keeps a
+# partial index of it (migration 0003 repeats the number: change both together).
+SAMPLE_EVERY = 64
+
 
 class SearchBackend(Protocol):
+    quick_is_full: bool  # ``quick_ranked`` already gives the full score
+
     def matching(
         self, documents: QuerySet[IndexedDocument], query: ParsedQuery
     ) -> QuerySet[IndexedDocument]:
@@ -30,6 +41,26 @@ class SearchBackend(Protocol):
         self, documents: QuerySet[IndexedDocument], query: ParsedQuery
     ) -> QuerySet[IndexedDocument]:
         """Matching ``documents`` with a ``score`` (relevance x freshness x use), best first."""
+        ...
+
+    def title_matching(
+        self, documents: QuerySet[IndexedDocument], query: ParsedQuery
+    ) -> QuerySet[IndexedDocument]:
+        """``documents`` whose title, keywords or title pinyin match ``query``."""
+        ...
+
+    def sampled_matching(
+        self, documents: QuerySet[IndexedDocument], query: ParsedQuery
+    ) -> QuerySet[IndexedDocument]:
+        """``matching``, restricted to the sample (ids divisible by ``SAMPLE_EVERY``)."""
+        ...
+
+    def quick_ranked(
+        self, documents: QuerySet[IndexedDocument], query: ParsedQuery
+    ) -> QuerySet[IndexedDocument]:
+        """``documents`` (known to match) with a ``score`` that is cheap to compute for
+        thousands of rows and agrees with ``ranked`` on what matters most (title matches,
+        freshness, use), best first."""
         ...
 
 

@@ -1,11 +1,14 @@
 """PostgreSQL full-text search: a generated ``tsvector`` over the segmented columns ('simple'
-configuration: no stemming, the words are already Chinese words), with a GIN index."""
+configuration: no stemming, the words are already Chinese words), with a GIN index; a smaller
+``title_vector`` (title, keywords, pinyin) with its own GIN index for title matches and quick
+scores; and a partial GIN index over the sample (migration 0003)."""
 
 from __future__ import annotations
 
 from django.db.models import QuerySet
 
 from ecity.search.analysis import ParsedQuery
+from ecity.search.backends import SAMPLE_EVERY
 from ecity.search.models import IndexedDocument
 
 TABLE = IndexedDocument._meta.db_table
@@ -31,6 +34,7 @@ def tsquery_text(query: ParsedQuery) -> str:
 
 class PostgresBackend:
     vendor = "postgresql"
+    quick_is_full = False  # ``quick_ranked`` is ``ranked``: no second pass
 
     def matching(
         self, documents: QuerySet[IndexedDocument], query: ParsedQuery
@@ -46,6 +50,36 @@ class PostgresBackend:
         return self.matching(documents, query).extra(  # noqa: S610 - constant SQL
             select={
                 "score": f"ts_rank_cd({TABLE}.search_vector, to_tsquery('simple', %s))"
+                f" * {TABLE}.boost * {_FRESHNESS}"
+            },
+            select_params=[tsquery_text(query)],
+            order_by=["-score", "id"],
+        )
+
+    def title_matching(
+        self, documents: QuerySet[IndexedDocument], query: ParsedQuery
+    ) -> QuerySet[IndexedDocument]:
+        return documents.extra(  # noqa: S610 - parameters are bound, the SQL is constant
+            where=[f"{TABLE}.title_vector @@ to_tsquery('simple', %s)"],
+            params=[tsquery_text(query)],
+        )
+
+    def sampled_matching(
+        self, documents: QuerySet[IndexedDocument], query: ParsedQuery
+    ) -> QuerySet[IndexedDocument]:
+        # Written as the partial index's predicate, so that the planner uses that index.
+        return self.matching(documents, query).extra(  # noqa: S610 - constant SQL
+            where=[f"{TABLE}.id %% {SAMPLE_EVERY} = 0"]
+        )
+
+    def quick_ranked(
+        self, documents: QuerySet[IndexedDocument], query: ParsedQuery
+    ) -> QuerySet[IndexedDocument]:
+        # ts_rank over the small title vector (a body-only match scores the constant); the
+        # large body vector is never read.
+        return documents.extra(  # noqa: S610 - parameters are bound, the SQL is constant
+            select={
+                "score": f"(ts_rank({TABLE}.title_vector, to_tsquery('simple', %s)) + 0.05)"
                 f" * {TABLE}.boost * {_FRESHNESS}"
             },
             select_params=[tsquery_text(query)],

@@ -5,9 +5,11 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from ecity.search.analysis import ParsedQuery
+from ecity.search.backends import SAMPLE_EVERY
 from ecity.search.models import IndexedDocument
 
 TABLE = IndexedDocument._meta.db_table
+_TITLE_COLUMNS = "{title_tokens keyword_tokens pinyin_tokens}"
 # Column weights for bm25: title, keywords, body, pinyin.
 _BM25 = "bm25(search_fts, 10.0, 4.0, 1.0, 4.0)"
 _FRESHNESS = (
@@ -32,6 +34,7 @@ def fts_expression(query: ParsedQuery) -> str:
 
 class SqliteBackend:
     vendor = "sqlite"
+    quick_is_full = True  # ``quick_ranked`` is ``ranked``: no second pass
 
     def matching(
         self, documents: QuerySet[IndexedDocument], query: ParsedQuery
@@ -49,3 +52,26 @@ class SqliteBackend:
             select={"score": f"(-{_BM25}) * {TABLE}.boost * {_FRESHNESS}"},
             order_by=["-score", "id"],
         )
+
+    def title_matching(
+        self, documents: QuerySet[IndexedDocument], query: ParsedQuery
+    ) -> QuerySet[IndexedDocument]:
+        return documents.extra(  # noqa: S610 - parameters are bound, the SQL is constant
+            tables=["search_fts"],
+            where=[f"search_fts.rowid = {TABLE}.id", "search_fts MATCH %s"],
+            params=[f"{_TITLE_COLUMNS} : ({fts_expression(query)})"],
+        )
+
+    def sampled_matching(
+        self, documents: QuerySet[IndexedDocument], query: ParsedQuery
+    ) -> QuerySet[IndexedDocument]:
+        # On the full-text table's rowid, so FTS5 drops the others before the join.
+        return self.matching(documents, query).extra(  # noqa: S610 - constant SQL
+            where=[f"search_fts.rowid %% {SAMPLE_EVERY} = 0"]
+        )
+
+    def quick_ranked(
+        self, documents: QuerySet[IndexedDocument], query: ParsedQuery
+    ) -> QuerySet[IndexedDocument]:
+        # bm25 is computed by FTS5 in C from the postings it reads anyway: cheap already.
+        return self.ranked(documents, query)

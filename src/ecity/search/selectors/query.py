@@ -8,8 +8,9 @@ import math
 from collections import Counter
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import connection
-from django.db.models import Count, Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 from django.utils.safestring import SafeString
@@ -22,13 +23,15 @@ from ecity.search.analysis import (
     pinyin_of,
     segmenter,
 )
-from ecity.search.backends import backend
+from ecity.search.backends import SAMPLE_EVERY, SearchBackend, backend
 from ecity.search.highlighting import highlight, snippet
 from ecity.search.models import IndexedDocument, SearchWord
 from ecity.search.selectors.params import PAGE_SIZE, SearchParams, search_params_parse
 from ecity.search.sources import registered_sources
 
 SUGGEST_LIMIT = 8
+MAX_PAGES = 50  # of a large result; nobody reads further, and candidates stay bounded
+RERANK = 100  # candidates re-scored by full relevance
 _SUGGEST_CANDIDATES = 200
 _CLOSE_CANDIDATES = 5000
 
@@ -62,6 +65,9 @@ class SearchResult:
     pages: int
     facets: dict[str, list[FacetValue]] = field(default_factory=dict)
     did_you_mean: str = ""
+    # True when more documents matched than are counted exactly: ``total`` and the facet
+    # counts are then estimates from the sample, and the pages run through the best candidates.
+    estimated: bool = False
 
 
 def _kind_labels() -> dict[str, str]:
@@ -89,40 +95,41 @@ def _filtered(params: SearchParams) -> QuerySet[IndexedDocument]:
     return documents
 
 
-def _facets(
-    matched: QuerySet[IndexedDocument], labels: dict[str, str]
-) -> tuple[int, dict[str, list[FacetValue]]]:
-    """The total and every facet's counts from ONE grouped query over the matches.
+_FACET_FIELDS = ("id", "kind", "department_code", "department_name", "audiences", "year")
 
-    Grouping by (kind, department, audiences, year) gives few rows (the combinations present),
-    so the full-text match runs once instead of once per facet and once for the total.
-    """
-    rows = (
-        matched.annotate(year=ExtractYear("published_at"))
-        .values("kind", "department_code", "department_name", "audiences", "year")
-        .annotate(n=Count("id"))
-        .order_by()
+
+def _facet_rows(documents: QuerySet[IndexedDocument]) -> QuerySet:
+    """``_FACET_FIELDS`` of ``documents``, newest first (the year is read in the database:
+    thousands of time stamps cost more to convert in Python)."""
+    return (
+        documents.annotate(year=ExtractYear("published_at"))
+        .order_by(F("published_at").desc(nulls_last=True), "id")
+        .values_list(*_FACET_FIELDS)
     )
-    total = 0
+
+
+def _facets(
+    rows: list[tuple], labels: dict[str, str], scale: int = 1
+) -> tuple[int, dict[str, list[FacetValue]]]:
+    """The total and every facet's counts of matching ``rows`` (``_FACET_FIELDS``), each row
+    counting ``scale`` documents (a sample of one in ``scale`` estimates the whole)."""
     kinds: Counter[str] = Counter()
     departments: Counter[tuple[str, str]] = Counter()
     audiences: Counter[str] = Counter()
     years: Counter[int] = Counter()
-    for row in rows:
-        n = row["n"]
-        total += n
-        kinds[row["kind"]] += n
-        if row["department_code"]:
-            departments[(row["department_code"], row["department_name"])] += n
-        for code in filter(None, row["audiences"].strip("|").split("|")):
-            audiences[code] += n
-        if row["year"] is not None:
-            years[row["year"]] += n
+    for _id, kind, code, name, audience_text, year in rows:
+        kinds[kind] += scale
+        if code:
+            departments[(code, name)] += scale
+        for audience in filter(None, audience_text.strip("|").split("|")):
+            audiences[audience] += scale
+        if year is not None:
+            years[year] += scale
 
     def ordered(counter: Counter) -> list:
         return sorted(counter.items(), key=lambda item: (-item[1], str(item[0])))
 
-    return total, {
+    return len(rows) * scale, {
         "kind": [FacetValue(k, labels.get(k, k), n) for k, n in ordered(kinds)],
         "department": [FacetValue(c, name, n) for (c, name), n in ordered(departments)],
         "audience": [FacetValue(c, c, n) for c, n in ordered(audiences)],
@@ -233,33 +240,131 @@ def search_query(
     return search_run(params=params)
 
 
+def _exact_limit() -> int:
+    return int(getattr(settings, "ECITY_SEARCH_EXACT_LIMIT", 2000))
+
+
+def _matches(
+    engine: SearchBackend, filtered: QuerySet[IndexedDocument], query: ParsedQuery
+) -> tuple[list[tuple], bool]:
+    """The matching rows (``_FACET_FIELDS``, newest first) and whether they are the sample.
+
+    The sample is read first (a small index): when it shows more matches than are counted
+    exactly, it stands for the whole. Otherwise the matches are counted up to the limit (ids
+    only), and read when they are within it.
+    """
+    limit = _exact_limit()
+    sample = list(_facet_rows(engine.sampled_matching(filtered, query)))
+    if len(sample) * SAMPLE_EVERY <= 2 * limit:
+        matched = engine.matching(filtered, query)
+        if len(matched.values_list("id", flat=True)[: limit + 1]) <= limit:
+            return list(_facet_rows(matched)), False
+    return sample, True
+
+
+def _candidates(
+    engine: SearchBackend,
+    filtered: QuerySet[IndexedDocument],
+    query: ParsedQuery,
+    sample: list[tuple],
+    estimate: int,
+    wanted: int,
+) -> list[int]:
+    """Ids of a large result worth ranking, each kind bounded by ``wanted``: the newest title
+    matches, the most used matches, the most recently indexed matches (read from a window of
+    the newest ids sized to hold about twice ``wanted`` matches, so the database never walks
+    all matches), and the newest of the sample."""
+    ids = list(
+        engine.title_matching(filtered, query)
+        .order_by("-published_at")
+        .values_list("id", flat=True)[:wanted]
+    )
+    newest = IndexedDocument.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    window = 2 * wanted * newest // max(estimate, 1) + 1
+    ids += (
+        engine.matching(filtered, query)
+        .filter(Q(boost__gt=1.0) | Q(id__gt=newest - window))
+        .order_by("-boost", "-id")
+        .values_list("id", flat=True)[: 2 * wanted]
+    )
+    ids += [row[0] for row in sample[:wanted]]
+    return list(dict.fromkeys(ids))
+
+
+def _ranked_ids(
+    engine: SearchBackend, ids: list[int], query: ParsedQuery
+) -> tuple[list[int], dict[int, float]]:
+    """``ids`` best first: all by the quick score, the best ``RERANK`` again by full
+    relevance (the order of a document depends only on itself, so pages stay stable)."""
+    quick = list(
+        engine.quick_ranked(IndexedDocument.objects.filter(id__in=ids), query).values_list(
+            "id", "score"
+        )
+    )
+    if engine.quick_is_full:
+        return [pk for pk, _score in quick], dict(quick)
+    top = [pk for pk, _score in quick[:RERANK]]
+    full = list(
+        engine.ranked(IndexedDocument.objects.filter(id__in=top), query).values_list("id", "score")
+    )
+    scores = dict(quick) | dict(full)
+    ordered = [pk for pk, _score in full]
+    return ordered + [pk for pk, _score in quick[RERANK:]], scores
+
+
 def search_run(*, params: SearchParams) -> SearchResult:
-    """``search_query`` with parameters already parsed by ``search_params_parse``."""
+    """``search_query`` with parameters already parsed by ``search_params_parse``.
+
+    Bounded work however many documents match: up to ``ECITY_SEARCH_EXACT_LIMIT`` matches
+    are counted and ranked exactly; beyond it, the total and facets are estimated from the
+    sample (``estimated``) and the ranked candidates are the title matches, the most used
+    matches, the most recently indexed matches and the sample's newest (``_candidates``),
+    which the pages run through.
+    """
     query = parse_query(params.q)
     labels = _kind_labels()
-    correction = did_you_mean(q=params.q)
     if not query.terms:
         return SearchResult(
-            params=params, hits=[], total=0, page=1, pages=0, did_you_mean=correction
+            params=params, hits=[], total=0, page=1, pages=0, did_you_mean=did_you_mean(q=params.q)
         )
     engine = backend()
     filtered = _filtered(params)
-    matched = engine.matching(filtered, query)
-    total, facets = _facets(matched, labels)
-    pages = math.ceil(total / PAGE_SIZE)
+    rows, estimated = _matches(engine, filtered, query)
+    # Thousands of matches: the words are known ones, nothing to correct.
+    correction = "" if estimated else did_you_mean(q=params.q)
+    total, facets = _facets(rows, labels, scale=SAMPLE_EVERY if estimated else 1)
+    if estimated:
+        # Candidates for the pages up to nine beyond the one asked for.
+        wanted = min(params.page + 9, MAX_PAGES) * PAGE_SIZE
+        pool = _candidates(engine, filtered, query, rows, total, wanted)
+        total = max(total, _exact_limit() + 1, len(pool))
+    else:
+        pool = [row[0] for row in rows]
+    ordered, scores = _ranked_ids(engine, pool, query) if pool else ([], {})
+    pages = math.ceil(len(ordered) / PAGE_SIZE)
+    if estimated:
+        pages = min(pages, MAX_PAGES)
     page = min(params.page, max(pages, 1))
     offset = (page - 1) * PAGE_SIZE
-    rows = engine.ranked(filtered, query).only(
+    shown = ordered[offset : offset + PAGE_SIZE]
+    documents = IndexedDocument.objects.filter(id__in=shown).only(
         "title", "summary", "body", "url", "kind", "department_name", "published_at", "title_words"
-    )[offset : offset + PAGE_SIZE]
+    )
+    by_id = {document.id: document for document in documents}
+    hits = []
+    for pk in shown:
+        document = by_id[pk]
+        document.score = scores.get(pk, 0.0)
+        hits.append(_hit(document, query, labels))
     return SearchResult(
         params=params,
-        hits=[_hit(row, query, labels) for row in rows],
+        hits=hits,
         total=total,
         page=page,
         pages=pages,
         facets=facets if total else {},
         did_you_mean=correction,
+        estimated=estimated,
     )
 
 

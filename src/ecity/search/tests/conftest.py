@@ -42,6 +42,16 @@ class Pages:
             index_schedule(source=SOURCE, keys=[key])
         events_deliver_all()
 
+    def put_many(self, documents: dict[str, tuple[str, str, dict]]) -> None:
+        """Index many documents at once: key -> (title, body, extra fields)."""
+        for key, (title, body, extra) in documents.items():
+            extra = {"kind": "page", "url": f"/pages/{key}/", **extra}
+            extra.setdefault("published_at", dt.datetime(2026, 3, 1, tzinfo=dt.UTC))
+            self.docs[key] = (SearchDocument(title=title, body=body, **extra), True)
+        with transaction.atomic():
+            index_schedule(source=SOURCE, keys=list(documents))
+        events_deliver_all()
+
     def delete(self, key: str) -> None:
         self.docs.pop(key, None)
         with transaction.atomic():
