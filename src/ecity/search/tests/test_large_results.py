@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.urls import reverse
 
 from ecity.search.backends import SAMPLE_EVERY
 from ecity.search.models import IndexedDocument
@@ -77,3 +78,15 @@ def test_a_filter_that_narrows_a_large_result_counts_exactly(many):
     assert not result.estimated
     expected = 3 + sum(1 for n in range(31) if n % 4)
     assert result.total == expected
+
+
+def test_the_page_and_the_api_say_the_count_is_an_estimate(client, many):
+    page = client.get(reverse("portal:search"), {"q": "公告"}, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    api = client.get("/api/v1/search/", {"q": "公告"})
+    exact = client.get("/api/v1/search/", {"q": "停水"})
+
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "约 " in text and "条结果" in text
+    assert api.json()["estimated"] is True
+    assert exact.json()["estimated"] is False and exact.json()["total"] == 1
