@@ -226,7 +226,7 @@ def _cache_settings(url: str) -> dict[str, object]:
             "OPTIONS": {"MAX_ENTRIES": 100_000, "CULL_FREQUENCY": 4},
         }
     if parts.scheme in {"redis", "rediss"}:
-        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+        return {"BACKEND": "ecity.core.cache.RedisCache", "LOCATION": url}
     if parts.scheme == "locmem":
         # One process only (tests, a single-process development server).
         return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}

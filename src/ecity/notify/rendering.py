@@ -153,11 +153,20 @@ def sms_compose(
 
 
 def render_message(
-    *, templates: str, context: Mapping[str, Any], language: str, sms_needs_link: bool = False
+    *,
+    templates: str,
+    context: Mapping[str, Any],
+    language: str,
+    sms_needs_link: bool = False,
+    body: bool = True,
+    sms: bool = True,
 ) -> RenderedMessage:
     """Render the three texts of an event (template prefix ``templates``) in ``language``.
 
-    ``sms_needs_link``: the SMS keeps the page's link (see ``sms_compose``)."""
+    ``sms_needs_link``: the SMS keeps the page's link (see ``sms_compose``). ``body=False`` or
+    ``sms=False`` leaves that text empty without rendering it (no channel of the recipient
+    shows it: an SMS-only caller gets no e-mail or in-app body); the subject is always rendered.
+    """
     site_url = settings.ECITY_SITE_URL.rstrip("/")
     with translation.override(language):
         values = template_values(context, language)
@@ -178,13 +187,15 @@ def render_message(
             return template.render(Context(values, autoescape=False))
 
         subject = " ".join(render("subject.txt").split())[:300]
-        body = _tidy_body(render("txt"))
-        signature = _("[%(city)s e-services] ") % {"city": city_name(language)}
-        sms_text = sms_compose(
-            render("sms.txt"),
-            link=link,
-            site_url=site_url,
-            signature=signature,
-            needs_link=sms_needs_link,
-        )
-    return RenderedMessage(subject=subject, body=body, sms_text=sms_text, link_path=link_path)
+        body_text = _tidy_body(render("txt")) if body else ""
+        sms_text = ""
+        if sms:
+            signature = _("[%(city)s e-services] ") % {"city": city_name(language)}
+            sms_text = sms_compose(
+                render("sms.txt"),
+                link=link,
+                site_url=site_url,
+                signature=signature,
+                needs_link=sms_needs_link,
+            )
+    return RenderedMessage(subject=subject, body=body_text, sms_text=sms_text, link_path=link_path)

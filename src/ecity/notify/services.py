@@ -126,6 +126,8 @@ def notification_enqueue(
         context=values,
         language=language,
         sms_needs_link=declared.sms_needs_link,
+        body=any(channel != Channel.SMS for channel in channels),
+        sms=Channel.SMS in channels,
     )
     now = timezone.now()
     rows = []

@@ -18,8 +18,8 @@ from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
-from rest_framework.throttling import SimpleRateThrottle
 
+from ecity.core.throttling import WindowRateThrottle
 from ecity.sso.selectors import SystemClient, system_client_for_token
 
 
@@ -58,11 +58,12 @@ class IsDepartmentSystem(BasePermission):
         return isinstance(request.auth, SystemClient)
 
 
-class SystemClientRateThrottle(SimpleRateThrottle):
+class SystemClientRateThrottle(WindowRateThrottle):
     """Count a department system's calls by its client ID, at the rate of signed-in users.
 
     A system is not a person behind an address: counting it as anonymous (by IP address) would
-    throttle a department's server like a single visitor.
+    throttle a department's server like a single visitor. Counted in fixed windows
+    (``core.throttling.WindowRateThrottle``): the cost of a call does not grow with the rate.
     """
 
     scope = "user"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import types
 import uuid
 
 import pytest
@@ -26,6 +27,7 @@ def test_default_cache_is_shared_between_processes():
     assert backend in {
         "django.core.cache.backends.db.DatabaseCache",
         "django.core.cache.backends.redis.RedisCache",
+        "ecity.core.cache.RedisCache",
     }
 
 
@@ -226,3 +228,40 @@ def test_anonymous_api_throttle_uses_the_trusted_proxy_header(client, settings):
     assert first == [200, 200, 429]
     assert other == 200
     assert forged == 429
+
+
+def test_api_throttles_count_in_fixed_windows_with_one_counter(monkeypatch):
+    from rest_framework.test import APIRequestFactory
+
+    from ecity.core import ratelimit
+    from ecity.core.throttling import WindowRateThrottle
+
+    # Given a throttle of 3 calls a minute, 20 s into a minute
+    class ThreeAMinute(WindowRateThrottle):
+        rate = "3/min"
+
+        def get_cache_key(self, request, view):
+            return "throttle_test_system"
+
+    clock = types.SimpleNamespace(time=lambda: 60 * 16_666_668 + 20.0)
+    monkeypatch.setattr(ratelimit, "time", clock)  # the limiter's clock only, not the cache's
+    cache.clear()
+    request = APIRequestFactory().post("/api/v1/x/")
+
+    # When it is asked four times
+    throttles = [ThreeAMinute() for _ in range(4)]
+    answers = [t.allow_request(request, None) for t in throttles]
+
+    # Then the fourth is refused until the window ends, and what is kept is one count
+    assert answers == [True, True, True, False]
+    assert throttles[-1].wait() == 40.0
+    assert ratelimit.peek_rate("throttle_test_system", window_seconds=60) == 4
+
+
+def test_redis_cache_client_reuses_one_client_per_pool():
+    from ecity.core.cache import RedisCache
+
+    backend = RedisCache("redis://127.0.0.1:6379/0", {})
+    first = backend._cache.get_client("a")
+    assert backend._cache.get_client("b", write=True) is first
+    assert first.connection_pool is backend._cache._get_connection_pool(False)

@@ -205,3 +205,22 @@ def test_an_sms_that_needs_its_link_keeps_it_in_two_segments():
     assert text.endswith(" " + link)
     assert text.startswith("【市】诉求HL1已办结") and "…" in text
     assert len(text) <= 2 * 67
+
+
+def test_texts_no_channel_shows_are_left_unrendered():
+    # Given an event rendered in full
+    event = "case_accepted"
+    full = render(event=event, context=FULL_CONTEXT, language="zh-hans")
+
+    # When only the SMS is wanted (a caller known only by phone), or only the body
+    sms_only = render_message(
+        templates=event_get(event).templates, context=FULL_CONTEXT, language="zh-hans", body=False
+    )
+    body_only = render_message(
+        templates=event_get(event).templates, context=FULL_CONTEXT, language="zh-hans", sms=False
+    )
+
+    # Then the texts rendered are the same, and the others are empty
+    assert (sms_only.subject, sms_only.sms_text, sms_only.body) == (full.subject, full.sms_text, "")
+    assert (body_only.subject, body_only.body, body_only.sms_text) == (full.subject, full.body, "")
+    assert sms_only.link_path == body_only.link_path == full.link_path

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from unittest import mock
+
 import pytest
 from django.db import IntegrityError, transaction
 from django.db.transaction import TransactionManagementError
@@ -147,6 +149,19 @@ def test_walk_in_applicant_gets_email_and_sms_to_the_given_addresses(db):
     assert by_channel["email"].to_address == "walkin@example.cn"
     assert by_channel["sms"].to_address == "13900000009"
     assert by_channel["email"].language == "zh-hans"
+
+
+def test_phone_only_recipient_gets_the_sms_text_and_the_subject(db):
+    # given a caller known only by a phone number
+    with mock.patch.object(services, "render_message", wraps=services.render_message) as render:
+        rows = enqueue(None, phone="13900000009")
+
+    # then one SMS row with the short text and the subject; no e-mail body was rendered
+    assert [(row.channel, row.to_address) for row in rows] == [("sms", "13900000009")]
+    assert rows[0].subject
+    assert rows[0].body.startswith("【")
+    assert render.call_args.kwargs["body"] is False
+    assert render.call_args.kwargs["sms"] is True
 
 
 def test_walk_in_applicant_without_addresses_gets_nothing(db):
