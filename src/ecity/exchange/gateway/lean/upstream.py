@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import ssl
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 import h11
@@ -92,6 +93,27 @@ async def _h11_exchange(
     )
 
 
+@lru_cache(maxsize=256)
+def _origin_of(scheme: str, netloc: str) -> tuple[tuple[str, str, int], bytes] | None:
+    """The origin (scheme, host, port) and ``Host`` header of a URL's scheme and netloc."""
+    parts = urlsplit(f"{scheme}://{netloc}")
+    scheme = scheme.lower()
+    if scheme not in ("http", "https") or not parts.hostname:
+        return None
+    port = parts.port or (443 if scheme == "https" else 80)
+    host = parts.hostname if parts.port is None else f"{parts.hostname}:{parts.port}"
+    return (scheme, parts.hostname, port), host.encode("idna")
+
+
+def _origin(scheme: str, netloc: str, url: str) -> tuple[tuple[str, str, int], bytes]:
+    # The providers are few: their origins are parsed once (``parts.port`` and
+    # ``parts.hostname`` re-parse the netloc on every access).
+    origin = _origin_of(scheme, netloc)
+    if origin is None:
+        raise ProviderUnreachable(f"not an http(s) URL: {url}")
+    return origin
+
+
 class Upstream:
     """Connections to the providers of one event loop."""
 
@@ -113,18 +135,13 @@ class Upstream:
         Raises ``TimeoutError`` and ``ProviderUnreachable``.
         """
         parts = urlsplit(url)
-        scheme = parts.scheme.lower()
-        if scheme not in ("http", "https") or not parts.hostname:
-            raise ProviderUnreachable(f"not an http(s) URL: {url}")
-        port = parts.port or (443 if scheme == "https" else 80)
-        origin = (scheme, parts.hostname, port)
+        origin, host = _origin(parts.scheme, parts.netloc, url)
         target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-        host = parts.hostname if parts.port is None else f"{parts.hostname}:{parts.port}"
         request = _Request(
             method=method.encode("ascii"),
             target=target.encode("ascii"),
             headers=[
-                (b"Host", host.encode("idna")),
+                (b"Host", host),
                 *headers,
                 (b"Content-Length", str(len(body)).encode("ascii")),
             ],
