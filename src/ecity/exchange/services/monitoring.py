@@ -104,7 +104,7 @@ def gateway_calls_record(*, calls: Sequence[GatewayCall]) -> list[CallRecord]:
     call records are then not returned.
     """
     if connection.vendor == "postgresql":
-        calls_record_sql(_entries_by_partition(calls), [_call_record(call) for call in calls])
+        calls_record_sql(_entries_by_partition(calls), [_call_fields(call) for call in calls])
         return []
     for partition, (entries, keep_payload) in sorted(_entries_by_partition(calls).items()):
         if entries:
@@ -138,23 +138,28 @@ def _entries_by_partition(calls: Sequence[GatewayCall]) -> dict[str, tuple[list[
     return {name: (entries, keep_payload[name]) for name, entries in by_partition.items()}
 
 
-def _call_record(call: GatewayCall) -> CallRecord:
+def _call_fields(call: GatewayCall) -> dict[str, Any]:
+    """The call record's columns (``service_id``, not the service instance)."""
     times = call.times
     assert times.client_response_at is not None
     duration = times.client_response_at - times.client_request_at
-    return CallRecord(
-        client=call.client.identifier,
-        service=call.service,
-        service_identifier=call.service_identifier,
-        endpoint=call.endpoint[:320],
-        message_id=call.message_id,
-        client_request_at=times.client_request_at,
-        provider_request_at=times.provider_request_at,
-        provider_response_at=times.provider_response_at,
-        client_response_at=times.client_response_at,
-        request_size=call.request_size,
-        response_size=call.response_size,
-        status_code=call.status_code,
-        fault_code=call.fault_code,
-        duration_ms=max(0, int(duration.total_seconds() * 1000)),
-    )
+    return {
+        "client": call.client.identifier,
+        "service_id": call.service.pk if call.service is not None else None,
+        "service_identifier": call.service_identifier,
+        "endpoint": call.endpoint[:320],
+        "message_id": call.message_id,
+        "client_request_at": times.client_request_at,
+        "provider_request_at": times.provider_request_at,
+        "provider_response_at": times.provider_response_at,
+        "client_response_at": times.client_response_at,
+        "request_size": call.request_size,
+        "response_size": call.response_size,
+        "status_code": call.status_code,
+        "fault_code": str(call.fault_code),
+        "duration_ms": max(0, int(duration.total_seconds() * 1000)),
+    }
+
+
+def _call_record(call: GatewayCall) -> CallRecord:
+    return CallRecord(**_call_fields(call))

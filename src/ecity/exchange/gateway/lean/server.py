@@ -2,7 +2,9 @@
 
 The platform's web processes run under gunicorn (WSGI); the lean gateway needs an event loop
 and no ASGI server is a dependency of ecity, so this module serves the ASGI application with
-h11 (already installed with httpx), keep-alive connections and ``TCP_NODELAY``. It is meant to
+h11 (already installed with httpx), keep-alive connections and ``TCP_NODELAY``; plain
+requests and their answers are parsed and written by ``http11``'s fast path, everything else
+by h11. It is meant to
 sit behind the load balancer like the web processes (TLS ends there). ``serve`` runs
 ``workers`` processes that share one listening socket.
 """
@@ -20,6 +22,7 @@ from urllib.parse import unquote
 
 import h11
 
+from ecity.exchange.gateway.lean import http11
 from ecity.exchange.gateway.lean.app import AsgiApp, Message
 
 logger = logging.getLogger("ecity.exchange.gateway")
@@ -36,6 +39,8 @@ class _Connection:
     ) -> None:
         self.app, self.reader, self.writer = app, reader, writer
         self.conn = h11.Connection(h11.SERVER, max_incomplete_event_size=MAX_HEADER_BYTES)
+        self.buffer = b""  # bytes read and not yet parsed (fast path)
+        self.at_eof = False
         sock = writer.get_extra_info("socket")
         if sock is not None and sock.family in (socket.AF_INET, socket.AF_INET6):
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
@@ -52,6 +57,21 @@ class _Connection:
 
     async def run(self) -> None:
         try:
+            while True:  # plain requests on the fast path (``http11``)
+                head = await self._fast_head()
+                if head is None:
+                    break
+                if not await self._fast_request(head):
+                    return
+            if not self.buffer and self.at_eof:
+                return
+            # Anything else: h11 from the first byte of this request, for the rest of the
+            # connection.
+            if self.buffer:
+                self.conn.receive_data(self.buffer)
+                self.buffer = b""
+            if self.at_eof:
+                self.conn.receive_data(b"")
             while True:
                 try:
                     event = await self._event()
@@ -74,6 +94,140 @@ class _Connection:
             return
         finally:
             self.writer.close()
+
+    async def _fill(self) -> bool:
+        """Read more into the buffer; False at the end of the stream."""
+        data = await self.reader.read(READ_SIZE)
+        if not data:
+            self.at_eof = True
+            return False
+        self.buffer += data
+        return True
+
+    async def _fast_head(self) -> http11.Head | None:
+        """The next request's head if it is a plain one (consumed), else None (not consumed)."""
+        while True:
+            end = self.buffer.find(http11.END_OF_HEAD)
+            if end > MAX_HEADER_BYTES:
+                return None
+            if end >= 0:
+                head = http11.request_head_parse(self.buffer[:end])
+                if head is not None:
+                    self.buffer = self.buffer[end + len(http11.END_OF_HEAD) :]
+                return head
+            if len(self.buffer) > MAX_HEADER_BYTES or not await self._fill():
+                return None
+
+    async def _fast_request(self, head: http11.Head) -> bool:
+        """Serve a plain request; whether the connection may serve the next one."""
+        target = head.target.decode("latin-1")
+        path, _sep, query = target.partition("?")
+        scope = {
+            "type": "http",
+            "asgi": {"version": "3.0", "spec_version": "2.3"},
+            "http_version": "1.1",
+            "method": head.method.decode("ascii"),
+            "scheme": "http",
+            "path": unquote(path),
+            "raw_path": path.encode("latin-1"),
+            "query_string": query.encode("latin-1"),
+            "root_path": "",
+            "headers": head.headers,
+            "client": self.client,
+            "server": self.server,
+        }
+        finished = asyncio.Event()
+        remaining = head.content_length
+        body_done = remaining == 0
+        body_started = False
+        disconnected = False
+        started: dict[str, Any] = {}
+        answer: dict[str, Any] = {"sent": False, "complete": False, "close": False}
+        framing: dict[str, Any] = {"length": None, "written": 0, "chunked": False, "body": True}
+
+        async def receive() -> Message:
+            nonlocal remaining, body_done, body_started, disconnected
+            if body_done and body_started:
+                await finished.wait()  # ASGI: no disconnect before the answer (Django listens)
+                return {"type": "http.disconnect"}
+            body_started = True
+            if remaining == 0:
+                body_done = True
+                return {"type": "http.request", "body": b"", "more_body": False}
+            if not self.buffer and not await self._fill():
+                body_done = disconnected = True
+                return {"type": "http.disconnect"}
+            chunk, self.buffer = self.buffer[:remaining], self.buffer[remaining:]
+            remaining -= len(chunk)
+            body_done = remaining == 0
+            return {"type": "http.request", "body": chunk, "more_body": not body_done}
+
+        async def send(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                started.update(message)
+                return
+            if message["type"] != "http.response.body" or answer["complete"]:
+                return
+            out = b""
+            if started:
+                out = self._fast_response_head(started, body_done, answer, framing)
+                started.clear()
+                answer["sent"] = True
+            body = message.get("body", b"")
+            more = message.get("more_body", False)
+            if body and framing["body"]:
+                framing["written"] += len(body)
+                if framing["length"] is not None and framing["written"] > framing["length"]:
+                    raise h11.LocalProtocolError("Too much data for declared Content-Length")
+                out += b"%x\r\n%s\r\n" % (len(body), body) if framing["chunked"] else body
+            if not more:
+                if framing["length"] is not None and framing["written"] != framing["length"]:
+                    raise h11.LocalProtocolError("Too little data for declared Content-Length")
+                if framing["chunked"]:
+                    out += b"0\r\n\r\n"
+                answer["complete"] = True
+            self.writer.write(out)  # one write (one segment) per message, not one per part
+            await self.writer.drain()
+
+        try:
+            await self.app(scope, receive, send)
+        except Exception:
+            logger.exception("the gateway application failed on %s", path)
+            if not answer["sent"]:
+                self.writer.write(http11.response_head_write(500, [(b"content-length", b"0")]))
+                await self.writer.drain()
+            return False
+        finally:
+            finished.set()
+        return answer["complete"] and not answer["close"] and not disconnected
+
+    @staticmethod
+    def _fast_response_head(
+        started: dict[str, Any], body_done: bool, answer: dict[str, Any], framing: dict[str, Any]
+    ) -> bytes:
+        """The answer's head, framed as h11 frames it (length, or chunked without one)."""
+        status = started["status"]
+        headers = []
+        for name, value in started.get("headers", []):
+            lowered = name.lower()
+            if lowered == b"content-length":
+                if http11.DIGITS.fullmatch(value) is None:
+                    raise h11.LocalProtocolError("bad Content-Length")
+                framing["length"] = int(value)
+            elif lowered == b"transfer-encoding":
+                continue  # framed here, as h11 does
+            elif lowered == b"connection" and b"close" in value.lower():
+                answer["close"] = True
+            headers.append((name, value))
+        if status in (204, 304):
+            framing["body"], framing["length"] = False, None
+        elif framing["length"] is None:
+            framing["chunked"] = True
+            headers.append((b"transfer-encoding", b"chunked"))
+        if not body_done and not answer["close"]:
+            headers.append((b"connection", b"close"))  # unread body: do not reuse
+            answer["close"] = True
+        return http11.response_head_write(status, headers)
 
     async def _refuse(self) -> None:
         try:

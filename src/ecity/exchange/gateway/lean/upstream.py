@@ -2,9 +2,10 @@
 
 httpx's async pool walks every pooled connection on each request (its profile showed more CPU
 in the pool than in the rest of the call); here a call takes an idle connection of the
-provider's origin (or opens one), writes the request in one write, reads the answer with h11
-and puts the connection back. A connection the provider closed while idle is seen at once
-(the stream is at its end) and dropped; a request is never sent twice.
+provider's origin (or opens one), writes the request in one write, reads the answer (a plain
+one with ``http11``'s fast path, any other with h11) and puts the connection back (not one
+whose answer h11 read). A connection the provider closed while idle is seen at once (the
+stream is at its end) and dropped; a request is never sent twice.
 """
 
 from __future__ import annotations
@@ -12,12 +13,16 @@ from __future__ import annotations
 import asyncio
 import ssl
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 import h11
 
+from ecity.exchange.gateway.lean import http11
+
 MAX_IDLE_PER_ORIGIN = 100
 READ_SIZE = 64 * 1024
+MAX_HEAD_BYTES = 16 * 1024  # h11's default bound of an incomplete event
 
 
 class ProviderUnreachable(Exception):
@@ -34,13 +39,79 @@ class Answer:
 class _Connection:
     def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         self.reader, self.writer = reader, writer
-        self.h11 = h11.Connection(h11.CLIENT)
+        self.reusable = False  # set when an exchange ended cleanly and keep-alive holds
 
     def usable(self) -> bool:
         return not (self.reader.at_eof() or self.writer.is_closing())
 
     def close(self) -> None:
         self.writer.close()
+
+
+class _Request:
+    """A request to send: its head written (and checked as h11 checks it) and its body."""
+
+    def __init__(
+        self, *, method: bytes, target: bytes, headers: list[tuple[bytes, bytes]], body: bytes
+    ) -> None:
+        self.method, self.target, self.headers, self.body = method, target, headers, body
+        self.head = http11.request_head_write(method, target, headers)
+
+
+async def _h11_exchange(
+    connection: _Connection, request: _Request, received: bytes, *, at_eof: bool
+) -> Answer:
+    """Read an answer that is not a plain one with h11 (the request is already sent)."""
+    conn = h11.Connection(h11.CLIENT)
+    conn.send(h11.Request(method=request.method, target=request.target, headers=request.headers))
+    if request.body:
+        conn.send(h11.Data(data=request.body))
+    conn.send(h11.EndOfMessage())
+    conn.receive_data(received)
+    if at_eof:
+        conn.receive_data(b"")
+    response: h11.Response | None = None
+    chunks: list[bytes] = []
+    while True:
+        event = conn.next_event()
+        if event is h11.NEED_DATA:
+            conn.receive_data(await connection.reader.read(READ_SIZE))
+            continue
+        if isinstance(event, h11.Response):
+            response = event
+        elif isinstance(event, h11.Data):
+            chunks.append(bytes(event.data))
+        elif isinstance(event, h11.EndOfMessage):
+            break
+        elif isinstance(event, h11.ConnectionClosed):
+            raise ProviderUnreachable("the provider closed the connection")
+    assert response is not None
+    return Answer(
+        status=response.status_code,
+        headers=[(k.decode("latin-1"), v.decode("latin-1")) for k, v in response.headers],
+        body=b"".join(chunks),
+    )
+
+
+@lru_cache(maxsize=256)
+def _origin_of(scheme: str, netloc: str) -> tuple[tuple[str, str, int], bytes] | None:
+    """The origin (scheme, host, port) and ``Host`` header of a URL's scheme and netloc."""
+    parts = urlsplit(f"{scheme}://{netloc}")
+    scheme = scheme.lower()
+    if scheme not in ("http", "https") or not parts.hostname:
+        return None
+    port = parts.port or (443 if scheme == "https" else 80)
+    host = parts.hostname if parts.port is None else f"{parts.hostname}:{parts.port}"
+    return (scheme, parts.hostname, port), host.encode("idna")
+
+
+def _origin(scheme: str, netloc: str, url: str) -> tuple[tuple[str, str, int], bytes]:
+    # The providers are few: their origins are parsed once (``parts.port`` and
+    # ``parts.hostname`` re-parse the netloc on every access).
+    origin = _origin_of(scheme, netloc)
+    if origin is None:
+        raise ProviderUnreachable(f"not an http(s) URL: {url}")
+    return origin
 
 
 class Upstream:
@@ -64,26 +135,22 @@ class Upstream:
         Raises ``TimeoutError`` and ``ProviderUnreachable``.
         """
         parts = urlsplit(url)
-        scheme = parts.scheme.lower()
-        if scheme not in ("http", "https") or not parts.hostname:
-            raise ProviderUnreachable(f"not an http(s) URL: {url}")
-        port = parts.port or (443 if scheme == "https" else 80)
-        origin = (scheme, parts.hostname, port)
+        origin, host = _origin(parts.scheme, parts.netloc, url)
         target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-        host = parts.hostname if parts.port is None else f"{parts.hostname}:{parts.port}"
-        request = h11.Request(
-            method=method,
-            target=target,
+        request = _Request(
+            method=method.encode("ascii"),
+            target=target.encode("ascii"),
             headers=[
-                (b"Host", host.encode("idna")),
+                (b"Host", host),
                 *headers,
                 (b"Content-Length", str(len(body)).encode("ascii")),
             ],
+            body=body,
         )
         async with asyncio.timeout(timeout):
             connection = await self._connection(origin)
             try:
-                answer = await self._exchange(connection, request, body)
+                answer = await self._exchange(connection, request)
             except (OSError, h11.ProtocolError) as error:
                 connection.close()
                 raise ProviderUnreachable(str(error)) from error
@@ -117,36 +184,38 @@ class Upstream:
             self._tls = ssl.create_default_context()
         return self._tls
 
-    async def _exchange(self, connection: _Connection, request: h11.Request, body: bytes) -> Answer:
-        conn = connection.h11
-        data = conn.send(request) + (conn.send(h11.Data(data=body)) if body else b"")
-        connection.writer.write(data + conn.send(h11.EndOfMessage()))
-        response: h11.Response | None = None
-        chunks: list[bytes] = []
-        while True:
-            event = conn.next_event()
-            if event is h11.NEED_DATA:
-                conn.receive_data(await connection.reader.read(READ_SIZE))
-                continue
-            if isinstance(event, h11.Response):
-                response = event
-            elif isinstance(event, h11.Data):
-                chunks.append(bytes(event.data))
-            elif isinstance(event, h11.EndOfMessage):
-                break
-            elif isinstance(event, h11.ConnectionClosed):
-                raise ProviderUnreachable("the provider closed the connection")
-        assert response is not None
+    async def _exchange(self, connection: _Connection, request: _Request) -> Answer:
+        connection.reusable = False
+        connection.writer.write(request.head + request.body)
+        buffer = b""
+        while (end := buffer.find(http11.END_OF_HEAD)) < 0 and len(buffer) <= MAX_HEAD_BYTES:
+            data = await connection.reader.read(READ_SIZE)
+            if not data:
+                return await _h11_exchange(connection, request, buffer, at_eof=True)
+            buffer += data
+        head = (
+            http11.response_head_parse(buffer[:end])
+            if 0 <= end <= MAX_HEAD_BYTES and request.method != b"HEAD"
+            else None
+        )
+        if head is None:  # not a plain answer: h11 reads it (and the connection is not reused)
+            return await _h11_exchange(connection, request, buffer, at_eof=False)
+        body = buffer[end + len(http11.END_OF_HEAD) :]
+        while len(body) < head.content_length:
+            data = await connection.reader.read(READ_SIZE)
+            if not data:
+                raise ProviderUnreachable("the provider closed the connection mid-answer")
+            body += data
+        # Bytes past the declared length are no answer to anything: drop the connection.
+        connection.reusable = head.keep_alive and len(body) == head.content_length
         return Answer(
-            status=response.status_code,
-            headers=[(k.decode("latin-1"), v.decode("latin-1")) for k, v in response.headers],
-            body=b"".join(chunks),
+            status=head.status,
+            headers=[(k.decode("latin-1"), v.decode("latin-1")) for k, v in head.headers],
+            body=body[: head.content_length],
         )
 
     def _release(self, origin: tuple[str, str, int], connection: _Connection) -> None:
-        conn = connection.h11
-        if conn.our_state is h11.DONE and conn.their_state is h11.DONE:
-            conn.start_next_cycle()
+        if connection.reusable:
             idle = self._idle.setdefault(origin, [])
             if len(idle) < MAX_IDLE_PER_ORIGIN:
                 idle.append(connection)
