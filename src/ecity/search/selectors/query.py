@@ -148,7 +148,9 @@ def _highlight_words(query: ParsedQuery, title_words: str) -> list[str]:
     return sorted(words, key=len, reverse=True)
 
 
-def _hit(document: IndexedDocument, query: ParsedQuery, labels: dict[str, str]) -> SearchHit:
+def _hit(
+    document: IndexedDocument, query: ParsedQuery, labels: dict[str, str], score: float
+) -> SearchHit:
     words = _highlight_words(query, document.title_words)
     return SearchHit(
         title=document.title,
@@ -159,7 +161,7 @@ def _hit(document: IndexedDocument, query: ParsedQuery, labels: dict[str, str]) 
         kind_label=labels.get(document.kind, document.kind),
         department_name=document.department_name,
         published_at=document.published_at,
-        score=float(getattr(document, "score", 0.0) or 0.0),
+        score=float(score or 0.0),
     )
 
 
@@ -296,16 +298,21 @@ def _ranked_ids(
 ) -> tuple[list[int], dict[int, float]]:
     """``ids`` best first: all by the quick score, the best ``RERANK`` again by full
     relevance (the order of a document depends only on itself, so pages stay stable)."""
+    # "score" is the backends' extra select, which the model's stubs cannot see.
     quick = list(
         engine.quick_ranked(IndexedDocument.objects.filter(id__in=ids), query).values_list(
-            "id", "score"
+            "id",
+            "score",  # type: ignore[misc]
         )
     )
     if engine.quick_is_full:
         return [pk for pk, _score in quick], dict(quick)
     top = [pk for pk, _score in quick[:RERANK]]
     full = list(
-        engine.ranked(IndexedDocument.objects.filter(id__in=top), query).values_list("id", "score")
+        engine.ranked(IndexedDocument.objects.filter(id__in=top), query).values_list(
+            "id",
+            "score",  # type: ignore[misc]
+        )
     )
     scores = dict(quick) | dict(full)
     ordered = [pk for pk, _score in full]
@@ -353,9 +360,7 @@ def search_run(*, params: SearchParams) -> SearchResult:
     by_id = {document.id: document for document in documents}
     hits = []
     for pk in shown:
-        document = by_id[pk]
-        document.score = scores.get(pk, 0.0)
-        hits.append(_hit(document, query, labels))
+        hits.append(_hit(by_id[pk], query, labels, scores.get(pk, 0.0)))
     return SearchResult(
         params=params,
         hits=hits,
