@@ -8,7 +8,13 @@ import pytest
 from django.utils import translation
 
 # Browser fixtures (browser, new_page, page, artifacts) for every app's tests/e2e/ journeys.
-from ecity.testing.e2e import artifacts, browser, new_page, page  # noqa: F401
+from ecity.testing.e2e import (  # noqa: F401
+    _no_browser_loop_outside_browser_tests,
+    artifacts,
+    browser,
+    new_page,
+    page,
+)
 
 
 def _starts_early(item: pytest.Item) -> bool:

@@ -112,6 +112,10 @@ class ExchangeErrorCode(models.TextChoices):
         "exchange_client_mismatch",
         _("The X-Road-Client header does not name the subsystem bound to the credentials."),
     )
+    BAD_PATH = (
+        "exchange_bad_path",
+        _("The path of the call holds a control character (such as an encoded NUL)."),
+    )
     CLIENT_DISABLED = ("exchange_client_disabled", _("The client subsystem is disabled."))
     ACCESS_DENIED = (
         "exchange_access_denied",

@@ -8,6 +8,7 @@ silent pass.
 
 from __future__ import annotations
 
+import asyncio
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -47,6 +48,26 @@ def browser() -> Iterator[Any]:
         )
         yield chromium
         chromium.close()
+
+
+@pytest.fixture(autouse=True)
+def _no_browser_loop_outside_browser_tests(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Hide the session browser's event loop from the tests that do not use the browser.
+
+    Playwright's sync API leaves its event loop marked as running in this thread between calls,
+    so after a browser test on the same worker ``asyncio.run`` (and any loop's
+    ``run_until_complete``) in a later test failed with "cannot be called from a running event
+    loop", depending on which tests the worker had run before.
+    """
+    if "browser" in request.fixturenames:
+        yield
+        return
+    running = asyncio.events._get_running_loop()
+    asyncio.events._set_running_loop(None)
+    try:
+        yield
+    finally:
+        asyncio.events._set_running_loop(running)
 
 
 @pytest.fixture

@@ -7,10 +7,13 @@ two front ends only differ in how they read the request and whether they cache t
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import hashlib
+import re
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 from django.utils.translation import gettext as _
 
@@ -25,6 +28,11 @@ from ecity.sso.selectors import system_client_for_token
 
 # The body kept in the log's payload (at the full level); larger bodies are logged by hash.
 LOGGED_BODY_LIMIT = 64 * 1024
+
+# A call's path arrives percent-decoded: control characters (``%00`` …) are refused, and the rest is
+# encoded again for the provider (RFC 3986 path characters stay as they are).
+_CONTROL_CHARACTER = re.compile(r"[\x00-\x1f\x7f]")
+_PATH_SAFE = "/:@!$&'()*+,;=-._~"
 
 
 def bearer_token(authorization: str) -> str:
@@ -76,6 +84,17 @@ class CallDecision:
     endpoint: Endpoint | None
 
 
+def call_path_check(path: str) -> str:
+    """The decoded ``path`` of a call as sent to the provider (percent-encoded).
+
+    Raises ``GatewayFault`` 400 when it holds a control character: no service path has one, and
+    neither the provider's request line nor the message log could carry it.
+    """
+    if _CONTROL_CHARACTER.search(path):
+        raise GatewayFault(code=ExchangeErrorCode.BAD_PATH, status=400)
+    return quote(path, safe=_PATH_SAFE)
+
+
 def call_decide(
     *,
     client: Subsystem,
@@ -91,6 +110,7 @@ def call_decide(
     right (deny by default). The rights' validity and sharing grants are checked at ``now``, so
     a cached ``access`` still expires a right on time.
     """
+    call_path_check(path)
     service = access.service
     if service is None:
         raise GatewayFault(
@@ -136,13 +156,19 @@ def _sha256(body: bytes) -> str:
     return "sha256:" + hashlib.sha256(body).hexdigest()
 
 
-def _body_text(body: bytes) -> str | None:
-    if len(body) > LOGGED_BODY_LIMIT:
-        return None
+def _body_fields(body: bytes) -> dict[str, str]:
+    """The body as the log keeps it: UTF-8 text as ``body``, any other (binary, or text with a
+    NUL, which a PostgreSQL ``jsonb`` string cannot hold) as ``body_base64``; over the limit,
+    nothing (the hash stands for it)."""
+    if not body or len(body) > LOGGED_BODY_LIMIT:
+        return {}
     try:
-        return body.decode("utf-8")
+        text = body.decode("utf-8")
     except UnicodeDecodeError:
-        return None
+        text = None
+    if text is not None and "\x00" not in text:
+        return {"body": text}
+    return {"body_base64": base64.b64encode(body).decode("ascii")}
 
 
 def request_payload(method: str, path: str, query: str, body: bytes) -> dict[str, Any]:
@@ -153,16 +179,12 @@ def request_payload(method: str, path: str, query: str, body: bytes) -> dict[str
         "query": query,
         "body_hash": _sha256(body),
     }
-    text = _body_text(body)
-    if text:
-        payload["body"] = text
+    payload.update(_body_fields(body))
     return payload
 
 
 def response_payload(status: int, body: bytes) -> dict[str, Any]:
     """What the response record logs: the status, the body's hash (and the body)."""
     payload: dict[str, Any] = {"status": status, "body_hash": _sha256(body)}
-    text = _body_text(body)
-    if text:
-        payload["body"] = text
+    payload.update(_body_fields(body))
     return payload

@@ -28,6 +28,7 @@ from ecity.exchange.gateway import federation
 from ecity.exchange.gateway.decisions import (
     bearer_token,
     call_decide,
+    call_path_check,
     call_rate_check,
     client_authenticate,
     request_payload,
@@ -225,7 +226,7 @@ def _call(call: _Call) -> ProviderAnswer:
         answer = forward_soap(service=service, endpoint=call.endpoint, arguments=_json_object(body))
     else:
         answer = forward_http(
-            url=service.base_url + call.path,
+            url=service.base_url + call_path_check(call.path),
             method=method,
             query=query,
             headers=_forward_headers(request, call, client),
@@ -257,6 +258,7 @@ def _call_remote(call: _Call, *, instance: str) -> ProviderAnswer:
     request, client = call.request, call.client
     assert client is not None
     method = request.method or "GET"
+    forwarded_path = call_path_check(call.path)
     body, query = request.body, request.META.get("QUERY_STRING", "")
     payload = _request_payload(method, call.path, query, body)
     call.request_message = LoggedMessage(
@@ -274,7 +276,7 @@ def _call_remote(call: _Call, *, instance: str) -> ProviderAnswer:
     headers.update(federation.sealed_headers(call.request_message.envelope))
     call.times.provider_request_at = timezone.now()
     answer = forward_http(
-        url=f"{url}/r1/{call.service_identifier}{call.path}",
+        url=f"{url}/r1/{call.service_identifier}{forwarded_path}",
         method=method,
         query=query,
         headers=headers,

@@ -66,7 +66,10 @@ class LeanGateway:
             assert key.startswith("HTTP_"), key
             headers[key[5:].replace("_", "-").lower()] = value
         if data is not None:
-            body = data.encode() if isinstance(data, str) else json.dumps(data).encode()
+            if isinstance(data, bytes):
+                body = data
+            else:
+                body = data.encode() if isinstance(data, str) else json.dumps(data).encode()
             headers["content-type"] = content_type or "application/json"
         response = await self.client.request(method.upper(), path, headers=headers, content=body)
         return LeanResponse(response)

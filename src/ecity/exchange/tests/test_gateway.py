@@ -150,6 +150,47 @@ def test_the_metadata_log_level_keeps_hashes_but_not_the_payload(exchange, perso
     assert all(r.payload_hash.startswith("sha256:") for r in records)
 
 
+def test_a_body_with_a_nul_byte_is_forwarded_and_logged_whole(exchange, persons, provider, call):
+    # A NUL cannot be stored in a PostgreSQL jsonb string: before, such a call failed with a 500
+    # after the provider had answered, and nothing was logged.
+    grant(exchange, persons)
+    body = b"name=\x00\xe7\x8e\x8b"
+
+    response = call("post", f"/r1/{SERVICE}/persons", data=body, content_type="text/plain")
+
+    assert response.status_code == 200
+    assert provider.received[0]["body"] == body
+    request_log = MessageLogRecord.objects.get(partition=CLIENT, kind="request")
+    assert "body" not in request_log.payload
+    assert base64.b64decode(request_log.payload["body_base64"]) == body
+    assert log_verify(partitions=[CLIENT]) == []
+
+
+def test_a_path_with_an_encoded_control_character_is_a_400_fault_and_not_forwarded(
+    exchange, persons, provider, call
+):
+    grant(exchange, persons)
+
+    response = call("get", f"/r1/{SERVICE}/persons/a%00b")
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "exchange_bad_path"
+    assert provider.received == []
+    assert not MessageLogRecord.objects.filter(partition=CLIENT).exists()
+
+
+def test_a_chinese_path_reaches_the_provider_percent_encoded(exchange, persons, provider, call):
+    # Before, the lean path could not write a request line with Chinese in it (a 500).
+    grant(exchange, persons)
+
+    response = call("get", f"/r1/{SERVICE}/persons/{quote('王小明 A')}")
+
+    assert response.status_code == 200
+    assert provider.received[0]["path"] == "/persons/" + quote("王小明 A")
+    request_log = MessageLogRecord.objects.get(partition=CLIENT, kind="request")
+    assert request_log.payload["path"] == "/persons/王小明 A"
+
+
 def test_without_a_right_the_call_is_denied_and_never_reaches_the_provider(
     exchange, persons, provider, call
 ):

@@ -37,6 +37,7 @@ from ecity.exchange.errors import GatewayFault
 from ecity.exchange.gateway.decisions import (
     bearer_token,
     call_decide,
+    call_path_check,
     call_rate_check,
     request_payload,
     response_payload,
@@ -259,7 +260,9 @@ class GatewayApplication:
             (b"X-Road-Client", client.identifier.encode("utf-8")),
             (b"X-Road-Service", call.service_identifier.encode("utf-8")),
         ]
-        url = service.base_url + call.path + (f"?{call.query}" if call.query else "")
+        url = (
+            service.base_url + call_path_check(call.path) + (f"?{call.query}" if call.query else "")
+        )
         call.times.provider_request_at = timezone.now()
         try:
             response = await self.upstream.request(

@@ -5,7 +5,13 @@ in the pool than in the rest of the call); here a call takes an idle connection 
 provider's origin (or opens one), writes the request in one write, reads the answer (a plain
 one with ``http11``'s fast path, any other with h11) and puts the connection back (not one
 whose answer h11 read). A connection the provider closed while idle is seen at once (the
-stream is at its end) and dropped; a request is never sent twice.
+stream is at its end) and dropped, and one idle for longer than ``MAX_IDLE_SECONDS`` is not
+reused (servers close idle keep-alive connections after a few seconds: gunicorn after 2).
+
+A provider may still close a kept connection just as a request is written to it. When a reused
+connection ends (or is reset) before the first byte of an answer, an idempotent request (GET,
+HEAD, PUT, DELETE, OPTIONS) is sent once more on a new connection; any other fails as
+``ProviderUnreachable``, since the provider may have acted on it (RFC 9112, section 9.3.1).
 """
 
 from __future__ import annotations
@@ -23,10 +29,16 @@ from ecity.exchange.gateway.lean import http11
 MAX_IDLE_PER_ORIGIN = 100
 READ_SIZE = 64 * 1024
 MAX_HEAD_BYTES = 16 * 1024  # h11's default bound of an incomplete event
+MAX_IDLE_SECONDS = 1.5
+IDEMPOTENT_METHODS = frozenset({b"GET", b"HEAD", b"PUT", b"DELETE", b"OPTIONS", b"TRACE"})
 
 
 class ProviderUnreachable(Exception):
     """The provider's system could not be reached or broke the connection."""
+
+
+class _NoAnswer(ProviderUnreachable):
+    """The connection ended before the first byte of an answer."""
 
 
 @dataclass(frozen=True)
@@ -40,6 +52,7 @@ class _Connection:
     def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         self.reader, self.writer = reader, writer
         self.reusable = False  # set when an exchange ended cleanly and keep-alive holds
+        self.idle_since = 0.0  # loop time it was put back
 
     def usable(self) -> bool:
         return not (self.reader.at_eof() or self.writer.is_closing())
@@ -148,25 +161,41 @@ class Upstream:
             body=body,
         )
         async with asyncio.timeout(timeout):
-            connection = await self._connection(origin)
+            connection, reused = await self._connection(origin)
             try:
-                answer = await self._exchange(connection, request)
-            except (OSError, h11.ProtocolError) as error:
-                connection.close()
-                raise ProviderUnreachable(str(error)) from error
-            except BaseException:
-                connection.close()
-                raise
+                answer = await self._exchange_or_close(connection, request)
+            except _NoAnswer:
+                if not (reused and request.method in IDEMPOTENT_METHODS):
+                    raise
+                connection = await self._connect(origin)  # once more, on a new connection
+                answer = await self._exchange_or_close(connection, request)
         self._release(origin, connection)
         return answer
 
-    async def _connection(self, origin: tuple[str, str, int]) -> _Connection:
-        idle = self._idle.get(origin)
-        while idle:
-            connection = idle.pop()
-            if connection.usable():
-                return connection
+    async def _exchange_or_close(self, connection: _Connection, request: _Request) -> Answer:
+        """``_exchange``; the connection is closed when it fails."""
+        try:
+            return await self._exchange(connection, request)
+        except (OSError, h11.ProtocolError) as error:
             connection.close()
+            raise ProviderUnreachable(str(error)) from error
+        except BaseException:
+            connection.close()
+            raise
+
+    async def _connection(self, origin: tuple[str, str, int]) -> tuple[_Connection, bool]:
+        """An idle connection to ``origin`` (and True), or a new one (and False)."""
+        idle = self._idle.get(origin)
+        if idle:
+            fresh_since = asyncio.get_running_loop().time() - MAX_IDLE_SECONDS
+            while idle:
+                connection = idle.pop()
+                if connection.idle_since >= fresh_since and connection.usable():
+                    return connection, True
+                connection.close()
+        return await self._connect(origin), False
+
+    async def _connect(self, origin: tuple[str, str, int]) -> _Connection:
         scheme, hostname, port = origin
         try:
             reader, writer = await asyncio.open_connection(
@@ -186,8 +215,13 @@ class Upstream:
 
     async def _exchange(self, connection: _Connection, request: _Request) -> Answer:
         connection.reusable = False
-        connection.writer.write(request.head + request.body)
-        buffer = b""
+        try:
+            connection.writer.write(request.head + request.body)
+            buffer = await connection.reader.read(READ_SIZE)
+        except (ConnectionResetError, BrokenPipeError) as error:
+            raise _NoAnswer(str(error)) from error
+        if not buffer:
+            raise _NoAnswer("the provider closed the connection before answering")
         while (end := buffer.find(http11.END_OF_HEAD)) < 0 and len(buffer) <= MAX_HEAD_BYTES:
             data = await connection.reader.read(READ_SIZE)
             if not data:
@@ -218,6 +252,7 @@ class Upstream:
         if connection.reusable:
             idle = self._idle.setdefault(origin, [])
             if len(idle) < MAX_IDLE_PER_ORIGIN:
+                connection.idle_since = asyncio.get_running_loop().time()
                 idle.append(connection)
                 return
         connection.close()
