@@ -32,9 +32,11 @@ class SearchBackend(Protocol):
     quick_is_full: bool  # ``quick_ranked`` already gives the full score
 
     def matching(
-        self, documents: QuerySet[IndexedDocument], query: ParsedQuery
+        self, documents: QuerySet[IndexedDocument], query: ParsedQuery, *, few: bool = False
     ) -> QuerySet[IndexedDocument]:
-        """``documents`` that match ``query`` (for totals and facets)."""
+        """``documents`` that match ``query`` (for totals and facets). ``few``: ``documents``
+        are already narrowed to a few rows by another index (a window of ids): test those
+        rather than look every match up in the full-text index."""
         ...
 
     def ranked(
@@ -44,9 +46,10 @@ class SearchBackend(Protocol):
         ...
 
     def title_matching(
-        self, documents: QuerySet[IndexedDocument], query: ParsedQuery
+        self, documents: QuerySet[IndexedDocument], query: ParsedQuery, *, few: bool = False
     ) -> QuerySet[IndexedDocument]:
-        """``documents`` whose title, keywords or title pinyin match ``query``."""
+        """``documents`` whose title, keywords or title pinyin match ``query`` (``few`` as for
+        ``matching``)."""
         ...
 
     def sampled_matching(

@@ -32,16 +32,29 @@ def tsquery_text(query: ParsedQuery) -> str:
     return " & ".join(terms)
 
 
+def _match(column: str, *, few: bool) -> str:
+    """``column`` matches the bound tsquery: through the GIN index, or (``few``) row by row.
+
+    The function form ``ts_match_vq`` is the operator ``@@`` that no index serves: for rows
+    already narrowed by another index (a window of ids, the popular ones), testing each is
+    cheap, while the GIN index would first build the bitmap of every match of the words (at
+    1,000,000 documents 250 ms for 开店's ten alternatives, against 6 ms for the 1,088 rows of
+    the window; the planner's estimate of the GIN scan is far too low to see it).
+    """
+    if few:
+        return f"ts_match_vq({TABLE}.{column}, to_tsquery('simple', %s))"
+    return f"{TABLE}.{column} @@ to_tsquery('simple', %s)"
+
+
 class PostgresBackend:
     vendor = "postgresql"
     quick_is_full = False  # ``quick_ranked`` is ``ranked``: no second pass
 
     def matching(
-        self, documents: QuerySet[IndexedDocument], query: ParsedQuery
+        self, documents: QuerySet[IndexedDocument], query: ParsedQuery, *, few: bool = False
     ) -> QuerySet[IndexedDocument]:
         return documents.extra(  # noqa: S610 - parameters are bound, the SQL is constant
-            where=[f"{TABLE}.search_vector @@ to_tsquery('simple', %s)"],
-            params=[tsquery_text(query)],
+            where=[_match("search_vector", few=few)], params=[tsquery_text(query)]
         )
 
     def ranked(
@@ -57,11 +70,10 @@ class PostgresBackend:
         )
 
     def title_matching(
-        self, documents: QuerySet[IndexedDocument], query: ParsedQuery
+        self, documents: QuerySet[IndexedDocument], query: ParsedQuery, *, few: bool = False
     ) -> QuerySet[IndexedDocument]:
         return documents.extra(  # noqa: S610 - parameters are bound, the SQL is constant
-            where=[f"{TABLE}.title_vector @@ to_tsquery('simple', %s)"],
-            params=[tsquery_text(query)],
+            where=[_match("title_vector", few=few)], params=[tsquery_text(query)]
         )
 
     def sampled_matching(

@@ -37,8 +37,9 @@ class SqliteBackend:
     quick_is_full = True  # ``quick_ranked`` is ``ranked``: no second pass
 
     def matching(
-        self, documents: QuerySet[IndexedDocument], query: ParsedQuery
+        self, documents: QuerySet[IndexedDocument], query: ParsedQuery, *, few: bool = False
     ) -> QuerySet[IndexedDocument]:
+        # FTS5 answers from its own table either way (``few`` changes nothing here).
         return documents.extra(  # noqa: S610 - parameters are bound, the SQL is constant
             tables=["search_fts"],
             where=[f"search_fts.rowid = {TABLE}.id", "search_fts MATCH %s"],
@@ -54,7 +55,7 @@ class SqliteBackend:
         )
 
     def title_matching(
-        self, documents: QuerySet[IndexedDocument], query: ParsedQuery
+        self, documents: QuerySet[IndexedDocument], query: ParsedQuery, *, few: bool = False
     ) -> QuerySet[IndexedDocument]:
         return documents.extra(  # noqa: S610 - parameters are bound, the SQL is constant
             tables=["search_fts"],

@@ -90,3 +90,30 @@ def test_the_page_and_the_api_say_the_count_is_an_estimate(client, many):
     assert "约 " in text and "条结果" in text
     assert api.json()["estimated"] is True
     assert exact.json()["estimated"] is False and exact.json()["total"] == 1
+
+
+def test_title_matches_outside_the_newest_window_are_still_candidates(many, monkeypatch):
+    # The title candidates come from a window of the newest ids first; a window without enough
+    # of them (here: none at all) falls back to every title match, so an older title still
+    # ranks first.
+    from ecity.search.selectors import query as query_module
+
+    monkeypatch.setattr(query_module, "TITLE_WINDOW", 0)
+    result = search_query(q="公告")
+
+    assert result.estimated
+    top = [hit.title for hit in result.hits[:3]]
+    assert {"停水公告", "停电公告", "办事大厅开放时间"} == set(top)
+
+
+def test_testing_the_window_row_by_row_finds_the_same_candidates_as_the_index(many, monkeypatch):
+    # At 1,000,000 documents the windows are tested row by row (PostgreSQL: ts_match_vq, no
+    # index); here the windows are small, so force it and compare with the index lookup.
+    from ecity.search.selectors import query as query_module
+
+    by_index = [[h.url for h in search_query(q="公告", page=p).hits] for p in (1, 2, 3)]
+    monkeypatch.setattr(query_module, "ROW_TEST_COST", 0)
+    row_by_row = [[h.url for h in search_query(q="公告", page=p).hits] for p in (1, 2, 3)]
+
+    assert row_by_row == by_index
+    assert len(by_index[0]) == 10
