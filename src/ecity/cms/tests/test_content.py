@@ -131,6 +131,31 @@ def _policy(parent, slug, title, **fields):
     return page_add(parent=parent, page=page, publish=True)
 
 
+def test_a_policy_is_found_under_its_date_issued_not_the_day_it_went_online(dept_a):
+    import datetime as dt
+
+    from ecity.search.selectors import search_query
+    from ecity.search.services import documents_index
+
+    policy = _policy(
+        dept_a.news, "old-rules", "武汉市节能管理办法（2019年）", issued_on=dt.date(2019, 3, 1)
+    )
+    news = page_add(
+        parent=dept_a.news,
+        page=NewsPage(title="节能宣传周活动", slug="week", body="<p>节能</p>"),
+        publish=True,
+    )
+    documents_index(source=SOURCE, keys=[str(policy.pk), str(news.pk)])
+
+    from django.utils import timezone
+
+    dates = {hit.title: timezone.localdate(hit.published_at) for hit in search_query(q="节能").hits}
+    assert dates["武汉市节能管理办法（2019年）"] == dt.date(2019, 3, 1)
+    assert dates["节能宣传周活动"] == timezone.localdate(news.first_published_at)
+    in_2019 = search_query(q="节能", date_from=dt.date(2019, 1, 1), date_to=dt.date(2019, 12, 31))
+    assert [hit.title for hit in in_2019.hits] == ["武汉市节能管理办法（2019年）"]
+
+
 def test_a_replaced_policy_links_to_its_successor_and_the_successor_back(client, dept_a):
     old = _policy(dept_a.news, "old", "武汉市节能管理办法（2020年）")
     new = _policy(

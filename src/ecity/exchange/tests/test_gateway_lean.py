@@ -192,9 +192,11 @@ def _lean_server() -> Iterator[int]:
     stopping = loop.create_future()
 
     async def main():
-        server = asyncio.create_task(serve_socket(GatewayApplication(access_seconds=5), sock))
+        app = GatewayApplication(access_seconds=5)
+        server = asyncio.create_task(serve_socket(app, sock))
         await stopping
         server.cancel()
+        await app.aclose()  # its threads' database connections closed too
 
     thread = threading.Thread(target=loop.run_until_complete, args=(main(),), daemon=True)
     thread.start()

@@ -14,7 +14,7 @@ import asyncio
 import logging
 from concurrent.futures import ThreadPoolExecutor
 
-from django.db import close_old_connections
+from django.db import close_old_connections, connections
 
 from ecity.exchange.services.monitoring import GatewayCall, gateway_calls_record
 
@@ -75,4 +75,5 @@ class GroupCommit:
     def close(self) -> None:
         if self._task is not None:
             self._task.cancel()
+        self._executor.submit(connections.close_all)  # the writer's connection, in its thread
         self._executor.shutdown(wait=True)

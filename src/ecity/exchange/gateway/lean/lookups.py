@@ -18,7 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
 
 from django.conf import settings
-from django.db import close_old_connections
+from django.db import close_old_connections, connections
 
 from ecity.core.models import SigningKey
 from ecity.exchange.gateway.decisions import client_authenticate
@@ -103,4 +103,7 @@ class Lookups:
         cache[key] = value
 
     def close(self) -> None:
-        self._executor.shutdown(wait=False)
+        # The lookup thread's database connection is closed in that thread (a connection left
+        # open outlives the application; on SQLite it can keep tables locked).
+        self._executor.submit(connections.close_all)
+        self._executor.shutdown(wait=True)
