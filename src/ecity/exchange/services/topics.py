@@ -97,7 +97,7 @@ def topic_save(
     name = (name or "").strip()
     errors: dict[str, list[str]] = {}
     _name_errors(name, "name", errors)
-    topic = Topic.objects.select_for_update().filter(name=name).first()
+    topic = Topic.objects.select_for_update(no_key=True).filter(name=name).first()
     if topic is not None and topic.owner_id != owner.pk:
         errors["name"] = [_("This topic belongs to another subsystem.")]
     for field, value in (("description_zh", description_zh), ("description_en", description_en)):
@@ -139,7 +139,10 @@ def topic_schema_add(
     if errors:
         raise ValidationFailed(fields=errors)
     schema_check(schema)
-    Topic.objects.select_for_update().filter(pk=topic.pk).first()  # one new version at a time
+    # One new version at a time. FOR NO KEY UPDATE: rows that merely reference the topic
+    # (publications, schemas: their foreign keys take KEY SHARE) do not wait for it, so a
+    # transaction adding a version never deadlocks with one publishing on the topic.
+    Topic.objects.select_for_update(no_key=True).filter(pk=topic.pk).first()
     versions = TopicSchema.objects.filter(topic=topic, event_type=event_type)
     newest = versions.order_by("-version").first()
     if newest is not None and newest.schema == schema:

@@ -111,3 +111,55 @@ def test_only_the_topic_owner_publishes(parties):
         )
 
     assert refused.value.code == ExchangeErrorCode.NOT_TOPIC_PUBLISHER
+
+
+@pytest.mark.django_db(transaction=True)
+def test_adding_a_schema_does_not_hold_up_publications_on_the_topic(parties):
+    # A transaction adding a schema version locks the topic row; a transaction publishing on
+    # the topic (its rows' foreign keys take a KEY SHARE lock on it) must not wait for it.
+    # Before, the schema lock was FOR UPDATE: two certificate issuances that each bridged two
+    # events deadlocked on PostgreSQL (one held the lock and waited for the other's publication).
+    import threading
+
+    from django.db import connection, connections, transaction
+
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks: PostgreSQL")
+    locked, release = threading.Event(), threading.Event()
+    failures: list[BaseException] = []
+
+    def add_schema() -> None:
+        try:
+            with transaction.atomic():
+                topic_schema_add(
+                    actor=None,
+                    topic=parties["topic"],
+                    event_type="person.moved",
+                    schema=PERSON_SCHEMA,
+                )
+                locked.set()
+                release.wait(10)
+        except BaseException as error:  # noqa: BLE001 - reported below
+            failures.append(error)
+            locked.set()
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=add_schema)
+    thread.start()
+    try:
+        assert locked.wait(10)
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL lock_timeout = '2s'")
+            message_publish(
+                publisher=parties["publisher"],
+                topic=parties["topic"],
+                event_type="person.changed",
+                payload=payload(1),
+            )
+    finally:
+        release.set()
+        thread.join(10)
+    assert failures == []
+    assert Publication.objects.filter(topic=parties["topic"]).count() == 1
