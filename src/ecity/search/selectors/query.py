@@ -289,8 +289,9 @@ def _candidates(
 
     The database never walks all matches: the recent matches are read from a window of the
     newest ids sized to hold about twice ``wanted`` of them, and the title matches first from a
-    window ``TITLE_WINDOW`` times larger (titles match less often than bodies), each row tested
-    by itself; only when that window holds fewer than ``TITLE_ENOUGH`` title matches are the
+    window ``TITLE_WINDOW`` times larger (titles match less often than bodies); a window small
+    next to the estimate is tested row by row (``_few``). Only when that window holds fewer
+    than ``TITLE_ENOUGH`` title matches are the
     title matches looked up in the index, and they are then few by that very fact.
     """
     newest = IndexedDocument.objects.order_by("-id").values_list("id", flat=True).first() or 0

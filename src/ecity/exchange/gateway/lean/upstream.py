@@ -10,7 +10,7 @@ reused (servers close idle keep-alive connections after a few seconds: gunicorn 
 
 A provider may still close a kept connection just as a request is written to it. When a reused
 connection ends (or is reset) before the first byte of an answer, an idempotent request (GET,
-HEAD, PUT, DELETE, OPTIONS) is sent once more on a new connection; any other fails as
+HEAD, PUT, DELETE, OPTIONS, TRACE) is sent once more on a new connection; any other fails as
 ``ProviderUnreachable``, since the provider may have acted on it (RFC 9112, section 9.3.1).
 """
 
