@@ -104,12 +104,20 @@ def gateway_calls_record(*, calls: Sequence[GatewayCall]) -> list[CallRecord]:
     call records are then not returned.
     """
     if connection.vendor == "postgresql":
-        calls_record_sql(_entries_by_partition(calls), [_call_fields(call) for call in calls])
+        calls_record_sql(*gateway_calls_rows(calls))
         return []
     for partition, (entries, keep_payload) in sorted(_entries_by_partition(calls).items()):
         if entries:
             log_append_batch(partition=partition, entries=entries, keep_payload=keep_payload)
     return CallRecord.objects.bulk_create([_call_record(call) for call in calls])
+
+
+def gateway_calls_rows(
+    calls: Sequence[GatewayCall],
+) -> tuple[dict[str, tuple[list[LogEntry], bool]], list[dict[str, Any]]]:
+    """What ``calls`` write on PostgreSQL (``monitoring_sql``): per client chain its log entries
+    and whether payloads are kept, and the call records' columns."""
+    return _entries_by_partition(calls), [_call_fields(call) for call in calls]
 
 
 def _entries_by_partition(calls: Sequence[GatewayCall]) -> dict[str, tuple[list[LogEntry], bool]]:

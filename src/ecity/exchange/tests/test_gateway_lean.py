@@ -18,6 +18,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from ecity.exchange.message_log import log_verify
@@ -159,10 +160,14 @@ def test_a_lean_call_whose_log_cannot_be_committed_is_answered_with_a_500_and_no
 ):
     from ecity.exchange.gateway.lean import group_commit
 
-    def broken(*, calls):
+    def broken(*args, **kwargs):
         raise RuntimeError("the database went away")
 
-    monkeypatch.setattr(group_commit, "gateway_calls_record", broken)
+    async def broken_async(*args, **kwargs):
+        broken()
+
+    monkeypatch.setattr(group_commit, "gateway_calls_record", broken)  # the threaded writer
+    monkeypatch.setattr(group_commit, "calls_record_async", broken_async)  # PostgreSQL's
     access_right_grant(actor=exchange["police_admin"], client=exchange["social"], service=persons)
     lean, headers = _lean(exchange, access_seconds=5)
     try:
@@ -176,6 +181,68 @@ def test_a_lean_call_whose_log_cannot_be_committed_is_answered_with_a_500_and_no
     assert len(provider.received) == 1
     assert not CallRecord.objects.exists()
     assert not MessageLogRecord.objects.exists()
+
+
+def _view_call(exchange):
+    """One call through the Django view (another process's writer of the same chain)."""
+    token = bearer_token(exchange["application"], exchange["secret"])
+    response = Client().get(
+        f"/r1/{SERVICE}/persons/7",
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+        HTTP_X_ROAD_CLIENT=CLIENT,
+    )
+    assert response.status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_lean_writer_continues_a_chain_that_another_process_wrote_to_meanwhile(
+    exchange,
+    persons,  # noqa: F811
+    provider,
+):
+    # Given a lean gateway that has logged a call (its writer knows the chain's head)
+    access_right_grant(actor=exchange["police_admin"], client=exchange["social"], service=persons)
+    lean, headers = _lean(exchange, access_seconds=5)
+    try:
+        assert lean.request("get", f"/r1/{SERVICE}/persons/1", **headers).status_code == 200
+        # When another process (the Django view) logs a call of the same client meanwhile
+        _view_call(exchange)
+        # Then the lean gateway's next call is logged after it, in one unbroken chain
+        assert lean.request("get", f"/r1/{SERVICE}/persons/2", **headers).status_code == 200
+    finally:
+        lean.close()
+
+    records = MessageLogRecord.objects.filter(partition=CLIENT).order_by("seq")
+    assert list(records.values_list("seq", flat=True)) == [1, 2, 3, 4, 5, 6]
+    assert log_verify(partitions=[CLIENT]) == []
+    assert CallRecord.objects.count() == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_lean_writer_continues_a_chain_truncated_past_its_last_record(
+    exchange,
+    persons,  # noqa: F811
+    provider,
+):
+    from ecity.exchange.log_retention import log_truncate
+
+    # Given a lean gateway that logged a call (records 1-2), then another process's call
+    # (records 3-4), then retention cut the chain through record 4
+    access_right_grant(actor=exchange["police_admin"], client=exchange["social"], service=persons)
+    lean, headers = _lean(exchange, access_seconds=5)
+    try:
+        assert lean.request("get", f"/r1/{SERVICE}/persons/1", **headers).status_code == 200
+        _view_call(exchange)
+        assert log_truncate(partition=CLIENT, through_seq=4) == 4
+        # When the lean gateway logs its next call (no record 3 is left to collide with)
+        assert lean.request("get", f"/r1/{SERVICE}/persons/2", **headers).status_code == 200
+    finally:
+        lean.close()
+
+    # Then it is appended after the anchor, and the chain verifies from there
+    records = MessageLogRecord.objects.filter(partition=CLIENT).order_by("seq")
+    assert list(records.values_list("seq", flat=True)) == [5, 6]
+    assert log_verify(partitions=[CLIENT]) == []
 
 
 @contextlib.contextmanager

@@ -4,7 +4,7 @@ A call ``/r1/{provider}/{service}/{path}`` of a local REST service is authentica
 sealed, forwarded and logged here with the Django view's own functions (``decisions``,
 ``sealing``, ``forwarding``, ``gateway_calls_record``) but without Django's request and
 middleware stack, with cached lookups (``lookups.Lookups``) and with the log records of
-concurrent calls committed together (``group_commit.GroupCommit``). Everything else (discovery
+concurrent calls committed together (``group_commit``). Everything else (discovery
 methods, calls from or to a federated city, SOAP services, ``/metrics``, ``/healthz``, every
 other URL) goes to Django's ASGI application unchanged, so one process serves the whole
 gateway with the same answers as the view.
@@ -49,7 +49,7 @@ from ecity.exchange.gateway.forwarding import (
     provider_fault,
     timeout_seconds,
 )
-from ecity.exchange.gateway.lean.group_commit import GroupCommit
+from ecity.exchange.gateway.lean.group_commit import group_commit_make
 from ecity.exchange.gateway.lean.lookups import Lookups
 from ecity.exchange.gateway.lean.upstream import ProviderUnreachable, Upstream
 from ecity.exchange.gateway.sealing import gateway_seal
@@ -110,13 +110,13 @@ class GatewayApplication:
     def __init__(self, *, fallback: AsgiApp | None = None, access_seconds: float | None = None):
         self.fallback: AsgiApp = fallback or cast(AsgiApp, get_asgi_application())
         self.lookups = Lookups(seconds=access_seconds)
-        self.log = GroupCommit()
+        self.log = group_commit_make()
         self.upstream = Upstream()
         self.instance = local_instance()
 
     async def aclose(self) -> None:
         self.upstream.close()
-        self.log.close()
+        await self.log.aclose()
         self.lookups.close()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
