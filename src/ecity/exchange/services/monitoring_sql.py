@@ -168,21 +168,23 @@ async def calls_record_async(
     by_partition: ByPartition,
     calls: list[dict[str, Any]],
     known: Heads,
-) -> Heads:
-    """Write a batch on ``conn`` (autocommit) from the ``known`` heads; return the new heads.
+) -> tuple[Heads, bool]:
+    """Write a batch on ``conn`` (autocommit) from the ``known`` heads.
 
     With every head known: the one statement, its own transaction. Without, or when a head has
     moved since (the statement then fails whole): the heads locked and read in a transaction,
-    as ``calls_record_sql`` does. Raises what the database raises otherwise (nothing written).
+    as ``calls_record_sql`` does. Returns the new heads and whether a known head had moved.
+    Raises what the database raises otherwise (nothing written).
     """
     names = _partitions(by_partition)
+    moved = False
     if all(name in known for name in names):
         document, after = batch_document(by_partition, calls, known)
         try:
             await conn.execute(WRITE_BATCH, [document])
-            return after
+            return after, moved
         except (psycopg.errors.UniqueViolation, psycopg.errors.InvalidTextRepresentation):
-            pass  # a head moved: read it under the lock
+            moved = True  # read the heads under the lock
     async with conn.transaction():
         heads: Heads = {}
         if names:
@@ -196,4 +198,4 @@ async def calls_record_async(
                 heads.update({name: (seq, h) for name, seq, h in await cursor.fetchall()})
         document, after = batch_document(by_partition, calls, heads)
         await conn.execute(WRITE_BATCH, [document])
-    return after
+    return after, moved

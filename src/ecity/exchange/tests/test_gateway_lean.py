@@ -245,6 +245,44 @@ def test_the_lean_writer_continues_a_chain_truncated_past_its_last_record(
     assert log_verify(partitions=[CLIENT]) == []
 
 
+@pytest.mark.postgres
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the writer without a lock is PostgreSQL's"
+)
+@pytest.mark.django_db(transaction=True)
+def test_a_chain_written_by_another_process_too_is_then_written_with_its_head_locked_first(
+    exchange,
+    persons,  # noqa: F811
+    provider,
+    monkeypatch,
+):
+    from ecity.exchange.gateway.lean import group_commit
+
+    writes = []
+    real = group_commit.calls_record_async
+
+    async def watched(conn, by_partition, calls, known):
+        heads, moved = await real(conn, by_partition, calls, known)
+        writes.append((CLIENT in known, moved))
+        return heads, moved
+
+    monkeypatch.setattr(group_commit, "calls_record_async", watched)
+    access_right_grant(actor=exchange["police_admin"], client=exchange["social"], service=persons)
+    lean, headers = _lean(exchange, access_seconds=5)
+    try:
+        for n in range(3):
+            assert lean.request("get", f"/r1/{SERVICE}/persons/{n}", **headers).status_code == 200
+            _view_call(exchange)  # another process writes to the same chain after each call
+    finally:
+        lean.close()
+
+    # The first write locks (no head known yet), the second guesses from its own last head and
+    # finds it moved, the third locks first without guessing
+    assert writes == [(False, False), (True, True), (False, False)]
+    assert log_verify(partitions=[CLIENT]) == []
+    assert MessageLogRecord.objects.filter(partition=CLIENT).count() == 12
+
+
 @contextlib.contextmanager
 def _lean_server() -> Iterator[int]:
     """The lean gateway's own HTTP server on a free loopback port (yielded), in a thread."""

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -34,6 +35,8 @@ logger = logging.getLogger("ecity.exchange.gateway")
 
 # Calls per transaction at most (bounds the transaction's size and its lock time).
 MAX_BATCH = 200
+# How long a chain found written by another process is written with its head locked first.
+SHARED_SECONDS = 10.0
 
 
 def _write(calls: list[GatewayCall]) -> None:
@@ -108,6 +111,7 @@ class PostgresGroupCommit(GroupCommit):
         super().__init__()
         self._connection: psycopg.AsyncConnection[Any] | None = None
         self._heads: Heads = {}  # what this writer wrote last, per chain
+        self._shared_until: dict[str, float] = {}  # chains another process writes to as well
 
     async def _write(self, calls: list[GatewayCall]) -> None:
         if self._connection is None or self._connection.closed:
@@ -116,16 +120,26 @@ class PostgresGroupCommit(GroupCommit):
             )
             self._heads.clear()
         by_partition, rows = gateway_calls_rows(calls)
+        now = time.monotonic()
+        known = {
+            name: head
+            for name, head in self._heads.items()
+            if self._shared_until.get(name, 0.0) < now
+        }
         try:
-            self._heads.update(
-                await calls_record_async(self._connection, by_partition, rows, self._heads)
-            )
+            heads, moved = await calls_record_async(self._connection, by_partition, rows, known)
         except BaseException:
             for name in by_partition:
                 self._heads.pop(name, None)
             if self._connection.broken:
                 self._connection = None
             raise
+        self._heads.update(heads)
+        if moved:
+            # Another process writes to these chains too (a second gateway worker): lock their
+            # heads first for a while, instead of failing a statement on most batches.
+            for name in heads:
+                self._shared_until[name] = now + SHARED_SECONDS
 
     async def aclose(self) -> None:
         await super().aclose()
