@@ -1,6 +1,6 @@
 """Login throttling: per-account lock-out and per-address blocking, kept in the database.
 
-Policy (numbers in settings, see conf/base.py and docs/security.md):
+Policy (numbers in settings, see conf/accounts.py and docs/security.md):
 
 * Per account: ``ECITY_LOCKOUT_THRESHOLD`` (5) consecutive failures — wrong password or wrong
   second factor — lock the account for ``ECITY_LOCKOUT_BASE_SECONDS`` (15 min); each further lock
