@@ -283,6 +283,44 @@ def test_a_chain_written_by_another_process_too_is_then_written_with_its_head_lo
     assert MessageLogRecord.objects.filter(partition=CLIENT).count() == 12
 
 
+@pytest.mark.postgres
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the event loop's own connection is PostgreSQL's"
+)
+@pytest.mark.django_db(transaction=True)
+def test_the_lean_writer_connects_again_after_its_database_connection_is_cut(
+    exchange,
+    persons,  # noqa: F811
+    provider,
+):
+    access_right_grant(actor=exchange["police_admin"], client=exchange["social"], service=persons)
+    lean, headers = _lean(exchange, access_seconds=5)
+    try:
+        assert lean.request("get", f"/r1/{SERVICE}/persons/1", **headers).status_code == 200
+        # When the database ends the writer's session (a restart, a failover, an operator)
+        writer_pid = lean.run(_backend_pid(lean.app.log))
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_terminate_backend(%s)", [writer_pid])
+        cut = lean.request("get", f"/r1/{SERVICE}/persons/2", **headers)
+        after = lean.request("get", f"/r1/{SERVICE}/persons/3", **headers)
+    finally:
+        lean.close()
+
+    # Then the call whose batch was lost is answered with a 500 and not logged; the next one
+    # goes through on a new connection and continues the chain
+    assert cut.status_code == 500
+    assert after.status_code == 200
+    logged = set(CallRecord.objects.values_list("message_id", flat=True))
+    assert cut["X-Road-Id"] not in logged
+    assert after["X-Road-Id"] in logged
+    assert log_verify(partitions=[CLIENT]) == []
+    assert MessageLogRecord.objects.filter(partition=CLIENT).count() == 4
+
+
+async def _backend_pid(writer) -> int:
+    return writer._connection.info.backend_pid
+
+
 @contextlib.contextmanager
 def _lean_server() -> Iterator[int]:
     """The lean gateway's own HTTP server on a free loopback port (yielded), in a thread."""
