@@ -1,7 +1,8 @@
 """The notifications information disclosure sends (found by ``ecity.notify.registry``).
 
 Templates: ``templates/disclosure/notifications/<event>.subject.txt``, ``.txt`` and ``.sms.txt``.
-A message about a request carries its number as reference and links to the applicant's page.
+A message about a request carries its number as reference and links to the applicant's page
+(the lookup page for an applicant without an account, who is told the query code).
 """
 
 from __future__ import annotations
@@ -49,9 +50,12 @@ register_events(
 def request_link(
     *, object_id: str, reference: str, event: NotificationEvent, recipient: Account | None
 ) -> str:
-    """The applicant's page of the request ``reference`` (its number)."""
+    """The applicant's page of the request ``reference`` (its number); for an applicant
+    without an account, the lookup page (number and query code)."""
     if not reference:
         return ""
+    if recipient is None:
+        return reverse("disclosure:lookup")
     return reverse("disclosure:request_detail", kwargs={"number": reference})
 
 

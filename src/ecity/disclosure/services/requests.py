@@ -177,10 +177,11 @@ def _request_number(*, department: Department, on: dt.date) -> str:
 
 
 def _notify(*, request: DisclosureRequest, event: str, extra: dict | None = None) -> None:
-    """Tell the applicant's account (if the request was filed signed in) about ``event``."""
-    if request.applicant_id is None:
-        return
+    """Tell the applicant about ``event``: through their account when the request was filed
+    signed in; otherwise by SMS to the phone and by e-mail to the address given on the request,
+    with the query code that opens the request on the lookup page."""
     department = request.department
+    anonymous = request.applicant_id is None
     notification_enqueue(
         recipient=request.applicant,
         event=event,
@@ -191,10 +192,13 @@ def _notify(*, request: DisclosureRequest, event: str, extra: dict | None = None
                 "en": department.name_en or department.name_zh,
             },
             "due_on": request.due_on.isoformat(),
+            "query_code": request.query_code if anonymous else "",
             **(extra or {}),
         },
         obj=request,
         reference=request.number,
+        phone=request.phone if anonymous else "",
+        email=request.email if anonymous else "",
         idempotency_key=f"{event}:{request.public_id}:{request.updated_at.isoformat()}",
     )
 
@@ -207,7 +211,8 @@ def request_submit(
     Permissions: anyone (signed in or not); a signed-in civil servant's work account may not
     file one. Rules: ``request_input_check``; the department must be active. Side effects: a
     number from the department's gap-free sequence, a query code, personal data stored
-    encrypted, ``disclosure_received`` notification to a signed-in applicant.
+    encrypted, ``disclosure_received`` notification (to the account of a signed-in applicant,
+    else by SMS and e-mail to the contact given).
     Errors: ``ValidationFailed`` with field messages, ``PermissionDenied``.
     """
     if applicant is not None and getattr(applicant, "is_staff_account", False):

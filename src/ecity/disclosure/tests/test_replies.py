@@ -133,3 +133,20 @@ def test_no_reply_while_awaiting_correction_or_twice_or_by_another_department():
     other.refresh_from_db()
     with pytest.raises(ApplicationError):
         request_reply(actor=staff, request=other, data=data)
+
+
+def test_an_applicant_without_an_account_is_told_of_the_reply_by_sms_and_e_mail():
+    department = DepartmentFactory()
+    request = submit(department, email="wang.xiaoming@example.cn")
+
+    request_reply(
+        actor=staff_of(department),
+        request=request,
+        data=ReplyInput(reply_type=ReplyType.DISCLOSED, content="同意公开"),
+    )
+
+    sent = {n.channel: n for n in Notification.objects.filter(event="disclosure_replied")}
+    assert set(sent) == {"sms", "email"}
+    assert request.query_code in sent["sms"].body
+    assert "下载" in sent["email"].body and "登录" not in sent["email"].body
+    assert sent["email"].link_path == "/disclosure/requests/lookup/"

@@ -198,3 +198,35 @@ def test_enterprise_request_is_received():
     )
     assert request.applicant_type == ApplicantType.ENTERPRISE
     assert request.uscc.startswith("91")
+
+
+def test_an_applicant_without_an_account_is_told_by_sms_and_e_mail_with_the_query_code():
+    # Given a request filed without signing in, with a phone number and an e-mail address
+    request = submit(
+        DepartmentFactory(code="ENV", name_zh="市生态环境局"),
+        phone="13912345678",
+        email="wang.xiaoming@example.cn",
+        delivery=Delivery.EMAIL,
+    )
+
+    # Then the applicant gets its number and query code by SMS and by e-mail, linking to the
+    # lookup page (there is no account to sign in to)
+    sent = {n.channel: n for n in Notification.objects.filter(event="disclosure_received")}
+    assert set(sent) == {"sms", "email"}
+    assert sent["sms"].to_address == "13912345678"
+    assert sent["email"].to_address == "wang.xiaoming@example.cn"
+    assert request.number in sent["sms"].body and request.query_code in sent["sms"].body
+    assert "查询码" in sent["sms"].body
+    assert request.query_code in sent["email"].body
+    assert sent["email"].link_path == "/disclosure/requests/lookup/"
+    assert all(n.recipient is None for n in sent.values())
+
+
+def test_a_signed_in_applicant_is_told_through_the_account_without_the_query_code():
+    applicant = UserFactory(phone="13700000000")
+    request = submit(DepartmentFactory(), applicant=applicant, phone="13912345678")
+
+    sent = list(Notification.objects.filter(event="disclosure_received"))
+    assert sent and all(n.recipient == applicant for n in sent)
+    assert "13912345678" not in {n.to_address for n in sent}  # the account's own channels
+    assert not any(request.query_code in n.body for n in sent)
