@@ -32,6 +32,7 @@ from ecity.hotline.services.knowledge import (
     article_create,
     article_submit,
 )
+from ecity.hotline.services.publication import ticket_publish
 from ecity.identity.models import User
 from ecity.org import services as org_services
 from ecity.org.models import Department, Region, StaffRole
@@ -51,6 +52,7 @@ class DemoHotline:
     articles: int = 0
     history_tickets: int = 0
     live_tickets: int = 0
+    published_tickets: int = 0
     classifier_trained_on: int = 0
 
 
@@ -94,9 +96,25 @@ def demo_hotline_ensure(
             count=tickets, rng=rng, staff=staff
         )
         result.live_tickets = _live_tickets_create(staff)
+        result.published_tickets = _tickets_publish(staff)
         model = classifier_train()
         result.classifier_trained_on = model.trained_on if model else 0
     return result
+
+
+# Closed tickets whose callers agreed that the dispatcher publishes (the newest first).
+PUBLISHED_TICKETS = 40
+
+
+def _tickets_publish(staff: dict[str, User]) -> int:
+    """The dispatcher publishes the newest closed tickets whose callers agreed (工单公开)."""
+    dispatcher = staff["dispatcher_12345"]
+    consenting = Ticket.objects.filter(
+        status=Ticket.Status.CLOSED, public_consent=True, is_public=False
+    ).order_by("-closed_at", "-pk")[:PUBLISHED_TICKETS]
+    for ticket in consenting:
+        ticket_publish(actor=dispatcher, ticket=ticket)
+    return len(consenting)
 
 
 def _usernames() -> list[str]:

@@ -79,7 +79,10 @@ def _place(rng: random.Random, communities: list[Region]) -> tuple[Region, str, 
 
 
 def history_generate(*, count: int, rng: random.Random, staff: dict[str, User]) -> int:
-    """Create ``count`` closed tickets of the past year (plus the rising topic); return how many."""
+    """Create ``count`` tickets of the past year (plus the rising topic); return how many.
+
+    Each is closed, called back and sometimes reopened along a realistic timeline; the recent
+    ones whose timeline runs past now are left open in the state reached (``_as_of``)."""
     # Every deadline of the batch is counted on one snapshot of the working-day calendar.
     with calendar_snapshot():
         return _generate(count=count, rng=rng, staff=staff)
@@ -152,8 +155,51 @@ def _generate(*, count: int, rng: random.Random, staff: dict[str, User]) -> int:
                 limits,
             )
         )
+    now = timezone.now()
+    for plan in planned:
+        _as_of(plan, now)
     _save(planned)
     return len(planned)
+
+
+# The state a ticket is in after each step of its timeline.
+_STATUS_AFTER: dict[str, str] = {
+    Action.RECEIVE: Ticket.Status.RECEIVED,
+    Action.RESOLVE_AT_INTAKE: Ticket.Status.CLOSED,
+    Action.DISPATCH: Ticket.Status.DISPATCHED,
+    Action.SIGN: Ticket.Status.HANDLING,
+    Action.ANSWER: Ticket.Status.ANSWERED,
+    Action.CLOSE: Ticket.Status.CLOSED,
+    Action.REOPEN: Ticket.Status.HANDLING,
+}
+
+
+def _as_of(plan: _Planned, now: dt.datetime) -> None:
+    """Keep what has happened by ``now``: a recent ticket whose timeline runs past it is left
+    in the state it has reached (awaiting dispatch, sign-for, an answer or review, or closed
+    without its callback yet), with only the steps, times and counts it has reached."""
+    if plan.events[-1][1] <= now and all(cast(dt.datetime, c["at"]) <= now for c in plan.callbacks):
+        return
+    plan.events = [event for event in plan.events if event[1] <= now]
+    plan.callbacks = [c for c in plan.callbacks if cast(dt.datetime, c["at"]) <= now]
+    ticket = plan.ticket
+    reached = {action for action, _at, _values in plan.events}
+    status = next(
+        _STATUS_AFTER[action]
+        for action, _at, _v in reversed(plan.events)
+        if action in _STATUS_AFTER
+    )
+    ticket.status = status
+    if Action.DISPATCH not in reached:
+        ticket.department = None
+        ticket.dispatched_at = ticket.sign_due_at = ticket.due_at = None
+    if Action.SIGN not in reached:
+        ticket.signed_at = None
+    answers = [(at, str(v["note"])) for action, at, v in plan.events if action == Action.ANSWER]
+    ticket.answered_at, ticket.answer = answers[-1] if answers else (None, "")
+    closes = [at for action, at, _v in plan.events if action == Action.CLOSE]
+    ticket.closed_at = closes[-1] if status == Ticket.Status.CLOSED else None
+    ticket.reopen_count = sum(1 for action, _at, _v in plan.events if action == Action.REOPEN)
 
 
 def _shares(total: int, leaves: list[data.Cat]) -> list[int]:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from ecity.demo.services.hotline import demo_hotline_ensure
 from ecity.demo.services.people import admin_ensure
@@ -52,9 +54,33 @@ def test_demo_hotline_has_centre_categories_articles_and_tickets_in_every_state(
     assert Callback.objects.exists()
     # And a closed ticket without callback waits for one
     assert Ticket.objects.filter(status="closed", callbacks=None).exists()
+    # And the newest consenting closed tickets are published for the public list
+    assert hotline_demo.published_tickets == 40
+    published = Ticket.objects.filter(is_public=True)
+    assert published.count() == 40
+    assert not published.exclude(status="closed").exists()
+    assert not published.filter(public_consent=False).exists()
     # And ticket numbers are unique per day, and local noise-free history names the office
     assert Ticket.objects.values("number").distinct().count() == Ticket.objects.count()
     assert TicketEvent.objects.filter(department__code__in=["JD-DH", "JD-JB"]).exists()
+
+
+def test_demo_hotline_history_has_nothing_in_the_future_and_recent_tickets_still_open(
+    hotline_demo,
+):
+    # Given the demo hotline with its year of history, the newest received yesterday
+    now = timezone.now()
+    # Then no ticket is closed, answered or signed for, and nothing happened, after now
+    for field in ("closed_at", "answered_at", "signed_at", "dispatched_at"):
+        assert not Ticket.objects.filter(**{f"{field}__gt": now}).exists(), field
+    assert not TicketEvent.objects.filter(created_at__gt=now).exists()
+    assert not Callback.objects.filter(created_at__gt=now).exists()
+    # And tickets of the last days whose limits have not run out are still being worked on
+    recent = Ticket.objects.filter(received_at__gte=now - dt.timedelta(days=3))
+    assert recent.exclude(status="closed").exists()
+    # And an open ticket carries only what it has reached
+    assert not Ticket.objects.exclude(status="closed").filter(closed_at__isnull=False).exists()
+    assert not Ticket.objects.filter(status="received", department__isnull=False).exists()
 
 
 def test_demo_hotline_loads_again_without_duplicates(hotline_demo):

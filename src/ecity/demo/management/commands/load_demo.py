@@ -156,6 +156,7 @@ def _hotline_counts(hotline: DemoHotline) -> str:
             ("articles", "knowledge articles"),
             ("history_tickets", "history tickets"),
             ("live_tickets", "live tickets"),
+            ("published_tickets", "published tickets"),
             ("classifier_trained_on", "tickets the dispatch classifier learnt from"),
         ]
     )
